@@ -1,0 +1,42 @@
+// Routes `airlock <command> …` to its handler and returns the process exit code.
+import { VERSION } from '../core/version';
+
+export interface CliIO {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  stdin: NodeJS.ReadableStream;
+  cwd: string;
+}
+
+type Handler = (args: string[], io: CliIO) => Promise<number>;
+
+const USAGE = `airlock ${VERSION}
+usage: airlock <command> [options]
+
+commands:
+  version            print the version
+  help               print this help
+`;
+
+const commands: Record<string, Handler> = {
+  version: async (_args, io) => {
+    io.stdout.write(`${VERSION}\n`);
+    return 0;
+  },
+  help: async (_args, io) => {
+    io.stdout.write(USAGE);
+    return 0;
+  },
+};
+
+export async function runCli(argv: string[], io: CliIO): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h') return commands.help!(rest, io);
+  if (name === '--version') return commands.version!(rest, io);
+  const handler = commands[name];
+  if (!handler) {
+    io.stderr.write(`airlock: unknown command '${name}'\n${USAGE}`);
+    return 2;
+  }
+  return handler(rest, io);
+}

@@ -1,0 +1,64 @@
+// The contract between everything that intercepts traffic (gateway, agent hooks, the editor)
+// and the policy engine. Interceptors build an EgressRequest; the engine answers a Verdict.
+
+/** What the engine may decide, weakest first. `block` > `redact` > `warn` > `audit` > `allow`. */
+export type EgressAction = 'allow' | 'audit' | 'warn' | 'redact' | 'block';
+
+export const ACTION_STRENGTH: Record<EgressAction, number> = { allow: 0, audit: 1, warn: 2, redact: 3, block: 4 };
+
+/** Where a piece of text in a request came from. */
+export type SegmentRole = 'system' | 'user' | 'assistant' | 'tool-call' | 'tool-result' | 'file';
+
+export interface EgressSegment {
+  /** Stable id within the request (e.g. `messages[2].content[0]`), used for redaction. */
+  id: string;
+  role: SegmentRole;
+  text: string;
+  /** Workspace-relative or absolute path when the segment is (or quotes) a file. */
+  path?: string;
+}
+
+export interface EgressRequest {
+  /** Full destination URL the request is going to (after gateway routing). */
+  destination: string;
+  /** Text segments, in request order. */
+  segments: EgressSegment[];
+  /** Every file path the request references (labels around file content, tool arguments, …). */
+  referencedPaths: string[];
+  /** The assistant or tool that made the request, when known (e.g. `claude-code`, `continue`). */
+  assistant?: string;
+  /** The API dialect (e.g. `openai-chat`, `anthropic-messages`, `ollama-chat`), when known. */
+  dialect?: string;
+}
+
+export interface Finding {
+  /** Id of the egress rule that fired. */
+  rule: string;
+  /** Id of the detector that matched, when a detector is involved (e.g. `aws-access-key`). */
+  detector?: string;
+  /** What kind of condition matched. */
+  kind: 'secret' | 'custom-detector' | 'protected-path' | 'protected-content' | 'destination' | 'assistant' | 'unparseable';
+  action: EgressAction;
+  /** Segment id the match is in, if any. */
+  segment?: string;
+  /** UTF-16 offsets of the match inside the segment text. */
+  start?: number;
+  end?: number;
+  /** Path involved (segment path or referenced path). */
+  path?: string;
+  /** A safe preview of the match: never the full value (e.g. `AKIA…MPLE`, 8 chars max). */
+  preview?: string;
+  /** Placeholder written in place of the value when redacted, e.g. `[REDACTED:aws-access-key#1]`. */
+  placeholder?: string;
+}
+
+export interface Verdict {
+  action: EgressAction;
+  findings: Finding[];
+  /** The message the engineer sees (from the deciding rule), empty for allow. */
+  message: string;
+  /** Id of the rule that decided the action, if any. */
+  rule?: string;
+  /** For `redact`: the same segments with every redacted span replaced by its placeholder. */
+  redactedSegments?: EgressSegment[];
+}

@@ -1,0 +1,78 @@
+// `npm test`: type-check, lint, build, unit tests (Node's runner), then the integration suite
+// inside a real VS Code. Ends with one line `N passed, N failed` over both layers.
+import { spawnSync } from 'node:child_process';
+import { readdirSync, statSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+
+const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
+const root = new URL('..', import.meta.url).pathname;
+const outDir = join(root, 'test-output');
+mkdirSync(outDir, { recursive: true });
+
+function step(title, command, args, options = {}) {
+  console.log(`\n=== ${title}`);
+  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', ...options });
+  if (result.status !== 0) {
+    console.error(`${title} failed (exit ${result.status ?? result.signal})`);
+  }
+  return result.status === 0;
+}
+
+function testFilesUnder(dir) {
+  return readdirSync(dir).flatMap((name) => {
+    const full = join(dir, name);
+    if (statSync(full).isDirectory()) return testFilesUnder(full);
+    return full.endsWith('.test.ts') ? [full] : [];
+  });
+}
+
+let passed = 0;
+let failed = 0;
+let ok = true;
+
+if (!only) {
+  ok = step('type-check (tsc --noEmit)', 'npx', ['tsc', '--noEmit', '-p', '.']) && ok;
+  ok = step('lint (eslint)', 'npx', ['eslint', '.']) && ok;
+}
+ok = step('build (esbuild)', 'node', ['esbuild.mjs']) && ok;
+
+if (!only || only === 'unit') {
+  const files = testFilesUnder(join(root, 'test', 'unit')).sort();
+  const countsFile = join(outDir, 'unit-counts.json');
+  rmSync(countsFile, { force: true });
+  step(`unit tests (${files.length} files)`, process.execPath, [
+    '--import', 'tsx',
+    '--test', '--test-concurrency=2',
+    '--test-reporter=spec', '--test-reporter-destination=stdout',
+    '--test-reporter=./test/support/count-reporter.mjs', `--test-reporter-destination=${countsFile}`,
+    ...files,
+  ]);
+  try {
+    const counts = JSON.parse(readFileSync(countsFile, 'utf8'));
+    passed += counts.passed;
+    failed += counts.failed;
+    console.log(`unit: ${counts.passed} passed, ${counts.failed} failed`);
+  } catch {
+    console.error('unit: no results (the runner did not finish)');
+    failed += 1;
+  }
+}
+
+if (!only || only === 'integration') {
+  const resultsFile = join(outDir, 'integration-results.json');
+  rmSync(resultsFile, { force: true });
+  step('integration tests (inside VS Code)', process.execPath, ['test/harness/run-integration.mjs', '--results', resultsFile]);
+  try {
+    const results = JSON.parse(readFileSync(resultsFile, 'utf8'));
+    passed += results.passed;
+    failed += results.failed;
+    console.log(`integration: ${results.passed} passed, ${results.failed} failed`);
+  } catch {
+    console.error('integration: no results (the suite did not run to the end)');
+    failed += 1;
+  }
+}
+
+if (!ok) failed += 1;
+console.log(`\n${passed} passed, ${failed} failed`);
+process.exitCode = failed === 0 && ok ? 0 : 1;

@@ -1,0 +1,11 @@
+// A node:test reporter that writes only the pass/fail counts of leaf tests, as JSON.
+export default async function* countReporter(source) {
+  let passed = 0;
+  let failed = 0;
+  for await (const event of source) {
+    // Suites report too; count only tests that have no subtests (details.type === 'test').
+    if (event.type === 'test:pass' && event.data.details?.type !== 'suite') passed += 1;
+    if (event.type === 'test:fail' && event.data.details?.type !== 'suite') failed += 1;
+  }
+  yield JSON.stringify({ passed, failed });
+}
