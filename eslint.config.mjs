@@ -1,6 +1,7 @@
 // ESLint flat config: typescript-eslint's recommended rules over every TypeScript source.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import globals from 'globals';
 
 export default tseslint.config(
   { ignores: ['dist/**', 'out/**', '.vscode-test/**', 'test-output/**', 'node_modules/**', 'test/fixtures/**', 'media/**'] },
@@ -8,7 +9,7 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     files: ['**/*.mjs'],
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', Buffer: 'readonly', fetch: 'readonly', setInterval: 'readonly', clearInterval: 'readonly' } },
+    languageOptions: { globals: globals.node },
   },
   {
     files: ['**/*.ts'],

