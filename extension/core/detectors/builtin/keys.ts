@@ -1,0 +1,71 @@
+// Key material: PEM private keys of every kind, OpenSSH, PuTTY, PGP, and JSON Web Tokens.
+// The whole block is the secret, so a redactor removes the key and its armour together.
+import type { DetectorSpec } from '../types';
+import { shannonEntropy } from '../entropy';
+import { decodeBase64 } from './fragments';
+
+/**
+ * The body between the armour lines must be base64 (plus RFC 1421 headers such as
+ * `Proc-Type:`), whether the newlines are real or JSON-escaped `\n`.
+ */
+export function hasBase64Body(value: string): boolean {
+  const lines = value.replace(/\\r|\\n/g, '\n').split(/\r?\n/);
+  let body = '';
+  for (const raw of lines) {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('-----') || /^[A-Za-z-]+:/.test(line)) continue;
+    if (!/^[A-Za-z0-9+/=]+$/.test(line)) return false;
+    body += line;
+  }
+  // Real key material is random (~6 bits/char); `AAAA…` bodies are documentation.
+  return body.length >= 64 && shannonEntropy(body) >= 4;
+}
+
+function pemBlock(id: string, description: string, label: string, priority = 30): DetectorSpec {
+  const armour = `-----BEGIN ${label}-----`;
+  return {
+    id,
+    description,
+    keywords: [armour.toLowerCase()],
+    pattern: new RegExp(`${armour}[\\s\\S]{64,16000}?-----END ${label}-----`),
+    validate: hasBase64Body,
+    priority,
+  };
+}
+
+export const KEY_DETECTORS: DetectorSpec[] = [
+  pemBlock('private-key-rsa', 'RSA private key, PEM (PKCS#1)', 'RSA PRIVATE KEY'),
+  pemBlock('private-key-ec', 'EC private key, PEM', 'EC PRIVATE KEY'),
+  pemBlock('private-key-dsa', 'DSA private key, PEM', 'DSA PRIVATE KEY'),
+  pemBlock('private-key-pkcs8', 'Private key, PEM (PKCS#8, any algorithm)', 'PRIVATE KEY'),
+  pemBlock('private-key-pkcs8-encrypted', 'Encrypted private key, PEM (PKCS#8)', 'ENCRYPTED PRIVATE KEY'),
+  pemBlock('private-key-openssh', 'OpenSSH private key', 'OPENSSH PRIVATE KEY'),
+  pemBlock('pgp-private-key-block', 'PGP / GPG private key block', 'PGP PRIVATE KEY BLOCK'),
+  {
+    id: 'private-key-putty',
+    description: 'PuTTY private key file (.ppk)',
+    keywords: ['putty-user-key-file-'],
+    pattern: /PuTTY-User-Key-File-[23]: [\s\S]{50,16000}?Private-MAC: [0-9a-f]{40,64}/,
+    validate: (value) => /Private-Lines: [0-9]+/.test(value) && shannonEntropy(value.slice(value.lastIndexOf(' ') + 1)) >= 3,
+    priority: 30,
+  },
+  {
+    id: 'jwt',
+    description: 'JSON Web Token (header.payload.signature whose header is JSON with an alg)',
+    keywords: ['eyj'],
+    pattern: /(?<![A-Za-z0-9_.-])eyJ[A-Za-z0-9_-]{8,2000}\.eyJ[A-Za-z0-9_-]{8,8000}\.[A-Za-z0-9_-]{16,2000}(?![A-Za-z0-9_.-])/,
+    // The jwt.io sample token is documentation, not a credential.
+    placeholders: ['~SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c'],
+    validate: (value) => {
+      const header = decodeBase64(value.slice(0, value.indexOf('.')));
+      if (!header || shannonEntropy(value.slice(value.lastIndexOf('.') + 1)) < 3) return false;
+      try {
+        const parsed = JSON.parse(header) as unknown;
+        return typeof parsed === 'object' && parsed !== null && typeof (parsed as { alg?: unknown }).alg === 'string';
+      } catch {
+        return false;
+      }
+    },
+    priority: 15,
+  },
+];

@@ -1,0 +1,22 @@
+// Package registries: npm, PyPI.
+import type { DetectorSpec } from '../types';
+import { END, START } from './fragments';
+
+export const PACKAGE_DETECTORS: DetectorSpec[] = [
+  {
+    id: 'npm-token',
+    description: 'npm access token (npm_…)',
+    keywords: ['npm_'],
+    pattern: new RegExp(`${START}npm_[A-Za-z0-9]{36}${END}`),
+    minEntropy: 3.5,
+    priority: 20,
+  },
+  {
+    id: 'pypi-token',
+    description: 'PyPI API token (pypi-AgEIcHlwaS5vcmc…, a macaroon for pypi.org)',
+    keywords: ['pypi-ageichlwas5vcmc'],
+    pattern: new RegExp(`${START}pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,1000}${END}`),
+    minEntropy: 4,
+    priority: 20,
+  },
+];

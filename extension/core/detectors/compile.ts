@@ -1,0 +1,166 @@
+// Turns detector specs (built-in and custom) into a scan plan: one keyword automaton over all
+// keywords, and for each keyword the detectors to try where it occurs.
+import { RE2JS } from 're2js';
+import type { CustomDetector } from './custom';
+import { buildKeywordAutomaton, type KeywordAutomaton } from './keywordAutomaton';
+import { DetectorCompileError, type CompileDetectorsOptions, type CompiledDetectors, type DetectorSpec, type MatchContext } from './types';
+
+/** A span found by a matcher: where the secret value is. */
+export interface ValueSpan {
+  start: number;
+  end: number;
+}
+
+/** One detector, ready to run. */
+export interface PlannedDetector {
+  readonly id: string;
+  readonly order: number;
+  readonly priority: number;
+  /** `sticky`: try at each keyword start; `window`: search near keyword hits; `everywhere`: whole text. */
+  readonly mode: 'sticky' | 'window' | 'everywhere';
+  readonly window: { before: number; after: number };
+  /** For sticky mode: the value span when the pattern matches starting exactly at `pos`. */
+  readonly tryAt?: (text: string, pos: number) => ValueSpan | undefined;
+  /** For window/everywhere mode: every value span matched inside text[from, to). */
+  readonly searchIn?: (text: string, from: number, to: number, out: ValueSpan[]) => void;
+  readonly minLength: number;
+  readonly minEntropy: number;
+  readonly placeholders?: readonly string[];
+  readonly validate?: (value: string, context: MatchContext) => boolean;
+}
+
+export interface ScanPlan {
+  readonly detectors: readonly PlannedDetector[];
+  readonly automaton: KeywordAutomaton;
+  /** Keyword lengths, by keyword id. */
+  readonly keywordLength: Int32Array;
+  /** Detector indexes to try for each keyword id. */
+  readonly detectorsByKeyword: readonly (readonly number[])[];
+  /** Detectors that have no keywords and scan everything. */
+  readonly everywhere: readonly number[];
+  readonly allowValues: ReadonlySet<string>;
+  readonly allowRegexes: readonly RE2JS[];
+}
+
+const DEFAULT_PRIORITY = 10;
+
+export function compileDetectors(
+  specs: readonly (DetectorSpec | CustomDetector)[],
+  options: CompileDetectorsOptions = {},
+): CompiledDetectors {
+  const seen = new Set<string>();
+  const detectors = specs.map((spec, order) => {
+    if (seen.has(spec.id)) throw new DetectorCompileError(spec.id, 'duplicate detector id');
+    seen.add(spec.id);
+    return 'kind' in spec && spec.kind === 'custom' ? planCustom(spec, order) : planBuiltin(spec as DetectorSpec, order);
+  });
+
+  const keywordIds = new Map<string, number>();
+  const detectorsByKeyword: number[][] = [];
+  const everywhere: number[] = [];
+  specs.forEach((spec, index) => {
+    const keywords = [...new Set(spec.keywords.map((k) => k.toLowerCase()))];
+    if (keywords.length === 0) everywhere.push(index);
+    for (const keyword of keywords) {
+      let id = keywordIds.get(keyword);
+      if (id === undefined) {
+        id = keywordIds.size;
+        keywordIds.set(keyword, id);
+        detectorsByKeyword.push([]);
+      }
+      detectorsByKeyword[id]!.push(index);
+    }
+  });
+  const keywords = [...keywordIds.keys()];
+  const plan: ScanPlan = {
+    detectors,
+    automaton: buildKeywordAutomaton(keywords),
+    keywordLength: Int32Array.from(keywords, (k) => k.length),
+    detectorsByKeyword,
+    everywhere,
+    allowValues: new Set(options.allowlist?.values ?? []),
+    allowRegexes: (options.allowlist?.regexes ?? []).map((source, i) => compileAllowRegex(source, i)),
+  };
+  return { ids: detectors.map((d) => d.id), plan };
+}
+
+function compileAllowRegex(source: string, index: number): RE2JS {
+  try {
+    return RE2JS.compile(source);
+  } catch (error) {
+    throw new DetectorCompileError(`allowlist.regexes[${index}]`, `invalid regex: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+function planBuiltin(spec: DetectorSpec, order: number): PlannedDetector {
+  if (spec.keywords.length === 0) throw new DetectorCompileError(spec.id, 'built-in detectors need at least one keyword');
+  for (const k of spec.keywords) {
+    if (k !== k.toLowerCase() || !/^[\x20-\x7e]+$/.test(k)) throw new DetectorCompileError(spec.id, `keyword "${k}" must be lower-case printable ASCII`);
+  }
+  const flags = spec.pattern.flags.replace(/[gyd]/g, '');
+  const group = spec.secretGroup ?? 0;
+  const valueSpan = (m: RegExpExecArray, offset: number): ValueSpan | undefined => {
+    const indices = typeof group === 'number' ? m.indices?.[group] : m.indices?.groups?.[group];
+    return indices ? { start: indices[0] + offset, end: indices[1] + offset } : undefined;
+  };
+  const base = {
+    id: spec.id,
+    order,
+    priority: spec.priority ?? DEFAULT_PRIORITY,
+    minLength: spec.minLength ?? 1,
+    minEntropy: spec.minEntropy ?? 0,
+    placeholders: spec.placeholders,
+    validate: spec.validate,
+  };
+  if ((spec.anchor ?? 'keyword') === 'keyword') {
+    const sticky = new RegExp(spec.pattern.source, `${flags}dy`);
+    return {
+      ...base,
+      mode: 'sticky',
+      window: { before: 0, after: 0 },
+      tryAt(text, pos) {
+        sticky.lastIndex = pos;
+        const m = sticky.exec(text);
+        return m ? valueSpan(m, 0) : undefined;
+      },
+    };
+  }
+  if (!spec.window) throw new DetectorCompileError(spec.id, 'anchor "window" needs a window');
+  const global = new RegExp(spec.pattern.source, `${flags}dg`);
+  return {
+    ...base,
+    mode: 'window',
+    window: spec.window,
+    searchIn(text, from, to, out) {
+      // Search a slice so a miss costs the window, never the rest of the text.
+      const slice = text.slice(from, to);
+      global.lastIndex = 0;
+      for (let m = global.exec(slice); m; m = global.exec(slice)) {
+        if (m[0].length === 0) global.lastIndex++;
+        const span = valueSpan(m, from);
+        if (span) out.push(span);
+      }
+    },
+  };
+}
+
+function planCustom(detector: CustomDetector, order: number): PlannedDetector {
+  const group = detector.secretGroup;
+  return {
+    id: detector.id,
+    order,
+    priority: DEFAULT_PRIORITY,
+    mode: detector.keywords.length > 0 ? 'window' : 'everywhere',
+    window: detector.window,
+    minLength: 1,
+    minEntropy: detector.minEntropy ?? 0,
+    searchIn(text, from, to, out) {
+      const matcher = detector.re2.matcher(from === 0 && to === text.length ? text : text.slice(from, to));
+      while (matcher.find()) {
+        const start = matcher.start(group);
+        const end = matcher.end(group);
+        if (start >= 0 && end > start) out.push({ start: start + from, end: end + from });
+      }
+    },
+  };
+}

@@ -1,0 +1,75 @@
+// False-positive controls shared by every detector: values that are documentation examples,
+// templates, masks or otherwise obviously not a live credential.
+
+/** Case-insensitive substrings that mark a value as a placeholder. */
+const PLACEHOLDER_MARKERS = [
+  'example',
+  'xxxx',
+  'placeholder',
+  'changeme',
+  'change_me',
+  'change-me',
+  'your_',
+  'your-',
+  'yourkey',
+  'yourtoken',
+  'yoursecret',
+  'yourpassword',
+  'insert',
+  'replace_me',
+  'replaceme',
+  'redacted',
+  'dummy',
+  'sample',
+  'notreal',
+  'not_real',
+  'not-a-real',
+  '****',
+  '…',
+  '...',
+  '${',
+  '{{',
+  '<',
+  '>',
+  '%(',
+  '%s',
+];
+
+/** Documented values that are well known to be fake. */
+const KNOWN_FAKE_VALUES = new Set([
+  'AKIAIOSFODNN7EXAMPLE',
+  'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+  'je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY',
+]);
+
+/** True when the value is obviously not a real credential. */
+export function isGenericPlaceholder(value: string): boolean {
+  if (KNOWN_FAKE_VALUES.has(value)) return true;
+  const lower = value.toLowerCase();
+  for (const marker of PLACEHOLDER_MARKERS) if (lower.includes(marker)) return true;
+  return hasTooFewDistinctChars(value);
+}
+
+/** `aaaaaaaa`, `00000000`, `abababab`: too few distinct characters to be random. */
+function hasTooFewDistinctChars(value: string): boolean {
+  const distinct = new Set(value).size;
+  return distinct <= 2 || (value.length >= 16 && distinct <= 4);
+}
+
+/**
+ * Checks a detector's own placeholder list: exact values, or case-insensitive substrings when
+ * the entry starts with `~`.
+ */
+export function matchesPlaceholderList(value: string, placeholders: readonly string[] | undefined): boolean {
+  if (!placeholders) return false;
+  let lower: string | undefined;
+  for (const p of placeholders) {
+    if (p.startsWith('~')) {
+      lower ??= value.toLowerCase();
+      if (lower.includes(p.slice(1).toLowerCase())) return true;
+    } else if (p === value) {
+      return true;
+    }
+  }
+  return false;
+}

@@ -1,0 +1,117 @@
+// scanText: one keyword pass over the text, then each detector's pattern only where its
+// keywords occur; candidates are filtered (placeholders, entropy, validators, allowlist) and
+// overlaps resolved in favour of the more specific detector.
+import type { PlannedDetector, ScanPlan, ValueSpan } from './compile';
+import { shannonEntropy } from './entropy';
+import { findKeywords } from './keywordAutomaton';
+import { isGenericPlaceholder, matchesPlaceholderList } from './placeholders';
+import type { CompiledDetectors, SecretMatch } from './types';
+
+interface Candidate {
+  detector: PlannedDetector;
+  start: number;
+  end: number;
+}
+
+/** Every secret in `text`, sorted by start, non-overlapping. Offsets are UTF-16 offsets of the value. */
+export function scanText(text: string, compiled: CompiledDetectors): SecretMatch[] {
+  const plan = compiled.plan as ScanPlan;
+  const candidates: Candidate[] = [];
+  const accept = (detector: PlannedDetector, span: ValueSpan) => {
+    if (isSecret(text, span, detector, plan)) candidates.push({ detector, start: span.start, end: span.end });
+  };
+
+  const hits = findKeywords(text, plan.automaton);
+  const detectorCount = plan.detectors.length;
+  // Sticky detectors: the last position tried, so overlapping keywords do not retry it.
+  const lastTried = new Int32Array(detectorCount).fill(-1);
+  // Window detectors: the window being accumulated (merged while hits overlap).
+  const windowFrom = new Int32Array(detectorCount).fill(-1);
+  const windowTo = new Int32Array(detectorCount).fill(-1);
+  const spans: ValueSpan[] = [];
+  const flushWindow = (index: number) => {
+    const detector = plan.detectors[index]!;
+    spans.length = 0;
+    detector.searchIn!(text, windowFrom[index]!, windowTo[index]!, spans);
+    for (const span of spans) accept(detector, span);
+    windowFrom[index] = -1;
+  };
+
+  for (let h = 0; h < hits.count; h++) {
+    const keyword = hits.keyword[h]!;
+    const end = hits.end[h]!;
+    const start = end - plan.keywordLength[keyword]!;
+    for (const index of plan.detectorsByKeyword[keyword]!) {
+      const detector = plan.detectors[index]!;
+      if (detector.mode === 'sticky') {
+        if (lastTried[index] === start) continue;
+        lastTried[index] = start;
+        const span = detector.tryAt!(text, start);
+        if (span) accept(detector, span);
+        continue;
+      }
+      const from = Math.max(0, start - detector.window.before);
+      const to = Math.min(text.length, end + detector.window.after);
+      if (windowFrom[index] !== -1 && from <= windowTo[index]!) {
+        windowFrom[index] = Math.min(windowFrom[index]!, from);
+        windowTo[index] = Math.max(windowTo[index]!, to);
+      } else {
+        if (windowFrom[index] !== -1) flushWindow(index);
+        windowFrom[index] = from;
+        windowTo[index] = to;
+      }
+    }
+  }
+  for (let index = 0; index < detectorCount; index++) if (windowFrom[index] !== -1) flushWindow(index);
+  for (const index of plan.everywhere) {
+    windowFrom[index] = 0;
+    windowTo[index] = text.length;
+    flushWindow(index);
+  }
+  return resolveOverlaps(candidates);
+}
+
+/** The false-positive controls, cheapest first. */
+function isSecret(text: string, span: ValueSpan, detector: PlannedDetector, plan: ScanPlan): boolean {
+  if (span.end - span.start < Math.max(1, detector.minLength)) return false;
+  const value = text.slice(span.start, span.end);
+  if (plan.allowValues.has(value)) return false;
+  if (matchesPlaceholderList(value, detector.placeholders)) return false;
+  if (isGenericPlaceholder(value)) return false;
+  if (detector.minEntropy > 0 && shannonEntropy(value) < detector.minEntropy) return false;
+  if (detector.validate && !detector.validate(value, { text, start: span.start, end: span.end })) return false;
+  for (const allow of plan.allowRegexes) if (allow.test(value)) return false;
+  return true;
+}
+
+/**
+ * Keeps the strongest of overlapping candidates: higher priority, then longer, then earlier,
+ * then the detector listed first. Returns them sorted by start.
+ */
+function resolveOverlaps(candidates: Candidate[]): SecretMatch[] {
+  if (candidates.length === 0) return [];
+  candidates.sort(
+    (a, b) =>
+      b.detector.priority - a.detector.priority ||
+      b.end - b.start - (a.end - a.start) ||
+      a.start - b.start ||
+      a.detector.order - b.detector.order,
+  );
+  const kept: Candidate[] = []; // sorted by start, non-overlapping
+  for (const c of candidates) {
+    // First kept candidate that starts at or after c.start.
+    let lo = 0;
+    let hi = kept.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (kept[mid]!.start < c.start) lo = mid + 1;
+      else hi = mid;
+    }
+    const before = kept[lo - 1];
+    const after = kept[lo];
+    if (before && before.end > c.start) continue;
+    if (after && after.start < c.end) continue;
+    kept.splice(lo, 0, c);
+  }
+  return kept.map((c) => ({ detector: c.detector.id, start: c.start, end: c.end }));
+}

@@ -1,0 +1,82 @@
+// Shapes shared by the secrets detectors: what a detector is (DetectorSpec), what a scan
+// reports (SecretMatch) and what compiling a set of detectors produces (CompiledDetectors).
+
+/** Where a candidate secret sits, handed to validators that need to look around it. */
+export interface MatchContext {
+  /** The whole text being scanned. */
+  text: string;
+  /** UTF-16 offsets of the candidate secret value inside `text`. */
+  start: number;
+  end: number;
+}
+
+/**
+ * One credential format. The keyword prefilter decides where the pattern is tried:
+ * - `anchor: 'keyword'` (default): the pattern must match starting exactly where a keyword
+ *   occurrence starts (it is run as a sticky regex there), so write the pattern to begin with
+ *   the keyword (e.g. `ghp_…`, `secret_access_key…`).
+ * - `anchor: 'window'`: the pattern is searched inside a small window around each keyword hit,
+ *   for formats whose distinctive part sits in the middle (e.g. Azure's `…8Q~…`).
+ */
+export interface DetectorSpec {
+  /** Stable id used in policies, findings and redaction placeholders (e.g. `aws-access-key-id`). */
+  id: string;
+  description: string;
+  /** Lower-case literals; a pattern is only tried where one occurs (matched case-insensitively). */
+  keywords: readonly string[];
+  /** Built-in patterns are trusted JS regexes; keep quantifiers bounded so each try is cheap. */
+  pattern: RegExp;
+  /** Capture group (number or name) holding the secret value; 0 / omitted = whole match. */
+  secretGroup?: number | string;
+  anchor?: 'keyword' | 'window';
+  /** For `anchor: 'window'`: how far before the keyword start / after the keyword end to search. */
+  window?: { before: number; after: number };
+  /** Minimum Shannon entropy (bits per char) of the value; below it the match is ignored. */
+  minEntropy?: number;
+  /** Minimum length of the value. */
+  minLength?: number;
+  /** Known non-secrets: exact values, or case-insensitive substrings when prefixed with `~`. */
+  placeholders?: readonly string[];
+  /** Extra check on the value (checksum, charset, decodes to JSON…); false drops the match. */
+  validate?: (value: string, context: MatchContext) => boolean;
+  /** Higher wins when matches of different detectors overlap (generic detectors use 0). Default 10. */
+  priority?: number;
+}
+
+/** A secret found by a scan. Offsets are UTF-16 offsets of the secret VALUE itself. */
+export interface SecretMatch {
+  detector: string;
+  start: number;
+  end: number;
+}
+
+/** Values that are never reported, whichever detector finds them. */
+export interface DetectorAllowlist {
+  /** Exact values (e.g. a documented test key). */
+  values?: readonly string[];
+  /** RE2 syntax (linear time); a value containing a match is not reported. */
+  regexes?: readonly string[];
+}
+
+export interface CompileDetectorsOptions {
+  allowlist?: DetectorAllowlist;
+}
+
+/** The result of compileDetectors: opaque to callers, pass it to scanText. */
+export interface CompiledDetectors {
+  /** Ids of the compiled detectors, in the order given. */
+  readonly ids: readonly string[];
+  /** @internal the scan plan; its shape may change. */
+  readonly plan: unknown;
+}
+
+/** Thrown when a detector (usually a policy author's custom one) cannot be compiled. */
+export class DetectorCompileError extends Error {
+  constructor(
+    readonly detectorId: string,
+    readonly reason: string,
+  ) {
+    super(`detector "${detectorId}": ${reason}`);
+    this.name = 'DetectorCompileError';
+  }
+}

@@ -1,0 +1,208 @@
+// Fake credentials for every built-in detector, generated from a seeded PRNG at run time so no
+// scannable literal token lives in the repository sources. Shared by the unit tests, the
+// fixture generator (test/fixtures/secrets/generate.ts) and the benchmark.
+
+/** A deterministic PRNG (mulberry32). */
+export type Rng = () => number;
+export function rng(seed: number): Rng {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+/** Always picks the first character of a charset: turns any format into an obvious non-secret. */
+export const degenerateRng: Rng = () => 0;
+
+const UPPER = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+const LOWER = 'abcdefghijklmnopqrstuvwxyz';
+const DIGITS = '0123456789';
+const ALNUM = UPPER + LOWER + DIGITS;
+const HEX = '0123456789abcdef';
+const B64 = ALNUM + '+/';
+const URLSAFE = ALNUM + '_-';
+const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+const BECH32 = 'QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L';
+
+export function pick(r: Rng, charset: string, n: number): string {
+  let s = '';
+  for (let i = 0; i < n; i++) s += charset[Math.floor(r() * charset.length)];
+  return s;
+}
+const alnum = (r: Rng, n: number) => pick(r, ALNUM, n);
+const hex = (r: Rng, n: number) => pick(r, HEX, n);
+const b64 = (r: Rng, n: number) => pick(r, B64, n);
+// Keep the last char alphanumeric so a value never ends in `-`/`_` (looks like a cut token).
+const urlsafe = (r: Rng, n: number) => pick(r, URLSAFE, n - 1) + pick(r, ALNUM, 1);
+const digits = (r: Rng, n: number) => pick(r, '123456789', 1) + pick(r, DIGITS, n - 1);
+const base64url = (s: string) => Buffer.from(s).toString('base64url');
+const uuid = (r: Rng) => `${hex(r, 8)}-${hex(r, 4)}-4${hex(r, 3)}-a${hex(r, 3)}-${hex(r, 12)}`;
+
+function pemBody(r: Rng, lines: number, joiner: string): string {
+  const out: string[] = [];
+  for (let i = 0; i < lines; i++) out.push(b64(r, 64));
+  out.push(`${b64(r, 40)}==`);
+  return out.join(joiner);
+}
+const pem = (label: string) => (r: Rng) => `-----BEGIN ${label}-----\n${pemBody(r, 8, '\n')}\n-----END ${label}-----`;
+
+/**
+ * How a sample is embedded: `assign` puts the value in a `NAME = value` statement of the file's
+ * language; `block` is multi-line text placed as-is (the value occurs inside it).
+ */
+export interface Sample {
+  detector: string;
+  /** Generates the secret value (what the detector must report). */
+  value: (r: Rng) => string;
+  /** For `assign`: the variable name (SCREAMING_CASE; lower-cased in YAML/TOML/JSON). */
+  name?: string;
+  /** For blocks: the surrounding text; `value` is inserted where `$VALUE` is. */
+  block?: string;
+  /** File kinds this sample can live in (default: any). */
+  kinds?: readonly FileKind[];
+  /** A text this detector must NOT report (documented placeholder, template, test key…). */
+  negative?: string;
+}
+
+export type FileKind = 'ts' | 'py' | 'go' | 'yaml' | 'toml' | 'properties' | 'env' | 'json';
+export const FILE_KINDS: readonly FileKind[] = ['ts', 'py', 'go', 'yaml', 'toml', 'properties', 'env', 'json'];
+
+const PUTTY = (r: Rng) =>
+  [
+    'PuTTY-User-Key-File-3: ssh-rsa',
+    'Encryption: none',
+    'Comment: deploy@build-07',
+    'Public-Lines: 2',
+    b64(r, 64),
+    `${b64(r, 40)}=`,
+    'Private-Lines: 3',
+    b64(r, 64),
+    b64(r, 64),
+    `${b64(r, 20)}==`,
+    `Private-MAC: ${hex(r, 64)}`,
+  ].join('\n');
+
+const JWT = (r: Rng) =>
+  `${base64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }))}.${base64url(JSON.stringify({ sub: digits(r, 8), role: 'admin', iat: 1718000000 + Math.floor(r() * 1e6) }))}.${urlsafe(r, 43)}`;
+
+export const SAMPLES: readonly Sample[] = [
+  { detector: 'aws-access-key-id', value: (r) => `AKIA${pick(r, BASE32, 16)}`, name: 'AWS_ACCESS_KEY_ID', negative: 'aws_access_key_id = AKIAIOSFODNN7EXAMPLE' },
+  { detector: 'aws-secret-access-key', value: (r) => b64(r, 40), name: 'AWS_SECRET_ACCESS_KEY', negative: 'aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' },
+  { detector: 'aws-session-token', value: (r) => `IQoJb3JpZ2luX2VjE${b64(r, 300)}`, name: 'AWS_SESSION_TOKEN', negative: 'AWS_SESSION_TOKEN=IQoJb3JpZ2luX2VjE…' },
+  {
+    detector: 'gcp-service-account-key',
+    value: (r) => `-----BEGIN PRIVATE KEY-----\\n${pemBody(r, 8, '\\n')}\\n-----END PRIVATE KEY-----\\n`,
+    kinds: ['json'],
+    block: '{\n  "type": "service_account",\n  "project_id": "acme-billing-prod",\n  "private_key_id": "3f9c2a7d41e0b8c6a5d4e3f2a1b0c9d8e7f6a5b4",\n  "private_key": "$VALUE",\n  "client_email": "billing-sync@acme-billing-prod.iam.gserviceaccount.com",\n  "client_id": "104857392016473829105"\n}',
+    negative: '{ "type": "service_account", "private_key": "-----BEGIN PRIVATE KEY-----\\n...\\n-----END PRIVATE KEY-----\\n", "client_email": "sa@project.iam.gserviceaccount.com" }',
+  },
+  { detector: 'google-api-key', value: (r) => `AIza${urlsafe(r, 35)}`, name: 'GOOGLE_MAPS_KEY', negative: 'const mapsKey = "AIzaSyXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX";' },
+  { detector: 'gcp-oauth-client-secret', value: (r) => `GOCSPX-${urlsafe(r, 28)}` , name: 'GOOGLE_CLIENT_SECRET' },
+  { detector: 'gcp-oauth-access-token', value: (r) => `ya29.${urlsafe(r, 120)}`, name: 'GCLOUD_ACCESS' },
+  {
+    detector: 'azure-storage-connection-string',
+    value: (r) => `${b64(r, 86)}==`,
+    block: 'AZURE_STORAGE_CONNECTION_STRING="DefaultEndpointsProtocol=https;AccountName=acmeassets;AccountKey=$VALUE;EndpointSuffix=core.windows.net"',
+    kinds: ['env', 'properties', 'toml'],
+    negative: 'UseDevelopmentStorage=true; AccountKey=<your-account-key>',
+  },
+  { detector: 'azure-storage-account-key', value: (r) => `${b64(r, 86)}==`, name: 'AZURE_STORAGE_ACCOUNT_KEY' },
+  { detector: 'azure-ad-client-secret', value: (r) => `${alnum(r, 3)}8Q~${pick(r, ALNUM + '_~.-', 33)}${alnum(r, 1)}`, name: 'AAD_APP_CREDENTIAL' },
+  { detector: 'azure-client-secret-assignment', value: (r) => alnum(r, 36), name: 'AZURE_CLIENT_SECRET', negative: 'AZURE_CLIENT_SECRET=${AZURE_CLIENT_SECRET}' },
+  { detector: 'digitalocean-token', value: (r) => `dop_v1_${hex(r, 64)}`, name: 'DIGITALOCEAN_ACCESS' },
+  { detector: 'heroku-api-key', value: uuid, name: 'HEROKU_API_KEY', negative: 'HEROKU_API_KEY=00000000-0000-0000-0000-000000000000' },
+  { detector: 'heroku-platform-token', value: (r) => `HRKU-${urlsafe(r, 60)}`, name: 'HEROKU_PLATFORM' },
+  { detector: 'github-pat-classic', value: (r) => `ghp_${alnum(r, 36)}`, name: 'GH_PAT', negative: 'GITHUB_TOKEN=ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx' },
+  { detector: 'github-pat-fine-grained', value: (r) => `github_pat_${alnum(r, 22)}_${alnum(r, 59)}`, name: 'GH_FINE_GRAINED' },
+  { detector: 'github-oauth-token', value: (r) => `gho_${alnum(r, 36)}`, name: 'GH_OAUTH' },
+  { detector: 'github-user-to-server-token', value: (r) => `ghu_${alnum(r, 36)}`, name: 'GH_USER_TO_SERVER' },
+  { detector: 'github-app-installation-token', value: (r) => `ghs_${alnum(r, 36)}`, name: 'GH_INSTALLATION' },
+  { detector: 'github-refresh-token', value: (r) => `ghr_${alnum(r, 76)}`, name: 'GH_REFRESH' },
+  { detector: 'gitlab-pat', value: (r) => `glpat-${urlsafe(r, 20)}`, name: 'GITLAB_PAT', negative: 'GITLAB_TOKEN=glpat-<your-token-here>' },
+  { detector: 'gitlab-runner-token', value: (r) => `glrt-${urlsafe(r, 26)}`, name: 'CI_RUNNER_AUTH' },
+  { detector: 'gitlab-deploy-token', value: (r) => `gldt-${urlsafe(r, 20)}`, name: 'GITLAB_DEPLOY' },
+  { detector: 'gitlab-pipeline-trigger-token', value: (r) => `glptt-${hex(r, 40)}`, name: 'GITLAB_TRIGGER' },
+  { detector: 'atlassian-api-token', value: (r) => `ATATT3xFfGF0${urlsafe(r, 170)}=${hex(r, 8).toUpperCase()}`, name: 'JIRA_API' },
+  { detector: 'linear-api-key', value: (r) => `lin_api_${alnum(r, 40)}`, name: 'LINEAR_API' },
+  { detector: 'slack-bot-token', value: (r) => `xoxb-${digits(r, 12)}-${digits(r, 13)}-${alnum(r, 24)}`, name: 'SLACK_BOT', negative: 'SLACK_BOT_TOKEN=xoxb-your-bot-token' },
+  { detector: 'slack-user-token', value: (r) => `xoxp-${digits(r, 12)}-${digits(r, 12)}-${digits(r, 13)}-${hex(r, 32)}`, name: 'SLACK_USER' },
+  { detector: 'slack-app-token', value: (r) => `xapp-1-A${pick(r, UPPER + DIGITS, 10)}-${digits(r, 13)}-${hex(r, 64)}`, name: 'SLACK_APP' },
+  { detector: 'slack-webhook-url', value: (r) => `T${pick(r, UPPER + DIGITS, 10)}/B${pick(r, UPPER + DIGITS, 10)}/${alnum(r, 24)}`, block: 'SLACK_ALERTS_HOOK = "https://hooks.slack.com/services/$VALUE"', kinds: ['py', 'toml', 'env'], negative: 'webhook: https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX' },
+  {
+    detector: 'discord-bot-token',
+    value: (r) => `${Buffer.from(digits(r, 18)).toString('base64')}.${urlsafe(r, 6)}.${urlsafe(r, 38)}`,
+    name: 'DISCORD_BOT',
+    negative: 'DISCORD_BOT_TOKEN = "MTAxMDEwMTAxMDEwMTAxMDEw.XXXXXX.xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"',
+  },
+  { detector: 'discord-webhook-url', value: (r) => urlsafe(r, 68), block: 'DISCORD_WEBHOOK = "https://discord.com/api/webhooks/1187345098123456789/$VALUE"', kinds: ['py', 'env', 'toml'] },
+  { detector: 'telegram-bot-token', value: (r) => `${digits(r, 10)}:AA${urlsafe(r, 33)}`, name: 'TELEGRAM_BOT', negative: 'TELEGRAM_BOT_TOKEN=123456789:AAxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx' },
+  { detector: 'twilio-api-key', value: (r) => `SK${hex(r, 32)}`, name: 'TWILIO_API_SID' },
+  { detector: 'twilio-auth-token', value: (r) => hex(r, 32), name: 'TWILIO_AUTH_TOKEN', negative: 'TWILIO_AUTH_TOKEN=your_auth_token' },
+  { detector: 'sendgrid-api-key', value: (r) => `SG.${urlsafe(r, 22)}.${urlsafe(r, 43)}`, name: 'SENDGRID' },
+  { detector: 'mailgun-api-key', value: (r) => `key-${hex(r, 32)}`, name: 'MAILGUN_PRIVATE' },
+  { detector: 'mailchimp-api-key', value: (r) => `${hex(r, 32)}-us${1 + Math.floor(r() * 20)}`, name: 'MAILCHIMP' },
+  { detector: 'stripe-secret-key', value: (r) => `sk_live_${alnum(r, 99)}`, name: 'STRIPE_SECRET', negative: `STRIPE_SECRET_KEY=sk_test_${'4eC39HqLyjWDarjtT1zdp7dc'}` },
+  { detector: 'stripe-restricted-key', value: (r) => `rk_live_${alnum(r, 99)}`, name: 'STRIPE_RESTRICTED' },
+  { detector: 'stripe-webhook-secret', value: (r) => `whsec_${alnum(r, 32)}`, name: 'STRIPE_WEBHOOK' },
+  { detector: 'square-access-token', value: (r) => `EAAA${urlsafe(r, 60)}`, name: 'SQUARE_ACCESS' },
+  { detector: 'square-oauth-secret', value: (r) => `sq0csp-${urlsafe(r, 43)}`, name: 'SQUARE_APP' },
+  { detector: 'shopify-access-token', value: (r) => `shpat_${hex(r, 32)}`, name: 'SHOPIFY_ADMIN' },
+  { detector: 'shopify-shared-secret', value: (r) => `shpss_${hex(r, 32)}`, name: 'SHOPIFY_APP' },
+  { detector: 'openai-api-key', value: (r) => `sk-proj-${urlsafe(r, 74)}T3BlbkFJ${urlsafe(r, 74)}`, name: 'OPENAI', negative: 'OPENAI_API_KEY="sk-..."' },
+  { detector: 'openai-project-key', value: (r) => `sk-proj-${urlsafe(r, 156)}`, name: 'OPENAI_PROJECT' },
+  { detector: 'anthropic-api-key', value: (r) => `sk-ant-api03-${urlsafe(r, 93)}AA`, name: 'ANTHROPIC', negative: 'ANTHROPIC_API_KEY=sk-ant-api03-...' },
+  { detector: 'anthropic-admin-key', value: (r) => `sk-ant-admin01-${urlsafe(r, 93)}AA`, name: 'ANTHROPIC_ADMIN' },
+  { detector: 'huggingface-token', value: (r) => `hf_${pick(r, UPPER + LOWER, 34)}`, name: 'HF', negative: 'from huggingface_hub import hf_hub_download' },
+  { detector: 'npm-token', value: (r) => `npm_${alnum(r, 36)}`, name: 'NPM_AUTH', negative: '//registry.npmjs.org/:_authToken=${NPM_TOKEN}' },
+  { detector: 'pypi-token', value: (r) => `pypi-AgEIcHlwaS5vcmc${urlsafe(r, 150)}`, name: 'PYPI_UPLOAD' },
+  { detector: 'datadog-api-key', value: (r) => hex(r, 32), name: 'DD_API_KEY' },
+  { detector: 'newrelic-api-key', value: (r) => `NRAK-${pick(r, UPPER + DIGITS, 27)}`, name: 'NEW_RELIC_USER' },
+  { detector: 'newrelic-license-key', value: (r) => `${hex(r, 36)}NRAL`, name: 'NEW_RELIC_LICENSE' },
+  { detector: 'sentry-dsn', value: (r) => hex(r, 32), block: 'SENTRY_DSN = "https://$VALUE@o450123.ingest.us.sentry.io/4507012345678"', kinds: ['py', 'env', 'toml', 'ts'] },
+  { detector: 'sentry-auth-token', value: (r) => `sntryu_${hex(r, 64)}`, name: 'SENTRY_AUTH' },
+  { detector: 'databricks-token', value: (r) => `dapi${hex(r, 32)}`, name: 'DATABRICKS' },
+  { detector: 'notion-token', value: (r) => `ntn_${digits(r, 11)}${alnum(r, 34)}Q`, name: 'NOTION_INTEGRATION' },
+  { detector: 'doppler-token', value: (r) => `dp.st.prd.${alnum(r, 43)}`, name: 'DOPPLER' },
+  { detector: 'vault-token', value: (r) => `hvs.CAESI${urlsafe(r, 86)}`, name: 'VAULT', negative: 'VAULT_TOKEN=hvs.xxxxxxxxxxxxxxxxxxxxxxxx' },
+  { detector: 'age-secret-key', value: (r) => `AGE-SECRET-KEY-1${pick(r, BECH32, 58)}`, name: 'AGE_IDENTITY' },
+  { detector: 'private-key-rsa', value: pem('RSA PRIVATE KEY'), block: '$VALUE', negative: '-----BEGIN RSA PRIVATE KEY-----\n...\n-----END RSA PRIVATE KEY-----' },
+  { detector: 'private-key-ec', value: pem('EC PRIVATE KEY'), block: '$VALUE' },
+  { detector: 'private-key-dsa', value: pem('DSA PRIVATE KEY'), block: '$VALUE' },
+  { detector: 'private-key-pkcs8', value: pem('PRIVATE KEY'), block: '$VALUE' },
+  { detector: 'private-key-pkcs8-encrypted', value: pem('ENCRYPTED PRIVATE KEY'), block: '$VALUE' },
+  { detector: 'private-key-openssh', value: pem('OPENSSH PRIVATE KEY'), block: '$VALUE' },
+  { detector: 'pgp-private-key-block', value: (r) => `-----BEGIN PGP PRIVATE KEY BLOCK-----\n\n${pemBody(r, 8, '\n')}\n=${b64(r, 4)}\n-----END PGP PRIVATE KEY BLOCK-----`, block: '$VALUE' },
+  { detector: 'private-key-putty', value: PUTTY, block: '$VALUE', negative: 'PuTTY-User-Key-File-3: ssh-rsa\nEncryption: none\nComment: <your key>\nPrivate-MAC: <mac>' },
+  {
+    detector: 'jwt',
+    value: JWT,
+    name: 'SESSION_JWT',
+    negative: 'const example = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c";',
+  },
+  {
+    detector: 'database-url-password',
+    value: (r) => alnum(r, 20),
+    block: 'DATABASE_URL = "postgresql://orders_svc:$VALUE@orders-db.prod.acme.internal:5432/orders?sslmode=require"',
+    kinds: ['py', 'env', 'toml', 'yaml', 'ts'],
+    negative: 'DATABASE_URL=postgres://postgres:postgres@localhost:5432/dev\nMONGO_URL=mongodb+srv://${MONGO_USER}:${MONGO_PASSWORD}@cluster0.mongodb.net/app',
+  },
+  {
+    detector: 'url-basic-auth',
+    value: (r) => alnum(r, 24),
+    block: 'ARTIFACTS_MIRROR = "https://ci-bot:$VALUE@artifacts.acme.internal/repository/pypi/simple"',
+    kinds: ['py', 'env', 'toml', 'yaml', 'ts'],
+    negative: 'url = "https://user:password@host.example/path"',
+  },
+  { detector: 'generic-secret-assignment', value: (r) => `${alnum(r, 30)}9k`, name: 'PAYMENTS_SIGNING_SECRET', negative: 'const secretName = process.env.SECRET_NAME;\nconst token = getToken();\npassword: ${{ secrets.DB_PASSWORD }}' },
+  { detector: 'bearer-token', value: (r) => `${alnum(r, 40)}7`, block: 'curl -H "Authorization: Bearer $VALUE" https://api.acme.internal/v1/orders', kinds: ['ts', 'py', 'go', 'env'], negative: 'curl -H "Authorization: Bearer $TOKEN" https://api.example.com' },
+];
+
+/** The sample as one snippet of code: the text and where the value sits in it. */
+export function renderSample(sample: Sample, r: Rng): { text: string; value: string; start: number } {
+  const value = sample.value(r);
+  const text = sample.block ? sample.block.replace('$VALUE', value) : `const ${sample.name ?? 'SECRET'} = "${value}";`;
+  return { text, value, start: text.indexOf(value) };
+}

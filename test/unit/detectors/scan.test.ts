@@ -1,0 +1,134 @@
+// scanText behaviour: value offsets (UTF-16), ordering, overlap resolution, allowlists,
+// placeholders, and the helpers shannonEntropy / previewSecret.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import {
+  BUILTIN_SECRET_DETECTORS,
+  compileCustomDetector,
+  compileDetectors,
+  previewSecret,
+  scanText,
+  shannonEntropy,
+  type DetectorSpec,
+} from '../../../extension/core/detectors';
+import { SAMPLES, renderSample, rng } from './samples';
+
+const builtin = compileDetectors(BUILTIN_SECRET_DETECTORS);
+const value = (id: string, seed = 3) => SAMPLES.find((s) => s.detector === id)!.value(rng(seed));
+
+test('offsets are UTF-16 offsets of the value, also after emoji and non-ASCII text', () => {
+  const key = value('github-pat-classic');
+  const text = `// 😀 Größe İstanbul ẞ\nconst t = "${key}";`;
+  const [m] = scanText(text, builtin);
+  assert.ok(m);
+  assert.equal(text.slice(m.start, m.end), key);
+});
+
+test('matches are sorted by start and never overlap', () => {
+  const text = SAMPLES.slice(0, 30).map((s, i) => renderSample(s, rng(i + 100)).text).join('\n');
+  const matches = scanText(text, builtin);
+  assert.ok(matches.length >= 30);
+  for (let i = 1; i < matches.length; i++) assert.ok(matches[i]!.start >= matches[i - 1]!.end, `overlap at ${i}`);
+});
+
+test('the more specific detector wins an overlap with a generic one', () => {
+  const key = value('aws-access-key-id');
+  const [m, ...rest] = scanText(`api_key = "${key}"`, builtin);
+  assert.deepEqual(rest, []);
+  assert.equal(m?.detector, 'aws-access-key-id');
+  const pat = value('github-pat-classic');
+  const viaUrl = scanText(`git clone https://x-access-token:${pat}@github.com/acme/app.git`, builtin);
+  assert.deepEqual(viaUrl.map((x) => x.detector), ['github-pat-classic']);
+});
+
+test('documented placeholders and templates do not fire', () => {
+  for (const text of [
+    'AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE',
+    'aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+    'token = "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"',
+    'api_key: <your-key>',
+    'API_KEY=${API_KEY}',
+    'password = "changeme"',
+    'secret = "0000000000000000000000"',
+    'GITHUB_TOKEN=ghp_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa',
+  ]) {
+    assert.deepEqual(scanText(text, builtin), [], text);
+  }
+});
+
+test('the allowlist drops exact values and RE2 patterns for every detector', () => {
+  const key = value('npm-token');
+  const other = value('npm-token', 9);
+  const text = `a = "${key}"\nb = "${other}"`;
+  assert.equal(scanText(text, builtin).length, 2);
+  const allowExact = compileDetectors(BUILTIN_SECRET_DETECTORS, { allowlist: { values: [key] } });
+  assert.deepEqual(scanText(text, allowExact).map((m) => text.slice(m.start, m.end)), [other]);
+  const allowRegex = compileDetectors(BUILTIN_SECRET_DETECTORS, { allowlist: { regexes: ['^npm_'] } });
+  assert.deepEqual(scanText(text, allowRegex), []);
+  assert.throws(() => compileDetectors([], { allowlist: { regexes: ['(a)\\1'] } }), /allowlist\.regexes\[0\]/);
+});
+
+test('detector-specific placeholders, entropy floors and validators apply', () => {
+  const spec: DetectorSpec = {
+    id: 'demo',
+    description: 'demo detector',
+    keywords: ['demo_'],
+    pattern: /demo_([A-Za-z0-9]{12})/,
+    secretGroup: 1,
+    minEntropy: 3,
+    placeholders: ['Q1w2E3r4T5y6', '~known'],
+    validate: (v) => v !== 'Zz9Yy8Xx7Ww6',
+  };
+  const compiled = compileDetectors([spec]);
+  assert.equal(scanText('demo_Ab3Cd5Ef7Gh9', compiled).length, 1);
+  assert.equal(scanText('demo_Q1w2E3r4T5y6', compiled).length, 0, 'exact placeholder');
+  assert.equal(scanText('demo_xKNOWNab12cd', compiled).length, 0, 'substring placeholder');
+  assert.equal(scanText('demo_abababab1212', compiled).length, 0, 'entropy floor');
+  assert.equal(scanText('demo_Zz9Yy8Xx7Ww6', compiled).length, 0, 'validator');
+});
+
+test('window-anchored detectors find secrets whose keyword sits mid-token', () => {
+  const secret = value('azure-ad-client-secret');
+  const text = `credential: ${secret}\n`;
+  const [m] = scanText(text, builtin);
+  assert.equal(m?.detector, 'azure-ad-client-secret');
+  assert.equal(text.slice(m.start, m.end), secret);
+});
+
+test('overlapping keywords and repeated hits report one match per secret', () => {
+  const url = 'postgresql://svc:Vq8rT2mZ9xL4pW7k@db.acme.internal/app';
+  const matches = scanText(`${url}\n${url}`, builtin);
+  assert.deepEqual(matches.map((m) => m.detector), ['database-url-password', 'database-url-password']);
+});
+
+test('empty and keyword-free text scan to nothing; long text without secrets is fine', () => {
+  assert.deepEqual(scanText('', builtin), []);
+  assert.deepEqual(scanText('hello world', builtin), []);
+  assert.deepEqual(scanText('const tokenCount = items.length;\n'.repeat(2000), builtin), []);
+});
+
+test('custom and built-in detectors may not share an id', () => {
+  assert.throws(() => compileDetectors([...BUILTIN_SECRET_DETECTORS, compileCustomDetector({ id: 'jwt', regex: 'x' })]), /duplicate/);
+});
+
+test('shannonEntropy', () => {
+  assert.equal(shannonEntropy(''), 0);
+  assert.equal(shannonEntropy('aaaa'), 0);
+  assert.equal(shannonEntropy('abab'), 1);
+  assert.equal(shannonEntropy('0123456789abcdef'), 4);
+});
+
+test('previewSecret never reveals more than 8 chars, nor most of a short value', () => {
+  assert.equal(previewSecret('AKIAQ3EGRTW7PZJ6MPLE'), 'AKIA…MPLE');
+  assert.equal(previewSecret(''), '…');
+  assert.equal(previewSecret('abc'), 'a…c');
+  assert.equal(previewSecret('ab'), '…');
+  for (const sample of SAMPLES) {
+    const v = sample.value(rng(5));
+    const p = previewSecret(v);
+    assert.ok(p.replace('…', '').length <= 8, sample.detector);
+    assert.ok(!p.includes(v), sample.detector);
+  }
+  // Surrogate pairs are never split at the edges.
+  assert.doesNotMatch(previewSecret('😀😀😀😀😀😀😀😀'), /^[\uDC00-\uDFFF]|[\uD800-\uDBFF]…|…[\uDC00-\uDFFF]|[\uD800-\uDBFF]$/);
+});
