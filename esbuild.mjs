@@ -1,7 +1,8 @@
 // Builds Airlock: one bundle for the extension, one for the CLI, and the integration tests
 // that run inside the VS Code extension host. `--production` minifies; `--watch` rebuilds.
 import * as esbuild from 'esbuild';
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
 const production = process.argv.includes('--production');
@@ -27,6 +28,9 @@ const common = {
   logLevel: 'warning',
   // The editor supplies `vscode` at run time.
   external: ['vscode'],
+  // Prefer ES module builds: jsonc-parser's UMD build requires its parts dynamically, which
+  // a bundle cannot follow.
+  mainFields: ['module', 'main'],
 };
 
 const builds = [
@@ -48,6 +52,24 @@ if (!production) {
     external: ['vscode', 'mocha'],
   });
 }
+
+/**
+ * Regenerates policies/airlock-policy.schema.json from the zod schema (the one definition of
+ * the policy language), writing only when it changed. A unit test fails when it is stale.
+ */
+async function generatePolicySchema() {
+  const result = await esbuild.build({ ...common, entryPoints: ['extension/core/policy/jsonSchema.ts'], write: false, sourcemap: false, minify: false });
+  const module = { exports: {} };
+  new Function('module', 'exports', 'require', result.outputFiles[0].text)(module, module.exports, createRequire(import.meta.url));
+  const text = module.exports.policyJsonSchemaText();
+  const target = 'policies/airlock-policy.schema.json';
+  if (!existsSync(target) || readFileSync(target, 'utf8') !== text) {
+    writeFileSync(target, text);
+    console.log(`esbuild: regenerated ${target}`);
+  }
+}
+
+await generatePolicySchema();
 
 if (watch) {
   const contexts = await Promise.all(builds.map((b) => esbuild.context(b)));

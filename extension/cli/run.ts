@@ -15,10 +15,12 @@ usage: airlock <command> [options]
 
 commands:
   version            print the version
+  policy validate|test [files…]   check policy files / run their embedded tests
   help               print this help
 `;
 
 const commands: Record<string, Handler> = {
+  policy: (args, io) => import('./policyCommand').then((m) => m.policyCommand(args, io)),
   version: async (_args, io) => {
     io.stdout.write(`${VERSION}\n`);
     return 0;

@@ -1,6 +1,6 @@
 // What a loaded, compiled policy offers the rest of Airlock. The gateway, the agent hooks,
 // the CLI and the editor depend on this contract only, never on how policies are parsed.
-import type { EgressRequest, Verdict } from '../egress/types';
+import type { EgressAction, EgressRequest, Verdict } from '../egress/types';
 
 /** What the review rules say about AI-written code at one path. */
 export interface ReviewRequirement {
@@ -19,4 +19,8 @@ export interface CompiledPolicy {
   reviewFor(path: string): ReviewRequirement;
   /** True when the path is protected code under this policy (used by agent read hooks). */
   isProtectedPath(path: string): { rule: string; message: string } | undefined;
+  /** What happens to a request the interceptor cannot parse (strongest over layers; default `block`). */
+  readonly onUnparseable?: EgressAction;
+  /** The verdict for a request the interceptor cannot parse, per `onUnparseable`. `reason` must not quote request text. */
+  unparseableVerdict?(reason: string): Verdict;
 }

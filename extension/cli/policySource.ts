@@ -1,0 +1,104 @@
+// Node-side policy reading for the CLI (and anything else running in Node): presets from the
+// bundled policies/ folder, files from disk, https URLs with a timeout and a size cap. Core
+// gets this as the injected `read(ref)` and never touches the file system itself.
+import { existsSync, promises as fs } from 'node:fs';
+import { get as httpsGet } from 'node:https';
+import { dirname, join, resolve } from 'node:path';
+import { DEFAULT_PRESET, DEFAULT_WORKSPACE_POLICY_PATH, MAX_POLICY_CHARS, PRESET_PREFIX, refKind, type PolicyReader } from '../core/policy';
+
+export interface NodePolicyReaderOptions {
+  /** Folder with the preset files (`secrets.jsonc`, …). */
+  presetsDir?: string;
+  /** Timeout for https reads, ms. */
+  timeoutMs?: number;
+  /** Largest accepted policy, bytes. */
+  maxBytes?: number;
+}
+
+export function createNodePolicyReader(options: NodePolicyReaderOptions = {}): PolicyReader {
+  const presetsDir = options.presetsDir ?? defaultPresetsDir();
+  const maxBytes = options.maxBytes ?? MAX_POLICY_CHARS;
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  return async (ref) => {
+    switch (refKind(ref)) {
+      case 'preset': {
+        const name = ref.slice(PRESET_PREFIX.length);
+        const file = join(presetsDir, `${name}.jsonc`);
+        if (!existsSync(file)) throw new Error(`no preset named "${name}" (looked in ${presetsDir})`);
+        return readFileCapped(file, maxBytes);
+      }
+      case 'url':
+        return readHttps(ref, timeoutMs, maxBytes);
+      default:
+        return readFileCapped(ref, maxBytes);
+    }
+  };
+}
+
+async function readFileCapped(file: string, maxBytes: number): Promise<string> {
+  const stat = await fs.stat(file);
+  if (!stat.isFile()) throw new Error('not a file');
+  // Refuse before reading: a 50 MB "policy" is a mistake and must not cost 50 MB of memory.
+  if (stat.size > maxBytes) throw new Error(`policy is too large (${mb(stat.size)} MB; the limit is ${mb(maxBytes)} MB)`);
+  return fs.readFile(file, 'utf8');
+}
+
+function readHttps(url: string, timeoutMs: number, maxBytes: number): Promise<string> {
+  return new Promise((resolvePromise, reject) => {
+    const request = httpsGet(url, { timeout: timeoutMs, headers: { accept: 'application/json, text/plain' } }, (response) => {
+      const status = response.statusCode ?? 0;
+      if (status < 200 || status >= 300) {
+        response.resume();
+        reject(new Error(`HTTP ${status}${status >= 300 && status < 400 ? ' (redirects are not followed)' : ''}`));
+        return;
+      }
+      const declared = Number(response.headers['content-length'] ?? 0);
+      if (declared > maxBytes) {
+        response.destroy();
+        reject(new Error(`policy is too large (${mb(declared)} MB; the limit is ${mb(maxBytes)} MB)`));
+        return;
+      }
+      const chunks: Buffer[] = [];
+      let size = 0;
+      response.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > maxBytes) {
+          response.destroy();
+          reject(new Error(`policy is too large (more than ${mb(maxBytes)} MB)`));
+          return;
+        }
+        chunks.push(chunk);
+      });
+      response.on('end', () => resolvePromise(Buffer.concat(chunks).toString('utf8')));
+      response.on('error', reject);
+    });
+    request.on('timeout', () => request.destroy(new Error(`timed out after ${timeoutMs} ms`)));
+    request.on('error', (error) => reject(error));
+  });
+}
+
+function mb(bytes: number): string {
+  return (bytes / (1024 * 1024)).toFixed(1);
+}
+
+/**
+ * The bundled presets: `policies/` beside the bundle's parent (dist/cli.js → policies/), or,
+ * when running from sources under tsx, the repository's policies/ folder.
+ */
+export function defaultPresetsDir(from: string = __dirname): string {
+  let dir = resolve(from);
+  for (let i = 0; i < 5; i++) {
+    const candidate = join(dir, 'policies');
+    if (existsSync(join(candidate, 'secrets.jsonc'))) return candidate;
+    const parent = dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  return join(resolve(from), '..', 'policies');
+}
+
+/** The workspace policy: `.airlock/policy.jsonc` when it exists, else the `airlock:secrets` preset. */
+export function defaultWorkspacePolicyRef(workspaceRoot: string): string {
+  const file = join(workspaceRoot, DEFAULT_WORKSPACE_POLICY_PATH);
+  return existsSync(file) ? file : DEFAULT_PRESET;
+}

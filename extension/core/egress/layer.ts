@@ -1,0 +1,53 @@
+// A compiled policy layer: everything the engine needs to decide a request, built once by
+// extension/core/policy/compile.ts. Evaluation only reads it.
+import type { DestinationGroup } from '../policy/destinations';
+import type { NameMatcher } from '../policy/globs';
+import type { PathMatcher } from '../policy/paths';
+import type { EgressAction, SegmentRole } from './types';
+
+export interface DetectorMatch {
+  detector: string;
+  start: number;
+  end: number;
+}
+
+/** The layer's detectors (built-in pack minus disabled ones, plus custom ones, with its allowlist). */
+export interface LayerScanner {
+  scan(text: string): DetectorMatch[];
+  /** Ids of custom detectors (their findings are `custom-detector`, the others `secret`). */
+  readonly customIds: ReadonlySet<string>;
+  readonly ids: ReadonlySet<string>;
+}
+
+export interface CompiledEgressRule {
+  id: string;
+  action: EgressAction;
+  message: string;
+  protected: boolean;
+  detectors?: NameMatcher;
+  /** Destination condition: in one of `include` (when any) and in none of `exclude`. */
+  destinations?: { include: DestinationGroup[]; exclude: DestinationGroup[] };
+  assistants?: NameMatcher;
+  roles?: ReadonlySet<SegmentRole>;
+}
+
+export interface CompiledReviewRule {
+  id: string;
+  action: 'forbid' | 'require-approval';
+  paths: PathMatcher;
+  distinctReviewer: boolean;
+  message: string;
+}
+
+export interface CompiledLayer {
+  /** Layer name (`organization`, `workspace`) and the root policy it was loaded from. */
+  name: string;
+  source: string;
+  onUnparseable: EgressAction;
+  protectedPaths: PathMatcher;
+  /** Case-insensitive alternation of the protected content markers, or undefined when none. */
+  markers?: RegExp;
+  scanner?: LayerScanner;
+  egress: CompiledEgressRule[];
+  review: CompiledReviewRule[];
+}

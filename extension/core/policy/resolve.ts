@@ -1,0 +1,189 @@
+// Resolves a policy and everything it `extends` into one merged layer. Reading is injected
+// (`read(ref)`) so core stays pure; the node reader lives in extension/cli/policySource.ts.
+// Merge order: each `extends` entry in order, then the file itself; later definitions of the
+// same rule id, detector id or destination name replace earlier ones; lists of globs and
+// markers accumulate.
+import { findNodeAtLocation } from 'jsonc-parser';
+import { MAX_POLICY_CHARS, nodeFor, parsePolicyText, type ParsedPolicy } from './parse';
+import { problemAt, type PolicyProblem } from './problems';
+import { PolicyRefError, resolveRef } from './refs';
+import type { CustomDetectorSpec, EgressRuleSpec, PolicyDocument, PolicyTestSpec, ReviewRuleSpec } from './schema';
+
+export type PolicyReader = (ref: string) => Promise<string>;
+
+/** A value with the place it was written, so later problems point at it. */
+export interface Located<T> {
+  value: T;
+  source: string;
+  path: (string | number)[];
+}
+
+export interface ResolvedPolicy {
+  /** Canonical reference of the root file. */
+  root: string;
+  /** Every file that was read, in merge order (bases first, root last). */
+  sources: string[];
+  parsed: Map<string, ParsedPolicy>;
+  name?: string;
+  onUnparseable?: Located<NonNullable<PolicyDocument['onUnparseable']>>;
+  protectedPaths: Located<string>[];
+  markers: Located<string>[];
+  builtinDetectors: boolean;
+  disabledDetectors: Located<string>[];
+  allowlist: string[];
+  allowlistPatterns: Located<string>[];
+  customDetectors: Located<CustomDetectorSpec>[];
+  destinations: Map<string, Located<string[]>>;
+  egress: Located<EgressRuleSpec>[];
+  review: Located<ReviewRuleSpec>[];
+  /** Tests written in the root file only: bases test themselves. */
+  tests: Located<PolicyTestSpec>[];
+  problems: PolicyProblem[];
+}
+
+export const MAX_EXTENDS_DEPTH = 12;
+export const MAX_POLICY_FILES = 64;
+const MAX_TOTAL_CHARS = 4 * MAX_POLICY_CHARS;
+
+export async function resolvePolicy(rootRef: string, read: PolicyReader): Promise<ResolvedPolicy> {
+  const out: ResolvedPolicy = {
+    root: rootRef,
+    sources: [],
+    parsed: new Map(),
+    protectedPaths: [],
+    markers: [],
+    builtinDetectors: true,
+    disabledDetectors: [],
+    allowlist: [],
+    allowlistPatterns: [],
+    customDetectors: [],
+    destinations: new Map(),
+    egress: [],
+    review: [],
+    tests: [],
+    problems: [],
+  };
+  let root: string;
+  try {
+    root = resolveRef(rootRef);
+  } catch (error) {
+    out.problems.push(problemAt(rootRef, undefined, 0, 0, messageOf(error)));
+    return out;
+  }
+  out.root = root;
+  const state = { totalChars: 0, done: new Set<string>() };
+  await visit(root, [], undefined, out, read, state);
+  return out;
+}
+
+interface Referrer {
+  source: string;
+  path: (string | number)[];
+}
+
+async function visit(
+  ref: string,
+  stack: string[],
+  referrer: Referrer | undefined,
+  out: ResolvedPolicy,
+  read: PolicyReader,
+  state: { totalChars: number; done: Set<string> },
+): Promise<void> {
+  const report = (message: string) => out.problems.push(problemAtReferrer(out, referrer, ref, message));
+  if (stack.includes(ref)) {
+    report(`extends cycle: ${[...stack.slice(stack.indexOf(ref)), ref].join(' → ')}`);
+    return;
+  }
+  // A diamond (two bases extending the same preset) merges that preset once.
+  if (state.done.has(ref)) return;
+  if (stack.length >= MAX_EXTENDS_DEPTH) {
+    report(`extends chain is deeper than ${MAX_EXTENDS_DEPTH}`);
+    return;
+  }
+  if (state.done.size >= MAX_POLICY_FILES) {
+    report(`more than ${MAX_POLICY_FILES} policy files`);
+    return;
+  }
+  state.done.add(ref);
+  let text: string;
+  try {
+    text = await read(ref);
+  } catch (error) {
+    report(`cannot read policy "${ref}": ${messageOf(error)}`);
+    return;
+  }
+  if (typeof text !== 'string') {
+    report(`cannot read policy "${ref}": the reader returned no text`);
+    return;
+  }
+  state.totalChars += text.length;
+  if (state.totalChars > MAX_TOTAL_CHARS && text.length <= MAX_POLICY_CHARS) {
+    report('policies with their extends are too large together (limit 4 MB)');
+    return;
+  }
+  const parsed = parsePolicyText(text, ref);
+  out.parsed.set(ref, parsed);
+  out.problems.push(...parsed.problems);
+  const doc = parsed.document;
+  if (!doc) return;
+  for (const [i, entry] of (doc.extends ?? []).entries()) {
+    const here: Referrer = { source: ref, path: ['extends', i] };
+    let child: string;
+    try {
+      child = resolveRef(entry, ref);
+    } catch (error) {
+      out.problems.push(problemAtReferrer(out, here, entry, messageOf(error)));
+      continue;
+    }
+    await visit(child, [...stack, ref], here, out, read, state);
+  }
+  merge(doc, ref, ref === out.root, out);
+}
+
+function merge(doc: PolicyDocument, source: string, isRoot: boolean, out: ResolvedPolicy): void {
+  out.sources.push(source);
+  const at = <T>(value: T, ...path: (string | number)[]): Located<T> => ({ value, source, path });
+  if (doc.name !== undefined && isRoot) out.name = doc.name;
+  if (doc.onUnparseable) out.onUnparseable = at(doc.onUnparseable, 'onUnparseable');
+  doc.protected?.paths?.forEach((p, i) => out.protectedPaths.push(at(p, 'protected', 'paths', i)));
+  doc.protected?.markers?.forEach((m, i) => out.markers.push(at(m, 'protected', 'markers', i)));
+  if (doc.detectors?.builtin !== undefined) out.builtinDetectors = doc.detectors.builtin;
+  doc.detectors?.disable?.forEach((d, i) => out.disabledDetectors.push(at(d, 'detectors', 'disable', i)));
+  out.allowlist.push(...(doc.detectors?.allowlist ?? []));
+  doc.detectors?.allowlistPatterns?.forEach((p, i) => out.allowlistPatterns.push(at(p, 'detectors', 'allowlistPatterns', i)));
+  doc.detectors?.custom?.forEach((c, i) => replaceById(out.customDetectors, at(c, 'detectors', 'custom', i)));
+  for (const [name, entries] of Object.entries(doc.destinations ?? {})) out.destinations.set(name, at(entries, 'destinations', name));
+  doc.egress?.forEach((r, i) => replaceById(out.egress, at(r, 'egress', i)));
+  doc.review?.forEach((r, i) => replaceById(out.review, at(r, 'review', i)));
+  if (isRoot) doc.tests?.forEach((t, i) => out.tests.push(at(t, 'tests', i)));
+}
+
+function replaceById<T extends { id: string }>(list: Located<T>[], item: Located<T>): void {
+  const existing = list.findIndex((x) => x.value.id === item.value.id);
+  if (existing === -1) list.push(item);
+  else list[existing] = item;
+}
+
+function problemAtReferrer(out: ResolvedPolicy, referrer: Referrer | undefined, ref: string, message: string): PolicyProblem {
+  if (!referrer) return problemAt(ref, undefined, 0, 0, message);
+  return problemAtLocation(out, { source: referrer.source, path: referrer.path }, message);
+}
+
+/** A problem positioned at a value written in one of the resolved files. */
+export function problemAtLocation(
+  out: Pick<ResolvedPolicy, 'parsed'>,
+  where: { source: string; path: (string | number)[] },
+  message: string,
+  severity: PolicyProblem['severity'] = 'error',
+): PolicyProblem {
+  const parsed = out.parsed.get(where.source);
+  if (!parsed?.tree) return problemAt(where.source, undefined, 0, 0, message, severity);
+  const node = findNodeAtLocation(parsed.tree, where.path) ?? nodeFor(parsed.tree, where.path);
+  return problemAt(where.source, parsed.lines, node.offset, node.length, message, severity);
+}
+
+export function messageOf(error: unknown): string {
+  if (error instanceof PolicyRefError) return error.message;
+  if (error instanceof Error) return error.message;
+  return String(error);
+}

@@ -1,0 +1,211 @@
+// The policy language, defined once. Every field is described: the descriptions become the
+// hover docs of policies/airlock-policy.schema.json in the editor. Objects are strict so a
+// misspelt key is an error instead of a silently ignored rule.
+import { z } from 'zod';
+
+const id = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,79}$/, 'ids are 1-80 letters, digits, `.`, `_`, `:` or `-`, starting with a letter or digit');
+
+export const EGRESS_ACTIONS = ['block', 'redact', 'warn', 'audit', 'allow'] as const;
+export const SEGMENT_ROLES = ['system', 'user', 'assistant', 'tool-call', 'tool-result', 'file'] as const;
+
+const egressAction = z
+  .enum(EGRESS_ACTIONS)
+  .describe('What happens when the rule matches. The strongest action of all matching rules wins: block > redact > warn > audit > allow.');
+
+const segmentRole = z.enum(SEGMENT_ROLES).describe('Where a piece of request text came from.');
+
+export const protectedSchema = z
+  .strictObject({
+    paths: z
+      .array(z.string().min(1))
+      .optional()
+      .describe(
+        'Path globs of protected code, like .gitignore: a pattern with a slash at the start or in the middle (`/build`, `src/core/**`) is anchored at the workspace root, one without (`*.pem`, `secrets/`) matches at any depth, a directory covers everything below it, `!pattern` re-includes, the last matching pattern wins.',
+      ),
+    markers: z
+      .array(z.string().min(3).max(200))
+      .optional()
+      .describe('Text that marks protected content wherever it appears, e.g. `ACME CONFIDENTIAL` or a copyright header. Matched case-insensitively, as whole words.'),
+  })
+  .describe('What counts as protected code. A request is `protected` when it references a protected path or contains a marker.');
+
+export const customDetectorSchema = z
+  .strictObject({
+    id: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'detector ids are 1-64 chars of a-z, 0-9, `.`, `_`, `-`, starting with a letter or digit')
+      .describe('Detector id, shown in findings and redaction placeholders.'),
+    description: z.string().optional().describe('What the detector finds, for people reading findings.'),
+    regex: z
+      .string()
+      .min(1)
+      .max(2000)
+      .describe('RE2 regular expression (linear time: no backreferences or lookaround). The whole match, or `secretGroup`, is the secret.'),
+    keywords: z
+      .array(z.string().min(1))
+      .optional()
+      .describe('Cheap prefilter: the regex only runs on text that contains one of these (case-insensitive).'),
+    minEntropy: z
+      .number()
+      .min(0)
+      .max(8)
+      .optional()
+      .describe('Minimum Shannon entropy (bits per character) of the secret; lower-entropy matches are ignored as placeholders.'),
+    secretGroup: z
+      .union([z.number().int().min(0).max(99), z.string().min(1)])
+      .optional()
+      .describe('Capture group (number or name) holding the secret (default 0, the whole match).'),
+    ignoreCase: z.boolean().optional().describe('Match the regex case-insensitively.'),
+  })
+  .describe('A detector written by the policy author.');
+
+export const detectorsSchema = z
+  .strictObject({
+    builtin: z
+      .boolean()
+      .optional()
+      .describe('Use the built-in secrets pack (40+ credential formats). Default true.'),
+    disable: z
+      .array(id)
+      .optional()
+      .describe('Ids of built-in detectors to turn off in this policy layer (a lower layer cannot turn off a higher layer\'s detectors).'),
+    allowlist: z
+      .array(z.string().min(1))
+      .optional()
+      .describe('Exact values that are never findings (known test fixtures, documented placeholders). Applies to this layer only.'),
+    allowlistPatterns: z
+      .array(z.string().min(1).max(1000))
+      .optional()
+      .describe('RE2 regexes: a value containing a match is never a finding. Applies to this layer only.'),
+    custom: z.array(customDetectorSchema).optional().describe('Detectors written for this organization (internal token formats, …).'),
+  })
+  .describe('Which detectors scan request text.');
+
+export const destinationsSchema = z
+  .record(
+    id,
+    z
+      .array(z.string().min(1))
+      .describe(
+        'Host globs (`api.openai.com`, `*.openai.azure.com`, `*.acme.internal:8443`) or URL prefixes (`https://llm.acme.com/v1/`).',
+      ),
+  )
+  .describe('Named groups of destinations, e.g. `internal` and `public-ai`, used by egress rules.');
+
+export const whenSchema = z
+  .strictObject({
+    protected: z
+      .boolean()
+      .optional()
+      .describe('true: matches when the request references a protected path or contains protected content.'),
+    detectors: z
+      .array(z.string().min(1))
+      .optional()
+      .describe('Detector ids (globs allowed, `*` = any enabled detector). Matches when one of them finds something.'),
+    destinations: z
+      .array(z.string().min(1))
+      .optional()
+      .describe('Destination group names. `!name` matches destinations outside that group (e.g. `["!internal"]`).'),
+    assistants: z
+      .array(z.string().min(1))
+      .optional()
+      .describe('Assistant or tool ids (globs allowed, `!id` excludes), e.g. `claude-code`, `continue`.'),
+    segmentRoles: z
+      .array(segmentRole)
+      .optional()
+      .describe('Only scan segments with these roles (default: all). Referenced paths always count.'),
+  })
+  .describe('Conditions; all given conditions must hold. An empty `when` matches every request.');
+
+export const egressRuleSchema = z
+  .strictObject({
+    id: id.describe('Rule id, unique across all layers; shown in findings and verdicts.'),
+    description: z.string().optional().describe('Why the rule exists.'),
+    when: whenSchema,
+    action: egressAction,
+    message: z.string().max(500).optional().describe('What the engineer sees when this rule decides the verdict.'),
+  })
+  .describe('An egress rule: when its conditions hold, its action applies.');
+
+export const reviewRuleSchema = z
+  .strictObject({
+    id: id.describe('Rule id, unique across all layers.'),
+    description: z.string().optional().describe('Why the rule exists.'),
+    paths: z
+      .array(z.string().min(1))
+      .min(1)
+      .describe('Path globs the rule covers, anchored like .gitignore (`!pattern` re-includes, last match wins).'),
+    action: z
+      .enum(['forbid', 'require-approval'])
+      .describe('`forbid`: AI-written code is not allowed here at all. `require-approval`: a human must approve AI-written code here.'),
+    distinctReviewer: z
+      .boolean()
+      .optional()
+      .describe('For `require-approval`: the approver must be someone other than the person who prompted the AI.'),
+    message: z.string().max(500).optional().describe('What the engineer sees.'),
+  })
+  .describe('A review rule for AI-written code.');
+
+export const testSegmentSchema = z.strictObject({
+  id: z.string().optional().describe('Segment id (default `segments[i]`).'),
+  role: segmentRole,
+  text: z.string().describe('Segment text.'),
+  path: z.string().optional().describe('File path when the segment is a file.'),
+});
+
+export const testRequestSchema = z
+  .strictObject({
+    destination: z.string().min(1).describe('Destination URL.'),
+    text: z.string().optional().describe('Shorthand for one `user` segment with this text.'),
+    segments: z.array(testSegmentSchema).optional().describe('Request segments.'),
+    referencedPaths: z.array(z.string()).optional().describe('Paths the request references.'),
+    assistant: z.string().optional().describe('Assistant id.'),
+  })
+  .describe('An example outgoing request.');
+
+export const policyTestSchema = z
+  .strictObject({
+    name: z.string().min(1).describe('What the case shows.'),
+    request: testRequestSchema.optional(),
+    reviewPath: z.string().optional().describe('Instead of a request: a workspace path whose review requirement is checked.'),
+    expect: z
+      .strictObject({
+        action: egressAction.optional().describe('Expected verdict action.'),
+        rules: z.array(z.string()).optional().describe('Rule ids that must appear among the findings.'),
+        detectors: z.array(z.string()).optional().describe('Detector ids that must appear among the findings.'),
+        review: z
+          .enum(['forbidden', 'require-approval', 'none'])
+          .optional()
+          .describe('For `reviewPath`: the expected requirement.'),
+      })
+      .describe('What the verdict must be.'),
+  })
+  .describe('An example with its expected verdict, run by `airlock policy test`.');
+
+export const policySchema = z
+  .strictObject({
+    $schema: z.string().optional().describe('JSON schema reference, for editors.'),
+    name: z.string().optional().describe('Human-readable policy name.'),
+    description: z.string().optional().describe('What this policy is for.'),
+    extends: z
+      .array(z.string().min(1))
+      .optional()
+      .describe('Policies this one builds on: presets (`airlock:secrets`, `airlock:meta-style`, `airlock:strict`), relative paths or https URLs. Later entries and this file win.'),
+    onUnparseable: egressAction.optional().describe('What happens to a request Airlock cannot parse (default `block`).'),
+    protected: protectedSchema.optional(),
+    detectors: detectorsSchema.optional(),
+    destinations: destinationsSchema.optional(),
+    egress: z.array(egressRuleSchema).optional().describe('Egress rules: what may leave, and where to.'),
+    review: z.array(reviewRuleSchema).optional().describe('Review rules for AI-written code.'),
+    tests: z.array(policyTestSchema).optional().describe('Example requests with expected verdicts.'),
+  })
+  .describe('An Airlock policy: what may leave for AI assistants, where to, and what AI-written code needs.');
+
+export type PolicyDocument = z.infer<typeof policySchema>;
+export type EgressRuleSpec = z.infer<typeof egressRuleSchema>;
+export type ReviewRuleSpec = z.infer<typeof reviewRuleSchema>;
+export type CustomDetectorSpec = z.infer<typeof customDetectorSchema>;
+export type PolicyTestSpec = z.infer<typeof policyTestSchema>;
+export type TestRequestSpec = z.infer<typeof testRequestSchema>;
