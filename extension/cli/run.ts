@@ -15,11 +15,13 @@ usage: airlock <command> [options]
 
 commands:
   version            print the version
+  scan [paths…|-]    what the policy would do if these files went to an AI model
   policy validate|test [files…]   check policy files / run their embedded tests
   help               print this help
 `;
 
 const commands: Record<string, Handler> = {
+  scan: (args, io) => import('./scan').then((m) => m.scanCommand(args, io)),
   policy: (args, io) => import('./policyCommand').then((m) => m.policyCommand(args, io)),
   version: async (_args, io) => {
     io.stdout.write(`${VERSION}\n`);

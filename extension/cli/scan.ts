@@ -1,0 +1,119 @@
+// `airlock scan [--policy F] [--destination URL] [--format text|json|sarif] [paths…|-]`:
+// what would the policy do if these files were sent to an AI model? Exit 1 when the verdict
+// is block, 2 on usage errors or an invalid policy (positioned problems on stderr), else 0.
+import { existsSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { BUILTIN_SECRET_DETECTORS } from '../core/detectors';
+import { DEFAULT_PRESET, DEFAULT_WORKSPACE_POLICY_PATH, formatProblem, loadPolicy, refKind, type AirlockPolicy } from '../core/policy';
+import { createNodePolicyReader } from './policySource';
+import type { CliIO } from './run';
+import { parseScanArgs, SCAN_USAGE, ScanUsageError, type ScanOptions } from './scan/args';
+import { evaluateInputs } from './scan/evaluate';
+import { formatReport } from './scan/formats';
+import { collectInputs, findGitRoot, MissingPathError } from './scan/walk';
+
+export async function scanCommand(args: string[], io: CliIO): Promise<number> {
+  let options: ScanOptions;
+  try {
+    options = parseScanArgs(args);
+  } catch (error) {
+    if (!(error instanceof ScanUsageError)) throw error;
+    io.stderr.write(`airlock scan: ${error.message}\n${SCAN_USAGE}`);
+    return 2;
+  }
+  if (options.help) {
+    io.stdout.write(SCAN_USAGE);
+    return 0;
+  }
+
+  const location = policyLocation(options.policy, io.cwd);
+  const loaded = await loadPolicy(location.ref, createNodePolicyReader());
+  if (!loaded.ok) {
+    // Fail closed and say where: nothing is scanned against a policy that did not load.
+    for (const problem of loaded.problems) io.stderr.write(`${formatProblem(problem, displayRef(problem.source, io.cwd))}\n`);
+    io.stderr.write(`airlock scan: the policy ${displayRef(location.ref, io.cwd)} is invalid\n`);
+    return 2;
+  }
+  for (const problem of loaded.problems) io.stderr.write(`${formatProblem(problem, displayRef(problem.source, io.cwd))}\n`);
+
+  let walked;
+  try {
+    walked = await collectInputs(options.paths, io.cwd, { maxFileBytes: options.maxFileBytes, readStdin: () => readAll(io.stdin) });
+  } catch (error) {
+    if (!(error instanceof MissingPathError)) throw error;
+    io.stderr.write(`airlock scan: ${error.message}\n`);
+    return 2;
+  }
+
+  const report = evaluateInputs(loaded.policy, walked.inputs, walked.skipped, {
+    destination: options.destination,
+    displayPath: (absolute) => (absolute ? displayPath(absolute, io.cwd) : (options.stdinName ?? '<stdin>')),
+    requestPath: (absolute) => (absolute ? workspacePath(absolute, location.workspaceRoot) : options.stdinName),
+    onEngineError: (path) => io.stderr.write(`airlock scan: the policy engine failed on ${path}; treated as block\n`),
+  });
+  report.policy = policySources(loaded.policy, io.cwd);
+  io.stdout.write(formatReport(report, options.format, { describeDetector }));
+  return report.verdict === 'block' ? 1 : 0;
+}
+
+interface PolicyLocation {
+  /** Reference to load: a file path or an `airlock:` preset. */
+  ref: string;
+  /** Root that policy path globs are relative to. */
+  workspaceRoot: string;
+}
+
+/**
+ * The explicit --policy, else the nearest `.airlock/policy.jsonc` from cwd up to the git root
+ * (only cwd outside git, so a stray policy in a home folder is never picked up), else the
+ * default preset. Path globs apply relative to the folder holding `.airlock/`, else the git root.
+ */
+export function policyLocation(explicit: string | undefined, cwd: string): PolicyLocation {
+  const gitRoot = findGitRoot(cwd);
+  const fallbackRoot = gitRoot ?? resolve(cwd);
+  if (explicit !== undefined) {
+    if (refKind(explicit) !== 'file') return { ref: explicit, workspaceRoot: fallbackRoot };
+    return { ref: resolve(cwd, explicit), workspaceRoot: fallbackRoot };
+  }
+  for (let dir = resolve(cwd); ; dir = dirname(dir)) {
+    const candidate = join(dir, DEFAULT_WORKSPACE_POLICY_PATH);
+    if (existsSync(candidate)) return { ref: candidate, workspaceRoot: dir };
+    if (!gitRoot || dir === gitRoot || dirname(dir) === dir) break;
+  }
+  return { ref: DEFAULT_PRESET, workspaceRoot: fallbackRoot };
+}
+
+/** POSIX path relative to `root` when inside it, else the absolute path (still matchable by globs). */
+function relativeInside(absolute: string, root: string): string | undefined {
+  const rel = relative(root, absolute);
+  if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) return undefined;
+  return rel.split(sep).join('/');
+}
+
+function displayPath(absolute: string, cwd: string): string {
+  return relativeInside(absolute, resolve(cwd)) ?? absolute.split(sep).join('/');
+}
+
+function workspacePath(absolute: string, workspaceRoot: string): string {
+  return relativeInside(absolute, workspaceRoot) ?? absolute.split(sep).join('/');
+}
+
+function displayRef(ref: string, cwd: string): string {
+  return refKind(ref) === 'file' ? displayPath(ref, cwd) : ref;
+}
+
+function policySources(policy: AirlockPolicy, cwd: string): string[] {
+  return policy.sources.map((source) => displayRef(source, cwd));
+}
+
+const DETECTOR_DESCRIPTIONS = new Map(BUILTIN_SECRET_DETECTORS.map((d) => [d.id, d.description]));
+
+function describeDetector(id: string): string | undefined {
+  return DETECTOR_DESCRIPTIONS.get(id);
+}
+
+async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+  return Buffer.concat(chunks).toString('utf8');
+}

@@ -1,0 +1,208 @@
+// Turns the paths given to `airlock scan` into the list of texts to scan: files as given,
+// folders walked recursively under their .gitignore files (every level, plus those of the
+// enclosing git repository above the folder), `-` for stdin. .git/ is always skipped; binary
+// files and files over the size cap are reported as skipped instead of scanned. The order is
+// deterministic: inputs in the order given, folder entries sorted by code point.
+import { existsSync, lstatSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { isIgnored, parseGitignore, type IgnoreLayer } from './gitignore';
+
+/** Git looks for NUL in the first 8000 bytes to call a file binary; so do we. */
+const BINARY_SNIFF_BYTES = 8000;
+
+export interface ScanInput {
+  /** Absolute path, or undefined for stdin. */
+  absolutePath?: string;
+  text: string;
+}
+
+export interface SkippedInput {
+  /** Absolute path. */
+  absolutePath: string;
+  reason: string;
+}
+
+export interface WalkOptions {
+  /** Files larger than this many bytes are skipped. */
+  maxFileBytes: number;
+  /** Reads all of stdin when `-` is among the paths. */
+  readStdin: () => Promise<string>;
+}
+
+export interface WalkResult {
+  inputs: ScanInput[];
+  skipped: SkippedInput[];
+}
+
+export class MissingPathError extends Error {
+  constructor(readonly path: string) {
+    super(`no such file or directory: ${path}`);
+  }
+}
+
+/** Collects the inputs for `paths` (resolved against `cwd`). Throws MissingPathError for a missing path. */
+export async function collectInputs(paths: readonly string[], cwd: string, options: WalkOptions): Promise<WalkResult> {
+  const result: WalkResult = { inputs: [], skipped: [] };
+  const seen = new Set<string>();
+  for (const given of paths) {
+    if (given === '-') {
+      result.inputs.push({ text: stripBom(await options.readStdin()) });
+      continue;
+    }
+    const absolute = resolve(cwd, given);
+    if (!existsSync(absolute)) throw new MissingPathError(given);
+    if (statSync(absolute).isDirectory()) {
+      const context = ignoreContext(absolute);
+      walkDirectory(context.ignoreRoot, context.layers, context.relativeDir, result, seen, options);
+    } else {
+      // A file named explicitly is scanned even when ignored: the user asked for it.
+      addFile(absolute, result, seen, options);
+    }
+  }
+  return result;
+}
+
+/**
+ * Walks `relativeDir` (POSIX, relative to `ignoreRoot`: the git root, or the scanned folder
+ * outside git), so that every .gitignore's rules see paths relative to its own directory.
+ */
+function walkDirectory(
+  ignoreRoot: string,
+  inherited: IgnoreLayer[],
+  relativeDir: string,
+  result: WalkResult,
+  seen: Set<string>,
+  options: WalkOptions,
+): void {
+  const directory = toAbsolute(ignoreRoot, relativeDir);
+  const layers = withGitignoreOf(directory, relativeDir, inherited);
+  let names: string[];
+  try {
+    names = readdirSync(directory).sort(byCodePoint);
+  } catch (error) {
+    result.skipped.push({ absolutePath: directory, reason: `unreadable (${errorCode(error)})` });
+    return;
+  }
+  for (const name of names) {
+    if (name === '.git') continue;
+    const relativePath = relativeDir === '' ? name : `${relativeDir}/${name}`;
+    const absolute = join(directory, name);
+    let isDirectory: boolean;
+    let isLink: boolean;
+    try {
+      isLink = lstatSync(absolute).isSymbolicLink();
+      isDirectory = statSync(absolute).isDirectory();
+    } catch (error) {
+      result.skipped.push({ absolutePath: absolute, reason: `unreadable (${errorCode(error)})` });
+      continue;
+    }
+    if (isIgnored(layers, relativePath, isDirectory)) continue;
+    if (isDirectory && isLink) {
+      // Git does not follow symlinked directories either; following them risks cycles and
+      // scanning outside the tree.
+      result.skipped.push({ absolutePath: absolute, reason: 'symlinked directory' });
+    } else if (isDirectory) {
+      walkDirectory(ignoreRoot, layers, relativePath, result, seen, options);
+    } else {
+      addFile(absolute, result, seen, options);
+    }
+  }
+}
+
+function toAbsolute(root: string, relativePath: string): string {
+  return relativePath === '' ? root : join(root, ...relativePath.split('/'));
+}
+
+function addFile(absolute: string, result: WalkResult, seen: Set<string>, options: WalkOptions): void {
+  if (seen.has(absolute)) return;
+  seen.add(absolute);
+  let size: number;
+  try {
+    const stats = statSync(absolute);
+    if (!stats.isFile()) {
+      result.skipped.push({ absolutePath: absolute, reason: 'not a regular file' });
+      return;
+    }
+    size = stats.size;
+  } catch (error) {
+    result.skipped.push({ absolutePath: absolute, reason: `unreadable (${errorCode(error)})` });
+    return;
+  }
+  if (size > options.maxFileBytes) {
+    result.skipped.push({ absolutePath: absolute, reason: `larger than ${options.maxFileBytes} bytes` });
+    return;
+  }
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(absolute);
+  } catch (error) {
+    result.skipped.push({ absolutePath: absolute, reason: `unreadable (${errorCode(error)})` });
+    return;
+  }
+  if (looksBinary(bytes)) {
+    result.skipped.push({ absolutePath: absolute, reason: 'binary' });
+    return;
+  }
+  result.inputs.push({ absolutePath: absolute, text: stripBom(bytes.toString('utf8')) });
+}
+
+export function looksBinary(bytes: Uint8Array): boolean {
+  const limit = Math.min(bytes.length, BINARY_SNIFF_BYTES);
+  for (let i = 0; i < limit; i++) if (bytes[i] === 0) return true;
+  return false;
+}
+
+/** Editors do not show a BOM or count it in columns; neither do we. */
+function stripBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+function withGitignoreOf(directory: string, relativeDir: string, inherited: IgnoreLayer[]): IgnoreLayer[] {
+  const rules = readGitignore(directory);
+  return rules ? [...inherited, { base: relativeDir, rules }] : inherited;
+}
+
+function readGitignore(directory: string): IgnoreLayer['rules'] | undefined {
+  const file = join(directory, '.gitignore');
+  try {
+    if (!statSync(file).isFile()) return undefined;
+    return parseGitignore(readFileSync(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Where to walk `folder` from: inside a git repository, the .gitignore files between the
+ * repository root and the folder still apply (scanning `repo/src` must skip what
+ * `repo/.gitignore` ignores there), so paths are taken relative to the git root.
+ */
+function ignoreContext(folder: string): { ignoreRoot: string; relativeDir: string; layers: IgnoreLayer[] } {
+  const gitRoot = findGitRoot(folder);
+  if (!gitRoot || gitRoot === folder) return { ignoreRoot: folder, relativeDir: '', layers: [] };
+  const relativeDir = relative(gitRoot, folder).split(sep).join('/');
+  const parts = relativeDir.split('/');
+  let layers: IgnoreLayer[] = [];
+  // The git root and each ancestor strictly above the folder; the folder's own file is read by the walk.
+  for (let depth = 0; depth < parts.length; depth++) {
+    const base = parts.slice(0, depth).join('/');
+    layers = withGitignoreOf(toAbsolute(gitRoot, base), base, layers);
+  }
+  return { ignoreRoot: gitRoot, relativeDir, layers };
+}
+
+/** The nearest directory at or above `start` that contains `.git` (a folder or a worktree file). */
+export function findGitRoot(start: string): string | undefined {
+  for (let dir = resolve(start); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, '.git'))) return dir;
+    if (dirname(dir) === dir) return undefined;
+  }
+}
+
+function byCodePoint(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function errorCode(error: unknown): string {
+  return (error as NodeJS.ErrnoException)?.code ?? 'error';
+}

@@ -1,0 +1,44 @@
+// The shipped CLI: builds the bundles with esbuild.mjs, then runs `node dist/cli.js scan …`
+// as a user (or CI) would, over a temp folder and stdin.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { assertValidSarif } from './scanSarifShape';
+import { BLOCK_SECRETS_POLICY, tempTree } from './scanSupport';
+
+const REPO = join(__dirname, '..', '..', '..');
+const CLI = join(REPO, 'dist', 'cli.js');
+const GITHUB_TOKEN = ['ghp_', 'R8fK2mQ9xLw4TzV7nB3cY6hJ1pD5sA0eG2uN'].join('');
+
+test('node dist/cli.js scan works from the built bundle', (t) => {
+  const build = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: REPO, encoding: 'utf8' });
+  if (build.status !== 0 && !existsSync(CLI)) {
+    t.skip(`dist/cli.js is missing and the build failed: ${build.stderr.trim().split('\n')[0]}`);
+    return;
+  }
+  assert.equal(build.status, 0, `esbuild.mjs failed: ${build.stderr}`);
+  const root = tempTree({ 'policy.jsonc': BLOCK_SECRETS_POLICY, 'src/app.ts': `const token = "${GITHUB_TOKEN}";\n`, '.gitignore': 'skip/\n', 'skip/x.ts': `"${GITHUB_TOKEN}"` });
+  try {
+    const run = (args: string[], input?: string) => spawnSync(process.execPath, [CLI, 'scan', ...args], { cwd: root, encoding: 'utf8', input, timeout: 20_000 });
+
+    const text = run([]);
+    assert.equal(text.status, 0, text.stderr);
+    assert.match(text.stdout, /^src\/app\.ts:1:16: redact secrets github-pat-classic /m);
+    assert.match(text.stdout, /1 finding in 1 of 3 files scanned/);
+
+    const sarif = run(['--policy', 'policy.jsonc', '--format', 'sarif', 'src']);
+    assert.equal(sarif.status, 1, sarif.stderr);
+    assertValidSarif(JSON.parse(sarif.stdout));
+
+    const piped = run(['--format', 'json', '-'], `x = "${GITHUB_TOKEN}"`);
+    assert.equal(piped.status, 0, piped.stderr);
+    assert.equal(JSON.parse(piped.stdout).findings[0].detector, 'github-pat-classic');
+
+    for (const out of [text, sarif, piped]) assert.ok(!(out.stdout + out.stderr).includes(GITHUB_TOKEN));
+    assert.equal(run(['--format', 'yaml']).status, 2);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
