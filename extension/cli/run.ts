@@ -15,12 +15,14 @@ usage: airlock <command> [options]
 
 commands:
   version            print the version
+  gateway [--policy F] [--port N] [--upstream NAME=URL] [--audit FILE]   run the local gateway
   scan [paths…|-]    what the policy would do if these files went to an AI model
   policy validate|test [files…]   check policy files / run their embedded tests
   help               print this help
 `;
 
 const commands: Record<string, Handler> = {
+  gateway: (args, io) => import('./gateway').then((m) => m.gatewayCommand(args, io)),
   scan: (args, io) => import('./scan').then((m) => m.scanCommand(args, io)),
   policy: (args, io) => import('./policyCommand').then((m) => m.policyCommand(args, io)),
   version: async (_args, io) => {

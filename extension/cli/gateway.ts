@@ -1,0 +1,74 @@
+// `airlock gateway`: the interception gateway as a standalone process (for terminals, CI, or
+// assistants outside VS Code). Loads the policy once; an invalid policy means no gateway.
+import { homedir } from 'node:os';
+import { isAbsolute, join, resolve } from 'node:path';
+import { formatProblem, loadLayeredPolicy, refKind } from '../core/policy';
+import { createJsonlAuditSink, loadOrCreateSalt, startGateway, type DecisionEvent } from '../gateway';
+import { GATEWAY_USAGE, parseGatewayArgs, type GatewayArgs } from './gatewayArgs';
+import { createNodePolicyReader, defaultWorkspacePolicyRef } from './policySource';
+import type { CliIO } from './run';
+
+/** Where per-install state (the audit salt) lives: $AIRLOCK_STATE_DIR or ~/.airlock. */
+function stateDir(): string {
+  return process.env['AIRLOCK_STATE_DIR'] || join(homedir(), '.airlock');
+}
+
+/** One stderr line per decision: ids, sizes and timing only, never content. */
+function decisionLine(e: DecisionEvent): string {
+  const r = e.record;
+  const rule = r.rule ? ` rule=${r.rule}` : '';
+  const detectors = r.detectors.length ? ` detectors=${r.detectors.join(',')}` : '';
+  const reason = r.reason ? ` reason=${r.reason}` : '';
+  return `airlock gateway: ${r.action} ${r.dialect} ${r.destination}${rule}${detectors}${reason} ${r.requestBytes}B ${r.decisionMs.toFixed(1)}ms\n`;
+}
+
+function waitForSignal(): Promise<string> {
+  return new Promise((done) => {
+    const on = (signal: string) => {
+      process.off('SIGINT', on);
+      process.off('SIGTERM', on);
+      done(signal);
+    };
+    process.on('SIGINT', on);
+    process.on('SIGTERM', on);
+  });
+}
+
+export async function gatewayCommand(argv: string[], io: CliIO): Promise<number> {
+  let args: GatewayArgs;
+  try {
+    args = parseGatewayArgs(argv);
+  } catch (error) {
+    io.stderr.write(`airlock gateway: ${(error as Error).message}\n${GATEWAY_USAGE}`);
+    return 2;
+  }
+  if (args.help) {
+    io.stdout.write(GATEWAY_USAGE);
+    return 0;
+  }
+  const ref = args.policy ? (refKind(args.policy) === 'file' && !isAbsolute(args.policy) ? resolve(io.cwd, args.policy) : args.policy) : defaultWorkspacePolicyRef(io.cwd);
+  const loaded = await loadLayeredPolicy({ workspace: ref }, createNodePolicyReader());
+  for (const problem of loaded.problems) io.stderr.write(`${formatProblem(problem)}\n`);
+  if (!loaded.ok) {
+    io.stderr.write('airlock gateway: the policy has errors; not starting (nothing would be forwarded)\n');
+    return 1;
+  }
+  const audit = args.audit ? createJsonlAuditSink(resolve(io.cwd, args.audit)) : undefined;
+  const auditSalt = audit ? await loadOrCreateSalt(join(stateDir(), 'audit-salt')) : undefined;
+  const gateway = await startGateway({
+    policy: () => loaded.policy,
+    port: args.port,
+    upstreams: args.upstreams,
+    ...(audit ? { audit } : {}),
+    ...(auditSalt ? { auditSalt } : {}),
+    ...(args.maxBodyBytes ? { maxBodyBytes: args.maxBodyBytes } : {}),
+    onDecision: (e) => {
+      if (!args.quiet) io.stderr.write(decisionLine(e));
+    },
+  });
+  io.stdout.write(`${JSON.stringify({ port: gateway.port, ...gateway.urls })}\n`);
+  const signal = await waitForSignal();
+  io.stderr.write(`airlock gateway: ${signal}, stopping\n`);
+  await gateway.close();
+  return 0;
+}

@@ -1,0 +1,158 @@
+// Finds file content that assistants quote inside prompt text, by the labels they put around it:
+//   ```ts src/x.ts            (Continue, many chat UIs; also ```ts:src/x.ts, ```src/x.ts (1-20))
+//   src/x.ts  + fence          (Aider: the path alone on the line before the fence)
+//   File: src/x.ts + fence     (generic "File:"/"Path:" labels, also as markdown headings)
+//   <file_content path="…">    (Cline, Roo Code; also <file path=…>, <document path=…>)
+//   <source>…</source><document_content>  (Anthropic's long-document format)
+//   @src/x.ts                  (Claude Code / Cursor mentions: a path only, no content)
+//   <read_file><path>…</path>  (Cline / Roo Code XML tool calls: a path only)
+// The text is partitioned into pieces; a piece with a path is the quoted content of that file.
+import { cleanPathLabel, looksLikePath } from './paths';
+
+export interface TextPiece {
+  start: number;
+  end: number;
+  /** Set when the piece is the content of a labelled file. */
+  path?: string;
+}
+
+export interface FileScan {
+  pieces: TextPiece[];
+  /** Every path labelled or mentioned in the text, in order of appearance (may repeat). */
+  mentioned: string[];
+}
+
+interface Block {
+  start: number;
+  end: number;
+  path: string;
+}
+
+const XML_OPEN = /<(file|file_content|final_file_content|document|source_file|attached_file|context_file|open_file)\b([^>\n]{0,600})>/gi;
+const XML_PATH_ATTR = /\b(?:path|name|filename|file|src|source)\s*=\s*["']([^"'\n]+)["']/i;
+const SOURCE_DOCUMENT = /<source>([^<\n]{1,512})<\/source>\s*<document_content>/g;
+const LABEL_LINE = /^\s*(?:#{1,6}\s*)?(?:\*\*)?(?:file|path|filename|file path|source)\s*:\s*(?:\*\*)?\s*(.+?)\s*$/i;
+const MENTION = /(?:^|[\s(])@((?:[\w.~-]+\/)*[\w.-]+\.[A-Za-z][\w-]{0,11})\b/g;
+const PATH_TAG = /<path>([^<\n]{1,512})<\/path>/g;
+const FENCE = /^ {0,3}(`{3,}|~{3,})(.*)$/;
+
+/** The path named in a fence's info string (`ts src/x.ts`, `ts:src/x.ts`, `title="x.py"`, `src/x.ts`). */
+function pathFromFenceInfo(info: string): string | undefined {
+  const attr = /\b(?:title|path|file|filename)\s*=\s*["']?([^"'\s]+)/i.exec(info);
+  if (attr?.[1] && looksLikePath(cleanPathLabel(attr[1]))) return cleanPathLabel(attr[1]);
+  for (const token of info.trim().split(/\s+/)) {
+    for (const part of [token, ...token.split(':').slice(1), token.replace(/^\{|\}$/g, '')]) {
+      const cleaned = cleanPathLabel(part);
+      if (looksLikePath(cleaned)) return cleaned;
+    }
+  }
+  return undefined;
+}
+
+/** The path named by the line just above a fence (label or a bare path), if any. */
+function pathFromLabelLine(line: string): string | undefined {
+  const label = LABEL_LINE.exec(line);
+  const candidate = cleanPathLabel(label?.[1] ?? line.replace(/^\s*(?:#{1,6}\s+|[-*]\s+)/, ''));
+  return looksLikePath(candidate) ? candidate : undefined;
+}
+
+function xmlBlocks(text: string, mentioned: string[]): Block[] {
+  const blocks: Block[] = [];
+  for (const open of text.matchAll(XML_OPEN)) {
+    const attr = XML_PATH_ATTR.exec(open[2] ?? '');
+    if (!attr?.[1]) continue;
+    const path = cleanPathLabel(attr[1]);
+    if (!looksLikePath(path)) continue;
+    mentioned.push(path);
+    const start = open.index + open[0].length;
+    const close = text.indexOf(`</${open[1]}>`, start);
+    blocks.push({ start, end: close < 0 ? text.length : close, path });
+  }
+  for (const source of text.matchAll(SOURCE_DOCUMENT)) {
+    const path = cleanPathLabel(source[1] ?? '');
+    if (!looksLikePath(path)) continue;
+    mentioned.push(path);
+    const start = source.index + source[0].length;
+    const close = text.indexOf('</document_content>', start);
+    blocks.push({ start, end: close < 0 ? text.length : close, path });
+  }
+  return blocks;
+}
+
+function fencedBlocks(text: string, mentioned: string[]): Block[] {
+  const blocks: Block[] = [];
+  const lines = text.split('\n');
+  const offsets: number[] = [];
+  let offset = 0;
+  for (const line of lines) {
+    offsets.push(offset);
+    offset += line.length + 1;
+  }
+  let previous = '';
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] ?? '';
+    // Cheap pre-checks keep 64 KB prompts fast: labels need a colon, fences start with ` or ~.
+    const label = line.includes(':') ? LABEL_LINE.exec(line) : null;
+    if (label?.[1]) {
+      const labelled = cleanPathLabel(label[1]);
+      if (looksLikePath(labelled)) mentioned.push(labelled);
+    }
+    const lead = line.trimStart()[0];
+    const open = lead === '`' || lead === '~' ? FENCE.exec(line) : null;
+    if (!open) {
+      if (line.trim()) previous = line;
+      continue;
+    }
+    const fence = open[1] ?? '```';
+    const path = pathFromFenceInfo(open[2] ?? '') ?? pathFromLabelLine(previous);
+    let close = i + 1;
+    while (close < lines.length && !isClosingFence(lines[close] ?? '', fence)) close++;
+    if (path) {
+      if (!label) mentioned.push(path);
+      const start = offsets[i + 1] ?? text.length;
+      const end = close < lines.length ? (offsets[close] ?? text.length) : text.length;
+      blocks.push({ start: Math.min(start, text.length), end: Math.max(Math.min(start, text.length), end), path });
+    }
+    i = close;
+    previous = '';
+  }
+  return blocks;
+}
+
+function isClosingFence(line: string, fence: string): boolean {
+  const trimmed = line.trim();
+  return trimmed.length >= fence.length && trimmed.startsWith(fence) && /^(`+|~+)$/.test(trimmed) && trimmed[0] === fence[0];
+}
+
+/** Plain substring search is far cheaper than a case-insensitive regex over a long prompt. */
+function mayHaveLabels(text: string): boolean {
+  return ['File', 'file', 'FILE', 'Path', 'path', 'PATH', 'Source', 'source'].some((word) => text.includes(word));
+}
+
+/** Partitions `text` into plain pieces and labelled file-content pieces, and lists every path mentioned. */
+export function scanFileBlocks(text: string): FileScan {
+  const mentioned: string[] = [];
+  // Cheap exits keep the common case (plain prose) allocation-light.
+  const mayHaveBlocks = text.includes('```') || text.includes('~~~') || text.includes('<');
+  const blocks = mayHaveBlocks ? [...xmlBlocks(text, mentioned), ...fencedBlocks(text, mentioned)] : [];
+  if (!mayHaveBlocks && mayHaveLabels(text)) fencedBlocks(text, mentioned);
+  if (text.includes('<path>')) {
+    for (const m of text.matchAll(PATH_TAG)) {
+      const p = cleanPathLabel(m[1] ?? '');
+      if (looksLikePath(p)) mentioned.push(p);
+    }
+  }
+  if (text.includes('@')) for (const m of text.matchAll(MENTION)) if (m[1]) mentioned.push(m[1]);
+
+  blocks.sort((a, b) => a.start - b.start || b.end - a.end);
+  const pieces: TextPiece[] = [];
+  let cursor = 0;
+  for (const block of blocks) {
+    if (block.start < cursor || block.end <= block.start) continue; // nested or empty: the outer block wins
+    if (block.start > cursor) pieces.push({ start: cursor, end: block.start });
+    pieces.push({ start: block.start, end: block.end, path: block.path });
+    cursor = block.end;
+  }
+  if (cursor < text.length || pieces.length === 0) pieces.push({ start: cursor, end: text.length });
+  return { pieces, mentioned };
+}

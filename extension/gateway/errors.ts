@@ -1,0 +1,67 @@
+// Errors the gateway answers itself, in each provider's own error shape, so the assistant shows
+// the engineer the message (and the SDKs raise their usual error types). Never echoes content.
+import type { ProviderFamily } from '../core/dialects';
+
+export type GatewayErrorKind = 'blocked' | 'too-large' | 'bad-request' | 'forbidden' | 'not-found' | 'no-policy' | 'engine-error' | 'upstream-error';
+
+export interface GatewayError {
+  status: number;
+  kind: GatewayErrorKind;
+  message: string;
+  rule?: string;
+  hint?: string;
+}
+
+const OPENAI_TYPES: Record<GatewayErrorKind, string> = {
+  blocked: 'airlock_policy_violation',
+  'too-large': 'invalid_request_error',
+  'bad-request': 'invalid_request_error',
+  forbidden: 'permission_error',
+  'not-found': 'not_found_error',
+  'no-policy': 'airlock_unavailable',
+  'engine-error': 'airlock_unavailable',
+  'upstream-error': 'upstream_error',
+};
+
+const ANTHROPIC_TYPES: Record<GatewayErrorKind, string> = {
+  blocked: 'permission_error',
+  'too-large': 'request_too_large',
+  'bad-request': 'invalid_request_error',
+  forbidden: 'permission_error',
+  'not-found': 'not_found_error',
+  'no-policy': 'api_error',
+  'engine-error': 'api_error',
+  'upstream-error': 'api_error',
+};
+
+/** The full text an engineer reads: message, rule id and hint in one line. */
+export function describe(error: GatewayError): string {
+  const rule = error.rule ? ` [rule ${error.rule}]` : '';
+  const hint = error.hint ? ` Hint: ${error.hint}` : '';
+  return `Airlock${rule}: ${error.message}${hint}`;
+}
+
+export function errorResponse(family: ProviderFamily | undefined, error: GatewayError): { status: number; body: string; headers: Record<string, string> } {
+  const message = describe(error);
+  const extra = { ...(error.rule ? { rule: error.rule } : {}), ...(error.hint ? { hint: error.hint } : {}) };
+  let payload: unknown;
+  if (family === 'anthropic') {
+    payload = { type: 'error', error: { type: ANTHROPIC_TYPES[error.kind], message, ...extra } };
+  } else if (family === 'ollama') {
+    payload = { error: message, ...extra };
+  } else {
+    payload = { error: { message, type: OPENAI_TYPES[error.kind], code: `airlock_${error.kind.replace('-', '_')}`, param: null, ...extra } };
+  }
+  const body = JSON.stringify(payload);
+  return {
+    status: error.status,
+    body,
+    headers: {
+      'content-type': 'application/json',
+      'content-length': String(Buffer.byteLength(body)),
+      // Both official SDKs honour this: a policy answer does not change on retry.
+      'x-should-retry': 'false',
+      'x-airlock': error.kind,
+    },
+  };
+}

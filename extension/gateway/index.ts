@@ -1,0 +1,5 @@
+// The local interception gateway: official AI clients point their base URL here.
+export { startGateway, type DecisionEvent, type GatewayHandle, type GatewayOptions } from './server';
+export { createJsonlAuditSink, loadOrCreateSalt, hashMatch, type AuditRecord, type AuditSink } from './audit';
+export { DEFAULT_UPSTREAMS, CLIENT_PREFIXES, type Upstreams } from './routes';
+export { decide, type Decision } from './decide';

@@ -1,0 +1,176 @@
+// The gateway: a loopback HTTP server that runs every request through
+// security → read/decode → decide → act (refuse | forward) → audit.
+import { randomBytes } from 'node:crypto';
+import { Agent as HttpAgent, createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import type { ProviderFamily } from '../core/dialects';
+import type { CompiledPolicy } from '../core/policy/contract';
+import { assistantFromHeaders } from './assistant';
+import { auditFindings, type AuditRecord, type AuditSink } from './audit';
+import { BodyError, decodeBody, readBody } from './body';
+import { decide, type Decision } from './decide';
+import { errorResponse, type GatewayError } from './errors';
+import { forward } from './forward';
+import { CLIENT_PREFIXES, DEFAULT_UPSTREAMS, familyOf, routeRequest, type Upstreams } from './routes';
+import { refusalReason } from './security';
+
+export interface DecisionEvent {
+  record: AuditRecord;
+  /** The deciding rule's message (written by the policy author; never request content). */
+  message: string;
+}
+
+export interface GatewayOptions {
+  /** The current policy. Undefined, or a provider that throws, means nothing is forwarded. */
+  policy: () => CompiledPolicy | undefined;
+  /** Port on 127.0.0.1; 0 or absent picks a free one. */
+  port?: number;
+  upstreams?: Partial<Upstreams>;
+  audit?: AuditSink;
+  /** Salt for hashing matched values in audit records (per install); random per run if absent. */
+  auditSalt?: Buffer;
+  /** Largest request body accepted, as sent and after decompression. Default 32 MiB. */
+  maxBodyBytes?: number;
+  onDecision?: (event: DecisionEvent) => void;
+}
+
+export interface GatewayHandle {
+  port: number;
+  urls: Record<ProviderFamily, string>;
+  close(): Promise<void>;
+}
+
+const DEFAULT_MAX_BODY = 32 * 1024 * 1024;
+
+function destinationOf(target: URL | undefined): string {
+  return target ? `${target.origin}${target.pathname}` : '';
+}
+
+export async function startGateway(options: GatewayOptions): Promise<GatewayHandle> {
+  const upstreams: Upstreams = { ...DEFAULT_UPSTREAMS, ...options.upstreams };
+  const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
+  const salt = options.auditSalt ?? randomBytes(32);
+  // Keep-alive and no Nagle delay towards upstreams: the gateway must add well under a millisecond.
+  const agents = { http: new HttpAgent({ keepAlive: true, noDelay: true }), https: new HttpsAgent({ keepAlive: true, noDelay: true }) };
+
+  function record(base: Omit<AuditRecord, 'time'>, message: string): void {
+    const full: AuditRecord = { time: new Date().toISOString(), ...base };
+    try {
+      options.audit?.write(full);
+      options.onDecision?.({ record: full, message });
+    } catch {
+      // A failing listener must not take the request path down.
+    }
+  }
+
+  function answer(res: ServerResponse, family: ProviderFamily | undefined, error: GatewayError): void {
+    if (res.headersSent || res.destroyed) return;
+    const reply = errorResponse(family, error);
+    res.writeHead(reply.status, reply.headers);
+    res.end(reply.body);
+  }
+
+  function currentPolicy(): CompiledPolicy | undefined {
+    try {
+      return options.policy();
+    } catch {
+      return undefined;
+    }
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const started = performance.now();
+    const method = req.method ?? 'GET';
+    const family = familyOf(req.url);
+    const refusal = refusalReason(req);
+    const refuseEarly = (error: GatewayError, reason: string, dialect = '') => {
+      // Stop reading whatever the client still sends, and close the connection after answering.
+      res.setHeader('connection', 'close');
+      req.resume();
+      answer(res, family, error);
+      record({ dialect, destination: '', action: 'block', status: error.status, rules: [], detectors: [], matchHashes: [], requestBytes: 0, forwardedBytes: 0, decisionMs: performance.now() - started, reason }, error.message);
+    };
+    if (refusal) return refuseEarly({ status: 403, kind: 'forbidden', message: refusal }, 'forbidden');
+    const route = routeRequest(method, req.url, upstreams);
+    if (!route) return refuseEarly({ status: 404, kind: 'not-found', message: `no Airlock route for this path; use ${Object.values(CLIENT_PREFIXES).join(', ')}` }, 'not-found');
+    const dialect = route.dialect ?? 'unknown';
+    const destination = destinationOf(route.target);
+
+    let raw: Buffer;
+    let decoded: Buffer;
+    try {
+      raw = await readBody(req, maxBody);
+      decoded = decodeBody(raw, req.headers['content-encoding'], maxBody);
+    } catch (error) {
+      const status = error instanceof BodyError ? error.status : 400;
+      const message = error instanceof BodyError ? error.message : 'the request body could not be read';
+      return refuseEarly({ status, kind: status === 413 ? 'too-large' : 'bad-request', message }, status === 413 ? 'too-large' : 'bad-body', dialect);
+    }
+
+    const base = { dialect, destination, requestBytes: decoded.length };
+    const policy = currentPolicy();
+    if (!policy) {
+      const error: GatewayError = { status: 503, kind: 'no-policy', message: 'no Airlock policy is loaded; nothing was forwarded', hint: 'fix the policy file (airlock policy check) or reload it.' };
+      answer(res, family, error);
+      record({ ...base, action: 'block', status: 503, rules: [], detectors: [], matchHashes: [], forwardedBytes: 0, decisionMs: performance.now() - started, reason: 'no-policy' }, error.message);
+      return;
+    }
+
+    const assistant = assistantFromHeaders(req.headers);
+    const decision: Decision = decide({ policy, dialect: route.dialect, body: decoded, destination, ...(assistant ? { assistant } : {}) });
+    const decisionMs = performance.now() - started;
+    const findings = decision.verdict && decision.request ? auditFindings(decision.verdict, decision.request.segments, salt) : { rules: [], detectors: [], matchHashes: [] };
+    const rule = decision.verdict?.rule ?? (decision.kind === 'refuse' ? decision.error.rule : undefined);
+    const ruleField = rule ? { rule } : {};
+
+    if (decision.kind === 'refuse') {
+      answer(res, family, decision.error);
+      record({ ...base, ...findings, ...ruleField, action: decision.action, status: decision.error.status, forwardedBytes: 0, decisionMs, reason: decision.reason }, decision.error.message);
+      return;
+    }
+
+    const body = decision.body ?? raw;
+    const reasonField = decision.reason ? { reason: decision.reason } : {};
+    record({ ...base, ...findings, ...ruleField, ...reasonField, action: decision.action, forwardedBytes: body.length, decisionMs }, decision.verdict.message);
+    forward({
+      req,
+      res,
+      target: route.target,
+      body,
+      rewritten: decision.body !== undefined,
+      agents,
+      onUnreachable: () => answer(res, family, { status: 502, kind: 'upstream-error', message: `the upstream ${route.target.origin} could not be reached` }),
+    });
+  }
+
+  const server = createServer({ noDelay: true }, (req, res) => {
+    handle(req, res).catch(() => {
+      // Last line of defence: nothing was forwarded, say so without details.
+      answer(res, familyOf(req.url), { status: 500, kind: 'engine-error', message: 'internal gateway error; nothing was forwarded' });
+    });
+  });
+  server.keepAliveTimeout = 30_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const base = `http://127.0.0.1:${port}`;
+  return {
+    port,
+    urls: { openai: `${base}${CLIENT_PREFIXES.openai}`, anthropic: `${base}${CLIENT_PREFIXES.anthropic}`, ollama: `${base}${CLIENT_PREFIXES.ollama}` },
+    close: async () => {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      agents.http.destroy();
+      agents.https.destroy();
+      await options.audit?.flush();
+    },
+  };
+}
