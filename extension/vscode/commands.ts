@@ -1,11 +1,18 @@
 // Command handlers. Each command is declared in package.json under the Airlock category.
 import * as vscode from 'vscode';
+import { connectAssistant } from './connectAssistant';
+import { openRule } from './decisionNotifier';
+import type { GatewayService } from './gatewayService';
 import type { Logger } from './log';
+import type { PolicyService } from './policyService';
 import type { StatusBar } from './statusBar';
+import { testPolicyAgainstSelection } from './testPolicyCommand';
 
 export interface CommandDeps {
   log: Logger;
   statusBar: StatusBar;
+  policies: PolicyService;
+  gateway: GatewayService;
 }
 
 export function registerCommands(context: vscode.ExtensionContext, deps: CommandDeps): void {
@@ -14,6 +21,21 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
 
   register('airlock.showView', () => vscode.commands.executeCommand('workbench.view.extension.airlock'));
   register('airlock.showOutput', () => deps.log.show());
+  register('airlock.reloadPolicy', () => deps.policies.reload());
+  register('airlock.testPolicyAgainstSelection', () => testPolicyAgainstSelection(deps.policies));
+  register('airlock.connectAssistant', () => connectAssistant(deps.gateway));
+  register('airlock.openRule', (rule) => (typeof rule === 'string' ? openRule(context, deps.policies, rule) : false));
+  register('airlock.toggleGateway', async () => {
+    const config = vscode.workspace.getConfiguration('airlock');
+    await config.update('gateway.enabled', !config.get<boolean>('gateway.enabled', true), vscode.ConfigurationTarget.Global);
+  });
+  register('airlock.showAuditLog', async () => {
+    try {
+      await vscode.window.showTextDocument(deps.gateway.auditLogUri, { preview: true });
+    } catch {
+      void vscode.window.showInformationMessage('Airlock: no gateway decisions have been recorded yet.');
+    }
+  });
   register('airlock.openPolicy', async () => {
     const folder = vscode.workspace.workspaceFolders?.[0];
     if (!folder) {

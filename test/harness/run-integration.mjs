@@ -65,6 +65,13 @@ async function handleControl(path, body) {
       await target.locator(body.selector).first().click({ timeout: body.timeout ?? 10_000 });
       return {};
     }
+    case '/waitFor': {
+      // Waits until an element matching `selector` that contains `text` is visible.
+      const target = body.frameTitle ? await findWebviewFrame(body.frameTitle) : page;
+      const locator = target.locator(body.selector).filter(body.text ? { hasText: body.text } : {}).first();
+      await locator.waitFor({ state: 'visible', timeout: body.timeout ?? 10_000 });
+      return { text: await locator.innerText() };
+    }
     case '/text': {
       const target = body.frameTitle ? await findWebviewFrame(body.frameTitle) : page;
       return { text: await target.locator(body.selector).first().innerText({ timeout: body.timeout ?? 10_000 }) };

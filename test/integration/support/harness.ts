@@ -42,6 +42,11 @@ export function textOf(selector: string, frameTitle?: string): Promise<{ text: s
   return call('/text', { selector, frameTitle });
 }
 
+/** Waits for a visible element matching `selector` that contains `text`; returns its text. */
+export function waitForText(selector: string, text: string, timeout = 10_000, frameTitle?: string): Promise<{ text: string }> {
+  return call('/waitFor', { selector, text, timeout, frameTitle });
+}
+
 export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }

@@ -1,0 +1,59 @@
+// Tells the engineer when the gateway blocked or redacted a request, with the way to the rule
+// that decided it and to the audit log. Only rule ids and the policy's own message are shown.
+import * as vscode from 'vscode';
+import type { DecisionEvent } from '../gateway';
+import type { GatewayService } from './gatewayService';
+import type { PolicyService } from './policyService';
+
+const WHY = 'Why?';
+const SHOW_AUDIT = 'Show audit log';
+
+export function notifyDecisions(context: vscode.ExtensionContext, gateway: GatewayService, policies: PolicyService): void {
+  context.subscriptions.push(
+    gateway.onDidDecide(async (event: DecisionEvent) => {
+      const { action, rule } = event.record;
+      if (action !== 'block' && action !== 'redact' && action !== 'warn') return;
+      const verb = action === 'block' ? 'blocked' : action === 'redact' ? 'redacted' : 'flagged';
+      const text = `Airlock ${verb} a request to ${hostOf(event.record.destination)}${rule ? ` (rule ${rule})` : ''}: ${event.message}`;
+      const show = action === 'block' ? vscode.window.showErrorMessage : vscode.window.showWarningMessage;
+      const choice = await show(text, ...(rule ? [WHY] : []), SHOW_AUDIT);
+      if (choice === WHY && rule) await openRule(context, policies, rule);
+      if (choice === SHOW_AUDIT) await vscode.commands.executeCommand('airlock.showAuditLog');
+    }),
+  );
+}
+
+function hostOf(destination: string): string {
+  try {
+    return new URL(destination).host;
+  } catch {
+    return 'an AI service';
+  }
+}
+
+/** Opens the policy file that defines `rule`, at its `"id"`. */
+export async function openRule(context: vscode.ExtensionContext, policies: PolicyService, rule: string): Promise<boolean> {
+  const { policy } = await policies.current();
+  // The root file first: a rule is usually looked for where the team wrote it.
+  for (const source of [...policy.sources].reverse().concat(presetSources(policy.sources))) {
+    const uri = source.startsWith('airlock:') ? vscode.Uri.joinPath(context.extensionUri, 'policies', `${source.slice('airlock:'.length)}.jsonc`) : vscode.Uri.file(source);
+    let document: vscode.TextDocument;
+    try {
+      document = await vscode.workspace.openTextDocument(uri);
+    } catch {
+      continue;
+    }
+    const match = new RegExp(`"id"\\s*:\\s*"${rule.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"`).exec(document.getText());
+    if (!match) continue;
+    const position = document.positionAt(match.index);
+    await vscode.window.showTextDocument(document, { selection: new vscode.Range(position, document.positionAt(match.index + match[0].length)) });
+    return true;
+  }
+  void vscode.window.showInformationMessage(`Airlock: rule ${rule} is built into Airlock (see the policy documentation).`);
+  return false;
+}
+
+/** The bundled presets, searched after the policy's own files (rules inherited through extends). */
+function presetSources(own: readonly string[]): string[] {
+  return ['airlock:meta-style', 'airlock:secrets', 'airlock:strict'].filter((p) => !own.includes(p));
+}

@@ -1,0 +1,123 @@
+// Runs the local gateway for this window and points integrated terminals at it. The gateway
+// module loads and starts after activation (never inside it); the policy in force is read on
+// every request, so edits apply at once and a broken edit keeps the last valid policy.
+import * as vscode from 'vscode';
+import type { DecisionEvent, GatewayHandle } from '../gateway';
+import type { Logger } from './log';
+import type { PolicyService } from './policyService';
+import type { StatusBar } from './statusBar';
+
+/** Variables that make CLI assistants (Claude Code, Codex CLI, Aider, …) use the gateway. */
+export function terminalVariables(urls: GatewayHandle['urls']): Record<string, string> {
+  return {
+    OPENAI_BASE_URL: urls.openai,
+    OPENAI_API_BASE: urls.openai, // older OpenAI clients and LiteLLM-based tools (Aider)
+    ANTHROPIC_BASE_URL: urls.anthropic,
+    OLLAMA_HOST: urls.ollama,
+  };
+}
+
+const RECENT_DECISIONS = 200;
+
+export class GatewayService implements vscode.Disposable {
+  private handle: GatewayHandle | undefined;
+  private starting: Promise<GatewayHandle | undefined> | undefined;
+  private readonly recent: DecisionEvent[] = [];
+  private readonly decided = new vscode.EventEmitter<DecisionEvent>();
+  private readonly stateChanged = new vscode.EventEmitter<void>();
+  readonly onDidDecide = this.decided.event;
+  readonly onDidChangeState = this.stateChanged.event;
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly policies: PolicyService,
+    private readonly statusBar: StatusBar,
+    private readonly log: Logger,
+  ) {
+    // Values point at this window's gateway port: never persist them into the next session.
+    context.environmentVariableCollection.persistent = false;
+    context.environmentVariableCollection.description = 'Airlock routes AI assistants in this terminal through its local gateway.';
+  }
+
+  get urls(): GatewayHandle['urls'] | undefined {
+    return this.handle?.urls;
+  }
+
+  get auditLogUri(): vscode.Uri {
+    return vscode.Uri.joinPath(this.context.globalStorageUri, 'audit.jsonl');
+  }
+
+  /** Decisions of this session, newest first. */
+  recentDecisions(): readonly DecisionEvent[] {
+    return this.recent;
+  }
+
+  enabled(): boolean {
+    return vscode.workspace.getConfiguration('airlock').get<boolean>('gateway.enabled', true);
+  }
+
+  /** Starts the gateway if it is enabled and not running. Resolves to undefined when off or failed. */
+  start(): Promise<GatewayHandle | undefined> {
+    if (this.handle) return Promise.resolve(this.handle);
+    if (!this.enabled()) return Promise.resolve(undefined);
+    this.starting ??= this.doStart().finally(() => {
+      this.starting = undefined;
+    });
+    return this.starting;
+  }
+
+  private async doStart(): Promise<GatewayHandle | undefined> {
+    this.statusBar.set('gateway', { text: 'starting gateway', tooltip: 'The Airlock gateway is starting…', level: 'ok' });
+    try {
+      const [{ startGateway, createJsonlAuditSink, loadOrCreateSalt }] = await Promise.all([import('../gateway'), this.policies.current()]);
+      const config = vscode.workspace.getConfiguration('airlock.gateway');
+      await vscode.workspace.fs.createDirectory(this.context.globalStorageUri);
+      const upstreams = Object.fromEntries(
+        (['openai', 'anthropic', 'ollama'] as const).map((family) => [family, config.get<string>(`upstreams.${family}`, '')]).filter(([, url]) => url),
+      );
+      const handle = await startGateway({
+        // Read the policy in force on every request: never undefined once loaded (fail-closed stand-in).
+        policy: () => this.policies.peek()?.policy,
+        port: config.get<number>('port', 0),
+        upstreams,
+        audit: createJsonlAuditSink(this.auditLogUri.fsPath),
+        auditSalt: await loadOrCreateSalt(vscode.Uri.joinPath(this.context.globalStorageUri, 'audit-salt').fsPath),
+        onDecision: (event) => this.onDecision(event),
+      });
+      this.handle = handle;
+      for (const [name, value] of Object.entries(terminalVariables(handle.urls))) this.context.environmentVariableCollection.replace(name, value);
+      this.statusBar.set('gateway', { text: '', tooltip: `Gateway on 127.0.0.1:${handle.port}: new integrated terminals route OpenAI, Anthropic and Ollama clients through it.`, level: 'ok' });
+      this.log.info(`gateway listening on 127.0.0.1:${handle.port}`);
+      this.stateChanged.fire();
+      return handle;
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      this.statusBar.set('gateway', { text: 'gateway off', tooltip: `The Airlock gateway could not start: ${message}`, level: 'warning' });
+      this.log.error(`gateway could not start: ${message}`);
+      return undefined;
+    }
+  }
+
+  /** Stops the gateway and restores terminals to what they were. */
+  async stop(): Promise<void> {
+    await this.starting;
+    const handle = this.handle;
+    this.handle = undefined;
+    this.context.environmentVariableCollection.clear();
+    this.statusBar.set('gateway', this.enabled() ? undefined : { text: 'gateway off', tooltip: 'The Airlock gateway is turned off (airlock.gateway.enabled).', level: 'ok' });
+    this.stateChanged.fire();
+    await handle?.close();
+  }
+
+  private onDecision(event: DecisionEvent): void {
+    this.recent.unshift(event);
+    if (this.recent.length > RECENT_DECISIONS) this.recent.pop();
+    this.decided.fire(event);
+  }
+
+  dispose(): void {
+    void this.stop();
+    this.decided.dispose();
+    this.stateChanged.dispose();
+  }
+}

@@ -1,0 +1,166 @@
+// Keeps the policy in force for this window. The policy loads lazily (on first need, or when a
+// policy file is opened or edited); every edit is re-validated as it is typed and reported in
+// the Problems panel. A broken edit never replaces the last valid policy: that one stays in
+// force and the status bar says so. With no valid policy at all, Airlock fails closed.
+import * as vscode from 'vscode';
+// Types only: the policy engine (zod, detectors, minimatch) loads on first need, not at activation.
+import type { AirlockPolicy, LayerRefs, PolicyProblem } from '../core/policy';
+import type { Logger } from './log';
+import { createVscodePolicyReader } from './policyReader';
+
+export interface PolicyState {
+  /** The policy in force: the last valid one, or the fail-closed stand-in. */
+  policy: AirlockPolicy;
+  /** Problems of the most recent load attempt. */
+  problems: PolicyProblem[];
+  /** True when the most recent load failed and an earlier valid policy stays in force. */
+  usingLastValid: boolean;
+  /** True when no valid policy was ever loaded: everything is blocked. */
+  failedClosed: boolean;
+  refs: LayerRefs;
+}
+
+const RELOAD_DELAY_MS = 150;
+
+export class PolicyService implements vscode.Disposable {
+  private state: PolicyState | undefined;
+  private loading: Promise<PolicyState> | undefined;
+  private reloadTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly diagnostics: vscode.DiagnosticCollection;
+  private readonly changed = new vscode.EventEmitter<PolicyState>();
+  private readonly disposables: vscode.Disposable[] = [];
+  readonly onDidChange = this.changed.event;
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly log: Logger,
+  ) {
+    this.diagnostics = vscode.languages.createDiagnosticCollection('airlock-policy');
+    const watcher = vscode.workspace.createFileSystemWatcher('**/.airlock/*.jsonc');
+    this.disposables.push(
+      this.diagnostics,
+      this.changed,
+      watcher,
+      watcher.onDidChange(() => this.scheduleReload()),
+      watcher.onDidCreate(() => this.scheduleReload()),
+      watcher.onDidDelete(() => this.scheduleReload()),
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (this.isPolicyDocument(e.document)) this.scheduleReload();
+      }),
+      vscode.workspace.onDidOpenTextDocument((d) => {
+        if (this.isPolicyDocument(d) && !this.state) this.scheduleReload();
+      }),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('airlock.policy')) this.scheduleReload();
+      }),
+    );
+  }
+
+  /** The policy in force, loading it on first call. Never rejects: failures fail closed. */
+  async current(): Promise<PolicyState> {
+    if (this.state) return this.state;
+    return this.reload();
+  }
+
+  /** The state if already loaded, without triggering a load. */
+  peek(): PolicyState | undefined {
+    return this.state;
+  }
+
+  /** Reloads now (used by commands and tests). */
+  reload(): Promise<PolicyState> {
+    this.loading ??= this.load().finally(() => {
+      this.loading = undefined;
+    });
+    return this.loading;
+  }
+
+  private scheduleReload(): void {
+    if (this.reloadTimer) clearTimeout(this.reloadTimer);
+    this.reloadTimer = setTimeout(() => {
+      this.reloadTimer = undefined;
+      void this.reload();
+    }, RELOAD_DELAY_MS);
+  }
+
+  /** The workspace and organization policy references from settings and the workspace. */
+  async layerRefs(): Promise<LayerRefs> {
+    const config = vscode.workspace.getConfiguration('airlock');
+    const organization = config.get<string>('policy.organization', '').trim();
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    let workspace = 'airlock:secrets'; // DEFAULT_PRESET, without loading the engine at activation
+    if (folder) {
+      const relative = vscode.workspace.getConfiguration('airlock', folder.uri).get<string>('policy.path', '.airlock/policy.jsonc');
+      const uri = vscode.Uri.joinPath(folder.uri, relative);
+      const exists = await vscode.workspace.fs.stat(uri).then(
+        () => true,
+        () => false,
+      );
+      if (exists) workspace = uri.fsPath;
+    }
+    return { ...(organization ? { organization } : {}), workspace };
+  }
+
+  private isPolicyDocument(document: vscode.TextDocument): boolean {
+    if (document.uri.scheme !== 'file') return false;
+    if (/[\\/]\.airlock[\\/][^\\/]+\.jsonc$/.test(document.uri.fsPath)) return true;
+    return this.state?.policy.sources.includes(document.uri.fsPath) ?? false;
+  }
+
+  private async load(): Promise<PolicyState> {
+    const started = performance.now();
+    const refs = await this.layerRefs();
+    const { failClosedPolicy, loadLayeredPolicy } = await import('../core/policy');
+    let loaded;
+    try {
+      loaded = await loadLayeredPolicy(refs, await createVscodePolicyReader(this.extensionUri));
+    } catch (error) {
+      // The loader reports problems rather than throwing; if it throws anyway, fail closed.
+      const message = `policy loader failed: ${error instanceof Error ? error.message : String(error)}`;
+      loaded = { ok: false, policy: failClosedPolicy(message), problems: [] as PolicyProblem[] };
+      this.log.error(message);
+    }
+    this.publishDiagnostics(loaded.problems);
+    const previous = this.state;
+    if (loaded.ok) {
+      this.state = { policy: loaded.policy, problems: loaded.problems, usingLastValid: false, failedClosed: false, refs };
+      this.log.info(`policy loaded (${loaded.policy.sources.join(' > ')}) in ${(performance.now() - started).toFixed(1)} ms`);
+    } else if (previous && !previous.failedClosed) {
+      this.state = { ...previous, problems: loaded.problems, usingLastValid: true };
+      this.log.warn(`policy edit has ${loaded.problems.length} problem(s); the previous valid policy stays in force`);
+    } else {
+      this.state = { policy: loaded.policy, problems: loaded.problems, usingLastValid: false, failedClosed: true, refs };
+      this.log.error(`no valid policy: Airlock blocks every outgoing request until the policy is fixed`);
+    }
+    this.changed.fire(this.state);
+    return this.state;
+  }
+
+  private publishDiagnostics(problems: PolicyProblem[]): void {
+    this.diagnostics.clear();
+    const byFile = new Map<string, vscode.Diagnostic[]>();
+    for (const problem of problems) {
+      // Problems in presets or URLs have no file to point at; the status bar reports them.
+      if (!problem.source.startsWith('/') && !/^[A-Za-z]:[\\/]/.test(problem.source)) continue;
+      const uri = vscode.Uri.file(problem.source);
+      const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+      const start = document ? document.positionAt(problem.offset) : new vscode.Position(problem.line - 1, problem.column - 1);
+      const end = document ? document.positionAt(problem.offset + Math.max(1, problem.length)) : start.translate(0, Math.max(1, problem.length));
+      const diagnostic = new vscode.Diagnostic(
+        new vscode.Range(start, end),
+        problem.message,
+        problem.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning,
+      );
+      diagnostic.source = 'Airlock policy';
+      const list = byFile.get(uri.toString()) ?? [];
+      list.push(diagnostic);
+      byFile.set(uri.toString(), list);
+    }
+    for (const [uri, list] of byFile) this.diagnostics.set(vscode.Uri.parse(uri), list);
+  }
+
+  dispose(): void {
+    if (this.reloadTimer) clearTimeout(this.reloadTimer);
+    for (const d of this.disposables) d.dispose();
+  }
+}

@@ -1,0 +1,39 @@
+// "Airlock: Test Policy Against Selection": what would the policy do if the selected text were
+// sent to a model? Shows the verdict without ever echoing a matched value in full.
+import * as vscode from 'vscode';
+import type { EgressRequest, Verdict } from '../core/egress/types';
+import type { PolicyService } from './policyService';
+
+export async function testPolicyAgainstSelection(policies: PolicyService): Promise<Verdict | undefined> {
+  const editor = vscode.window.activeTextEditor;
+  if (!editor) {
+    void vscode.window.showInformationMessage('Airlock: open a file and select the text to test.');
+    return undefined;
+  }
+  const selection = editor.selection.isEmpty ? undefined : editor.selection;
+  const text = editor.document.getText(selection);
+  const folder = vscode.workspace.getWorkspaceFolder(editor.document.uri);
+  const path = folder ? vscode.workspace.asRelativePath(editor.document.uri, false) : editor.document.uri.fsPath;
+  const destination = vscode.workspace.getConfiguration('airlock').get<string>('policy.testDestination', 'https://api.openai.com/v1/chat/completions');
+  const request: EgressRequest = {
+    destination,
+    segments: [{ id: 'selection', role: 'file', text, path }],
+    referencedPaths: [path],
+    ...(folder ? { workspaceRoots: [folder.uri.fsPath] } : {}),
+  };
+  const { policy } = await policies.current();
+  const verdict = policy.evaluateEgress(request);
+  const findings = verdict.findings
+    .slice(0, 5)
+    .map((f) => {
+      const where = f.start !== undefined ? ` at ${editor.document.positionAt(editor.document.offsetAt(selection?.start ?? new vscode.Position(0, 0)) + f.start).line + 1}` : '';
+      return `${f.detector ?? f.kind}${f.preview ? ` (${f.preview})` : ''}${where}`;
+    })
+    .join(', ');
+  const summary = `Airlock: sending this ${selection ? 'selection' : 'file'} to ${new URL(destination).host} → ${verdict.action.toUpperCase()}${verdict.rule ? ` by rule ${verdict.rule}` : ''}.${verdict.message ? ` ${verdict.message}` : ''}${findings ? ` Findings: ${findings}.` : ''}`;
+  const show = verdict.action === 'block' ? vscode.window.showErrorMessage : verdict.action === 'allow' || verdict.action === 'audit' ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
+  void show(summary);
+  // Callers (tests, other extensions) get the printable form only: no prompt text.
+  const { printableVerdict } = await import('../core/policy');
+  return printableVerdict(verdict) as Verdict;
+}

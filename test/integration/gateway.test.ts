@@ -1,0 +1,95 @@
+import assert from 'node:assert/strict';
+import { readFileSync, existsSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import type { AirlockApi } from '../../extension/vscode/extension';
+import { hasBrowser, screenshot, sleep, until, waitForText } from './support/harness';
+
+const EXTENSION_ID = 'airlock-dev.airlock';
+
+describe('Gateway in VS Code', () => {
+  let api: AirlockApi;
+  let upstream: Server;
+  const received: string[] = [];
+
+  before(async () => {
+    api = await vscode.extensions.getExtension<AirlockApi>(EXTENSION_ID)!.activate();
+    // A fake OpenAI upstream that records what reaches it. It listens on 127.0.0.2: still this
+    // machine, but outside the policy's `internal` destinations, so it stands for a public API.
+    upstream = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        received.push(body);
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: 'x', object: 'chat.completion', choices: [{ index: 0, message: { role: 'assistant', content: 'ok' }, finish_reason: 'stop' }] }));
+      });
+    });
+    await new Promise<void>((r) => upstream.listen(0, '127.0.0.2', r));
+    const port = (upstream.address() as AddressInfo).port;
+    await vscode.workspace.getConfiguration('airlock').update('gateway.upstreams.openai', `http://127.0.0.2:${port}/v1`, vscode.ConfigurationTarget.Global);
+    // Changing a gateway setting restarts the gateway; let that settle before using it.
+    await sleep(500);
+    await until(async () => (await api.gateway.start()) !== undefined && api.gateway.urls !== undefined, 20_000, 'the gateway to run');
+  });
+
+  after(async () => {
+    await vscode.workspace.getConfiguration('airlock').update('gateway.upstreams.openai', undefined, vscode.ConfigurationTarget.Global);
+    upstream.close();
+  });
+
+  it('runs on loopback and gives new terminals the assistant variables', async () => {
+    const urls = api.gateway.urls!;
+    assert.match(urls.openai, /^http:\/\/127\.0\.0\.1:\d+\//);
+    const out = join(process.env.AIRLOCK_TEST_WORKSPACE ?? vscode.workspace.workspaceFolders![0]!.uri.fsPath, 'terminal-env.txt');
+    const terminal = vscode.window.createTerminal({ name: 'airlock-env-check' });
+    terminal.sendText(`printf '%s\\n%s\\n%s\\n' "$OPENAI_BASE_URL" "$ANTHROPIC_BASE_URL" "$OLLAMA_HOST" > '${out}'`);
+    await until(() => existsSync(out) && readFileSync(out, 'utf8').split('\n').length >= 3, 20_000, 'the terminal to write its environment');
+    const [openai, anthropic, ollama] = readFileSync(out, 'utf8').split('\n');
+    assert.equal(openai, urls.openai);
+    assert.equal(anthropic, urls.anthropic);
+    assert.equal(ollama, urls.ollama);
+    terminal.dispose();
+  });
+
+  it('blocks protected code bound for a public API and tells the engineer why', async () => {
+    const urls = api.gateway.urls!;
+    const before = received.length;
+    const decided = new Promise((resolve) => {
+      const sub = api.gateway.onDidDecide((e) => {
+        sub.dispose();
+        resolve(e);
+      });
+    });
+    const res = await fetch(`${urls.openai}/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer sk-test-not-a-real-key' },
+      body: JSON.stringify({ model: 'gpt-4o', messages: [{ role: 'user', content: '// ACME CONFIDENTIAL\nexport function invoiceTotal() { return 42; }\nExplain this.' }] }),
+    });
+    assert.equal(res.status, 403);
+    const error = (await res.json()) as { error: { message: string } };
+    assert.match(error.error.message, /protected|internal/i);
+    await decided;
+    assert.equal(received.length, before, 'nothing reached the upstream');
+    assert.ok(api.gateway.recentDecisions().some((d) => d.record.action === 'block'));
+    if (hasBrowser) {
+      // A toast, or (when the workbench has hidden toasts) the notification centre, shows it.
+      await vscode.commands.executeCommand('notifications.showList');
+      await waitForText('.notifications-toasts, .notifications-center', 'Airlock blocked', 15_000).catch(async (error: Error) => {
+        await screenshot('gateway-blocked-notification-missing');
+        throw error;
+      });
+      await vscode.commands.executeCommand('airlock.showView');
+      await screenshot('gateway-blocked-notification', 800);
+    }
+  });
+
+  it('forwards a harmless request byte for byte', async () => {
+    const urls = api.gateway.urls!;
+    const body = JSON.stringify({ model: 'gpt-4o', messages: [{ role: 'user', content: 'How do I reverse a list in Python?' }] });
+    const res = await fetch(`${urls.openai}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    assert.equal(res.status, 200);
+    assert.equal(received.at(-1), body);
+  });
+});

@@ -1,0 +1,94 @@
+import assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { AirlockApi } from '../../extension/vscode/extension';
+import type { Verdict } from '../../extension/core/egress/types';
+import { hasBrowser, screenshot, textOf, typeText, until } from './support/harness';
+
+const EXTENSION_ID = 'airlock-dev.airlock';
+const PUBLIC_API = 'https://api.openai.com/v1/chat/completions';
+
+function workspaceUri(relative: string): vscode.Uri {
+  return vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0]!.uri, relative);
+}
+
+function airlockDiagnostics(uri: vscode.Uri): vscode.Diagnostic[] {
+  return vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'Airlock policy');
+}
+
+describe('Policy in the editor', () => {
+  let api: AirlockApi;
+
+  before(async () => {
+    api = await vscode.extensions.getExtension<AirlockApi>(EXTENSION_ID)!.activate();
+  });
+
+  it('loads the workspace policy (extends airlock:meta-style) and decides requests with it', async () => {
+    const state = await api.policies.reload();
+    assert.equal(state.failedClosed, false);
+    assert.deepEqual(state.problems.filter((p) => p.severity === 'error'), []);
+    const verdict = state.policy.evaluateEgress({
+      destination: PUBLIC_API,
+      segments: [{ id: 'a', role: 'file', path: 'src/billing.ts', text: 'export const x = 1;\n' }],
+      referencedPaths: ['src/billing.ts'],
+    });
+    assert.equal(verdict.action, 'block');
+  });
+
+  it('shows a typed policy error at the right place and keeps the previous policy in force', async function () {
+    const uri = workspaceUri('.airlock/policy.jsonc');
+    const editor = await vscode.window.showTextDocument(uri);
+    await api.policies.reload();
+    const document = editor.document;
+    const original = document.getText();
+    // Put the cursor right after the opening brace of the policy object and type a bad key.
+    const braceOffset = document.getText().indexOf('{');
+    const insertAt = document.positionAt(braceOffset + 1);
+    editor.selection = new vscode.Selection(insertAt, insertAt);
+    const typed = '\n  "egres": [],';
+    if (hasBrowser) {
+      await vscode.commands.executeCommand('workbench.action.focusActiveEditorGroup');
+      await typeText(typed, 5);
+    } else {
+      await editor.edit((b) => b.insert(insertAt, typed));
+    }
+    // Typing passes through invalid states (a half-typed key); wait for the finished edit's problem.
+    await until(() => document.getText().includes(typed.trim()) && airlockDiagnostics(uri).some((d) => /egres/.test(d.message)), 15_000, 'the Airlock policy diagnostic for the typed key');
+    const [diagnostic] = airlockDiagnostics(uri);
+    const keyOffset = document.getText().indexOf('"egres"');
+    const expected = document.positionAt(keyOffset);
+    assert.equal(diagnostic!.range.start.line, expected.line, `diagnostic line (${diagnostic!.message})`);
+    assert.equal(diagnostic!.range.start.character, expected.character, 'diagnostic column');
+    assert.match(diagnostic!.message, /egres/);
+    assert.equal(diagnostic!.severity, vscode.DiagnosticSeverity.Error);
+
+    const state = api.policies.peek()!;
+    assert.equal(state.usingLastValid, true, 'the previous valid policy stays in force');
+    assert.equal(state.failedClosed, false);
+    // The policy in force is still the valid one: harmless questions pass, protected code does not.
+    const harmless = state.policy.evaluateEgress({ destination: PUBLIC_API, segments: [{ id: 'q', role: 'user', text: 'How do I reverse a list in Python?' }], referencedPaths: [] });
+    assert.equal(harmless.action, 'allow');
+
+    if (hasBrowser) {
+      await until(async () => (await textOf('[id="airlock-dev.airlock.airlock.status"]')).text.includes('policy error'), 10_000, 'status bar to report the policy error');
+      await vscode.commands.executeCommand('workbench.actions.view.problems');
+      await screenshot('policy-diagnostic', 800);
+    } else {
+      this.test!.title += ' (no browser: status bar and screenshot not checked)';
+    }
+
+    // Fixing the edit brings the diagnostics back to none and the edit into force.
+    const fixed = await editor.edit((b) => b.replace(new vscode.Range(document.positionAt(0), document.positionAt(document.getText().length)), original));
+    assert.ok(fixed, 'the fix was applied');
+    await document.save();
+    await until(() => airlockDiagnostics(uri).length === 0 && api.policies.peek()?.usingLastValid === false, 10_000, 'the policy to be valid again');
+  });
+
+  it('"Test Policy Against Selection" reports what the policy would do with the selected text', async () => {
+    const editor = await vscode.window.showTextDocument(workspaceUri('src/billing.ts'));
+    const text = editor.document.getText();
+    editor.selection = new vscode.Selection(editor.document.positionAt(0), editor.document.positionAt(text.length));
+    const verdict = (await vscode.commands.executeCommand('airlock.testPolicyAgainstSelection')) as Verdict;
+    assert.equal(verdict.action, 'block');
+    assert.ok(verdict.rule, 'names the deciding rule');
+  });
+});
