@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { buildPolicyJsonSchema, policyJsonSchemaText } from '../../../extension/core/policy';
 import { PRESETS_DIR } from './memoryReader';
 
-test('policies/airlock-policy.schema.json is up to date (regenerate: node --import tsx policies/generate-schema.ts)', () => {
+test('policies/airlock-policy.schema.json is up to date (regenerate: npm run build)', () => {
   const committed = readFileSync(join(PRESETS_DIR, 'airlock-policy.schema.json'), 'utf8');
   assert.equal(committed, policyJsonSchemaText());
 });
