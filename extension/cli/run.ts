@@ -18,6 +18,12 @@ commands:
   gateway [--policy F] [--port N] [--upstream NAME=URL] [--audit FILE]   run the local gateway
   scan [paths…|-]    what the policy would do if these files went to an AI model
   policy validate|test [files…]   check policy files / run their embedded tests
+  record --file F --lines A-B --tool T [--model M]   mark lines as AI-written
+  check [--staged|--range A..B|--all] [--format text|json|sarif]   AI lines needing review
+  review approve|reject F:A-B   record a human review of AI lines
+  hooks install      git pre-commit hook running \`airlock check --staged\`
+  trace export [--out F] | trace import F   Agent Trace v0.1.0
+  hook claude-code   Claude Code hook (payload on stdin)
   help               print this help
 `;
 
@@ -25,6 +31,7 @@ const commands: Record<string, Handler> = {
   gateway: (args, io) => import('./gateway').then((m) => m.gatewayCommand(args, io)),
   scan: (args, io) => import('./scan').then((m) => m.scanCommand(args, io)),
   policy: (args, io) => import('./policyCommand').then((m) => m.policyCommand(args, io)),
+  ...Object.fromEntries(['record', 'check', 'review', 'hooks', 'trace', 'hook'].map((n) => [n, (args: string[], io: CliIO) => import('./provenance/commands').then((m) => m.provenanceCommands[n]!(args, io))])),
   version: async (_args, io) => {
     io.stdout.write(`${VERSION}\n`);
     return 0;

@@ -1,0 +1,99 @@
+// Shared plumbing for the provenance commands: arguments, paths, ids, reading files.
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { recordId } from '../../core/ledger/records';
+import { splitLines } from '../../core/provenance/hash';
+import type { CliIO } from '../run';
+import { repoRoot } from './git';
+
+export type Handler = (args: string[], io: CliIO) => Promise<number>;
+
+/** Thrown for bad usage; the command prints it and exits 2. */
+export class UsageError extends Error {}
+
+export interface ParsedArgs {
+  flags: Map<string, string | true>;
+  positional: string[];
+}
+
+/** Parses `--name value` and `--name=value`; names in `booleans` take no value. */
+export function parseArgs(args: readonly string[], booleans: readonly string[] = []): ParsedArgs {
+  const flags = new Map<string, string | true>();
+  const positional: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (!arg.startsWith('--')) {
+      positional.push(arg);
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    const name = eq > 0 ? arg.slice(2, eq) : arg.slice(2);
+    if (eq > 0) flags.set(name, arg.slice(eq + 1));
+    else if (booleans.includes(name)) flags.set(name, true);
+    else {
+      const value = args[i + 1];
+      if (value === undefined) throw new UsageError(`--${name} needs a value`);
+      flags.set(name, value);
+      i++;
+    }
+  }
+  return { flags, positional };
+}
+
+export function flag(parsed: ParsedArgs, name: string): string | undefined {
+  const v = parsed.flags.get(name);
+  return typeof v === 'string' ? v : undefined;
+}
+
+/** The repository root (or the working folder outside git). */
+export function workspaceRoot(cwd: string): string {
+  return repoRoot(cwd) ?? resolve(cwd);
+}
+
+/** A path given on the command line as a repository-relative POSIX path. */
+export function repoPath(root: string, cwd: string, file: string): string {
+  const abs = isAbsolute(file) ? file : resolve(cwd, file);
+  const rel = relative(root, abs);
+  if (rel.startsWith('..') || isAbsolute(rel)) throw new UsageError(`${file} is outside the repository`);
+  return rel.split(sep).join('/');
+}
+
+/** `A-B` or `A` as 1-based inclusive lines. */
+export function parseLineRange(text: string): { startLine: number; endLine: number } {
+  const m = /^(\d+)(?:-(\d+))?$/.exec(text.trim());
+  if (!m) throw new UsageError(`expected lines as A-B, got '${text}'`);
+  const startLine = Number(m[1]);
+  const endLine = Number(m[2] ?? m[1]);
+  if (startLine < 1 || endLine < startLine) throw new UsageError(`bad line range '${text}'`);
+  return { startLine, endLine };
+}
+
+/** `path:A-B`; the path may itself contain colons. */
+export function parseTarget(text: string): { file: string; startLine: number; endLine: number } {
+  const at = text.lastIndexOf(':');
+  if (at <= 0) throw new UsageError(`expected FILE:A-B, got '${text}'`);
+  return { file: text.slice(0, at), ...parseLineRange(text.slice(at + 1)) };
+}
+
+export function newRecordId(): string {
+  return recordId(new Date(), randomBytes(5).toString('hex'));
+}
+
+/** Lines of a working-tree file, or undefined when it does not exist. */
+export function readWorkingLines(root: string, path: string): string[] | undefined {
+  const file = resolve(root, path);
+  if (!existsSync(file)) return undefined;
+  return splitLines(readFileSync(file, 'utf8'));
+}
+
+/** Runs a command body, turning usage errors into exit 2 and other errors into exit 3. */
+export async function guarded(io: CliIO, name: string, body: () => Promise<number>): Promise<number> {
+  try {
+    return await body();
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    io.stderr.write(`airlock ${name}: ${message}\n`);
+    return error instanceof UsageError ? 2 : 3;
+  }
+}

@@ -1,0 +1,72 @@
+// `airlock review approve|reject FILE:A-B` — for reviewers working outside VS Code.
+// approve records the reviewer and the exact content hashes of the AI lines in A-B (an approval
+// is void as soon as one of those lines changes); reject puts back the text the AI replaced.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { locateSpans, type LocatedLine } from '../../core/ledger/check';
+import { buildReview } from '../../core/ledger/contribution';
+import { indexFile } from '../../core/provenance/anchor';
+import { splitLines } from '../../core/provenance/hash';
+import type { CliIO } from '../run';
+import { guarded, newRecordId, parseArgs, parseTarget, repoPath, UsageError, workspaceRoot } from './common';
+import { identity } from './git';
+import { loadLedgerState, spansByCurrentPath } from './ledgerState';
+import { existsSync } from 'node:fs';
+import { appendRecords } from './store';
+
+export const REVIEW_USAGE = 'airlock review approve|reject FILE:A-B';
+
+export async function reviewCommand(args: string[], io: CliIO): Promise<number> {
+  return guarded(io, 'review', async () => {
+    const { positional } = parseArgs(args);
+    const [decision, targetText] = positional;
+    if ((decision !== 'approve' && decision !== 'reject') || !targetText) throw new UsageError(`usage: ${REVIEW_USAGE}`);
+    const root = workspaceRoot(io.cwd);
+    const target = parseTarget(targetText);
+    const path = repoPath(root, io.cwd, target.file);
+    const reviewer = identity(root);
+    if (!reviewer.name || !reviewer.email) throw new UsageError('set git user.name and user.email first: the reviewer is recorded');
+
+    const state = loadLedgerState(root, io);
+    const spans = spansByCurrentPath(state, root, (p) => existsSync(resolve(root, p))).get(path) ?? [];
+    const text = readFileSync(resolve(root, path), 'utf8');
+    const fileLines = splitLines(text);
+    const located = locateSpans(spans, indexFile(fileLines));
+    const selected = located.filter((l) => l.line >= target.startLine && l.line <= target.endLine);
+    if (selected.length === 0) {
+      io.stderr.write(`airlock review: no AI-written lines in ${path}:${target.startLine}-${target.endLine}\n`);
+      return 1;
+    }
+    const time = new Date().toISOString();
+    if (decision === 'approve') {
+      appendRecords(root, [buildReview('approve', reviewer, newRecordId(), time, path, selected, fileLines)]);
+      io.stdout.write(`approved ${selected.length} AI-written line(s) in ${path}:${target.startLine}-${target.endLine} as ${reviewer.name} <${reviewer.email}>\n`);
+      return 0;
+    }
+    // Reject: each contribution touched goes back to its baseline, bottom-up so line numbers hold.
+    const roots = [...new Set(selected.map((l) => l.span.root))];
+    const blocks = roots
+      .map((root) => located.filter((l) => l.span.root === root))
+      .map((lines) => ({ lines, first: lines[0]!.line, last: lines[lines.length - 1]!.line }))
+      .sort((a, b) => b.first - a.first);
+    const out = [...fileLines];
+    for (const block of blocks) {
+      const contribution = state.contributions.get(block.lines[0]!.span.root);
+      const baseline = contribution?.baseline ?? '';
+      const restored = baseline === '' ? [] : splitLines(baseline.endsWith('\n') ? baseline.slice(0, -1) : baseline);
+      removeLines(out, block.lines, restored);
+    }
+    const eol = text.includes('\r\n') ? '\r\n' : '\n';
+    writeFileSync(resolve(root, path), out.join(eol));
+    appendRecords(root, [buildReview('reject', reviewer, newRecordId(), time, path, located.filter((l) => roots.includes(l.span.root)), fileLines)]);
+    io.stdout.write(`rejected ${roots.length} AI contribution(s) in ${path}: restored the text they replaced\n`);
+    return 0;
+  });
+}
+
+/** Removes a contribution's lines (first..last, the block it spans) and puts `restored` there. */
+function removeLines(out: string[], lines: readonly LocatedLine[], restored: string[]): void {
+  const first = lines[0]!.line;
+  const last = lines[lines.length - 1]!.line;
+  out.splice(first - 1, last - first + 1, ...restored);
+}

@@ -1,0 +1,110 @@
+// Line hashing for provenance. Pure and synchronous (no node:crypto) so core stays portable.
+// Two hashes per line: the *anchor* hash ignores indentation and trailing whitespace so a
+// formatter that re-indents does not lose AI lines; the *exact* hash covers every character so an
+// approval is void as soon as one character of the approved line changes.
+
+/** 64-bit FNV-1a over UTF-16 code units, as 16 hex digits (two 32-bit halves, no BigInt). */
+export function fnv1a64(text: string): string {
+  const [h3, h2, h1, h0] = fnvLimbs(text);
+  return hex4(h3) + hex4(h2) + hex4(h1) + hex4(h0);
+}
+
+/** The first 48 bits of fnv1a64 (12 hex digits): line hashes, allocation-light. */
+function fnv1a48(text: string): string {
+  const [h3, h2, h1] = fnvLimbs(text);
+  return hex4(h3) + hex4(h2) + hex4(h1);
+}
+
+/** FNV-1a 64 (offset basis cbf29ce484222325, prime 100000001b3) on four 16-bit limbs. */
+function fnvLimbs(text: string): readonly number[] {
+  let h0 = 0x2325, h1 = 0x8422, h2 = 0x9ce4, h3 = 0xcbf2;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    for (let round = c > 0xff ? 2 : 1; round > 0; round--) {
+      h0 ^= round === 2 ? c & 0xff : c > 0xff ? c >>> 8 : c;
+      // multiply by 0x100000001b3 = 2^40 + 0x1b3
+      const t0 = h0 * 0x1b3;
+      let t1 = h1 * 0x1b3;
+      let t2 = h2 * 0x1b3 + (h0 << 8);
+      const t3 = h3 * 0x1b3 + (h1 << 8);
+      t1 += t0 >>> 16;
+      h0 = t0 & 0xffff;
+      t2 += t1 >>> 16;
+      h1 = t1 & 0xffff;
+      h3 = (t3 + (t2 >>> 16)) & 0xffff;
+      h2 = t2 & 0xffff;
+    }
+  }
+  return [h3, h2, h1, h0];
+}
+
+function hex4(n: number): string {
+  return (0x10000 + n).toString(16).slice(1);
+}
+
+/** The line with indentation and trailing whitespace (and a stray CR) removed. */
+export function normalizeLine(line: string): string {
+  return line.trim();
+}
+
+/** Hash used to find a line again wherever it moved (indentation-insensitive). */
+export function anchorHash(line: string): string {
+  return fnv1a48(normalizeLine(line));
+}
+
+/** Hash of the exact line content (CR stripped), used for approvals. */
+export function exactHash(line: string): string {
+  return fnv1a48(line.endsWith('\r') ? line.slice(0, -1) : line);
+}
+
+/** Hash of a block of lines (exact), `fnv1a64:` prefixed, as used in Agent Trace `content_hash`. */
+export function contentHash(lines: readonly string[]): string {
+  return `fnv1a64:${fnv1a64(lines.map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l)).join('\n'))}`;
+}
+
+const TRIVIAL = /^(?:[{}()[\];,]|\)\s*;|\}\s*[;,)]*|\]\s*[;,)]*|\)\s*[{;,]?|\}\s*else\s*\{?|else\s*\{?|\{\s*\}|\(\s*\)|end|fi|done|esac|pass|break;?|continue;?|return;?|\*\/|\/\*+|\/\/|#|--|<\/?\w+>|"""|'''|`{3}\w*)?$/i;
+
+/**
+ * True for lines that carry no identity of their own (blank, lone braces, `else {`, `});`, a lone comment end…).
+ * Such lines never anchor an AI range alone: they match everywhere.
+ */
+export function isTrivialLine(line: string): boolean {
+  const text = normalizeLine(line);
+  if (text.length === 0) return true;
+  if (text.length <= 3 && /^[^\w]*$/.test(text)) return true;
+  return TRIVIAL.test(text);
+}
+
+/** Splits text into lines the way editors count them ("a\n" is two lines: "a" and ""). */
+export function splitLines(text: string): string[] {
+  const lines = text.split('\n');
+  if (!text.includes('\r')) return lines;
+  return lines.map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
+}
+
+/**
+ * A tiny similarity sketch of a line: the 8 smallest 16-bit hashes of its character trigrams
+ * (bottom-k MinHash), as hex. Two sketches sharing a good part of their values mean "the same
+ * line, edited"; it lets re-anchoring tell a partly edited AI line from a rewritten one
+ * without storing the line's text.
+ */
+export function lineSketch(line: string): string {
+  const text = normalizeLine(line);
+  if (text.length < 3) return '';
+  const seen = new Set<number>();
+  for (let i = 0; i + 3 <= text.length; i++) {
+    let h = 0x811c9dc5;
+    for (let j = i; j < i + 3; j++) h = Math.imul(h ^ text.charCodeAt(j), 0x01000193);
+    seen.add((h ^ (h >>> 16)) & 0xffff);
+  }
+  return [...seen].sort((a, b) => a - b).slice(0, 8).map((n) => n.toString(16).padStart(4, '0')).join('');
+}
+
+/** Share of sketch values two lines have in common, 0..1 (0 when either has no sketch). */
+export function sketchSimilarity(a: string, b: string): number {
+  if (!a || !b) return 0;
+  const left = new Set(a.match(/.{4}/g));
+  const right = b.match(/.{4}/g) ?? [];
+  const shared = right.filter((v) => left.has(v)).length;
+  return shared / Math.max(left.size, right.length);
+}
