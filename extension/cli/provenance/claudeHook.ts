@@ -15,7 +15,7 @@ import { addedRanges, hunksToRanges, type HunkLike } from './baseline';
 import { guarded, newRecordId, parseArgs, UsageError } from './common';
 import { identity, repoRoot } from './git';
 import { loadReviewPolicy } from './policy';
-import { appendRecords } from './store';
+import { appendRecords } from '../../core/ledger/fileStore';
 
 export interface ClaudeHookPayload {
   session_id?: string;

@@ -3,7 +3,7 @@ import { foldLedger, spansByPath, type LedgerState } from '../../core/ledger/fol
 import type { AiSpan } from '../../core/provenance/types';
 import type { CliIO } from '../run';
 import { renames } from './git';
-import { readLedger } from './store';
+import { readLedger } from '../../core/ledger/fileStore';
 
 export function loadLedgerState(root: string, io: CliIO): LedgerState {
   const { records, problems } = readLedger(root);

@@ -8,7 +8,7 @@ import type { CliIO } from '../run';
 import { baselineFromDiff } from './baseline';
 import { flag, guarded, newRecordId, parseArgs, parseLineRange, repoPath, UsageError, workspaceRoot } from './common';
 import { git, identity } from './git';
-import { appendRecords } from './store';
+import { appendRecords } from '../../core/ledger/fileStore';
 
 export const RECORD_USAGE = 'airlock record --file F --lines A-B --tool T [--model M] [--session S] [--channel C]';
 

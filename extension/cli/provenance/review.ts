@@ -3,7 +3,8 @@
 // is void as soon as one of those lines changes); reject puts back the text the AI replaced.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { locateSpans, type LocatedLine } from '../../core/ledger/check';
+import { locateSpans } from '../../core/ledger/check';
+import { applyReplacements, rejectReplacements } from '../../core/ledger/reject';
 import { buildReview } from '../../core/ledger/contribution';
 import { indexFile } from '../../core/provenance/anchor';
 import { splitLines } from '../../core/provenance/hash';
@@ -12,7 +13,7 @@ import { guarded, newRecordId, parseArgs, parseTarget, repoPath, UsageError, wor
 import { identity } from './git';
 import { loadLedgerState, spansByCurrentPath } from './ledgerState';
 import { existsSync } from 'node:fs';
-import { appendRecords } from './store';
+import { appendRecords } from '../../core/ledger/fileStore';
 
 export const REVIEW_USAGE = 'airlock review approve|reject FILE:A-B';
 
@@ -45,28 +46,11 @@ export async function reviewCommand(args: string[], io: CliIO): Promise<number> 
     }
     // Reject: each contribution touched goes back to its baseline, bottom-up so line numbers hold.
     const roots = [...new Set(selected.map((l) => l.span.root))];
-    const blocks = roots
-      .map((root) => located.filter((l) => l.span.root === root))
-      .map((lines) => ({ lines, first: lines[0]!.line, last: lines[lines.length - 1]!.line }))
-      .sort((a, b) => b.first - a.first);
-    const out = [...fileLines];
-    for (const block of blocks) {
-      const contribution = state.contributions.get(block.lines[0]!.span.root);
-      const baseline = contribution?.baseline ?? '';
-      const restored = baseline === '' ? [] : splitLines(baseline.endsWith('\n') ? baseline.slice(0, -1) : baseline);
-      removeLines(out, block.lines, restored);
-    }
+    const out = applyReplacements(fileLines, rejectReplacements(located, state, roots));
     const eol = text.includes('\r\n') ? '\r\n' : '\n';
     writeFileSync(resolve(root, path), out.join(eol));
     appendRecords(root, [buildReview('reject', reviewer, newRecordId(), time, path, located.filter((l) => roots.includes(l.span.root)), fileLines)]);
     io.stdout.write(`rejected ${roots.length} AI contribution(s) in ${path}: restored the text they replaced\n`);
     return 0;
   });
-}
-
-/** Removes a contribution's lines (first..last, the block it spans) and puts `restored` there. */
-function removeLines(out: string[], lines: readonly LocatedLine[], restored: string[]): void {
-  const first = lines[0]!.line;
-  const last = lines[lines.length - 1]!.line;
-  out.splice(first - 1, last - first + 1, ...restored);
 }

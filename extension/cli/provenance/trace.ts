@@ -11,7 +11,7 @@ import type { CliIO } from '../run';
 import { flag, guarded, newRecordId, parseArgs, readWorkingLines, UsageError, workspaceRoot } from './common';
 import { headRevision } from './git';
 import { loadLedgerState, spansByCurrentPath } from './ledgerState';
-import { appendRecords } from './store';
+import { appendRecords } from '../../core/ledger/fileStore';
 
 export async function traceCommand(args: string[], io: CliIO): Promise<number> {
   return guarded(io, 'trace', async () => {

@@ -4,3 +4,4 @@ export * from './fold';
 export * from './check';
 export * from './contribution';
 export * from './editor';
+export * from './reject';

@@ -1,3 +1,5 @@
+// The one module of core that touches the disk: the CLI and the editor both append to and read
+// the same ledger file, and data flows one way (cli/ and vscode/ call core), so it lives here.
 // The ledger on disk: `.airlock/ledger/ledger.jsonl`, appended with one O_APPEND write per batch.
 // On a local file system each write(2) to an O_APPEND file lands whole at the end, so two VS Code
 // windows and any number of CLI processes can append at once without interleaving. A crash can
@@ -5,7 +7,7 @@
 // line (see records.ts), so every completed record survives.
 import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseLedger, serializeRecord, type LedgerRecord, type ParsedLedger } from '../../core/ledger/records';
+import { parseLedger, serializeRecord, type LedgerRecord, type ParsedLedger } from './records';
 
 export const LEDGER_DIR = '.airlock/ledger';
 export const LEDGER_FILE = 'ledger.jsonl';
