@@ -4,6 +4,7 @@
 // client's stream fail too (socket destroyed), never end cleanly truncated.
 import { request as httpRequest, type Agent as HttpAgent, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import { request as httpsRequest, type Agent as HttpsAgent } from 'node:https';
+import { tapSafely, type ResponseTap } from './responseTap';
 
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'host', 'content-length', 'expect']);
 
@@ -18,6 +19,8 @@ export interface ForwardInput {
   /** Called once the upstream could not be reached, before any byte went to the client. */
   onUnreachable: (error: Error) => void;
   onResponse?: (status: number) => void;
+  /** Sees a copy of the response after each chunk went to the client (provenance); never on the critical path. */
+  tap?: ResponseTap;
 }
 
 /** Request headers for the upstream: the client's own (auth included, untouched) minus hop-by-hop. */
@@ -62,6 +65,8 @@ export function forward(input: ForwardInput): void {
 
   upstream.once('response', (answer) => {
     input.onResponse?.(answer.statusCode ?? 502);
+    const tap = input.tap;
+    if (tap) tapSafely(() => tap.head(answer.statusCode ?? 502, answer.headers));
     res.socket?.setNoDelay(true);
     res.writeHead(answer.statusCode ?? 502, answer.statusMessage, responseHeaders(answer.headers));
     // Streams: let the client see the status now, before the first event; sized bodies go out with it.
@@ -71,10 +76,12 @@ export function forward(input: ForwardInput): void {
         answer.pause();
         res.once('drain', () => answer.resume());
       }
+      if (tap) tapSafely(() => tap.data(chunk));
     });
     answer.once('end', () => {
       finished = true;
       res.end();
+      if (tap) tapSafely(() => tap.end());
     });
     answer.once('close', () => {
       // `complete` is false when the upstream connection broke before the message ended.

@@ -3,3 +3,4 @@ export { startGateway, type DecisionEvent, type GatewayHandle, type GatewayOptio
 export { createJsonlAuditSink, loadOrCreateSalt, hashMatch, type AuditRecord, type AuditSink } from './audit';
 export { DEFAULT_UPSTREAMS, CLIENT_PREFIXES, type Upstreams } from './routes';
 export { decide, type Decision } from './decide';
+export { createResponseTap, decodeResponseBody, type ObservedResponse, type ResponseTap, type ResponseTapOptions } from './responseTap';

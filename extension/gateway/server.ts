@@ -12,6 +12,7 @@ import { BodyError, decodeBody, readBody } from './body';
 import { decide, type Decision } from './decide';
 import { errorResponse, type GatewayError } from './errors';
 import { forward } from './forward';
+import { createResponseTap, type ObservedResponse } from './responseTap';
 import { CLIENT_PREFIXES, DEFAULT_UPSTREAMS, familyOf, routeRequest, type Upstreams } from './routes';
 import { refusalReason } from './security';
 
@@ -33,6 +34,8 @@ export interface GatewayOptions {
   /** Largest request body accepted, as sent and after decompression. Default 32 MiB. */
   maxBodyBytes?: number;
   onDecision?: (event: DecisionEvent) => void;
+  /** Code seen in 2xx model responses (fenced blocks, tool-call edits), for provenance. Called after the response ended. */
+  onResponseCode?: (observed: ObservedResponse) => void;
 }
 
 export interface GatewayHandle {
@@ -140,6 +143,7 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
       body,
       rewritten: decision.body !== undefined,
       agents,
+      tap: options.onResponseCode && createResponseTap({ dialect: route.dialect, destination, ...(assistant ? { assistant } : {}), onObserved: options.onResponseCode }),
       onUnreachable: () => answer(res, family, { status: 502, kind: 'upstream-error', message: `the upstream ${route.target.origin} could not be reached` }),
     });
   }
