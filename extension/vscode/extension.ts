@@ -9,6 +9,13 @@ import { createLogger } from './log';
 import { OverviewTreeProvider } from './overviewView';
 import { PolicyService } from './policyService';
 import { policyStatusPart } from './policyStatus';
+import { CaptureService } from './review/capture';
+import { registerReviewCommands } from './review/reviewCommands';
+import { registerMarks } from './review/marks';
+import { NeedsReviewTreeProvider } from './review/needsReviewView';
+import { registerReviewProblems } from './review/reviewProblems';
+import { ReviewService } from './review/reviewService';
+import { registerReviewStatus } from './review/reviewStatus';
 import { createStatusBar } from './statusBar';
 
 // Every module this file imports (statically) has been evaluated by now.
@@ -24,6 +31,9 @@ export interface AirlockApi {
   readonly activateCallMs: number;
   readonly policies: PolicyService;
   readonly gateway: GatewayService;
+  /** Undefined without a workspace folder (nothing to review). */
+  readonly reviews: ReviewService | undefined;
+  readonly capture: CaptureService | undefined;
 }
 
 export function activate(context: vscode.ExtensionContext): AirlockApi {
@@ -44,6 +54,27 @@ export function activate(context: vscode.ExtensionContext): AirlockApi {
       if (e.affectsConfiguration('airlock.gateway')) void gateway.stop().then(() => gateway.start());
     }),
   );
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  let reviews: ReviewService | undefined;
+  let capture: CaptureService | undefined;
+  if (folder) {
+    reviews = new ReviewService(folder, policies, log);
+    capture = new CaptureService(reviews, gateway, log);
+    const needsReview = new NeedsReviewTreeProvider(reviews);
+    context.subscriptions.push(
+      reviews,
+      capture,
+      needsReview,
+      vscode.window.registerTreeDataProvider('airlock.needsReview', needsReview),
+    );
+    registerMarks(context, reviews);
+    registerReviewProblems(context, reviews);
+    registerReviewStatus(context, reviews, statusBar);
+    registerReviewCommands(context, reviews);
+    // The ledger is read after activation, off the activation path.
+    const loadLedger = setTimeout(() => void reviews?.ready(), 0);
+    context.subscriptions.push({ dispose: () => clearTimeout(loadLedger) });
+  }
   // Terminals need the gateway's address before they open, so it starts right after activation
   // (not inside it: loading the engine and binding a port are not activation work).
   const deferred = setTimeout(() => void gateway.start(), 0);
@@ -55,7 +86,7 @@ export function activate(context: vscode.ExtensionContext): AirlockApi {
   // Loading plus activating; the wait between the two belongs to the extension host, not us.
   const activationTimeMs = bundleEvalMs + activateCallMs;
   log.info(`activated in ${activationTimeMs.toFixed(1)} ms (bundle evaluation ${bundleEvalMs.toFixed(1)} ms + activate() ${activateCallMs.toFixed(1)} ms)`);
-  return { activationTimeMs, bundleEvalMs, activateCallMs, policies, gateway };
+  return { activationTimeMs, bundleEvalMs, activateCallMs, policies, gateway, reviews, capture };
 }
 
 export function deactivate(): void {

@@ -2,6 +2,7 @@
 // module loads and starts after activation (never inside it); the policy in force is read on
 // every request, so edits apply at once and a broken edit keeps the last valid policy.
 import * as vscode from 'vscode';
+import type { ObservedResponse } from '../core/provenance/observed';
 import type { DecisionEvent, GatewayHandle } from '../gateway';
 import type { Logger } from './log';
 import type { PolicyService } from './policyService';
@@ -25,7 +26,10 @@ export class GatewayService implements vscode.Disposable {
   private readonly recent: DecisionEvent[] = [];
   private readonly decided = new vscode.EventEmitter<DecisionEvent>();
   private readonly stateChanged = new vscode.EventEmitter<void>();
+  private readonly observedCode = new vscode.EventEmitter<ObservedResponse>();
   readonly onDidDecide = this.decided.event;
+  /** Code the gateway saw in a model response (for attributing it when it lands). */
+  readonly onDidObserveCode = this.observedCode.event;
   readonly onDidChangeState = this.stateChanged.event;
 
   constructor(
@@ -83,6 +87,7 @@ export class GatewayService implements vscode.Disposable {
         audit: createJsonlAuditSink(this.auditLogUri.fsPath),
         auditSalt: await loadOrCreateSalt(vscode.Uri.joinPath(this.context.globalStorageUri, 'audit-salt').fsPath),
         onDecision: (event) => this.onDecision(event),
+        onResponseCode: (observed) => this.observedCode.fire(observed),
       });
       this.handle = handle;
       for (const [name, value] of Object.entries(terminalVariables(handle.urls))) this.context.environmentVariableCollection.replace(name, value);
@@ -119,5 +124,6 @@ export class GatewayService implements vscode.Disposable {
     void this.stop();
     this.decided.dispose();
     this.stateChanged.dispose();
+    this.observedCode.dispose();
   }
 }

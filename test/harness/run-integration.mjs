@@ -25,6 +25,10 @@ rmSync(resultsFile, { force: true });
 // A throw-away copy of the test workspace, so tests may change files freely.
 const workspace = mkdtempSync(join(tmpdir(), 'airlock-ws-'));
 cpSync(join(repoRoot, 'test', 'fixtures', 'workspaces', 'basic'), workspace, { recursive: true });
+// A real git repository: reviewers are recorded from git's user.name / user.email.
+for (const args of [['init', '-q'], ['config', 'user.name', 'Rita Reviewer'], ['config', 'user.email', 'rita@example.com'], ['add', '-A'], ['commit', '-qm', 'fixture']]) {
+  spawnSync('git', args, { cwd: workspace });
+}
 
 let page;
 const control = createServer(async (req, res) => {
@@ -102,7 +106,7 @@ let hostExit;
 try {
   const started = Date.now();
   server = await startVSCodeServer({
-    env: { AIRLOCK_HARNESS_URL: harnessUrl, AIRLOCK_TEST_RESULTS: resultsFile, AIRLOCK_TEST_WORKSPACE: workspace },
+    env: { ...(process.env.AIRLOCK_TEST_GREP ? { AIRLOCK_TEST_GREP: process.env.AIRLOCK_TEST_GREP } : {}), ...(process.env.AIRLOCK_DEBUG_CMD ? { AIRLOCK_DEBUG_CMD: '1' } : {}), AIRLOCK_HARNESS_URL: harnessUrl, AIRLOCK_TEST_RESULTS: resultsFile, AIRLOCK_TEST_WORKSPACE: workspace },
     userSettings: {
       'workbench.startupEditor': 'none',
       'workbench.secondarySideBar.defaultVisibility': 'hidden',
@@ -112,7 +116,7 @@ try {
       'extensions.autoCheckUpdates': false,
       'extensions.autoUpdate': false,
       'update.mode': 'none',
-      'chat.disableAIFeatures': true,
+      'editor.inlineSuggest.enabled': true,
       'security.workspace.trust.enabled': false,
     },
     onOutput: (line) => {

@@ -5,3 +5,4 @@ export * from './check';
 export * from './contribution';
 export * from './editor';
 export * from './reject';
+export * from './fileStore';

@@ -1,0 +1,264 @@
+// The flagged-diff panel: a webview listing every pending AI hunk as a diff of baseline vs
+// current, where a reviewer approves, rejects or opens each one, keyboard first. The host
+// computes everything (diffs, ages, labels) and posts plain data; the webview only renders
+// and reports keys and clicks, which are validated here before anything happens.
+import * as vscode from 'vscode';
+import type { PendingHunk, ReviewModel } from './model';
+import { baselineUri } from './baselineDocuments';
+import { splitLines } from './panelDiff';
+import { makeNonce, panelHtml } from './panelHtml';
+import { parsePanelMessage, type PanelMessage } from './panelMessages';
+import { hunkLabel, panelView, type PanelView } from './panelView';
+
+/** What "Approve all in file" asks before it approves anything. */
+export interface ApproveAllQuestion {
+  path: string;
+  count: number;
+  forbidden: number;
+  message: string;
+  detail: string;
+  /** The label of the confirming button. */
+  confirm: string;
+}
+
+/** Asks the reviewer; resolves true only on an explicit yes. */
+export type ConfirmApproveAll = (question: ApproveAllQuestion) => Thenable<boolean>;
+
+export interface FlaggedDiffPanelOptions {
+  /**
+   * Replaces the modal confirmation. VS Code refuses modal dialogs while extension tests run,
+   * so integration tests answer here instead; everyone else keeps the modal.
+   */
+  confirmApproveAll?: ConfirmApproveAll;
+}
+
+/** The modal warning dialog. */
+export const modalConfirmApproveAll: ConfirmApproveAll = async (question) =>
+  (await vscode.window.showWarningMessage(question.message, { modal: true, detail: question.detail }, question.confirm)) === question.confirm;
+
+/** Re-renders triggered in a burst (a ledger write touching many spans) collapse into one. */
+const RENDER_DEBOUNCE_MS = 30;
+const AGE_REFRESH_MS = 60_000;
+
+export class FlaggedDiffPanel implements vscode.Disposable {
+  static readonly viewType = 'airlock.flaggedDiff';
+  static readonly title = 'Airlock: Flagged Diff';
+  private static current: FlaggedDiffPanel | undefined;
+
+  /** The open panel, if any. */
+  static get instance(): FlaggedDiffPanel | undefined {
+    return FlaggedDiffPanel.current;
+  }
+
+  /** Opens the panel, or reveals the one already open (showing `model`'s hunks). */
+  static show(context: Pick<vscode.ExtensionContext, 'extensionUri'>, model: ReviewModel, options: FlaggedDiffPanelOptions = {}): FlaggedDiffPanel {
+    const existing = FlaggedDiffPanel.current;
+    if (existing) {
+      if (options.confirmApproveAll) existing.confirmApproveAll = options.confirmApproveAll;
+      existing.useModel(model);
+      existing.panel.reveal();
+      return existing;
+    }
+    const media = vscode.Uri.joinPath(context.extensionUri, 'media');
+    const column = vscode.window.activeTextEditor ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active;
+    const panel = vscode.window.createWebviewPanel(FlaggedDiffPanel.viewType, FlaggedDiffPanel.title, column, {
+      enableScripts: true,
+      retainContextWhenHidden: false,
+      localResourceRoots: [media],
+    });
+    FlaggedDiffPanel.current = new FlaggedDiffPanel(panel, media, model, options.confirmApproveAll ?? modalConfirmApproveAll);
+    return FlaggedDiffPanel.current;
+  }
+
+  private readonly disposables: vscode.Disposable[] = [];
+  private modelSubscription: vscode.Disposable | undefined;
+  private renderTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Hunks with a decision in flight: a second key press must not decide them twice. */
+  private readonly deciding = new Set<string>();
+  private readonly rendered = new vscode.EventEmitter<PanelView>();
+  /** Fires after each view is posted to the webview (tests wait on it). */
+  readonly onDidRender = this.rendered.event;
+  private disposed = false;
+  /** Renders are async; only the newest one may post, so an older view never overwrites it. */
+  private renderSeq = 0;
+
+  private constructor(
+    readonly panel: vscode.WebviewPanel,
+    private readonly media: vscode.Uri,
+    private model: ReviewModel,
+    private confirmApproveAll: ConfirmApproveAll,
+  ) {
+    panel.iconPath = vscode.Uri.joinPath(media, 'airlock-icon.svg');
+    panel.webview.html = this.html();
+    this.disposables.push(
+      this.rendered,
+      panel.onDidDispose(() => this.dispose()),
+      panel.webview.onDidReceiveMessage((raw: unknown) => void this.receive(raw)),
+    );
+    // Ages ("3 min ago") go stale while the panel sits open.
+    const ages = setInterval(() => {
+      if (panel.visible) this.scheduleRender();
+    }, AGE_REFRESH_MS);
+    this.disposables.push({ dispose: () => clearInterval(ages) });
+    this.useModel(model);
+  }
+
+  private html(): string {
+    const webview = this.panel.webview;
+    return panelHtml({
+      cspSource: webview.cspSource,
+      nonce: makeNonce(),
+      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(this.media, 'flaggedDiff.js')).toString(),
+      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(this.media, 'flaggedDiff.css')).toString(),
+    });
+  }
+
+  private useModel(model: ReviewModel): void {
+    if (this.modelSubscription && model === this.model) return;
+    this.modelSubscription?.dispose();
+    this.model = model;
+    this.modelSubscription = model.onDidChange(() => this.scheduleRender());
+    this.scheduleRender();
+  }
+
+  private scheduleRender(): void {
+    if (this.disposed) return;
+    clearTimeout(this.renderTimer);
+    // A hidden webview is torn down (retainContextWhenHidden: false) and asks for a fresh
+    // view with 'ready' when shown again, so rendering for it now would be wasted work.
+    this.renderTimer = setTimeout(() => {
+      if (this.panel.visible) void this.render();
+    }, RENDER_DEBOUNCE_MS);
+  }
+
+  /** Builds the view from the model now and posts it to the webview. */
+  async render(): Promise<PanelView> {
+    clearTimeout(this.renderTimer);
+    const seq = ++this.renderSeq;
+    const hunks = this.model.hunks();
+    const lines = await fileLinesOf(hunks);
+    const view = panelView(hunks, (path) => lines.get(path), Date.now());
+    if (this.disposed || seq !== this.renderSeq) return view;
+    await this.panel.webview.postMessage({ type: 'render', view });
+    this.rendered.fire(view);
+    return view;
+  }
+
+  /**
+   * Handles one message from the webview. Anything malformed, or naming a hunk or file the
+   * model does not hold right now, is ignored: the webview is never trusted.
+   */
+  async receive(raw: unknown): Promise<void> {
+    const hunks = this.model.hunks();
+    const message = parsePanelMessage(raw, { ids: new Set(hunks.map((h) => h.id)), paths: new Set(hunks.map((h) => h.path)) });
+    if (!message) return;
+    try {
+      await this.act(message, hunks);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      void vscode.window.showErrorMessage(`Airlock: ${message.type} failed: ${reason}`);
+      this.scheduleRender();
+    }
+  }
+
+  private async act(message: PanelMessage, hunks: readonly PendingHunk[]): Promise<void> {
+    if (message.type === 'ready') {
+      await this.render();
+      return;
+    }
+    if (message.type === 'approveFile') {
+      await this.approveFile(message.path, hunks.filter((h) => h.path === message.path));
+      return;
+    }
+    const hunk = hunks.find((h) => h.id === message.id)!;
+    switch (message.type) {
+      case 'approve':
+      case 'reject':
+        await this.decide(hunk, message.type);
+        return;
+      case 'open':
+        await vscode.window.showTextDocument(hunk.uri, { selection: rangeOf(hunk), viewColumn: this.otherColumn(), preview: true });
+        return;
+      case 'diff':
+        await vscode.commands.executeCommand('vscode.diff', baselineUri(hunk), hunk.uri, `${hunkLabel(hunk)} (before AI ↔ now)`, {
+          selection: rangeOf(hunk),
+          viewColumn: this.otherColumn(),
+          preview: true,
+        });
+        return;
+    }
+  }
+
+  private async decide(hunk: PendingHunk, decision: 'approve' | 'reject'): Promise<void> {
+    if (this.deciding.has(hunk.id)) return;
+    this.deciding.add(hunk.id);
+    try {
+      await (decision === 'approve' ? this.model.approve(hunk.id) : this.model.reject(hunk.id));
+    } finally {
+      this.deciding.delete(hunk.id);
+      // The model should fire onDidChange; render anyway so the list never shows a decided hunk.
+      this.scheduleRender();
+    }
+  }
+
+  private async approveFile(path: string, hunks: readonly PendingHunk[]): Promise<void> {
+    const forbidden = hunks.filter((h) => h.status === 'forbidden').length;
+    const noun = hunks.length === 1 ? 'hunk' : 'hunks';
+    const detail =
+      forbidden > 0
+        ? `${forbidden} of them ${forbidden === 1 ? 'is' : 'are'} forbidden by policy: approving records your review but does not make that code allowed.`
+        : 'Each hunk is recorded as reviewed by you.';
+    const confirmed = await this.confirmApproveAll({
+      path,
+      count: hunks.length,
+      forbidden,
+      message: `Approve all ${hunks.length} AI ${noun} in ${path}?`,
+      detail,
+      confirm: `Approve ${hunks.length} ${noun}`,
+    });
+    if (!confirmed) return;
+    try {
+      await this.model.approveFile(path);
+    } finally {
+      this.scheduleRender();
+    }
+  }
+
+  /** Editors open beside the panel, not on top of it. */
+  private otherColumn(): vscode.ViewColumn {
+    return this.panel.viewColumn === vscode.ViewColumn.One ? vscode.ViewColumn.Beside : vscode.ViewColumn.One;
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    if (FlaggedDiffPanel.current === this) FlaggedDiffPanel.current = undefined;
+    clearTimeout(this.renderTimer);
+    this.modelSubscription?.dispose();
+    this.panel.dispose();
+    for (const d of this.disposables.splice(0)) d.dispose();
+  }
+}
+
+function rangeOf(hunk: PendingHunk): vscode.Range {
+  // Whole lines; the editor clamps the end when the hunk runs to the end of the file.
+  return new vscode.Range(hunk.startLine - 1, 0, hunk.endLine, 0);
+}
+
+/** Current lines of every file with pending hunks (for the context around each diff). */
+async function fileLinesOf(hunks: readonly PendingHunk[]): Promise<Map<string, readonly string[]>> {
+  const uris = new Map<string, vscode.Uri>();
+  for (const h of hunks) if (!uris.has(h.path)) uris.set(h.path, h.uri);
+  const lines = new Map<string, readonly string[]>();
+  await Promise.all(
+    [...uris].map(async ([path, uri]) => {
+      try {
+        const document = await vscode.workspace.openTextDocument(uri);
+        lines.set(path, splitLines(document.getText()));
+      } catch {
+        // A deleted or unreadable file: its hunks show without context.
+      }
+    }),
+  );
+  return lines;
+}

@@ -1,0 +1,34 @@
+// Review commands: the flagged-diff panel, and approve / reject / diff for one hunk (CodeLens,
+// hover and tree use these).
+import * as vscode from 'vscode';
+import { baselineUri, registerBaselineDocuments } from './baselineDocuments';
+import { FlaggedDiffPanel } from './flaggedDiffPanel';
+import type { ReviewService } from './reviewService';
+
+export function registerReviewCommands(context: vscode.ExtensionContext, reviews: ReviewService): void {
+  registerBaselineDocuments(context, reviews);
+  const guarded = (action: (id: string) => Promise<unknown>) => async (id?: unknown) => {
+    if (typeof id !== 'string') return;
+    try {
+      await action(id);
+    } catch (error) {
+      void vscode.window.showErrorMessage(`Airlock: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  };
+  context.subscriptions.push(
+    vscode.commands.registerCommand('airlock.showFlaggedDiff', async () => {
+      await reviews.ready();
+      return FlaggedDiffPanel.show(context, reviews);
+    }),
+    vscode.commands.registerCommand('airlock.approveHunk', guarded((id) => reviews.approve(id))),
+    vscode.commands.registerCommand('airlock.rejectHunk', guarded((id) => reviews.reject(id))),
+    vscode.commands.registerCommand(
+      'airlock.showHunkDiff',
+      guarded(async (id) => {
+        const hunk = reviews.hunks().find((h) => h.id === id);
+        if (!hunk) return;
+        await vscode.commands.executeCommand('vscode.diff', baselineUri(hunk), hunk.uri, `${hunk.path}: before AI ↔ now (lines ${hunk.startLine}–${hunk.endLine})`);
+      }),
+    ),
+  );
+}

@@ -1,0 +1,314 @@
+// The review state of this workspace, backed by the ledger in .airlock/ledger/ (shared with the
+// CLI and other windows). It records AI code as it lands, follows open documents through edits
+// with a ProvenanceTracker each (cheap per keystroke), and answers the review UI's questions:
+// which hunks are pending, approve, reject. The engine loads on first need, not at activation.
+import * as vscode from 'vscode';
+import type { LedgerState } from '../../core/ledger';
+import type { AiSpan, Channel } from '../../core/provenance';
+import type { ProvenanceTracker, TrackedRange } from '../../core/provenance/tracker';
+import type { Logger } from '../log';
+import type { PolicyService } from '../policyService';
+import { gitIdentity, type Identity } from './gitIdentity';
+import type { PendingHunk, ReviewModel } from './model';
+
+export interface AiInsertion {
+  document: vscode.TextDocument;
+  /** 1-based inclusive lines of the AI text in the document now. */
+  startLine: number;
+  endLine: number;
+  /** The text of those lines before the AI changed them ('' when it inserted whole lines). */
+  baseline: string;
+  tool: string;
+  model?: string;
+  channel: Channel;
+  confidence: number;
+}
+
+type Core = typeof import('../../core/ledger') & typeof import('../../core/provenance');
+
+const RECOMPUTE_DELAY_MS = 120;
+
+export class ReviewService implements ReviewModel, vscode.Disposable {
+  private core: Core | undefined;
+  private state: LedgerState | undefined;
+  private pending: PendingHunk[] = [];
+  private pendingRoots = new Set<string>();
+  private readonly trackers = new Map<string, ProvenanceTracker>();
+  private recomputeTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly changed = new vscode.EventEmitter<void>();
+  private readonly marksChanged = new vscode.EventEmitter<vscode.TextDocument>();
+  private readonly disposables: vscode.Disposable[] = [];
+  private loaded: Promise<void> | undefined;
+  readonly onDidChange = this.changed.event;
+  /** Fires on every tracked edit, before the (debounced) full recompute. */
+  readonly onDidChangeMarks = this.marksChanged.event;
+
+  constructor(
+    private readonly root: vscode.WorkspaceFolder,
+    private readonly policies: PolicyService,
+    private readonly log: Logger,
+  ) {
+    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(root, '.airlock/ledger/ledger.jsonl'));
+    this.disposables.push(
+      watcher,
+      watcher.onDidChange(() => void this.reload()),
+      watcher.onDidCreate(() => void this.reload()),
+      vscode.workspace.onDidChangeTextDocument((e) => this.onEdit(e)),
+      vscode.workspace.onDidOpenTextDocument((d) => this.ensureTracker(d)),
+      vscode.workspace.onDidCloseTextDocument((d) => this.trackers.delete(d.uri.toString())),
+      vscode.workspace.onDidSaveTextDocument(() => this.scheduleRecompute()),
+      policies.onDidChange(() => this.scheduleRecompute()),
+      this.changed,
+      this.marksChanged,
+    );
+  }
+
+  /** Loads the ledger on first need. */
+  ready(): Promise<void> {
+    this.loaded ??= this.reload();
+    return this.loaded;
+  }
+
+  hunks(): readonly PendingHunk[] {
+    return this.pending;
+  }
+
+  /** Pending AI line ranges of an open document, live (tracker-based, updated on every edit). */
+  liveRanges(document: vscode.TextDocument): TrackedRange[] {
+    const tracker = this.trackers.get(document.uri.toString());
+    if (!tracker) return [];
+    return tracker.ranges().filter((r) => this.pendingRoots.has(r.id));
+  }
+
+  hunkAt(document: vscode.TextDocument, line: number): PendingHunk | undefined {
+    const path = this.relativePath(document.uri);
+    return this.pending.find((h) => h.path === path && line >= h.startLine && line <= h.endLine);
+  }
+
+  relativePath(uri: vscode.Uri): string {
+    return vscode.workspace.asRelativePath(uri, false).replace(/\\/g, '/');
+  }
+
+  private async engine(): Promise<Core> {
+    if (!this.core) {
+      const [ledger, provenance] = await Promise.all([import('../../core/ledger'), import('../../core/provenance')]);
+      this.core = { ...ledger, ...provenance };
+    }
+    return this.core;
+  }
+
+  /** Re-reads the ledger (another window or the CLI may have written) and recomputes. */
+  async reload(): Promise<void> {
+    const core = await this.engine();
+    const parsed = core.readLedger(this.root.uri.fsPath);
+    for (const problem of parsed.problems) this.log.warn(`ledger: ${typeof problem === 'string' ? problem : JSON.stringify(problem)}`);
+    this.state = core.foldLedger(parsed.records);
+    this.trackers.clear();
+    for (const document of vscode.workspace.textDocuments) this.ensureTracker(document);
+    await this.recompute();
+  }
+
+  private spansFor(path: string): AiSpan[] {
+    if (!this.state) return [];
+    return [...this.state.spans.values()].filter((s) => s.path === path);
+  }
+
+  private ensureTracker(document: vscode.TextDocument): ProvenanceTracker | undefined {
+    if (!this.core || !this.state || document.uri.scheme !== 'file') return undefined;
+    const key = document.uri.toString();
+    let tracker = this.trackers.get(key);
+    if (tracker) return tracker;
+    const spans = this.spansFor(this.relativePath(document.uri));
+    if (spans.length === 0) return undefined;
+    tracker = this.core.trackerFor(spans, document.getText());
+    this.trackers.set(key, tracker);
+    return tracker;
+  }
+
+  private onEdit(e: vscode.TextDocumentChangeEvent): void {
+    if (e.contentChanges.length === 0) return;
+    const tracker = this.trackers.get(e.document.uri.toString());
+    if (!tracker) return;
+    // Changes in one event do not overlap and refer to the text before the event: apply
+    // them from the end of the document backwards so earlier offsets stay valid.
+    const changes = [...e.contentChanges].sort((a, b) => b.rangeOffset - a.rangeOffset);
+    for (const c of changes) tracker.applyChange({ offset: c.rangeOffset, deletedLength: c.rangeLength, insertedText: c.text });
+    this.marksChanged.fire(e.document);
+    this.scheduleRecompute();
+  }
+
+  private scheduleRecompute(): void {
+    if (this.recomputeTimer) clearTimeout(this.recomputeTimer);
+    this.recomputeTimer = setTimeout(() => {
+      this.recomputeTimer = undefined;
+      void this.recompute();
+    }, RECOMPUTE_DELAY_MS);
+  }
+
+  /** Which AI lines are pending review now, from the ledger, the files and the policy. */
+  private async recompute(): Promise<void> {
+    if (!this.state || !this.core) return;
+    const core = this.core;
+    const { policy } = await this.policies.current();
+    const byPath = core.spansByPath(this.state);
+    const hunks: PendingHunk[] = [];
+    for (const [path, spans] of byPath) {
+      const lines = await this.currentLines(path);
+      if (!lines) continue;
+      const located = core.locateSpans(spans, core.indexFile(lines));
+      const requirement = policy.reviewFor(path);
+      let open: (PendingHunk & { root: string }) | undefined;
+      for (const line of located) {
+        let status: PendingHunk['status'] | undefined;
+        let rule = '';
+        let ruleMessage = '';
+        if (requirement.forbidden) {
+          status = 'forbidden';
+          ({ rule, message: ruleMessage } = requirement.forbidden);
+        } else if (requirement.requireApproval && !core.isApproved(this.state, line, requirement.requireApproval.distinctReviewer)) {
+          status = 'needs-approval';
+          ({ rule, message: ruleMessage } = requirement.requireApproval);
+        }
+        if (!status) {
+          open = undefined;
+          continue;
+        }
+        if (open && open.root === line.span.root && open.status === status && open.endLine === line.line - 1) {
+          open.endLine = line.line;
+          open.mixed ||= line.mixed;
+          continue;
+        }
+        const contribution = this.state.contributions.get(line.span.root);
+        open = {
+          id: `${line.span.root}@${line.line}`,
+          root: line.span.root,
+          path,
+          uri: vscode.Uri.joinPath(this.root.uri, path),
+          startLine: line.line,
+          endLine: line.line,
+          baseline: contribution?.baseline ?? '',
+          current: '',
+          tool: line.span.tool,
+          ...(line.span.model ? { model: line.span.model } : {}),
+          channel: line.span.channel,
+          time: contribution?.time ?? line.span.time,
+          confidence: line.span.confidence,
+          status,
+          rule,
+          ruleMessage,
+          mixed: line.mixed,
+        };
+        hunks.push(open);
+      }
+      for (const h of hunks) if (h.path === path) h.current = lines.slice(h.startLine - 1, h.endLine).join('\n');
+    }
+    this.pending = hunks.sort((a, b) => (a.path === b.path ? a.startLine - b.startLine : a.path < b.path ? -1 : 1));
+    this.pendingRoots = new Set(hunks.map((h) => (h as PendingHunk & { root: string }).root));
+    this.changed.fire();
+  }
+
+  /** A file's lines: the open document's (unsaved edits count) or the file on disk. */
+  private async currentLines(path: string): Promise<string[] | undefined> {
+    const uri = vscode.Uri.joinPath(this.root.uri, path);
+    const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+    let text: string;
+    if (open) text = open.getText();
+    else {
+      try {
+        text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+      } catch {
+        return undefined;
+      }
+    }
+    return this.core!.splitLines(text);
+  }
+
+  private async identity(): Promise<Identity> {
+    const who = await gitIdentity(this.root.uri.fsPath);
+    if (!who) throw new Error('set git user.name and user.email: Airlock records who reviewed AI code');
+    return who;
+  }
+
+  /** Records AI-written lines that just landed in a document. */
+  async recordInsertion(insertion: AiInsertion): Promise<void> {
+    await this.ready();
+    const core = await this.engine();
+    const document = insertion.document;
+    const path = this.relativePath(document.uri);
+    const recordedBy = await gitIdentity(this.root.uri.fsPath);
+    const id = core.recordId(new Date(), Math.random().toString(36).slice(2, 10));
+    const record = core.buildContribution({
+      id,
+      time: new Date().toISOString(),
+      path,
+      fileLines: core.splitLines(document.getText()),
+      startLine: insertion.startLine,
+      endLine: insertion.endLine,
+      tool: insertion.tool,
+      ...(insertion.model ? { model: insertion.model } : {}),
+      channel: insertion.channel,
+      confidence: insertion.confidence,
+      baseline: insertion.baseline,
+      ...(recordedBy ? { recordedBy } : {}),
+    });
+    core.appendRecords(this.root.uri.fsPath, [record]);
+    this.log.info(`recorded ${insertion.channel} lines ${path}:${insertion.startLine}-${insertion.endLine} (${insertion.tool})`);
+    await this.reload();
+  }
+
+  private async locatedFor(hunk: PendingHunk) {
+    const core = await this.engine();
+    const lines = (await this.currentLines(hunk.path)) ?? [];
+    const located = core.locateSpans(this.spansFor(hunk.path), core.indexFile(lines));
+    return { core, lines, located };
+  }
+
+  async approve(id: string): Promise<void> {
+    const hunk = this.pending.find((h) => h.id === id);
+    if (!hunk) return;
+    const reviewer = await this.identity();
+    const { core, lines, located } = await this.locatedFor(hunk);
+    const selected = located.filter((l) => l.line >= hunk.startLine && l.line <= hunk.endLine);
+    if (selected.length === 0) return;
+    const time = new Date();
+    core.appendRecords(this.root.uri.fsPath, [core.buildReview('approve', reviewer, core.recordId(time, Math.random().toString(36).slice(2, 10)), time.toISOString(), hunk.path, selected, lines)]);
+    await this.reload();
+  }
+
+  async approveFile(path: string): Promise<number> {
+    const hunks = this.pending.filter((h) => h.path === path && h.status === 'needs-approval');
+    for (const h of hunks) await this.approve(h.id);
+    return hunks.length;
+  }
+
+  async reject(id: string): Promise<void> {
+    const hunk = this.pending.find((h) => h.id === id);
+    if (!hunk) return;
+    const reviewer = await this.identity();
+    const { core, lines, located } = await this.locatedFor(hunk);
+    const root = (hunk as PendingHunk & { root?: string }).root ?? id.split('@')[0]!;
+    const replacements = core.rejectReplacements(located, this.state!, [root]);
+    const document = await vscode.workspace.openTextDocument(hunk.uri);
+    const eol = document.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n';
+    const edit = new vscode.WorkspaceEdit();
+    for (const r of replacements) {
+      const lastLine = r.endLine >= document.lineCount;
+      const start = new vscode.Position(r.startLine - 1, 0);
+      const end = lastLine ? document.lineAt(document.lineCount - 1).range.end : new vscode.Position(r.endLine, 0);
+      const text = r.lines.length === 0 ? '' : r.lines.join(eol) + (lastLine ? '' : eol);
+      edit.replace(hunk.uri, new vscode.Range(start, end), text);
+    }
+    const time = new Date();
+    core.appendRecords(this.root.uri.fsPath, [
+      core.buildReview('reject', reviewer, core.recordId(time, Math.random().toString(36).slice(2, 10)), time.toISOString(), hunk.path, located.filter((l) => l.span.root === root), lines),
+    ]);
+    await vscode.workspace.applyEdit(edit);
+    await document.save();
+    await this.reload();
+  }
+
+  dispose(): void {
+    if (this.recomputeTimer) clearTimeout(this.recomputeTimer);
+    for (const d of this.disposables) d.dispose();
+  }
+}

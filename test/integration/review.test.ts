@@ -1,0 +1,137 @@
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import type { AirlockApi } from '../../extension/vscode/extension';
+import { hasBrowser, pressKey, screenshot, sleep, typeText, until, waitForText } from './support/harness';
+
+const EXTENSION_ID = 'airlock-dev.airlock';
+const COMPLETION = 'export function farewell(name: string): string {\n  const parting = `Goodbye, ${name}`;\n  return parting.toUpperCase();\n}\n';
+
+function workspacePath(relative: string): string {
+  return join(vscode.workspace.workspaceFolders![0]!.uri.fsPath, relative);
+}
+
+describe('AI code in the editor', () => {
+  let api: AirlockApi;
+
+  before(async () => {
+    api = await vscode.extensions.getExtension<AirlockApi>(EXTENSION_ID)!.activate();
+    await api.reviews!.ready();
+  });
+
+  it('an accepted inline completion is marked, listed and counted', async () => {
+    // The accept command Airlock wraps is VS Code's editor.action.inlineSuggest.commit. In the
+    // offline web workbench inline suggestions never render (see the note on issue 6), so a
+    // stand-in accept command lands the completion exactly as commit would: one edit at the
+    // cursor. Airlock's wrapper brackets it and attributes what lands.
+    const provider = vscode.commands.registerCommand('airlock.test.acceptCompletion', async () => {
+      const editor = vscode.window.activeTextEditor!;
+      await editor.edit((b) => b.insert(editor.selection.active, COMPLETION));
+    });
+    try {
+      const editor = await vscode.window.showTextDocument(vscode.Uri.file(workspacePath('src/ai-target.ts')));
+      const end = new vscode.Position(editor.document.lineCount - 1, 0);
+      editor.selection = new vscode.Selection(end, end);
+      await api.capture!.acceptInline('airlock.test.acceptCompletion');
+      await until(() => api.reviews!.hunks().some((h) => h.path === 'src/ai-target.ts' && h.channel === 'inline-completion'), 15_000, 'the accepted completion to be recorded');
+      const hunk = api.reviews!.hunks().find((h) => h.path === 'src/ai-target.ts')!;
+      assert.equal(hunk.startLine, 6);
+      assert.equal(hunk.endLine, 9);
+      assert.equal(hunk.status, 'needs-approval');
+      assert.equal(hunk.rule, 'human-approval');
+      assert.match(hunk.current, /farewell/);
+      await editor.document.save();
+      if (hasBrowser) {
+        await vscode.commands.executeCommand('workbench.view.extension.airlock');
+        await waitForText('[id="airlock-dev.airlock.airlock.status"]', 'to review', 10_000);
+        await waitForText('.pane-body', 'ai-target.ts', 10_000);
+        await screenshot('tree', 500);
+        await vscode.window.showTextDocument(editor.document);
+        editor.selection = new vscode.Selection(new vscode.Position(6, 10), new vscode.Position(6, 10));
+        await screenshot('marks-dark', 500);
+        await vscode.commands.executeCommand('editor.action.showHover');
+        await waitForText('.monaco-hover', 'AI-written code', 10_000);
+        await screenshot('hover', 300);
+        await pressKey('Escape');
+      }
+    } finally {
+      provider.dispose();
+    }
+  });
+
+  it('a human typing marks nothing', async () => {
+    const editor = await vscode.window.showTextDocument(vscode.Uri.file(workspacePath('src/billing.ts')));
+    const end = new vscode.Position(editor.document.lineCount - 1, 0);
+    editor.selection = new vscode.Selection(end, end);
+    const typed = 'export const TAX_RATE = 0.2;\nexport const ROUNDING = 2;\n';
+    if (hasBrowser) {
+      await vscode.commands.executeCommand('workbench.action.focusActiveEditorGroup');
+      await typeText(typed, 2);
+    } else {
+      await editor.edit((b) => b.insert(end, typed));
+    }
+    await sleep(800);
+    assert.ok(!api.reviews!.hunks().some((h) => h.path === 'src/billing.ts'), 'typed lines are not AI');
+    await editor.document.save();
+  });
+
+  it('approve clears the hunk in the ledger; reject restores the text the AI replaced', async () => {
+    const reviews = api.reviews!;
+    const first = reviews.hunks().find((h) => h.path === 'src/ai-target.ts')!;
+    await reviews.approve(first.id);
+    await until(() => !reviews.hunks().some((h) => h.path === 'src/ai-target.ts'), 10_000, 'the approved hunk to clear');
+
+    // A second AI edit replaces existing lines: reject must bring them back.
+    const document = await vscode.workspace.openTextDocument(vscode.Uri.file(workspacePath('src/ai-target.ts')));
+    const original = document.lineAt(2).text;
+    const edit = new vscode.WorkspaceEdit();
+    edit.replace(document.uri, document.lineAt(2).range, '  return `Hi there, ${name}!`; // AI rewrite');
+    await vscode.workspace.applyEdit(edit);
+    await reviews.recordInsertion({ document, startLine: 3, endLine: 3, baseline: original, tool: 'test-agent', model: 'test-model', channel: 'chat-edit', confidence: 1 });
+    const hunk = reviews.hunks().find((h) => h.path === 'src/ai-target.ts' && h.tool === 'test-agent')!;
+    assert.ok(hunk, 'the chat edit is pending');
+    await reviews.reject(hunk.id);
+    await until(() => document.lineAt(2).text === original, 10_000, 'the baseline to be restored');
+    assert.ok(!reviews.hunks().some((h) => h.tool === 'test-agent'));
+  });
+
+  it('an agent writing a file on disk with code the gateway saw is attributed to that model', async () => {
+    const code = 'export function checksum(data: number[]): number {\n  let acc = 17;\n  for (const byte of data) acc = (acc * 31 + byte) >>> 0;\n  return acc;\n}';
+    const upstream: Server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(200, { 'content-type': 'application/json' }).end(
+          JSON.stringify({ id: 'r1', object: 'chat.completion', model: 'gpt-test-4', choices: [{ index: 0, message: { role: 'assistant', content: `Here you go:\n\`\`\`ts\n${code}\n\`\`\`` }, finish_reason: 'stop' }] }),
+        );
+      });
+    });
+    await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
+    try {
+      await vscode.workspace.getConfiguration('airlock').update('gateway.upstreams.openai', `http://127.0.0.1:${(upstream.address() as AddressInfo).port}/v1`, vscode.ConfigurationTarget.Global);
+      await sleep(500);
+      const gateway = await api.gateway.start();
+      assert.ok(gateway);
+      const res = await fetch(`${gateway.urls.openai}/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-airlock-assistant': 'terminal-agent' },
+        body: JSON.stringify({ model: 'gpt-test-4', messages: [{ role: 'user', content: 'write a checksum helper' }] }),
+      });
+      assert.equal(res.status, 200);
+      await res.text();
+      await sleep(300);
+      // The agent writes the file itself, outside the editor.
+      writeFileSync(workspacePath('src/checksum.ts'), `// checksum helpers\n${code}\n`);
+      await until(() => api.reviews!.hunks().some((h) => h.path === 'src/checksum.ts'), 15_000, 'the written file to be attributed');
+      const hunk = api.reviews!.hunks().find((h) => h.path === 'src/checksum.ts')!;
+      assert.equal(hunk.channel, 'gateway-observed');
+      assert.equal(hunk.model, 'gpt-test-4');
+      assert.equal(hunk.startLine, 2);
+    } finally {
+      await vscode.workspace.getConfiguration('airlock').update('gateway.upstreams.openai', undefined, vscode.ConfigurationTarget.Global);
+      upstream.close();
+    }
+  });
+});
