@@ -1,5 +1,6 @@
 // Command handlers. Each command is declared in package.json under the Airlock category.
 import * as vscode from 'vscode';
+import { installClaudeCodeHooks } from './claudeHooks';
 import { connectAssistant } from './connectAssistant';
 import { openRule } from './decisionNotifier';
 import type { GatewayService } from './gatewayService';
@@ -24,6 +25,9 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
   register('airlock.reloadPolicy', () => deps.policies.reload());
   register('airlock.testPolicyAgainstSelection', () => testPolicyAgainstSelection(deps.policies));
   register('airlock.connectAssistant', () => connectAssistant(deps.gateway));
+  register('airlock.installClaudeCodeHooks', (options) =>
+    installClaudeCodeHooks(context.extensionUri, typeof options === 'object' && options !== null ? (options as { confirmed?: boolean }) : {}),
+  );
   register('airlock.openRule', (rule) => (typeof rule === 'string' ? openRule(context, deps.policies, rule) : false));
   register('airlock.toggleGateway', async () => {
     const config = vscode.workspace.getConfiguration('airlock');

@@ -106,7 +106,7 @@ let hostExit;
 try {
   const started = Date.now();
   server = await startVSCodeServer({
-    env: { ...(process.env.AIRLOCK_TEST_GREP ? { AIRLOCK_TEST_GREP: process.env.AIRLOCK_TEST_GREP } : {}), ...(process.env.AIRLOCK_DEBUG_CMD ? { AIRLOCK_DEBUG_CMD: '1' } : {}), AIRLOCK_HARNESS_URL: harnessUrl, AIRLOCK_TEST_RESULTS: resultsFile, AIRLOCK_TEST_WORKSPACE: workspace },
+    env: { ...(process.env.AIRLOCK_TEST_GREP ? { AIRLOCK_TEST_GREP: process.env.AIRLOCK_TEST_GREP } : {}), AIRLOCK_HARNESS_URL: harnessUrl, AIRLOCK_TEST_RESULTS: resultsFile, AIRLOCK_TEST_WORKSPACE: workspace },
     userSettings: {
       'workbench.startupEditor': 'none',
       'workbench.secondarySideBar.defaultVisibility': 'hidden',

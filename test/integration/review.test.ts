@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { AirlockApi } from '../../extension/vscode/extension';
-import { hasBrowser, pressKey, screenshot, sleep, typeText, until, waitForText } from './support/harness';
+import { click, hasBrowser, pressKey, screenshot, sleep, typeText, until, waitForText } from './support/harness';
 
 const EXTENSION_ID = 'airlock-dev.airlock';
 const COMPLETION = 'export function farewell(name: string): string {\n  const parting = `Goodbye, ${name}`;\n  return parting.toUpperCase();\n}\n';
@@ -132,6 +133,95 @@ describe('AI code in the editor', () => {
     } finally {
       await vscode.workspace.getConfiguration('airlock').update('gateway.upstreams.openai', undefined, vscode.ConfigurationTarget.Global);
       upstream.close();
+    }
+  });
+
+  it('installs the Claude Code hooks with consent, and a Write through the hook is recorded as agent code', async () => {
+    assert.equal(await vscode.commands.executeCommand('airlock.installClaudeCodeHooks', { confirmed: true }), true);
+    assert.equal(await vscode.commands.executeCommand('airlock.installClaudeCodeHooks', { confirmed: true }), true);
+    const settings = JSON.parse(readFileSync(workspacePath('.claude/settings.json'), 'utf8')) as { hooks: Record<string, { matcher: string; hooks: { command: string }[] }[]> };
+    assert.equal(settings.hooks.PostToolUse!.length, 1, 'installing twice adds nothing');
+    assert.equal(settings.hooks.PreToolUse!.length, 1);
+    const command = settings.hooks.PostToolUse![0]!.hooks[0]!.command;
+    assert.match(command, /hook claude-code$/);
+
+    // What Claude Code does after its Write tool ran: the file is on disk, the payload on stdin.
+    const file = workspacePath('src/agent-written.ts');
+    const content = 'export function double(n: number): number {\n  return n * 2;\n}\n';
+    writeFileSync(file, content);
+    const payload = {
+      session_id: 'session-1',
+      transcript_path: '/dev/null',
+      cwd: workspacePath(''),
+      hook_event_name: 'PostToolUse',
+      tool_name: 'Write',
+      tool_input: { file_path: file, content },
+      tool_response: { type: 'create', filePath: file, content, structuredPatch: [] },
+    };
+    const out = execFileSync('sh', ['-c', `${command} 2>&1`], { input: JSON.stringify(payload), cwd: workspacePath(''), timeout: 20_000 }).toString();
+    const ledger = readFileSync(workspacePath('.airlock/ledger/ledger.jsonl'), 'utf8');
+    assert.match(ledger, /agent-written\.ts/, `the hook recorded the write (hook said: ${out.slice(0, 300)})`);
+    await until(() => api.reviews!.hunks().some((h) => h.path === 'src/agent-written.ts'), 15_000, 'the agent-written file to be pending review');
+    const hunk = api.reviews!.hunks().find((h) => h.path === 'src/agent-written.ts')!;
+    assert.equal(hunk.channel, 'agent-hook');
+    assert.equal(hunk.tool, 'claude-code');
+    assert.equal(hunk.startLine, 1);
+    assert.equal(hunk.endLine, 3);
+  });
+
+  it('the flagged-diff panel over the real ledger: click Approve, press r on another hunk; ledger, marks and file follow', async () => {
+    const reviews = api.reviews!;
+    const uri = vscode.Uri.file(workspacePath('src/panel-target.ts'));
+    writeFileSync(uri.fsPath, 'export const a = 1;\nexport const b = 2;\nexport const c = 3;\nexport const d = 4;\n');
+    const document = await vscode.workspace.openTextDocument(uri);
+    // Two AI edits: one replaces line 1, one replaces line 3 (each keeps its baseline).
+    for (const [line, text] of [[0, 'export const a = computeA(); // AI'], [2, 'export const c = computeC(); // AI']] as const) {
+      const before = document.lineAt(line).text;
+      const edit = new vscode.WorkspaceEdit();
+      edit.replace(uri, document.lineAt(line).range, text);
+      await vscode.workspace.applyEdit(edit);
+      await reviews.recordInsertion({ document, startLine: line + 1, endLine: line + 1, baseline: before, tool: 'panel-agent', model: 'panel-model', channel: 'chat-edit', confidence: 1 });
+    }
+    await document.save();
+    const pending = () => reviews.hunks().filter((h) => h.path === 'src/panel-target.ts');
+    assert.equal(pending().length, 2);
+    const [first, second] = pending();
+    const frame = 'Airlock Flagged Diff';
+    await vscode.commands.executeCommand('airlock.showFlaggedDiff');
+    if (hasBrowser) {
+      await waitForText('body', 'panel-target.ts', 20_000, frame);
+      await click(`button[aria-label="Approve hunk src/panel-target.ts:${first!.startLine}"]`, frame);
+      await until(() => pending().length === 1, 10_000, 'the approval to reach the ledger');
+      await screenshot('flagged-diff-panel-real-ledger', 500);
+      // Focus the other hunk (as a reviewer would, by clicking it) and reject it with r.
+      const remaining = pending()[0]!;
+      await click(`.hunk[data-id="${remaining.id}"] .meta`, frame);
+      await pressKey('r');
+    } else {
+      await reviews.approve(first!.id);
+      await reviews.reject(second!.id);
+    }
+    await until(() => pending().length === 0, 10_000, 'the rejection to reach the ledger');
+    await until(() => document.lineAt(2).text === 'export const c = 3;', 10_000, 'the rejected line to get its baseline back');
+    assert.equal(document.lineAt(0).text, 'export const a = computeA(); // AI', 'the approved line stays');
+    const ledger = readFileSync(workspacePath('.airlock/ledger/ledger.jsonl'), 'utf8');
+    assert.match(ledger, /"decision":"approve","reviewer":\{"name":"Rita Reviewer"/);
+    assert.match(ledger, /"decision":"reject"/);
+    const editor = await vscode.window.showTextDocument(document);
+    assert.deepEqual(reviews.liveRanges(editor.document), [], 'no marks left');
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
+  it('marks read well in the light theme too', async function () {
+    if (!hasBrowser) return this.skip();
+    const config = vscode.workspace.getConfiguration('workbench');
+    const editor = await vscode.window.showTextDocument(vscode.Uri.file(workspacePath('src/checksum.ts')));
+    editor.selection = new vscode.Selection(0, 0, 0, 0);
+    await config.update('colorTheme', 'Default Light Modern', vscode.ConfigurationTarget.Global);
+    try {
+      await screenshot('marks-light', 1500);
+    } finally {
+      await config.update('colorTheme', 'Default Dark Modern', vscode.ConfigurationTarget.Global);
     }
   });
 });

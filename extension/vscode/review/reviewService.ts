@@ -48,11 +48,16 @@ export class ReviewService implements ReviewModel, vscode.Disposable {
     private readonly policies: PolicyService,
     private readonly log: Logger,
   ) {
-    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(root, '.airlock/ledger/ledger.jsonl'));
+    // Watch the whole .airlock folder: a watcher on a file whose folder does not exist yet
+    // (no ledger so far) may never fire when the first record creates both.
+    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(root, '.airlock/**'));
+    const onLedger = (uri: vscode.Uri) => {
+      if (uri.path.endsWith('/.airlock/ledger/ledger.jsonl') || uri.path.endsWith('/.airlock/ledger')) void this.reload();
+    };
     this.disposables.push(
       watcher,
-      watcher.onDidChange(() => void this.reload()),
-      watcher.onDidCreate(() => void this.reload()),
+      watcher.onDidChange(onLedger),
+      watcher.onDidCreate(onLedger),
       vscode.workspace.onDidChangeTextDocument((e) => this.onEdit(e)),
       vscode.workspace.onDidOpenTextDocument((d) => this.ensureTracker(d)),
       vscode.workspace.onDidCloseTextDocument((d) => this.trackers.delete(d.uri.toString())),
