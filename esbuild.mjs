@@ -1,7 +1,7 @@
 // Builds Airlock: one bundle for the extension, one for the CLI, and the integration tests
 // that run inside the VS Code extension host. `--production` minifies; `--watch` rebuilds.
 import * as esbuild from 'esbuild';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
@@ -34,7 +34,9 @@ const common = {
 };
 
 const builds = [
-  { ...common, entryPoints: ['extension/vscode/extension.ts'], outfile: 'dist/extension.js' },
+  // The editor layer stays thin; the engine is a sibling bundle it requires on first need.
+  { ...common, entryPoints: ['extension/vscode/extension.ts'], outfile: 'dist/extension.js', external: ['vscode', './engine.js'] },
+  { ...common, entryPoints: ['extension/vscode/engineEntry.ts'], outfile: 'dist/engine.js' },
   {
     ...common,
     entryPoints: ['extension/cli/main.ts'],
@@ -43,6 +45,8 @@ const builds = [
   },
 ];
 if (!production) {
+  // Stale compiled tests (a deleted source) must not run: start from an empty folder.
+  rmSync('out/test/integration', { recursive: true, force: true });
   builds.push({
     ...common,
     entryPoints: tsFilesUnder('test/integration'),

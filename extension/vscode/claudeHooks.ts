@@ -3,6 +3,7 @@
 // reads of protected paths are refused (PreToolUse). Shows what it writes and asks first; keeps
 // the file's other settings and comments; installing twice changes nothing.
 import * as vscode from 'vscode';
+import { loadEngine } from './engine';
 
 const PRE_MATCHER = 'Read|Grep|Glob|LS|NotebookRead';
 const POST_MATCHER = 'Edit|MultiEdit|Write';
@@ -36,7 +37,7 @@ export async function installClaudeCodeHooks(extensionUri: vscode.Uri, options: 
     );
     if (answer !== 'Install') return false;
   }
-  const { applyEdits, modify, parse } = await import('jsonc-parser');
+  const { applyEdits, modify, parse } = loadEngine().jsonc;
   const uri = vscode.Uri.joinPath(folder.uri, '.claude', 'settings.json');
   let text = '{}\n';
   try {

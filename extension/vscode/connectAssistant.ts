@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import * as vscode from 'vscode';
 import type { GatewayService } from './gatewayService';
 import { terminalVariables } from './gatewayService';
+import { loadEngine } from './engine';
 
 interface AssistantGuide {
   label: string;
@@ -95,7 +96,7 @@ export async function connectAssistant(gateway: GatewayService): Promise<void> {
 
 /** Points every model in ~/.continue/config.json at the gateway, keeping comments and layout. */
 async function writeContinueJson(urls: NonNullable<GatewayService['urls']>): Promise<string> {
-  const { applyEdits, modify, parse } = await import('jsonc-parser');
+  const { applyEdits, modify, parse } = loadEngine().jsonc;
   const uri = vscode.Uri.file(`${os.homedir()}/.continue/config.json`);
   const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
   const config = parse(text) as { models?: { provider?: string }[] };

@@ -7,6 +7,7 @@ import type { DecisionEvent, GatewayHandle } from '../gateway';
 import type { Logger } from './log';
 import type { PolicyService } from './policyService';
 import type { StatusBar } from './statusBar';
+import { loadEngine } from './engine';
 
 /** Variables that make CLI assistants (Claude Code, Codex CLI, Aider, …) use the gateway. */
 export function terminalVariables(urls: GatewayHandle['urls']): Record<string, string> {
@@ -73,7 +74,8 @@ export class GatewayService implements vscode.Disposable {
   private async doStart(): Promise<GatewayHandle | undefined> {
     this.statusBar.set('gateway', { text: 'starting gateway', tooltip: 'The Airlock gateway is starting…', level: 'ok' });
     try {
-      const [{ startGateway, createJsonlAuditSink, loadOrCreateSalt }] = await Promise.all([import('../gateway'), this.policies.current()]);
+      await this.policies.current();
+      const { startGateway, createJsonlAuditSink, loadOrCreateSalt } = loadEngine().gateway;
       const config = vscode.workspace.getConfiguration('airlock.gateway');
       await vscode.workspace.fs.createDirectory(this.context.globalStorageUri);
       const upstreams = Object.fromEntries(

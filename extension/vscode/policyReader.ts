@@ -3,12 +3,13 @@
 // diagnostics follow typing) and from disk otherwise, and https URLs with a time and size cap.
 import * as vscode from 'vscode';
 import type { PolicyReader } from '../core/policy';
+import { loadEngine } from './engine';
 
 const URL_TIMEOUT_MS = 10_000;
 const URL_MAX_BYTES = 5 * 1024 * 1024;
 
 export async function createVscodePolicyReader(extensionUri: vscode.Uri): Promise<PolicyReader> {
-  const { PRESET_PREFIX, refKind } = await import('../core/policy');
+  const { PRESET_PREFIX, refKind } = loadEngine().policy;
   return async (ref) => {
     switch (refKind(ref)) {
       case 'preset': {

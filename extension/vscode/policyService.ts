@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import type { AirlockPolicy, LayerRefs, PolicyProblem } from '../core/policy';
 import type { Logger } from './log';
 import { createVscodePolicyReader } from './policyReader';
+import { loadEngine } from './engine';
 
 export interface PolicyState {
   /** The policy in force: the last valid one, or the fail-closed stand-in. */
@@ -110,7 +111,7 @@ export class PolicyService implements vscode.Disposable {
   private async load(): Promise<PolicyState> {
     const started = performance.now();
     const refs = await this.layerRefs();
-    const { failClosedPolicy, loadLayeredPolicy } = await import('../core/policy');
+    const { failClosedPolicy, loadLayeredPolicy } = loadEngine().policy;
     let loaded;
     try {
       loaded = await loadLayeredPolicy(refs, await createVscodePolicyReader(this.extensionUri));

@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import type { EgressRequest, Verdict } from '../core/egress/types';
 import type { PolicyService } from './policyService';
+import { loadEngine } from './engine';
 
 export async function testPolicyAgainstSelection(policies: PolicyService): Promise<Verdict | undefined> {
   const editor = vscode.window.activeTextEditor;
@@ -34,6 +35,6 @@ export async function testPolicyAgainstSelection(policies: PolicyService): Promi
   const show = verdict.action === 'block' ? vscode.window.showErrorMessage : verdict.action === 'allow' || verdict.action === 'audit' ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
   void show(summary);
   // Callers (tests, other extensions) get the printable form only: no prompt text.
-  const { printableVerdict } = await import('../core/policy');
+  const { printableVerdict } = loadEngine().policy;
   return printableVerdict(verdict) as Verdict;
 }

@@ -10,6 +10,7 @@ import type { FingerprintIndex } from '../../core/provenance/fingerprintIndex';
 import type { GatewayService } from '../gatewayService';
 import type { Logger } from '../log';
 import type { ReviewService } from './reviewService';
+import { loadEngine } from '../engine';
 
 const INLINE_ACCEPT = {
   commit: 'editor.action.inlineSuggest.commit',
@@ -102,7 +103,7 @@ export class CaptureService implements vscode.Disposable {
 
   private async observe(observed: import('../../core/provenance/observed').ObservedResponse): Promise<void> {
     if (!this.index) {
-      const { FingerprintIndex } = await import('../../core/provenance/fingerprintIndex');
+      const { FingerprintIndex } = loadEngine();
       this.index = new FingerprintIndex();
     }
     this.index.addResponse(observed);

@@ -36,7 +36,7 @@ export class NeedsReviewTreeProvider implements vscode.TreeDataProvider<Node>, v
       return item;
     }
     const h = node.hunk;
-    const item = new vscode.TreeItem(`Lines ${h.startLine}–${h.endLine}`, vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(h.startLine === h.endLine ? `Line ${h.startLine}` : `Lines ${h.startLine}–${h.endLine}`, vscode.TreeItemCollapsibleState.None);
     item.id = `hunk:${h.id}`;
     item.description = `${h.tool}${h.model ? ` · ${h.model}` : ''}${h.status === 'forbidden' ? ' · not allowed' : ''}`;
     item.tooltip = `${h.ruleMessage}\n${h.channel}, ${new Date(h.time).toLocaleString()}`;

@@ -10,6 +10,7 @@ import type { Logger } from '../log';
 import type { PolicyService } from '../policyService';
 import { gitIdentity, type Identity } from './gitIdentity';
 import type { PendingHunk, ReviewModel } from './model';
+import { loadEngine } from '../engine';
 
 export interface AiInsertion {
   document: vscode.TextDocument;
@@ -96,7 +97,7 @@ export class ReviewService implements ReviewModel, vscode.Disposable {
 
   private async engine(): Promise<Core> {
     if (!this.core) {
-      const [ledger, provenance] = await Promise.all([import('../../core/ledger'), import('../../core/provenance')]);
+      const { ledger, provenance } = loadEngine();
       this.core = { ...ledger, ...provenance };
     }
     return this.core;

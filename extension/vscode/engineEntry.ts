@@ -1,0 +1,8 @@
+// Everything heavy the editor uses, built as its own bundle (dist/engine.js) so activation
+// loads only the thin vscode/ layer and the engine loads on first need (see engine.ts).
+export * as policy from '../core/policy';
+export * as ledger from '../core/ledger';
+export * as provenance from '../core/provenance';
+export { FingerprintIndex } from '../core/provenance/fingerprintIndex';
+export * as gateway from '../gateway';
+export * as jsonc from 'jsonc-parser';
