@@ -1,7 +1,7 @@
 // Command handlers. Each command is declared in package.json under the Airlock category.
 import * as vscode from 'vscode';
 import { installClaudeCodeHooks } from './claudeHooks';
-import { connectAssistant } from './connectAssistant';
+import { connectAssistant, type ConnectOptions } from './connectAssistant';
 import { openRule } from './decisionNotifier';
 import type { GatewayService } from './gatewayService';
 import type { Logger } from './log';
@@ -24,7 +24,9 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
   register('airlock.showOutput', () => deps.log.show());
   register('airlock.reloadPolicy', () => deps.policies.reload());
   register('airlock.testPolicyAgainstSelection', () => testPolicyAgainstSelection(deps.policies));
-  register('airlock.connectAssistant', () => connectAssistant(deps.gateway));
+  register('airlock.connectAssistant', (options) =>
+    connectAssistant(deps.gateway, context.globalState, typeof options === 'object' && options !== null ? (options as ConnectOptions) : {}),
+  );
   register('airlock.installClaudeCodeHooks', (options) =>
     installClaudeCodeHooks(context.extensionUri, typeof options === 'object' && options !== null ? (options as { confirmed?: boolean }) : {}),
   );

@@ -1,18 +1,17 @@
 // "Airlock: Connect an Assistant…": exactly what to set so an assistant's traffic goes through
 // the gateway. Terminals are wired automatically; for editor assistants Airlock shows the
 // values, copies them, and writes Continue's JSON config when the engineer agrees.
-import * as os from 'node:os';
 import * as vscode from 'vscode';
 import type { GatewayService } from './gatewayService';
 import { terminalVariables } from './gatewayService';
-import { loadEngine } from './engine';
+import { writeContinueJson } from './assistantSettings';
 
 interface AssistantGuide {
   label: string;
   detail: string;
   steps(urls: NonNullable<GatewayService['urls']>): string;
   /** Writes the assistant's own settings after consent; undefined when its format is not known. */
-  write?(urls: NonNullable<GatewayService['urls']>): Promise<string>;
+  write?(urls: NonNullable<GatewayService['urls']>, memento: vscode.Memento): Promise<string>;
 }
 
 const GUIDES: AssistantGuide[] = [
@@ -30,7 +29,7 @@ const GUIDES: AssistantGuide[] = [
   },
   {
     label: 'Continue',
-    detail: 'Set apiBase on each model in ~/.continue/config.json (written for you with consent) or config.yaml.',
+    detail: 'Set apiBase on each model in ~/.continue/config.json (written for you with consent, undone when the gateway is turned off) or config.yaml.',
     steps: (urls) =>
       [
         'In ~/.continue/config.yaml (or config.json), give every model an apiBase through Airlock:',
@@ -70,44 +69,42 @@ const GUIDES: AssistantGuide[] = [
   },
 ];
 
-export async function connectAssistant(gateway: GatewayService): Promise<void> {
+/** Skips the pickers (tests, other extensions): which assistant, and whether to write its settings. */
+export interface ConnectOptions {
+  assistant?: string;
+  write?: boolean;
+}
+
+export async function connectAssistant(gateway: GatewayService, memento: vscode.Memento, options: ConnectOptions = {}): Promise<string | undefined> {
   const handle = await gateway.start();
   if (!handle) {
     void vscode.window.showWarningMessage('Airlock: the gateway is off (airlock.gateway.enabled) or could not start; see the Airlock output.');
-    return;
+    return undefined;
   }
-  const pick = await vscode.window.showQuickPick(
-    GUIDES.map((g) => ({ label: g.label, detail: g.detail, guide: g })),
-    { title: 'Airlock: Connect an Assistant', placeHolder: 'Which assistant should go through Airlock?' },
-  );
-  if (!pick) return;
-  const steps = pick.guide.steps(handle.urls);
-  const actions = ['Copy', ...(pick.guide.write ? ['Write settings'] : [])];
-  const choice = await vscode.window.showInformationMessage(`${pick.guide.label}\n\n${steps}`, { modal: true }, ...actions);
+  const guide =
+    GUIDES.find((g) => options.assistant !== undefined && g.label.toLowerCase().startsWith(options.assistant.toLowerCase())) ??
+    (
+      await vscode.window.showQuickPick(
+        GUIDES.map((g) => ({ label: g.label, detail: g.detail, guide: g })),
+        { title: 'Airlock: Connect an Assistant', placeHolder: 'Which assistant should go through Airlock?' },
+      )
+    )?.guide;
+  if (!guide) return undefined;
+  const steps = guide.steps(handle.urls);
+  let choice: string | undefined = options.write ? 'Write settings' : undefined;
+  if (!choice) {
+    const actions = ['Copy', ...(guide.write ? ['Write settings'] : [])];
+    choice = await vscode.window.showInformationMessage(`${guide.label}\n\n${steps}`, { modal: true }, ...actions);
+  }
   if (choice === 'Copy') await vscode.env.clipboard.writeText(steps);
-  if (choice === 'Write settings' && pick.guide.write) {
+  if (choice === 'Write settings' && guide.write) {
     try {
-      void vscode.window.showInformationMessage(await pick.guide.write(handle.urls));
+      const message = await guide.write(handle.urls, memento);
+      void vscode.window.showInformationMessage(message);
+      return message;
     } catch (error) {
       void vscode.window.showErrorMessage(`Airlock: could not write the settings: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
-}
-
-/** Points every model in ~/.continue/config.json at the gateway, keeping comments and layout. */
-async function writeContinueJson(urls: NonNullable<GatewayService['urls']>): Promise<string> {
-  const { applyEdits, modify, parse } = loadEngine().jsonc;
-  const uri = vscode.Uri.file(`${os.homedir()}/.continue/config.json`);
-  const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
-  const config = parse(text) as { models?: { provider?: string }[] };
-  let updated = text;
-  let count = 0;
-  for (const [i, model] of (config.models ?? []).entries()) {
-    const base = model.provider === 'anthropic' ? `${urls.anthropic}/v1` : model.provider === 'ollama' ? urls.ollama : model.provider === 'openai' ? urls.openai : undefined;
-    if (!base) continue;
-    updated = applyEdits(updated, modify(updated, ['models', i, 'apiBase'], base, { formattingOptions: { insertSpaces: true, tabSize: 2 } }));
-    count += 1;
-  }
-  await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(updated));
-  return `Airlock: ${count} Continue model(s) now go through the gateway.`;
+  return undefined;
 }

@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import type { ObservedResponse } from '../core/provenance/observed';
 import type { DecisionEvent, GatewayHandle } from '../gateway';
+import { restoreAssistantSettings } from './assistantSettings';
 import type { Logger } from './log';
 import type { PolicyService } from './policyService';
 import type { StatusBar } from './statusBar';
@@ -111,6 +112,10 @@ export class GatewayService implements vscode.Disposable {
     const handle = this.handle;
     this.handle = undefined;
     this.context.environmentVariableCollection.clear();
+    // Assistant settings Airlock wrote (Continue) go back to what they were.
+    await restoreAssistantSettings(this.context.globalState).catch((error: unknown) =>
+      this.log.warn(`could not restore assistant settings: ${error instanceof Error ? error.message : String(error)}`),
+    );
     this.statusBar.set('gateway', this.enabled() ? undefined : { text: 'gateway off', tooltip: 'The Airlock gateway is turned off (airlock.gateway.enabled).', level: 'ok' });
     this.stateChanged.fire();
     await handle?.close();

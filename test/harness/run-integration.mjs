@@ -30,6 +30,9 @@ for (const args of [['init', '-q'], ['config', 'user.name', 'Rita Reviewer'], ['
   spawnSync('git', args, { cwd: workspace });
 }
 
+// Continue's config folder for the tests (Continue honours CONTINUE_GLOBAL_DIR; so does Airlock).
+const continueDir = mkdtempSync(join(tmpdir(), 'airlock-continue-'));
+
 let page;
 const control = createServer(async (req, res) => {
   const chunks = [];
@@ -106,7 +109,7 @@ let hostExit;
 try {
   const started = Date.now();
   server = await startVSCodeServer({
-    env: { ...(process.env.AIRLOCK_TEST_GREP ? { AIRLOCK_TEST_GREP: process.env.AIRLOCK_TEST_GREP } : {}), AIRLOCK_HARNESS_URL: harnessUrl, AIRLOCK_TEST_RESULTS: resultsFile, AIRLOCK_TEST_WORKSPACE: workspace },
+    env: { ...(process.env.AIRLOCK_TEST_GREP ? { AIRLOCK_TEST_GREP: process.env.AIRLOCK_TEST_GREP } : {}), AIRLOCK_HARNESS_URL: harnessUrl, AIRLOCK_TEST_RESULTS: resultsFile, AIRLOCK_TEST_WORKSPACE: workspace, CONTINUE_GLOBAL_DIR: continueDir },
     userSettings: {
       'workbench.startupEditor': 'none',
       'workbench.secondarySideBar.defaultVisibility': 'hidden',
@@ -173,6 +176,7 @@ try {
   await stopBrowserAndServer();
   control.close();
   rmSync(workspace, { recursive: true, force: true });
+  rmSync(continueDir, { recursive: true, force: true });
 }
 process.exit(exitCode);
 

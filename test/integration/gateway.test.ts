@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import { readFileSync, existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { parse } from 'jsonc-parser';
 import * as vscode from 'vscode';
 import type { AirlockApi } from '../../extension/vscode/extension';
 import { hasBrowser, screenshot, sleep, until, waitForText } from './support/harness';
@@ -91,5 +92,28 @@ describe('Gateway in VS Code', () => {
     const res = await fetch(`${urls.openai}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
     assert.equal(res.status, 200);
     assert.equal(received.at(-1), body);
+  });
+
+  it('writes Continue settings on request and puts them back when the gateway is turned off', async () => {
+    const dir = process.env.CONTINUE_GLOBAL_DIR!;
+    const file = join(dir, 'config.json');
+    const original = '{\n  // my models\n  "models": [\n    { "title": "GPT", "provider": "openai", "model": "gpt-4o" },\n    { "title": "Local", "provider": "ollama", "model": "llama3", "apiBase": "http://localhost:11434" }\n  ]\n}\n';
+    writeFileSync(file, original);
+    const message = (await vscode.commands.executeCommand('airlock.connectAssistant', { assistant: 'Continue', write: true })) as string;
+    assert.match(message, /2 Continue model/);
+    const urls = api.gateway.urls!;
+    const written = JSON.parse(readFileSync(file, 'utf8').replace('// my models', '')) as { models: { apiBase?: string }[] };
+    assert.equal(written.models[0]!.apiBase, urls.openai);
+    assert.equal(written.models[1]!.apiBase, urls.ollama);
+    assert.match(readFileSync(file, 'utf8'), /\/\/ my models/, 'comments are kept');
+
+    await vscode.workspace.getConfiguration('airlock').update('gateway.enabled', false, vscode.ConfigurationTarget.Global);
+    try {
+      await until(() => api.gateway.urls === undefined && JSON.stringify(parse(readFileSync(file, 'utf8'))) === JSON.stringify(parse(original)), 10_000, 'the gateway to stop and Continue settings to be restored');
+      assert.match(readFileSync(file, 'utf8'), /\/\/ my models/);
+    } finally {
+      await vscode.workspace.getConfiguration('airlock').update('gateway.enabled', undefined, vscode.ConfigurationTarget.Global);
+    }
+    await until(async () => (await api.gateway.start()) !== undefined, 20_000, 'the gateway to run again');
   });
 });

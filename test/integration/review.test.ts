@@ -9,7 +9,7 @@ import type { AirlockApi } from '../../extension/vscode/extension';
 import { click, hasBrowser, pressKey, screenshot, sleep, typeText, until, waitForText } from './support/harness';
 
 const EXTENSION_ID = 'airlock-dev.airlock';
-const COMPLETION = 'export function farewell(name: string): string {\n  const parting = `Goodbye, ${name}`;\n  return parting.toUpperCase();\n}\n';
+const COMPLETION = 'export function farewell(name: string): string {\n  const parting = `Goodbye, ${name}`;\n  return parting.toUpperCase();\n}';
 
 function workspacePath(relative: string): string {
   return join(vscode.workspace.workspaceFolders![0]!.uri.fsPath, relative);
@@ -24,19 +24,36 @@ describe('AI code in the editor', () => {
   });
 
   it('an accepted inline completion is marked, listed and counted', async () => {
-    // The accept command Airlock wraps is VS Code's editor.action.inlineSuggest.commit. In the
-    // offline web workbench inline suggestions never render (see the note on issue 6), so a
-    // stand-in accept command lands the completion exactly as commit would: one edit at the
-    // cursor. Airlock's wrapper brackets it and attributes what lands.
-    const provider = vscode.commands.registerCommand('airlock.test.acceptCompletion', async () => {
-      const editor = vscode.window.activeTextEditor!;
-      await editor.edit((b) => b.insert(editor.selection.active, COMPLETION));
+    // A real inline completion provider, VS Code's own trigger and, in the browser, a real Tab
+    // key press: Airlock's Tab keybinding (airlock.inlineSuggest.commit) wraps VS Code's
+    // commit and records what lands. The completion has no trailing newline: in VS Code 1.139
+    // a multi-line item ending in "\n" offered at an empty line is asked for but never shows as
+    // ghost text (the same item without it, or a one-line item, does).
+    const target = vscode.Uri.file(workspacePath('src/ai-target.ts'));
+    let offered = 0;
+    const provider = vscode.languages.registerInlineCompletionItemProvider({ scheme: 'file' }, {
+      provideInlineCompletionItems(document, position) {
+        if (document.uri.toString() !== target.toString() || document.lineAt(position.line).text !== '') return [];
+        offered++;
+        return [new vscode.InlineCompletionItem(COMPLETION, new vscode.Range(position, position))];
+      },
     });
     try {
-      const editor = await vscode.window.showTextDocument(vscode.Uri.file(workspacePath('src/ai-target.ts')));
+      const editor = await vscode.window.showTextDocument(target);
       const end = new vscode.Position(editor.document.lineCount - 1, 0);
       editor.selection = new vscode.Selection(end, end);
-      await api.capture!.acceptInline('airlock.test.acceptCompletion');
+      await vscode.commands.executeCommand('workbench.action.focusActiveEditorGroup');
+      await vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
+      await until(() => offered > 0, 10_000, 'the inline completion provider to be asked');
+      if (hasBrowser) {
+        // The ghost text's later lines render in the editor only while the suggestion shows.
+        await waitForText('.monaco-editor', 'toUpperCase', 10_000);
+        await screenshot('inline-ghost-text', 200);
+        await pressKey('Tab');
+      } else {
+        await sleep(1000);
+        await vscode.commands.executeCommand('airlock.inlineSuggest.commit');
+      }
       await until(() => api.reviews!.hunks().some((h) => h.path === 'src/ai-target.ts' && h.channel === 'inline-completion'), 15_000, 'the accepted completion to be recorded');
       const hunk = api.reviews!.hunks().find((h) => h.path === 'src/ai-target.ts')!;
       assert.equal(hunk.startLine, 6);
@@ -44,6 +61,7 @@ describe('AI code in the editor', () => {
       assert.equal(hunk.status, 'needs-approval');
       assert.equal(hunk.rule, 'human-approval');
       assert.match(hunk.current, /farewell/);
+      assert.equal(editor.document.getText(new vscode.Range(5, 0, 8, 1)), COMPLETION, 'the completion landed where the cursor was');
       await editor.document.save();
       if (hasBrowser) {
         await vscode.commands.executeCommand('workbench.view.extension.airlock');
