@@ -140,7 +140,8 @@ describe('AI code in the editor', () => {
       });
       assert.equal(res.status, 200);
       await res.text();
-      await sleep(300);
+      // Airlock starts watching the disk once the gateway has seen code; give the watcher a moment.
+      await sleep(1000);
       // The agent writes the file itself, outside the editor.
       writeFileSync(workspacePath('src/checksum.ts'), `// checksum helpers\n${code}\n`);
       await until(() => api.reviews!.hunks().some((h) => h.path === 'src/checksum.ts'), 15_000, 'the written file to be attributed');
@@ -240,6 +241,36 @@ describe('AI code in the editor', () => {
       await screenshot('marks-light', 1500);
     } finally {
       await config.update('colorTheme', 'Default Dark Modern', vscode.ConfigurationTarget.Global);
+    }
+  });
+
+  it('an edit applied while VS Code chat editing holds the original is recorded as a chat edit', async function () {
+    // Chat editing needs a chat model, which this offline workbench has none of; the signal
+    // Airlock reads is the companion document chat editing keeps for the file. Provide one.
+    const uri = vscode.Uri.file(workspacePath('src/chat-target.ts'));
+    const original = 'export const rate = 1;\nexport const label = "x";\n';
+    writeFileSync(uri.fsPath, original);
+    let registration: vscode.Disposable;
+    try {
+      registration = vscode.workspace.registerTextDocumentContentProvider('chat-editing-snapshot-text-model', { provideTextDocumentContent: () => original });
+    } catch {
+      return this.skip(); // the workbench owns the scheme: nothing to simulate with
+    }
+    try {
+      await vscode.workspace.openTextDocument(uri.with({ scheme: 'chat-editing-snapshot-text-model', query: '{"session":"s"}' }));
+      const document = await vscode.workspace.openTextDocument(uri);
+      const edit = new vscode.WorkspaceEdit();
+      edit.replace(uri, document.lineAt(0).range, 'export const rate = computeRate(); // from chat');
+      await vscode.workspace.applyEdit(edit);
+      await until(() => api.reviews!.hunks().some((h) => h.path === 'src/chat-target.ts'), 10_000, 'the chat edit to be recorded');
+      const hunk = api.reviews!.hunks().find((h) => h.path === 'src/chat-target.ts')!;
+      assert.equal(hunk.channel, 'chat-edit');
+      assert.equal(hunk.startLine, 1);
+      assert.equal(hunk.endLine, 1);
+      assert.equal(hunk.baseline, 'export const rate = 1;');
+      await document.save();
+    } finally {
+      registration.dispose();
     }
   });
 });

@@ -34,6 +34,7 @@ export class CaptureService implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private accepting = false;
   private index: FingerprintIndex | undefined;
+  private diskWatcher: vscode.FileSystemWatcher | undefined;
 
   constructor(
     private readonly reviews: ReviewService,
@@ -58,8 +59,20 @@ export class CaptureService implements vscode.Disposable {
         if (e.affectsConfiguration('airlock.capture.inlineCompletions')) setInlineContext();
       }),
     );
-    const watcher = vscode.workspace.createFileSystemWatcher('**/*', false, false, true);
-    this.disposables.push(watcher, watcher.onDidCreate((uri) => void this.onDiskWrite(uri)), watcher.onDidChange((uri) => void this.onDiskWrite(uri)));
+  }
+
+  /**
+   * Files written outside the editor matter only once the gateway has seen code, so the
+   * workspace-wide watcher starts then, not at activation.
+   */
+  private watchDisk(): void {
+    if (this.diskWatcher) return;
+    this.diskWatcher = vscode.workspace.createFileSystemWatcher('**/*', false, false, true);
+    this.disposables.push(
+      this.diskWatcher,
+      this.diskWatcher.onDidCreate((uri) => void this.onDiskWrite(uri)),
+      this.diskWatcher.onDidChange((uri) => void this.onDiskWrite(uri)),
+    );
   }
 
   /** Runs VS Code's own accept command and records the text it lands as AI-written. */
@@ -106,12 +119,14 @@ export class CaptureService implements vscode.Disposable {
       const { FingerprintIndex } = loadEngine();
       this.index = new FingerprintIndex();
     }
-    this.index.addResponse(observed);
+    if (this.index.addResponse(observed) > 0) this.watchDisk();
   }
 
   private async onEdit(e: vscode.TextDocumentChangeEvent): Promise<void> {
-    if (this.accepting || e.document.uri.scheme !== 'file' || e.contentChanges.length !== 1) return;
+    if (this.accepting || e.document.uri.scheme !== 'file' || e.contentChanges.length === 0) return;
     if (e.reason === vscode.TextDocumentChangeReason.Undo || e.reason === vscode.TextDocumentChangeReason.Redo) return;
+    if (inChatEditingSession(e.document.uri)) return this.recordChatEdits(e);
+    if (e.contentChanges.length !== 1) return; // formatters and multi-cursor edits
     const change = e.contentChanges[0]!;
     const lines = change.text.split('\n').length;
     if (lines < 2 && change.text.length < 40) return; // typing
@@ -139,6 +154,34 @@ export class CaptureService implements vscode.Disposable {
     const clipboard = await Promise.resolve(vscode.env.clipboard.readText()).catch(() => '');
     if (clipboard && normalize(clipboard) === normalize(change.text)) return;
     await this.reviews.recordInsertion({ document: e.document, startLine, endLine, baseline: '', tool: 'unknown', channel: 'heuristic', confidence: 0.3 });
+  }
+
+  /**
+   * VS Code's chat editing applies the model's edits to the real file while it keeps the
+   * original in a `chat-editing-*` document for its diff: edits to a file with such a companion
+   * are the chat's, not the engineer's.
+   */
+  private async recordChatEdits(e: vscode.TextDocumentChangeEvent): Promise<void> {
+    // The companion holds the file as it was before the session: the baseline for reject.
+    const original = vscode.workspace.textDocuments.find((d) => CHAT_EDITING_SCHEMES.has(d.uri.scheme) && d.uri.path === e.document.uri.path);
+    for (const change of e.contentChanges) {
+      if (change.text.length === 0) continue;
+      const startLine = change.range.start.line + 1;
+      const endLine = Math.min(e.document.lineCount, startLine + change.text.split('\n').length - 1 - (change.text.endsWith('\n') ? 1 : 0));
+      const pureInsert = change.rangeLength === 0 && change.range.start.character === 0 && change.text.endsWith('\n');
+      const { start, end } = change.range;
+      const baseline =
+        pureInsert || !original || end.line >= original.lineCount ? '' : original.getText(new vscode.Range(start.line, 0, end.line, original.lineAt(end.line).text.length));
+      await this.reviews.recordInsertion({
+        document: e.document,
+        startLine,
+        endLine: Math.max(startLine, endLine),
+        baseline,
+        tool: 'vscode-chat',
+        channel: 'chat-edit',
+        confidence: 0.9,
+      });
+    }
   }
 
   /** A file written on disk by something else (a terminal agent): attribute what the gateway saw. */
@@ -179,4 +222,11 @@ export class CaptureService implements vscode.Disposable {
 
 function normalize(text: string): string {
   return text.replace(/\r\n/g, '\n').trim();
+}
+
+/** URI schemes of the documents VS Code's chat editing keeps beside a file it is changing. */
+const CHAT_EDITING_SCHEMES = new Set(['chat-editing-text-model', 'chat-editing-snapshot-text-model']);
+
+function inChatEditingSession(uri: vscode.Uri): boolean {
+  return vscode.workspace.textDocuments.some((d) => CHAT_EDITING_SCHEMES.has(d.uri.scheme) && d.uri.path === uri.path);
 }
