@@ -12,6 +12,11 @@ if (build.status !== 0) process.exit(build.status ?? 1);
 
 const workspace = mkdtempSync(join(tmpdir(), 'airlock-demo-'));
 cpSync(join(repoRoot, 'test', 'fixtures', 'workspaces', 'demo'), workspace, { recursive: true });
+// A git repository with a demo identity: Airlock records reviewers from git's user.name/email,
+// and `airlock check --staged` / the pre-commit hook work in the demo as in a real project.
+for (const args of [['init', '-q'], ['config', 'user.name', 'Demo Reviewer'], ['config', 'user.email', 'reviewer@demo.invalid'], ['add', '-A'], ['commit', '-qm', 'Airlock demo workspace']]) {
+  spawnSync('git', args, { cwd: workspace });
+}
 
 const preferred = Number(process.env.AIRLOCK_DEMO_PORT ?? 8787);
 const port = (await isFree(preferred)) ? preferred : await freePort();
