@@ -3,20 +3,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, relative, sep } from 'node:path';
+import { mkdirSync, rmSync, symlinkSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
 import { collectInputs, MissingPathError } from '../../../extension/cli/scan/walk';
+import { tempTree } from './scanSupport';
 
-function tree(files: Record<string, string | Buffer>): string {
-  const root = mkdtempSync(join(tmpdir(), 'airlock-walk-'));
-  for (const [path, content] of Object.entries(files)) {
-    const full = join(root, ...path.split('/'));
-    mkdirSync(dirname(full), { recursive: true });
-    writeFileSync(full, content);
-  }
-  return root;
-}
+const tree = tempTree;
 
 const noStdin = async () => '';
 
