@@ -1,6 +1,7 @@
 // Entry point of the extension. Activation only wires things up; every piece of real work
 // (loading policy, starting the gateway, reading the ledger) happens lazily on first need.
 import { bundleLoadStarted } from './loadClock';
+import { vscodeApiLoaded } from './vscodeLoaded';
 import * as vscode from 'vscode';
 import { registerCommands } from './commands';
 import { notifyDecisions } from './decisionNotifier';
@@ -27,8 +28,12 @@ export interface AirlockApi {
   readonly activationTimeMs: number;
   /** Of which, evaluating the bundle's modules. */
   readonly bundleEvalMs: number;
+  /** Of which, the extension host creating the `vscode` API object for Airlock. */
+  readonly vscodeApiMs: number;
   /** Of which, time inside `activate` itself. */
   readonly activateCallMs: number;
+  /** Where activate() spent its time, step by step (ms). */
+  readonly activationSteps: readonly string[];
   readonly policies: PolicyService;
   readonly gateway: GatewayService;
   /** Undefined without a workspace folder (nothing to review). */
@@ -38,17 +43,27 @@ export interface AirlockApi {
 
 export function activate(context: vscode.ExtensionContext): AirlockApi {
   const started = performance.now();
+  const steps: string[] = [];
+  let last = started;
+  const step = (name: string) => {
+    const now = performance.now();
+    steps.push(`${name} ${(now - last).toFixed(1)}`);
+    last = now;
+  };
 
   const log = createLogger(context);
   const statusBar = createStatusBar(context);
+  step('log+statusBar');
   const policies = new PolicyService(context.extensionUri, log);
   context.subscriptions.push(policies, policies.onDidChange((state) => statusBar.set('policy', policyStatusPart(state))));
   const gateway = new GatewayService(context, policies, statusBar, log);
   context.subscriptions.push(gateway);
   notifyDecisions(context, gateway, policies);
+  step('policy+gateway');
   const overview = new OverviewTreeProvider(policies, gateway);
   context.subscriptions.push(overview, vscode.window.registerTreeDataProvider('airlock.overview', overview));
   registerCommands(context, { log, statusBar, policies, gateway });
+  step('overview+commands');
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('airlock.gateway')) void gateway.stop().then(() => gateway.start());
@@ -59,7 +74,9 @@ export function activate(context: vscode.ExtensionContext): AirlockApi {
   let capture: CaptureService | undefined;
   if (folder) {
     reviews = new ReviewService(folder, policies, log);
+    step('config');
     capture = new CaptureService(reviews, gateway, log);
+    step('reviews+capture');
     const needsReview = new NeedsReviewTreeProvider(reviews);
     context.subscriptions.push(
       reviews,
@@ -67,10 +84,14 @@ export function activate(context: vscode.ExtensionContext): AirlockApi {
       needsReview,
       vscode.window.registerTreeDataProvider('airlock.needsReview', needsReview),
     );
+    step('needsReview');
     registerMarks(context, reviews);
+    step('marks');
     registerReviewProblems(context, reviews);
     registerReviewStatus(context, reviews, statusBar);
+    step('problems+status');
     registerReviewCommands(context, reviews);
+    step('reviewCommands');
     // The ledger is read after activation, off the activation path.
     const loadLedger = setTimeout(() => void reviews?.ready(), 0);
     context.subscriptions.push({ dispose: () => clearTimeout(loadLedger) });
@@ -85,8 +106,8 @@ export function activate(context: vscode.ExtensionContext): AirlockApi {
   const activateCallMs = ended - started;
   // Loading plus activating; the wait between the two belongs to the extension host, not us.
   const activationTimeMs = bundleEvalMs + activateCallMs;
-  log.info(`activated in ${activationTimeMs.toFixed(1)} ms (bundle evaluation ${bundleEvalMs.toFixed(1)} ms + activate() ${activateCallMs.toFixed(1)} ms)`);
-  return { activationTimeMs, bundleEvalMs, activateCallMs, policies, gateway, reviews, capture };
+  log.info(`activated in ${activationTimeMs.toFixed(1)} ms (bundle evaluation ${bundleEvalMs.toFixed(1)} ms, of which require('vscode') ${(vscodeApiLoaded - bundleLoadStarted).toFixed(1)} ms + activate() ${activateCallMs.toFixed(1)} ms: ${steps.join(', ')})`);
+  return { activationTimeMs, bundleEvalMs, vscodeApiMs: vscodeApiLoaded - bundleLoadStarted, activateCallMs, activationSteps: steps, policies, gateway, reviews, capture };
 }
 
 export function deactivate(): void {

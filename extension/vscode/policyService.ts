@@ -27,7 +27,7 @@ export class PolicyService implements vscode.Disposable {
   private state: PolicyState | undefined;
   private loading: Promise<PolicyState> | undefined;
   private reloadTimer: ReturnType<typeof setTimeout> | undefined;
-  private readonly diagnostics: vscode.DiagnosticCollection;
+  private diagnosticCollection: vscode.DiagnosticCollection | undefined;
   private readonly changed = new vscode.EventEmitter<PolicyState>();
   private readonly disposables: vscode.Disposable[] = [];
   readonly onDidChange = this.changed.event;
@@ -36,15 +36,21 @@ export class PolicyService implements vscode.Disposable {
     private readonly extensionUri: vscode.Uri,
     private readonly log: Logger,
   ) {
-    this.diagnostics = vscode.languages.createDiagnosticCollection('airlock-policy');
-    const watcher = vscode.workspace.createFileSystemWatcher('**/.airlock/*.jsonc');
+    // Creating a file watcher costs tens of milliseconds in the extension host: not during
+    // activation. A policy file changing in the first moments is still seen by the editor events.
+    const startWatching = setTimeout(() => {
+      const watcher = vscode.workspace.createFileSystemWatcher('**/.airlock/*.jsonc');
+      this.disposables.push(
+        watcher,
+        watcher.onDidChange(() => this.scheduleReload()),
+        watcher.onDidCreate(() => this.scheduleReload()),
+        watcher.onDidDelete(() => this.scheduleReload()),
+      );
+    }, 0);
     this.disposables.push(
-      this.diagnostics,
+      { dispose: () => clearTimeout(startWatching) },
+      { dispose: () => this.diagnosticCollection?.dispose() },
       this.changed,
-      watcher,
-      watcher.onDidChange(() => this.scheduleReload()),
-      watcher.onDidCreate(() => this.scheduleReload()),
-      watcher.onDidDelete(() => this.scheduleReload()),
       vscode.workspace.onDidChangeTextDocument((e) => {
         if (this.isPolicyDocument(e.document)) this.scheduleReload();
       }),
@@ -135,6 +141,12 @@ export class PolicyService implements vscode.Disposable {
     }
     this.changed.fire(this.state);
     return this.state;
+  }
+
+  /** Created on first use: nothing to show before the policy was ever loaded. */
+  private get diagnostics(): vscode.DiagnosticCollection {
+    this.diagnosticCollection ??= vscode.languages.createDiagnosticCollection('airlock-policy');
+    return this.diagnosticCollection;
   }
 
   private publishDiagnostics(problems: PolicyProblem[]): void {

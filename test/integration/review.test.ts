@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -271,6 +271,58 @@ describe('AI code in the editor', () => {
       await document.save();
     } finally {
       registration.dispose();
+    }
+  });
+
+  it('a large insertion that is not typing, paste or undo is recorded as low-confidence AI; a paste is not', async () => {
+    const uri = vscode.Uri.file(workspacePath('src/heuristic-target.ts'));
+    writeFileSync(uri.fsPath, '// helpers\n');
+    const document = await vscode.workspace.openTextDocument(uri);
+    const block = (name: string) =>
+      `export function ${name}(values: number[]): number {\n  let total = 0;\n  for (const v of values) total += v * v;\n  return Math.sqrt(total / Math.max(1, values.length));\n}\n`;
+    // Something other than the engineer inserts a block (no accept command, no clipboard match).
+    await vscode.env.clipboard.writeText('unrelated');
+    let edit = new vscode.WorkspaceEdit();
+    edit.insert(uri, new vscode.Position(1, 0), block('rootMeanSquare'));
+    await vscode.workspace.applyEdit(edit);
+    await until(() => api.reviews!.hunks().some((h) => h.path === 'src/heuristic-target.ts'), 10_000, 'the heuristic to record the block');
+    const hunk = api.reviews!.hunks().find((h) => h.path === 'src/heuristic-target.ts')!;
+    assert.equal(hunk.channel, 'heuristic');
+    assert.ok(hunk.confidence < 0.5, 'recorded as low confidence');
+    assert.equal(hunk.startLine, 2);
+    assert.equal(hunk.endLine, 6);
+
+    // The same kind of insertion that matches the clipboard is the engineer's paste.
+    const pasted = block('quadraticMean');
+    await vscode.env.clipboard.writeText(pasted);
+    edit = new vscode.WorkspaceEdit();
+    edit.insert(uri, new vscode.Position(document.lineCount - 1, 0), pasted);
+    await vscode.workspace.applyEdit(edit);
+    await sleep(800);
+    assert.equal(api.reviews!.hunks().filter((h) => h.path === 'src/heuristic-target.ts').length, 1, 'the paste is not recorded');
+    await document.save();
+  });
+
+  it('AI code under a forbid rule (tests) is flagged in Problems and cannot be approved away', async () => {
+    const uri = vscode.Uri.file(workspacePath('test/pricing.test.ts'));
+    mkdirSync(workspacePath('test'), { recursive: true });
+    writeFileSync(uri.fsPath, '// human-written tests\n');
+    const document = await vscode.workspace.openTextDocument(uri);
+    const edit = new vscode.WorkspaceEdit();
+    edit.insert(uri, new vscode.Position(1, 0), 'it("prices", () => expect(price(1)).toBe(2));\n');
+    await vscode.workspace.applyEdit(edit);
+    await document.save();
+    await api.reviews!.recordInsertion({ document, startLine: 2, endLine: 2, baseline: '', tool: 'test-writer', model: 'm', channel: 'chat-edit', confidence: 1 });
+    const hunk = api.reviews!.hunks().find((h) => h.path === 'test/pricing.test.ts')!;
+    assert.equal(hunk.status, 'forbidden');
+    assert.equal(hunk.rule, 'no-ai-code-in-tests');
+    await until(() => vscode.languages.getDiagnostics(uri).some((d) => d.source === 'Airlock' && d.code === 'no-ai-code-in-tests'), 10_000, 'a Problems entry');
+    await api.reviews!.approve(hunk.id);
+    assert.ok(api.reviews!.hunks().some((h) => h.path === 'test/pricing.test.ts' && h.status === 'forbidden'), 'still forbidden after an approval attempt');
+    if (hasBrowser) {
+      await vscode.window.showTextDocument(document);
+      await vscode.commands.executeCommand('workbench.actions.view.problems');
+      await screenshot('forbidden-problems', 800);
     }
   });
 });

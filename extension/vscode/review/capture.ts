@@ -128,7 +128,8 @@ export class CaptureService implements vscode.Disposable {
     if (inChatEditingSession(e.document.uri)) return this.recordChatEdits(e);
     if (e.contentChanges.length !== 1) return; // formatters and multi-cursor edits
     const change = e.contentChanges[0]!;
-    const lines = change.text.split('\n').length;
+    // Lines the inserted text occupies (a trailing newline ends the last one, it adds none).
+    const lines = change.text.split('\n').length - (change.text.endsWith('\n') ? 1 : 0);
     if (lines < 2 && change.text.length < 40) return; // typing
     const path = this.reviews.relativePath(e.document.uri);
     if (path.startsWith('.airlock/')) return;

@@ -3,10 +3,12 @@ import * as vscode from 'vscode';
 import type { ReviewService } from './reviewService';
 
 export function registerReviewProblems(context: vscode.ExtensionContext, reviews: ReviewService): void {
-  const diagnostics = vscode.languages.createDiagnosticCollection('airlock-review');
+  // Created on first change, not at activation.
+  let collection: vscode.DiagnosticCollection | undefined;
   context.subscriptions.push(
-    diagnostics,
+    { dispose: () => collection?.dispose() },
     reviews.onDidChange(() => {
+      const diagnostics = (collection ??= vscode.languages.createDiagnosticCollection('airlock-review'));
       diagnostics.clear();
       const byUri = new Map<string, { uri: vscode.Uri; list: vscode.Diagnostic[] }>();
       for (const hunk of reviews.hunks()) {

@@ -51,14 +51,16 @@ export class ReviewService implements ReviewModel, vscode.Disposable {
   ) {
     // Watch the whole .airlock folder: a watcher on a file whose folder does not exist yet
     // (no ledger so far) may never fire when the first record creates both.
-    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(root, '.airlock/**'));
+    // (Created after activation: a watcher costs tens of milliseconds in the extension host.)
     const onLedger = (uri: vscode.Uri) => {
       if (uri.path.endsWith('/.airlock/ledger/ledger.jsonl') || uri.path.endsWith('/.airlock/ledger')) void this.reload();
     };
+    const startWatching = setTimeout(() => {
+      const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(root, '.airlock/**'));
+      this.disposables.push(watcher, watcher.onDidChange(onLedger), watcher.onDidCreate(onLedger));
+    }, 0);
     this.disposables.push(
-      watcher,
-      watcher.onDidChange(onLedger),
-      watcher.onDidCreate(onLedger),
+      { dispose: () => clearTimeout(startWatching) },
       vscode.workspace.onDidChangeTextDocument((e) => this.onEdit(e)),
       vscode.workspace.onDidOpenTextDocument((d) => this.ensureTracker(d)),
       vscode.workspace.onDidCloseTextDocument((d) => this.trackers.delete(d.uri.toString())),
