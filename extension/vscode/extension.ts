@@ -60,10 +60,16 @@ export function activate(context: vscode.ExtensionContext): AirlockApi {
   context.subscriptions.push(gateway);
   notifyDecisions(context, gateway, policies);
   step('policy+gateway');
-  const overview = new OverviewTreeProvider(policies, gateway);
-  context.subscriptions.push(overview, vscode.window.registerTreeDataProvider('airlock.overview', overview));
+  // What activation must do synchronously: commands (VS Code runs the one that activated us
+  // right after activate returns) and the status bar. Views, marks and problems are wired on
+  // the next tick: the extension host's first registrations of each kind are not cheap.
+  const wireSoon: (() => void)[] = [];
+  wireSoon.push(() => {
+    const overview = new OverviewTreeProvider(policies, gateway);
+    context.subscriptions.push(overview, vscode.window.registerTreeDataProvider('airlock.overview', overview));
+  });
   registerCommands(context, { log, statusBar, policies, gateway });
-  step('overview+commands');
+  step('commands');
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('airlock.gateway')) void gateway.stop().then(() => gateway.start());
@@ -77,25 +83,25 @@ export function activate(context: vscode.ExtensionContext): AirlockApi {
     step('config');
     capture = new CaptureService(reviews, gateway, log);
     step('reviews+capture');
-    const needsReview = new NeedsReviewTreeProvider(reviews);
-    context.subscriptions.push(
-      reviews,
-      capture,
-      needsReview,
-      vscode.window.registerTreeDataProvider('airlock.needsReview', needsReview),
-    );
-    step('needsReview');
-    registerMarks(context, reviews);
-    step('marks');
-    registerReviewProblems(context, reviews);
-    registerReviewStatus(context, reviews, statusBar);
-    step('problems+status');
+    context.subscriptions.push(reviews, capture);
+    const reviewService = reviews;
+    wireSoon.push(() => {
+      const needsReview = new NeedsReviewTreeProvider(reviewService);
+      context.subscriptions.push(needsReview, vscode.window.registerTreeDataProvider('airlock.needsReview', needsReview));
+      registerMarks(context, reviewService);
+      registerReviewProblems(context, reviewService);
+      registerReviewStatus(context, reviewService, statusBar);
+    });
     registerReviewCommands(context, reviews);
     step('reviewCommands');
-    // The ledger is read after activation, off the activation path.
-    const loadLedger = setTimeout(() => void reviews?.ready(), 0);
-    context.subscriptions.push({ dispose: () => clearTimeout(loadLedger) });
   }
+  // Views and marks first, then the ledger (read off the activation path), so the first
+  // review state reaches listeners that are already there.
+  const wiring = setTimeout(() => {
+    wireSoon.forEach((wire) => wire());
+    void reviews?.ready();
+  }, 0);
+  context.subscriptions.push({ dispose: () => clearTimeout(wiring) });
   // Terminals need the gateway's address before they open, so it starts right after activation
   // (not inside it: loading the engine and binding a port are not activation work).
   const deferred = setTimeout(() => void gateway.start(), 0);
