@@ -1,8 +1,6 @@
 // Shared plumbing for the provenance commands: arguments, paths, ids, reading files.
-import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import { recordId } from '../../core/ledger/records';
 import { splitLines } from '../../core/provenance/hash';
 import type { CliIO } from '../run';
 import { repoRoot } from './git';
@@ -76,9 +74,7 @@ export function parseTarget(text: string): { file: string; startLine: number; en
   return { file: text.slice(0, at), ...parseLineRange(text.slice(at + 1)) };
 }
 
-export function newRecordId(): string {
-  return recordId(new Date(), randomBytes(5).toString('hex'));
-}
+export { newRecordId } from '../../core/ledger/records';
 
 /** Lines of a working-tree file, or undefined when it does not exist. */
 export function readWorkingLines(root: string, path: string): string[] | undefined {

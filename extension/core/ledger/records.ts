@@ -7,6 +7,7 @@
 // Each record is written with ONE O_APPEND write, so concurrent writers never interleave; a crash
 // mid-write can leave a torn last line, which the parser skips and reports, and a record written
 // after a torn line is still recovered (every record starts with the `{"airlock":1,` marker).
+import { randomBytes } from 'node:crypto';
 import type { ContributionMeta, TrackedLine } from '../provenance/types';
 
 export const RECORD_MARKER = '{"airlock":1,';
@@ -142,4 +143,9 @@ function isRecord(v: Partial<LedgerRecord>): v is LedgerRecord {
 /** A short unique id: time-ordered prefix plus randomness supplied by the caller. */
 export function recordId(now: Date, random: string): string {
   return `${now.getTime().toString(36)}-${random}`;
+}
+
+/** A new record id with 40 random bits: what every recorder (CLI, agent hooks, editor) uses. */
+export function newRecordId(now = new Date()): string {
+  return recordId(now, randomBytes(5).toString('hex'));
 }

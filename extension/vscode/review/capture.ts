@@ -18,6 +18,11 @@ const INLINE_ACCEPT = {
   acceptNextLine: 'editor.action.inlineSuggest.acceptNextLine',
 } as const;
 
+/** Lines an inserted text occupies: a trailing newline ends the last one, it adds none. */
+function linesOccupied(text: string): number {
+  return text.split('\n').length - (text.endsWith('\n') ? 1 : 0);
+}
+
 /** Lines of `after` changed by `changes` (1-based inclusive), with the replaced lines' old text. */
 function landedLines(before: string, after: vscode.TextDocument, change: vscode.TextDocumentContentChangeEvent): { startLine: number; endLine: number; baseline: string } {
   const startLine = change.range.start.line + 1;
@@ -128,8 +133,7 @@ export class CaptureService implements vscode.Disposable {
     if (inChatEditingSession(e.document.uri)) return this.recordChatEdits(e);
     if (e.contentChanges.length !== 1) return; // formatters and multi-cursor edits
     const change = e.contentChanges[0]!;
-    // Lines the inserted text occupies (a trailing newline ends the last one, it adds none).
-    const lines = change.text.split('\n').length - (change.text.endsWith('\n') ? 1 : 0);
+    const lines = linesOccupied(change.text);
     if (lines < 2 && change.text.length < 40) return; // typing
     const path = this.reviews.relativePath(e.document.uri);
     if (path.startsWith('.airlock/')) return;
@@ -168,7 +172,7 @@ export class CaptureService implements vscode.Disposable {
     for (const change of e.contentChanges) {
       if (change.text.length === 0) continue;
       const startLine = change.range.start.line + 1;
-      const endLine = Math.min(e.document.lineCount, startLine + change.text.split('\n').length - 1 - (change.text.endsWith('\n') ? 1 : 0));
+      const endLine = Math.min(e.document.lineCount, startLine + linesOccupied(change.text) - 1);
       const pureInsert = change.rangeLength === 0 && change.range.start.character === 0 && change.text.endsWith('\n');
       const { start, end } = change.range;
       const baseline =

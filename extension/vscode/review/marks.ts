@@ -28,11 +28,11 @@ export function registerMarks(context: vscode.ExtensionContext, reviews: ReviewS
   const paint = (editor: vscode.TextEditor) => {
     const path = reviews.relativePath(editor.document.uri);
     const hunks = reviews.hunks().filter((h) => h.path === path);
-    const forbiddenRoots = new Set(hunks.filter((h) => h.status === 'forbidden').map((h) => h.id.split('@')[0]!));
+    const forbiddenRoots = new Set(hunks.filter((h) => h.status === 'forbidden').map((h) => h.contribution));
     // Live ranges follow every keystroke; hunks (status, rule) follow after the recompute.
     const live = reviews.liveRanges(editor.document);
     const toRange = (r: { startLine: number; endLine: number }) => new vscode.Range(r.startLine - 1, 0, r.endLine - 1, 0);
-    const ranges = live.length > 0 ? live : hunks.map((h) => ({ id: h.id.split('@')[0]!, startLine: h.startLine, endLine: h.endLine }));
+    const ranges = live.length > 0 ? live : hunks.map((h) => ({ id: h.contribution, startLine: h.startLine, endLine: h.endLine }));
     editor.setDecorations(pendingType, ranges.filter((r) => !forbiddenRoots.has(r.id)).map(toRange));
     editor.setDecorations(forbiddenType, ranges.filter((r) => forbiddenRoots.has(r.id)).map(toRange));
   };

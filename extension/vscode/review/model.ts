@@ -3,8 +3,10 @@
 import type * as vscode from 'vscode';
 
 export interface PendingHunk {
-  /** Stable id (the ledger span id). */
+  /** Stable id within the current state (contribution and first line). */
   id: string;
+  /** The recorded contribution (ledger root id) the lines belong to: approvals and rejects apply to it. */
+  contribution: string;
   /** Workspace-relative POSIX path. */
   path: string;
   uri: vscode.Uri;

@@ -165,7 +165,7 @@ export class ReviewService implements ReviewModel, vscode.Disposable {
       if (!lines) continue;
       const located = core.locateSpans(spans, core.indexFile(lines));
       const requirement = policy.reviewFor(path);
-      let open: (PendingHunk & { root: string }) | undefined;
+      let open: PendingHunk | undefined;
       for (const line of located) {
         let status: PendingHunk['status'] | undefined;
         let rule = '';
@@ -181,7 +181,7 @@ export class ReviewService implements ReviewModel, vscode.Disposable {
           open = undefined;
           continue;
         }
-        if (open && open.root === line.span.root && open.status === status && open.endLine === line.line - 1) {
+        if (open && open.contribution === line.span.root && open.status === status && open.endLine === line.line - 1) {
           open.endLine = line.line;
           open.mixed ||= line.mixed;
           continue;
@@ -189,7 +189,7 @@ export class ReviewService implements ReviewModel, vscode.Disposable {
         const contribution = this.state.contributions.get(line.span.root);
         open = {
           id: `${line.span.root}@${line.line}`,
-          root: line.span.root,
+          contribution: line.span.root,
           path,
           uri: vscode.Uri.joinPath(this.root.uri, path),
           startLine: line.line,
@@ -211,7 +211,7 @@ export class ReviewService implements ReviewModel, vscode.Disposable {
       for (const h of hunks) if (h.path === path) h.current = lines.slice(h.startLine - 1, h.endLine).join('\n');
     }
     this.pending = hunks.sort((a, b) => (a.path === b.path ? a.startLine - b.startLine : a.path < b.path ? -1 : 1));
-    this.pendingRoots = new Set(hunks.map((h) => (h as PendingHunk & { root: string }).root));
+    this.pendingRoots = new Set(hunks.map((h) => h.contribution));
     this.changed.fire();
   }
 
@@ -244,7 +244,7 @@ export class ReviewService implements ReviewModel, vscode.Disposable {
     const document = insertion.document;
     const path = this.relativePath(document.uri);
     const recordedBy = await gitIdentity(this.root.uri.fsPath);
-    const id = core.recordId(new Date(), Math.random().toString(36).slice(2, 10));
+    const id = core.newRecordId();
     const record = core.buildContribution({
       id,
       time: new Date().toISOString(),
@@ -279,7 +279,7 @@ export class ReviewService implements ReviewModel, vscode.Disposable {
     const selected = located.filter((l) => l.line >= hunk.startLine && l.line <= hunk.endLine);
     if (selected.length === 0) return;
     const time = new Date();
-    core.appendRecords(this.root.uri.fsPath, [core.buildReview('approve', reviewer, core.recordId(time, Math.random().toString(36).slice(2, 10)), time.toISOString(), hunk.path, selected, lines)]);
+    core.appendRecords(this.root.uri.fsPath, [core.buildReview('approve', reviewer, core.newRecordId(time), time.toISOString(), hunk.path, selected, lines)]);
     await this.reload();
   }
 
@@ -294,7 +294,7 @@ export class ReviewService implements ReviewModel, vscode.Disposable {
     if (!hunk) return;
     const reviewer = await this.identity();
     const { core, lines, located } = await this.locatedFor(hunk);
-    const root = (hunk as PendingHunk & { root?: string }).root ?? id.split('@')[0]!;
+    const root = hunk.contribution;
     const replacements = core.rejectReplacements(located, this.state!, [root]);
     const document = await vscode.workspace.openTextDocument(hunk.uri);
     const eol = document.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n';
@@ -308,7 +308,7 @@ export class ReviewService implements ReviewModel, vscode.Disposable {
     }
     const time = new Date();
     core.appendRecords(this.root.uri.fsPath, [
-      core.buildReview('reject', reviewer, core.recordId(time, Math.random().toString(36).slice(2, 10)), time.toISOString(), hunk.path, located.filter((l) => l.span.root === root), lines),
+      core.buildReview('reject', reviewer, core.newRecordId(time), time.toISOString(), hunk.path, located.filter((l) => l.span.root === root), lines),
     ]);
     await vscode.workspace.applyEdit(edit);
     await document.save();

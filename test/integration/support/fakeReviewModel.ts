@@ -61,6 +61,7 @@ export class FakeReviewModel implements ReviewModel {
       for (const spec of file.hunks) {
         const hunk: PendingHunk = {
           id: spec.id,
+          contribution: spec.id,
           path: file.path,
           uri,
           startLine: spec.startLine,

@@ -12,6 +12,7 @@ const NOW = Date.parse('2025-06-01T12:00:00Z');
 function hunk(over: Partial<PendingHunk>): PendingHunk {
   return {
     id: 'h1',
+    contribution: 'c1',
     path: 'src/a.ts',
     uri: undefined as unknown as PendingHunk['uri'],
     startLine: 3,
