@@ -4,7 +4,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 export const CODE_SERVER_VERSION = '4.139.1';
@@ -13,9 +13,13 @@ const NODE_RUNTIME_VERSION = '24.21.0';
 
 export const repoRoot = resolve(new URL('../..', import.meta.url).pathname);
 
-/** Folder that caches the VS Code install between runs (git-ignored). */
+/**
+ * Folder that caches the VS Code install between runs: outside the project tree (like the real
+ * agent CLIs' cache), so fresh clones and worktrees on one machine share one install.
+ */
 export function cacheDir() {
-  return resolve(process.env.AIRLOCK_VSCODE_CACHE ?? join(repoRoot, '.vscode-test'), `code-server-${CODE_SERVER_VERSION}`);
+  const base = process.env.AIRLOCK_VSCODE_CACHE ?? join(process.env.AIRLOCK_TEST_CACHE ?? join(homedir(), '.cache', 'airlock-test'), 'vscode');
+  return resolve(base, `code-server-${CODE_SERVER_VERSION}`);
 }
 
 /** Every child process group this harness started, killed on exit, failure or Ctrl-C. */
