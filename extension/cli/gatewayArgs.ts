@@ -23,7 +23,7 @@ Runs the interception gateway on 127.0.0.1 until SIGINT/SIGTERM. The first stdou
   --audit FILE    append one JSON line per decision (no content, salted hashes only)
 `;
 
-const FAMILIES: readonly ProviderFamily[] = ['openai', 'anthropic', 'ollama'];
+const FAMILIES: readonly ProviderFamily[] = ['openai', 'anthropic', 'ollama', 'gemini'];
 
 export function parseGatewayArgs(argv: string[]): GatewayArgs {
   const out: GatewayArgs = { port: 0, upstreams: {}, quiet: false, help: false };

@@ -24,6 +24,8 @@ export interface AuditRecord {
   decisionMs: number;
   /** Why the gateway answered itself (e.g. `unparseable`, `engine-error`), when it did. */
   reason?: string;
+  /** Proxy mode, for CONNECT records (`dialect: connect`): what happened to the tunnel. */
+  proxy?: 'inspect' | 'tunnel' | 'block';
 }
 
 export interface AuditSink {

@@ -3,6 +3,7 @@
 // after their first chunk until the test releases them, or reset mid-stream.
 import { once } from 'node:events';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 
 export interface RecordedRequest {
@@ -80,7 +81,8 @@ function jsonAnswer(path: string): object {
   return { id: 'chatcmpl-fake', object: 'chat.completion', created: 1, model: 'fake', choices: [{ index: 0, message: { role: 'assistant', content: 'ok' }, finish_reason: 'stop' }], usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 } };
 }
 
-export async function startFakeUpstream(): Promise<FakeUpstream> {
+/** `tls`: serve HTTPS with this key and certificate (a fake answering under a real host name). */
+export async function startFakeUpstream(options: { tls?: { key: string; cert: string } } = {}): Promise<FakeUpstream> {
   const requests: RecordedRequest[] = [];
   const waiters: ((r: RecordedRequest) => void)[] = [];
   const abortWaiters: (() => void)[] = [];
@@ -124,7 +126,7 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
     res.end();
   }
 
-  const server = createServer((req, res) => {
+  const handler = (req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -134,13 +136,14 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
       if (waiter) waiter(recorded);
       void respond(req, res, recorded).catch(() => res.destroy());
     });
-  });
+  };
+  const server = options.tls ? createTlsServer({ ...options.tls, ALPNProtocols: ['http/1.1'] }, handler) : createServer(handler);
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const port = (server.address() as AddressInfo).port;
   let seen = 0;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     requests,
     behaviour,
     nextRequest: () => {

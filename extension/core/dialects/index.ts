@@ -3,6 +3,7 @@ export type { DialectId, FieldRef, JsonPath, ParsedBody } from './types';
 export { UnparseableBodyError } from './types';
 export { parseBody, type ParseContext } from './parse';
 export { rebuildBody } from './rebuild';
-export { dialectFor, type ProviderFamily } from './route';
+export { dialectFor, dialectForHost, type HostRoute, type ProviderFamily } from './route';
+export { DEFAULT_INSPECTED_HOSTS, HOST_ENTRY, constraintFor, hostMatches, isInspectedHost, normalizeHost } from './hosts';
 export { scanFileBlocks, type FileScan, type TextPiece } from './fileBlocks';
 export { looksLikePath, pathsInArguments } from './paths';

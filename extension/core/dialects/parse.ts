@@ -1,6 +1,7 @@
 // body text → the engine's EgressRequest, for one dialect.
 import { SegmentCollector } from './collector';
 import { parseAnthropicComplete, parseAnthropicMessages } from './anthropic';
+import { parseGeminiEmbed, parseGeminiGenerate } from './gemini';
 import { parseOllamaChat, parseOllamaGenerate } from './ollama';
 import { parseEmbeddings, parseOpenAIChat, parseOpenAICompletions, parseOpenAIResponses } from './openai';
 import { requireObject, streamFlag, type Json } from './shape';
@@ -16,6 +17,8 @@ const PARSERS: Record<DialectId, (body: Json, c: SegmentCollector) => void> = {
   'ollama-chat': parseOllamaChat,
   'ollama-generate': parseOllamaGenerate,
   'ollama-embed': (body, c) => parseEmbeddings(body, c, body['input'] === undefined ? 'prompt' : 'input'),
+  'gemini-generate': parseGeminiGenerate,
+  'gemini-embed': parseGeminiEmbed,
   metadata: () => undefined,
   passthrough: () => undefined,
 };
