@@ -1,17 +1,15 @@
 // `airlock gateway`: the interception gateway as a standalone process (for terminals, CI, or
 // assistants outside VS Code). Loads the policy once; an invalid policy means no gateway.
-import { homedir } from 'node:os';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import { formatProblem, loadLayeredPolicy, refKind } from '../core/policy';
 import { createJsonlAuditSink, loadOrCreateSalt, startGateway, type DecisionEvent } from '../gateway';
+import { stateDir } from '../gateway/proxy/ca';
+import { proxyFromEnv, type UpstreamOptions } from '../gateway/proxy/upstream';
+import { GATEWAY_STATE_FILE } from './env';
 import { GATEWAY_USAGE, parseGatewayArgs, type GatewayArgs } from './gatewayArgs';
 import { createNodePolicyReader, defaultWorkspacePolicyRef } from './policySource';
 import type { CliIO } from './run';
-
-/** Where per-install state (the audit salt) lives: $AIRLOCK_STATE_DIR or ~/.airlock. */
-function stateDir(): string {
-  return process.env['AIRLOCK_STATE_DIR'] || join(homedir(), '.airlock');
-}
 
 /** One stderr line per decision: ids, sizes and timing only, never content. */
 function decisionLine(e: DecisionEvent): string {
@@ -19,6 +17,7 @@ function decisionLine(e: DecisionEvent): string {
   const rule = r.rule ? ` rule=${r.rule}` : '';
   const detectors = r.detectors.length ? ` detectors=${r.detectors.join(',')}` : '';
   const reason = r.reason ? ` reason=${r.reason}` : '';
+  if (r.dialect === 'connect') return `airlock gateway: CONNECT ${r.destination} ${r.proxy ?? ''}${reason}\n`;
   return `airlock gateway: ${r.action} ${r.dialect} ${r.destination}${rule}${detectors}${reason} ${r.requestBytes}B ${r.decisionMs.toFixed(1)}ms\n`;
 }
 
@@ -55,7 +54,17 @@ export async function gatewayCommand(argv: string[], io: CliIO): Promise<number>
   }
   const audit = args.audit ? createJsonlAuditSink(resolve(io.cwd, args.audit)) : undefined;
   const auditSalt = audit ? await loadOrCreateSalt(join(stateDir(), 'audit-salt')) : undefined;
+  let upstream: UpstreamOptions;
+  try {
+    const cas = await Promise.all(args.upstreamCa.map((f) => readFile(resolve(io.cwd, f), 'utf8')));
+    const fromEnv = args.upstreamProxy === undefined ? proxyFromEnv(process.env) : {};
+    upstream = { resolve: args.resolve, ca: cas, ...fromEnv, ...(args.upstreamProxy ? { proxy: args.upstreamProxy } : {}) };
+  } catch (error) {
+    io.stderr.write(`airlock gateway: ${(error as Error).message}\n`);
+    return 2;
+  }
   const gateway = await startGateway({
+    upstream,
     policy: () => loaded.policy,
     port: args.port,
     upstreams: args.upstreams,
@@ -66,9 +75,15 @@ export async function gatewayCommand(argv: string[], io: CliIO): Promise<number>
       if (!args.quiet) io.stderr.write(decisionLine(e));
     },
   });
-  io.stdout.write(`${JSON.stringify({ port: gateway.port, ...gateway.urls })}\n`);
+  io.stdout.write(`${JSON.stringify({ port: gateway.port, proxy: `http://127.0.0.1:${gateway.port}`, ...gateway.urls })}\n`);
+  // Lets `airlock env` find this gateway's port.
+  const stateFile = join(stateDir(), GATEWAY_STATE_FILE);
+  await mkdir(stateDir(), { recursive: true, mode: 0o700 }).catch(() => undefined);
+  await writeFile(stateFile, `${JSON.stringify({ port: gateway.port, pid: process.pid })}\n`, { mode: 0o600 }).catch(() => undefined);
   const signal = await waitForSignal();
   io.stderr.write(`airlock gateway: ${signal}, stopping\n`);
   await gateway.close();
+  const current = await readFile(stateFile, 'utf8').catch(() => '');
+  if (current.includes(`"pid":${process.pid}`)) await rm(stateFile, { force: true });
   return 0;
 }
