@@ -50,4 +50,6 @@ export interface CompiledLayer {
   scanner?: LayerScanner;
   egress: CompiledEgressRule[];
   review: CompiledReviewRule[];
+  /** Proxy mode settings of this layer (absent: nothing added, other hosts tunnelled). */
+  proxy?: { inspect: string[]; tunnel: string[]; otherHosts: 'tunnel' | 'block' };
 }

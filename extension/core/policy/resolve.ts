@@ -36,6 +36,10 @@ export interface ResolvedPolicy {
   destinations: Map<string, Located<string[]>>;
   egress: Located<EgressRuleSpec>[];
   review: Located<ReviewRuleSpec>[];
+  /** Proxy mode: inspected hosts (accumulated), tunnel exceptions (accumulated), otherHosts (last wins). */
+  proxyInspect: string[];
+  proxyTunnel: string[];
+  otherHosts?: 'tunnel' | 'block';
   /** Tests written in the root file only: bases test themselves. */
   tests: Located<PolicyTestSpec>[];
   problems: PolicyProblem[];
@@ -60,6 +64,8 @@ export async function resolvePolicy(rootRef: string, read: PolicyReader): Promis
     destinations: new Map(),
     egress: [],
     review: [],
+    proxyInspect: [],
+    proxyTunnel: [],
     tests: [],
     problems: [],
   };
@@ -155,6 +161,9 @@ function merge(doc: PolicyDocument, source: string, isRoot: boolean, out: Resolv
   for (const [name, entries] of Object.entries(doc.destinations ?? {})) out.destinations.set(name, at(entries, 'destinations', name));
   doc.egress?.forEach((r, i) => replaceById(out.egress, at(r, 'egress', i)));
   doc.review?.forEach((r, i) => replaceById(out.review, at(r, 'review', i)));
+  out.proxyInspect.push(...(doc.proxy?.inspect ?? []));
+  out.proxyTunnel.push(...(doc.proxy?.tunnel ?? []));
+  if (doc.proxy?.otherHosts) out.otherHosts = doc.proxy.otherHosts;
   if (isRoot) doc.tests?.forEach((t, i) => out.tests.push(at(t, 'tests', i)));
 }
 
