@@ -9,79 +9,27 @@ import { once } from 'node:events';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { connect as netConnect, type AddressInfo } from 'node:net';
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import { connect as tlsConnect, type PeerCertificate, type TLSSocket } from 'node:tls';
 import OpenAI from 'openai';
 import type { AirlockPolicy } from '../../../extension/core/policy';
-import { startGateway, type GatewayHandle, type GatewayOptions } from '../../../extension/gateway';
-import type { AuditRecord } from '../../../extension/gateway/audit';
-import { loadOrCreateCa, type AirlockCa } from '../../../extension/gateway/proxy/ca';
+import type { GatewayOptions } from '../../../extension/gateway';
+import { loadOrCreateCa } from '../../../extension/gateway/proxy/ca';
 import { DEFAULT_INSPECTED_HOSTS } from '../../../extension/core/dialects/hosts';
-import { startFakeUpstream, type FakeUpstream } from '../../support/fakeUpstream';
-import { memoryAudit } from './support/harness';
+import { startFakeUpstream } from '../../support/fakeUpstream';
+import { withProxy as withProxyHarness, type ProxyHarness } from './support/proxyHarness';
 import { loadGatewayTestPolicy } from './support/policy';
-import { fakePublicCa, proxiedFetch, tunnellingAgent, withTempDir, type PublicCa } from './support/tls';
+import { tunnellingAgent, withTempDir } from './support/tls';
 
 const SECRET = 'AKIAZ7K2QW5RT6YX3VB4';
 let policy: AirlockPolicy;
-let publicCa: PublicCa;
 before(async () => {
   // Never the user's own CA: anything that falls back to the default state dir lands in a temp one.
   process.env['AIRLOCK_STATE_DIR'] = await mkdtemp(join(tmpdir(), 'airlock-state-'));
   policy = await loadGatewayTestPolicy();
-  publicCa = fakePublicCa();
 });
 
-interface ProxyHarness {
-  gateway: GatewayHandle;
-  ai: FakeUpstream;
-  other: FakeUpstream;
-  ca: AirlockCa;
-  audit: AuditRecord[];
-  openai(): OpenAI;
-}
-
-const cleanups: (() => Promise<void>)[] = [];
-after(async () => {
-  for (const c of cleanups.splice(0)) await c();
-});
-
-async function withProxy(run: (h: ProxyHarness) => Promise<void>, extra: Partial<GatewayOptions> = {}): Promise<void> {
-  await withTempDir(async (dir) => {
-    const ai = await startFakeUpstream({ tls: publicCa.leaf('api.openai.com') });
-    const other = await startFakeUpstream({ tls: publicCa.leaf('example.test') });
-    const ca = await loadOrCreateCa({ dir: `${dir}/ca` });
-    const audit: AuditRecord[] = [];
-    const pin = (u: FakeUpstream) => ({ host: '127.0.0.1', port: Number(new URL(u.url).port) });
-    const gateway = await startGateway({
-      policy: () => policy,
-      audit: memoryAudit(audit),
-      upstream: { resolve: { 'api.openai.com': pin(ai), 'example.test': pin(other) }, ca: [publicCa.certPem] },
-      ...extra,
-      proxy: { ca: async () => ca, ...extra.proxy },
-    });
-    const fetches: { close: () => Promise<void> }[] = [];
-    try {
-      await run({
-        gateway,
-        ai,
-        other,
-        ca,
-        audit,
-        openai: () => {
-          const f = proxiedFetch(gateway.port, ca.certPem);
-          fetches.push(f);
-          return new OpenAI({ apiKey: 'sk-test-client-key', maxRetries: 0, timeout: 5000, fetch: f.fetch });
-        },
-      });
-    } finally {
-      for (const f of fetches) await f.close();
-      await gateway.close();
-      await ai.close();
-      await other.close();
-    }
-  });
-}
+const withProxy = (run: (h: ProxyHarness) => Promise<void>, extra: Partial<GatewayOptions> = {}) => withProxyHarness(() => policy, run, extra);
 
 /** Opens a CONNECT tunnel by hand; resolves with the status line and the socket. */
 async function connectTunnel(port: number, authority: string): Promise<{ status: number; socket: import('node:net').Socket; head: string }> {
@@ -97,15 +45,15 @@ async function connectTunnel(port: number, authority: string): Promise<{ status:
 }
 
 test('a benign request through the proxy arrives byte-identical at the real host, with the client auth header', async () => {
-  await withProxy(async ({ openai, ai, audit }) => {
+  await withProxy(async ({ fetch: proxied, ai, audit }) => {
     let sent: string | undefined;
-    const base = openai();
+    const through = proxied();
     const client = new OpenAI({
       apiKey: 'sk-test-client-key',
       maxRetries: 0,
       fetch: async (url, init) => {
         sent = typeof init?.body === 'string' ? init.body : undefined;
-        return (base as unknown as { fetch: typeof fetch }).fetch(url, init);
+        return through(url, init);
       },
     });
     const answer = await client.chat.completions.create({ model: 'gpt-x', messages: [{ role: 'user', content: 'How do I reverse a list in Python?' }] });
@@ -199,7 +147,7 @@ test('a POST to an inspected host no dialect knows is scanned as raw text; onUnp
 });
 
 test('a non-AI host is tunnelled untouched: the client sees that host\'s own certificate', async () => {
-  await withProxy(async ({ gateway, other, audit }) => {
+  await withProxy(async ({ gateway, other, audit, publicCa }) => {
     const { status, socket } = await connectTunnel(gateway.port, 'example.test:443');
     assert.equal(status, 200);
     const secure: TLSSocket = tlsConnect({ socket, servername: 'example.test', ca: publicCa.certPem });

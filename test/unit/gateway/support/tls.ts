@@ -5,7 +5,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { Agent } from 'node:https';
 import { connect as netConnect } from 'node:net';
-import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
+import { connect as tlsConnect, createSecureContext, type ConnectionOptions, type TlsOptions } from 'node:tls';
 import type { Duplex } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +15,8 @@ import { createCaCertificate, createLeafCertificate, newKeyPair } from '../../..
 export interface PublicCa {
   certPem: string;
   leaf(host: string): { key: string; cert: string };
+  /** TLS server options answering each of `hosts` with its own leaf (by SNI). */
+  serverFor(hosts: string[]): TlsOptions;
 }
 
 /** A CA playing the part of a public one (no name constraints), minting leaves for fakes. */
@@ -29,6 +31,10 @@ export function fakePublicCa(): PublicCa {
       const leafKeys = newKeyPair();
       const cert = createLeafCertificate({ host, publicKey: leafKeys.publicKey, notBefore: new Date(now - 3600_000), notAfter: new Date(now + 86400_000), issuer: { commonName, privateKey: keys.privateKey, publicKey: keys.publicKey } });
       return { key: leafKeys.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string, cert };
+    },
+    serverFor(hosts) {
+      const contexts = new Map(hosts.map((h) => [h, createSecureContext(this.leaf(h))]));
+      return { ...this.leaf(hosts[0]!), SNICallback: (name, cb) => cb(null, contexts.get(name) ?? contexts.get(hosts[0]!)) };
     },
   };
 }
