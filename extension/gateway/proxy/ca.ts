@@ -8,7 +8,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { createSecureContext, type SecureContext } from 'node:tls';
 import { constraintFor, DEFAULT_INSPECTED_HOSTS, normalizeHost } from '../../core/dialects/hosts';
-import { createCaCertificate, createLeafCertificate, newKeyPair } from './x509';
+import { createCaCertificate, leafMinter, newKeyPair } from './x509';
 
 const CA_YEARS = 2;
 const LEAF_DAYS = 7;
@@ -127,6 +127,11 @@ export async function loadOrCreateCa(options: LoadCaOptions = {}): Promise<Airlo
   const { certPem, key, meta } = existing;
   const caPublic = createPublicKey(key);
   const leaves = new Map<string, { context: SecureContext; renewAt: number }>();
+  // One key pair for all leaves of this process (as mitmproxy does): minting then costs one
+  // signature instead of a key generation per host. Leaves are short-lived and never written out.
+  const leafKeys = newKeyPair();
+  const leafKeyPem = leafKeys.privateKey.export({ type: 'pkcs8', format: 'pem' });
+  const mint = leafMinter({ commonName: meta.commonName, privateKey: key, publicKey: caPublic }, leafKeys.publicKey);
   return {
     certPath: join(dir, CA_CERT_FILE),
     certPem,
@@ -138,10 +143,9 @@ export async function loadOrCreateCa(options: LoadCaOptions = {}): Promise<Airlo
       const now = Date.now();
       if (cached && cached.renewAt > now) return cached.context;
       if (!covered(meta.permitted, h)) throw new Error(`the Airlock CA does not cover ${h}`);
-      const leafKeys = newKeyPair();
       const notAfter = now + LEAF_DAYS * 24 * 3600 * 1000;
-      const leafPem = createLeafCertificate({ host: h, publicKey: leafKeys.publicKey, notBefore: new Date(now - BACKDATE_MS), notAfter: new Date(notAfter), issuer: { commonName: meta.commonName, privateKey: key, publicKey: caPublic } });
-      const context = createSecureContext({ key: leafKeys.privateKey.export({ type: 'pkcs8', format: 'pem' }), cert: leafPem + certPem, minVersion: 'TLSv1.2' });
+      const leafPem = mint(h, new Date(now - BACKDATE_MS), new Date(notAfter));
+      const context = createSecureContext({ key: leafKeyPem, cert: leafPem + certPem, minVersion: 'TLSv1.2' });
       if (leaves.size >= LEAF_CACHE_MAX) leaves.delete(leaves.keys().next().value as string);
       leaves.set(h, { context, renewAt: notAfter - LEAF_RENEW_MS });
       return context;

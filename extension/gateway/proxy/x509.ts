@@ -8,7 +8,6 @@ import {
   AttributeValue,
   AuthorityKeyIdentifier,
   BasicConstraints,
-  Certificate,
   ExtendedKeyUsage,
   Extension,
   Extensions,
@@ -82,15 +81,28 @@ function toPem(der: ArrayBuffer): string {
   return `-----BEGIN CERTIFICATE-----\n${b64}\n-----END CERTIFICATE-----\n`;
 }
 
+/** DER length octets. */
+function derLength(n: number): Buffer {
+  if (n < 0x80) return Buffer.from([n]);
+  const bytes: number[] = [];
+  for (let v = n; v > 0; v = Math.floor(v / 256)) bytes.unshift(v & 0xff);
+  return Buffer.from([0x80 | bytes.length, ...bytes]);
+}
+
+/** ecdsa-with-SHA256 AlgorithmIdentifier (parameters absent, RFC 5758). */
+const ECDSA_SHA256_DER = Buffer.from(AsnConvert.serialize(new AlgorithmIdentifier({ algorithm: ECDSA_WITH_SHA256 })));
+
+/**
+ * Certificate ::= SEQUENCE { tbsCertificate, signatureAlgorithm, signatureValue BIT STRING },
+ * assembled from the TBS bytes that were signed (not serialized a second time: minting speed).
+ */
 function signCertificate(tbs: TBSCertificate, issuerKey: KeyObject): string {
-  const tbsDer = AsnConvert.serialize(tbs);
-  const signature = sign('sha256', Buffer.from(tbsDer), { key: issuerKey, dsaEncoding: 'der' });
-  const cert = new Certificate({
-    tbsCertificate: tbs,
-    signatureAlgorithm: new AlgorithmIdentifier({ algorithm: ECDSA_WITH_SHA256 }),
-    signatureValue: signature.buffer.slice(signature.byteOffset, signature.byteOffset + signature.byteLength),
-  });
-  return toPem(AsnConvert.serialize(cert));
+  const tbsDer = Buffer.from(AsnConvert.serialize(tbs));
+  const signature = sign('sha256', tbsDer, { key: issuerKey, dsaEncoding: 'der' });
+  const bitString = Buffer.concat([Buffer.from([0x03]), derLength(signature.length + 1), Buffer.from([0x00]), signature]);
+  const body = Buffer.concat([tbsDer, ECDSA_SHA256_DER, bitString]);
+  const der = Buffer.concat([Buffer.from([0x30]), derLength(body.length), body]);
+  return toPem(der.buffer.slice(der.byteOffset, der.byteOffset + der.byteLength));
 }
 
 export interface CaSpec {
@@ -143,24 +155,34 @@ export interface LeafSpec {
 }
 
 export function createLeafCertificate(spec: LeafSpec): string {
-  const spki = spkiOf(spec.publicKey);
-  const issuerKeyId = keyId(spkiOf(spec.issuer.publicKey));
-  const tbs = new TBSCertificate({
-    version: Version.v3,
-    serialNumber: serial(),
-    signature: new AlgorithmIdentifier({ algorithm: ECDSA_WITH_SHA256 }),
-    issuer: name(spec.issuer.commonName, 'Airlock'),
-    validity: new Validity({ notBefore: spec.notBefore, notAfter: spec.notAfter }),
-    subject: name(spec.host),
-    subjectPublicKeyInfo: spki,
-    extensions: new Extensions([
-      extension(id_ce_basicConstraints, true, new BasicConstraints({ cA: false })),
-      extension(id_ce_keyUsage, true, new KeyUsage(KeyUsageFlags.digitalSignature)),
-      extension(id_ce_extKeyUsage, false, new ExtendedKeyUsage([id_kp_serverAuth])),
-      extension(id_ce_subjectAltName, false, new SubjectAlternativeName([new GeneralName({ dNSName: spec.host })])),
-      extension(id_ce_subjectKeyIdentifier, false, new SubjectKeyIdentifier(keyId(spki))),
-      extension(id_ce_authorityKeyIdentifier, false, new AuthorityKeyIdentifier({ keyIdentifier: new KeyIdentifier(issuerKeyId) })),
-    ]),
-  });
-  return signCertificate(tbs, spec.issuer.privateKey);
+  return leafMinter(spec.issuer, spec.publicKey)(spec.host, spec.notBefore, spec.notAfter);
+}
+
+/**
+ * Mints server leaves for one issuer and one leaf key: everything that does not depend on the
+ * host (names, key identifiers, fixed extensions) is computed once.
+ */
+export function leafMinter(issuer: LeafSpec['issuer'], leafPublicKey: KeyObject): (host: string, notBefore: Date, notAfter: Date) => string {
+  const spki = spkiOf(leafPublicKey);
+  const issuerName = name(issuer.commonName, 'Airlock');
+  const fixed = [
+    extension(id_ce_basicConstraints, true, new BasicConstraints({ cA: false })),
+    extension(id_ce_keyUsage, true, new KeyUsage(KeyUsageFlags.digitalSignature)),
+    extension(id_ce_extKeyUsage, false, new ExtendedKeyUsage([id_kp_serverAuth])),
+    extension(id_ce_subjectKeyIdentifier, false, new SubjectKeyIdentifier(keyId(spki))),
+    extension(id_ce_authorityKeyIdentifier, false, new AuthorityKeyIdentifier({ keyIdentifier: new KeyIdentifier(keyId(spkiOf(issuer.publicKey))) })),
+  ];
+  return (host, notBefore, notAfter) => {
+    const tbs = new TBSCertificate({
+      version: Version.v3,
+      serialNumber: serial(),
+      signature: new AlgorithmIdentifier({ algorithm: ECDSA_WITH_SHA256 }),
+      issuer: issuerName,
+      validity: new Validity({ notBefore, notAfter }),
+      subject: name(host),
+      subjectPublicKeyInfo: spki,
+      extensions: new Extensions([...fixed, extension(id_ce_subjectAltName, false, new SubjectAlternativeName([new GeneralName({ dNSName: host })]))]),
+    });
+    return signCertificate(tbs, issuer.privateKey);
+  };
 }

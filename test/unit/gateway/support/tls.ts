@@ -55,8 +55,8 @@ export function proxiedFetch(proxyPort: number, ca: string): { fetch: typeof fet
   return { fetch: f, close: () => dispatcher.close() };
 }
 
-/** A keep-alive https.Agent that reaches every host through CONNECT tunnels on the proxy (one socket at most). */
-export function tunnellingAgent(proxyPort: number, ca: string): Agent {
+/** A keep-alive https.Agent that reaches every host through CONNECT tunnels on the proxy (`maxSockets` tunnels per host). */
+export function tunnellingAgent(proxyPort: number, ca: string, maxSockets = 1): Agent {
   class TunnelAgent extends Agent {
     override createConnection(options: ConnectionOptions, callback: (error: Error | null, socket?: Duplex) => void): undefined {
       const authority = `${options.host}:${options.port}`;
@@ -70,5 +70,5 @@ export function tunnellingAgent(proxyPort: number, ca: string): Agent {
       return undefined;
     }
   }
-  return new TunnelAgent({ keepAlive: true, maxSockets: 1 });
+  return new TunnelAgent({ keepAlive: true, maxSockets });
 }
