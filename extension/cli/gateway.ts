@@ -2,10 +2,11 @@
 // assistants outside VS Code). Loads the policy once; an invalid policy means no gateway.
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
-import { formatProblem, loadLayeredPolicy, refKind } from '../core/policy';
+import { formatProblem, refKind } from '../core/policy';
 import { createJsonlAuditSink, loadOrCreateSalt, startGateway, type DecisionEvent } from '../gateway';
 import { GATEWAY_USAGE, parseGatewayArgs, type GatewayArgs } from './gatewayArgs';
-import { createNodePolicyReader, defaultWorkspacePolicyRef } from './policySource';
+import { loadCliPolicy, orgPolicyLabel } from './orgPolicy/loadCliPolicy';
+import { defaultWorkspacePolicyRef } from './policySource';
 import type { CliIO } from './run';
 
 /** Where per-install state (the audit salt) lives: $AIRLOCK_STATE_DIR or ~/.airlock. */
@@ -47,8 +48,10 @@ export async function gatewayCommand(argv: string[], io: CliIO): Promise<number>
     return 0;
   }
   const ref = args.policy ? (refKind(args.policy) === 'file' && !isAbsolute(args.policy) ? resolve(io.cwd, args.policy) : args.policy) : defaultWorkspacePolicyRef(io.cwd);
-  const loaded = await loadLayeredPolicy({ workspace: ref }, createNodePolicyReader());
+  const loaded = await loadCliPolicy({ workspace: ref });
   for (const problem of loaded.problems) io.stderr.write(`${formatProblem(problem)}\n`);
+  if (loaded.org?.problem) io.stderr.write(`airlock gateway: organization policy: ${loaded.org.problem}; the last good copy stays in force\n`);
+  const policyVersion = orgPolicyLabel(loaded.org);
   if (!loaded.ok) {
     io.stderr.write('airlock gateway: the policy has errors; not starting (nothing would be forwarded)\n');
     return 1;
@@ -62,6 +65,7 @@ export async function gatewayCommand(argv: string[], io: CliIO): Promise<number>
     ...(audit ? { audit } : {}),
     ...(auditSalt ? { auditSalt } : {}),
     ...(args.maxBodyBytes ? { maxBodyBytes: args.maxBodyBytes } : {}),
+    ...(policyVersion ? { policyVersion: () => policyVersion } : {}),
     onDecision: (e) => {
       if (!args.quiet) io.stderr.write(decisionLine(e));
     },

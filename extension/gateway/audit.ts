@@ -24,6 +24,8 @@ export interface AuditRecord {
   decisionMs: number;
   /** Why the gateway answered itself (e.g. `unparseable`, `engine-error`), when it did. */
   reason?: string;
+  /** The organization policy in force (`<version> sha256:<12 hex>`), when there is one. */
+  policyVersion?: string;
 }
 
 export interface AuditSink {

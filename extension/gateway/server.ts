@@ -34,6 +34,8 @@ export interface GatewayOptions {
   /** Largest request body accepted, as sent and after decompression. Default 32 MiB. */
   maxBodyBytes?: number;
   onDecision?: (event: DecisionEvent) => void;
+  /** The organization policy in force, written into every audit record (e.g. `2026.12.1 sha256:ab12…`). */
+  policyVersion?: () => string | undefined;
   /** Code seen in 2xx model responses (fenced blocks, tool-call edits), for provenance. Called after the response ended. */
   onResponseCode?: (observed: ObservedResponse) => void;
 }
@@ -58,7 +60,8 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
   const agents = { http: new HttpAgent({ keepAlive: true, noDelay: true }), https: new HttpsAgent({ keepAlive: true, noDelay: true }) };
 
   function record(base: Omit<AuditRecord, 'time'>, message: string): void {
-    const full: AuditRecord = { time: new Date().toISOString(), ...base };
+    const policyVersion = options.policyVersion?.();
+    const full: AuditRecord = { time: new Date().toISOString(), ...base, ...(policyVersion ? { policyVersion } : {}) };
     try {
       options.audit?.write(full);
       options.onDecision?.({ record: full, message });

@@ -85,6 +85,10 @@ export class GatewayService implements vscode.Disposable {
       const handle = await startGateway({
         // Read the policy in force on every request: never undefined once loaded (fail-closed stand-in).
         policy: () => this.policies.peek()?.policy,
+        policyVersion: () => {
+          const org = this.policies.peek()?.org;
+          return org ? `${org.version ? `${org.version} ` : ''}sha256:${org.sha256.slice(0, 12)}` : undefined;
+        },
         port: config.get<number>('port', 0),
         upstreams,
         audit: createJsonlAuditSink(this.auditLogUri.fsPath),

@@ -51,9 +51,14 @@ export interface LoadedPolicy {
   ok: boolean;
 }
 
-export async function loadLayeredPolicy(refs: LayerRefs, read: PolicyReader): Promise<LoadedPolicy> {
+export interface LayerReaders {
+  /** Reads the organization layer (its root and what it extends), e.g. with signature checks. Default: `read`. */
+  organization?: PolicyReader;
+}
+
+export async function loadLayeredPolicy(refs: LayerRefs, read: PolicyReader, readers: LayerReaders = {}): Promise<LoadedPolicy> {
   try {
-    return await loadLayers(refs, read);
+    return await loadLayers(refs, read, readers);
   } catch (error) {
     // Problems are reported, not thrown; anything thrown anyway is a bug, and still fails closed.
     const problem = problemAt(refs.workspace ?? refs.organization ?? '(none)', undefined, 0, 0, `internal error while loading the policy: ${error instanceof Error ? error.message : String(error)}`);
@@ -61,7 +66,7 @@ export async function loadLayeredPolicy(refs: LayerRefs, read: PolicyReader): Pr
   }
 }
 
-async function loadLayers(refs: LayerRefs, read: PolicyReader): Promise<LoadedPolicy> {
+async function loadLayers(refs: LayerRefs, read: PolicyReader, readers: LayerReaders): Promise<LoadedPolicy> {
   const named: [string, string][] = [];
   if (refs.organization) named.push(['organization', refs.organization]);
   if (refs.workspace) named.push(['workspace', refs.workspace]);
@@ -72,7 +77,7 @@ async function loadLayers(refs: LayerRefs, read: PolicyReader): Promise<LoadedPo
   const problems: PolicyProblem[] = [];
   const resolved: [string, ResolvedPolicy][] = [];
   for (const [name, ref] of named) {
-    const r = await resolvePolicy(ref, read);
+    const r = await resolvePolicy(ref, name === 'organization' && readers.organization ? readers.organization : read);
     problems.push(...r.problems);
     resolved.push([name, r]);
   }

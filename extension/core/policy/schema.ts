@@ -188,6 +188,11 @@ export const policySchema = z
   .strictObject({
     $schema: z.string().optional().describe('JSON schema reference, for editors.'),
     name: z.string().optional().describe('Human-readable policy name.'),
+    version: z
+      .string()
+      .max(80)
+      .optional()
+      .describe('Version of this policy as its authors number it (e.g. `2026.12.1`); shown with the SHA-256 of the policy in force in the Overview and in audit records.'),
     description: z.string().optional().describe('What this policy is for.'),
     extends: z
       .array(z.string().min(1))
