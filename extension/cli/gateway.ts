@@ -1,18 +1,17 @@
 // `airlock gateway`: the interception gateway as a standalone process (for terminals, CI, or
 // assistants outside VS Code). Loads the policy once; an invalid policy means no gateway.
-import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { formatProblem, refKind } from '../core/policy';
 import { createJsonlAuditSink, loadOrCreateSalt, startGateway, type DecisionEvent } from '../gateway';
+import { createPolicyAuditSink } from '../gateway/otlp/policyAuditSink';
 import { GATEWAY_USAGE, parseGatewayArgs, type GatewayArgs } from './gatewayArgs';
 import { loadCliPolicy, orgPolicyLabel } from './orgPolicy/loadCliPolicy';
+import { airlockStateDir } from './orgPolicy/orgPolicyConfig';
 import { defaultWorkspacePolicyRef } from './policySource';
 import type { CliIO } from './run';
 
-/** Where per-install state (the audit salt) lives: $AIRLOCK_STATE_DIR or ~/.airlock. */
-function stateDir(): string {
-  return process.env['AIRLOCK_STATE_DIR'] || join(homedir(), '.airlock');
-}
+/** Where per-install state (the audit salt, the OTLP buffer) lives: $AIRLOCK_STATE_DIR or ~/.airlock. */
+const stateDir = () => airlockStateDir();
 
 /** One stderr line per decision: ids, sizes and timing only, never content. */
 function decisionLine(e: DecisionEvent): string {
@@ -56,7 +55,18 @@ export async function gatewayCommand(argv: string[], io: CliIO): Promise<number>
     io.stderr.write('airlock gateway: the policy has errors; not starting (nothing would be forwarded)\n');
     return 1;
   }
-  const audit = args.audit ? createJsonlAuditSink(resolve(io.cwd, args.audit)) : undefined;
+  const local = args.audit ? createJsonlAuditSink(resolve(io.cwd, args.audit)) : undefined;
+  // The org policy may send every decision record to the company's collector (OTLP) as well.
+  const audit = local || loaded.policy.auditExport
+    ? createPolicyAuditSink({
+        spec: () => loaded.policy.auditExport,
+        ...(local ? { local } : {}),
+        stateDir: stateDir(),
+        onExport: (endpoint) => {
+          if (endpoint && !args.quiet) io.stderr.write(`airlock gateway: exporting audit records to ${new URL(endpoint).origin} (OTLP)\n`);
+        },
+      })
+    : undefined;
   const auditSalt = audit ? await loadOrCreateSalt(join(stateDir(), 'audit-salt')) : undefined;
   const gateway = await startGateway({
     policy: () => loaded.policy,
@@ -74,5 +84,6 @@ export async function gatewayCommand(argv: string[], io: CliIO): Promise<number>
   const signal = await waitForSignal();
   io.stderr.write(`airlock gateway: ${signal}, stopping\n`);
   await gateway.close();
+  await audit?.close();
   return 0;
 }

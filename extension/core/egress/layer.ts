@@ -3,6 +3,7 @@
 import type { DestinationGroup } from '../policy/destinations';
 import type { NameMatcher } from '../policy/globs';
 import type { PathMatcher } from '../policy/paths';
+import type { AuditExportSpec } from '../policy/schema';
 import type { EgressAction, SegmentRole } from './types';
 
 export interface DetectorMatch {
@@ -44,6 +45,8 @@ export interface CompiledLayer {
   name: string;
   source: string;
   onUnparseable: EgressAction;
+  /** Where this layer sends decision records besides the local log (OTLP), if it says. */
+  auditExport?: AuditExportSpec;
   protectedPaths: PathMatcher;
   /** Case-insensitive alternation of the protected content markers, or undefined when none. */
   markers?: RegExp;

@@ -104,6 +104,7 @@ export function compileLayer(name: string, resolved: ResolvedPolicy, cache: Scan
     name,
     source: resolved.root,
     onUnparseable: resolved.onUnparseable?.value ?? 'block',
+    ...(resolved.auditExport ? { auditExport: resolved.auditExport.value } : {}),
     protectedPaths: new PathMatcher(resolved.protectedPaths.map((p) => p.value)),
     ...(markers.length > 0 ? { markers: markerRegExp(markers) } : {}),
     ...(scanner ? { scanner } : {}),

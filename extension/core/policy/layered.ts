@@ -8,7 +8,7 @@ import { compileLayer, type ScannerCache } from './compile';
 import type { CompiledPolicy, ReviewRequirement } from './contract';
 import { hasErrors, problemAt, type PolicyProblem } from './problems';
 import { problemAtLocation, resolvePolicy, type Located, type PolicyReader, type ResolvedPolicy } from './resolve';
-import type { PolicyTestSpec } from './schema';
+import type { AuditExportSpec, PolicyTestSpec } from './schema';
 
 export interface LayerRefs {
   /** Organization policy (file path or https URL from an admin-level setting). */
@@ -141,6 +141,7 @@ export class LayeredPolicy implements AirlockPolicy {
   readonly layers: readonly string[];
   readonly sources: readonly string[];
   readonly onUnparseable: EgressAction;
+  readonly auditExport?: AuditExportSpec;
   readonly failedClosed = false;
 
   constructor(
@@ -150,6 +151,9 @@ export class LayeredPolicy implements AirlockPolicy {
   ) {
     this.layers = compiledLayers.map((l) => l.name);
     this.sources = compiledLayers.map((l) => l.source);
+    // The highest layer that names an audit destination decides where audit goes.
+    const exporting = compiledLayers.find((l) => l.auditExport);
+    if (exporting?.auditExport) this.auditExport = exporting.auditExport;
     this.onUnparseable = compiledLayers.reduce<EgressAction>(
       (strongest, l) => (ACTION_STRENGTH[l.onUnparseable] > ACTION_STRENGTH[strongest] ? l.onUnparseable : strongest),
       compiledLayers.length > 0 ? 'allow' : 'block',

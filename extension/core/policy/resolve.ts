@@ -7,7 +7,7 @@ import { findNodeAtLocation } from 'jsonc-parser';
 import { MAX_POLICY_CHARS, nodeFor, parsePolicyText, type ParsedPolicy } from './parse';
 import { problemAt, type PolicyProblem } from './problems';
 import { PolicyRefError, resolveRef } from './refs';
-import type { CustomDetectorSpec, EgressRuleSpec, PolicyDocument, PolicyTestSpec, ReviewRuleSpec } from './schema';
+import type { AuditExportSpec, CustomDetectorSpec, EgressRuleSpec, PolicyDocument, PolicyTestSpec, ReviewRuleSpec } from './schema';
 
 export type PolicyReader = (ref: string) => Promise<string>;
 
@@ -26,6 +26,8 @@ export interface ResolvedPolicy {
   parsed: Map<string, ParsedPolicy>;
   name?: string;
   onUnparseable?: Located<NonNullable<PolicyDocument['onUnparseable']>>;
+  /** Audit export (OTLP); the root file's wins over what it extends. */
+  auditExport?: Located<AuditExportSpec>;
   protectedPaths: Located<string>[];
   markers: Located<string>[];
   builtinDetectors: boolean;
@@ -145,6 +147,7 @@ function merge(doc: PolicyDocument, source: string, isRoot: boolean, out: Resolv
   const at = <T>(value: T, ...path: (string | number)[]): Located<T> => ({ value, source, path });
   if (doc.name !== undefined && isRoot) out.name = doc.name;
   if (doc.onUnparseable) out.onUnparseable = at(doc.onUnparseable, 'onUnparseable');
+  if (doc.audit?.otlp) out.auditExport = at(doc.audit.otlp, 'audit', 'otlp');
   doc.protected?.paths?.forEach((p, i) => out.protectedPaths.push(at(p, 'protected', 'paths', i)));
   doc.protected?.markers?.forEach((m, i) => out.markers.push(at(m, 'protected', 'markers', i)));
   if (doc.detectors?.builtin !== undefined) out.builtinDetectors = doc.detectors.builtin;

@@ -184,6 +184,26 @@ export const policyTestSchema = z
   })
   .describe('An example with its expected verdict, run by `airlock policy test`.');
 
+export const auditSchema = z
+  .strictObject({
+    otlp: z
+      .strictObject({
+        endpoint: z
+          .string()
+          .regex(/^https?:\/\/[^\s]+$/, 'an http(s) URL of the collector\'s logs endpoint, e.g. https://otel.acme.internal:4318/v1/logs')
+          .describe('OTLP/HTTP logs endpoint of the company\'s OpenTelemetry Collector (usually ending in `/v1/logs`).'),
+        protocol: z.enum(['http/protobuf', 'http/json']).optional().describe('OTLP/HTTP encoding (default `http/protobuf`).'),
+        headersFromEnv: z
+          .record(z.string().regex(/^[A-Za-z0-9-]{1,64}$/), z.string().regex(/^[A-Z_][A-Z0-9_]{0,63}$/))
+          .optional()
+          .describe('Request headers whose values come from environment variables, e.g. `{ "authorization": "ACME_OTLP_TOKEN" }` (tokens never live in the policy).'),
+        maxBufferMB: z.number().min(1).max(1024).optional().describe('Disk buffer while the collector is unreachable (default 32 MB); beyond it the oldest records are dropped and counted.'),
+      })
+      .optional()
+      .describe('Export every decision record (content-free: rule and detector ids, salted hashes, sizes, timing, assistant, destination host) as OpenTelemetry logs.'),
+  })
+  .describe('Where decision records go besides the local JSONL audit log. Only the highest layer that sets it counts (an org policy decides where audit goes).');
+
 export const policySchema = z
   .strictObject({
     $schema: z.string().optional().describe('JSON schema reference, for editors.'),
@@ -205,6 +225,7 @@ export const policySchema = z
     egress: z.array(egressRuleSchema).optional().describe('Egress rules: what may leave, and where to.'),
     review: z.array(reviewRuleSchema).optional().describe('Review rules for AI-written code.'),
     tests: z.array(policyTestSchema).optional().describe('Example requests with expected verdicts.'),
+    audit: auditSchema.optional(),
   })
   .describe('An Airlock policy: what may leave for AI assistants, where to, and what AI-written code needs.');
 
@@ -213,4 +234,5 @@ export type EgressRuleSpec = z.infer<typeof egressRuleSchema>;
 export type ReviewRuleSpec = z.infer<typeof reviewRuleSchema>;
 export type CustomDetectorSpec = z.infer<typeof customDetectorSchema>;
 export type PolicyTestSpec = z.infer<typeof policyTestSchema>;
+export type AuditExportSpec = NonNullable<z.infer<typeof auditSchema>['otlp']>;
 export type TestRequestSpec = z.infer<typeof testRequestSchema>;

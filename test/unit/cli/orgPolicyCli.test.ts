@@ -84,3 +84,38 @@ test('a tampered org policy file stops the gateway from starting and fails the c
   assert.equal(status.status, 1);
   writeFileSync(orgFile, ORG);
 });
+
+test('an org policy that names a collector makes the gateway export every decision over OTLP', { timeout: 60_000 }, async () => {
+  const { startOtlpReceiver } = await import('../../support/otlpReceiver');
+  const receiver = await startOtlpReceiver();
+  const upstream = await startFakeUpstream();
+  const withAudit = ORG.replace('"extends"', `"audit": { "otlp": { "endpoint": "${receiver.url}", "headersFromEnv": { "authorization": "ACME_OTLP_TOKEN" } } }, "extends"`);
+  writeFileSync(orgFile, withAudit);
+  assert.equal(cli(['policy', 'sign', orgFile, '--key', join(dir, 'key')]).status, 0);
+  const child = spawn(process.execPath, [join(root, 'dist', 'cli.js'), 'gateway', '--upstream', `openai=${upstream.url}/v1`], {
+    cwd: dir,
+    env: { ...process.env, AIRLOCK_STATE_DIR: join(dir, 'state-otlp'), ACME_OTLP_TOKEN: 'Bearer t0ken', ...orgEnv() },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  try {
+    const [first] = (await Promise.race([once(createInterface({ input: child.stdout }), 'line'), once(child, 'exit').then(() => [undefined])])) as [string | undefined];
+    assert.ok(first, stderr);
+    const openai = new OpenAI({ baseURL: (JSON.parse(first) as { openai: string }).openai, apiKey: 'sk-test', maxRetries: 0 });
+    await openai.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'hello there' }] });
+    child.kill('SIGTERM'); // the gateway flushes its export on the way out
+    await once(child, 'exit');
+    const logs = receiver.logs();
+    assert.equal(logs.length, 1, stderr);
+    assert.equal(logs[0]!.attributes['airlock.action'], 'allow');
+    assert.match(String(logs[0]!.attributes['airlock.policy_version']), /^7\.1 sha256:/);
+    assert.match(stderr, /exporting audit records to http:\/\/127\.0\.0\.1:\d+ \(OTLP\)/);
+  } finally {
+    child.kill('SIGKILL');
+    writeFileSync(orgFile, ORG);
+    cli(['policy', 'sign', orgFile, '--key', join(dir, 'key')]);
+    await upstream.close();
+    await receiver.close();
+  }
+});
