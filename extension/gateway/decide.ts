@@ -65,7 +65,7 @@ function malformed(reason: string): Decision {
     kind: 'refuse',
     action: 'block',
     reason: 'malformed',
-    error: { status: 400, kind: 'bad-request', message: `Airlock refused this request: ${reason}; nothing was forwarded`, rule: 'airlock:malformed', hint: 'send one well-formed JSON body (each key once per object), and none on GET/HEAD.' },
+    error: { status: 400, kind: 'bad-request', message: `request refused: ${reason}; nothing was forwarded`, rule: 'airlock:malformed', hint: 'send one well-formed JSON body (each key once per object), and none on GET/HEAD.' },
   };
 }
 
