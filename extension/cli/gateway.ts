@@ -1,11 +1,11 @@
 // `airlock gateway`: the interception gateway as a standalone process (for terminals, CI, or
 // assistants outside VS Code). Loads the policy once; an invalid policy means no gateway.
 import { homedir } from 'node:os';
-import { isAbsolute, join, resolve } from 'node:path';
-import { formatProblem, loadLayeredPolicy, refKind } from '../core/policy';
+import { join, resolve } from 'node:path';
+import { formatProblem } from '../core/policy';
 import { createJsonlAuditSink, loadOrCreateSalt, startGateway, type DecisionEvent } from '../gateway';
 import { GATEWAY_USAGE, parseGatewayArgs, type GatewayArgs } from './gatewayArgs';
-import { createNodePolicyReader, defaultWorkspacePolicyRef } from './policySource';
+import { cliPolicyRef, defaultWorkspacePolicyRef, loadEffectivePolicy } from './policySource';
 import type { CliIO } from './run';
 
 /** Where per-install state (the audit salt) lives: $AIRLOCK_STATE_DIR or ~/.airlock. */
@@ -46,8 +46,8 @@ export async function gatewayCommand(argv: string[], io: CliIO): Promise<number>
     io.stdout.write(GATEWAY_USAGE);
     return 0;
   }
-  const ref = args.policy ? (refKind(args.policy) === 'file' && !isAbsolute(args.policy) ? resolve(io.cwd, args.policy) : args.policy) : defaultWorkspacePolicyRef(io.cwd);
-  const loaded = await loadLayeredPolicy({ workspace: ref }, createNodePolicyReader());
+  const workspace = args.policy ? cliPolicyRef(args.policy, io.cwd) : defaultWorkspacePolicyRef(io.cwd);
+  const loaded = await loadEffectivePolicy({ workspace, cwd: io.cwd, ...(args.orgPolicy ? { orgPolicy: args.orgPolicy } : {}), ...(io.env ? { env: io.env } : {}) });
   for (const problem of loaded.problems) io.stderr.write(`${formatProblem(problem)}\n`);
   if (!loaded.ok) {
     io.stderr.write('airlock gateway: the policy has errors; not starting (nothing would be forwarded)\n');
@@ -67,6 +67,7 @@ export async function gatewayCommand(argv: string[], io: CliIO): Promise<number>
     },
   });
   io.stdout.write(`${JSON.stringify({ port: gateway.port, ...gateway.urls })}\n`);
+  if (!args.quiet) io.stderr.write(`airlock gateway: policy layers ${loaded.policy.layers.join(' > ')} (${loaded.policy.sources.map((s) => s.split(/[\\/]/).pop()).join(', ')})\n`);
   const signal = await waitForSignal();
   io.stderr.write(`airlock gateway: ${signal}, stopping\n`);
   await gateway.close();
