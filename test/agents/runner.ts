@@ -47,8 +47,15 @@ export async function startGatewayProcess(opts: { policy: string; upstreams: Rec
 }
 
 /** A fresh copy of the fake project (a git repo, with a .env holding a fake AWS key). */
-export function makeWorkdir(extra: Record<string, string> = {}): string {
-  const dir = mkdtempSync(join(tmpdir(), 'airlock-agent-work-'));
+export function makeWorkdir(extra: Record<string, string> = {}, at?: string): string {
+  let dir: string;
+  if (at) {
+    rmSync(at, { recursive: true, force: true });
+    mkdirSync(at, { recursive: true });
+    dir = at;
+  } else {
+    dir = mkdtempSync(join(tmpdir(), 'airlock-agent-work-'));
+  }
   cpSync(PROJECT, dir, { recursive: true });
   renameSync(join(dir, 'env.txt'), join(dir, '.env'));
   for (const [rel, content] of Object.entries(extra)) {
@@ -76,8 +83,15 @@ export interface AgentRun {
 }
 
 /** Runs one agent CLI to completion (or kills its process group at the timeout). */
-export async function runAgent(client: AgentClient, opts: { prompt: string; wiring: Wiring; workdir: string; timeoutMs?: number; keepHome?: boolean }): Promise<AgentRun> {
-  const home = mkdtempSync(join(tmpdir(), `airlock-agent-home-${client.name}-`));
+export async function runAgent(client: AgentClient, opts: { prompt: string; wiring: Wiring; workdir: string; timeoutMs?: number; keepHome?: boolean; home?: string }): Promise<AgentRun> {
+  let home: string;
+  if (opts.home) {
+    rmSync(opts.home, { recursive: true, force: true });
+    mkdirSync(opts.home, { recursive: true });
+    home = opts.home;
+  } else {
+    home = mkdtempSync(join(tmpdir(), `airlock-agent-home-${client.name}-`));
+  }
   const prepared = client.prepare({ home, workdir: opts.workdir, prompt: opts.prompt, wiring: opts.wiring });
   const started = Date.now();
   const child: ChildProcess = spawn(prepared.command, prepared.args, { cwd: opts.workdir, env: prepared.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });

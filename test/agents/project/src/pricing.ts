@@ -7,6 +7,7 @@ export interface QuoteInput {
   annual: boolean;
 }
 
+/** Monthly list price per seat, in cents: Acme's price book. */
 const TIER_BASE_CENTS = { starter: 1900, growth: 4900, enterprise: 12900 } as const;
 
 /** Acme's volume curve: the first 10 seats at list, then a 7.5 % step every 25 seats, floor 60 %. */
