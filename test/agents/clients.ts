@@ -75,7 +75,6 @@ export const claude: AgentClient = {
       DISABLE_TELEMETRY: '1', CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1', DISABLE_AUTOUPDATER: '1', DISABLE_ERROR_REPORTING: '1',
       // Root may only use --dangerously-skip-permissions inside a declared sandbox.
       IS_SANDBOX: '1',
-      CLAUDE_CODE_MAX_RETRIES: '0',
     });
     if (wiring.baseUrl) env.ANTHROPIC_BASE_URL = wiring.baseUrl;
     return {
@@ -115,8 +114,6 @@ export const codex: AgentClient = {
       'env_key = "AIRLOCK_TEST_OPENAI_KEY"',
       'wire_api = "responses"',
       'supports_websockets = false',
-      'request_max_retries = 0',
-      'stream_max_retries = 0',
       '',
       `[projects.${JSON.stringify(workdir)}]`,
       'trust_level = "trusted"',

@@ -1,6 +1,6 @@
 // Anthropic Messages API (what Claude Code speaks): request view and SSE answers.
 // Event sequence as documented: message_start, content_block_start/delta/stop, message_delta, message_stop.
-import type { Dialect, RequestView, Turn } from './types';
+import type { AnswerTurn, Dialect, RequestView } from './types';
 
 interface Block { type?: string; content?: unknown; text?: string }
 interface Body { model?: string; stream?: boolean; tools?: { name?: string }[]; messages?: { role?: string; content?: unknown }[] }
@@ -53,8 +53,11 @@ export const anthropic: Dialect = {
       event('content_block_stop', { index: 0 }) + event('message_delta', { delta: { stop_reason: 'tool_use', stop_sequence: null }, usage: { output_tokens: 5 } }) + event('message_stop', {}),
     ];
   },
-  json(turn: Turn, view) {
+  json(turn: AnswerTurn, view) {
     const content = turn.kind === 'text' ? [{ type: 'text', text: turn.text }] : [{ type: 'tool_use', id: `toolu_fake${++counter}`, name: turn.name, input: turn.input }];
     return { id: `msg_fake${++counter}`, type: 'message', role: 'assistant', model: view.model, content, stop_reason: turn.kind === 'text' ? 'end_turn' : 'tool_use', stop_sequence: null, usage: { input_tokens: 10, output_tokens: 5 } };
+  },
+  error(status, message) {
+    return { type: 'error', error: { type: status === 403 ? 'permission_error' : 'invalid_request_error', message } };
   },
 };

@@ -41,4 +41,7 @@ export const chat: Dialect = {
       : { role: 'assistant', content: null, tool_calls: [{ id: `call_fake${++counter}`, type: 'function', function: { name: turn.name, arguments: JSON.stringify(turn.input) } }] };
     return { id: `chatcmpl-fake${++counter}`, object: 'chat.completion', created: 1, model: view.model, choices: [{ index: 0, message, finish_reason: turn.kind === 'text' ? 'stop' : 'tool_calls' }], usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 } };
   },
+  error(status, message) {
+    return { error: { message, type: status === 403 ? 'permission_error' : 'invalid_request_error', code: 'airlock_blocked', param: null } };
+  },
 };

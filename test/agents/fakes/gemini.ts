@@ -29,4 +29,7 @@ export const gemini: Dialect = {
     const parts = turn.kind === 'text' ? [{ text: turn.text }] : [{ functionCall: { name: turn.name, args: turn.input } }];
     return { candidates: [{ content: { role: 'model', parts }, index: 0, finishReason: 'STOP' }], usageMetadata: { promptTokenCount: 10, candidatesTokenCount: 5, totalTokenCount: 15 }, modelVersion: view.model };
   },
+  error(status, message) {
+    return { error: { code: status, message, status: status === 403 ? 'PERMISSION_DENIED' : 'INVALID_ARGUMENT' } };
+  },
 };

@@ -2,7 +2,7 @@
 // Event names and shapes as in the Responses streaming reference (response.created …
 // response.output_text.delta … response.completed; function_call items with argument deltas).
 import { splitText } from './anthropic';
-import type { Dialect, RequestView, Turn } from './types';
+import type { AnswerTurn, Dialect, RequestView } from './types';
 
 interface Item { type?: string; role?: string; output?: unknown; content?: unknown }
 interface Body { model?: string; stream?: boolean; tools?: { type?: string; name?: string; function?: { name?: string } }[]; input?: unknown }
@@ -22,7 +22,7 @@ function usage() {
   return { input_tokens: 10, input_tokens_details: { cached_tokens: 0 }, output_tokens: 5, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: 15 };
 }
 
-function itemFor(turn: Turn, id: string): Record<string, unknown> {
+function itemFor(turn: AnswerTurn, id: string): Record<string, unknown> {
   if (turn.kind === 'text') return { type: 'message', id, status: 'completed', role: 'assistant', content: [{ type: 'output_text', text: turn.text, annotations: [] }] };
   return { type: 'function_call', id, call_id: `call_${id}`, name: turn.name, arguments: JSON.stringify(turn.input), status: 'completed' };
 }
@@ -67,5 +67,8 @@ export const responses: Dialect = {
   json(turn, view) {
     const n = ++counter;
     return { id: `resp_fake${n}`, object: 'response', created_at: 1, status: 'completed', model: view.model, output: [itemFor(turn, `item_fake${n}`)], usage: usage() };
+  },
+  error(status, message) {
+    return { error: { message, type: status === 403 ? 'permission_error' : 'invalid_request_error', code: 'airlock_blocked', param: null } };
   },
 };

@@ -2,6 +2,7 @@
 import type { Script, Turn } from './types';
 
 export const text = (t: string): Turn => ({ kind: 'text', text: t });
+export const fail = (status: number, message: string): Turn => ({ kind: 'error', status, message });
 export const tool = (name: string, input: Record<string, unknown>): Turn => ({ kind: 'tool', name, input });
 
 /**

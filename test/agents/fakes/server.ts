@@ -94,6 +94,11 @@ export async function startFake(options: { script?: Script; tls?: { key: string;
       return;
     }
     const turn = fake.script({ request: rec, view, index: answered++ });
+    if (turn.kind === 'error') {
+      const text = JSON.stringify(dialect.error(turn.status, turn.message));
+      res.writeHead(turn.status, { 'content-type': 'application/json', 'x-should-retry': 'false' }).end(text);
+      return;
+    }
     if (!view.stream) {
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(dialect.json(turn, view)));
       return;

@@ -17,7 +17,9 @@ export interface RecordedRequest {
 /** One answer of the model: plain text, or a call of one of the client's own tools. */
 export type Turn =
   | { kind: 'text'; text: string }
-  | { kind: 'tool'; name: string; input: Record<string, unknown> };
+  | { kind: 'tool'; name: string; input: Record<string, unknown> }
+  /** An HTTP error answer in the dialect's own error shape (to see what a client shows). */
+  | { kind: 'error'; status: number; message: string };
 
 /** What a dialect reads out of a request so a script can decide the next turn. */
 export interface RequestView {
@@ -40,6 +42,9 @@ export interface ScriptContext {
   index: number;
 }
 
+/** A turn the model answers with content (not an HTTP error). */
+export type AnswerTurn = Exclude<Turn, { kind: 'error' }>;
+
 export type Script = (ctx: ScriptContext) => Turn;
 
 /** The wire formats the fakes speak. */
@@ -49,7 +54,9 @@ export interface Dialect {
   format: WireFormat;
   view(body: unknown, url: string): RequestView;
   /** SSE chunks of a streamed answer: [first, ...middle, last]; text turns split into `pieces`. */
-  stream(turn: Turn, view: RequestView, pieces: number): string[];
+  stream(turn: AnswerTurn, view: RequestView, pieces: number): string[];
   /** A non-streamed answer. */
-  json(turn: Turn, view: RequestView): unknown;
+  json(turn: AnswerTurn, view: RequestView): unknown;
+  /** The dialect's error body for an invalid request / permission error with `message`. */
+  error(status: number, message: string): unknown;
 }
