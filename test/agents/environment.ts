@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { AgentClient, Wiring } from './clients';
 import { startFake, type FakeUpstream } from './fakes/server';
 import { isInstalled, install } from './install.mjs';
-import { REPO, startGatewayProcess, type GatewayProcess } from './runner';
+import { cliPath, startGatewayProcess, type GatewayProcess } from './runner';
 import { startTap, type Tap } from './tap';
 
 export type ModeName = 'base-url' | 'proxy';
@@ -38,7 +38,7 @@ export function ensureInstalled(name: string): void {
 }
 
 export async function startEnvironment(mode: ModeName): Promise<Environment> {
-  if (!existsSync(join(REPO, 'dist', 'cli.js'))) throw new Error('dist/cli.js is missing: run `node esbuild.mjs` first');
+  if (!existsSync(cliPath())) throw new Error(`${cliPath()} is missing: run \`node esbuild.mjs\` first`);
   if (mode === 'proxy') throw new Error('proxy mode needs the gateway proxy (issue 11) on main');
   const fake = await startFake();
   const gateway = await startGatewayProcess({ policy: POLICY, upstreams: { anthropic: fake.url, openai: `${fake.url}/v1` } });

@@ -18,9 +18,14 @@ export interface GatewayProcess {
   close(): Promise<void>;
 }
 
+/** The CLI under test: this checkout's build, or AIRLOCK_TEST_CLI (to try the suite against another build). */
+export function cliPath(): string {
+  return process.env.AIRLOCK_TEST_CLI || join(REPO, 'dist', 'cli.js');
+}
+
 /** Starts `node dist/cli.js gateway …` (build first with `node esbuild.mjs`). */
 export async function startGatewayProcess(opts: { policy: string; upstreams: Record<string, string>; extraArgs?: string[]; cwd?: string }): Promise<GatewayProcess> {
-  const args = [join(REPO, 'dist', 'cli.js'), 'gateway', '--policy', opts.policy, ...Object.entries(opts.upstreams).flatMap(([f, u]) => ['--upstream', `${f}=${u}`]), ...(opts.extraArgs ?? [])];
+  const args = [cliPath(), 'gateway', '--policy', opts.policy, ...Object.entries(opts.upstreams).flatMap(([f, u]) => ['--upstream', `${f}=${u}`]), ...(opts.extraArgs ?? [])];
   const stateDir = mkdtempSync(join(tmpdir(), 'airlock-gw-state-'));
   const child = spawn(process.execPath, args, { cwd: opts.cwd ?? REPO, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, AIRLOCK_STATE_DIR: stateDir } });
   let stderr = '';
