@@ -67,7 +67,7 @@ test('a benign request through the proxy arrives byte-identical at the real host
     assert.deepEqual([connect?.destination, connect?.proxy, connect?.action], ['api.openai.com:443', 'inspect', 'allow']);
     const decision = audit.find((r) => r.dialect === 'openai-chat');
     assert.equal(decision?.action, 'allow');
-    assert.equal(decision?.destination, 'https://api.openai.com/v1/chat/completions');
+    assert.equal(decision?.destination, 'https://api.openai.com');
     assert.ok(!JSON.stringify(audit).includes('reverse a list'));
   });
 });
@@ -114,8 +114,8 @@ test('protected code is blocked in proxy mode with Airlock\'s message in the Ope
       .chat.completions.create({ model: 'gpt-x', messages: [{ role: 'user', content: 'refactor:\n```ts src/billing/invoice.ts\nexport const total = 1;\n```' }] })
       .then(() => undefined, (e: unknown) => e);
     assert.ok(error instanceof OpenAI.APIError, String(error));
-    // 403 today; the egress-inspect branch makes policy blocks 400 invalid-request (either is Airlock's answer).
-    assert.ok(error.status === 400 || error.status === 403, String(error.status));
+    // Policy blocks are 400 invalid-request, so clients show the message instead of an auth error.
+    assert.equal(error.status, 400);
     // The destination is the public api.openai.com now (not the loopback fake): the preset's rule decides.
     assert.match(error.message, /Airlock \[rule protected-code-stays-internal\]: Protected code may only be sent to internal model endpoints/);
     assert.equal(ai.requests.length, 0);
