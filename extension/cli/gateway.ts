@@ -94,13 +94,15 @@ export async function gatewayCommand(argv: string[], io: CliIO): Promise<number>
       if (!args.quiet) io.stderr.write(decisionLine(e));
     },
   });
+  // Listen for the stop signal before anything else is awaited, so an early SIGTERM still stops cleanly.
+  const signalled = waitForSignal();
   io.stdout.write(`${JSON.stringify({ port: gateway.port, proxy: `http://127.0.0.1:${gateway.port}`, ...gateway.urls })}\n`);
   if (!args.quiet) io.stderr.write(`airlock gateway: policy layers ${loaded.policy.layers.join(' > ')} (${loaded.policy.sources.map((s) => s.split(/[\\/]/).pop()).join(', ')})\n`);
   // Lets `airlock env` find this gateway's port.
   const stateFile = join(stateDir(), GATEWAY_STATE_FILE);
   await mkdir(stateDir(), { recursive: true, mode: 0o700 }).catch(() => undefined);
   await writeFile(stateFile, `${JSON.stringify({ port: gateway.port, pid: process.pid })}\n`, { mode: 0o600 }).catch(() => undefined);
-  const signal = await waitForSignal();
+  const signal = await signalled;
   io.stderr.write(`airlock gateway: ${signal}, stopping\n`);
   await gateway.close();
   await audit?.close();
