@@ -23,6 +23,8 @@ export interface ProxyTarget {
 
 export type ProxyMode = 'inspect' | 'tunnel' | 'block';
 
+const HANDSHAKE_TIMEOUT_MS = 10_000;
+
 export interface ProxySettings {
   /** Inspected-host entries (defaults plus the policy's). */
   inspect: readonly string[];
@@ -111,7 +113,13 @@ export function attachProxy(server: Server, deps: ProxyDeps): ProxyFront {
     track(tls);
     targets.set(tls, { scheme: 'https', host, port });
     tls.once('error', () => tls.destroy());
-    tls.once('secure', () => inner.emit('connection', tls));
+    // A client that never finishes the handshake does not hold the socket forever.
+    const handshake = setTimeout(() => tls.destroy(), HANDSHAKE_TIMEOUT_MS);
+    tls.once('close', () => clearTimeout(handshake));
+    tls.once('secure', () => {
+      clearTimeout(handshake);
+      inner.emit('connection', tls);
+    });
   }
 
   function tunnel(client: Socket, head: Buffer, host: string, port: number): void {
