@@ -13,7 +13,8 @@ import type { Logger } from './log';
 import { loadEngine } from './engine';
 
 const RECORD_KEY = 'airlock.httpProxy.record';
-const CONSENT_KEY = 'airlock.httpProxy.consent';
+/** globalState key: 'granted' | 'declined' (absent: not asked yet, or "Not now"). */
+export const CONSENT_KEY = 'airlock.httpProxy.consent';
 const TRUST_ASKED_KEY = 'airlock.ca.trustAsked';
 
 
@@ -82,7 +83,8 @@ export class ProxyWiring {
   /** The gateway runs on `port`: point http.proxy at it if the user agreed (asking once). Returns the user's own proxy to chain to. */
   async started(port: number): Promise<string | undefined> {
     let consent = this.context.globalState.get<string>(CONSENT_KEY);
-    if (consent === undefined) {
+    // Test runs never see the prompt: a test that wants http.proxy sets the consent itself.
+    if (consent === undefined && this.context.extensionMode !== vscode.ExtensionMode.Test) {
       const yes = 'Route through Airlock';
       const never = 'Never';
       const answer = await vscode.window.showInformationMessage(
