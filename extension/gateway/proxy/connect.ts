@@ -147,7 +147,8 @@ export function attachProxy(server: Server, deps: ProxyDeps): ProxyFront {
     client.on('error', () => client.destroy());
     const authority = parseAuthority(req.url);
     if (!authority) {
-      deps.onConnect({ target: String(req.url ?? '').slice(0, 100), mode: 'block', reason: 'bad-target' });
+      // Not the target text itself: whatever a client puts there stays out of the audit log.
+      deps.onConnect({ target: '(malformed)', mode: 'block', reason: 'bad-target' });
       return refuse(client, 400, 'Bad Request', 'CONNECT needs a host:port target');
     }
     const { host, port } = authority;
