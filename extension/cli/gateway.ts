@@ -1,13 +1,13 @@
 // `airlock gateway`: the interception gateway as a standalone process (for terminals, CI, or
 // assistants outside VS Code). Loads the policy once; an invalid policy means no gateway.
-import { isAbsolute, join, resolve } from 'node:path';
-import { formatProblem, refKind } from '../core/policy';
+import { join, resolve } from 'node:path';
+import { formatProblem } from '../core/policy';
 import { createJsonlAuditSink, loadOrCreateSalt, startGateway, type DecisionEvent } from '../gateway';
 import { createPolicyAuditSink } from '../gateway/otlp/policyAuditSink';
 import { GATEWAY_USAGE, parseGatewayArgs, type GatewayArgs } from './gatewayArgs';
-import { loadCliPolicy, orgPolicyLabel } from './orgPolicy/loadCliPolicy';
+import { loadEffectivePolicy, orgPolicyLabel } from './orgPolicy/loadCliPolicy';
 import { airlockStateDir } from './orgPolicy/orgPolicyConfig';
-import { defaultWorkspacePolicyRef } from './policySource';
+import { cliPolicyRef, defaultWorkspacePolicyRef } from './policySource';
 import type { CliIO } from './run';
 
 /** Where per-install state (the audit salt, the OTLP buffer) lives: $AIRLOCK_STATE_DIR or ~/.airlock. */
@@ -46,8 +46,8 @@ export async function gatewayCommand(argv: string[], io: CliIO): Promise<number>
     io.stdout.write(GATEWAY_USAGE);
     return 0;
   }
-  const ref = args.policy ? (refKind(args.policy) === 'file' && !isAbsolute(args.policy) ? resolve(io.cwd, args.policy) : args.policy) : defaultWorkspacePolicyRef(io.cwd);
-  const loaded = await loadCliPolicy({ workspace: ref });
+  const workspace = args.policy ? cliPolicyRef(args.policy, io.cwd) : defaultWorkspacePolicyRef(io.cwd);
+  const loaded = await loadEffectivePolicy({ workspace, cwd: io.cwd, ...(args.orgPolicy ? { orgPolicy: args.orgPolicy } : {}), ...(io.env ? { env: io.env } : {}) });
   for (const problem of loaded.problems) io.stderr.write(`${formatProblem(problem)}\n`);
   if (loaded.org?.problem) io.stderr.write(`airlock gateway: organization policy: ${loaded.org.problem}; the last good copy stays in force\n`);
   const policyVersion = orgPolicyLabel(loaded.org);
@@ -81,6 +81,7 @@ export async function gatewayCommand(argv: string[], io: CliIO): Promise<number>
     },
   });
   io.stdout.write(`${JSON.stringify({ port: gateway.port, ...gateway.urls })}\n`);
+  if (!args.quiet) io.stderr.write(`airlock gateway: policy layers ${loaded.policy.layers.join(' > ')} (${loaded.policy.sources.map((s) => s.split(/[\\/]/).pop()).join(', ')})\n`);
   const signal = await waitForSignal();
   io.stderr.write(`airlock gateway: ${signal}, stopping\n`);
   await gateway.close();

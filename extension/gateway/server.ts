@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import type { ProviderFamily } from '../core/dialects';
 import type { CompiledPolicy } from '../core/policy/contract';
 import { assistantFromHeaders } from './assistant';
-import { auditFindings, type AuditRecord, type AuditSink } from './audit';
+import { auditFindings, hashMatch, type AuditRecord, type AuditSink } from './audit';
 import { BodyError, decodeBody, readBody } from './body';
 import { decide, type Decision } from './decide';
 import { errorResponse, type GatewayError } from './errors';
@@ -114,7 +114,8 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
       return refuseEarly({ status, kind: status === 413 ? 'too-large' : 'bad-request', message }, status === 413 ? 'too-large' : 'bad-body', dialect);
     }
 
-    const base = { dialect, destination, requestBytes: decoded.length };
+    // The audit trail names where a request went, not what its path says: the path can carry text.
+    const base = { dialect, destination: route.target.origin, pathHash: hashMatch(salt, route.subpath), requestBytes: decoded.length };
     const policy = currentPolicy();
     if (!policy) {
       const error: GatewayError = { status: 503, kind: 'no-policy', message: 'no Airlock policy is loaded; nothing was forwarded', hint: 'fix the policy file (airlock policy check) or reload it.' };
@@ -124,7 +125,16 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
     }
 
     const assistant = assistantFromHeaders(req.headers);
-    const decision: Decision = decide({ policy, dialect: route.dialect, body: decoded, destination, ...(assistant ? { assistant } : {}) });
+    const decision: Decision = decide({
+      policy,
+      dialect: route.dialect,
+      body: decoded,
+      destination,
+      method,
+      url: route.subpath,
+      headers: req.headers,
+      ...(assistant ? { assistant } : {}),
+    });
     const decisionMs = performance.now() - started;
     const findings = decision.verdict && decision.request ? auditFindings(decision.verdict, decision.request.segments, salt) : { rules: [], detectors: [], matchHashes: [] };
     const rule = decision.verdict?.rule ?? (decision.kind === 'refuse' ? decision.error.rule : undefined);

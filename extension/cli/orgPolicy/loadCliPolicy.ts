@@ -2,7 +2,7 @@
 // AIRLOCK_ORG_POLICY, verified and cached per its trust settings) above the workspace layer, the
 // same layering the editor uses. Every command (gateway, scan, check, review, hooks) calls this.
 import { loadLayeredPolicy, type LoadedPolicy } from '../../core/policy';
-import { createNodePolicyReader } from '../policySource';
+import { createNodePolicyReader, organizationPolicyRef } from '../policySource';
 import { airlockStateDir, orgPolicyReaderFor, orgPolicySettingsFromEnv } from './orgPolicyConfig';
 import type { OrgPolicyStatus } from './orgPolicyReader';
 
@@ -11,17 +11,26 @@ export interface CliPolicyLoad extends LoadedPolicy {
   org?: OrgPolicyStatus;
 }
 
-export interface CliPolicyRefs {
+export interface EffectivePolicyRefs {
+  /** `--org-policy`; else $AIRLOCK_ORG_POLICY; else no organization layer. */
+  orgPolicy?: string;
+  /** The workspace layer (already chosen by the command: --policy, .airlock/policy.jsonc, a preset). */
   workspace: string;
-  /** `--org-policy`; default AIRLOCK_ORG_POLICY. */
-  organization?: string;
+  cwd: string;
   env?: NodeJS.ProcessEnv;
 }
 
-export async function loadCliPolicy(refs: CliPolicyRefs): Promise<CliPolicyLoad> {
+/**
+ * The one way Node-side commands (gateway, scan, check, review, hooks) load their policy: the
+ * organization layer (verified and cached per its trust settings, see orgPolicyReader.ts) above
+ * the workspace layer, exactly as the editor does with `airlock.policy.organization`. Fails
+ * closed like loadLayeredPolicy (`ok: false`).
+ */
+export async function loadEffectivePolicy(refs: EffectivePolicyRefs): Promise<CliPolicyLoad> {
   const env = refs.env ?? process.env;
   const read = createNodePolicyReader();
-  const settings = orgPolicySettingsFromEnv(env, refs.organization);
+  const organization = organizationPolicyRef(refs.orgPolicy, refs.cwd, env);
+  const settings = orgPolicySettingsFromEnv(env, organization);
   if (!settings) return loadLayeredPolicy({ workspace: refs.workspace }, read);
   const org = orgPolicyReaderFor(settings, read, airlockStateDir(env));
   const loaded = await loadLayeredPolicy({ organization: settings.ref, workspace: refs.workspace }, read, { organization: org.read });

@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { signWithSshKey } from '../ssh/sshSignature';
 import type { CliIO } from '../run';
 import { defaultWorkspacePolicyRef } from '../policySource';
-import { loadCliPolicy } from './loadCliPolicy';
+import { loadEffectivePolicy } from './loadCliPolicy';
 import { ORG_POLICY_NAMESPACE } from './orgPolicyReader';
 
 function option(args: string[], name: string): string | undefined {
@@ -40,7 +40,7 @@ export async function signPolicyCommand(args: string[], io: CliIO): Promise<numb
 
 export async function policyStatusCommand(args: string[], io: CliIO): Promise<number> {
   const organization = option(args, '--org-policy');
-  const loaded = await loadCliPolicy({ workspace: defaultWorkspacePolicyRef(io.cwd), ...(organization ? { organization } : {}) });
+  const loaded = await loadEffectivePolicy({ workspace: defaultWorkspacePolicyRef(io.cwd), cwd: io.cwd, ...(organization ? { orgPolicy: organization } : {}), ...(io.env ? { env: io.env } : {}) });
   const org = loaded.org;
   const lines = [
     `layers: ${loaded.policy.layers.join(' > ') || '(none)'}`,

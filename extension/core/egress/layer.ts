@@ -40,6 +40,14 @@ export interface CompiledReviewRule {
   message: string;
 }
 
+export type AttachmentAction = 'allow' | 'audit' | 'block';
+
+/** The layer's `attachments` setting: the first group the destination is in decides, else `fallback`. */
+export interface CompiledAttachments {
+  byGroup: { group: DestinationGroup; action: AttachmentAction }[];
+  fallback: AttachmentAction;
+}
+
 export interface CompiledLayer {
   /** Layer name (`organization`, `workspace`) and the root policy it was loaded from. */
   name: string;
@@ -53,4 +61,6 @@ export interface CompiledLayer {
   scanner?: LayerScanner;
   egress: CompiledEgressRule[];
   review: CompiledReviewRule[];
+  /** Unset: attachments are allowed by this layer. */
+  attachments?: CompiledAttachments;
 }

@@ -36,6 +36,8 @@ export interface ResolvedPolicy {
   allowlistPatterns: Located<string>[];
   customDetectors: Located<CustomDetectorSpec>[];
   destinations: Map<string, Located<string[]>>;
+  /** The last `attachments` setting in merge order (the file itself wins over what it extends). */
+  attachments?: Located<NonNullable<PolicyDocument['attachments']>>;
   egress: Located<EgressRuleSpec>[];
   review: Located<ReviewRuleSpec>[];
   /** Tests written in the root file only: bases test themselves. */
@@ -156,6 +158,7 @@ function merge(doc: PolicyDocument, source: string, isRoot: boolean, out: Resolv
   doc.detectors?.allowlistPatterns?.forEach((p, i) => out.allowlistPatterns.push(at(p, 'detectors', 'allowlistPatterns', i)));
   doc.detectors?.custom?.forEach((c, i) => replaceById(out.customDetectors, at(c, 'detectors', 'custom', i)));
   for (const [name, entries] of Object.entries(doc.destinations ?? {})) out.destinations.set(name, at(entries, 'destinations', name));
+  if (doc.attachments !== undefined) out.attachments = at(doc.attachments, 'attachments');
   doc.egress?.forEach((r, i) => replaceById(out.egress, at(r, 'egress', i)));
   doc.review?.forEach((r, i) => replaceById(out.review, at(r, 'review', i)));
   if (isRoot) doc.tests?.forEach((t, i) => out.tests.push(at(t, 'tests', i)));

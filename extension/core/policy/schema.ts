@@ -8,13 +8,35 @@ const id = z
   .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,79}$/, 'ids are 1-80 letters, digits, `.`, `_`, `:` or `-`, starting with a letter or digit');
 
 export const EGRESS_ACTIONS = ['block', 'redact', 'warn', 'audit', 'allow'] as const;
-export const SEGMENT_ROLES = ['system', 'user', 'assistant', 'tool-call', 'tool-result', 'file'] as const;
+export const SEGMENT_ROLES = ['system', 'user', 'assistant', 'tool-call', 'tool-result', 'file', 'other'] as const;
+export const ATTACHMENT_ACTIONS = ['block', 'audit', 'allow'] as const;
 
 const egressAction = z
   .enum(EGRESS_ACTIONS)
   .describe('What happens when the rule matches. The strongest action of all matching rules wins: block > redact > warn > audit > allow.');
 
-const segmentRole = z.enum(SEGMENT_ROLES).describe('Where a piece of request text came from.');
+const segmentRole = z
+  .enum(SEGMENT_ROLES)
+  .describe('Where a piece of request text came from. `other`: text no dialect parser attributes (tool descriptions, schemas, metadata, object keys, the URL, custom headers).');
+
+const attachmentAction = z
+  .enum(ATTACHMENT_ACTIONS)
+  .describe('What happens to a request carrying an opaque binary attachment (an image, a PDF, an archive: no detector can read it).');
+
+export const attachmentsSchema = z
+  .union([
+    attachmentAction,
+    z.strictObject({
+      default: attachmentAction.optional().describe('For destinations in none of the groups below (default `allow`).'),
+      destinations: z
+        .record(id, attachmentAction)
+        .optional()
+        .describe('Per destination group (defined under `destinations`): the first listed group the destination is in decides.'),
+    }),
+  ])
+  .describe(
+    'Opaque binary attachments (base64 images, PDFs, archives; text payloads are decoded and scanned like any text): `allow`, `audit` or `block`, everywhere or per destination group. Unset: `allow`.',
+  );
 
 export const protectedSchema = z
   .strictObject({
@@ -160,6 +182,10 @@ export const testRequestSchema = z
     destination: z.string().min(1).describe('Destination URL.'),
     text: z.string().optional().describe('Shorthand for one `user` segment with this text.'),
     segments: z.array(testSegmentSchema).optional().describe('Request segments.'),
+    attachments: z
+      .array(z.strictObject({ mediaType: z.string().optional().describe('Declared media type.'), bytes: z.number().int().min(0).optional().describe('Size in bytes.') }))
+      .optional()
+      .describe('Opaque binary attachments the request carries.'),
     referencedPaths: z.array(z.string()).optional().describe('Paths the request references.'),
     assistant: z.string().optional().describe('Assistant id.'),
   })
@@ -222,6 +248,7 @@ export const policySchema = z
     protected: protectedSchema.optional(),
     detectors: detectorsSchema.optional(),
     destinations: destinationsSchema.optional(),
+    attachments: attachmentsSchema.optional(),
     egress: z.array(egressRuleSchema).optional().describe('Egress rules: what may leave, and where to.'),
     review: z.array(reviewRuleSchema).optional().describe('Review rules for AI-written code.'),
     tests: z.array(policyTestSchema).optional().describe('Example requests with expected verdicts.'),
