@@ -61,6 +61,8 @@ export interface CompiledLayer {
   scanner?: LayerScanner;
   egress: CompiledEgressRule[];
   review: CompiledReviewRule[];
+  /** Proxy mode settings of this layer (absent: nothing added, other hosts tunnelled). */
+  proxy?: { inspect: string[]; tunnel: string[]; otherHosts: 'tunnel' | 'block' };
   /** Unset: attachments are allowed by this layer. */
   attachments?: CompiledAttachments;
 }

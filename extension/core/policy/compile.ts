@@ -124,6 +124,7 @@ export function compileLayer(name: string, resolved: ResolvedPolicy, cache: Scan
     ...(scanner ? { scanner } : {}),
     egress,
     review,
+    proxy: { inspect: resolved.proxyInspect, tunnel: resolved.proxyTunnel, otherHosts: resolved.otherHosts ?? 'tunnel' },
     ...(attachments ? { attachments } : {}),
   };
   return { layer, problems };

@@ -40,6 +40,10 @@ export interface ResolvedPolicy {
   attachments?: Located<NonNullable<PolicyDocument['attachments']>>;
   egress: Located<EgressRuleSpec>[];
   review: Located<ReviewRuleSpec>[];
+  /** Proxy mode: inspected hosts (accumulated), tunnel exceptions (accumulated), otherHosts (last wins). */
+  proxyInspect: string[];
+  proxyTunnel: string[];
+  otherHosts?: 'tunnel' | 'block';
   /** Tests written in the root file only: bases test themselves. */
   tests: Located<PolicyTestSpec>[];
   problems: PolicyProblem[];
@@ -64,6 +68,8 @@ export async function resolvePolicy(rootRef: string, read: PolicyReader): Promis
     destinations: new Map(),
     egress: [],
     review: [],
+    proxyInspect: [],
+    proxyTunnel: [],
     tests: [],
     problems: [],
   };
@@ -161,6 +167,9 @@ function merge(doc: PolicyDocument, source: string, isRoot: boolean, out: Resolv
   if (doc.attachments !== undefined) out.attachments = at(doc.attachments, 'attachments');
   doc.egress?.forEach((r, i) => replaceById(out.egress, at(r, 'egress', i)));
   doc.review?.forEach((r, i) => replaceById(out.review, at(r, 'review', i)));
+  out.proxyInspect.push(...(doc.proxy?.inspect ?? []));
+  out.proxyTunnel.push(...(doc.proxy?.tunnel ?? []));
+  if (doc.proxy?.otherHosts) out.otherHosts = doc.proxy.otherHosts;
   if (isRoot) doc.tests?.forEach((t, i) => out.tests.push(at(t, 'tests', i)));
 }
 
