@@ -1,0 +1,310 @@
+// A language-agnostic lexer that turns source text into a normalized token stream: whitespace,
+// comments and layout are dropped, every identifier becomes one symbol, every literal becomes
+// its kind (string, number), keywords and operators are kept. Renaming identifiers or
+// reformatting code therefore leaves the stream unchanged. It reads C-like languages (C, Java,
+// JS/TS, Go, Rust, C#…), Python, shell, JSON and YAML well enough for fingerprinting: it never
+// fails, it only ever produces a coarser stream on text it does not understand.
+//
+// Hot path (every request byte goes through it): a charCodeAt loop, no regexes, no string
+// slices — keywords are recognised by a hash computed while scanning the identifier.
+
+/** Token codes for the normalized classes. Keyword and operator codes are hashes of their text. */
+export const IDENT = 0x1d3a7c15;
+export const STRING = 0x5c0e91b3;
+export const NUMBER = 0x2b71f6d9;
+
+export interface TokenStream {
+  /** Number of tokens. */
+  length: number;
+  /** Token codes (IDENT, STRING, NUMBER, or the hash of a keyword/operator). */
+  codes: Uint32Array;
+  /** 1-based line of each token's first character. */
+  lines: Uint32Array;
+  /** UTF-16 offset of each token's first character, and one past its last. */
+  starts: Uint32Array;
+  ends: Uint32Array;
+}
+
+const KEYWORDS = [
+  // C family, Java, C#, JS/TS
+  'if', 'else', 'for', 'while', 'do', 'switch', 'case', 'default', 'break', 'continue', 'return', 'goto',
+  'function', 'class', 'const', 'let', 'var', 'new', 'delete', 'typeof', 'instanceof', 'void', 'this', 'super',
+  'import', 'export', 'from', 'as', 'async', 'await', 'yield', 'try', 'catch', 'finally', 'throw', 'throws',
+  'extends', 'implements', 'interface', 'enum', 'type', 'public', 'private', 'protected', 'static', 'readonly',
+  'abstract', 'final', 'override', 'virtual', 'namespace', 'using', 'struct', 'union', 'typedef', 'sizeof',
+  'extern', 'volatile', 'register', 'unsigned', 'signed', 'int', 'long', 'short', 'char', 'float', 'double',
+  'bool', 'boolean', 'string', 'number', 'any', 'unknown', 'never', 'null', 'true', 'false', 'undefined', 'of',
+  'in', 'is', 'keyof', 'declare', 'module', 'require', 'package', 'synchronized', 'get', 'set',
+  // Python
+  'def', 'lambda', 'pass', 'None', 'True', 'False', 'elif', 'not', 'and', 'or', 'with', 'global', 'nonlocal',
+  'raise', 'except', 'self', 'cls', 'print',
+  // Rust, Go, Swift, Kotlin
+  'fn', 'mut', 'impl', 'trait', 'pub', 'use', 'mod', 'match', 'loop', 'where', 'Self', 'crate', 'ref', 'move',
+  'dyn', 'unsafe', 'func', 'go', 'defer', 'chan', 'map', 'select', 'range', 'fallthrough', 'nil', 'val', 'fun',
+  'when', 'object', 'guard', 'init',
+  // shell
+  'then', 'fi', 'esac', 'done', 'echo', 'local', 'until', 'source', 'exit',
+];
+
+const enum C {
+  TAB = 9, LF = 10, VT = 11, FF = 12, CR = 13, SPACE = 32, BANG = 33, DQUOTE = 34, HASH = 35, DOLLAR = 36,
+  SQUOTE = 39, STAR = 42, DOT = 46, SLASH = 47, D0 = 48, D9 = 57, LBRACKET = 91, BACKSLASH = 92, UNDERSCORE = 95,
+  BACKTICK = 96, A = 65, Z = 90, a = 97, z = 122, LBRACE = 123,
+}
+
+/** FNV-1a over UTF-16 code units, then a final mix: spreads short strings over 32 bits. */
+function fnv(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return mix(h);
+}
+
+export function mix(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/** Keyword hash (as computed incrementally by the lexer) → keyword token code. */
+const KEYWORD_CODES = new Map<number, number>();
+for (const word of KEYWORDS) KEYWORD_CODES.set(rawHash(word), fnv(`k:${word}`));
+
+function rawHash(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+/** Multi-character operators, longest first; anything else is a one-character token. */
+const OPERATORS = [
+  '>>>=', '===', '!==', '**=', '<<=', '>>=', '>>>', '...', '<=>', '&&=', '||=', '??=',
+  '==', '!=', '<=', '>=', '&&', '||', '++', '--', '+=', '-=', '*=', '/=', '%=', '&=', '|=', '^=', '=>', '->',
+  '::', '<<', '>>', '**', '??', '?.', ':=',
+];
+const OPERATOR_CODES = new Map<string, number>(OPERATORS.map((op) => [op, fnv(`o:${op}`)]));
+const SINGLE_CODES = new Uint32Array(128);
+for (let c = 33; c < 127; c++) SINGLE_CODES[c] = fnv(`o:${String.fromCharCode(c)}`);
+const OTHER_CODE = fnv('o:?unicode');
+
+function isIdentStart(c: number): boolean {
+  return (c >= C.a && c <= C.z) || (c >= C.A && c <= C.Z) || c === C.UNDERSCORE || c === C.DOLLAR || (c > 127 && isLetterLike(c));
+}
+
+function isIdentPart(c: number): boolean {
+  return isIdentStart(c) || (c >= C.D0 && c <= C.D9);
+}
+
+/** Non-ASCII letters (accented identifiers, CJK) join identifiers; typographic punctuation does not. */
+function isLetterLike(c: number): boolean {
+  return c >= 0xc0 && !(c >= 0x2000 && c <= 0x2bff) && !(c >= 0x3000 && c <= 0x303f) && c !== 0xfeff && !(c >= 0xd800 && c <= 0xdfff);
+}
+
+function isSpace(c: number): boolean {
+  return c === C.SPACE || c === C.TAB || c === C.CR || c === C.VT || c === C.FF || c === 0xa0;
+}
+
+class Growable {
+  length = 0;
+  codes: Uint32Array;
+  lines: Uint32Array;
+  starts: Uint32Array;
+  ends: Uint32Array;
+
+  constructor(capacity: number) {
+    this.codes = new Uint32Array(capacity);
+    this.lines = new Uint32Array(capacity);
+    this.starts = new Uint32Array(capacity);
+    this.ends = new Uint32Array(capacity);
+  }
+
+  push(code: number, line: number, start: number, end: number): void {
+    if (this.length === this.codes.length) this.grow();
+    const i = this.length++;
+    this.codes[i] = code;
+    this.lines[i] = line;
+    this.starts[i] = start;
+    this.ends[i] = end;
+  }
+
+  private grow(): void {
+    const n = Math.max(16, this.codes.length * 2);
+    const copy = (a: Uint32Array) => {
+      const b = new Uint32Array(n);
+      b.set(a);
+      return b;
+    };
+    this.codes = copy(this.codes);
+    this.lines = copy(this.lines);
+    this.starts = copy(this.starts);
+    this.ends = copy(this.ends);
+  }
+}
+
+/** The normalized token stream of `text` (see the header comment). Never throws. */
+export function normalizedTokens(text: string): TokenStream {
+  const n = text.length;
+  // Source code averages one token per 4-6 characters; start near that and grow when needed.
+  const out = new Growable(Math.max(16, n >>> 2));
+  let line = 1;
+  let i = 0;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === C.LF) {
+      line++;
+      i++;
+      continue;
+    }
+    if (isSpace(c)) {
+      i++;
+      continue;
+    }
+    const start = i;
+    if (isIdentStart(c)) {
+      let h = 0x811c9dc5;
+      while (i < n) {
+        const d = text.charCodeAt(i);
+        if (!isIdentPart(d)) break;
+        h = Math.imul(h ^ d, 0x01000193);
+        i++;
+      }
+      const keyword = i - start <= 12 ? KEYWORD_CODES.get(h >>> 0) : undefined;
+      out.push(keyword ?? IDENT, line, start, i);
+      continue;
+    }
+    if (c >= C.D0 && c <= C.D9) {
+      i = skipNumber(text, i);
+      out.push(NUMBER, line, start, i);
+      continue;
+    }
+    if (c === C.DOT && i + 1 < n && isDigit(text.charCodeAt(i + 1))) {
+      i = skipNumber(text, i + 1);
+      out.push(NUMBER, line, start, i);
+      continue;
+    }
+    if (c === C.SLASH && i + 1 < n) {
+      const d = text.charCodeAt(i + 1);
+      if (d === C.SLASH) {
+        i = endOfLine(text, i);
+        continue;
+      }
+      if (d === C.STAR) {
+        const close = text.indexOf('*/', i + 2);
+        const end = close < 0 ? n : close + 2;
+        line += countLines(text, i, end);
+        i = end;
+        continue;
+      }
+    }
+    if (c === C.HASH) {
+      const d = i + 1 < n ? text.charCodeAt(i + 1) : C.LF;
+      // `# text`, `#!shebang`, `##`, a bare `#`: a comment in Python, shell, YAML, Ruby, Perl.
+      // `#include`, `#[derive]`, `#private`, `#{…}` stay tokens.
+      if (d === C.SPACE || d === C.TAB || d === C.BANG || d === C.HASH || d === C.LF || d === C.CR) {
+        i = endOfLine(text, i);
+        continue;
+      }
+    }
+    if (c === C.DQUOTE || c === C.SQUOTE || c === C.BACKTICK) {
+      const end = skipString(text, i, c);
+      if (end > 0) {
+        out.push(STRING, line, start, end);
+        line += countLines(text, i, end);
+        i = end;
+        continue;
+      }
+      // An apostrophe without a closing quote on its line (prose, Rust lifetimes): punctuation.
+    }
+    if (c < 128) {
+      const op = operatorAt(text, i);
+      if (op) {
+        i += op.length;
+        out.push(OPERATOR_CODES.get(op)!, line, start, i);
+        continue;
+      }
+      i++;
+      out.push(SINGLE_CODES[c]!, line, start, i);
+      continue;
+    }
+    // Other non-ASCII: surrogate pairs (emoji) and typographic punctuation, one token each.
+    i += c >= 0xd800 && c <= 0xdbff ? 2 : 1;
+    out.push(OTHER_CODE, line, start, Math.min(i, n));
+  }
+  return { length: out.length, codes: out.codes, lines: out.lines, starts: out.starts, ends: out.ends };
+}
+
+function isDigit(c: number): boolean {
+  return c >= C.D0 && c <= C.D9;
+}
+
+/** Digits, hex/binary prefixes, `_` separators, a fraction, an exponent and a type suffix. */
+function skipNumber(text: string, i: number): number {
+  const n = text.length;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (isIdentPart(c) || c === C.DOT) {
+      // `1..10` (ranges) and `1.toString` stay split at the second dot / before a method name.
+      if (c === C.DOT && (i + 1 >= n || !isDigit(text.charCodeAt(i + 1)))) break;
+      i++;
+      continue;
+    }
+    // Exponent signs: 1e-9, 0x1p+3.
+    if ((c === 43 || c === 45) && (text.charCodeAt(i - 1) | 0x20) === 101 /* e */ && !text.startsWith('0x', i - 3)) {
+      i++;
+      continue;
+    }
+    break;
+  }
+  return i;
+}
+
+function endOfLine(text: string, i: number): number {
+  const lf = text.indexOf('\n', i);
+  return lf < 0 ? text.length : lf;
+}
+
+function countLines(text: string, from: number, to: number): number {
+  let count = 0;
+  for (let j = text.indexOf('\n', from); j >= 0 && j < to; j = text.indexOf('\n', j + 1)) count++;
+  return count;
+}
+
+/**
+ * End (exclusive) of the string literal opening at `i`, or -1 when it is not one. `"` and `'`
+ * end at the line's end (an unterminated quote is punctuation); backticks and Python triple
+ * quotes may span lines.
+ */
+function skipString(text: string, i: number, quote: number): number {
+  const n = text.length;
+  if (quote !== C.BACKTICK && text.charCodeAt(i + 1) === quote && text.charCodeAt(i + 2) === quote) {
+    const triple = String.fromCharCode(quote).repeat(3);
+    const close = text.indexOf(triple, i + 3);
+    return close < 0 ? n : close + 3;
+  }
+  const multiline = quote === C.BACKTICK;
+  for (let j = i + 1; j < n; j++) {
+    const c = text.charCodeAt(j);
+    if (c === C.BACKSLASH) {
+      j++;
+      continue;
+    }
+    if (c === quote) return j + 1;
+    if (c === C.LF && !multiline) return -1;
+  }
+  return multiline ? n : -1;
+}
+
+function operatorAt(text: string, i: number): string | undefined {
+  const c = text.charCodeAt(i);
+  // Only punctuation that starts some multi-character operator is worth a lookup.
+  if (c !== 61 && c !== 33 && c !== 60 && c !== 62 && c !== 38 && c !== 124 && c !== 43 && c !== 45 && c !== 42 && c !== 47 && c !== 37 && c !== 94 && c !== 46 && c !== 58 && c !== 63) {
+    return undefined;
+  }
+  for (let len = 4; len >= 2; len--) {
+    const candidate = text.substr(i, len);
+    if (candidate.length === len && OPERATOR_CODES.has(candidate)) return candidate;
+  }
+  return undefined;
+}
