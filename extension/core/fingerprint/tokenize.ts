@@ -150,16 +150,26 @@ export function normalizedTokens(text: string): TokenStream {
   const out = new Growable(Math.max(16, n >>> 2));
   let line = 1;
   let i = 0;
+  let atLineStart = true;
   while (i < n) {
     const c = text.charCodeAt(i);
     if (c === C.LF) {
       line++;
       i++;
+      atLineStart = true;
       continue;
     }
     if (isSpace(c)) {
       i++;
       continue;
+    }
+    if (atLineStart) {
+      atLineStart = false;
+      const skip = gutterEnd(text, i);
+      if (skip > i) {
+        i = skip;
+        continue;
+      }
     }
     const start = i;
     if (isIdentStart(c)) {
@@ -233,6 +243,37 @@ export function normalizedTokens(text: string): TokenStream {
     out.push(OTHER_CODE, line, start, Math.min(i, n));
   }
   return { length: out.length, codes: out.codes, lines: out.lines, starts: out.starts, ends: out.ends };
+}
+
+/**
+ * End of a line-number gutter at the start of a line, or `i` when there is none. Tools quote
+ * files with one: `cat -n` and Claude Code's Read (`   12\t…`, `12→…`), `grep -n`
+ * (`src/x.ts:12:…`, `src/x.ts-13-…`), `nl`, editors' `12 | …`. Dropping it (on the indexed
+ * side too) keeps the code's token stream intact. Costs a few characters per line.
+ */
+function gutterEnd(text: string, i: number): number {
+  const n = text.length;
+  let j = i;
+  if (isDigit(text.charCodeAt(j))) {
+    while (j < n && isDigit(text.charCodeAt(j))) j++;
+    const d = text.charCodeAt(j);
+    if (d === C.TAB || d === 0x2192 /* → */ || d === 0x2502 /* │ */) return j + 1;
+    if (d === 124 /* | */ || d === 58 /* : */) return text.charCodeAt(j + 1) === C.SPACE || text.charCodeAt(j + 1) === C.TAB ? j + 2 : i;
+    return i;
+  }
+  // `path:12:` / `path-12-` (grep -n with several files): path characters, then the number.
+  for (let limit = Math.min(n, i + 256); j < limit; j++) {
+    const d = text.charCodeAt(j);
+    if (d === 58 /* : */ || (d === 45 /* - */ && j > i && isDigit(text.charCodeAt(j + 1)))) {
+      if (j === i || !isDigit(text.charCodeAt(j + 1))) return i;
+      let k = j + 1;
+      while (k < n && isDigit(text.charCodeAt(k))) k++;
+      const e = text.charCodeAt(k);
+      return e === 58 || e === 45 ? k + 1 : i;
+    }
+    if (!(isIdentPart(d) || d === C.DOT || d === C.SLASH || d === C.BACKSLASH || d === 45 || d === 64 || d === 126 || d === 43)) return i;
+  }
+  return i;
 }
 
 function isDigit(c: number): boolean {

@@ -105,6 +105,8 @@ export function compileLayer(name: string, resolved: ResolvedPolicy, cache: Scan
     source: resolved.root,
     onUnparseable: resolved.onUnparseable?.value ?? 'block',
     protectedPaths: new PathMatcher(resolved.protectedPaths.map((p) => p.value)),
+    references: resolved.references?.value ?? 'ignore',
+    fingerprints: [],
     ...(markers.length > 0 ? { markers: markerRegExp(markers) } : {}),
     ...(scanner ? { scanner } : {}),
     egress,
