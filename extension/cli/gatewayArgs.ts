@@ -3,6 +3,8 @@ import type { ProviderFamily } from '../core/dialects';
 
 export interface GatewayArgs {
   policy?: string;
+  /** Workspace whose protected code is fingerprinted (default: the current folder). */
+  workspace?: string;
   port: number;
   upstreams: Partial<Record<ProviderFamily, string>>;
   audit?: string;
@@ -11,12 +13,14 @@ export interface GatewayArgs {
   help: boolean;
 }
 
-export const GATEWAY_USAGE = `usage: airlock gateway [--policy F] [--port N] [--upstream openai=URL] [--upstream anthropic=URL]
+export const GATEWAY_USAGE = `usage: airlock gateway [--policy F] [--workspace DIR] [--port N] [--upstream openai=URL] [--upstream anthropic=URL]
                       [--upstream ollama=URL] [--audit FILE] [--max-body-bytes N] [--quiet]
 
 Runs the interception gateway on 127.0.0.1 until SIGINT/SIGTERM. The first stdout line is
 {"port":…,"openai":…,"anthropic":…,"ollama":…}: the base URLs to give each client.
   --policy F      policy file or preset (default .airlock/policy.jsonc, else airlock:secrets)
+  --workspace DIR the workspace (default: the current folder): its policy, and its protected
+                  files fingerprinted in the background so copies of them are recognised
   --port N        port (default: a free one)
   --upstream F=U  where a family's traffic goes (defaults: https://api.openai.com/v1,
                   https://api.anthropic.com, http://localhost:11434)
@@ -38,6 +42,9 @@ export function parseGatewayArgs(argv: string[]): GatewayArgs {
     switch (flag) {
       case '--policy':
         out.policy = value();
+        break;
+      case '--workspace':
+        out.workspace = value();
         break;
       case '--port': {
         const port = Number(value());

@@ -1,7 +1,7 @@
 // The decide stage: decoded body → parsed request → the engine's verdict → what to do with the
 // request. No I/O; anything unexpected ends in a refusal (fail closed).
 import { parseBody, rebuildBody, UnparseableBodyError, type DialectId, type ParsedBody } from '../core/dialects';
-import { ACTION_STRENGTH, type EgressAction, type EgressRequest, type Verdict } from '../core/egress/types';
+import { ACTION_STRENGTH, type EgressAction, type EgressOptions, type EgressRequest, type Verdict } from '../core/egress/types';
 import type { CompiledPolicy } from '../core/policy/contract';
 import type { GatewayError } from './errors';
 
@@ -16,6 +16,8 @@ export interface DecideInput {
   body: Buffer;
   destination: string;
   assistant?: string;
+  /** The workspace's fingerprint index and roots, passed to the engine (see EgressOptions). */
+  egressOptions?: EgressOptions;
 }
 
 /** The hint shown with a block: what to do next, from what fired (ids and safe previews only). */
@@ -24,7 +26,8 @@ export function hintFor(verdict: Verdict): string {
   const where = verdict.findings
     .filter((f) => f.action === 'block')
     .slice(0, 3)
-    .map((f) => [f.detector, f.path, f.preview && `(${f.preview})`].filter(Boolean).join(' '))
+    // A fingerprint match names the protected file the code came from, and its lines.
+    .map((f) => [f.detector, f.source ? `code from ${f.source}${f.sourceLines ? ` lines ${f.sourceLines[0]}-${f.sourceLines[1]}` : ''}` : f.path, f.preview && `(${f.preview})`].filter(Boolean).join(' '))
     .filter(Boolean);
   const whereText = where.length ? ` Found: ${where.join('; ')}.` : '';
   if (kinds.has('secret') || kinds.has('custom-detector')) return `remove the secret from the prompt or the attached files and retry.${whereText}`;
@@ -67,7 +70,7 @@ function decideUnparseable(input: DecideInput, reason: string): Decision {
   let scanned: Verdict;
   let onUnparseable: Verdict;
   try {
-    scanned = policy.evaluateEgress(request);
+    scanned = policy.evaluateEgress(request, input.egressOptions);
     onUnparseable = policy.unparseableVerdict?.(reason) ?? fallbackUnparseable(policy.onUnparseable ?? 'block', reason);
   } catch {
     return engineError();
@@ -113,7 +116,7 @@ export function decide(input: DecideInput): Decision {
   let verdict: Verdict;
   try {
     // Reads without a body (model listings) still go through destination rules.
-    verdict = input.policy.evaluateEgress(parsed.request);
+    verdict = input.policy.evaluateEgress(parsed.request, input.egressOptions);
   } catch {
     return engineError(parsed.request);
   }

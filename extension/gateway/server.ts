@@ -5,6 +5,8 @@ import { Agent as HttpAgent, createServer, type IncomingMessage, type ServerResp
 import { Agent as HttpsAgent } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { ProviderFamily } from '../core/dialects';
+import type { EgressOptions } from '../core/egress/types';
+import type { FingerprintIndex } from '../core/fingerprint';
 import type { CompiledPolicy } from '../core/policy/contract';
 import { assistantFromHeaders } from './assistant';
 import { auditFindings, type AuditRecord, type AuditSink } from './audit';
@@ -34,6 +36,12 @@ export interface GatewayOptions {
   /** Largest request body accepted, as sent and after decompression. Default 32 MiB. */
   maxBodyBytes?: number;
   onDecision?: (event: DecisionEvent) => void;
+  /**
+   * The workspace's fingerprint index of protected code (read per request: it is replaced
+   * and updated in the background) and the workspace roots. Absent: labels and markers only.
+   */
+  protectedIndex?: () => FingerprintIndex | undefined;
+  workspaceRoots?: readonly string[];
   /** Code seen in 2xx model responses (fenced blocks, tool-call edits), for provenance. Called after the response ended. */
   onResponseCode?: (observed: ObservedResponse) => void;
 }
@@ -72,6 +80,16 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
     const reply = errorResponse(family, error);
     res.writeHead(reply.status, reply.headers);
     res.end(reply.body);
+  }
+
+  function egressOptions(): EgressOptions {
+    let protectedIndex: FingerprintIndex | undefined;
+    try {
+      protectedIndex = options.protectedIndex?.();
+    } catch {
+      protectedIndex = undefined; // labels and markers still apply
+    }
+    return { ...(protectedIndex ? { protectedIndex } : {}), ...(options.workspaceRoots ? { workspaceRoots: options.workspaceRoots } : {}) };
   }
 
   function currentPolicy(): CompiledPolicy | undefined {
@@ -121,7 +139,7 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
     }
 
     const assistant = assistantFromHeaders(req.headers);
-    const decision: Decision = decide({ policy, dialect: route.dialect, body: decoded, destination, ...(assistant ? { assistant } : {}) });
+    const decision: Decision = decide({ policy, dialect: route.dialect, body: decoded, destination, ...(assistant ? { assistant } : {}), egressOptions: egressOptions() });
     const decisionMs = performance.now() - started;
     const findings = decision.verdict && decision.request ? auditFindings(decision.verdict, decision.request.segments, salt) : { rules: [], detectors: [], matchHashes: [] };
     const rule = decision.verdict?.rule ?? (decision.kind === 'refuse' ? decision.error.rule : undefined);

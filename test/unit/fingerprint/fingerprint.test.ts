@@ -185,3 +185,11 @@ test('bad fingerprint files are refused with a clear error', () => {
   cases.push(wrongVersion);
   for (const bytes of cases) assert.throws(() => deserializeIndex(bytes), FingerprintFormatError);
 });
+
+test('the built-in stop set: repetitive k-grams (JSON maps, argument lists) are never fingerprints', () => {
+  const lockfile = `{\n${Array.from({ length: 400 }, (_, i) => `  "node_modules/pkg-${i}": "https://registry.example/pkg-${i}.tgz",`).join('\n')}\n}\n`;
+  assert.equal(fingerprintText(lockfile).count, 0);
+  const index = new FingerprintIndex();
+  index.add('package-lock.json', lockfile);
+  assert.deepEqual(index.match('{ "a": "b", "c": "d", "e": "f", "g": "h", "i": "j", "k": "l", "m": "n", "o": "p", "q": "r" }'), []);
+});
