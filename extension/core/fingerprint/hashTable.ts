@@ -2,20 +2,24 @@
 // of protected code are a few million entries, which as a Map of objects would cost ten times
 // the memory and a garbage collector's attention on every request.
 
-/** hash → head of a postings chain (+ how many sources contain the hash). Linear probing, load ≤ 1/2. */
+/**
+ * hash → head of a postings chain, and how many sources contain the hash (a saturating byte:
+ * only "more than STOP_SOURCES" matters, and a saturated count stays saturated until the
+ * index is compacted). Linear probing, load ≤ 0.7: 9 bytes per slot.
+ */
 export class PostingsTable {
   private keys: Uint32Array;
   private heads: Int32Array;
-  private sources: Uint32Array;
+  private sources: Uint8Array;
   private mask: number;
   size = 0;
 
   constructor(expected = 1024) {
     let capacity = 16;
-    while (capacity < expected * 2) capacity *= 2;
+    while (capacity * 0.7 < expected) capacity *= 2;
     this.keys = new Uint32Array(capacity);
     this.heads = new Int32Array(capacity).fill(-1);
-    this.sources = new Uint32Array(capacity);
+    this.sources = new Uint8Array(capacity);
     this.mask = capacity - 1;
   }
 
@@ -31,7 +35,7 @@ export class PostingsTable {
 
   /** Slot of `hash`, created (empty chain) when missing. */
   slotFor(hash: number): number {
-    if ((this.size + 1) * 2 > this.keys.length) this.grow();
+    if (this.size + 1 > this.keys.length * 0.7) this.grow();
     let slot = (Math.imul(hash, 0x9e3779b1) >>> 0) & this.mask;
     for (;;) {
       const head = this.heads[slot]!;
@@ -59,7 +63,8 @@ export class PostingsTable {
   }
 
   addSource(slot: number, delta: number): void {
-    this.sources[slot] = this.sources[slot]! + delta;
+    const n = this.sources[slot]!;
+    if (n !== 255) this.sources[slot] = n + delta;
   }
 
   bytes(): number {
@@ -73,7 +78,7 @@ export class PostingsTable {
     const capacity = keys.length * 2;
     this.keys = new Uint32Array(capacity);
     this.heads = new Int32Array(capacity).fill(-1);
-    this.sources = new Uint32Array(capacity);
+    this.sources = new Uint8Array(capacity);
     this.mask = capacity - 1;
     for (let i = 0; i < keys.length; i++) {
       if (heads[i] === -1) continue;
