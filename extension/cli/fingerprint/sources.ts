@@ -31,6 +31,8 @@ export interface OwnFilesOptions {
   /** Whether a workspace-relative path is protected (the policy's `isProtectedPath`). */
   isProtected: (path: string) => boolean;
   maxFileBytes?: number;
+  /** Polled between directories: true ends the walk early (the index is closing). */
+  stopped?: () => boolean;
 }
 
 /** Every own, protected file under `root` (stat only; content is read by the caller). */
@@ -55,6 +57,7 @@ export async function listOwnFiles(root: string, options: OwnFilesOptions): Prom
 }
 
 async function walk(walkRoot: string, relDir: string, inherited: IgnoreLayer[], root: string, options: OwnFilesOptions, out: SourceFile[]): Promise<void> {
+  if (options.stopped?.()) return;
   const dir = relDir === '' ? walkRoot : join(walkRoot, ...relDir.split('/'));
   const layers = await withGitignore(dir, relDir, inherited);
   let entries: import('node:fs').Dirent[];

@@ -95,7 +95,7 @@ export class WorkspaceIndex {
     const cached = await this.loadCache();
     if (cached) this.index = cached.index;
     const cachedFiles = cached?.meta.files ?? {};
-    const listed = await listOwnFiles(this.root, { isProtected: this.options.isProtected });
+    const listed = await listOwnFiles(this.root, { isProtected: this.options.isProtected, stopped: () => this.closed });
     let indexed = 0;
     let lastYield = performance.now();
     const present = new Set<string>();
@@ -121,16 +121,18 @@ export class WorkspaceIndex {
         lastYield = performance.now();
       }
     }
-    for (const path of this.index.sources()) if (!present.has(path)) this.index.remove(path);
+    if (!this.closed) for (const path of this.index.sources()) if (!present.has(path)) this.index.remove(path);
 
     const publicDirs = this.options.publicDirs ?? (existsSync(join(this.root, 'node_modules')) ? [join(this.root, 'node_modules')] : []);
     this.publicSignature = await signatureOf(publicDirs);
     let publicFiles = 0;
-    if (!this.closed && (indexed > 0 || !cached || cached.meta.publicSignature !== this.publicSignature)) {
+    // Nothing protected, nothing to exclude: the dependencies are not read at all.
+    const stale = indexed > 0 || !cached || cached.meta.publicSignature !== this.publicSignature;
+    if (!this.closed && this.index.sourceCount > 0 && stale) {
       publicFiles = await this.excludePublic(publicDirs);
     }
     if (this.options.watch !== false && !this.closed) this.startWatching();
-    await this.saveCache();
+    if (!this.closed) await this.saveCache();
     return {
       files: this.index.sourceCount,
       fingerprints: this.index.fingerprintCount,
@@ -265,7 +267,9 @@ export class WorkspaceIndex {
     }
   }
 
+  /** Stops watching and building (a build in progress ends at its next file); saves pending updates. */
   async close(): Promise<void> {
+    const building = !this.closed;
     this.closed = true;
     this.watcher?.close();
     for (const t of this.pending.values()) clearTimeout(t);
@@ -275,7 +279,7 @@ export class WorkspaceIndex {
       this.saveTimer = undefined;
       await this.saveCache();
     }
-    await this.ready.catch(() => undefined);
+    if (building) await Promise.race([this.ready.catch(() => undefined), new Promise((r) => setTimeout(r, 1000).unref())]);
   }
 }
 
