@@ -67,7 +67,7 @@ export async function gatewayCommand(argv: string[], io: CliIO): Promise<number>
     return 1;
   }
   // Protected code by content: the workspace's fingerprint index, started once the gateway is up.
-  let fingerprints: WorkspaceIndex | undefined;
+  const index: { current?: WorkspaceIndex } = {};
   const local = args.audit ? createJsonlAuditSink(resolve(io.cwd, args.audit)) : undefined;
   // The org policy may send every decision record to the company's collector (OTLP) as well.
   const audit = local || loaded.policy.auditExport
@@ -93,7 +93,7 @@ export async function gatewayCommand(argv: string[], io: CliIO): Promise<number>
   const gateway = await startGateway({
     upstream,
     policy: () => loaded.policy,
-    protectedIndex: () => fingerprints?.index,
+    protectedIndex: () => index.current?.index,
     workspaceRoots: [workspaceDir],
     port: args.port,
     upstreams: args.upstreams,
@@ -111,11 +111,11 @@ export async function gatewayCommand(argv: string[], io: CliIO): Promise<number>
   // Fingerprint the workspace's own protected files in the background (cached, watched); until
   // built, requests are judged by what is indexed so far.
   const policy = loaded.policy;
-  fingerprints = WorkspaceIndex.start({
+  const fingerprints = (index.current = WorkspaceIndex.start({
     root: workspaceDir,
     isProtected: (path) => policy.isProtectedPath(path) !== undefined,
     onWarning: (message) => io.stderr.write(`airlock gateway: ${message}\n`),
-  });
+  }));
   fingerprints.ready.then(
     (s) => {
       if (!args.quiet && s.files > 0) io.stderr.write(`airlock gateway: fingerprinted ${s.files} protected files (${s.fingerprints} fingerprints, ${s.excluded} public left out) in ${Math.round(s.buildMs)} ms\n`);
