@@ -155,9 +155,11 @@ export class FingerprintIndex {
     // Hits as parallel arrays: query position, posting. Most requests have none.
     const hitPos: number[] = [];
     const hitPosting: number[] = [];
+    const table = this.table;
     for (let q = 0; q < grams.count; q++) {
       const hash = grams.hashes[q]!;
-      const slot = this.table.find(hash);
+      if (!table.mayHave(hash)) continue;
+      const slot = table.find(hash);
       if (slot < 0) continue;
       const sources = this.table.sourceCount(slot);
       if (sources === 0 || sources > STOP_SOURCES || this.excluded.has(hash)) continue;

@@ -12,6 +12,13 @@ export class PostingsTable {
   private heads: Int32Array;
   private sources: Uint8Array;
   private mask: number;
+  /**
+   * One bit per 8 bits of capacity, set for every key: a lookup that misses (nearly every
+   * k-gram of a request) is answered from this small array instead of a cache miss in the
+   * big table. Never cleared on removal (a stale bit only costs a probe).
+   */
+  private filter: Uint32Array;
+  private filterShift: number;
   size = 0;
 
   constructor(expected = 1024) {
@@ -21,6 +28,19 @@ export class PostingsTable {
     this.heads = new Int32Array(capacity).fill(-1);
     this.sources = new Uint8Array(capacity);
     this.mask = capacity - 1;
+    this.filter = new Uint32Array(capacity / 4);
+    this.filterShift = 32 - Math.log2(capacity * 8);
+  }
+
+  /** False: `hash` is certainly not in the table. */
+  mayHave(hash: number): boolean {
+    const bit = Math.imul(hash, 0x85ebca6b) >>> this.filterShift;
+    return (this.filter[bit >>> 5]! & (1 << (bit & 31))) !== 0;
+  }
+
+  private mark(hash: number): void {
+    const bit = Math.imul(hash, 0x85ebca6b) >>> this.filterShift;
+    this.filter[bit >>> 5]! |= 1 << (bit & 31);
   }
 
   /** Slot of `hash`, or -1. */
@@ -43,6 +63,7 @@ export class PostingsTable {
         this.keys[slot] = hash;
         this.heads[slot] = -2; // present, no postings yet
         this.size++;
+        this.mark(hash);
         return slot;
       }
       if (this.keys[slot] === hash) return slot;
@@ -68,7 +89,7 @@ export class PostingsTable {
   }
 
   bytes(): number {
-    return this.keys.byteLength + this.heads.byteLength + this.sources.byteLength;
+    return this.keys.byteLength + this.heads.byteLength + this.sources.byteLength + this.filter.byteLength;
   }
 
   private grow(): void {
@@ -80,8 +101,11 @@ export class PostingsTable {
     this.heads = new Int32Array(capacity).fill(-1);
     this.sources = new Uint8Array(capacity);
     this.mask = capacity - 1;
+    this.filter = new Uint32Array(capacity / 4);
+    this.filterShift = 32 - Math.log2(capacity * 8);
     for (let i = 0; i < keys.length; i++) {
       if (heads[i] === -1) continue;
+      this.mark(keys[i]!);
       let slot = (Math.imul(keys[i]!, 0x9e3779b1) >>> 0) & this.mask;
       while (this.heads[slot] !== -1) slot = (slot + 1) & this.mask;
       this.keys[slot] = keys[i]!;
