@@ -2,10 +2,12 @@
 // rest of Airlock uses. Layers are compiled and evaluated independently; see
 // policies/README.md ("Layers") for why a lower layer can add and tighten but never loosen.
 import { evaluateLayers, unparseableVerdict } from '../egress/evaluate';
+import { deserializeIndex, FingerprintFormatError, type FingerprintIndex } from '../fingerprint';
 import type { CompiledLayer } from '../egress/layer';
-import { ACTION_STRENGTH, type EgressAction, type EgressRequest, type Verdict } from '../egress/types';
+import { ACTION_STRENGTH, type EgressAction, type EgressOptions, type EgressRequest, type Verdict } from '../egress/types';
 import { compileLayer, type ScannerCache } from './compile';
-import type { CompiledPolicy, ReviewRequirement } from './contract';
+import { isInspectedHost } from '../dialects/hosts';
+import type { CompiledPolicy, ProxyPolicy, ReviewRequirement } from './contract';
 import { hasErrors, problemAt, type PolicyProblem } from './problems';
 import { problemAtLocation, resolvePolicy, type Located, type PolicyReader, type ResolvedPolicy } from './resolve';
 import type { AuditExportSpec, PolicyTestSpec } from './schema';
@@ -89,6 +91,7 @@ async function loadLayers(refs: LayerRefs, read: PolicyReader, readers: LayerRea
     if (hasErrors(r.problems)) continue;
     const { layer, problems: compileProblems } = compileLayer(name, r, cache);
     problems.push(...compileProblems);
+    layer.fingerprints = await loadFingerprintFiles(r, read, problems);
     layers.push(layer);
     tests.push(...r.tests.map((t) => testCase(name, r, t)));
   }
@@ -98,6 +101,27 @@ async function loadLayers(refs: LayerRefs, read: PolicyReader, readers: LayerRea
   }
   const files = [...new Set(resolved.flatMap(([, r]) => r.sources))];
   return { policy: new LayeredPolicy(layers, tests, files), problems, ok: true };
+}
+
+/**
+ * Reads the layer's `protected.fingerprints` files. A file that cannot be read or is not a
+ * fingerprint file is an error: the policy then fails closed, as for any policy it names.
+ */
+async function loadFingerprintFiles(r: ResolvedPolicy, read: PolicyReader, problems: PolicyProblem[]): Promise<FingerprintIndex[]> {
+  const out: FingerprintIndex[] = [];
+  for (const f of r.fingerprints) {
+    if (!read.readBytes) {
+      problems.push(problemAtLocation(r, f, `fingerprint file "${f.value}": this host cannot read fingerprint files`));
+      continue;
+    }
+    try {
+      out.push(deserializeIndex(await read.readBytes(f.value)));
+    } catch (error) {
+      const reason = error instanceof FingerprintFormatError ? error.message : `cannot read it: ${error instanceof Error ? error.message : String(error)}`;
+      problems.push(problemAtLocation(r, f, `fingerprint file "${f.value}": ${reason}`));
+    }
+  }
+  return out;
 }
 
 /** Loads one policy file as a single layer (what `airlock policy validate/test` do per file). */
@@ -143,6 +167,7 @@ export class LayeredPolicy implements AirlockPolicy {
   readonly onUnparseable: EgressAction;
   readonly auditExport?: AuditExportSpec;
   readonly failedClosed = false;
+  readonly proxy: ProxyPolicy;
 
   constructor(
     readonly compiledLayers: readonly CompiledLayer[],
@@ -158,11 +183,12 @@ export class LayeredPolicy implements AirlockPolicy {
       (strongest, l) => (ACTION_STRENGTH[l.onUnparseable] > ACTION_STRENGTH[strongest] ? l.onUnparseable : strongest),
       compiledLayers.length > 0 ? 'allow' : 'block',
     );
+    this.proxy = layeredProxy(compiledLayers);
   }
 
-  evaluateEgress(request: EgressRequest): Verdict {
+  evaluateEgress(request: EgressRequest, options: EgressOptions = {}): Verdict {
     try {
-      return evaluateLayers(this.compiledLayers, request);
+      return evaluateLayers(this.compiledLayers, request, options);
     } catch (error) {
       // Fail closed: an engine fault must never let the request through. The error text is
       // not included: it could quote request content.
@@ -198,6 +224,15 @@ export class LayeredPolicy implements AirlockPolicy {
   }
 }
 
+/** Inspected hosts: every layer's (inspecting more is stricter). A tunnel needs every layer's consent. */
+function layeredProxy(layers: readonly CompiledLayer[]): ProxyPolicy {
+  const inspect = [...new Set(layers.flatMap((l) => l.proxy?.inspect ?? []))];
+  return {
+    inspect,
+    tunnelAllowed: (host) => layers.every((l) => !l.proxy || l.proxy.otherHosts === 'tunnel' || isInspectedHost(host, l.proxy.tunnel)),
+  };
+}
+
 function blockVerdict(rule: string, message: string): Verdict {
   return { action: 'block', rule, message, findings: [{ rule, kind: 'unparseable', action: 'block' }] };
 }
@@ -217,5 +252,6 @@ export function failClosedPolicy(reason: string): AirlockPolicy {
     unparseableVerdict: () => blockVerdict('airlock:policy-error', message),
     reviewFor: () => ({ requireApproval: { rule: 'airlock:policy-error', message, distinctReviewer: false } }),
     isProtectedPath: () => ({ rule: 'airlock:policy-error', message }),
+    proxy: { inspect: [], tunnelAllowed: () => false },
   };
 }
