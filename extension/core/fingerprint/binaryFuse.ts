@@ -1,22 +1,27 @@
 // Binary fuse filters (Graf & Lemire, "Binary Fuse Filters: Fast and Smaller Than Xor
-// Filters", 2022): a static set of 32-bit fingerprint hashes in ~1.13 × 16 bits per key, with
-// a false-positive rate of 2^-16 per lookup and three memory reads per query. Used for the
-// organization-wide set of protected-code fingerprints a laptop checks requests against
-// without holding the exact index (issue "from one laptop to the whole company").
+// Filters", 2022), in their retrieval form: a static map from 64-bit keys to a 16-bit value
+// (here: which repository a fingerprint comes from), with a 16-bit check per key so that a key
+// that was never added answers "absent" except with probability 2^-16. ~1.13 × 32 bits per key,
+// three memory reads per lookup. Used for the organization-wide set of protected-code
+// fingerprints that a laptop checks requests against without holding the exact index.
 //
-// Keys are the 32-bit k-gram hashes of core/fingerprint; positions and the stored check value
-// come from two independent 32-bit mixes of key and seed. Construction peels the 3-hypergraph;
-// on the rare failure it retries with the next seed.
+// Keys are 64-bit (two 32-bit words): at the scale of every repository of a company, 32-bit
+// k-gram hashes collide with public code far too often (docs/scale.md). Positions and the check
+// come from two independent 32-bit mixes of the key and a seed. Construction peels the
+// 3-hypergraph; on the rare failure it retries with the next seed.
 
-export interface BinaryFuseFilter {
+export interface FuseMap {
   readonly seed: number;
   readonly segmentLength: number;
   readonly segmentCount: number;
-  /** Check values, `(segmentCount + 2) × segmentLength` of them. */
-  readonly slots: Uint16Array;
-  /** Distinct keys the filter was built from. */
+  /** `(value << 16) | check`, XOR-combined; `(segmentCount + 2) × segmentLength` slots. */
+  readonly slots: Uint32Array;
+  /** Distinct keys the map was built from. */
   readonly size: number;
 }
+
+/** The value stored for a key that several inputs gave different values (e.g. in several repos). */
+export const SEVERAL = 0xffff;
 
 function fmix32(h: number): number {
   h ^= h >>> 16;
@@ -30,9 +35,9 @@ function fmix32(h: number): number {
 interface Layout {
   segmentLength: number;
   segmentLengthMask: number;
-  segmentCount: number;
   segmentCountLength: number;
   arrayLength: number;
+  segmentCount: number;
 }
 
 /** Sizes as in the reference implementation (arity 3). */
@@ -46,14 +51,18 @@ function layout(size: number): Layout {
   let segmentCount = Math.floor((arrayLength + segmentLength - 1) / segmentLength);
   segmentCount = segmentCount <= 2 ? 1 : segmentCount - 2;
   arrayLength = (segmentCount + 2) * segmentLength;
-  return { segmentLength, segmentLengthMask: segmentLength - 1, segmentCount, segmentCountLength: segmentCount * segmentLength, arrayLength };
+  return layoutOf(segmentLength, segmentCount);
 }
 
-/** The three slot positions of a key, and its 16-bit check value. */
-function positions(key: number, seed: number, l: Layout, out: Uint32Array): number {
-  const a = fmix32((key ^ seed) >>> 0);
-  const b = fmix32((key + Math.imul(seed, 0x9e3779b1) + 0x7f4a7c15) >>> 0);
-  // h0 = high part of a × segmentCountLength (deterministic in doubles: the same at build and query).
+function layoutOf(segmentLength: number, segmentCount: number): Layout {
+  return { segmentLength, segmentLengthMask: segmentLength - 1, segmentCount, segmentCountLength: segmentCount * segmentLength, arrayLength: (segmentCount + 2) * segmentLength };
+}
+
+/** The three slot positions of a key (hi, lo) into `out`, and its 16-bit check. */
+function positions(hi: number, lo: number, seed: number, l: Layout, out: Uint32Array): number {
+  const a = fmix32((hi ^ seed ^ fmix32(lo ^ 0x68e31da4)) >>> 0);
+  const b = fmix32((lo + Math.imul(seed, 0x9e3779b1) + Math.imul(hi, 0x7f4a7c15)) >>> 0);
+  // The high part of a × segmentCountLength, in doubles: deterministic, so build and query agree.
   const h0 = Math.floor((a * l.segmentCountLength) / 4294967296);
   out[0] = h0;
   out[1] = (h0 + l.segmentLength) ^ ((b >>> 18) & l.segmentLengthMask);
@@ -61,32 +70,92 @@ function positions(key: number, seed: number, l: Layout, out: Uint32Array): numb
   return (a ^ (b >>> 16) ^ (b << 16)) & 0xffff;
 }
 
-/** Builds a filter over `keys` (duplicates allowed; they are removed). */
-export function buildBinaryFuse(keys: Uint32Array): BinaryFuseFilter {
-  const unique = Uint32Array.from(keys).sort();
+export interface FuseKeys {
+  hi: Uint32Array;
+  lo: Uint32Array;
+  /** 16-bit value per key (default 0). */
+  values?: Uint16Array;
+}
+
+/** LSD radix sort of (hi, lo, value) triples by the 64-bit key, in 16-bit digits: O(n). */
+function sortKeys(keys: Required<FuseKeys>): Required<FuseKeys> {
+  let hi: Uint32Array<ArrayBufferLike> = keys.hi;
+  let lo: Uint32Array<ArrayBufferLike> = keys.lo;
+  let values: Uint16Array<ArrayBufferLike> = keys.values;
+  const n = hi.length;
+  let hi2: Uint32Array<ArrayBufferLike> = new Uint32Array(n);
+  let lo2: Uint32Array<ArrayBufferLike> = new Uint32Array(n);
+  let values2: Uint16Array<ArrayBufferLike> = new Uint16Array(n);
+  const counts = new Uint32Array(65536);
+  for (let pass = 0; pass < 4; pass++) {
+    const word = pass < 2 ? lo : hi;
+    const shift = pass % 2 === 0 ? 0 : 16;
+    counts.fill(0);
+    for (let i = 0; i < n; i++) counts[(word[i]! >>> shift) & 0xffff]!++;
+    let sum = 0;
+    for (let d = 0; d < 65536; d++) {
+      const c = counts[d]!;
+      counts[d] = sum;
+      sum += c;
+    }
+    for (let i = 0; i < n; i++) {
+      const d = (word[i]! >>> shift) & 0xffff;
+      const to = counts[d]!++;
+      hi2[to] = hi[i]!;
+      lo2[to] = lo[i]!;
+      values2[to] = values[i]!;
+    }
+    [hi, hi2] = [hi2, hi];
+    [lo, lo2] = [lo2, lo];
+    [values, values2] = [values2, values];
+  }
+  return { hi, lo, values };
+}
+
+/** Sorted distinct keys; a key given with different values gets SEVERAL. */
+export function distinctKeys(keys: FuseKeys): Required<FuseKeys> {
+  if (keys.hi.length !== keys.lo.length || (keys.values && keys.values.length !== keys.hi.length)) throw new RangeError('fuse keys: arrays differ in length');
+  const sorted = sortKeys({ hi: Uint32Array.from(keys.hi), lo: Uint32Array.from(keys.lo), values: keys.values ? Uint16Array.from(keys.values) : new Uint16Array(keys.hi.length) });
+  const { hi, lo, values } = sorted;
   let n = 0;
-  for (let i = 0; i < unique.length; i++) if (i === 0 || unique[i] !== unique[i - 1]) unique[n++] = unique[i]!;
-  const distinct = unique.subarray(0, n);
+  for (let i = 0; i < hi.length; i++) {
+    if (n > 0 && hi[i] === hi[n - 1] && lo[i] === lo[n - 1]) {
+      if (values[i] !== values[n - 1]) values[n - 1] = SEVERAL;
+      continue;
+    }
+    hi[n] = hi[i]!;
+    lo[n] = lo[i]!;
+    values[n] = values[i]!;
+    n++;
+  }
+  return { hi: hi.subarray(0, n), lo: lo.subarray(0, n), values: values.subarray(0, n) };
+}
+
+/** Builds the map; duplicate keys are merged (SEVERAL when their values differ). */
+export function buildFuseMap(input: FuseKeys): FuseMap {
+  const keys = distinctKeys(input);
+  const n = keys.hi.length;
   const l = layout(n);
   const pos = new Uint32Array(3);
   for (let attempt = 0; attempt < 64; attempt++) {
     const seed = fmix32(0x5eed0000 + attempt);
-    const slots = tryBuild(distinct, seed, l, pos);
+    const slots = tryBuild(keys, seed, l, pos);
     if (slots) return { seed, segmentLength: l.segmentLength, segmentCount: l.segmentCount, slots, size: n };
   }
-  throw new Error('binary fuse construction failed 64 times (keys are not distinct?)');
+  throw new Error('binary fuse construction failed 64 times');
 }
 
-function tryBuild(keys: Uint32Array, seed: number, l: Layout, pos: Uint32Array): Uint16Array | undefined {
-  const n = keys.length;
-  const slots = new Uint16Array(l.arrayLength);
+function tryBuild(keys: Required<FuseKeys>, seed: number, l: Layout, pos: Uint32Array): Uint32Array | undefined {
+  const { hi, lo, values } = keys;
+  const n = hi.length;
+  const slots = new Uint32Array(l.arrayLength);
   if (n === 0) return slots;
-  // Per slot: how many keys touch it (× 4) and which of their three positions it is (low 2 bits,
-  // XORed), and the XOR of the indices of the keys touching it.
+  // Per slot: keys touching it (× 4) XOR which of their three positions it is (low 2 bits), and
+  // the XOR of the indices of the keys touching it.
   const count = new Uint32Array(l.arrayLength);
   const xorIndex = new Uint32Array(l.arrayLength);
   for (let i = 0; i < n; i++) {
-    positions(keys[i]!, seed, l, pos);
+    positions(hi[i]!, lo[i]!, seed, l, pos);
     for (let j = 0; j < 3; j++) {
       const s = pos[j]!;
       count[s] = (count[s]! + 4) ^ j;
@@ -108,7 +177,7 @@ function tryBuild(keys: Uint32Array, seed: number, l: Layout, pos: Uint32Array):
     const which = count[s]! & 3;
     order[peeled] = i;
     orderSlot[peeled++] = which;
-    positions(keys[i]!, seed, l, pos);
+    positions(hi[i]!, lo[i]!, seed, l, pos);
     for (let j = 0; j < 3; j++) {
       if (j === which) continue;
       const t = pos[j]!;
@@ -119,36 +188,33 @@ function tryBuild(keys: Uint32Array, seed: number, l: Layout, pos: Uint32Array):
     count[s] = 0;
   }
   if (peeled !== n) return undefined;
-  // Assign in reverse peeling order: each key's own slot makes the XOR of its three equal its check value.
+  // Assign in reverse peeling order: the XOR of each key's three slots becomes (value << 16 | check).
   for (let k = n - 1; k >= 0; k--) {
     const i = order[k]!;
-    const check = positions(keys[i]!, seed, l, pos);
+    const check = positions(hi[i]!, lo[i]!, seed, l, pos);
     const which = orderSlot[k]!;
-    slots[pos[which]!] = check ^ slots[pos[(which + 1) % 3]!]! ^ slots[pos[(which + 2) % 3]!]!;
+    const a = pos[which === 0 ? 1 : 0]!;
+    const b = pos[which === 2 ? 1 : 2]!;
+    slots[pos[which]!] = (((values[i]! << 16) | check) ^ slots[a]! ^ slots[b]!) >>> 0;
   }
   return slots;
 }
 
-/** Reusable lookup for one filter (allocates its scratch once). */
-export class BinaryFuseLookup {
+/** Lookups into one map (allocates its scratch once). */
+export class FuseMapLookup {
   private readonly l: Layout;
   private readonly pos = new Uint32Array(3);
 
-  constructor(readonly filter: BinaryFuseFilter) {
-    const segmentLength = filter.segmentLength;
-    this.l = {
-      segmentLength,
-      segmentLengthMask: segmentLength - 1,
-      segmentCount: filter.segmentCount,
-      segmentCountLength: filter.segmentCount * segmentLength,
-      arrayLength: (filter.segmentCount + 2) * segmentLength,
-    };
-    if (filter.slots.length !== this.l.arrayLength) throw new RangeError('binary fuse filter: slot array has the wrong length');
+  constructor(readonly map: FuseMap) {
+    this.l = layoutOf(map.segmentLength, map.segmentCount);
+    if (map.slots.length !== this.l.arrayLength || (map.segmentLength & (map.segmentLength - 1)) !== 0) throw new RangeError('binary fuse map: inconsistent layout');
   }
 
-  has(key: number): boolean {
-    const check = positions(key >>> 0, this.filter.seed, this.l, this.pos);
-    const s = this.filter.slots;
-    return (s[this.pos[0]!]! ^ s[this.pos[1]!]! ^ s[this.pos[2]!]!) === check;
+  /** The value stored for the key, or -1 when the key was (almost surely) never added. */
+  get(hi: number, lo: number): number {
+    const check = positions(hi >>> 0, lo >>> 0, this.map.seed, this.l, this.pos);
+    const s = this.map.slots;
+    const v = (s[this.pos[0]!]! ^ s[this.pos[1]!]! ^ s[this.pos[2]!]!) >>> 0;
+    return (v & 0xffff) === check ? v >>> 16 : -1;
   }
 }
