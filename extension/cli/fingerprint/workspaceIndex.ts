@@ -82,6 +82,21 @@ export class WorkspaceIndex {
     return new WorkspaceIndex(options);
   }
 
+  /**
+   * The index a gateway or editor last cached for `root`, without walking the workspace: for
+   * short-lived processes (agent hooks) that cannot wait for a build. Undefined when there is
+   * no cache; it may lag the files by the last few seconds of edits.
+   */
+  static async loadCached(root: string, cacheDir: string = defaultCacheDir(root)): Promise<FingerprintIndex | undefined> {
+    try {
+      const meta = JSON.parse(await fs.readFile(join(cacheDir, 'index.json'), 'utf8')) as CacheMeta;
+      if (meta.format !== FINGERPRINT_FORMAT || meta.root !== resolve(root)) return undefined;
+      return deserializeIndex(await fs.readFile(join(cacheDir, 'index.alfp')));
+    } catch {
+      return undefined;
+    }
+  }
+
   private warn(message: string): void {
     try {
       this.options.onWarning?.(message);

@@ -86,6 +86,11 @@ test('workspace index: own protected files only, public code left out, a cache w
     for (const word of ['subtotal', 'tariff', 'clearTimeout', 'immediate']) assert.ok(!everything.includes(word), word);
     assert.equal(deserializeIndex(readFileSync(join(cacheDir, 'index.alfp'))).sourceCount, 2);
 
+    // A hook process reads the cache without walking.
+    const cachedOnly = await WorkspaceIndex.loadCached(root, cacheDir);
+    assert.equal(cachedOnly?.match(sliceLines(PRICING, 3, 14))[0]?.source, 'src/pricing.ts');
+    assert.equal(await WorkspaceIndex.loadCached(join(root, 'elsewhere'), cacheDir), undefined, 'another root: not this cache');
+
     // Started again: everything comes from the cache.
     const again = WorkspaceIndex.start({ root, isProtected, cacheDir, watch: false });
     const s2 = await again.ready;
