@@ -89,9 +89,14 @@ function protectedFindings(layer: CompiledLayer, rule: CompiledEgressRule, ctx: 
           sourceLines: [m.startLine, m.endLine],
           fingerprints: m.fingerprints,
         });
+      // A protected file attached as itself is already content by its label (see below): its
+      // copy of itself is not a second finding (`airlock scan src/` would report every file twice).
+      const self = segment.role === 'file' && segment.path && layer.protectedPaths.match(segment.path, workspaceRoots) !== undefined ? candidatesFor(segment.path, workspaceRoots) : [];
       // The workspace index holds the code under every layer's protected paths: each layer counts its own.
       if (ctx.protectedIndex && !layer.protectedPaths.empty) {
-        for (const m of ctx.matches(ctx.protectedIndex, i)) if (layer.protectedPaths.match(m.source, workspaceRoots) !== undefined) add(m);
+        for (const m of ctx.matches(ctx.protectedIndex, i)) {
+          if (layer.protectedPaths.match(m.source, workspaceRoots) !== undefined && !self.includes(m.source)) add(m);
+        }
       }
       for (const index of layer.fingerprints) for (const m of ctx.matches(index, i)) add(m);
     });

@@ -167,3 +167,14 @@ test('policy fingerprint files: loaded relative to the policy, matched without a
     assert.equal(loaded.policy.evaluateEgress(req([{ role: 'user', text: 'hi' }])).action, 'block');
   }
 });
+
+test('a protected file attached as itself is one finding (its label), not also a copy of itself', async () => {
+  const policy = await policyOf(policyText());
+  const v = policy.evaluateEgress(req([{ role: 'file', path: 'src/pricing.ts', text: PRICING }]), { protectedIndex: workspaceIndex() });
+  assert.equal(v.action, 'block');
+  assert.deepEqual(v.findings.map((f) => [f.kind, f.path]), [['protected-path', 'src/pricing.ts']]);
+  // Attached under another (unprotected) name, the copy is found and named.
+  const renamed = policy.evaluateEgress(req([{ role: 'file', path: 'docs/notes.ts', text: PRICING }]), { protectedIndex: workspaceIndex() });
+  assert.equal(renamed.action, 'block');
+  assert.equal(renamed.findings[0]!.source, 'src/pricing.ts');
+});
