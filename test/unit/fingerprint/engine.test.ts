@@ -128,9 +128,10 @@ test('labelled content still counts: a file segment always, a tool result by con
     assert.equal(policy.evaluateEgress(status).action, 'allow', text);
     assert.equal(policy.evaluateEgress(status, { protectedIndex: workspaceIndex() }).action, 'allow', text);
   }
-  // A directory listing named after a folder the index knows nothing about: more than a status line, so it counts without an index.
-  const listing = req([{ role: 'tool-result', path: 'src/pricing.ts', text: 'a.ts\nb.ts\nc.ts\n' }]);
+  // A directory listing (LS of src/): with an index its content decides (no code); without one it counts (fail closed).
+  const listing = req([{ role: 'tool-result', path: '/home/me/acme/src', text: 'pricing.ts\ntiny.ts\nutil/\n' }]);
   assert.equal(policy.evaluateEgress(listing, { protectedIndex: workspaceIndex() }).action, 'allow', 'the index judges the content');
+  assert.equal(policy.evaluateEgress(listing).action, 'block', 'no index: more than a status line counts');
 });
 
 test('policy fingerprint files: loaded relative to the policy, matched without a workspace index', async () => {
