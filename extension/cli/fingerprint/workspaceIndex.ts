@@ -250,10 +250,12 @@ export class WorkspaceIndex {
 
   private scheduleSave(): void {
     if (this.saveTimer || this.cacheDir === null) return;
+    // Serializing a million-line index takes tens of milliseconds on the event loop: at most
+    // twice a minute while files change (and once more on close).
     this.saveTimer = setTimeout(() => {
       this.saveTimer = undefined;
       void this.saveCache();
-    }, 5000);
+    }, 30_000);
     this.saveTimer.unref();
   }
 
