@@ -25,6 +25,8 @@ export interface WorkspaceIndexOptions {
   publicDirs?: string[];
   /** Write the cache (default true); false reads a cache others wrote (one-shot runs like `airlock scan`). */
   writeCache?: boolean;
+  /** False: the policy protects no paths; the index stays empty and nothing is walked or watched. */
+  enabled?: boolean;
   /** Keep the index current with a file watcher (default true). */
   watch?: boolean;
   /** Told about problems (never file content). */
@@ -51,6 +53,11 @@ interface CacheMeta {
 /** Where per-user state lives: $AIRLOCK_STATE_DIR or ~/.airlock (as for the audit salt). */
 export function airlockStateDir(): string {
   return process.env['AIRLOCK_STATE_DIR'] || join(homedir(), '.airlock');
+}
+
+/** Whether any layer of the policy protects paths (else there is nothing to index and no walk is needed). */
+export function protectsPaths(policy: { compiledLayers?: readonly { protectedPaths: { empty: boolean } }[] }): boolean {
+  return (policy.compiledLayers ?? []).some((layer) => !layer.protectedPaths.empty);
 }
 
 export function defaultCacheDir(root: string): string {
@@ -107,6 +114,7 @@ export class WorkspaceIndex {
 
   private async build(): Promise<WorkspaceIndexStats> {
     const started = performance.now();
+    if (this.options.enabled === false) return { files: 0, fingerprints: 0, excluded: 0, indexedFiles: 0, buildMs: 0, publicFiles: 0 };
     const cached = await this.loadCache();
     if (cached) this.index = cached.index;
     const cachedFiles = cached?.meta.files ?? {};
@@ -179,6 +187,7 @@ export class WorkspaceIndex {
 
   /** Re-reads one file (workspace-relative or absolute path): indexed, replaced or dropped. */
   async update(path: string): Promise<void> {
+    if (this.options.enabled === false) return;
     const rel = (isAbsolute(path) ? relative(this.root, path) : path).split(sep).join('/');
     if (rel.startsWith('..') || rel === '') return;
     if (rel.endsWith('.gitignore')) this.ignoreCache.clear();
