@@ -115,8 +115,12 @@ export class WorkspaceIndex {
   private async build(): Promise<WorkspaceIndexStats> {
     const started = performance.now();
     if (this.options.enabled === false) return { files: 0, fingerprints: 0, excluded: 0, indexedFiles: 0, buildMs: 0, publicFiles: 0 };
+    this.index.building = true;
     const cached = await this.loadCache();
-    if (cached) this.index = cached.index;
+    if (cached) {
+      cached.index.building = true;
+      this.index = cached.index;
+    }
     const cachedFiles = cached?.meta.files ?? {};
     const listed = await listOwnFiles(this.root, { isProtected: this.options.isProtected, stopped: () => this.closed });
     let indexed = 0;
@@ -154,6 +158,8 @@ export class WorkspaceIndex {
     if (!this.closed && this.index.sourceCount > 0 && stale) {
       publicFiles = await this.excludePublic(publicDirs);
     }
+    // Complete: a file it does not have is not protected code (or too small, ignored, binary).
+    this.index.building = false;
     if (this.options.watch !== false && !this.closed) this.startWatching();
     if (!this.closed) await this.saveCache();
     return {

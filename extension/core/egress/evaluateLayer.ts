@@ -170,14 +170,16 @@ function protectedFindings(layer: CompiledLayer, rule: CompiledEgressRule, ctx: 
  * segment does (the client says so: an attachment, a labelled file block). A tool result named
  * after the path its call touched is judged by its content when the host has a fingerprint
  * index (a hook refusal, "File created", a directory listing are not code, and a file's
- * content is found by fingerprint); without one, failing closed, it counts when it is more
- * than a status line: numbered lines, or several lines.
+ * content is found by fingerprint); without one — or while the index is still being built and
+ * does not have that file yet — failing closed, it counts when it is more than a status line:
+ * numbered lines, or several lines.
  */
 function isLabelledContent(segment: EgressSegment, ctx: RequestContext): boolean {
   if (segment.text.trim() === '') return false;
   if (segment.role === 'file') return true;
   if (segment.role !== 'tool-result') return false;
-  if (ctx.protectedIndex) return false;
+  const index = ctx.protectedIndex;
+  if (index && (!index.building || candidatesFor(segment.path!, ctx.workspaceRoots).some((c) => index.has(c)))) return false;
   // A numbered listing (`cat -n`, Claude Code's Read) is file content however short.
   if (NUMBERED_LINE.test(segment.text)) return true;
   let lines = 0;

@@ -179,3 +179,15 @@ test('a protected file attached as itself is one finding (its label), not also a
   assert.equal(renamed.action, 'block');
   assert.equal(renamed.findings[0]!.source, 'src/pricing.ts');
 });
+
+test('while the host is still building its index, a tool result named after a file it lacks keeps counting by its label', async () => {
+  const policy = await policyOf(policyText());
+  const index = workspaceIndex();
+  index.building = true;
+  const listing = req([{ role: 'tool-result', path: 'src/not-yet-indexed.ts', text: 'line one\nline two\nline three\n' }]);
+  assert.equal(policy.evaluateEgress(listing, { protectedIndex: index }).action, 'block', 'not indexed yet: fail closed');
+  const known = req([{ role: 'tool-result', path: 'src/pricing.ts', text: 'File created successfully at: src/pricing.ts\nok\ndone\n' }]);
+  assert.equal(policy.evaluateEgress(known, { protectedIndex: index }).action, 'allow', 'a file the index has: its content decides');
+  index.building = false;
+  assert.equal(policy.evaluateEgress(listing, { protectedIndex: index }).action, 'allow', 'built: the content decides');
+});
