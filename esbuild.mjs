@@ -43,6 +43,8 @@ const builds = [
     outfile: 'dist/cli.js',
     banner: { js: '#!/usr/bin/env node' },
   },
+  // Agents' hooks start this on every tool call: only the hook path, minified, no source map to load.
+  { ...common, entryPoints: ['extension/cli/hookMain.ts'], outfile: 'dist/hook.js', minify: true, sourcemap: false },
 ];
 if (!production) {
   // Stale compiled tests (a deleted source) must not run: start from an empty folder.

@@ -50,4 +50,6 @@ export interface CompiledLayer {
   scanner?: LayerScanner;
   egress: CompiledEgressRule[];
   review: CompiledReviewRule[];
+  /** Agent id → the destination its hooks decide for (`agents.<id>.destination`). */
+  agentDestinations?: ReadonlyMap<string, string>;
 }

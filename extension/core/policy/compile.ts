@@ -99,6 +99,9 @@ export function compileLayer(name: string, resolved: ResolvedPolicy, cache: Scan
     if (hasRequest === hasPath) report(test, `test "${test.value.name}": give exactly one of "request" or "reviewPath"`);
   }
 
+  const agentDestinations = new Map<string, string>();
+  for (const [agent, located] of resolved.agents) agentDestinations.set(agent, located.value.destination);
+
   const markers = resolved.markers.map((m) => m.value);
   const layer: CompiledLayer = {
     name,
@@ -109,6 +112,7 @@ export function compileLayer(name: string, resolved: ResolvedPolicy, cache: Scan
     ...(scanner ? { scanner } : {}),
     egress,
     review,
+    ...(agentDestinations.size > 0 ? { agentDestinations } : {}),
   };
   return { layer, problems };
 }

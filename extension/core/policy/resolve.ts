@@ -7,7 +7,7 @@ import { findNodeAtLocation } from 'jsonc-parser';
 import { MAX_POLICY_CHARS, nodeFor, parsePolicyText, type ParsedPolicy } from './parse';
 import { problemAt, type PolicyProblem } from './problems';
 import { PolicyRefError, resolveRef } from './refs';
-import type { CustomDetectorSpec, EgressRuleSpec, PolicyDocument, PolicyTestSpec, ReviewRuleSpec } from './schema';
+import type { AgentSettingsSpec, CustomDetectorSpec, EgressRuleSpec, PolicyDocument, PolicyTestSpec, ReviewRuleSpec } from './schema';
 
 export type PolicyReader = (ref: string) => Promise<string>;
 
@@ -36,6 +36,8 @@ export interface ResolvedPolicy {
   destinations: Map<string, Located<string[]>>;
   egress: Located<EgressRuleSpec>[];
   review: Located<ReviewRuleSpec>[];
+  /** Agent hook settings by agent id; later files win per agent. */
+  agents: Map<string, Located<AgentSettingsSpec>>;
   /** Tests written in the root file only: bases test themselves. */
   tests: Located<PolicyTestSpec>[];
   problems: PolicyProblem[];
@@ -60,6 +62,7 @@ export async function resolvePolicy(rootRef: string, read: PolicyReader): Promis
     destinations: new Map(),
     egress: [],
     review: [],
+    agents: new Map(),
     tests: [],
     problems: [],
   };
@@ -155,6 +158,7 @@ function merge(doc: PolicyDocument, source: string, isRoot: boolean, out: Resolv
   for (const [name, entries] of Object.entries(doc.destinations ?? {})) out.destinations.set(name, at(entries, 'destinations', name));
   doc.egress?.forEach((r, i) => replaceById(out.egress, at(r, 'egress', i)));
   doc.review?.forEach((r, i) => replaceById(out.review, at(r, 'review', i)));
+  for (const [agent, settings] of Object.entries(doc.agents ?? {})) out.agents.set(agent, at(settings, 'agents', agent));
   if (isRoot) doc.tests?.forEach((t, i) => out.tests.push(at(t, 'tests', i)));
 }
 

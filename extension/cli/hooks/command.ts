@@ -1,0 +1,177 @@
+// `airlock hook <agent> [event]`: reads the agent's hook payload on stdin, decides with the
+// policy's engine, answers in the agent's format. Fails closed: a payload it cannot read, a
+// policy it cannot load, an error or a timeout all refuse, in the agent's own refusal format.
+import { realpathSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { agentDestination, isAgentId, AGENT_IDS, type AgentId } from '../../core/hooks/agents';
+import { decideHook, type HookCheck, type HookDecision, type HookFile } from '../../core/hooks/decide';
+import type { CompiledPolicy } from '../../core/policy/contract';
+import type { CliIO } from '../run';
+import { findGitRoot } from '../scan/walk';
+import { ADAPTERS } from './adapters';
+import type { HookAdapter, HookInput } from './events';
+import { checksFor, readCheck } from './gather';
+import { makeWorkspace, policyPath, realPath, type Workspace } from './paths';
+import { DEFAULT_REACH } from './reach';
+
+/** Below every agent's own hook timeout (Claude Code 60 s, Copilot 30 s, VS Code 30 s): a timeout there would fail open. */
+const DEFAULT_TIMEOUT_MS = 20_000;
+const MAX_PAYLOAD_BYTES = 64 * 1024 * 1024;
+
+export const BROKEN_HOOK_HELP = 'Run `airlock agents check` in the repository (or reinstall Airlock) to repair it.';
+
+export async function hookCommand(args: string[], io: CliIO): Promise<number> {
+  const name = args[0] ?? '';
+  if (!isAgentId(name)) {
+    io.stderr.write(`Airlock's hook is misconfigured: unknown agent '${name}' (expected one of ${AGENT_IDS.join(', ')}); refusing. ${BROKEN_HOOK_HELP}\n`);
+    return 2;
+  }
+  const adapter = ADAPTERS[name];
+  const eventHint = args[1];
+  let settled = false;
+  const timeoutMs = Number(process.env.AIRLOCK_HOOK_TIMEOUT_MS) || DEFAULT_TIMEOUT_MS;
+  const answerWith = (exitCode: number, stdout?: string, stderr?: string) => {
+    if (stdout) io.stdout.write(stdout);
+    if (stderr) io.stderr.write(stderr);
+    return exitCode;
+  };
+  return new Promise<number>((resolvePromise) => {
+    const finish = (code: number) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolvePromise(code);
+    };
+    const timer = setTimeout(() => {
+      const a = adapter.failure(`Airlock's hook timed out after ${timeoutMs} ms, so the action was refused (fail closed). ${BROKEN_HOOK_HELP}`, eventHint);
+      finish(answerWith(a.exitCode, a.stdout, a.stderr));
+      // Nothing may go ahead while a slow check still runs.
+      setImmediate(() => process.exit(a.exitCode));
+    }, timeoutMs);
+    timer.unref();
+    run(name, adapter, eventHint, io)
+      .then((a) => finish(answerWith(a.exitCode, a.stdout, a.stderr)))
+      .catch((error: unknown) => {
+        const reason = error instanceof Error ? error.message.split('\n')[0]!.slice(0, 200) : 'unknown error';
+        const a = adapter.failure(`Airlock's hook failed (${reason}), so the action was refused (fail closed). ${BROKEN_HOOK_HELP}`, eventHint);
+        finish(answerWith(a.exitCode, a.stdout, a.stderr));
+      });
+  });
+}
+
+async function run(agent: AgentId, adapter: HookAdapter, eventHint: string | undefined, io: CliIO) {
+  const raw = await readAll(io.stdin);
+  let payload: Record<string, unknown>;
+  try {
+    const parsed: unknown = JSON.parse(raw);
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
+    payload = parsed as Record<string, unknown>;
+  } catch {
+    return adapter.failure('Airlock could not read the hook payload (not a JSON object), so the action was refused (fail closed).', eventHint);
+  }
+  // Copilot CLI does not name the event in its payload: the installed command does.
+  if (eventHint) {
+    payload.hook_event_name ??= eventHint;
+    payload.hookEventName ??= eventHint;
+    payload.agent_action_name ??= eventHint;
+  }
+  const input = adapter.parse(payload);
+  const decision = await decide(agent, input, io);
+  return adapter.answer(input, decision);
+}
+
+/** Decides one parsed hook call (exported for tests and the bench). */
+export async function decide(agent: AgentId, input: HookInput, io: Pick<CliIO, 'cwd'>): Promise<HookDecision> {
+  const event = input.event;
+  if (event.phase === 'other') return { outcome: 'allow', message: '' };
+  const cwd = realCwd(input.cwd ?? io.cwd);
+  const root = findGitRoot(cwd) ?? cwd;
+  const workspace = makeWorkspace(input.workspaceRoots && input.workspaceRoots.length > 0 ? input.workspaceRoots : [root], cwd);
+  const repo = workspace.roots[0]!;
+
+  if (event.phase === 'post-tool') {
+    const { recordAfter } = await import('./after');
+    recordAfter(agent, input, event.action, repo, cwd);
+    return { outcome: 'allow', message: '' };
+  }
+
+  let checks: HookCheck[];
+  if (event.phase === 'prompt') {
+    const files: HookFile[] = event.attachments.length > 0 ? (readCheck('prompt', event.attachments, [], workspace, DEFAULT_REACH) as Extract<HookCheck, { kind: 'read' }>).files : [];
+    checks = [{ kind: 'prompt', text: event.text, files }];
+  } else if (event.phase === 'model-request') {
+    checks = [{ kind: 'model-request', messages: event.messages }];
+  } else {
+    checks = checksFor(event.tool, event.action, workspace);
+  }
+  if (checks.length === 0) return beforeTool(agent, input, repo, cwd, { outcome: 'allow', message: '' });
+
+  const policy = await loadPolicy(repo);
+  if (!policy.ok) {
+    return { outcome: 'deny', rule: 'airlock:policy-error', message: `Airlock's policy could not be loaded (${policy.problem}), so the action was refused (fail closed). Fix .airlock/policy.jsonc (\`airlock policy validate\`).` };
+  }
+  const context = { agent, destination: agentDestination(policy.policy, agent), workspaceRoots: workspace.roots, policyFiles: policy.files.map((f) => policyPath(f, workspace)) };
+  let rewrite: HookDecision | undefined;
+  const warnings: string[] = [];
+  for (const check of checks) {
+    const decision = decideHook(policy.policy, check, context);
+    if (decision.outcome === 'deny') return decision;
+    if (decision.outcome === 'rewrite') rewrite = decision;
+    if (decision.warning) warnings.push(decision.warning);
+  }
+  const allowed: HookDecision = rewrite ?? { outcome: 'allow', message: '', ...(warnings.length > 0 ? { warning: warnings.join(' ') } : {}) };
+  return beforeTool(agent, input, repo, cwd, allowed);
+}
+
+/** An allowed tool call that writes: remember the work tree before it, to record exactly what it wrote. */
+async function beforeTool(agent: AgentId, input: HookInput, repo: string, cwd: string, decision: HookDecision): Promise<HookDecision> {
+  const event = input.event;
+  if (event.phase !== 'pre-tool' || decision.outcome === 'deny' || !input.pairKey) return decision;
+  const kind = event.action.kind;
+  if (kind !== 'write' && kind !== 'shell' && kind !== 'patch') return decision;
+  const { rememberBefore } = await import('./after');
+  rememberBefore(input, event.action, repo, cwd);
+  void agent;
+  return decision;
+}
+
+async function loadPolicy(root: string): Promise<{ ok: true; policy: CompiledPolicy; files: string[] } | { ok: false; problem: string }> {
+  const { loadReviewPolicy } = await import('../provenance/policy');
+  try {
+    const load = await loadReviewPolicy(root);
+    if (!load.ok) return { ok: false, problem: load.problems[0] ?? 'policy error' };
+    const files = ((load.policy as { files?: readonly string[] }).files ?? []).filter((f) => f.startsWith('/'));
+    return { ok: true, policy: load.policy, files };
+  } catch (error) {
+    return { ok: false, problem: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+function realCwd(cwd: string): string {
+  try {
+    return realpathSync.native(cwd);
+  } catch {
+    return resolve(cwd);
+  }
+}
+
+function readAll(stream: NodeJS.ReadableStream): Promise<string> {
+  return new Promise((resolvePromise, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    stream.on('data', (c: Buffer | string) => {
+      const b = typeof c === 'string' ? Buffer.from(c) : c;
+      size += b.length;
+      if (size > MAX_PAYLOAD_BYTES) {
+        reject(new Error('hook payload too large'));
+        return;
+      }
+      chunks.push(b);
+    });
+    stream.on('end', () => resolvePromise(Buffer.concat(chunks).toString('utf8')));
+    stream.on('error', reject);
+  });
+}
+
+export type { Workspace };
+export { realPath };
