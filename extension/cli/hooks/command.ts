@@ -1,15 +1,15 @@
 // `airlock hook <agent> [event]`: reads the agent's hook payload on stdin, decides with the
 // policy's engine, answers in the agent's format. Fails closed: a payload it cannot read, a
 // policy it cannot load, an error or a timeout all refuse, in the agent's own refusal format.
-import { realpathSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { realpathSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { agentDestination, isAgentId, AGENT_IDS, type AgentId } from '../../core/hooks/agents';
 import { decideHook, type HookCheck, type HookDecision, type HookFile } from '../../core/hooks/decide';
 import type { CompiledPolicy } from '../../core/policy/contract';
 import type { CliIO } from '../run';
 import { findGitRoot } from '../scan/walk';
 import { ADAPTERS } from './adapters';
-import type { HookAdapter, HookInput } from './events';
+import type { HookAdapter, HookAnswer, HookInput } from './events';
 import { checksFor, readCheck } from './gather';
 import { makeWorkspace, policyPath, realPath, type Workspace } from './paths';
 import { DEFAULT_REACH } from './reach';
@@ -17,50 +17,62 @@ import { DEFAULT_REACH } from './reach';
 /** Below every agent's own hook timeout (Claude Code 60 s, Copilot 30 s, VS Code 30 s): a timeout there would fail open. */
 const DEFAULT_TIMEOUT_MS = 20_000;
 const MAX_PAYLOAD_BYTES = 64 * 1024 * 1024;
+/** core/policy's DEFAULT_WORKSPACE_POLICY_PATH, written out so this module does not load the engine before it needs it. */
+const DEFAULT_WORKSPACE_POLICY_PATH = '.airlock/policy.jsonc';
 
 export const BROKEN_HOOK_HELP = 'Run `airlock agents check` in the repository (or reinstall Airlock) to repair it.';
 
 export async function hookCommand(args: string[], io: CliIO): Promise<number> {
+  const raw = await readAll(io.stdin).catch(() => '');
+  const a = await answerHook(args, raw, io.cwd, { exitOnTimeout: true });
+  if (a.stdout) io.stdout.write(a.stdout);
+  if (a.stderr) io.stderr.write(a.stderr);
+  return a.exitCode;
+}
+
+/** The refusal for a hook that cannot decide, in the agent's format when the agent is known. */
+export function failureAnswer(args: readonly string[], message: string): HookAnswer {
+  const name = args[0] ?? '';
+  if (!isAgentId(name)) return { exitCode: 2, stderr: `${message}\n` };
+  return ADAPTERS[name].failure(message, args[1]);
+}
+
+/**
+ * One hook call: `args` are `<agent> [event]`, `raw` the payload. Never throws and never
+ * answers "allow" for a failure; a timeout refuses (and, standalone, ends the process so the
+ * slow check cannot let anything through later).
+ */
+export async function answerHook(args: readonly string[], raw: string, cwd: string, options: { exitOnTimeout?: boolean } = {}): Promise<HookAnswer> {
   const name = args[0] ?? '';
   if (!isAgentId(name)) {
-    io.stderr.write(`Airlock's hook is misconfigured: unknown agent '${name}' (expected one of ${AGENT_IDS.join(', ')}); refusing. ${BROKEN_HOOK_HELP}\n`);
-    return 2;
+    return { exitCode: 2, stderr: `Airlock's hook is misconfigured: unknown agent '${name}' (expected one of ${AGENT_IDS.join(', ')}), so the action was refused. ${BROKEN_HOOK_HELP}\n` };
   }
   const adapter = ADAPTERS[name];
   const eventHint = args[1];
-  let settled = false;
   const timeoutMs = Number(process.env.AIRLOCK_HOOK_TIMEOUT_MS) || DEFAULT_TIMEOUT_MS;
-  const answerWith = (exitCode: number, stdout?: string, stderr?: string) => {
-    if (stdout) io.stdout.write(stdout);
-    if (stderr) io.stderr.write(stderr);
-    return exitCode;
-  };
-  return new Promise<number>((resolvePromise) => {
-    const finish = (code: number) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      resolvePromise(code);
-    };
-    const timer = setTimeout(() => {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<HookAnswer>((resolvePromise) => {
+    timer = setTimeout(() => {
       const a = adapter.failure(`Airlock's hook timed out after ${timeoutMs} ms, so the action was refused (fail closed). ${BROKEN_HOOK_HELP}`, eventHint);
-      finish(answerWith(a.exitCode, a.stdout, a.stderr));
-      // Nothing may go ahead while a slow check still runs.
-      setImmediate(() => process.exit(a.exitCode));
+      resolvePromise(a);
+      if (options.exitOnTimeout) {
+        if (a.stdout) process.stdout.write(a.stdout);
+        if (a.stderr) process.stderr.write(a.stderr);
+        process.exit(a.exitCode);
+      }
     }, timeoutMs);
     timer.unref();
-    run(name, adapter, eventHint, io)
-      .then((a) => finish(answerWith(a.exitCode, a.stdout, a.stderr)))
-      .catch((error: unknown) => {
-        const reason = error instanceof Error ? error.message.split('\n')[0]!.slice(0, 200) : 'unknown error';
-        const a = adapter.failure(`Airlock's hook failed (${reason}), so the action was refused (fail closed). ${BROKEN_HOOK_HELP}`, eventHint);
-        finish(answerWith(a.exitCode, a.stdout, a.stderr));
-      });
   });
+  const work = run(name, adapter, eventHint, raw, cwd).catch((error: unknown) => {
+    const reason = error instanceof Error ? error.message.split('\n')[0]!.slice(0, 200) : 'unknown error';
+    return adapter.failure(`Airlock's hook failed (${reason}), so the action was refused (fail closed). ${BROKEN_HOOK_HELP}`, eventHint);
+  });
+  const answer = await Promise.race([work, timeout]);
+  clearTimeout(timer);
+  return answer;
 }
 
-async function run(agent: AgentId, adapter: HookAdapter, eventHint: string | undefined, io: CliIO) {
-  const raw = await readAll(io.stdin);
+async function run(agent: AgentId, adapter: HookAdapter, eventHint: string | undefined, raw: string, cwd: string): Promise<HookAnswer> {
   let payload: Record<string, unknown>;
   try {
     const parsed: unknown = JSON.parse(raw);
@@ -76,12 +88,12 @@ async function run(agent: AgentId, adapter: HookAdapter, eventHint: string | und
     payload.agent_action_name ??= eventHint;
   }
   const input = adapter.parse(payload);
-  const decision = await decide(agent, input, io);
+  const decision = await decide(agent, input, { cwd });
   return adapter.answer(input, decision);
 }
 
 /** Decides one parsed hook call (exported for tests and the bench). */
-export async function decide(agent: AgentId, input: HookInput, io: Pick<CliIO, 'cwd'>): Promise<HookDecision> {
+export async function decide(agent: AgentId, input: HookInput, io: { cwd: string }): Promise<HookDecision> {
   const event = input.event;
   if (event.phase === 'other') return { outcome: 'allow', message: '' };
   const cwd = realCwd(input.cwd ?? io.cwd);
@@ -135,7 +147,37 @@ async function beforeTool(agent: AgentId, input: HookInput, repo: string, cwd: s
   return decision;
 }
 
-async function loadPolicy(root: string): Promise<{ ok: true; policy: CompiledPolicy; files: string[] } | { ok: false; problem: string }> {
+type PolicyLoad = { ok: true; policy: CompiledPolicy; files: string[] } | { ok: false; problem: string };
+
+/** Compiled policies by workspace, for a long-running hook server; reused while none of their files changed. */
+const policyCache = new Map<string, { signature: string; load: PolicyLoad }>();
+
+async function loadPolicy(root: string): Promise<PolicyLoad> {
+  const cached = policyCache.get(root);
+  if (cached && cached.signature === policySignature(root, cached.load)) return cached.load;
+  const load = await loadPolicyFresh(root);
+  policyCache.set(root, { signature: policySignature(root, load), load });
+  return load;
+}
+
+/** What must not change for a compiled policy to stay valid: its files, the workspace policy's existence, the org setting. */
+function policySignature(root: string, load: PolicyLoad): string {
+  const files = new Set([join(root, DEFAULT_WORKSPACE_POLICY_PATH), ...(load.ok ? load.files : [])]);
+  const parts = [process.env.AIRLOCK_ORG_POLICY ?? ''];
+  for (const f of files) {
+    try {
+      const st = statSync(f);
+      parts.push(`${f}:${st.mtimeMs}:${st.size}:${st.ino}`);
+    } catch {
+      parts.push(`${f}:-`);
+    }
+  }
+  // A policy from a URL is fetched again after a minute.
+  if (/^https:/.test(process.env.AIRLOCK_ORG_POLICY ?? '')) parts.push(String(Math.floor(Date.now() / 60_000)));
+  return parts.join('|');
+}
+
+async function loadPolicyFresh(root: string): Promise<PolicyLoad> {
   const { loadReviewPolicy } = await import('../provenance/policy');
   try {
     const load = await loadReviewPolicy(root);
