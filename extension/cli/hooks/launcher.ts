@@ -64,7 +64,8 @@ esac
 
 /** The command an agent's configuration runs: refuses by itself when the launcher is missing. */
 export function launcherCommand(agent: string, rootExpression: string, event?: string): string {
-  const launcher = `"${rootExpression}/${LAUNCHER_PATH}"`;
+  // Only the root is quoted (it may hold spaces), so the command reads `…/airlock-hook <agent>` at its end.
+  const launcher = `"${rootExpression}"/${LAUNCHER_PATH}`;
   const reason = `Airlock's hook is broken (${LAUNCHER_PATH} is missing), so the action was refused. Run 'airlock agents install'.`;
   const json =
     agent === 'copilot-cli'
