@@ -6,3 +6,4 @@ export * as provenance from '../core/provenance';
 export { FingerprintIndex } from '../core/provenance/fingerprintIndex';
 export * as gateway from '../gateway';
 export * as jsonc from 'jsonc-parser';
+export * as agentGuard from '../cli/hooks/agentGuard';

@@ -66,7 +66,7 @@ function agentName(name: string): GuardAgent {
   return name as GuardAgent;
 }
 
-function readManifest(root: string): Manifest | undefined {
+export function readManifest(root: string): Manifest | undefined {
   const file = join(root, MANIFEST_PATH);
   if (!existsSync(file)) return undefined;
   try {
