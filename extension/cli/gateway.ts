@@ -1,17 +1,17 @@
 // `airlock gateway`: the interception gateway as a standalone process (for terminals, CI, or
 // assistants outside VS Code). Loads the policy once; an invalid policy means no gateway.
-import { homedir } from 'node:os';
-import { isAbsolute, join, resolve } from 'node:path';
-import { formatProblem, loadLayeredPolicy, refKind } from '../core/policy';
+import { join, resolve } from 'node:path';
+import { formatProblem } from '../core/policy';
 import { createJsonlAuditSink, loadOrCreateSalt, startGateway, type DecisionEvent } from '../gateway';
+import { createPolicyAuditSink } from '../gateway/otlp/policyAuditSink';
 import { GATEWAY_USAGE, parseGatewayArgs, type GatewayArgs } from './gatewayArgs';
-import { createNodePolicyReader, defaultWorkspacePolicyRef } from './policySource';
+import { loadEffectivePolicy, orgPolicyLabel } from './orgPolicy/loadCliPolicy';
+import { airlockStateDir } from './orgPolicy/orgPolicyConfig';
+import { cliPolicyRef, defaultWorkspacePolicyRef } from './policySource';
 import type { CliIO } from './run';
 
-/** Where per-install state (the audit salt) lives: $AIRLOCK_STATE_DIR or ~/.airlock. */
-function stateDir(): string {
-  return process.env['AIRLOCK_STATE_DIR'] || join(homedir(), '.airlock');
-}
+/** Where per-install state (the audit salt, the OTLP buffer) lives: $AIRLOCK_STATE_DIR or ~/.airlock. */
+const stateDir = () => airlockStateDir();
 
 /** One stderr line per decision: ids, sizes and timing only, never content. */
 function decisionLine(e: DecisionEvent): string {
@@ -46,14 +46,27 @@ export async function gatewayCommand(argv: string[], io: CliIO): Promise<number>
     io.stdout.write(GATEWAY_USAGE);
     return 0;
   }
-  const ref = args.policy ? (refKind(args.policy) === 'file' && !isAbsolute(args.policy) ? resolve(io.cwd, args.policy) : args.policy) : defaultWorkspacePolicyRef(io.cwd);
-  const loaded = await loadLayeredPolicy({ workspace: ref }, createNodePolicyReader());
+  const workspace = args.policy ? cliPolicyRef(args.policy, io.cwd) : defaultWorkspacePolicyRef(io.cwd);
+  const loaded = await loadEffectivePolicy({ workspace, cwd: io.cwd, ...(args.orgPolicy ? { orgPolicy: args.orgPolicy } : {}), ...(io.env ? { env: io.env } : {}) });
   for (const problem of loaded.problems) io.stderr.write(`${formatProblem(problem)}\n`);
+  if (loaded.org?.problem) io.stderr.write(`airlock gateway: organization policy: ${loaded.org.problem}; the last good copy stays in force\n`);
+  const policyVersion = orgPolicyLabel(loaded.org);
   if (!loaded.ok) {
     io.stderr.write('airlock gateway: the policy has errors; not starting (nothing would be forwarded)\n');
     return 1;
   }
-  const audit = args.audit ? createJsonlAuditSink(resolve(io.cwd, args.audit)) : undefined;
+  const local = args.audit ? createJsonlAuditSink(resolve(io.cwd, args.audit)) : undefined;
+  // The org policy may send every decision record to the company's collector (OTLP) as well.
+  const audit = local || loaded.policy.auditExport
+    ? createPolicyAuditSink({
+        spec: () => loaded.policy.auditExport,
+        ...(local ? { local } : {}),
+        stateDir: stateDir(),
+        onExport: (endpoint) => {
+          if (endpoint && !args.quiet) io.stderr.write(`airlock gateway: exporting audit records to ${new URL(endpoint).origin} (OTLP)\n`);
+        },
+      })
+    : undefined;
   const auditSalt = audit ? await loadOrCreateSalt(join(stateDir(), 'audit-salt')) : undefined;
   const gateway = await startGateway({
     policy: () => loaded.policy,
@@ -62,13 +75,16 @@ export async function gatewayCommand(argv: string[], io: CliIO): Promise<number>
     ...(audit ? { audit } : {}),
     ...(auditSalt ? { auditSalt } : {}),
     ...(args.maxBodyBytes ? { maxBodyBytes: args.maxBodyBytes } : {}),
+    ...(policyVersion ? { policyVersion: () => policyVersion } : {}),
     onDecision: (e) => {
       if (!args.quiet) io.stderr.write(decisionLine(e));
     },
   });
   io.stdout.write(`${JSON.stringify({ port: gateway.port, ...gateway.urls })}\n`);
+  if (!args.quiet) io.stderr.write(`airlock gateway: policy layers ${loaded.policy.layers.join(' > ')} (${loaded.policy.sources.map((s) => s.split(/[\\/]/).pop()).join(', ')})\n`);
   const signal = await waitForSignal();
   io.stderr.write(`airlock gateway: ${signal}, stopping\n`);
   await gateway.close();
+  await audit?.close();
   return 0;
 }

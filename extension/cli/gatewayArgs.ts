@@ -3,6 +3,7 @@ import type { ProviderFamily } from '../core/dialects';
 
 export interface GatewayArgs {
   policy?: string;
+  orgPolicy?: string;
   port: number;
   upstreams: Partial<Record<ProviderFamily, string>>;
   audit?: string;
@@ -11,12 +12,14 @@ export interface GatewayArgs {
   help: boolean;
 }
 
-export const GATEWAY_USAGE = `usage: airlock gateway [--policy F] [--port N] [--upstream openai=URL] [--upstream anthropic=URL]
+export const GATEWAY_USAGE = `usage: airlock gateway [--policy F] [--org-policy F] [--port N] [--upstream openai=URL] [--upstream anthropic=URL]
                       [--upstream ollama=URL] [--audit FILE] [--max-body-bytes N] [--quiet]
 
 Runs the interception gateway on 127.0.0.1 until SIGINT/SIGTERM. The first stdout line is
 {"port":…,"openai":…,"anthropic":…,"ollama":…}: the base URLs to give each client.
   --policy F      policy file or preset (default .airlock/policy.jsonc, else airlock:secrets)
+  --org-policy F  organization policy above it (file, https URL or preset; default
+                  $AIRLOCK_ORG_POLICY); the workspace policy can only add and tighten
   --port N        port (default: a free one)
   --upstream F=U  where a family's traffic goes (defaults: https://api.openai.com/v1,
                   https://api.anthropic.com, http://localhost:11434)
@@ -38,6 +41,9 @@ export function parseGatewayArgs(argv: string[]): GatewayArgs {
     switch (flag) {
       case '--policy':
         out.policy = value();
+        break;
+      case '--org-policy':
+        out.orgPolicy = value();
         break;
       case '--port': {
         const port = Number(value());

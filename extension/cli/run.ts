@@ -6,6 +6,8 @@ export interface CliIO {
   stderr: NodeJS.WritableStream;
   stdin: NodeJS.ReadableStream;
   cwd: string;
+  /** Environment to read settings from (AIRLOCK_ORG_POLICY, …); default process.env. */
+  env?: NodeJS.ProcessEnv;
 }
 
 type Handler = (args: string[], io: CliIO) => Promise<number>;

@@ -12,8 +12,11 @@ export interface GatewayError {
   hint?: string;
 }
 
+// A block is the client's request being invalid under policy: 400 with the invalid-request type.
+// 401/403 read as "Failed to authenticate" in Claude Code and Copilot CLI, and 403 makes Codex
+// retry (see /README.md, "Blocks").
 const OPENAI_TYPES: Record<GatewayErrorKind, string> = {
-  blocked: 'airlock_policy_violation',
+  blocked: 'invalid_request_error',
   'too-large': 'invalid_request_error',
   'bad-request': 'invalid_request_error',
   forbidden: 'permission_error',
@@ -24,7 +27,7 @@ const OPENAI_TYPES: Record<GatewayErrorKind, string> = {
 };
 
 const ANTHROPIC_TYPES: Record<GatewayErrorKind, string> = {
-  blocked: 'permission_error',
+  blocked: 'invalid_request_error',
   'too-large': 'request_too_large',
   'bad-request': 'invalid_request_error',
   forbidden: 'permission_error',

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import type { ProviderFamily } from '../core/dialects';
 import type { CompiledPolicy } from '../core/policy/contract';
 import { assistantFromHeaders } from './assistant';
-import { auditFindings, type AuditRecord, type AuditSink } from './audit';
+import { auditFindings, hashMatch, type AuditRecord, type AuditSink } from './audit';
 import { BodyError, decodeBody, readBody } from './body';
 import { decide, type Decision } from './decide';
 import { errorResponse, type GatewayError } from './errors';
@@ -34,6 +34,8 @@ export interface GatewayOptions {
   /** Largest request body accepted, as sent and after decompression. Default 32 MiB. */
   maxBodyBytes?: number;
   onDecision?: (event: DecisionEvent) => void;
+  /** The organization policy in force, written into every audit record (e.g. `2026.12.1 sha256:ab12…`). */
+  policyVersion?: () => string | undefined;
   /** Code seen in 2xx model responses (fenced blocks, tool-call edits), for provenance. Called after the response ended. */
   onResponseCode?: (observed: ObservedResponse) => void;
 }
@@ -58,7 +60,8 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
   const agents = { http: new HttpAgent({ keepAlive: true, noDelay: true }), https: new HttpsAgent({ keepAlive: true, noDelay: true }) };
 
   function record(base: Omit<AuditRecord, 'time'>, message: string): void {
-    const full: AuditRecord = { time: new Date().toISOString(), ...base };
+    const policyVersion = options.policyVersion?.();
+    const full: AuditRecord = { time: new Date().toISOString(), ...base, ...(policyVersion ? { policyVersion } : {}) };
     try {
       options.audit?.write(full);
       options.onDecision?.({ record: full, message });
@@ -111,7 +114,8 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
       return refuseEarly({ status, kind: status === 413 ? 'too-large' : 'bad-request', message }, status === 413 ? 'too-large' : 'bad-body', dialect);
     }
 
-    const base = { dialect, destination, requestBytes: decoded.length };
+    // The audit trail names where a request went, not what its path says: the path can carry text.
+    const base = { dialect, destination: route.target.origin, pathHash: hashMatch(salt, route.subpath), requestBytes: decoded.length };
     const policy = currentPolicy();
     if (!policy) {
       const error: GatewayError = { status: 503, kind: 'no-policy', message: 'no Airlock policy is loaded; nothing was forwarded', hint: 'fix the policy file (airlock policy check) or reload it.' };
@@ -121,7 +125,16 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
     }
 
     const assistant = assistantFromHeaders(req.headers);
-    const decision: Decision = decide({ policy, dialect: route.dialect, body: decoded, destination, ...(assistant ? { assistant } : {}) });
+    const decision: Decision = decide({
+      policy,
+      dialect: route.dialect,
+      body: decoded,
+      destination,
+      method,
+      url: route.subpath,
+      headers: req.headers,
+      ...(assistant ? { assistant } : {}),
+    });
     const decisionMs = performance.now() - started;
     const findings = decision.verdict && decision.request ? auditFindings(decision.verdict, decision.request.segments, salt) : { rules: [], detectors: [], matchHashes: [] };
     const rule = decision.verdict?.rule ?? (decision.kind === 'refuse' ? decision.error.rule : undefined);

@@ -1,6 +1,7 @@
 // What a loaded, compiled policy offers the rest of Airlock. The gateway, the agent hooks,
 // the CLI and the editor depend on this contract only, never on how policies are parsed.
 import type { EgressAction, EgressRequest, Verdict } from '../egress/types';
+import type { AuditExportSpec } from './schema';
 
 /** What the review rules say about AI-written code at one path. */
 export interface ReviewRequirement {
@@ -23,6 +24,8 @@ export interface CompiledPolicy {
   agentDestination?(agent: string): string | undefined;
   /** What happens to a request the interceptor cannot parse (strongest over layers; default `block`). */
   readonly onUnparseable?: EgressAction;
+  /** Where decision records are exported (OTLP), from the highest layer that says; undefined: local log only. */
+  readonly auditExport?: AuditExportSpec;
   /** The verdict for a request the interceptor cannot parse, per `onUnparseable`. `reason` must not quote request text. */
   unparseableVerdict?(reason: string): Verdict;
 }

@@ -7,7 +7,7 @@ import { findNodeAtLocation } from 'jsonc-parser';
 import { MAX_POLICY_CHARS, nodeFor, parsePolicyText, type ParsedPolicy } from './parse';
 import { problemAt, type PolicyProblem } from './problems';
 import { PolicyRefError, resolveRef } from './refs';
-import type { AgentSettingsSpec, CustomDetectorSpec, EgressRuleSpec, PolicyDocument, PolicyTestSpec, ReviewRuleSpec } from './schema';
+import type { AgentSettingsSpec, AuditExportSpec, CustomDetectorSpec, EgressRuleSpec, PolicyDocument, PolicyTestSpec, ReviewRuleSpec } from './schema';
 
 export type PolicyReader = (ref: string) => Promise<string>;
 
@@ -26,6 +26,8 @@ export interface ResolvedPolicy {
   parsed: Map<string, ParsedPolicy>;
   name?: string;
   onUnparseable?: Located<NonNullable<PolicyDocument['onUnparseable']>>;
+  /** Audit export (OTLP); the root file's wins over what it extends. */
+  auditExport?: Located<AuditExportSpec>;
   protectedPaths: Located<string>[];
   markers: Located<string>[];
   builtinDetectors: boolean;
@@ -34,6 +36,8 @@ export interface ResolvedPolicy {
   allowlistPatterns: Located<string>[];
   customDetectors: Located<CustomDetectorSpec>[];
   destinations: Map<string, Located<string[]>>;
+  /** The last `attachments` setting in merge order (the file itself wins over what it extends). */
+  attachments?: Located<NonNullable<PolicyDocument['attachments']>>;
   egress: Located<EgressRuleSpec>[];
   review: Located<ReviewRuleSpec>[];
   /** Agent hook settings by agent id; later files win per agent. */
@@ -148,6 +152,7 @@ function merge(doc: PolicyDocument, source: string, isRoot: boolean, out: Resolv
   const at = <T>(value: T, ...path: (string | number)[]): Located<T> => ({ value, source, path });
   if (doc.name !== undefined && isRoot) out.name = doc.name;
   if (doc.onUnparseable) out.onUnparseable = at(doc.onUnparseable, 'onUnparseable');
+  if (doc.audit?.otlp) out.auditExport = at(doc.audit.otlp, 'audit', 'otlp');
   doc.protected?.paths?.forEach((p, i) => out.protectedPaths.push(at(p, 'protected', 'paths', i)));
   doc.protected?.markers?.forEach((m, i) => out.markers.push(at(m, 'protected', 'markers', i)));
   if (doc.detectors?.builtin !== undefined) out.builtinDetectors = doc.detectors.builtin;
@@ -156,6 +161,7 @@ function merge(doc: PolicyDocument, source: string, isRoot: boolean, out: Resolv
   doc.detectors?.allowlistPatterns?.forEach((p, i) => out.allowlistPatterns.push(at(p, 'detectors', 'allowlistPatterns', i)));
   doc.detectors?.custom?.forEach((c, i) => replaceById(out.customDetectors, at(c, 'detectors', 'custom', i)));
   for (const [name, entries] of Object.entries(doc.destinations ?? {})) out.destinations.set(name, at(entries, 'destinations', name));
+  if (doc.attachments !== undefined) out.attachments = at(doc.attachments, 'attachments');
   doc.egress?.forEach((r, i) => replaceById(out.egress, at(r, 'egress', i)));
   doc.review?.forEach((r, i) => replaceById(out.review, at(r, 'review', i)));
   for (const [agent, settings] of Object.entries(doc.agents ?? {})) out.agents.set(agent, at(settings, 'agents', agent));
