@@ -2,9 +2,9 @@
 // verifies, for CI) every agent's hook configuration and ignore/deny files from the policy.
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { loadLayeredPolicy, resolvePolicy } from '../../core/policy';
+import type { AirlockPolicy } from '../../core/policy';
 import type { CliIO } from '../run';
-import { createNodePolicyReader, defaultWorkspacePolicyRef } from '../policySource';
+import { loadReviewPolicy } from '../provenance/policy';
 import { guarded, parseArgs, UsageError, workspaceRoot } from '../provenance/common';
 import { GUARD_AGENTS, MANIFEST_PATH, renderGuardFiles, type GuardAgent, type GuardPolicy, type Manifest, type RenderedFile } from './guardFiles';
 
@@ -77,20 +77,20 @@ export function readManifest(root: string): Manifest | undefined {
   }
 }
 
-/** The compiled policy (to ask the engine) and its raw protected and forbid globs (to write them out). */
+/**
+ * The effective policy (the organization layer verified, as every command loads it) to ask the
+ * engine, and its protected and forbid globs as written, to write them out.
+ */
 export async function loadGuardPolicy(root: string): Promise<GuardPolicy> {
-  const reader = createNodePolicyReader();
-  const organization = process.env.AIRLOCK_ORG_POLICY || undefined;
-  const workspace = defaultWorkspacePolicyRef(root);
-  const loaded = await loadLayeredPolicy({ organization, workspace }, reader);
-  if (!loaded.ok) throw new Error(`the policy has errors; fix them first (airlock policy validate): ${loaded.problems[0]?.message ?? ''}`);
-  const protectedPaths: string[] = [];
-  const forbidPaths: string[] = [];
-  for (const ref of [organization, workspace]) {
-    if (!ref) continue;
-    const resolved = await resolvePolicy(ref, reader);
-    protectedPaths.push(...resolved.protectedPaths.map((p) => p.value));
-    for (const rule of resolved.review) if (rule.value.action === 'forbid') forbidPaths.push(...rule.value.paths);
+  const load = await loadReviewPolicy(root);
+  if (!load.ok) throw new Error(`the policy has errors; fix them first (airlock policy validate): ${load.problems[0] ?? ''}`);
+  const layers = (load.policy as Partial<AirlockPolicy>).compiledLayers ?? [];
+  // Layers never loosen each other: a lower layer's `!` re-include must not un-ignore what a higher one protects.
+  let protectedPaths: string[] = [];
+  for (const layer of layers) {
+    const globs = layer.protectedPaths.globs;
+    protectedPaths = protectedPaths.some((g) => !g.startsWith('!')) ? [...protectedPaths, ...globs.filter((g) => !g.startsWith('!'))] : [...protectedPaths, ...globs];
   }
-  return { policy: loaded.policy, protectedPaths: [...new Set(protectedPaths)], forbidPaths: [...new Set(forbidPaths)] };
+  const forbidPaths = layers.flatMap((l) => l.review.filter((r) => r.action === 'forbid').flatMap((r) => r.paths.globs));
+  return { policy: load.policy, protectedPaths: [...new Set(protectedPaths)], forbidPaths: [...new Set(forbidPaths)] };
 }
