@@ -1,7 +1,7 @@
 // `airlock hook <agent> [event]`: reads the agent's hook payload on stdin, decides with the
 // policy's engine, answers in the agent's format. Fails closed: a payload it cannot read, a
 // policy it cannot load, an error or a timeout all refuse, in the agent's own refusal format.
-import { realpathSync, statSync } from 'node:fs';
+import { existsSync, realpathSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { agentDestination, isAgentId, AGENT_IDS, type AgentId } from '../../core/hooks/agents';
 import { decideHook, type HookCheck, type HookDecision, type HookFile } from '../../core/hooks/decide';
@@ -109,7 +109,11 @@ export async function decide(agent: AgentId, input: HookInput, io: { cwd: string
 
   let checks: HookCheck[];
   if (event.phase === 'prompt') {
-    const files: HookFile[] = event.attachments.length > 0 ? (readCheck('prompt', event.attachments, [], workspace, DEFAULT_REACH) as Extract<HookCheck, { kind: 'read' }>).files : [];
+    // `@src/file.ts` in a prompt makes Claude Code, Gemini CLI and others attach that file without a tool call.
+    const attached = [...event.attachments, ...mentionedPaths(event.text, workspace)];
+    const check = attached.length > 0 ? (readCheck('prompt', attached, [], workspace, DEFAULT_REACH) as Extract<HookCheck, { kind: 'read' }>) : undefined;
+    if (check?.unchecked) return { outcome: 'deny', rule: 'airlock:hook-unchecked', message: `Airlock refused this prompt: ${check.unchecked}` };
+    const files: HookFile[] = check?.files ?? [];
     checks = [{ kind: 'prompt', text: event.text, files }];
   } else if (event.phase === 'model-request') {
     checks = [{ kind: 'model-request', messages: event.messages }];
@@ -133,6 +137,17 @@ export async function decide(agent: AgentId, input: HookInput, io: { cwd: string
   }
   const allowed: HookDecision = rewrite ?? { outcome: 'allow', message: '', ...(warnings.length > 0 ? { warning: warnings.join(' ') } : {}) };
   return beforeTool(agent, input, repo, cwd, allowed);
+}
+
+/** Existing files and folders a prompt names with `@` (email addresses and @handles that are not paths are ignored). */
+function mentionedPaths(text: string, workspace: Workspace): string[] {
+  const out: string[] = [];
+  for (const m of text.matchAll(/(?:^|[\s(["'])@([-A-Za-z0-9_./~][^\s"'`()\]]*)/g)) {
+    const path = m[1]!.replace(/[.,;:!?]+$/, '');
+    if (out.length >= 50) break;
+    if (existsSync(realPath(path, workspace.cwd))) out.push(path);
+  }
+  return out;
 }
 
 /** An allowed tool call that writes: remember the work tree before it, to record exactly what it wrote. */
