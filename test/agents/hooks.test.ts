@@ -53,7 +53,7 @@ interface HookAgent {
 
 const AGENTS: HookAgent[] = [
   { client: claude, install: 'claude-code', writes: true },
-  { client: gemini, install: 'gemini', writes: true, todo: 'Gemini CLI reads project hooks only from a trusted folder; not yet driven here' },
+  { client: gemini, install: 'gemini', writes: true },
   { client: codex, install: 'codex', writes: false, todo: 'Codex runs project hooks only after they are reviewed and trusted (/hooks); not yet driven here' },
   { client: copilot, install: 'copilot-cli', writes: false, todo: 'Copilot CLI hook loading in -p mode not yet driven here' },
 ];
