@@ -51,10 +51,22 @@ interface HookAgent {
   todo?: string;
 }
 
+/**
+ * Codex runs a project's hooks only once a person has reviewed and trusted them (/hooks, stored
+ * by hash); this suite stands in for that person with the flag Codex documents for automation.
+ */
+const codexTrustingHooks: AgentClient = {
+  ...codex,
+  prepare(opts) {
+    const p = codex.prepare(opts);
+    return { ...p, args: [...p.args.slice(0, -1), '--dangerously-bypass-hook-trust', p.args.at(-1)!] };
+  },
+};
+
 const AGENTS: HookAgent[] = [
   { client: claude, install: 'claude-code', writes: true },
   { client: gemini, install: 'gemini', writes: true },
-  { client: codex, install: 'codex', writes: false, todo: 'Codex runs project hooks only after they are reviewed and trusted (/hooks); not yet driven here' },
+  { client: codexTrustingHooks, install: 'codex', writes: false },
   { client: copilot, install: 'copilot-cli', writes: false, todo: 'Copilot CLI hook loading in -p mode not yet driven here' },
 ];
 
@@ -117,7 +129,9 @@ for (const { client, install, writes, todo } of AGENTS) {
       fake.script = steps([text(REPLY)], text('Keys'));
       const r = await run(workdir, 'Deploy with aws_access_key_id = AKIAZ7K2QW5RT6YX3VB4 please');
       assert.ok(bodies(fake).every((b) => !b.includes('AKIAZ7K2QW5RT6YX3VB4')), `the key never reached the model\n${shown(r)}`);
-      assert.ok(`${r.stdout}${r.stderr}`.includes('Airlock refused this prompt'), `the user sees why\n${shown(r)}`);
+      // Codex exec prints that the hook blocked the prompt, not the hook's reason.
+      const seen = client.name === 'codex' ? 'hook: UserPromptSubmit Blocked' : 'Airlock refused this prompt';
+      assert.ok(`${r.stdout}${r.stderr}`.includes(seen), `the user sees "${seen}"\n${shown(r)}`);
     });
   });
 }
