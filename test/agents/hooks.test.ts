@@ -63,11 +63,21 @@ const codexTrustingHooks: AgentClient = {
   },
 };
 
+/** Copilot CLI loads .github/hooks only in a folder the person trusted (config.json trusted_folders). */
+const copilotTrustingFolder: AgentClient = {
+  ...copilot,
+  prepare(opts) {
+    const p = copilot.prepare(opts);
+    writeFileSync(join(p.env.COPILOT_HOME!, 'config.json'), JSON.stringify({ trusted_folders: [opts.workdir] }));
+    return p;
+  },
+};
+
 const AGENTS: HookAgent[] = [
   { client: claude, install: 'claude-code', writes: true },
   { client: gemini, install: 'gemini', writes: true },
   { client: codexTrustingHooks, install: 'codex', writes: false },
-  { client: copilot, install: 'copilot-cli', writes: false, todo: 'Copilot CLI hook loading in -p mode not yet driven here' },
+  { client: copilotTrustingFolder, install: 'copilot-cli', writes: false },
 ];
 
 for (const { client, install, writes, todo } of AGENTS) {
