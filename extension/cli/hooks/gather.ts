@@ -79,7 +79,8 @@ export function readCheck(tool: string, files: readonly string[], folders: reado
     }
     const real = realPath(f, workspace.cwd);
     if (isDirectory(real)) folderList.push(f);
-    else if (existsSync(real)) add(real, readHead(real, limits.maxFileBytes));
+    // A file named outright is read in full up to a larger cap: a marker at its end must not slip by.
+    else if (existsSync(real)) add(real, readHead(real, limits.maxFileBytes * 16));
     // A file that does not exist is decided by its path: nothing leaves, and a protected name stays refused.
     else add(real, undefined);
   }

@@ -40,7 +40,7 @@ export const windsurfAdapter: HookAdapter = {
     const input: HookInput = { agent: 'windsurf', eventName, event };
     if (str(info.cwd)) input.cwd = str(info.cwd)!;
     if (str(payload.trajectory_id)) input.sessionId = str(payload.trajectory_id)!;
-    if (eventName.endsWith('run_command')) input.pairKey = `${str(payload.trajectory_id) ?? ''}:${str(payload.execution_id) ?? ''}`;
+    if (eventName.endsWith('run_command') || eventName.endsWith('write_code')) input.pairKey = `${eventName.slice(eventName.indexOf('_') + 1)}:${str(payload.trajectory_id) ?? ''}:${str(payload.execution_id) ?? ''}`;
     return input;
   },
   answer(_input, decision) {
