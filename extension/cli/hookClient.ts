@@ -31,8 +31,8 @@ function finish(a: Answer): void {
 }
 
 /** A refusal without the engine (it is missing or broken): exit 2, and the JSON the agents that read stdout need. */
-function brokenAnswer(reason: string): Answer {
-  const msg = `Airlock's hook is broken (${reason}), so the action was refused (fail closed). Reinstall Airlock and run 'airlock agents install'.`;
+function brokenAnswer(reason: string, advice = "Reinstall Airlock and run 'airlock agents install'."): Answer {
+  const msg = `Airlock's hook is broken (${reason}), so the action was refused (fail closed). ${advice}`;
   const stdout =
     args[0] === 'copilot-cli'
       ? JSON.stringify({ permissionDecision: 'deny', permissionDecisionReason: msg })
@@ -91,6 +91,12 @@ function viaServer(socket: string, request: HookRequest): Promise<Answer | 'unav
 }
 
 async function main(): Promise<void> {
+  // Nothing may hang past the agent's own hook timeout (Claude Code would then go ahead): not
+  // even an agent that never closes stdin.
+  setTimeout(() => {
+    finish(brokenAnswer(`it did not finish within ${timeoutMs} ms`, 'If the agent never closed the payload, report it; otherwise narrow the search.'));
+    process.exit(2);
+  }, timeoutMs + 1_000).unref();
   const chunks: Buffer[] = [];
   for await (const c of process.stdin) chunks.push(c as Buffer);
   const raw = Buffer.concat(chunks).toString('utf8');

@@ -23,7 +23,17 @@ const DEFAULT_WORKSPACE_POLICY_PATH = '.airlock/policy.jsonc';
 export const BROKEN_HOOK_HELP = 'Run `airlock agents check` in the repository (or reinstall Airlock) to repair it.';
 
 export async function hookCommand(args: string[], io: CliIO): Promise<number> {
+  const timeoutMs = Number(process.env.AIRLOCK_HOOK_TIMEOUT_MS) || DEFAULT_TIMEOUT_MS;
+  // An agent that never closes stdin must not keep the hook (and so the action) waiting past its own timeout.
+  const stdinTimer = setTimeout(() => {
+    const a = failureAnswer(args, `Airlock's hook got no complete payload within ${timeoutMs} ms, so the action was refused (fail closed).`);
+    if (a.stdout) io.stdout.write(a.stdout);
+    if (a.stderr) io.stderr.write(a.stderr);
+    process.exit(a.exitCode);
+  }, timeoutMs);
+  stdinTimer.unref();
   const raw = await readAll(io.stdin).catch(() => '');
+  clearTimeout(stdinTimer);
   const a = await answerHook(args, raw, io.cwd, { exitOnTimeout: true });
   if (a.stdout) io.stdout.write(a.stdout);
   if (a.stderr) io.stderr.write(a.stderr);

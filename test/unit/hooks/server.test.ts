@@ -70,3 +70,17 @@ test('with the server switched off the same decision is made in-process', () => 
   assert.equal(r.status, 2);
   assert.match(r.stderr, /aws-access-key-id/);
 });
+
+test('an agent that never closes stdin gets a refusal before its own hook timeout, not a hang', async () => {
+  const { spawn } = await import('node:child_process');
+  const started = Date.now();
+  const child = spawn(process.execPath, [HOOK, 'hook', 'copilot-cli', 'preToolUse'], { cwd: repo, env: { ...process.env, AIRLOCK_HOOK_TIMEOUT_MS: '500', AIRLOCK_HOOK_DAEMON: 'off' } });
+  child.stdin.write('{"toolName":"view",');
+  let stdout = '';
+  child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
+  const code = await new Promise<number | null>((r) => child.once('exit', r));
+  child.stdin.destroy();
+  assert.equal(code, 2);
+  assert.equal(JSON.parse(stdout).permissionDecision, 'deny');
+  assert.ok(Date.now() - started < 10_000);
+});
