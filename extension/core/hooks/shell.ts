@@ -369,7 +369,7 @@ function analyzeCommand(argvIn: string[], out: ShellAccess, at: (p: string) => s
         const value = /^(-d|--data|--data-binary|--data-raw|--data-urlencode|-F|--form|-T|--upload-file|--post-file|--body-file)$/.test(a) ? args[++i] : undefined;
         if (value === undefined) continue;
         const file = a === '-T' || a === '--upload-file' || a === '--post-file' || a === '--body-file' ? value : /@([^;]+)/.exec(value)?.[1];
-        if (file) out.reads.push(at(file));
+        if (file && file !== '-') out.reads.push(at(file));
       }
       return undefined;
     case 'git': {
