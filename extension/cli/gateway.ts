@@ -1,9 +1,12 @@
 // `airlock gateway`: the interception gateway as a standalone process (for terminals, CI, or
 // assistants outside VS Code). Loads the policy once; an invalid policy means no gateway.
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { formatProblem } from '../core/policy';
 import { createJsonlAuditSink, loadOrCreateSalt, startGateway, type DecisionEvent } from '../gateway';
 import { createPolicyAuditSink } from '../gateway/otlp/policyAuditSink';
+import { proxyFromEnv, type UpstreamOptions } from '../gateway/proxy/upstream';
+import { GATEWAY_STATE_FILE } from './env';
 import { GATEWAY_USAGE, parseGatewayArgs, type GatewayArgs } from './gatewayArgs';
 import { loadEffectivePolicy, orgPolicyLabel } from './orgPolicy/loadCliPolicy';
 import { airlockStateDir } from './orgPolicy/orgPolicyConfig';
@@ -19,6 +22,7 @@ function decisionLine(e: DecisionEvent): string {
   const rule = r.rule ? ` rule=${r.rule}` : '';
   const detectors = r.detectors.length ? ` detectors=${r.detectors.join(',')}` : '';
   const reason = r.reason ? ` reason=${r.reason}` : '';
+  if (r.dialect === 'connect') return `airlock gateway: CONNECT ${r.destination} ${r.proxy ?? ''}${reason}\n`;
   return `airlock gateway: ${r.action} ${r.dialect} ${r.destination}${rule}${detectors}${reason} ${r.requestBytes}B ${r.decisionMs.toFixed(1)}ms\n`;
 }
 
@@ -68,7 +72,17 @@ export async function gatewayCommand(argv: string[], io: CliIO): Promise<number>
       })
     : undefined;
   const auditSalt = audit ? await loadOrCreateSalt(join(stateDir(), 'audit-salt')) : undefined;
+  let upstream: UpstreamOptions;
+  try {
+    const cas = await Promise.all(args.upstreamCa.map((f) => readFile(resolve(io.cwd, f), 'utf8')));
+    const fromEnv = args.upstreamProxy === undefined ? proxyFromEnv(process.env) : {};
+    upstream = { resolve: args.resolve, ca: cas, ...fromEnv, ...(args.upstreamProxy ? { proxy: args.upstreamProxy } : {}) };
+  } catch (error) {
+    io.stderr.write(`airlock gateway: ${(error as Error).message}\n`);
+    return 2;
+  }
   const gateway = await startGateway({
+    upstream,
     policy: () => loaded.policy,
     port: args.port,
     upstreams: args.upstreams,
@@ -80,11 +94,17 @@ export async function gatewayCommand(argv: string[], io: CliIO): Promise<number>
       if (!args.quiet) io.stderr.write(decisionLine(e));
     },
   });
-  io.stdout.write(`${JSON.stringify({ port: gateway.port, ...gateway.urls })}\n`);
+  io.stdout.write(`${JSON.stringify({ port: gateway.port, proxy: `http://127.0.0.1:${gateway.port}`, ...gateway.urls })}\n`);
   if (!args.quiet) io.stderr.write(`airlock gateway: policy layers ${loaded.policy.layers.join(' > ')} (${loaded.policy.sources.map((s) => s.split(/[\\/]/).pop()).join(', ')})\n`);
+  // Lets `airlock env` find this gateway's port.
+  const stateFile = join(stateDir(), GATEWAY_STATE_FILE);
+  await mkdir(stateDir(), { recursive: true, mode: 0o700 }).catch(() => undefined);
+  await writeFile(stateFile, `${JSON.stringify({ port: gateway.port, pid: process.pid })}\n`, { mode: 0o600 }).catch(() => undefined);
   const signal = await waitForSignal();
   io.stderr.write(`airlock gateway: ${signal}, stopping\n`);
   await gateway.close();
   await audit?.close();
+  const current = await readFile(stateFile, 'utf8').catch(() => '');
+  if (current.includes(`"pid":${process.pid}`)) await rm(stateFile, { force: true });
   return 0;
 }

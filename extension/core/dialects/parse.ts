@@ -3,6 +3,7 @@
 // the whole body locates those strings and adds every other string — keys included, at any
 // depth — so nothing in the body goes out unread. Encoded payloads are decoded when they are text.
 import { parseAnthropicComplete, parseAnthropicMessages } from './anthropic';
+import { parseGeminiEmbed, parseGeminiGenerate } from './gemini';
 import { SegmentCollector } from './collector';
 import { walkJson, type JsonStringToken } from './jsonWalk';
 import { parseOllamaChat, parseOllamaGenerate } from './ollama';
@@ -22,6 +23,8 @@ const PARSERS: Record<DialectId, (body: Json, c: SegmentCollector) => void> = {
   'ollama-chat': parseOllamaChat,
   'ollama-generate': parseOllamaGenerate,
   'ollama-embed': (body, c) => parseEmbeddings(body, c, body['input'] === undefined ? 'prompt' : 'input'),
+  'gemini-generate': parseGeminiGenerate,
+  'gemini-embed': parseGeminiEmbed,
   metadata: () => undefined,
   passthrough: () => undefined,
 };

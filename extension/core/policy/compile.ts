@@ -127,6 +127,7 @@ export function compileLayer(name: string, resolved: ResolvedPolicy, cache: Scan
     egress,
     review,
     ...(agentDestinations.size > 0 ? { agentDestinations } : {}),
+    proxy: { inspect: resolved.proxyInspect, tunnel: resolved.proxyTunnel, otherHosts: resolved.otherHosts ?? 'tunnel' },
     ...(attachments ? { attachments } : {}),
   };
   return { layer, problems };

@@ -28,4 +28,13 @@ export interface CompiledPolicy {
   readonly auditExport?: AuditExportSpec;
   /** The verdict for a request the interceptor cannot parse, per `onUnparseable`. `reason` must not quote request text. */
   unparseableVerdict?(reason: string): Verdict;
+  /** Proxy mode: hosts to decrypt and inspect (added to the defaults) and which other hosts may be tunnelled. */
+  readonly proxy?: ProxyPolicy;
+}
+
+export interface ProxyPolicy {
+  /** Inspected-host entries added by the policy layers (exact names or `*.domain`). */
+  readonly inspect: readonly string[];
+  /** True when every layer lets this (not inspected) host through a blind tunnel. */
+  tunnelAllowed(host: string): boolean;
 }

@@ -5,7 +5,8 @@ import { evaluateLayers, unparseableVerdict } from '../egress/evaluate';
 import type { CompiledLayer } from '../egress/layer';
 import { ACTION_STRENGTH, type EgressAction, type EgressRequest, type Verdict } from '../egress/types';
 import { compileLayer, type ScannerCache } from './compile';
-import type { CompiledPolicy, ReviewRequirement } from './contract';
+import { isInspectedHost } from '../dialects/hosts';
+import type { CompiledPolicy, ProxyPolicy, ReviewRequirement } from './contract';
 import { hasErrors, problemAt, type PolicyProblem } from './problems';
 import { problemAtLocation, resolvePolicy, type Located, type PolicyReader, type ResolvedPolicy } from './resolve';
 import type { AuditExportSpec, PolicyTestSpec } from './schema';
@@ -143,6 +144,7 @@ export class LayeredPolicy implements AirlockPolicy {
   readonly onUnparseable: EgressAction;
   readonly auditExport?: AuditExportSpec;
   readonly failedClosed = false;
+  readonly proxy: ProxyPolicy;
 
   constructor(
     readonly compiledLayers: readonly CompiledLayer[],
@@ -158,6 +160,7 @@ export class LayeredPolicy implements AirlockPolicy {
       (strongest, l) => (ACTION_STRENGTH[l.onUnparseable] > ACTION_STRENGTH[strongest] ? l.onUnparseable : strongest),
       compiledLayers.length > 0 ? 'allow' : 'block',
     );
+    this.proxy = layeredProxy(compiledLayers);
   }
 
   evaluateEgress(request: EgressRequest): Verdict {
@@ -207,6 +210,15 @@ export class LayeredPolicy implements AirlockPolicy {
   }
 }
 
+/** Inspected hosts: every layer's (inspecting more is stricter). A tunnel needs every layer's consent. */
+function layeredProxy(layers: readonly CompiledLayer[]): ProxyPolicy {
+  const inspect = [...new Set(layers.flatMap((l) => l.proxy?.inspect ?? []))];
+  return {
+    inspect,
+    tunnelAllowed: (host) => layers.every((l) => !l.proxy || l.proxy.otherHosts === 'tunnel' || isInspectedHost(host, l.proxy.tunnel)),
+  };
+}
+
 function blockVerdict(rule: string, message: string): Verdict {
   return { action: 'block', rule, message, findings: [{ rule, kind: 'unparseable', action: 'block' }] };
 }
@@ -227,5 +239,6 @@ export function failClosedPolicy(reason: string): AirlockPolicy {
     reviewFor: () => ({ requireApproval: { rule: 'airlock:policy-error', message, distinctReviewer: false } }),
     isProtectedPath: () => ({ rule: 'airlock:policy-error', message }),
     agentDestination: () => undefined,
+    proxy: { inspect: [], tunnelAllowed: () => false },
   };
 }

@@ -42,6 +42,10 @@ export interface ResolvedPolicy {
   review: Located<ReviewRuleSpec>[];
   /** Agent hook settings by agent id; later files win per agent. */
   agents: Map<string, Located<AgentSettingsSpec>>;
+  /** Proxy mode: inspected hosts (accumulated), tunnel exceptions (accumulated), otherHosts (last wins). */
+  proxyInspect: string[];
+  proxyTunnel: string[];
+  otherHosts?: 'tunnel' | 'block';
   /** Tests written in the root file only: bases test themselves. */
   tests: Located<PolicyTestSpec>[];
   problems: PolicyProblem[];
@@ -67,6 +71,8 @@ export async function resolvePolicy(rootRef: string, read: PolicyReader): Promis
     egress: [],
     review: [],
     agents: new Map(),
+    proxyInspect: [],
+    proxyTunnel: [],
     tests: [],
     problems: [],
   };
@@ -165,6 +171,9 @@ function merge(doc: PolicyDocument, source: string, isRoot: boolean, out: Resolv
   doc.egress?.forEach((r, i) => replaceById(out.egress, at(r, 'egress', i)));
   doc.review?.forEach((r, i) => replaceById(out.review, at(r, 'review', i)));
   for (const [agent, settings] of Object.entries(doc.agents ?? {})) out.agents.set(agent, at(settings, 'agents', agent));
+  out.proxyInspect.push(...(doc.proxy?.inspect ?? []));
+  out.proxyTunnel.push(...(doc.proxy?.tunnel ?? []));
+  if (doc.proxy?.otherHosts) out.otherHosts = doc.proxy.otherHosts;
   if (isRoot) doc.tests?.forEach((t, i) => out.tests.push(at(t, 'tests', i)));
 }
 

@@ -221,6 +221,29 @@ export const policyTestSchema = z
   })
   .describe('An example with its expected verdict, run by `airlock policy test`.');
 
+const proxyHost = z
+  .string()
+  .regex(/^(?:\*\.)?(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}$/, 'a lower-case host name, or `*.` followed by one (every name below it)');
+
+export const proxySchema = z
+  .strictObject({
+    inspect: z
+      .array(proxyHost)
+      .optional()
+      .describe(
+        'More AI hosts whose HTTPS traffic proxy mode decrypts and inspects, on top of the built-in list (api.openai.com, chatgpt.com, api.anthropic.com, generativelanguage.googleapis.com, api.githubcopilot.com, `*.githubcopilot.com`, `*.openai.azure.com`, …). The local CA is name-constrained to these hosts when it is created.',
+      ),
+    otherHosts: z
+      .enum(['tunnel', 'block'])
+      .optional()
+      .describe('What proxy mode does with hosts it does not inspect: `tunnel` (default) passes the encrypted bytes on untouched; `block` refuses the CONNECT. `block` in any layer wins.'),
+    tunnel: z
+      .array(proxyHost)
+      .optional()
+      .describe('Hosts tunnelled even when `otherHosts` is `block` (e.g. `api.github.com` for Copilot sign-in). Applies to this layer only: a host must be allowed by every layer.'),
+  })
+  .describe('Proxy mode (HTTPS_PROXY pointing at the gateway): which hosts are inspected and what happens to the rest.');
+
 export const auditSchema = z
   .strictObject({
     otlp: z
@@ -266,6 +289,7 @@ export const policySchema = z
       .record(id, agentSettingsSchema)
       .optional()
       .describe('Per-agent settings for Airlock\'s agent hooks, by agent id (`claude-code`, `codex`, `gemini`, `copilot-cli`, `vscode`, `cursor`, `windsurf`).'),
+    proxy: proxySchema.optional(),
     tests: z.array(policyTestSchema).optional().describe('Example requests with expected verdicts.'),
     audit: auditSchema.optional(),
   })
