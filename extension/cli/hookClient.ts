@@ -4,7 +4,6 @@
 // and when no server answers it decides standalone with the same engine, in this process, and
 // starts a server for the next call. Every path ends in the engine's answer or a refusal.
 // `node hook.js hook <agent> [event]` and `node hook.js <agent> [event]` both work.
-import { spawn } from 'node:child_process';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { FORWARDED_ENV, hookSocketPath, type HookRequest } from './hooks/socket';
@@ -57,6 +56,9 @@ async function standalone(raw: string, startServer: boolean): Promise<void> {
   finish(await engine.answerHook(args, raw, process.cwd(), { exitOnTimeout: true }));
   if (startServer) {
     try {
+      // Loaded here, not at the top: the usual call never starts a process.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { spawn } = require('node:child_process') as typeof import('node:child_process');
       spawn(process.execPath, [engineFile, '--serve'], { detached: true, stdio: 'ignore' }).unref();
     } catch {
       // the next call decides standalone again
