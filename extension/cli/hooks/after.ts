@@ -5,11 +5,12 @@ import type { AgentId } from '../../core/hooks/agents';
 import type { HookInput, ToolAction } from './events';
 import { realPath } from './paths';
 import { recordChanges, recordWrites } from './record';
-import { changesSince, loadBefore, saveBefore, takeSnapshot } from './snapshot';
+import { changesSince, claimRecording, loadBefore, releaseRecording, saveBefore, takeSnapshot } from './snapshot';
 import { modelFromTranscript } from './transcript';
 
 export function rememberBefore(input: HookInput, action: ToolAction, repo: string, cwd: string): void {
   if (!input.pairKey) return;
+  releaseRecording(repo, input.pairKey);
   if (action.kind === 'write') {
     const files = new Map<string, string>();
     for (const p of action.paths) {
@@ -27,6 +28,8 @@ export function rememberBefore(input: HookInput, action: ToolAction, repo: strin
 }
 
 export function recordAfter(agent: AgentId, input: HookInput, action: ToolAction, repo: string, cwd: string): void {
+  if (action.kind !== 'write' && action.kind !== 'shell' && action.kind !== 'patch') return;
+  if (input.pairKey && !claimRecording(repo, input.pairKey)) return;
   const model = input.model ?? modelFromTranscript(input.transcriptPath) ?? (agent === 'claude-code' ? process.env.ANTHROPIC_MODEL : undefined) ?? undefined;
   const context = { root: repo, cwd, tool: agent, ...(model ? { model } : {}), ...(input.sessionId ? { session: input.sessionId } : {}) };
   if (action.kind === 'write') {

@@ -121,3 +121,23 @@ export function loadBefore(root: string, key: string): Map<string, string> | und
     return undefined;
   }
 }
+
+/**
+ * True once per tool call: VS Code runs the hooks in .claude/settings.json beside its own, so
+ * the same write can be reported twice (same tool_use_id); only the first report is recorded.
+ */
+export function claimRecording(root: string, key: string): boolean {
+  const dir = snapshotDir(root);
+  try {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, `recorded-${fileName(key)}`), '', { flag: 'wx' });
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code !== 'EEXIST';
+  }
+}
+
+/** A new call with the same key (Gemini keys by session, tool and arguments) may be recorded again. */
+export function releaseRecording(root: string, key: string): void {
+  rmSync(join(snapshotDir(root), `recorded-${fileName(key)}`), { force: true });
+}

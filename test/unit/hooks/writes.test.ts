@@ -134,3 +134,23 @@ test('Cursor afterFileEdit and Windsurf post_write_code: the new strings are rec
     ['src/w.ts', 1, 1, 'windsurf', null],
   ]);
 });
+
+test('VS Code running both its own and the .claude/settings.json hooks records a write once', async () => {
+  const root = repo();
+  write(root, 'src/once.ts', 'export const once = 1;\n');
+  const payload = { timestamp: '2026-12-01T09:00:00.000Z', cwd: root, sessionId: 'vs', hookEventName: 'PostToolUse', tool_name: 'create_file', tool_input: { filePath: join(root, 'src/once.ts'), content: 'export const once = 1;\n' }, tool_use_id: 'tool-9' };
+  await hook(root, ['vscode'], payload);
+  await hook(root, ['claude-code'], payload);
+  assert.deepEqual(contributions(root).map((r) => [r.path, r.tool]), [['src/once.ts', 'vscode']]);
+});
+
+test('the same shell command run twice in a session (Gemini keys calls by their arguments) is recorded both times', async () => {
+  const root = repo();
+  const call = { session_id: 'g', cwd: root, tool_name: 'run_shell_command', tool_input: { command: 'echo more >> src/grow.ts' } };
+  for (let i = 0; i < 2; i++) {
+    await hook(root, ['gemini'], { ...call, hook_event_name: 'BeforeTool' });
+    execFileSync('sh', ['-c', 'echo more >> src/grow.ts'], { cwd: root });
+    await hook(root, ['gemini'], { ...call, hook_event_name: 'AfterTool', tool_response: {} });
+  }
+  assert.deepEqual(contributions(root).map((r) => [r.path, r.startLine, r.endLine, r.tool]), [['src/grow.ts', 1, 1, 'gemini'], ['src/grow.ts', 2, 2, 'gemini']]);
+});
