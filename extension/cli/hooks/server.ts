@@ -73,7 +73,16 @@ export async function serveHooks(engineFile: string): Promise<void> {
     conn.on('error', () => conn.destroy());
   });
   server.on('error', () => process.exit(0));
-  server.listen(socket);
+  server.listen(socket, () => {
+    // Leave no socket file behind (a stale one only costs the next client a refused connect).
+    process.once('exit', () => {
+      try {
+        if (process.platform !== 'win32') unlinkSync(socket);
+      } catch {
+        // already gone
+      }
+    });
+  });
 }
 
 function identity(file: string): string {
