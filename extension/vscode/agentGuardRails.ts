@@ -57,6 +57,7 @@ export async function setUpAgentGuardRails(extensionUri: vscode.Uri, options: Gu
   for (const c of changes) agentGuard.writeGuardFile(root, c.file);
   // This machine's CLI for the launcher: untracked (.airlock/.gitignore lists local/).
   const pointer = vscode.Uri.joinPath(folder.uri, agentGuard.LOCAL_CLI_POINTER);
+  await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(pointer, '..'));
   await vscode.workspace.fs.writeFile(pointer, new TextEncoder().encode(vscode.Uri.joinPath(extensionUri, 'dist', 'hook.js').fsPath));
   void vscode.window.showInformationMessage(`Airlock: guard rails set up for ${agents.join(', ')}${changes.length === 0 ? ' (already up to date)' : ''}.`);
   return true;
