@@ -197,7 +197,8 @@ function protectsFor(guard: GuardPolicy, agent: GuardAgent): string[] {
   if (positives.length === 0) return [];
   const destination = guard.policy.agentDestination?.(agent) ?? (isAgentId(agent) ? DEFAULT_AGENT_DESTINATIONS[agent] : 'https://api.openai.com/v1/chat/completions');
   const probe = probePath(positives[0]!);
-  const verdict = guard.policy.evaluateEgress({ destination, segments: [{ id: 'probe', role: 'file', path: probe, text: '' }], referencedPaths: [], assistant: agent });
+  // Content, not a bare path: a path alone is a reference, which is not code leaving.
+  const verdict = guard.policy.evaluateEgress({ destination, segments: [{ id: 'probe', role: 'file', path: probe, text: 'export const probe = 1;\n' }], referencedPaths: [], assistant: agent });
   return verdict.action === 'block' ? [...guard.protectedPaths] : [];
 }
 

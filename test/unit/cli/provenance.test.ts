@@ -285,6 +285,8 @@ test('Claude Code hook payloads are recorded exactly and protected reads are ref
   // PreToolUse: protected paths are refused with exit 2 and the reason on stderr — by the
   // engine, so the policy needs a rule about protected code (paths alone decide nothing).
   write(dir, '.airlock/policy.jsonc', POLICY.replace('"review": [', '"egress": [{ "id": "protected-stays", "when": { "protected": true }, "action": "block" }],\n  "review": ['));
+  // The file's content under its protected path is what would leave (a bare path is only a reference).
+  write(dir, 'secret/keys.ts', 'export const signingKeyId = "k-1";\n');
   const read = (tool_name: string, tool_input: Record<string, unknown>) =>
     airlock(dir, ['hook', 'claude-code'], JSON.stringify({ ...common, hook_event_name: 'PreToolUse', tool_name, tool_input }));
   const refused = read('Read', { file_path: join(dir, 'secret/keys.ts') });
