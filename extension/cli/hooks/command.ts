@@ -136,7 +136,15 @@ export async function decide(agent: AgentId, input: HookInput, io: { cwd: string
   if (!policy.ok) {
     return { outcome: 'deny', rule: 'airlock:policy-error', message: `Airlock's policy could not be loaded (${policy.problem}), so the action was refused (fail closed). Fix .airlock/policy.jsonc (\`airlock policy validate\`).` };
   }
-  const context = { agent, destination: agentDestination(policy.policy, agent), workspaceRoots: workspace.roots, policyFiles: policy.files.map((f) => policyPath(f, workspace)) };
+  const { fingerprintIndex } = await import('./fingerprints');
+  const protectedIndex = await fingerprintIndex(repo, policy.policy);
+  const context = {
+    agent,
+    destination: agentDestination(policy.policy, agent),
+    workspaceRoots: workspace.roots,
+    policyFiles: policy.files.map((f) => policyPath(f, workspace)),
+    egressOptions: { workspaceRoots: workspace.roots, ...(protectedIndex ? { protectedIndex } : {}) },
+  };
   let rewrite: HookDecision | undefined;
   const warnings: string[] = [];
   for (const check of checks) {

@@ -7,6 +7,7 @@
 import { statSync, unlinkSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { answerHook } from './command';
+import { keepIndexes } from './fingerprints';
 import { FORWARDED_ENV, hookSocketPath, type HookRequest } from './socket';
 
 const IDLE_MS = Number(process.env.AIRLOCK_HOOK_IDLE_MS) || 15 * 60 * 1000;
@@ -21,6 +22,7 @@ export async function serveHooks(engineFile: string): Promise<void> {
   } catch {
     // no stale socket
   }
+  keepIndexes();
   const engineIdentity = identity(engineFile);
   // A rebuilt or removed engine retires this server, even when nobody calls it any more.
   setInterval(() => {

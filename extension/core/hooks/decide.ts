@@ -3,7 +3,7 @@
 // with the same engine as the gateway: the text that would reach the model, with its paths,
 // for the destination the agent sends to. Pure: no I/O, never throws (a fault denies).
 import type { CompiledPolicy } from '../policy/contract';
-import type { EgressRequest, EgressSegment, Finding, SegmentRole, Verdict } from '../egress/types';
+import type { EgressOptions, EgressRequest, EgressSegment, Finding, SegmentRole, Verdict } from '../egress/types';
 
 export interface HookFile {
   /** Workspace-relative POSIX path of the real file (symlinks resolved). */
@@ -36,6 +36,8 @@ export interface HookContext {
    * so judging them as content would refuse every search of the workspace.
    */
   policyFiles?: readonly string[];
+  /** What the host gives the engine beside the request: the workspace fingerprint index (copies of protected code). */
+  egressOptions?: EgressOptions;
 }
 
 export interface HookDecision {
@@ -115,7 +117,7 @@ function decideEgress(
     assistant: context.agent,
     ...(context.workspaceRoots ? { workspaceRoots: context.workspaceRoots } : {}),
   };
-  const verdict = policy.evaluateEgress(request);
+  const verdict = policy.evaluateEgress(request, context.egressOptions);
   const host = hostOf(context.destination);
   switch (verdict.action) {
     case 'allow':

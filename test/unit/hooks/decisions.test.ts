@@ -118,3 +118,15 @@ test('decideHook refuses when the engine throws', () => {
   const d = decideHook(broken, { kind: 'read', tool: 'Read', files: [{ path: 'a', text: 'x' }] }, { agent: 'claude-code', destination: 'https://x' });
   assert.equal(d.outcome, 'deny');
 });
+
+test('a copy of protected code in an innocent file is refused by fingerprint (no marker, no protected path)', async () => {
+  const root = repo('{ "protected": { "paths": ["src/secret/**"] }, "egress": [{ "id": "p", "when": { "protected": true }, "action": "block", "message": "Protected code stays here." }] }\n');
+  const engine = Array.from({ length: 30 }, (_, i) => `export function tariff${i}(units: number, region: string): number {\n  return Math.round(units * ${(i * 1.37).toFixed(2)} + region.length * ${i + 3});\n}\n`).join('');
+  write(root, 'src/secret/tariffs.ts', engine);
+  write(root, 'notes/copied.txt', `scratch notes\n${engine.split('\n').slice(10, 40).join('\n')}\n`);
+  write(root, 'notes/own.txt', 'export function greet(name: string) {\n  return `hello ${name}`;\n}\n'.repeat(5));
+  const refused = await read(root, join(root, 'notes/copied.txt'));
+  assert.equal(refused.exitCode, 2, refused.stderr);
+  assert.match(refused.stderr ?? '', /Protected code stays here/);
+  assert.equal((await read(root, join(root, 'notes/own.txt'))).exitCode, 0);
+});

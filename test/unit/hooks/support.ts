@@ -6,6 +6,9 @@ import { mkdirSync, mkdtempSync, realpathSync, symlinkSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
+// Fingerprint caches (and other per-user state) of these tests stay out of the real ~/.airlock.
+process.env.AIRLOCK_STATE_DIR ??= mkdtempSync(join(tmpdir(), 'airlock-hooks-state-'));
+
 export const FIXTURE_POLICY = `{
   "extends": ["airlock:secrets"],
   "protected": { "paths": ["src/secret/**"], "markers": ["ACME CONFIDENTIAL"] },
