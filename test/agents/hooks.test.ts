@@ -145,3 +145,22 @@ for (const { client, install, writes, todo } of AGENTS) {
     });
   });
 }
+
+describe("gemini: BeforeModel rewrites the request (Airlock's hooks in the real CLI)", () => {
+  test('a secret in context the agent adds itself (GEMINI.md) reaches the model redacted', async () => {
+    ensureInstalled('gemini');
+    const fake = await startFake();
+    try {
+      const workdir = guardedWorkdir('gemini');
+      writeFileSync(join(workdir, 'GEMINI.md'), '# Project notes\nDeploy key for staging: aws_access_key_id = AKIAZ7K2QW5RT6YX3VB4\n');
+      fake.script = steps([text(REPLY)], text('Notes'));
+      const r = await runAgent(gemini, { prompt: 'Say hi', wiring: { baseUrl: fake.url }, workdir, timeoutMs: 90_000 });
+      const sent = bodies(fake);
+      assert.ok(sent.length > 0, `the request went out\n${shown(r)}`);
+      assert.ok(sent.every((b) => !b.includes('AKIAZ7K2QW5RT6YX3VB4')), `the key never reached the model\n${shown(r)}`);
+      assert.ok(sent.some((b) => b.includes('[REDACTED:aws-access-key-id')), `a placeholder took its place\n${sent.map((b) => b.slice(0, 400)).join('\n')}`);
+    } finally {
+      await fake.close();
+    }
+  });
+});
