@@ -88,8 +88,10 @@ export function readCheck(tool: string, files: readonly string[], folders: reado
   for (const folder of folderList) {
     const real = realPath(folder.replace(/\/\*\*.*$|\*.*$/, '') || '.', workspace.cwd);
     if (!isDirectory(real)) {
-      // A folder that does not exist: decided by the path of a file inside it.
-      if (!existsSync(real)) add(join(real, '_'), undefined);
+      // A file where a folder may be named (`git diff -- a.ts`) is read; a folder that does not
+      // exist is decided by the path of a file inside it.
+      if (existsSync(real)) add(real, readHead(real, limits.maxFileBytes * 16));
+      else add(join(real, '_'), undefined);
       continue;
     }
     const reach = reachFolder(real, limits, state);

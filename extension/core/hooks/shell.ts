@@ -380,7 +380,16 @@ function analyzeCommand(argvIn: string[], out: ShellAccess, at: (p: string) => s
           if (m && !a.startsWith('-')) out.reads.push(at(m[1]!));
         }
       }
-      if (sub === 'grep') out.folders.push(at('.'));
+      // Subcommands that print the content of tracked files: their paths, or the whole work tree.
+      const subIndex = args.indexOf(sub ?? '');
+      const rest = args.slice(subIndex + 1);
+      const printsContent = sub === 'grep' || sub === 'diff' || sub === 'blame' || sub === 'archive' || (sub === 'log' && rest.some((a) => a === '-p' || a === '--patch' || a === '-L' || a.startsWith('-L'))) || (sub === 'stash' && rest[0] === 'show');
+      if (printsContent) {
+        const dashDash = rest.indexOf('--');
+        const paths = dashDash >= 0 ? rest.slice(dashDash + 1) : sub === 'blame' ? rest.filter((a) => !a.startsWith('-')).slice(-1) : [];
+        if (paths.length > 0) out.folders.push(...paths.map(at));
+        else out.folders.push(at('.'));
+      }
       return undefined;
     }
     case 'find': {

@@ -70,3 +70,12 @@ test('false positives: what is not a file read', () => {
   assert.deepEqual(analyzeShell('cat <<EOF\ncat src/pricing.ts\nEOF').reads, []);
   assert.deepEqual(analyzeShell('awk -v x=1 \'{print x}\' data.csv').reads, ['data.csv']);
 });
+
+test('git subcommands that print file content reach their paths, or the work tree', () => {
+  assert.deepEqual(analyzeShell('git diff').folders, ['.']);
+  assert.deepEqual(analyzeShell('git diff HEAD~3 -- src/pricing.ts').folders, ['src/pricing.ts']);
+  assert.deepEqual(analyzeShell('git log -p --follow -- src/a.ts').folders, ['src/a.ts']);
+  assert.deepEqual(analyzeShell('git blame src/pricing.ts').folders, ['src/pricing.ts']);
+  assert.deepEqual(analyzeShell('git grep -n total').folders, ['.']);
+  for (const command of ['git status', 'git log --oneline', 'git commit -m "x"', 'git add -A', 'git push']) assert.deepEqual(analyzeShell(command).folders, [], command);
+});
