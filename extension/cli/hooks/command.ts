@@ -130,7 +130,7 @@ export async function decide(agent: AgentId, input: HookInput, io: { cwd: string
   } else {
     checks = checksFor(event.tool, event.action, workspace);
   }
-  if (checks.length === 0) return beforeTool(agent, input, repo, cwd, { outcome: 'allow', message: '' });
+  if (checks.length === 0) return beforeTool(input, repo, cwd, { outcome: 'allow', message: '' });
 
   const policy = await loadPolicy(repo);
   if (!policy.ok) {
@@ -154,7 +154,7 @@ export async function decide(agent: AgentId, input: HookInput, io: { cwd: string
     if (decision.warning) warnings.push(decision.warning);
   }
   const allowed: HookDecision = rewrite ?? { outcome: 'allow', message: '', ...(warnings.length > 0 ? { warning: warnings.join(' ') } : {}) };
-  return beforeTool(agent, input, repo, cwd, allowed);
+  return beforeTool(input, repo, cwd, allowed);
 }
 
 /** Existing files and folders a prompt names with `@` (email addresses and @handles that are not paths are ignored). */
@@ -169,14 +169,13 @@ function mentionedPaths(text: string, workspace: Workspace): string[] {
 }
 
 /** An allowed tool call that writes: remember the work tree before it, to record exactly what it wrote. */
-async function beforeTool(agent: AgentId, input: HookInput, repo: string, cwd: string, decision: HookDecision): Promise<HookDecision> {
+async function beforeTool(input: HookInput, repo: string, cwd: string, decision: HookDecision): Promise<HookDecision> {
   const event = input.event;
   if (event.phase !== 'pre-tool' || decision.outcome === 'deny' || !input.pairKey) return decision;
   const kind = event.action.kind;
   if (kind !== 'write' && kind !== 'shell' && kind !== 'patch') return decision;
   const { rememberBefore } = await import('./after');
   rememberBefore(input, event.action, repo, cwd);
-  void agent;
   return decision;
 }
 
@@ -248,5 +247,3 @@ function readAll(stream: NodeJS.ReadableStream): Promise<string> {
   });
 }
 
-export type { Workspace };
-export { realPath };

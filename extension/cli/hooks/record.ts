@@ -3,7 +3,7 @@
 // and after (a pre-tool snapshot), the tool's own patch (Claude Code structuredPatch /
 // originalFile), the whole new file (Write/create), the replacement texts found in the file.
 import { readFileSync } from 'node:fs';
-import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { isAbsolute, relative, sep } from 'node:path';
 import { buildContribution } from '../../core/ledger/contribution';
 import { appendRecords } from '../../core/ledger/fileStore';
 import type { ContributionRecord } from '../../core/ledger/records';
@@ -118,8 +118,4 @@ function lineAt(text: string, offset: number): number {
   let line = 1;
   for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) line++;
   return line;
-}
-
-export function resolveIn(root: string, p: string): string {
-  return isAbsolute(p) ? p : resolve(root, p);
 }

@@ -30,22 +30,19 @@ export function claudeLikeAdapter(agent: AgentId): HookAdapter {
       if (toolUseId) input.pairKey = toolUseId;
       return input;
     },
-    answer(input, decision) {
-      return claudeLikeAnswer(input.eventName, decision);
+    answer(_input, decision) {
+      return claudeLikeAnswer(decision);
     },
-    failure(message, eventName) {
-      return claudeLikeAnswer(eventName ?? 'PreToolUse', { outcome: 'deny', message });
+    failure(message) {
+      return claudeLikeAnswer({ outcome: 'deny', message });
     },
   };
 }
 
-export function claudeLikeAnswer(eventName: string, decision: HookDecision): HookAnswer {
-  if (decision.outcome === 'deny') {
-    const out: HookAnswer = { exitCode: 2, stderr: `${decision.message}\n` };
-    return out;
-  }
+/** Exit 2 with the reason on stderr refuses any event; a warning goes out as a systemMessage. */
+export function claudeLikeAnswer(decision: HookDecision): HookAnswer {
+  if (decision.outcome === 'deny') return { exitCode: 2, stderr: `${decision.message}\n` };
   if (decision.warning) return { exitCode: 0, stdout: `${JSON.stringify({ systemMessage: decision.warning })}\n` };
-  void eventName;
   return { exitCode: 0 };
 }
 

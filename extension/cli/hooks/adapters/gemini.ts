@@ -2,7 +2,7 @@
 // whole model request (`llm_request`, the only hook that can rewrite it: secrets are redacted
 // there, like the gateway does), BeforeTool/AfterTool the tool calls (read_file,
 // run_shell_command, write_file, replace, …). Exit 2 blocks with stderr as the reason.
-import type { HookDecision, HookMessage } from '../../../core/hooks/decide';
+import type { HookMessage } from '../../../core/hooks/decide';
 import type { SegmentRole } from '../../../core/egress/types';
 import { classifyTool } from '../tools';
 import { obj, str, type HookAdapter, type HookAnswer, type HookEvent, type HookInput } from '../events';
@@ -63,4 +63,3 @@ function textOf(content: unknown): string {
   return '';
 }
 
-export type { HookDecision };
