@@ -134,6 +134,20 @@ for (const { client, install, writes, todo } of AGENTS) {
       });
     }
 
+    if (writes) {
+      test('a file written by a shell heredoc is recorded (work tree before and after the command)', { todo }, async () => {
+        const workdir = guardedWorkdir(install);
+        const call = client.shell("cat > src/gen.ts <<'EOF'\nexport const generated = 1;\nexport const more = 2;\nEOF", workdir);
+        fake.script = steps([tool(call.name, call.input), text(REPLY)], text('Gen'));
+        const r = await run(workdir, 'Generate a module');
+        assert.ok(existsSync(join(workdir, 'src/gen.ts')), `the command ran\n${shown(r)}`);
+        const ledger = readFileSync(join(workdir, '.airlock/ledger/ledger.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { type: string; path?: string; tool?: string; startLine?: number; endLine?: number });
+        const record = ledger.find((x) => x.type === 'contribution' && x.path === 'src/gen.ts');
+        assert.ok(record, `the shell write was recorded\n${JSON.stringify(ledger)}`);
+        assert.deepEqual([record.tool, record.startLine, record.endLine], [install, 1, 2]);
+      });
+    }
+
     test('a prompt carrying a secret never reaches the model', { todo: todo ?? (client.name === 'copilot' ? 'Copilot CLI cannot block prompts' : undefined) }, async () => {
       const workdir = guardedWorkdir(install);
       fake.script = steps([text(REPLY)], text('Keys'));
