@@ -9,6 +9,7 @@ import { git } from '../provenance/git';
 import { readHead } from './reach';
 
 const MAX_SNAPSHOT_FILE = 2 * 1024 * 1024;
+const MAX_SNAPSHOT_TOTAL = 32 * 1024 * 1024;
 const MAX_AGE_MS = 24 * 3600 * 1000;
 
 interface Snapshot {
@@ -53,10 +54,14 @@ export function takeSnapshot(root: string, key: string): boolean {
   const paths = dirtyPaths(root);
   if (!paths) return false;
   const snapshot: Snapshot = { time: Date.now(), files: {} };
+  let kept = 0;
   for (const path of paths) {
     const text = readHead(join(root, path), MAX_SNAPSHOT_FILE + 1);
     if (text === undefined) continue;
-    snapshot.files[path] = text.length > MAX_SNAPSHOT_FILE ? { hash: hashOf(text) } : { hash: hashOf(text), text };
+    // Past the budget only hashes are kept: such a file, if the command changes it, is not attributed.
+    const keep = text.length <= MAX_SNAPSHOT_FILE && kept + text.length <= MAX_SNAPSHOT_TOTAL;
+    if (keep) kept += text.length;
+    snapshot.files[path] = keep ? { hash: hashOf(text), text } : { hash: hashOf(text) };
   }
   const dir = snapshotDir(root);
   mkdirSync(dir, { recursive: true });
