@@ -32,7 +32,8 @@ export type ToolAction =
 
 export type HookEvent =
   | { phase: 'prompt'; text: string; attachments: string[] }
-  | { phase: 'model-request'; messages: HookMessage[] }
+  /** `raw`: the agent's own messages, so a rewrite can keep every one it does not change. */
+  | { phase: 'model-request'; messages: HookMessage[]; raw?: unknown[] }
   | { phase: 'pre-tool'; tool: string; action: ToolAction }
   | { phase: 'post-tool'; tool: string; action: ToolAction }
   | { phase: 'other' };

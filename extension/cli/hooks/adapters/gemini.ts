@@ -18,7 +18,10 @@ export const geminiAdapter: HookAdapter = {
     const tool = str(payload.tool_name) ?? '';
     let event: HookEvent = { phase: 'other' };
     if (eventName === 'BeforeAgent') event = { phase: 'prompt', text: str(payload.prompt) ?? '', attachments: [] };
-    else if (eventName === 'BeforeModel') event = { phase: 'model-request', messages: messagesOf(obj(payload.llm_request)) };
+    else if (eventName === 'BeforeModel') {
+      const request = obj(payload.llm_request);
+      event = { phase: 'model-request', messages: messagesOf(request), ...(Array.isArray(request.messages) ? { raw: request.messages as unknown[] } : {}) };
+    }
     else if (eventName === 'BeforeTool') event = { phase: 'pre-tool', tool, action: classifyTool(tool, payload.tool_input) };
     else if (eventName === 'AfterTool') event = { phase: 'post-tool', tool, action: classifyTool(tool, payload.tool_input) };
     const input: HookInput = { agent: 'gemini', eventName, event };
@@ -33,7 +36,14 @@ export const geminiAdapter: HookAdapter = {
   answer(input, decision) {
     if (decision.outcome === 'deny') return { exitCode: 2, stderr: `${decision.message}\n` };
     if (decision.outcome === 'rewrite' && input.event.phase === 'model-request' && decision.messages) {
-      const request = { messages: decision.messages.map((m) => ({ role: m.role === 'assistant' ? 'model' : m.role === 'system' ? 'system' : 'user', content: m.text })) };
+      const raw = input.event.raw ?? [];
+      const original = input.event.messages;
+      // Only messages whose text changed are replaced (as text); the others, function calls and all, go as they were.
+      const request = {
+        messages: decision.messages.map((m, i) =>
+          raw[i] !== undefined && original[i]?.text === m.text ? raw[i] : { role: m.role === 'assistant' ? 'model' : m.role === 'system' ? 'system' : 'user', content: m.text },
+        ),
+      };
       return {
         exitCode: 0,
         stdout: `${JSON.stringify({ systemMessage: decision.message, hookSpecificOutput: { hookEventName: 'BeforeModel', llm_request: request } })}\n`,
