@@ -20,7 +20,7 @@ export interface ReachLimits {
   maxFileBytes: number;
 }
 
-export const DEFAULT_REACH: ReachLimits = { maxFiles: 5000, maxBytes: 64 * 1024 * 1024, maxFileBytes: 1024 * 1024 };
+export const DEFAULT_REACH: ReachLimits = { maxFiles: 20_000, maxBytes: 128 * 1024 * 1024, maxFileBytes: 1024 * 1024 };
 
 export interface Reach {
   files: ReachedFile[];
