@@ -3,7 +3,7 @@
 // policy it cannot load, an error or a timeout all refuse, in the agent's own refusal format.
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { agentDestination, isAgentId, AGENT_IDS, type AgentId } from '../../core/hooks/agents';
+import { agentDestination, agentDestinationViews, isAgentId, AGENT_IDS, type AgentId } from '../../core/hooks/agents';
 import { decideHook, type HookCheck, type HookDecision, type HookFile } from '../../core/hooks/decide';
 import type { CompiledPolicy } from '../../core/policy/contract';
 import type { CliIO } from '../run';
@@ -141,6 +141,7 @@ export async function decide(agent: AgentId, input: HookInput, io: { cwd: string
   const context = {
     agent,
     destination: agentDestination(policy.policy, agent),
+    destinations: agentDestinationViews(policy.policy, agent),
     workspaceRoots: workspace.roots,
     policyFiles: policy.files.map((f) => policyPath(f, workspace)),
     egressOptions: { workspaceRoots: workspace.roots, ...(protectedIndex ? { protectedIndex } : {}) },

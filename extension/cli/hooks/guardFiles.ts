@@ -6,7 +6,7 @@
 // twice changes nothing; `agents check` renders again and reports any file that would change.
 import { applyEdits, modify, parse } from 'jsonc-parser';
 import type { CompiledPolicy } from '../../core/policy/contract';
-import { DEFAULT_AGENT_DESTINATIONS, isAgentId } from '../../core/hooks/agents';
+import { agentDestinationViews } from '../../core/hooks/agents';
 import { LAUNCHER_PATH, LAUNCHER_SCRIPT, LOCAL_CLI_POINTER, launcherCommand } from './launcher';
 
 export const MANIFEST_PATH = '.airlock/agents.json';
@@ -195,11 +195,12 @@ export function withBlock(current: string | undefined, lines: readonly string[])
 function protectsFor(guard: GuardPolicy, agent: GuardAgent): string[] {
   const positives = guard.protectedPaths.filter((p) => !p.startsWith('!'));
   if (positives.length === 0) return [];
-  const destination = guard.policy.agentDestination?.(agent) ?? (isAgentId(agent) ? DEFAULT_AGENT_DESTINATIONS[agent] : 'https://api.openai.com/v1/chat/completions');
   const probe = probePath(positives[0]!);
   // Content, not a bare path: a path alone is a reference, which is not code leaving.
-  const verdict = guard.policy.evaluateEgress({ destination, segments: [{ id: 'probe', role: 'file', path: probe, text: 'export const probe = 1;\n' }], referencedPaths: [], assistant: agent });
-  return verdict.action === 'block' ? [...guard.protectedPaths] : [];
+  const blocked = agentDestinationViews(guard.policy, agent).some(
+    (destination) => guard.policy.evaluateEgress({ destination, segments: [{ id: 'probe', role: 'file', path: probe, text: 'export const probe = 1;\n' }], referencedPaths: [], assistant: agent }).action === 'block',
+  );
+  return blocked ? [...guard.protectedPaths] : [];
 }
 
 /** A concrete path a glob matches, to ask the engine about it. */

@@ -22,3 +22,25 @@ export function isAgentId(name: string): name is AgentId {
 export function agentDestination(policy: { agentDestination?(agent: string): string | undefined }, agent: AgentId): string {
   return policy.agentDestination?.(agent) ?? DEFAULT_AGENT_DESTINATIONS[agent];
 }
+
+/**
+ * The destinations to decide for, one per layer's view: a layer sees the destination named by
+ * itself or a higher layer, else the public API. A workspace naming an internal endpoint thus
+ * cannot loosen an organization's rules about it (layers only add and tighten); the strongest
+ * verdict over the views wins.
+ */
+export function agentDestinationViews(
+  policy: { agentDestination?(agent: string): string | undefined; compiledLayers?: readonly { agentDestinations?: ReadonlyMap<string, string> }[] },
+  agent: string,
+): string[] {
+  const fallback = isAgentId(agent) ? DEFAULT_AGENT_DESTINATIONS[agent] : 'https://api.openai.com/v1/chat/completions';
+  const layers = policy.compiledLayers;
+  if (!layers || layers.length === 0) return [policy.agentDestination?.(agent) ?? fallback];
+  const views: string[] = [];
+  let named: string | undefined;
+  for (const layer of layers) {
+    named ??= layer.agentDestinations?.get(agent);
+    views.push(named ?? fallback);
+  }
+  return [...new Set(views)];
+}

@@ -3,7 +3,7 @@
 // with the same engine as the gateway: the text that would reach the model, with its paths,
 // for the destination the agent sends to. Pure: no I/O, never throws (a fault denies).
 import type { CompiledPolicy } from '../policy/contract';
-import type { EgressOptions, EgressRequest, EgressSegment, Finding, SegmentRole, Verdict } from '../egress/types';
+import { ACTION_STRENGTH, type EgressOptions, type EgressRequest, type EgressSegment, type Finding, type SegmentRole, type Verdict } from '../egress/types';
 
 export interface HookFile {
   /** Workspace-relative POSIX path of the real file (symlinks resolved). */
@@ -29,7 +29,10 @@ export type HookCheck =
 
 export interface HookContext {
   agent: string;
+  /** Where the agent sends (shown in refusals). */
   destination: string;
+  /** Every destination to decide for (one per policy layer's view, see agentDestinationViews); default `[destination]`. */
+  destinations?: readonly string[];
   workspaceRoots?: string[];
   /**
    * The policy's own files (workspace-relative): they name the markers and allowlisted values,
@@ -110,15 +113,24 @@ function decideEgress(
   canRewrite: boolean,
 ): HookDecision {
   // File paths travel on their segments, where the engine judges them together with their content.
-  const request: EgressRequest = {
-    destination: context.destination,
-    segments,
-    referencedPaths: [],
-    assistant: context.agent,
-    ...(context.workspaceRoots ? { workspaceRoots: context.workspaceRoots } : {}),
-  };
-  const verdict = policy.evaluateEgress(request, context.egressOptions);
-  const host = hostOf(context.destination);
+  let verdict: Verdict | undefined;
+  let decidedFor = context.destination;
+  for (const destination of context.destinations && context.destinations.length > 0 ? context.destinations : [context.destination]) {
+    const request: EgressRequest = {
+      destination,
+      segments,
+      referencedPaths: [],
+      assistant: context.agent,
+      ...(context.workspaceRoots ? { workspaceRoots: context.workspaceRoots } : {}),
+    };
+    const v = policy.evaluateEgress(request, context.egressOptions);
+    if (!verdict || ACTION_STRENGTH[v.action] > ACTION_STRENGTH[verdict.action]) {
+      verdict = v;
+      decidedFor = destination;
+    }
+  }
+  if (!verdict) return ALLOW;
+  const host = hostOf(decidedFor);
   switch (verdict.action) {
     case 'allow':
     case 'audit':

@@ -34,3 +34,24 @@ test('extends merges per agent; the organization layer wins over the workspace',
   assert.equal(agentDestination(layered.policy, 'claude-code'), 'https://api.anthropic.com/v1/messages');
   assert.equal(agentDestination(layered.policy, 'gemini'), 'https://llm.acme.internal/gemini');
 });
+
+test('a workspace naming an internal destination cannot loosen the organization layer', async () => {
+  const { decideHook } = await import('../../../extension/core/hooks/decide');
+  const { agentDestinationViews } = await import('../../../extension/core/hooks/agents');
+  const files = {
+    '/org/org.jsonc': '{ "protected": { "markers": ["ACME CONFIDENTIAL"] }, "destinations": { "internal": ["llm.acme.internal"] }, "egress": [{ "id": "org-internal-only", "when": { "protected": true, "destinations": ["!internal"] }, "action": "block" }] }',
+    '/w/p.jsonc': '{ "agents": { "claude-code": { "destination": "https://llm.acme.internal/v1/messages" } } }',
+  };
+  const read = { kind: 'read' as const, tool: 'Read', files: [{ path: 'src/a.ts', text: '// ACME CONFIDENTIAL\nexport const a = 1;\n' }] };
+  const layered = await loadLayeredPolicy({ organization: '/org/org.jsonc', workspace: '/w/p.jsonc' }, memoryReader(files));
+  const views = agentDestinationViews(layered.policy, 'claude-code');
+  assert.deepEqual(views, ['https://api.anthropic.com/v1/messages', 'https://llm.acme.internal/v1/messages']);
+  const d = decideHook(layered.policy, read, { agent: 'claude-code', destination: agentDestination(layered.policy, 'claude-code'), destinations: views });
+  assert.equal(d.outcome, 'deny');
+  assert.equal(d.rule, 'org-internal-only');
+  // The organization naming it: then the internal endpoint is what every layer sees.
+  const orgNames = { ...files, '/org/org.jsonc': files['/org/org.jsonc'].replace('"egress"', '"agents": { "claude-code": { "destination": "https://llm.acme.internal/v1/messages" } }, "egress"') };
+  const trusted = await loadLayeredPolicy({ organization: '/org/org.jsonc', workspace: '/w/p.jsonc' }, memoryReader(orgNames));
+  const allowed = decideHook(trusted.policy, read, { agent: 'claude-code', destination: agentDestination(trusted.policy, 'claude-code'), destinations: agentDestinationViews(trusted.policy, 'claude-code') });
+  assert.equal(allowed.outcome, 'allow');
+});
