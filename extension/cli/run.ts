@@ -40,6 +40,8 @@ const commands: Record<string, Handler> = {
   fingerprint: (args, io) => import('./fingerprint/command').then((m) => m.fingerprintCommand(args, io)),
   env: (args, io) => import('./env').then((m) => m.envCommand(args, io)),
   ca: (args, io) => import('./ca').then((m) => m.caCommand(args, io)),
+  // VS Code's uninstall hook (package.json `vscode:uninstall`); not listed in the usage.
+  'vscode-uninstall': (args, io) => import('./vscodeUninstall').then((m) => m.vscodeUninstallCommand(args, io)),
   policy: (args, io) => import('./policyCommand').then((m) => m.policyCommand(args, io)),
   hook: (args, io) => import('./hooks/command').then((m) => m.hookCommand(args, io)),
   agents: (args, io) => import('./hooks/install').then((m) => m.agentsCommand(args, io)),
