@@ -15,7 +15,19 @@ export function keepIndexes(): void {
   longLived = true;
 }
 
+/** `WorkspaceIndex.loadCached` (the fingerprints branch adds it): the cache alone, no walk. */
+const loadCached = (WorkspaceIndex as unknown as { loadCached?: (root: string) => Promise<FingerprintIndex | undefined> }).loadCached;
+
 export async function fingerprintIndex(root: string, policy: CompiledPolicy, waitMs = longLived ? 5_000 : 3_000): Promise<FingerprintIndex | undefined> {
+  // A one-off hook process reads what the server, gateway or editor indexed, without walking the workspace.
+  if (!longLived && loadCached) {
+    try {
+      const cached = await loadCached.call(WorkspaceIndex, root);
+      if (cached) return cached;
+    } catch {
+      // no usable cache: index below
+    }
+  }
   let entry = held.get(root);
   if (!entry || entry.policy !== policy) {
     // A recompiled policy may protect other paths: index again under it.
