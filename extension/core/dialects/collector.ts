@@ -17,12 +17,20 @@ export function formatPath(path: JsonPath): string {
 export class SegmentCollector {
   readonly segments: EgressSegment[] = [];
   readonly fields: FieldRef[] = [];
+  readonly segmentFields: number[] = [];
   readonly attachments: EgressAttachment[] = [];
   private readonly paths: string[] = [];
   private readonly seenPaths = new Set<string>();
-  private readonly segmentIds = new Set<string>();
-  /** Fields the parser attributed, by id, until the walk locates them. */
-  private readonly attributed = new Map<string, FieldRef>();
+  /**
+   * Fields the parser attributed, by the object or array holding the string and its key or
+   * index: the walk finds them by identity, without building or hashing path strings.
+   */
+  private readonly attributed = new Map<object, { at: string | number; field: FieldRef }[]>();
+  private readonly attributedList: FieldRef[] = [];
+  /** The parsed body the parser walks (set before it runs). */
+  root: unknown;
+  /** Unattributed (`other`) strings by text: one field, many places. */
+  private readonly others = new Map<string, FieldRef>();
   /** Subtrees whose strings all have one role (tool-call argument objects). */
   readonly subtreeRoles = new Map<string, SegmentRole>();
 
@@ -42,11 +50,19 @@ export class SegmentCollector {
    * segment; `path` marks the whole field as the content of that file (attachments, tool results).
    */
   text(jsonPath: JsonPath, value: unknown, role: SegmentRole, path?: string): void {
-    if (typeof value !== 'string') return;
-    const id = formatPath(jsonPath);
-    if (this.attributed.has(id)) return; // attributed once: the first parser's reading wins
-    const field = this.addText(id, value, role, path, true);
-    this.attributed.set(id, field);
+    if (typeof value !== 'string' || jsonPath.length === 0) return;
+    let container: unknown = this.root;
+    for (let k = 0; k < jsonPath.length - 1; k++) container = (container as Record<string | number, unknown> | undefined)?.[jsonPath[k]!];
+    const last = jsonPath[jsonPath.length - 1]!;
+    if (container === null || typeof container !== 'object' || (container as Record<string | number, unknown>)[last] !== value) {
+      throw new MalformedBodyError('attributed field is not where the parser said');
+    }
+    let inner = this.attributed.get(container);
+    if (!inner) this.attributed.set(container, (inner = []));
+    if (inner.some((a) => a.at === last)) return; // attributed once: the first parser's reading wins
+    const field = this.addText(formatPath(jsonPath), value, role, path, true);
+    inner.push({ at: last, field });
+    this.attributedList.push(field);
   }
 
   /** Adds a tool call whose arguments are a JSON string (OpenAI) and references the paths it names. */
@@ -62,9 +78,12 @@ export class SegmentCollector {
     if (value !== null && typeof value === 'object') this.subtreeRoles.set(formatPath(jsonPath), role);
   }
 
-  /** The parser's field for the string at `id`, if it attributed one. */
-  attributedField(id: string): FieldRef | undefined {
-    return this.attributed.get(id);
+  /** The parser's field for the string held by `container` at `keyOrIndex`, if it attributed one. */
+  attributedField(container: unknown, keyOrIndex: string | number): FieldRef | undefined {
+    if (this.attributed.size === 0 || container === null || typeof container !== 'object') return undefined;
+    const inner = this.attributed.get(container);
+    if (inner) for (const a of inner) if (a.at === keyOrIndex) return a.field;
+    return undefined;
   }
 
   /** A string the parser did not attribute: scanned as it is, quoted file blocks included when `withFiles`. */
@@ -72,7 +91,7 @@ export class SegmentCollector {
     this.reference(path);
     const scan = withFiles ? scanFileBlocks(value) : undefined;
     if (scan) for (const p of scan.mentioned) this.reference(p);
-    const field: FieldRef = { id, start, end, segmentIds: [] };
+    const field: FieldRef = { id, start, end, segmentIds: [], firstSegment: this.segments.length };
     if (!scan || scan.pieces.length === 1) {
       field.segmentIds.push(this.push(id, role, value, path));
     } else {
@@ -85,9 +104,20 @@ export class SegmentCollector {
     return field;
   }
 
+  /** A string nobody attributes: one `other` segment per distinct text, every occurrence recorded for rewriting. */
+  addOther(id: string, value: string, start: number, end: number): void {
+    const seen = this.others.get(value);
+    if (seen) {
+      (seen.more ??= []).push(start, end);
+      return;
+    }
+    this.others.set(value, this.addText(id, value, 'other', undefined, false, start, end));
+  }
+
   /** Decoded text of an encoded payload (base64, data: URL), written back re-encoded. */
   addDecoded(id: string, text: string, encoding: NonNullable<FieldRef['encoding']>, start: number, end: number): void {
-    const field: FieldRef = { id, start, end, segmentIds: [this.push(`${id}#decoded`, 'file', text, undefined)], encoding };
+    const field: FieldRef = { id, start, end, segmentIds: [], firstSegment: this.segments.length, encoding };
+    field.segmentIds.push(this.push(`${id}#decoded`, 'file', text, undefined));
     this.fields.push(field);
   }
 
@@ -97,15 +127,17 @@ export class SegmentCollector {
 
   /** Every field the parser attributed must have been found by the walk; anything else is a bug, and bugs fail closed. */
   assertLocated(): void {
-    for (const field of this.attributed.values()) {
+    for (const field of this.attributedList) {
       if (field.start < 0) throw new MalformedBodyError(`attributed field not found in the body: ${field.id}`);
     }
   }
 
+  /**
+   * Ids are unique by construction: paths are unambiguous (see memberId), keys end in `#key`,
+   * pieces in `#n`, decoded payloads in `#decoded`, and each string becomes one field.
+   */
   private push(id: string, role: SegmentRole, text: string, path: string | undefined): string {
-    // Ids are unique by construction (unambiguous paths); a clash would make redaction ambiguous.
-    if (this.segmentIds.has(id)) throw new MalformedBodyError('two strings share one segment id');
-    this.segmentIds.add(id);
+    this.segmentFields.push(this.fields.length);
     this.segments.push(path ? { id, role, text, path } : { id, role, text });
     return id;
   }

@@ -32,7 +32,9 @@ const XML_OPEN = /<(file|file_content|final_file_content|document|source_file|at
 const XML_PATH_ATTR = /\b(?:path|name|filename|file|src|source)\s*=\s*["']([^"'\n]+)["']/i;
 const SOURCE_DOCUMENT = /<source>([^<\n]{1,512})<\/source>\s*<document_content>/g;
 const LABEL_LINE = /^\s*(?:#{1,6}\s*)?(?:\*\*)?(?:file|path|filename|file path|source)\s*:\s*(?:\*\*)?\s*(.+?)\s*$/i;
-const MENTION = /(?:^|[\s(])@((?:[\w.~-]+\/)*[\w.-]+\.[A-Za-z][\w-]{0,11})\b/g;
+/** A mention after its `@` (sticky: tried only where an `@` follows a space, `(` or the start). */
+const MENTION_LEAD = /[\s(]/;
+const MENTION_AT = /@((?:[\w.~-]+\/)*[\w.-]+\.[A-Za-z][\w-]{0,11})\b/y;
 const PATH_TAG = /<path>([^<\n]{1,512})<\/path>/g;
 const FENCE = /^ {0,3}(`{3,}|~{3,})(.*)$/;
 
@@ -97,10 +99,10 @@ function fencedBlocks(text: string, mentioned: string[]): Block[] {
       const labelled = cleanPathLabel(label[1]);
       if (looksLikePath(labelled)) mentioned.push(labelled);
     }
-    const lead = line.trimStart()[0];
-    const open = lead === '`' || lead === '~' ? FENCE.exec(line) : null;
+    const lead = firstNonBlank(line);
+    const open = lead === 0x60 || lead === 0x7e ? FENCE.exec(line) : null;
     if (!open) {
-      if (line.trim()) previous = line;
+      if (lead !== -1) previous = line;
       continue;
     }
     const fence = open[1] ?? '```';
@@ -119,6 +121,25 @@ function fencedBlocks(text: string, mentioned: string[]): Block[] {
   return blocks;
 }
 
+/** Char code of the first non-whitespace character, or -1 for a blank line (no allocation). */
+function firstNonBlank(line: string): number {
+  for (let i = 0; i < line.length; i++) {
+    const c = line.charCodeAt(i);
+    if (c !== 0x20 && c !== 0x09 && c !== 0x0d && c !== 0x0b && c !== 0x0c) return c;
+  }
+  return -1;
+}
+
+/** Every `@path` mention; an indexOf loop is far cheaper than a regex trying each position of a long prompt. */
+function mentions(text: string, out: string[]): void {
+  for (let at = text.indexOf('@'); at >= 0; at = text.indexOf('@', at + 1)) {
+    if (at > 0 && !MENTION_LEAD.test(text.charAt(at - 1))) continue;
+    MENTION_AT.lastIndex = at;
+    const m = MENTION_AT.exec(text);
+    if (m?.[1]) out.push(m[1]);
+  }
+}
+
 function isClosingFence(line: string, fence: string): boolean {
   const trimmed = line.trim();
   return trimmed.length >= fence.length && trimmed.startsWith(fence) && /^(`+|~+)$/.test(trimmed) && trimmed[0] === fence[0];
@@ -133,16 +154,17 @@ function mayHaveLabels(text: string): boolean {
 export function scanFileBlocks(text: string): FileScan {
   const mentioned: string[] = [];
   // Cheap exits keep the common case (plain prose) allocation-light.
-  const mayHaveBlocks = text.includes('```') || text.includes('~~~') || text.includes('<');
-  const blocks = mayHaveBlocks ? [...xmlBlocks(text, mentioned), ...fencedBlocks(text, mentioned)] : [];
-  if (!mayHaveBlocks && mayHaveLabels(text)) fencedBlocks(text, mentioned);
+  const hasFence = text.includes('```') || text.includes('~~~');
+  const hasXml = text.includes('<');
+  const blocks = [...(hasXml ? xmlBlocks(text, mentioned) : []), ...(hasFence ? fencedBlocks(text, mentioned) : [])];
+  if (!hasFence && mayHaveLabels(text)) fencedBlocks(text, mentioned);
   if (text.includes('<path>')) {
     for (const m of text.matchAll(PATH_TAG)) {
       const p = cleanPathLabel(m[1] ?? '');
       if (looksLikePath(p)) mentioned.push(p);
     }
   }
-  if (text.includes('@')) for (const m of text.matchAll(MENTION)) if (m[1]) mentioned.push(m[1]);
+  if (text.includes('@')) mentions(text, mentioned);
 
   blocks.sort((a, b) => a.start - b.start || b.end - a.end);
   const pieces: TextPiece[] = [];

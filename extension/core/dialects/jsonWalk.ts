@@ -22,8 +22,10 @@ export interface JsonStringToken {
   containerId: string;
   /** The containing object or array, from the parsed tree (for context such as a sibling `type`). */
   container: unknown;
-  /** For a value: its key in the containing object (undefined inside arrays). */
-  key?: string;
+  /** For a value: its key in the containing object (undefined inside arrays and for keys). */
+  key: string | undefined;
+  /** For a value inside an array: its index (else -1). */
+  index: number;
 }
 
 export interface WalkVisitor {
@@ -39,7 +41,8 @@ interface Frame {
   value: unknown;
   /** Next array index, or the ordinal of the current object member. */
   index: number;
-  keys: Set<string> | undefined;
+  /** Keys seen so far: a list while the object is small, a set beyond that. */
+  keys: string[] | Set<string> | undefined;
   /** Object: true while the next string is a key. */
   expectKey: boolean;
   key: string;
@@ -76,17 +79,38 @@ function decodeKey(text: string, start: number, end: number): string {
   return raw.includes('\\') ? (JSON.parse(text.slice(start, end)) as string) : raw;
 }
 
-/** Walks `text` (valid JSON whose parsed value is `root`), calling the visitor for every string. */
+/**
+ * Walks `text` (valid JSON whose parsed value is `root`), calling the visitor for every string.
+ * The token object is reused between calls: a visitor copies what it keeps.
+ */
 export function walkJson(text: string, root: unknown, visitor: WalkVisitor): void {
   const stack: Frame[] = [];
   let i = 0;
   const n = text.length;
-  // Id and value of the slot the next value fills.
-  const slot = (): { id: string; value: unknown; key?: string } => {
+  const token: JsonStringToken = { start: 0, end: 0, value: '', id: '', isKey: false, containerId: '', container: undefined, key: undefined, index: -1 };
+  // Id and value of the slot the next value fills (set by slot()).
+  let slotId = '';
+  let slotValue: unknown = root;
+  let slotKey: string | undefined;
+  let slotIndex = -1;
+  const slot = (): void => {
     const top = stack[stack.length - 1];
-    if (!top) return { id: '', value: root };
-    if (top.array) return { id: `${top.id}[${top.index}]`, value: (top.value as unknown[])[top.index] };
-    return { id: top.keyId, value: (top.value as Record<string, unknown>)[top.key], key: top.key };
+    if (!top) {
+      slotId = '';
+      slotValue = root;
+      slotKey = undefined;
+      slotIndex = -1;
+    } else if (top.array) {
+      slotId = `${top.id}[${top.index}]`;
+      slotValue = (top.value as unknown[])[top.index];
+      slotKey = undefined;
+      slotIndex = top.index;
+    } else {
+      slotId = top.keyId;
+      slotValue = (top.value as Record<string, unknown>)[top.key];
+      slotKey = top.key;
+      slotIndex = -1;
+    }
   };
   while (i < n) {
     const c = text.charCodeAt(i);
@@ -102,10 +126,10 @@ export function walkJson(text: string, root: unknown, visitor: WalkVisitor): voi
       case 0x5b: {
         // '['
         if (stack.length >= MAX_JSON_DEPTH) throw new MalformedBodyError(`JSON nested deeper than ${MAX_JSON_DEPTH} levels`);
-        const s = slot();
+        slot();
         const array = c === 0x5b;
-        stack.push({ array, id: s.id, value: s.value, index: 0, keys: array ? undefined : new Set(), expectKey: !array, key: '', keyId: '' });
-        visitor.open?.(s.id, s.value);
+        stack.push({ array, id: slotId, value: slotValue, index: 0, keys: array ? undefined : [], expectKey: !array, key: '', keyId: '' });
+        visitor.open?.(slotId, slotValue);
         i++;
         break;
       }
@@ -133,18 +157,36 @@ export function walkJson(text: string, root: unknown, visitor: WalkVisitor): voi
         const top = stack[stack.length - 1];
         if (top && !top.array && top.expectKey) {
           const key = decodeKey(text, i, end);
-          if (top.keys!.has(key)) throw new MalformedBodyError('duplicate key in a JSON object');
-          top.keys!.add(key);
+          const keys = top.keys!;
+          if (Array.isArray(keys)) {
+            if (keys.includes(key)) throw new MalformedBodyError('duplicate key in a JSON object');
+            if (keys.length < 16) keys.push(key);
+            else top.keys = new Set([...keys, key]);
+          } else {
+            if (keys.has(key)) throw new MalformedBodyError('duplicate key in a JSON object');
+            keys.add(key);
+          }
           top.key = key;
           top.keyId = memberId(top.id, key, top.index);
           top.expectKey = false;
-          visitor.string({ start: i, end, value: key, id: `${top.keyId}#key`, isKey: true, containerId: top.id, container: top.value });
+          token.value = key;
+          token.id = `${top.keyId}#key`;
+          token.isKey = true;
+          token.key = undefined;
+          token.index = -1;
         } else {
-          const s = slot();
-          const token: JsonStringToken = { start: i, end, value: s.value as string, id: s.id, isKey: false, containerId: top?.id ?? '', container: top?.value };
-          if (s.key !== undefined) token.key = s.key;
-          visitor.string(token);
+          slot();
+          token.value = slotValue as string;
+          token.id = slotId;
+          token.isKey = false;
+          token.key = slotKey;
+          token.index = slotIndex;
         }
+        token.start = i;
+        token.end = end;
+        token.containerId = top?.id ?? '';
+        token.container = top?.value;
+        visitor.string(token);
         i = end;
         break;
       }

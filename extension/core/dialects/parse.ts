@@ -62,7 +62,7 @@ function walkBody(text: string, body: Json, c: SegmentCollector): void {
       roles.pop();
     },
     string: (token) => {
-      const field = token.isKey ? undefined : c.attributedField(token.id);
+      const field = token.isKey ? undefined : c.attributedField(token.container, token.key ?? token.index);
       if (field) {
         field.start = token.start;
         field.end = token.end;
@@ -80,7 +80,8 @@ function walkBody(text: string, body: Json, c: SegmentCollector): void {
       }
       const role = roles[roles.length - 1]!;
       // Inside a tool call's arguments quoted file blocks count as before; other text is scanned as it is.
-      c.addText(token.id, value, role, undefined, role !== 'other', token.start, token.end);
+      if (role === 'other') c.addOther(token.id, value, token.start, token.end);
+      else c.addText(token.id, value, role, undefined, true, token.start, token.end);
     },
   });
   c.assertLocated();
@@ -99,6 +100,7 @@ export function parseBody(dialect: DialectId, text: string, context: ParseContex
       throw new UnparseableBodyError('not valid JSON');
     }
     const body = requireObject(json, 'body');
+    c.root = body;
     PARSERS[dialect](body, c);
     walkBody(text, body, c);
     stream = streamFlag(body) || (dialect.startsWith('ollama-') && dialect !== 'ollama-embed' && body['stream'] !== false);
@@ -114,5 +116,5 @@ export function parseBody(dialect: DialectId, text: string, context: ParseContex
     ...(c.attachments.length ? { attachments: c.attachments } : {}),
     ...(context.assistant ? { assistant: context.assistant } : {}),
   };
-  return { request, fields: c.fields, stream };
+  return { request, fields: c.fields, segmentFields: c.segmentFields, stream };
 }

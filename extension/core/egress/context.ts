@@ -1,11 +1,9 @@
 // Per-request memo shared by all layers: the destination is parsed once and each distinct
 // scanner scans each segment once, however many rules and layers ask.
 import { parseDestination, type ParsedDestination } from '../policy/destinations';
+import { scanTexts } from './batchScan';
 import type { DetectorMatch, LayerScanner } from './layer';
 import type { EgressRequest } from './types';
-
-const NO_MATCHES: DetectorMatch[] = [];
-const MEMO_MAX_CHARS = 256;
 
 export class RequestContext {
   readonly destination: ParsedDestination | undefined;
@@ -19,15 +17,11 @@ export class RequestContext {
   scan(scanner: LayerScanner): DetectorMatch[][] {
     let result = this.scans.get(scanner);
     if (!result) {
-      // Bodies repeat short strings (keys, `type` values, schema words) hundreds of times: scan each once.
-      const memo = new Map<string, DetectorMatch[]>();
-      result = this.request.segments.map((s) => {
-        if (!s.text) return NO_MATCHES;
-        if (s.text.length > MEMO_MAX_CHARS) return scanner.scan(s.text);
-        let found = memo.get(s.text);
-        if (!found) memo.set(s.text, (found = scanner.scan(s.text)));
-        return found;
-      });
+      // Thousands of short strings per body: deduplicated and scanned in batches (see batchScan.ts).
+      result = scanTexts(
+        this.request.segments.map((s) => s.text),
+        (text) => scanner.scan(text),
+      );
       this.scans.set(scanner, result);
     }
     return result;
