@@ -14,6 +14,20 @@ export function formatPath(path: JsonPath): string {
   return out;
 }
 
+const ATTRIBUTED = Symbol('airlock.attributed');
+/** Marks a subtree (a tool call's argument object) whose strings all have one role. */
+const SUBTREE_ROLE = Symbol('airlock.subtreeRole');
+
+/** The role a subtree was marked with by its parser, if any. */
+export function subtreeRole(value: unknown): SegmentRole | undefined {
+  return value !== null && typeof value === 'object' ? (value as { [SUBTREE_ROLE]?: SegmentRole })[SUBTREE_ROLE] : undefined;
+}
+
+interface Attribution {
+  at: string | number;
+  field: FieldRef;
+}
+
 export class SegmentCollector {
   readonly segments: EgressSegment[] = [];
   readonly fields: FieldRef[] = [];
@@ -22,17 +36,15 @@ export class SegmentCollector {
   private readonly paths: string[] = [];
   private readonly seenPaths = new Set<string>();
   /**
-   * Fields the parser attributed, by the object or array holding the string and its key or
-   * index: the walk finds them by identity, without building or hashing path strings.
+   * Fields the parser attributed are marked on the object or array holding the string (a
+   * symbol property on the parse's own tree, discarded with it): the walk finds them with one
+   * property read, without building or hashing path strings or object identities.
    */
-  private readonly attributed = new Map<object, { at: string | number; field: FieldRef }[]>();
   private readonly attributedList: FieldRef[] = [];
   /** The parsed body the parser walks (set before it runs). */
   root: unknown;
   /** Unattributed (`other`) strings by text: one field, many places. */
   private readonly others = new Map<string, FieldRef>();
-  /** Subtrees whose strings all have one role (tool-call argument objects). */
-  readonly subtreeRoles = new Map<string, SegmentRole>();
 
   /** Records that the request references `path` (deduplicated, order kept). */
   reference(path: string | undefined): void {
@@ -57,8 +69,8 @@ export class SegmentCollector {
     if (container === null || typeof container !== 'object' || (container as Record<string | number, unknown>)[last] !== value) {
       throw new MalformedBodyError('attributed field is not where the parser said');
     }
-    let inner = this.attributed.get(container);
-    if (!inner) this.attributed.set(container, (inner = []));
+    const holder = container as { [ATTRIBUTED]?: Attribution[] };
+    const inner = (holder[ATTRIBUTED] ??= []);
     if (inner.some((a) => a.at === last)) return; // attributed once: the first parser's reading wins
     const field = this.addText(formatPath(jsonPath), value, role, path, true);
     inner.push({ at: last, field });
@@ -73,15 +85,15 @@ export class SegmentCollector {
   }
 
   /** Marks a tool call's argument object (Anthropic, Ollama): every string inside it, at any depth, is `tool-call` text. */
-  toolArgumentsObject(jsonPath: JsonPath, value: unknown, role: SegmentRole = 'tool-call'): void {
+  toolArgumentsObject(value: unknown, role: SegmentRole = 'tool-call'): void {
     for (const p of pathsInArguments(value)) this.reference(p);
-    if (value !== null && typeof value === 'object') this.subtreeRoles.set(formatPath(jsonPath), role);
+    if (value !== null && typeof value === 'object') (value as { [SUBTREE_ROLE]?: SegmentRole })[SUBTREE_ROLE] = role;
   }
 
   /** The parser's field for the string held by `container` at `keyOrIndex`, if it attributed one. */
   attributedField(container: unknown, keyOrIndex: string | number): FieldRef | undefined {
-    if (this.attributed.size === 0 || container === null || typeof container !== 'object') return undefined;
-    const inner = this.attributed.get(container);
+    if (container === null || typeof container !== 'object') return undefined;
+    const inner = (container as { [ATTRIBUTED]?: Attribution[] })[ATTRIBUTED];
     if (inner) for (const a of inner) if (a.at === keyOrIndex) return a.field;
     return undefined;
   }
@@ -105,13 +117,13 @@ export class SegmentCollector {
   }
 
   /** A string nobody attributes: one `other` segment per distinct text, every occurrence recorded for rewriting. */
-  addOther(id: string, value: string, start: number, end: number): void {
+  addOther(id: () => string, value: string, start: number, end: number): void {
     const seen = this.others.get(value);
     if (seen) {
       (seen.more ??= []).push(start, end);
       return;
     }
-    this.others.set(value, this.addText(id, value, 'other', undefined, false, start, end));
+    this.others.set(value, this.addText(id(), value, 'other', undefined, false, start, end));
   }
 
   /** Decoded text of an encoded payload (base64, data: URL), written back re-encoded. */

@@ -15,13 +15,18 @@ export interface JsonStringToken {
   end: number;
   /** The decoded string. */
   value: string;
-  /** Segment id: the formatted JSON path of the value, or of the member plus `#key` for a key. */
-  id: string;
+  /**
+   * Segment id: the formatted JSON path of the value, or of the member plus `#key` for a key.
+   * Computed on demand (most strings never need one), valid only during the visitor call.
+   */
+  id(): string;
   isKey: boolean;
-  /** Id of the containing object or array ('' for the root). */
-  containerId: string;
   /** The containing object or array, from the parsed tree (for context such as a sibling `type`). */
   container: unknown;
+  /** Id of the containing object or array ('' for the root), on demand like `id`. */
+  containerId(): string;
+  /** The key under which the containing object or array sits in its own parent, if any. */
+  containerKey: string | undefined;
   /** For a value: its key in the containing object (undefined inside arrays and for keys). */
   key: string | undefined;
   /** For a value inside an array: its index (else -1). */
@@ -29,15 +34,20 @@ export interface JsonStringToken {
 }
 
 export interface WalkVisitor {
-  /** Called when an object or array opens (after its id is known). */
-  open?(id: string, value: unknown): void;
-  close?(id: string): void;
+  /** Called when an object or array opens, with its value from the parsed tree. */
+  open?(value: unknown): void;
+  close?(): void;
   string(token: JsonStringToken): void;
 }
 
 interface Frame {
   array: boolean;
-  id: string;
+  parent: Frame | undefined;
+  /** How this container sits in its parent: key and member ordinal, or array index. */
+  inParentKey: string | undefined;
+  inParentAt: number;
+  /** Its id once computed. */
+  id: string | undefined;
   value: unknown;
   /** Next array index, or the ordinal of the current object member. */
   index: number;
@@ -46,7 +56,14 @@ interface Frame {
   /** Object: true while the next string is a key. */
   expectKey: boolean;
   key: string;
-  keyId: string;
+}
+
+function frameId(f: Frame | undefined): string {
+  if (!f) return '';
+  if (f.id !== undefined) return f.id;
+  const parent = frameId(f.parent);
+  f.id = f.parent === undefined ? '' : f.inParentKey === undefined ? `${parent}[${f.inParentAt}]` : memberId(parent, f.inParentKey, f.inParentAt);
+  return f.id;
 }
 
 const SIMPLE_KEY = /^[A-Za-z_$][\w$-]{0,63}$/;
@@ -85,32 +102,24 @@ function decodeKey(text: string, start: number, end: number): string {
  */
 export function walkJson(text: string, root: unknown, visitor: WalkVisitor): void {
   const stack: Frame[] = [];
+  let top: Frame | undefined;
   let i = 0;
   const n = text.length;
-  const token: JsonStringToken = { start: 0, end: 0, value: '', id: '', isKey: false, containerId: '', container: undefined, key: undefined, index: -1 };
-  // Id and value of the slot the next value fills (set by slot()).
-  let slotId = '';
-  let slotValue: unknown = root;
-  let slotKey: string | undefined;
-  let slotIndex = -1;
-  const slot = (): void => {
-    const top = stack[stack.length - 1];
-    if (!top) {
-      slotId = '';
-      slotValue = root;
-      slotKey = undefined;
-      slotIndex = -1;
-    } else if (top.array) {
-      slotId = `${top.id}[${top.index}]`;
-      slotValue = (top.value as unknown[])[top.index];
-      slotKey = undefined;
-      slotIndex = top.index;
-    } else {
-      slotId = top.keyId;
-      slotValue = (top.value as Record<string, unknown>)[top.key];
-      slotKey = top.key;
-      slotIndex = -1;
-    }
+  const token: JsonStringToken = {
+    start: 0,
+    end: 0,
+    value: '',
+    isKey: false,
+    container: undefined,
+    key: undefined,
+    index: -1,
+    containerKey: undefined,
+    containerId: () => frameId(top),
+    id: () => {
+      if (!top) return '';
+      if (token.isKey) return `${memberId(frameId(top), top.key, top.index)}#key`;
+      return top.array ? `${frameId(top)}[${top.index}]` : memberId(frameId(top), top.key, top.index);
+    },
   };
   while (i < n) {
     const c = text.charCodeAt(i);
@@ -126,24 +135,36 @@ export function walkJson(text: string, root: unknown, visitor: WalkVisitor): voi
       case 0x5b: {
         // '['
         if (stack.length >= MAX_JSON_DEPTH) throw new MalformedBodyError(`JSON nested deeper than ${MAX_JSON_DEPTH} levels`);
-        slot();
         const array = c === 0x5b;
-        stack.push({ array, id: slotId, value: slotValue, index: 0, keys: array ? undefined : [], expectKey: !array, key: '', keyId: '' });
-        visitor.open?.(slotId, slotValue);
+        const value = !top ? root : top.array ? (top.value as unknown[])[top.index] : (top.value as Record<string, unknown>)[top.key];
+        const frame: Frame = {
+          array,
+          parent: top,
+          inParentKey: top && !top.array ? top.key : undefined,
+          inParentAt: top ? top.index : 0,
+          id: top ? undefined : '',
+          value,
+          index: 0,
+          keys: array ? undefined : [],
+          expectKey: !array,
+          key: '',
+        };
+        stack.push(frame);
+        top = frame;
+        visitor.open?.(value);
         i++;
         break;
       }
       case 0x7d: // '}'
       case 0x5d: {
         // ']'
-        const done = stack.pop();
-        if (done) visitor.close?.(done.id);
+        if (stack.pop()) visitor.close?.();
+        top = stack[stack.length - 1];
         i++;
         break;
       }
       case 0x2c: {
         // ','
-        const top = stack[stack.length - 1];
         if (top) {
           top.index++;
           if (!top.array) top.expectKey = true;
@@ -154,7 +175,6 @@ export function walkJson(text: string, root: unknown, visitor: WalkVisitor): voi
       case 0x22: {
         // '"'
         const end = stringEnd(text, i);
-        const top = stack[stack.length - 1];
         if (top && !top.array && top.expectKey) {
           const key = decodeKey(text, i, end);
           const keys = top.keys!;
@@ -167,25 +187,21 @@ export function walkJson(text: string, root: unknown, visitor: WalkVisitor): voi
             keys.add(key);
           }
           top.key = key;
-          top.keyId = memberId(top.id, key, top.index);
           top.expectKey = false;
           token.value = key;
-          token.id = `${top.keyId}#key`;
           token.isKey = true;
           token.key = undefined;
           token.index = -1;
         } else {
-          slot();
-          token.value = slotValue as string;
-          token.id = slotId;
+          token.value = (!top ? root : top.array ? (top.value as unknown[])[top.index] : (top.value as Record<string, unknown>)[top.key]) as string;
           token.isKey = false;
-          token.key = slotKey;
-          token.index = slotIndex;
+          token.key = top && !top.array ? top.key : undefined;
+          token.index = top && top.array ? top.index : -1;
         }
         token.start = i;
         token.end = end;
-        token.containerId = top?.id ?? '';
         token.container = top?.value;
+        token.containerKey = top?.inParentKey;
         visitor.string(token);
         i = end;
         break;

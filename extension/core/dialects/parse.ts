@@ -3,7 +3,7 @@
 // the whole body locates those strings and adds every other string — keys included, at any
 // depth — so nothing in the body goes out unread. Encoded payloads are decoded when they are text.
 import { parseAnthropicComplete, parseAnthropicMessages } from './anthropic';
-import { SegmentCollector } from './collector';
+import { SegmentCollector, subtreeRole } from './collector';
 import { walkJson, type JsonStringToken } from './jsonWalk';
 import { parseOllamaChat, parseOllamaGenerate } from './ollama';
 import { parseEmbeddings, parseOpenAIChat, parseOpenAICompletions, parseOpenAIResponses } from './openai';
@@ -46,17 +46,16 @@ function attachmentField(token: JsonStringToken): { mediaType?: string } | undef
     const declared = container['media_type'] ?? container['mime_type'] ?? container['mimeType'];
     if (container['type'] === 'base64' || typeof declared === 'string') return typeof declared === 'string' ? { mediaType: declared } : {};
   }
-  if (Array.isArray(container) && /(?:^|\.)images$/.test(token.containerId)) return {};
+  if (Array.isArray(container) && token.containerKey === 'images') return {};
   return undefined;
 }
 
 /** Adds every string the parser did not attribute, and locates those it did. */
 function walkBody(text: string, body: Json, c: SegmentCollector): void {
   const roles: SegmentRole[] = ['other'];
-  const subtrees = c.subtreeRoles;
   walkJson(text, body, {
-    open: (id) => {
-      roles.push(subtrees.get(id) ?? roles[roles.length - 1]!);
+    open: (value) => {
+      roles.push(subtreeRole(value) ?? roles[roles.length - 1]!);
     },
     close: () => {
       roles.pop();
@@ -73,15 +72,15 @@ function walkBody(text: string, body: Json, c: SegmentCollector): void {
       if (!token.isKey && value.length >= 4) {
         const hint = attachmentField(token);
         const payload = decodePayload(value, hint !== undefined, hint?.mediaType);
-        if (payload?.kind === 'text') return c.addDecoded(token.id, payload.text, payload.encoding, token.start, token.end);
+        if (payload?.kind === 'text') return c.addDecoded(token.id(), payload.text, payload.encoding, token.start, token.end);
         if (payload?.kind === 'binary') {
-          return c.attachment({ id: token.id, bytes: payload.bytes, ...(payload.mediaType ? { mediaType: payload.mediaType } : {}) });
+          return c.attachment({ id: token.id(), bytes: payload.bytes, ...(payload.mediaType ? { mediaType: payload.mediaType } : {}) });
         }
       }
       const role = roles[roles.length - 1]!;
       // Inside a tool call's arguments quoted file blocks count as before; other text is scanned as it is.
       if (role === 'other') c.addOther(token.id, value, token.start, token.end);
-      else c.addText(token.id, value, role, undefined, true, token.start, token.end);
+      else c.addText(token.id(), value, role, undefined, true, token.start, token.end);
     },
   });
   c.assertLocated();
