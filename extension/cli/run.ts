@@ -17,7 +17,7 @@ usage: airlock <command> [options]
 
 commands:
   version            print the version
-  gateway [--policy F] [--port N] [--upstream NAME=URL] [--audit FILE]   run the local gateway
+  gateway [--policy F] [--org-policy F] [--port N] [--upstream NAME=URL] [--audit FILE]   run the local gateway
   scan [paths…|-]    what the policy would do if these files went to an AI model
   policy validate|test [files…]   check policy files / run their embedded tests
   record --file F --lines A-B --tool T [--model M]   mark lines as AI-written

@@ -72,7 +72,13 @@ function walkBody(text: string, body: Json, c: SegmentCollector): void {
       if (!token.isKey && value.length >= 4) {
         const hint = attachmentField(token);
         const payload = decodePayload(value, hint !== undefined, hint?.mediaType);
-        if (payload?.kind === 'text') return c.addDecoded(token.id(), payload.text, payload.encoding, token.start, token.end);
+        if (payload?.kind === 'text') {
+          // The decoded text is scanned, and so is the string as sent: a token that merely looks
+          // like base64 must not hide behind its "decoded" garbage. (Redacting both at once
+          // overlaps and fails closed in rebuildBody.)
+          c.addDecoded(token.id(), payload.text, payload.encoding, token.start, token.end);
+          return c.addOther(token.id, value, token.start, token.end);
+        }
         if (payload?.kind === 'binary') {
           return c.attachment({ id: token.id(), bytes: payload.bytes, ...(payload.mediaType ? { mediaType: payload.mediaType } : {}) });
         }
