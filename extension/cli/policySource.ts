@@ -7,11 +7,9 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import {
   DEFAULT_PRESET,
   DEFAULT_WORKSPACE_POLICY_PATH,
-  loadLayeredPolicy,
   MAX_POLICY_CHARS,
   PRESET_PREFIX,
   refKind,
-  type LoadedPolicy,
   type PolicyReader,
 } from '../core/policy';
 
@@ -133,14 +131,4 @@ export interface EffectivePolicyRefs {
 export function organizationPolicyRef(orgPolicy: string | undefined, cwd: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
   const ref = orgPolicy || env[ORG_POLICY_ENV] || undefined;
   return ref ? cliPolicyRef(ref, cwd) : undefined;
-}
-
-/**
- * The one way Node-side commands (gateway, scan, check, review, hooks) load their policy: the
- * organization layer above the workspace layer, exactly as the editor does with its
- * `airlock.policy.organization` setting. Fails closed like loadLayeredPolicy (`ok: false`).
- */
-export function loadEffectivePolicy(refs: EffectivePolicyRefs): Promise<LoadedPolicy> {
-  const organization = organizationPolicyRef(refs.orgPolicy, refs.cwd, refs.env);
-  return loadLayeredPolicy({ ...(organization ? { organization } : {}), workspace: refs.workspace }, createNodePolicyReader());
 }

@@ -26,6 +26,10 @@ export interface AuditRecord {
   decisionMs: number;
   /** Why the gateway answered itself (e.g. `unparseable`, `engine-error`), when it did. */
   reason?: string;
+  /** Proxy mode, for CONNECT records (`dialect: connect`): what happened to the tunnel. */
+  proxy?: 'inspect' | 'tunnel' | 'block';
+  /** The organization policy in force (`<version> sha256:<12 hex>`), when there is one. */
+  policyVersion?: string;
 }
 
 export interface AuditSink {

@@ -37,6 +37,17 @@ const ANTHROPIC_TYPES: Record<GatewayErrorKind, string> = {
   'upstream-error': 'api_error',
 };
 
+const GEMINI_STATUS: Record<GatewayErrorKind, string> = {
+  blocked: 'INVALID_ARGUMENT',
+  'too-large': 'INVALID_ARGUMENT',
+  'bad-request': 'INVALID_ARGUMENT',
+  forbidden: 'PERMISSION_DENIED',
+  'not-found': 'NOT_FOUND',
+  'no-policy': 'UNAVAILABLE',
+  'engine-error': 'UNAVAILABLE',
+  'upstream-error': 'UNAVAILABLE',
+};
+
 /** The full text an engineer reads: message, rule id and hint in one line. */
 export function describe(error: GatewayError): string {
   const rule = error.rule ? ` [rule ${error.rule}]` : '';
@@ -50,6 +61,9 @@ export function errorResponse(family: ProviderFamily | undefined, error: Gateway
   let payload: unknown;
   if (family === 'anthropic') {
     payload = { type: 'error', error: { type: ANTHROPIC_TYPES[error.kind], message, ...extra } };
+  } else if (family === 'gemini') {
+    // google.rpc.Status, as the Gemini API answers errors.
+    payload = { error: { code: error.status, message, status: GEMINI_STATUS[error.kind], details: [{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: `AIRLOCK_${error.kind.replace('-', '_').toUpperCase()}`, domain: 'airlock', metadata: extra }] } };
   } else if (family === 'ollama') {
     payload = { error: message, ...extra };
   } else {

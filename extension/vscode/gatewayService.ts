@@ -3,7 +3,7 @@
 // every request, so edits apply at once and a broken edit keeps the last valid policy.
 import * as vscode from 'vscode';
 import type { ObservedResponse } from '../core/provenance/observed';
-import type { DecisionEvent, GatewayHandle } from '../gateway';
+import type { DecisionEvent, GatewayHandle, PolicyAuditSink } from '../gateway';
 import { restoreAssistantSettings } from './assistantSettings';
 import type { Logger } from './log';
 import type { PolicyService } from './policyService';
@@ -24,6 +24,7 @@ const RECENT_DECISIONS = 200;
 
 export class GatewayService implements vscode.Disposable {
   private handle: GatewayHandle | undefined;
+  private auditSink: PolicyAuditSink | undefined;
   private starting: Promise<GatewayHandle | undefined> | undefined;
   private readonly recent: DecisionEvent[] = [];
   private readonly decided = new vscode.EventEmitter<DecisionEvent>();
@@ -76,7 +77,7 @@ export class GatewayService implements vscode.Disposable {
     this.statusBar.set('gateway', { text: 'starting gateway', tooltip: 'The Airlock gateway is starting…', level: 'ok' });
     try {
       await this.policies.current();
-      const { startGateway, createJsonlAuditSink, loadOrCreateSalt } = loadEngine().gateway;
+      const { startGateway, createJsonlAuditSink, createPolicyAuditSink, loadOrCreateSalt } = loadEngine().gateway;
       const config = vscode.workspace.getConfiguration('airlock.gateway');
       await vscode.workspace.fs.createDirectory(this.context.globalStorageUri);
       const upstreams = Object.fromEntries(
@@ -85,9 +86,19 @@ export class GatewayService implements vscode.Disposable {
       const handle = await startGateway({
         // Read the policy in force on every request: never undefined once loaded (fail-closed stand-in).
         policy: () => this.policies.peek()?.policy,
+        policyVersion: () => {
+          const org = this.policies.peek()?.org;
+          return org ? `${org.version ? `${org.version} ` : ''}sha256:${org.sha256.slice(0, 12)}` : undefined;
+        },
         port: config.get<number>('port', 0),
         upstreams,
-        audit: createJsonlAuditSink(this.auditLogUri.fsPath),
+        // The local log, plus OTLP export when the (org) policy names a collector.
+        audit: (this.auditSink = createPolicyAuditSink({
+          spec: () => this.policies.peek()?.policy.auditExport,
+          local: createJsonlAuditSink(this.auditLogUri.fsPath),
+          stateDir: this.context.globalStorageUri.fsPath,
+          onExport: (endpoint) => endpoint && this.log.info(`audit records are exported to ${new URL(endpoint).origin} (OTLP)`),
+        })),
         auditSalt: await loadOrCreateSalt(vscode.Uri.joinPath(this.context.globalStorageUri, 'audit-salt').fsPath),
         onDecision: (event) => this.onDecision(event),
         onResponseCode: (observed) => this.observedCode.fire(observed),
@@ -119,6 +130,8 @@ export class GatewayService implements vscode.Disposable {
     this.statusBar.set('gateway', this.enabled() ? undefined : { text: 'gateway off', tooltip: 'The Airlock gateway is turned off (airlock.gateway.enabled).', level: 'ok' });
     this.stateChanged.fire();
     await handle?.close();
+    await this.auditSink?.close();
+    this.auditSink = undefined;
   }
 
   private onDecision(event: DecisionEvent): void {

@@ -1,7 +1,8 @@
 // Loads the review policy for the provenance commands. Fails closed: when the policy cannot be
 // loaded the caller gets `ok: false` and must refuse (commit, read) rather than guess.
 import { formatProblem, type CompiledPolicy } from '../../core/policy';
-import { defaultWorkspacePolicyRef, loadEffectivePolicy } from '../policySource';
+import { loadEffectivePolicy } from '../orgPolicy/loadCliPolicy';
+import { defaultWorkspacePolicyRef } from '../policySource';
 
 export interface ReviewPolicyLoad {
   policy: CompiledPolicy;

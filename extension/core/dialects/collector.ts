@@ -7,7 +7,11 @@ import { memberId } from './jsonWalk';
 import { parseArguments, pathsInArguments } from './paths';
 import { MalformedBodyError, type FieldRef, type JsonPath } from './types';
 
-/** The segment id of a JSON path, formatted exactly as the body walk formats it. */
+/**
+ * The segment id of a JSON path, formatted as the body walk formats it. A key that is not a
+ * simple name is written by its ordinal in the walk, which only the walk knows: here it is
+ * `{-1}`, and the walk relabels such fields when it locates them (see relabel).
+ */
 export function formatPath(path: JsonPath): string {
   let out = '';
   for (const p of path) out = typeof p === 'number' ? `${out}[${p}]` : memberId(out, p, -1);
@@ -135,6 +139,16 @@ export class SegmentCollector {
 
   attachment(item: EgressAttachment): void {
     this.attachments.push(item);
+  }
+
+  /** Gives a located field (and its segments) the id the walk computed, when the parser could not. */
+  relabel(field: FieldRef, id: string): void {
+    for (let k = 0; k < field.segmentIds.length; k++) {
+      const segment = this.segments[field.firstSegment + k]!;
+      segment.id = id + segment.id.slice(field.id.length);
+      field.segmentIds[k] = segment.id;
+    }
+    field.id = id;
   }
 
   /** Every field the parser attributed must have been found by the walk; anything else is a bug, and bugs fail closed. */

@@ -4,6 +4,7 @@
 // depth — so nothing in the body goes out unread. Encoded payloads are decoded when they are text.
 import { parseAnthropicComplete, parseAnthropicMessages } from './anthropic';
 import { SegmentCollector, subtreeRole } from './collector';
+import { parseGeminiEmbed, parseGeminiGenerate } from './gemini';
 import { walkJson, type JsonStringToken } from './jsonWalk';
 import { parseOllamaChat, parseOllamaGenerate } from './ollama';
 import { parseEmbeddings, parseOpenAIChat, parseOpenAICompletions, parseOpenAIResponses } from './openai';
@@ -22,6 +23,8 @@ const PARSERS: Record<DialectId, (body: Json, c: SegmentCollector) => void> = {
   'ollama-chat': parseOllamaChat,
   'ollama-generate': parseOllamaGenerate,
   'ollama-embed': (body, c) => parseEmbeddings(body, c, body['input'] === undefined ? 'prompt' : 'input'),
+  'gemini-generate': parseGeminiGenerate,
+  'gemini-embed': parseGeminiEmbed,
   metadata: () => undefined,
   passthrough: () => undefined,
 };
@@ -65,6 +68,7 @@ function walkBody(text: string, body: Json, c: SegmentCollector): void {
       if (field) {
         field.start = token.start;
         field.end = token.end;
+        if (field.id.includes('{-1}')) c.relabel(field, token.id());
         return;
       }
       const value = token.value;

@@ -13,6 +13,8 @@ export type DialectId =
   | 'ollama-chat'
   | 'ollama-generate'
   | 'ollama-embed'
+  | 'gemini-generate'
+  | 'gemini-embed'
   | 'metadata'
   | 'passthrough';
 

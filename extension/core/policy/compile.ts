@@ -118,11 +118,13 @@ export function compileLayer(name: string, resolved: ResolvedPolicy, cache: Scan
     name,
     source: resolved.root,
     onUnparseable: resolved.onUnparseable?.value ?? 'block',
+    ...(resolved.auditExport ? { auditExport: resolved.auditExport.value } : {}),
     protectedPaths: new PathMatcher(resolved.protectedPaths.map((p) => p.value)),
     ...(markers.length > 0 ? { markers: markerRegExp(markers) } : {}),
     ...(scanner ? { scanner } : {}),
     egress,
     review,
+    proxy: { inspect: resolved.proxyInspect, tunnel: resolved.proxyTunnel, otherHosts: resolved.otherHosts ?? 'tunnel' },
     ...(attachments ? { attachments } : {}),
   };
   return { layer, problems };

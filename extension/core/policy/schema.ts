@@ -210,10 +210,58 @@ export const policyTestSchema = z
   })
   .describe('An example with its expected verdict, run by `airlock policy test`.');
 
+const proxyHost = z
+  .string()
+  .regex(/^(?:\*\.)?(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}$/, 'a lower-case host name, or `*.` followed by one (every name below it)');
+
+export const proxySchema = z
+  .strictObject({
+    inspect: z
+      .array(proxyHost)
+      .optional()
+      .describe(
+        'More AI hosts whose HTTPS traffic proxy mode decrypts and inspects, on top of the built-in list (api.openai.com, chatgpt.com, api.anthropic.com, generativelanguage.googleapis.com, api.githubcopilot.com, `*.githubcopilot.com`, `*.openai.azure.com`, …). The local CA is name-constrained to these hosts when it is created.',
+      ),
+    otherHosts: z
+      .enum(['tunnel', 'block'])
+      .optional()
+      .describe('What proxy mode does with hosts it does not inspect: `tunnel` (default) passes the encrypted bytes on untouched; `block` refuses the CONNECT. `block` in any layer wins.'),
+    tunnel: z
+      .array(proxyHost)
+      .optional()
+      .describe('Hosts tunnelled even when `otherHosts` is `block` (e.g. `api.github.com` for Copilot sign-in). Applies to this layer only: a host must be allowed by every layer.'),
+  })
+  .describe('Proxy mode (HTTPS_PROXY pointing at the gateway): which hosts are inspected and what happens to the rest.');
+
+export const auditSchema = z
+  .strictObject({
+    otlp: z
+      .strictObject({
+        endpoint: z
+          .string()
+          .regex(/^https?:\/\/[^\s]+$/, 'an http(s) URL of the collector\'s logs endpoint, e.g. https://otel.acme.internal:4318/v1/logs')
+          .describe('OTLP/HTTP logs endpoint of the company\'s OpenTelemetry Collector (usually ending in `/v1/logs`).'),
+        protocol: z.enum(['http/protobuf', 'http/json']).optional().describe('OTLP/HTTP encoding (default `http/protobuf`).'),
+        headersFromEnv: z
+          .record(z.string().regex(/^[A-Za-z0-9-]{1,64}$/), z.string().regex(/^[A-Z_][A-Z0-9_]{0,63}$/))
+          .optional()
+          .describe('Request headers whose values come from environment variables, e.g. `{ "authorization": "ACME_OTLP_TOKEN" }` (tokens never live in the policy).'),
+        maxBufferMB: z.number().min(1).max(1024).optional().describe('Disk buffer while the collector is unreachable (default 32 MB); beyond it the oldest records are dropped and counted.'),
+      })
+      .optional()
+      .describe('Export every decision record (content-free: rule and detector ids, salted hashes, sizes, timing, assistant, destination host) as OpenTelemetry logs.'),
+  })
+  .describe('Where decision records go besides the local JSONL audit log. Only the highest layer that sets it counts (an org policy decides where audit goes).');
+
 export const policySchema = z
   .strictObject({
     $schema: z.string().optional().describe('JSON schema reference, for editors.'),
     name: z.string().optional().describe('Human-readable policy name.'),
+    version: z
+      .string()
+      .max(80)
+      .optional()
+      .describe('Version of this policy as its authors number it (e.g. `2026.12.1`); shown with the SHA-256 of the policy in force in the Overview and in audit records.'),
     description: z.string().optional().describe('What this policy is for.'),
     extends: z
       .array(z.string().min(1))
@@ -226,7 +274,9 @@ export const policySchema = z
     attachments: attachmentsSchema.optional(),
     egress: z.array(egressRuleSchema).optional().describe('Egress rules: what may leave, and where to.'),
     review: z.array(reviewRuleSchema).optional().describe('Review rules for AI-written code.'),
+    proxy: proxySchema.optional(),
     tests: z.array(policyTestSchema).optional().describe('Example requests with expected verdicts.'),
+    audit: auditSchema.optional(),
   })
   .describe('An Airlock policy: what may leave for AI assistants, where to, and what AI-written code needs.');
 
@@ -235,4 +285,5 @@ export type EgressRuleSpec = z.infer<typeof egressRuleSchema>;
 export type ReviewRuleSpec = z.infer<typeof reviewRuleSchema>;
 export type CustomDetectorSpec = z.infer<typeof customDetectorSchema>;
 export type PolicyTestSpec = z.infer<typeof policyTestSchema>;
+export type AuditExportSpec = NonNullable<z.infer<typeof auditSchema>['otlp']>;
 export type TestRequestSpec = z.infer<typeof testRequestSchema>;
