@@ -12,7 +12,8 @@ const BATCH_TEXT_MAX = 4096;
 const BATCH_CHARS = 64 * 1024;
 const NO_MATCHES: DetectorMatch[] = [];
 
-export function scanTexts(texts: readonly string[], scan: (text: string) => DetectorMatch[]): DetectorMatch[][] {
+/** Matches per text. `batch` false: texts are only deduplicated, each scanned on its own. */
+export function scanTexts(texts: readonly string[], scan: (text: string) => DetectorMatch[], batch = true): DetectorMatch[][] {
   const out: DetectorMatch[][] = new Array<DetectorMatch[]>(texts.length);
   const unique = new Map<string, number>();
   const batched: string[] = [];
@@ -31,7 +32,7 @@ export function scanTexts(texts: readonly string[], scan: (text: string) => Dete
       slotOf[i] = slot;
     }
   }
-  const found = scanBatched(batched, scan);
+  const found = batch ? scanBatched(batched, scan) : batched.map((t) => scan(t));
   for (let i = 0; i < texts.length; i++) if (out[i] === undefined) out[i] = found[slotOf[i]!]!;
   return out;
 }

@@ -21,6 +21,7 @@ export class RequestContext {
       result = scanTexts(
         this.request.segments.map((s) => s.text),
         (text) => scanner.scan(text),
+        scanner.batchable !== false,
       );
       this.scans.set(scanner, result);
     }
