@@ -62,3 +62,4 @@ test('a string that only looks like base64 is still scanned as sent', () => {
   const parsed = parseBody('openai-chat', JSON.stringify({ messages: [], metadata: { t: token } }), { destination: 'https://x.test/v1/chat/completions' });
   assert.ok(parsed.request.segments.some((s) => s.text === token));
 });
+
