@@ -69,6 +69,11 @@ function walkBody(text: string, body: Json, c: SegmentCollector): void {
         field.start = token.start;
         field.end = token.end;
         if (field.id.includes('{-1}')) c.relabel(field, token.id());
+        // A message that is one base64 (or data: URL) text payload is read decoded too.
+        if (token.value.length >= 64) {
+          const payload = decodePayload(token.value, false);
+          if (payload?.kind === 'text') c.addDecoded(field.id, payload.text, payload.encoding, token.start, token.end);
+        }
         return;
       }
       const value = token.value;

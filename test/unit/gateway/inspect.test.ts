@@ -114,6 +114,7 @@ const ISSUE_FIELDS: FieldCase[] = [
   { name: 'Responses input_file raw base64', path: RESPONSES, body: (x) => ({ model: 'm', input: [{ role: 'user', content: [{ type: 'input_file', filename: 'n.md', file_data: b64(`# n\n${x}`) }] }] }) },
   { name: 'Responses input_image data: URL (percent-encoded)', path: RESPONSES, body: (x) => ({ model: 'm', input: [{ role: 'user', content: [{ type: 'input_image', image_url: `data:text/plain,${encodeURIComponent(x)}` }] }] }) },
   { name: 'Ollama images[] base64 text', path: OLLAMA, body: (x) => ({ model: 'm', messages: [{ role: 'user', content: 'see', images: [b64(`img ${x}`)] }] }) },
+  { name: 'a message that is one base64 text', path: OPENAI, body: (x) => ({ model: 'm', messages: [{ role: 'user', content: b64(`decode this: ${x} ${'and more words '.repeat(4)}`) }] }) },
   { name: 'long base64 in an unknown field', path: OPENAI, body: (x) => ({ model: 'm', messages: hi, metadata: { blob: b64(`${x} ${'padding '.repeat(12)}`) } }) },
 ];
 
