@@ -69,11 +69,11 @@ function awsKeys(n: number): string[] {
   return Array.from({ length: n }, () => `AKIA${Array.from({ length: 16 }, () => alphabet[Math.floor(next() * 32)]).join('')}`);
 }
 
-/** 10,000 chat messages carrying 15,000 secrets between them (every other message has two). */
-export function secretsBody(): string {
-  const keys = awsKeys(15_000);
+/** `n` chat messages carrying 1.5·n secrets between them (every other message has two). */
+export function secretsBody(n = 10_000): string {
+  const keys = awsKeys(Math.ceil(n * 1.5));
   let k = 0;
-  const messages = Array.from({ length: 10_000 }, (_, i) => ({
+  const messages = Array.from({ length: n }, (_, i) => ({
     role: i % 2 ? 'assistant' : 'user',
     content: i % 2 === 0 ? `deploy with aws_access_key_id=${keys[k++]} and ${keys[k++]}, then check the logs` : `use ${keys[k++]} for the staging bucket`,
   }));
@@ -140,6 +140,9 @@ export default async function gatewayBench(b: Bench): Promise<void> {
     for (const [label, size] of sizes) await decisionFigures(b, policy, `${label} of source code`, codePrompt(size, false), size > 100_000 ? 30 : 200);
     const many = await decisionFigures(b, policy, '10,000 segments, 15,000 secrets', secretsBody(), 20);
     b.target('decision, 10,000 segments with 15,000 secrets', `${many.toFixed(1)} ms`, '≤ 50 ms', many <= 50);
+    // Linear time: the cost per segment stays flat as the request grows.
+    const quarter = await decisionFigures(b, policy, '2,500 segments, 3,750 secrets', secretsBody(2_500), 20);
+    b.figure('decision per segment, 2,500 → 10,000 segments', `${((quarter / 2_500) * 1000).toFixed(2)} → ${((many / 10_000) * 1000).toFixed(2)} µs (×${(many / quarter / 4).toFixed(2)} of linear)`);
     for (const [label, size] of sizes) {
       const code = await compare(direct, via, codePrompt(size, false), size > 100_000 ? 40 : 300, 1);
       b.figure(`added latency, ${label} of source code, p50 / p99`, `${code.p50.toFixed(3)} / ${code.p99.toFixed(3)} ms (direct p50 ${code.directP50.toFixed(3)} ms)`);
