@@ -37,6 +37,8 @@ const MENTION_LEAD = /[\s(]/;
 const MENTION_AT = /@((?:[\w.~-]+\/)*[\w.-]+\.[A-Za-z][\w-]{0,11})\b/y;
 const PATH_TAG = /<path>([^<\n]{1,512})<\/path>/g;
 const FENCE = /^ {0,3}(`{3,}|~{3,})(.*)$/;
+/** First characters a LABEL_LINE can start with: `#`, `*`, and the label words' initials. */
+const LABEL_LEADS = new Set([0x23, 0x2a, 0x46, 0x66, 0x50, 0x70, 0x53, 0x73]);
 
 /** The path named in a fence's info string (`ts src/x.ts`, `ts:src/x.ts`, `title="x.py"`, `src/x.ts`). */
 function pathFromFenceInfo(info: string): string | undefined {
@@ -93,13 +95,14 @@ function fencedBlocks(text: string, mentioned: string[]): Block[] {
   let previous = '';
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i] ?? '';
-    // Cheap pre-checks keep 64 KB prompts fast: labels need a colon, fences start with ` or ~.
-    const label = line.includes(':') ? LABEL_LINE.exec(line) : null;
+    // Cheap pre-checks keep long prompts fast: a label line starts with #, *, f, p or s and has a
+    // colon; fences start with ` or ~.
+    const lead = firstNonBlank(line);
+    const label = LABEL_LEADS.has(lead) && line.includes(':') ? LABEL_LINE.exec(line) : null;
     if (label?.[1]) {
       const labelled = cleanPathLabel(label[1]);
       if (looksLikePath(labelled)) mentioned.push(labelled);
     }
-    const lead = firstNonBlank(line);
     const open = lead === 0x60 || lead === 0x7e ? FENCE.exec(line) : null;
     if (!open) {
       if (lead !== -1) previous = line;

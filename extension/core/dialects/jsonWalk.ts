@@ -66,7 +66,11 @@ function frameId(f: Frame | undefined): string {
   return f.id;
 }
 
-const SIMPLE_KEY = /^[A-Za-z_$][\w$-]{0,63}$/;
+/**
+ * Names as schemas write them: letters, `_`, `$`, `-`, at most a short number at the end
+ * (`level3`, `v2`). A key with digits inside (`AKIA…`, a hash, a token) is not written into ids.
+ */
+const SIMPLE_KEY = /^[A-Za-z_$][A-Za-z_$-]{0,47}[0-9]{0,4}$/;
 
 /**
  * One path component. Simple keys are written as they are (`messages[0].content`); any other

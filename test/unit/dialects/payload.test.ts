@@ -63,3 +63,11 @@ test('a string that only looks like base64 is still scanned as sent', () => {
   assert.ok(parsed.request.segments.some((s) => s.text === token));
 });
 
+
+test('segment ids never carry a key that could be content (digits inside, spaces, symbols)', () => {
+  const body = JSON.stringify({ messages: [], metadata: { AKIAZ7K2QW5RT6YX3VB4: 'a', 'COMPANY CONFIDENTIAL': 'b', level3: 'c', 'x-team': 'd' } });
+  const ids = parseBody('openai-chat', body, { destination: 'https://x.test/v1/chat/completions' }).request.segments.map((s) => s.id);
+  assert.ok(ids.every((id) => !id.includes('AKIA') && !id.includes('CONFIDENTIAL')), ids.join(' '));
+  assert.ok(ids.includes('metadata.level3') && ids.includes('metadata.x-team'), ids.join(' '));
+  assert.ok(ids.includes('metadata{0}#key') && ids.includes('metadata{1}'), ids.join(' '));
+});
