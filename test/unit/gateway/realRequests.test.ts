@@ -77,3 +77,14 @@ test('the protected file read through an agent tool is blocked by its marker, in
     }
   }
 });
+
+test('every agent’s "Say hi" passes under airlock:meta-style to a public API, headers, URL and tool schemas included', () => {
+  const hi = captures.filter((c) => c.case === 'say-hi');
+  assert.ok(hi.length >= 5, hi.map((c) => c.agent).join(','));
+  for (const c of hi) {
+    for (const r of c.requests.filter((x) => x.method === 'POST')) {
+      const d = decideCaptured(metaStyle, c.agent, r);
+      assert.equal(d.kind, 'forward', `${c.agent}: ${d.kind === 'refuse' ? d.error.message : ''}`);
+    }
+  }
+});
