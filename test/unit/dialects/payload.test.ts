@@ -71,3 +71,32 @@ test('segment ids never carry a key that could be content (digits inside, spaces
   assert.ok(ids.includes('metadata.level3') && ids.includes('metadata.x-team'), ids.join(' '));
   assert.ok(ids.includes('metadata{0}#key') && ids.includes('metadata{1}'), ids.join(' '));
 });
+
+test('base64 inside longer text (a Kubernetes Secret, a pasted blob) is decoded when it is text; code and words are not', async () => {
+  const { embeddedTexts } = await import('../../../extension/core/dialects/embedded');
+  const secret = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEYQ9';
+  const yaml = `apiVersion: v1\nkind: Secret\ndata:\n  aws_secret_access_key: ${b64(secret)}\n  user: ${b64('deploy')}\n`;
+  const found = embeddedTexts(yaml);
+  assert.deepEqual(found.map((e) => e.text), [secret]);
+  assert.equal(yaml.slice(found[0]!.start, found[0]!.end), b64(secret));
+  // False positives avoided: long identifiers, hex hashes that decode to binary, prose.
+  for (const plain of [
+    'const getEffectiveTypeRootsForProgramWithOptions = createTypeReferenceDirectiveResolutionCache();',
+    'sha256: 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08',
+    'The quick brown fox jumps over the lazy dog and keeps on running far away.',
+  ]) {
+    assert.deepEqual(embeddedTexts(plain), [], plain);
+  }
+});
+
+test('a secret found inside embedded base64 cannot be redacted in place: the gateway blocks with 400', async () => {
+  const { decide } = await import('../../../extension/gateway');
+  const { loadPolicyRef } = await import('../gateway/support/policy');
+  const policy = await loadPolicyRef('airlock:secrets');
+  const content = `kubectl get secret aws -o yaml\ndata:\n  key: ${b64('aws_access_key_id = AKIAZ7K2QW5RT6YX3VB4')}\n`;
+  const body = Buffer.from(JSON.stringify({ model: 'm', messages: [{ role: 'user', content }] }));
+  const d = decide({ policy, dialect: 'openai-chat', body, destination: 'https://api.openai.com/v1/chat/completions' });
+  assert.equal(d.kind, 'refuse');
+  assert.equal(d.kind === 'refuse' && d.error.status, 400);
+  assert.ok(d.verdict?.findings.some((f) => f.detector === 'aws-access-key-id' && f.segment?.includes('#base64@')));
+});
