@@ -22,6 +22,7 @@ commands:
   ca path|bundle|install|uninstall   the local CA of proxy mode
   scan [paths…|-]    what the policy would do if these files went to an AI model
   fingerprint build <paths…> --out F   fingerprints of protected code (hashes only, no code)
+  fingerprint org-set --repo N=DIR… --out F   the org-wide probabilistic set of every repo's fingerprints
   policy validate|test [files…]   check policy files / run their embedded tests
   record --file F --lines A-B --tool T [--model M]   mark lines as AI-written
   check [--staged|--range A..B|--all] [--format text|json|sarif]   AI lines needing review
