@@ -18,6 +18,11 @@ export function formatPath(path: JsonPath): string {
   return out;
 }
 
+/**
+ * Fields the parser attributed are marked on the object or array holding the string (a symbol
+ * property on the parse's own tree, discarded with it): the walk finds them with one property
+ * read, without building or hashing path strings or object identities.
+ */
 const ATTRIBUTED = Symbol('airlock.attributed');
 /** Marks a subtree (a tool call's argument object) whose strings all have one role. */
 const SUBTREE_ROLE = Symbol('airlock.subtreeRole');
@@ -39,11 +44,7 @@ export class SegmentCollector {
   readonly attachments: EgressAttachment[] = [];
   private readonly paths: string[] = [];
   private readonly seenPaths = new Set<string>();
-  /**
-   * Fields the parser attributed are marked on the object or array holding the string (a
-   * symbol property on the parse's own tree, discarded with it): the walk finds them with one
-   * property read, without building or hashing path strings or object identities.
-   */
+  /** Every field the parser attributed, to check the walk located each one. */
   private readonly attributedList: FieldRef[] = [];
   /** The parsed body the parser walks (set before it runs). */
   root: unknown;
