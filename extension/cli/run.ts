@@ -39,6 +39,8 @@ const commands: Record<string, Handler> = {
   fingerprint: (args, io) => import('./fingerprint/command').then((m) => m.fingerprintCommand(args, io)),
   env: (args, io) => import('./env').then((m) => m.envCommand(args, io)),
   ca: (args, io) => import('./ca').then((m) => m.caCommand(args, io)),
+  // VS Code's uninstall hook (package.json `vscode:uninstall`); not listed in the usage.
+  'vscode-uninstall': (args, io) => import('./vscodeUninstall').then((m) => m.vscodeUninstallCommand(args, io)),
   policy: (args, io) => import('./policyCommand').then((m) => m.policyCommand(args, io)),
   ...Object.fromEntries(['record', 'check', 'review', 'hooks', 'trace', 'hook'].map((n) => [n, (args: string[], io: CliIO) => import('./provenance/commands').then((m) => m.provenanceCommands[n]!(args, io))])),
   version: async (_args, io) => {
