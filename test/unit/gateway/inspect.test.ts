@@ -419,3 +419,22 @@ test('binary attachments follow the policy: allowed to an internal endpoint unde
     assert.equal(h.upstream.requests.length, 0);
   });
 });
+
+test('the block message keeps the rule id, the policy message and the hint, naming each file once', async () => {
+  const { errorResponse } = await import('../../../extension/gateway/errors');
+  const { decide } = await import('../../../extension/gateway');
+  // The same protected file quoted and referenced three ways: one mention in the hint.
+  const content = '<file path="src/a.ts">\nexport const a = 1;\n</file>\n```ts src/a.ts\nexport const a = 1;\n```\n@src/a.ts';
+  const d = decide({ policy, dialect: 'openai-chat', body: Buffer.from(JSON.stringify({ model: 'm', messages: [{ role: 'user', content }] })), destination: 'https://api.openai.com/v1/chat/completions' });
+  assert.equal(d.kind, 'refuse');
+  if (d.kind !== 'refuse') return;
+  const reply = errorResponse('openai', d.error);
+  const message = (JSON.parse(reply.body) as { error: { message: string; type: string } }).error;
+  assert.equal(reply.status, 400);
+  assert.equal(message.type, 'invalid_request_error');
+  assert.match(message.message, /\[rule no-protected-code-anywhere\]/);
+  assert.match(message.message, /Protected code may not leave this machine in tests\./);
+  assert.match(message.message, /Hint: this code is protected/);
+  assert.equal(message.message.split('src/a.ts').length - 1, 1, message.message);
+  assert.equal(reply.headers['x-should-retry'], 'false');
+});
