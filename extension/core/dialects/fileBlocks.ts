@@ -72,7 +72,7 @@ function xmlBlocks(text: string, mentioned: string[]): Block[] {
     const close = text.indexOf(`</${open[1]}>`, start);
     blocks.push({ start, end: close < 0 ? text.length : close, path });
   }
-  for (const source of text.matchAll(SOURCE_DOCUMENT)) {
+  for (const source of text.includes('<document_content>') ? text.matchAll(SOURCE_DOCUMENT) : []) {
     const path = cleanPathLabel(source[1] ?? '');
     if (!looksLikePath(path)) continue;
     mentioned.push(path);
@@ -124,6 +124,32 @@ function fencedBlocks(text: string, mentioned: string[]): Block[] {
   return blocks;
 }
 
+/**
+ * The paths of `File: x`-style label lines, for text without fences (what fencedBlocks records
+ * for them), walking line starts in place instead of splitting the text into lines.
+ */
+function labelMentions(text: string, mentioned: string[]): void {
+  for (let start = 0; start < text.length; ) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    let i = start;
+    while (i < end) {
+      const c = text.charCodeAt(i);
+      if (c !== 0x20 && c !== 0x09 && c !== 0x0d && c !== 0x0b && c !== 0x0c) break;
+      i++;
+    }
+    if (i < end && LABEL_LEADS.has(text.charCodeAt(i))) {
+      const line = text.slice(start, end);
+      const label = line.includes(':') ? LABEL_LINE.exec(line) : null;
+      if (label?.[1]) {
+        const labelled = cleanPathLabel(label[1]);
+        if (looksLikePath(labelled)) mentioned.push(labelled);
+      }
+    }
+    start = end + 1;
+  }
+}
+
 /** Char code of the first non-whitespace character, or -1 for a blank line (no allocation). */
 function firstNonBlank(line: string): number {
   for (let i = 0; i < line.length; i++) {
@@ -160,7 +186,7 @@ export function scanFileBlocks(text: string): FileScan {
   const hasFence = text.includes('```') || text.includes('~~~');
   const hasXml = text.includes('<');
   const blocks = [...(hasXml ? xmlBlocks(text, mentioned) : []), ...(hasFence ? fencedBlocks(text, mentioned) : [])];
-  if (!hasFence && mayHaveLabels(text)) fencedBlocks(text, mentioned);
+  if (!hasFence && mayHaveLabels(text)) labelMentions(text, mentioned);
   if (text.includes('<path>')) {
     for (const m of text.matchAll(PATH_TAG)) {
       const p = cleanPathLabel(m[1] ?? '');
