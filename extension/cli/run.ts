@@ -17,7 +17,7 @@ usage: airlock <command> [options]
 
 commands:
   version            print the version
-  gateway [--policy F] [--port N] [--upstream NAME=URL] [--audit FILE]   run the local gateway (and proxy)
+  gateway [--policy F] [--org-policy F] [--port N] [--upstream NAME=URL] [--audit FILE]   run the local gateway (and proxy)
   env [--port N]     shell lines routing this terminal's AI clients through the gateway
   ca path|bundle|install|uninstall   the local CA of proxy mode
   scan [paths…|-]    what the policy would do if these files went to an AI model
