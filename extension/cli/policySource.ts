@@ -1,13 +1,14 @@
-// Node-side policy reading for the CLI (and anything else running in Node): presets from the
-// bundled policies/ folder, files from disk, https URLs with a timeout and a size cap. Core
+// Node-side policy reading for the CLI (and anything else running in Node): presets compiled
+// into the bundle (never read from disk, so the CLI is one file and a preset cannot be
+// edited in place), files from disk, https URLs with a timeout and a size cap. Core
 // gets this as the injected `read(ref)` and never touches the file system itself.
 import { existsSync, promises as fs } from 'node:fs';
 import { get as httpsGet } from 'node:https';
 import { dirname, join, resolve } from 'node:path';
-import { DEFAULT_PRESET, DEFAULT_WORKSPACE_POLICY_PATH, MAX_POLICY_CHARS, PRESET_PREFIX, refKind, type PolicyReader } from '../core/policy';
+import { BUNDLED_PRESETS, DEFAULT_PRESET, DEFAULT_WORKSPACE_POLICY_PATH, MAX_POLICY_CHARS, PRESET_PREFIX, refKind, type PolicyReader } from '../core/policy';
 
 export interface NodePolicyReaderOptions {
-  /** Folder with the preset files (`secrets.jsonc`, …). */
+  /** Read presets from this folder instead of the bundled copies (tests of preset edits). */
   presetsDir?: string;
   /** Timeout for https reads, ms. */
   timeoutMs?: number;
@@ -16,13 +17,18 @@ export interface NodePolicyReaderOptions {
 }
 
 export function createNodePolicyReader(options: NodePolicyReaderOptions = {}): PolicyReader {
-  const presetsDir = options.presetsDir ?? defaultPresetsDir();
+  const presetsDir = options.presetsDir;
   const maxBytes = options.maxBytes ?? MAX_POLICY_CHARS;
   const timeoutMs = options.timeoutMs ?? 10_000;
   return async (ref) => {
     switch (refKind(ref)) {
       case 'preset': {
         const name = ref.slice(PRESET_PREFIX.length);
+        if (presetsDir === undefined) {
+          const text = Object.hasOwn(BUNDLED_PRESETS, name) ? BUNDLED_PRESETS[name] : undefined;
+          if (text === undefined) throw new Error(`no preset named "${name}" (bundled: ${Object.keys(BUNDLED_PRESETS).map((n) => PRESET_PREFIX + n).join(', ')})`);
+          return text;
+        }
         const file = join(presetsDir, `${name}.jsonc`);
         if (!existsSync(file)) throw new Error(`no preset named "${name}" (looked in ${presetsDir})`);
         return readFileCapped(file, maxBytes);

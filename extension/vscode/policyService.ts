@@ -32,10 +32,7 @@ export class PolicyService implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   readonly onDidChange = this.changed.event;
 
-  constructor(
-    private readonly extensionUri: vscode.Uri,
-    private readonly log: Logger,
-  ) {
+  constructor(private readonly log: Logger) {
     // Creating a file watcher costs tens of milliseconds in the extension host: not during
     // activation. A policy file changing in the first moments is still seen by the editor events.
     const startWatching = setTimeout(() => {
@@ -120,7 +117,7 @@ export class PolicyService implements vscode.Disposable {
     const { failClosedPolicy, loadLayeredPolicy } = loadEngine().policy;
     let loaded;
     try {
-      loaded = await loadLayeredPolicy(refs, await createVscodePolicyReader(this.extensionUri));
+      loaded = await loadLayeredPolicy(refs, await createVscodePolicyReader());
     } catch (error) {
       // The loader reports problems rather than throwing; if it throws anyway, fail closed.
       const message = `policy loader failed: ${error instanceof Error ? error.message : String(error)}`;
