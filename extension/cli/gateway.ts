@@ -53,21 +53,36 @@ export async function gatewayCommand(argv: string[], io: CliIO): Promise<number>
     io.stderr.write('airlock gateway: the policy has errors; not starting (nothing would be forwarded)\n');
     return 1;
   }
+  // Listen before announcing the port: a client that signals right after the first line must
+  // find the handler in place (Node arms a signal handler only once the current tick ends).
+  const stopSignal = waitForSignal();
   const audit = args.audit ? createJsonlAuditSink(resolve(io.cwd, args.audit)) : undefined;
   const auditSalt = audit ? await loadOrCreateSalt(join(stateDir(), 'audit-salt')) : undefined;
-  const gateway = await startGateway({
-    policy: () => loaded.policy,
-    port: args.port,
-    upstreams: args.upstreams,
-    ...(audit ? { audit } : {}),
-    ...(auditSalt ? { auditSalt } : {}),
-    ...(args.maxBodyBytes ? { maxBodyBytes: args.maxBodyBytes } : {}),
-    onDecision: (e) => {
-      if (!args.quiet) io.stderr.write(decisionLine(e));
-    },
-  });
+  let gateway: Awaited<ReturnType<typeof startGateway>>;
+  try {
+    gateway = await startGateway({
+      policy: () => loaded.policy,
+      port: args.port,
+      upstreams: args.upstreams,
+      ...(audit ? { audit } : {}),
+      ...(auditSalt ? { auditSalt } : {}),
+      ...(args.maxBodyBytes ? { maxBodyBytes: args.maxBodyBytes } : {}),
+      onDecision: (e) => {
+        if (!args.quiet) io.stderr.write(decisionLine(e));
+      },
+    });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'EADDRINUSE' && code !== 'EACCES') throw error;
+    io.stderr.write(
+      code === 'EADDRINUSE'
+        ? `airlock gateway: port ${args.port} on 127.0.0.1 is already in use (another gateway?); choose another with --port N, or leave --port out for a free one\n`
+        : `airlock gateway: not allowed to listen on port ${args.port}; choose a port above 1023 with --port N\n`,
+    );
+    return 2;
+  }
   io.stdout.write(`${JSON.stringify({ port: gateway.port, ...gateway.urls })}\n`);
-  const signal = await waitForSignal();
+  const signal = await stopSignal;
   io.stderr.write(`airlock gateway: ${signal}, stopping\n`);
   await gateway.close();
   return 0;

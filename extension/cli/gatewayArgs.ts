@@ -21,6 +21,8 @@ Runs the interception gateway on 127.0.0.1 until SIGINT/SIGTERM. The first stdou
   --upstream F=U  where a family's traffic goes (defaults: https://api.openai.com/v1,
                   https://api.anthropic.com, http://localhost:11434)
   --audit FILE    append one JSON line per decision (no content, salted hashes only)
+Exit codes: 0 stopped by SIGINT/SIGTERM, 1 the policy has errors (nothing started),
+2 a usage error or the port cannot be used.
 `;
 
 const FAMILIES: readonly ProviderFamily[] = ['openai', 'anthropic', 'ollama'];

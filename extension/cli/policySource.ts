@@ -41,9 +41,15 @@ export function createNodePolicyReader(options: NodePolicyReaderOptions = {}): P
   };
 }
 
+const FILE_ERRORS: Record<string, string> = { ENOENT: 'no such file', ENOTDIR: 'no such file', EISDIR: 'is a folder, not a file', EACCES: 'permission denied', EPERM: 'permission denied' };
+
 async function readFileCapped(file: string, maxBytes: number): Promise<string> {
-  const stat = await fs.stat(file);
-  if (!stat.isFile()) throw new Error('not a file');
+  // One short reason instead of Node's "ENOENT: no such file or directory, stat '…'" (the
+  // caller already names the file).
+  const stat = await fs.stat(file).catch((error: NodeJS.ErrnoException) => {
+    throw new Error(FILE_ERRORS[error.code ?? ''] ?? error.message);
+  });
+  if (!stat.isFile()) throw new Error(stat.isDirectory() ? 'is a folder, not a file' : 'not a file');
   // Refuse before reading: a 50 MB "policy" is a mistake and must not cost 50 MB of memory.
   if (stat.size > maxBytes) throw new Error(`policy is too large (${mb(stat.size)} MB; the limit is ${mb(maxBytes)} MB)`);
   return fs.readFile(file, 'utf8');

@@ -25,6 +25,10 @@ commands:
   trace export [--out F] | trace import F   Agent Trace v0.1.0
   hook claude-code   Claude Code hook (payload on stdin)
   help               print this help
+
+exit codes: 0 ok; 1 the command found something (check: AI lines need review; scan: a file
+would be blocked; policy test: a test failed); 2 a usage error, a file that cannot be read or
+an invalid policy; 3 an internal error (please report it).
 `;
 
 const commands: Record<string, Handler> = {
