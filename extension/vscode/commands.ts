@@ -31,9 +31,20 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
     installClaudeCodeHooks(context.extensionUri, typeof options === 'object' && options !== null ? (options as { confirmed?: boolean }) : {}),
   );
   register('airlock.openRule', (rule) => (typeof rule === 'string' ? openRule(context, deps.policies, rule) : false));
+  // Off/on for this workspace only, said out loud; never a silent write to the user's settings.
   register('airlock.toggleGateway', async () => {
-    const config = vscode.workspace.getConfiguration('airlock');
-    await config.update('gateway.enabled', !config.get<boolean>('gateway.enabled', true), vscode.ConfigurationTarget.Global);
+    if (!vscode.workspace.getConfiguration('airlock').get<boolean>('gateway.enabled', true)) {
+      void vscode.window.showInformationMessage('Airlock: the gateway is turned off in your settings (airlock.gateway.enabled); turn it on there.');
+      return false;
+    }
+    const on = await deps.gateway.toggleHere();
+    const urls = deps.gateway.urls;
+    void vscode.window.showInformationMessage(
+      on
+        ? `Airlock: gateway on${urls ? ` (127.0.0.1:${new URL(urls.openai).port})` : ''}; new terminals route AI clients through it.`
+        : 'Airlock: gateway off for this workspace. New terminals go straight to the AI services; run "Airlock: Turn Gateway On/Off" again to turn it back on.',
+    );
+    return on;
   });
   register('airlock.showAuditLog', async () => {
     try {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { parse } from 'jsonc-parser';
 import * as vscode from 'vscode';
@@ -115,5 +115,36 @@ describe('Gateway in VS Code', () => {
       await vscode.workspace.getConfiguration('airlock').update('gateway.enabled', undefined, vscode.ConfigurationTarget.Global);
     }
     await until(async () => (await api.gateway.start()) !== undefined, 20_000, 'the gateway to run again');
+  });
+
+  it('keeps one port per user across off/on, and the toggle writes no setting', async () => {
+    const port = () => (api.gateway.urls ? Number(new URL(api.gateway.urls.openai).port) : undefined);
+    const before = port();
+    assert.ok(before);
+    assert.equal(await vscode.commands.executeCommand('airlock.toggleGateway'), false);
+    assert.equal(api.gateway.urls, undefined, 'off');
+    assert.equal(vscode.workspace.getConfiguration('airlock').inspect('gateway.enabled')?.globalValue, undefined, 'no user setting written');
+    assert.equal(vscode.workspace.getConfiguration('airlock').inspect('gateway.enabled')?.workspaceValue, undefined, 'no workspace setting written');
+    assert.equal(await vscode.commands.executeCommand('airlock.toggleGateway'), true);
+    assert.equal(port(), before, 'the same port after off/on');
+  });
+
+  it('starts on a free port and says so when its usual port is taken, then goes back to it', async () => {
+    const usual = Number(new URL(api.gateway.urls!.openai).port);
+    await api.gateway.stop();
+    const squatter = createNetServer();
+    await new Promise<void>((r) => squatter.listen(usual, '127.0.0.1', r));
+    try {
+      await until(async () => (await api.gateway.start()) !== undefined, 20_000, 'the gateway to start elsewhere');
+      const now = Number(new URL(api.gateway.urls!.openai).port);
+      assert.notEqual(now, usual);
+      assert.equal(api.gateway.portNotice, `Airlock: its usual port ${usual} is in use (another VS Code window with Airlock, or another program), so this window's gateway is on port ${now}. Terminals opened here use it automatically; base URLs copied into assistant settings still point at ${usual}.`);
+    } finally {
+      await api.gateway.stop();
+      await new Promise<void>((r) => squatter.close(() => r()));
+    }
+    await until(async () => (await api.gateway.start()) !== undefined, 20_000, 'the gateway to run again');
+    assert.equal(Number(new URL(api.gateway.urls!.openai).port), usual, 'the remembered port was kept');
+    assert.equal(api.gateway.portNotice, undefined);
   });
 });

@@ -91,4 +91,26 @@ describe('Policy in the editor', () => {
     assert.equal(verdict.action, 'block');
     assert.ok(verdict.rule, 'names the deciding rule');
   });
+
+  it('"Why?" on a preset rule opens the bundled preset read-only, never the extension\'s own file', async () => {
+    assert.equal(await vscode.commands.executeCommand('airlock.openRule', 'secrets'), true);
+    const editor = vscode.window.activeTextEditor!;
+    assert.equal(editor.document.uri.scheme, 'airlock-preset');
+    assert.equal(editor.document.uri.path, '/secrets.jsonc');
+    assert.match(editor.document.lineAt(editor.selection.start.line).text, /"id":\s*"secrets"/, 'at the rule');
+    assert.equal(editor.document.languageId, 'jsonc');
+    // A keystroke cannot change it ("Cannot edit in read-only editor"), nothing can save it,
+    // and the text is the preset Airlock enforces, compiled into the extension.
+    const before = editor.document.getText();
+    if (hasBrowser) {
+      await vscode.commands.executeCommand('workbench.action.focusActiveEditorGroup');
+      await typeText('x');
+      await screenshot('preset-rule-opened-read-only', 500);
+      assert.equal(editor.document.getText(), before, 'the keystroke was refused');
+    }
+    assert.equal(await editor.document.save(), false, 'a preset cannot be saved');
+    assert.equal(editor.document.isDirty, false);
+    assert.match(before, /"id":\s*"secrets"/);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
 });
