@@ -65,11 +65,14 @@ async function generatePolicySchema() {
   const result = await esbuild.build({ ...common, entryPoints: ['extension/core/policy/jsonSchema.ts'], write: false, sourcemap: false, minify: false });
   const module = { exports: {} };
   new Function('module', 'exports', 'require', result.outputFiles[0].text)(module, module.exports, createRequire(import.meta.url));
-  const text = module.exports.policyJsonSchemaText();
-  const target = 'policies/airlock-policy.schema.json';
-  if (!existsSync(target) || readFileSync(target, 'utf8') !== text) {
-    writeFileSync(target, text);
-    console.log(`esbuild: regenerated ${target}`);
+  for (const [target, text] of [
+    ['policies/airlock-policy.schema.json', module.exports.policyJsonSchemaText()],
+    ['policies/airlock-policy.hints.schema.json', module.exports.policyHintsSchemaText()],
+  ]) {
+    if (!existsSync(target) || readFileSync(target, 'utf8') !== text) {
+      writeFileSync(target, text);
+      console.log(`esbuild: regenerated ${target}`);
+    }
   }
 }
 

@@ -36,7 +36,7 @@ export class OverviewTreeProvider implements vscode.TreeDataProvider<Node>, vsco
     const node: Node = new vscode.TreeItem('Policy', vscode.TreeItemCollapsibleState.Expanded);
     node.id = 'airlock.overview.policy';
     node.iconPath = new vscode.ThemeIcon(state.failedClosed ? 'error' : state.usingLastValid ? 'warning' : 'law');
-    node.description = state.failedClosed ? 'invalid: blocking all' : state.usingLastValid ? `${errors} error(s): previous policy in force` : 'valid';
+    node.description = state.failedClosed ? 'invalid: blocking all' : state.usingLastValid ? `${errors} error${errors === 1 ? '' : 's'}: previous policy in force` : 'valid';
     node.tooltip = state.policy.sources.length ? `Layers: ${state.policy.layers.join(', ')}\nFiles: ${state.policy.sources.join(', ')}` : 'No valid policy';
     node.children = () =>
       state.policy.sources.map((source, i) => {

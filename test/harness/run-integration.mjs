@@ -80,6 +80,14 @@ async function handleControl(path, body) {
       await locator.waitFor({ state: 'visible', timeout: body.timeout ?? 10_000 });
       return { text: await locator.innerText() };
     }
+    case '/attribute': {
+      const target = body.frameTitle ? await findWebviewFrame(body.frameTitle) : page;
+      return { value: await target.locator(body.selector).first().getAttribute(body.name, { timeout: body.timeout ?? 10_000 }) };
+    }
+    case '/hover': {
+      await page.locator(body.selector).first().hover({ timeout: body.timeout ?? 10_000 });
+      return {};
+    }
     case '/text': {
       const target = body.frameTitle ? await findWebviewFrame(body.frameTitle) : page;
       return { text: await target.locator(body.selector).first().innerText({ timeout: body.timeout ?? 10_000 }) };
