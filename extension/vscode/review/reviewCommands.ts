@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { baselineUri, registerBaselineDocuments } from './baselineDocuments';
 import { FlaggedDiffPanel } from './flaggedDiffPanel';
+import { announceReject, modalConfirmReject, rejectQuestion } from './rejectFlow';
 import type { ReviewService } from './reviewService';
 
 export function registerReviewCommands(context: vscode.ExtensionContext, reviews: ReviewService): void {
@@ -21,7 +22,17 @@ export function registerReviewCommands(context: vscode.ExtensionContext, reviews
       return FlaggedDiffPanel.show(context, reviews);
     }),
     vscode.commands.registerCommand('airlock.approveHunk', guarded((id) => reviews.approve(id))),
-    vscode.commands.registerCommand('airlock.rejectHunk', guarded((id) => reviews.reject(id))),
+    // CodeLens, hover and tree pass the hunk id; `{ confirmed: true }` (scripts, tests) skips the question.
+    vscode.commands.registerCommand('airlock.rejectHunk', async (id?: unknown, options?: unknown) =>
+      guarded(async (hunkId) => {
+        const hunk = reviews.hunks().find((h) => h.id === hunkId);
+        if (!hunk) return false;
+        const confirmed = typeof options === 'object' && options !== null && (options as { confirmed?: unknown }).confirmed === true;
+        if (!confirmed && !(await modalConfirmReject(rejectQuestion(hunk)))) return false;
+        announceReject(hunk, await reviews.reject(hunkId));
+        return true;
+      })(id),
+    ),
     vscode.commands.registerCommand(
       'airlock.showHunkDiff',
       guarded(async (id) => {
