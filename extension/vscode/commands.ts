@@ -1,6 +1,7 @@
 // Command handlers. Each command is declared in package.json under the Airlock category.
 import * as vscode from 'vscode';
 import { installClaudeCodeHooks } from './claudeHooks';
+import { createWorkspacePolicy, openWorkspacePolicy } from './createPolicy';
 import { connectAssistant, type ConnectOptions } from './connectAssistant';
 import { openRule } from './decisionNotifier';
 import type { GatewayService } from './gatewayService';
@@ -25,7 +26,7 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
   register('airlock.reloadPolicy', () => deps.policies.reload());
   register('airlock.testPolicyAgainstSelection', () => testPolicyAgainstSelection(deps.policies));
   register('airlock.connectAssistant', (options) =>
-    connectAssistant(deps.gateway, context.globalState, typeof options === 'object' && options !== null ? (options as ConnectOptions) : {}),
+    connectAssistant(context, deps.gateway, typeof options === 'object' && options !== null ? (options as ConnectOptions) : {}),
   );
   register('airlock.installClaudeCodeHooks', (options) =>
     installClaudeCodeHooks(context.extensionUri, typeof options === 'object' && options !== null ? (options as { confirmed?: boolean }) : {}),
@@ -53,20 +54,6 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
       void vscode.window.showInformationMessage('Airlock: no gateway decisions have been recorded yet.');
     }
   });
-  register('airlock.openPolicy', async () => {
-    const folder = vscode.workspace.workspaceFolders?.[0];
-    if (!folder) {
-      void vscode.window.showInformationMessage('Airlock: open a folder to give it a workspace policy.');
-      return;
-    }
-    const relative = vscode.workspace.getConfiguration('airlock', folder.uri).get<string>('policy.path', '.airlock/policy.jsonc');
-    const uri = vscode.Uri.joinPath(folder.uri, relative);
-    try {
-      await vscode.workspace.fs.stat(uri);
-    } catch {
-      void vscode.window.showInformationMessage(`Airlock: no workspace policy at ${relative}; the bundled airlock:secrets preset applies.`);
-      return;
-    }
-    await vscode.window.showTextDocument(uri);
-  });
+  register('airlock.openPolicy', () => openWorkspacePolicy());
+  register('airlock.createPolicy', (options) => createWorkspacePolicy(typeof options === 'object' && options !== null ? (options as { preset?: string }) : {}));
 }

@@ -286,6 +286,8 @@ export async function launchChromium() {
       '--disable-quic',
     ],
   });
+  // VS Code in the browser reads and writes the clipboard through the page (Copy buttons, tests).
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']).catch(() => {});
   return {
     context,
     async close() {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { parse } from 'jsonc-parser';
 import * as vscode from 'vscode';
 import type { AirlockApi } from '../../extension/vscode/extension';
-import { hasBrowser, screenshot, sleep, until, waitForText } from './support/harness';
+import { click, hasBrowser, screenshot, sleep, until, waitForText } from './support/harness';
 
 const EXTENSION_ID = 'airlock-dev.airlock';
 
@@ -146,5 +146,26 @@ describe('Gateway in VS Code', () => {
     await until(async () => (await api.gateway.start()) !== undefined, 20_000, 'the gateway to run again');
     assert.equal(Number(new URL(api.gateway.urls!.openai).port), usual, 'the remembered port was kept');
     assert.equal(api.gateway.portNotice, undefined);
+  });
+
+  it('Connect an Assistant opens a page of per-assistant snippets at once, and Copy copies exactly the value', async function () {
+    const urls = api.gateway.urls!;
+    await vscode.env.clipboard.writeText('before');
+    await vscode.commands.executeCommand('airlock.connectAssistant');
+    const tab = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.label === 'Airlock: Connect an Assistant');
+    await until(() => tab() !== undefined, 10_000, 'the Connect an Assistant page to open');
+    if (!hasBrowser) {
+      this.test!.title += ' (no browser: page opening only)';
+    } else {
+      const frame = 'Airlock Connect an Assistant';
+      await waitForText('pre', `OPENAI_BASE_URL=${urls.openai}`, 20_000, frame);
+      await waitForText('pre', `apiBase: ${urls.anthropic}/v1`, 10_000, frame);
+      await click('button[aria-label="Copy OPENAI_BASE_URL"]', frame);
+      await until(async () => (await vscode.env.clipboard.readText()) === `OPENAI_BASE_URL=${urls.openai}`, 10_000, 'the clipboard to hold exactly the value');
+      await click('button[aria-label="Copy OpenAI Compatible: Base URL"]', frame);
+      await until(async () => (await vscode.env.clipboard.readText()) === urls.openai, 10_000, 'the clipboard to hold the bare base URL');
+      await screenshot('connect-assistant-page-copyable-snippets', 500);
+    }
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 });

@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { baselineUri, registerBaselineDocuments } from './baselineDocuments';
 import { FlaggedDiffPanel } from './flaggedDiffPanel';
+import { completeWalkthroughStep } from '../createPolicy';
 import { announceReject, modalConfirmReject, rejectQuestion } from './rejectFlow';
 import type { ReviewService } from './reviewService';
 
@@ -19,6 +20,7 @@ export function registerReviewCommands(context: vscode.ExtensionContext, reviews
   context.subscriptions.push(
     vscode.commands.registerCommand('airlock.showFlaggedDiff', async () => {
       await reviews.ready();
+      completeWalkthroughStep('reviewOpened');
       return FlaggedDiffPanel.show(context, reviews);
     }),
     vscode.commands.registerCommand('airlock.approveHunk', guarded((id) => reviews.approve(id))),
