@@ -28,9 +28,11 @@ async function exists(uri: vscode.Uri): Promise<boolean> {
 
 /** Beside the active editor when that is not a text editor (the walkthrough), else in place. */
 function column(): vscode.ViewColumn {
-  const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
-  const text = input instanceof vscode.TabInputText || input instanceof vscode.TabInputTextDiff;
-  return input === undefined || text ? vscode.ViewColumn.Active : vscode.ViewColumn.Beside;
+  const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
+  if (!tab) return vscode.ViewColumn.Active;
+  // The Welcome walkthrough (and other non-text editors) shows as a tab without a text input.
+  const text = tab.input instanceof vscode.TabInputText || tab.input instanceof vscode.TabInputTextDiff;
+  return text ? vscode.ViewColumn.Active : vscode.ViewColumn.Beside;
 }
 
 async function show(uri: vscode.Uri): Promise<vscode.TextEditor> {
