@@ -5,6 +5,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { formatProblem, loadLayeredPolicy, refKind } from '../core/policy';
 import { createJsonlAuditSink, loadOrCreateSalt, startGateway, type DecisionEvent } from '../gateway';
 import { GATEWAY_USAGE, parseGatewayArgs, type GatewayArgs } from './gatewayArgs';
+import { createDesktopNotifier } from './gatewayNotify';
 import { createNodePolicyReader, defaultWorkspacePolicyRef } from './policySource';
 import type { CliIO } from './run';
 
@@ -13,13 +14,29 @@ function stateDir(): string {
   return process.env['AIRLOCK_STATE_DIR'] || join(homedir(), '.airlock');
 }
 
-/** One stderr line per decision: ids, sizes and timing only, never content. */
-function decisionLine(e: DecisionEvent): string {
+const SHOUT: Record<string, string> = { block: 'BLOCKED', redact: 'REDACTED', warn: 'WARNED', audit: 'audited', allow: 'allowed' };
+
+function size(bytes: number): string {
+  return bytes < 1024 ? `${bytes} B` : `${(bytes / 1024).toFixed(1)} KB`;
+}
+
+/**
+ * One readable stderr line per decision, as it happens: what was done, to which destination,
+ * by which rule, what was found where. Ids, places and sizes only: never content or values.
+ */
+export function decisionLine(e: DecisionEvent): string {
   const r = e.record;
-  const rule = r.rule ? ` rule=${r.rule}` : '';
-  const detectors = r.detectors.length ? ` detectors=${r.detectors.join(',')}` : '';
-  const reason = r.reason ? ` reason=${r.reason}` : '';
-  return `airlock gateway: ${r.action} ${r.dialect} ${r.destination}${rule}${detectors}${reason} ${r.requestBytes}B ${r.decisionMs.toFixed(1)}ms\n`;
+  const time = r.time.slice(11, 19);
+  const dest = r.destination ? r.destination.replace(/^https?:\/\//, '') : 'the gateway';
+  const parts = [`${time} ${SHOUT[r.action] ?? r.action} ${r.dialect || 'request'} → ${dest}`];
+  if (r.rule) parts.push(`rule ${r.rule}`);
+  const found = (e.findings ?? []).map((f) => `${f.detector ?? f.kind} in ${f.where}`);
+  if (found.length) parts.push(found.slice(0, 4).join(', ') + (found.length > 4 ? ` and ${found.length - 4} more` : ''));
+  else if (r.detectors.length) parts.push(r.detectors.join(', '));
+  if (r.reason) parts.push(r.reason);
+  parts.push(r.status ? `answered ${r.status}` : `${size(r.forwardedBytes)} forwarded`);
+  parts.push(`${r.decisionMs.toFixed(1)} ms`);
+  return `airlock gateway: ${parts.join(' · ')}\n`;
 }
 
 function waitForSignal(): Promise<string> {
@@ -58,6 +75,7 @@ export async function gatewayCommand(argv: string[], io: CliIO): Promise<number>
   const stopSignal = waitForSignal();
   const audit = args.audit ? createJsonlAuditSink(resolve(io.cwd, args.audit)) : undefined;
   const auditSalt = audit ? await loadOrCreateSalt(join(stateDir(), 'audit-salt')) : undefined;
+  const notify = args.notify ? createDesktopNotifier(io) : undefined;
   let gateway: Awaited<ReturnType<typeof startGateway>>;
   try {
     gateway = await startGateway({
@@ -69,6 +87,7 @@ export async function gatewayCommand(argv: string[], io: CliIO): Promise<number>
       ...(args.maxBodyBytes ? { maxBodyBytes: args.maxBodyBytes } : {}),
       onDecision: (e) => {
         if (!args.quiet) io.stderr.write(decisionLine(e));
+        notify?.(e);
       },
     });
   } catch (error) {

@@ -8,11 +8,13 @@ export interface GatewayArgs {
   audit?: string;
   maxBodyBytes?: number;
   quiet: boolean;
+  /** Desktop notification on block / redact / warn. */
+  notify: boolean;
   help: boolean;
 }
 
 export const GATEWAY_USAGE = `usage: airlock gateway [--policy F] [--port N] [--upstream openai=URL] [--upstream anthropic=URL]
-                      [--upstream ollama=URL] [--audit FILE] [--max-body-bytes N] [--quiet]
+                      [--upstream ollama=URL] [--audit FILE] [--max-body-bytes N] [--quiet] [--notify]
 
 Runs the interception gateway on 127.0.0.1 until SIGINT/SIGTERM. The first stdout line is
 {"port":…,"openai":…,"anthropic":…,"ollama":…}: the base URLs to give each client.
@@ -21,6 +23,9 @@ Runs the interception gateway on 127.0.0.1 until SIGINT/SIGTERM. The first stdou
   --upstream F=U  where a family's traffic goes (defaults: https://api.openai.com/v1,
                   https://api.anthropic.com, http://localhost:11434)
   --audit FILE    append one JSON line per decision (no content, salted hashes only)
+  --notify        a desktop notification (notify-send / osascript) on every block, redaction
+                  and warning, so a terminal agent's user sees it
+  --quiet         no decision lines on stderr (they name rule, detector and place, never a value)
 Exit codes: 0 stopped by SIGINT/SIGTERM, 1 the policy has errors (nothing started),
 2 a usage error or the port cannot be used.
 `;
@@ -28,7 +33,7 @@ Exit codes: 0 stopped by SIGINT/SIGTERM, 1 the policy has errors (nothing starte
 const FAMILIES: readonly ProviderFamily[] = ['openai', 'anthropic', 'ollama'];
 
 export function parseGatewayArgs(argv: string[]): GatewayArgs {
-  const out: GatewayArgs = { port: 0, upstreams: {}, quiet: false, help: false };
+  const out: GatewayArgs = { port: 0, upstreams: {}, quiet: false, notify: false, help: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const [flag, inline] = arg.startsWith('--') && arg.includes('=') && !arg.startsWith('--upstream=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
@@ -70,6 +75,9 @@ export function parseGatewayArgs(argv: string[]): GatewayArgs {
       }
       case '--quiet':
         out.quiet = true;
+        break;
+      case '--notify':
+        out.notify = true;
         break;
       case '--help':
       case '-h':

@@ -15,11 +15,14 @@ import { forward } from './forward';
 import { createResponseTap, type ObservedResponse } from './responseTap';
 import { CLIENT_PREFIXES, DEFAULT_UPSTREAMS, familyOf, routeRequest, type Upstreams } from './routes';
 import { refusalReason } from './security';
+import { decisionFindings, type DecisionFinding } from './decisionFindings';
 
 export interface DecisionEvent {
   record: AuditRecord;
   /** The deciding rule's message (written by the policy author; never request content). */
   message: string;
+  /** What was found where (rule, detector, request location; never a value). */
+  findings?: readonly DecisionFinding[];
 }
 
 export interface GatewayOptions {
@@ -57,11 +60,11 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
   // Keep-alive and no Nagle delay towards upstreams: the gateway must add well under a millisecond.
   const agents = { http: new HttpAgent({ keepAlive: true, noDelay: true }), https: new HttpsAgent({ keepAlive: true, noDelay: true }) };
 
-  function record(base: Omit<AuditRecord, 'time'>, message: string): void {
+  function record(base: Omit<AuditRecord, 'time'>, message: string, findings?: readonly DecisionFinding[]): void {
     const full: AuditRecord = { time: new Date().toISOString(), ...base };
     try {
       options.audit?.write(full);
-      options.onDecision?.({ record: full, message });
+      options.onDecision?.({ record: full, message, ...(findings?.length ? { findings } : {}) });
     } catch {
       // A failing listener must not take the request path down.
     }
@@ -126,16 +129,17 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
     const findings = decision.verdict && decision.request ? auditFindings(decision.verdict, decision.request.segments, salt) : { rules: [], detectors: [], matchHashes: [] };
     const rule = decision.verdict?.rule ?? (decision.kind === 'refuse' ? decision.error.rule : undefined);
     const ruleField = rule ? { rule } : {};
+    const places = decision.verdict && decision.request ? decisionFindings(decision.verdict, decision.request.segments) : undefined;
 
     if (decision.kind === 'refuse') {
       answer(res, family, decision.error);
-      record({ ...base, ...findings, ...ruleField, action: decision.action, status: decision.error.status, forwardedBytes: 0, decisionMs, reason: decision.reason }, decision.error.message);
+      record({ ...base, ...findings, ...ruleField, action: decision.action, status: decision.error.status, forwardedBytes: 0, decisionMs, reason: decision.reason }, decision.error.message, places);
       return;
     }
 
     const body = decision.body ?? raw;
     const reasonField = decision.reason ? { reason: decision.reason } : {};
-    record({ ...base, ...findings, ...ruleField, ...reasonField, action: decision.action, forwardedBytes: body.length, decisionMs }, decision.verdict.message);
+    record({ ...base, ...findings, ...ruleField, ...reasonField, action: decision.action, forwardedBytes: body.length, decisionMs }, decision.verdict.message, places);
     forward({
       req,
       res,
