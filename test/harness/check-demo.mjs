@@ -1,6 +1,7 @@
 // Checks `npm start` as a user meets it: runs the real `npm start` (own temp folder, free port),
 // opens its URL in Chromium, and proves that the demo VS Code shows notification toasts (the
-// Test Policy verdict on the protected pricing engine), then sends SIGINT to the npm process
+// Test Policy verdict on the protected pricing engine, whose Why? opens the deciding rule), that
+// the first Connect an Assistant opens its page, then sends SIGINT to the npm process
 // alone (not its group) and checks that everything stops and that nothing — demo workspace,
 // VS Code state, vscode-ipc-*.sock / vscode-git-*.sock — is left in the temp folder.
 // Used by run-integration.mjs; runnable alone: `node test/harness/check-demo.mjs`.
@@ -56,6 +57,20 @@ export async function checkDemo({ log = console.log } = {}) {
     await page.waitForTimeout(600); // the toast slides in
     await page.screenshot({ path: join(screenshotDir, 'demo-test-policy-block-toast.png') });
     log(`  demo toast: ${text.split('\n')[0]}`);
+    // Why? on the verdict opens the rule that decided it (the demo policy's own file).
+    await toast.locator('a.monaco-button, .monaco-button').filter({ hasText: 'Why?' }).first().click();
+    await page.locator('.tab.active').filter({ hasText: 'policy.jsonc' }).first().waitFor({ timeout: 15_000 });
+    await page.locator('.monaco-editor .view-lines').filter({ hasText: 'protected-code-stays-internal' }).first().waitFor({ timeout: 10_000 });
+    await page.waitForTimeout(500);
+    await page.screenshot({ path: join(screenshotDir, 'demo-why-opens-the-deciding-rule.png') });
+    // The first Connect an Assistant from the palette opens its page.
+    await page.keyboard.press('F1');
+    await page.keyboard.type('Airlock: Connect an Assistant');
+    await page.waitForTimeout(800);
+    await page.keyboard.press('Enter');
+    await page.locator('.tab').filter({ hasText: 'Airlock: Connect an Assistant' }).first().waitFor({ timeout: 20_000 });
+    await page.waitForTimeout(2500); // the webview paints
+    await page.screenshot({ path: join(screenshotDir, 'demo-connect-assistant-first-invocation-opens-page.png') });
     await browser.close();
     browser = undefined;
 
