@@ -33,6 +33,7 @@ export async function checkDemo({ log = console.log } = {}) {
     const url = /\n {2}(http:\/\/localhost:\d+\/\?folder=\S+)/.exec(output)?.[1];
     if (!url) throw new Error(`npm start printed no URL:\n${output}`);
     if (url.includes('payload=')) throw new Error('the demo URL carries a development payload');
+    log(`  demo: ${/Airlock demo is running \(ready in \d+ s\)/.exec(output)?.[0] ?? 'no ready line'}`);
     if (/smoke-test-driver/.test(output)) throw new Error('the demo mentions the smoke-test driver');
     browser = await launchChromium();
     const page = browser.context.pages()[0] ?? (await browser.context.newPage());
