@@ -96,7 +96,7 @@ test('Gemini generateContent: system instruction, text parts, function calls and
 test('Gemini Code Assist (`request` wrapper), countTokens (`generateContentRequest`) and embeddings', () => {
   const assist = parseBody('gemini-generate', JSON.stringify({ model: 'gemini-2.5-pro', project: 'p', request: { contents: [{ role: 'user', parts: [{ text: 'hello' }] }], systemInstruction: { role: 'user', parts: [{ text: 'sys' }] } } }), { destination: 'x' });
   // Attributed segments (every other string of the body is scanned too, as role `other`).
-  const attributed = (p: { request: { segments: { role: string }[] } }) => p.request.segments.filter((s) => s.role !== 'other');
+  const attributed = (p: { request: { segments: { role: string; id: string; text: string }[] } }) => p.request.segments.filter((s) => s.role !== 'other');
   assert.deepEqual(attributed(assist).map((s) => [(s as { id: string }).id, s.role]), [['request.systemInstruction.parts[0].text', 'system'], ['request.contents[0].parts[0].text', 'user']]);
   const count = parseBody('gemini-generate', JSON.stringify({ generateContentRequest: { model: 'models/m', contents: [{ parts: [{ text: 'count me' }] }] } }), { destination: 'x' });
   assert.ok(attributed(count).some((s) => (s as { text: string }).text === 'count me'));
