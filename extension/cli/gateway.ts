@@ -1,18 +1,21 @@
 // `airlock gateway`: the interception gateway as a standalone process (for terminals, CI, or
 // assistants outside VS Code). Loads the policy once; an invalid policy means no gateway.
-import { homedir } from 'node:os';
-import { isAbsolute, join, resolve } from 'node:path';
-import { formatProblem, loadLayeredPolicy, refKind } from '../core/policy';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { formatProblem } from '../core/policy';
 import { createJsonlAuditSink, loadOrCreateSalt, startGateway, type DecisionEvent } from '../gateway';
+import { createPolicyAuditSink } from '../gateway/otlp/policyAuditSink';
+import { proxyFromEnv, type UpstreamOptions } from '../gateway/proxy/upstream';
+import { GATEWAY_STATE_FILE } from './env';
 import { GATEWAY_USAGE, parseGatewayArgs, type GatewayArgs } from './gatewayArgs';
 import { createDesktopNotifier } from './gatewayNotify';
-import { createNodePolicyReader, defaultWorkspacePolicyRef } from './policySource';
+import { loadEffectivePolicy, orgPolicyLabel } from './orgPolicy/loadCliPolicy';
+import { airlockStateDir } from './orgPolicy/orgPolicyConfig';
+import { cliPolicyRef, defaultWorkspacePolicyRef } from './policySource';
 import type { CliIO } from './run';
 
-/** Where per-install state (the audit salt) lives: $AIRLOCK_STATE_DIR or ~/.airlock. */
-function stateDir(): string {
-  return process.env['AIRLOCK_STATE_DIR'] || join(homedir(), '.airlock');
-}
+/** Where per-install state (the audit salt, the OTLP buffer) lives: $AIRLOCK_STATE_DIR or ~/.airlock. */
+const stateDir = () => airlockStateDir();
 
 const SHOUT: Record<string, string> = { block: 'BLOCKED', redact: 'REDACTED', warn: 'WARNED', audit: 'audited', allow: 'allowed' };
 
@@ -27,6 +30,7 @@ function size(bytes: number): string {
 export function decisionLine(e: DecisionEvent): string {
   const r = e.record;
   const time = r.time.slice(11, 19);
+  if (r.dialect === 'connect') return `airlock gateway: ${time} CONNECT ${r.destination} ${r.proxy ?? ''}${r.reason ? ` · ${r.reason}` : ''}\n`;
   const dest = r.destination ? r.destination.replace(/^https?:\/\//, '') : 'the gateway';
   const parts = [`${time} ${SHOUT[r.action] ?? r.action} ${r.dialect || 'request'} → ${dest}`];
   if (r.rule) parts.push(`rule ${r.rule}`);
@@ -63,9 +67,11 @@ export async function gatewayCommand(argv: string[], io: CliIO): Promise<number>
     io.stdout.write(GATEWAY_USAGE);
     return 0;
   }
-  const ref = args.policy ? (refKind(args.policy) === 'file' && !isAbsolute(args.policy) ? resolve(io.cwd, args.policy) : args.policy) : defaultWorkspacePolicyRef(io.cwd);
-  const loaded = await loadLayeredPolicy({ workspace: ref }, createNodePolicyReader());
+  const workspace = args.policy ? cliPolicyRef(args.policy, io.cwd) : defaultWorkspacePolicyRef(io.cwd);
+  const loaded = await loadEffectivePolicy({ workspace, cwd: io.cwd, ...(args.orgPolicy ? { orgPolicy: args.orgPolicy } : {}), ...(io.env ? { env: io.env } : {}) });
   for (const problem of loaded.problems) io.stderr.write(`${formatProblem(problem)}\n`);
+  if (loaded.org?.problem) io.stderr.write(`airlock gateway: organization policy: ${loaded.org.problem}; the last good copy stays in force\n`);
+  const policyVersion = orgPolicyLabel(loaded.org);
   if (!loaded.ok) {
     io.stderr.write('airlock gateway: the policy has errors; not starting (nothing would be forwarded)\n');
     return 1;
@@ -73,18 +79,40 @@ export async function gatewayCommand(argv: string[], io: CliIO): Promise<number>
   // Listen before announcing the port: a client that signals right after the first line must
   // find the handler in place (Node arms a signal handler only once the current tick ends).
   const stopSignal = waitForSignal();
-  const audit = args.audit ? createJsonlAuditSink(resolve(io.cwd, args.audit)) : undefined;
+  const local = args.audit ? createJsonlAuditSink(resolve(io.cwd, args.audit)) : undefined;
+  // The org policy may send every decision record to the company's collector (OTLP) as well.
+  const audit = local || loaded.policy.auditExport
+    ? createPolicyAuditSink({
+        spec: () => loaded.policy.auditExport,
+        ...(local ? { local } : {}),
+        stateDir: stateDir(),
+        onExport: (endpoint) => {
+          if (endpoint && !args.quiet) io.stderr.write(`airlock gateway: exporting audit records to ${new URL(endpoint).origin} (OTLP)\n`);
+        },
+      })
+    : undefined;
   const auditSalt = audit ? await loadOrCreateSalt(join(stateDir(), 'audit-salt')) : undefined;
+  let upstream: UpstreamOptions;
+  try {
+    const cas = await Promise.all(args.upstreamCa.map((f) => readFile(resolve(io.cwd, f), 'utf8')));
+    const fromEnv = args.upstreamProxy === undefined ? proxyFromEnv(process.env) : {};
+    upstream = { resolve: args.resolve, ca: cas, ...fromEnv, ...(args.upstreamProxy ? { proxy: args.upstreamProxy } : {}) };
+  } catch (error) {
+    io.stderr.write(`airlock gateway: ${(error as Error).message}\n`);
+    return 2;
+  }
   const notify = args.notify ? createDesktopNotifier(io) : undefined;
   let gateway: Awaited<ReturnType<typeof startGateway>>;
   try {
     gateway = await startGateway({
+      upstream,
       policy: () => loaded.policy,
       port: args.port,
       upstreams: args.upstreams,
       ...(audit ? { audit } : {}),
       ...(auditSalt ? { auditSalt } : {}),
       ...(args.maxBodyBytes ? { maxBodyBytes: args.maxBodyBytes } : {}),
+      ...(policyVersion ? { policyVersion: () => policyVersion } : {}),
       onDecision: (e) => {
         if (!args.quiet) io.stderr.write(decisionLine(e));
         notify?.(e);
@@ -98,11 +126,20 @@ export async function gatewayCommand(argv: string[], io: CliIO): Promise<number>
         ? `airlock gateway: port ${args.port} on 127.0.0.1 is already in use (another gateway?); choose another with --port N, or leave --port out for a free one\n`
         : `airlock gateway: not allowed to listen on port ${args.port}; choose a port above 1023 with --port N\n`,
     );
+    await audit?.close();
     return 2;
   }
-  io.stdout.write(`${JSON.stringify({ port: gateway.port, ...gateway.urls })}\n`);
+  io.stdout.write(`${JSON.stringify({ port: gateway.port, proxy: `http://127.0.0.1:${gateway.port}`, ...gateway.urls })}\n`);
+  if (!args.quiet) io.stderr.write(`airlock gateway: policy layers ${loaded.policy.layers.join(' > ')} (${loaded.policy.sources.map((s) => s.split(/[\\/]/).pop()).join(', ')})\n`);
+  // Lets `airlock env` find this gateway's port.
+  const stateFile = join(stateDir(), GATEWAY_STATE_FILE);
+  await mkdir(stateDir(), { recursive: true, mode: 0o700 }).catch(() => undefined);
+  await writeFile(stateFile, `${JSON.stringify({ port: gateway.port, pid: process.pid })}\n`, { mode: 0o600 }).catch(() => undefined);
   const signal = await stopSignal;
   io.stderr.write(`airlock gateway: ${signal}, stopping\n`);
   await gateway.close();
+  await audit?.close();
+  const current = await readFile(stateFile, 'utf8').catch(() => '');
+  if (current.includes(`"pid":${process.pid}`)) await rm(stateFile, { force: true });
   return 0;
 }

@@ -4,8 +4,16 @@
 // gets this as the injected `read(ref)` and never touches the file system itself.
 import { existsSync, promises as fs } from 'node:fs';
 import { get as httpsGet } from 'node:https';
-import { dirname, join, resolve } from 'node:path';
-import { BUNDLED_PRESETS, DEFAULT_PRESET, DEFAULT_WORKSPACE_POLICY_PATH, MAX_POLICY_CHARS, PRESET_PREFIX, refKind, type PolicyReader } from '../core/policy';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import {
+  BUNDLED_PRESETS,
+  DEFAULT_PRESET,
+  DEFAULT_WORKSPACE_POLICY_PATH,
+  MAX_POLICY_CHARS,
+  PRESET_PREFIX,
+  refKind,
+  type PolicyReader,
+} from '../core/policy';
 
 export interface NodePolicyReaderOptions {
   /** Read presets from this folder instead of the bundled copies (tests of preset edits). */
@@ -113,4 +121,27 @@ export function defaultPresetsDir(from: string = __dirname): string {
 export function defaultWorkspacePolicyRef(workspaceRoot: string): string {
   const file = join(workspaceRoot, DEFAULT_WORKSPACE_POLICY_PATH);
   return existsSync(file) ? file : DEFAULT_PRESET;
+}
+
+/** The environment variable naming the organization policy (a file, an https URL or a preset). */
+export const ORG_POLICY_ENV = 'AIRLOCK_ORG_POLICY';
+
+/** A policy reference as given on a command line: files are resolved against `cwd`. */
+export function cliPolicyRef(ref: string, cwd: string): string {
+  return refKind(ref) === 'file' && !isAbsolute(ref) ? resolve(cwd, ref) : ref;
+}
+
+export interface EffectivePolicyRefs {
+  /** `--org-policy`; else $AIRLOCK_ORG_POLICY; else no organization layer. */
+  orgPolicy?: string;
+  /** The workspace layer (already chosen by the command: --policy, .airlock/policy.jsonc, a preset). */
+  workspace: string;
+  cwd: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** The organization layer's reference, if any (the flag wins over the environment). */
+export function organizationPolicyRef(orgPolicy: string | undefined, cwd: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const ref = orgPolicy || env[ORG_POLICY_ENV] || undefined;
+  return ref ? cliPolicyRef(ref, cwd) : undefined;
 }

@@ -4,8 +4,8 @@
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { BUILTIN_SECRET_DETECTORS } from '../core/detectors';
-import { DEFAULT_PRESET, DEFAULT_WORKSPACE_POLICY_PATH, formatProblem, loadPolicy, refKind, type AirlockPolicy } from '../core/policy';
-import { createNodePolicyReader } from './policySource';
+import { DEFAULT_PRESET, DEFAULT_WORKSPACE_POLICY_PATH, formatProblem, refKind, type AirlockPolicy } from '../core/policy';
+import { loadEffectivePolicy } from './orgPolicy/loadCliPolicy';
 import type { CliIO } from './run';
 import { parseScanArgs, SCAN_USAGE, ScanUsageError, type ScanOptions } from './scan/args';
 import { evaluateInputs } from './scan/evaluate';
@@ -27,11 +27,12 @@ export async function scanCommand(args: string[], io: CliIO): Promise<number> {
   }
 
   const location = policyLocation(options.policy, io.cwd);
-  const loaded = await loadPolicy(location.ref, createNodePolicyReader());
+  // The organization layer (--org-policy, else $AIRLOCK_ORG_POLICY) sits above the workspace policy, as everywhere.
+  const loaded = await loadEffectivePolicy({ workspace: location.ref, cwd: io.cwd, ...(options.orgPolicy ? { orgPolicy: options.orgPolicy } : {}), ...(io.env ? { env: io.env } : {}) });
   if (!loaded.ok) {
     // Fail closed and say where: nothing is scanned against a policy that did not load.
     for (const problem of loaded.problems) io.stderr.write(`${formatProblem(problem, displayRef(problem.source, io.cwd))}\n`);
-    io.stderr.write(`airlock scan: the policy ${displayRef(location.ref, io.cwd)} is invalid\n`);
+    io.stderr.write(`airlock scan: the policy ${[...new Set(loaded.problems.map((p) => displayRef(p.source, io.cwd)))].join(', ') || displayRef(location.ref, io.cwd)} is invalid\n`);
     return 2;
   }
   for (const problem of loaded.problems) io.stderr.write(`${formatProblem(problem, displayRef(problem.source, io.cwd))}\n`);

@@ -3,7 +3,7 @@
 // every request, so edits apply at once and a broken edit keeps the last valid policy.
 import * as vscode from 'vscode';
 import type { ObservedResponse } from '../core/provenance/observed';
-import type { DecisionEvent, GatewayHandle } from '../gateway';
+import type { DecisionEvent, GatewayHandle, PolicyAuditSink } from '../gateway';
 import { restoreAssistantSettings } from './assistantSettings';
 import type { Logger } from './log';
 import type { PolicyService } from './policyService';
@@ -28,6 +28,7 @@ const RECENT_DECISIONS = 200;
 
 export class GatewayService implements vscode.Disposable {
   private handle: GatewayHandle | undefined;
+  private auditSink: PolicyAuditSink | undefined;
   private starting: Promise<GatewayHandle | undefined> | undefined;
   private readonly recent: DecisionEvent[] = [];
   private readonly decided = new vscode.EventEmitter<DecisionEvent>();
@@ -96,20 +97,31 @@ export class GatewayService implements vscode.Disposable {
     this.statusBar.set('gateway', { text: 'starting gateway', tooltip: 'The Airlock gateway is starting…', level: 'ok' });
     try {
       await this.policies.current();
-      const { startGateway, createJsonlAuditSink, loadOrCreateSalt } = loadEngine().gateway;
+      const { startGateway, createJsonlAuditSink, createPolicyAuditSink, loadOrCreateSalt } = loadEngine().gateway;
       const config = vscode.workspace.getConfiguration('airlock.gateway');
       await vscode.workspace.fs.createDirectory(this.context.globalStorageUri);
       const upstreams = Object.fromEntries(
         (['openai', 'anthropic', 'ollama'] as const).map((family) => [family, config.get<string>(`upstreams.${family}`, '')]).filter(([, url]) => url),
       );
       const auditSalt = await loadOrCreateSalt(vscode.Uri.joinPath(this.context.globalStorageUri, 'audit-salt').fsPath);
+      // The local log, plus OTLP export when the (org) policy names a collector.
+      const audit = (this.auditSink = createPolicyAuditSink({
+        spec: () => this.policies.peek()?.policy.auditExport,
+        local: createJsonlAuditSink(this.auditLogUri.fsPath),
+        stateDir: this.context.globalStorageUri.fsPath,
+        onExport: (endpoint) => endpoint && this.log.info(`audit records are exported to ${new URL(endpoint).origin} (OTLP)`),
+      }));
       const listen = (port: number) =>
         startGateway({
           // Read the policy in force on every request: never undefined once loaded (fail-closed stand-in).
           policy: () => this.policies.peek()?.policy,
+          policyVersion: () => {
+            const org = this.policies.peek()?.org;
+            return org ? `${org.version ? `${org.version} ` : ''}sha256:${org.sha256.slice(0, 12)}` : undefined;
+          },
           port,
           upstreams,
-          audit: createJsonlAuditSink(this.auditLogUri.fsPath),
+          audit,
           auditSalt,
           onDecision: (event) => this.onDecision(event),
           onResponseCode: (observed) => this.observedCode.fire(observed),
@@ -160,6 +172,8 @@ export class GatewayService implements vscode.Disposable {
     );
     this.stateChanged.fire();
     await handle?.close();
+    await this.auditSink?.close();
+    this.auditSink = undefined;
   }
 
   private onDecision(event: DecisionEvent): void {

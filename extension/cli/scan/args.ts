@@ -13,6 +13,8 @@ export const DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
 
 export interface ScanOptions {
   policy?: string;
+  /** Organization policy above the workspace one (default $AIRLOCK_ORG_POLICY). */
+  orgPolicy?: string;
   destination: string;
   format: ScanFormat;
   maxFileBytes: number;
@@ -24,13 +26,14 @@ export interface ScanOptions {
 
 export class ScanUsageError extends Error {}
 
-export const SCAN_USAGE = `usage: airlock scan [--policy FILE] [--destination URL] [--format text|json|sarif]
+export const SCAN_USAGE = `usage: airlock scan [--policy FILE] [--org-policy FILE] [--destination URL] [--format text|json|sarif]
                    [--max-file-size BYTES] [--stdin-name PATH] [paths…|-]
 
 Scans files, folders (recursively, honouring .gitignore; .git/ is skipped) or stdin ('-') as if
 each file were sent to DESTINATION, and reports what the policy would do.
   --policy FILE        policy to apply (default: .airlock/policy.jsonc of the workspace,
                        searched from the current folder up to the git root, else airlock:secrets)
+  --org-policy FILE    organization policy above it (default $AIRLOCK_ORG_POLICY)
   --destination URL    where the traffic would go (default: ${DEFAULT_DESTINATION},
                        a public model API: "what if this went to a public model?")
   --format FORMAT      text (default), json or sarif (SARIF 2.1.0, for GitHub code scanning)
@@ -39,7 +42,7 @@ each file were sent to DESTINATION, and reports what the policy would do.
 Exit status: 1 when the verdict is block, 2 on usage errors or an invalid policy, else 0.
 `;
 
-const VALUE_OPTIONS = ['--policy', '--destination', '--format', '--max-file-size', '--stdin-name'] as const;
+const VALUE_OPTIONS = ['--policy', '--org-policy', '--destination', '--format', '--max-file-size', '--stdin-name'] as const;
 type ValueOption = (typeof VALUE_OPTIONS)[number];
 
 export function parseScanArgs(argv: readonly string[]): ScanOptions {
@@ -86,6 +89,10 @@ function applyOption(options: ScanOptions, name: ValueOption, value: string): vo
     case '--policy':
       if (value === '') throw new ScanUsageError('--policy needs a file or preset');
       options.policy = value;
+      return;
+    case '--org-policy':
+      if (value === '') throw new ScanUsageError('--org-policy needs a file or preset');
+      options.orgPolicy = value;
       return;
     case '--destination':
       options.destination = checkDestination(value);

@@ -4,6 +4,9 @@ import { parseDestination, type ParsedDestination } from '../policy/destinations
 import type { DetectorMatch, LayerScanner } from './layer';
 import type { EgressRequest } from './types';
 
+const NO_MATCHES: DetectorMatch[] = [];
+const MEMO_MAX_CHARS = 256;
+
 export class RequestContext {
   readonly destination: ParsedDestination | undefined;
   private readonly scans = new Map<LayerScanner, DetectorMatch[][]>();
@@ -16,7 +19,15 @@ export class RequestContext {
   scan(scanner: LayerScanner): DetectorMatch[][] {
     let result = this.scans.get(scanner);
     if (!result) {
-      result = this.request.segments.map((s) => (s.text ? scanner.scan(s.text) : []));
+      // Bodies repeat short strings (keys, `type` values, schema words) hundreds of times: scan each once.
+      const memo = new Map<string, DetectorMatch[]>();
+      result = this.request.segments.map((s) => {
+        if (!s.text) return NO_MATCHES;
+        if (s.text.length > MEMO_MAX_CHARS) return scanner.scan(s.text);
+        let found = memo.get(s.text);
+        if (!found) memo.set(s.text, (found = scanner.scan(s.text)));
+        return found;
+      });
       this.scans.set(scanner, result);
     }
     return result;

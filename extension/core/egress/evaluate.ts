@@ -1,6 +1,7 @@
 // The egress decision over all layers: each layer is evaluated on its own, the strongest
 // action wins, and on a tie the highest layer's first rule decides (so a lower layer can
 // only add or tighten, never loosen).
+import { evaluateAttachments } from './attachments';
 import { RequestContext } from './context';
 import { evaluateLayer, type FiredRule } from './evaluateLayer';
 import type { CompiledLayer } from './layer';
@@ -17,7 +18,7 @@ export function evaluateLayers(layers: readonly CompiledLayer[], request: Egress
   assertWellFormed(request);
   const ctx = new RequestContext(request, request.workspaceRoots ?? options.workspaceRoots ?? []);
   const fired: FiredRule[] = [];
-  for (const layer of layers) fired.push(...evaluateLayer(layer, ctx));
+  for (const layer of layers) fired.push(...evaluateLayer(layer, ctx), ...evaluateAttachments(layer, ctx));
   if (fired.length === 0) return makePrintable({ action: 'allow', findings: [], message: '' });
 
   let decider = fired[0]!;
@@ -45,6 +46,7 @@ function assertWellFormed(request: EgressRequest): void {
     }
   }
   for (const p of request.referencedPaths) if (typeof p !== 'string') throw new TypeError('malformed referenced path');
+  if (request.attachments !== undefined && !Array.isArray(request.attachments)) throw new TypeError('malformed attachments');
 }
 
 /** Two layers firing on the same span with the same rule id (an inherited preset) count once. */

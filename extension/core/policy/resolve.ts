@@ -7,7 +7,7 @@ import { findNodeAtLocation } from 'jsonc-parser';
 import { MAX_POLICY_CHARS, nodeFor, parsePolicyText, type ParsedPolicy } from './parse';
 import { problemAt, type PolicyProblem } from './problems';
 import { PolicyRefError, resolveRef } from './refs';
-import type { CustomDetectorSpec, EgressRuleSpec, PolicyDocument, PolicyTestSpec, ReviewRuleSpec } from './schema';
+import type { AuditExportSpec, CustomDetectorSpec, EgressRuleSpec, PolicyDocument, PolicyTestSpec, ReviewRuleSpec } from './schema';
 
 export type PolicyReader = (ref: string) => Promise<string>;
 
@@ -26,6 +26,8 @@ export interface ResolvedPolicy {
   parsed: Map<string, ParsedPolicy>;
   name?: string;
   onUnparseable?: Located<NonNullable<PolicyDocument['onUnparseable']>>;
+  /** Audit export (OTLP); the root file's wins over what it extends. */
+  auditExport?: Located<AuditExportSpec>;
   protectedPaths: Located<string>[];
   markers: Located<string>[];
   builtinDetectors: boolean;
@@ -34,8 +36,14 @@ export interface ResolvedPolicy {
   allowlistPatterns: Located<string>[];
   customDetectors: Located<CustomDetectorSpec>[];
   destinations: Map<string, Located<string[]>>;
+  /** The last `attachments` setting in merge order (the file itself wins over what it extends). */
+  attachments?: Located<NonNullable<PolicyDocument['attachments']>>;
   egress: Located<EgressRuleSpec>[];
   review: Located<ReviewRuleSpec>[];
+  /** Proxy mode: inspected hosts (accumulated), tunnel exceptions (accumulated), otherHosts (last wins). */
+  proxyInspect: string[];
+  proxyTunnel: string[];
+  otherHosts?: 'tunnel' | 'block';
   /** Tests written in the root file only: bases test themselves. */
   tests: Located<PolicyTestSpec>[];
   problems: PolicyProblem[];
@@ -60,6 +68,8 @@ export async function resolvePolicy(rootRef: string, read: PolicyReader): Promis
     destinations: new Map(),
     egress: [],
     review: [],
+    proxyInspect: [],
+    proxyTunnel: [],
     tests: [],
     problems: [],
   };
@@ -145,6 +155,7 @@ function merge(doc: PolicyDocument, source: string, isRoot: boolean, out: Resolv
   const at = <T>(value: T, ...path: (string | number)[]): Located<T> => ({ value, source, path });
   if (doc.name !== undefined && isRoot) out.name = doc.name;
   if (doc.onUnparseable) out.onUnparseable = at(doc.onUnparseable, 'onUnparseable');
+  if (doc.audit?.otlp) out.auditExport = at(doc.audit.otlp, 'audit', 'otlp');
   doc.protected?.paths?.forEach((p, i) => out.protectedPaths.push(at(p, 'protected', 'paths', i)));
   doc.protected?.markers?.forEach((m, i) => out.markers.push(at(m, 'protected', 'markers', i)));
   if (doc.detectors?.builtin !== undefined) out.builtinDetectors = doc.detectors.builtin;
@@ -153,8 +164,12 @@ function merge(doc: PolicyDocument, source: string, isRoot: boolean, out: Resolv
   doc.detectors?.allowlistPatterns?.forEach((p, i) => out.allowlistPatterns.push(at(p, 'detectors', 'allowlistPatterns', i)));
   doc.detectors?.custom?.forEach((c, i) => replaceById(out.customDetectors, at(c, 'detectors', 'custom', i)));
   for (const [name, entries] of Object.entries(doc.destinations ?? {})) out.destinations.set(name, at(entries, 'destinations', name));
+  if (doc.attachments !== undefined) out.attachments = at(doc.attachments, 'attachments');
   doc.egress?.forEach((r, i) => replaceById(out.egress, at(r, 'egress', i)));
   doc.review?.forEach((r, i) => replaceById(out.review, at(r, 'review', i)));
+  out.proxyInspect.push(...(doc.proxy?.inspect ?? []));
+  out.proxyTunnel.push(...(doc.proxy?.tunnel ?? []));
+  if (doc.proxy?.otherHosts) out.otherHosts = doc.proxy.otherHosts;
   if (isRoot) doc.tests?.forEach((t, i) => out.tests.push(at(t, 'tests', i)));
 }
 

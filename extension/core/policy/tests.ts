@@ -70,6 +70,9 @@ export function toRequest(spec: TestRequestSpec): EgressRequest {
     destination: spec.destination,
     segments,
     referencedPaths: spec.referencedPaths ?? [],
+    ...(spec.attachments?.length
+      ? { attachments: spec.attachments.map((a, i) => ({ id: `attachments[${i}]`, bytes: a.bytes ?? 0, ...(a.mediaType !== undefined ? { mediaType: a.mediaType } : {}) })) }
+      : {}),
     ...(spec.assistant !== undefined ? { assistant: spec.assistant } : {}),
   };
 }

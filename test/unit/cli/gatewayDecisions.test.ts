@@ -37,13 +37,14 @@ test('decision lines are readable and value-free; --notify notifies on a redacti
     await openai.chat.completions.create({ model: 'm', messages: [{ role: 'system', content: 'be brief' }, { role: 'user', content: `why does aws_access_key_id = ${SECRET} fail?` }] });
     await openai.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'How do I reverse a list in Python?' }] });
     const deadline = Date.now() + 10_000;
-    while ((stderr.match(/\n/g)?.length ?? 0) < 2 || !existsSync(calls)) {
+    const decisions = () => stderr.split('\n').filter((l) => l.includes(' → '));
+    while (decisions().length < 2 || !existsSync(calls)) {
       if (Date.now() > deadline) throw new Error(`no decision lines / notification: ${stderr}`);
       await new Promise((r) => setTimeout(r, 100));
     }
-    const [redacted, allowed] = stderr.trim().split('\n');
-    assert.match(redacted!, /^airlock gateway: \d\d:\d\d:\d\d REDACTED openai-chat → 127\.0\.0\.1:\d+\/v1\/chat\/completions · rule secrets · aws-access-key-id in messages\[1\]\.content \(user\) · \d+ B forwarded · [\d.]+ ms$/);
-    assert.match(allowed!, /^airlock gateway: \d\d:\d\d:\d\d allowed openai-chat → 127\.0\.0\.1:\d+\/v1\/chat\/completions · \d+ B forwarded · [\d.]+ ms$/);
+    const [redacted, allowed] = decisions();
+    assert.match(redacted!, /^airlock gateway: \d\d:\d\d:\d\d REDACTED openai-chat → 127\.0\.0\.1:\d+ · rule secrets · aws-access-key-id in messages\[1\]\.content \(user\) · \d+ B forwarded · [\d.]+ ms$/);
+    assert.match(allowed!, /^airlock gateway: \d\d:\d\d:\d\d allowed openai-chat → 127\.0\.0\.1:\d+ · \d+ B forwarded · [\d.]+ ms$/);
     const notified = readFileSync(calls, 'utf8');
     assert.match(notified, /^--app-name=Airlock\nAirlock redacted a request to 127\.0\.0\.1:\d+\nrule secrets · aws-access-key-id — /);
     assert.equal(notified.match(/---/g)?.length, 1, 'one notification: the allowed request raised none');
