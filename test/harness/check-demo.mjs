@@ -1,12 +1,13 @@
 // Checks `npm start` as a user meets it: runs the real `npm start` (own temp folder, free port),
 // opens its URL in Chromium, and proves that the demo VS Code shows notification toasts (the
 // Test Policy verdict on the protected pricing engine, whose Why? opens the deciding rule), that
-// the first Connect an Assistant opens its page, then sends SIGINT to the npm process
+// the first Connect an Assistant opens its page, that Reject from a CodeLens asks first (a real
+// modal; Cancel changes nothing), then sends SIGINT to the npm process
 // alone (not its group) and checks that everything stops and that nothing — demo workspace,
 // VS Code state, vscode-ipc-*.sock / vscode-git-*.sock — is left in the temp folder.
 // Used by run-integration.mjs; runnable alone: `node test/harness/check-demo.mjs`.
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, launchChromium, repoRoot, waitFor } from './vscodeServer.mjs';
@@ -72,6 +73,27 @@ export async function checkDemo({ log = console.log } = {}) {
     await page.locator('.tab').filter({ hasText: 'Airlock: Connect an Assistant' }).first().waitFor({ timeout: 20_000 });
     await page.waitForTimeout(2500); // the webview paints
     await page.screenshot({ path: join(screenshotDir, 'demo-connect-assistant-first-invocation-opens-page.png') });
+    // Reject from the CodeLens asks first (a real modal dialog); Cancel leaves the file as it was.
+    const folder = new URL(url).searchParams.get('folder');
+    const formatFile = join(folder, 'src', 'format.ts');
+    const formatBefore = readFileSync(formatFile, 'utf8');
+    await page.keyboard.press('Control+P');
+    await page.keyboard.type('format.ts');
+    await page.waitForTimeout(800);
+    await page.keyboard.press('Enter');
+    const lens = page.locator('.monaco-editor .codelens-decoration a').filter({ hasText: /^Reject$/ }).first();
+    await lens.waitFor({ timeout: 20_000 });
+    await lens.click();
+    const dialog = page.locator('.monaco-dialog-box').first();
+    await dialog.waitFor({ timeout: 10_000 });
+    const question = await dialog.innerText();
+    if (!question.includes('Reject the 5 AI-written lines at src/format.ts:6-10?')) throw new Error(`unexpected reject question: ${question}`);
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: join(screenshotDir, 'demo-codelens-reject-asks-first.png') });
+    await dialog.locator('.monaco-button').filter({ hasText: 'Cancel' }).first().click();
+    await dialog.waitFor({ state: 'hidden', timeout: 10_000 });
+    await page.waitForTimeout(1000);
+    if (readFileSync(formatFile, 'utf8') !== formatBefore) throw new Error('a cancelled reject changed src/format.ts');
     await browser.close();
     browser = undefined;
 
