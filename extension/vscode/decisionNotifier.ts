@@ -15,7 +15,9 @@ export function notifyDecisions(context: vscode.ExtensionContext, gateway: Gatew
       const { action, rule } = event.record;
       if (action !== 'block' && action !== 'redact' && action !== 'warn') return;
       const verb = action === 'block' ? 'blocked' : action === 'redact' ? 'redacted' : 'flagged';
-      const text = `Airlock ${verb} a request to ${hostOf(event.record.destination)}${rule ? ` (rule ${rule})` : ''}: ${event.message}`;
+      // What was found where (never the value), so a redaction in a terminal agent is visible.
+      const found = (event.findings ?? []).slice(0, 3).map((f) => `${f.detector ?? f.kind} in ${f.where}`);
+      const text = `Airlock ${verb} a request to ${hostOf(event.record.destination)}${rule ? ` (rule ${rule})` : ''}: ${event.message}${found.length ? ` Found: ${found.join(', ')}.` : ''}`;
       const show = action === 'block' ? vscode.window.showErrorMessage : vscode.window.showWarningMessage;
       const choice = await show(text, ...(rule ? [WHY] : []), SHOW_AUDIT);
       if (choice === WHY && rule) await openRule(context, policies, rule);

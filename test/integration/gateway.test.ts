@@ -77,7 +77,7 @@ describe('Gateway in VS Code', () => {
     if (hasBrowser) {
       // A toast, or (when the workbench has hidden toasts) the notification centre, shows it.
       await vscode.commands.executeCommand('notifications.showList');
-      await waitForText('.notifications-toasts, .notifications-center', 'Airlock blocked', 15_000).catch(async (error: Error) => {
+      await waitForText('.notifications-toasts, .notifications-center', 'Found: protected-content in messages[0].content (user)', 15_000).catch(async (error: Error) => {
         await screenshot('gateway-blocked-notification-missing');
         throw error;
       });
