@@ -360,6 +360,18 @@ describe('AI code in the editor', () => {
       await until(() => vscode.window.activeTextEditor?.document.uri.toString() === uri.toString(), 10_000, 'o to open the file');
       const selection = vscode.window.activeTextEditor!.selection;
       assert.deepEqual([selection.start.line, selection.end.line], [0, 2], 'the selection covers lines 1-3, the cursor stays on line 3');
+      // d: the diff editor's left side is the file without the three AI lines, its right side
+      // the file, with the same selection.
+      await click(`.hunk[data-id="${hunk.id}"] .meta`, frame);
+      await pressKey('d');
+      const diffTab = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputTextDiff && t.input.modified.toString() === uri.toString());
+      await until(() => diffTab() !== undefined, 10_000, 'd to open the diff editor');
+      const original = await vscode.workspace.openTextDocument((diffTab()!.input as vscode.TabInputTextDiff).original);
+      assert.equal(original.getText(), 'export const keep = 0;\n', 'the baseline is the file without lines 1-3');
+      await until(() => vscode.window.activeTextEditor?.document.uri.toString() === uri.toString(), 10_000, 'the diff editor to focus its right side');
+      const inDiff = vscode.window.activeTextEditor!.selection;
+      assert.deepEqual([inDiff.start.line, inDiff.end.line], [0, 2], 'the diff editor selects the same lines');
+      await screenshot('flagged-diff-blank-last-line-diff-editor', 1000);
     }
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await reviews.approve(hunk.id);
