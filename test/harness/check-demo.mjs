@@ -40,8 +40,21 @@ export async function checkDemo({ log = console.log } = {}) {
     const page = browser.context.pages()[0] ?? (await browser.context.newPage());
     await page.goto(url);
     await page.locator('[id="airlock-dev.airlock.airlock.status"]').first().waitFor({ timeout: 90_000 });
-    // Open the protected pricing engine, select it all and ask Airlock what would happen.
     await page.locator('.monaco-workbench').first().click({ position: { x: 700, y: 400 } });
+    // Walkthrough steps are ticked only when their command did something: Test Policy with no
+    // editor open only says what to do, and the step stays open.
+    await runCommand(page, 'Airlock: Test Policy Against Selection');
+    await page.locator('.notifications-toasts .notification-toast').filter({ hasText: 'open a file and select' }).first().waitFor({ timeout: 15_000 });
+    await runCommand(page, 'Welcome: Open Walkthrough');
+    await page.keyboard.type('Get started with Airlock');
+    await page.waitForTimeout(800);
+    await page.keyboard.press('Enter');
+    const blockedStep = page.locator('[data-step-id$="blocked"]').first();
+    await blockedStep.waitFor({ timeout: 20_000 });
+    await page.waitForTimeout(500);
+    if ((await blockedStep.locator('.codicon-getting-started-step-checked').count()) !== 0) throw new Error('the "See a request blocked" step was ticked although Test Policy did nothing');
+    await page.screenshot({ path: join(screenshotDir, 'demo-walkthrough-step-open-after-test-policy-did-nothing.png') });
+    // Open the protected pricing engine, select it all and ask Airlock what would happen.
     await page.keyboard.press('Control+P');
     await page.keyboard.type('pricing-engine.ts');
     await page.waitForTimeout(800);
@@ -65,6 +78,13 @@ export async function checkDemo({ log = console.log } = {}) {
     await page.locator('.monaco-editor .view-lines').filter({ hasText: 'protected-code-stays-internal' }).first().waitFor({ timeout: 10_000 });
     await page.waitForTimeout(500);
     await page.screenshot({ path: join(screenshotDir, 'demo-why-opens-the-deciding-rule.png') });
+    // Now the step is done: a verdict was shown.
+    await runCommand(page, 'Welcome: Open Walkthrough');
+    await page.keyboard.type('Get started with Airlock');
+    await page.waitForTimeout(800);
+    await page.keyboard.press('Enter');
+    await page.locator('[data-step-id$="blocked"] .codicon-getting-started-step-checked').first().waitFor({ timeout: 15_000 });
+    await page.screenshot({ path: join(screenshotDir, 'demo-walkthrough-step-ticked-after-a-real-verdict.png') });
     // The first Connect an Assistant from the palette opens its page.
     await page.keyboard.press('F1');
     await page.keyboard.type('Airlock: Connect an Assistant');
@@ -119,6 +139,14 @@ export async function checkDemo({ log = console.log } = {}) {
     }
     rmSync(tmp, { recursive: true, force: true });
   }
+}
+
+/** Runs a command from the palette (F1), as a user does. */
+async function runCommand(page, title) {
+  await page.keyboard.press('F1');
+  await page.keyboard.type(title);
+  await page.waitForTimeout(800);
+  await page.keyboard.press('Enter');
 }
 
 function groupAlive(pgid) {
