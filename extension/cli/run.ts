@@ -30,9 +30,10 @@ commands:
   hook claude-code   Claude Code hook (payload on stdin)
   help               print this help
 
-exit codes: 0 ok; 1 the command found something (check: AI lines need review; scan: a file
-would be blocked; policy test: a test failed); 2 a usage error, a file that cannot be read or
-an invalid policy; 3 an internal error (please report it).
+exit codes: 0 ok; 1 the answer is no (check: AI lines need review; scan: a file would be
+blocked; policy test: a test failed; review: no AI lines there; gateway: its policy has errors);
+2 a usage error, a file that cannot be read, an invalid policy or a port that cannot be used;
+3 an internal error (please report it).
 `;
 
 const commands: Record<string, Handler> = {
