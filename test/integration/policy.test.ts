@@ -158,4 +158,30 @@ describe('Policy in the editor', () => {
     assert.match(before, /"id":\s*"secrets"/);
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
+
+  it('VS Code still completes policy keys and values (its schema only suggests, Airlock judges)', async () => {
+    const uri = workspaceUri('.airlock/policy.jsonc');
+    const editor = await vscode.window.showTextDocument(uri);
+    const document = editor.document;
+    const original = document.getText();
+    const brace = document.positionAt(original.indexOf('{') + 1);
+    try {
+      await editor.edit((b) => b.insert(brace, '\n  "onUnparseable": "",\n  "",'));
+      const labels = async (position: vscode.Position) => {
+        const list = (await vscode.commands.executeCommand('vscode.executeCompletionItemProvider', uri, position)) as vscode.CompletionList;
+        return list.items.map((i) => (typeof i.label === 'string' ? i.label : i.label.label).replace(/"/g, ''));
+      };
+      const keyLine = brace.line + 2;
+      let keys: string[] = [];
+      await until(async () => (keys = await labels(new vscode.Position(keyLine, 3))).includes('egress'), 15_000, 'key completions from the schema');
+      for (const key of ['egress', 'review', 'destinations', 'tests']) assert.ok(keys.includes(key), `suggests ${key}: ${keys.join(', ')}`);
+      const valueLine = brace.line + 1;
+      const values = await labels(new vscode.Position(valueLine, document.lineAt(valueLine).text.indexOf('""') + 1));
+      for (const value of ['block', 'redact']) assert.ok(values.includes(value), `suggests ${value}: ${values.join(', ')}`);
+    } finally {
+      await editor.edit((b) => b.replace(new vscode.Range(document.positionAt(0), document.positionAt(document.getText().length)), original));
+      await document.save();
+      await api.policies.reload();
+    }
+  });
 });
