@@ -113,8 +113,8 @@ function diskMb(dir) {
 
 /**
  * Installs code-server and a Node 24 runtime into the cache folder once, then reuses them.
- * Returns paths to the Node binary and the VS Code server entry. The first time it downloads
- * about 150 MB from the npm registry and says so while it works.
+ * Returns paths to the Node binary and the VS Code server entry. The first time it installs
+ * about 800 MB (from the npm registry) and says so while it works.
  */
 export async function ensureVSCodeServer({ log = console.log } = {}) {
   const dir = cacheDir();
@@ -127,7 +127,7 @@ export async function ensureVSCodeServer({ log = console.log } = {}) {
   }
   const started = Date.now();
   log(`harness: first run on this machine: installing VS Code (code-server ${CODE_SERVER_VERSION}: the VS Code server and web workbench, plus Node ${NODE_RUNTIME_VERSION} to run it) into ${dir}.`);
-  log('harness: this happens once (later starts reuse it) and downloads about 150 MB from the npm registry.');
+  log('harness: this happens once (later starts reuse it), fetches the packages from the npm registry and takes about 800 MB on disk.');
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'airlock-vscode-cache', private: true }));
