@@ -1,5 +1,6 @@
 // `airlock gateway`: the interception gateway as a standalone process (for terminals, CI, or
 // assistants outside VS Code). Loads the policy once; an invalid policy means no gateway.
+import { existsSync, statSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { formatProblem } from '../core/policy';
@@ -12,6 +13,7 @@ import { createDesktopNotifier } from './gatewayNotify';
 import { loadEffectivePolicy, orgPolicyLabel } from './orgPolicy/loadCliPolicy';
 import { airlockStateDir } from './orgPolicy/orgPolicyConfig';
 import { cliPolicyRef, defaultWorkspacePolicyRef } from './policySource';
+import { WorkspaceIndex } from './fingerprint/workspaceIndex';
 import type { CliIO } from './run';
 
 /** Where per-install state (the audit salt, the OTLP buffer) lives: $AIRLOCK_STATE_DIR or ~/.airlock. */
@@ -67,7 +69,12 @@ export async function gatewayCommand(argv: string[], io: CliIO): Promise<number>
     io.stdout.write(GATEWAY_USAGE);
     return 0;
   }
-  const workspace = args.policy ? cliPolicyRef(args.policy, io.cwd) : defaultWorkspacePolicyRef(io.cwd);
+  const workspaceDir = resolve(io.cwd, args.workspace ?? '.');
+  if (!existsSync(workspaceDir) || !statSync(workspaceDir).isDirectory()) {
+    io.stderr.write(`airlock gateway: --workspace ${args.workspace}: not a folder\n`);
+    return 2;
+  }
+  const workspace = args.policy ? cliPolicyRef(args.policy, io.cwd) : defaultWorkspacePolicyRef(workspaceDir);
   const loaded = await loadEffectivePolicy({ workspace, cwd: io.cwd, ...(args.orgPolicy ? { orgPolicy: args.orgPolicy } : {}), ...(io.env ? { env: io.env } : {}) });
   for (const problem of loaded.problems) io.stderr.write(`${formatProblem(problem)}\n`);
   if (loaded.org?.problem) io.stderr.write(`airlock gateway: organization policy: ${loaded.org.problem}; the last good copy stays in force\n`);
@@ -76,9 +83,8 @@ export async function gatewayCommand(argv: string[], io: CliIO): Promise<number>
     io.stderr.write('airlock gateway: the policy has errors; not starting (nothing would be forwarded)\n');
     return 1;
   }
-  // Listen before announcing the port: a client that signals right after the first line must
-  // find the handler in place (Node arms a signal handler only once the current tick ends).
-  const stopSignal = waitForSignal();
+  // Protected code by content: the workspace's fingerprint index, started once the gateway is up.
+  const index: { current?: WorkspaceIndex } = {};
   const local = args.audit ? createJsonlAuditSink(resolve(io.cwd, args.audit)) : undefined;
   // The org policy may send every decision record to the company's collector (OTLP) as well.
   const audit = local || loaded.policy.auditExport
@@ -107,6 +113,8 @@ export async function gatewayCommand(argv: string[], io: CliIO): Promise<number>
     gateway = await startGateway({
       upstream,
       policy: () => loaded.policy,
+      protectedIndex: () => index.current?.index,
+      workspaceRoots: [workspaceDir],
       port: args.port,
       upstreams: args.upstreams,
       ...(audit ? { audit } : {}),
@@ -129,17 +137,36 @@ export async function gatewayCommand(argv: string[], io: CliIO): Promise<number>
     await audit?.close();
     return 2;
   }
+  // From here on a SIGTERM or SIGINT stops cleanly (registered before any other await, and
+  // before the first line is written: Node arms a handler only once the current tick ends, so a
+  // client that signals right after reading that line must find it in place).
+  const stopped = waitForSignal();
+  // Fingerprint the workspace's own protected files in the background (cached, watched); until
+  // built, requests are judged by what is indexed so far.
+  const policy = loaded.policy;
+  const fingerprints = (index.current = WorkspaceIndex.start({
+    root: workspaceDir,
+    isProtected: (path) => policy.isProtectedPath(path) !== undefined,
+    onWarning: (message) => io.stderr.write(`airlock gateway: ${message}\n`),
+  }));
+  fingerprints.ready.then(
+    (s) => {
+      if (!args.quiet && s.files > 0) io.stderr.write(`airlock gateway: fingerprinted ${s.files} protected files (${s.fingerprints} fingerprints, ${s.excluded} public left out) in ${Math.round(s.buildMs)} ms\n`);
+    },
+    () => io.stderr.write('airlock gateway: the fingerprint index could not be built; protected code is recognised by path labels and markers only\n'),
+  );
   io.stdout.write(`${JSON.stringify({ port: gateway.port, proxy: `http://127.0.0.1:${gateway.port}`, ...gateway.urls })}\n`);
   if (!args.quiet) io.stderr.write(`airlock gateway: policy layers ${loaded.policy.layers.join(' > ')} (${loaded.policy.sources.map((s) => s.split(/[\\/]/).pop()).join(', ')})\n`);
   // Lets `airlock env` find this gateway's port.
   const stateFile = join(stateDir(), GATEWAY_STATE_FILE);
   await mkdir(stateDir(), { recursive: true, mode: 0o700 }).catch(() => undefined);
   await writeFile(stateFile, `${JSON.stringify({ port: gateway.port, pid: process.pid })}\n`, { mode: 0o600 }).catch(() => undefined);
-  const signal = await stopSignal;
+  const signal = await stopped;
   io.stderr.write(`airlock gateway: ${signal}, stopping\n`);
   await gateway.close();
   await audit?.close();
   const current = await readFile(stateFile, 'utf8').catch(() => '');
   if (current.includes(`"pid":${process.pid}`)) await rm(stateFile, { force: true });
+  await fingerprints.close();
   return 0;
 }

@@ -4,6 +4,8 @@ import { parseResolve, type Pin } from '../gateway/proxy/upstream';
 
 export interface GatewayArgs {
   policy?: string;
+  /** Workspace whose protected code is fingerprinted (default: the current folder). */
+  workspace?: string;
   orgPolicy?: string;
   port: number;
   upstreams: Partial<Record<ProviderFamily, string>>;
@@ -21,16 +23,19 @@ export interface GatewayArgs {
   upstreamProxy?: string | false;
 }
 
-export const GATEWAY_USAGE = `usage: airlock gateway [--policy F] [--org-policy F] [--port N] [--upstream FAMILY=URL]… [--audit FILE]
+export const GATEWAY_USAGE = `usage: airlock gateway [--policy F] [--org-policy F] [--workspace DIR] [--port N] [--upstream FAMILY=URL]… [--audit FILE]
                       [--resolve HOST=ADDR:PORT]… [--upstream-ca F]… [--upstream-proxy URL | --no-upstream-proxy]
                       [--max-body-bytes N] [--quiet] [--notify]
 
 Runs the interception gateway on 127.0.0.1 until SIGINT/SIGTERM. It is also an HTTP(S) proxy on
 the same port (HTTPS_PROXY=http://127.0.0.1:PORT; see \`airlock env\`). The first stdout line is
 {"port":…,"proxy":…,"openai":…,"anthropic":…,"ollama":…,"gemini":…}.
-  --policy F           policy file or preset (default .airlock/policy.jsonc, else airlock:secrets)
+  --policy F           policy file or preset (default .airlock/policy.jsonc of the workspace,
+                       else airlock:secrets)
   --org-policy F       organization policy above it (file, https URL or preset; default
                        $AIRLOCK_ORG_POLICY); the workspace policy can only add and tighten
+  --workspace DIR      the workspace (default: the current folder): its policy, and its protected
+                       files fingerprinted in the background so copies of them are recognised
   --port N             port (default: a free one)
   --upstream F=U       where a family's base-URL traffic goes (defaults: https://api.openai.com/v1,
                        https://api.anthropic.com, http://localhost:11434,
@@ -62,6 +67,9 @@ export function parseGatewayArgs(argv: string[]): GatewayArgs {
     switch (flag) {
       case '--policy':
         out.policy = value();
+        break;
+      case '--workspace':
+        out.workspace = value();
         break;
       case '--org-policy':
         out.orgPolicy = value();

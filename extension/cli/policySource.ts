@@ -28,7 +28,7 @@ export function createNodePolicyReader(options: NodePolicyReaderOptions = {}): P
   const presetsDir = options.presetsDir;
   const maxBytes = options.maxBytes ?? MAX_POLICY_CHARS;
   const timeoutMs = options.timeoutMs ?? 10_000;
-  return async (ref) => {
+  const read: PolicyReader = async (ref) => {
     switch (refKind(ref)) {
       case 'preset': {
         const name = ref.slice(PRESET_PREFIX.length);
@@ -47,9 +47,20 @@ export function createNodePolicyReader(options: NodePolicyReaderOptions = {}): P
         return readFileCapped(ref, maxBytes);
     }
   };
+  // Fingerprint files (`protected.fingerprints`): binary, and larger than any policy.
+  read.readBytes = async (ref) => {
+    if (refKind(ref) === 'url') return Buffer.from(await readHttps(ref, timeoutMs, MAX_FINGERPRINT_BYTES, 'binary'), 'latin1');
+    const stat = await fs.stat(ref);
+    if (!stat.isFile()) throw new Error('not a file');
+    if (stat.size > MAX_FINGERPRINT_BYTES) throw new Error(`larger than ${mb(MAX_FINGERPRINT_BYTES)} MB`);
+    return fs.readFile(ref);
+  };
+  return read;
 }
 
 const FILE_ERRORS: Record<string, string> = { ENOENT: 'no such file', ENOTDIR: 'no such file', EISDIR: 'is a folder, not a file', EACCES: 'permission denied', EPERM: 'permission denied' };
+/** A fingerprint file of ten million lines of code is about 200 MB. */
+const MAX_FINGERPRINT_BYTES = 512 * 1024 * 1024;
 
 async function readFileCapped(file: string, maxBytes: number): Promise<string> {
   // One short reason instead of Node's "ENOENT: no such file or directory, stat '…'" (the
@@ -63,7 +74,7 @@ async function readFileCapped(file: string, maxBytes: number): Promise<string> {
   return fs.readFile(file, 'utf8');
 }
 
-function readHttps(url: string, timeoutMs: number, maxBytes: number): Promise<string> {
+function readHttps(url: string, timeoutMs: number, maxBytes: number, encoding: 'utf8' | 'binary' = 'utf8'): Promise<string> {
   return new Promise((resolvePromise, reject) => {
     const request = httpsGet(url, { timeout: timeoutMs, headers: { accept: 'application/json, text/plain' } }, (response) => {
       const status = response.statusCode ?? 0;
@@ -89,7 +100,7 @@ function readHttps(url: string, timeoutMs: number, maxBytes: number): Promise<st
         }
         chunks.push(chunk);
       });
-      response.on('end', () => resolvePromise(Buffer.concat(chunks).toString('utf8')));
+      response.on('end', () => resolvePromise(Buffer.concat(chunks).toString(encoding === 'binary' ? 'latin1' : 'utf8')));
       response.on('error', reject);
     });
     request.on('timeout', () => request.destroy(new Error(`timed out after ${timeoutMs} ms`)));

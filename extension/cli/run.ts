@@ -21,6 +21,7 @@ commands:
   env [--port N]     shell lines routing this terminal's AI clients through the gateway
   ca path|bundle|install|uninstall   the local CA of proxy mode
   scan [paths…|-]    what the policy would do if these files went to an AI model
+  fingerprint build <paths…> --out F   fingerprints of protected code (hashes only, no code)
   policy validate|test [files…]   check policy files / run their embedded tests
   record --file F --lines A-B --tool T [--model M]   mark lines as AI-written
   check [--staged|--range A..B|--all] [--format text|json|sarif]   AI lines needing review
@@ -39,6 +40,7 @@ blocked; policy test: a test failed; review: no AI lines there; gateway: its pol
 const commands: Record<string, Handler> = {
   gateway: (args, io) => import('./gateway').then((m) => m.gatewayCommand(args, io)),
   scan: (args, io) => import('./scan').then((m) => m.scanCommand(args, io)),
+  fingerprint: (args, io) => import('./fingerprint/command').then((m) => m.fingerprintCommand(args, io)),
   env: (args, io) => import('./env').then((m) => m.envCommand(args, io)),
   ca: (args, io) => import('./ca').then((m) => m.caCommand(args, io)),
   policy: (args, io) => import('./policyCommand').then((m) => m.policyCommand(args, io)),

@@ -11,6 +11,7 @@ import { parseScanArgs, SCAN_USAGE, ScanUsageError, type ScanOptions } from './s
 import { evaluateInputs } from './scan/evaluate';
 import { formatReport } from './scan/formats';
 import { collectInputs, findGitRoot, MissingPathError } from './scan/walk';
+import { WorkspaceIndex } from './fingerprint/workspaceIndex';
 
 export async function scanCommand(args: string[], io: CliIO): Promise<number> {
   let options: ScanOptions;
@@ -46,7 +47,25 @@ export async function scanCommand(args: string[], io: CliIO): Promise<number> {
     return 2;
   }
 
+  // Copies of the workspace's protected code are found by fingerprint in any scanned file.
+  const workspaceRoot = options.workspace ? resolve(io.cwd, options.workspace) : location.workspaceRoot;
+  const policy = loaded.policy;
+  const fingerprints = WorkspaceIndex.start({
+    root: workspaceRoot,
+    isProtected: (path) => policy.isProtectedPath(path) !== undefined,
+    watch: false,
+    writeCache: false,
+    onWarning: (message) => io.stderr.write(`airlock scan: ${message}\n`),
+  });
+  try {
+    await fingerprints.ready;
+  } catch {
+    io.stderr.write('airlock scan: the fingerprint index could not be built; protected code is recognised by path labels and markers only\n');
+  }
+  await fingerprints.close();
+
   const report = evaluateInputs(loaded.policy, walked.inputs, walked.skipped, {
+    egressOptions: { protectedIndex: fingerprints.index, workspaceRoots: [workspaceRoot] },
     destination: options.destination,
     displayPath: (absolute) => (absolute ? displayPath(absolute, io.cwd) : (options.stdinName ?? '<stdin>')),
     requestPath: (absolute) => (absolute ? workspacePath(absolute, location.workspaceRoot) : options.stdinName),

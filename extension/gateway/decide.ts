@@ -2,7 +2,7 @@
 // request. No I/O; anything unexpected ends in a refusal (fail closed).
 import type { IncomingHttpHeaders } from 'node:http';
 import { MalformedBodyError, parseBody, rebuildBody, UnparseableBodyError, type DialectId, type ParsedBody } from '../core/dialects';
-import { ACTION_STRENGTH, type EgressAction, type EgressRequest, type EgressSegment, type Verdict } from '../core/egress/types';
+import { ACTION_STRENGTH, type EgressAction, type EgressOptions, type EgressRequest, type EgressSegment, type Verdict } from '../core/egress/types';
 import type { CompiledPolicy } from '../core/policy/contract';
 import { requestChannels } from './channels';
 import type { GatewayError } from './errors';
@@ -25,17 +25,20 @@ export interface DecideInput {
   url?: string;
   /** The client's request headers: all but transport/auth headers are scanned. */
   headers?: IncomingHttpHeaders;
+  /** The workspace's fingerprint index and roots, passed to the engine (see EgressOptions). */
+  egressOptions?: EgressOptions;
 }
 
 /** The hint shown with a block: what to do next, from what fired (ids and safe previews only). */
 export function hintFor(verdict: Verdict): string {
   const kinds = new Set(verdict.findings.filter((f) => f.action === 'block').map((f) => f.kind));
   // One mention per distinct thing found: a file quoted and referenced is one file, not three.
+  // A fingerprint match names the protected file the code came from, and its lines.
   const where = [
     ...new Set(
       verdict.findings
         .filter((f) => f.action === 'block')
-        .map((f) => [f.detector, f.path, f.preview && `(${f.preview})`].filter(Boolean).join(' '))
+        .map((f) => [f.detector, f.source ? `code from ${f.source}${f.sourceLines ? ` lines ${f.sourceLines[0]}-${f.sourceLines[1]}` : ''}` : f.path, f.preview && `(${f.preview})`].filter(Boolean).join(' '))
         .filter(Boolean),
     ),
   ];
@@ -91,7 +94,7 @@ function decideUnparseable(input: DecideInput, reason: string): Decision {
   let scanned: Verdict;
   let onUnparseable: Verdict;
   try {
-    scanned = policy.evaluateEgress(request);
+    scanned = policy.evaluateEgress(request, input.egressOptions);
     onUnparseable = policy.unparseableVerdict?.(reason) ?? fallbackUnparseable(policy.onUnparseable ?? 'block', reason);
   } catch {
     return engineError();
@@ -152,7 +155,7 @@ export function decide(input: DecideInput): Decision {
   let verdict: Verdict;
   try {
     // Reads without a body (model listings) still go through destination rules.
-    verdict = input.policy.evaluateEgress(parsed.request);
+    verdict = input.policy.evaluateEgress(parsed.request, input.egressOptions);
   } catch {
     return engineError(parsed.request);
   }

@@ -4,6 +4,8 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ProviderFamily } from '../core/dialects';
+import type { EgressOptions } from '../core/egress/types';
+import type { FingerprintIndex } from '../core/fingerprint';
 import type { CompiledPolicy } from '../core/policy/contract';
 import { assistantFromHeaders } from './assistant';
 import { auditFindings, hashMatch, type AuditRecord, type AuditSink } from './audit';
@@ -42,6 +44,12 @@ export interface GatewayOptions {
   /** Largest request body accepted, as sent and after decompression. Default 32 MiB. */
   maxBodyBytes?: number;
   onDecision?: (event: DecisionEvent) => void;
+  /**
+   * The workspace's fingerprint index of protected code (read per request: it is replaced
+   * and updated in the background) and the workspace roots. Absent: labels and markers only.
+   */
+  protectedIndex?: () => FingerprintIndex | undefined;
+  workspaceRoots?: readonly string[];
   /** The organization policy in force, written into every audit record (e.g. `2026.12.1 sha256:ab12…`). */
   policyVersion?: () => string | undefined;
   /** Code seen in 2xx model responses (fenced blocks, tool-call edits), for provenance. Called after the response ended. */
@@ -88,6 +96,16 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
     const reply = errorResponse(family, error);
     res.writeHead(reply.status, reply.headers);
     res.end(reply.body);
+  }
+
+  function egressOptions(): EgressOptions {
+    let protectedIndex: FingerprintIndex | undefined;
+    try {
+      protectedIndex = options.protectedIndex?.();
+    } catch {
+      protectedIndex = undefined; // labels and markers still apply
+    }
+    return { ...(protectedIndex ? { protectedIndex } : {}), ...(options.workspaceRoots ? { workspaceRoots: options.workspaceRoots } : {}) };
   }
 
   function currentPolicy(): CompiledPolicy | undefined {
@@ -150,6 +168,7 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
       url: route.subpath,
       headers: req.headers,
       ...(assistant ? { assistant } : {}),
+      egressOptions: egressOptions(),
     });
     const decisionMs = performance.now() - started;
     const findings = decision.verdict && decision.request ? auditFindings(decision.verdict, decision.request.segments, salt) : { rules: [], detectors: [], matchHashes: [] };

@@ -7,6 +7,7 @@ import { openRule } from './decisionNotifier';
 import type { GatewayService } from './gatewayService';
 import type { Logger } from './log';
 import type { PolicyService } from './policyService';
+import type { ProtectedIndexService } from './protectedIndex';
 import type { StatusBar } from './statusBar';
 import { testPolicyAgainstSelection } from './testPolicyCommand';
 
@@ -15,6 +16,7 @@ export interface CommandDeps {
   statusBar: StatusBar;
   policies: PolicyService;
   gateway: GatewayService;
+  protectedIndex?: ProtectedIndexService;
 }
 
 export function registerCommands(context: vscode.ExtensionContext, deps: CommandDeps): void {
@@ -24,7 +26,7 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
   register('airlock.showView', () => vscode.commands.executeCommand('workbench.view.extension.airlock'));
   register('airlock.showOutput', () => deps.log.show());
   register('airlock.reloadPolicy', () => deps.policies.reload());
-  register('airlock.testPolicyAgainstSelection', () => testPolicyAgainstSelection(deps.policies));
+  register('airlock.testPolicyAgainstSelection', () => testPolicyAgainstSelection(deps.policies, deps.protectedIndex));
   register('airlock.connectAssistant', (options) =>
     connectAssistant(context, deps.gateway, typeof options === 'object' && options !== null ? (options as ConnectOptions) : {}),
   );

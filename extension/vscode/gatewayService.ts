@@ -7,6 +7,7 @@ import type { DecisionEvent, GatewayHandle, PolicyAuditSink } from '../gateway';
 import { restoreAssistantSettings } from './assistantSettings';
 import type { Logger } from './log';
 import type { PolicyService } from './policyService';
+import type { ProtectedIndexService } from './protectedIndex';
 import type { StatusBar } from './statusBar';
 import { loadEngine } from './engine';
 import { isPortTaken, portTakenMessage, preferredPort, rememberPort } from './gatewayPort';
@@ -46,6 +47,7 @@ export class GatewayService implements vscode.Disposable {
     private readonly policies: PolicyService,
     private readonly statusBar: StatusBar,
     private readonly log: Logger,
+    private readonly protectedIndex?: ProtectedIndexService,
   ) {
     // Values point at this window's gateway port: never persist them into the next session.
     context.environmentVariableCollection.persistent = false;
@@ -119,6 +121,9 @@ export class GatewayService implements vscode.Disposable {
             const org = this.policies.peek()?.org;
             return org ? `${org.version ? `${org.version} ` : ''}sha256:${org.sha256.slice(0, 12)}` : undefined;
           },
+          // Copies of the workspace's protected code, by fingerprint (built in the background).
+          protectedIndex: () => this.protectedIndex?.current(),
+          ...(this.protectedIndex?.root() ? { workspaceRoots: [this.protectedIndex.root()!] } : {}),
           port,
           upstreams,
           audit,
@@ -141,6 +146,7 @@ export class GatewayService implements vscode.Disposable {
       }
       if (!this.portNotice) await rememberPort(this.context.globalState, choice, handle.port);
       this.handle = handle;
+      this.protectedIndex?.current(); // start fingerprinting now, so the index is ready by the first request
       for (const [name, value] of Object.entries(terminalVariables(handle.urls))) this.context.environmentVariableCollection.replace(name, value);
       this.statusBar.set('gateway', { text: '', tooltip: `Gateway on 127.0.0.1:${handle.port}: new integrated terminals route OpenAI, Anthropic and Ollama clients through it.`, level: 'ok' });
       this.log.info(`gateway listening on 127.0.0.1:${handle.port}`);

@@ -20,6 +20,8 @@ export interface ScanOptions {
   maxFileBytes: number;
   /** Path to report (and to match policy globs against) for stdin input. */
   stdinName?: string;
+  /** Workspace whose protected files are fingerprinted (default: the policy's workspace root). */
+  workspace?: string;
   paths: string[];
   help: boolean;
 }
@@ -27,7 +29,7 @@ export interface ScanOptions {
 export class ScanUsageError extends Error {}
 
 export const SCAN_USAGE = `usage: airlock scan [--policy FILE] [--org-policy FILE] [--destination URL] [--format text|json|sarif]
-                   [--max-file-size BYTES] [--stdin-name PATH] [paths…|-]
+                   [--max-file-size BYTES] [--stdin-name PATH] [--workspace DIR] [paths…|-]
 
 Scans files, folders (recursively, honouring .gitignore; .git/ is skipped) or stdin ('-') as if
 each file were sent to DESTINATION, and reports what the policy would do.
@@ -39,10 +41,12 @@ each file were sent to DESTINATION, and reports what the policy would do.
   --format FORMAT      text (default), json or sarif (SARIF 2.1.0, for GitHub code scanning)
   --max-file-size N    skip files larger than N bytes (default ${DEFAULT_MAX_FILE_BYTES})
   --stdin-name PATH    path to report for stdin input and to match path rules against
+  --workspace DIR      workspace whose protected files are fingerprinted, so copies of them are
+                       found in any scanned file (default: the policy's workspace folder)
 Exit status: 1 when the verdict is block, 2 on usage errors or an invalid policy, else 0.
 `;
 
-const VALUE_OPTIONS = ['--policy', '--org-policy', '--destination', '--format', '--max-file-size', '--stdin-name'] as const;
+const VALUE_OPTIONS = ['--policy', '--org-policy', '--destination', '--format', '--max-file-size', '--stdin-name', '--workspace'] as const;
 type ValueOption = (typeof VALUE_OPTIONS)[number];
 
 export function parseScanArgs(argv: readonly string[]): ScanOptions {
@@ -111,6 +115,10 @@ function applyOption(options: ScanOptions, name: ValueOption, value: string): vo
     case '--stdin-name':
       if (value === '') throw new ScanUsageError('--stdin-name needs a path');
       options.stdinName = value;
+      return;
+    case '--workspace':
+      if (value === '') throw new ScanUsageError('--workspace needs a folder');
+      options.workspace = value;
       return;
   }
 }

@@ -6,17 +6,14 @@ import { RequestContext } from './context';
 import { evaluateLayer, type FiredRule } from './evaluateLayer';
 import type { CompiledLayer } from './layer';
 import { redactSegments } from './redact';
-import { ACTION_STRENGTH, type EgressAction, type EgressRequest, type Finding, type Verdict } from './types';
+import { ACTION_STRENGTH, type EgressAction, type EgressOptions, type EgressRequest, type Finding, type Verdict } from './types';
 import { makePrintable } from './printable';
 
-export interface EvaluateOptions {
-  /** Absolute workspace roots, to make absolute paths workspace-relative for path globs. */
-  workspaceRoots?: readonly string[];
-}
+export type EvaluateOptions = EgressOptions;
 
 export function evaluateLayers(layers: readonly CompiledLayer[], request: EgressRequest, options: EvaluateOptions = {}): Verdict {
   assertWellFormed(request);
-  const ctx = new RequestContext(request, request.workspaceRoots ?? options.workspaceRoots ?? []);
+  const ctx = new RequestContext(request, request.workspaceRoots ?? options.workspaceRoots ?? [], options.protectedIndex);
   const fired: FiredRule[] = [];
   for (const layer of layers) fired.push(...evaluateLayer(layer, ctx), ...evaluateAttachments(layer, ctx));
   if (fired.length === 0) return makePrintable({ action: 'allow', findings: [], message: '' });
@@ -53,7 +50,7 @@ function assertWellFormed(request: EgressRequest): void {
 function dedupe(findings: Finding[]): Finding[] {
   const seen = new Set<string>();
   return findings.filter((f) => {
-    const key = `${f.rule}|${f.kind}|${f.detector ?? ''}|${f.segment ?? ''}|${f.start ?? ''}|${f.end ?? ''}|${f.path ?? ''}`;
+    const key = `${f.rule}|${f.kind}|${f.detector ?? ''}|${f.segment ?? ''}|${f.start ?? ''}|${f.end ?? ''}|${f.path ?? ''}|${f.source ?? ''}`;
     if (seen.has(key)) return false;
     seen.add(key);
     return true;

@@ -1,5 +1,6 @@
 // A compiled policy layer: everything the engine needs to decide a request, built once by
 // extension/core/policy/compile.ts. Evaluation only reads it.
+import type { FingerprintIndex } from '../fingerprint/fingerprintIndex';
 import type { DestinationGroup } from '../policy/destinations';
 import type { NameMatcher } from '../policy/globs';
 import type { PathMatcher } from '../policy/paths';
@@ -58,6 +59,10 @@ export interface CompiledLayer {
   protectedPaths: PathMatcher;
   /** Case-insensitive alternation of the protected content markers, or undefined when none. */
   markers?: RegExp;
+  /** What a merely mentioned protected path counts for (`protected.references`, default `ignore`). */
+  references: 'ignore' | 'audit' | 'block';
+  /** Fingerprints of protected code from the layer's `protected.fingerprints` files (filled in by the loader). */
+  fingerprints: FingerprintIndex[];
   scanner?: LayerScanner;
   egress: CompiledEgressRule[];
   review: CompiledReviewRule[];

@@ -1,5 +1,6 @@
 // The contract between everything that intercepts traffic (gateway, agent hooks, the editor)
 // and the policy engine. Interceptors build an EgressRequest; the engine answers a Verdict.
+import type { FingerprintIndex } from '../fingerprint/fingerprintIndex';
 
 /** What the engine may decide, weakest first. `block` > `redact` > `warn` > `audit` > `allow`. */
 export type EgressAction = 'allow' | 'audit' | 'warn' | 'redact' | 'block';
@@ -67,6 +68,14 @@ export interface Finding {
   end?: number;
   /** Path involved (segment path or referenced path). */
   path?: string;
+  /**
+   * For `protected-content` found by fingerprint: the protected source file the code came from
+   * (workspace-relative path, or the name recorded in a fingerprint file), its 1-based line
+   * range, and how many distinct fingerprints matched. Never the code itself.
+   */
+  source?: string;
+  sourceLines?: [number, number];
+  fingerprints?: number;
   /** A safe preview of the match: never the full value (e.g. `AKIA…MPLE`, 8 chars max). */
   preview?: string;
   /** Placeholder written in place of the value when redacted, e.g. `[REDACTED:aws-access-key#1]`. */
@@ -82,4 +91,16 @@ export interface Verdict {
   rule?: string;
   /** For `redact`: the same segments with every redacted span replaced by its placeholder. */
   redactedSegments?: EgressSegment[];
+}
+
+/** What the host gives the engine beside the request. */
+export interface EgressOptions {
+  /**
+   * Fingerprints of the workspace's protected code (built and kept current by the host: gateway,
+   * scan, hooks, editor). Protected rules then also fire on copies of that code wherever they
+   * appear, with or without a path or marker. Absent: path labels and markers only.
+   */
+  protectedIndex?: FingerprintIndex;
+  /** Absolute workspace roots, to make absolute paths workspace-relative for path globs (the request's own win). */
+  workspaceRoots?: readonly string[];
 }

@@ -120,6 +120,8 @@ export function compileLayer(name: string, resolved: ResolvedPolicy, cache: Scan
     onUnparseable: resolved.onUnparseable?.value ?? 'block',
     ...(resolved.auditExport ? { auditExport: resolved.auditExport.value } : {}),
     protectedPaths: new PathMatcher(resolved.protectedPaths.map((p) => p.value)),
+    references: resolved.references?.value ?? 'ignore',
+    fingerprints: [],
     ...(markers.length > 0 ? { markers: markerRegExp(markers) } : {}),
     ...(scanner ? { scanner } : {}),
     egress,

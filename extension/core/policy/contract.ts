@@ -1,6 +1,6 @@
 // What a loaded, compiled policy offers the rest of Airlock. The gateway, the agent hooks,
 // the CLI and the editor depend on this contract only, never on how policies are parsed.
-import type { EgressAction, EgressRequest, Verdict } from '../egress/types';
+import type { EgressAction, EgressOptions, EgressRequest, Verdict } from '../egress/types';
 import type { AuditExportSpec } from './schema';
 
 /** What the review rules say about AI-written code at one path. */
@@ -14,8 +14,11 @@ export interface ReviewRequirement {
 export interface CompiledPolicy {
   /** Ids of the layers that make up this policy, highest (organization) first. */
   readonly layers: readonly string[];
-  /** Decides one outgoing request. Never throws for well-formed requests. */
-  evaluateEgress(request: EgressRequest): Verdict;
+  /**
+   * Decides one outgoing request. Never throws for well-formed requests. `options.protectedIndex`
+   * is the host's fingerprint index of the workspace's protected code (see EgressOptions).
+   */
+  evaluateEgress(request: EgressRequest, options?: EgressOptions): Verdict;
   /** Review rules for AI-written code, by workspace-relative POSIX path. */
   reviewFor(path: string): ReviewRequirement;
   /** True when the path is protected code under this policy (used by agent read hooks). */

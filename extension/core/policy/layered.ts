@@ -2,8 +2,9 @@
 // rest of Airlock uses. Layers are compiled and evaluated independently; see
 // policies/README.md ("Layers") for why a lower layer can add and tighten but never loosen.
 import { evaluateLayers, unparseableVerdict } from '../egress/evaluate';
+import { deserializeIndex, FingerprintFormatError, type FingerprintIndex } from '../fingerprint';
 import type { CompiledLayer } from '../egress/layer';
-import { ACTION_STRENGTH, type EgressAction, type EgressRequest, type Verdict } from '../egress/types';
+import { ACTION_STRENGTH, type EgressAction, type EgressOptions, type EgressRequest, type Verdict } from '../egress/types';
 import { compileLayer, type ScannerCache } from './compile';
 import { isInspectedHost } from '../dialects/hosts';
 import type { CompiledPolicy, ProxyPolicy, ReviewRequirement } from './contract';
@@ -90,6 +91,7 @@ async function loadLayers(refs: LayerRefs, read: PolicyReader, readers: LayerRea
     if (hasErrors(r.problems)) continue;
     const { layer, problems: compileProblems } = compileLayer(name, r, cache);
     problems.push(...compileProblems);
+    layer.fingerprints = await loadFingerprintFiles(r, read, problems);
     layers.push(layer);
     tests.push(...r.tests.map((t) => testCase(name, r, t)));
   }
@@ -99,6 +101,27 @@ async function loadLayers(refs: LayerRefs, read: PolicyReader, readers: LayerRea
   }
   const files = [...new Set(resolved.flatMap(([, r]) => r.sources))];
   return { policy: new LayeredPolicy(layers, tests, files), problems, ok: true };
+}
+
+/**
+ * Reads the layer's `protected.fingerprints` files. A file that cannot be read or is not a
+ * fingerprint file is an error: the policy then fails closed, as for any policy it names.
+ */
+async function loadFingerprintFiles(r: ResolvedPolicy, read: PolicyReader, problems: PolicyProblem[]): Promise<FingerprintIndex[]> {
+  const out: FingerprintIndex[] = [];
+  for (const f of r.fingerprints) {
+    if (!read.readBytes) {
+      problems.push(problemAtLocation(r, f, `fingerprint file "${f.value}": this host cannot read fingerprint files`));
+      continue;
+    }
+    try {
+      out.push(deserializeIndex(await read.readBytes(f.value)));
+    } catch (error) {
+      const reason = error instanceof FingerprintFormatError ? error.message : `cannot read it: ${error instanceof Error ? error.message : String(error)}`;
+      problems.push(problemAtLocation(r, f, `fingerprint file "${f.value}": ${reason}`));
+    }
+  }
+  return out;
 }
 
 /** Loads one policy file as a single layer (what `airlock policy validate/test` do per file). */
@@ -163,9 +186,9 @@ export class LayeredPolicy implements AirlockPolicy {
     this.proxy = layeredProxy(compiledLayers);
   }
 
-  evaluateEgress(request: EgressRequest): Verdict {
+  evaluateEgress(request: EgressRequest, options: EgressOptions = {}): Verdict {
     try {
-      return evaluateLayers(this.compiledLayers, request);
+      return evaluateLayers(this.compiledLayers, request, options);
     } catch (error) {
       // Fail closed: an engine fault must never let the request through. The error text is
       // not included: it could quote request content.

@@ -6,10 +6,14 @@
 import { findNodeAtLocation } from 'jsonc-parser';
 import { MAX_POLICY_CHARS, nodeFor, parsePolicyText, type ParsedPolicy } from './parse';
 import { problemAt, type PolicyProblem } from './problems';
-import { PolicyRefError, resolveRef } from './refs';
+import { PolicyRefError, refKind, resolveRef } from './refs';
 import type { AuditExportSpec, CustomDetectorSpec, EgressRuleSpec, PolicyDocument, PolicyTestSpec, ReviewRuleSpec } from './schema';
 
-export type PolicyReader = (ref: string) => Promise<string>;
+/**
+ * Reads a policy by canonical reference. `readBytes`, when the host has it, reads binary files
+ * the policy names (`protected.fingerprints`); without it such a policy fails to load.
+ */
+export type PolicyReader = ((ref: string) => Promise<string>) & { readBytes?: (ref: string) => Promise<Uint8Array> };
 
 /** A value with the place it was written, so later problems point at it. */
 export interface Located<T> {
@@ -30,6 +34,9 @@ export interface ResolvedPolicy {
   auditExport?: Located<AuditExportSpec>;
   protectedPaths: Located<string>[];
   markers: Located<string>[];
+  /** Fingerprint files, canonical references (resolved against the policy that names them). */
+  fingerprints: Located<string>[];
+  references?: Located<NonNullable<NonNullable<PolicyDocument['protected']>['references']>>;
   builtinDetectors: boolean;
   disabledDetectors: Located<string>[];
   allowlist: string[];
@@ -60,6 +67,7 @@ export async function resolvePolicy(rootRef: string, read: PolicyReader): Promis
     parsed: new Map(),
     protectedPaths: [],
     markers: [],
+    fingerprints: [],
     builtinDetectors: true,
     disabledDetectors: [],
     allowlist: [],
@@ -158,6 +166,15 @@ function merge(doc: PolicyDocument, source: string, isRoot: boolean, out: Resolv
   if (doc.audit?.otlp) out.auditExport = at(doc.audit.otlp, 'audit', 'otlp');
   doc.protected?.paths?.forEach((p, i) => out.protectedPaths.push(at(p, 'protected', 'paths', i)));
   doc.protected?.markers?.forEach((m, i) => out.markers.push(at(m, 'protected', 'markers', i)));
+  doc.protected?.fingerprints?.forEach((f, i) => {
+    try {
+      if (refKind(f) === 'preset' || refKind(source) === 'preset') throw new Error('fingerprint files are files or https URLs, named by a policy file');
+      out.fingerprints.push(at(resolveRef(f, source), 'protected', 'fingerprints', i));
+    } catch (error) {
+      out.problems.push(problemAtLocation(out, { source, path: ['protected', 'fingerprints', i] }, `fingerprint file "${f}": ${messageOf(error)}`));
+    }
+  });
+  if (doc.protected?.references) out.references = at(doc.protected.references, 'protected', 'references');
   if (doc.detectors?.builtin !== undefined) out.builtinDetectors = doc.detectors.builtin;
   doc.detectors?.disable?.forEach((d, i) => out.disabledDetectors.push(at(d, 'detectors', 'disable', i)));
   out.allowlist.push(...(doc.detectors?.allowlist ?? []));

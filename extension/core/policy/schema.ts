@@ -8,6 +8,7 @@ const id = z
   .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,79}$/, 'ids are 1-80 letters, digits, `.`, `_`, `:` or `-`, starting with a letter or digit');
 
 export const EGRESS_ACTIONS = ['block', 'redact', 'warn', 'audit', 'allow'] as const;
+export const PROTECTED_REFERENCES = ['ignore', 'audit', 'block'] as const;
 export const SEGMENT_ROLES = ['system', 'user', 'assistant', 'tool-call', 'tool-result', 'file', 'other'] as const;
 export const ATTACHMENT_ACTIONS = ['block', 'audit', 'allow'] as const;
 
@@ -50,8 +51,22 @@ export const protectedSchema = z
       .array(z.string().min(3).max(200))
       .optional()
       .describe('Text that marks protected content wherever it appears, e.g. `ACME CONFIDENTIAL` or a copyright header. Matched case-insensitively, as whole words.'),
+    fingerprints: z
+      .array(z.string().min(1))
+      .optional()
+      .describe(
+        'Fingerprint files (`airlock fingerprint build … --out F`; hashes only, no code) of protected code that need not be in this workspace, e.g. `./fp/acme-core.alfp`. Relative to this policy file. A copy of that code in a request is protected content.',
+      ),
+    references: z
+      .enum(PROTECTED_REFERENCES)
+      .optional()
+      .describe(
+        'What a protected path that is only mentioned (a directory listing, an `@mention` without content, a tool call naming a file) counts for. `ignore` (default): nothing, only content leaving counts. `audit`: recorded. `block`: treated as protected code leaving (the strict, pre-fingerprint behaviour).',
+      ),
   })
-  .describe('What counts as protected code. A request is `protected` when it references a protected path or contains a marker.');
+  .describe(
+    'What counts as protected code. A request is `protected` when it carries protected content: a copy of protected code (found by fingerprint), the content of a file under a protected path, or a marker.',
+  );
 
 export const customDetectorSchema = z
   .strictObject({
@@ -121,7 +136,7 @@ export const whenSchema = z
     protected: z
       .boolean()
       .optional()
-      .describe('true: matches when the request references a protected path or contains protected content.'),
+      .describe('true: matches when the request carries protected content (see `protected`); mentioned paths count only as `protected.references` says.'),
     detectors: z
       .array(z.string().min(1))
       .optional()
@@ -137,7 +152,9 @@ export const whenSchema = z
     segmentRoles: z
       .array(segmentRole)
       .optional()
-      .describe('Only scan segments with these roles (default: all). Referenced paths always count.'),
+      .describe(
+        'Only scan segments with these roles. Default: all, except that fingerprints are not looked for in the model\'s own turns (`assistant`, `tool-call`), which echo what the model wrote; list those roles to include them.',
+      ),
   })
   .describe('Conditions; all given conditions must hold. An empty `when` matches every request.');
 
@@ -187,6 +204,15 @@ export const testRequestSchema = z
       .optional()
       .describe('Opaque binary attachments the request carries.'),
     referencedPaths: z.array(z.string()).optional().describe('Paths the request references.'),
+    protectedFiles: z
+      .array(
+        z.strictObject({
+          path: z.string().min(1).describe('Workspace-relative path of the protected file.'),
+          text: z.string().describe('Its content (fingerprinted for the test, never sent anywhere).'),
+        }),
+      )
+      .optional()
+      .describe('Protected files to fingerprint for this test, as if they were in the workspace (the engine then finds copies of them).'),
     assistant: z.string().optional().describe('Assistant id.'),
   })
   .describe('An example outgoing request.');
