@@ -3,13 +3,24 @@
 import type { PolicyState } from './policyService';
 import type { StatusPart } from './statusBar';
 
+/**
+ * "1 JSON syntax error" or "3 errors": a syntax error's cascade (every bracket after one missing
+ * quote) counts once, as the mistake it is.
+ */
+export function describeErrors(problems: PolicyState['problems']): string {
+  const errors = problems.filter((p) => p.severity === 'error');
+  const syntax = errors.filter((p) => p.message.startsWith('syntax error:')).length;
+  if (syntax > 0) return 'a JSON syntax error';
+  return count(errors.length, 'error');
+}
+
 export function policyStatusPart(state: PolicyState): StatusPart {
-  const errors = state.problems.filter((p) => p.severity === 'error').length;
+  const errors = describeErrors(state.problems);
   const where = firstErrorPlace(state);
   if (state.failedClosed) {
     return {
       text: `policy invalid${where ? ` (${where})` : ''}: all AI requests blocked`,
-      tooltip: `$(error) The policy has ${count(errors, 'error')} and no earlier valid policy exists: every outgoing AI request is blocked until it is fixed (see Problems).`,
+      tooltip: `$(error) The policy has ${errors} and no earlier valid policy exists: every outgoing AI request is blocked until it is fixed (see Problems).`,
       level: 'error',
     };
   }
@@ -17,7 +28,7 @@ export function policyStatusPart(state: PolicyState): StatusPart {
   if (state.usingLastValid) {
     return {
       text: `policy error${where ? ` in ${where}` : ''}, previous policy in force`,
-      tooltip: `$(warning) The policy edit has ${count(errors, 'error')} (see Problems). The previous valid policy stays in force: ${sources}.`,
+      tooltip: `$(warning) The policy edit has ${errors} (see Problems). The previous valid policy stays in force: ${sources}.`,
       level: 'warning',
     };
   }

@@ -112,7 +112,10 @@ describe('Policy in the editor', () => {
       assert.equal(new Set(lines).size, lines.length, `no line listed twice: ${all.map((d) => `${d.range.start.line + 1} ${d.source}: ${d.message}`).join(' | ')}`);
       assert.ok(api.policies.peek()!.problems.length >= all.filter((d) => d.source === 'Airlock policy').length);
       if (hasBrowser) {
+        const status = '[id="airlock-dev.airlock.airlock.status"]';
         await vscode.commands.executeCommand('workbench.actions.view.problems');
+        await hover(status);
+        await waitForText('.monaco-hover', 'The policy edit has a JSON syntax error (see Problems)', 10_000);
         await screenshot('policy-missing-quote-problems-listed-once', 800);
       }
       // An unknown preset: only Airlock can know, so Airlock reports it.
