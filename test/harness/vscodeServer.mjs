@@ -95,11 +95,11 @@ export function freePort() {
  * Runs an install step as a tracked child (so Ctrl-C stops it and the harness stays
  * responsive), printing a progress line every 15 s: elapsed time and how much is on disk.
  */
-async function runStep(title, command, args, options, { log, dir }) {
+export async function runStep(title, command, args, options, { log, dir, tickMs = 15_000 }) {
   const started = Date.now();
   log(`harness: ${title}…`);
   const child = spawnTracked(command, args, { ...options, stdio: ['ignore', 'inherit', 'inherit'] });
-  const ticker = setInterval(() => log(`harness:   … ${title}: ${Math.round((Date.now() - started) / 1000)} s, ${diskMb(dir)} MB so far`), 15_000);
+  const ticker = setInterval(() => log(`harness:   … ${title}: ${Math.round((Date.now() - started) / 1000)} s, ${diskMb(dir)} MB so far`), tickMs);
   const code = await new Promise((done) => child.once('exit', (c, signal) => done(c ?? signal)));
   clearInterval(ticker);
   if (code !== 0) throw new Error(`${title} failed (${command} ${args.join(' ')}: exit ${code})`);
