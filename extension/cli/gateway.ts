@@ -8,6 +8,7 @@ import { createJsonlAuditSink, loadOrCreateSalt, startGateway, type DecisionEven
 import { createPolicyAuditSink } from '../gateway/otlp/policyAuditSink';
 import { proxyFromEnv, type UpstreamOptions } from '../gateway/proxy/upstream';
 import { GATEWAY_STATE_FILE } from './env';
+import { caCovers } from '../gateway/proxy/ca';
 import { GATEWAY_USAGE, parseGatewayArgs, type GatewayArgs } from './gatewayArgs';
 import { createDesktopNotifier } from './gatewayNotify';
 import { loadEffectivePolicy, orgPolicyLabel } from './orgPolicy/loadCliPolicy';
@@ -43,6 +44,12 @@ export function decisionLine(e: DecisionEvent): string {
   parts.push(r.status ? `answered ${r.status}` : `${size(r.forwardedBytes)} forwarded`);
   parts.push(`${r.decisionMs.toFixed(1)} ms`);
   return `airlock gateway: ${parts.join(' · ')}\n`;
+}
+
+/** Inspected hosts an existing CA's name constraints leave out (none when there is no CA yet). */
+async function uncoveredHosts(hosts: readonly string[]): Promise<string[]> {
+  const covers = await caCovers();
+  return covers ? hosts.filter((h) => !covers(h.replace(/^\*\./, 'x.'))) : [];
 }
 
 function waitForSignal(): Promise<string> {
@@ -141,6 +148,9 @@ export async function gatewayCommand(argv: string[], io: CliIO): Promise<number>
   // before the first line is written: Node arms a handler only once the current tick ends, so a
   // client that signals right after reading that line must find it in place).
   const stopped = waitForSignal();
+  void uncoveredHosts(loaded.policy.proxy?.inspect ?? []).then((uncovered) => {
+    if (uncovered.length) io.stderr.write(`airlock gateway: the Airlock CA was made before proxy.inspect listed ${uncovered.join(', ')}; CONNECTs to them are refused until \`airlock ca reset\`\n`);
+  });
   // Fingerprint the workspace's own protected files in the background (cached, watched); until
   // built, requests are judged by what is indexed so far.
   const policy = loaded.policy;
