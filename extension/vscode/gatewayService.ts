@@ -88,7 +88,7 @@ export class GatewayService implements vscode.Disposable {
     this.statusBar.set('gateway', { text: 'starting gateway', tooltip: 'The Airlock gateway is starting…', level: 'ok' });
     try {
       await this.policies.current();
-      const { startGateway, createJsonlAuditSink, createPolicyAuditSink, loadOrCreateSalt, proxyFromEnv } = loadEngine().gateway;
+      const { startGateway, createJsonlAuditSink, createPolicyAuditSink, loadOrCreateSalt, proxyFromEnv, pinsFromSetting } = loadEngine().gateway;
       const ownProxy = this.proxyWiring.ownProxy();
       const config = vscode.workspace.getConfiguration('airlock.gateway');
       await vscode.workspace.fs.createDirectory(this.context.globalStorageUri);
@@ -107,8 +107,9 @@ export class GatewayService implements vscode.Disposable {
         ...(this.protectedIndex?.root() ? { workspaceRoots: [this.protectedIndex.root()!] } : {}),
         port: config.get<number>('port', 0),
         upstreams,
-        // The machine's egress proxy for upstream connections (the user's own http.proxy, else the environment's).
-        upstream: { ...proxyFromEnv(process.env), ...(ownProxy ? { proxy: ownProxy } : {}) },
+        // The machine's egress proxy for upstream connections (the user's own http.proxy, else the environment's),
+        // and host names pinned to addresses (airlock.gateway.resolve, like `airlock gateway --resolve`).
+        upstream: { ...proxyFromEnv(process.env), ...(ownProxy ? { proxy: ownProxy } : {}), resolve: pinsFromSetting(config.get<Record<string, unknown>>('resolve', {}), 'airlock.gateway.resolve') },
         // The local log, plus OTLP export when the (org) policy names a collector.
         audit: (this.auditSink = createPolicyAuditSink({
           spec: () => this.policies.peek()?.policy.auditExport,
@@ -158,6 +159,12 @@ export class GatewayService implements vscode.Disposable {
     await handle?.close();
     await this.auditSink?.close();
     this.auditSink = undefined;
+  }
+
+  /** Command "Route Extensions Through the Gateway": consent given by the user, http.proxy set now if the gateway runs. */
+  async routeExtensions(): Promise<boolean> {
+    const handle = await this.start();
+    return this.proxyWiring.grant(handle?.port);
   }
 
   private onDecision(event: DecisionEvent): void {
