@@ -29,7 +29,8 @@ commands:
   review approve|reject F:A-B   record a human review of AI lines
   hooks install      git pre-commit hook running \`airlock check --staged\`
   trace export [--out F] | trace import F   Agent Trace v0.1.0
-  hook claude-code   Claude Code hook (payload on stdin)
+  hook <agent> [event]   agent hook: claude-code, vscode, copilot-cli, codex, gemini, cursor, windsurf (payload on stdin)
+  agents install [--all | names…] | agents check   write / verify each agent's hooks and ignore files
   help               print this help
 `;
 
@@ -42,7 +43,9 @@ const commands: Record<string, Handler> = {
   // VS Code's uninstall hook (package.json `vscode:uninstall`); not listed in the usage.
   'vscode-uninstall': (args, io) => import('./vscodeUninstall').then((m) => m.vscodeUninstallCommand(args, io)),
   policy: (args, io) => import('./policyCommand').then((m) => m.policyCommand(args, io)),
-  ...Object.fromEntries(['record', 'check', 'review', 'hooks', 'trace', 'hook'].map((n) => [n, (args: string[], io: CliIO) => import('./provenance/commands').then((m) => m.provenanceCommands[n]!(args, io))])),
+  hook: (args, io) => import('./hooks/command').then((m) => m.hookCommand(args, io)),
+  agents: (args, io) => import('./hooks/install').then((m) => m.agentsCommand(args, io)),
+  ...Object.fromEntries(['record', 'check', 'review', 'hooks', 'trace'].map((n) => [n, (args: string[], io: CliIO) => import('./provenance/commands').then((m) => m.provenanceCommands[n]!(args, io))])),
   version: async (_args, io) => {
     io.stdout.write(`${VERSION}\n`);
     return 0;
