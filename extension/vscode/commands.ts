@@ -50,6 +50,15 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
     );
     return on;
   });
+  register('airlock.routeExtensionsThroughGateway', async () => {
+    const routed = await deps.gateway.routeExtensions();
+    void vscode.window.showInformationMessage(
+      routed
+        ? `Airlock: http.proxy points at the gateway; Copilot and other extensions are inspected. It is put back when the gateway stops.`
+        : 'Airlock: agreed; http.proxy will point at the gateway once it runs (see the Airlock output if it does not).',
+    );
+    return routed;
+  });
   register('airlock.showAuditLog', async () => {
     try {
       await vscode.window.showTextDocument(deps.gateway.auditLogUri, { preview: true });

@@ -108,7 +108,7 @@ export class GatewayService implements vscode.Disposable {
     this.statusBar.set('gateway', { text: 'starting gateway', tooltip: 'The Airlock gateway is starting…', level: 'ok' });
     try {
       await this.policies.current();
-      const { startGateway, createJsonlAuditSink, createPolicyAuditSink, loadOrCreateSalt, proxyFromEnv } = loadEngine().gateway;
+      const { startGateway, createJsonlAuditSink, createPolicyAuditSink, loadOrCreateSalt, proxyFromEnv, pinsFromSetting } = loadEngine().gateway;
       const ownProxy = this.proxyWiring.ownProxy();
       const config = vscode.workspace.getConfiguration('airlock.gateway');
       await vscode.workspace.fs.createDirectory(this.context.globalStorageUri);
@@ -137,7 +137,8 @@ export class GatewayService implements vscode.Disposable {
           port,
           upstreams,
           // The machine's egress proxy for upstream connections (the user's own http.proxy, else the environment's).
-          upstream: { ...proxyFromEnv(process.env), ...(ownProxy ? { proxy: ownProxy } : {}) },
+          // and host names pinned to addresses (airlock.gateway.resolve, like `airlock gateway --resolve`).
+          upstream: { ...proxyFromEnv(process.env), ...(ownProxy ? { proxy: ownProxy } : {}), resolve: pinsFromSetting(config.get<Record<string, unknown>>('resolve', {}), 'airlock.gateway.resolve') },
           audit,
           auditSalt,
           onDecision: (event) => this.onDecision(event),
@@ -200,6 +201,12 @@ export class GatewayService implements vscode.Disposable {
     await handle?.close();
     await this.auditSink?.close();
     this.auditSink = undefined;
+  }
+
+  /** Command "Route Extensions Through the Gateway": consent given by the user, http.proxy set now if the gateway runs. */
+  async routeExtensions(): Promise<boolean> {
+    const handle = await this.start();
+    return this.proxyWiring.grant(handle?.port);
   }
 
   private onDecision(event: DecisionEvent): void {
