@@ -134,3 +134,22 @@ test('assistants are named from the headers the real clients send (captured in t
   assert.equal(assistantFromHeaders({ 'user-agent': 'node', 'editor-plugin-version': 'copilot/1.300.0' }), 'copilot');
   assert.equal(assistantFromHeaders({ 'user-agent': 'OpenAI/JS 5.20.1' }), undefined);
 });
+
+test('Anthropic through the proxy (@anthropic-ai/sdk): api.anthropic.com is inspected, blocks in the Anthropic error shape', async () => {
+  const { default: Anthropic } = await import('@anthropic-ai/sdk');
+  await withProxy(() => policy, async ({ fetch: proxied, ai, audit }) => {
+    const claude = new Anthropic({ apiKey: 'sk-ant-test', maxRetries: 0, fetch: proxied() });
+    const answer = await claude.messages.create({ model: 'claude-x', max_tokens: 50, messages: [{ role: 'user', content: `aws_access_key_id = ${SECRET}` }] });
+    assert.equal(answer.content[0]?.type, 'text');
+    assert.equal(ai.requests[0]?.headers['host'], 'api.anthropic.com');
+    const received = ai.requests[0]!.headers;
+    assert.equal(received['authorization'] ?? received['x-api-key'], received['authorization'] ? 'Bearer sk-ant-test' : 'sk-ant-test');
+    assert.ok(!ai.requests[0]!.body.toString('utf8').includes(SECRET));
+    const error = await claude.messages.create({ model: 'claude-x', max_tokens: 50, messages: [{ role: 'user', content: PROTECTED }] }).then(() => undefined, (e: unknown) => e);
+    assert.ok(error instanceof Anthropic.APIError, String(error));
+    assert.equal(error.status, 400);
+    assert.match(error.message, /Airlock \[rule protected-code-stays-internal\]/);
+    assert.equal(ai.requests.length, 1);
+    assert.deepEqual(audit.filter((r) => r.dialect === 'anthropic-messages').map((r) => r.action), ['redact', 'block']);
+  });
+});
