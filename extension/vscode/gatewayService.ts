@@ -93,7 +93,7 @@ export class GatewayService implements vscode.Disposable {
       const config = vscode.workspace.getConfiguration('airlock.gateway');
       await vscode.workspace.fs.createDirectory(this.context.globalStorageUri);
       const upstreams = Object.fromEntries(
-        (['openai', 'anthropic', 'ollama'] as const).map((family) => [family, config.get<string>(`upstreams.${family}`, '')]).filter(([, url]) => url),
+        (['openai', 'anthropic', 'ollama', 'gemini'] as const).map((family) => [family, config.get<string>(`upstreams.${family}`, '')]).filter(([, url]) => url),
       );
       const handle = await startGateway({
         // Read the policy in force on every request: never undefined once loaded (fail-closed stand-in).
