@@ -124,7 +124,7 @@ export class GatewayService implements vscode.Disposable {
       this.protectedIndex?.current(); // start fingerprinting now, so the index is ready by the first request
       for (const [name, value] of Object.entries(terminalVariables(handle.urls))) this.context.environmentVariableCollection.replace(name, value);
       try {
-        for (const [name, value] of await this.proxyWiring.terminalVariables(handle.port)) this.context.environmentVariableCollection.replace(name, value);
+        for (const [name, value] of await this.proxyWiring.terminalVariables(handle.port, this.policies.peek()?.policy.proxy?.inspect)) this.context.environmentVariableCollection.replace(name, value);
       } catch (error) {
         this.log.warn(`proxy mode is not available in terminals: ${error instanceof Error ? error.message : String(error)}`);
       }
