@@ -1,16 +1,25 @@
 // Folds ledger records into the current state: live AI spans and approvals.
 import type { AiSpan, ContributionMeta } from '../provenance/types';
-import type { ContributionRecord, LedgerRecord, Person } from './records';
+import type { ContributionRecord, LedgerRecord, ReviewRecord } from './records';
 
 export interface LedgerState {
   /** Live spans by id. */
   spans: Map<string, AiSpan>;
   /** Contribution records by id (and by root, for records continuing another contribution). */
   contributions: Map<string, ContributionRecord>;
-  /** root -> exact line hash -> reviewers who approved that content. */
-  approvals: Map<string, Map<string, Person[]>>;
+  /** root -> exact line hash -> the approvals of that content (whether each counts is the check's call). */
+  approvals: Map<string, Map<string, ReviewRecord[]>>;
   /** Roots rejected (their spans are gone). */
   rejected: Set<string>;
+  /**
+   * The span each contribution record was recorded with, by record id, for roots not rejected.
+   * Updates (written by the editor, unsigned) may move or drop live spans; the recorded
+   * content is still looked for, so an update cannot make AI code that is still there stop
+   * being AI.
+   */
+  origins: Map<string, AiSpan>;
+  /** Recorded spans of rejected roots: finding their lines again is `rejected-reintroduced`. */
+  rejectedSpans: Map<string, AiSpan[]>;
 }
 
 /** Records in time order (ties keep file order: git union merges may interleave branches). */
@@ -26,7 +35,7 @@ export function orderRecords(records: readonly LedgerRecord[]): readonly LedgerR
 }
 
 export function foldLedger(records: readonly LedgerRecord[]): LedgerState {
-  const state: LedgerState = { spans: new Map(), contributions: new Map(), approvals: new Map(), rejected: new Set() };
+  const state: LedgerState = { spans: new Map(), contributions: new Map(), approvals: new Map(), rejected: new Set(), origins: new Map(), rejectedSpans: new Map() };
   for (const record of orderRecords(records)) {
     switch (record.type) {
       case 'contribution': {
@@ -43,6 +52,7 @@ export function foldLedger(records: readonly LedgerRecord[]): LedgerState {
         span.endLine = record.endLine;
         span.lines = record.lines;
         state.spans.set(record.id, span);
+        state.origins.set(record.id, span);
         break;
       }
       case 'update': {
@@ -57,14 +67,21 @@ export function foldLedger(records: readonly LedgerRecord[]): LedgerState {
           if (record.decision === 'reject') {
             state.rejected.add(root);
             for (const [id, span] of state.spans) if (span.root === root) state.spans.delete(id);
+            for (const [id, span] of state.origins) {
+              if (span.root !== root) continue;
+              state.origins.delete(id);
+              const list = state.rejectedSpans.get(root);
+              if (list) list.push(span);
+              else state.rejectedSpans.set(root, [span]);
+            }
             continue;
           }
           let byHash = state.approvals.get(root);
           if (!byHash) state.approvals.set(root, (byHash = new Map()));
           for (const h of x) {
             const who = byHash.get(h);
-            if (who) who.push(record.reviewer);
-            else byHash.set(h, [record.reviewer]);
+            if (who) who.push(record);
+            else byHash.set(h, [record]);
           }
         }
         break;
@@ -81,13 +98,18 @@ function metaOf(r: ContributionMeta): ContributionMeta {
   return meta;
 }
 
-/** Live spans grouped by path. */
-export function spansByPath(state: LedgerState): Map<string, AiSpan[]> {
+/**
+ * Live spans grouped by path. With `withOrigins`, each live root's recorded spans follow its
+ * live spans (what a check locates: content recorded as AI stays AI wherever updates put it).
+ */
+export function spansByPath(state: LedgerState, withOrigins = false): Map<string, AiSpan[]> {
   const out = new Map<string, AiSpan[]>();
-  for (const span of state.spans.values()) {
+  const add = (span: AiSpan) => {
     const list = out.get(span.path);
     if (list) list.push(span);
     else out.set(span.path, [span]);
-  }
+  };
+  for (const span of state.spans.values()) add(span);
+  if (withOrigins) for (const span of state.origins.values()) if (state.spans.get(span.id) !== span) add(span);
   return out;
 }

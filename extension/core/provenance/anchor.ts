@@ -5,6 +5,7 @@
 // so they never anchor alone. A changed line sandwiched between two found lines at the same
 // offset is kept as `mixed` (edited in place: it still needs review).
 import { anchorHash, isTrivialLine, lineSketch, sketchSimilarity } from './hash';
+import { lineShape } from './lineShape';
 import type { TrackedLine } from './types';
 
 /** The current content of one file, hashed once and shared by every span in it. */
@@ -16,10 +17,32 @@ export interface FileIndex {
   anchors: (string | undefined)[];
   /** Anchor hash -> 0-based line numbers of non-trivial lines, built only when a span moved. */
   positions?: Map<string, number[]>;
+  /** Shape hashes (lineShape), computed on first use per line. */
+  shapes?: (string | undefined)[];
+  /** Shape hash -> 0-based line numbers of non-trivial lines, built only when anchors were not enough. */
+  shapePositions?: Map<string, number[]>;
+  /** Lookup keys of line i (anchor and shape), for finding copies. */
+  keysAt(i: number): string[];
+}
+
+function withKeys(file: Omit<FileIndex, 'keysAt'>): FileIndex {
+  const index = file as FileIndex;
+  index.keysAt = (i) => {
+    const a = anchorAt(index, i);
+    if (a === undefined) return [];
+    const n = shapeAt(index, i);
+    return n ? [`a${a}`, `n${n}`] : [`a${a}`];
+  };
+  return index;
+}
+
+/** Lookup keys of a recorded line (see FileIndex.keysAt). */
+export function reanchorKey(line: TrackedLine): string[] {
+  return line.n ? [`a${line.a}`, `n${line.n}`] : [`a${line.a}`];
 }
 
 export function indexFile(lines: readonly string[]): FileIndex {
-  return { lineCount: lines.length, lineAt: (i) => lines[i]!, anchors: new Array<string | undefined>(lines.length) };
+  return withKeys({ lineCount: lines.length, lineAt: (i) => lines[i]!, anchors: new Array<string | undefined>(lines.length) });
 }
 
 /**
@@ -30,7 +53,7 @@ export function indexText(text: string): FileIndex {
   const starts: number[] = [0];
   for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) starts.push(at + 1);
   const lineCount = starts.length;
-  return {
+  return withKeys({
     lineCount,
     lineAt(i) {
       const from = starts[i]!;
@@ -39,7 +62,13 @@ export function indexText(text: string): FileIndex {
       return text.slice(from, to);
     },
     anchors: new Array<string | undefined>(lineCount),
-  };
+  });
+}
+
+function shapeAt(file: FileIndex, i: number): string | undefined {
+  if (i < 0 || i >= file.lineCount) return undefined;
+  const shapes = (file.shapes ??= new Array<string | undefined>(file.lineCount));
+  return (shapes[i] ??= isTrivialLine(file.lineAt(i)) ? '' : lineShape(file.lineAt(i)));
 }
 
 function anchorAt(file: FileIndex, i: number): string | undefined {
@@ -102,6 +131,7 @@ export function reanchor(lines: readonly TrackedLine[], oldStart: number, file: 
       }
     }
   }
+  placeByShape(lines, file, trivialInSpan, placedAt, mixed, used);
   // Lines between two found lines were edited in place (or a few lines were inserted beside
   // them): keep them, left-aligned, as mixed where the content differs, unless the line has
   // little in common with the AI's. When unsure, mark as AI: that only asks for one more
@@ -159,6 +189,57 @@ export function reanchor(lines: readonly TrackedLine[], oldStart: number, file: 
   return out.sort((a, b) => a.fileLine - b.fileLine);
 }
 
+/**
+ * Second pass for lines their anchors did not place: their shapes (identifiers renamed, code
+ * reformatted) vote for offsets the same way, and need at least two votes (or a one-line span)
+ * so a common shape never anchors alone. Lines placed by shape changed, so they are mixed.
+ */
+function placeByShape(lines: readonly TrackedLine[], file: FileIndex, trivialInSpan: readonly boolean[], placedAt: number[], mixed: boolean[], used: Set<number>): void {
+  const open = lines.map((l, i) => (placedAt[i]! < 0 && !trivialInSpan[i] && l.n ? i : -1)).filter((i) => i >= 0);
+  if (open.length === 0) return;
+  const positions = (file.shapePositions ??= buildShapePositions(file));
+  const votes = new Map<number, number>();
+  for (const i of open) for (const p of (positions.get(lines[i]!.n!) ?? []).slice(0, MAX_CANDIDATES)) if (!used.has(p)) votes.set(p - i, (votes.get(p - i) ?? 0) + 1);
+  const needed = Math.min(2, open.length);
+  const offsets = [...votes.entries()].filter(([, n]) => n >= needed).sort((x, y) => y[1] - x[1]).map(([d]) => d);
+  for (const d of offsets) {
+    let placedAny = false;
+    for (const i of open) {
+      const p = i + d;
+      if (placedAt[i]! >= 0 || used.has(p) || shapeAt(file, p) !== lines[i]!.n) continue;
+      placedAt[i] = p;
+      mixed[i] = anchorAt(file, p) !== lines[i]!.a;
+      used.add(p);
+      placedAny = true;
+    }
+    if (!placedAny) continue;
+    // Trivial neighbours (braces, blank lines) at the same offset come along.
+    for (let i = 0; i < lines.length; i++) {
+      if (placedAt[i] !== i + d) continue;
+      for (const step of [-1, 1]) {
+        for (let j = i + step; j >= 0 && j < lines.length && placedAt[j]! < 0 && trivialInSpan[j]; j += step) {
+          const p = j + d;
+          if (used.has(p) || anchorAt(file, p) !== lines[j]!.a) break;
+          placedAt[j] = p;
+          used.add(p);
+        }
+      }
+    }
+  }
+}
+
+function buildShapePositions(file: FileIndex): Map<string, number[]> {
+  const map = new Map<string, number[]>();
+  for (let i = 0; i < file.lineCount; i++) {
+    const n = shapeAt(file, i);
+    if (!n) continue;
+    const list = map.get(n);
+    if (list) list.push(i);
+    else map.set(n, [i]);
+  }
+  return map;
+}
+
 function buildPositions(file: FileIndex): Map<string, number[]> {
   const map = new Map<string, number[]>();
   for (let i = 0; i < file.lineCount; i++) {
@@ -178,7 +259,11 @@ const TRIVIAL_HASHES = new Set(['', '{', '}', '};', '});', ')', ');', '(', ']', 
 export function trackLine(line: string, mixed = false): TrackedLine {
   const tracked: TrackedLine = { a: anchorHash(line) };
   if (isTrivialLine(line)) tracked.t = true;
-  else tracked.s = lineSketch(line);
+  else {
+    tracked.s = lineSketch(line);
+    const n = lineShape(line);
+    if (n) tracked.n = n;
+  }
   if (mixed) tracked.m = true;
   return tracked;
 }
