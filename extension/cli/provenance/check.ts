@@ -21,7 +21,7 @@ import { CopyIndex } from '../../core/provenance/copies';
 import { VERSION } from '../../core/version';
 import type { CliIO } from '../run';
 import { flag, guarded, insideRepo, parseArgs, readWorking, UsageError, workspaceRoot } from './common';
-import { git, readBlobs, renames, stagedPaths } from './git';
+import { readBlobs, renames, stagedPaths } from './git';
 import { blame, changedSince, commitInfo, commitsBetween, LEDGER_PATH, ledgerAt, mergeBase, renamesIn, resolveCommit, UNCOMMITTED, type CommitInfo } from './gitHistory';
 import { foldLedgerText, followRenames, rejectedByPath } from './ledgerState';
 import { loadReviewPolicy } from './policy';
@@ -204,8 +204,10 @@ function evaluate(root: string, source: Source, policy: { reviewFor(path: string
     aiLines += located.length;
     context.setFile(path, text);
     violations.push(...evaluateFile(path, located, state, policy, context));
-    const back = [...(rejected.get(path) ?? []), ...(rejectedCopies?.find(path, file, new Set()) ?? [])];
-    if (back.length > 0) violations.push(...rejectedReintroduced(path, back, file, state));
+    const back = rejectedReintroduced(path, rejected.get(path) ?? [], file, state);
+    const backLines = new Set(back.flatMap((v) => Array.from({ length: v.endLine - v.startLine + 1 }, (_, i) => v.startLine + i - 1)));
+    if (rejectedCopies) back.push(...rejectedReintroduced(path, rejectedCopies.find(path, file, backLines), file, state));
+    violations.push(...back);
     if (source.range) violations.push(...disclosureViolations(path, located, policy.reviewFor(path), source.range, context.commitsOf));
   }
   return { violations, notes: [...notes.values()], files, aiLines };
@@ -238,7 +240,6 @@ function approvalContext(root: string, source: Source, state: LedgerState, scrat
   };
   const infos = new Map<string, CommitInfo>();
   let current: { path: string; text: string; blame?: Map<number, string> } | undefined;
-  const me = identityKey(git(root, ['config', 'user.email']).stdout.trim());
   const blameOf = () => (current!.blame ??= source.blame(current!.path, current!.text));
   const infoOf = (commits: string[]) => {
     const missing = commits.filter((c) => c !== UNCOMMITTED && !infos.has(c));
@@ -271,11 +272,8 @@ function approvalContext(root: string, source: Source, state: LedgerState, scrat
       const recorded = state.contributions.get(line.span.root)?.recordedBy?.email;
       const commit = blameOf().get(line.line);
       const ids = recorded ? [identityKey(recorded)] : [];
-      if (commit === undefined || commit === UNCOMMITTED) {
-        // Not committed yet: whoever is at this keyboard wrote it (or prompted the AI).
-        if (me) ids.push(me);
-        return ids;
-      }
+      // Not committed yet: the recorded identity of whoever prompted the AI is all there is.
+      if (commit === undefined || commit === UNCOMMITTED) return ids;
       infoOf([commit]);
       return [...ids, ...(infos.get(commit)?.identities ?? [])];
     },

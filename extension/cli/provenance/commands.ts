@@ -6,6 +6,7 @@ import { hooksCommand } from './hooks';
 import { recordCommand } from './record';
 import { reviewCommand } from './review';
 import { traceCommand } from './trace';
+import { commitTrailersCommand } from './trailers';
 
 export const provenanceCommands: Record<string, Handler> = {
   record: recordCommand,
@@ -14,4 +15,5 @@ export const provenanceCommands: Record<string, Handler> = {
   hooks: hooksCommand,
   trace: traceCommand,
   hook: claudeHookCommand,
+  'commit-trailers': commitTrailersCommand,
 };

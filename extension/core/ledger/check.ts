@@ -149,9 +149,11 @@ export function rejectedReintroduced(path: string, spans: readonly AiSpan[], fil
     const baseline = new Set(splitLines(contribution?.baseline ?? '').map(anchorHash));
     const nonTrivial = span.lines.filter((l) => !l.t && !baseline.has(l.a)).length;
     if (nonTrivial === 0) continue;
-    const found = reanchor(span.lines, span.startLine, file).filter((p) => !span.lines[p.index]!.t && !baseline.has(span.lines[p.index]!.a) && !isTrivialLine(file.lineAt(p.fileLine)));
+    const placed = reanchor(span.lines, span.startLine, file).filter((p) => !baseline.has(span.lines[p.index]!.a));
+    const found = placed.filter((p) => !span.lines[p.index]!.t && !isTrivialLine(file.lineAt(p.fileLine)));
     if (found.length === 0 || found.length * 2 < nonTrivial) continue;
-    const lines = found.map((p) => p.fileLine + 1).sort((a, b) => a - b);
+    // Reported with the trivial lines (braces) that came back with them.
+    const lines = placed.map((p) => p.fileLine + 1).sort((a, b) => a - b);
     let start = lines[0]!;
     let prev = start;
     const flush = (end: number) =>
