@@ -11,10 +11,10 @@
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
-import { verifyAppendOnly, type TamperFinding } from '../../core/ledger/appendOnly';
+import { appendedFindings, verifyAppendOnly, type TamperFinding } from '../../core/ledger/appendOnly';
 import { evaluateFile, locateSpans, rejectedReintroduced, type ApprovalContext, type LocatedLine, type ReviewVerdict, type Violation } from '../../core/ledger/check';
-import { spansByPath, type LedgerState } from '../../core/ledger/fold';
-import type { ReviewRecord } from '../../core/ledger/records';
+import { foldLedger, spansByPath, type LedgerState } from '../../core/ledger/fold';
+import { parseLedger, type ParseProblem, type ReviewRecord } from '../../core/ledger/records';
 import type { ReviewRequirement } from '../../core/policy/contract';
 import { indexText } from '../../core/provenance/anchor';
 import { CopyIndex } from '../../core/provenance/copies';
@@ -22,8 +22,8 @@ import { VERSION } from '../../core/version';
 import type { CliIO } from '../run';
 import { flag, guarded, insideRepo, parseArgs, readWorking, UsageError, workspaceRoot } from './common';
 import { readBlobs, renames, stagedPaths } from './git';
-import { blame, changedSince, commitInfo, commitsBetween, LEDGER_PATH, ledgerAt, mergeBase, renamesIn, resolveCommit, UNCOMMITTED, type CommitInfo } from './gitHistory';
-import { foldLedgerText, followRenames, rejectedByPath } from './ledgerState';
+import { blame, blobBytes, blobInfo, changedSince, isBlobPrefix, commitInfo, commitsBetween, LEDGER_PATH, ledgerAt, mergeBase, renamesIn, resolveCommit, UNCOMMITTED, type CommitInfo } from './gitHistory';
+import { followRenames, rejectedByPath } from './ledgerState';
 import { loadReviewPolicy } from './policy';
 import { identityKey, ReviewVerifier } from './signing';
 import { disclosureViolations } from './disclosure';
@@ -34,7 +34,12 @@ export const CHECK_USAGE = 'airlock check [--staged | --range A..B | --all] [--f
 interface Source {
   mode: 'range' | 'staged' | 'all';
   ledgerText: string | undefined;
-  tamper: TamperFinding[];
+  /** The committed ledger the one checked must only extend (range: at the merge base; locally: HEAD). */
+  baseLedger: string | undefined;
+  /** Range: the base ledger's line count when it is proven a byte prefix of the head (baseLedger is then not read). */
+  baseLines?: number;
+  /** Staged only: the ledger in the index (what is about to be committed). */
+  stagedLedger?: string | undefined;
   /** The commit whose policy and allowed signers apply (range: A). */
   policyCommit?: string;
   scope?: Set<string>;
@@ -97,14 +102,25 @@ function rangeSource(root: string, range: string): Source {
   const base = mergeBase(root, from, to) ?? from;
   const changed = changedSince(root, base, to);
   if (!changed) throw new UsageError(`git cannot diff ${range}`);
-  const [baseLedger, headLedger] = ledgerAt(root, [base, to]);
+  // The head ledger is read once; the base's only when it is not a byte prefix of the head
+  // (proven by its blob id, so the common case never inflates the base).
+  const headBytes = blobBytes(root, to, LEDGER_PATH);
+  const baseBlob = blobInfo(root, base, LEDGER_PATH);
+  let baseLedger: string | undefined;
+  let baseLines: number | undefined;
+  if (baseBlob && headBytes && baseBlob.size > 0 && headBytes[baseBlob.size - 1] === 10 && isBlobPrefix(headBytes, baseBlob.id, baseBlob.size)) {
+    baseLines = 0;
+    for (let at = headBytes.indexOf(10); at >= 0 && at < baseBlob.size; at = headBytes.indexOf(10, at + 1)) baseLines++;
+  } else if (baseBlob) [baseLedger] = ledgerAt(root, [base]);
+  const headLedger = headBytes?.toString('utf8');
   const scope = new Set(changed.paths);
   let historyRenames: Map<string, string> | undefined;
   let commits: Set<string> | undefined;
   return {
     mode: 'range',
     ledgerText: headLedger,
-    tamper: verifyAppendOnly(baseLedger, headLedger),
+    baseLedger,
+    ...(baseLines !== undefined ? { baseLines } : {}),
     policyCommit: from,
     scope,
     exists: (p) => scope.has(p),
@@ -117,13 +133,13 @@ function rangeSource(root: string, range: string): Source {
 
 function stagedSource(root: string): Source {
   const scope = new Set(stagedPaths(root));
-  const [head] = ledgerAt(root, ['HEAD']);
-  const index = readBlobs(root, [`:${LEDGER_PATH}`]).get(`:${LEDGER_PATH}`);
+  const [head, index] = readLedgers(root, ['HEAD', '']);
   return {
     mode: 'staged',
     ledgerText: readWorking(root, LEDGER_PATH),
+    baseLedger: head,
     // What is about to be committed must keep every committed record.
-    tamper: localTamper(head, index),
+    stagedLedger: index,
     scope,
     exists: (p) => scope.has(p),
     renames: () => renames(root),
@@ -134,11 +150,10 @@ function stagedSource(root: string): Source {
 
 function workTreeSource(root: string): Source {
   const [head] = ledgerAt(root, ['HEAD']);
-  const text = readWorking(root, LEDGER_PATH);
   return {
     mode: 'all',
-    ledgerText: text,
-    tamper: localTamper(head, text),
+    ledgerText: readWorking(root, LEDGER_PATH),
+    baseLedger: head,
     exists: (p) => insideRepo(root, p) !== undefined,
     renames: () => renames(root),
     // Working-tree files are read one at a time (see evaluate), so a large repository never
@@ -148,9 +163,23 @@ function workTreeSource(root: string): Source {
   };
 }
 
-/** Locally a torn last line is a crash artifact (a warning); a committed record removed or changed is tampering. */
-function localTamper(head: string | undefined, now: string | undefined): TamperFinding[] {
-  return verifyAppendOnly(head, now).filter((f) => f.kind !== 'garbage');
+/** Ledger blobs at revisions ('' for the index). */
+function readLedgers(root: string, revs: string[]): (string | undefined)[] {
+  const blobs = readBlobs(root, revs.map((r) => `${r}:${LEDGER_PATH}`));
+  return revs.map((r) => blobs.get(`${r}:${LEDGER_PATH}`));
+}
+
+/**
+ * The ledger checked must extend the committed one. In a range every new unreadable line is
+ * tampering; locally a torn last line is a crash artifact (a warning), so garbage is not counted.
+ */
+function tamperOf(source: Source, problems: readonly ParseProblem[]): TamperFinding[] {
+  if (source.mode === 'range') {
+    return source.baseLines !== undefined ? appendedFindings(source.baseLines, problems) : verifyAppendOnly(source.baseLedger, source.ledgerText, problems);
+  }
+  const now = source.mode === 'staged' ? source.stagedLedger : source.ledgerText;
+  if (source.baseLedger === undefined && now === undefined) return [];
+  return verifyAppendOnly(source.baseLedger, now, source.mode === 'staged' ? undefined : problems).filter((f) => f.kind !== 'garbage');
 }
 
 interface Evaluation {
@@ -161,8 +190,10 @@ interface Evaluation {
 }
 
 function evaluate(root: string, source: Source, policy: { reviewFor(path: string): ReviewRequirement }, io: CliIO, scratch: string): Evaluation {
-  const state = foldLedgerText(source.ledgerText, io, LEDGER_PATH);
-  const violations: Violation[] = source.tamper.map((t) => ({
+  const parsed = parseLedger(source.ledgerText ?? '');
+  for (const p of parsed.problems) io.stderr.write(`airlock: warning: ${LEDGER_PATH}:${p.line}: ${p.reason}${p.id ? ` (record ${p.id})` : ''}\n`);
+  const state = foldLedger(parsed.records);
+  const violations: Violation[] = tamperOf(source, parsed.problems).map((t) => ({
     path: LEDGER_PATH,
     startLine: t.line,
     endLine: t.line,

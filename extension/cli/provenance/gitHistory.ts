@@ -3,6 +3,7 @@
 // objects, so it works the same in a work tree, in a checkout of another branch and in a bare
 // repository.
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { LEDGER_DIR, LEDGER_FILE } from '../../core/ledger/fileStore';
 import { git, readBlobs } from './git';
 import { identityKey } from './signing';
@@ -19,6 +20,32 @@ export function resolveCommit(root: string, rev: string): string | undefined {
 export function mergeBase(root: string, a: string, b: string): string | undefined {
   const r = git(root, ['merge-base', a, b]);
   return r.ok ? r.stdout.trim() : undefined;
+}
+
+/** Blob id and size of `rev:path`, or undefined when there is no such blob. */
+export function blobInfo(root: string, rev: string, path: string): { id: string; size: number } | undefined {
+  const r = spawnSync('git', ['cat-file', '--batch-check'], { cwd: root, input: `${rev}:${path}\n`, encoding: 'utf8' });
+  const m = /^([0-9a-f]{40,64}) blob (\d+)$/m.exec(r.stdout ?? '');
+  return m ? { id: m[1]!, size: Number(m[2]) } : undefined;
+}
+
+/** The bytes of `rev:path` (undefined when missing). */
+export function blobBytes(root: string, rev: string, path: string): Buffer | undefined {
+  const r = spawnSync('git', ['cat-file', 'blob', `${rev}:${path}`], { cwd: root, maxBuffer: 2 ** 31 });
+  return r.status === 0 ? (r.stdout as Buffer) : undefined;
+}
+
+/**
+ * True when the first `size` bytes of `bytes` are exactly the blob `id` (git's object id:
+ * sha1 or sha256 of "blob <size>\0" + content). Proves "the base ledger is a prefix of the
+ * head ledger" without reading the base.
+ */
+export function isBlobPrefix(bytes: Buffer, id: string, size: number): boolean {
+  if (bytes.length < size) return false;
+  const hash = createHash(id.length === 64 ? 'sha256' : 'sha1');
+  hash.update(`blob ${size}\0`);
+  hash.update(bytes.subarray(0, size));
+  return hash.digest('hex') === id;
 }
 
 /** The ledger text committed at each revision (undefined where the commit has no ledger). */

@@ -21,28 +21,15 @@ export interface FileIndex {
   shapes?: (string | undefined)[];
   /** Shape hash -> 0-based line numbers of non-trivial lines, built only when anchors were not enough. */
   shapePositions?: Map<string, number[]>;
-  /** Lookup keys of line i (anchor and shape), for finding copies. */
-  keysAt(i: number): string[];
 }
 
-function withKeys(file: Omit<FileIndex, 'keysAt'>): FileIndex {
-  const index = file as FileIndex;
-  index.keysAt = (i) => {
-    const a = anchorAt(index, i);
-    if (a === undefined) return [];
-    const n = shapeAt(index, i);
-    return n ? [`a${a}`, `n${n}`] : [`a${a}`];
-  };
-  return index;
-}
-
-/** Lookup keys of a recorded line (see FileIndex.keysAt). */
-export function reanchorKey(line: TrackedLine): string[] {
-  return line.n ? [`a${line.a}`, `n${line.n}`] : [`a${line.a}`];
+/** The anchor hash of 0-based line i of `file` (cached in the index). */
+export function anchorKey(file: FileIndex, i: number): string | undefined {
+  return anchorAt(file, i);
 }
 
 export function indexFile(lines: readonly string[]): FileIndex {
-  return withKeys({ lineCount: lines.length, lineAt: (i) => lines[i]!, anchors: new Array<string | undefined>(lines.length) });
+  return { lineCount: lines.length, lineAt: (i) => lines[i]!, anchors: new Array<string | undefined>(lines.length) };
 }
 
 /**
@@ -53,7 +40,7 @@ export function indexText(text: string): FileIndex {
   const starts: number[] = [0];
   for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) starts.push(at + 1);
   const lineCount = starts.length;
-  return withKeys({
+  return {
     lineCount,
     lineAt(i) {
       const from = starts[i]!;
@@ -62,7 +49,7 @@ export function indexText(text: string): FileIndex {
       return text.slice(from, to);
     },
     anchors: new Array<string | undefined>(lineCount),
-  });
+  };
 }
 
 function shapeAt(file: FileIndex, i: number): string | undefined {
@@ -131,7 +118,7 @@ export function reanchor(lines: readonly TrackedLine[], oldStart: number, file: 
       }
     }
   }
-  placeByShape(lines, file, trivialInSpan, placedAt, mixed, used);
+  placeByShape(lines, base, file, trivialInSpan, placedAt, mixed, used);
   // Lines between two found lines were edited in place (or a few lines were inserted beside
   // them): keep them, left-aligned, as mixed where the content differs, unless the line has
   // little in common with the AI's. When unsure, mark as AI: that only asks for one more
@@ -194,14 +181,14 @@ export function reanchor(lines: readonly TrackedLine[], oldStart: number, file: 
  * reformatted) vote for offsets the same way, and need at least two votes (or a one-line span)
  * so a common shape never anchors alone. Lines placed by shape changed, so they are mixed.
  */
-function placeByShape(lines: readonly TrackedLine[], file: FileIndex, trivialInSpan: readonly boolean[], placedAt: number[], mixed: boolean[], used: Set<number>): void {
+function placeByShape(lines: readonly TrackedLine[], base: number, file: FileIndex, trivialInSpan: readonly boolean[], placedAt: number[], mixed: boolean[], used: Set<number>): void {
   const open = lines.map((l, i) => (placedAt[i]! < 0 && !trivialInSpan[i] && l.n ? i : -1)).filter((i) => i >= 0);
   if (open.length === 0) return;
   const positions = (file.shapePositions ??= buildShapePositions(file));
   const votes = new Map<number, number>();
   for (const i of open) for (const p of (positions.get(lines[i]!.n!) ?? []).slice(0, MAX_CANDIDATES)) if (!used.has(p)) votes.set(p - i, (votes.get(p - i) ?? 0) + 1);
   const needed = Math.min(2, open.length);
-  const offsets = [...votes.entries()].filter(([, n]) => n >= needed).sort((x, y) => y[1] - x[1]).map(([d]) => d);
+  const offsets = [...votes.entries()].filter(([, n]) => n >= needed).sort((x, y) => y[1] - x[1] || Math.abs(x[0] - base) - Math.abs(y[0] - base)).map(([d]) => d);
   for (const d of offsets) {
     let placedAny = false;
     for (const i of open) {

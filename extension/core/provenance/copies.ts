@@ -2,36 +2,48 @@
 // agent's shell): found by content. Runs of consecutive recorded lines of any span that show up
 // consecutively in a file become spans of that file, carrying the original contribution (tool,
 // model, root), so their review state is the original's.
-import { reanchorKey } from './anchor';
+//
+// By anchor hash (the line's text without indentation), not by shape: across files, a shape
+// (identifiers normalized) is shared by far too much unrelated code to say "copied". A copy that
+// is also renamed is therefore not followed here (re-anchoring within a file uses shapes).
+import { anchorKey } from './anchor';
 import type { FileIndex } from './anchor';
 import type { AiSpan } from './types';
 
 /** Fewest non-trivial matching lines in a row that count as a copy (fewer would match common code). */
 export const MIN_COPY_LINES = 3;
+/** A line recorded in more spans than this is too common to start a copy (it may still continue one). */
+const MAX_STARTS = 32;
 
-interface Entry {
-  span: AiSpan;
-  index: number;
-}
+/** Span lines are indexed at every STRIDE-th position: any run of STRIDE or more consecutive lines contains one. */
+const STRIDE = MIN_COPY_LINES;
+const MAX_SPAN_LINES = 1 << 16;
 
 export class CopyIndex {
-  private byKey: Map<string, Entry[]> | undefined;
+  private byKey: Map<string, number | number[]> | undefined;
+  private readonly spans: AiSpan[];
 
-  constructor(private readonly spans: readonly AiSpan[]) {}
+  constructor(spans: Iterable<AiSpan>) {
+    // The same span object may come twice (live and recorded): index it once.
+    this.spans = [...new Set(spans)];
+  }
 
-  private index(): Map<string, Entry[]> {
+  /** Anchor hash -> packed (span index * 2^16 + line index) of sampled non-trivial span lines. */
+  private index(): Map<string, number | number[]> {
     if (this.byKey) return this.byKey;
-    const map = new Map<string, Entry[]>();
-    for (const span of this.spans) {
-      span.lines.forEach((line, index) => {
-        if (line.t) return;
-        for (const key of reanchorKey(line)) {
-          const list = map.get(key);
-          if (list) list.push({ span, index });
-          else map.set(key, [{ span, index }]);
-        }
-      });
-    }
+    const map = new Map<string, number | number[]>();
+    this.spans.forEach((span, s) => {
+      const lines = span.lines;
+      for (let j = 0; j < lines.length && j < MAX_SPAN_LINES; j += STRIDE) {
+        const line = lines[j]!;
+        if (line.t) continue;
+        const entry = s * MAX_SPAN_LINES + j;
+        const list = map.get(line.a);
+        if (list === undefined) map.set(line.a, entry);
+        else if (typeof list === 'number') map.set(line.a, [list, entry]);
+        else if (list.length <= MAX_STARTS) list.push(entry);
+      }
+    });
     return (this.byKey = map);
   }
 
@@ -40,33 +52,37 @@ export class CopyIndex {
    * `taken` (already located). Each run is a span of the file (startLine where it is now).
    */
   find(path: string, file: FileIndex, taken: ReadonlySet<number>): AiSpan[] {
-    if (this.spans.length === 0) return [];
+    if (this.spans.length === 0 || file.lineCount < MIN_COPY_LINES) return [];
     const map = this.index();
     const out: AiSpan[] = [];
-    const claimed = new Set<number>(taken);
-    const keysAt = (i: number) => file.keysAt(i);
+    const claimed = new Uint8Array(file.lineCount);
+    for (const t of taken) if (t >= 0 && t < file.lineCount) claimed[t] = 1;
+    const matches = (fileLine: number, span: AiSpan, j: number) =>
+      fileLine >= 0 && fileLine < file.lineCount && j >= 0 && j < span.lines.length && claimed[fileLine] === 0 && span.lines[j]!.a === anchorKey(file, fileLine);
     for (let i = 0; i < file.lineCount; i++) {
-      if (claimed.has(i)) continue;
-      const starts = keysAt(i).flatMap((k) => map.get(k) ?? []);
-      let best: { entry: Entry; length: number; nonTrivial: number } | undefined;
-      for (const entry of starts.slice(0, 64)) {
-        // Grow the run forward: file line i+k against span line index+k.
-        let length = 0;
+      if (claimed[i]) continue;
+      const key = anchorKey(file, i);
+      const found = key === undefined ? undefined : map.get(key);
+      if (found === undefined || (typeof found !== 'number' && found.length > MAX_STARTS)) continue;
+      let best: { span: AiSpan; from: number; to: number; first: number; nonTrivial: number } | undefined;
+      for (const entry of typeof found === 'number' ? [found] : found) {
+        const span = this.spans[Math.floor(entry / MAX_SPAN_LINES)]!;
+        const j = entry % MAX_SPAN_LINES;
+        // Grow the run both ways: file line i+k against span line j+k.
+        let back = 0;
+        while (matches(i - back - 1, span, j - back - 1)) back++;
+        let fwd = 0;
+        while (matches(i + fwd + 1, span, j + fwd + 1)) fwd++;
         let nonTrivial = 0;
-        while (i + length < file.lineCount && entry.index + length < entry.span.lines.length && !claimed.has(i + length)) {
-          const line = entry.span.lines[entry.index + length]!;
-          const keys = keysAt(i + length);
-          if (!reanchorKey(line).some((k) => keys.includes(k))) break;
-          if (!line.t) nonTrivial++;
-          length++;
-        }
-        if (nonTrivial >= MIN_COPY_LINES && (!best || nonTrivial > best.nonTrivial)) best = { entry, length, nonTrivial };
+        for (let k = j - back; k <= j + fwd; k++) if (!span.lines[k]!.t) nonTrivial++;
+        if (nonTrivial >= MIN_COPY_LINES && (!best || nonTrivial > best.nonTrivial)) best = { span, from: i - back, to: i + fwd, first: j - back, nonTrivial };
       }
       if (!best) continue;
-      const { span, index } = best.entry;
-      out.push({ ...span, id: `${span.id}@${path}:${i + 1}`, path, startLine: i + 1, endLine: i + best.length, lines: span.lines.slice(index, index + best.length) });
-      for (let k = 0; k < best.length; k++) claimed.add(i + k);
-      i += best.length - 1;
+      const { span, from, to, first } = best;
+      const length = to - from + 1;
+      out.push({ ...span, id: `${span.id}@${path}:${from + 1}`, path, startLine: from + 1, endLine: to + 1, lines: span.lines.slice(first, first + length) });
+      claimed.fill(1, from, to + 1);
+      i = to;
     }
     return out;
   }
