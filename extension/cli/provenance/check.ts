@@ -14,7 +14,8 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { appendedFindings, verifyAppendOnly, type TamperFinding } from '../../core/ledger/appendOnly';
 import { evaluateFile, locateSpans, rejectedReintroduced, type ApprovalContext, type LocatedLine, type ReviewVerdict, type Violation } from '../../core/ledger/check';
 import { foldLedger, spansByPath, type LedgerState } from '../../core/ledger/fold';
-import { parseLedger, type ParseProblem, type ReviewRecord } from '../../core/ledger/records';
+import { parseLedger, type ParsedLedger, type ParseProblem, type ReviewRecord } from '../../core/ledger/records';
+import { readLedger, streamLedger } from '../../core/ledger/fileStore';
 import type { ReviewRequirement } from '../../core/policy/contract';
 import { indexText } from '../../core/provenance/anchor';
 import { CopyIndex } from '../../core/provenance/copies';
@@ -33,13 +34,10 @@ export const CHECK_USAGE = 'airlock check [--staged | --range A..B | --all] [--f
 /** Where one check reads from: git objects (range, staged) or the work tree (all). */
 interface Source {
   mode: 'range' | 'staged' | 'all';
-  ledgerText: string | undefined;
-  /** The committed ledger the one checked must only extend (range: at the merge base; locally: HEAD). */
-  baseLedger: string | undefined;
-  /** Range: the base ledger's line count when it is proven a byte prefix of the head (baseLedger is then not read). */
-  baseLines?: number;
-  /** Staged only: the ledger in the index (what is about to be committed). */
-  stagedLedger?: string | undefined;
+  /** The ledger checked, parsed. */
+  ledger: ParsedLedger;
+  /** Tamper findings: the ledger checked must extend the committed one. */
+  tamper(problems: readonly ParseProblem[]): TamperFinding[];
   /** The commit whose policy and allowed signers apply (range: A). */
   policyCommit?: string;
   scope?: Set<string>;
@@ -106,21 +104,22 @@ function rangeSource(root: string, range: string): Source {
   // (proven by its blob id, so the common case never inflates the base).
   const headBytes = blobBytes(root, to, LEDGER_PATH);
   const baseBlob = blobInfo(root, base, LEDGER_PATH);
-  let baseLedger: string | undefined;
   let baseLines: number | undefined;
   if (baseBlob && headBytes && baseBlob.size > 0 && headBytes[baseBlob.size - 1] === 10 && isBlobPrefix(headBytes, baseBlob.id, baseBlob.size)) {
     baseLines = 0;
     for (let at = headBytes.indexOf(10); at >= 0 && at < baseBlob.size; at = headBytes.indexOf(10, at + 1)) baseLines++;
-  } else if (baseBlob) [baseLedger] = ledgerAt(root, [base]);
+  }
   const headLedger = headBytes?.toString('utf8');
+  const ledger = parseLedger(headLedger ?? '');
   const scope = new Set(changed.paths);
   let historyRenames: Map<string, string> | undefined;
   let commits: Set<string> | undefined;
   return {
     mode: 'range',
-    ledgerText: headLedger,
-    baseLedger,
-    ...(baseLines !== undefined ? { baseLines } : {}),
+    ledger,
+    // Every new unreadable or wrong-shaped line in a range is tampering.
+    tamper: (problems) =>
+      baseLines !== undefined ? appendedFindings(baseLines, problems) : verifyAppendOnly(baseBlob ? ledgerAt(root, [base])[0] : undefined, headLedger, problems),
     policyCommit: from,
     scope,
     exists: (p) => scope.has(p),
@@ -133,13 +132,16 @@ function rangeSource(root: string, range: string): Source {
 
 function stagedSource(root: string): Source {
   const scope = new Set(stagedPaths(root));
-  const [head, index] = readLedgers(root, ['HEAD', '']);
   return {
     mode: 'staged',
-    ledgerText: readWorking(root, LEDGER_PATH),
-    baseLedger: head,
-    // What is about to be committed must keep every committed record.
-    stagedLedger: index,
+    ledger: readLedger(root),
+    // What is about to be committed (the index) must keep every committed record (HEAD). A torn
+    // last line is a crash artifact locally: a warning, not tampering.
+    tamper: () => {
+      const [head, index] = readLedgers(root, ['HEAD', '']);
+      if (head === undefined && index === undefined) return [];
+      return verifyAppendOnly(head, index).filter((f) => f.kind !== 'garbage');
+    },
     scope,
     exists: (p) => scope.has(p),
     renames: () => renames(root),
@@ -149,11 +151,19 @@ function stagedSource(root: string): Source {
 }
 
 function workTreeSource(root: string): Source {
-  const [head] = ledgerAt(root, ['HEAD']);
+  // The work-tree ledger is streamed, hashing its first bytes as a git blob: when they are HEAD's
+  // ledger blob, HEAD's ledger is a prefix and is never read.
+  const head = blobInfo(root, 'HEAD', LEDGER_PATH);
+  const streamed = streamLedger(root, head ? { size: head.size, algorithm: head.id.length === 64 ? 'sha256' : 'sha1' } : undefined);
   return {
     mode: 'all',
-    ledgerText: readWorking(root, LEDGER_PATH),
-    baseLedger: head,
+    ledger: streamed?.parsed ?? { records: [], problems: [] },
+    tamper: () => {
+      if (!head) return [];
+      if (streamed && streamed.prefixId === head.id && head.size > 0) return [];
+      const [committed] = ledgerAt(root, ['HEAD']);
+      return verifyAppendOnly(committed, readWorking(root, LEDGER_PATH)).filter((f) => f.kind !== 'garbage');
+    },
     exists: (p) => insideRepo(root, p) !== undefined,
     renames: () => renames(root),
     // Working-tree files are read one at a time (see evaluate), so a large repository never
@@ -169,19 +179,6 @@ function readLedgers(root: string, revs: string[]): (string | undefined)[] {
   return revs.map((r) => blobs.get(`${r}:${LEDGER_PATH}`));
 }
 
-/**
- * The ledger checked must extend the committed one. In a range every new unreadable line is
- * tampering; locally a torn last line is a crash artifact (a warning), so garbage is not counted.
- */
-function tamperOf(source: Source, problems: readonly ParseProblem[]): TamperFinding[] {
-  if (source.mode === 'range') {
-    return source.baseLines !== undefined ? appendedFindings(source.baseLines, problems) : verifyAppendOnly(source.baseLedger, source.ledgerText, problems);
-  }
-  const now = source.mode === 'staged' ? source.stagedLedger : source.ledgerText;
-  if (source.baseLedger === undefined && now === undefined) return [];
-  return verifyAppendOnly(source.baseLedger, now, source.mode === 'staged' ? undefined : problems).filter((f) => f.kind !== 'garbage');
-}
-
 interface Evaluation {
   violations: Violation[];
   notes: ReviewNote[];
@@ -190,10 +187,10 @@ interface Evaluation {
 }
 
 function evaluate(root: string, source: Source, policy: { reviewFor(path: string): ReviewRequirement }, io: CliIO, scratch: string): Evaluation {
-  const parsed = parseLedger(source.ledgerText ?? '');
+  const parsed = source.ledger;
   for (const p of parsed.problems) io.stderr.write(`airlock: warning: ${LEDGER_PATH}:${p.line}: ${p.reason}${p.id ? ` (record ${p.id})` : ''}\n`);
   const state = foldLedger(parsed.records);
-  const violations: Violation[] = tamperOf(source, parsed.problems).map((t) => ({
+  const violations: Violation[] = source.tamper(parsed.problems).map((t) => ({
     path: LEDGER_PATH,
     startLine: t.line,
     endLine: t.line,

@@ -5,9 +5,11 @@
 // windows and any number of CLI processes can append at once without interleaving. A crash can
 // still tear the LAST write; readers skip a torn line, and the next writer starts on a fresh
 // line (see records.ts), so every completed record survives.
-import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, writeFileSync, writeSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseLedger, serializeRecord, type LedgerRecord, type ParsedLedger } from './records';
+import { StringDecoder } from 'node:string_decoder';
+import { LedgerParser, serializeRecord, type LedgerRecord, type ParsedLedger } from './records';
 
 export const LEDGER_DIR = '.airlock/ledger';
 export const LEDGER_FILE = 'ledger.jsonl';
@@ -68,7 +70,48 @@ export function appendRecords(root: string, records: readonly LedgerRecord[]): v
 
 /** Reads the ledger (an absent ledger is empty). */
 export function readLedger(root: string): ParsedLedger {
+  return streamLedger(root)?.parsed ?? { records: [], problems: [] };
+}
+
+export interface StreamedLedger {
+  parsed: ParsedLedger;
+  /** Size in bytes. */
+  size: number;
+  /** Git's blob id (sha1 of "blob <n>\\0" + bytes) of the first `prefix.size` bytes, when asked. */
+  prefixId?: string;
+}
+
+const CHUNK = 4 << 20;
+
+/**
+ * Reads and parses the ledger in 4 MB chunks (a 100 MB ledger is never one string or buffer),
+ * and optionally hashes its first `prefixSize` bytes as a git blob, so the caller can prove the
+ * committed ledger is a prefix of this one without reading the committed one. Undefined when
+ * there is no ledger.
+ */
+export function streamLedger(root: string, prefix?: { size: number; algorithm: 'sha1' | 'sha256' }): StreamedLedger | undefined {
+  const prefixSize = prefix?.size;
   const file = ledgerPath(root);
-  if (!existsSync(file)) return { records: [], problems: [] };
-  return parseLedger(readFileSync(file, 'utf8'));
+  if (!existsSync(file)) return undefined;
+  const fd = openSync(file, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    const parser = new LedgerParser();
+    const decoder = new StringDecoder('utf8');
+    const hash = prefixSize !== undefined && prefixSize <= size ? createHash(prefix!.algorithm).update(`blob ${prefixSize}\0`) : undefined;
+    const buffer = Buffer.alloc(Math.min(CHUNK, Math.max(size, 1)));
+    let at = 0;
+    for (;;) {
+      const n = readSync(fd, buffer, 0, buffer.length, at);
+      if (n <= 0) break;
+      const chunk = buffer.subarray(0, n);
+      if (hash && at < prefixSize!) hash.update(chunk.subarray(0, Math.min(n, prefixSize! - at)));
+      parser.push(decoder.write(chunk));
+      at += n;
+    }
+    parser.push(decoder.end());
+    return { parsed: parser.end(), size, ...(hash ? { prefixId: hash.digest('hex') } : {}) };
+  } finally {
+    closeSync(fd);
+  }
 }

@@ -104,35 +104,53 @@ export function serializeRecord(record: LedgerRecord): string {
 
 /** Parses ledger text, skipping (and reporting) torn, foreign or wrong-shaped lines. Never throws. */
 export function parseLedger(text: string): ParsedLedger {
-  const records: LedgerRecord[] = [];
-  const problems: ParseProblem[] = [];
-  let lineNo = 0;
-  let from = 0;
-  while (from <= text.length) {
-    let to = text.indexOf('\n', from);
-    if (to < 0) to = text.length;
-    lineNo++;
-    const raw = text.slice(from, to).trim();
-    const lastLine = to === text.length;
-    from = to + 1;
-    if (raw.length === 0) {
-      if (lastLine) break;
-      continue;
+  const parser = new LedgerParser();
+  parser.push(text);
+  return parser.end();
+}
+
+/**
+ * parseLedger fed in pieces (a file read in chunks), so a large ledger is never one string.
+ * Line numbers and problems are exactly parseLedger's.
+ */
+export class LedgerParser {
+  private readonly records: LedgerRecord[] = [];
+  private readonly problems: ParseProblem[] = [];
+  private rest = '';
+  private lineNo = 0;
+
+  push(text: string): void {
+    const data = this.rest.length > 0 ? this.rest + text : text;
+    let from = 0;
+    for (let to = data.indexOf('\n'); to >= 0; to = data.indexOf('\n', from)) {
+      this.line(data.slice(from, to), false);
+      from = to + 1;
     }
+    this.rest = data.slice(from);
+  }
+
+  end(): ParsedLedger {
+    if (this.rest.length > 0) this.line(this.rest, true);
+    this.rest = '';
+    return { records: this.records, problems: this.problems };
+  }
+
+  private line(text: string, lastLine: boolean): void {
+    this.lineNo++;
+    const raw = text.trim();
+    if (raw.length === 0) return;
     const result = parseLine(raw);
     if (result.record) {
-      records.push(result.record);
-      continue;
+      this.records.push(result.record);
+      return;
     }
     // A torn record followed by a complete one on the same line: recover the complete one.
     const at = raw.lastIndexOf(RECORD_MARKER);
     const recovered = at > 0 ? parseLine(raw.slice(at)).record : undefined;
     const reason = result.shape ?? (lastLine ? 'torn last record (incomplete write), skipped' : 'unreadable record, skipped');
-    problems.push(result.id !== undefined ? { line: lineNo, reason, id: result.id } : { line: lineNo, reason });
-    if (recovered) records.push(recovered);
-    if (lastLine) break;
+    this.problems.push(result.id !== undefined ? { line: this.lineNo, reason, id: result.id } : { line: this.lineNo, reason });
+    if (recovered) this.records.push(recovered);
   }
-  return { records, problems };
 }
 
 /** One line: the record, or why it is not one (`shape` for JSON that is not a valid record). */

@@ -4,7 +4,7 @@
 // lines (blank, braces, `else {`) are only placed next to a placed neighbour at the same offset,
 // so they never anchor alone. A changed line sandwiched between two found lines at the same
 // offset is kept as `mixed` (edited in place: it still needs review).
-import { anchorHash, isTrivialLine, lineSketch, sketchSimilarity } from './hash';
+import { anchorHash, anchorHashAt, isTrivialLine, lineSketch, sketchSimilarity } from './hash';
 import { lineShape } from './lineShape';
 import type { TrackedLine } from './types';
 
@@ -15,6 +15,8 @@ export interface FileIndex {
   lineAt(i: number): string;
   /** Anchor hashes, computed on first use per line (most spans never moved). */
   anchors: (string | undefined)[];
+  /** Computes the anchor hash of line i without cutting it out (when the index holds whole text). */
+  hashAnchor?(i: number): string;
   /** Anchor hash -> 0-based line numbers of non-trivial lines, built only when a span moved. */
   positions?: Map<string, number[]>;
   /** Shape hashes (lineShape), computed on first use per line. */
@@ -49,6 +51,11 @@ export function indexText(text: string): FileIndex {
       return text.slice(from, to);
     },
     anchors: new Array<string | undefined>(lineCount),
+    hashAnchor(i) {
+      const from = starts[i]!;
+      const to = i + 1 < lineCount ? starts[i + 1]! - 1 : text.length;
+      return anchorHashAt(text, from, to);
+    },
   };
 }
 
@@ -60,7 +67,7 @@ function shapeAt(file: FileIndex, i: number): string | undefined {
 
 function anchorAt(file: FileIndex, i: number): string | undefined {
   if (i < 0 || i >= file.lineCount) return undefined;
-  return (file.anchors[i] ??= anchorHash(file.lineAt(i)));
+  return (file.anchors[i] ??= file.hashAnchor ? file.hashAnchor(i) : anchorHash(file.lineAt(i)));
 }
 
 /** Where one span line is now: 0-based file line, and whether it was edited in place. */

@@ -57,15 +57,19 @@ export class CopyIndex {
     const out: AiSpan[] = [];
     const claimed = new Uint8Array(file.lineCount);
     for (const t of taken) if (t >= 0 && t < file.lineCount) claimed[t] = 1;
+    const count = file.lineCount;
     const matches = (fileLine: number, span: AiSpan, j: number) =>
-      fileLine >= 0 && fileLine < file.lineCount && j >= 0 && j < span.lines.length && claimed[fileLine] === 0 && span.lines[j]!.a === anchorKey(file, fileLine);
-    for (let i = 0; i < file.lineCount; i++) {
+      fileLine >= 0 && fileLine < count && j >= 0 && j < span.lines.length && claimed[fileLine] === 0 && span.lines[j]!.a === anchorKey(file, fileLine);
+    for (let i = 0; i < count; i++) {
       if (claimed[i]) continue;
       const key = anchorKey(file, i);
       const found = key === undefined ? undefined : map.get(key);
-      if (found === undefined || (typeof found !== 'number' && found.length > MAX_STARTS)) continue;
+      if (found === undefined) continue;
+      const many = typeof found === 'number' ? undefined : found;
+      if (many && many.length > MAX_STARTS) continue;
       let best: { span: AiSpan; from: number; to: number; first: number; nonTrivial: number } | undefined;
-      for (const entry of typeof found === 'number' ? [found] : found) {
+      for (let e = 0, n = many ? many.length : 1; e < n; e++) {
+        const entry = many ? many[e]! : (found as number);
         const span = this.spans[Math.floor(entry / MAX_SPAN_LINES)]!;
         const j = entry % MAX_SPAN_LINES;
         // Grow the run both ways: file line i+k against span line j+k.

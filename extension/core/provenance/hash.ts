@@ -24,10 +24,10 @@ let lo = 0;
  * 0x1b3 is below 2^41, exact in a double; its carry and the low half shifted by 8 (the 2^40
  * term) go to the high half.
  */
-function fnvHalves(text: string): void {
+function fnvHalves(text: string, from = 0, to = text.length): void {
   let h = 0xcbf29ce4;
   let l = 0x84222325;
-  for (let i = 0; i < text.length; i++) {
+  for (let i = from; i < to; i++) {
     const c = text.charCodeAt(i);
     if (c > 0xff) {
       l = (l ^ (c & 0xff)) >>> 0;
@@ -63,6 +63,19 @@ export function normalizeLine(line: string): string {
 /** Hash used to find a line again wherever it moved (indentation-insensitive). */
 export function anchorHash(line: string): string {
   return fnv1a48(normalizeLine(line));
+}
+
+/** What String.prototype.trim removes. */
+function isTrimmed(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+
+/** anchorHash of text.slice(from, to), without cutting the line out (check hashes whole files). */
+export function anchorHashAt(text: string, from: number, to: number): string {
+  while (from < to && isTrimmed(text.charCodeAt(from))) from++;
+  while (to > from && isTrimmed(text.charCodeAt(to - 1))) to--;
+  fnvHalves(text, from, to);
+  return hex8(hi) + hex8(lo).slice(0, 4);
 }
 
 /** Hash of the exact line content (CR stripped), used for approvals. */
