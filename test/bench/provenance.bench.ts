@@ -242,9 +242,89 @@ export async function renameReanchor(b: Bench): Promise<void> {
   b.target('provenance: re-anchor after renaming every identifier, 1,000 lines', `${s.median.toFixed(1)} ms`, '≤ 50 ms', s.median <= 50);
 }
 
+/**
+ * `check --all` with a 100 MB ledger: 5,000 files, 20,000 contributions (half approved) and the
+ * editor's churn on them — update records moving each span back and forth — until the ledger is
+ * 100 MB, committed (so the append-only proof against HEAD runs too).
+ */
+export async function hundredMegabytes(b: Bench): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'airlock-bench-100mb-'));
+  try {
+    spawnSync('git', ['init', '-q', '-b', 'main'], { cwd: dir });
+    const files = 5000;
+    const linesPerFile = 100;
+    const target = 100 * 1024 * 1024;
+    const time0 = new Date('2026-01-01T00:00:00Z').getTime();
+    const tree: [string, string][] = [['.airlock/policy.jsonc', '{ "extends": ["airlock:meta-style"] }\n']];
+    const contributions: { c: ReturnType<typeof buildContribution>; lines: string[] }[] = [];
+    const parts: string[] = [];
+    let size = 0;
+    let n = 0;
+    const push = (r: LedgerRecord) => {
+      const line = serializeRecord(r);
+      parts.push(line);
+      size += line.length;
+    };
+    for (let f = 0; f < files; f++) {
+      const path = `src/m${Math.floor(f / 100)}/file${f}.ts`;
+      const lines = Array.from({ length: linesPerFile }, (_, i) => `${codeLine(i)} /* ${f} */`);
+      tree.push([path, lines.join('\n') + '\n']);
+      for (let r = 0; r < 4; r++) {
+        const startLine = r * 25 + 5;
+        const c = buildContribution({ id: `c${f}-${r}`, time: new Date(time0 + n++).toISOString(), path, fileLines: lines, startLine, endLine: startLine + 4, tool: 'copilot', model: 'gpt-4o', channel: 'inline-completion', confidence: 1 });
+        push(c);
+        contributions.push({ c, lines });
+        if (r % 2 === 0) push(buildReview('approve', { name: 'R', email: 'r@example.com' }, `r${f}-${r}`, new Date(time0 + n++).toISOString(), path, locateSpans([...foldLedger([c]).spans.values()], indexFile(lines)), lines));
+      }
+    }
+    // Editor churn: each span replaced by an update (same place), round after round.
+    const last = new Map(contributions.map(({ c }) => [c.id, c.id]));
+    for (let round = 0; size < target; round++) {
+      for (const { c, lines } of contributions) {
+        if (size >= target) break;
+        const id = `u${round}-${c.id}`;
+        push({
+          airlock: 1,
+          type: 'update',
+          id: `${id}-rec`,
+          time: new Date(time0 + n++).toISOString(),
+          replaces: [last.get(c.id)!],
+          root: c.id,
+          reason: 'edited',
+          spans: [{ id, path: c.path, startLine: c.startLine, endLine: c.endLine, lines: lines.slice(c.startLine - 1, c.endLine).map((l) => trackLine(l)) }],
+        });
+        last.set(c.id, id);
+      }
+    }
+    const ledger = parts.join('');
+    tree.push(['.airlock/ledger/ledger.jsonl', ledger]);
+    const fi = new FastImport();
+    fi.commit('main', 'base', tree);
+    fi.run(dir);
+    spawnSync('git', ['checkout', '-q', '-f', 'main'], { cwd: dir });
+    const cli = join(__dirname, '..', '..', 'dist', 'cli.js');
+    let violations = 0;
+    let rss = 0;
+    const runs = await time(() => {
+      const r = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, cli, 'check', '--all', '--format', 'json'], { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 28 });
+      violations = (JSON.parse(r.stdout) as { violations: unknown[] }).violations.length;
+      rss = Math.max(rss, Number(r.stderr.trim().split('\n').pop()) / 1024);
+    }, 3, 1);
+    const s = stats(runs);
+    b.figure('ledger', `${(size / 1024 / 1024).toFixed(0)} MB, ${parts.length.toLocaleString()} records (${contributions.length.toLocaleString()} contributions), ${files.toLocaleString()} files`);
+    b.figure('airlock check --all (median of 3)', `${s.median.toFixed(0)} ms, ${rss.toFixed(0)} MB RSS, ${violations.toLocaleString()} unreviewed ranges`);
+    b.target('provenance: check --all with a 100 MB ledger, time', `${s.median.toFixed(0)} ms`, '≤ 1000 ms', s.median <= 1000);
+    b.target('provenance: check --all with a 100 MB ledger, memory', `${rss.toFixed(0)} MB RSS`, '≤ 150 MB', rss <= 150);
+  } finally {
+    if (process.env.AIRLOCK_BENCH_KEEP) console.log(`  (kept ${dir})`);
+    else rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 export default async function (b: Bench): Promise<void> {
   await trackingCost(b);
   await checkAll(b);
   await renameReanchor(b);
   await checkRange(b);
+  await hundredMegabytes(b);
 }

@@ -14,15 +14,15 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { appendedFindings, verifyAppendOnly, type TamperFinding } from '../../core/ledger/appendOnly';
 import { evaluateFile, locateSpans, rejectedReintroduced, type ApprovalContext, type LocatedLine, type ReviewVerdict, type Violation } from '../../core/ledger/check';
 import { foldLedger, spansByPath, type LedgerState } from '../../core/ledger/fold';
-import { parseLedger, type ParsedLedger, type ParseProblem, type ReviewRecord } from '../../core/ledger/records';
-import { readLedger, streamLedger } from '../../core/ledger/fileStore';
+import { parseLedger, type ParseProblem, type ReviewRecord } from '../../core/ledger/records';
+import { foldLedgerFile } from '../../core/ledger/fileStore';
 import type { ReviewRequirement } from '../../core/policy/contract';
 import { indexText } from '../../core/provenance/anchor';
 import { CopyIndex } from '../../core/provenance/copies';
 import { VERSION } from '../../core/version';
 import type { CliIO } from '../run';
 import { flag, guarded, insideRepo, parseArgs, readWorking, UsageError, workspaceRoot } from './common';
-import { readBlobs, renames, stagedPaths } from './git';
+import { git, readBlobs, renames, stagedPaths } from './git';
 import { blame, blobBytes, blobInfo, changedSince, isBlobPrefix, commitInfo, commitsBetween, LEDGER_PATH, ledgerAt, mergeBase, renamesIn, resolveCommit, UNCOMMITTED, type CommitInfo } from './gitHistory';
 import { followRenames, rejectedByPath } from './ledgerState';
 import { loadReviewPolicy } from './policy';
@@ -34,8 +34,9 @@ export const CHECK_USAGE = 'airlock check [--staged | --range A..B | --all] [--f
 /** Where one check reads from: git objects (range, staged) or the work tree (all). */
 interface Source {
   mode: 'range' | 'staged' | 'all';
-  /** The ledger checked, parsed. */
-  ledger: ParsedLedger;
+  /** The ledger checked, folded, with its parse problems. */
+  state: LedgerState;
+  problems: ParseProblem[];
   /** Tamper findings: the ledger checked must extend the committed one. */
   tamper(problems: readonly ParseProblem[]): TamperFinding[];
   /** The commit whose policy and allowed signers apply (range: A). */
@@ -110,13 +111,14 @@ function rangeSource(root: string, range: string): Source {
     for (let at = headBytes.indexOf(10); at >= 0 && at < baseBlob.size; at = headBytes.indexOf(10, at + 1)) baseLines++;
   }
   const headLedger = headBytes?.toString('utf8');
-  const ledger = parseLedger(headLedger ?? '');
+  const { records, problems } = parseLedger(headLedger ?? '');
   const scope = new Set(changed.paths);
   let historyRenames: Map<string, string> | undefined;
   let commits: Set<string> | undefined;
   return {
     mode: 'range',
-    ledger,
+    state: foldLedger(records),
+    problems,
     // Every new unreadable or wrong-shaped line in a range is tampering.
     tamper: (problems) =>
       baseLines !== undefined ? appendedFindings(baseLines, problems) : verifyAppendOnly(baseBlob ? ledgerAt(root, [base])[0] : undefined, headLedger, problems),
@@ -134,7 +136,7 @@ function stagedSource(root: string): Source {
   const scope = new Set(stagedPaths(root));
   return {
     mode: 'staged',
-    ledger: readLedger(root),
+    ...foldedWorkTree(root),
     // What is about to be committed (the index) must keep every committed record (HEAD). A torn
     // last line is a crash artifact locally: a warning, not tampering.
     tamper: () => {
@@ -154,13 +156,14 @@ function workTreeSource(root: string): Source {
   // The work-tree ledger is streamed, hashing its first bytes as a git blob: when they are HEAD's
   // ledger blob, HEAD's ledger is a prefix and is never read.
   const head = blobInfo(root, 'HEAD', LEDGER_PATH);
-  const streamed = streamLedger(root, head ? { size: head.size, algorithm: head.id.length === 64 ? 'sha256' : 'sha1' } : undefined);
+  const folded = foldLedgerFile(root, gitDir(root), head ? { size: head.size, algorithm: head.id.length === 64 ? 'sha256' : 'sha1' } : undefined);
   return {
     mode: 'all',
-    ledger: streamed?.parsed ?? { records: [], problems: [] },
+    state: folded.state,
+    problems: folded.problems,
     tamper: () => {
       if (!head) return [];
-      if (streamed && streamed.prefixId === head.id && head.size > 0) return [];
+      if (!folded.missing && folded.prefixId === head.id && head.size > 0) return [];
       const [committed] = ledgerAt(root, ['HEAD']);
       return verifyAppendOnly(committed, readWorking(root, LEDGER_PATH)).filter((f) => f.kind !== 'garbage');
     },
@@ -171,6 +174,17 @@ function workTreeSource(root: string): Source {
     read: () => new Map(),
     blame: (path, content) => blame(root, path, { contents: content }),
   };
+}
+
+/** The work-tree ledger streamed into a fold (records are not kept; the fold cache in .git is used). */
+function foldedWorkTree(root: string): { state: LedgerState; problems: ParseProblem[] } {
+  const { state, problems } = foldLedgerFile(root, gitDir(root));
+  return { state, problems };
+}
+
+function gitDir(root: string): string | undefined {
+  const r = git(root, ['rev-parse', '--absolute-git-dir']);
+  return r.ok ? r.stdout.trim() : undefined;
 }
 
 /** Ledger blobs at revisions ('' for the index). */
@@ -187,10 +201,9 @@ interface Evaluation {
 }
 
 function evaluate(root: string, source: Source, policy: { reviewFor(path: string): ReviewRequirement }, io: CliIO, scratch: string): Evaluation {
-  const parsed = source.ledger;
-  for (const p of parsed.problems) io.stderr.write(`airlock: warning: ${LEDGER_PATH}:${p.line}: ${p.reason}${p.id ? ` (record ${p.id})` : ''}\n`);
-  const state = foldLedger(parsed.records);
-  const violations: Violation[] = source.tamper(parsed.problems).map((t) => ({
+  for (const p of source.problems) io.stderr.write(`airlock: warning: ${LEDGER_PATH}:${p.line}: ${p.reason}${p.id ? ` (record ${p.id})` : ''}\n`);
+  const state = source.state;
+  const violations: Violation[] = source.tamper(source.problems).map((t) => ({
     path: LEDGER_PATH,
     startLine: t.line,
     endLine: t.line,

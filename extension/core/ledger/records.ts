@@ -115,6 +115,20 @@ export function parseLedger(text: string): ParsedLedger {
  */
 export class LedgerParser {
   private readonly records: LedgerRecord[] = [];
+
+  /** With `onRecord`, records are handed over as they are parsed and not kept. `from` resumes after a cached prefix. */
+  constructor(private readonly onRecord?: (record: LedgerRecord) => void, from?: { lines: number; problems: readonly ParseProblem[] }) {
+    if (from) {
+      this.lineNo = from.lines;
+      this.problems.push(...from.problems);
+    }
+  }
+
+  /** Lines completed so far and their problems (what a cache of this prefix must remember). */
+  progress(): { lines: number; problems: ParseProblem[] } {
+    return { lines: this.lineNo, problems: [...this.problems] };
+  }
+
   private readonly problems: ParseProblem[] = [];
   private rest = '';
   private lineNo = 0;
@@ -141,7 +155,7 @@ export class LedgerParser {
     if (raw.length === 0) return;
     const result = parseLine(raw);
     if (result.record) {
-      this.records.push(result.record);
+      this.emit(result.record);
       return;
     }
     // A torn record followed by a complete one on the same line: recover the complete one.
@@ -149,7 +163,12 @@ export class LedgerParser {
     const recovered = at > 0 ? parseLine(raw.slice(at)).record : undefined;
     const reason = result.shape ?? (lastLine ? 'torn last record (incomplete write), skipped' : 'unreadable record, skipped');
     this.problems.push(result.id !== undefined ? { line: this.lineNo, reason, id: result.id } : { line: this.lineNo, reason });
-    if (recovered) this.records.push(recovered);
+    if (recovered) this.emit(recovered);
+  }
+
+  private emit(record: LedgerRecord): void {
+    if (this.onRecord) this.onRecord(record);
+    else this.records.push(record);
   }
 }
 

@@ -115,3 +115,32 @@ test('rejected code that is back is reported; lines that were also in the replac
   // Only the line the baseline had too: not the rejected code.
   assert.deepEqual(rejectedReintroduced('src/a.ts', spans, indexFile(['x', '  return Math.round(sum * 100) / 100;']), rejected), []);
 });
+
+test('the fold cache in .git gives exactly the uncached state, and is ignored when the ledger did not just grow', async () => {
+  const { mkdtempSync, rmSync, appendFileSync, writeFileSync, mkdirSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { foldLedgerFile, ledgerPath } = await import('../../../extension/core/ledger/fileStore');
+  const dir = mkdtempSync(join(tmpdir(), 'airlock-foldcache-'));
+  try {
+    const cacheDir = join(dir, '.git');
+    mkdirSync(join(dir, '.airlock/ledger'), { recursive: true });
+    const c = contribution('a');
+    const moved = { airlock: 1 as const, type: 'update' as const, id: 'u1', time: '2026-01-03T00:00:00.000Z', replaces: ['a'], root: 'a', spans: [{ id: 's1', path: 'src/a.ts', startLine: 3, endLine: 6, lines: c.lines }] };
+    const review = buildReview('approve', alice, 'r1', '2026-01-04T00:00:00.000Z', 'src/a.ts', locateSpans([...foldLedger([c]).spans.values()], indexFile(file)), file);
+    const reject = { airlock: 1 as const, type: 'review' as const, id: 'rj', time: '2026-01-05T00:00:00.000Z', decision: 'reject' as const, reviewer: alice, path: 'src/a.ts', startLine: 2, endLine: 5, lines: [{ root: 'b', x: [] }], contentHash: 'x' };
+    writeFileSync(ledgerPath(dir), ledgerOf(c, moved, review) + 'junk\n');
+    const plain = (f: ReturnType<typeof foldLedgerFile>) => JSON.stringify({ spans: [...f.state.spans], approvals: [...f.state.approvals].map(([k, v]) => [k, [...v]]), origins: [...f.state.origins.keys()], rejected: [...f.state.rejected], rejectedSpans: [...f.state.rejectedSpans.keys()], problems: f.problems });
+    const uncached = () => plain(foldLedgerFile(dir));
+    assert.equal(plain(foldLedgerFile(dir, cacheDir, undefined, 1)), uncached()); // writes the cache
+    assert.equal(plain(foldLedgerFile(dir, cacheDir, undefined, 1)), uncached()); // reads it
+    appendFileSync(ledgerPath(dir), ledgerOf(contribution('bb'), reject));
+    assert.equal(plain(foldLedgerFile(dir, cacheDir, undefined, 1)), uncached()); // cache + appended records
+    // Rewritten in place (same size or not): the cache does not match and is not used.
+    writeFileSync(ledgerPath(dir), ledgerOf(c, review));
+    assert.equal(plain(foldLedgerFile(dir, cacheDir, undefined, 1)), uncached());
+    assert.equal(foldLedgerFile(dir, cacheDir, undefined, 1).state.spans.has('a'), true);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
