@@ -28,6 +28,7 @@ import { followRenames, rejectedByPath } from './ledgerState';
 import { loadReviewPolicy } from './policy';
 import { identityKey, ReviewVerifier } from './signing';
 import { disclosureViolations } from './disclosure';
+import { gitAiContributions } from './gitAiNotes';
 
 export const CHECK_USAGE = 'airlock check [--staged | --range A..B | --all] [--format text|json|sarif] [--policy F]';
 
@@ -112,6 +113,8 @@ function rangeSource(root: string, range: string): Source {
   }
   const headLedger = headBytes?.toString('utf8');
   const { records, problems } = parseLedger(headLedger ?? '');
+  // git-ai authorship notes (refs/notes/ai) count as AI contributions too.
+  records.push(...gitAiContributions(root));
   const scope = new Set(changed.paths);
   let historyRenames: Map<string, string> | undefined;
   let commits: Set<string> | undefined;
@@ -156,7 +159,7 @@ function workTreeSource(root: string): Source {
   // The work-tree ledger is streamed, hashing its first bytes as a git blob: when they are HEAD's
   // ledger blob, HEAD's ledger is a prefix and is never read.
   const head = blobInfo(root, 'HEAD', LEDGER_PATH);
-  const folded = foldLedgerFile(root, gitDir(root), head ? { size: head.size, algorithm: head.id.length === 64 ? 'sha256' : 'sha1' } : undefined);
+  const folded = foldLedgerFile(root, gitDir(root), head ? { size: head.size, algorithm: head.id.length === 64 ? 'sha256' : 'sha1' } : undefined, undefined, gitAiContributions(root));
   return {
     mode: 'all',
     state: folded.state,
@@ -178,7 +181,7 @@ function workTreeSource(root: string): Source {
 
 /** The work-tree ledger streamed into a fold (records are not kept; the fold cache in .git is used). */
 function foldedWorkTree(root: string): { state: LedgerState; problems: ParseProblem[] } {
-  const { state, problems } = foldLedgerFile(root, gitDir(root));
+  const { state, problems } = foldLedgerFile(root, gitDir(root), undefined, undefined, gitAiContributions(root));
   return { state, problems };
 }
 

@@ -1,22 +1,16 @@
 // Reads and folds the ledger, and maps spans onto where their files are now (renames followed).
 import { foldLedger, spansByPath, type LedgerState } from '../../core/ledger/fold';
-import { parseLedger } from '../../core/ledger/records';
 import type { AiSpan } from '../../core/provenance/types';
 import type { CliIO } from '../run';
 import { renames } from './git';
 import { readLedger } from '../../core/ledger/fileStore';
+import { gitAiContributions } from './gitAiNotes';
 
+/** The work-tree ledger folded, with git-ai's authorship notes (refs/notes/ai) as contributions. */
 export function loadLedgerState(root: string, io: CliIO): LedgerState {
   const { records, problems } = readLedger(root);
-  for (const p of problems) io.stderr.write(`airlock: warning: .airlock/ledger/ledger.jsonl:${p.line}: ${p.reason}\n`);
-  return foldLedger(records);
-}
-
-/** Folds ledger text (from git or the work tree); problems are warnings, written with their line. */
-export function foldLedgerText(text: string | undefined, io: CliIO, where: string): LedgerState {
-  const { records, problems } = parseLedger(text ?? '');
-  for (const p of problems) io.stderr.write(`airlock: warning: ${where}:${p.line}: ${p.reason}${p.id ? ` (record ${p.id})` : ''}\n`);
-  return foldLedger(records);
+  for (const p of problems) io.stderr.write(`airlock: warning: .airlock/ledger/ledger.jsonl:${p.line}: ${p.reason}${p.id ? ` (record ${p.id})` : ''}\n`);
+  return foldLedger([...records, ...gitAiContributions(root)]);
 }
 
 /** Moves spans whose file is gone along `renamed` (old path -> new path). */

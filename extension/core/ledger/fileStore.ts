@@ -150,9 +150,20 @@ export interface FoldedLedger {
  * hashes that many bytes (no parsing) and, when they are unchanged — the ledger only grew —
  * folds only what was appended. An index, not a compaction: the ledger itself is never rewritten.
  */
-export function foldLedgerFile(root: string, cacheDir?: string, prefix?: { size: number; algorithm: 'sha1' | 'sha256' }, minCacheBytes = FOLD_CACHE_MIN_BYTES): FoldedLedger {
+export function foldLedgerFile(
+  root: string,
+  cacheDir?: string,
+  prefix?: { size: number; algorithm: 'sha1' | 'sha256' },
+  minCacheBytes = FOLD_CACHE_MIN_BYTES,
+  /** Records from elsewhere (git-ai notes) folded in too, never cached. */
+  extra: readonly LedgerRecord[] = [],
+): FoldedLedger {
   const file = ledgerPath(root);
-  if (!existsSync(file)) return { state: new LedgerFolder().result(), problems: [], missing: true };
+  if (!existsSync(file)) {
+    const empty = new LedgerFolder();
+    for (const r of extra) empty.push(r);
+    return { state: empty.result(), problems: [], missing: true };
+  }
   const cacheFile = cacheDir ? join(cacheDir, FOLD_CACHE) : undefined;
   const fd = openSync(file, 'r');
   try {
@@ -202,6 +213,7 @@ export function foldLedgerFile(root: string, cacheDir?: string, prefix?: { size:
       writeFoldCache(fd, cacheFile, covered, parser.progress(), folder);
     }
     const problems = parser.end().problems;
+    for (const r of extra) folder.push(r);
     return { state: folder.result(), problems, ...(prefixHash ? { prefixId: prefixHash.digest('hex') } : {}), missing: false };
   } finally {
     closeSync(fd);

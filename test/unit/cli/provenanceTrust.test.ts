@@ -424,3 +424,26 @@ test('disclosure: commits bringing AI lines need the trailer; the prepare-commit
   const again = range(dir, 'main..pr2');
   assert.ok(!again.problems.some((p) => p.includes('undisclosed')), again.problems.join() + git(dir, 'log', '--stat', '--format=%H %s', 'main..pr2'));
 });
+
+test('git-ai authorship notes (refs/notes/ai, authorship/3.0.0) count as AI lines, and a signed review clears them', () => {
+  const { dir, bob } = setup();
+  const gen = ['export function slugify(title: string): string {', '  const lower = title.toLowerCase();', '  const dashed = lower.replace(/[^a-z0-9]+/g, "-");', '  return dashed.replace(/^-|-$/g, "");', '}'];
+  write(dir, 'src/gen.ts', gen.join('\n') + '\n');
+  commitAll(dir, 'written with cursor (git-ai attached a note)');
+  const session = 'abcd1234abcd1234';
+  const log = `src/gen.ts\n  ${session} 1-5\n---\n${JSON.stringify({ schema_version: 'authorship/3.0.0', git_ai_version: '1.0.23', base_commit_sha: git(dir, 'rev-parse', 'HEAD~1').trim(), prompts: { [session]: { agent_id: { tool: 'cursor', id: 'conv-1', model: 'claude-4.5-opus' }, human_author: 'Alice Author <alice@example.com>', messages: [], total_additions: 5, total_deletions: 0, accepted_lines: 5, overriden_lines: 0 } } }, null, 2)}\n`;
+  git(dir, 'notes', '--ref=ai', 'add', '-m', log, 'HEAD');
+  const r = airlock(dir, ['check', '--range', 'main..pr', '--format', 'json']);
+  const gitAi = JSON.parse(r.stdout).violations.find((v: { path: string }) => v.path === 'src/gen.ts');
+  assert.deepEqual([gitAi.startLine, gitAi.endLine, gitAi.kind, gitAi.tool, gitAi.model], [1, 5, 'unreviewed', 'cursor', 'claude-4.5-opus']);
+  // Also in a bare clone that fetched the notes.
+  const bare = join(temp('airlock-bare-'), 'repo.git');
+  git(dir, 'clone', '-q', '--bare', dir, bare);
+  git(bare, 'fetch', '-q', dir, 'refs/notes/ai:refs/notes/ai');
+  assert.ok(range(bare).problems.includes('src/gen.ts:1-5 unreviewed'));
+  as(dir, bob);
+  assert.equal(airlock(dir, ['review', 'approve', 'src/gen.ts:1-5']).status, 0);
+  assert.equal(airlock(dir, ['review', 'approve', 'src/app.ts:5-9']).status, 0);
+  commitAll(dir, 'bob approves');
+  assert.deepEqual(range(dir).problems, []);
+});

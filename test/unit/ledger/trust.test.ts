@@ -144,3 +144,19 @@ test('the fold cache in .git gives exactly the uncached state, and is ignored wh
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('git-ai authorship logs: attestations and prompts are read; other schemas and junk are not', async () => {
+  const { parseGitAiLog, parseHumanAuthor } = await import('../../../extension/core/provenance/gitAi');
+  const meta = (v: string) => JSON.stringify({ schema_version: v, base_commit_sha: 'x', prompts: { abcd1234abcd1234: { agent_id: { tool: 'cursor', id: '1', model: 'm' }, human_author: 'Dev <dev@example.com>', messages: [] }, e5be5f8: { agent_id: { tool: 'claude', id: '2' } } } });
+  const log = parseGitAiLog(`src/main.rs\n  abcd1234abcd1234 1-10,15,20-22\n"src/my file.rs"\n  e5be5f8 3\n  nothex 1-2\n---\n${meta('authorship/3.0.0')}`)!;
+  assert.deepEqual(log.attestations, [
+    { path: 'src/main.rs', session: 'abcd1234abcd1234', ranges: [{ startLine: 1, endLine: 10 }, { startLine: 15, endLine: 15 }, { startLine: 20, endLine: 22 }] },
+    { path: 'src/my file.rs', session: 'e5be5f8', ranges: [{ startLine: 3, endLine: 3 }] },
+  ]);
+  assert.deepEqual(log.prompts.get('abcd1234abcd1234'), { tool: 'cursor', model: 'm', humanAuthor: 'Dev <dev@example.com>' });
+  assert.equal(parseGitAiLog(`a\n  abcd1234abcd1234 1\n---\n${meta('authorship/2.0.0')}`), undefined);
+  assert.equal(parseGitAiLog('no divider'), undefined);
+  assert.equal(parseGitAiLog('a\n---\n{not json'), undefined);
+  assert.deepEqual(parseHumanAuthor('Dev <dev@example.com>'), { name: 'Dev', email: 'dev@example.com' });
+  assert.equal(parseHumanAuthor('nobody'), undefined);
+});
