@@ -1,7 +1,8 @@
 // Loads the review policy for the provenance commands. Fails closed: when the policy cannot be
 // loaded the caller gets `ok: false` and must refuse (commit, read) rather than guess.
 import { isAbsolute, join, relative, sep } from 'node:path';
-import { DEFAULT_PRESET, DEFAULT_WORKSPACE_POLICY_PATH, formatProblem, loadLayeredPolicy, refKind, type CompiledPolicy, type PolicyReader } from '../../core/policy';
+import { DEFAULT_PRESET, DEFAULT_WORKSPACE_POLICY_PATH, formatProblem, refKind, type CompiledPolicy, type PolicyReader } from '../../core/policy';
+import { loadEffectivePolicy } from '../orgPolicy/loadCliPolicy';
 import { createNodePolicyReader, defaultWorkspacePolicyRef } from '../policySource';
 import { readBlobs } from './git';
 
@@ -20,18 +21,16 @@ export interface ReviewPolicyLoad {
  */
 export async function loadReviewPolicy(root: string, explicit?: string, atCommit?: string): Promise<ReviewPolicyLoad> {
   try {
-    const organization = process.env.AIRLOCK_ORG_POLICY || undefined;
-    const disk = createNodePolicyReader();
-    let read: PolicyReader = disk;
     let workspace = explicit ?? defaultWorkspacePolicyRef(root);
+    let read: PolicyReader | undefined;
     if (atCommit !== undefined) {
-      read = gitPolicyReader(root, atCommit, disk);
+      read = gitPolicyReader(root, atCommit, createNodePolicyReader());
       if (explicit === undefined) {
         const committed = readBlobs(root, [`${atCommit}:${DEFAULT_WORKSPACE_POLICY_PATH}`]).get(`${atCommit}:${DEFAULT_WORKSPACE_POLICY_PATH}`);
         workspace = committed !== undefined ? join(root, DEFAULT_WORKSPACE_POLICY_PATH) : DEFAULT_PRESET;
       }
     }
-    const loaded = await loadLayeredPolicy({ organization, workspace }, read);
+    const loaded = await loadEffectivePolicy({ workspace, cwd: process.cwd(), ...(read ? { read } : {}) });
     return { policy: loaded.policy, ok: loaded.ok, problems: loaded.problems.map((p) => formatProblem(p)) };
   } catch (error) {
     throw new Error(`policy could not be loaded: ${error instanceof Error ? error.message : String(error)}`);

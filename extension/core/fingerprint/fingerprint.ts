@@ -27,15 +27,37 @@ export function fingerprintText(text: string, params: FingerprintParams = DEFAUL
   const tokens = normalizedTokens(text);
   const hashes = kgramHashes(tokens.codes, tokens.length, params.k);
   const positions = winnow(hashes, params.window);
-  const count = positions.length;
-  const out: SourceFingerprints = { count, hashes: new Uint32Array(count), startLines: new Uint32Array(count), endLines: new Uint32Array(count) };
-  for (let i = 0; i < count; i++) {
+  const out: SourceFingerprints = { count: 0, hashes: new Uint32Array(positions.length), startLines: new Uint32Array(positions.length), endLines: new Uint32Array(positions.length) };
+  for (let i = 0; i < positions.length; i++) {
     const p = positions[i]!;
-    out.hashes[i] = hashes[p]!;
-    out.startLines[i] = tokens.lines[p]!;
-    out.endLines[i] = tokens.lines[p + params.k - 1]!;
+    if (isPeriodic(tokens.codes, p, params.k)) continue;
+    const n = out.count++;
+    out.hashes[n] = hashes[p]!;
+    out.startLines[n] = tokens.lines[p]!;
+    out.endLines[n] = tokens.lines[p + params.k - 1]!;
+  }
+  if (out.count < positions.length) {
+    out.hashes = out.hashes.slice(0, out.count);
+    out.startLines = out.startLines.slice(0, out.count);
+    out.endLines = out.endLines.slice(0, out.count);
   }
   return out;
+}
+
+/** Longest repeating unit (in tokens) that makes a k-gram uninformative. */
+const MAX_PERIOD = 6;
+
+/**
+ * The built-in stop set: a k-gram that is one short unit repeated (`STR : STR , STR : STR ,`
+ * in any JSON or YAML map, `I , I , I ,` in any argument list, `} } } }`) is in every data
+ * file and identifies nothing, so it is never stored.
+ */
+export function isPeriodic(codes: Uint32Array, p: number, k: number): boolean {
+  outer: for (let period = 1; period <= MAX_PERIOD; period++) {
+    for (let j = 0; j + period < k; j++) if (codes[p + j] !== codes[p + j + period]) continue outer;
+    return true;
+  }
+  return false;
 }
 
 export function queryGrams(text: string, params: FingerprintParams = DEFAULT_PARAMS): QueryGrams {

@@ -2,11 +2,12 @@
 // fingerprint file) its winnowed fingerprints with the lines they came from — hashes and line
 // numbers only, never code. `match(text)` finds where copies of indexed code appear in a text.
 //
-// Layout: one postings pool in typed arrays (a source's postings are contiguous, added in one
-// go) and an open-addressing table hash → chain of postings. Removing a source marks it dead
+// Layout: one postings pool in chunked typed arrays (a source's postings are contiguous,
+// added in one go) and an open-addressing table hash → chain of postings. Removing a source marks it dead
 // (O(its fingerprints)); the pool is compacted once dead postings outnumber live ones.
 import { fingerprintText, queryGrams, type QueryGrams, type SourceFingerprints } from './fingerprint';
 import { HashSet, PostingsTable } from './hashTable';
+import { PostingPool } from './postings';
 import { CLUSTER_GAP_TOKENS, DEFAULT_PARAMS, MIN_FINGERPRINTS, STOP_SOURCES, type FingerprintParams } from './params';
 
 export interface FingerprintMatch {
@@ -31,13 +32,7 @@ export class FingerprintIndex {
   readonly params: Readonly<FingerprintParams>;
   private table: PostingsTable;
   private readonly excluded = new HashSet();
-  // Postings pool.
-  private pHash: Uint32Array;
-  private pNext: Int32Array;
-  private pSource: Uint32Array;
-  private pLine: Uint32Array;
-  private pSpan: Uint16Array;
-  private pCount = 0;
+  private pool = new PostingPool();
   private deadPostings = 0;
   // Sources.
   private ids: string[] = [];
@@ -52,12 +47,6 @@ export class FingerprintIndex {
       throw new RangeError('fingerprint parameters out of range');
     }
     this.table = new PostingsTable(expectedFingerprints);
-    const n = Math.max(16, expectedFingerprints);
-    this.pHash = new Uint32Array(n);
-    this.pNext = new Int32Array(n);
-    this.pSource = new Uint32Array(n);
-    this.pLine = new Uint32Array(n);
-    this.pSpan = new Uint16Array(n);
   }
 
   /** Number of live sources. */
@@ -67,7 +56,7 @@ export class FingerprintIndex {
 
   /** Number of live fingerprints (postings). */
   get fingerprintCount(): number {
-    return this.pCount - this.deadPostings;
+    return this.pool.count - this.deadPostings;
   }
 
   get excludedCount(): number {
@@ -92,22 +81,17 @@ export class FingerprintIndex {
     this.remove(source);
     const index = this.ids.length;
     this.ids.push(source);
-    this.first.push(this.pCount);
+    this.first.push(this.pool.count);
     this.alive.push(true);
     this.byId.set(source, index);
-    this.ensurePool(this.pCount + fps.count);
+    this.pool.reserve(this.pool.count + fps.count);
     const seen = new HashSet(fps.count);
     let stored = 0;
     for (let i = 0; i < fps.count; i++) {
       const hash = fps.hashes[i]!;
       const slot = this.table.slotFor(hash);
-      const p = this.pCount++;
-      this.pHash[p] = hash;
-      this.pSource[p] = index;
-      this.pLine[p] = fps.startLines[i]!;
-      this.pSpan[p] = Math.min(0xffff, fps.endLines[i]! - fps.startLines[i]!);
       const head = this.table.head(slot);
-      this.pNext[p] = head < 0 ? -1 : head;
+      const p = this.pool.push(hash, head < 0 ? -1 : head, index, fps.startLines[i]!, fps.endLines[i]! - fps.startLines[i]!);
       this.table.setHead(slot, p);
       if (seen.add(hash)) this.table.addSource(slot, 1);
       stored++;
@@ -125,11 +109,11 @@ export class FingerprintIndex {
     const to = from + this.counts[index]!;
     const seen = new HashSet(to - from);
     for (let p = from; p < to; p++) {
-      const hash = this.pHash[p]!;
+      const hash = this.pool.hash(p);
       if (seen.add(hash)) this.table.addSource(this.table.find(hash), -1);
     }
     this.deadPostings += to - from;
-    if (this.deadPostings > 65536 && this.deadPostings > this.pCount - this.deadPostings) this.compact();
+    if (this.deadPostings > 65536 && this.deadPostings > this.pool.count - this.deadPostings) this.compact();
     return true;
   }
 
@@ -171,14 +155,16 @@ export class FingerprintIndex {
     // Hits as parallel arrays: query position, posting. Most requests have none.
     const hitPos: number[] = [];
     const hitPosting: number[] = [];
+    const table = this.table;
     for (let q = 0; q < grams.count; q++) {
       const hash = grams.hashes[q]!;
-      const slot = this.table.find(hash);
+      if (!table.mayHave(hash)) continue;
+      const slot = table.find(hash);
       if (slot < 0) continue;
       const sources = this.table.sourceCount(slot);
       if (sources === 0 || sources > STOP_SOURCES || this.excluded.has(hash)) continue;
-      for (let p = this.table.head(slot); p >= 0; p = this.pNext[p]!) {
-        if (!this.alive[this.pSource[p]!]) continue;
+      for (let p = this.table.head(slot); p >= 0; p = this.pool.next(p)) {
+        if (!this.alive[this.pool.source(p)]) continue;
         hitPos.push(q);
         hitPosting.push(p);
       }
@@ -191,7 +177,7 @@ export class FingerprintIndex {
   private clusters(grams: QueryGrams, hitPos: number[], hitPosting: number[], min: number): FingerprintMatch[] {
     const bySource = new Map<number, number[]>();
     for (let i = 0; i < hitPos.length; i++) {
-      const s = this.pSource[hitPosting[i]!]!;
+      const s = this.pool.source(hitPosting[i]!);
       let list = bySource.get(s);
       if (!list) bySource.set(s, (list = []));
       list.push(i);
@@ -218,9 +204,9 @@ export class FingerprintIndex {
     const flush = () => {
       if (candidates.length === 0) return;
       let best = candidates[0]!;
-      if (previousLine >= 0) for (const p of candidates) if (Math.abs(this.pLine[p]! - previousLine) < Math.abs(this.pLine[best]! - previousLine)) best = p;
-      if (!chosen.has(this.pHash[best]!)) chosen.set(this.pHash[best]!, best);
-      previousLine = this.pLine[best]!;
+      if (previousLine >= 0) for (const p of candidates) if (Math.abs(this.pool.line(p) - previousLine) < Math.abs(this.pool.line(best) - previousLine)) best = p;
+      if (!chosen.has(this.pool.hash(best))) chosen.set(this.pool.hash(best), best);
+      previousLine = this.pool.line(best);
       candidates.length = 0;
     };
     for (const i of run) {
@@ -235,8 +221,8 @@ export class FingerprintIndex {
     let startLine = Infinity;
     let endLine = 0;
     for (const p of chosen.values()) {
-      startLine = Math.min(startLine, this.pLine[p]!);
-      endLine = Math.max(endLine, this.pLine[p]! + this.pSpan[p]!);
+      startLine = Math.min(startLine, this.pool.line(p));
+      endLine = Math.max(endLine, this.pool.line(p) + this.pool.span(p));
     }
     return {
       source: this.ids[source]!,
@@ -254,8 +240,12 @@ export class FingerprintIndex {
     if (index === undefined) return undefined;
     const from = this.first[index]!;
     const count = this.counts[index]!;
-    const out: SourceFingerprints = { count, hashes: this.pHash.slice(from, from + count), startLines: this.pLine.slice(from, from + count), endLines: new Uint32Array(count) };
-    for (let i = 0; i < count; i++) out.endLines[i] = out.startLines[i]! + this.pSpan[from + i]!;
+    const out: SourceFingerprints = { count, hashes: new Uint32Array(count), startLines: new Uint32Array(count), endLines: new Uint32Array(count) };
+    for (let i = 0; i < count; i++) {
+      out.hashes[i] = this.pool.hash(from + i);
+      out.startLines[i] = this.pool.line(from + i);
+      out.endLines[i] = out.startLines[i]! + this.pool.span(from + i);
+    }
     return out;
   }
 
@@ -265,37 +255,16 @@ export class FingerprintIndex {
 
   /** Approximate heap bytes held by the typed arrays (strings of source ids not counted). */
   memoryBytes(): number {
-    return this.table.bytes() + this.excluded.bytes() + this.pHash.byteLength + this.pNext.byteLength + this.pSource.byteLength + this.pLine.byteLength + this.pSpan.byteLength;
-  }
-
-  private ensurePool(needed: number): void {
-    if (needed <= this.pHash.length) return;
-    let n = this.pHash.length;
-    while (n < needed) n *= 2;
-    const grow = <T extends Uint32Array | Int32Array | Uint16Array>(a: T, make: (n: number) => T): T => {
-      const b = make(n);
-      b.set(a.subarray(0, this.pCount) as never);
-      return b;
-    };
-    this.pHash = grow(this.pHash, (m) => new Uint32Array(m));
-    this.pNext = grow(this.pNext, (m) => new Int32Array(m));
-    this.pSource = grow(this.pSource, (m) => new Uint32Array(m));
-    this.pLine = grow(this.pLine, (m) => new Uint32Array(m));
-    this.pSpan = grow(this.pSpan, (m) => new Uint16Array(m));
+    return this.table.bytes() + this.excluded.bytes() + this.pool.bytes();
   }
 
   /** Rebuilds pool and table from the live sources (amortized: runs after as many removals as live postings). */
   private compact(): void {
     const live = [...this.byId.entries()].sort((a, b) => a[1] - b[1]).map(([id]) => ({ id, fps: this.sourceFingerprints(id)! }));
-    const fresh = new FingerprintIndex(this.params, this.pCount - this.deadPostings);
+    const fresh = new FingerprintIndex(this.params, this.pool.count - this.deadPostings);
     for (const { id, fps } of live) fresh.addFingerprints(id, fps);
     this.table = fresh.table;
-    this.pHash = fresh.pHash;
-    this.pNext = fresh.pNext;
-    this.pSource = fresh.pSource;
-    this.pLine = fresh.pLine;
-    this.pSpan = fresh.pSpan;
-    this.pCount = fresh.pCount;
+    this.pool = fresh.pool;
     this.deadPostings = 0;
     this.ids = fresh.ids;
     this.first = fresh.first;

@@ -68,9 +68,31 @@ export function mix(h: number): number {
   return h >>> 0;
 }
 
-/** Keyword hash (as computed incrementally by the lexer) → keyword token code. */
-const KEYWORD_CODES = new Map<number, number>();
-for (const word of KEYWORDS) KEYWORD_CODES.set(rawHash(word), fnv(`k:${word}`));
+/**
+ * Keyword hash (as computed incrementally by the lexer) → keyword token code, in a small
+ * open-addressing table of int32s (a Map with 32-bit keys would box every lookup).
+ */
+const KEYWORD_SLOTS = 1024;
+const KEYWORD_KEYS = new Int32Array(KEYWORD_SLOTS);
+const KEYWORD_VALUES = new Uint32Array(KEYWORD_SLOTS);
+for (const word of new Set(KEYWORDS)) {
+  const h = rawHash(word) | 0;
+  let slot = h & (KEYWORD_SLOTS - 1);
+  while (KEYWORD_VALUES[slot] !== 0) slot = (slot + 1) & (KEYWORD_SLOTS - 1);
+  KEYWORD_KEYS[slot] = h;
+  KEYWORD_VALUES[slot] = fnv(`k:${word}`);
+}
+
+/** Token code of the identifier with incremental hash `h`: its keyword code, or IDENT. */
+function identifierCode(h: number): number {
+  let slot = h & (KEYWORD_SLOTS - 1);
+  for (;;) {
+    const v = KEYWORD_VALUES[slot]!;
+    if (v === 0) return IDENT;
+    if (KEYWORD_KEYS[slot] === h) return v;
+    slot = (slot + 1) & (KEYWORD_SLOTS - 1);
+  }
+}
 
 function rawHash(text: string): number {
   let h = 0x811c9dc5;
@@ -82,12 +104,30 @@ function rawHash(text: string): number {
 const OPERATORS = [
   '>>>=', '===', '!==', '**=', '<<=', '>>=', '>>>', '...', '<=>', '&&=', '||=', '??=',
   '==', '!=', '<=', '>=', '&&', '||', '++', '--', '+=', '-=', '*=', '/=', '%=', '&=', '|=', '^=', '=>', '->',
-  '::', '<<', '>>', '**', '??', '?.', ':=',
+  '::', '<<', '>>', '**', '??', '?.', ':=', '..',
 ];
-const OPERATOR_CODES = new Map<string, number>(OPERATORS.map((op) => [op, fnv(`o:${op}`)]));
+// Every 3- and 4-character operator starts with a 2-character one: look up 2, then 3, then 4.
 const SINGLE_CODES = new Uint32Array(128);
 for (let c = 33; c < 127; c++) SINGLE_CODES[c] = fnv(`o:${String.fromCharCode(c)}`);
+const OP2 = new Uint32Array(128 * 128);
+const OP3 = new Map<number, number>();
+let OP4 = 0;
+for (const op of OPERATORS) {
+  const code = fnv(`o:${op}`);
+  const [a, b, c] = [op.charCodeAt(0), op.charCodeAt(1), op.charCodeAt(2)];
+  if (op.length === 2) OP2[a * 128 + b] = code;
+  else if (op.length === 3) OP3.set((a << 14) | (b << 7) | c, code);
+  else OP4 = code; // `>>>=`
+}
 const OTHER_CODE = fnv('o:?unicode');
+
+/** Character classes of ASCII, for the lexer's dispatch. */
+const enum K { PUNCT = 0, SPACE = 1, LF = 2, IDENT = 3, DIGIT = 4, QUOTE = 5, SLASH = 6, HASH = 7, DOT = 8 }
+const CLASS = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  const ch = String.fromCharCode(c);
+  CLASS[c] = /[A-Za-z_$]/.test(ch) ? K.IDENT : /[0-9]/.test(ch) ? K.DIGIT : c === 10 ? K.LF : c === 32 || (c >= 9 && c <= 13) || c < 32 || c === 127 ? K.SPACE : /["'`]/.test(ch) ? K.QUOTE : ch === '/' ? K.SLASH : ch === '#' ? K.HASH : ch === '.' ? K.DOT : K.PUNCT;
+}
 
 function isIdentStart(c: number): boolean {
   return (c >= C.a && c <= C.z) || (c >= C.A && c <= C.Z) || c === C.UNDERSCORE || c === C.DOLLAR || (c > 127 && isLetterLike(c));
@@ -102,9 +142,6 @@ function isLetterLike(c: number): boolean {
   return c >= 0xc0 && !(c >= 0x2000 && c <= 0x2bff) && !(c >= 0x3000 && c <= 0x303f) && c !== 0xfeff && !(c >= 0xd800 && c <= 0xdfff);
 }
 
-function isSpace(c: number): boolean {
-  return c === C.SPACE || c === C.TAB || c === C.CR || c === C.VT || c === C.FF || c === 0xa0;
-}
 
 class Growable {
   length = 0;
@@ -150,78 +187,109 @@ export function normalizedTokens(text: string): TokenStream {
   const out = new Growable(Math.max(16, n >>> 2));
   let line = 1;
   let i = 0;
+  let atLineStart = true;
   while (i < n) {
     const c = text.charCodeAt(i);
-    if (c === C.LF) {
+    const cls = c < 128 ? CLASS[c]! : 255;
+    if (cls === K.LF) {
       line++;
       i++;
+      atLineStart = true;
       continue;
     }
-    if (isSpace(c)) {
+    if (cls === K.SPACE || c === 0xa0 || c === 0xfeff) {
       i++;
       continue;
     }
+    if (atLineStart) {
+      atLineStart = false;
+      const skip = gutterEnd(text, i);
+      if (skip > i) {
+        i = skip;
+        continue;
+      }
+    }
     const start = i;
-    if (isIdentStart(c)) {
+    if (cls === K.IDENT || (cls === 255 && isLetterLike(c))) {
       let h = 0x811c9dc5;
       while (i < n) {
         const d = text.charCodeAt(i);
-        if (!isIdentPart(d)) break;
+        if (d < 128 ? CLASS[d]! !== K.IDENT && CLASS[d]! !== K.DIGIT : !isLetterLike(d)) break;
         h = Math.imul(h ^ d, 0x01000193);
         i++;
       }
-      const keyword = i - start <= 12 ? KEYWORD_CODES.get(h >>> 0) : undefined;
-      out.push(keyword ?? IDENT, line, start, i);
+      out.push(i - start <= 12 ? identifierCode(h) : IDENT, line, start, i);
       continue;
     }
-    if (c >= C.D0 && c <= C.D9) {
-      i = skipNumber(text, i);
-      out.push(NUMBER, line, start, i);
-      continue;
-    }
-    if (c === C.DOT && i + 1 < n && isDigit(text.charCodeAt(i + 1))) {
-      i = skipNumber(text, i + 1);
-      out.push(NUMBER, line, start, i);
-      continue;
-    }
-    if (c === C.SLASH && i + 1 < n) {
-      const d = text.charCodeAt(i + 1);
-      if (d === C.SLASH) {
-        i = endOfLine(text, i);
+    switch (cls) {
+      case K.DIGIT:
+        i = skipNumber(text, i);
+        out.push(NUMBER, line, start, i);
         continue;
+      case K.DOT:
+        if (i + 1 < n && isDigit(text.charCodeAt(i + 1))) {
+          i = skipNumber(text, i + 1);
+          out.push(NUMBER, line, start, i);
+          continue;
+        }
+        break;
+      case K.SLASH: {
+        const d = text.charCodeAt(i + 1);
+        if (d === C.SLASH) {
+          i = endOfLine(text, i);
+          continue;
+        }
+        if (d === C.STAR) {
+          const close = text.indexOf('*/', i + 2);
+          const end = close < 0 ? n : close + 2;
+          line += countLines(text, i, end);
+          i = end;
+          continue;
+        }
+        break;
       }
-      if (d === C.STAR) {
-        const close = text.indexOf('*/', i + 2);
-        const end = close < 0 ? n : close + 2;
-        line += countLines(text, i, end);
-        i = end;
-        continue;
+      case K.HASH: {
+        const d = i + 1 < n ? text.charCodeAt(i + 1) : C.LF;
+        // `# text`, `#!shebang`, `##`, a bare `#`: a comment in Python, shell, YAML, Ruby, Perl.
+        // `#include`, `#[derive]`, `#private`, `#{…}` stay tokens.
+        if (d === C.SPACE || d === C.TAB || d === C.BANG || d === C.HASH || d === C.LF || d === C.CR) {
+          i = endOfLine(text, i);
+          continue;
+        }
+        break;
       }
-    }
-    if (c === C.HASH) {
-      const d = i + 1 < n ? text.charCodeAt(i + 1) : C.LF;
-      // `# text`, `#!shebang`, `##`, a bare `#`: a comment in Python, shell, YAML, Ruby, Perl.
-      // `#include`, `#[derive]`, `#private`, `#{…}` stay tokens.
-      if (d === C.SPACE || d === C.TAB || d === C.BANG || d === C.HASH || d === C.LF || d === C.CR) {
-        i = endOfLine(text, i);
-        continue;
+      case K.QUOTE: {
+        const end = skipString(text, i, c);
+        if (end > 0) {
+          out.push(STRING, line, start, end);
+          line += countLines(text, i, end);
+          i = end;
+          continue;
+        }
+        // An apostrophe without a closing quote on its line (prose, Rust lifetimes): punctuation.
+        break;
       }
-    }
-    if (c === C.DQUOTE || c === C.SQUOTE || c === C.BACKTICK) {
-      const end = skipString(text, i, c);
-      if (end > 0) {
-        out.push(STRING, line, start, end);
-        line += countLines(text, i, end);
-        i = end;
-        continue;
-      }
-      // An apostrophe without a closing quote on its line (prose, Rust lifetimes): punctuation.
+      default:
+        break;
     }
     if (c < 128) {
-      const op = operatorAt(text, i);
-      if (op) {
-        i += op.length;
-        out.push(OPERATOR_CODES.get(op)!, line, start, i);
+      const d = text.charCodeAt(i + 1);
+      const two = d < 128 ? OP2[c * 128 + d]! : 0;
+      if (two !== 0) {
+        const e = text.charCodeAt(i + 2);
+        const three = e < 128 ? OP3.get((c << 14) | (d << 7) | e) : undefined;
+        if (three !== undefined) {
+          if (c === 62 && d === 62 && e === 62 && text.charCodeAt(i + 3) === 61) {
+            i += 4;
+            out.push(OP4, line, start, i);
+          } else {
+            i += 3;
+            out.push(three, line, start, i);
+          }
+        } else {
+          i += 2;
+          out.push(two, line, start, i);
+        }
         continue;
       }
       i++;
@@ -233,6 +301,37 @@ export function normalizedTokens(text: string): TokenStream {
     out.push(OTHER_CODE, line, start, Math.min(i, n));
   }
   return { length: out.length, codes: out.codes, lines: out.lines, starts: out.starts, ends: out.ends };
+}
+
+/**
+ * End of a line-number gutter at the start of a line, or `i` when there is none. Tools quote
+ * files with one: `cat -n` and Claude Code's Read (`   12\t…`, `12→…`), `grep -n`
+ * (`src/x.ts:12:…`, `src/x.ts-13-…`), `nl`, editors' `12 | …`. Dropping it (on the indexed
+ * side too) keeps the code's token stream intact. Costs a few characters per line.
+ */
+function gutterEnd(text: string, i: number): number {
+  const n = text.length;
+  let j = i;
+  if (isDigit(text.charCodeAt(j))) {
+    while (j < n && isDigit(text.charCodeAt(j))) j++;
+    const d = text.charCodeAt(j);
+    if (d === C.TAB || d === 0x2192 /* → */ || d === 0x2502 /* │ */) return j + 1;
+    if (d === 124 /* | */ || d === 58 /* : */) return text.charCodeAt(j + 1) === C.SPACE || text.charCodeAt(j + 1) === C.TAB ? j + 2 : i;
+    return i;
+  }
+  // `path:12:` / `path-12-` (grep -n with several files): path characters, then the number.
+  for (let limit = Math.min(n, i + 256); j < limit; j++) {
+    const d = text.charCodeAt(j);
+    if (d === 58 /* : */ || (d === 45 /* - */ && j > i && isDigit(text.charCodeAt(j + 1)))) {
+      if (j === i || !isDigit(text.charCodeAt(j + 1))) return i;
+      let k = j + 1;
+      while (k < n && isDigit(text.charCodeAt(k))) k++;
+      const e = text.charCodeAt(k);
+      return e === 58 || e === 45 ? k + 1 : i;
+    }
+    if (!(isIdentPart(d) || d === C.DOT || d === C.SLASH || d === C.BACKSLASH || d === 45 || d === 64 || d === 126 || d === 43)) return i;
+  }
+  return i;
 }
 
 function isDigit(c: number): boolean {
@@ -294,17 +393,4 @@ function skipString(text: string, i: number, quote: number): number {
     if (c === C.LF && !multiline) return -1;
   }
   return multiline ? n : -1;
-}
-
-function operatorAt(text: string, i: number): string | undefined {
-  const c = text.charCodeAt(i);
-  // Only punctuation that starts some multi-character operator is worth a lookup.
-  if (c !== 61 && c !== 33 && c !== 60 && c !== 62 && c !== 38 && c !== 124 && c !== 43 && c !== 45 && c !== 42 && c !== 47 && c !== 37 && c !== 94 && c !== 46 && c !== 58 && c !== 63) {
-    return undefined;
-  }
-  for (let len = 4; len >= 2; len--) {
-    const candidate = text.substr(i, len);
-    if (candidate.length === len && OPERATOR_CODES.has(candidate)) return candidate;
-  }
-  return undefined;
 }

@@ -37,7 +37,8 @@ export function winnow(hashes: Uint32Array, window: number): Uint32Array {
   const n = hashes.length;
   if (n === 0) return new Uint32Array(0);
   const w = Math.max(1, Math.min(window, n));
-  const selected = new Uint32Array(Math.ceil((2 * n) / (w + 1)) + 2);
+  // About 2/(w+1) of the positions on random text; up to all of them on repetitive text.
+  const selected = new Uint32Array(n);
   let count = 0;
   // Monotonic deque of positions with increasing hashes; the front is the window's minimum.
   const deque = new Uint32Array(n);
@@ -53,23 +54,10 @@ export function winnow(hashes: Uint32Array, window: number): Uint32Array {
     if (p >= w - 1) {
       const min = deque[head]!;
       if (min !== last) {
-        if (count === selected.length) return growAndContinue(hashes, w);
         selected[count++] = min;
         last = min;
       }
     }
   }
   return selected.slice(0, count);
-}
-
-/** The density bound 2/(w+1) is an expectation, not a limit: on adversarial input start over with room. */
-function growAndContinue(hashes: Uint32Array, w: number): Uint32Array {
-  const out: number[] = [];
-  let last = -1;
-  for (let p = w - 1; p < hashes.length; p++) {
-    let min = p - w + 1;
-    for (let q = min + 1; q <= p; q++) if (hashes[q]! <= hashes[min]!) min = q;
-    if (min !== last) out.push((last = min));
-  }
-  return Uint32Array.from(out);
 }

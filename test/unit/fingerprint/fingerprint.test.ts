@@ -17,30 +17,8 @@ import {
   winnow,
 } from '../../../extension/core/fingerprint';
 import { generateProjects, renameAndReformat, rng, sliceLines } from '../../support/codeGenerator';
+import { PRICING } from './samples';
 
-const PRICING = `// Pricing engine: ACME internal
-import { Tariff, Quote } from './types';
-
-export function quoteFor(customer: Customer, items: Item[], tariff: Tariff): Quote {
-  let subtotal = 0;
-  for (const item of items) {
-    const unit = tariff.unitPrice(item.sku, customer.region);
-    subtotal += unit * item.quantity;
-  }
-  const discount = customer.loyaltyYears > 3 ? subtotal * 0.07 : 0;
-  const margin = Math.max(tariff.minimumMargin, (subtotal - discount) * 0.18);
-  if (customer.segment === 'enterprise' && subtotal > 25000) {
-    return { total: subtotal - discount + margin, rebate: subtotal * 0.02, currency: tariff.currency };
-  }
-  return { total: subtotal - discount + margin, rebate: 0, currency: tariff.currency };
-}
-
-export function renewalRate(history: Renewal[], churnModel: ChurnModel): number {
-  const recent = history.filter((r) => r.year >= 2021).map((r) => r.rate);
-  const weighted = recent.reduce((acc, rate, i) => acc + rate * (i + 1), 0) / ((recent.length * (recent.length + 1)) / 2);
-  return churnModel.adjust(weighted, history.length) * 1.015;
-}
-`;
 
 test('tokens: layout and comments are dropped, identifiers and literals normalized, keywords kept', () => {
   const a = normalizedTokens('const total = price * 2; // note\nreturn "x";');
@@ -206,4 +184,12 @@ test('bad fingerprint files are refused with a clear error', () => {
   wrongVersion[4] = 99;
   cases.push(wrongVersion);
   for (const bytes of cases) assert.throws(() => deserializeIndex(bytes), FingerprintFormatError);
+});
+
+test('the built-in stop set: repetitive k-grams (JSON maps, argument lists) are never fingerprints', () => {
+  const lockfile = `{\n${Array.from({ length: 400 }, (_, i) => `  "node_modules/pkg-${i}": "https://registry.example/pkg-${i}.tgz",`).join('\n')}\n}\n`;
+  assert.equal(fingerprintText(lockfile).count, 0);
+  const index = new FingerprintIndex();
+  index.add('package-lock.json', lockfile);
+  assert.deepEqual(index.match('{ "a": "b", "c": "d", "e": "f", "g": "h", "i": "j", "k": "l", "m": "n", "o": "p", "q": "r" }'), []);
 });
