@@ -380,6 +380,7 @@ test('records naming paths outside the repository are refused, also through a sy
   assert.equal((r.stderr.match(/path is not inside the repository/g) ?? []).length, 3);
   // The symlinked one is well-formed but never read: the CLI refuses to leave the repository.
   assert.equal(airlock(dir, ['review', 'approve', 'src/link/secret.txt:1-1']).status, 2);
+  assert.equal(airlock(dir, ['record', '--file', 'src/link/secret.txt', '--lines', '1', '--tool', 'x']).status, 2);
 });
 
 test('renaming every identifier on the AI lines, or copying the AI code into a new file, keeps it AI', () => {
@@ -446,4 +447,16 @@ test('git-ai authorship notes (refs/notes/ai, authorship/3.0.0) count as AI line
   assert.equal(airlock(dir, ['review', 'approve', 'src/app.ts:5-9']).status, 0);
   commitAll(dir, 'bob approves');
   assert.deepEqual(range(dir).problems, []);
+});
+
+test('locally, the ledger about to be committed must keep every committed record (check --staged)', () => {
+  const { dir } = setup();
+  const text = readFileSync(join(dir, LEDGER), 'utf8').split('\n');
+  writeFileSync(join(dir, LEDGER), text.slice(1).join('\n'));
+  git(dir, 'add', LEDGER);
+  const r = airlock(dir, ['check', '--staged', '--format', 'json']);
+  assert.equal(r.status, 1);
+  assert.deepEqual(JSON.parse(r.stdout).violations.map((v: { kind: string }) => v.kind), ['tampered']);
+  // And the work tree (check --all) says so too.
+  assert.ok(JSON.parse(airlock(dir, ['check', '--all', '--format', 'json']).stdout).violations.some((v: { kind: string }) => v.kind === 'tampered'));
 });
