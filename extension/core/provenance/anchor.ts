@@ -192,19 +192,30 @@ function placeByShape(lines: readonly TrackedLine[], base: number, file: FileInd
   const open = lines.map((l, i) => (placedAt[i]! < 0 && !trivialInSpan[i] && l.n ? i : -1)).filter((i) => i >= 0);
   if (open.length === 0) return;
   const positions = (file.shapePositions ??= buildShapePositions(file));
-  const votes = new Map<number, number>();
-  for (const i of open) for (const p of (positions.get(lines[i]!.n!) ?? []).slice(0, MAX_CANDIDATES)) if (!used.has(p)) votes.set(p - i, (votes.get(p - i) ?? 0) + 1);
+  // offset -> the span lines voting for it (so each offset only revisits its own voters).
+  const voters = new Map<number, number[]>();
+  for (const i of open) {
+    for (const p of (positions.get(lines[i]!.n!) ?? []).slice(0, MAX_CANDIDATES)) {
+      if (used.has(p)) continue;
+      const list = voters.get(p - i);
+      if (list) list.push(i);
+      else voters.set(p - i, [i]);
+    }
+  }
   const needed = Math.min(2, open.length);
-  const offsets = [...votes.entries()].filter(([, n]) => n >= needed).sort((x, y) => y[1] - x[1] || Math.abs(x[0] - base) - Math.abs(y[0] - base)).map(([d]) => d);
-  for (const d of offsets) {
+  const offsets = [...voters.entries()].filter(([, v]) => v.length >= needed).sort((x, y) => y[1].length - x[1].length || Math.abs(x[0] - base) - Math.abs(y[0] - base));
+  let left = open.length;
+  for (const [d, lineVoters] of offsets) {
+    if (left === 0) break;
     let placedAny = false;
-    for (const i of open) {
+    for (const i of lineVoters) {
       const p = i + d;
       if (placedAt[i]! >= 0 || used.has(p) || shapeAt(file, p) !== lines[i]!.n) continue;
       placedAt[i] = p;
       mixed[i] = anchorAt(file, p) !== lines[i]!.a;
       used.add(p);
       placedAny = true;
+      left--;
     }
     if (!placedAny) continue;
     // Trivial neighbours (braces, blank lines) at the same offset come along.
