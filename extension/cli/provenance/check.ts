@@ -316,8 +316,10 @@ function approvalContext(root: string, source: Source, state: LedgerState, scrat
       const recorded = state.contributions.get(line.span.root)?.recordedBy?.email;
       const commit = blameOf().get(line.line);
       const ids = recorded ? [identityKey(recorded)] : [];
-      // Not committed yet: the recorded identity of whoever prompted the AI is all there is.
-      if (commit === undefined || commit === UNCOMMITTED) return ids;
+      // Not committed yet (local checks): no commit brought these lines in, so there is no author
+      // to be distinct from; the pre-commit check accepts the approval and CI, where every line
+      // has its commit, decides. (A pre-commit hook is advisory anyway: --no-verify skips it.)
+      if (commit === undefined || commit === UNCOMMITTED) return [];
       infoOf([commit]);
       return [...ids, ...(infos.get(commit)?.identities ?? [])];
     },

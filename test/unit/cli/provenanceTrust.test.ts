@@ -460,3 +460,23 @@ test('locally, the ledger about to be committed must keep every committed record
   // And the work tree (check --all) says so too.
   assert.ok(JSON.parse(airlock(dir, ['check', '--all', '--format', 'json']).stdout).violations.some((v: { kind: string }) => v.kind === 'tampered'));
 });
+
+test('strict, end to end: the author approves to commit, CI still wants a second person\'s signature', () => {
+  const { dir, alice, bob } = setup();
+  git(dir, 'checkout', '-q', '-b', 'feature', 'main');
+  as(dir, alice);
+  write(dir, 'src/app.ts', [...baseFile.slice(0, 1), ...aiBlock, ...baseFile.slice(1)].join('\n') + '\n');
+  assert.equal(airlock(dir, ['record', '--file', 'src/app.ts', '--lines', '2-6', '--tool', 'copilot']).status, 0);
+  assert.match(airlock(dir, ['review', 'approve', 'src/app.ts:2-6']).stdout, /\(signed\)/);
+  git(dir, 'add', '-A');
+  const staged = airlock(dir, ['check', '--staged', '--format', 'json']);
+  assert.equal(staged.status, 0, staged.stdout);
+  git(dir, 'commit', '-qm', 'feature with AI code');
+  const ci = range(dir, 'main..feature');
+  assert.deepEqual(ci.problems, ['src/app.ts:2-6 unreviewed']);
+  assert.ok(ci.reviews.some((n) => n.reviewer === alice.email && /distinct reviewer/.test(n.reason)), JSON.stringify(ci.reviews));
+  as(dir, bob);
+  assert.equal(airlock(dir, ['review', 'approve', 'src/app.ts:2-6']).status, 0);
+  commitAll(dir, 'review');
+  assert.deepEqual(range(dir, 'main..feature').problems, []);
+});
