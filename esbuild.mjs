@@ -43,6 +43,10 @@ const builds = [
     outfile: 'dist/cli.js',
     banner: { js: '#!/usr/bin/env node' },
   },
+  // Agents' hooks start dist/hook.js on every tool call: Node built-ins only, it asks the hook
+  // server; dist/hook-engine.js is the decision itself (the server, or standalone when none runs).
+  { ...common, entryPoints: ['extension/cli/hookClient.ts'], outfile: 'dist/hook.js', minify: true, sourcemap: false },
+  { ...common, entryPoints: ['extension/cli/hookMain.ts'], outfile: 'dist/hook-engine.js', minify: true, sourcemap: false },
 ];
 if (!production) {
   // Stale compiled tests (a deleted source) must not run: start from an empty folder.

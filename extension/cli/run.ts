@@ -30,7 +30,8 @@ commands:
   hooks install      git pre-commit (\`airlock check --staged\`) and prepare-commit-msg (AI trailers) hooks
   commit-trailers MSGFILE [SOURCE]   add the policy's AI disclosure trailers to a commit message
   trace export [--out F] | trace import F   Agent Trace v0.1.0
-  hook claude-code   Claude Code hook (payload on stdin)
+  hook <agent> [event]   agent hook: claude-code, vscode, copilot-cli, codex, gemini, cursor, windsurf (payload on stdin)
+  agents install [--all | names…] | agents check   write / verify each agent's hooks and ignore files
   help               print this help
 `;
 
@@ -40,8 +41,12 @@ const commands: Record<string, Handler> = {
   fingerprint: (args, io) => import('./fingerprint/command').then((m) => m.fingerprintCommand(args, io)),
   env: (args, io) => import('./env').then((m) => m.envCommand(args, io)),
   ca: (args, io) => import('./ca').then((m) => m.caCommand(args, io)),
+  // VS Code's uninstall hook (package.json `vscode:uninstall`); not listed in the usage.
+  'vscode-uninstall': (args, io) => import('./vscodeUninstall').then((m) => m.vscodeUninstallCommand(args, io)),
   policy: (args, io) => import('./policyCommand').then((m) => m.policyCommand(args, io)),
-  ...Object.fromEntries(['record', 'check', 'review', 'hooks', 'trace', 'hook', 'commit-trailers'].map((n) => [n, (args: string[], io: CliIO) => import('./provenance/commands').then((m) => m.provenanceCommands[n]!(args, io))])),
+  hook: (args, io) => import('./hooks/command').then((m) => m.hookCommand(args, io)),
+  agents: (args, io) => import('./hooks/install').then((m) => m.agentsCommand(args, io)),
+  ...Object.fromEntries(['record', 'check', 'review', 'hooks', 'trace', 'commit-trailers'].map((n) => [n, (args: string[], io: CliIO) => import('./provenance/commands').then((m) => m.provenanceCommands[n]!(args, io))])),
   version: async (_args, io) => {
     io.stdout.write(`${VERSION}\n`);
     return 0;

@@ -1,6 +1,6 @@
 // Command handlers. Each command is declared in package.json under the Airlock category.
 import * as vscode from 'vscode';
-import { installClaudeCodeHooks } from './claudeHooks';
+import { setUpAgentGuardRails, type GuardRailsOptions } from './agentGuardRails';
 import { connectAssistant, type ConnectOptions } from './connectAssistant';
 import { openRule } from './decisionNotifier';
 import type { GatewayService } from './gatewayService';
@@ -29,9 +29,10 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
   register('airlock.connectAssistant', (options) =>
     connectAssistant(deps.gateway, context.globalState, typeof options === 'object' && options !== null ? (options as ConnectOptions) : {}),
   );
-  register('airlock.installClaudeCodeHooks', (options) =>
-    installClaudeCodeHooks(context.extensionUri, typeof options === 'object' && options !== null ? (options as { confirmed?: boolean }) : {}),
-  );
+  const guardOptions = (options: unknown) => (typeof options === 'object' && options !== null ? (options as GuardRailsOptions) : {});
+  register('airlock.setUpAgentGuardRails', (options) => setUpAgentGuardRails(context.extensionUri, guardOptions(options)));
+  // The earlier command id: Claude Code only, same files.
+  register('airlock.installClaudeCodeHooks', (options) => setUpAgentGuardRails(context.extensionUri, { agents: ['claude-code'], ...guardOptions(options) }));
   register('airlock.openRule', (rule) => (typeof rule === 'string' ? openRule(context, deps.policies, rule) : false));
   register('airlock.toggleGateway', async () => {
     const config = vscode.workspace.getConfiguration('airlock');

@@ -72,6 +72,8 @@ export interface CompiledLayer {
   scanner?: LayerScanner;
   egress: CompiledEgressRule[];
   review: CompiledReviewRule[];
+  /** Agent id → the destination its hooks decide for (`agents.<id>.destination`). */
+  agentDestinations?: ReadonlyMap<string, string>;
   /** Proxy mode settings of this layer (absent: nothing added, other hosts tunnelled). */
   proxy?: { inspect: string[]; tunnel: string[]; otherHosts: 'tunnel' | 'block' };
   /** Unset: attachments are allowed by this layer. */

@@ -102,6 +102,8 @@ export function compileLayer(name: string, resolved: ResolvedPolicy, cache: Scan
     if (hasRequest === hasPath) report(test, `test "${test.value.name}": give exactly one of "request" or "reviewPath"`);
   }
 
+  const agentDestinations = new Map<string, string>();
+  for (const [agent, located] of resolved.agents) agentDestinations.set(agent, located.value.destination);
   let attachments: CompiledAttachments | undefined;
   if (resolved.attachments) {
     const setting = resolved.attachments.value;
@@ -130,6 +132,7 @@ export function compileLayer(name: string, resolved: ResolvedPolicy, cache: Scan
     ...(scanner ? { scanner } : {}),
     egress,
     review,
+    ...(agentDestinations.size > 0 ? { agentDestinations } : {}),
     proxy: { inspect: resolved.proxyInspect, tunnel: resolved.proxyTunnel, otherHosts: resolved.otherHosts ?? 'tunnel' },
     ...(attachments ? { attachments } : {}),
   };
