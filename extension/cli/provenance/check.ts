@@ -277,7 +277,7 @@ function approvalContext(root: string, source: Source, state: LedgerState, scrat
     let entry = verifiers.get(key);
     if (!entry) {
       const { file, missing } = allowedSignersFile(root, source, allowedSigners, scratch, verifiers.size);
-      entry = { verifier: new ReviewVerifier(file), ...(missing ? { missing } : {}) };
+      entry = { verifier: new ReviewVerifier(file, scratch), ...(missing ? { missing } : {}) };
       verifiers.set(key, entry);
     }
     return entry;

@@ -67,8 +67,12 @@ export class ReviewVerifier {
   private readonly cache = new Map<string, SignatureResult>();
   private scratch: string | undefined;
 
-  /** `allowedSigners`: a file on disk, or undefined when the policy names none. */
-  constructor(readonly file: string | undefined, private readonly program = 'ssh-keygen') {}
+  /**
+   * `file`: the allowed signers file on disk, or undefined when the policy names none.
+   * `scratchDir`: where signatures are written for ssh-keygen (the caller removes it); without
+   * it a temp folder is made and removed by dispose().
+   */
+  constructor(readonly file: string | undefined, private readonly scratchDir?: string, private readonly program = 'ssh-keygen') {}
 
   verify(record: ReviewRecord): SignatureResult {
     if (!record.signature) return { ok: false, reason: 'unsigned' };
@@ -83,8 +87,8 @@ export class ReviewVerifier {
   }
 
   private run(payload: string, signature: string): SignatureResult {
-    this.scratch ??= mkdtempSync(join(tmpdir(), 'airlock-verify-'));
-    const sigFile = join(this.scratch, 'review.sig');
+    const dir = this.scratchDir ?? (this.scratch ??= mkdtempSync(join(tmpdir(), 'airlock-verify-')));
+    const sigFile = join(dir, 'review.sig');
     writeFileSync(sigFile, signature.endsWith('\n') ? signature : signature + '\n');
     const found = spawnSync(this.program, ['-Y', 'find-principals', '-s', sigFile, '-f', this.file!], { encoding: 'utf8', timeout: 30_000 });
     const principals = (found.stdout ?? '').split('\n').map((l) => l.trim()).filter(Boolean);
