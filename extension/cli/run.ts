@@ -17,7 +17,7 @@ usage: airlock <command> [options]
 
 commands:
   version            print the version
-  gateway [--policy F] [--port N] [--upstream NAME=URL] [--audit FILE]   run the local gateway (and proxy)
+  gateway [--policy F] [--org-policy F] [--port N] [--upstream NAME=URL] [--audit FILE]   run the local gateway (and proxy)
   env [--port N]     shell lines routing this terminal's AI clients through the gateway
   ca path|bundle|install|uninstall   the local CA of proxy mode
   scan [paths…|-]    what the policy would do if these files went to an AI model
@@ -33,6 +33,11 @@ commands:
   hook <agent> [event]   agent hook: claude-code, vscode, copilot-cli, codex, gemini, cursor, windsurf (payload on stdin)
   agents install [--all | names…] | agents check   write / verify each agent's hooks and ignore files
   help               print this help
+
+exit codes: 0 ok; 1 the answer is no (check: AI lines need review; scan: a file would be
+blocked; policy test: a test failed; review: no AI lines there; gateway: its policy has errors);
+2 a usage error, a file that cannot be read, an invalid policy or a port that cannot be used;
+3 an internal error (please report it).
 `;
 
 const commands: Record<string, Handler> = {

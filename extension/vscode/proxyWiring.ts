@@ -109,6 +109,17 @@ export class ProxyWiring {
     return plan.upstreamProxy;
   }
 
+  /**
+   * The user asked for it (command "Route Extensions Through the Gateway"): consent is granted,
+   * also after "Never", and http.proxy points at the running gateway at once.
+   */
+  async grant(port: number | undefined): Promise<boolean> {
+    await this.context.globalState.update(CONSENT_KEY, 'granted');
+    if (port === undefined) return false;
+    await this.started(port);
+    return this.currentSetting() === gatewayProxyUrl(port);
+  }
+
   /** The gateway of this window stopped (or never started): take back what Airlock wrote. */
   async stopped(port?: number): Promise<void> {
     const current = this.currentSetting();

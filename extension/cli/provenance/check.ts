@@ -97,11 +97,11 @@ function rangeSource(root: string, range: string): Source {
   if (at <= 0 || !toRev || toRev.startsWith('.')) throw new UsageError('--range takes A..B');
   const from = resolveCommit(root, fromRev);
   const to = resolveCommit(root, toRev);
-  if (!from || !to) throw new UsageError(`git cannot resolve ${!from ? fromRev : toRev} to a commit`);
+  if (!from || !to) throw new UsageError(rangeError(root, fromRev, toRev));
   // Records on the base are compared at the merge base: the base branch may have moved on.
   const base = mergeBase(root, from, to) ?? from;
   const changed = changedSince(root, base, to);
-  if (!changed) throw new UsageError(`git cannot diff ${range}`);
+  if (!changed) throw new UsageError(rangeError(root, fromRev, toRev));
   // The head ledger is read once; the base's only when it is not a byte prefix of the head
   // (proven by its blob id, so the common case never inflates the base).
   const headBytes = blobBytes(root, to, LEDGER_PATH);
@@ -401,3 +401,14 @@ function toSarif(violations: readonly Violation[]): unknown {
   };
 }
 
+
+/** Why git cannot diff `from..to`, in one line: the end it does not know, or git's own reason. */
+function rangeError(root: string, from: string, to: string): string {
+  for (const end of [from, to]) {
+    if (!git(root, ['rev-parse', '--verify', '--quiet', `${end}^{commit}`]).ok) {
+      return `--range ${from}..${to}: git knows no commit '${end}' here (a typo, or a shallow clone: fetch it first, e.g. \`git fetch origin ${end}\` or check out with full history)`;
+    }
+  }
+  const reason = git(root, ['diff', '--name-only', `${from}..${to}`]).stderr.trim().split('\n')[0];
+  return `--range ${from}..${to}: git cannot diff it${reason ? ` (${reason})` : ''}`;
+}

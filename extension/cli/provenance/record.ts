@@ -4,7 +4,7 @@ import { CHANNELS, type Channel } from '../../core/provenance/types';
 import { splitLines } from '../../core/provenance/hash';
 import type { CliIO } from '../run';
 import { baselineFromDiff } from './baseline';
-import { flag, guarded, newRecordId, parseArgs, parseLineRange, readWorking, repoPath, UsageError, workspaceRoot } from './common';
+import { flag, guarded, newRecordId, parseArgs, parseLineRange, readWorking, repoPath, requireInsideRepo, UsageError, workspaceRoot } from './common';
 import { git, identity } from './git';
 import { appendRecords } from '../../core/ledger/fileStore';
 
@@ -21,9 +21,12 @@ export async function recordCommand(args: string[], io: CliIO): Promise<number> 
     if (!CHANNELS.includes(channel)) throw new UsageError(`--channel must be one of ${CHANNELS.join(', ')}`);
     const root = workspaceRoot(io.cwd);
     const path = repoPath(root, io.cwd, file);
-    const text = readWorking(root, path);
-    if (text === undefined) throw new UsageError(`${file} does not exist inside the repository`);
+    requireInsideRepo(root, path, file);
+    const text = readWorking(root, path) ?? '';
     const { startLine, endLine } = parseLineRange(lines);
+    // Count lines as an editor does: a final newline ends the last line, it does not start one.
+    const lineCount = text === '' ? 0 : splitLines(text).length - (text.endsWith('\n') ? 1 : 0);
+    if (endLine > lineCount) throw new UsageError(`lines ${startLine}-${endLine} are outside ${path}, which has ${lineCount} line${lineCount === 1 ? '' : 's'}`);
     const head = git(root, ['show', `HEAD:${path}`]);
     const who = identity(root);
     const record = buildContribution({

@@ -14,7 +14,7 @@ import { applyReplacements, baselineInGit, rejectReplacements } from '../../core
 import { indexFile } from '../../core/provenance/anchor';
 import { splitLines } from '../../core/provenance/hash';
 import type { CliIO } from '../run';
-import { guarded, insideRepo, parseArgs, parseTarget, readWorking, repoPath, UsageError, workspaceRoot } from './common';
+import { guarded, insideRepo, parseArgs, parseTarget, readWorking, repoPath, requireInsideRepo, UsageError, workspaceRoot } from './common';
 import { git, identity, readBlobs } from './git';
 import { blame, UNCOMMITTED } from './gitHistory';
 import { loadLedgerState, spansByCurrentPath } from './ledgerState';
@@ -32,8 +32,7 @@ export async function reviewCommand(args: string[], io: CliIO): Promise<number> 
     const root = workspaceRoot(io.cwd);
     const target = parseTarget(targetText);
     const path = repoPath(root, io.cwd, target.file);
-    const file = insideRepo(root, path);
-    if (!file) throw new UsageError(`${target.file} does not exist inside the repository`);
+    const file = requireInsideRepo(root, path, target.file);
     const reviewer = identity(root);
     if (!reviewer.name || !reviewer.email) throw new UsageError('set git user.name and user.email first: the reviewer is recorded');
 
@@ -69,11 +68,12 @@ export async function reviewCommand(args: string[], io: CliIO): Promise<number> 
       );
       return 1;
     }
-    const out = applyReplacements(fileLines, rejectReplacements(located, state, roots));
+    const replacements = rejectReplacements(located, state, roots);
+    const out = applyReplacements(fileLines, replacements);
     const eol = text.includes('\r\n') ? '\r\n' : '\n';
     writeFileSync(file, out.join(eol));
     appendRecords(root, [signed(buildReview('reject', reviewer, newRecordId(), time, path, located.filter((l) => roots.includes(l.span.root)), fileLines))]);
-    io.stdout.write(`rejected ${roots.length} AI contribution(s) in ${path}: restored the text they replaced, as ${by}\n`);
+    io.stdout.write(`rejected ${roots.length === 1 ? '1 AI contribution' : `${roots.length} AI contributions`} in ${path}: ${replacements.map(describeReplacement).join('; ')}${sign ? ' (signed review)' : ''}\n`);
     return 0;
   });
 }
@@ -109,3 +109,12 @@ function gitVersionsBefore(root: string, path: string, lines: readonly number[],
   return specs.map((s) => blobs.get(s));
 }
 
+
+/** What one reject did to the file, truthfully: removed lines, or put back what they replaced. */
+function describeReplacement(r: { startLine: number; endLine: number; lines: readonly string[] }): string {
+  const n = r.endLine - r.startLine + 1;
+  const ai = `${n === 1 ? `the AI-written line ${r.startLine}` : `the ${n} AI-written lines ${r.startLine}-${r.endLine}`}`;
+  const they = n === 1 ? 'it' : 'they';
+  if (r.lines.length === 0) return `removed ${ai} (${they} replaced nothing)`;
+  return `replaced ${ai} with the ${r.lines.length === 1 ? 'line' : `${r.lines.length} lines`} ${they} had replaced`;
+}

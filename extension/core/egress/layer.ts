@@ -20,6 +20,11 @@ export interface LayerScanner {
   /** Ids of custom detectors (their findings are `custom-detector`, the others `secret`). */
   readonly customIds: ReadonlySet<string>;
   readonly ids: ReadonlySet<string>;
+  /**
+   * False when a detector's pattern may depend on where the scanned text starts or ends (a
+   * custom regex with `^` or `$`): such a scanner sees each segment on its own, never joined.
+   */
+  readonly batchable?: boolean;
 }
 
 export interface CompiledEgressRule {

@@ -191,6 +191,8 @@ function buildScanner(
     scan: (text) => scanText(text, compiled),
     customIds: new Set(custom.map((c) => c.id)),
     ids: new Set(compiled.ids),
+    // Conservative: any `^` or `$` (even inside a class) keeps segments apart when scanning.
+    batchable: !resolved.customDetectors.some((c) => /[\^$]/.test(c.value.regex)),
   };
   cache.set(key, scanner);
   return scanner;
