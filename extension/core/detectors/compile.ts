@@ -1,6 +1,7 @@
 // Turns detector specs (built-in and custom) into a scan plan: one keyword automaton over all
 // keywords, and for each keyword the detectors to try where it occurs.
 import { RE2JS } from 're2js';
+import { hasCrc32Base62 } from './checksum';
 import type { CustomDetector } from './custom';
 import { buildKeywordAutomaton, type KeywordAutomaton } from './keywordAutomaton';
 import { DetectorCompileError, type CompileDetectorsOptions, type CompiledDetectors, type DetectorSpec, type MatchContext } from './types';
@@ -20,7 +21,7 @@ export interface PlannedDetector {
   readonly mode: 'sticky' | 'window' | 'everywhere';
   readonly window: { before: number; after: number };
   /** For sticky mode: the value span when the pattern matches starting exactly at `pos`. */
-  readonly tryAt?: (text: string, pos: number) => ValueSpan | undefined;
+  readonly tryAt?: (text: string, pos: number, keywordEnd: number) => ValueSpan | undefined;
   /** For window/everywhere mode: every value span matched inside text[from, to). */
   readonly searchIn?: (text: string, from: number, to: number, out: ValueSpan[]) => void;
   readonly minLength: number;
@@ -97,12 +98,6 @@ function planBuiltin(spec: DetectorSpec, order: number): PlannedDetector {
   for (const k of spec.keywords) {
     if (k !== k.toLowerCase() || !/^[\x20-\x7e]+$/.test(k)) throw new DetectorCompileError(spec.id, `keyword "${k}" must be lower-case printable ASCII`);
   }
-  const flags = spec.pattern.flags.replace(/[gyd]/g, '');
-  const group = spec.secretGroup ?? 0;
-  const valueSpan = (m: RegExpExecArray, offset: number): ValueSpan | undefined => {
-    const indices = typeof group === 'number' ? m.indices?.[group] : m.indices?.groups?.[group];
-    return indices ? { start: indices[0] + offset, end: indices[1] + offset } : undefined;
-  };
   const base = {
     id: spec.id,
     order,
@@ -110,7 +105,23 @@ function planBuiltin(spec: DetectorSpec, order: number): PlannedDetector {
     minLength: spec.minLength ?? 1,
     minEntropy: spec.minEntropy ?? 0,
     placeholders: spec.placeholders,
-    validate: spec.validate,
+    validate: withChecksum(spec),
+  };
+  if (spec.match) {
+    const match = spec.match;
+    return {
+      ...base,
+      mode: 'sticky',
+      window: { before: 0, after: 0 },
+      tryAt: (text, pos, end) => match(text, pos, end),
+    };
+  }
+  if (!spec.pattern) throw new DetectorCompileError(spec.id, 'needs a pattern or a match function');
+  const flags = spec.pattern.flags.replace(/[gyd]/g, '');
+  const group = spec.secretGroup ?? 0;
+  const valueSpan = (m: RegExpExecArray, offset: number): ValueSpan | undefined => {
+    const indices = typeof group === 'number' ? m.indices?.[group] : m.indices?.groups?.[group];
+    return indices ? { start: indices[0] + offset, end: indices[1] + offset } : undefined;
   };
   if ((spec.anchor ?? 'keyword') === 'keyword') {
     const sticky = new RegExp(spec.pattern.source, `${flags}dy`);
@@ -142,6 +153,13 @@ function planBuiltin(spec: DetectorSpec, order: number): PlannedDetector {
       }
     },
   };
+}
+
+/** The spec's validator, preceded by its checksum when the format carries one. */
+function withChecksum(spec: DetectorSpec): DetectorSpec['validate'] {
+  if (spec.checksum !== 'crc32-base62') return spec.validate;
+  const validate = spec.validate;
+  return (value, context) => hasCrc32Base62(value) && (!validate || validate(value, context));
 }
 
 function planCustom(detector: CustomDetector, order: number): PlannedDetector {

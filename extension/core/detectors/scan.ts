@@ -46,7 +46,7 @@ export function scanText(text: string, compiled: CompiledDetectors): SecretMatch
       if (detector.mode === 'sticky') {
         if (lastTried[index] === start) continue;
         lastTried[index] = start;
-        const span = detector.tryAt!(text, start);
+        const span = detector.tryAt!(text, start, end);
         if (span) accept(detector, span);
         continue;
       }

@@ -10,7 +10,7 @@ import { BLOCK_SECRETS_POLICY, tempTree } from './scanSupport';
 
 const REPO = join(__dirname, '..', '..', '..');
 const CLI = join(REPO, 'dist', 'cli.js');
-const GITHUB_TOKEN = ['ghp_', 'R8fK2mQ9xLw4TzV7nB3cY6hJ1pD5sA0eG2uN'].join('');
+const GITHUB_TOKEN = ['ghp_', 'R8fK2mQ9xLw4TzV7nB3cY6hJ1pD5sA3YxdV5'].join('');
 
 test('node dist/cli.js scan works from the built bundle', (t) => {
   const build = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: REPO, encoding: 'utf8' });

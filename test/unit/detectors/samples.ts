@@ -2,6 +2,10 @@
 // scannable literal token lives in the repository sources. Shared by the unit tests, the
 // fixture generator (test/fixtures/secrets/generate.ts) and the benchmark.
 
+import { BUILTIN_SECRET_DETECTORS, type DetectorSpec } from '../../../extension/core/detectors';
+import { base62, crc32 } from '../../../extension/core/detectors/checksum';
+import { charsetChars } from '../../../extension/core/detectors/shape';
+
 /** A deterministic PRNG (mulberry32). */
 export type Rng = () => number;
 export function rng(seed: number): Rng {
@@ -88,7 +92,8 @@ const PUTTY = (r: Rng) =>
 const JWT = (r: Rng) =>
   `${base64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }))}.${base64url(JSON.stringify({ sub: digits(r, 8), role: 'admin', iat: 1718000000 + Math.floor(r() * 1e6) }))}.${urlsafe(r, 43)}`;
 
-export const SAMPLES: readonly Sample[] = [
+/** Samples written by hand, for detectors whose value has no simple shape (or needs context). */
+const HANDWRITTEN: readonly Sample[] = [
   { detector: 'aws-access-key-id', value: (r) => `AKIA${pick(r, BASE32, 16)}`, name: 'AWS_ACCESS_KEY_ID', negative: 'aws_access_key_id = AKIAIOSFODNN7EXAMPLE' },
   { detector: 'aws-secret-access-key', value: (r) => b64(r, 40), name: 'AWS_SECRET_ACCESS_KEY', negative: 'aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' },
   { detector: 'aws-session-token', value: (r) => `IQoJb3JpZ2luX2VjE${b64(r, 300)}`, name: 'AWS_SESSION_TOKEN', negative: 'AWS_SESSION_TOKEN=IQoJb3JpZ2luX2VjE…' },
@@ -115,12 +120,7 @@ export const SAMPLES: readonly Sample[] = [
   { detector: 'digitalocean-token', value: (r) => `dop_v1_${hex(r, 64)}`, name: 'DIGITALOCEAN_ACCESS' },
   { detector: 'heroku-api-key', value: uuid, name: 'HEROKU_API_KEY', negative: 'HEROKU_API_KEY=00000000-0000-0000-0000-000000000000' },
   { detector: 'heroku-platform-token', value: (r) => `HRKU-${urlsafe(r, 60)}`, name: 'HEROKU_PLATFORM' },
-  { detector: 'github-pat-classic', value: (r) => `ghp_${alnum(r, 36)}`, name: 'GH_PAT', negative: 'GITHUB_TOKEN=ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx' },
   { detector: 'github-pat-fine-grained', value: (r) => `github_pat_${alnum(r, 22)}_${alnum(r, 59)}`, name: 'GH_FINE_GRAINED' },
-  { detector: 'github-oauth-token', value: (r) => `gho_${alnum(r, 36)}`, name: 'GH_OAUTH' },
-  { detector: 'github-user-to-server-token', value: (r) => `ghu_${alnum(r, 36)}`, name: 'GH_USER_TO_SERVER' },
-  { detector: 'github-app-installation-token', value: (r) => `ghs_${alnum(r, 36)}`, name: 'GH_INSTALLATION' },
-  { detector: 'github-refresh-token', value: (r) => `ghr_${alnum(r, 76)}`, name: 'GH_REFRESH' },
   { detector: 'gitlab-pat', value: (r) => `glpat-${urlsafe(r, 20)}`, name: 'GITLAB_PAT', negative: 'GITLAB_TOKEN=glpat-<your-token-here>' },
   { detector: 'gitlab-runner-token', value: (r) => `glrt-${urlsafe(r, 26)}`, name: 'CI_RUNNER_AUTH' },
   { detector: 'gitlab-deploy-token', value: (r) => `gldt-${urlsafe(r, 20)}`, name: 'GITLAB_DEPLOY' },
@@ -156,7 +156,6 @@ export const SAMPLES: readonly Sample[] = [
   { detector: 'anthropic-api-key', value: (r) => `sk-ant-api03-${urlsafe(r, 93)}AA`, name: 'ANTHROPIC', negative: 'ANTHROPIC_API_KEY=sk-ant-api03-...' },
   { detector: 'anthropic-admin-key', value: (r) => `sk-ant-admin01-${urlsafe(r, 93)}AA`, name: 'ANTHROPIC_ADMIN' },
   { detector: 'huggingface-token', value: (r) => `hf_${pick(r, UPPER + LOWER, 34)}`, name: 'HF', negative: 'from huggingface_hub import hf_hub_download' },
-  { detector: 'npm-token', value: (r) => `npm_${alnum(r, 36)}`, name: 'NPM_AUTH', negative: '//registry.npmjs.org/:_authToken=${NPM_TOKEN}' },
   { detector: 'pypi-token', value: (r) => `pypi-AgEIcHlwaS5vcmc${urlsafe(r, 150)}`, name: 'PYPI_UPLOAD' },
   { detector: 'datadog-api-key', value: (r) => hex(r, 32), name: 'DD_API_KEY' },
   { detector: 'newrelic-api-key', value: (r) => `NRAK-${pick(r, UPPER + DIGITS, 27)}`, name: 'NEW_RELIC_USER' },
@@ -197,8 +196,78 @@ export const SAMPLES: readonly Sample[] = [
     negative: 'url = "https://user:password@host.example/path"',
   },
   { detector: 'generic-secret-assignment', value: (r) => `${alnum(r, 30)}9k`, name: 'PAYMENTS_SIGNING_SECRET', negative: 'const secretName = process.env.SECRET_NAME;\nconst token = getToken();\npassword: ${{ secrets.DB_PASSWORD }}' },
+  {
+    detector: 'jwt-base64',
+    value: (r) => Buffer.from(JWT(r)).toString('base64'),
+    block: 'apiVersion: v1\nkind: Secret\ndata:\n  session: $VALUE',
+    kinds: ['yaml', 'env', 'py'],
+    negative: 'data:\n  config: ZXlKaGJHY2lPaUo=',
+  },
+  { detector: 'private-key-base64', value: (r) => Buffer.from(pem('RSA PRIVATE KEY')(r)).toString('base64'), name: 'TLS_KEY_B64' },
+  {
+    detector: 'private-key-ssh2-encrypted',
+    value: (r) => `---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----\nComment: "rsa-key-20260101"\n${pemBody(r, 6, '\n')}\n---- END SSH2 ENCRYPTED PRIVATE KEY ----`,
+    block: '$VALUE',
+  },
+  {
+    detector: 'openvpn-static-key',
+    value: (r) => `-----BEGIN OpenVPN Static key V1-----\n${Array.from({ length: 16 }, () => hex(r, 32)).join('\n')}\n-----END OpenVPN Static key V1-----`,
+    block: '$VALUE',
+  },
+  {
+    detector: 'docker-config-auth',
+    value: (r) => Buffer.from(`ci-bot:${alnum(r, 24)}`).toString('base64'),
+    block: '{ "auths": { "registry.acme.internal": { "auth": "$VALUE" } } }',
+    kinds: ['json', 'ts', 'py'],
+    negative: '{ "auths": { "registry.acme.internal": { "auth": "dXNlcjpwYXNzd29yZA==" } } }',
+  },
   { detector: 'bearer-token', value: (r) => `${alnum(r, 40)}7`, block: 'curl -H "Authorization: Bearer $VALUE" https://api.acme.internal/v1/orders', kinds: ['ts', 'py', 'go', 'env'], negative: 'curl -H "Authorization: Bearer $TOKEN" https://api.example.com' },
 ];
+
+/** A sample generated from a detector's documented shape (and its checksum, if any). */
+export function sampleFromSpec(spec: DetectorSpec): Sample | undefined {
+  const shape = spec.shape;
+  if (!shape) return undefined;
+  const context = spec.sampleContext;
+  const value = (r: Rng): string => {
+    let out = '';
+    for (const part of shape) {
+      if (typeof part === 'string') {
+        out += part;
+        continue;
+      }
+      const n = typeof part.n === 'number' ? part.n : part.n[0] + Math.floor(r() * (part.n[1] - part.n[0] + 1));
+      out += pick(r, charsetChars(part.set), n);
+    }
+    if (spec.checksum === 'crc32-base62') {
+      const cut = out.indexOf('_') + 1;
+      const random = out.slice(cut, out.length - 6);
+      out = out.slice(0, cut) + random + base62(crc32(random), 6);
+    }
+    return out;
+  };
+  const sample: Sample = { detector: spec.id, value };
+  if (context?.includes('$VALUE')) {
+    sample.block = context;
+    if (!context.includes('\n')) sample.kinds = ['py', 'env', 'toml', 'ts', 'go'];
+  } else {
+    sample.name = context ?? spec.id.toUpperCase().replace(/-/g, '_');
+  }
+  if (spec.fps?.length) sample.negative = spec.fps.join('\n');
+  return sample;
+}
+
+/** One sample per built-in detector, in pack order: the handwritten one, else one from its shape. */
+export const SAMPLES: readonly Sample[] = BUILTIN_SECRET_DETECTORS.map((spec) => {
+  const written = HANDWRITTEN.find((s) => s.detector === spec.id);
+  const derived = sampleFromSpec(spec);
+  const sample = written ?? derived;
+  if (!sample) throw new Error(`no sample for built-in detector ${spec.id}`);
+  return sample;
+});
+
+/** Handwritten samples whose detector is not in the pack (a renamed or removed id). */
+export const ORPHAN_SAMPLES = HANDWRITTEN.filter((s) => !BUILTIN_SECRET_DETECTORS.some((d) => d.id === s.detector)).map((s) => s.detector);
 
 /** The sample as one snippet of code: the text and where the value sits in it. */
 export function renderSample(sample: Sample, r: Rng): { text: string; value: string; start: number } {
