@@ -275,3 +275,46 @@ export function renderSample(sample: Sample, r: Rng): { text: string; value: str
   const text = sample.block ? sample.block.replace('$VALUE', value) : `const ${sample.name ?? 'SECRET'} = "${value}";`;
   return { text, value, start: text.indexOf(value) };
 }
+
+/** A random value with a digit in it (the generic detector wants one), shaped like no provider's token. */
+export function genericSecret(seed: number): string {
+  return `${pick(rng(seed), 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789', 27)}7Qz`;
+}
+
+/** One assignment per syntax the generic detector reads; `$V` is the value. */
+export const GENERIC_SYNTAXES: Record<string, string> = {
+  'Go var with type': 'var webhookToken string = "$V"',
+  'Go short assignment': 'signingSecret := "$V"',
+  'Go struct field': 'cfg := Config{APIKey: "$V"}',
+  'Java field': 'private static final String API_SECRET = "$V";',
+  'Java System.setProperty': 'System.setProperty("PAYMENTS_TOKEN", "$V");',
+  'Kotlin typed val': 'val clientSecret: String = "$V"',
+  'C# verbatim string': 'public const string ApiKey = @"$V";',
+  'C# property initializer': 'options.ClientSecret = "$V";',
+  'PHP variable': "$apiKey = '$V';",
+  'PHP append': "$signingKey .= '$V';",
+  'PHP array': "'api_secret' => '$V',",
+  'Ruby symbol hash': ':auth_token => "$V",',
+  'Ruby keyword hash': "auth_token: '$V',",
+  'Rust const': 'const API_TOKEN: &str = "$V";',
+  'Rust let with static str': "let secret: &'static str = \"$V\";",
+  'shell export': 'export DEPLOY_TOKEN=$V',
+  'shell quoted': "DEPLOY_TOKEN='$V'",
+  'Makefile ::=': 'REGISTRY_PASSWORD ::= $V',
+  'Makefile ?=': 'REGISTRY_PASSWORD ?= $V',
+  'Terraform / HCL': 'resource "x" "y" {\n  api_key = "$V"\n}',
+  'XML element': '<apiKey>$V</apiKey>',
+  'XML element spanning lines': '<config>\n  <clientSecret>\n    $V\n  </clientSecret>\n</config>',
+  'XML appSettings': '<add key="ClientSecret" value="$V" />',
+  properties: 'payments.signing.secret=$V',
+  'properties with colon': 'payments.signing.secret: $V',
+  TOML: 'webhook_secret = "$V"',
+  'YAML bare': 'webhook_secret: $V',
+  'YAML quoted': 'webhook_secret: "$V"',
+  '.env': 'WEBHOOK_SECRET=$V',
+  JSON: '{ "webhookSecret": "$V" }',
+  Python: 'WEBHOOK_SECRET = "$V"',
+  'Python os.environ': 'os.environ["WEBHOOK_SECRET"] = "$V"',
+  'JavaScript object': 'const cfg = { accessToken: `$V` };',
+  'password field': 'db_password = "Tr0ub4dor&3x"',
+};

@@ -74,10 +74,10 @@ export const CREDENTIAL_DETECTORS: DetectorSpec[] = [
   {
     id: 'api-key-header',
     description: 'Key in an X-API-Key / Api-Key / X-Auth-Token style request header',
-    keywords: ['x-api-key', 'api-key:', 'x-auth-token', 'x-access-token', 'apikey:', 'x-goog-api-key', 'ocp-apim-subscription-key', 'private-token'],
+    keywords: ['x-api-key', 'api-key:', 'x-auth-token', 'x-access-token', 'x-goog-api-key', 'ocp-apim-subscription-key', 'private-token'],
     anchor: 'window',
     window: { before: 2, after: 300 },
-    pattern: /(?:X-API-Key|Api-Key|X-Auth-Token|X-Access-Token|apikey|x-goog-api-key|Ocp-Apim-Subscription-Key|PRIVATE-TOKEN)["']?\s{0,2}[:=,]\s{0,2}["']?(?<secret>[A-Za-z0-9._~+/=-]{16,300})(?![A-Za-z0-9._~+/=-])/i,
+    pattern: /(?:X-API-Key|Api-Key|X-Auth-Token|X-Access-Token|x-goog-api-key|Ocp-Apim-Subscription-Key|PRIVATE-TOKEN)["']?\s{0,2}[:=,]\s{0,2}["']?(?<secret>[A-Za-z0-9._~+/=-]{16,300})(?![A-Za-z0-9._~+/=-])/i,
     secretGroup: 'secret',
     validate: (value) => literal(value) && /[0-9]/.test(value) && /[A-Za-z]/.test(value),
     shape: [run('alnum', 32)],
