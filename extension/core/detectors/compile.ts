@@ -39,6 +39,8 @@ export interface ScanPlan {
   readonly detectorsByKeyword: readonly (readonly number[])[];
   /** Detectors that have no keywords and scan everything. */
   readonly everywhere: readonly number[];
+  /** Also scan the decoded views of each text (see decode.ts). */
+  readonly decode: boolean;
   readonly allowValues: ReadonlySet<string>;
   readonly allowRegexes: readonly RE2JS[];
 }
@@ -79,6 +81,7 @@ export function compileDetectors(
     keywordLength: Int32Array.from(keywords, (k) => k.length),
     detectorsByKeyword,
     everywhere,
+    decode: options.decode ?? true,
     allowValues: new Set(options.allowlist?.values ?? []),
     allowRegexes: (options.allowlist?.regexes ?? []).map((source, i) => compileAllowRegex(source, i)),
   };

@@ -88,6 +88,8 @@ export interface DetectorAllowlist {
 
 export interface CompileDetectorsOptions {
   allowlist?: DetectorAllowlist;
+  /** Also look through concatenation, escapes, URL encoding, base64, YAML blocks, diffs. Default true. */
+  decode?: boolean;
 }
 
 /** The result of compileDetectors: opaque to callers, pass it to scanText. */

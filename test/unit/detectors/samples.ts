@@ -318,3 +318,77 @@ export const GENERIC_SYNTAXES: Record<string, string> = {
   'JavaScript object': 'const cfg = { accessToken: `$V` };',
   'password field': 'db_password = "Tr0ub4dor&3x"',
 };
+
+/** A GitHub classic token with a valid CRC32 (generated; not a real token). */
+export function fakeGithubToken(seed: number): string {
+  return SAMPLES.find((s) => s.detector === 'github-pat-classic')!.value(rng(seed));
+}
+
+export interface DecodingCase {
+  name: string;
+  /** The text, the encoded form of the secret inside it (what must be reported) and the detector. */
+  build: (seed: number) => { text: string; encoded: string; detector: string };
+}
+
+/** One case per decoding the scanner performs. */
+export const DECODING_CASES: readonly DecodingCase[] = [
+  {
+    name: 'string literals concatenated across lines',
+    build: (seed) => {
+      const t = fakeGithubToken(seed);
+      const encoded = `${t.slice(0, 20)}" +\n    "${t.slice(20)}`;
+      return { text: `const deployToken = "${encoded}";\n`, encoded, detector: 'github-pat-classic' };
+    },
+  },
+  {
+    name: 'JSON string escapes (\\u0041, \\/)',
+    build: (seed) => {
+      const v = SAMPLES.find((s) => s.detector === 'slack-webhook-url')!.value(rng(seed));
+      const [team, bot, secret] = v.split('/') as [string, string, string];
+      const encoded = `${team}\\/${bot}\\/${secret.slice(0, 4)}\\u00${secret.charCodeAt(4).toString(16)}${secret.slice(5)}`;
+      return { text: `{"alerts": {"hook": "https:\\/\\/hooks.slack.com\\/services\\/${encoded}"}}`, encoded, detector: 'slack-webhook-url' };
+    },
+  },
+  {
+    name: 'URL encoding',
+    build: (seed) => {
+      const v = SAMPLES.find((s) => s.detector === 'aws-secret-access-key')!.value(rng(seed)).replace(/[+/]/g, 'x').slice(0, 36) + '+/+/';
+      const encoded = v.replace(/\+/g, '%2B').replace(/\//g, '%2F');
+      return { text: `https://deploy.acme.internal/hook?aws_secret_access_key=${encoded}&region=eu-west-1`, encoded, detector: 'aws-secret-access-key' };
+    },
+  },
+  {
+    name: 'base64 under an innocuous key',
+    build: (seed) => {
+      const t = fakeGithubToken(seed);
+      const encoded = Buffer.from(`machine: build-07\ntoken: ${t}\n`).toString('base64');
+      return { text: `settings:\n  blob: "${encoded}"\n`, encoded: encoded.slice(Math.floor(24 / 3) * 4, Math.ceil((25 + t.length) / 3) * 4), detector: 'github-pat-classic' };
+    },
+  },
+  {
+    name: 'base64url',
+    build: (seed) => {
+      const t = fakeGithubToken(seed);
+      const raw = Buffer.from(`{"ci":"${t}"}`).toString('base64url');
+      return { text: `CONFIG_BLOB=${raw}\n`, encoded: raw.slice(Math.floor(7 / 3) * 4, Math.ceil((7 + t.length) / 3) * 4), detector: 'github-pat-classic' };
+    },
+  },
+  {
+    name: 'YAML folded block scalar',
+    build: (seed) => {
+      const value = genericSecret(seed);
+      return { text: `payments:\n  signing_secret: >-\n    ${value}\n  region: eu\n`, encoded: value, detector: 'generic-secret-assignment' };
+    },
+  },
+  {
+    name: '+-prefixed diff lines (a private key added in a patch)',
+    build: (seed) => {
+      const key = SAMPLES.find((s) => s.detector === 'private-key-openssh')!.value(rng(seed));
+      const lines = key.split('\n');
+      const patch = `diff --git a/deploy/id_ed25519 b/deploy/id_ed25519\nnew file mode 100600\n--- /dev/null\n+++ b/deploy/id_ed25519\n@@ -0,0 +1,${lines.length} @@\n${lines.map((l) => `+${l}`).join('\n')}\n`;
+      const start = patch.indexOf('-----BEGIN');
+      const end = patch.indexOf('-----END OPENSSH PRIVATE KEY-----') + '-----END OPENSSH PRIVATE KEY-----'.length;
+      return { text: patch, encoded: patch.slice(start, end), detector: 'private-key-openssh' };
+    },
+  },
+];

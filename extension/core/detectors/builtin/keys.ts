@@ -87,12 +87,13 @@ export const KEY_DETECTORS: DetectorSpec[] = [
     id: 'private-key-base64',
     description: 'PEM private key wrapped in base64 (LS0tLS1CRUdJTi…: base64 of -----BEGIN …PRIVATE KEY-----)',
     keywords: ['ls0tls1crudjti'],
+    // Above private-key-* found in the decoded view: this one reports exactly the encoded run.
+    priority: 31,
     pattern: /(?<![A-Za-z0-9+/])LS0tLS1CRUdJTi[A-Za-z0-9+/]{60,30000}={0,2}(?![A-Za-z0-9+/=])/,
     validate: (value) => {
       const decoded = decodeBase64(value);
       return decoded !== undefined && /-----BEGIN [A-Z ]*PRIVATE KEY( BLOCK)?-----/.test(decoded.slice(0, 60)) && hasBase64Body(decoded);
     },
-    priority: 30,
   },
   {
     id: 'private-key-ssh2-encrypted',
