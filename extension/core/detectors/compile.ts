@@ -2,7 +2,7 @@
 // keywords, and for each keyword the detectors to try where it occurs.
 import { RE2JS } from 're2js';
 import { hasCrc32Base62 } from './checksum';
-import type { CustomDetector } from './custom';
+import { allowlistDrops, type CustomDetector } from './custom';
 import { buildKeywordAutomaton, type KeywordAutomaton } from './keywordAutomaton';
 import { DetectorCompileError, type CompileDetectorsOptions, type CompiledDetectors, type DetectorSpec, type MatchContext } from './types';
 
@@ -167,6 +167,8 @@ function withChecksum(spec: DetectorSpec): DetectorSpec['validate'] {
 
 function planCustom(detector: CustomDetector, order: number): PlannedDetector {
   const group = detector.secretGroup;
+  const groups = detector.re2.groupCount();
+  const allowlists = detector.allowlists ?? [];
   return {
     id: detector.id,
     order,
@@ -176,11 +178,32 @@ function planCustom(detector: CustomDetector, order: number): PlannedDetector {
     minLength: 1,
     minEntropy: detector.minEntropy ?? 0,
     searchIn(text, from, to, out) {
-      const matcher = detector.re2.matcher(from === 0 && to === text.length ? text : text.slice(from, to));
+      const slice = from === 0 && to === text.length ? text : text.slice(from, to);
+      const matcher = detector.re2.matcher(slice);
       while (matcher.find()) {
-        const start = matcher.start(group);
-        const end = matcher.end(group);
-        if (start >= 0 && end > start) out.push({ start: start + from, end: end + from });
+        let start = matcher.start(group);
+        let end = matcher.end(group);
+        if (detector.firstNonEmptyGroup && groups > 0) {
+          for (let g = 1; g <= groups; g++) {
+            if (matcher.start(g) >= 0 && matcher.end(g) > matcher.start(g)) {
+              start = matcher.start(g);
+              end = matcher.end(g);
+              break;
+            }
+          }
+        }
+        if (start < 0 || end <= start) continue;
+        if (allowlists.length > 0) {
+          const m0 = matcher.start(0);
+          const m1 = matcher.end(0);
+          const lineStart = slice.lastIndexOf('\n', m0 - 1) + 1;
+          const lineEndAt = slice.indexOf('\n', m1);
+          const line = slice.slice(lineStart, lineEndAt === -1 ? slice.length : lineEndAt);
+          const secret = slice.slice(start, end);
+          const match = slice.slice(m0, m1);
+          if (allowlists.some((a) => allowlistDrops(a, secret, match, line))) continue;
+        }
+        out.push({ start: start + from, end: end + from });
       }
     },
   };
