@@ -43,6 +43,8 @@ const builds = [
     outfile: 'dist/cli.js',
     banner: { js: '#!/usr/bin/env node' },
   },
+  // `airlock scan` worker threads for large folders (extension/cli/scan/pool.ts).
+  { ...common, entryPoints: ['extension/cli/scan/worker.ts'], outfile: 'dist/scanWorker.js' },
 ];
 if (!production) {
   // Stale compiled tests (a deleted source) must not run: start from an empty folder.

@@ -8,7 +8,8 @@ import { DEFAULT_PRESET, DEFAULT_WORKSPACE_POLICY_PATH, formatProblem, loadPolic
 import { createNodePolicyReader } from './policySource';
 import type { CliIO } from './run';
 import { parseScanArgs, SCAN_USAGE, ScanUsageError, type ScanOptions } from './scan/args';
-import { evaluateInputs } from './scan/evaluate';
+import { evaluateInputs, reportOf } from './scan/evaluate';
+import { evaluateInPool, poolSize } from './scan/pool';
 import { formatReport } from './scan/formats';
 import { collectInputs, findGitRoot, MissingPathError } from './scan/walk';
 
@@ -27,7 +28,10 @@ export async function scanCommand(args: string[], io: CliIO): Promise<number> {
   }
 
   const location = policyLocation(options.policy, io.cwd);
-  const loaded = await loadPolicy(location.ref, createNodePolicyReader());
+  // The texts read are kept so scan workers compile exactly the same policy.
+  const policyTexts: Record<string, string> = {};
+  const nodeReader = createNodePolicyReader();
+  const loaded = await loadPolicy(location.ref, async (ref) => (policyTexts[ref] = await nodeReader(ref)));
   if (!loaded.ok) {
     // Fail closed and say where: nothing is scanned against a policy that did not load.
     for (const problem of loaded.problems) io.stderr.write(`${formatProblem(problem, displayRef(problem.source, io.cwd))}\n`);
@@ -45,12 +49,24 @@ export async function scanCommand(args: string[], io: CliIO): Promise<number> {
     return 2;
   }
 
-  const report = evaluateInputs(loaded.policy, walked.inputs, walked.skipped, {
+  const evaluateOptions = {
     destination: options.destination,
-    displayPath: (absolute) => (absolute ? displayPath(absolute, io.cwd) : (options.stdinName ?? '<stdin>')),
-    requestPath: (absolute) => (absolute ? workspacePath(absolute, location.workspaceRoot) : options.stdinName),
-    onEngineError: (path) => io.stderr.write(`airlock scan: the policy engine failed on ${path}; treated as block\n`),
-  });
+    displayPath: (absolute: string | undefined) => (absolute ? displayPath(absolute, io.cwd) : (options.stdinName ?? '<stdin>')),
+    requestPath: (absolute: string | undefined) => (absolute ? workspacePath(absolute, location.workspaceRoot) : options.stdinName),
+    onEngineError: (path: string) => io.stderr.write(`airlock scan: the policy engine failed on ${path}; treated as block\n`),
+  };
+  const totalBytes = walked.inputs.reduce((n, input) => n + input.text.length, 0);
+  const workers = Math.min(options.jobs ?? Number.POSITIVE_INFINITY, poolSize(totalBytes));
+  let report;
+  if (workers > 1) {
+    // Large folders: every core. Results come back in input order, so output is the same.
+    const prepared = walked.inputs.map((input) => ({ text: input.text, display: evaluateOptions.displayPath(input.absolutePath), request: evaluateOptions.requestPath(input.absolutePath) }));
+    const job = { policyRef: location.ref, policyTexts, destination: options.destination };
+    const results = await evaluateInPool(loaded.policy, prepared, job, workers, evaluateOptions.onEngineError);
+    report = reportOf(loaded.policy, results, walked.inputs.length, walked.skipped, evaluateOptions);
+  } else {
+    report = evaluateInputs(loaded.policy, walked.inputs, walked.skipped, evaluateOptions);
+  }
   report.policy = policySources(loaded.policy, io.cwd);
   io.stdout.write(formatReport(report, options.format, { describeDetector }));
   return report.verdict === 'block' ? 1 : 0;

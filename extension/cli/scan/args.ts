@@ -18,6 +18,8 @@ export interface ScanOptions {
   maxFileBytes: number;
   /** Path to report (and to match policy globs against) for stdin input. */
   stdinName?: string;
+  /** Worker threads for large scans; undefined = one per core. */
+  jobs?: number;
   paths: string[];
   help: boolean;
 }
@@ -25,7 +27,7 @@ export interface ScanOptions {
 export class ScanUsageError extends Error {}
 
 export const SCAN_USAGE = `usage: airlock scan [--policy FILE] [--destination URL] [--format text|json|sarif]
-                   [--max-file-size BYTES] [--stdin-name PATH] [paths…|-]
+                   [--max-file-size BYTES] [--stdin-name PATH] [--jobs N] [paths…|-]
 
 Scans files, folders (recursively, honouring .gitignore; .git/ is skipped) or stdin ('-') as if
 each file were sent to DESTINATION, and reports what the policy would do.
@@ -36,10 +38,12 @@ each file were sent to DESTINATION, and reports what the policy would do.
   --format FORMAT      text (default), json or sarif (SARIF 2.1.0, for GitHub code scanning)
   --max-file-size N    skip files larger than N bytes (default ${DEFAULT_MAX_FILE_BYTES})
   --stdin-name PATH    path to report for stdin input and to match path rules against
+  --jobs N             threads scanning large inputs (4 MB or more; default: one per core,
+                       1 = scan on the main thread only)
 Exit status: 1 when the verdict is block, 2 on usage errors or an invalid policy, else 0.
 `;
 
-const VALUE_OPTIONS = ['--policy', '--destination', '--format', '--max-file-size', '--stdin-name'] as const;
+const VALUE_OPTIONS = ['--policy', '--destination', '--format', '--max-file-size', '--stdin-name', '--jobs'] as const;
 type ValueOption = (typeof VALUE_OPTIONS)[number];
 
 export function parseScanArgs(argv: readonly string[]): ScanOptions {
@@ -104,6 +108,10 @@ function applyOption(options: ScanOptions, name: ValueOption, value: string): vo
     case '--stdin-name':
       if (value === '') throw new ScanUsageError('--stdin-name needs a path');
       options.stdinName = value;
+      return;
+    case '--jobs':
+      if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 64) throw new ScanUsageError('--jobs needs a number of threads from 1 to 64');
+      options.jobs = Number(value);
       return;
   }
 }

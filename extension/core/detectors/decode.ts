@@ -284,9 +284,15 @@ const B64_CLASS = (() => {
 })();
 const MIN_RUN = 24;
 
+/** B64_CLASS over all UTF-16 code units (non-ASCII: 0), so the probe loop needs no range check. */
+const B64_CLASS16 = (() => {
+  const table = new Uint8Array(65536);
+  table.set(B64_CLASS);
+  return table;
+})();
+
 function isBase64Char(text: string, i: number): boolean {
-  const c = text.charCodeAt(i);
-  return c < 128 && B64_CLASS[c] !== 0;
+  return B64_CLASS16[text.charCodeAt(i)] !== 0;
 }
 
 function base64Runs(text: string): DecodedView | undefined {
@@ -303,7 +309,7 @@ function base64Runs(text: string): DecodedView | undefined {
     if (p - start >= MIN_RUN) while (start > 0 && isBase64Char(text, start - 1)) start--;
     if (end - start >= MIN_RUN && end - start <= MAX_REGION * 2) {
       let classes = 0;
-      for (let i = start; i < end; i++) classes |= B64_CLASS[text.charCodeAt(i)]!;
+      for (let i = start; i < end; i++) classes |= B64_CLASS16[text.charCodeAt(i)]!;
       // Identifiers and words (no digit, or one case only) are not base64.
       if ((classes & 7) === 7) {
         let padded = end;
@@ -400,7 +406,8 @@ function yamlBlocks(text: string): DecodedView | undefined {
 // ---------- unified diffs ----------
 
 function diffLines(text: string): DecodedView | undefined {
-  if (!text.startsWith('@@ -') && text.indexOf('\n@@ -') === -1 && !text.startsWith('diff --git ') && text.indexOf('\ndiff --git ') === -1) return undefined;
+  // Every diff with content has a hunk header; one indexOf pass tells.
+  if (!text.startsWith('@@ -') && text.indexOf('\n@@ -') === -1) return undefined;
   const builder = new ViewBuilder('diff');
   // From each hunk header, the lines that belong to the hunk (prefixed by +, - or space).
   const firstHunk = text.startsWith('@@ -') ? 0 : text.indexOf('\n@@ -');

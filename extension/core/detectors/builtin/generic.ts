@@ -34,6 +34,17 @@ function matchAssignment(text: string, keywordStart: number, keywordEnd: number)
   if (next !== 61 && next !== 58 && next !== 32 && next !== 9 && next !== 34 && next !== 39 && next !== 96 && next !== 62 && next !== 93 && next !== 63 && next !== 46 && next !== 124 && next !== 44) return undefined;
   const name = text.slice(nameStart, p);
   if (NON_SECRET_NAME.test(name.replace(/^\$/, ''))) return undefined;
+  const span = readValue(text, nameStart, p, name);
+  // Validation (right after, for the same span) needs the name; saves re-reading it backwards.
+  if (span) lastMatch = { text, start: span.start, name };
+  return span;
+}
+
+/** The name found by the last successful matchAssignment, for isGenericSecret. */
+let lastMatch: { text: string; start: number; name: string } | undefined;
+
+function readValue(text: string, nameStart: number, nameEnd: number, name: string): { start: number; end: number } | undefined {
+  let p = nameEnd;
   const opener = text[nameStart - 1];
 
   // XML element: <password>value</password>, the value possibly on its own line(s).
@@ -149,7 +160,7 @@ function assignedName(context: MatchContext): string {
 }
 
 function isGenericSecret(value: string, context: MatchContext): boolean {
-  const name = assignedName(context);
+  const name = lastMatch && lastMatch.text === context.text && lastMatch.start === context.start ? lastMatch.name : assignedName(context);
   const password = /pass|pwd/i.test(name);
   if (value.length < (password ? 8 : 10)) return false;
   if (/\s/.test(value) || looksLikeNonSecret(value)) return false;
