@@ -1,7 +1,7 @@
 // Developer platforms: package registries, CI/CD, hosting and databases-as-a-service,
 // infrastructure and secrets managers, observability and product analytics.
 import type { DetectorSpec } from '../types';
-import { END, START } from './fragments';
+import { END, START, assignment } from './fragments';
 import { named, run, token } from './make';
 
 const UUID = [run('hex', 8), '-', run('hex', 4), '-', run('hex', 4), '-', run('hex', 4), '-', run('hex', 12)] as const;
@@ -95,7 +95,7 @@ export const DEVTOOLS_DETECTORS: DetectorSpec[] = [
   // Infrastructure, identity and secrets managers.
   token('hashicorp-vault-legacy-token', 'HashiCorp Vault legacy service token (s.<24>) assigned or exported as VAULT_TOKEN', ['s.', run('alnum', 24)], {
     keywords: ['vault_token', 'vaulttoken', 'vault.token', 'vault-token'],
-    pattern: /(?:vault[_.-]?token)["']?\s{0,4}(?:=|:)\s{0,4}["']?(s\.[A-Za-z0-9]{24})(?![A-Za-z0-9])/i,
+    pattern: assignment('vault[_.-]?token', 's\\.[A-Za-z0-9]{24}(?![A-Za-z0-9])'),
     secretGroup: 1,
     sampleContext: 'VAULT_TOKEN',
     minEntropy: 3.5,
@@ -122,7 +122,7 @@ export const DEVTOOLS_DETECTORS: DetectorSpec[] = [
   token('defined-networking-api-token', 'Defined Networking (Nebula) API token (dnkey-…)', ['dnkey-', run('lowerNum', 26), '-', run('lowerNum', 52)]),
   token('teleport-join-token', 'Teleport static join token assigned to a Teleport token name', [run('hex', 32)], {
     keywords: ['teleport'],
-    pattern: /teleport[A-Za-z0-9_.-]{0,20}?(?:token|secret)["']?\s{0,4}(?:=|:)\s{0,4}["']?([a-f0-9]{32})(?![A-Za-z0-9])/i,
+    pattern: assignment('teleport[A-Za-z0-9_.-]{0,20}?(?:token|secret)', '[a-f0-9]{32}(?![A-Za-z0-9])'),
     secretGroup: 1,
     sampleContext: 'TELEPORT_JOIN_TOKEN',
     priority: 18,
@@ -138,7 +138,7 @@ export const DEVTOOLS_DETECTORS: DetectorSpec[] = [
   token('launchdarkly-sdk-key', 'LaunchDarkly server-side SDK key (sdk-<uuid>)', ['sdk-', ...UUID]),
   token('launchdarkly-access-token', 'LaunchDarkly API access token (api-<uuid>) assigned to a LaunchDarkly name', ['api-', ...UUID], {
     keywords: ['launchdarkly', 'ld_api', 'ld_access'],
-    pattern: /(?:launchdarkly|ld_api|ld_access)[A-Za-z0-9_.-]{0,20}?["']?\s{0,4}(?:=|:)\s{0,4}["']?(api-[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12})(?![A-Za-z0-9-])/i,
+    pattern: assignment('(?:launchdarkly|ld_api|ld_access)', 'api-[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}(?![A-Za-z0-9-])'),
     secretGroup: 1,
     sampleContext: 'LAUNCHDARKLY_ACCESS_TOKEN',
     priority: 18,
