@@ -32,20 +32,32 @@ export interface KeywordHits {
 }
 
 export function buildKeywordAutomaton(keywords: readonly string[]): KeywordAutomaton {
-  const goto: Map<number, number>[] = [new Map()];
-  const own: number[][] = [[]];
-  keywords.forEach((raw, id) => {
+  // Character classes first (built on classes, the automaton is a few times smaller to make).
+  const classOf = new Uint8Array(ALPHABET);
+  let width = 1; // class 0: a char in no keyword
+  const lowered = keywords.map((raw, id) => {
     const keyword = raw.toLowerCase();
-    let state = 0;
     for (let i = 0; i < keyword.length; i++) {
       const c = keyword.charCodeAt(i);
       if (c >= ALPHABET) throw new Error(`keyword #${id} is not ASCII`);
-      let next = goto[state]!.get(c);
+      if (classOf[c] === 0) classOf[c] = width++;
+    }
+    return keyword;
+  });
+  for (let c = 65; c <= 90; c++) if (classOf[c + 32] !== 0) classOf[c] = classOf[c + 32]!;
+
+  const goto: Map<number, number>[] = [new Map()];
+  const own: number[][] = [[]];
+  lowered.forEach((keyword, id) => {
+    let state = 0;
+    for (let i = 0; i < keyword.length; i++) {
+      const k = classOf[keyword.charCodeAt(i)]!;
+      let next = goto[state]!.get(k);
       if (next === undefined) {
         next = goto.length;
         goto.push(new Map());
         own.push([]);
-        goto[state]!.set(c, next);
+        goto[state]!.set(k, next);
       }
       state = next;
     }
@@ -53,59 +65,45 @@ export function buildKeywordAutomaton(keywords: readonly string[]): KeywordAutom
   });
 
   const states = goto.length;
-  const transitions = new Int32Array(states * ALPHABET);
+  const wide = new Int32Array(states * width);
   const fail = new Int32Array(states);
   const outputs: (number[] | undefined)[] = new Array(states).fill(undefined);
   // Breadth-first: a state's failure target is always finished before the state itself.
   const queue: number[] = [];
-  for (let c = 0; c < ALPHABET; c++) {
-    const next = goto[0]!.get(c);
-    transitions[c] = next ?? 0;
+  for (let k = 0; k < width; k++) {
+    const next = goto[0]!.get(k);
+    wide[k] = next ?? 0;
     if (next !== undefined) queue.push(next);
   }
   for (let head = 0; head < queue.length; head++) {
     const state = queue[head]!;
     const merged = [...own[state]!, ...(outputs[fail[state]!] ?? [])];
     outputs[state] = merged.length > 0 ? merged : undefined;
-    for (let c = 0; c < ALPHABET; c++) {
-      const next = goto[state]!.get(c);
+    const row = state * width;
+    const failRow = fail[state]! * width;
+    for (let k = 0; k < width; k++) {
+      const next = goto[state]!.get(k);
       if (next === undefined) {
-        transitions[state * ALPHABET + c] = transitions[fail[state]! * ALPHABET + c]!;
+        wide[row + k] = wide[failRow + k]!;
       } else {
-        fail[next] = transitions[fail[state]! * ALPHABET + c]!;
-        transitions[state * ALPHABET + c] = next;
+        fail[next] = wide[failRow + k]!;
+        wide[row + k] = next;
         queue.push(next);
       }
     }
   }
-  return compress(keywords, transitions, outputs, queue);
-}
 
-/** Re-encodes the automaton: character classes, breadth-first state numbers, narrow cells. */
-function compress(keywords: readonly string[], wide: Int32Array, outputs: (number[] | undefined)[], bfsOrder: readonly number[]): KeywordAutomaton {
-  const classOf = new Uint8Array(ALPHABET);
-  const representative: number[] = [0]; // class 0: a char in no keyword (NUL never is one)
-  for (const keyword of keywords) {
-    const lower = keyword.toLowerCase();
-    for (let i = 0; i < lower.length; i++) {
-      const c = lower.charCodeAt(i);
-      if (classOf[c] === 0) {
-        classOf[c] = representative.length;
-        representative.push(c);
-      }
-    }
-  }
-  for (let c = 65; c <= 90; c++) if (classOf[c + 32] !== 0) classOf[c] = classOf[c + 32]!;
+  // Breadth-first state numbers, rows padded to a power of two, 16-bit cells when they fit.
   let shift = 0;
-  while (1 << shift < representative.length) shift++;
-  const order = [0, ...bfsOrder];
+  while (1 << shift < width) shift++;
+  const order = [0, ...queue];
   const renumber = new Int32Array(order.length);
   order.forEach((old, fresh) => (renumber[old] = fresh));
   const transitions = order.length <= 0xffff ? new Uint16Array(order.length << shift) : new Uint32Array(order.length << shift);
   const newOutputs: (number[] | undefined)[] = new Array(order.length).fill(undefined);
   order.forEach((old, fresh) => {
     newOutputs[fresh] = outputs[old];
-    for (let k = 0; k < representative.length; k++) transitions[(fresh << shift) | k] = renumber[wide[old * ALPHABET + representative[k]!]!]!;
+    for (let k = 0; k < width; k++) transitions[(fresh << shift) | k] = renumber[wide[old * width + k]!]!;
   });
   const emits = Uint8Array.from(newOutputs, (o) => (o ? 1 : 0));
   return { keywords: [...keywords], classOf, shift, transitions, outputs: newOutputs, emits };
