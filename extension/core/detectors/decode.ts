@@ -15,41 +15,57 @@ export interface DecodedView {
   readonly to: Int32Array;
 }
 
-/** Builds one view from regions appended in order. */
+/** Builds one view from regions appended in order (typed arrays: views can be large). */
 class ViewBuilder {
   private readonly parts: string[] = [];
-  private from: number[] = [];
-  private to: number[] = [];
+  private from = new Int32Array(1024);
+  private to = new Int32Array(1024);
+  private length = 0;
   constructor(private readonly kind: DecodedView['kind']) {}
+
+  private reserve(n: number): void {
+    if (this.length + n <= this.from.length) return;
+    let size = this.from.length * 2;
+    while (size < this.length + n) size *= 2;
+    const from = new Int32Array(size);
+    const to = new Int32Array(size);
+    from.set(this.from.subarray(0, this.length));
+    to.set(this.to.subarray(0, this.length));
+    this.from = from;
+    this.to = to;
+  }
 
   /** Appends `s`, whose chars all come from the original [from, to). */
   add(s: string, from: number, to: number): void {
     this.parts.push(s);
-    for (let i = 0; i < s.length; i++) {
-      this.from.push(from);
-      this.to.push(to);
-    }
+    this.reserve(s.length);
+    this.from.fill(from, this.length, this.length + s.length);
+    this.to.fill(to, this.length, this.length + s.length);
+    this.length += s.length;
   }
 
   /** Appends original text verbatim (each char maps to itself). */
   copy(text: string, start: number, end: number): void {
+    if (end <= start) return;
     this.parts.push(text.slice(start, end));
-    for (let i = start; i < end; i++) {
-      this.from.push(i);
-      this.to.push(i + 1);
+    this.reserve(end - start);
+    const from = this.from;
+    const to = this.to;
+    for (let i = start, k = this.length; i < end; i++, k++) {
+      from[k] = i;
+      to[k] = i + 1;
     }
+    this.length += end - start;
   }
 
   separate(): void {
-    if (this.parts.length === 0) return;
-    this.parts.push('\n');
-    this.from.push(-1);
-    this.to.push(-1);
+    if (this.length === 0) return;
+    this.add('\n', -1, -1);
   }
 
   build(): DecodedView | undefined {
-    if (this.parts.length === 0) return undefined;
-    return { kind: this.kind, text: this.parts.join(''), from: Int32Array.from(this.from), to: Int32Array.from(this.to) };
+    if (this.length === 0) return undefined;
+    return { kind: this.kind, text: this.parts.join(''), from: this.from.subarray(0, this.length), to: this.to.subarray(0, this.length) };
   }
 }
 
@@ -159,13 +175,15 @@ const CONTEXT = 300;
 function jsonEscapes(text: string): DecodedView | undefined {
   if (text.indexOf('\\u') === -1 && text.indexOf('\\/') === -1) return undefined;
   const builder = new ViewBuilder('json-escape');
-  // Escape positions, found with indexOf (a backslash, then u+4 hex or a slash).
+  // Escape positions, found with indexOf on `\u` and `\/` (two cursors, the nearer wins).
+  let nextU = text.indexOf('\\u');
+  let nextSlash = text.indexOf('\\/');
   const escapeAt = (from: number): number => {
-    for (let i = text.indexOf('\\', from); i !== -1; i = text.indexOf('\\', i + 2)) {
-      const next = text.charCodeAt(i + 1);
-      if (next === 47 || (next === 117 && /^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6)))) return i;
-    }
-    return -1;
+    while (nextU !== -1 && (nextU < from || !/^[0-9a-fA-F]{4}$/.test(text.slice(nextU + 2, nextU + 6)))) nextU = text.indexOf('\\u', Math.max(from, nextU + 2));
+    while (nextSlash !== -1 && nextSlash < from) nextSlash = text.indexOf('\\/', from);
+    if (nextU === -1) return nextSlash;
+    if (nextSlash === -1) return nextU;
+    return Math.min(nextU, nextSlash);
   };
   let regionEnd = -1;
   for (let at = escapeAt(0); at !== -1; at = escapeAt(regionEnd)) {
