@@ -1,5 +1,6 @@
-// `npm test`: type-check, lint, build, unit tests (Node's runner), then the integration suite
-// inside a real VS Code. Ends with one line `N passed, N failed` over both layers.
+// `npm test`: type-check, lint, build, unit tests (Node's runner), the real agent CLIs against
+// fake upstreams (test/agents), then the integration suite inside a real VS Code. Ends with one
+// line `N passed, N failed` over all layers.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -55,6 +56,35 @@ if (!only || only === 'unit') {
   } catch {
     console.error('unit: no results (the runner did not finish)');
     failed += 1;
+  }
+}
+
+if (!only || only === 'agents') {
+  // The real agent CLIs (Claude Code, Codex, Gemini, Copilot, opencode) against fake upstreams
+  // through the built gateway. They are installed, pinned, into ~/.cache/airlock-test/agents
+  // (AIRLOCK_TEST_CACHE) when missing; if that is impossible the layer fails, it never skips.
+  const installed = step('agent CLIs (pinned, cached outside the tree)', process.execPath, ['test/agents/install.mjs']);
+  if (!installed) failed += 1;
+  const files = readdirSync(join(root, 'test', 'agents')).filter((f) => f.endsWith('.test.ts')).sort().map((f) => join(root, 'test', 'agents', f));
+  const countsFile = join(outDir, 'agents-counts.json');
+  rmSync(countsFile, { force: true });
+  if (installed) {
+    step(`agent tests (${files.length} files, one at a time)`, process.execPath, [
+      '--import', 'tsx',
+      '--test', '--test-concurrency=1',
+      '--test-reporter=spec', '--test-reporter-destination=stdout',
+      '--test-reporter=./test/support/count-reporter.mjs', `--test-reporter-destination=${countsFile}`,
+      ...files,
+    ]);
+    try {
+      const counts = JSON.parse(readFileSync(countsFile, 'utf8'));
+      passed += counts.passed;
+      failed += counts.failed;
+      console.log(`agents: ${counts.passed} passed, ${counts.failed} failed, ${counts.todo} todo`);
+    } catch {
+      console.error('agents: no results (the runner did not finish)');
+      failed += 1;
+    }
   }
 }
 

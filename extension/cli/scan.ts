@@ -4,14 +4,18 @@
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { BUILTIN_SECRET_DETECTORS } from '../core/detectors';
-import { DEFAULT_PRESET, DEFAULT_WORKSPACE_POLICY_PATH, formatProblem, loadPolicy, refKind, type AirlockPolicy } from '../core/policy';
-import { createNodePolicyReader } from './policySource';
+import { DEFAULT_PRESET, DEFAULT_WORKSPACE_POLICY_PATH, formatProblem, loadLayeredPolicy, refKind, type AirlockPolicy } from '../core/policy';
+import { loadEffectivePolicy } from './orgPolicy/loadCliPolicy';
 import type { CliIO } from './run';
 import { parseScanArgs, SCAN_USAGE, ScanUsageError, type ScanOptions } from './scan/args';
 import { evaluateInputs, reportOf } from './scan/evaluate';
-import { evaluateInPool, poolSize } from './scan/pool';
+import { evaluateInPool, poolSize, type WorkerJob } from './scan/pool';
+import { createNodePolicyReader } from './policySource';
+import { serializeIndex } from '../core/fingerprint';
+import type { EgressOptions } from '../core/egress/types';
 import { formatReport } from './scan/formats';
 import { collectInputs, findGitRoot, MissingPathError } from './scan/walk';
+import { WorkspaceIndex } from './fingerprint/workspaceIndex';
 
 export async function scanCommand(args: string[], io: CliIO): Promise<number> {
   let options: ScanOptions;
@@ -28,14 +32,12 @@ export async function scanCommand(args: string[], io: CliIO): Promise<number> {
   }
 
   const location = policyLocation(options.policy, io.cwd);
-  // The texts read are kept so scan workers compile exactly the same policy.
-  const policyTexts: Record<string, string> = {};
-  const nodeReader = createNodePolicyReader();
-  const loaded = await loadPolicy(location.ref, async (ref) => (policyTexts[ref] = await nodeReader(ref)));
+  // The organization layer (--org-policy, else $AIRLOCK_ORG_POLICY) sits above the workspace policy, as everywhere.
+  const loaded = await loadEffectivePolicy({ workspace: location.ref, cwd: io.cwd, ...(options.orgPolicy ? { orgPolicy: options.orgPolicy } : {}), ...(io.env ? { env: io.env } : {}) });
   if (!loaded.ok) {
     // Fail closed and say where: nothing is scanned against a policy that did not load.
     for (const problem of loaded.problems) io.stderr.write(`${formatProblem(problem, displayRef(problem.source, io.cwd))}\n`);
-    io.stderr.write(`airlock scan: the policy ${displayRef(location.ref, io.cwd)} is invalid\n`);
+    io.stderr.write(`airlock scan: the policy ${[...new Set(loaded.problems.map((p) => displayRef(p.source, io.cwd)))].join(', ') || displayRef(location.ref, io.cwd)} is invalid\n`);
     return 2;
   }
   for (const problem of loaded.problems) io.stderr.write(`${formatProblem(problem, displayRef(problem.source, io.cwd))}\n`);
@@ -49,7 +51,26 @@ export async function scanCommand(args: string[], io: CliIO): Promise<number> {
     return 2;
   }
 
+  // Copies of the workspace's protected code are found by fingerprint in any scanned file.
+  const workspaceRoot = options.workspace ? resolve(io.cwd, options.workspace) : location.workspaceRoot;
+  const policy = loaded.policy;
+  const fingerprints = WorkspaceIndex.start({
+    root: workspaceRoot,
+    isProtected: (path) => policy.isProtectedPath(path) !== undefined,
+    watch: false,
+    writeCache: false,
+    onWarning: (message) => io.stderr.write(`airlock scan: ${message}\n`),
+  });
+  try {
+    await fingerprints.ready;
+  } catch {
+    io.stderr.write('airlock scan: the fingerprint index could not be built; protected code is recognised by path labels and markers only\n');
+  }
+  await fingerprints.close();
+
+  const egressOptions: EgressOptions = { protectedIndex: fingerprints.index, workspaceRoots: [workspaceRoot] };
   const evaluateOptions = {
+    egressOptions,
     destination: options.destination,
     displayPath: (absolute: string | undefined) => (absolute ? displayPath(absolute, io.cwd) : (options.stdinName ?? '<stdin>')),
     requestPath: (absolute: string | undefined) => (absolute ? workspacePath(absolute, location.workspaceRoot) : options.stdinName),
@@ -58,11 +79,12 @@ export async function scanCommand(args: string[], io: CliIO): Promise<number> {
   const totalBytes = walked.inputs.reduce((n, input) => n + input.text.length, 0);
   const workers = Math.min(options.jobs ?? Number.POSITIVE_INFINITY, poolSize(totalBytes));
   let report;
-  if (workers > 1) {
-    // Large folders: every core. Results come back in input order, so output is the same.
+  // Large folders: every core (workspace policies; an organization layer is verified and cached
+  // by its own reader, so those scans stay on the main thread). Results come back in input order.
+  const job = workers > 1 && !loaded.org ? await workerJob(location.ref, options.destination, egressOptions) : undefined;
+  if (job) {
     const prepared = walked.inputs.map((input) => ({ text: input.text, display: evaluateOptions.displayPath(input.absolutePath), request: evaluateOptions.requestPath(input.absolutePath) }));
-    const job = { policyRef: location.ref, policyTexts, destination: options.destination };
-    const results = await evaluateInPool(loaded.policy, prepared, job, workers, evaluateOptions.onEngineError);
+    const results = await evaluateInPool(loaded.policy, prepared, job, workers, evaluateOptions.onEngineError, egressOptions);
     report = reportOf(loaded.policy, results, walked.inputs.length, walked.skipped, evaluateOptions);
   } else {
     report = evaluateInputs(loaded.policy, walked.inputs, walked.skipped, evaluateOptions);
@@ -70,6 +92,24 @@ export async function scanCommand(args: string[], io: CliIO): Promise<number> {
   report.policy = policySources(loaded.policy, io.cwd);
   io.stdout.write(formatReport(report, options.format, { describeDetector }));
   return report.verdict === 'block' ? 1 : 0;
+}
+
+/**
+ * What scan workers need to judge exactly as this thread does: the text of every policy file
+ * (read once more, through a recording reader) and the fingerprint index, serialized.
+ */
+async function workerJob(ref: string, destination: string, egressOptions: EgressOptions): Promise<WorkerJob | undefined> {
+  const policyTexts: Record<string, string> = {};
+  const read = createNodePolicyReader();
+  const recorded = await loadLayeredPolicy({ workspace: ref }, async (r) => (policyTexts[r] = await read(r)));
+  if (!recorded.ok) return undefined;
+  return {
+    policyRef: ref,
+    policyTexts,
+    destination,
+    ...(egressOptions.protectedIndex ? { protectedIndex: serializeIndex(egressOptions.protectedIndex) } : {}),
+    workspaceRoots: [...(egressOptions.workspaceRoots ?? [])],
+  };
 }
 
 interface PolicyLocation {

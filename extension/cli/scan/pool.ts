@@ -7,6 +7,7 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import type { EgressOptions } from '../../core/egress/types';
 import type { CompiledPolicy } from '../../core/policy/contract';
 import { ENGINE_ERROR_RULE, evaluateOne, type InputResult } from './evaluate';
 
@@ -22,6 +23,9 @@ export interface WorkerJob {
   policyRef: string;
   policyTexts: Record<string, string>;
   destination: string;
+  /** The workspace's fingerprint index (serializeIndex), and its roots. */
+  protectedIndex?: Uint8Array;
+  workspaceRoots: string[];
 }
 
 /** How many inputs the workers answered in the last pooled scan of this process (for tests and benches). */
@@ -53,6 +57,7 @@ export async function evaluateInPool(
   job: WorkerJob,
   workers: number,
   onEngineError?: (displayPath: string, error: unknown) => void,
+  egressOptions?: EgressOptions,
 ): Promise<InputResult[]> {
   const results: (InputResult | undefined)[] = new Array(inputs.length).fill(undefined);
   // Batches of consecutive inputs, about BATCH_BYTES each.
@@ -103,7 +108,7 @@ export async function evaluateInPool(
   const mainThread = async (): Promise<void> => {
     if (!poolOptions.mainThreadScans) return;
     for (let batch = batches[next++]; batch; batch = batches[next++]) {
-      for (const i of batch) results[i] = evaluateOne(policy, inputs[i]!.text, inputs[i]!.display, inputs[i]!.request, job.destination, onEngineError);
+      for (const i of batch) results[i] = evaluateOne(policy, inputs[i]!.text, inputs[i]!.display, inputs[i]!.request, job.destination, onEngineError, egressOptions);
       answeredByMain += batch.length;
       await new Promise((r) => setImmediate(r));
     }
@@ -114,7 +119,7 @@ export async function evaluateInPool(
   poolStats.answeredByWorkers = results.filter((r) => r !== undefined).length - answeredByMain;
   return inputs.map((input, i) => {
     const done = results[i];
-    if (!done) return evaluateOne(policy, input.text, input.display, input.request, job.destination, onEngineError);
+    if (!done) return evaluateOne(policy, input.text, input.display, input.request, job.destination, onEngineError, egressOptions);
     if (done.findings.some((f) => f.rule === ENGINE_ERROR_RULE)) onEngineError?.(input.display, undefined);
     return done;
   });

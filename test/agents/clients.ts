@@ -1,0 +1,206 @@
+// How each real agent CLI is wired, run non-interactively, and which of its own tools read a
+// file, run a shell command or write a file. Every client gets its own temp HOME (plus the
+// XDG_*/CODEX_HOME/COPILOT_HOME it reads) so nothing of the user's leaks in or out.
+// Wiring follows each client's documented switches (see /work/shared/notes and each CLI's docs).
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { agentBin } from './install.mjs';
+import type { WireFormat } from './fakes/types';
+
+export type AgentName = 'claude' | 'codex' | 'gemini' | 'copilot' | 'opencode';
+
+/** Where the client's model traffic should go. */
+export interface Wiring {
+  /** Base URL mode: the URL the client is pointed at (the gateway's family prefix, or the fake). */
+  baseUrl?: string;
+  /** Proxy mode: http://127.0.0.1:PORT of the gateway, and a CA file the client must trust. */
+  proxy?: { url: string; caFile: string };
+}
+
+export interface Prepared { command: string; args: string[]; env: Record<string, string> }
+
+export interface ToolCall { name: string; input: Record<string, unknown> }
+
+export interface AgentClient {
+  name: AgentName;
+  /** The wire format its model traffic uses in the wiring this suite drives. */
+  format: WireFormat;
+  /** Which gateway family prefix serves it in base-URL mode (undefined: no dialect yet). */
+  gatewayFamily?: 'openai' | 'anthropic';
+  /** Path prefix the client appends to its base URL (what the fake/gateway sees). */
+  prepare(opts: { home: string; workdir: string; prompt: string; wiring: Wiring }): Prepared;
+  read(absPath: string, relPath: string): ToolCall;
+  shell(command: string, workdir: string): ToolCall;
+  write?(absPath: string, content: string): ToolCall;
+}
+
+const KEY = 'airlock-test-key-not-a-secret';
+
+function baseEnv(home: string, wiring: Wiring): Record<string, string> {
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: home,
+    USER: process.env.USER ?? 'tester',
+    LANG: 'C.UTF-8',
+    TERM: 'dumb',
+    NO_COLOR: '1',
+    CI: '1',
+    TMPDIR: join(home, 'tmp'),
+    XDG_CONFIG_HOME: join(home, '.config'),
+    XDG_DATA_HOME: join(home, '.local', 'share'),
+    XDG_CACHE_HOME: join(home, '.cache'),
+    XDG_STATE_HOME: join(home, '.local', 'state'),
+    // Loopback must never go through a proxy; everything else does in proxy mode.
+    NO_PROXY: '127.0.0.1,localhost,::1',
+    no_proxy: '127.0.0.1,localhost,::1',
+  };
+  mkdirSync(env.TMPDIR!, { recursive: true });
+  if (wiring.proxy) {
+    Object.assign(env, {
+      HTTPS_PROXY: wiring.proxy.url, https_proxy: wiring.proxy.url, HTTP_PROXY: wiring.proxy.url, http_proxy: wiring.proxy.url,
+      NODE_EXTRA_CA_CERTS: wiring.proxy.caFile, SSL_CERT_FILE: wiring.proxy.caFile,
+    });
+  }
+  return env;
+}
+
+export const claude: AgentClient = {
+  name: 'claude',
+  format: 'anthropic',
+  gatewayFamily: 'anthropic',
+  prepare({ home, prompt, wiring }) {
+    const env = baseEnv(home, wiring);
+    Object.assign(env, {
+      ANTHROPIC_API_KEY: KEY,
+      DISABLE_TELEMETRY: '1', CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1', DISABLE_AUTOUPDATER: '1', DISABLE_ERROR_REPORTING: '1',
+      // Root may only use --dangerously-skip-permissions inside a declared sandbox.
+      IS_SANDBOX: '1',
+    });
+    if (wiring.baseUrl) env.ANTHROPIC_BASE_URL = wiring.baseUrl;
+    return {
+      command: agentBin('claude'),
+      args: ['-p', prompt, '--output-format', 'stream-json', '--verbose', '--include-partial-messages', '--dangerously-skip-permissions', '--model', 'claude-sonnet-4-5'],
+      env,
+    };
+  },
+  read: (abs) => ({ name: 'Read', input: { file_path: abs } }),
+  shell: (command) => ({ name: 'Bash', input: { command, description: 'Run a command' } }),
+  write: (abs, content) => ({ name: 'Write', input: { file_path: abs, content } }),
+};
+
+export const codex: AgentClient = {
+  name: 'codex',
+  format: 'responses',
+  gatewayFamily: 'openai',
+  prepare({ home, workdir, prompt, wiring }) {
+    const env = baseEnv(home, wiring);
+    const codexHome = join(home, '.codex');
+    mkdirSync(codexHome, { recursive: true });
+    // Codex ignores OPENAI_BASE_URL (dropped upstream); a model provider in config.toml is the
+    // documented way. supports_websockets=false: otherwise it tries WebSockets first.
+    const base = wiring.baseUrl ?? 'https://api.openai.com/v1';
+    writeFileSync(join(codexHome, 'config.toml'), [
+      'model = "gpt-5.1-codex"',
+      'model_provider = "airlocktest"',
+      'check_for_update_on_startup = false',
+      'model_reasoning_effort = "low"',
+      '',
+      '[analytics]',
+      'enabled = false',
+      '',
+      '[model_providers.airlocktest]',
+      'name = "Airlock test"',
+      `base_url = ${JSON.stringify(base)}`,
+      'env_key = "AIRLOCK_TEST_OPENAI_KEY"',
+      'wire_api = "responses"',
+      'supports_websockets = false',
+      '',
+      `[projects.${JSON.stringify(workdir)}]`,
+      'trust_level = "trusted"',
+      '',
+    ].join('\n'));
+    Object.assign(env, { CODEX_HOME: codexHome, AIRLOCK_TEST_OPENAI_KEY: KEY });
+    return {
+      command: agentBin('codex'),
+      args: ['exec', '--skip-git-repo-check', '--dangerously-bypass-approvals-and-sandbox', '--color', 'never', '-C', workdir, prompt],
+      env,
+    };
+  },
+  read: (abs) => ({ name: 'exec_command', input: { cmd: `cat ${abs}` } }),
+  shell: (command) => ({ name: 'exec_command', input: { cmd: command } }),
+};
+
+export const gemini: AgentClient = {
+  name: 'gemini',
+  format: 'gemini',
+  // No Gemini dialect in the gateway yet (proxy helper's branch adds it).
+  gatewayFamily: undefined,
+  prepare({ home, prompt, wiring }) {
+    const env = baseEnv(home, wiring);
+    const dir = join(home, '.gemini');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'settings.json'), JSON.stringify({
+      security: { auth: { selectedType: 'gemini-api-key' } },
+      privacy: { usageStatisticsEnabled: false },
+      telemetry: { enabled: false },
+      general: { disableAutoUpdate: true, disableUpdateNag: true, enableAutoUpdate: false, enableAutoUpdateNotification: false },
+      ui: { hideTips: true, hideBanner: true },
+    }, null, 2));
+    Object.assign(env, { GEMINI_API_KEY: KEY, GEMINI_CLI_TRUST_WORKSPACE: 'true' });
+    if (wiring.baseUrl) env.GOOGLE_GEMINI_BASE_URL = wiring.baseUrl;
+    return { command: agentBin('gemini'), args: ['-p', prompt, '--approval-mode', 'yolo', '-m', 'gemini-2.5-flash'], env };
+  },
+  read: (abs) => ({ name: 'read_file', input: { file_path: abs } }),
+  shell: (command) => ({ name: 'run_shell_command', input: { command } }),
+  write: (abs, content) => ({ name: 'write_file', input: { file_path: abs, content } }),
+};
+
+export const copilot: AgentClient = {
+  name: 'copilot',
+  format: 'chat',
+  gatewayFamily: 'openai',
+  prepare({ home, prompt, wiring }) {
+    const env = baseEnv(home, wiring);
+    const copilotHome = join(home, '.copilot');
+    mkdirSync(copilotHome, { recursive: true });
+    Object.assign(env, {
+      COPILOT_HOME: copilotHome,
+      COPILOT_PROVIDER_TYPE: 'openai', COPILOT_PROVIDER_API_KEY: KEY, COPILOT_PROVIDER_WIRE_API: 'completions',
+      COPILOT_MODEL: 'gpt-4.1', COPILOT_OFFLINE: 'true', COPILOT_AUTO_UPDATE: 'false',
+    });
+    if (wiring.baseUrl) env.COPILOT_PROVIDER_BASE_URL = wiring.baseUrl;
+    return {
+      command: agentBin('copilot'),
+      args: ['-p', prompt, '--disable-client-telemetry', '--no-auto-update', '--allow-all-tools', '--allow-all-paths', '--no-color'],
+      env,
+    };
+  },
+  read: (abs) => ({ name: 'view', input: { path: abs } }),
+  shell: (command) => ({ name: 'bash', input: { command, description: 'Run a command' } }),
+};
+
+export const opencode: AgentClient = {
+  name: 'opencode',
+  format: 'responses',
+  gatewayFamily: 'openai',
+  prepare({ home, workdir, prompt, wiring }) {
+    const env = baseEnv(home, wiring);
+    // opencode.json in the project: the built-in openai provider with its documented baseURL option.
+    writeFileSync(join(workdir, 'opencode.json'), JSON.stringify({
+      $schema: 'https://opencode.ai/config.json',
+      autoupdate: false,
+      share: 'disabled',
+      ...(wiring.baseUrl ? { provider: { openai: { options: { baseURL: wiring.baseUrl } } } } : {}),
+    }, null, 2));
+    Object.assign(env, {
+      OPENAI_API_KEY: KEY,
+      OPENCODE_DISABLE_AUTOUPDATE: 'true', OPENCODE_DISABLE_MODELS_FETCH: 'true', OPENCODE_DISABLE_LSP_DOWNLOAD: 'true',
+      OPENCODE_DISABLE_DEFAULT_PLUGINS: 'true', OPENCODE_DISABLE_SHARE: 'true',
+    });
+    return { command: agentBin('opencode'), args: ['run', '--model', 'openai/gpt-4.1', prompt], env };
+  },
+  read: (abs) => ({ name: 'read', input: { filePath: abs } }),
+  shell: (command) => ({ name: 'bash', input: { command, description: 'Run a command' } }),
+};
+
+export const CLIENTS: Record<AgentName, AgentClient> = { claude, codex, gemini, copilot, opencode };

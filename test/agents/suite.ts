@@ -1,0 +1,155 @@
+// The cases every real agent CLI goes through, once per wiring mode. Each agent's test file
+// calls agentSuite(client, …); cases run in sequence with tight timeouts (the whole agent
+// layer must stay within a few minutes of CI).
+//
+// Blocks: the assertions expect the answer issue 9 asks for — HTTP 400 with the dialect's
+// invalid-request error and the text "Airlock [rule <id>]: <message>" — which the egress-inspect
+// branch introduces. Against a gateway that still answers 403, Claude Code and Copilot show
+// "Failed to authenticate" and these tests fail, on purpose.
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, describe, test } from 'node:test';
+import type { AgentClient } from './clients';
+import { ensureInstalled, startEnvironment, type Environment, type ModeName } from './environment';
+import { startFake } from './fakes/server';
+import { fail, steps, text, tool } from './fakes/script';
+import type { RecordedRequest } from './fakes/types';
+import { makeWorkdir, runAgent, type AgentRun } from './runner';
+
+export const SECRET = 'AKIAZ7K2QW5RT6YX3VB4'; // the fake AWS key in test/agents/project/env.txt
+export const PROTECTED_CODE = 'acmeVolumeFactor'; // only in test/agents/project/src/pricing.ts
+export const RULE = 'agent-suite-protected';
+export const BLOCK_TEXT = `Airlock [rule ${RULE}]: Protected code may not be sent to an AI assistant.`;
+const REPLY = 'All good: the fake model answered.';
+const RUN_TIMEOUT = 45_000;
+
+export interface SuiteOptions {
+  /** Modes this client is tested in; a mode given with a reason is registered as todo. */
+  modes: Partial<Record<ModeName, true | string>>;
+}
+
+const bodies = (reqs: RecordedRequest[]) => reqs.map((r) => r.body.toString('utf8'));
+const out = (run: AgentRun) => `${run.stdout}\n${run.stderr}`;
+const timing: { agent: string; mode: string; name: string; ms: number; code: number | null }[] = [];
+
+/** What the user saw, shortened for assertion messages (Claude's stream-json: its final result). */
+export function visible(run: AgentRun): string {
+  const result = run.stdout.split('\n').filter((l) => l.startsWith('{"type":"result"')).map((l) => (JSON.parse(l) as { result?: string }).result ?? '');
+  const stdout = result.length ? result.join('\n') : run.stdout;
+  return `${stdout.trim().slice(-1200)}\n${run.stderr.trim().slice(-1200)}`.trim();
+}
+
+function describeRun(run: AgentRun): string {
+  return `exit ${run.code}${run.timedOut ? ' (TIMED OUT)' : ''} after ${run.ms} ms; the user saw:\n${visible(run)}`;
+}
+
+export function agentSuite(client: AgentClient, options: SuiteOptions): void {
+  before(() => ensureInstalled(client.name));
+
+  for (const [mode, enabled] of Object.entries(options.modes) as [ModeName, true | string][]) {
+    const todo = enabled === true ? undefined : enabled;
+    describe(`${client.name} through the gateway (${mode} wiring)${todo ? ` (todo: ${todo})` : ''}`, () => {
+      let env: Environment;
+      let workdir: string;
+      const run = async (name: string, prompt: string): Promise<AgentRun> => {
+        const r = await runAgent(client, { prompt, wiring: env.wiring(client), workdir, timeoutMs: RUN_TIMEOUT });
+        timing.push({ agent: client.name, mode, name, ms: r.ms, code: r.code });
+        return r;
+      };
+      before(async () => { env = await startEnvironment(mode); });
+      after(async () => { await env?.close(); });
+      beforeEach(() => { env?.reset(); workdir = makeWorkdir(); });
+
+      test('a benign prompt works, arrives byte-identical and streams incrementally', { todo }, async () => {
+        env.fake.script = steps([text(REPLY)], text('Greeting'));
+        env.fake.stream.pieces = 4;
+        let incremental: boolean | undefined;
+        const tap = env.tap;
+        env.fake.stream.holdAfterFirst = async () => {
+          // Hold the rest of the stream until the first chunk has reached the client's socket.
+          const deadline = Date.now() + 5_000;
+          while (Date.now() < deadline) {
+            const last = tap?.exchanges.at(-1);
+            if (last && last.responseChunkTimes.length > 0) { incremental = true; return; }
+            await new Promise((r) => setTimeout(r, 10));
+          }
+          incremental = false;
+        };
+        const r = await run('benign', 'Say hi');
+        assert.equal(r.code, 0, describeRun(r));
+        assert.ok(out(r).includes(REPLY), `the reply is shown\n${describeRun(r)}`);
+        const model = env.fake.modelRequests();
+        assert.ok(model.length >= 1, 'the fake got the prompt');
+        if (tap) {
+          const sent = tap.exchanges.filter((e) => e.method === 'POST').map((e) => e.body);
+          assert.equal(model.length, sent.length, 'every request the client sent reached the upstream');
+          for (const [i, b] of sent.entries()) assert.ok(b.equals(model[i]!.body), `request ${i} arrived byte-identical`);
+        }
+        assert.equal(incremental, true, 'the first chunk reached the client while the upstream held the rest');
+      });
+
+      test('a secret in the prompt is redacted', { todo }, async () => {
+        env.fake.script = steps([text(REPLY)], text('Keys'));
+        const r = await run('secret-prompt', `Is ${SECRET} a valid AWS access key id format? Answer briefly.`);
+        assert.equal(r.code, 0, describeRun(r));
+        const sent = bodies(env.fake.modelRequests());
+        assert.ok(sent.length >= 1, 'the request went out');
+        assert.ok(sent.every((b) => !b.includes(SECRET)), 'the key never reached the upstream');
+        assert.ok(sent.some((b) => b.includes('[REDACTED:')), 'a redaction placeholder took its place');
+      });
+
+      test('a secret in a tool result (the agent reads .env) is redacted', { todo }, async () => {
+        // opencode refuses its read tool on .env by default ("auto-rejecting"); it reads it with bash.
+        const call = client.name === 'opencode' ? client.shell('cat .env', workdir) : client.read(`${workdir}/.env`, '.env');
+        env.fake.script = steps([tool(call.name, call.input), text(REPLY)], text('Env'));
+        const r = await run('secret-tool-result', 'What is in .env?');
+        assert.equal(r.code, 0, describeRun(r));
+        const model = env.fake.modelRequests();
+        assert.ok(model.some((q) => q.body.includes('[REDACTED:')), `the tool result came back redacted\n${describeRun(r)}`);
+        assert.ok(bodies(model).every((b) => !b.includes(SECRET)), 'the key never reached the upstream');
+      });
+
+      for (const via of ['read', 'shell'] as const) {
+        test(`a protected file read through the agent's ${via} tool is blocked, and the user sees Airlock's message`, { todo }, async () => {
+          const call = via === 'read' ? client.read(`${workdir}/src/pricing.ts`, 'src/pricing.ts') : client.shell('cat src/pricing.ts', workdir);
+          env.fake.script = steps([tool(call.name, call.input), text(REPLY)], text('Pricing'));
+          const r = await run(`protected-${via}`, 'What does the pricing code do?');
+          console.log(`${client.name} on a gateway block (${mode}, ${via}) shows: ${JSON.stringify(visible(r).slice(-400))}`);
+          assert.ok(bodies(env.fake.modelRequests()).every((b) => !b.includes(PROTECTED_CODE)), 'the protected code never reached the upstream');
+          assert.ok(new RegExp(`block .*rule=${RULE}`).test(env.gatewayLog()), `the gateway logged the block\n${env.gatewayLog()}`);
+          assert.ok(out(r).includes(BLOCK_TEXT), `the user sees Airlock's message "${BLOCK_TEXT}"\n${describeRun(r)}`);
+          assert.ok(!/authenticat/i.test(visible(r)), `not shown as an authentication error\n${describeRun(r)}`);
+          assert.ok(!out(r).includes(REPLY), 'the model never answered the blocked request');
+          const attempts = (env.tap?.exchanges ?? []).filter((e) => e.body.includes(PROTECTED_CODE)).length;
+          if (env.tap) assert.equal(attempts, 1, `the client sent the blocked request once, no retries (${attempts} attempts)`);
+        });
+      }
+    });
+  }
+
+  // Independent of the gateway: what the real client shows when an upstream answers a request
+  // with HTTP 400 in its dialect's invalid-request shape (the answer the gateway gives on a block).
+  describe(`${client.name} shows an upstream's 400 message`, () => {
+    test('the error text reaches the user', async () => {
+      const fake = await startFake();
+      try {
+        const workdir = makeWorkdir();
+        const message = `Airlock [rule ${RULE}]: Protected code may not be sent to an AI assistant. Hint: measured 400`;
+        fake.script = steps([fail(400, message)], text('Title'));
+        const base = client.format === 'responses' || client.format === 'chat' ? `${fake.url}/v1` : fake.url;
+        const r = await runAgent(client, { prompt: 'Say hi', wiring: { baseUrl: base }, workdir, timeoutMs: RUN_TIMEOUT });
+        timing.push({ agent: client.name, mode: 'direct', name: 'upstream-400', ms: r.ms, code: r.code });
+        console.log(`${client.name} on an upstream 400 shows: ${JSON.stringify(visible(r).slice(-400))} (${fake.modelRequests().length} requests)`);
+        assert.ok(out(r).includes(message), `the client shows the 400 message\n${describeRun(r)}`);
+        assert.ok(!/authenticat/i.test(visible(r)), `not shown as an authentication error\n${describeRun(r)}`);
+        assert.ok(fake.modelRequests().length <= 2, `no retry storm (${fake.modelRequests().length} requests)`);
+      } finally {
+        await fake.close();
+      }
+    });
+  });
+
+  after(() => {
+    const mine = timing.filter((t) => t.agent === client.name);
+    if (mine.length) console.log(`agent timings ${client.name}: ${mine.map((t) => `${t.mode}/${t.name} ${t.ms} ms (exit ${t.code})`).join(', ')}`);
+  });
+}
