@@ -36,7 +36,8 @@ export function token(id: string, description: string, shape: readonly ShapePart
 export function named(id: string, description: string, names: readonly string[], value: readonly ShapePart[], sampleContext: string, extra: Extra = {}): DetectorSpec {
   const { after = END, ...rest } = extra;
   // `foo_bar` is also written foo.bar (properties), foo-bar (YAML, CLI flags) and fooBar.
-  const variants = [...new Set(names.flatMap((n) => (n.includes('_') ? [n, n.replace(/_/g, '.'), n.replace(/_/g, '-'), n.replace(/_/g, '')] : [n])))].filter((n) => n.length >= 3);
+  // Short joined forms (`ado`, `lob`) would be keywords that occur everywhere; keep those long enough.
+  const variants = [...new Set(names.flatMap((n) => (n.includes('_') ? [n, n.replace(/_/g, '.'), n.replace(/_/g, '-'), n.replace(/_/g, '')].filter((v) => v === n || v.replace(/[._-]/g, '').length >= 5 || /[._-]/.test(v)) : [n])))].filter((n) => n.length >= 3);
   names = variants;
   const alternatives = names.map((n) => n.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&')).join('|');
   return {
