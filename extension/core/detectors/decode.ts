@@ -94,8 +94,35 @@ function lineEndOf(text: string, i: number): number {
 
 // ---------- string-literal concatenation ----------
 
-/** A quote, optional `+` or `.` (PHP) and whitespace (newlines included), another quote. */
-const JUNCTION = /(["'])[ \t]*(?:[+.][ \t]*)?(?:\r?\n[ \t]*(?:[+.][ \t]*)?)?(["'])/g;
+const isBlank = (c: string | undefined) => c === ' ' || c === '\t';
+
+/**
+ * A junction starting at the quote at `i`: blanks, a `+` or `.` (PHP) and/or a line break, blanks,
+ * another quote. Returns the index of that next quote, or -1. (A plain loop: a regex would be
+ * tried at every position of the text.)
+ */
+function junctionEnd(text: string, i: number): number {
+  let j = i + 1;
+  let joined = false;
+  while (isBlank(text[j])) j++;
+  if (text[j] === '+' || text[j] === '.') {
+    joined = true;
+    j++;
+    while (isBlank(text[j])) j++;
+  }
+  if (text[j] === '\r') j++;
+  if (text[j] === '\n') {
+    j++;
+    while (isBlank(text[j])) j++;
+    if (!joined && (text[j] === '+' || text[j] === '.')) {
+      j++;
+      while (isBlank(text[j])) j++;
+    }
+    joined = true;
+  }
+  const c = text[j];
+  return joined && (c === '"' || c === "'") ? j : -1;
+}
 
 /** The literal whose closing quote is at `close`: its opening quote, or -1 (escapes: give up). */
 function literalOpening(text: string, close: number, quote: string): number {
@@ -117,40 +144,36 @@ function literalClosing(text: string, open: number, quote: string): number {
 }
 
 function concatenations(text: string): DecodedView | undefined {
-  if (text.indexOf('"') === -1 && text.indexOf("'") === -1) return undefined;
+  let nextDouble = text.indexOf('"');
+  let nextSingle = text.indexOf("'");
+  if (nextDouble === -1 && nextSingle === -1) return undefined;
   const builder = new ViewBuilder('concatenation');
-  JUNCTION.lastIndex = 0;
-  let coveredTo = -1;
-  for (let m = JUNCTION.exec(text); m; m = JUNCTION.exec(text)) {
-    const close = m.index;
-    if (close < coveredTo) continue;
-    const q1 = m[1]!;
-    const q2 = m[2]!;
-    const junction = m[0];
-    // "a" "b" on one line with nothing between is an empty string next to a quote more often than not.
-    if (!/[+.\n]/.test(junction)) continue;
-    const open = literalOpening(text, close, q1);
-    if (open < 0) {
-      JUNCTION.lastIndex = close + 1;
-      continue;
-    }
+  // Quotes in text order, from two indexOf cursors.
+  const nextQuote = (from: number): number => {
+    if (nextDouble !== -1 && nextDouble < from) nextDouble = text.indexOf('"', from);
+    if (nextSingle !== -1 && nextSingle < from) nextSingle = text.indexOf("'", from);
+    if (nextDouble === -1) return nextSingle;
+    if (nextSingle === -1) return nextDouble;
+    return Math.min(nextDouble, nextSingle);
+  };
+  for (let close = nextQuote(0); close !== -1; close = nextQuote(close + 1)) {
+    const afterJunction = junctionEnd(text, close);
+    if (afterJunction < 0) continue;
+    const open = literalOpening(text, close, text[close]!);
+    if (open < 0) continue;
     // Chain: collect literals while junctions continue.
     const literals: [number, number][] = [[open + 1, close]];
-    let nextOpen = close + junction.length - 1;
-    let quote = q2;
+    let nextOpen = afterJunction;
     for (;;) {
-      const nextClose = literalClosing(text, nextOpen, quote);
+      const nextClose = literalClosing(text, nextOpen, text[nextOpen]!);
       if (nextClose < 0) break;
       literals.push([nextOpen + 1, nextClose]);
-      JUNCTION.lastIndex = nextClose;
-      const more = JUNCTION.exec(text);
-      if (!more || more.index !== nextClose || !/[+.\n]/.test(more[0])) break;
-      nextOpen = nextClose + more[0].length - 1;
-      quote = more[2]!;
+      const more = junctionEnd(text, nextClose);
+      if (more < 0) break;
+      nextOpen = more;
     }
     const last = literals[literals.length - 1]!;
-    coveredTo = last[1] + 1;
-    JUNCTION.lastIndex = coveredTo;
+    close = last[1];
     if (literals.length < 2) continue;
     // Only a join inside a token can hide one: "Hello, " + "world" cannot.
     const tokenChar = (i: number) => /[A-Za-z0-9_+/=-]/.test(text[i] ?? '');
