@@ -89,7 +89,9 @@ export const COMMERCE_DETECTORS: DetectorSpec[] = [
   }),
   token('shippo-api-token', 'Shippo live or test API token (shippo_live_… / shippo_test_…)', ['shippo_live_', run('hex', 40)], { keywords: ['shippo_live_', 'shippo_test_'], pattern: new RegExp(`${START}shippo_(?:live|test)_[a-f0-9]{40}${END}`) }),
   token('easypost-api-key', 'EasyPost production or test API key (EZAK… / EZTK…)', ['EZAK', run('lowerNum', 54)], { keywords: ['ezak', 'eztk'], pattern: new RegExp(`${START}EZ[AT]K[a-z0-9]{54}${END}`), minEntropy: 3.8 }),
-  named('lob-api-key', 'Lob live or test API key (live_/test_ + 35 hex) assigned to a Lob name', ['lob_'], ['live_', run('hex', 35)], 'LOB_API_KEY', { pattern: assignment('lob(?:[A-Za-z0-9_.-]{0,24}?(?:key|token|secret))?', '(?:live|test)_[a-f0-9]{35}(?![A-Za-z0-9])') }),
+  named('lob-api-key', 'Lob live or test API key (live_/test_ + 35 hex) assigned to a Lob name', ['lob_api', 'lob_secret', 'lob_key', 'lob_live', 'lob_test'], ['live_', run('hex', 35)], 'LOB_API_KEY', {
+    pattern: assignment('lob[_.-]?(?:api|secret|key|live|test)', '(?:live|test)_[a-f0-9]{35}(?![A-Za-z0-9])'),
+  }),
   token('duffel-api-token', 'Duffel live or test API token (duffel_live_… / duffel_test_…)', ['duffel_live_', run('url', 43)], { keywords: ['duffel_live_', 'duffel_test_'], pattern: new RegExp(`${START}duffel_(?:live|test)_[A-Za-z0-9_=-]{43}${END}`), minEntropy: 3.8 }),
   named('coinbase-api-secret', 'Coinbase / Coinbase Cloud API secret assigned to a Coinbase name', ['coinbase'], [run('alnum', 32)], 'COINBASE_API_SECRET', { minEntropy: 4 }),
   token('hubspot-private-app-token', 'HubSpot private app access token (pat-na1-<uuid> / pat-eu1-<uuid>)', ['pat-na1-', run('hex', 8), '-', run('hex', 4), '-', run('hex', 4), '-', run('hex', 4), '-', run('hex', 12)], {
