@@ -163,6 +163,7 @@ export const MESSAGING_DETECTORS: DetectorSpec[] = [
     sampleContext: 'ZAP_HOOK = "https://hooks.zapier.com/hooks/catch/$VALUE/"',
     priority: 30,
   },
+  named('slack-signing-secret', 'Slack app signing secret or client secret (32 hex) assigned to a Slack name', ['slack_signing', 'slack_client_secret', 'slack_app_secret'], [run('hex', 32)], 'SLACK_SIGNING_SECRET', { after: '(?![A-Za-z0-9])' }),
   named('discord-client-secret', 'Discord application client secret (32 url-safe chars) assigned to a Discord name', ['discord'], [run('url', 32)], 'DISCORD_CLIENT_SECRET', { minEntropy: 3.8, priority: 15 }),
   named('mailgun-private-key', 'Mailgun private API key in the newer <32 hex>-<8 hex>-<8 hex> format assigned to a Mailgun name', ['mailgun'], [run('hex', 32), '-', run('hex', 8), '-', run('hex', 8)], 'MAILGUN_API_KEY', { after: '(?![A-Za-z0-9])' }),
   named('mailgun-webhook-signing-key', 'Mailgun webhook signing key (32 hex) assigned to a Mailgun signing/webhook name', ['mailgun_signing', 'mailgun_webhook', 'mailgun-signing', 'mailgunsigning', 'mailgun.signing', 'mailgun_http_signing'], [run('hex', 32)], 'MAILGUN_SIGNING_KEY', { after: '(?![A-Za-z0-9-])' }),
