@@ -96,7 +96,11 @@ function quotedValue(text: string, start: number, quote: string): { start: numbe
 
 function bareValue(text: string, start: number): { start: number; end: number } | undefined {
   let i = start;
-  while (i < text.length && i - start <= MAX_VALUE && !/[\s"'`,;(){}[\]<>]/.test(text[i]!)) i++;
+  while (i < text.length && i - start <= MAX_VALUE && !/[\s"'`,;(){}[\]<>]/.test(text[i]!)) {
+    // `=` only as trailing base64 padding: `a=b=c` is a chain of assignments, not one value.
+    if (text[i] === '=' && !/^=*(?:[\s"'`,;)}\]]|$)/.test(text.slice(i, i + 3))) break;
+    i++;
+  }
   if (i === start || i - start > MAX_VALUE) return undefined;
   // Followed by a call, an index or an operator: an expression, not a literal.
   const after = text[i];
