@@ -48,7 +48,7 @@ const CODE = [
   'token_type = "Bearer"',
   'secret = SecretStr(secret_value1)',
   'key: Key1 = Key1.Enter',
-  'a=token=b9Xk2LmQ7vR4pZ8w=c',
+  'token=token=token=token=token2',
 ];
 
 test('clear code is not reported', () => {
