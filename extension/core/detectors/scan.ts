@@ -39,6 +39,8 @@ function collect(text: string, plan: ScanPlan, found: (detector: PlannedDetector
   };
 
   const hits = findKeywords(text, plan.automaton);
+  // Most texts (and most decoded views) have no keyword at all: nothing to set up.
+  if (hits.count === 0 && plan.everywhere.length === 0) return;
   const detectorCount = plan.detectors.length;
   // Sticky detectors: the last position tried, so overlapping keywords do not retry it.
   const lastTried = new Int32Array(detectorCount).fill(-1);
