@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { BUILTIN_SECRET_DETECTORS, compileDetectors, scanText } from '../../../extension/core/detectors';
 import { hasCrc32Base62 } from '../../../extension/core/detectors/checksum';
-import { ORPHAN_SAMPLES, SAMPLES, degenerateRng, renderSample, rng } from './samples';
+import { ORPHAN_SAMPLES, SAMPLES, degenerateRng, lookalikesFromSpec, renderSample, rng } from './samples';
 
 const compiled = compileDetectors(BUILTIN_SECRET_DETECTORS);
 const sampleFor = new Map(SAMPLES.map((s) => [s.detector, s]));
@@ -51,7 +51,7 @@ describe('each built-in detector', () => {
     });
     test(`${spec.id}: false positives — placeholders and lookalikes do not fire`, () => {
       const degenerate = renderSample(sample, degenerateRng).text;
-      const negatives = [degenerate, ...(sample.negative ? [sample.negative] : []), ...(spec.fps ?? [])];
+      const negatives = [degenerate, ...(sample.negative ? [sample.negative] : []), ...(spec.fps ?? []), ...lookalikesFromSpec(spec, rng(spec.id.length))];
       for (const text of negatives) {
         const matches = scanText(text, compiled).filter((m) => m.detector === spec.id);
         assert.deepEqual(matches, [], `fired on a ${text.length}-char negative case`);

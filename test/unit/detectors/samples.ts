@@ -4,7 +4,7 @@
 
 import { BUILTIN_SECRET_DETECTORS, type DetectorSpec } from '../../../extension/core/detectors';
 import { base62, crc32 } from '../../../extension/core/detectors/checksum';
-import { charsetChars } from '../../../extension/core/detectors/shape';
+import { charsetChars, shapeSource } from '../../../extension/core/detectors/shape';
 
 /** A deterministic PRNG (mulberry32). */
 export type Rng = () => number;
@@ -255,6 +255,23 @@ export function sampleFromSpec(spec: DetectorSpec): Sample | undefined {
   }
   if (spec.fps?.length) sample.negative = spec.fps.join('\n');
   return sample;
+}
+
+/**
+ * False positives derived from a shape: every random run one char too short (a truncated or
+ * mistyped token), and every run filled with `x` (a documentation placeholder). Same context.
+ */
+export function lookalikesFromSpec(spec: DetectorSpec, r: Rng): string[] {
+  const shape = spec.shape;
+  const sample = sampleFromSpec(spec);
+  if (!shape || !sample) return [];
+  const render = (value: string) => (sample.block ? sample.block.replace('$VALUE', value) : `const ${sample.name ?? 'SECRET'} = "${value}";`);
+  const build = (run: (set: string, n: number) => string) =>
+    shape.map((part) => (typeof part === 'string' ? part : run(charsetChars(part.set), typeof part.n === 'number' ? part.n : part.n[0]))).join('');
+  const placeholder = render(build((_set, n) => 'x'.repeat(n)));
+  // Truncation is a lookalike only where the pattern is exactly the documented shape (not a range around it).
+  if (!spec.pattern?.source.includes(shapeSource(shape))) return [placeholder];
+  return [render(build((set, n) => pick(r, set, Math.max(0, n - 1)))), placeholder];
 }
 
 /** One sample per built-in detector, in pack order: the handwritten one, else one from its shape. */
