@@ -42,3 +42,25 @@ test('node dist/cli.js scan works from the built bundle', (t) => {
     rmSync(root, { recursive: true, force: true });
   }
 });
+
+test('the built bundle scans a large folder with its worker (dist/scanWorker.js): same report as --jobs 1', (t) => {
+  if (!existsSync(CLI) || !existsSync(join(REPO, 'dist', 'scanWorker.js'))) {
+    t.skip('dist/cli.js or dist/scanWorker.js is missing (run node esbuild.mjs)');
+    return;
+  }
+  const filler = 'export function handler(request, response) { return response.send(request.body); }\n'.repeat(1200);
+  const files: Record<string, string> = {};
+  for (let i = 0; i < 60; i++) files[`src/m${i}.ts`] = `${filler}${i % 7 === 0 ? `const t = "${GITHUB_TOKEN}";\n` : ''}${filler}`;
+  const root = tempTree(files);
+  try {
+    const run = (jobs: string) => spawnSync(process.execPath, [CLI, 'scan', '--jobs', jobs, '--format', 'json', '.'], { cwd: root, encoding: 'utf8', timeout: 120_000, maxBuffer: 16 * 1024 * 1024 });
+    const single = run('1');
+    const pooled = run('2');
+    assert.equal(single.status, 0, single.stderr);
+    assert.equal(pooled.status, 0, pooled.stderr);
+    assert.equal(pooled.stdout, single.stdout);
+    assert.equal((JSON.parse(pooled.stdout) as { findings: unknown[] }).findings.length, 9);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
