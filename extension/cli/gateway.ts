@@ -8,6 +8,7 @@ import { createJsonlAuditSink, loadOrCreateSalt, startGateway, type DecisionEven
 import { createPolicyAuditSink } from '../gateway/otlp/policyAuditSink';
 import { proxyFromEnv, type UpstreamOptions } from '../gateway/proxy/upstream';
 import { GATEWAY_STATE_FILE } from './env';
+import { caCovers } from '../gateway/proxy/ca';
 import { GATEWAY_USAGE, parseGatewayArgs, type GatewayArgs } from './gatewayArgs';
 import { loadEffectivePolicy, orgPolicyLabel } from './orgPolicy/loadCliPolicy';
 import { airlockStateDir } from './orgPolicy/orgPolicyConfig';
@@ -26,6 +27,12 @@ function decisionLine(e: DecisionEvent): string {
   const reason = r.reason ? ` reason=${r.reason}` : '';
   if (r.dialect === 'connect') return `airlock gateway: CONNECT ${r.destination} ${r.proxy ?? ''}${reason}\n`;
   return `airlock gateway: ${r.action} ${r.dialect} ${r.destination}${rule}${detectors}${reason} ${r.requestBytes}B ${r.decisionMs.toFixed(1)}ms\n`;
+}
+
+/** Inspected hosts an existing CA's name constraints leave out (none when there is no CA yet). */
+async function uncoveredHosts(hosts: readonly string[]): Promise<string[]> {
+  const covers = await caCovers();
+  return covers ? hosts.filter((h) => !covers(h.replace(/^\*\./, 'x.'))) : [];
 }
 
 function waitForSignal(): Promise<string> {
@@ -108,6 +115,9 @@ export async function gatewayCommand(argv: string[], io: CliIO): Promise<number>
   // From here on a SIGTERM stops cleanly (registered before any other await: background I/O
   // must not delay it).
   const stopped = waitForSignal();
+  void uncoveredHosts(loaded.policy.proxy?.inspect ?? []).then((uncovered) => {
+    if (uncovered.length) io.stderr.write(`airlock gateway: the Airlock CA was made before proxy.inspect listed ${uncovered.join(', ')}; CONNECTs to them are refused until \`airlock ca reset\`\n`);
+  });
   // Fingerprint the workspace's own protected files in the background (cached, watched); until
   // built, requests are judged by what is indexed so far.
   const policy = loaded.policy;

@@ -22,6 +22,7 @@ commands:
   ca path|bundle|install|uninstall   the local CA of proxy mode
   scan [paths…|-]    what the policy would do if these files went to an AI model
   fingerprint build <paths…> --out F   fingerprints of protected code (hashes only, no code)
+  fingerprint org-set --repo N=DIR… --out F   the org-wide probabilistic set of every repo's fingerprints
   policy validate|test [files…]   check policy files / run their embedded tests
   record --file F --lines A-B --tool T [--model M]   mark lines as AI-written
   check [--staged|--range A..B|--all] [--format text|json|sarif]   AI lines needing review
@@ -38,6 +39,8 @@ const commands: Record<string, Handler> = {
   fingerprint: (args, io) => import('./fingerprint/command').then((m) => m.fingerprintCommand(args, io)),
   env: (args, io) => import('./env').then((m) => m.envCommand(args, io)),
   ca: (args, io) => import('./ca').then((m) => m.caCommand(args, io)),
+  // VS Code's uninstall hook (package.json `vscode:uninstall`); not listed in the usage.
+  'vscode-uninstall': (args, io) => import('./vscodeUninstall').then((m) => m.vscodeUninstallCommand(args, io)),
   policy: (args, io) => import('./policyCommand').then((m) => m.policyCommand(args, io)),
   ...Object.fromEntries(['record', 'check', 'review', 'hooks', 'trace', 'hook'].map((n) => [n, (args: string[], io: CliIO) => import('./provenance/commands').then((m) => m.provenanceCommands[n]!(args, io))])),
   version: async (_args, io) => {

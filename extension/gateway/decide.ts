@@ -38,7 +38,7 @@ export function hintFor(verdict: Verdict): string {
     ...new Set(
       verdict.findings
         .filter((f) => f.action === 'block')
-        .map((f) => [f.detector, f.source ? `code from ${f.source}${f.sourceLines ? ` lines ${f.sourceLines[0]}-${f.sourceLines[1]}` : ''}` : f.path, f.preview && `(${f.preview})`].filter(Boolean).join(' '))
+        .map((f) => [f.detector, f.source ? `${f.probable ? 'probable protected code from repository ' : 'code from '}${f.source}${f.sourceLines ? ` lines ${f.sourceLines[0]}-${f.sourceLines[1]}` : ''}` : f.path, f.preview && `(${f.preview})`].filter(Boolean).join(' '))
         .filter(Boolean),
     ),
   ];

@@ -205,7 +205,8 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
     const absolute = absoluteTarget(req.url);
     if (!absolute) return run(req, res);
     const mode = proxy.modeFor(absolute.host);
-    record(connectRecord({ target: `${absolute.host}:${absolute.port}`, mode, ...(mode === 'block' ? { reason: 'policy' } : {}) }), '');
+    const connect = connectRecord({ target: `${absolute.host}:${absolute.port}`, mode, ...(mode === 'block' ? { reason: 'policy' } : {}) });
+    record(connect.record, connect.message);
     if (mode === 'inspect') return run(req, res, absolute);
     if (mode === 'tunnel') return passThrough(req, res, new URL(req.url!), agents.http);
     res.writeHead(403, { 'content-type': 'text/plain; charset=utf-8', connection: 'close', 'x-airlock': 'blocked' });
@@ -216,7 +217,10 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
     ca: options.proxy?.ca ?? caLoader(() => proxySettings().inspect),
     upstream,
     handle: run,
-    onConnect: (event) => record(connectRecord(event), ''),
+    onConnect: (event) => {
+      const connect = connectRecord(event);
+      record(connect.record, connect.message);
+    },
   });
   server.keepAliveTimeout = 30_000;
   await new Promise<void>((resolve, reject) => {

@@ -10,6 +10,7 @@ import type { PolicyService } from './policyService';
 import type { ProtectedIndexService } from './protectedIndex';
 import type { StatusBar } from './statusBar';
 import { loadEngine } from './engine';
+import { ProxyWiring } from './proxyWiring';
 
 /** Variables that make CLI assistants (Claude Code, Codex CLI, Aider, …) use the gateway. */
 export function terminalVariables(urls: GatewayHandle['urls']): Record<string, string> {
@@ -46,7 +47,11 @@ export class GatewayService implements vscode.Disposable {
     // Values point at this window's gateway port: never persist them into the next session.
     context.environmentVariableCollection.persistent = false;
     context.environmentVariableCollection.description = 'Airlock routes AI assistants in this terminal through its local gateway.';
+    this.proxyWiring = new ProxyWiring(context, log);
   }
+
+  /** Proxy mode: terminal proxy/CA variables and VS Code's http.proxy (proxyWiring.ts). */
+  private readonly proxyWiring: ProxyWiring;
 
   get urls(): GatewayHandle['urls'] | undefined {
     return this.handle?.urls;
@@ -68,7 +73,11 @@ export class GatewayService implements vscode.Disposable {
   /** Starts the gateway if it is enabled and not running. Resolves to undefined when off or failed. */
   start(): Promise<GatewayHandle | undefined> {
     if (this.handle) return Promise.resolve(this.handle);
-    if (!this.enabled()) return Promise.resolve(undefined);
+    if (!this.enabled()) {
+      // Off: an http.proxy Airlock wrote earlier (a crash, another session) must not point at nothing.
+      void this.proxyWiring.stopped().catch(() => undefined);
+      return Promise.resolve(undefined);
+    }
     this.starting ??= this.doStart().finally(() => {
       this.starting = undefined;
     });
@@ -79,7 +88,8 @@ export class GatewayService implements vscode.Disposable {
     this.statusBar.set('gateway', { text: 'starting gateway', tooltip: 'The Airlock gateway is starting…', level: 'ok' });
     try {
       await this.policies.current();
-      const { startGateway, createJsonlAuditSink, createPolicyAuditSink, loadOrCreateSalt } = loadEngine().gateway;
+      const { startGateway, createJsonlAuditSink, createPolicyAuditSink, loadOrCreateSalt, proxyFromEnv } = loadEngine().gateway;
+      const ownProxy = this.proxyWiring.ownProxy();
       const config = vscode.workspace.getConfiguration('airlock.gateway');
       await vscode.workspace.fs.createDirectory(this.context.globalStorageUri);
       const upstreams = Object.fromEntries(
@@ -97,6 +107,8 @@ export class GatewayService implements vscode.Disposable {
         ...(this.protectedIndex?.root() ? { workspaceRoots: [this.protectedIndex.root()!] } : {}),
         port: config.get<number>('port', 0),
         upstreams,
+        // The machine's egress proxy for upstream connections (the user's own http.proxy, else the environment's).
+        upstream: { ...proxyFromEnv(process.env), ...(ownProxy ? { proxy: ownProxy } : {}) },
         // The local log, plus OTLP export when the (org) policy names a collector.
         audit: (this.auditSink = createPolicyAuditSink({
           spec: () => this.policies.peek()?.policy.auditExport,
@@ -111,6 +123,12 @@ export class GatewayService implements vscode.Disposable {
       this.handle = handle;
       this.protectedIndex?.current(); // start fingerprinting now, so the index is ready by the first request
       for (const [name, value] of Object.entries(terminalVariables(handle.urls))) this.context.environmentVariableCollection.replace(name, value);
+      try {
+        for (const [name, value] of await this.proxyWiring.terminalVariables(handle.port)) this.context.environmentVariableCollection.replace(name, value);
+      } catch (error) {
+        this.log.warn(`proxy mode is not available in terminals: ${error instanceof Error ? error.message : String(error)}`);
+      }
+      void this.proxyWiring.started(handle.port).catch((error: unknown) => this.log.warn(`could not set http.proxy: ${error instanceof Error ? error.message : String(error)}`));
       this.statusBar.set('gateway', { text: '', tooltip: `Gateway on 127.0.0.1:${handle.port}: new integrated terminals route OpenAI, Anthropic and Ollama clients through it.`, level: 'ok' });
       this.log.info(`gateway listening on 127.0.0.1:${handle.port}`);
       this.stateChanged.fire();
@@ -119,6 +137,7 @@ export class GatewayService implements vscode.Disposable {
       const message = error instanceof Error ? error.message : String(error);
       this.statusBar.set('gateway', { text: 'gateway off', tooltip: `The Airlock gateway could not start: ${message}`, level: 'warning' });
       this.log.error(`gateway could not start: ${message}`);
+      void this.proxyWiring.stopped().catch(() => undefined);
       return undefined;
     }
   }
@@ -129,6 +148,7 @@ export class GatewayService implements vscode.Disposable {
     const handle = this.handle;
     this.handle = undefined;
     this.context.environmentVariableCollection.clear();
+    await this.proxyWiring.stopped(handle?.port).catch((error: unknown) => this.log.warn(`could not restore http.proxy: ${error instanceof Error ? error.message : String(error)}`));
     // Assistant settings Airlock wrote (Continue) go back to what they were.
     await restoreAssistantSettings(this.context.globalState).catch((error: unknown) =>
       this.log.warn(`could not restore assistant settings: ${error instanceof Error ? error.message : String(error)}`),

@@ -71,7 +71,7 @@ function protectedFindings(layer: CompiledLayer, rule: CompiledEgressRule, ctx: 
   const referenceAction = layer.references === 'block' ? rule.action : 'audit';
   const roleOk = (role: SegmentRole) => !rule.roles || rule.roles.has(role);
   const fingerprintRoleOk = (role: SegmentRole) => (rule.roles ? rule.roles.has(role) : !MODEL_ROLES.has(role));
-  const indexes = ctx.protectedIndex || layer.fingerprints.length > 0;
+  const indexes = ctx.protectedIndex || layer.fingerprints.length > 0 || layer.orgSets.length > 0;
 
   if (indexes) {
     request.segments.forEach((segment, i) => {
@@ -94,6 +94,28 @@ function protectedFindings(layer: CompiledLayer, rule: CompiledEgressRule, ctx: 
         for (const m of ctx.matches(ctx.protectedIndex, i)) if (layer.protectedPaths.match(m.source, workspaceRoots) !== undefined) add(m);
       }
       for (const index of layer.fingerprints) for (const m of ctx.matches(index, i)) add(m);
+      // The org-wide set: probable copies of code from repositories not checked out here. Where an
+      // exact index already found the span (the repo is local), the exact finding stands alone.
+      if (layer.orgSets.length > 0) {
+        const exact = content.filter((f) => f.segment === segment.id && f.source !== undefined);
+        for (const set of layer.orgSets) {
+          for (const m of set.match(segment.text)) {
+            if (exact.some((f) => f.start! < m.end && m.start < f.end!)) continue;
+            content.push({
+              rule: rule.id,
+              kind: 'protected-content',
+              action: rule.action,
+              segment: segment.id,
+              start: m.start,
+              end: m.end,
+              ...(segment.path ? { path: segment.path } : {}),
+              source: m.repo ?? 'several repositories',
+              probable: true,
+              fingerprints: m.hits,
+            });
+          }
+        }
+      }
     });
   }
 

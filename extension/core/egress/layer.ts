@@ -1,6 +1,7 @@
 // A compiled policy layer: everything the engine needs to decide a request, built once by
 // extension/core/policy/compile.ts. Evaluation only reads it.
 import type { FingerprintIndex } from '../fingerprint/fingerprintIndex';
+import type { OrgFingerprintSet } from '../fingerprint/orgSet';
 import type { DestinationGroup } from '../policy/destinations';
 import type { NameMatcher } from '../policy/globs';
 import type { PathMatcher } from '../policy/paths';
@@ -63,6 +64,8 @@ export interface CompiledLayer {
   references: 'ignore' | 'audit' | 'block';
   /** Fingerprints of protected code from the layer's `protected.fingerprints` files (filled in by the loader). */
   fingerprints: FingerprintIndex[];
+  /** Organization-wide probabilistic fingerprint sets (`.alos` files among `protected.fingerprints`). */
+  orgSets: OrgFingerprintSet[];
   scanner?: LayerScanner;
   egress: CompiledEgressRule[];
   review: CompiledReviewRule[];

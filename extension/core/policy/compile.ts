@@ -122,6 +122,7 @@ export function compileLayer(name: string, resolved: ResolvedPolicy, cache: Scan
     protectedPaths: new PathMatcher(resolved.protectedPaths.map((p) => p.value)),
     references: resolved.references?.value ?? 'ignore',
     fingerprints: [],
+    orgSets: [],
     ...(markers.length > 0 ? { markers: markerRegExp(markers) } : {}),
     ...(scanner ? { scanner } : {}),
     egress,
