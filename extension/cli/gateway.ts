@@ -13,7 +13,7 @@ import { GATEWAY_USAGE, parseGatewayArgs, type GatewayArgs } from './gatewayArgs
 import { loadEffectivePolicy, orgPolicyLabel } from './orgPolicy/loadCliPolicy';
 import { airlockStateDir } from './orgPolicy/orgPolicyConfig';
 import { cliPolicyRef, defaultWorkspacePolicyRef } from './policySource';
-import { WorkspaceIndex } from './fingerprint/workspaceIndex';
+import { protectsPaths, WorkspaceIndex } from './fingerprint/workspaceIndex';
 import type { CliIO } from './run';
 
 /** Where per-install state (the audit salt, the OTLP buffer) lives: $AIRLOCK_STATE_DIR or ~/.airlock. */
@@ -124,6 +124,7 @@ export async function gatewayCommand(argv: string[], io: CliIO): Promise<number>
   const fingerprints = (index.current = WorkspaceIndex.start({
     root: workspaceDir,
     isProtected: (path) => policy.isProtectedPath(path) !== undefined,
+    enabled: protectsPaths(policy),
     onWarning: (message) => io.stderr.write(`airlock gateway: ${message}\n`),
   }));
   fingerprints.ready.then(

@@ -15,7 +15,7 @@ import { serializeIndex } from '../core/fingerprint';
 import type { EgressOptions } from '../core/egress/types';
 import { formatReport } from './scan/formats';
 import { collectInputs, findGitRoot, MissingPathError } from './scan/walk';
-import { WorkspaceIndex } from './fingerprint/workspaceIndex';
+import { protectsPaths, WorkspaceIndex } from './fingerprint/workspaceIndex';
 
 export async function scanCommand(args: string[], io: CliIO): Promise<number> {
   let options: ScanOptions;
@@ -57,6 +57,7 @@ export async function scanCommand(args: string[], io: CliIO): Promise<number> {
   const fingerprints = WorkspaceIndex.start({
     root: workspaceRoot,
     isProtected: (path) => policy.isProtectedPath(path) !== undefined,
+    enabled: protectsPaths(policy),
     watch: false,
     writeCache: false,
     onWarning: (message) => io.stderr.write(`airlock scan: ${message}\n`),

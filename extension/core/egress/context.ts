@@ -1,7 +1,7 @@
 // Per-request memo shared by all layers: the destination is parsed once, each distinct
 // scanner scans each segment once, and each segment is tokenized once and looked up once per
 // fingerprint index, however many rules and layers ask.
-import { queryGrams, type FingerprintIndex, type FingerprintMatch, type QueryGrams } from '../fingerprint';
+import { MIN_FINGERPRINTS, queryGrams, type FingerprintIndex, type FingerprintMatch, type QueryGrams } from '../fingerprint';
 import { parseDestination, type ParsedDestination } from '../policy/destinations';
 import type { DetectorMatch, LayerScanner } from './layer';
 import type { EgressRequest } from './types';
@@ -50,6 +50,8 @@ export class RequestContext {
     let found = perSegment[i];
     if (!found) {
       const k = index.params.k;
+      // Too short for MIN_FINGERPRINTS distinct k-grams (ids, "ok", flags): nothing to tokenize.
+      if (this.request.segments[i]!.text.length < k + MIN_FINGERPRINTS - 1) return (perSegment[i] = []);
       let byK = this.grams.get(k);
       if (!byK) this.grams.set(k, (byK = []));
       let grams = byK[i];
