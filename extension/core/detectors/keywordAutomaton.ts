@@ -16,8 +16,12 @@ export interface KeywordAutomaton {
   readonly classOf: Uint8Array;
   /** log2 of the row width: transitions[(state << shift) | class] → next state. */
   readonly shift: number;
-  /** Uint16Array while the states fit in 16 bits (the normal case), else Uint32Array. */
+  /**
+   * Uint16Array while the states fit in 15 bits (the normal case), else Uint32Array. Each cell is
+   * the next state, with `flag` set when that state emits keywords: one load per char, not two.
+   */
   readonly transitions: Uint16Array | Uint32Array;
+  readonly flag: number;
   /** For each state, the keyword ids that end there (including via failure links), or undefined. */
   readonly outputs: readonly (readonly number[] | undefined)[];
   /** 1 where `outputs` has entries: a typed array keeps the hot loop monomorphic. */
@@ -99,71 +103,101 @@ export function buildKeywordAutomaton(keywords: readonly string[]): KeywordAutom
   const order = [0, ...queue];
   const renumber = new Int32Array(order.length);
   order.forEach((old, fresh) => (renumber[old] = fresh));
-  const transitions = order.length <= 0xffff ? new Uint16Array(order.length << shift) : new Uint32Array(order.length << shift);
+  const narrow = order.length < 0x8000;
+  const flag = narrow ? 0x8000 : 0x40000000;
+  const transitions = narrow ? new Uint16Array(order.length << shift) : new Uint32Array(order.length << shift);
   const newOutputs: (number[] | undefined)[] = new Array(order.length).fill(undefined);
+  order.forEach((old, fresh) => (newOutputs[fresh] = outputs[old]));
   order.forEach((old, fresh) => {
-    newOutputs[fresh] = outputs[old];
-    for (let k = 0; k < width; k++) transitions[(fresh << shift) | k] = renumber[wide[old * width + k]!]!;
+    for (let k = 0; k < width; k++) {
+      const target = renumber[wide[old * width + k]!]!;
+      transitions[(fresh << shift) | k] = newOutputs[target] ? target | flag : target;
+    }
   });
   const emits = Uint8Array.from(newOutputs, (o) => (o ? 1 : 0));
-  return { keywords: [...keywords], classOf, shift, transitions, outputs: newOutputs, emits };
+  return { keywords: [...keywords], classOf, shift, transitions, flag, outputs: newOutputs, emits };
 }
 
 export function findKeywords(text: string, automaton: KeywordAutomaton): KeywordHits {
-  return automaton.transitions instanceof Uint16Array
-    ? walk16(text, automaton, automaton.transitions)
-    : walk32(text, automaton, automaton.transitions);
+  // Pass 1: where an emitting state is reached (end offset and state), in chunks so the hot
+  // loop has no calls in it. Pass 2: each such state's keyword ids.
+  let ends: Int32Array = new Int32Array(256);
+  let states: Int32Array = new Int32Array(256);
+  let found = 0;
+  let state = 0;
+  for (let from = 0; from < text.length; ) {
+    const stopped =
+      automaton.transitions instanceof Uint16Array
+        ? walk16(text, from, automaton, automaton.transitions, state, ends, states, found)
+        : walk32(text, from, automaton, automaton.transitions, state, ends, states, found);
+    found = stopped.found;
+    state = stopped.state;
+    from = stopped.next;
+    if (found === ends.length) {
+      ends = grow(ends);
+      states = grow(states);
+    }
+  }
+  let count = 0;
+  for (let h = 0; h < found; h++) count += automaton.outputs[states[h]!]!.length;
+  const keyword = new Int32Array(Math.max(1, count));
+  const end = new Int32Array(Math.max(1, count));
+  let k = 0;
+  for (let h = 0; h < found; h++) {
+    for (const id of automaton.outputs[states[h]!]!) {
+      keyword[k] = id;
+      end[k] = ends[h]!;
+      k++;
+    }
+  }
+  return { count, keyword, end };
+}
+
+interface Stopped {
+  /** Where to resume, the state there, and how many hits are recorded. */
+  next: number;
+  state: number;
+  found: number;
 }
 
 // Two copies of one loop so each sees a single typed-array kind (keeps the hot loop monomorphic).
-function walk16(text: string, automaton: KeywordAutomaton, transitions: Uint16Array): KeywordHits {
-  const { classOf, shift, outputs, emits } = automaton;
-  let keyword: Int32Array = new Int32Array(64);
-  let end: Int32Array = new Int32Array(64);
-  let count = 0;
-  let state = 0;
+// They stop when the hit buffers are full; findKeywords grows them and resumes.
+function walk16(text: string, from: number, automaton: KeywordAutomaton, transitions: Uint16Array, start: number, ends: Int32Array, states: Int32Array, found: number): Stopped {
+  const { classOf, shift, flag } = automaton;
+  const mask = flag - 1;
+  const capacity = ends.length;
   const length = text.length;
-  for (let i = 0; i < length; i++) {
+  let state = start;
+  let n = found;
+  for (let i = from; i < length; i++) {
     const c = text.charCodeAt(i);
-    state = c < ALPHABET ? transitions[(state << shift) | classOf[c]!]! : 0;
-    if (emits[state] === 0) continue;
-    const ids = outputs[state]!;
-    for (let k = 0; k < ids.length; k++) {
-      if (count === keyword.length) {
-        keyword = grow(keyword);
-        end = grow(end);
-      }
-      keyword[count] = ids[k]!;
-      end[count] = i + 1;
-      count++;
-    }
+    const cell = c < ALPHABET ? transitions[(state << shift) | classOf[c]!]! : 0;
+    state = cell & mask;
+    if ((cell & flag) === 0) continue;
+    ends[n] = i + 1;
+    states[n] = state;
+    if (++n === capacity) return { next: i + 1, state, found: n };
   }
-  return { count, keyword, end };
+  return { next: length, state, found: n };
 }
 
-function walk32(text: string, automaton: KeywordAutomaton, transitions: Uint32Array): KeywordHits {
-  const { classOf, shift, outputs, emits } = automaton;
-  let keyword: Int32Array = new Int32Array(64);
-  let end: Int32Array = new Int32Array(64);
-  let count = 0;
-  let state = 0;
+function walk32(text: string, from: number, automaton: KeywordAutomaton, transitions: Uint32Array, start: number, ends: Int32Array, states: Int32Array, found: number): Stopped {
+  const { classOf, shift, flag } = automaton;
+  const mask = flag - 1;
+  const capacity = ends.length;
   const length = text.length;
-  for (let i = 0; i < length; i++) {
+  let state = start;
+  let n = found;
+  for (let i = from; i < length; i++) {
     const c = text.charCodeAt(i);
-    state = c < ALPHABET ? transitions[(state << shift) | classOf[c]!]! : 0;
-    if (emits[state] === 0) continue;
-    const ids = outputs[state]!;
-    for (let k = 0; k < ids.length; k++) {
-      if (count === keyword.length) {
-        keyword = grow(keyword);
-        end = grow(end);
-      }
-      keyword[count] = ids[k]!;
-      end[count] = i + 1;
-      count++;
-    }
+    const cell = c < ALPHABET ? transitions[(state << shift) | classOf[c]!]! : 0;
+    state = cell & mask;
+    if ((cell & flag) === 0) continue;
+    ends[n] = i + 1;
+    states[n] = state;
+    if (++n === capacity) return { next: i + 1, state, found: n };
   }
-  return { count, keyword, end };
+  return { next: length, state, found: n };
 }
 
 function grow(a: Int32Array): Int32Array {
