@@ -2,7 +2,7 @@
 // service signature such as +ASb or AzFu followed by checksum chars), shared access signatures,
 // Azure OpenAI / AI services keys and Entra ID client secrets.
 import type { DetectorSpec } from '../types';
-import { END_B64 } from './fragments';
+import { END_B64, assignment } from './fragments';
 import { named, run } from './make';
 
 /**
@@ -77,7 +77,7 @@ export const AZURE_DETECTORS: DetectorSpec[] = [
     priority: 25,
   },
   named('azure-storage-sas-assignment', 'Azure Storage SAS token (sv=… query string) assigned to a SAS name', ['sas_token', 'sastoken', 'sas-token', 'azure_sas', 'storage_sas'], ['sv=2022-11-02&ss=b&srt=sco&sp=rl&se=2027-01-01T00:00:00Z&sig=', run('alnum', 43), '%3D'], 'AZURE_STORAGE_SAS_TOKEN', {
-    pattern: /(?:sas[_-]?token|azure[_-]sas|storage[_-]sas)[A-Za-z0-9_.-]{0,20}?["'\]]?\s{0,4}(?:=|:=|:|=>)\s{0,4}["'`]?\??(sv=[0-9]{4}-[0-9]{2}-[0-9]{2}&[^\s"'`]{0,300}?sig=[A-Za-z0-9%+/]{40,100}(?:%3D|=){0,2})(?![A-Za-z0-9%+/=])/i,
+    pattern: assignment('(?:sas[_.-]?token|azure[_.-]sas|storage[_.-]sas)', 'sv=[0-9]{4}-[0-9]{2}-[0-9]{2}&[^\\s"\'`]{0,300}?sig=[A-Za-z0-9%+/]{40,100}(?:%3D|=){0,2}(?![A-Za-z0-9%+/=])'),
     after: END_B64,
     minEntropy: 3.5,
     priority: 26,
