@@ -8,6 +8,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statS
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { checkDemo } from './check-demo.mjs';
 import { launchChromium, repoRoot, startVSCodeServer, waitFor } from './vscodeServer.mjs';
 
 const argv = process.argv.slice(2);
@@ -78,6 +79,14 @@ async function handleControl(path, body) {
       const locator = target.locator(body.selector).filter(body.text ? { hasText: body.text } : {}).first();
       await locator.waitFor({ state: 'visible', timeout: body.timeout ?? 10_000 });
       return { text: await locator.innerText() };
+    }
+    case '/attribute': {
+      const target = body.frameTitle ? await findWebviewFrame(body.frameTitle) : page;
+      return { value: await target.locator(body.selector).first().getAttribute(body.name, { timeout: body.timeout ?? 10_000 }) };
+    }
+    case '/hover': {
+      await page.locator(body.selector).first().hover({ timeout: body.timeout ?? 10_000 });
+      return {};
     }
     case '/text': {
       const target = body.frameTitle ? await findWebviewFrame(body.frameTitle) : page;
@@ -155,14 +164,20 @@ try {
   console.log(`harness: integration ${results.passed} passed, ${results.failed} failed`);
   exitCode = results.failed === 0 && hostExit === 0 ? 0 : 1;
 
-  // The packaged extension, installed like a user would, activates without any test payload.
+  // Checks outside the extension host, each with a title AIRLOCK_TEST_GREP can select: the
+  // packaged extension, installed like a user would, activates without any test payload; and
+  // `npm start` behaves as the README says.
   await stopBrowserAndServer();
-  const packaged = await checkPackagedExtension();
-  results.tests.push(packaged);
-  results[packaged.state] += 1;
-  writeFileSync(resultsFile, JSON.stringify(results, null, 2));
-  console.log(`  ${packaged.state === 'passed' ? '✔' : '✖'} ${packaged.title} (${packaged.durationMs} ms)${packaged.error ? `\n      ${packaged.error}` : ''}`);
-  if (packaged.state !== 'passed') exitCode = 1;
+  const grep = process.env.AIRLOCK_TEST_GREP ? new RegExp(process.env.AIRLOCK_TEST_GREP) : undefined;
+  for (const [check, titleHint] of [[checkPackagedExtension, 'packaged .vsix'], [() => checkDemo({ log: console.log }), 'npm start']]) {
+    if (grep && !grep.test(titleHint)) continue;
+    const outcome = await check();
+    results.tests.push(outcome);
+    results[outcome.state] += 1;
+    writeFileSync(resultsFile, JSON.stringify(results, null, 2));
+    console.log(`  ${outcome.state === 'passed' ? '✔' : '✖'} ${outcome.title} (${outcome.durationMs} ms)${outcome.error ? `\n      ${outcome.error}` : ''}`);
+    if (outcome.state !== 'passed') exitCode = 1;
+  }
 } catch (error) {
   console.error(`harness: ${error?.stack ?? error}`);
   if (existsSync(resultsFile)) {
