@@ -377,6 +377,10 @@ function startsPrintable(text: string, start: number): boolean {
 }
 
 function addBase64(text: string, start: number, runEnd: number, end: number, builder: ViewBuilder | undefined): ViewBuilder | undefined {
+  // A text that is one base64 payload, or a data: URL's payload, is decoded by the request
+  // readers (core/dialects/payload.ts), which redact in the decoded copy and re-encode it; a
+  // second, encoded finding here would overlap that redaction and make it fail closed.
+  if ((start === 0 && end === text.length) || text.endsWith(';base64,', start)) return builder;
   if (!startsPrintable(text, start)) return builder;
   const decoded = decodeRun(text.slice(start, runEnd));
   if (decoded === undefined || !isPrintableText(decoded)) return builder;
