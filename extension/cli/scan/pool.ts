@@ -4,6 +4,7 @@
 // Results are put back in input order, so output does not depend on scheduling. Anything that
 // goes wrong in a worker is redone on the main thread: the pool is an optimisation, never a
 // second engine.
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -46,7 +47,12 @@ export function poolSize(totalBytes: number): number {
 
 /** Bundled: dist/scanWorker.js beside dist/cli.js. From sources (tests, tsx): worker.ts through tsx's require hook. */
 function startWorker(job: WorkerJob): Worker {
-  if (!__filename.endsWith('.ts')) return new Worker(join(__dirname, 'scanWorker.js'), { workerData: job });
+  if (!__filename.endsWith('.ts')) {
+    // dist/scanWorker.js when shipped beside the CLI; else the one-file CLI bundle itself, which
+    // recognises the flag (extension/cli/main.ts).
+    const own = join(__dirname, 'scanWorker.js');
+    return existsSync(own) ? new Worker(own, { workerData: job }) : new Worker(__filename, { workerData: { ...job, airlockScanWorker: true } });
+  }
   const source = `require('tsx/cjs'); require(${JSON.stringify(join(__dirname, 'worker.ts'))});`;
   return new Worker(source, { eval: true, workerData: job });
 }
