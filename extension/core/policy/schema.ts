@@ -103,7 +103,7 @@ export const detectorsSchema = z
     builtin: z
       .boolean()
       .optional()
-      .describe('Use the built-in secrets pack (40+ credential formats). Default true.'),
+      .describe('Use the built-in secrets pack (300 credential formats, decoded through concatenation, escapes, URL encoding, base64, YAML blocks and diffs). Default true.'),
     disable: z
       .array(id)
       .optional()
@@ -117,6 +117,12 @@ export const detectorsSchema = z
       .optional()
       .describe('RE2 regexes: a value containing a match is never a finding. Applies to this layer only.'),
     custom: z.array(customDetectorSchema).optional().describe('Detectors written for this organization (internal token formats, …).'),
+    import: z
+      .array(z.string().min(1))
+      .optional()
+      .describe(
+        'gitleaks-format TOML configs to load as detectors (paths relative to this policy, e.g. "./.gitleaks.toml"): rules with regex, secretGroup, entropy, keywords and allowlists, global allowlists, and [extend] useDefault (keeps the built-in pack) / disabledRules. Regexes run on RE2 (linear time). Unsupported fields are reported with their line and ignored.',
+      ),
   })
   .describe('Which detectors scan request text.');
 
