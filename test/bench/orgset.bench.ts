@@ -11,7 +11,7 @@ import { availableParallelism } from 'node:os';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { OrgFingerprintSet, serializeOrgSet, type OrgKeys } from '../../extension/core/fingerprint/orgSet';
+import { allOrgKeysOf, concatKeys, OrgFingerprintSet, serializeOrgSet } from '../../extension/core/fingerprint/orgSet';
 import { generateProjects, renameAndReformat, rng, sliceLines } from '../support/codeGenerator';
 import { stats, time, type Bench } from './bench';
 
@@ -94,15 +94,7 @@ export default async function orgSetBench(b: Bench): Promise<void> {
   const exclusion = pub.filter((_, i) => i % 2 === 0);
   const probe = pub.filter((_, i) => i % 2 === 1);
   started = performance.now();
-  const { allOrgKeysOf } = await import('../../extension/core/fingerprint/orgSet');
-  const pubParts = exclusion.map((t) => allOrgKeysOf(t));
-  const publicKeys: OrgKeys = { hi: new Uint32Array(pubParts.reduce((n, p) => n + p.hi.length, 0)), lo: new Uint32Array(pubParts.reduce((n, p) => n + p.lo.length, 0)) };
-  let at = 0;
-  for (const p of pubParts) {
-    publicKeys.hi.set(p.hi, at);
-    publicKeys.lo.set(p.lo, at);
-    at += p.hi.length;
-  }
+  const publicKeys = concatKeys(exclusion.map((t) => allOrgKeysOf(t)));
   const set = OrgFingerprintSet.build(repos.map((r) => ({ name: `acme/repo-${r.seed}`, keys: { hi: r.hi, lo: r.lo } })), publicKeys);
   const buildMs = performance.now() - started;
   const file = serializeOrgSet(set);

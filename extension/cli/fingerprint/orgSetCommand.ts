@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, promises as fs } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, join, resolve } from 'node:path';
-import { allOrgKeysOf, OrgFingerprintSet, orgKeysOf, serializeOrgSet, type OrgKeys } from '../../core/fingerprint/orgSet';
+import { allOrgKeysOf, concatKeys, OrgFingerprintSet, orgKeysOf, serializeOrgSet, type OrgKeys } from '../../core/fingerprint/orgSet';
 import { airlockStateDir } from '../orgPolicy/orgPolicyConfig';
 import type { CliIO } from '../run';
 import { listOwnFiles, listPublicFiles, readText } from './sources';
@@ -95,26 +95,13 @@ async function filesOf(kind: 'own' | 'public', dir: string): Promise<string[]> {
 /** Keys of one repository (own files, winnowed) or of public code (every k-gram), streamed file by file. */
 export async function keysOfDir(kind: 'own' | 'public', dir: string): Promise<OrgKeys> {
   const files = await filesOf(kind, dir);
-  const his: Uint32Array[] = [];
-  const los: Uint32Array[] = [];
-  let total = 0;
+  const parts: OrgKeys[] = [];
   for (const file of files) {
     const text = await readText(file);
     if (text === undefined) continue;
-    const keys = kind === 'own' ? orgKeysOf(text) : allOrgKeysOf(text);
-    his.push(keys.hi);
-    los.push(keys.lo);
-    total += keys.hi.length;
+    parts.push(kind === 'own' ? orgKeysOf(text) : allOrgKeysOf(text));
   }
-  const hi = new Uint32Array(total);
-  const lo = new Uint32Array(total);
-  let at = 0;
-  for (let i = 0; i < his.length; i++) {
-    hi.set(his[i]!, at);
-    lo.set(los[i]!, at);
-    at += his[i]!.length;
-  }
-  return { hi, lo };
+  return concatKeys(parts);
 }
 
 /** What identifies a repository's content for the cache: every file's path, size and mtime. */
@@ -237,17 +224,4 @@ export async function orgSetCommand(argv: string[], io: CliIO): Promise<number> 
     `airlock fingerprint org-set: ${own.length} repositories (${reused} unchanged, from the cache), ${set.size} fingerprints, ${(bytes.length / 1024 / 1024).toFixed(1)} MB, ${((performance.now() - started) / 1000).toFixed(1)} s -> ${args.out}\n`,
   );
   return 0;
-}
-
-function concatKeys(parts: OrgKeys[]): OrgKeys {
-  const total = parts.reduce((n, p) => n + p.hi.length, 0);
-  const hi = new Uint32Array(total);
-  const lo = new Uint32Array(total);
-  let at = 0;
-  for (const p of parts) {
-    hi.set(p.hi, at);
-    lo.set(p.lo, at);
-    at += p.hi.length;
-  }
-  return { hi, lo };
 }

@@ -63,6 +63,20 @@ export interface OrgKeys {
   lo: Uint32Array;
 }
 
+/** Several key lists as one (the parts' order kept). */
+export function concatKeys(parts: readonly OrgKeys[]): OrgKeys {
+  const total = parts.reduce((n, p) => n + p.hi.length, 0);
+  const hi = new Uint32Array(total);
+  const lo = new Uint32Array(total);
+  let at = 0;
+  for (const p of parts) {
+    hi.set(p.hi, at);
+    lo.set(p.lo, at);
+    at += p.hi.length;
+  }
+  return { hi, lo };
+}
+
 /** The winnowed 64-bit keys of one source text (selected by the first hash, like the exact index). */
 export function orgKeysOf(text: string, params: OrgSetParams = ORG_SET_PARAMS): OrgKeys {
   const tokens = normalizedTokens(text);

@@ -26,6 +26,16 @@ function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
 
 const orgEnv = () => ({ AIRLOCK_ORG_POLICY: orgFile, AIRLOCK_ORG_POLICY_SIGNERS: signers });
 
+/** The built gateway with the signed org layer; resolves with an OpenAI client on it once it listens. */
+async function startCliGateway(args: string[], env: NodeJS.ProcessEnv) {
+  const child = spawn(process.execPath, [join(root, 'dist', 'cli.js'), 'gateway', ...args], { cwd: dir, env: { ...process.env, ...orgEnv(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const io = { child, stderr: '' };
+  child.stderr.on('data', (c: Buffer) => (io.stderr += c.toString()));
+  const [first] = (await Promise.race([once(createInterface({ input: child.stdout }), 'line'), once(child, 'exit').then(() => [undefined])])) as [string | undefined];
+  assert.ok(first, io.stderr);
+  return Object.assign(io, { openai: new OpenAI({ baseURL: (JSON.parse(first) as { openai: string }).openai, apiKey: 'sk-test', maxRetries: 0 }) });
+}
+
 before(() => {
   const build = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: root, encoding: 'utf8' });
   assert.equal(build.status, 0, build.stderr);
@@ -50,18 +60,9 @@ test('policy sign writes a signature that policy status verifies', () => {
 test('the gateway enforces the signed org layer and records its version in the audit log', { timeout: 60_000 }, async () => {
   const upstream = await startFakeUpstream();
   const audit = join(dir, 'audit.jsonl');
-  const child = spawn(process.execPath, [join(root, 'dist', 'cli.js'), 'gateway', '--upstream', `openai=${upstream.url}/v1`, '--audit', audit], {
-    cwd: dir,
-    env: { ...process.env, AIRLOCK_STATE_DIR: join(dir, 'state'), ...orgEnv() },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  const gateway = await startCliGateway(['--upstream', `openai=${upstream.url}/v1`, '--audit', audit], { AIRLOCK_STATE_DIR: join(dir, 'state') });
+  const { child, openai } = gateway;
   try {
-    const [first] = (await Promise.race([once(createInterface({ input: child.stdout }), 'line'), once(child, 'exit').then(() => [undefined])])) as [string | undefined];
-    assert.ok(first, stderr);
-    const urls = JSON.parse(first) as { openai: string };
-    const openai = new OpenAI({ baseURL: urls.openai, apiKey: 'sk-test', maxRetries: 0 });
     await assert.rejects(openai.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: '// ACME CONFIDENTIAL\nconst price = 1;' }] }), /org-marker/);
     assert.equal(upstream.requests.length, 0);
     child.kill('SIGTERM');
@@ -92,25 +93,17 @@ test('an org policy that names a collector makes the gateway export every decisi
   const withAudit = ORG.replace('"extends"', `"audit": { "otlp": { "endpoint": "${receiver.url}", "headersFromEnv": { "authorization": "ACME_OTLP_TOKEN" } } }, "extends"`);
   writeFileSync(orgFile, withAudit);
   assert.equal(cli(['policy', 'sign', orgFile, '--key', join(dir, 'key')]).status, 0);
-  const child = spawn(process.execPath, [join(root, 'dist', 'cli.js'), 'gateway', '--upstream', `openai=${upstream.url}/v1`], {
-    cwd: dir,
-    env: { ...process.env, AIRLOCK_STATE_DIR: join(dir, 'state-otlp'), ACME_OTLP_TOKEN: 'Bearer t0ken', ...orgEnv() },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  const gateway = await startCliGateway(['--upstream', `openai=${upstream.url}/v1`], { AIRLOCK_STATE_DIR: join(dir, 'state-otlp'), ACME_OTLP_TOKEN: 'Bearer t0ken' });
+  const { child, openai } = gateway;
   try {
-    const [first] = (await Promise.race([once(createInterface({ input: child.stdout }), 'line'), once(child, 'exit').then(() => [undefined])])) as [string | undefined];
-    assert.ok(first, stderr);
-    const openai = new OpenAI({ baseURL: (JSON.parse(first) as { openai: string }).openai, apiKey: 'sk-test', maxRetries: 0 });
     await openai.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'hello there' }] });
     child.kill('SIGTERM'); // the gateway flushes its export on the way out
     await once(child, 'exit');
     const logs = receiver.logs();
-    assert.equal(logs.length, 1, stderr);
+    assert.equal(logs.length, 1, gateway.stderr);
     assert.equal(logs[0]!.attributes['airlock.action'], 'allow');
     assert.match(String(logs[0]!.attributes['airlock.policy_version']), /^7\.1 sha256:/);
-    assert.match(stderr, /exporting audit records to http:\/\/127\.0\.0\.1:\d+ \(OTLP\)/);
+    assert.match(gateway.stderr, /exporting audit records to http:\/\/127\.0\.0\.1:\d+ \(OTLP\)/);
   } finally {
     child.kill('SIGKILL');
     writeFileSync(orgFile, ORG);
@@ -131,17 +124,9 @@ test('an org policy naming a local fingerprint set blocks copies of that code th
   writeFileSync(orgFile, ORG.replace('"markers": ["ACME CONFIDENTIAL"]', '"markers": ["ACME CONFIDENTIAL"], "fingerprints": ["./acme.alos"]'));
   assert.equal(cli(['policy', 'sign', orgFile, '--key', join(dir, 'key')]).status, 0);
   const upstream = await startFakeUpstream();
-  const child = spawn(process.execPath, [join(root, 'dist', 'cli.js'), 'gateway', '--upstream', `openai=${upstream.url}/v1`], {
-    cwd: dir,
-    env: { ...process.env, AIRLOCK_STATE_DIR: join(dir, 'state-fp'), ...orgEnv() },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  const gateway = await startCliGateway(['--upstream', `openai=${upstream.url}/v1`], { AIRLOCK_STATE_DIR: join(dir, 'state-fp') });
+  const { child, openai } = gateway;
   try {
-    const [first] = (await Promise.race([once(createInterface({ input: child.stdout }), 'line'), once(child, 'exit').then(() => [undefined])])) as [string | undefined];
-    assert.ok(first, stderr);
-    const openai = new OpenAI({ baseURL: (JSON.parse(first) as { openai: string }).openai, apiKey: 'sk-test', maxRetries: 0 });
     const copied = files[2]!.text.split('\n').slice(0, 40).join('\n');
     await assert.rejects(openai.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: `speed this up:\n${copied}` }] }), /probable protected code from repository acme\/billing/);
     assert.equal(upstream.requests.length, 0);

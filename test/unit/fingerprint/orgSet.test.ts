@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { buildFuseMap, FuseMapLookup, SEVERAL } from '../../../extension/core/fingerprint/binaryFuse';
-import { allOrgKeysOf, deserializeOrgSet, OrgFingerprintSet, orgKeysOf, OrgSetFormatError, serializeOrgSet, type OrgKeys } from '../../../extension/core/fingerprint/orgSet';
+import { allOrgKeysOf, concatKeys, deserializeOrgSet, OrgFingerprintSet, orgKeysOf, OrgSetFormatError, serializeOrgSet, type OrgKeys } from '../../../extension/core/fingerprint/orgSet';
 import { FingerprintIndex } from '../../../extension/core/fingerprint';
 import { loadLayeredPolicy } from '../../../extension/core/policy';
 import { createNodePolicyReader } from '../../../extension/cli/policySource';
@@ -17,19 +17,7 @@ const root = join(__dirname, '..', '..', '..');
 const dir = mkdtempSync(join(tmpdir(), 'airlock-orgset-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-function keysOf(files: GeneratedFile[]): OrgKeys {
-  const parts = files.map((f) => orgKeysOf(f.text));
-  const n = parts.reduce((s, p) => s + p.hi.length, 0);
-  const hi = new Uint32Array(n);
-  const lo = new Uint32Array(n);
-  let at = 0;
-  for (const p of parts) {
-    hi.set(p.hi, at);
-    lo.set(p.lo, at);
-    at += p.hi.length;
-  }
-  return { hi, lo };
-}
+const keysOf = (files: GeneratedFile[]): OrgKeys => concatKeys(files.map((f) => orgKeysOf(f.text)));
 
 // Three "repositories" of generated proprietary code.
 const repos = [1, 2, 3].map((seed) => ({ name: `acme/repo-${seed}`, files: generateProjects(6000, 100 + seed) }));
