@@ -13,8 +13,9 @@ export type AgentName = 'claude' | 'codex' | 'gemini' | 'copilot' | 'opencode';
 export interface Wiring {
   /** Base URL mode: the URL the client is pointed at (the gateway's family prefix, or the fake). */
   baseUrl?: string;
-  /** Proxy mode: http://127.0.0.1:PORT of the gateway, and a CA file the client must trust. */
-  proxy?: { url: string; caFile: string };
+  /** Proxy mode: http://127.0.0.1:PORT of the gateway, Airlock's CA (NODE_EXTRA_CA_CERTS) and the
+   *  system bundle plus that CA (SSL_CERT_FILE replaces the system store, so it needs both). */
+  proxy?: { url: string; caFile: string; bundleFile: string };
 }
 
 export interface Prepared { command: string; args: string[]; env: Record<string, string> }
@@ -32,6 +33,8 @@ export interface AgentClient {
   read(absPath: string, relPath: string): ToolCall;
   shell(command: string, workdir: string): ToolCall;
   write?(absPath: string, content: string): ToolCall;
+  /** The client's read tool refuses .env by default, so "the agent reads .env" uses its shell. */
+  readsEnvWithShell?: string;
 }
 
 const KEY = 'airlock-test-key-not-a-secret';
@@ -58,7 +61,7 @@ function baseEnv(home: string, wiring: Wiring): Record<string, string> {
   if (wiring.proxy) {
     Object.assign(env, {
       HTTPS_PROXY: wiring.proxy.url, https_proxy: wiring.proxy.url, HTTP_PROXY: wiring.proxy.url, http_proxy: wiring.proxy.url,
-      NODE_EXTRA_CA_CERTS: wiring.proxy.caFile, SSL_CERT_FILE: wiring.proxy.caFile,
+      NODE_EXTRA_CA_CERTS: wiring.proxy.caFile, SSL_CERT_FILE: wiring.proxy.bundleFile,
     });
   }
   return env;
@@ -151,6 +154,7 @@ export const gemini: AgentClient = {
     return { command: agentBin('gemini'), args: ['-p', prompt, '--approval-mode', 'yolo', '-m', 'gemini-2.5-flash'], env };
   },
   read: (abs) => ({ name: 'read_file', input: { file_path: abs } }),
+  readsEnvWithShell: 'read_file answers "Path not in workspace" for .env (ignored files are outside its workspace)',
   shell: (command) => ({ name: 'run_shell_command', input: { command } }),
   write: (abs, content) => ({ name: 'write_file', input: { file_path: abs, content } }),
 };
@@ -168,7 +172,8 @@ export const copilot: AgentClient = {
       COPILOT_PROVIDER_TYPE: 'openai', COPILOT_PROVIDER_API_KEY: KEY, COPILOT_PROVIDER_WIRE_API: 'completions',
       COPILOT_MODEL: 'gpt-4.1', COPILOT_OFFLINE: 'true', COPILOT_AUTO_UPDATE: 'false',
     });
-    if (wiring.baseUrl) env.COPILOT_PROVIDER_BASE_URL = wiring.baseUrl;
+    // BYOK needs a base URL; in proxy mode it is the real provider's, reached through the proxy.
+    env.COPILOT_PROVIDER_BASE_URL = wiring.baseUrl ?? 'https://api.openai.com/v1';
     return {
       command: agentBin('copilot'),
       args: ['-p', prompt, '--disable-client-telemetry', '--no-auto-update', '--allow-all-tools', '--allow-all-paths', '--no-color'],
@@ -200,6 +205,7 @@ export const opencode: AgentClient = {
     return { command: agentBin('opencode'), args: ['run', '--model', 'openai/gpt-4.1', prompt], env };
   },
   read: (abs) => ({ name: 'read', input: { filePath: abs } }),
+  readsEnvWithShell: 'its read tool asks permission for .env and `opencode run` auto-rejects it',
   shell: (command) => ({ name: 'bash', input: { command, description: 'Run a command' } }),
 };
 

@@ -1,13 +1,20 @@
 // One test environment for the agent suite: a fake upstream, the real gateway in front of it, and
-// (in base-URL mode) a recording tap in front of the gateway. Modes are wiring variants: adding
-// proxy mode for an agent is a new entry in MODES plus the client's `wiring` for it.
-import { existsSync } from 'node:fs';
+// a tap in front of the gateway. Modes are wiring variants:
+//   base-url  the client's base URL points at the gateway's family prefix (through an HTTP tap
+//             that records the exact bytes the client sent);
+//   proxy     HTTPS_PROXY points at the gateway (through a TCP tap), the client trusts Airlock's
+//             CA, and the gateway reaches the fake over TLS under the real host names
+//             (--resolve HOST=127.0.0.1:PORT, --upstream-ca with a throwaway test CA).
+// Adding a client to proxy mode is its `wiring` in clients.ts plus the mode in its test file.
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AgentClient, Wiring } from './clients';
 import { startFake, type FakeUpstream } from './fakes/server';
+import { API_HOSTS, mintTestCa } from './fakes/testCa';
 import { isInstalled, install } from './install.mjs';
-import { cliPath, startGatewayProcess, type GatewayProcess } from './runner';
-import { startTap, type Tap } from './tap';
+import { airlock, cliPath, gatewaySupports, startGatewayProcess, type GatewayProcess } from './runner';
+import { startTap, startTcpTap, type Tap, type TcpTap } from './tap';
 
 export type ModeName = 'base-url' | 'proxy';
 
@@ -15,20 +22,33 @@ export interface Environment {
   mode: ModeName;
   fake: FakeUpstream;
   gateway: GatewayProcess;
+  /** base-url mode: the recording HTTP tap. */
   tap?: Tap;
+  /** proxy mode: the TCP tap. */
+  tcpTap?: TcpTap;
   /** The wiring that sends `client` through the gateway in this mode. */
   wiring(client: AgentClient): Wiring;
   /** The gateway's decision lines since the last reset (ids and sizes only, never content). */
   gatewayLog(): string;
+  /** proxy mode: the CONNECT lines since the last reset, as [host:port, decision]. */
+  connects(): [string, string][];
   /** Forget what was recorded (between tests). */
   reset(): void;
   close(): Promise<void>;
 }
 
 export const POLICY = join(__dirname, 'policy.jsonc');
+export const PROXY_POLICY = join(__dirname, 'policy-proxy.jsonc');
 
-/** Gateway path prefix per wire format in base-URL mode (gemini: once the gateway has the dialect). */
+/** Gateway path prefix per wire format in base-URL mode. */
 const PREFIX: Record<string, string> = { anthropic: '/anthropic', responses: '/openai/v1', chat: '/openai/v1', gemini: '/gemini' };
+
+/** Why a mode cannot run against the built gateway yet (undefined: it can). */
+export function modeUnavailable(mode: ModeName, client: AgentClient): string | undefined {
+  if (mode === 'proxy' && !gatewaySupports('proxy')) return 'waits on the gateway proxy mode (issue 11, proxy branch)';
+  if (client.format === 'gemini' && !gatewaySupports('gemini')) return 'waits on the gateway Gemini dialect (issue 11, proxy branch)';
+  return undefined;
+}
 
 /** Installs the client into the cache if missing; throws (failing the suite) if it cannot. */
 export function ensureInstalled(name: string): void {
@@ -39,24 +59,58 @@ export function ensureInstalled(name: string): void {
 
 export async function startEnvironment(mode: ModeName): Promise<Environment> {
   if (!existsSync(cliPath())) throw new Error(`${cliPath()} is missing: run \`node esbuild.mjs\` first`);
-  if (mode === 'proxy') throw new Error('proxy mode needs the gateway proxy (issue 11) on main');
-  const fake = await startFake();
-  const gateway = await startGatewayProcess({ policy: POLICY, upstreams: { anthropic: fake.url, openai: `${fake.url}/v1` } });
-  const tap = await startTap(`http://127.0.0.1:${gateway.port}`);
+  const cleanup: (() => void)[] = [];
+  const testCa = mode === 'proxy' ? mintTestCa() : undefined;
+  if (testCa) cleanup.push(() => rmSync(testCa.dir, { recursive: true, force: true }));
+  const fake = await startFake(testCa ? { tls: { key: testCa.key, cert: testCa.cert } } : {});
+  const upstreams: Record<string, string> = { anthropic: fake.url, openai: `${fake.url}/v1` };
+  if (gatewaySupports('gemini')) upstreams.gemini = fake.url;
+
+  let gateway: GatewayProcess;
+  let tap: Tap | undefined;
+  let tcpTap: TcpTap | undefined;
+  let wiring: (client: AgentClient) => Wiring;
+  if (mode === 'proxy') {
+    const stateDir = mkdtempSync(join(tmpdir(), 'airlock-gw-state-'));
+    cleanup.push(() => rmSync(stateDir, { recursive: true, force: true }));
+    // Create Airlock's CA before the gateway starts, and the bundle for SSL_CERT_FILE.
+    const caFile = airlock(['ca', 'path'], { AIRLOCK_STATE_DIR: stateDir });
+    const bundleFile = airlock(['ca', 'bundle', '--out', join(stateDir, 'bundle.pem')], { AIRLOCK_STATE_DIR: stateDir });
+    const pins = API_HOSTS.flatMap((h) => ['--resolve', `${h}=127.0.0.1:${fake.tlsPort}`]);
+    gateway = await startGatewayProcess({
+      policy: PROXY_POLICY, upstreams, stateDir,
+      extraArgs: [...pins, '--upstream-ca', testCa!.caFile],
+      // Never a non-loopback address: pinned hosts go straight to the fake (NO_PROXY), and any
+      // other upstream connection would go to a dead loopback proxy and fail.
+      env: { HTTPS_PROXY: 'http://127.0.0.1:9', NO_PROXY: API_HOSTS.join(','), https_proxy: '', http_proxy: '', HTTP_PROXY: '', no_proxy: '' },
+    });
+    tcpTap = await startTcpTap(gateway.port);
+    const proxyUrl = tcpTap.url;
+    wiring = () => ({ proxy: { url: proxyUrl, caFile, bundleFile } });
+  } else {
+    gateway = await startGatewayProcess({ policy: POLICY, upstreams });
+    tap = await startTap(`http://127.0.0.1:${gateway.port}`);
+    const base = tap.url;
+    wiring = (client) => ({ baseUrl: `${base}${PREFIX[client.format]}` });
+  }
   let logOffset = 0;
+  const since = () => gateway.log().slice(logOffset);
   return {
-    mode, fake, gateway, tap,
-    gatewayLog: () => gateway.log().slice(logOffset),
-    wiring: (client) => ({ baseUrl: `${tap.url}${PREFIX[client.format]}` }),
+    mode, fake, gateway, ...(tap ? { tap } : {}), ...(tcpTap ? { tcpTap } : {}),
+    wiring,
+    gatewayLog: since,
+    connects: () => [...since().matchAll(/^airlock gateway: CONNECT (\S+) ?(\S*)/gm)].map((m) => [m[1]!, m[2] ?? '']),
     reset: () => {
       fake.requests.length = 0;
-      tap.exchanges.length = 0;
+      if (tap) tap.exchanges.length = 0;
       logOffset = gateway.log().length;
     },
     close: async () => {
-      await tap.close();
+      await tap?.close();
+      await tcpTap?.close();
       await gateway.close();
       await fake.close();
+      for (const c of cleanup) c();
     },
   };
 }

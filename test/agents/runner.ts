@@ -23,11 +23,27 @@ export function cliPath(): string {
   return process.env.AIRLOCK_TEST_CLI || join(REPO, 'dist', 'cli.js');
 }
 
+let helpText: string | undefined;
+/** What the built gateway can do, read from its own usage text (proxy mode, the Gemini family). */
+export function gatewaySupports(feature: 'proxy' | 'gemini'): boolean {
+  helpText ??= spawnSync(process.execPath, [cliPath(), 'gateway', '--help'], { encoding: 'utf8' }).stdout ?? '';
+  return feature === 'proxy' ? helpText.includes('--resolve') : /gemini/i.test(helpText);
+}
+
+/** Runs `airlock <args>` of the CLI under test and returns its stdout (throws on failure). */
+export function airlock(args: string[], env: Record<string, string>): string {
+  const r = spawnSync(process.execPath, [cliPath(), ...args], { encoding: 'utf8', env: { ...process.env, ...env } });
+  if (r.status !== 0) throw new Error(`airlock ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+  return r.stdout.trim();
+}
+
 /** Starts `node dist/cli.js gateway …` (build first with `node esbuild.mjs`). */
-export async function startGatewayProcess(opts: { policy: string; upstreams: Record<string, string>; extraArgs?: string[]; cwd?: string }): Promise<GatewayProcess> {
+export async function startGatewayProcess(opts: { policy: string; upstreams: Record<string, string>; extraArgs?: string[]; cwd?: string; stateDir?: string; env?: Record<string, string> }): Promise<GatewayProcess> {
   const args = [cliPath(), 'gateway', '--policy', opts.policy, ...Object.entries(opts.upstreams).flatMap(([f, u]) => ['--upstream', `${f}=${u}`]), ...(opts.extraArgs ?? [])];
-  const stateDir = mkdtempSync(join(tmpdir(), 'airlock-gw-state-'));
-  const child = spawn(process.execPath, args, { cwd: opts.cwd ?? REPO, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, AIRLOCK_STATE_DIR: stateDir } });
+  const stateDir = opts.stateDir ?? mkdtempSync(join(tmpdir(), 'airlock-gw-state-'));
+  const env: Record<string, string | undefined> = { ...process.env, AIRLOCK_STATE_DIR: stateDir, ...opts.env };
+  if (!opts.env) for (const k of ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy']) delete env[k];
+  const child = spawn(process.execPath, args, { cwd: opts.cwd ?? REPO, stdio: ['ignore', 'pipe', 'pipe'], env });
   let stderr = '';
   child.stderr!.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
   const first = await new Promise<string>((done, fail) => {
