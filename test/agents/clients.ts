@@ -18,6 +18,16 @@ export interface Wiring {
   proxy?: { url: string; caFile: string; bundleFile: string };
 }
 
+export interface PrepareOptions {
+  home: string;
+  workdir: string;
+  prompt: string;
+  wiring: Wiring;
+  /** Hook commands by the client's own event name (e.g. PreToolUse, BeforeTool, preToolUse),
+   *  written into its native hook configuration. */
+  hooks?: Record<string, string>;
+}
+
 export interface Prepared { command: string; args: string[]; env: Record<string, string> }
 
 export interface ToolCall { name: string; input: Record<string, unknown> }
@@ -29,7 +39,7 @@ export interface AgentClient {
   /** Which gateway family prefix serves it in base-URL mode (undefined: no dialect yet). */
   gatewayFamily?: 'openai' | 'anthropic';
   /** Path prefix the client appends to its base URL (what the fake/gateway sees). */
-  prepare(opts: { home: string; workdir: string; prompt: string; wiring: Wiring }): Prepared;
+  prepare(opts: PrepareOptions): Prepared;
   read(absPath: string, relPath: string): ToolCall;
   shell(command: string, workdir: string): ToolCall;
   write?(absPath: string, content: string): ToolCall;
@@ -71,8 +81,14 @@ export const claude: AgentClient = {
   name: 'claude',
   format: 'anthropic',
   gatewayFamily: 'anthropic',
-  prepare({ home, prompt, wiring }) {
+  prepare({ home, prompt, wiring, hooks }) {
     const env = baseEnv(home, wiring);
+    if (hooks) {
+      mkdirSync(join(home, '.claude'), { recursive: true });
+      writeFileSync(join(home, '.claude', 'settings.json'), JSON.stringify({
+        hooks: Object.fromEntries(Object.entries(hooks).map(([event, command]) => [event, [{ matcher: '*', hooks: [{ type: 'command', command }] }]])),
+      }, null, 2));
+    }
     Object.assign(env, {
       ANTHROPIC_API_KEY: KEY,
       DISABLE_TELEMETRY: '1', CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1', DISABLE_AUTOUPDATER: '1', DISABLE_ERROR_REPORTING: '1',
@@ -95,7 +111,7 @@ export const codex: AgentClient = {
   name: 'codex',
   format: 'responses',
   gatewayFamily: 'openai',
-  prepare({ home, workdir, prompt, wiring }) {
+  prepare({ home, workdir, prompt, wiring, hooks }) {
     const env = baseEnv(home, wiring);
     const codexHome = join(home, '.codex');
     mkdirSync(codexHome, { recursive: true });
@@ -121,11 +137,17 @@ export const codex: AgentClient = {
       `[projects.${JSON.stringify(workdir)}]`,
       'trust_level = "trusted"',
       '',
+      ...(hooks ? ['[features]', 'codex_hooks = true', ''] : []),
+      ...Object.entries(hooks ?? {}).flatMap(([event, command]) => [
+        `[[hooks.${event}]]`, `[[hooks.${event}.hooks]]`, 'type = "command"', `command = ${JSON.stringify(command)}`, '',
+      ]),
     ].join('\n'));
     Object.assign(env, { CODEX_HOME: codexHome, AIRLOCK_TEST_OPENAI_KEY: KEY });
     return {
       command: agentBin('codex'),
-      args: ['exec', '--skip-git-repo-check', '--dangerously-bypass-approvals-and-sandbox', '--color', 'never', '-C', workdir, prompt],
+      // Codex silently skips hooks nobody trusted (trust is keyed to each hook's hash and given in
+      // its TUI); the test's own hooks are vetted, so this run bypasses that gate.
+      args: ['exec', '--skip-git-repo-check', '--dangerously-bypass-approvals-and-sandbox', ...(hooks ? ['--dangerously-bypass-hook-trust'] : []), '--color', 'never', '-C', workdir, prompt],
       env,
     };
   },
@@ -138,7 +160,7 @@ export const gemini: AgentClient = {
   format: 'gemini',
   // No Gemini dialect in the gateway yet (proxy helper's branch adds it).
   gatewayFamily: undefined,
-  prepare({ home, prompt, wiring }) {
+  prepare({ home, prompt, wiring, hooks }) {
     const env = baseEnv(home, wiring);
     const dir = join(home, '.gemini');
     mkdirSync(dir, { recursive: true });
@@ -148,6 +170,10 @@ export const gemini: AgentClient = {
       telemetry: { enabled: false },
       general: { disableAutoUpdate: true, disableUpdateNag: true, enableAutoUpdate: false, enableAutoUpdateNotification: false },
       ui: { hideTips: true, hideBanner: true },
+      ...(hooks ? {
+        hooksConfig: { enabled: true },
+        hooks: Object.fromEntries(Object.entries(hooks).map(([event, command]) => [event, [{ matcher: '.*', hooks: [{ type: 'command', command, name: `airlock-test-${event}` }] }]])),
+      } : {}),
     }, null, 2));
     Object.assign(env, { GEMINI_API_KEY: KEY, GEMINI_CLI_TRUST_WORKSPACE: 'true' });
     if (wiring.baseUrl) env.GOOGLE_GEMINI_BASE_URL = wiring.baseUrl;
@@ -163,10 +189,18 @@ export const copilot: AgentClient = {
   name: 'copilot',
   format: 'chat',
   gatewayFamily: 'openai',
-  prepare({ home, prompt, wiring }) {
+  prepare({ home, workdir, prompt, wiring, hooks }) {
     const env = baseEnv(home, wiring);
     const copilotHome = join(home, '.copilot');
     mkdirSync(copilotHome, { recursive: true });
+    if (hooks) {
+      // Copilot CLI reads the repository's .github/hooks/*.json.
+      mkdirSync(join(workdir, '.github', 'hooks'), { recursive: true });
+      writeFileSync(join(workdir, '.github', 'hooks', 'airlock-test.json'), JSON.stringify({
+        version: 1,
+        hooks: Object.fromEntries(Object.entries(hooks).map(([event, command]) => [event, [{ type: 'command', bash: command, timeoutSec: 30 }]])),
+      }, null, 2));
+    }
     Object.assign(env, {
       COPILOT_HOME: copilotHome,
       COPILOT_PROVIDER_TYPE: 'openai', COPILOT_PROVIDER_API_KEY: KEY, COPILOT_PROVIDER_WIRE_API: 'completions',
@@ -176,7 +210,8 @@ export const copilot: AgentClient = {
     env.COPILOT_PROVIDER_BASE_URL = wiring.baseUrl ?? 'https://api.openai.com/v1';
     return {
       command: agentBin('copilot'),
-      args: ['-p', prompt, '--disable-client-telemetry', '--no-auto-update', '--allow-all-tools', '--allow-all-paths', '--no-color'],
+      // The repository's .github/hooks load only from a trusted folder.
+      args: ['-p', prompt, '--disable-client-telemetry', '--no-auto-update', '--allow-all-tools', '--allow-all-paths', '--no-color', ...(hooks ? ['--trust-folder'] : [])],
       env,
     };
   },

@@ -104,7 +104,7 @@ export interface AgentRun {
 }
 
 /** Runs one agent CLI to completion (or kills its process group at the timeout). */
-export async function runAgent(client: AgentClient, opts: { prompt: string; wiring: Wiring; workdir: string; timeoutMs?: number; keepHome?: boolean; home?: string }): Promise<AgentRun> {
+export async function runAgent(client: AgentClient, opts: { prompt: string; wiring: Wiring; workdir: string; timeoutMs?: number; keepHome?: boolean; home?: string; hooks?: Record<string, string> }): Promise<AgentRun> {
   let home: string;
   if (opts.home) {
     rmSync(opts.home, { recursive: true, force: true });
@@ -113,7 +113,7 @@ export async function runAgent(client: AgentClient, opts: { prompt: string; wiri
   } else {
     home = mkdtempSync(join(tmpdir(), `airlock-agent-home-${client.name}-`));
   }
-  const prepared = client.prepare({ home, workdir: opts.workdir, prompt: opts.prompt, wiring: opts.wiring });
+  const prepared = client.prepare({ home, workdir: opts.workdir, prompt: opts.prompt, wiring: opts.wiring, ...(opts.hooks ? { hooks: opts.hooks } : {}) });
   const started = Date.now();
   const child: ChildProcess = spawn(prepared.command, prepared.args, { cwd: opts.workdir, env: prepared.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   const chunks: { at: number; text: string }[] = [];
