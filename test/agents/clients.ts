@@ -43,6 +43,8 @@ export interface AgentClient {
   read(absPath: string, relPath: string): ToolCall;
   shell(command: string, workdir: string): ToolCall;
   write?(absPath: string, content: string): ToolCall;
+  /** The client's own name of the hook event that runs before a tool (none: no command hooks). */
+  beforeToolHook?: string;
   /** The client's read tool refuses .env by default, so "the agent reads .env" uses its shell. */
   readsEnvWithShell?: string;
 }
@@ -102,6 +104,7 @@ export const claude: AgentClient = {
       env,
     };
   },
+  beforeToolHook: 'PreToolUse',
   read: (abs) => ({ name: 'Read', input: { file_path: abs } }),
   shell: (command) => ({ name: 'Bash', input: { command, description: 'Run a command' } }),
   write: (abs, content) => ({ name: 'Write', input: { file_path: abs, content } }),
@@ -151,6 +154,7 @@ export const codex: AgentClient = {
       env,
     };
   },
+  beforeToolHook: 'PreToolUse',
   read: (abs) => ({ name: 'exec_command', input: { cmd: `cat ${abs}` } }),
   shell: (command) => ({ name: 'exec_command', input: { cmd: command } }),
 };
@@ -179,6 +183,7 @@ export const gemini: AgentClient = {
     if (wiring.baseUrl) env.GOOGLE_GEMINI_BASE_URL = wiring.baseUrl;
     return { command: agentBin('gemini'), args: ['-p', prompt, '--approval-mode', 'yolo', '-m', 'gemini-2.5-flash'], env };
   },
+  beforeToolHook: 'BeforeTool',
   read: (abs) => ({ name: 'read_file', input: { file_path: abs } }),
   readsEnvWithShell: 'read_file answers "Path not in workspace" for .env (ignored files are outside its workspace)',
   shell: (command) => ({ name: 'run_shell_command', input: { command } }),
@@ -215,6 +220,7 @@ export const copilot: AgentClient = {
       env,
     };
   },
+  beforeToolHook: 'preToolUse',
   read: (abs) => ({ name: 'view', input: { path: abs } }),
   shell: (command) => ({ name: 'bash', input: { command, description: 'Run a command' } }),
 };
@@ -239,6 +245,7 @@ export const opencode: AgentClient = {
     });
     return { command: agentBin('opencode'), args: ['run', '--model', 'openai/gpt-4.1', prompt], env };
   },
+  // opencode has no command hooks (only JS plugins): no beforeToolHook.
   read: (abs) => ({ name: 'read', input: { filePath: abs } }),
   readsEnvWithShell: 'its read tool asks permission for .env and `opencode run` auto-rejects it',
   shell: (command) => ({ name: 'bash', input: { command, description: 'Run a command' } }),

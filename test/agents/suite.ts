@@ -7,13 +7,19 @@
 // branch introduces. Against a gateway that still answers 403, Claude Code and Copilot show
 // "Failed to authenticate" and these tests fail, on purpose.
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, test } from 'node:test';
+import { chmodSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
 import type { AgentClient } from './clients';
 import { ensureInstalled, modeUnavailable, startEnvironment, type Environment, type ModeName } from './environment';
 import { API_HOSTS } from './fakes/testCa';
 import { startFake } from './fakes/server';
 import { fail, steps, text, tool } from './fakes/script';
-import type { RecordedRequest } from './fakes/types';
+import type { RecordedRequest, RequestView, WireFormat } from './fakes/types';
+import { anthropic } from './fakes/anthropic';
+import { chat } from './fakes/chat';
+import { gemini } from './fakes/gemini';
+import { responses } from './fakes/responses';
 import { makeWorkdir, runAgent, type AgentRun } from './runner';
 
 export const SECRET = 'AKIAZ7K2QW5RT6YX3VB4'; // the fake AWS key in test/agents/project/env.txt
@@ -29,6 +35,9 @@ export interface SuiteOptions {
   modes: Partial<Record<ModeName, true | string>>;
 }
 
+const DIALECT_VIEW: Record<WireFormat, (r: RecordedRequest) => RequestView> = Object.fromEntries(
+  [anthropic, responses, chat, gemini].map((d) => [d.format, (r: RecordedRequest) => d.view(JSON.parse(r.body.toString('utf8')), r.url)]),
+) as Record<WireFormat, (r: RecordedRequest) => RequestView>;
 const bodies = (reqs: RecordedRequest[]) => reqs.map((r) => r.body.toString('utf8'));
 const out = (run: AgentRun) => `${run.stdout}\n${run.stderr}`;
 const timing: { agent: string; mode: string; name: string; ms: number; code: number | null }[] = [];
@@ -52,8 +61,8 @@ export function agentSuite(client: AgentClient, options: SuiteOptions): void {
     describe(`${client.name} through the gateway (${mode} wiring)${todo ? ` (todo: ${todo})` : ''}`, () => {
       let env: Environment;
       let workdir: string;
-      const run = async (name: string, prompt: string): Promise<AgentRun> => {
-        const r = await runAgent(client, { prompt, wiring: env.wiring(client), workdir, timeoutMs: RUN_TIMEOUT });
+      const run = async (name: string, prompt: string, hooks?: Record<string, string>): Promise<AgentRun> => {
+        const r = await runAgent(client, { prompt, wiring: env.wiring(client), workdir, timeoutMs: RUN_TIMEOUT, ...(hooks ? { hooks } : {}) });
         timing.push({ agent: client.name, mode, name, ms: r.ms, code: r.code });
         if (mode === 'proxy') {
           // Nothing leaves uninspected: every CONNECT is to an inspected AI host (decrypted and
@@ -69,9 +78,15 @@ export function agentSuite(client: AgentClient, options: SuiteOptions): void {
         }
         return r;
       };
-      before(async () => { env = await startEnvironment(mode); });
+      // A mode the gateway cannot do yet is reported as todo at once: no environment, no runs.
+      before(async () => { if (!todo) env = await startEnvironment(mode); });
       after(async () => { await env?.close(); });
-      beforeEach(() => { env?.reset(); workdir = makeWorkdir(); });
+      beforeEach(() => {
+        if (todo) throw new Error(`todo: ${todo}`);
+        env.reset();
+        workdir = makeWorkdir();
+      });
+      afterEach(() => { if (workdir) rmSync(workdir, { recursive: true, force: true }); });
 
       // In proxy mode the client's bytes are TLS to the gateway, so byte identity is proven in base-url mode.
       test(`a benign prompt works${mode === 'base-url' ? ', arrives byte-identical' : ' over TLS under the real host name'} and streams incrementally`, { todo }, async () => {
@@ -138,6 +153,28 @@ export function agentSuite(client: AgentClient, options: SuiteOptions): void {
           assert.ok(!out(r).includes(REPLY), 'the model never answered the blocked request');
           const attempts = [...env.gatewayLog().matchAll(new RegExp(`block .*rule=${RULE}`, 'g'))].length;
           assert.equal(attempts, 1, `the client sent the blocked request once, no retries (${attempts} blocks logged)`);
+        });
+      }
+
+      if (client.beforeToolHook && mode === 'base-url') {
+        const event = client.beforeToolHook;
+        test(`after its own ${event} hook refuses a read, the session goes on through the gateway`, { todo }, async () => {
+          const hook = join(workdir, '..', `${workdir.split('/').pop()}-refuse.sh`);
+          writeFileSync(hook, '#!/bin/sh\ncat >/dev/null\necho "Airlock agent-suite hook: refused" >&2\nexit 2\n');
+          chmodSync(hook, 0o755);
+          const call = client.read(`${workdir}/src/pricing.ts`, 'src/pricing.ts');
+          env.fake.script = steps([tool(call.name, call.input), text(REPLY)], text('Pricing'));
+          try {
+            const r = await run('hook-refusal', 'What does the pricing code do?', { [event]: hook });
+            const model = env.fake.modelRequests().filter((q) => q.format === client.format);
+            const after = model.at(-1);
+            assert.ok(after && DIALECT_VIEW[client.format](after).toolResults.some((t) => t.includes('refused') || t.includes('hook')), `the request after the refusal reached the upstream with the refusal as the tool result\n${describeRun(r)}`);
+            assert.ok(bodies(model).every((b) => !b.includes(PROTECTED_CODE)), 'the protected code never left');
+            assert.ok(!/ block /.test(env.gatewayLog()), `the gateway blocked nothing\n${env.gatewayLog()}`);
+            assert.ok(out(r).includes(REPLY), `the model's answer after the refusal is shown\n${describeRun(r)}`);
+          } finally {
+            rmSync(hook, { force: true });
+          }
         });
       }
     });
