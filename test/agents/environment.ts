@@ -39,6 +39,7 @@ export interface Environment {
 
 export const POLICY = join(__dirname, 'policy.jsonc');
 export const PROXY_POLICY = join(__dirname, 'policy-proxy.jsonc');
+export const META_PROXY_POLICY = join(__dirname, 'policy-meta-proxy.jsonc');
 
 /** Gateway path prefix per wire format in base-URL mode. */
 const PREFIX: Record<string, string> = { anthropic: '/anthropic', responses: '/openai/v1', chat: '/openai/v1', gemini: '/gemini' };
@@ -57,7 +58,7 @@ export function ensureInstalled(name: string): void {
   if (!r.ok) throw new Error(`cannot install the real ${name} CLI: ${r.error}`);
 }
 
-export async function startEnvironment(mode: ModeName): Promise<Environment> {
+export async function startEnvironment(mode: ModeName, options: { policy?: string } = {}): Promise<Environment> {
   if (!existsSync(cliPath())) throw new Error(`${cliPath()} is missing: run \`node esbuild.mjs\` first`);
   const cleanup: (() => void)[] = [];
   const testCa = mode === 'proxy' ? mintTestCa() : undefined;
@@ -78,7 +79,7 @@ export async function startEnvironment(mode: ModeName): Promise<Environment> {
     const bundleFile = airlock(['ca', 'bundle', '--out', join(stateDir, 'bundle.pem')], { AIRLOCK_STATE_DIR: stateDir });
     const pins = API_HOSTS.flatMap((h) => ['--resolve', `${h}=127.0.0.1:${fake.tlsPort}`]);
     gateway = await startGatewayProcess({
-      policy: PROXY_POLICY, upstreams, stateDir,
+      policy: options.policy ?? PROXY_POLICY, upstreams, stateDir,
       extraArgs: [...pins, '--upstream-ca', testCa!.caFile],
       // Never a non-loopback address: pinned hosts go straight to the fake (NO_PROXY), and any
       // other upstream connection would go to a dead loopback proxy and fail.
@@ -88,7 +89,7 @@ export async function startEnvironment(mode: ModeName): Promise<Environment> {
     const proxyUrl = tcpTap.url;
     wiring = () => ({ proxy: { url: proxyUrl, caFile, bundleFile } });
   } else {
-    gateway = await startGatewayProcess({ policy: POLICY, upstreams });
+    gateway = await startGatewayProcess({ policy: options.policy ?? POLICY, upstreams });
     tap = await startTap(`http://127.0.0.1:${gateway.port}`);
     const base = tap.url;
     wiring = (client) => ({ baseUrl: `${base}${PREFIX[client.format]}` });

@@ -11,7 +11,7 @@ import { chmodSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
 import type { AgentClient } from './clients';
-import { ensureInstalled, modeUnavailable, startEnvironment, type Environment, type ModeName } from './environment';
+import { META_PROXY_POLICY, ensureInstalled, modeUnavailable, startEnvironment, type Environment, type ModeName } from './environment';
 import { API_HOSTS } from './fakes/testCa';
 import { startFake } from './fakes/server';
 import { fail, steps, text, tool } from './fakes/script';
@@ -170,11 +170,51 @@ export function agentSuite(client: AgentClient, options: SuiteOptions): void {
             const after = model.at(-1);
             assert.ok(after && DIALECT_VIEW[client.format](after).toolResults.some((t) => t.includes('refused') || t.includes('hook')), `the request after the refusal reached the upstream with the refusal as the tool result\n${describeRun(r)}`);
             assert.ok(bodies(model).every((b) => !b.includes(PROTECTED_CODE)), 'the protected code never left');
-            assert.ok(!/ block /.test(env.gatewayLog()), `the gateway blocked nothing\n${env.gatewayLog()}`);
+            assert.ok(!/^airlock gateway: block /m.test(env.gatewayLog()), `the gateway blocked nothing\n${env.gatewayLog()}`);
             assert.ok(out(r).includes(REPLY), `the model's answer after the refusal is shown\n${describeRun(r)}`);
           } finally {
             rmSync(hook, { force: true });
           }
+        });
+      }
+    });
+  }
+
+  // Issue 9: under the policy the product was built for, harmless requests that only name a path
+  // pass (the destination must be a real public host, so proxy mode only).
+  if (options.modes.proxy) {
+    const todo = modeUnavailable('proxy', client);
+    describe(`${client.name} under airlock:meta-style (proxy wiring, public destination)`, () => {
+      let env: Environment;
+      let workdir = '';
+      before(async () => { if (!todo) env = await startEnvironment('proxy', { policy: META_PROXY_POLICY }); });
+      after(async () => { await env?.close(); });
+      beforeEach(() => {
+        if (todo) throw new Error(`todo: ${todo}`);
+        env.reset();
+        workdir = makeWorkdir();
+      });
+      afterEach(() => { if (workdir) rmSync(workdir, { recursive: true, force: true }); });
+      const go = async (name: string, prompt: string) => {
+        const r = await runAgent(client, { prompt, wiring: env.wiring(client), workdir, timeoutMs: RUN_TIMEOUT });
+        timing.push({ agent: client.name, mode: 'proxy+meta-style', name, ms: r.ms, code: r.code });
+        return r;
+      };
+      test('a benign prompt (with everything the client adds to it) passes', { todo }, async () => {
+        env.fake.script = steps([text(REPLY)], text('Greeting'));
+        const r = await go('benign', 'Say hi');
+        assert.equal(r.code, 0, `${describeRun(r)}\n${env.gatewayLog()}`);
+        assert.ok(out(r).includes(REPLY), describeRun(r));
+        assert.ok(!/^airlock gateway: block /m.test(env.gatewayLog()), `nothing was blocked\n${env.gatewayLog()}`);
+      });
+      if (client.write) {
+        const write = client.write;
+        test('after the model writes a file, the session goes on (its own tool_use names the path)', { todo }, async () => {
+          const call = write(`${workdir}/src/discount.ts`, 'export const discount = (c: number) => Math.round(c * 0.9);\n');
+          env.fake.script = steps([tool(call.name, call.input), text(REPLY)], text('Discount'));
+          const r = await go('write', 'Add a discount helper');
+          assert.ok(out(r).includes(REPLY), `${describeRun(r)}\n${env.gatewayLog()}`);
+          assert.ok(!/^airlock gateway: block /m.test(env.gatewayLog()), `nothing was blocked\n${env.gatewayLog()}`);
         });
       }
     });
