@@ -1,17 +1,22 @@
 // `airlock gateway`: the interception gateway as a standalone process (for terminals, CI, or
 // assistants outside VS Code). Loads the policy once; an invalid policy means no gateway.
-import { homedir } from 'node:os';
-import { isAbsolute, join, resolve } from 'node:path';
-import { formatProblem, loadLayeredPolicy, refKind } from '../core/policy';
+import { existsSync, statSync } from 'node:fs';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { formatProblem } from '../core/policy';
 import { createJsonlAuditSink, loadOrCreateSalt, startGateway, type DecisionEvent } from '../gateway';
+import { createPolicyAuditSink } from '../gateway/otlp/policyAuditSink';
+import { proxyFromEnv, type UpstreamOptions } from '../gateway/proxy/upstream';
+import { GATEWAY_STATE_FILE } from './env';
 import { GATEWAY_USAGE, parseGatewayArgs, type GatewayArgs } from './gatewayArgs';
-import { createNodePolicyReader, defaultWorkspacePolicyRef } from './policySource';
+import { loadEffectivePolicy, orgPolicyLabel } from './orgPolicy/loadCliPolicy';
+import { airlockStateDir } from './orgPolicy/orgPolicyConfig';
+import { cliPolicyRef, defaultWorkspacePolicyRef } from './policySource';
+import { WorkspaceIndex } from './fingerprint/workspaceIndex';
 import type { CliIO } from './run';
 
-/** Where per-install state (the audit salt) lives: $AIRLOCK_STATE_DIR or ~/.airlock. */
-function stateDir(): string {
-  return process.env['AIRLOCK_STATE_DIR'] || join(homedir(), '.airlock');
-}
+/** Where per-install state (the audit salt, the OTLP buffer) lives: $AIRLOCK_STATE_DIR or ~/.airlock. */
+const stateDir = () => airlockStateDir();
 
 /** One stderr line per decision: ids, sizes and timing only, never content. */
 function decisionLine(e: DecisionEvent): string {
@@ -19,6 +24,7 @@ function decisionLine(e: DecisionEvent): string {
   const rule = r.rule ? ` rule=${r.rule}` : '';
   const detectors = r.detectors.length ? ` detectors=${r.detectors.join(',')}` : '';
   const reason = r.reason ? ` reason=${r.reason}` : '';
+  if (r.dialect === 'connect') return `airlock gateway: CONNECT ${r.destination} ${r.proxy ?? ''}${reason}\n`;
   return `airlock gateway: ${r.action} ${r.dialect} ${r.destination}${rule}${detectors}${reason} ${r.requestBytes}B ${r.decisionMs.toFixed(1)}ms\n`;
 }
 
@@ -46,29 +52,88 @@ export async function gatewayCommand(argv: string[], io: CliIO): Promise<number>
     io.stdout.write(GATEWAY_USAGE);
     return 0;
   }
-  const ref = args.policy ? (refKind(args.policy) === 'file' && !isAbsolute(args.policy) ? resolve(io.cwd, args.policy) : args.policy) : defaultWorkspacePolicyRef(io.cwd);
-  const loaded = await loadLayeredPolicy({ workspace: ref }, createNodePolicyReader());
+  const workspaceDir = resolve(io.cwd, args.workspace ?? '.');
+  if (!existsSync(workspaceDir) || !statSync(workspaceDir).isDirectory()) {
+    io.stderr.write(`airlock gateway: --workspace ${args.workspace}: not a folder\n`);
+    return 2;
+  }
+  const workspace = args.policy ? cliPolicyRef(args.policy, io.cwd) : defaultWorkspacePolicyRef(workspaceDir);
+  const loaded = await loadEffectivePolicy({ workspace, cwd: io.cwd, ...(args.orgPolicy ? { orgPolicy: args.orgPolicy } : {}), ...(io.env ? { env: io.env } : {}) });
   for (const problem of loaded.problems) io.stderr.write(`${formatProblem(problem)}\n`);
+  if (loaded.org?.problem) io.stderr.write(`airlock gateway: organization policy: ${loaded.org.problem}; the last good copy stays in force\n`);
+  const policyVersion = orgPolicyLabel(loaded.org);
   if (!loaded.ok) {
     io.stderr.write('airlock gateway: the policy has errors; not starting (nothing would be forwarded)\n');
     return 1;
   }
-  const audit = args.audit ? createJsonlAuditSink(resolve(io.cwd, args.audit)) : undefined;
+  // Protected code by content: the workspace's fingerprint index, started once the gateway is up.
+  const index: { current?: WorkspaceIndex } = {};
+  const local = args.audit ? createJsonlAuditSink(resolve(io.cwd, args.audit)) : undefined;
+  // The org policy may send every decision record to the company's collector (OTLP) as well.
+  const audit = local || loaded.policy.auditExport
+    ? createPolicyAuditSink({
+        spec: () => loaded.policy.auditExport,
+        ...(local ? { local } : {}),
+        stateDir: stateDir(),
+        onExport: (endpoint) => {
+          if (endpoint && !args.quiet) io.stderr.write(`airlock gateway: exporting audit records to ${new URL(endpoint).origin} (OTLP)\n`);
+        },
+      })
+    : undefined;
   const auditSalt = audit ? await loadOrCreateSalt(join(stateDir(), 'audit-salt')) : undefined;
+  let upstream: UpstreamOptions;
+  try {
+    const cas = await Promise.all(args.upstreamCa.map((f) => readFile(resolve(io.cwd, f), 'utf8')));
+    const fromEnv = args.upstreamProxy === undefined ? proxyFromEnv(process.env) : {};
+    upstream = { resolve: args.resolve, ca: cas, ...fromEnv, ...(args.upstreamProxy ? { proxy: args.upstreamProxy } : {}) };
+  } catch (error) {
+    io.stderr.write(`airlock gateway: ${(error as Error).message}\n`);
+    return 2;
+  }
   const gateway = await startGateway({
+    upstream,
     policy: () => loaded.policy,
+    protectedIndex: () => index.current?.index,
+    workspaceRoots: [workspaceDir],
     port: args.port,
     upstreams: args.upstreams,
     ...(audit ? { audit } : {}),
     ...(auditSalt ? { auditSalt } : {}),
     ...(args.maxBodyBytes ? { maxBodyBytes: args.maxBodyBytes } : {}),
+    ...(policyVersion ? { policyVersion: () => policyVersion } : {}),
     onDecision: (e) => {
       if (!args.quiet) io.stderr.write(decisionLine(e));
     },
   });
-  io.stdout.write(`${JSON.stringify({ port: gateway.port, ...gateway.urls })}\n`);
-  const signal = await waitForSignal();
+  // From here on a SIGTERM stops cleanly (registered before any other await: background I/O
+  // must not delay it).
+  const stopped = waitForSignal();
+  // Fingerprint the workspace's own protected files in the background (cached, watched); until
+  // built, requests are judged by what is indexed so far.
+  const policy = loaded.policy;
+  const fingerprints = (index.current = WorkspaceIndex.start({
+    root: workspaceDir,
+    isProtected: (path) => policy.isProtectedPath(path) !== undefined,
+    onWarning: (message) => io.stderr.write(`airlock gateway: ${message}\n`),
+  }));
+  fingerprints.ready.then(
+    (s) => {
+      if (!args.quiet && s.files > 0) io.stderr.write(`airlock gateway: fingerprinted ${s.files} protected files (${s.fingerprints} fingerprints, ${s.excluded} public left out) in ${Math.round(s.buildMs)} ms\n`);
+    },
+    () => io.stderr.write('airlock gateway: the fingerprint index could not be built; protected code is recognised by path labels and markers only\n'),
+  );
+  io.stdout.write(`${JSON.stringify({ port: gateway.port, proxy: `http://127.0.0.1:${gateway.port}`, ...gateway.urls })}\n`);
+  if (!args.quiet) io.stderr.write(`airlock gateway: policy layers ${loaded.policy.layers.join(' > ')} (${loaded.policy.sources.map((s) => s.split(/[\\/]/).pop()).join(', ')})\n`);
+  // Lets `airlock env` find this gateway's port.
+  const stateFile = join(stateDir(), GATEWAY_STATE_FILE);
+  await mkdir(stateDir(), { recursive: true, mode: 0o700 }).catch(() => undefined);
+  await writeFile(stateFile, `${JSON.stringify({ port: gateway.port, pid: process.pid })}\n`, { mode: 0o600 }).catch(() => undefined);
+  const signal = await stopped;
   io.stderr.write(`airlock gateway: ${signal}, stopping\n`);
   await gateway.close();
+  await audit?.close();
+  const current = await readFile(stateFile, 'utf8').catch(() => '');
+  if (current.includes(`"pid":${process.pid}`)) await rm(stateFile, { force: true });
+  await fingerprints.close();
   return 0;
 }

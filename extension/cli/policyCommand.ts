@@ -8,6 +8,8 @@ import type { CliIO } from './run';
 
 const USAGE = `usage: airlock policy validate [files…]
        airlock policy test [files…]
+       airlock policy sign FILE --key SSH_KEY     write FILE.sig (namespace airlock-policy) for org delivery
+       airlock policy status [--org-policy REF]    the org policy in force: version, SHA-256, verified by, from where
 With no files, the workspace policy (.airlock/policy.jsonc, else airlock:secrets) is used.
 `;
 
@@ -15,6 +17,8 @@ export async function policyCommand(args: string[], io: CliIO): Promise<number> 
   const [sub, ...rest] = args;
   if (sub === 'validate') return validate(rest, io);
   if (sub === 'test') return test(rest, io);
+  if (sub === 'sign') return import('./orgPolicy/policySign').then((m) => m.signPolicyCommand(rest, io));
+  if (sub === 'status') return import('./orgPolicy/policySign').then((m) => m.policyStatusCommand(rest, io));
   if (sub === 'help' || sub === '--help' || sub === '-h') {
     io.stdout.write(USAGE);
     return 0;

@@ -3,8 +3,15 @@
 // gets this as the injected `read(ref)` and never touches the file system itself.
 import { existsSync, promises as fs } from 'node:fs';
 import { get as httpsGet } from 'node:https';
-import { dirname, join, resolve } from 'node:path';
-import { DEFAULT_PRESET, DEFAULT_WORKSPACE_POLICY_PATH, MAX_POLICY_CHARS, PRESET_PREFIX, refKind, type PolicyReader } from '../core/policy';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import {
+  DEFAULT_PRESET,
+  DEFAULT_WORKSPACE_POLICY_PATH,
+  MAX_POLICY_CHARS,
+  PRESET_PREFIX,
+  refKind,
+  type PolicyReader,
+} from '../core/policy';
 
 export interface NodePolicyReaderOptions {
   /** Folder with the preset files (`secrets.jsonc`, …). */
@@ -19,7 +26,7 @@ export function createNodePolicyReader(options: NodePolicyReaderOptions = {}): P
   const presetsDir = options.presetsDir ?? defaultPresetsDir();
   const maxBytes = options.maxBytes ?? MAX_POLICY_CHARS;
   const timeoutMs = options.timeoutMs ?? 10_000;
-  return async (ref) => {
+  const read: PolicyReader = async (ref) => {
     switch (refKind(ref)) {
       case 'preset': {
         const name = ref.slice(PRESET_PREFIX.length);
@@ -33,7 +40,19 @@ export function createNodePolicyReader(options: NodePolicyReaderOptions = {}): P
         return readFileCapped(ref, maxBytes);
     }
   };
+  // Fingerprint files (`protected.fingerprints`): binary, and larger than any policy.
+  read.readBytes = async (ref) => {
+    if (refKind(ref) === 'url') return Buffer.from(await readHttps(ref, timeoutMs, MAX_FINGERPRINT_BYTES, 'binary'), 'latin1');
+    const stat = await fs.stat(ref);
+    if (!stat.isFile()) throw new Error('not a file');
+    if (stat.size > MAX_FINGERPRINT_BYTES) throw new Error(`larger than ${mb(MAX_FINGERPRINT_BYTES)} MB`);
+    return fs.readFile(ref);
+  };
+  return read;
 }
+
+/** A fingerprint file of ten million lines of code is about 200 MB. */
+const MAX_FINGERPRINT_BYTES = 512 * 1024 * 1024;
 
 async function readFileCapped(file: string, maxBytes: number): Promise<string> {
   const stat = await fs.stat(file);
@@ -43,7 +62,7 @@ async function readFileCapped(file: string, maxBytes: number): Promise<string> {
   return fs.readFile(file, 'utf8');
 }
 
-function readHttps(url: string, timeoutMs: number, maxBytes: number): Promise<string> {
+function readHttps(url: string, timeoutMs: number, maxBytes: number, encoding: 'utf8' | 'binary' = 'utf8'): Promise<string> {
   return new Promise((resolvePromise, reject) => {
     const request = httpsGet(url, { timeout: timeoutMs, headers: { accept: 'application/json, text/plain' } }, (response) => {
       const status = response.statusCode ?? 0;
@@ -69,7 +88,7 @@ function readHttps(url: string, timeoutMs: number, maxBytes: number): Promise<st
         }
         chunks.push(chunk);
       });
-      response.on('end', () => resolvePromise(Buffer.concat(chunks).toString('utf8')));
+      response.on('end', () => resolvePromise(Buffer.concat(chunks).toString(encoding === 'binary' ? 'latin1' : 'utf8')));
       response.on('error', reject);
     });
     request.on('timeout', () => request.destroy(new Error(`timed out after ${timeoutMs} ms`)));
@@ -101,4 +120,27 @@ export function defaultPresetsDir(from: string = __dirname): string {
 export function defaultWorkspacePolicyRef(workspaceRoot: string): string {
   const file = join(workspaceRoot, DEFAULT_WORKSPACE_POLICY_PATH);
   return existsSync(file) ? file : DEFAULT_PRESET;
+}
+
+/** The environment variable naming the organization policy (a file, an https URL or a preset). */
+export const ORG_POLICY_ENV = 'AIRLOCK_ORG_POLICY';
+
+/** A policy reference as given on a command line: files are resolved against `cwd`. */
+export function cliPolicyRef(ref: string, cwd: string): string {
+  return refKind(ref) === 'file' && !isAbsolute(ref) ? resolve(cwd, ref) : ref;
+}
+
+export interface EffectivePolicyRefs {
+  /** `--org-policy`; else $AIRLOCK_ORG_POLICY; else no organization layer. */
+  orgPolicy?: string;
+  /** The workspace layer (already chosen by the command: --policy, .airlock/policy.jsonc, a preset). */
+  workspace: string;
+  cwd: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** The organization layer's reference, if any (the flag wins over the environment). */
+export function organizationPolicyRef(orgPolicy: string | undefined, cwd: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const ref = orgPolicy || env[ORG_POLICY_ENV] || undefined;
+  return ref ? cliPolicyRef(ref, cwd) : undefined;
 }

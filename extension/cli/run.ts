@@ -6,6 +6,8 @@ export interface CliIO {
   stderr: NodeJS.WritableStream;
   stdin: NodeJS.ReadableStream;
   cwd: string;
+  /** Environment to read settings from (AIRLOCK_ORG_POLICY, …); default process.env. */
+  env?: NodeJS.ProcessEnv;
 }
 
 type Handler = (args: string[], io: CliIO) => Promise<number>;
@@ -15,8 +17,11 @@ usage: airlock <command> [options]
 
 commands:
   version            print the version
-  gateway [--policy F] [--port N] [--upstream NAME=URL] [--audit FILE]   run the local gateway
+  gateway [--policy F] [--port N] [--upstream NAME=URL] [--audit FILE]   run the local gateway (and proxy)
+  env [--port N]     shell lines routing this terminal's AI clients through the gateway
+  ca path|bundle|install|uninstall   the local CA of proxy mode
   scan [paths…|-]    what the policy would do if these files went to an AI model
+  fingerprint build <paths…> --out F   fingerprints of protected code (hashes only, no code)
   policy validate|test [files…]   check policy files / run their embedded tests
   record --file F --lines A-B --tool T [--model M]   mark lines as AI-written
   check [--staged|--range A..B|--all] [--format text|json|sarif]   AI lines needing review
@@ -30,6 +35,9 @@ commands:
 const commands: Record<string, Handler> = {
   gateway: (args, io) => import('./gateway').then((m) => m.gatewayCommand(args, io)),
   scan: (args, io) => import('./scan').then((m) => m.scanCommand(args, io)),
+  fingerprint: (args, io) => import('./fingerprint/command').then((m) => m.fingerprintCommand(args, io)),
+  env: (args, io) => import('./env').then((m) => m.envCommand(args, io)),
+  ca: (args, io) => import('./ca').then((m) => m.caCommand(args, io)),
   policy: (args, io) => import('./policyCommand').then((m) => m.policyCommand(args, io)),
   ...Object.fromEntries(['record', 'check', 'review', 'hooks', 'trace', 'hook'].map((n) => [n, (args: string[], io: CliIO) => import('./provenance/commands').then((m) => m.provenanceCommands[n]!(args, io))])),
   version: async (_args, io) => {

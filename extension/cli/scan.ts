@@ -4,13 +4,14 @@
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { BUILTIN_SECRET_DETECTORS } from '../core/detectors';
-import { DEFAULT_PRESET, DEFAULT_WORKSPACE_POLICY_PATH, formatProblem, loadPolicy, refKind, type AirlockPolicy } from '../core/policy';
-import { createNodePolicyReader } from './policySource';
+import { DEFAULT_PRESET, DEFAULT_WORKSPACE_POLICY_PATH, formatProblem, refKind, type AirlockPolicy } from '../core/policy';
+import { loadEffectivePolicy } from './orgPolicy/loadCliPolicy';
 import type { CliIO } from './run';
 import { parseScanArgs, SCAN_USAGE, ScanUsageError, type ScanOptions } from './scan/args';
 import { evaluateInputs } from './scan/evaluate';
 import { formatReport } from './scan/formats';
 import { collectInputs, findGitRoot, MissingPathError } from './scan/walk';
+import { WorkspaceIndex } from './fingerprint/workspaceIndex';
 
 export async function scanCommand(args: string[], io: CliIO): Promise<number> {
   let options: ScanOptions;
@@ -27,11 +28,12 @@ export async function scanCommand(args: string[], io: CliIO): Promise<number> {
   }
 
   const location = policyLocation(options.policy, io.cwd);
-  const loaded = await loadPolicy(location.ref, createNodePolicyReader());
+  // The organization layer (--org-policy, else $AIRLOCK_ORG_POLICY) sits above the workspace policy, as everywhere.
+  const loaded = await loadEffectivePolicy({ workspace: location.ref, cwd: io.cwd, ...(options.orgPolicy ? { orgPolicy: options.orgPolicy } : {}), ...(io.env ? { env: io.env } : {}) });
   if (!loaded.ok) {
     // Fail closed and say where: nothing is scanned against a policy that did not load.
     for (const problem of loaded.problems) io.stderr.write(`${formatProblem(problem, displayRef(problem.source, io.cwd))}\n`);
-    io.stderr.write(`airlock scan: the policy ${displayRef(location.ref, io.cwd)} is invalid\n`);
+    io.stderr.write(`airlock scan: the policy ${[...new Set(loaded.problems.map((p) => displayRef(p.source, io.cwd)))].join(', ') || displayRef(location.ref, io.cwd)} is invalid\n`);
     return 2;
   }
   for (const problem of loaded.problems) io.stderr.write(`${formatProblem(problem, displayRef(problem.source, io.cwd))}\n`);
@@ -45,7 +47,25 @@ export async function scanCommand(args: string[], io: CliIO): Promise<number> {
     return 2;
   }
 
+  // Copies of the workspace's protected code are found by fingerprint in any scanned file.
+  const workspaceRoot = options.workspace ? resolve(io.cwd, options.workspace) : location.workspaceRoot;
+  const policy = loaded.policy;
+  const fingerprints = WorkspaceIndex.start({
+    root: workspaceRoot,
+    isProtected: (path) => policy.isProtectedPath(path) !== undefined,
+    watch: false,
+    writeCache: false,
+    onWarning: (message) => io.stderr.write(`airlock scan: ${message}\n`),
+  });
+  try {
+    await fingerprints.ready;
+  } catch {
+    io.stderr.write('airlock scan: the fingerprint index could not be built; protected code is recognised by path labels and markers only\n');
+  }
+  await fingerprints.close();
+
   const report = evaluateInputs(loaded.policy, walked.inputs, walked.skipped, {
+    egressOptions: { protectedIndex: fingerprints.index, workspaceRoots: [workspaceRoot] },
     destination: options.destination,
     displayPath: (absolute) => (absolute ? displayPath(absolute, io.cwd) : (options.stdinName ?? '<stdin>')),
     requestPath: (absolute) => (absolute ? workspacePath(absolute, location.workspaceRoot) : options.stdinName),

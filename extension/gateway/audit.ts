@@ -9,8 +9,10 @@ import type { EgressAction, EgressSegment, Verdict } from '../core/egress/types'
 export interface AuditRecord {
   time: string;
   dialect: string;
-  /** Destination origin and path (no query string). */
+  /** Destination origin (scheme, host, port): never the path, which can carry request text. */
   destination: string;
+  /** HMAC-SHA256(salt, path and query below the gateway prefix), to correlate requests to one endpoint without reading it. */
+  pathHash?: string;
   action: EgressAction;
   /** HTTP status the gateway answered itself (blocks, errors), or the upstream's. */
   status?: number;
@@ -24,6 +26,10 @@ export interface AuditRecord {
   decisionMs: number;
   /** Why the gateway answered itself (e.g. `unparseable`, `engine-error`), when it did. */
   reason?: string;
+  /** Proxy mode, for CONNECT records (`dialect: connect`): what happened to the tunnel. */
+  proxy?: 'inspect' | 'tunnel' | 'block';
+  /** The organization policy in force (`<version> sha256:<12 hex>`), when there is one. */
+  policyVersion?: string;
 }
 
 export interface AuditSink {

@@ -1,7 +1,18 @@
 // Reading request bodies under a size limit, and decoding compressed ones for inspection with a
 // cap on the decoded size (a small gzip bomb must not become gigabytes in memory).
 import type { IncomingMessage } from 'node:http';
-import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
+import { brotliDecompressSync, gunzipSync, inflateSync, type ZlibOptions } from 'node:zlib';
+
+type Decoder = (input: Buffer, options: ZlibOptions & { info: true }) => { buffer: Buffer; engine: { bytesWritten: number } };
+
+// gunzip already refuses bytes after its last member; inflate and brotli stop at the end of the
+// stream and silently ignore what follows, which would then reach the upstream unread.
+const DECODERS: Record<string, Decoder> = {
+  gzip: gunzipSync as unknown as Decoder,
+  'x-gzip': gunzipSync as unknown as Decoder,
+  deflate: inflateSync as unknown as Decoder,
+  br: brotliDecompressSync as unknown as Decoder,
+};
 
 export class BodyError extends Error {
   constructor(
@@ -47,12 +58,12 @@ export function decodeBody(raw: Buffer, encoding: string | undefined, maxDecoded
   let out = raw;
   // Codings are listed in the order they were applied; undo them last-first.
   for (const coding of codings.reverse()) {
-    const options = { maxOutputLength: maxDecoded };
+    const decoder = DECODERS[coding];
+    if (!decoder) throw new BodyError(415, `unsupported Content-Encoding '${coding.slice(0, 20)}'`);
     try {
-      if (coding === 'gzip' || coding === 'x-gzip') out = gunzipSync(out, options);
-      else if (coding === 'deflate') out = inflateSync(out, options);
-      else if (coding === 'br') out = brotliDecompressSync(out, options);
-      else throw new BodyError(415, `unsupported Content-Encoding '${coding.slice(0, 20)}'`);
+      const { buffer, engine } = decoder(out, { maxOutputLength: maxDecoded, info: true });
+      if (engine.bytesWritten < out.length) throw new BodyError(400, `request body has ${out.length - engine.bytesWritten} bytes after the end of its ${coding} stream`);
+      out = buffer;
     } catch (error) {
       if (error instanceof BodyError) throw error;
       if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || error instanceof RangeError) {

@@ -1,8 +1,10 @@
 // The decide stage: decoded body → parsed request → the engine's verdict → what to do with the
 // request. No I/O; anything unexpected ends in a refusal (fail closed).
-import { parseBody, rebuildBody, UnparseableBodyError, type DialectId, type ParsedBody } from '../core/dialects';
-import { ACTION_STRENGTH, type EgressAction, type EgressRequest, type Verdict } from '../core/egress/types';
+import type { IncomingHttpHeaders } from 'node:http';
+import { MalformedBodyError, parseBody, rebuildBody, UnparseableBodyError, type DialectId, type ParsedBody } from '../core/dialects';
+import { ACTION_STRENGTH, type EgressAction, type EgressOptions, type EgressRequest, type EgressSegment, type Verdict } from '../core/egress/types';
 import type { CompiledPolicy } from '../core/policy/contract';
+import { requestChannels } from './channels';
 import type { GatewayError } from './errors';
 
 export type Decision =
@@ -13,22 +15,37 @@ export interface DecideInput {
   policy: CompiledPolicy;
   /** Undefined when the endpoint is not one Airlock knows: treated like an unparseable body. */
   dialect: DialectId | undefined;
+  /** The decoded body (see decodeBody). */
   body: Buffer;
   destination: string;
   assistant?: string;
+  /** HTTP method; a body on GET/HEAD is refused. */
+  method?: string;
+  /** Path and query as the upstream will see them (below the gateway prefix): scanned. */
+  url?: string;
+  /** The client's request headers: all but transport/auth headers are scanned. */
+  headers?: IncomingHttpHeaders;
+  /** The workspace's fingerprint index and roots, passed to the engine (see EgressOptions). */
+  egressOptions?: EgressOptions;
 }
 
 /** The hint shown with a block: what to do next, from what fired (ids and safe previews only). */
 export function hintFor(verdict: Verdict): string {
   const kinds = new Set(verdict.findings.filter((f) => f.action === 'block').map((f) => f.kind));
-  const where = verdict.findings
-    .filter((f) => f.action === 'block')
-    .slice(0, 3)
-    .map((f) => [f.detector, f.path, f.preview && `(${f.preview})`].filter(Boolean).join(' '))
-    .filter(Boolean);
-  const whereText = where.length ? ` Found: ${where.join('; ')}.` : '';
+  // One mention per distinct thing found: a file quoted and referenced is one file, not three.
+  // A fingerprint match names the protected file the code came from, and its lines.
+  const where = [
+    ...new Set(
+      verdict.findings
+        .filter((f) => f.action === 'block')
+        .map((f) => [f.detector, f.source ? `code from ${f.source}${f.sourceLines ? ` lines ${f.sourceLines[0]}-${f.sourceLines[1]}` : ''}` : f.path, f.preview && `(${f.preview})`].filter(Boolean).join(' '))
+        .filter(Boolean),
+    ),
+  ];
+  const whereText = where.length ? ` Found: ${where.slice(0, 3).join('; ')}${where.length > 3 ? ` and ${where.length - 3} more` : ''}.` : '';
   if (kinds.has('secret') || kinds.has('custom-detector')) return `remove the secret from the prompt or the attached files and retry.${whereText}`;
   if (kinds.has('protected-path') || kinds.has('protected-content')) return `this code is protected; remove it from the context or use an approved internal model.${whereText}`;
+  if (kinds.has('attachment')) return 'remove the image or binary file from the request, paste its text instead, or use an approved internal model.';
   if (kinds.has('destination')) return 'this destination is not allowed for this content; use an approved endpoint.';
   return `see rule '${verdict.rule ?? '?'}' in your Airlock policy.${whereText}`;
 }
@@ -41,7 +58,17 @@ function blocked(verdict: Verdict, request: EgressRequest, reason = 'policy'): D
     verdict,
     request,
     reason,
-    error: { status: 403, kind: 'blocked', message, ...(verdict.rule ? { rule: verdict.rule } : {}), hint: hintFor(verdict) },
+    error: { status: 400, kind: 'blocked', message, ...(verdict.rule ? { rule: verdict.rule } : {}), hint: hintFor(verdict) },
+  };
+}
+
+/** A body a strict reader refuses (duplicate keys, a body on GET, absurd nesting): never forwarded, whatever onUnparseable says. */
+function malformed(reason: string): Decision {
+  return {
+    kind: 'refuse',
+    action: 'block',
+    reason: 'malformed',
+    error: { status: 400, kind: 'bad-request', message: `request refused: ${reason}; nothing was forwarded`, rule: 'airlock:malformed', hint: 'send one well-formed JSON body (each key once per object), and none on GET/HEAD.' },
   };
 }
 
@@ -59,7 +86,7 @@ function engineError(request?: EgressRequest): Decision {
 function decideUnparseable(input: DecideInput, reason: string): Decision {
   const request: EgressRequest = {
     destination: input.destination,
-    segments: [{ id: 'body', role: 'user', text: input.body.toString('utf8') }],
+    segments: [{ id: 'body', role: 'user', text: input.body.toString('utf8') }, ...channelSegments(input)],
     referencedPaths: [],
     dialect: 'unparseable',
   };
@@ -67,7 +94,7 @@ function decideUnparseable(input: DecideInput, reason: string): Decision {
   let scanned: Verdict;
   let onUnparseable: Verdict;
   try {
-    scanned = policy.evaluateEgress(request);
+    scanned = policy.evaluateEgress(request, input.egressOptions);
     onUnparseable = policy.unparseableVerdict?.(reason) ?? fallbackUnparseable(policy.onUnparseable ?? 'block', reason);
   } catch {
     return engineError();
@@ -84,7 +111,7 @@ function decideUnparseable(input: DecideInput, reason: string): Decision {
       request,
       reason: 'unparseable',
       error: {
-        status: deciding === scanned && scanned.action === 'block' ? 403 : 400,
+        status: 400,
         kind: deciding === scanned && scanned.action === 'block' ? 'blocked' : 'bad-request',
         message: verdict.message || `Airlock could not read this request (${reason}); nothing was forwarded`,
         rule: verdict.rule ?? 'airlock:unparseable',
@@ -100,26 +127,45 @@ function fallbackUnparseable(action: EgressAction, reason: string): Verdict {
   return { action, rule, message: action === 'allow' ? '' : `Airlock could not read this request (${reason})`, findings: [{ rule, kind: 'unparseable', action }] };
 }
 
+function channelsOf(input: DecideInput): [string, string][] {
+  return input.url !== undefined || input.headers ? requestChannels(input.url ?? '', input.headers ?? {}) : [];
+}
+
+function channelSegments(input: DecideInput): EgressSegment[] {
+  return channelsOf(input).filter(([, t]) => t !== '').map(([id, text]) => ({ id, role: 'other', text }));
+}
+
+/**
+ * The decide stage, reusable by every interceptor (the gateway, the TLS proxy): method, URL,
+ * headers and decoded body in, what to do out. No I/O.
+ */
 export function decide(input: DecideInput): Decision {
+  const method = (input.method ?? 'POST').toUpperCase();
+  if ((method === 'GET' || method === 'HEAD') && input.body.length > 0) return malformed(`a ${method} request must not carry a body`);
   if (input.dialect === undefined) return decideUnparseable(input, 'unknown endpoint');
   const text = input.body.toString('utf8');
   let parsed: ParsedBody;
   try {
-    parsed = parseBody(input.dialect, text, { destination: input.destination, ...(input.assistant ? { assistant: input.assistant } : {}) });
+    parsed = parseBody(input.dialect, text, { destination: input.destination, channels: channelsOf(input), ...(input.assistant ? { assistant: input.assistant } : {}) });
   } catch (error) {
+    if (error instanceof MalformedBodyError) return malformed(error.reason);
     if (error instanceof UnparseableBodyError) return decideUnparseable(input, error.message.replace(/^unparseable request body: /, ''));
     return engineError();
   }
   let verdict: Verdict;
   try {
     // Reads without a body (model listings) still go through destination rules.
-    verdict = input.policy.evaluateEgress(parsed.request);
+    verdict = input.policy.evaluateEgress(parsed.request, input.egressOptions);
   } catch {
     return engineError(parsed.request);
   }
   if (verdict.action === 'block') return blocked(verdict, parsed.request);
   if (verdict.action !== 'redact') return { kind: 'forward', action: verdict.action, verdict, request: parsed.request };
   if (!verdict.redactedSegments) return blocked({ ...verdict, message: verdict.message || 'redaction failed' }, parsed.request, 'redaction-missing');
+  // The URL and headers cannot be rewritten safely: a secret there blocks instead.
+  if (verdict.findings.some((f) => f.action === 'redact' && f.segment?.startsWith('@'))) {
+    return blocked({ ...verdict, action: 'block', message: 'Airlock found a secret in the URL or a header of this request; it cannot be redacted there, so nothing was forwarded.' }, parsed.request, 'redact-channel');
+  }
   let rebuilt: string | undefined;
   try {
     rebuilt = rebuildBody(text, parsed, verdict.redactedSegments);

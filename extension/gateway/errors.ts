@@ -12,8 +12,11 @@ export interface GatewayError {
   hint?: string;
 }
 
+// A block is the client's request being invalid under policy: 400 with the invalid-request type.
+// 401/403 read as "Failed to authenticate" in Claude Code and Copilot CLI, and 403 makes Codex
+// retry (see /README.md, "Blocks").
 const OPENAI_TYPES: Record<GatewayErrorKind, string> = {
-  blocked: 'airlock_policy_violation',
+  blocked: 'invalid_request_error',
   'too-large': 'invalid_request_error',
   'bad-request': 'invalid_request_error',
   forbidden: 'permission_error',
@@ -24,7 +27,7 @@ const OPENAI_TYPES: Record<GatewayErrorKind, string> = {
 };
 
 const ANTHROPIC_TYPES: Record<GatewayErrorKind, string> = {
-  blocked: 'permission_error',
+  blocked: 'invalid_request_error',
   'too-large': 'request_too_large',
   'bad-request': 'invalid_request_error',
   forbidden: 'permission_error',
@@ -32,6 +35,17 @@ const ANTHROPIC_TYPES: Record<GatewayErrorKind, string> = {
   'no-policy': 'api_error',
   'engine-error': 'api_error',
   'upstream-error': 'api_error',
+};
+
+const GEMINI_STATUS: Record<GatewayErrorKind, string> = {
+  blocked: 'INVALID_ARGUMENT',
+  'too-large': 'INVALID_ARGUMENT',
+  'bad-request': 'INVALID_ARGUMENT',
+  forbidden: 'PERMISSION_DENIED',
+  'not-found': 'NOT_FOUND',
+  'no-policy': 'UNAVAILABLE',
+  'engine-error': 'UNAVAILABLE',
+  'upstream-error': 'UNAVAILABLE',
 };
 
 /** The full text an engineer reads: message, rule id and hint in one line. */
@@ -47,6 +61,9 @@ export function errorResponse(family: ProviderFamily | undefined, error: Gateway
   let payload: unknown;
   if (family === 'anthropic') {
     payload = { type: 'error', error: { type: ANTHROPIC_TYPES[error.kind], message, ...extra } };
+  } else if (family === 'gemini') {
+    // google.rpc.Status, as the Gemini API answers errors.
+    payload = { error: { code: error.status, message, status: GEMINI_STATUS[error.kind], details: [{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: `AIRLOCK_${error.kind.replace('-', '_').toUpperCase()}`, domain: 'airlock', metadata: extra }] } };
   } else if (family === 'ollama') {
     payload = { error: message, ...extra };
   } else {

@@ -3,6 +3,7 @@
 //   /openai/v1/…  → <openai upstream>/…      (new OpenAI({ baseURL: …/openai/v1 }))
 //   /anthropic/…  → <anthropic upstream>/…   (new Anthropic({ baseURL: …/anthropic }))
 //   /ollama/…     → <ollama upstream>/…      (new Ollama({ host: …/ollama }), also its /v1 API)
+//   /gemini/…     → <gemini upstream>/…      (GOOGLE_GEMINI_BASE_URL=…/gemini, @google/genai baseUrl)
 import { dialectFor, type DialectId, type ProviderFamily } from '../core/dialects';
 
 export type Upstreams = Record<ProviderFamily, string>;
@@ -11,12 +12,14 @@ export const DEFAULT_UPSTREAMS: Upstreams = {
   openai: 'https://api.openai.com/v1',
   anthropic: 'https://api.anthropic.com',
   ollama: 'http://localhost:11434',
+  gemini: 'https://generativelanguage.googleapis.com',
 };
 
 export const CLIENT_PREFIXES: Record<ProviderFamily, string> = {
   openai: '/openai/v1',
   anthropic: '/anthropic',
   ollama: '/ollama',
+  gemini: '/gemini',
 };
 
 export interface Route {

@@ -1,13 +1,14 @@
 // The gateway: a loopback HTTP server that runs every request through
 // security → read/decode → decide → act (refuse | forward) → audit.
 import { randomBytes } from 'node:crypto';
-import { Agent as HttpAgent, createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ProviderFamily } from '../core/dialects';
+import type { EgressOptions } from '../core/egress/types';
+import type { FingerprintIndex } from '../core/fingerprint';
 import type { CompiledPolicy } from '../core/policy/contract';
 import { assistantFromHeaders } from './assistant';
-import { auditFindings, type AuditRecord, type AuditSink } from './audit';
+import { auditFindings, hashMatch, type AuditRecord, type AuditSink } from './audit';
 import { BodyError, decodeBody, readBody } from './body';
 import { decide, type Decision } from './decide';
 import { errorResponse, type GatewayError } from './errors';
@@ -15,6 +16,12 @@ import { forward } from './forward';
 import { createResponseTap, type ObservedResponse } from './responseTap';
 import { CLIENT_PREFIXES, DEFAULT_UPSTREAMS, familyOf, routeRequest, type Upstreams } from './routes';
 import { refusalReason } from './security';
+import { type AirlockCa } from './proxy/ca';
+import { attachProxy, type ProxySettings, type ProxyTarget } from './proxy/connect';
+import { passThrough } from './proxy/plain';
+import { absoluteTarget, routeProxied } from './proxy/route';
+import { caLoader, connectRecord, proxySettingsFor } from './proxy/wiring';
+import { createUpstream, type UpstreamOptions } from './proxy/upstream';
 
 export interface DecisionEvent {
   record: AuditRecord;
@@ -34,8 +41,20 @@ export interface GatewayOptions {
   /** Largest request body accepted, as sent and after decompression. Default 32 MiB. */
   maxBodyBytes?: number;
   onDecision?: (event: DecisionEvent) => void;
+  /**
+   * The workspace's fingerprint index of protected code (read per request: it is replaced
+   * and updated in the background) and the workspace roots. Absent: labels and markers only.
+   */
+  protectedIndex?: () => FingerprintIndex | undefined;
+  workspaceRoots?: readonly string[];
+  /** The organization policy in force, written into every audit record (e.g. `2026.12.1 sha256:ab12…`). */
+  policyVersion?: () => string | undefined;
   /** Code seen in 2xx model responses (fenced blocks, tool-call edits), for provenance. Called after the response ended. */
   onResponseCode?: (observed: ObservedResponse) => void;
+  /** How upstreams are reached: egress proxy, extra CAs, pinned addresses (`--resolve`). */
+  upstream?: UpstreamOptions;
+  /** Proxy mode: the CA (default: the user's, created on first use) and settings overriding the policy's. */
+  proxy?: { ca?: () => Promise<AirlockCa>; settings?: () => ProxySettings };
 }
 
 export interface GatewayHandle {
@@ -55,10 +74,12 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
   const salt = options.auditSalt ?? randomBytes(32);
   // Keep-alive and no Nagle delay towards upstreams: the gateway must add well under a millisecond.
-  const agents = { http: new HttpAgent({ keepAlive: true, noDelay: true }), https: new HttpsAgent({ keepAlive: true, noDelay: true }) };
+  const upstream = createUpstream(options.upstream);
+  const agents = upstream.agents;
 
   function record(base: Omit<AuditRecord, 'time'>, message: string): void {
-    const full: AuditRecord = { time: new Date().toISOString(), ...base };
+    const policyVersion = options.policyVersion?.();
+    const full: AuditRecord = { time: new Date().toISOString(), ...base, ...(policyVersion ? { policyVersion } : {}) };
     try {
       options.audit?.write(full);
       options.onDecision?.({ record: full, message });
@@ -74,6 +95,16 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
     res.end(reply.body);
   }
 
+  function egressOptions(): EgressOptions {
+    let protectedIndex: FingerprintIndex | undefined;
+    try {
+      protectedIndex = options.protectedIndex?.();
+    } catch {
+      protectedIndex = undefined; // labels and markers still apply
+    }
+    return { ...(protectedIndex ? { protectedIndex } : {}), ...(options.workspaceRoots ? { workspaceRoots: options.workspaceRoots } : {}) };
+  }
+
   function currentPolicy(): CompiledPolicy | undefined {
     try {
       return options.policy();
@@ -82,11 +113,14 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
     }
   }
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  /** `via`: the real host a proxied request was addressed to (proxy mode); absent for base-URL requests. */
+  async function handle(req: IncomingMessage, res: ServerResponse, via?: ProxyTarget): Promise<void> {
     const started = performance.now();
     const method = req.method ?? 'GET';
-    const family = familyOf(req.url);
-    const refusal = refusalReason(req);
+    const proxied = via && routeProxied(via, method, req.url);
+    const family = via ? proxied?.family : familyOf(req.url);
+    // Proxied requests carry the real host's name; the loopback checks guard base-URL requests.
+    const refusal = via ? undefined : refusalReason(req);
     const refuseEarly = (error: GatewayError, reason: string, dialect = '') => {
       // Stop reading whatever the client still sends, and close the connection after answering.
       res.setHeader('connection', 'close');
@@ -95,7 +129,7 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
       record({ dialect, destination: '', action: 'block', status: error.status, rules: [], detectors: [], matchHashes: [], requestBytes: 0, forwardedBytes: 0, decisionMs: performance.now() - started, reason }, error.message);
     };
     if (refusal) return refuseEarly({ status: 403, kind: 'forbidden', message: refusal }, 'forbidden');
-    const route = routeRequest(method, req.url, upstreams);
+    const route = via ? proxied : routeRequest(method, req.url, upstreams);
     if (!route) return refuseEarly({ status: 404, kind: 'not-found', message: `no Airlock route for this path; use ${Object.values(CLIENT_PREFIXES).join(', ')}` }, 'not-found');
     const dialect = route.dialect ?? 'unknown';
     const destination = destinationOf(route.target);
@@ -111,7 +145,8 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
       return refuseEarly({ status, kind: status === 413 ? 'too-large' : 'bad-request', message }, status === 413 ? 'too-large' : 'bad-body', dialect);
     }
 
-    const base = { dialect, destination, requestBytes: decoded.length };
+    // The audit trail names where a request went, not what its path says: the path can carry text.
+    const base = { dialect, destination: route.target.origin, pathHash: hashMatch(salt, route.subpath), requestBytes: decoded.length };
     const policy = currentPolicy();
     if (!policy) {
       const error: GatewayError = { status: 503, kind: 'no-policy', message: 'no Airlock policy is loaded; nothing was forwarded', hint: 'fix the policy file (airlock policy check) or reload it.' };
@@ -121,7 +156,17 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
     }
 
     const assistant = assistantFromHeaders(req.headers);
-    const decision: Decision = decide({ policy, dialect: route.dialect, body: decoded, destination, ...(assistant ? { assistant } : {}) });
+    const decision: Decision = decide({
+      policy,
+      dialect: route.dialect,
+      body: decoded,
+      destination,
+      method,
+      url: route.subpath,
+      headers: req.headers,
+      ...(assistant ? { assistant } : {}),
+      egressOptions: egressOptions(),
+    });
     const decisionMs = performance.now() - started;
     const findings = decision.verdict && decision.request ? auditFindings(decision.verdict, decision.request.segments, salt) : { rules: [], detectors: [], matchHashes: [] };
     const rule = decision.verdict?.rule ?? (decision.kind === 'refuse' ? decision.error.rule : undefined);
@@ -148,11 +193,30 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
     });
   }
 
-  const server = createServer({ noDelay: true }, (req, res) => {
-    handle(req, res).catch(() => {
+  const run = (req: IncomingMessage, res: ServerResponse, via?: ProxyTarget) => {
+    handle(req, res, via).catch(() => {
       // Last line of defence: nothing was forwarded, say so without details.
-      answer(res, familyOf(req.url), { status: 500, kind: 'engine-error', message: 'internal gateway error; nothing was forwarded' });
+      answer(res, via ? 'openai' : familyOf(req.url), { status: 500, kind: 'engine-error', message: 'internal gateway error; nothing was forwarded' });
     });
+  };
+  const proxySettings = () => options.proxy?.settings?.() ?? proxySettingsFor(currentPolicy());
+  const server = createServer({ noDelay: true }, (req, res) => {
+    // Proxy mode, plain HTTP: absolute-form request lines (`GET http://host/path`).
+    const absolute = absoluteTarget(req.url);
+    if (!absolute) return run(req, res);
+    const mode = proxy.modeFor(absolute.host);
+    record(connectRecord({ target: `${absolute.host}:${absolute.port}`, mode, ...(mode === 'block' ? { reason: 'policy' } : {}) }), '');
+    if (mode === 'inspect') return run(req, res, absolute);
+    if (mode === 'tunnel') return passThrough(req, res, new URL(req.url!), agents.http);
+    res.writeHead(403, { 'content-type': 'text/plain; charset=utf-8', connection: 'close', 'x-airlock': 'blocked' });
+    res.end(`Airlock: requests to ${absolute.host} are not allowed by the Airlock policy (proxy.otherHosts is block)\n`);
+  });
+  const proxy = attachProxy(server, {
+    settings: proxySettings,
+    ca: options.proxy?.ca ?? caLoader(() => proxySettings().inspect),
+    upstream,
+    handle: run,
+    onConnect: (event) => record(connectRecord(event), ''),
   });
   server.keepAliveTimeout = 30_000;
   await new Promise<void>((resolve, reject) => {
@@ -163,17 +227,18 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
     });
   });
   const port = (server.address() as AddressInfo).port;
+  upstream.setSelfPort(port);
   const base = `http://127.0.0.1:${port}`;
   return {
     port,
-    urls: { openai: `${base}${CLIENT_PREFIXES.openai}`, anthropic: `${base}${CLIENT_PREFIXES.anthropic}`, ollama: `${base}${CLIENT_PREFIXES.ollama}` },
+    urls: { openai: `${base}${CLIENT_PREFIXES.openai}`, anthropic: `${base}${CLIENT_PREFIXES.anthropic}`, ollama: `${base}${CLIENT_PREFIXES.ollama}`, gemini: `${base}${CLIENT_PREFIXES.gemini}` },
     close: async () => {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
+        proxy.close();
       });
-      agents.http.destroy();
-      agents.https.destroy();
+      upstream.destroy();
       await options.audit?.flush();
     },
   };

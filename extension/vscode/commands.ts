@@ -6,6 +6,7 @@ import { openRule } from './decisionNotifier';
 import type { GatewayService } from './gatewayService';
 import type { Logger } from './log';
 import type { PolicyService } from './policyService';
+import type { ProtectedIndexService } from './protectedIndex';
 import type { StatusBar } from './statusBar';
 import { testPolicyAgainstSelection } from './testPolicyCommand';
 
@@ -14,6 +15,7 @@ export interface CommandDeps {
   statusBar: StatusBar;
   policies: PolicyService;
   gateway: GatewayService;
+  protectedIndex?: ProtectedIndexService;
 }
 
 export function registerCommands(context: vscode.ExtensionContext, deps: CommandDeps): void {
@@ -23,7 +25,7 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
   register('airlock.showView', () => vscode.commands.executeCommand('workbench.view.extension.airlock'));
   register('airlock.showOutput', () => deps.log.show());
   register('airlock.reloadPolicy', () => deps.policies.reload());
-  register('airlock.testPolicyAgainstSelection', () => testPolicyAgainstSelection(deps.policies));
+  register('airlock.testPolicyAgainstSelection', () => testPolicyAgainstSelection(deps.policies, deps.protectedIndex));
   register('airlock.connectAssistant', (options) =>
     connectAssistant(deps.gateway, context.globalState, typeof options === 'object' && options !== null ? (options as ConnectOptions) : {}),
   );

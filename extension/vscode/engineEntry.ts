@@ -5,4 +5,6 @@ export * as ledger from '../core/ledger';
 export * as provenance from '../core/provenance';
 export { FingerprintIndex } from '../core/provenance/fingerprintIndex';
 export * as gateway from '../gateway';
+export * as fingerprints from '../cli/fingerprint/workspaceIndex';
+export * as org from '../cli/orgPolicy';
 export * as jsonc from 'jsonc-parser';

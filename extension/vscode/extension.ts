@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { registerCommands } from './commands';
 import { notifyDecisions } from './decisionNotifier';
 import { GatewayService } from './gatewayService';
+import { ProtectedIndexService } from './protectedIndex';
 import { createLogger } from './log';
 import { OverviewTreeProvider } from './overviewView';
 import { PolicyService } from './policyService';
@@ -56,8 +57,9 @@ export function activate(context: vscode.ExtensionContext): AirlockApi {
   step('log+statusBar');
   const policies = new PolicyService(context.extensionUri, log);
   context.subscriptions.push(policies, policies.onDidChange((state) => statusBar.set('policy', policyStatusPart(state))));
-  const gateway = new GatewayService(context, policies, statusBar, log);
-  context.subscriptions.push(gateway);
+  const protectedIndex = new ProtectedIndexService(policies, log);
+  const gateway = new GatewayService(context, policies, statusBar, log, protectedIndex);
+  context.subscriptions.push(gateway, protectedIndex);
   notifyDecisions(context, gateway, policies);
   step('policy+gateway');
   // What activation must do synchronously: commands (VS Code runs the one that activated us
@@ -68,7 +70,7 @@ export function activate(context: vscode.ExtensionContext): AirlockApi {
     const overview = new OverviewTreeProvider(policies, gateway);
     context.subscriptions.push(overview, vscode.window.registerTreeDataProvider('airlock.overview', overview));
   });
-  registerCommands(context, { log, statusBar, policies, gateway });
+  registerCommands(context, { log, statusBar, policies, gateway, protectedIndex });
   step('commands');
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((e) => {

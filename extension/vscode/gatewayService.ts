@@ -3,10 +3,11 @@
 // every request, so edits apply at once and a broken edit keeps the last valid policy.
 import * as vscode from 'vscode';
 import type { ObservedResponse } from '../core/provenance/observed';
-import type { DecisionEvent, GatewayHandle } from '../gateway';
+import type { DecisionEvent, GatewayHandle, PolicyAuditSink } from '../gateway';
 import { restoreAssistantSettings } from './assistantSettings';
 import type { Logger } from './log';
 import type { PolicyService } from './policyService';
+import type { ProtectedIndexService } from './protectedIndex';
 import type { StatusBar } from './statusBar';
 import { loadEngine } from './engine';
 
@@ -24,6 +25,7 @@ const RECENT_DECISIONS = 200;
 
 export class GatewayService implements vscode.Disposable {
   private handle: GatewayHandle | undefined;
+  private auditSink: PolicyAuditSink | undefined;
   private starting: Promise<GatewayHandle | undefined> | undefined;
   private readonly recent: DecisionEvent[] = [];
   private readonly decided = new vscode.EventEmitter<DecisionEvent>();
@@ -39,6 +41,7 @@ export class GatewayService implements vscode.Disposable {
     private readonly policies: PolicyService,
     private readonly statusBar: StatusBar,
     private readonly log: Logger,
+    private readonly protectedIndex?: ProtectedIndexService,
   ) {
     // Values point at this window's gateway port: never persist them into the next session.
     context.environmentVariableCollection.persistent = false;
@@ -76,7 +79,7 @@ export class GatewayService implements vscode.Disposable {
     this.statusBar.set('gateway', { text: 'starting gateway', tooltip: 'The Airlock gateway is starting…', level: 'ok' });
     try {
       await this.policies.current();
-      const { startGateway, createJsonlAuditSink, loadOrCreateSalt } = loadEngine().gateway;
+      const { startGateway, createJsonlAuditSink, createPolicyAuditSink, loadOrCreateSalt } = loadEngine().gateway;
       const config = vscode.workspace.getConfiguration('airlock.gateway');
       await vscode.workspace.fs.createDirectory(this.context.globalStorageUri);
       const upstreams = Object.fromEntries(
@@ -85,14 +88,28 @@ export class GatewayService implements vscode.Disposable {
       const handle = await startGateway({
         // Read the policy in force on every request: never undefined once loaded (fail-closed stand-in).
         policy: () => this.policies.peek()?.policy,
+        policyVersion: () => {
+          const org = this.policies.peek()?.org;
+          return org ? `${org.version ? `${org.version} ` : ''}sha256:${org.sha256.slice(0, 12)}` : undefined;
+        },
+        // Copies of the workspace's protected code, by fingerprint (built in the background).
+        protectedIndex: () => this.protectedIndex?.current(),
+        ...(this.protectedIndex?.root() ? { workspaceRoots: [this.protectedIndex.root()!] } : {}),
         port: config.get<number>('port', 0),
         upstreams,
-        audit: createJsonlAuditSink(this.auditLogUri.fsPath),
+        // The local log, plus OTLP export when the (org) policy names a collector.
+        audit: (this.auditSink = createPolicyAuditSink({
+          spec: () => this.policies.peek()?.policy.auditExport,
+          local: createJsonlAuditSink(this.auditLogUri.fsPath),
+          stateDir: this.context.globalStorageUri.fsPath,
+          onExport: (endpoint) => endpoint && this.log.info(`audit records are exported to ${new URL(endpoint).origin} (OTLP)`),
+        })),
         auditSalt: await loadOrCreateSalt(vscode.Uri.joinPath(this.context.globalStorageUri, 'audit-salt').fsPath),
         onDecision: (event) => this.onDecision(event),
         onResponseCode: (observed) => this.observedCode.fire(observed),
       });
       this.handle = handle;
+      this.protectedIndex?.current(); // start fingerprinting now, so the index is ready by the first request
       for (const [name, value] of Object.entries(terminalVariables(handle.urls))) this.context.environmentVariableCollection.replace(name, value);
       this.statusBar.set('gateway', { text: '', tooltip: `Gateway on 127.0.0.1:${handle.port}: new integrated terminals route OpenAI, Anthropic and Ollama clients through it.`, level: 'ok' });
       this.log.info(`gateway listening on 127.0.0.1:${handle.port}`);
@@ -119,6 +136,8 @@ export class GatewayService implements vscode.Disposable {
     this.statusBar.set('gateway', this.enabled() ? undefined : { text: 'gateway off', tooltip: 'The Airlock gateway is turned off (airlock.gateway.enabled).', level: 'ok' });
     this.stateChanged.fire();
     await handle?.close();
+    await this.auditSink?.close();
+    this.auditSink = undefined;
   }
 
   private onDecision(event: DecisionEvent): void {

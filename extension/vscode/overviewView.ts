@@ -40,8 +40,16 @@ export class OverviewTreeProvider implements vscode.TreeDataProvider<Node>, vsco
     node.tooltip = state.policy.sources.length ? `Layers: ${state.policy.layers.join(', ')}\nFiles: ${state.policy.sources.join(', ')}` : 'No valid policy';
     node.children = () =>
       state.policy.sources.map((source, i) => {
-        const item = new vscode.TreeItem(`${state.policy.layers[i] ?? 'layer'}: ${source.replace(/^.*[\\/](\.airlock[\\/])/, '$1')}`);
+        const layer = state.policy.layers[i] ?? 'layer';
+        const item = new vscode.TreeItem(`${layer}: ${source.replace(/^.*[\\/](\.airlock[\\/])/, '$1')}`);
         item.iconPath = new vscode.ThemeIcon('layers');
+        if (layer === 'organization' && state.org) {
+          // The org policy in force: which version, which exact text, who vouched for it.
+          const org = state.org;
+          item.description = `${org.version ? `${org.version} · ` : ''}sha256:${org.sha256.slice(0, 12)} · ${org.verifiedBy}`;
+          item.tooltip = [`Version: ${org.version ?? '(not declared)'}`, `SHA-256: ${org.sha256}`, `Verified by: ${org.verifiedBy}`, `From: ${org.source}${org.fetchedAt ? ` (confirmed ${org.fetchedAt})` : ''}`, ...(org.problem ? [`Note: ${org.problem}`] : [])].join('\n');
+          if (org.problem) item.iconPath = new vscode.ThemeIcon('warning');
+        }
         if (!source.startsWith('airlock:') && !/^https?:/.test(source)) item.command = { command: 'vscode.open', title: 'Open', arguments: [vscode.Uri.file(source)] };
         return item;
       });

@@ -10,7 +10,7 @@ const URL_MAX_BYTES = 5 * 1024 * 1024;
 
 export async function createVscodePolicyReader(extensionUri: vscode.Uri): Promise<PolicyReader> {
   const { PRESET_PREFIX, refKind } = loadEngine().policy;
-  return async (ref) => {
+  const read: PolicyReader = async (ref) => {
     switch (refKind(ref)) {
       case 'preset': {
         const name = ref.slice(PRESET_PREFIX.length);
@@ -35,6 +35,20 @@ export async function createVscodePolicyReader(extensionUri: vscode.Uri): Promis
       }
     }
   };
+  // Fingerprint files named by `protected.fingerprints` (binary).
+  read.readBytes = async (ref) => {
+    if (refKind(ref) === 'url') {
+      const response = await fetch(ref, { signal: AbortSignal.timeout(URL_TIMEOUT_MS), redirect: 'error' });
+      if (!response.ok) throw new Error(`cannot fetch ${ref}: HTTP ${response.status}`);
+      return new Uint8Array(await response.arrayBuffer());
+    }
+    try {
+      return await vscode.workspace.fs.readFile(vscode.Uri.file(ref));
+    } catch {
+      throw new Error(`cannot read ${ref}`);
+    }
+  };
+  return read;
 }
 
 async function readUrl(url: string): Promise<string> {

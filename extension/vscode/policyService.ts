@@ -4,7 +4,8 @@
 // force and the status bar says so. With no valid policy at all, Airlock fails closed.
 import * as vscode from 'vscode';
 // Types only: the policy engine (zod, detectors, minimatch) loads on first need, not at activation.
-import type { AirlockPolicy, LayerRefs, PolicyProblem } from '../core/policy';
+import type { AirlockPolicy, LayerRefs, PolicyProblem, PolicyReader } from '../core/policy';
+import type { OrgPolicyStatus, OrgPolicyTrust } from '../cli/orgPolicy';
 import type { Logger } from './log';
 import { createVscodePolicyReader } from './policyReader';
 import { loadEngine } from './engine';
@@ -19,6 +20,8 @@ export interface PolicyState {
   /** True when no valid policy was ever loaded: everything is blocked. */
   failedClosed: boolean;
   refs: LayerRefs;
+  /** The organization policy in force (version, SHA-256, verified by whom, from where), when there is one. */
+  org?: OrgPolicyStatus;
 }
 
 const RELOAD_DELAY_MS = 150;
@@ -27,6 +30,7 @@ export class PolicyService implements vscode.Disposable {
   private state: PolicyState | undefined;
   private loading: Promise<PolicyState> | undefined;
   private reloadTimer: ReturnType<typeof setTimeout> | undefined;
+  private orgRefreshTimer: ReturnType<typeof setInterval> | undefined;
   private diagnosticCollection: vscode.DiagnosticCollection | undefined;
   private readonly changed = new vscode.EventEmitter<PolicyState>();
   private readonly disposables: vscode.Disposable[] = [];
@@ -117,10 +121,25 @@ export class PolicyService implements vscode.Disposable {
   private async load(): Promise<PolicyState> {
     const started = performance.now();
     const refs = await this.layerRefs();
-    const { failClosedPolicy, loadLayeredPolicy } = loadEngine().policy;
+    const engine = loadEngine();
+    const { failClosedPolicy, loadLayeredPolicy } = engine.policy;
     let loaded;
+    let org: OrgPolicyStatus | undefined;
     try {
-      loaded = await loadLayeredPolicy(refs, await createVscodePolicyReader(this.extensionUri));
+      const read = await createVscodePolicyReader(this.extensionUri);
+      const readers: { organization?: PolicyReader } = {};
+      let orgReader: { status(): OrgPolicyStatus | undefined } | undefined;
+      if (refs.organization) {
+        // Verified (signature / pinned SHA-256), cached as last-good, refreshed: see cli/orgPolicy.
+        const settings = this.orgSettings(refs.organization);
+        const reader = engine.org.orgPolicyReaderFor(settings, read);
+        readers.organization = reader.read;
+        orgReader = reader;
+        this.scheduleOrgRefresh(settings.refreshSeconds ?? 3600);
+      }
+      loaded = await loadLayeredPolicy(refs, read, readers);
+      org = orgReader?.status();
+      if (org?.problem) this.log.warn(`organization policy: ${org.problem}; the last good copy (${org.version ?? ''} sha256:${org.sha256.slice(0, 12)}) stays in force`);
     } catch (error) {
       // The loader reports problems rather than throwing; if it throws anyway, fail closed.
       const message = `policy loader failed: ${error instanceof Error ? error.message : String(error)}`;
@@ -130,7 +149,7 @@ export class PolicyService implements vscode.Disposable {
     this.publishDiagnostics(loaded.problems);
     const previous = this.state;
     if (loaded.ok) {
-      this.state = { policy: loaded.policy, problems: loaded.problems, usingLastValid: false, failedClosed: false, refs };
+      this.state = { policy: loaded.policy, problems: loaded.problems, usingLastValid: false, failedClosed: false, refs, ...(org ? { org } : {}) };
       this.log.info(`policy loaded (${loaded.policy.sources.join(' > ')}) in ${(performance.now() - started).toFixed(1)} ms`);
     } else if (previous && !previous.failedClosed) {
       this.state = { ...previous, problems: loaded.problems, usingLastValid: true };
@@ -141,6 +160,26 @@ export class PolicyService implements vscode.Disposable {
     }
     this.changed.fire(this.state);
     return this.state;
+  }
+
+  /** Trust settings of the org policy: machine-scoped, so a workspace cannot weaken them. */
+  private orgSettings(ref: string): { ref: string; trust: OrgPolicyTrust; refreshSeconds?: number } {
+    const config = vscode.workspace.getConfiguration('airlock');
+    const signers = config.get<string>('policy.organizationAllowedSigners', '').trim();
+    const sha256 = config.get<string>('policy.organizationSha256', '').trim();
+    const signature = config.get<string>('policy.organizationSignature', '').trim();
+    const minutes = config.get<number>('policy.organizationRefreshMinutes', 60);
+    return {
+      ref,
+      trust: { ...(signers ? { allowedSignersFile: signers } : {}), ...(sha256 ? { sha256 } : {}), ...(signature ? { signatureRef: signature } : {}) },
+      refreshSeconds: Math.max(1, minutes) * 60,
+    };
+  }
+
+  /** A URL org policy is re-checked on its interval (If-None-Match keeps that cheap). */
+  private scheduleOrgRefresh(seconds: number): void {
+    if (this.orgRefreshTimer) clearInterval(this.orgRefreshTimer);
+    this.orgRefreshTimer = setInterval(() => void this.reload(), seconds * 1000);
   }
 
   /** Created on first use: nothing to show before the policy was ever loaded. */
@@ -174,6 +213,7 @@ export class PolicyService implements vscode.Disposable {
 
   dispose(): void {
     if (this.reloadTimer) clearTimeout(this.reloadTimer);
+    if (this.orgRefreshTimer) clearInterval(this.orgRefreshTimer);
     for (const d of this.disposables) d.dispose();
   }
 }

@@ -3,9 +3,10 @@
 import * as vscode from 'vscode';
 import type { EgressRequest, Verdict } from '../core/egress/types';
 import type { PolicyService } from './policyService';
+import type { ProtectedIndexService } from './protectedIndex';
 import { loadEngine } from './engine';
 
-export async function testPolicyAgainstSelection(policies: PolicyService): Promise<Verdict | undefined> {
+export async function testPolicyAgainstSelection(policies: PolicyService, protectedIndex?: ProtectedIndexService): Promise<Verdict | undefined> {
   const editor = vscode.window.activeTextEditor;
   if (!editor) {
     void vscode.window.showInformationMessage('Airlock: open a file and select the text to test.');
@@ -23,12 +24,15 @@ export async function testPolicyAgainstSelection(policies: PolicyService): Promi
     ...(folder ? { workspaceRoots: [folder.uri.fsPath] } : {}),
   };
   const { policy } = await policies.current();
-  const verdict = policy.evaluateEgress(request);
+  // Copies of other protected files in the selection count too (the gateway's index).
+  const index = await protectedIndex?.ready();
+  const verdict = policy.evaluateEgress(request, index ? { protectedIndex: index } : {});
   const findings = verdict.findings
     .slice(0, 5)
     .map((f) => {
       const where = f.start !== undefined ? ` at ${editor.document.positionAt(editor.document.offsetAt(selection?.start ?? new vscode.Position(0, 0)) + f.start).line + 1}` : '';
-      return `${f.detector ?? f.kind}${f.preview ? ` (${f.preview})` : ''}${where}`;
+      const origin = f.source ? ` from ${f.source}${f.sourceLines ? `:${f.sourceLines[0]}-${f.sourceLines[1]}` : ''}` : '';
+      return `${f.detector ?? f.kind}${origin}${f.preview ? ` (${f.preview})` : ''}${where}`;
     })
     .join(', ');
   const summary = `Airlock: sending this ${selection ? 'selection' : 'file'} to ${new URL(destination).host} → ${verdict.action.toUpperCase()}${verdict.rule ? ` by rule ${verdict.rule}` : ''}.${verdict.message ? ` ${verdict.message}` : ''}${findings ? ` Findings: ${findings}.` : ''}`;

@@ -68,7 +68,7 @@ describe('Gateway in VS Code', () => {
       headers: { 'content-type': 'application/json', authorization: 'Bearer sk-test-not-a-real-key' },
       body: JSON.stringify({ model: 'gpt-4o', messages: [{ role: 'user', content: '// ACME CONFIDENTIAL\nexport function invoiceTotal() { return 42; }\nExplain this.' }] }),
     });
-    assert.equal(res.status, 403);
+    assert.equal(res.status, 400);
     const error = (await res.json()) as { error: { message: string } };
     assert.match(error.error.message, /protected|internal/i);
     await decided;

@@ -3,6 +3,7 @@
 // after their first chunk until the test releases them, or reset mid-stream.
 import { once } from 'node:events';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 
 export interface RecordedRequest {
@@ -60,6 +61,10 @@ function streamChunks(path: string, n: number): { contentType: string; chunks: s
       ],
     };
   }
+  if (path.includes(':streamGenerateContent')) {
+    const event = (text: string, done: boolean) => `data: ${JSON.stringify({ candidates: [{ content: { parts: [{ text }], role: 'model' }, index: 0, ...(done ? { finishReason: 'STOP' } : {}) }], modelVersion: 'fake' })}\r\n\r\n`;
+    return { contentType: 'text/event-stream', chunks: [...words.map((w, i) => event(w, i === words.length - 1))] };
+  }
   if (path.startsWith('/api/')) {
     const line = (content: string, done: boolean) => `${JSON.stringify({ model: 'fake', created_at: '2026-01-01T00:00:00Z', message: { role: 'assistant', content }, response: content, done, ...(done ? { done_reason: 'stop' } : {}) })}\n`;
     return { contentType: 'application/x-ndjson', chunks: [...words.map((w) => line(w, false)), line('', true)] };
@@ -73,6 +78,8 @@ function jsonAnswer(path: string): object {
   }
   if (path === '/api/tags') return { models: [{ name: 'fake:latest', model: 'fake:latest', size: 1 }] };
   if (path.startsWith('/api/')) return { model: 'fake', created_at: '2026-01-01T00:00:00Z', message: { role: 'assistant', content: 'ok' }, response: 'ok', done: true, done_reason: 'stop' };
+  if (path.includes(':generateContent')) return { candidates: [{ content: { parts: [{ text: 'ok' }], role: 'model' }, finishReason: 'STOP', index: 0 }], modelVersion: 'fake' };
+  if (path.includes(':countTokens')) return { totalTokens: 3 };
   if (path.endsWith('/models')) return { object: 'list', data: [{ id: 'fake', object: 'model', created: 1, owned_by: 'fake' }] };
   if (path.endsWith('/responses')) {
     return { id: 'resp_fake', object: 'response', created_at: 1, status: 'completed', model: 'fake', output: [{ type: 'message', id: 'm1', role: 'assistant', status: 'completed', content: [{ type: 'output_text', text: 'ok', annotations: [] }] }], usage: null };
@@ -80,7 +87,8 @@ function jsonAnswer(path: string): object {
   return { id: 'chatcmpl-fake', object: 'chat.completion', created: 1, model: 'fake', choices: [{ index: 0, message: { role: 'assistant', content: 'ok' }, finish_reason: 'stop' }], usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 } };
 }
 
-export async function startFakeUpstream(): Promise<FakeUpstream> {
+/** `tls`: serve HTTPS with these options (key and certificate, or an SNICallback: a fake answering under real host names). */
+export async function startFakeUpstream(options: { tls?: import('node:tls').TlsOptions } = {}): Promise<FakeUpstream> {
   const requests: RecordedRequest[] = [];
   const waiters: ((r: RecordedRequest) => void)[] = [];
   const abortWaiters: (() => void)[] = [];
@@ -93,7 +101,7 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
     let wantsStream = false;
     try {
       const body = JSON.parse(recorded.body.toString('utf8') || '{}') as { stream?: boolean };
-      wantsStream = body.stream === true || (path.startsWith('/api/') && path !== '/api/tags' && body.stream !== false && req.method === 'POST');
+      wantsStream = path.includes(':streamGenerateContent') || body.stream === true || (path.startsWith('/api/') && path !== '/api/tags' && body.stream !== false && req.method === 'POST');
     } catch {
       wantsStream = false;
     }
@@ -124,7 +132,7 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
     res.end();
   }
 
-  const server = createServer((req, res) => {
+  const handler = (req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -134,13 +142,14 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
       if (waiter) waiter(recorded);
       void respond(req, res, recorded).catch(() => res.destroy());
     });
-  });
+  };
+  const server = options.tls ? createTlsServer({ ...options.tls, ALPNProtocols: ['http/1.1'] }, handler) : createServer(handler);
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const port = (server.address() as AddressInfo).port;
   let seen = 0;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     requests,
     behaviour,
     nextRequest: () => {

@@ -13,33 +13,40 @@ export const DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
 
 export interface ScanOptions {
   policy?: string;
+  /** Organization policy above the workspace one (default $AIRLOCK_ORG_POLICY). */
+  orgPolicy?: string;
   destination: string;
   format: ScanFormat;
   maxFileBytes: number;
   /** Path to report (and to match policy globs against) for stdin input. */
   stdinName?: string;
+  /** Workspace whose protected files are fingerprinted (default: the policy's workspace root). */
+  workspace?: string;
   paths: string[];
   help: boolean;
 }
 
 export class ScanUsageError extends Error {}
 
-export const SCAN_USAGE = `usage: airlock scan [--policy FILE] [--destination URL] [--format text|json|sarif]
-                   [--max-file-size BYTES] [--stdin-name PATH] [paths…|-]
+export const SCAN_USAGE = `usage: airlock scan [--policy FILE] [--org-policy FILE] [--destination URL] [--format text|json|sarif]
+                   [--max-file-size BYTES] [--stdin-name PATH] [--workspace DIR] [paths…|-]
 
 Scans files, folders (recursively, honouring .gitignore; .git/ is skipped) or stdin ('-') as if
 each file were sent to DESTINATION, and reports what the policy would do.
   --policy FILE        policy to apply (default: .airlock/policy.jsonc of the workspace,
                        searched from the current folder up to the git root, else airlock:secrets)
+  --org-policy FILE    organization policy above it (default $AIRLOCK_ORG_POLICY)
   --destination URL    where the traffic would go (default: ${DEFAULT_DESTINATION},
                        a public model API: "what if this went to a public model?")
   --format FORMAT      text (default), json or sarif (SARIF 2.1.0, for GitHub code scanning)
   --max-file-size N    skip files larger than N bytes (default ${DEFAULT_MAX_FILE_BYTES})
   --stdin-name PATH    path to report for stdin input and to match path rules against
+  --workspace DIR      workspace whose protected files are fingerprinted, so copies of them are
+                       found in any scanned file (default: the policy's workspace folder)
 Exit status: 1 when the verdict is block, 2 on usage errors or an invalid policy, else 0.
 `;
 
-const VALUE_OPTIONS = ['--policy', '--destination', '--format', '--max-file-size', '--stdin-name'] as const;
+const VALUE_OPTIONS = ['--policy', '--org-policy', '--destination', '--format', '--max-file-size', '--stdin-name', '--workspace'] as const;
 type ValueOption = (typeof VALUE_OPTIONS)[number];
 
 export function parseScanArgs(argv: readonly string[]): ScanOptions {
@@ -87,6 +94,10 @@ function applyOption(options: ScanOptions, name: ValueOption, value: string): vo
       if (value === '') throw new ScanUsageError('--policy needs a file or preset');
       options.policy = value;
       return;
+    case '--org-policy':
+      if (value === '') throw new ScanUsageError('--org-policy needs a file or preset');
+      options.orgPolicy = value;
+      return;
     case '--destination':
       options.destination = checkDestination(value);
       return;
@@ -104,6 +115,10 @@ function applyOption(options: ScanOptions, name: ValueOption, value: string): vo
     case '--stdin-name':
       if (value === '') throw new ScanUsageError('--stdin-name needs a path');
       options.stdinName = value;
+      return;
+    case '--workspace':
+      if (value === '') throw new ScanUsageError('--workspace needs a folder');
+      options.workspace = value;
       return;
   }
 }

@@ -1,6 +1,6 @@
 // Asks the policy engine about each scanned input, one request per file, and gathers the
 // answers into a ScanReport. No I/O here: the walker has already read the files.
-import type { EgressRequest, Verdict } from '../../core/egress/types';
+import type { EgressOptions, EgressRequest, Verdict } from '../../core/egress/types';
 import type { CompiledPolicy } from '../../core/policy/contract';
 import { findingsOf, strongest, type ScanFinding, type ScanReport } from './report';
 import type { ScanInput, SkippedInput } from './walk';
@@ -16,6 +16,8 @@ export interface EvaluateOptions {
   requestPath: (absolutePath: string | undefined) => string | undefined;
   /** Told when the engine throws; the message must not contain scanned text. */
   onEngineError?: (displayPath: string, error: unknown) => void;
+  /** The workspace's fingerprint index and roots, as the gateway passes them. */
+  egressOptions?: EgressOptions;
 }
 
 export function evaluateInputs(
@@ -31,7 +33,7 @@ export function evaluateInputs(
     const request = requestFor(input, options.requestPath(input.absolutePath), options.destination);
     let verdict: Verdict;
     try {
-      verdict = policy.evaluateEgress(request);
+      verdict = policy.evaluateEgress(request, options.egressOptions);
     } catch (error) {
       options.onEngineError?.(display, error);
       verdict = engineErrorVerdict();

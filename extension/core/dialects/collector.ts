@@ -1,19 +1,30 @@
-// Accumulates the segments and field references of one request while a dialect parser walks
-// its body. Local to one parse call: no shared state.
-import type { EgressSegment, SegmentRole } from '../egress/types';
+// Accumulates the segments and fields of one request: first the dialect parser attributes
+// the strings it knows (role, file path, tool call ↔ result), then the walk over the whole
+// body locates them and adds every other string. Local to one parse call: no shared state.
+import type { EgressAttachment, EgressSegment, SegmentRole } from '../egress/types';
 import { scanFileBlocks } from './fileBlocks';
+import { memberId } from './jsonWalk';
 import { parseArguments, pathsInArguments } from './paths';
-import type { FieldRef, JsonPath } from './types';
+import { MalformedBodyError, type FieldRef, type JsonPath } from './types';
 
+/** The segment id of a JSON path, formatted exactly as the body walk formats it. */
 export function formatPath(path: JsonPath): string {
-  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
+  let out = '';
+  for (const p of path) out = typeof p === 'number' ? `${out}[${p}]` : memberId(out, p, -1);
+  return out;
 }
 
 export class SegmentCollector {
   readonly segments: EgressSegment[] = [];
   readonly fields: FieldRef[] = [];
+  readonly attachments: EgressAttachment[] = [];
   private readonly paths: string[] = [];
   private readonly seenPaths = new Set<string>();
+  private readonly segmentIds = new Set<string>();
+  /** Fields the parser attributed, by id, until the walk locates them. */
+  private readonly attributed = new Map<string, FieldRef>();
+  /** Subtrees whose strings all have one role (tool-call argument objects). */
+  readonly subtreeRoles = new Map<string, SegmentRole>();
 
   /** Records that the request references `path` (deduplicated, order kept). */
   reference(path: string | undefined): void {
@@ -27,30 +38,15 @@ export class SegmentCollector {
   }
 
   /**
-   * Adds one JSON string field. Quoted file content inside it becomes its own `file` segment;
-   * `path` marks the whole field as the content of that file (attachments, tool results).
+   * Attributes one JSON string field. Quoted file content inside it becomes its own `file`
+   * segment; `path` marks the whole field as the content of that file (attachments, tool results).
    */
   text(jsonPath: JsonPath, value: unknown, role: SegmentRole, path?: string): void {
     if (typeof value !== 'string') return;
     const id = formatPath(jsonPath);
-    this.reference(path);
-    const scan = scanFileBlocks(value);
-    for (const p of scan.mentioned) this.reference(p);
-    if (scan.pieces.length === 1) {
-      this.segments.push(path ? { id, role, text: value, path } : { id, role, text: value });
-      this.fields.push({ path: jsonPath, segmentIds: [id] });
-      return;
-    }
-    const ids: string[] = [];
-    scan.pieces.forEach((piece, k) => {
-      const pieceId = `${id}#${k}`;
-      const text = value.slice(piece.start, piece.end);
-      const piecePath = piece.path ?? path;
-      const pieceRole: SegmentRole = piece.path ? 'file' : role;
-      this.segments.push(piecePath ? { id: pieceId, role: pieceRole, text, path: piecePath } : { id: pieceId, role: pieceRole, text });
-      ids.push(pieceId);
-    });
-    this.fields.push({ path: jsonPath, segmentIds: ids });
+    if (this.attributed.has(id)) return; // attributed once: the first parser's reading wins
+    const field = this.addText(id, value, role, path, true);
+    this.attributed.set(id, field);
   }
 
   /** Adds a tool call whose arguments are a JSON string (OpenAI) and references the paths it names. */
@@ -60,18 +56,57 @@ export class SegmentCollector {
     this.text(jsonPath, value, 'tool-call');
   }
 
-  /** Adds every string inside a tool call's argument object (Anthropic, Ollama) and the paths it names. */
+  /** Marks a tool call's argument object (Anthropic, Ollama): every string inside it, at any depth, is `tool-call` text. */
   toolArgumentsObject(jsonPath: JsonPath, value: unknown, role: SegmentRole = 'tool-call'): void {
     for (const p of pathsInArguments(value)) this.reference(p);
-    this.strings(jsonPath, value, role, 0);
+    if (value !== null && typeof value === 'object') this.subtreeRoles.set(formatPath(jsonPath), role);
   }
 
-  private strings(jsonPath: JsonPath, value: unknown, role: SegmentRole, depth: number): void {
-    if (depth > 16) return;
-    if (typeof value === 'string') this.text(jsonPath, value, role);
-    else if (Array.isArray(value)) value.forEach((v, i) => this.strings([...jsonPath, i], v, role, depth + 1));
-    else if (value && typeof value === 'object') {
-      for (const [k, v] of Object.entries(value as Record<string, unknown>)) this.strings([...jsonPath, k], v, role, depth + 1);
+  /** The parser's field for the string at `id`, if it attributed one. */
+  attributedField(id: string): FieldRef | undefined {
+    return this.attributed.get(id);
+  }
+
+  /** A string the parser did not attribute: scanned as it is, quoted file blocks included when `withFiles`. */
+  addText(id: string, value: string, role: SegmentRole, path: string | undefined, withFiles: boolean, start = -1, end = -1): FieldRef {
+    this.reference(path);
+    const scan = withFiles ? scanFileBlocks(value) : undefined;
+    if (scan) for (const p of scan.mentioned) this.reference(p);
+    const field: FieldRef = { id, start, end, segmentIds: [] };
+    if (!scan || scan.pieces.length === 1) {
+      field.segmentIds.push(this.push(id, role, value, path));
+    } else {
+      scan.pieces.forEach((piece, k) => {
+        const piecePath = piece.path ?? path;
+        field.segmentIds.push(this.push(`${id}#${k}`, piece.path ? 'file' : role, value.slice(piece.start, piece.end), piecePath));
+      });
     }
+    this.fields.push(field);
+    return field;
+  }
+
+  /** Decoded text of an encoded payload (base64, data: URL), written back re-encoded. */
+  addDecoded(id: string, text: string, encoding: NonNullable<FieldRef['encoding']>, start: number, end: number): void {
+    const field: FieldRef = { id, start, end, segmentIds: [this.push(`${id}#decoded`, 'file', text, undefined)], encoding };
+    this.fields.push(field);
+  }
+
+  attachment(item: EgressAttachment): void {
+    this.attachments.push(item);
+  }
+
+  /** Every field the parser attributed must have been found by the walk; anything else is a bug, and bugs fail closed. */
+  assertLocated(): void {
+    for (const field of this.attributed.values()) {
+      if (field.start < 0) throw new MalformedBodyError(`attributed field not found in the body: ${field.id}`);
+    }
+  }
+
+  private push(id: string, role: SegmentRole, text: string, path: string | undefined): string {
+    // Ids are unique by construction (unambiguous paths); a clash would make redaction ambiguous.
+    if (this.segmentIds.has(id)) throw new MalformedBodyError('two strings share one segment id');
+    this.segmentIds.add(id);
+    this.segments.push(path ? { id, role, text, path } : { id, role, text });
+    return id;
   }
 }

@@ -1,10 +1,17 @@
-// body text → the engine's EgressRequest, for one dialect.
-import { SegmentCollector } from './collector';
+// body text → the engine's EgressRequest, for one dialect. Two steps: the dialect parser
+// attributes what it knows (roles, file paths, tool calls and their results), then one walk over
+// the whole body locates those strings and adds every other string — keys included, at any
+// depth — so nothing in the body goes out unread. Encoded payloads are decoded when they are text.
 import { parseAnthropicComplete, parseAnthropicMessages } from './anthropic';
+import { parseGeminiEmbed, parseGeminiGenerate } from './gemini';
+import { SegmentCollector } from './collector';
+import { walkJson, type JsonStringToken } from './jsonWalk';
 import { parseOllamaChat, parseOllamaGenerate } from './ollama';
 import { parseEmbeddings, parseOpenAIChat, parseOpenAICompletions, parseOpenAIResponses } from './openai';
-import { requireObject, streamFlag, type Json } from './shape';
-import { UnparseableBodyError, type DialectId, type ParsedBody } from './types';
+import { decodePayload } from './payload';
+import { isObject, requireObject, streamFlag, type Json } from './shape';
+import { MalformedBodyError, UnparseableBodyError, type DialectId, type ParsedBody } from './types';
+import type { EgressSegment, SegmentRole } from '../egress/types';
 
 const PARSERS: Record<DialectId, (body: Json, c: SegmentCollector) => void> = {
   'openai-chat': parseOpenAIChat,
@@ -16,6 +23,8 @@ const PARSERS: Record<DialectId, (body: Json, c: SegmentCollector) => void> = {
   'ollama-chat': parseOllamaChat,
   'ollama-generate': parseOllamaGenerate,
   'ollama-embed': (body, c) => parseEmbeddings(body, c, body['input'] === undefined ? 'prompt' : 'input'),
+  'gemini-generate': parseGeminiGenerate,
+  'gemini-embed': parseGeminiEmbed,
   metadata: () => undefined,
   passthrough: () => undefined,
 };
@@ -23,9 +32,64 @@ const PARSERS: Record<DialectId, (body: Json, c: SegmentCollector) => void> = {
 export interface ParseContext {
   destination: string;
   assistant?: string;
+  /**
+   * Text that travels beside the body (the URL's path and query, custom headers), as extra
+   * segments with role `other`: `[id, text]`, e.g. `['@url', '/v1/messages?beta=true']`. Ids
+   * start with `@`, which no body path does, and have no field: they cannot be rewritten.
+   */
+  channels?: readonly (readonly [string, string])[];
 }
 
-/** Parses a request body of `dialect`. Throws UnparseableBodyError (never echoing the body). */
+/** True for a string in a field that carries files: raw base64 there is an attachment. */
+function attachmentField(token: JsonStringToken): { mediaType?: string } | undefined {
+  const key = token.key;
+  const container = token.container;
+  if (key === 'file_data') return {};
+  if (key === 'data' && isObject(container)) {
+    const declared = container['media_type'] ?? container['mime_type'] ?? container['mimeType'];
+    if (container['type'] === 'base64' || typeof declared === 'string') return typeof declared === 'string' ? { mediaType: declared } : {};
+  }
+  if (Array.isArray(container) && /(?:^|\.)images$/.test(token.containerId)) return {};
+  return undefined;
+}
+
+/** Adds every string the parser did not attribute, and locates those it did. */
+function walkBody(text: string, body: Json, c: SegmentCollector): void {
+  const roles: SegmentRole[] = ['other'];
+  const subtrees = c.subtreeRoles;
+  walkJson(text, body, {
+    open: (id) => {
+      roles.push(subtrees.get(id) ?? roles[roles.length - 1]!);
+    },
+    close: () => {
+      roles.pop();
+    },
+    string: (token) => {
+      const field = token.isKey ? undefined : c.attributedField(token.id);
+      if (field) {
+        field.start = token.start;
+        field.end = token.end;
+        return;
+      }
+      const value = token.value;
+      if (value === '') return;
+      if (!token.isKey && value.length >= 4) {
+        const hint = attachmentField(token);
+        const payload = decodePayload(value, hint !== undefined, hint?.mediaType);
+        if (payload?.kind === 'text') return c.addDecoded(token.id, payload.text, payload.encoding, token.start, token.end);
+        if (payload?.kind === 'binary') {
+          return c.attachment({ id: token.id, bytes: payload.bytes, ...(payload.mediaType ? { mediaType: payload.mediaType } : {}) });
+        }
+      }
+      const role = roles[roles.length - 1]!;
+      // Inside a tool call's arguments quoted file blocks count as before; other text is scanned as it is.
+      c.addText(token.id, value, role, undefined, role !== 'other', token.start, token.end);
+    },
+  });
+  c.assertLocated();
+}
+
+/** Parses a request body of `dialect`. Throws UnparseableBodyError or MalformedBodyError (never echoing the body). */
 export function parseBody(dialect: DialectId, text: string, context: ParseContext): ParsedBody {
   const c = new SegmentCollector();
   let stream = false;
@@ -33,18 +97,24 @@ export function parseBody(dialect: DialectId, text: string, context: ParseContex
     let json: unknown;
     try {
       json = JSON.parse(text);
-    } catch {
+    } catch (error) {
+      if (error instanceof RangeError) throw new MalformedBodyError('JSON nested too deeply');
       throw new UnparseableBodyError('not valid JSON');
     }
     const body = requireObject(json, 'body');
     PARSERS[dialect](body, c);
+    walkBody(text, body, c);
     stream = streamFlag(body) || (dialect.startsWith('ollama-') && dialect !== 'ollama-embed' && body['stream'] !== false);
+  } else if (dialect === 'passthrough' && text !== '') {
+    throw new MalformedBodyError('a body on a request that takes none (GET/HEAD)');
   }
+  const channels: EgressSegment[] = (context.channels ?? []).filter(([, t]) => t !== '').map(([id, t]) => ({ id, role: 'other', text: t }));
   const request = {
     destination: context.destination,
-    segments: c.segments,
+    segments: channels.length ? [...c.segments, ...channels] : c.segments,
     referencedPaths: c.referencedPaths,
     dialect,
+    ...(c.attachments.length ? { attachments: c.attachments } : {}),
     ...(context.assistant ? { assistant: context.assistant } : {}),
   };
   return { request, fields: c.fields, stream };

@@ -1,38 +1,40 @@
-// Writes redacted segments back into the original body text. Only the JSON string fields whose
-// text changed are replaced, in place; every other byte (formatting, key order, numbers,
-// unknown fields) stays as the client sent it.
-import { findNodeAtLocation, parseTree } from 'jsonc-parser';
+// Writes redacted segments back into the original body text, in one pass: the JSON strings
+// (values or keys) whose text changed are replaced at the offsets the body walk recorded; every
+// other byte (formatting, key order, numbers, unknown fields) stays as the client sent it.
 import type { EgressSegment } from '../egress/types';
+import { encodePayload } from './payload';
 import type { ParsedBody } from './types';
 
 /**
- * Returns the rewritten body, or undefined when no field changed. Throws if a changed field
- * cannot be located (the caller must then fail closed, never forward the original).
+ * Returns the rewritten body, or undefined when no field changed. Throws if a changed segment
+ * has no located field (the caller must then fail closed, never forward the original).
  */
 export function rebuildBody(original: string, parsed: ParsedBody, redacted: readonly EgressSegment[]): string | undefined {
-  const replacement = new Map(redacted.map((s) => [s.id, s.text]));
-  const originalText = new Map(parsed.request.segments.map((s) => [s.id, s.text]));
-  const edits: { offset: number; length: number; text: string }[] = [];
-  let tree: ReturnType<typeof parseTree> | undefined;
+  const before = new Map<string, string>();
+  for (const s of parsed.request.segments) before.set(s.id, s.text);
+  const changed = new Map<string, string>();
+  for (const s of redacted) if (before.get(s.id) !== s.text) changed.set(s.id, s.text);
+  if (changed.size === 0) return undefined;
+
+  const edits: { start: number; end: number; text: string }[] = [];
+  let covered = 0;
   for (const field of parsed.fields) {
-    let changed = false;
-    const text = field.segmentIds
-      .map((id) => {
-        const next = replacement.get(id);
-        const before = originalText.get(id) ?? '';
-        if (next !== undefined && next !== before) changed = true;
-        return next ?? before;
-      })
-      .join('');
-    if (!changed) continue;
-    tree ??= parseTree(original);
-    const node = tree && findNodeAtLocation(tree, field.path);
-    if (!node || node.type !== 'string') throw new Error(`redaction target not found in body: ${field.segmentIds[0] ?? '?'}`);
-    edits.push({ offset: node.offset, length: node.length, text: JSON.stringify(text) });
+    if (!field.segmentIds.some((id) => changed.has(id))) continue;
+    if (field.start < 0 || field.end <= field.start) throw new Error(`redaction target not located in body: ${field.id}`);
+    const text = field.segmentIds.map((id) => changed.get(id) ?? before.get(id) ?? '').join('');
+    edits.push({ start: field.start, end: field.end, text: JSON.stringify(field.encoding ? encodePayload(text, field.encoding) : text) });
+    covered += field.segmentIds.filter((id) => changed.has(id)).length;
   }
-  if (edits.length === 0) return undefined;
-  edits.sort((a, b) => b.offset - a.offset);
-  let out = original;
-  for (const e of edits) out = out.slice(0, e.offset) + e.text + out.slice(e.offset + e.length);
-  return out;
+  // A changed segment outside every field (the URL, a header) cannot be written back.
+  if (covered < changed.size) throw new Error('redaction target outside the body');
+  edits.sort((a, b) => a.start - b.start);
+  const parts: string[] = [];
+  let cursor = 0;
+  for (const e of edits) {
+    if (e.start < cursor) throw new Error('overlapping redaction targets');
+    parts.push(original.slice(cursor, e.start), e.text);
+    cursor = e.end;
+  }
+  parts.push(original.slice(cursor));
+  return parts.join('');
 }

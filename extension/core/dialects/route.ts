@@ -1,12 +1,14 @@
 // Which dialect a request speaks, from the provider family it was sent to, its method and path.
+import { normalizeHost } from './hosts';
 import type { DialectId } from './types';
 
-export type ProviderFamily = 'openai' | 'anthropic' | 'ollama';
+export type ProviderFamily = 'openai' | 'anthropic' | 'ollama' | 'gemini';
 
 /** OpenAI-shaped endpoints, matched on the path's tail so any `/v1` prefix works. */
 function openAIDialect(path: string): DialectId | undefined {
   if (/\/chat\/completions$/.test(path)) return 'openai-chat';
-  if (/\/responses$/.test(path)) return 'openai-responses';
+  // `/responses/compact` (Codex's history compaction) carries a Responses body.
+  if (/\/responses(?:\/compact)?$/.test(path)) return 'openai-responses';
   if (/\/completions$/.test(path)) return 'openai-completions';
   if (/\/embeddings$/.test(path)) return 'openai-embeddings';
   return undefined;
@@ -34,5 +36,51 @@ export function dialectFor(family: ProviderFamily, method: string, path: string)
       if (clean === '/api/show') return 'metadata';
       if (clean.startsWith('/v1/')) return openAIDialect(clean);
       return undefined;
+    case 'gemini':
+      return geminiDialect(clean);
   }
+}
+
+/** Gemini methods are a `:verb` suffix on the model (or Code Assist's `/v1internal:verb`). */
+function geminiDialect(path: string): DialectId | undefined {
+  const verb = /:([A-Za-z]+)$/.exec(path)?.[1];
+  if (verb === 'generateContent' || verb === 'streamGenerateContent' || verb === 'countTokens') return 'gemini-generate';
+  if (verb === 'embedContent' || verb === 'batchEmbedContents') return 'gemini-embed';
+  return undefined;
+}
+
+/** GitHub Copilot's API: OpenAI shapes (inline completions under /v1/engines/<engine>/completions), Anthropic messages for Claude models. */
+function copilotDialect(path: string): { family: ProviderFamily; dialect: DialectId | undefined } {
+  if (/\/v1\/messages(?:\/count_tokens)?$/.test(path)) return { family: 'anthropic', dialect: 'anthropic-messages' };
+  return { family: 'openai', dialect: openAIDialect(path) };
+}
+
+export interface HostRoute {
+  /** Whose error shape answers refusals. */
+  family: ProviderFamily;
+  /** Undefined for endpoints no dialect knows (scanned as raw text; `onUnparseable` decides). */
+  dialect: DialectId | undefined;
+}
+
+/**
+ * The dialect of a request addressed to a real AI host (proxy mode), from host, method and path.
+ * Unknown hosts and paths speak no known dialect: their POST bodies are scanned as raw text.
+ */
+export function dialectForHost(host: string, method: string, path: string): HostRoute {
+  const h = normalizeHost(host);
+  const clean = path.split('?')[0]?.replace(/\/+$/, '') ?? '';
+  const bodiless = method === 'GET' || method === 'HEAD';
+  if (h === 'api.anthropic.com') return { family: 'anthropic', dialect: dialectFor('anthropic', method, clean) };
+  if (h === 'generativelanguage.googleapis.com' || h === 'aiplatform.googleapis.com' || h.endsWith('-aiplatform.googleapis.com') || h === 'cloudcode-pa.googleapis.com') {
+    return { family: 'gemini', dialect: bodiless ? 'passthrough' : method === 'POST' ? geminiDialect(clean) : undefined };
+  }
+  if (bodiless) return { family: 'openai', dialect: 'passthrough' };
+  if (method !== 'POST') return { family: 'openai', dialect: undefined };
+  if (h === 'api.githubcopilot.com' || h.endsWith('.githubcopilot.com') || h === 'copilot-proxy.githubusercontent.com') return copilotDialect(clean);
+  // Anthropic-compatible endpoints some OpenAI-style hosts also offer (xAI, DeepSeek).
+  if (/\/v1\/messages$/.test(clean)) return { family: 'anthropic', dialect: 'anthropic-messages' };
+  // Cohere v2 chat carries OpenAI-style messages.
+  if ((h === 'api.cohere.com' || h === 'api.cohere.ai') && clean === '/v2/chat') return { family: 'openai', dialect: 'openai-chat' };
+  // OpenAI, Codex's ChatGPT backend (/backend-api/codex/responses), Azure OpenAI and OpenAI-compatible hosts.
+  return { family: 'openai', dialect: openAIDialect(clean) };
 }

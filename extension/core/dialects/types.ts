@@ -13,20 +13,29 @@ export type DialectId =
   | 'ollama-chat'
   | 'ollama-generate'
   | 'ollama-embed'
+  | 'gemini-generate'
+  | 'gemini-embed'
   | 'metadata'
   | 'passthrough';
 
-/** A path into parsed JSON, as jsonc-parser understands it. */
+/** A path into parsed JSON: object keys and array indices. */
 export type JsonPath = (string | number)[];
 
 /**
- * One JSON string field whose text was handed to the engine. Its text is split into one or
- * more consecutive segments (a file block quoted inside a message becomes its own segment);
- * joining the segments' texts in order gives the field's text back.
+ * One JSON string of the body whose text was handed to the engine (a value or an object key).
+ * Its text is split into one or more consecutive segments (a file block quoted inside a
+ * message becomes its own segment); joining the segments' texts in order gives the string
+ * back (decoded, for an encoded payload).
  */
 export interface FieldRef {
-  path: JsonPath;
+  /** Id of the string: its formatted JSON path (`messages[0].content`; `#key` for a key). */
+  id: string;
+  /** Offsets of the string literal in the body text, quotes included (-1 until located). */
+  start: number;
+  end: number;
   segmentIds: string[];
+  /** Set when the segments hold the decoded text of an encoded string: it is written back re-encoded after `prefix`. */
+  encoding?: { kind: 'base64' | 'percent'; prefix: string };
 }
 
 export interface ParsedBody {
@@ -34,6 +43,17 @@ export interface ParsedBody {
   fields: FieldRef[];
   /** True when the client asked for a streamed answer. */
   stream: boolean;
+}
+
+/**
+ * A body a strict reader refuses whatever the policy says about unparseable bodies: duplicate
+ * object keys (the decision and the rewrite could read different values), absurd nesting.
+ */
+export class MalformedBodyError extends Error {
+  constructor(readonly reason: string) {
+    super(`malformed request body: ${reason}`);
+    this.name = 'MalformedBodyError';
+  }
 }
 
 export class UnparseableBodyError extends Error {

@@ -1,14 +1,27 @@
-// Per-request memo shared by all layers: the destination is parsed once and each distinct
-// scanner scans each segment once, however many rules and layers ask.
+// Per-request memo shared by all layers: the destination is parsed once, each distinct
+// scanner scans each segment once, and each segment is tokenized once and looked up once per
+// fingerprint index, however many rules and layers ask.
+import { queryGrams, type FingerprintIndex, type FingerprintMatch, type QueryGrams } from '../fingerprint';
 import { parseDestination, type ParsedDestination } from '../policy/destinations';
 import type { DetectorMatch, LayerScanner } from './layer';
 import type { EgressRequest } from './types';
 
+const NO_MATCHES: DetectorMatch[] = [];
+const MEMO_MAX_CHARS = 256;
+
 export class RequestContext {
   readonly destination: ParsedDestination | undefined;
   private readonly scans = new Map<LayerScanner, DetectorMatch[][]>();
+  /** Query k-grams per segment, by k (every index built by this version shares one k). */
+  private readonly grams = new Map<number, (QueryGrams | undefined)[]>();
+  private readonly fingerprintMatches = new Map<FingerprintIndex, (FingerprintMatch[] | undefined)[]>();
 
-  constructor(readonly request: EgressRequest, readonly workspaceRoots: readonly string[]) {
+  constructor(
+    readonly request: EgressRequest,
+    readonly workspaceRoots: readonly string[],
+    /** The host's index of the workspace's protected code, when it has one. */
+    readonly protectedIndex?: FingerprintIndex,
+  ) {
     this.destination = parseDestination(request.destination);
   }
 
@@ -16,9 +29,33 @@ export class RequestContext {
   scan(scanner: LayerScanner): DetectorMatch[][] {
     let result = this.scans.get(scanner);
     if (!result) {
-      result = this.request.segments.map((s) => (s.text ? scanner.scan(s.text) : []));
+      // Bodies repeat short strings (keys, `type` values, schema words) hundreds of times: scan each once.
+      const memo = new Map<string, DetectorMatch[]>();
+      result = this.request.segments.map((s) => {
+        if (!s.text) return NO_MATCHES;
+        if (s.text.length > MEMO_MAX_CHARS) return scanner.scan(s.text);
+        let found = memo.get(s.text);
+        if (!found) memo.set(s.text, (found = scanner.scan(s.text)));
+        return found;
+      });
       this.scans.set(scanner, result);
     }
     return result;
+  }
+
+  /** Copies of `index`'s protected code in segment `i`. */
+  matches(index: FingerprintIndex, i: number): FingerprintMatch[] {
+    let perSegment = this.fingerprintMatches.get(index);
+    if (!perSegment) this.fingerprintMatches.set(index, (perSegment = []));
+    let found = perSegment[i];
+    if (!found) {
+      const k = index.params.k;
+      let byK = this.grams.get(k);
+      if (!byK) this.grams.set(k, (byK = []));
+      let grams = byK[i];
+      if (!grams) byK[i] = grams = queryGrams(this.request.segments[i]!.text, index.params);
+      perSegment[i] = found = index.matchGrams(grams);
+    }
+    return found;
   }
 }

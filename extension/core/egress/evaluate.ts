@@ -1,23 +1,21 @@
 // The egress decision over all layers: each layer is evaluated on its own, the strongest
 // action wins, and on a tie the highest layer's first rule decides (so a lower layer can
 // only add or tighten, never loosen).
+import { evaluateAttachments } from './attachments';
 import { RequestContext } from './context';
 import { evaluateLayer, type FiredRule } from './evaluateLayer';
 import type { CompiledLayer } from './layer';
 import { redactSegments } from './redact';
-import { ACTION_STRENGTH, type EgressAction, type EgressRequest, type Finding, type Verdict } from './types';
+import { ACTION_STRENGTH, type EgressAction, type EgressOptions, type EgressRequest, type Finding, type Verdict } from './types';
 import { makePrintable } from './printable';
 
-export interface EvaluateOptions {
-  /** Absolute workspace roots, to make absolute paths workspace-relative for path globs. */
-  workspaceRoots?: readonly string[];
-}
+export type EvaluateOptions = EgressOptions;
 
 export function evaluateLayers(layers: readonly CompiledLayer[], request: EgressRequest, options: EvaluateOptions = {}): Verdict {
   assertWellFormed(request);
-  const ctx = new RequestContext(request, request.workspaceRoots ?? options.workspaceRoots ?? []);
+  const ctx = new RequestContext(request, request.workspaceRoots ?? options.workspaceRoots ?? [], options.protectedIndex);
   const fired: FiredRule[] = [];
-  for (const layer of layers) fired.push(...evaluateLayer(layer, ctx));
+  for (const layer of layers) fired.push(...evaluateLayer(layer, ctx), ...evaluateAttachments(layer, ctx));
   if (fired.length === 0) return makePrintable({ action: 'allow', findings: [], message: '' });
 
   let decider = fired[0]!;
@@ -45,13 +43,14 @@ function assertWellFormed(request: EgressRequest): void {
     }
   }
   for (const p of request.referencedPaths) if (typeof p !== 'string') throw new TypeError('malformed referenced path');
+  if (request.attachments !== undefined && !Array.isArray(request.attachments)) throw new TypeError('malformed attachments');
 }
 
 /** Two layers firing on the same span with the same rule id (an inherited preset) count once. */
 function dedupe(findings: Finding[]): Finding[] {
   const seen = new Set<string>();
   return findings.filter((f) => {
-    const key = `${f.rule}|${f.kind}|${f.detector ?? ''}|${f.segment ?? ''}|${f.start ?? ''}|${f.end ?? ''}|${f.path ?? ''}`;
+    const key = `${f.rule}|${f.kind}|${f.detector ?? ''}|${f.segment ?? ''}|${f.start ?? ''}|${f.end ?? ''}|${f.path ?? ''}|${f.source ?? ''}`;
     if (seen.has(key)) return false;
     seen.add(key);
     return true;

@@ -1,9 +1,11 @@
 // Evaluates one compiled layer against one request: which rules fire and with which findings.
 // Layers never see each other's detectors, allowlists or rules (see policies/README.md).
 import { previewSecret } from '../detectors';
+import type { FingerprintIndex, FingerprintMatch } from '../fingerprint';
+import { candidatesFor } from '../policy/paths';
 import type { RequestContext } from './context';
 import type { CompiledEgressRule, CompiledLayer } from './layer';
-import type { Finding } from './types';
+import type { EgressSegment, Finding, SegmentRole } from './types';
 
 export interface FiredRule {
   rule: CompiledEgressRule;
@@ -17,10 +19,13 @@ export function evaluateLayer(layer: CompiledLayer, ctx: RequestContext): FiredR
     if (!destinationHolds(rule, ctx)) continue;
     if (rule.assistants && !rule.assistants.matches(ctx.request.assistant)) continue;
     let findings: Finding[] = [];
+    let referencesOnly = false;
     if (rule.protected) {
       const found = protectedFindings(layer, rule, ctx);
-      if (found.length === 0) continue;
-      findings = found;
+      const references = layer.references === 'ignore' ? [] : found.references;
+      if (found.content.length === 0 && references.length === 0) continue;
+      referencesOnly = found.content.length === 0 && layer.references === 'audit';
+      findings = found.content.concat(references);
     }
     if (rule.detectors) {
       const found = detectorFindings(layer, rule, ctx);
@@ -31,7 +36,9 @@ export function evaluateLayer(layer: CompiledLayer, ctx: RequestContext): FiredR
       // A rule about where or who only: one finding naming the condition.
       findings.push({ rule: rule.id, kind: rule.destinations || !rule.assistants ? 'destination' : 'assistant', action: rule.action });
     }
-    fired.push({ rule, layer: layer.name, findings });
+    // `references: "audit"`: a mentioned path alone is recorded under the rule, never more.
+    const effective = referencesOnly && rule.action !== 'allow' ? { ...rule, action: 'audit' as const, message: `A protected path was mentioned, no protected content (rule "${rule.id}"); recorded.` } : rule;
+    fired.push({ rule: effective, layer: layer.name, findings });
   }
   return fired;
 }
@@ -44,32 +51,78 @@ function destinationHolds(rule: CompiledEgressRule, ctx: RequestContext): boolea
   return cond.include.length === 0 || cond.include.some((g) => g.matches(dest));
 }
 
-function protectedFindings(layer: CompiledLayer, rule: CompiledEgressRule, ctx: RequestContext): Finding[] {
-  const out: Finding[] = [];
+/** The model's own turns: what it wrote, echoed back in the history (see `when.segmentRoles`). */
+const MODEL_ROLES: ReadonlySet<SegmentRole> = new Set<SegmentRole>(['assistant', 'tool-call']);
+/** A tool result named after a file counts as that file's content from this many non-blank lines (a status line does not). */
+const MIN_LABELLED_RESULT_LINES = 3;
+const NUMBERED_LINE = /^ *\d+(?:\t|\u2192)/m;
+
+/**
+ * Protected content leaving, and protected paths merely mentioned. Content: a copy of
+ * protected code found by fingerprint (workspace index and the layer's fingerprint files), a
+ * marker, or text attributed to a protected file — a `file` segment (an attachment or a
+ * labelled file block), or a tool result of a call naming the file when no index can judge
+ * its content. References: referenced paths and path labels on anything else.
+ */
+function protectedFindings(layer: CompiledLayer, rule: CompiledEgressRule, ctx: RequestContext): { content: Finding[]; references: Finding[] } {
+  const content: Finding[] = [];
+  const references: Finding[] = [];
   const { request, workspaceRoots } = ctx;
+  const referenceAction = layer.references === 'block' ? rule.action : 'audit';
+  const roleOk = (role: SegmentRole) => !rule.roles || rule.roles.has(role);
+  const fingerprintRoleOk = (role: SegmentRole) => (rule.roles ? rule.roles.has(role) : !MODEL_ROLES.has(role));
+  const indexes = ctx.protectedIndex || layer.fingerprints.length > 0;
+
+  if (indexes) {
+    request.segments.forEach((segment, i) => {
+      if (!fingerprintRoleOk(segment.role) || segment.text.length === 0) return;
+      const add = (m: FingerprintMatch) =>
+        content.push({
+          rule: rule.id,
+          kind: 'protected-content',
+          action: rule.action,
+          segment: segment.id,
+          start: m.start,
+          end: m.end,
+          ...(segment.path ? { path: segment.path } : {}),
+          source: m.source,
+          sourceLines: [m.startLine, m.endLine],
+          fingerprints: m.fingerprints,
+        });
+      // The workspace index holds the code under every layer's protected paths: each layer counts its own.
+      if (ctx.protectedIndex && !layer.protectedPaths.empty) {
+        for (const m of ctx.matches(ctx.protectedIndex, i)) if (layer.protectedPaths.match(m.source, workspaceRoots) !== undefined) add(m);
+      }
+      for (const index of layer.fingerprints) for (const m of ctx.matches(index, i)) add(m);
+    });
+  }
+
   if (!layer.protectedPaths.empty) {
     const seen = new Set<string>();
     for (const path of request.referencedPaths) {
       if (seen.has(path)) continue;
       seen.add(path);
       if (layer.protectedPaths.match(path, workspaceRoots) !== undefined) {
-        out.push({ rule: rule.id, kind: 'protected-path', action: rule.action, path });
+        references.push({ rule: rule.id, kind: 'protected-path', action: referenceAction, path });
       }
     }
     for (const segment of request.segments) {
-      if (!segment.path || (rule.roles && !rule.roles.has(segment.role))) continue;
-      if (layer.protectedPaths.match(segment.path, workspaceRoots) !== undefined) {
-        out.push({ rule: rule.id, kind: 'protected-path', action: rule.action, segment: segment.id, path: segment.path });
+      if (!segment.path || !roleOk(segment.role)) continue;
+      if (layer.protectedPaths.match(segment.path, workspaceRoots) === undefined) continue;
+      if (isLabelledContent(segment, ctx)) {
+        content.push({ rule: rule.id, kind: 'protected-path', action: rule.action, segment: segment.id, path: segment.path });
+      } else {
+        references.push({ rule: rule.id, kind: 'protected-path', action: referenceAction, segment: segment.id, path: segment.path });
       }
     }
   }
   if (layer.markers) {
     for (const segment of request.segments) {
-      if (rule.roles && !rule.roles.has(segment.role)) continue;
+      if (!roleOk(segment.role)) continue;
       // One finding per segment is enough to decide and to show where (the regex is not global: no state).
       const m = layer.markers.exec(segment.text);
       if (m) {
-        out.push({
+        content.push({
           rule: rule.id,
           kind: 'protected-content',
           action: rule.action,
@@ -82,7 +135,31 @@ function protectedFindings(layer: CompiledLayer, rule: CompiledEgressRule, ctx: 
       }
     }
   }
-  return out;
+  return { content, references };
+}
+
+/**
+ * Whether a segment labelled with a protected path carries that file's content. A `file`
+ * segment does (the client says so: an attachment, a labelled file block). A tool result named
+ * after the file its call touched is judged by fingerprint when the host's index knows that
+ * file (a hook refusal, "File created", a directory listing are not code); otherwise, failing
+ * closed, it counts when it is more than a status line: numbered lines, or several lines.
+ */
+function isLabelledContent(segment: EgressSegment, ctx: RequestContext): boolean {
+  if (segment.text.trim() === '') return false;
+  if (segment.role === 'file') return true;
+  if (segment.role !== 'tool-result') return false;
+  if (ctx.protectedIndex && indexKnows(ctx.protectedIndex, segment.path!, ctx.workspaceRoots)) return false;
+  // A numbered listing (`cat -n`, Claude Code's Read) is file content however short.
+  if (NUMBERED_LINE.test(segment.text)) return true;
+  let lines = 0;
+  for (const line of segment.text.split('\n')) if (line.trim() !== '' && ++lines >= MIN_LABELLED_RESULT_LINES) return true;
+  return false;
+}
+
+/** The index's source ids are workspace-relative POSIX paths; a label may be absolute, `./`-prefixed or a file URL. */
+function indexKnows(index: FingerprintIndex, path: string, roots: readonly string[]): boolean {
+  return candidatesFor(path, roots).some((candidate) => index.has(candidate));
 }
 
 function detectorFindings(layer: CompiledLayer, rule: CompiledEgressRule, ctx: RequestContext): Finding[] {

@@ -1,8 +1,10 @@
 // A compiled policy layer: everything the engine needs to decide a request, built once by
 // extension/core/policy/compile.ts. Evaluation only reads it.
+import type { FingerprintIndex } from '../fingerprint/fingerprintIndex';
 import type { DestinationGroup } from '../policy/destinations';
 import type { NameMatcher } from '../policy/globs';
 import type { PathMatcher } from '../policy/paths';
+import type { AuditExportSpec } from '../policy/schema';
 import type { EgressAction, SegmentRole } from './types';
 
 export interface DetectorMatch {
@@ -39,15 +41,33 @@ export interface CompiledReviewRule {
   message: string;
 }
 
+export type AttachmentAction = 'allow' | 'audit' | 'block';
+
+/** The layer's `attachments` setting: the first group the destination is in decides, else `fallback`. */
+export interface CompiledAttachments {
+  byGroup: { group: DestinationGroup; action: AttachmentAction }[];
+  fallback: AttachmentAction;
+}
+
 export interface CompiledLayer {
   /** Layer name (`organization`, `workspace`) and the root policy it was loaded from. */
   name: string;
   source: string;
   onUnparseable: EgressAction;
+  /** Where this layer sends decision records besides the local log (OTLP), if it says. */
+  auditExport?: AuditExportSpec;
   protectedPaths: PathMatcher;
   /** Case-insensitive alternation of the protected content markers, or undefined when none. */
   markers?: RegExp;
+  /** What a merely mentioned protected path counts for (`protected.references`, default `ignore`). */
+  references: 'ignore' | 'audit' | 'block';
+  /** Fingerprints of protected code from the layer's `protected.fingerprints` files (filled in by the loader). */
+  fingerprints: FingerprintIndex[];
   scanner?: LayerScanner;
   egress: CompiledEgressRule[];
   review: CompiledReviewRule[];
+  /** Proxy mode settings of this layer (absent: nothing added, other hosts tunnelled). */
+  proxy?: { inspect: string[]; tunnel: string[]; otherHosts: 'tunnel' | 'block' };
+  /** Unset: attachments are allowed by this layer. */
+  attachments?: CompiledAttachments;
 }

@@ -1,5 +1,6 @@
 // The contract between everything that intercepts traffic (gateway, agent hooks, the editor)
 // and the policy engine. Interceptors build an EgressRequest; the engine answers a Verdict.
+import type { FingerprintIndex } from '../fingerprint/fingerprintIndex';
 
 /** What the engine may decide, weakest first. `block` > `redact` > `warn` > `audit` > `allow`. */
 export type EgressAction = 'allow' | 'audit' | 'warn' | 'redact' | 'block';
@@ -7,7 +8,11 @@ export type EgressAction = 'allow' | 'audit' | 'warn' | 'redact' | 'block';
 export const ACTION_STRENGTH: Record<EgressAction, number> = { allow: 0, audit: 1, warn: 2, redact: 3, block: 4 };
 
 /** Where a piece of text in a request came from. */
-export type SegmentRole = 'system' | 'user' | 'assistant' | 'tool-call' | 'tool-result' | 'file';
+/**
+ * Where a piece of request text came from. `other` is text no dialect parser attributes (tool
+ * descriptions, schemas, metadata, object keys, the URL and custom headers): still scanned.
+ */
+export type SegmentRole = 'system' | 'user' | 'assistant' | 'tool-call' | 'tool-result' | 'file' | 'other';
 
 export interface EgressSegment {
   /** Stable id within the request (e.g. `messages[2].content[0]`), used for redaction. */
@@ -18,6 +23,16 @@ export interface EgressSegment {
   path?: string;
 }
 
+/** An opaque binary payload (image, PDF, archive) in a request: no detector can read it, so the policy's `attachments` decides. */
+export interface EgressAttachment {
+  /** Id of the JSON string that carries it (its path in the body). */
+  id: string;
+  /** Declared media type, when the request names one. */
+  mediaType?: string;
+  /** Decoded size in bytes. */
+  bytes: number;
+}
+
 export interface EgressRequest {
   /** Full destination URL the request is going to (after gateway routing). */
   destination: string;
@@ -25,6 +40,8 @@ export interface EgressRequest {
   segments: EgressSegment[];
   /** Every file path the request references (labels around file content, tool arguments, …). */
   referencedPaths: string[];
+  /** Opaque binary payloads the request carries (text payloads are decoded into segments instead). */
+  attachments?: EgressAttachment[];
   /** The assistant or tool that made the request, when known (e.g. `claude-code`, `continue`). */
   assistant?: string;
   /** The API dialect (e.g. `openai-chat`, `anthropic-messages`, `ollama-chat`), when known. */
@@ -42,7 +59,7 @@ export interface Finding {
   /** Id of the detector that matched, when a detector is involved (e.g. `aws-access-key`). */
   detector?: string;
   /** What kind of condition matched. */
-  kind: 'secret' | 'custom-detector' | 'protected-path' | 'protected-content' | 'destination' | 'assistant' | 'unparseable';
+  kind: 'secret' | 'custom-detector' | 'protected-path' | 'protected-content' | 'destination' | 'assistant' | 'attachment' | 'unparseable';
   action: EgressAction;
   /** Segment id the match is in, if any. */
   segment?: string;
@@ -51,6 +68,14 @@ export interface Finding {
   end?: number;
   /** Path involved (segment path or referenced path). */
   path?: string;
+  /**
+   * For `protected-content` found by fingerprint: the protected source file the code came from
+   * (workspace-relative path, or the name recorded in a fingerprint file), its 1-based line
+   * range, and how many distinct fingerprints matched. Never the code itself.
+   */
+  source?: string;
+  sourceLines?: [number, number];
+  fingerprints?: number;
   /** A safe preview of the match: never the full value (e.g. `AKIA…MPLE`, 8 chars max). */
   preview?: string;
   /** Placeholder written in place of the value when redacted, e.g. `[REDACTED:aws-access-key#1]`. */
@@ -66,4 +91,16 @@ export interface Verdict {
   rule?: string;
   /** For `redact`: the same segments with every redacted span replaced by its placeholder. */
   redactedSegments?: EgressSegment[];
+}
+
+/** What the host gives the engine beside the request. */
+export interface EgressOptions {
+  /**
+   * Fingerprints of the workspace's protected code (built and kept current by the host: gateway,
+   * scan, hooks, editor). Protected rules then also fire on copies of that code wherever they
+   * appear, with or without a path or marker. Absent: path labels and markers only.
+   */
+  protectedIndex?: FingerprintIndex;
+  /** Absolute workspace roots, to make absolute paths workspace-relative for path globs (the request's own win). */
+  workspaceRoots?: readonly string[];
 }

@@ -12,7 +12,7 @@ import {
   type CustomDetector,
   type DetectorSpec,
 } from '../detectors';
-import type { CompiledEgressRule, CompiledLayer, CompiledReviewRule, LayerScanner } from '../egress/layer';
+import type { CompiledAttachments, CompiledEgressRule, CompiledLayer, CompiledReviewRule, LayerScanner } from '../egress/layer';
 import { compileEntry, DestinationGroup } from './destinations';
 import { NameMatcher } from './globs';
 import { PathMatcher } from './paths';
@@ -99,16 +99,35 @@ export function compileLayer(name: string, resolved: ResolvedPolicy, cache: Scan
     if (hasRequest === hasPath) report(test, `test "${test.value.name}": give exactly one of "request" or "reviewPath"`);
   }
 
+  let attachments: CompiledAttachments | undefined;
+  if (resolved.attachments) {
+    const setting = resolved.attachments.value;
+    if (typeof setting === 'string') attachments = { byGroup: [], fallback: setting };
+    else {
+      attachments = { byGroup: [], fallback: setting.default ?? 'allow' };
+      for (const [groupName, action] of Object.entries(setting.destinations ?? {})) {
+        const group = destinations.get(groupName);
+        if (!group) report(resolved.attachments, `attachments: unknown destination group "${groupName}" (define it under "destinations")`, 'error', 'destinations', groupName);
+        else attachments.byGroup.push({ group, action });
+      }
+    }
+  }
+
   const markers = resolved.markers.map((m) => m.value);
   const layer: CompiledLayer = {
     name,
     source: resolved.root,
     onUnparseable: resolved.onUnparseable?.value ?? 'block',
+    ...(resolved.auditExport ? { auditExport: resolved.auditExport.value } : {}),
     protectedPaths: new PathMatcher(resolved.protectedPaths.map((p) => p.value)),
+    references: resolved.references?.value ?? 'ignore',
+    fingerprints: [],
     ...(markers.length > 0 ? { markers: markerRegExp(markers) } : {}),
     ...(scanner ? { scanner } : {}),
     egress,
     review,
+    proxy: { inspect: resolved.proxyInspect, tunnel: resolved.proxyTunnel, otherHosts: resolved.otherHosts ?? 'tunnel' },
+    ...(attachments ? { attachments } : {}),
   };
   return { layer, problems };
 }

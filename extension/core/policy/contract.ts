@@ -1,6 +1,7 @@
 // What a loaded, compiled policy offers the rest of Airlock. The gateway, the agent hooks,
 // the CLI and the editor depend on this contract only, never on how policies are parsed.
-import type { EgressAction, EgressRequest, Verdict } from '../egress/types';
+import type { EgressAction, EgressOptions, EgressRequest, Verdict } from '../egress/types';
+import type { AuditExportSpec } from './schema';
 
 /** What the review rules say about AI-written code at one path. */
 export interface ReviewRequirement {
@@ -13,14 +14,28 @@ export interface ReviewRequirement {
 export interface CompiledPolicy {
   /** Ids of the layers that make up this policy, highest (organization) first. */
   readonly layers: readonly string[];
-  /** Decides one outgoing request. Never throws for well-formed requests. */
-  evaluateEgress(request: EgressRequest): Verdict;
+  /**
+   * Decides one outgoing request. Never throws for well-formed requests. `options.protectedIndex`
+   * is the host's fingerprint index of the workspace's protected code (see EgressOptions).
+   */
+  evaluateEgress(request: EgressRequest, options?: EgressOptions): Verdict;
   /** Review rules for AI-written code, by workspace-relative POSIX path. */
   reviewFor(path: string): ReviewRequirement;
   /** True when the path is protected code under this policy (used by agent read hooks). */
   isProtectedPath(path: string): { rule: string; message: string } | undefined;
   /** What happens to a request the interceptor cannot parse (strongest over layers; default `block`). */
   readonly onUnparseable?: EgressAction;
+  /** Where decision records are exported (OTLP), from the highest layer that says; undefined: local log only. */
+  readonly auditExport?: AuditExportSpec;
   /** The verdict for a request the interceptor cannot parse, per `onUnparseable`. `reason` must not quote request text. */
   unparseableVerdict?(reason: string): Verdict;
+  /** Proxy mode: hosts to decrypt and inspect (added to the defaults) and which other hosts may be tunnelled. */
+  readonly proxy?: ProxyPolicy;
+}
+
+export interface ProxyPolicy {
+  /** Inspected-host entries added by the policy layers (exact names or `*.domain`). */
+  readonly inspect: readonly string[];
+  /** True when every layer lets this (not inspected) host through a blind tunnel. */
+  tunnelAllowed(host: string): boolean;
 }

@@ -2,13 +2,15 @@
 // rest of Airlock uses. Layers are compiled and evaluated independently; see
 // policies/README.md ("Layers") for why a lower layer can add and tighten but never loosen.
 import { evaluateLayers, unparseableVerdict } from '../egress/evaluate';
+import { deserializeIndex, FingerprintFormatError, type FingerprintIndex } from '../fingerprint';
 import type { CompiledLayer } from '../egress/layer';
-import { ACTION_STRENGTH, type EgressAction, type EgressRequest, type Verdict } from '../egress/types';
+import { ACTION_STRENGTH, type EgressAction, type EgressOptions, type EgressRequest, type Verdict } from '../egress/types';
 import { compileLayer, type ScannerCache } from './compile';
-import type { CompiledPolicy, ReviewRequirement } from './contract';
+import { isInspectedHost } from '../dialects/hosts';
+import type { CompiledPolicy, ProxyPolicy, ReviewRequirement } from './contract';
 import { hasErrors, problemAt, type PolicyProblem } from './problems';
 import { problemAtLocation, resolvePolicy, type Located, type PolicyReader, type ResolvedPolicy } from './resolve';
-import type { PolicyTestSpec } from './schema';
+import type { AuditExportSpec, PolicyTestSpec } from './schema';
 
 export interface LayerRefs {
   /** Organization policy (file path or https URL from an admin-level setting). */
@@ -51,9 +53,14 @@ export interface LoadedPolicy {
   ok: boolean;
 }
 
-export async function loadLayeredPolicy(refs: LayerRefs, read: PolicyReader): Promise<LoadedPolicy> {
+export interface LayerReaders {
+  /** Reads the organization layer (its root and what it extends), e.g. with signature checks. Default: `read`. */
+  organization?: PolicyReader;
+}
+
+export async function loadLayeredPolicy(refs: LayerRefs, read: PolicyReader, readers: LayerReaders = {}): Promise<LoadedPolicy> {
   try {
-    return await loadLayers(refs, read);
+    return await loadLayers(refs, read, readers);
   } catch (error) {
     // Problems are reported, not thrown; anything thrown anyway is a bug, and still fails closed.
     const problem = problemAt(refs.workspace ?? refs.organization ?? '(none)', undefined, 0, 0, `internal error while loading the policy: ${error instanceof Error ? error.message : String(error)}`);
@@ -61,7 +68,7 @@ export async function loadLayeredPolicy(refs: LayerRefs, read: PolicyReader): Pr
   }
 }
 
-async function loadLayers(refs: LayerRefs, read: PolicyReader): Promise<LoadedPolicy> {
+async function loadLayers(refs: LayerRefs, read: PolicyReader, readers: LayerReaders): Promise<LoadedPolicy> {
   const named: [string, string][] = [];
   if (refs.organization) named.push(['organization', refs.organization]);
   if (refs.workspace) named.push(['workspace', refs.workspace]);
@@ -72,7 +79,7 @@ async function loadLayers(refs: LayerRefs, read: PolicyReader): Promise<LoadedPo
   const problems: PolicyProblem[] = [];
   const resolved: [string, ResolvedPolicy][] = [];
   for (const [name, ref] of named) {
-    const r = await resolvePolicy(ref, read);
+    const r = await resolvePolicy(ref, name === 'organization' && readers.organization ? readers.organization : read);
     problems.push(...r.problems);
     resolved.push([name, r]);
   }
@@ -84,6 +91,7 @@ async function loadLayers(refs: LayerRefs, read: PolicyReader): Promise<LoadedPo
     if (hasErrors(r.problems)) continue;
     const { layer, problems: compileProblems } = compileLayer(name, r, cache);
     problems.push(...compileProblems);
+    layer.fingerprints = await loadFingerprintFiles(r, read, problems);
     layers.push(layer);
     tests.push(...r.tests.map((t) => testCase(name, r, t)));
   }
@@ -93,6 +101,27 @@ async function loadLayers(refs: LayerRefs, read: PolicyReader): Promise<LoadedPo
   }
   const files = [...new Set(resolved.flatMap(([, r]) => r.sources))];
   return { policy: new LayeredPolicy(layers, tests, files), problems, ok: true };
+}
+
+/**
+ * Reads the layer's `protected.fingerprints` files. A file that cannot be read or is not a
+ * fingerprint file is an error: the policy then fails closed, as for any policy it names.
+ */
+async function loadFingerprintFiles(r: ResolvedPolicy, read: PolicyReader, problems: PolicyProblem[]): Promise<FingerprintIndex[]> {
+  const out: FingerprintIndex[] = [];
+  for (const f of r.fingerprints) {
+    if (!read.readBytes) {
+      problems.push(problemAtLocation(r, f, `fingerprint file "${f.value}": this host cannot read fingerprint files`));
+      continue;
+    }
+    try {
+      out.push(deserializeIndex(await read.readBytes(f.value)));
+    } catch (error) {
+      const reason = error instanceof FingerprintFormatError ? error.message : `cannot read it: ${error instanceof Error ? error.message : String(error)}`;
+      problems.push(problemAtLocation(r, f, `fingerprint file "${f.value}": ${reason}`));
+    }
+  }
+  return out;
 }
 
 /** Loads one policy file as a single layer (what `airlock policy validate/test` do per file). */
@@ -136,7 +165,9 @@ export class LayeredPolicy implements AirlockPolicy {
   readonly layers: readonly string[];
   readonly sources: readonly string[];
   readonly onUnparseable: EgressAction;
+  readonly auditExport?: AuditExportSpec;
   readonly failedClosed = false;
+  readonly proxy: ProxyPolicy;
 
   constructor(
     readonly compiledLayers: readonly CompiledLayer[],
@@ -145,15 +176,19 @@ export class LayeredPolicy implements AirlockPolicy {
   ) {
     this.layers = compiledLayers.map((l) => l.name);
     this.sources = compiledLayers.map((l) => l.source);
+    // The highest layer that names an audit destination decides where audit goes.
+    const exporting = compiledLayers.find((l) => l.auditExport);
+    if (exporting?.auditExport) this.auditExport = exporting.auditExport;
     this.onUnparseable = compiledLayers.reduce<EgressAction>(
       (strongest, l) => (ACTION_STRENGTH[l.onUnparseable] > ACTION_STRENGTH[strongest] ? l.onUnparseable : strongest),
       compiledLayers.length > 0 ? 'allow' : 'block',
     );
+    this.proxy = layeredProxy(compiledLayers);
   }
 
-  evaluateEgress(request: EgressRequest): Verdict {
+  evaluateEgress(request: EgressRequest, options: EgressOptions = {}): Verdict {
     try {
-      return evaluateLayers(this.compiledLayers, request);
+      return evaluateLayers(this.compiledLayers, request, options);
     } catch (error) {
       // Fail closed: an engine fault must never let the request through. The error text is
       // not included: it could quote request content.
@@ -189,6 +224,15 @@ export class LayeredPolicy implements AirlockPolicy {
   }
 }
 
+/** Inspected hosts: every layer's (inspecting more is stricter). A tunnel needs every layer's consent. */
+function layeredProxy(layers: readonly CompiledLayer[]): ProxyPolicy {
+  const inspect = [...new Set(layers.flatMap((l) => l.proxy?.inspect ?? []))];
+  return {
+    inspect,
+    tunnelAllowed: (host) => layers.every((l) => !l.proxy || l.proxy.otherHosts === 'tunnel' || isInspectedHost(host, l.proxy.tunnel)),
+  };
+}
+
 function blockVerdict(rule: string, message: string): Verdict {
   return { action: 'block', rule, message, findings: [{ rule, kind: 'unparseable', action: 'block' }] };
 }
@@ -208,5 +252,6 @@ export function failClosedPolicy(reason: string): AirlockPolicy {
     unparseableVerdict: () => blockVerdict('airlock:policy-error', message),
     reviewFor: () => ({ requireApproval: { rule: 'airlock:policy-error', message, distinctReviewer: false } }),
     isProtectedPath: () => ({ rule: 'airlock:policy-error', message }),
+    proxy: { inspect: [], tunnelAllowed: () => false },
   };
 }

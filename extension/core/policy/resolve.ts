@@ -6,10 +6,14 @@
 import { findNodeAtLocation } from 'jsonc-parser';
 import { MAX_POLICY_CHARS, nodeFor, parsePolicyText, type ParsedPolicy } from './parse';
 import { problemAt, type PolicyProblem } from './problems';
-import { PolicyRefError, resolveRef } from './refs';
-import type { CustomDetectorSpec, EgressRuleSpec, PolicyDocument, PolicyTestSpec, ReviewRuleSpec } from './schema';
+import { PolicyRefError, refKind, resolveRef } from './refs';
+import type { AuditExportSpec, CustomDetectorSpec, EgressRuleSpec, PolicyDocument, PolicyTestSpec, ReviewRuleSpec } from './schema';
 
-export type PolicyReader = (ref: string) => Promise<string>;
+/**
+ * Reads a policy by canonical reference. `readBytes`, when the host has it, reads binary files
+ * the policy names (`protected.fingerprints`); without it such a policy fails to load.
+ */
+export type PolicyReader = ((ref: string) => Promise<string>) & { readBytes?: (ref: string) => Promise<Uint8Array> };
 
 /** A value with the place it was written, so later problems point at it. */
 export interface Located<T> {
@@ -26,16 +30,27 @@ export interface ResolvedPolicy {
   parsed: Map<string, ParsedPolicy>;
   name?: string;
   onUnparseable?: Located<NonNullable<PolicyDocument['onUnparseable']>>;
+  /** Audit export (OTLP); the root file's wins over what it extends. */
+  auditExport?: Located<AuditExportSpec>;
   protectedPaths: Located<string>[];
   markers: Located<string>[];
+  /** Fingerprint files, canonical references (resolved against the policy that names them). */
+  fingerprints: Located<string>[];
+  references?: Located<NonNullable<NonNullable<PolicyDocument['protected']>['references']>>;
   builtinDetectors: boolean;
   disabledDetectors: Located<string>[];
   allowlist: string[];
   allowlistPatterns: Located<string>[];
   customDetectors: Located<CustomDetectorSpec>[];
   destinations: Map<string, Located<string[]>>;
+  /** The last `attachments` setting in merge order (the file itself wins over what it extends). */
+  attachments?: Located<NonNullable<PolicyDocument['attachments']>>;
   egress: Located<EgressRuleSpec>[];
   review: Located<ReviewRuleSpec>[];
+  /** Proxy mode: inspected hosts (accumulated), tunnel exceptions (accumulated), otherHosts (last wins). */
+  proxyInspect: string[];
+  proxyTunnel: string[];
+  otherHosts?: 'tunnel' | 'block';
   /** Tests written in the root file only: bases test themselves. */
   tests: Located<PolicyTestSpec>[];
   problems: PolicyProblem[];
@@ -52,6 +67,7 @@ export async function resolvePolicy(rootRef: string, read: PolicyReader): Promis
     parsed: new Map(),
     protectedPaths: [],
     markers: [],
+    fingerprints: [],
     builtinDetectors: true,
     disabledDetectors: [],
     allowlist: [],
@@ -60,6 +76,8 @@ export async function resolvePolicy(rootRef: string, read: PolicyReader): Promis
     destinations: new Map(),
     egress: [],
     review: [],
+    proxyInspect: [],
+    proxyTunnel: [],
     tests: [],
     problems: [],
   };
@@ -145,16 +163,30 @@ function merge(doc: PolicyDocument, source: string, isRoot: boolean, out: Resolv
   const at = <T>(value: T, ...path: (string | number)[]): Located<T> => ({ value, source, path });
   if (doc.name !== undefined && isRoot) out.name = doc.name;
   if (doc.onUnparseable) out.onUnparseable = at(doc.onUnparseable, 'onUnparseable');
+  if (doc.audit?.otlp) out.auditExport = at(doc.audit.otlp, 'audit', 'otlp');
   doc.protected?.paths?.forEach((p, i) => out.protectedPaths.push(at(p, 'protected', 'paths', i)));
   doc.protected?.markers?.forEach((m, i) => out.markers.push(at(m, 'protected', 'markers', i)));
+  doc.protected?.fingerprints?.forEach((f, i) => {
+    try {
+      if (refKind(f) === 'preset' || refKind(source) === 'preset') throw new Error('fingerprint files are files or https URLs, named by a policy file');
+      out.fingerprints.push(at(resolveRef(f, source), 'protected', 'fingerprints', i));
+    } catch (error) {
+      out.problems.push(problemAtLocation(out, { source, path: ['protected', 'fingerprints', i] }, `fingerprint file "${f}": ${messageOf(error)}`));
+    }
+  });
+  if (doc.protected?.references) out.references = at(doc.protected.references, 'protected', 'references');
   if (doc.detectors?.builtin !== undefined) out.builtinDetectors = doc.detectors.builtin;
   doc.detectors?.disable?.forEach((d, i) => out.disabledDetectors.push(at(d, 'detectors', 'disable', i)));
   out.allowlist.push(...(doc.detectors?.allowlist ?? []));
   doc.detectors?.allowlistPatterns?.forEach((p, i) => out.allowlistPatterns.push(at(p, 'detectors', 'allowlistPatterns', i)));
   doc.detectors?.custom?.forEach((c, i) => replaceById(out.customDetectors, at(c, 'detectors', 'custom', i)));
   for (const [name, entries] of Object.entries(doc.destinations ?? {})) out.destinations.set(name, at(entries, 'destinations', name));
+  if (doc.attachments !== undefined) out.attachments = at(doc.attachments, 'attachments');
   doc.egress?.forEach((r, i) => replaceById(out.egress, at(r, 'egress', i)));
   doc.review?.forEach((r, i) => replaceById(out.review, at(r, 'review', i)));
+  out.proxyInspect.push(...(doc.proxy?.inspect ?? []));
+  out.proxyTunnel.push(...(doc.proxy?.tunnel ?? []));
+  if (doc.proxy?.otherHosts) out.otherHosts = doc.proxy.otherHosts;
   if (isRoot) doc.tests?.forEach((t, i) => out.tests.push(at(t, 'tests', i)));
 }
 

@@ -8,13 +8,36 @@ const id = z
   .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,79}$/, 'ids are 1-80 letters, digits, `.`, `_`, `:` or `-`, starting with a letter or digit');
 
 export const EGRESS_ACTIONS = ['block', 'redact', 'warn', 'audit', 'allow'] as const;
-export const SEGMENT_ROLES = ['system', 'user', 'assistant', 'tool-call', 'tool-result', 'file'] as const;
+export const PROTECTED_REFERENCES = ['ignore', 'audit', 'block'] as const;
+export const SEGMENT_ROLES = ['system', 'user', 'assistant', 'tool-call', 'tool-result', 'file', 'other'] as const;
+export const ATTACHMENT_ACTIONS = ['block', 'audit', 'allow'] as const;
 
 const egressAction = z
   .enum(EGRESS_ACTIONS)
   .describe('What happens when the rule matches. The strongest action of all matching rules wins: block > redact > warn > audit > allow.');
 
-const segmentRole = z.enum(SEGMENT_ROLES).describe('Where a piece of request text came from.');
+const segmentRole = z
+  .enum(SEGMENT_ROLES)
+  .describe('Where a piece of request text came from. `other`: text no dialect parser attributes (tool descriptions, schemas, metadata, object keys, the URL, custom headers).');
+
+const attachmentAction = z
+  .enum(ATTACHMENT_ACTIONS)
+  .describe('What happens to a request carrying an opaque binary attachment (an image, a PDF, an archive: no detector can read it).');
+
+export const attachmentsSchema = z
+  .union([
+    attachmentAction,
+    z.strictObject({
+      default: attachmentAction.optional().describe('For destinations in none of the groups below (default `allow`).'),
+      destinations: z
+        .record(id, attachmentAction)
+        .optional()
+        .describe('Per destination group (defined under `destinations`): the first listed group the destination is in decides.'),
+    }),
+  ])
+  .describe(
+    'Opaque binary attachments (base64 images, PDFs, archives; text payloads are decoded and scanned like any text): `allow`, `audit` or `block`, everywhere or per destination group. Unset: `allow`.',
+  );
 
 export const protectedSchema = z
   .strictObject({
@@ -28,8 +51,22 @@ export const protectedSchema = z
       .array(z.string().min(3).max(200))
       .optional()
       .describe('Text that marks protected content wherever it appears, e.g. `ACME CONFIDENTIAL` or a copyright header. Matched case-insensitively, as whole words.'),
+    fingerprints: z
+      .array(z.string().min(1))
+      .optional()
+      .describe(
+        'Fingerprint files (`airlock fingerprint build … --out F`; hashes only, no code) of protected code that need not be in this workspace, e.g. `./fp/acme-core.alfp`. Relative to this policy file. A copy of that code in a request is protected content.',
+      ),
+    references: z
+      .enum(PROTECTED_REFERENCES)
+      .optional()
+      .describe(
+        'What a protected path that is only mentioned (a directory listing, an `@mention` without content, a tool call naming a file) counts for. `ignore` (default): nothing, only content leaving counts. `audit`: recorded. `block`: treated as protected code leaving (the strict, pre-fingerprint behaviour).',
+      ),
   })
-  .describe('What counts as protected code. A request is `protected` when it references a protected path or contains a marker.');
+  .describe(
+    'What counts as protected code. A request is `protected` when it carries protected content: a copy of protected code (found by fingerprint), the content of a file under a protected path, or a marker.',
+  );
 
 export const customDetectorSchema = z
   .strictObject({
@@ -99,7 +136,7 @@ export const whenSchema = z
     protected: z
       .boolean()
       .optional()
-      .describe('true: matches when the request references a protected path or contains protected content.'),
+      .describe('true: matches when the request carries protected content (see `protected`); mentioned paths count only as `protected.references` says.'),
     detectors: z
       .array(z.string().min(1))
       .optional()
@@ -115,7 +152,9 @@ export const whenSchema = z
     segmentRoles: z
       .array(segmentRole)
       .optional()
-      .describe('Only scan segments with these roles (default: all). Referenced paths always count.'),
+      .describe(
+        'Only scan segments with these roles. Default: all, except that fingerprints are not looked for in the model\'s own turns (`assistant`, `tool-call`), which echo what the model wrote; list those roles to include them.',
+      ),
   })
   .describe('Conditions; all given conditions must hold. An empty `when` matches every request.');
 
@@ -160,7 +199,20 @@ export const testRequestSchema = z
     destination: z.string().min(1).describe('Destination URL.'),
     text: z.string().optional().describe('Shorthand for one `user` segment with this text.'),
     segments: z.array(testSegmentSchema).optional().describe('Request segments.'),
+    attachments: z
+      .array(z.strictObject({ mediaType: z.string().optional().describe('Declared media type.'), bytes: z.number().int().min(0).optional().describe('Size in bytes.') }))
+      .optional()
+      .describe('Opaque binary attachments the request carries.'),
     referencedPaths: z.array(z.string()).optional().describe('Paths the request references.'),
+    protectedFiles: z
+      .array(
+        z.strictObject({
+          path: z.string().min(1).describe('Workspace-relative path of the protected file.'),
+          text: z.string().describe('Its content (fingerprinted for the test, never sent anywhere).'),
+        }),
+      )
+      .optional()
+      .describe('Protected files to fingerprint for this test, as if they were in the workspace (the engine then finds copies of them).'),
     assistant: z.string().optional().describe('Assistant id.'),
   })
   .describe('An example outgoing request.');
@@ -184,10 +236,58 @@ export const policyTestSchema = z
   })
   .describe('An example with its expected verdict, run by `airlock policy test`.');
 
+const proxyHost = z
+  .string()
+  .regex(/^(?:\*\.)?(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}$/, 'a lower-case host name, or `*.` followed by one (every name below it)');
+
+export const proxySchema = z
+  .strictObject({
+    inspect: z
+      .array(proxyHost)
+      .optional()
+      .describe(
+        'More AI hosts whose HTTPS traffic proxy mode decrypts and inspects, on top of the built-in list (api.openai.com, chatgpt.com, api.anthropic.com, generativelanguage.googleapis.com, api.githubcopilot.com, `*.githubcopilot.com`, `*.openai.azure.com`, …). The local CA is name-constrained to these hosts when it is created.',
+      ),
+    otherHosts: z
+      .enum(['tunnel', 'block'])
+      .optional()
+      .describe('What proxy mode does with hosts it does not inspect: `tunnel` (default) passes the encrypted bytes on untouched; `block` refuses the CONNECT. `block` in any layer wins.'),
+    tunnel: z
+      .array(proxyHost)
+      .optional()
+      .describe('Hosts tunnelled even when `otherHosts` is `block` (e.g. `api.github.com` for Copilot sign-in). Applies to this layer only: a host must be allowed by every layer.'),
+  })
+  .describe('Proxy mode (HTTPS_PROXY pointing at the gateway): which hosts are inspected and what happens to the rest.');
+
+export const auditSchema = z
+  .strictObject({
+    otlp: z
+      .strictObject({
+        endpoint: z
+          .string()
+          .regex(/^https?:\/\/[^\s]+$/, 'an http(s) URL of the collector\'s logs endpoint, e.g. https://otel.acme.internal:4318/v1/logs')
+          .describe('OTLP/HTTP logs endpoint of the company\'s OpenTelemetry Collector (usually ending in `/v1/logs`).'),
+        protocol: z.enum(['http/protobuf', 'http/json']).optional().describe('OTLP/HTTP encoding (default `http/protobuf`).'),
+        headersFromEnv: z
+          .record(z.string().regex(/^[A-Za-z0-9-]{1,64}$/), z.string().regex(/^[A-Z_][A-Z0-9_]{0,63}$/))
+          .optional()
+          .describe('Request headers whose values come from environment variables, e.g. `{ "authorization": "ACME_OTLP_TOKEN" }` (tokens never live in the policy).'),
+        maxBufferMB: z.number().min(1).max(1024).optional().describe('Disk buffer while the collector is unreachable (default 32 MB); beyond it the oldest records are dropped and counted.'),
+      })
+      .optional()
+      .describe('Export every decision record (content-free: rule and detector ids, salted hashes, sizes, timing, assistant, destination host) as OpenTelemetry logs.'),
+  })
+  .describe('Where decision records go besides the local JSONL audit log. Only the highest layer that sets it counts (an org policy decides where audit goes).');
+
 export const policySchema = z
   .strictObject({
     $schema: z.string().optional().describe('JSON schema reference, for editors.'),
     name: z.string().optional().describe('Human-readable policy name.'),
+    version: z
+      .string()
+      .max(80)
+      .optional()
+      .describe('Version of this policy as its authors number it (e.g. `2026.12.1`); shown with the SHA-256 of the policy in force in the Overview and in audit records.'),
     description: z.string().optional().describe('What this policy is for.'),
     extends: z
       .array(z.string().min(1))
@@ -197,9 +297,12 @@ export const policySchema = z
     protected: protectedSchema.optional(),
     detectors: detectorsSchema.optional(),
     destinations: destinationsSchema.optional(),
+    attachments: attachmentsSchema.optional(),
     egress: z.array(egressRuleSchema).optional().describe('Egress rules: what may leave, and where to.'),
     review: z.array(reviewRuleSchema).optional().describe('Review rules for AI-written code.'),
+    proxy: proxySchema.optional(),
     tests: z.array(policyTestSchema).optional().describe('Example requests with expected verdicts.'),
+    audit: auditSchema.optional(),
   })
   .describe('An Airlock policy: what may leave for AI assistants, where to, and what AI-written code needs.');
 
@@ -208,4 +311,5 @@ export type EgressRuleSpec = z.infer<typeof egressRuleSchema>;
 export type ReviewRuleSpec = z.infer<typeof reviewRuleSchema>;
 export type CustomDetectorSpec = z.infer<typeof customDetectorSchema>;
 export type PolicyTestSpec = z.infer<typeof policyTestSchema>;
+export type AuditExportSpec = NonNullable<z.infer<typeof auditSchema>['otlp']>;
 export type TestRequestSpec = z.infer<typeof testRequestSchema>;

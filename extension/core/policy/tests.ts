@@ -1,7 +1,8 @@
 // Runs the tests embedded in policies (like OPA's): each example request must get the
 // expected verdict. A layer's tests run against that layer and the layers above it, so an
 // organization's tests do not depend on what a workspace adds.
-import type { EgressRequest, EgressSegment } from '../egress/types';
+import type { EgressOptions, EgressRequest, EgressSegment } from '../egress/types';
+import { FingerprintIndex } from '../fingerprint';
 import { LayeredPolicy, type AirlockPolicy, type PolicyTestCase } from './layered';
 import type { TestRequestSpec } from './schema';
 
@@ -35,7 +36,7 @@ function runOne(t: PolicyTestCase, policy: AirlockPolicy): PolicyTestResult {
   const failures: string[] = [];
   const { spec } = t;
   if (spec.request) {
-    const verdict = policy.evaluateEgress(toRequest(spec.request));
+    const verdict = policy.evaluateEgress(toRequest(spec.request), protectedIndexFor(spec.request));
     const rules = new Set(verdict.findings.map((f) => f.rule));
     const detectors = new Set(verdict.findings.flatMap((f) => (f.detector ? [f.detector] : [])));
     if (spec.expect.action && verdict.action !== spec.expect.action) {
@@ -59,6 +60,14 @@ function list(values: Set<string>): string {
   return values.size > 0 ? [...values].join(', ') : '(none)';
 }
 
+/** The fingerprint index of a test's `protectedFiles`, as a host would build it for its workspace. */
+function protectedIndexFor(spec: TestRequestSpec): EgressOptions {
+  if (!spec.protectedFiles) return {};
+  const index = new FingerprintIndex();
+  for (const f of spec.protectedFiles) index.add(f.path, f.text);
+  return { protectedIndex: index };
+}
+
 /** Builds the engine's request from a test's example. */
 export function toRequest(spec: TestRequestSpec): EgressRequest {
   const segments: EgressSegment[] = [];
@@ -70,6 +79,9 @@ export function toRequest(spec: TestRequestSpec): EgressRequest {
     destination: spec.destination,
     segments,
     referencedPaths: spec.referencedPaths ?? [],
+    ...(spec.attachments?.length
+      ? { attachments: spec.attachments.map((a, i) => ({ id: `attachments[${i}]`, bytes: a.bytes ?? 0, ...(a.mediaType !== undefined ? { mediaType: a.mediaType } : {}) })) }
+      : {}),
     ...(spec.assistant !== undefined ? { assistant: spec.assistant } : {}),
   };
 }

@@ -6,7 +6,9 @@ import { dialectFor, parseBody, UnparseableBodyError } from '../../../extension/
 const ctx = { destination: 'https://api.example.test/v1/x' };
 const summary = (dialect: Parameters<typeof parseBody>[0], body: unknown) => {
   const parsed = parseBody(dialect, JSON.stringify(body), ctx);
-  return { segments: parsed.request.segments.map((s) => [s.id, s.role, s.text, s.path ?? null]), paths: parsed.request.referencedPaths, stream: parsed.stream };
+  // Attributed value segments only: keys and every other string are scanned too (test/unit/gateway/inspect.test.ts).
+  const attributed = parsed.request.segments.filter((s) => s.role !== 'other' && !s.id.endsWith('#key'));
+  return { segments: attributed.map((s) => [s.id, s.role, s.text, s.path ?? null]), paths: parsed.request.referencedPaths, stream: parsed.stream };
 };
 
 test('OpenAI chat: system, parts, tool calls and tool results linked to the file they read', () => {
@@ -61,8 +63,9 @@ test('Anthropic: system blocks, tool_use inputs, tool_result content, text docum
     ['system[0].text', 'system', 'sys', null],
     ['messages[0].content[0].source.data', 'file', 'DOC', 'docs/d.md'],
     ['messages[1].content[0].thinking', 'assistant', 'hmm', null],
-    ['messages[1].content[1].input.file_path', 'tool-call', 'src/r.ts', null],
     ['messages[2].content[0].content[0].text', 'tool-result', 'R', 'src/r.ts'],
+    // Strings inside a tool call's input come from the body walk, in body order after the parser's.
+    ['messages[1].content[1].input.file_path', 'tool-call', 'src/r.ts', null],
   ]);
   assert.deepEqual(out.paths, ['docs/d.md', 'src/r.ts']);
 });

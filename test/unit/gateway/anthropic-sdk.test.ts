@@ -58,7 +58,10 @@ test('a file read by a tool is blocked and the SDK error names the rule', async 
       })
       .then(() => undefined, (e: unknown) => e);
     assert.ok(error instanceof Anthropic.APIError, String(error));
-    assert.equal(error.status, 403);
+    // 400 invalid_request_error: Claude Code shows "API Error: 400 <message>", not "Failed to authenticate".
+    assert.equal(error.status, 400);
+    assert.equal((error.error as { error?: { type?: string } }).error?.type, 'invalid_request_error');
+    assert.equal(error.headers?.get('x-should-retry'), 'false');
     assert.match(error.message, /no-protected-code-anywhere/);
     assert.equal(upstream.requests.length, 0);
   });

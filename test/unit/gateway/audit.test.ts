@@ -66,7 +66,9 @@ test('warn forwards the request and notifies; audit records carry ids and hashes
     const redact = audit[1]!;
     assert.equal(redact.action, 'redact');
     assert.equal(redact.dialect, 'anthropic-messages');
-    assert.equal(redact.destination, `${upstream.url}/v1/messages`);
+    // Origin only; the path (which can carry text) is a salted hash.
+    assert.equal(redact.destination, upstream.url);
+    assert.equal(redact.pathHash, hashMatch(salt, '/v1/messages'));
     assert.deepEqual(redact.rules, ['secrets']);
     assert.deepEqual(redact.matchHashes, [hashMatch(salt, SECRET)]);
     assert.ok(redact.forwardedBytes > 0 && redact.requestBytes > 0 && redact.decisionMs >= 0);

@@ -62,6 +62,66 @@ test('airlock gateway (built CLI) prints its URLs first and enforces the policy'
   }
 });
 
+/** Starts the built CLI gateway; resolves with its URLs once the first stdout line is out. */
+async function startCliGateway(args: string[], env: NodeJS.ProcessEnv): Promise<{ urls: { openai: string }; stop: () => Promise<number | null>; stderr: () => string }> {
+  const child = spawn(process.execPath, ['dist/cli.js', 'gateway', ...args], { cwd: root, env: { ...process.env, AIRLOCK_ORG_POLICY: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  const lines = createInterface({ input: child.stdout });
+  const [first] = (await Promise.race([once(lines, 'line'), once(child, 'exit').then(() => [undefined])])) as [string | undefined];
+  if (!first) throw new Error(`gateway did not start: ${stderr}`);
+  return {
+    urls: JSON.parse(first) as { openai: string },
+    stderr: () => stderr,
+    stop: async () => {
+      if (child.exitCode !== null) return child.exitCode;
+      child.kill('SIGTERM');
+      const [code] = (await once(child, 'exit')) as [number | null];
+      return code;
+    },
+  };
+}
+
+test('airlock gateway loads the organization layer from --org-policy or AIRLOCK_ORG_POLICY', { timeout: 60_000 }, async () => {
+  const build = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: root, encoding: 'utf8' });
+  assert.equal(build.status, 0, build.stderr);
+  const dir = mkdtempSync(join(tmpdir(), 'airlock-gateway-org-'));
+  const upstream = await startFakeUpstream();
+  const org = join(dir, 'org.jsonc');
+  writeFileSync(org, JSON.stringify({ protected: { markers: ['ORGCODENAME'] }, egress: [{ id: 'org-codename', when: { protected: true }, action: 'block', message: 'The organization code name stays inside.' }] }));
+  const common = ['--policy', 'airlock:secrets', '--upstream', `openai=${upstream.url}/v1`];
+  try {
+    for (const [label, args, env] of [
+      ['--org-policy', [...common, '--org-policy', org], {}],
+      ['AIRLOCK_ORG_POLICY', common, { AIRLOCK_ORG_POLICY: org }],
+    ] as const) {
+      const gw = await startCliGateway([...args], { AIRLOCK_STATE_DIR: dir, ...env });
+      try {
+        const openai = new OpenAI({ baseURL: gw.urls.openai, apiKey: 'k', maxRetries: 0 });
+        const error = await openai.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'the ORGCODENAME launch plan' }] }).then(() => undefined, (e: unknown) => e);
+        assert.ok(error instanceof OpenAI.APIError, `${label}: ${String(error)}`);
+        assert.equal(error.status, 400);
+        assert.match(error.message, /org-codename/);
+        assert.match(gw.stderr(), /policy layers organization > workspace/);
+      } finally {
+        assert.equal(await gw.stop(), 0);
+      }
+    }
+    assert.equal(upstream.requests.length, 0);
+    // Without the organization layer the workspace policy alone allows it.
+    const plain = await startCliGateway(common, { AIRLOCK_STATE_DIR: dir });
+    try {
+      await new OpenAI({ baseURL: plain.urls.openai, apiKey: 'k', maxRetries: 0 }).chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'the ORGCODENAME launch plan' }] });
+      assert.equal(upstream.requests.length, 1);
+    } finally {
+      await plain.stop();
+    }
+  } finally {
+    await upstream.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('airlock gateway refuses to start on an invalid policy', { timeout: 30_000 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'airlock-gateway-cli-'));
   try {
@@ -72,6 +132,13 @@ test('airlock gateway refuses to start on an invalid policy', { timeout: 30_000 
     const code = await runCli(['gateway', '--policy', join(dir, 'bad.jsonc')], { stdout: sink(() => undefined), stderr: sink((s) => (err += s)), stdin: process.stdin, cwd: dir });
     assert.equal(code, 1);
     assert.match(err, /not starting/);
+    // An organization layer that does not load fails closed too (flag or environment).
+    for (const [args, env] of [[['--org-policy', join(dir, 'bad.jsonc')], {}], [[], { AIRLOCK_ORG_POLICY: join(dir, 'bad.jsonc') }]] as const) {
+      let orgErr = '';
+      const orgCode = await runCli(['gateway', '--policy', 'airlock:secrets', ...args], { stdout: sink(() => undefined), stderr: sink((s) => (orgErr += s)), stdin: process.stdin, cwd: dir, env });
+      assert.equal(orgCode, 1, orgErr);
+      assert.match(orgErr, /bad\.jsonc.*not starting/s);
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

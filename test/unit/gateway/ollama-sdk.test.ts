@@ -33,7 +33,7 @@ test('a blocked request surfaces the policy message in the ollama error', async 
     const ollama = new Ollama({ host: gateway.urls.ollama });
     await assert.rejects(
       ollama.chat({ model: 'llama', messages: [{ role: 'user', content: '<file_content path="src/x.ts">\nexport const x = 1;\n</file_content>' }] }),
-      (e: Error & { status_code?: number }) => e.status_code === 403 && /no-protected-code-anywhere/.test(e.message),
+      (e: Error & { status_code?: number }) => e.status_code === 400 && /no-protected-code-anywhere/.test(e.message),
     );
     assert.equal(upstream.requests.length, 0);
   });

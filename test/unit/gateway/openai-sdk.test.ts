@@ -69,7 +69,9 @@ test('protected code is blocked: nothing arrives and the SDK error carries the r
       .chat.completions.create({ model: 'gpt-x', messages: [{ role: 'user', content: 'refactor:\n```ts src/billing/invoice.ts\nexport const total = 1;\n```' }] })
       .then(() => undefined, (e: unknown) => e);
     assert.ok(error instanceof OpenAI.APIError, String(error));
-    assert.equal(error.status, 403);
+    assert.equal(error.status, 400);
+    assert.equal(error.type, 'invalid_request_error');
+    assert.equal(error.code, 'airlock_blocked');
     assert.match(error.message, /no-protected-code-anywhere/);
     assert.match(error.message, /Protected code may not leave/);
     assert.equal(upstream.requests.length, 0);

@@ -69,7 +69,9 @@ test('a clean request is allowed with no findings', async () => {
 
 test('protected paths are anchored like .gitignore, with negation', async () => {
   const policy = await policyOf(ACME);
-  const decide = (path: string) => policy.evaluateEgress(req({ referencedPaths: [path] })).action;
+  // The content of a file under a protected path (an attachment, a labelled file block) is protected code leaving.
+  const file = (path: string, over: Partial<EgressRequest> = {}) => req({ segments: [{ id: 'f', role: 'file', path, text: 'code()\n' }], ...over });
+  const decide = (path: string) => policy.evaluateEgress(file(path)).action;
   assert.equal(decide('src/core/engine.ts'), 'block');
   assert.equal(decide('./src/core/deep/x.ts'), 'block');
   assert.equal(decide('lib/src/core/engine.ts'), 'allow', 'src/core/ is anchored at the root');
@@ -77,8 +79,8 @@ test('protected paths are anchored like .gitignore, with negation', async () => 
   assert.equal(decide('src/core/public/api.ts'), 'allow', '! re-includes');
   assert.equal(decide('src/ui/button.ts'), 'allow');
   // Absolute paths: relative to a known workspace root, else tried at every depth (fail closed).
-  assert.equal(policy.evaluateEgress(req({ referencedPaths: ['/home/me/repo/src/core/x.ts'], workspaceRoots: ['/home/me/repo'] })).action, 'block');
-  assert.equal(policy.evaluateEgress(req({ referencedPaths: ['/home/me/repo/lib/src/core/x.ts'], workspaceRoots: ['/home/me/repo'] })).action, 'allow');
+  assert.equal(policy.evaluateEgress(file('/home/me/repo/src/core/x.ts', { workspaceRoots: ['/home/me/repo'] })).action, 'block');
+  assert.equal(policy.evaluateEgress(file('/home/me/repo/lib/src/core/x.ts', { workspaceRoots: ['/home/me/repo'] })).action, 'allow');
   assert.equal(decide('/somewhere/else/src/core/x.ts'), 'block');
   assert.equal(decide('C:\\work\\repo\\src\\core\\x.ts'), 'block');
   const v = policy.evaluateEgress(req({ segments: [{ id: 'f', role: 'file', path: 'src/core/a.ts', text: 'x' }] }));
@@ -100,7 +102,7 @@ test('content markers match case-insensitively, with a span and a preview', asyn
 
 test('destinations: internal groups by host and URL prefix; `!internal` covers the rest', async () => {
   const policy = await policyOf(ACME);
-  const to = (destination: string) => policy.evaluateEgress(req({ destination, referencedPaths: ['src/core/a.ts'] })).action;
+  const to = (destination: string) => policy.evaluateEgress(req({ destination, segments: [{ id: 'f', role: 'file', path: 'src/core/a.ts', text: 'code()' }] })).action;
   assert.equal(to('https://llm.acme.internal/v1/chat'), 'allow');
   assert.equal(to('https://gw.acme.com/ai/v1/messages'), 'allow');
   assert.equal(to('https://gw.acme.com/aix/v1'), 'block', 'a URL prefix ends at a path boundary');

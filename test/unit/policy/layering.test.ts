@@ -29,7 +29,7 @@ async function layered(workspace: string): Promise<LoadedPolicy> {
 const OPENAI = 'https://api.openai.com/v1/chat/completions';
 const withKey: EgressRequest = { destination: 'https://llm.acme.internal/v1', segments: [{ id: 'u', role: 'user', text: `key ${AWS_KEY}` }], referencedPaths: [] };
 const withAcmeToken: EgressRequest = { destination: 'https://llm.acme.internal/v1', segments: [{ id: 'u', role: 'user', text: 'acme_k2j4h5g6f7d8' }], referencedPaths: [] };
-const withProtected: EgressRequest = { destination: OPENAI, segments: [], referencedPaths: ['src/main.ts'] };
+const withProtected: EgressRequest = { destination: OPENAI, segments: [{ id: 'f', role: 'file', path: 'src/main.ts', text: 'main()' }], referencedPaths: ['src/main.ts'] };
 
 async function expectOrgHolds(workspace: string): Promise<void> {
   const { policy, problems, ok } = await layered(workspace);

@@ -21,7 +21,7 @@ export async function withGateway(policy: () => CompiledPolicy | undefined, run:
   const audit: AuditRecord[] = [];
   const gateway = await startGateway({
     policy,
-    upstreams: { openai: `${upstream.url}/v1`, anthropic: upstream.url, ollama: upstream.url },
+    upstreams: { openai: `${upstream.url}/v1`, anthropic: upstream.url, ollama: upstream.url, gemini: upstream.url },
     audit: memoryAudit(audit),
     onDecision: (e) => decisions.push(e),
     ...extra,

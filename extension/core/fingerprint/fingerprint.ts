@@ -1,0 +1,73 @@
+// From text to fingerprints: normalized tokens → k-gram hashes → winnowed selection, each
+// fingerprint remembering the source lines its k-gram spans. And the query side: every k-gram
+// of a request text with its character span (the query is not winnowed, so any fingerprint
+// stored for the source is found wherever its k-gram appears).
+import { DEFAULT_PARAMS, type FingerprintParams } from './params';
+import { normalizedTokens } from './tokenize';
+import { kgramHashes, winnow } from './winnow';
+
+export interface SourceFingerprints {
+  count: number;
+  hashes: Uint32Array;
+  /** 1-based first and last line of each fingerprint's k-gram in the source. */
+  startLines: Uint32Array;
+  endLines: Uint32Array;
+}
+
+export interface QueryGrams {
+  count: number;
+  /** Hash of the k-gram starting at token p. */
+  hashes: Uint32Array;
+  /** UTF-16 offset where k-gram p starts, and one past where it ends, in the queried text. */
+  starts: Uint32Array;
+  ends: Uint32Array;
+}
+
+export function fingerprintText(text: string, params: FingerprintParams = DEFAULT_PARAMS): SourceFingerprints {
+  const tokens = normalizedTokens(text);
+  const hashes = kgramHashes(tokens.codes, tokens.length, params.k);
+  const positions = winnow(hashes, params.window);
+  const out: SourceFingerprints = { count: 0, hashes: new Uint32Array(positions.length), startLines: new Uint32Array(positions.length), endLines: new Uint32Array(positions.length) };
+  for (let i = 0; i < positions.length; i++) {
+    const p = positions[i]!;
+    if (isPeriodic(tokens.codes, p, params.k)) continue;
+    const n = out.count++;
+    out.hashes[n] = hashes[p]!;
+    out.startLines[n] = tokens.lines[p]!;
+    out.endLines[n] = tokens.lines[p + params.k - 1]!;
+  }
+  if (out.count < positions.length) {
+    out.hashes = out.hashes.slice(0, out.count);
+    out.startLines = out.startLines.slice(0, out.count);
+    out.endLines = out.endLines.slice(0, out.count);
+  }
+  return out;
+}
+
+/** Longest repeating unit (in tokens) that makes a k-gram uninformative. */
+const MAX_PERIOD = 6;
+
+/**
+ * The built-in stop set: a k-gram that is one short unit repeated (`STR : STR , STR : STR ,`
+ * in any JSON or YAML map, `I , I , I ,` in any argument list, `} } } }`) is in every data
+ * file and identifies nothing, so it is never stored.
+ */
+export function isPeriodic(codes: Uint32Array, p: number, k: number): boolean {
+  outer: for (let period = 1; period <= MAX_PERIOD; period++) {
+    for (let j = 0; j + period < k; j++) if (codes[p + j] !== codes[p + j + period]) continue outer;
+    return true;
+  }
+  return false;
+}
+
+export function queryGrams(text: string, params: FingerprintParams = DEFAULT_PARAMS): QueryGrams {
+  const tokens = normalizedTokens(text);
+  const hashes = kgramHashes(tokens.codes, tokens.length, params.k);
+  const count = hashes.length;
+  return {
+    count,
+    hashes,
+    starts: tokens.starts.subarray(0, count),
+    ends: count > 0 ? tokens.ends.subarray(params.k - 1, params.k - 1 + count) : new Uint32Array(0),
+  };
+}
