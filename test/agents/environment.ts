@@ -13,7 +13,7 @@ import type { AgentClient, Wiring } from './clients';
 import { startFake, type FakeUpstream } from './fakes/server';
 import { API_HOSTS, mintTestCa } from './fakes/testCa';
 import { isInstalled, install } from './install.mjs';
-import { airlock, cliPath, gatewaySupports, startGatewayProcess, type GatewayProcess } from './runner';
+import { airlock, cliPath, gatewaySupports, makeWorkdir, startGatewayProcess, type GatewayProcess } from './runner';
 import { startTap, startTcpTap, type Tap, type TcpTap } from './tap';
 
 export type ModeName = 'base-url' | 'proxy';
@@ -24,6 +24,8 @@ export interface Environment {
   gateway: GatewayProcess;
   /** base-url mode: the recording HTTP tap. */
   tap?: Tap;
+  /** The project copy the agents run in; the gateway fingerprints its protected files. */
+  workdir: string;
   /** proxy mode: the TCP tap. */
   tcpTap?: TcpTap;
   /** The wiring that sends `client` through the gateway in this mode. */
@@ -64,6 +66,9 @@ export async function startEnvironment(mode: ModeName, options: { policy?: strin
   const testCa = mode === 'proxy' ? mintTestCa() : undefined;
   if (testCa) cleanup.push(() => rmSync(testCa.dir, { recursive: true, force: true }));
   const fake = await startFake(testCa ? { tls: { key: testCa.key, cert: testCa.cert } } : {});
+  const workdir = makeWorkdir();
+  cleanup.push(() => rmSync(workdir, { recursive: true, force: true }));
+  const workspaceArgs = gatewaySupports('workspace') ? ['--workspace', workdir] : [];
   const upstreams: Record<string, string> = { anthropic: fake.url, openai: `${fake.url}/v1` };
   if (gatewaySupports('gemini')) upstreams.gemini = fake.url;
 
@@ -80,7 +85,7 @@ export async function startEnvironment(mode: ModeName, options: { policy?: strin
     const pins = API_HOSTS.flatMap((h) => ['--resolve', `${h}=127.0.0.1:${fake.tlsPort}`]);
     gateway = await startGatewayProcess({
       policy: options.policy ?? PROXY_POLICY, upstreams, stateDir,
-      extraArgs: [...pins, '--upstream-ca', testCa!.caFile],
+      extraArgs: [...workspaceArgs, ...pins, '--upstream-ca', testCa!.caFile],
       // Never a non-loopback address: pinned hosts go straight to the fake (NO_PROXY), and any
       // other upstream connection would go to a dead loopback proxy and fail.
       env: { HTTPS_PROXY: 'http://127.0.0.1:9', NO_PROXY: API_HOSTS.join(','), https_proxy: '', http_proxy: '', HTTP_PROXY: '', no_proxy: '' },
@@ -89,15 +94,23 @@ export async function startEnvironment(mode: ModeName, options: { policy?: strin
     const proxyUrl = tcpTap.url;
     wiring = () => ({ proxy: { url: proxyUrl, caFile, bundleFile } });
   } else {
-    gateway = await startGatewayProcess({ policy: options.policy ?? POLICY, upstreams });
+    gateway = await startGatewayProcess({ policy: options.policy ?? POLICY, upstreams, extraArgs: workspaceArgs });
     tap = await startTap(`http://127.0.0.1:${gateway.port}`);
     const base = tap.url;
     wiring = (client) => ({ baseUrl: `${base}${PREFIX[client.format]}` });
   }
+  if (workspaceArgs.length) {
+    // Judge requests only once the fingerprint index of the project's protected files is built.
+    const deadline = Date.now() + 20_000;
+    while (!/fingerprinted \d+ protected files|fingerprint index could not be built/.test(gateway.log())) {
+      if (Date.now() > deadline) throw new Error(`the gateway did not report its fingerprint index in 20 s:\n${gateway.log()}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
   let logOffset = 0;
   const since = () => gateway.log().slice(logOffset);
   return {
-    mode, fake, gateway, ...(tap ? { tap } : {}), ...(tcpTap ? { tcpTap } : {}),
+    mode, fake, gateway, workdir, ...(tap ? { tap } : {}), ...(tcpTap ? { tcpTap } : {}),
     wiring,
     gatewayLog: since,
     connects: () => [...since().matchAll(/^airlock gateway: CONNECT (\S+) ?(\S*)/gm)].map((m) => [m[1]!, m[2] ?? '']),

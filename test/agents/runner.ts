@@ -25,9 +25,11 @@ export function cliPath(): string {
 
 let helpText: string | undefined;
 /** What the built gateway can do, read from its own usage text (proxy mode, the Gemini family). */
-export function gatewaySupports(feature: 'proxy' | 'gemini'): boolean {
+export function gatewaySupports(feature: 'proxy' | 'gemini' | 'workspace'): boolean {
   helpText ??= spawnSync(process.execPath, [cliPath(), 'gateway', '--help'], { encoding: 'utf8' }).stdout ?? '';
-  return feature === 'proxy' ? helpText.includes('--resolve') : /gemini/i.test(helpText);
+  if (feature === 'proxy') return helpText.includes('--resolve');
+  if (feature === 'workspace') return helpText.includes('--workspace');
+  return /gemini/i.test(helpText);
 }
 
 /** Runs `airlock <args>` of the CLI under test and returns its stdout (throws on failure). */

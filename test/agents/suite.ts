@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { chmodSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
+import { after, before, beforeEach, describe, test } from 'node:test';
 import type { AgentClient } from './clients';
 import { META_PROXY_POLICY, ensureInstalled, modeUnavailable, startEnvironment, type Environment, type ModeName } from './environment';
 import { API_HOSTS } from './fakes/testCa';
@@ -20,10 +20,11 @@ import { anthropic } from './fakes/anthropic';
 import { chat } from './fakes/chat';
 import { gemini } from './fakes/gemini';
 import { responses } from './fakes/responses';
-import { makeWorkdir, runAgent, type AgentRun } from './runner';
+import { gatewaySupports, makeWorkdir, runAgent, type AgentRun } from './runner';
 
 export const SECRET = 'AKIAZ7K2QW5RT6YX3VB4'; // the fake AWS key in test/agents/project/env.txt
 export const PROTECTED_CODE = 'acmeVolumeFactor'; // only in test/agents/project/src/pricing.ts
+export const CONTENT_ONLY_CODE = 'cheapestRegion'; // only in test/agents/project/src/rates.ts (no marker)
 export const RULE = 'agent-suite-protected';
 export const BLOCK_TEXT = `Airlock [rule ${RULE}]: Protected code may not be sent to an AI assistant.`;
 const REPLY = 'All good: the fake model answered.';
@@ -84,9 +85,8 @@ export function agentSuite(client: AgentClient, options: SuiteOptions): void {
       beforeEach(() => {
         if (todo) throw new Error(`todo: ${todo}`);
         env.reset();
-        workdir = makeWorkdir();
+        workdir = env.workdir;
       });
-      afterEach(() => { if (workdir) rmSync(workdir, { recursive: true, force: true }); });
 
       // In proxy mode the client's bytes are TLS to the gateway, so byte identity is proven in base-url mode.
       test(`a benign prompt works${mode === 'base-url' ? ', arrives byte-identical' : ' over TLS under the real host name'} and streams incrementally`, { todo }, async () => {
@@ -156,6 +156,17 @@ export function agentSuite(client: AgentClient, options: SuiteOptions): void {
         });
       }
 
+      // Issue 9: protected code recognised by what it is. src/rates.ts has no marker and its path is
+      // never named in the request; only its printed content arrives, in a shell tool result.
+      test('a protected file without a marker, printed by the shell tool, is blocked by its content', { todo: todo ?? (gatewaySupports('workspace') ? undefined : 'waits on the fingerprint index (issue 9 part 2)') }, async () => {
+        const call = client.shell('cat src/*ates.ts', workdir);
+        env.fake.script = steps([tool(call.name, call.input), text(REPLY)], text('Rates'));
+        const r = await run('protected-content', 'What regions are there?');
+        assert.ok(bodies(env.fake.modelRequests()).every((b) => !b.includes(CONTENT_ONLY_CODE)), 'the protected code never reached the upstream');
+        assert.ok(out(r).includes(BLOCK_TEXT), `the user sees Airlock's message "${BLOCK_TEXT}"\n${describeRun(r)}\n${env.gatewayLog()}`);
+        assert.ok(/protected-content|fingerprint|rates\.ts/.test(visible(r)), `the message names where the code came from\n${describeRun(r)}`);
+      });
+
       if (client.beforeToolHook && mode === 'base-url') {
         const event = client.beforeToolHook;
         test(`after its own ${event} hook refuses a read, the session goes on through the gateway`, { todo }, async () => {
@@ -192,9 +203,8 @@ export function agentSuite(client: AgentClient, options: SuiteOptions): void {
       beforeEach(() => {
         if (todo) throw new Error(`todo: ${todo}`);
         env.reset();
-        workdir = makeWorkdir();
+        workdir = env.workdir;
       });
-      afterEach(() => { if (workdir) rmSync(workdir, { recursive: true, force: true }); });
       const go = async (name: string, prompt: string) => {
         const r = await runAgent(client, { prompt, wiring: env.wiring(client), workdir, timeoutMs: RUN_TIMEOUT });
         timing.push({ agent: client.name, mode: 'proxy+meta-style', name, ms: r.ms, code: r.code });
