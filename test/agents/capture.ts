@@ -114,6 +114,7 @@ async function captureOne(agent: AgentName, c: Case): Promise<void> {
   const base = client.format === 'responses' || client.format === 'chat' ? `${fake.url}/v1` : fake.url;
   const prompt = c.prompt(workdir);
   const hooks = c.hooks?.(hookScript);
+  rmSync(join(CAPTURE_ROOT, `home-${agent}`), { recursive: true, force: true });
   const run = await runAgent(client, { prompt, wiring: { baseUrl: base }, workdir, home: join(CAPTURE_ROOT, `home-${agent}`), timeoutMs: 120_000, ...(hooks ? { hooks } : {}) });
   const requests = fake.requests.map((r) => ({ scheme: r.scheme, method: r.method, path: r.url, headers: publicHeaders(r.headers as Record<string, unknown>), body: r.body.toString('utf8') }));
   const fixture = {

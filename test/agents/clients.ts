@@ -2,7 +2,7 @@
 // file, run a shell command or write a file. Every client gets its own temp HOME (plus the
 // XDG_*/CODEX_HOME/COPILOT_HOME it reads) so nothing of the user's leaks in or out.
 // Wiring follows each client's documented switches (see /work/shared/notes and each CLI's docs).
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { agentBin } from './install.mjs';
 import type { WireFormat } from './fakes/types';
@@ -85,12 +85,11 @@ export const claude: AgentClient = {
   gatewayFamily: 'anthropic',
   prepare({ home, prompt, wiring, hooks }) {
     const env = baseEnv(home, wiring);
-    if (hooks) {
-      mkdirSync(join(home, '.claude'), { recursive: true });
-      writeFileSync(join(home, '.claude', 'settings.json'), JSON.stringify({
-        hooks: Object.fromEntries(Object.entries(hooks).map(([event, command]) => [event, [{ matcher: '*', hooks: [{ type: 'command', command }] }]])),
-      }, null, 2));
-    }
+    // Written on every run: a reused HOME must not keep an earlier run's hooks.
+    mkdirSync(join(home, '.claude'), { recursive: true });
+    writeFileSync(join(home, '.claude', 'settings.json'), JSON.stringify({
+      hooks: Object.fromEntries(Object.entries(hooks ?? {}).map(([event, command]) => [event, [{ matcher: '*', hooks: [{ type: 'command', command }] }]])),
+    }, null, 2));
     Object.assign(env, {
       ANTHROPIC_API_KEY: KEY,
       DISABLE_TELEMETRY: '1', CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1', DISABLE_AUTOUPDATER: '1', DISABLE_ERROR_REPORTING: '1',
@@ -198,10 +197,12 @@ export const copilot: AgentClient = {
     const env = baseEnv(home, wiring);
     const copilotHome = join(home, '.copilot');
     mkdirSync(copilotHome, { recursive: true });
+    // Copilot CLI reads the repository's .github/hooks/*.json (removed again for a run without).
+    const hookFile = join(workdir, '.github', 'hooks', 'airlock-test.json');
+    rmSync(hookFile, { force: true });
     if (hooks) {
-      // Copilot CLI reads the repository's .github/hooks/*.json.
       mkdirSync(join(workdir, '.github', 'hooks'), { recursive: true });
-      writeFileSync(join(workdir, '.github', 'hooks', 'airlock-test.json'), JSON.stringify({
+      writeFileSync(hookFile, JSON.stringify({
         version: 1,
         hooks: Object.fromEntries(Object.entries(hooks).map(([event, command]) => [event, [{ type: 'command', bash: command, timeoutSec: 30 }]])),
       }, null, 2));

@@ -24,6 +24,8 @@ export interface Environment {
   gateway: GatewayProcess;
   /** base-url mode: the recording HTTP tap. */
   tap?: Tap;
+  /** The agents' HOME root for this environment (one per client below it), removed at close. */
+  home: string;
   /** The project copy the agents run in; the gateway fingerprints its protected files. */
   workdir: string;
   /** proxy mode: the TCP tap. */
@@ -67,7 +69,8 @@ export async function startEnvironment(mode: ModeName, options: { policy?: strin
   if (testCa) cleanup.push(() => rmSync(testCa.dir, { recursive: true, force: true }));
   const fake = await startFake(testCa ? { tls: { key: testCa.key, cert: testCa.cert } } : {});
   const workdir = makeWorkdir();
-  cleanup.push(() => rmSync(workdir, { recursive: true, force: true }));
+  const home = mkdtempSync(join(tmpdir(), 'airlock-agent-home-'));
+  cleanup.push(() => rmSync(workdir, { recursive: true, force: true }), () => rmSync(home, { recursive: true, force: true }));
   const workspaceArgs = gatewaySupports('workspace') ? ['--workspace', workdir] : [];
   const upstreams: Record<string, string> = { anthropic: fake.url, openai: `${fake.url}/v1` };
   if (gatewaySupports('gemini')) upstreams.gemini = fake.url;
@@ -110,7 +113,7 @@ export async function startEnvironment(mode: ModeName, options: { policy?: strin
   let logOffset = 0;
   const since = () => gateway.log().slice(logOffset);
   return {
-    mode, fake, gateway, workdir, ...(tap ? { tap } : {}), ...(tcpTap ? { tcpTap } : {}),
+    mode, fake, gateway, workdir, home, ...(tap ? { tap } : {}), ...(tcpTap ? { tcpTap } : {}),
     wiring,
     gatewayLog: since,
     connects: () => [...since().matchAll(/^airlock gateway: CONNECT (\S+) ?(\S*)/gm)].map((m) => [m[1]!, m[2] ?? '']),

@@ -109,7 +109,8 @@ export interface AgentRun {
 export async function runAgent(client: AgentClient, opts: { prompt: string; wiring: Wiring; workdir: string; timeoutMs?: number; keepHome?: boolean; home?: string; hooks?: Record<string, string> }): Promise<AgentRun> {
   let home: string;
   if (opts.home) {
-    rmSync(opts.home, { recursive: true, force: true });
+    // A given HOME is reused as it is (one per suite environment: the CLIs' first-run set-up,
+    // e.g. opencode's native libraries, happens once); callers wanting a fresh one wipe it.
     mkdirSync(opts.home, { recursive: true });
     home = opts.home;
   } else {

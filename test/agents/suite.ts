@@ -13,14 +13,13 @@ import { after, before, beforeEach, describe, test } from 'node:test';
 import type { AgentClient } from './clients';
 import { META_PROXY_POLICY, ensureInstalled, modeUnavailable, startEnvironment, type Environment, type ModeName } from './environment';
 import { API_HOSTS } from './fakes/testCa';
-import { startFake } from './fakes/server';
-import { fail, steps, text, tool } from './fakes/script';
+import { steps, text, tool } from './fakes/script';
 import type { RecordedRequest, RequestView, WireFormat } from './fakes/types';
 import { anthropic } from './fakes/anthropic';
 import { chat } from './fakes/chat';
 import { gemini } from './fakes/gemini';
 import { responses } from './fakes/responses';
-import { gatewaySupports, makeWorkdir, runAgent, type AgentRun } from './runner';
+import { gatewaySupports, runAgent, type AgentRun } from './runner';
 
 export const SECRET = 'AKIAZ7K2QW5RT6YX3VB4'; // the fake AWS key in test/agents/project/env.txt
 export const PROTECTED_CODE = 'acmeVolumeFactor'; // only in test/agents/project/src/pricing.ts
@@ -28,7 +27,7 @@ export const CONTENT_ONLY_CODE = 'cheapestRegion'; // only in test/agents/projec
 export const RULE = 'agent-suite-protected';
 export const BLOCK_TEXT = `Airlock [rule ${RULE}]: Protected code may not be sent to an AI assistant.`;
 const REPLY = 'All good: the fake model answered.';
-const RUN_TIMEOUT = 45_000;
+const RUN_TIMEOUT = 60_000;
 
 export interface SuiteOptions {
   /** Wiring modes this client is tested in. A mode the built gateway cannot do yet (feature-
@@ -63,7 +62,7 @@ export function agentSuite(client: AgentClient, options: SuiteOptions): void {
       let env: Environment;
       let workdir: string;
       const run = async (name: string, prompt: string, hooks?: Record<string, string>): Promise<AgentRun> => {
-        const r = await runAgent(client, { prompt, wiring: env.wiring(client), workdir, timeoutMs: RUN_TIMEOUT, ...(hooks ? { hooks } : {}) });
+        const r = await runAgent(client, { prompt, wiring: env.wiring(client), workdir, home: join(env.home, client.name), keepHome: true, timeoutMs: RUN_TIMEOUT, ...(hooks ? { hooks } : {}) });
         timing.push({ agent: client.name, mode, name, ms: r.ms, code: r.code });
         if (mode === 'proxy') {
           // Nothing leaves uninspected: every CONNECT is to an inspected AI host (decrypted and
@@ -120,7 +119,10 @@ export function agentSuite(client: AgentClient, options: SuiteOptions): void {
         assert.equal(incremental, true, 'the first chunk reached the client while the upstream held the rest');
       });
 
-      test('a secret in the prompt is redacted', { todo }, async () => {
+      // Proxy mode runs the cases its wiring changes (TLS, CONNECT, the real host's dialect); the
+      // rest of the pipeline is the same code as base-url mode and is not run twice (CI time).
+      const baseOnly = mode === 'base-url';
+      if (baseOnly) test('a secret in the prompt is redacted', { todo }, async () => {
         env.fake.script = steps([text(REPLY)], text('Keys'));
         const r = await run('secret-prompt', `Is ${SECRET} a valid AWS access key id format? Answer briefly.`);
         assert.equal(r.code, 0, describeRun(r));
@@ -141,7 +143,7 @@ export function agentSuite(client: AgentClient, options: SuiteOptions): void {
       });
 
       for (const via of ['read', 'shell'] as const) {
-        test(`a protected file read through the agent's ${via} tool is blocked, and the user sees Airlock's message`, { todo }, async () => {
+        if (via === 'shell' || baseOnly) test(`a protected file read through the agent's ${via} tool is blocked, and the user sees Airlock's message`, { todo }, async () => {
           const call = via === 'read' ? client.read(`${workdir}/src/pricing.ts`, 'src/pricing.ts') : client.shell('cat src/pricing.ts', workdir);
           env.fake.script = steps([tool(call.name, call.input), text(REPLY)], text('Pricing'));
           const r = await run(`protected-${via}`, 'What does the pricing code do?');
@@ -158,13 +160,13 @@ export function agentSuite(client: AgentClient, options: SuiteOptions): void {
 
       // Issue 9: protected code recognised by what it is. src/rates.ts has no marker and its path is
       // never named in the request; only its printed content arrives, in a shell tool result.
-      test('a protected file without a marker, printed by the shell tool, is blocked by its content', { todo: todo ?? (gatewaySupports('workspace') ? undefined : 'waits on the fingerprint index (issue 9 part 2)') }, async () => {
+      if (baseOnly) test('a protected file without a marker, printed by the shell tool, is blocked by its content', { todo: todo ?? (gatewaySupports('workspace') ? undefined : 'waits on the fingerprint index (issue 9 part 2)') }, async () => {
         const call = client.shell('cat src/*ates.ts', workdir);
         env.fake.script = steps([tool(call.name, call.input), text(REPLY)], text('Rates'));
         const r = await run('protected-content', 'What regions are there?');
         assert.ok(bodies(env.fake.modelRequests()).every((b) => !b.includes(CONTENT_ONLY_CODE)), 'the protected code never reached the upstream');
         assert.ok(out(r).includes(BLOCK_TEXT), `the user sees Airlock's message "${BLOCK_TEXT}"\n${describeRun(r)}\n${env.gatewayLog()}`);
-        assert.ok(/protected-content|fingerprint|rates\.ts/.test(visible(r)), `the message names where the code came from\n${describeRun(r)}`);
+        assert.ok(/protected-content|fingerprint|rates\.ts/.test(out(r)), `the message names where the code came from\n${describeRun(r)}`);
       });
 
       if (client.beforeToolHook && mode === 'base-url') {
@@ -206,7 +208,7 @@ export function agentSuite(client: AgentClient, options: SuiteOptions): void {
         workdir = env.workdir;
       });
       const go = async (name: string, prompt: string) => {
-        const r = await runAgent(client, { prompt, wiring: env.wiring(client), workdir, timeoutMs: RUN_TIMEOUT });
+        const r = await runAgent(client, { prompt, wiring: env.wiring(client), workdir, home: join(env.home, client.name), keepHome: true, timeoutMs: RUN_TIMEOUT });
         timing.push({ agent: client.name, mode: 'proxy+meta-style', name, ms: r.ms, code: r.code });
         return r;
       };
@@ -229,28 +231,6 @@ export function agentSuite(client: AgentClient, options: SuiteOptions): void {
       }
     });
   }
-
-  // Independent of the gateway: what the real client shows when an upstream answers a request
-  // with HTTP 400 in its dialect's invalid-request shape (the answer the gateway gives on a block).
-  describe(`${client.name} shows an upstream's 400 message`, () => {
-    test('the error text reaches the user', async () => {
-      const fake = await startFake();
-      try {
-        const workdir = makeWorkdir();
-        const message = `Airlock [rule ${RULE}]: Protected code may not be sent to an AI assistant. Hint: measured 400`;
-        fake.script = steps([fail(400, message)], text('Title'));
-        const base = client.format === 'responses' || client.format === 'chat' ? `${fake.url}/v1` : fake.url;
-        const r = await runAgent(client, { prompt: 'Say hi', wiring: { baseUrl: base }, workdir, timeoutMs: RUN_TIMEOUT });
-        timing.push({ agent: client.name, mode: 'direct', name: 'upstream-400', ms: r.ms, code: r.code });
-        console.log(`${client.name} on an upstream 400 shows: ${JSON.stringify(visible(r).slice(-400))} (${fake.modelRequests().length} requests)`);
-        assert.ok(out(r).includes(message), `the client shows the 400 message\n${describeRun(r)}`);
-        assert.ok(!/authenticat/i.test(visible(r)), `not shown as an authentication error\n${describeRun(r)}`);
-        assert.ok(fake.modelRequests().length <= 2, `no retry storm (${fake.modelRequests().length} requests)`);
-      } finally {
-        await fake.close();
-      }
-    });
-  });
 
   after(() => {
     const mine = timing.filter((t) => t.agent === client.name);
