@@ -117,25 +117,32 @@ export const codex: AgentClient = {
     const env = baseEnv(home, wiring);
     const codexHome = join(home, '.codex');
     mkdirSync(codexHome, { recursive: true });
-    // Codex ignores OPENAI_BASE_URL (dropped upstream); a model provider in config.toml is the
-    // documented way. supports_websockets=false: otherwise it tries WebSockets first.
-    const base = wiring.baseUrl ?? 'https://api.openai.com/v1';
+    // Base URL: Codex ignores OPENAI_BASE_URL (dropped upstream); a model provider in config.toml
+    // is the documented way (supports_websockets=false: otherwise it tries WebSockets first).
+    // Proxy: Codex's default provider, untouched — only HTTPS_PROXY and SSL_CERT_FILE (what
+    // `airlock env` prints); its WebSocket attempt is refused by the gateway and it falls back.
+    const provider = wiring.baseUrl ? [
+      'model_provider = "airlocktest"',
+    ] : [];
+    const providerTable = wiring.baseUrl ? [
+      '[model_providers.airlocktest]',
+      'name = "Airlock test"',
+      `base_url = ${JSON.stringify(wiring.baseUrl)}`,
+      'env_key = "AIRLOCK_TEST_OPENAI_KEY"',
+      'wire_api = "responses"',
+      'supports_websockets = false',
+      '',
+    ] : [];
     writeFileSync(join(codexHome, 'config.toml'), [
       'model = "gpt-5.1-codex"',
-      'model_provider = "airlocktest"',
+      ...provider,
       'check_for_update_on_startup = false',
       'model_reasoning_effort = "low"',
       '',
       '[analytics]',
       'enabled = false',
       '',
-      '[model_providers.airlocktest]',
-      'name = "Airlock test"',
-      `base_url = ${JSON.stringify(base)}`,
-      'env_key = "AIRLOCK_TEST_OPENAI_KEY"',
-      'wire_api = "responses"',
-      'supports_websockets = false',
-      '',
+      ...providerTable,
       `[projects.${JSON.stringify(workdir)}]`,
       'trust_level = "trusted"',
       '',
@@ -144,7 +151,7 @@ export const codex: AgentClient = {
         `[[hooks.${event}]]`, `[[hooks.${event}.hooks]]`, 'type = "command"', `command = ${JSON.stringify(command)}`, '',
       ]),
     ].join('\n'));
-    Object.assign(env, { CODEX_HOME: codexHome, AIRLOCK_TEST_OPENAI_KEY: KEY });
+    Object.assign(env, { CODEX_HOME: codexHome, AIRLOCK_TEST_OPENAI_KEY: KEY, ...(wiring.baseUrl ? {} : { CODEX_API_KEY: KEY }) });
     return {
       command: agentBin('codex'),
       // Codex silently skips hooks nobody trusted (trust is keyed to each hook's hash and given in
