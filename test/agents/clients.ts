@@ -250,6 +250,9 @@ export const opencode: AgentClient = {
       OPENAI_API_KEY: KEY,
       OPENCODE_DISABLE_AUTOUPDATE: 'true', OPENCODE_DISABLE_MODELS_FETCH: 'true', OPENCODE_DISABLE_LSP_DOWNLOAD: 'true',
       OPENCODE_DISABLE_DEFAULT_PLUGINS: 'true', OPENCODE_DISABLE_SHARE: 'true',
+      // At start opencode fetches @opencode-ai/plugin from the npm registry (into its config
+      // folder); a dead loopback registry keeps the run offline, and opencode goes on without it.
+      NPM_CONFIG_REGISTRY: 'http://127.0.0.1:9/', npm_config_registry: 'http://127.0.0.1:9/',
     });
     return { command: agentBin('opencode'), args: ['run', '--model', 'openai/gpt-4.1', prompt], env };
   },
