@@ -244,6 +244,8 @@ export const opencode: AgentClient = {
       $schema: 'https://opencode.ai/config.json',
       autoupdate: false,
       share: 'disabled',
+      // No undo snapshots (a git copy of the project per run): halves its run time, no model traffic changes.
+      snapshot: false,
       ...(wiring.baseUrl ? { provider: { openai: { options: { baseURL: wiring.baseUrl } } } } : {}),
     }, null, 2));
     Object.assign(env, {
