@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stateDir } from '../gateway/proxy/ca';
 import { ensureCaFiles, formatEnvironment, proxyEnvironment } from '../gateway/proxy/env';
+import { inspectedHostsHere } from './caHosts';
 import type { CliIO } from './run';
 
 export const ENV_USAGE = `usage: airlock env [--port N] [--shell posix|fish|powershell]
@@ -60,7 +61,7 @@ export async function envCommand(argv: string[], io: CliIO): Promise<number> {
     return 1;
   }
   try {
-    const files = await ensureCaFiles();
+    const files = await ensureCaFiles({ hosts: await inspectedHostsHere(io) });
     io.stdout.write(`${formatEnvironment(proxyEnvironment({ port, ...files }), shell)}\n`);
     return 0;
   } catch (error) {

@@ -11,7 +11,7 @@ import { parseScanArgs, SCAN_USAGE, ScanUsageError, type ScanOptions } from './s
 import { evaluateInputs } from './scan/evaluate';
 import { formatReport } from './scan/formats';
 import { collectInputs, findGitRoot, MissingPathError } from './scan/walk';
-import { WorkspaceIndex } from './fingerprint/workspaceIndex';
+import { protectsPaths, WorkspaceIndex } from './fingerprint/workspaceIndex';
 
 export async function scanCommand(args: string[], io: CliIO): Promise<number> {
   let options: ScanOptions;
@@ -53,6 +53,7 @@ export async function scanCommand(args: string[], io: CliIO): Promise<number> {
   const fingerprints = WorkspaceIndex.start({
     root: workspaceRoot,
     isProtected: (path) => policy.isProtectedPath(path) !== undefined,
+    enabled: protectsPaths(policy),
     watch: false,
     writeCache: false,
     onWarning: (message) => io.stderr.write(`airlock scan: ${message}\n`),

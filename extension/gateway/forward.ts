@@ -2,8 +2,8 @@
 // arrives (SSE and NDJSON streams are never buffered). Failures propagate both ways: a client
 // that goes away cancels the upstream request; an upstream that fails mid-stream makes the
 // client's stream fail too (socket destroyed), never end cleanly truncated.
-import { request as httpRequest, type Agent as HttpAgent, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
-import { request as httpsRequest, type Agent as HttpsAgent } from 'node:https';
+import { ClientRequest, type Agent as HttpAgent, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Agent as HttpsAgent } from 'node:https';
 import { tapSafely, type ResponseTap } from './responseTap';
 
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'host', 'content-length', 'expect']);
@@ -45,13 +45,20 @@ function responseHeaders(headers: IncomingHttpHeaders): Record<string, string | 
   return out;
 }
 
+/** URL → request options (ClientRequest takes no URL plus options in its typings). */
+export function requestTarget(url: URL): { protocol: string; hostname: string; port?: number; path: string } {
+  return { protocol: url.protocol, hostname: url.hostname.replace(/^\[|\]$/g, ''), ...(url.port ? { port: Number(url.port) } : {}), path: `${url.pathname}${url.search}` };
+}
+
 export function forward(input: ForwardInput): void {
   const { req, res, target, body } = input;
   // The client gave up while the request was being decided: do not call the model for nobody.
   if (res.destroyed || req.socket.destroyed) return;
   const secure = target.protocol === 'https:';
-  const send = secure ? httpsRequest : httpRequest;
-  const upstream = send(target, {
+  // A ClientRequest on our own agent, not http(s).request: VS Code's extension host patches those
+  // to route through its http.proxy, which is this gateway when Airlock set it (a loop).
+  const upstream = new ClientRequest({
+    ...requestTarget(target),
     method: req.method,
     headers: upstreamHeaders(req.headers, target, body.length, input.rewritten),
     agent: secure ? input.agents.https : input.agents.http,

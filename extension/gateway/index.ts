@@ -5,3 +5,5 @@ export { createJsonlAuditSink, loadOrCreateSalt, hashMatch, type AuditRecord, ty
 export { DEFAULT_UPSTREAMS, CLIENT_PREFIXES, type Upstreams } from './routes';
 export { decide, type Decision } from './decide';
 export { createResponseTap, decodeResponseBody, type ObservedResponse, type ResponseTap, type ResponseTapOptions } from './responseTap';
+export { ensureCaFiles, proxyEnvironment, formatEnvironment } from './proxy/env';
+export { pinsFromSetting, proxyFromEnv } from './proxy/upstream';

@@ -22,11 +22,14 @@ import { passThrough } from './proxy/plain';
 import { absoluteTarget, routeProxied } from './proxy/route';
 import { caLoader, connectRecord, proxySettingsFor } from './proxy/wiring';
 import { createUpstream, type UpstreamOptions } from './proxy/upstream';
+import { decisionFindings, type DecisionFinding } from './decisionFindings';
 
 export interface DecisionEvent {
   record: AuditRecord;
   /** The deciding rule's message (written by the policy author; never request content). */
   message: string;
+  /** What was found where (rule, detector, request location; never a value). */
+  findings?: readonly DecisionFinding[];
 }
 
 export interface GatewayOptions {
@@ -77,12 +80,12 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
   const upstream = createUpstream(options.upstream);
   const agents = upstream.agents;
 
-  function record(base: Omit<AuditRecord, 'time'>, message: string): void {
+  function record(base: Omit<AuditRecord, 'time'>, message: string, findings?: readonly DecisionFinding[]): void {
     const policyVersion = options.policyVersion?.();
     const full: AuditRecord = { time: new Date().toISOString(), ...base, ...(policyVersion ? { policyVersion } : {}) };
     try {
       options.audit?.write(full);
-      options.onDecision?.({ record: full, message });
+      options.onDecision?.({ record: full, message, ...(findings?.length ? { findings } : {}) });
     } catch {
       // A failing listener must not take the request path down.
     }
@@ -171,16 +174,17 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
     const findings = decision.verdict && decision.request ? auditFindings(decision.verdict, decision.request.segments, salt) : { rules: [], detectors: [], matchHashes: [] };
     const rule = decision.verdict?.rule ?? (decision.kind === 'refuse' ? decision.error.rule : undefined);
     const ruleField = rule ? { rule } : {};
+    const places = decision.verdict && decision.request ? decisionFindings(decision.verdict, decision.request.segments) : undefined;
 
     if (decision.kind === 'refuse') {
       answer(res, family, decision.error);
-      record({ ...base, ...findings, ...ruleField, action: decision.action, status: decision.error.status, forwardedBytes: 0, decisionMs, reason: decision.reason }, decision.error.message);
+      record({ ...base, ...findings, ...ruleField, action: decision.action, status: decision.error.status, forwardedBytes: 0, decisionMs, reason: decision.reason }, decision.error.message, places);
       return;
     }
 
     const body = decision.body ?? raw;
     const reasonField = decision.reason ? { reason: decision.reason } : {};
-    record({ ...base, ...findings, ...ruleField, ...reasonField, action: decision.action, forwardedBytes: body.length, decisionMs }, decision.verdict.message);
+    record({ ...base, ...findings, ...ruleField, ...reasonField, action: decision.action, forwardedBytes: body.length, decisionMs }, decision.verdict.message, places);
     forward({
       req,
       res,
@@ -205,7 +209,8 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
     const absolute = absoluteTarget(req.url);
     if (!absolute) return run(req, res);
     const mode = proxy.modeFor(absolute.host);
-    record(connectRecord({ target: `${absolute.host}:${absolute.port}`, mode, ...(mode === 'block' ? { reason: 'policy' } : {}) }), '');
+    const connect = connectRecord({ target: `${absolute.host}:${absolute.port}`, mode, ...(mode === 'block' ? { reason: 'policy' } : {}) });
+    record(connect.record, connect.message);
     if (mode === 'inspect') return run(req, res, absolute);
     if (mode === 'tunnel') return passThrough(req, res, new URL(req.url!), agents.http);
     res.writeHead(403, { 'content-type': 'text/plain; charset=utf-8', connection: 'close', 'x-airlock': 'blocked' });
@@ -216,7 +221,10 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
     ca: options.proxy?.ca ?? caLoader(() => proxySettings().inspect),
     upstream,
     handle: run,
-    onConnect: (event) => record(connectRecord(event), ''),
+    onConnect: (event) => {
+      const connect = connectRecord(event);
+      record(connect.record, connect.message);
+    },
   });
   server.keepAliveTimeout = 30_000;
   await new Promise<void>((resolve, reject) => {

@@ -55,10 +55,11 @@ export function activate(context: vscode.ExtensionContext): AirlockApi {
   const log = createLogger(context);
   const statusBar = createStatusBar(context);
   step('log+statusBar');
-  const policies = new PolicyService(context.extensionUri, log);
+  const policies = new PolicyService(log);
   context.subscriptions.push(policies, policies.onDidChange((state) => statusBar.set('policy', policyStatusPart(state))));
   const protectedIndex = new ProtectedIndexService(policies, log);
   const gateway = new GatewayService(context, policies, statusBar, log, protectedIndex);
+  runningGateway = gateway;
   context.subscriptions.push(gateway, protectedIndex);
   notifyDecisions(context, gateway, policies);
   step('policy+gateway');
@@ -118,6 +119,11 @@ export function activate(context: vscode.ExtensionContext): AirlockApi {
   return { activationTimeMs, bundleEvalMs, vscodeApiMs: vscodeApiLoaded - bundleLoadStarted, activateCallMs, activationSteps: steps, policies, gateway, reviews, capture };
 }
 
-export function deactivate(): void {
-  // Everything is disposed through context.subscriptions.
+/** This window's gateway, so deactivate can wait for http.proxy to be put back before the host exits. */
+let runningGateway: GatewayService | undefined;
+
+export function deactivate(): Promise<void> | undefined {
+  // Everything else is disposed through context.subscriptions; stopping the gateway writes
+  // settings (http.proxy), which VS Code only waits for when deactivate returns the promise.
+  return runningGateway?.stop();
 }

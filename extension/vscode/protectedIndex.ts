@@ -59,10 +59,11 @@ export class ProtectedIndexService implements vscode.Disposable {
       return;
     }
     const policy = state.policy;
-    const { WorkspaceIndex } = loadEngine().fingerprints;
+    const { WorkspaceIndex, protectsPaths } = loadEngine().fingerprints;
     const index = WorkspaceIndex.start({
       root,
       isProtected: (path) => policy.isProtectedPath(path) !== undefined,
+      enabled: protectsPaths(policy),
       onWarning: (message) => this.log.warn(`fingerprints: ${message}`),
     });
     this.workspaceIndex = index;

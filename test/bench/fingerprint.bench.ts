@@ -21,7 +21,7 @@ const NODE_MODULES = join(__dirname, '..', '..', 'node_modules');
 const PUBLIC_CODE = /\.(?:[cm]?js|ts|py|go)$/;
 
 /** Third-party source files (no minified bundles), split by package into an exclusion half and a test half. */
-function publicCorpus(limitBytes: number): { exclusion: string[]; test: string[]; bytes: number } {
+export function publicCorpus(limitBytes: number): { exclusion: string[]; test: string[]; bytes: number } {
   const exclusion: string[] = [];
   const tested: string[] = [];
   let bytes = 0;

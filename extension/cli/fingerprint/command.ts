@@ -56,6 +56,8 @@ export async function fingerprintCommand(argv: string[], io: CliIO): Promise<num
     io.stdout.write(FINGERPRINT_USAGE);
     return sub ? 0 : 2;
   }
+  if (sub === 'org-set') return import('./orgSetCommand').then((m) => m.orgSetCommand(rest, io));
+  if (sub === '__org-set-worker') return import('./orgSetCommand').then((m) => m.runOrgSetWorker());
   if (sub !== 'build') {
     io.stderr.write(`airlock fingerprint: unknown subcommand '${sub}'\n${FINGERPRINT_USAGE}`);
     return 2;

@@ -25,6 +25,8 @@ export interface WorkspaceIndexOptions {
   publicDirs?: string[];
   /** Write the cache (default true); false reads a cache others wrote (one-shot runs like `airlock scan`). */
   writeCache?: boolean;
+  /** False: the policy protects no paths; the index stays empty and nothing is walked or watched. */
+  enabled?: boolean;
   /** Keep the index current with a file watcher (default true). */
   watch?: boolean;
   /** Told about problems (never file content). */
@@ -51,6 +53,11 @@ interface CacheMeta {
 /** Where per-user state lives: $AIRLOCK_STATE_DIR or ~/.airlock (as for the audit salt). */
 export function airlockStateDir(): string {
   return process.env['AIRLOCK_STATE_DIR'] || join(homedir(), '.airlock');
+}
+
+/** Whether any layer of the policy protects paths (else there is nothing to index and no walk is needed). */
+export function protectsPaths(policy: { compiledLayers?: readonly { protectedPaths: { empty: boolean } }[] }): boolean {
+  return (policy.compiledLayers ?? []).some((layer) => !layer.protectedPaths.empty);
 }
 
 export function defaultCacheDir(root: string): string {
@@ -82,6 +89,21 @@ export class WorkspaceIndex {
     return new WorkspaceIndex(options);
   }
 
+  /**
+   * The index a gateway or editor last cached for `root`, without walking the workspace: for
+   * short-lived processes (agent hooks) that cannot wait for a build. Undefined when there is
+   * no cache; it may lag the files by the last few seconds of edits.
+   */
+  static async loadCached(root: string, cacheDir: string = defaultCacheDir(root)): Promise<FingerprintIndex | undefined> {
+    try {
+      const meta = JSON.parse(await fs.readFile(join(cacheDir, 'index.json'), 'utf8')) as CacheMeta;
+      if (meta.format !== FINGERPRINT_FORMAT || meta.root !== resolve(root)) return undefined;
+      return deserializeIndex(await fs.readFile(join(cacheDir, 'index.alfp')));
+    } catch {
+      return undefined;
+    }
+  }
+
   private warn(message: string): void {
     try {
       this.options.onWarning?.(message);
@@ -92,8 +114,13 @@ export class WorkspaceIndex {
 
   private async build(): Promise<WorkspaceIndexStats> {
     const started = performance.now();
+    if (this.options.enabled === false) return { files: 0, fingerprints: 0, excluded: 0, indexedFiles: 0, buildMs: 0, publicFiles: 0 };
+    this.index.building = true;
     const cached = await this.loadCache();
-    if (cached) this.index = cached.index;
+    if (cached) {
+      cached.index.building = true;
+      this.index = cached.index;
+    }
     const cachedFiles = cached?.meta.files ?? {};
     const listed = await listOwnFiles(this.root, { isProtected: this.options.isProtected, stopped: () => this.closed });
     let indexed = 0;
@@ -131,6 +158,8 @@ export class WorkspaceIndex {
     if (!this.closed && this.index.sourceCount > 0 && stale) {
       publicFiles = await this.excludePublic(publicDirs);
     }
+    // Complete: a file it does not have is not protected code (or too small, ignored, binary).
+    this.index.building = false;
     if (this.options.watch !== false && !this.closed) this.startWatching();
     if (!this.closed) await this.saveCache();
     return {
@@ -164,6 +193,7 @@ export class WorkspaceIndex {
 
   /** Re-reads one file (workspace-relative or absolute path): indexed, replaced or dropped. */
   async update(path: string): Promise<void> {
+    if (this.options.enabled === false) return;
     const rel = (isAbsolute(path) ? relative(this.root, path) : path).split(sep).join('/');
     if (rel.startsWith('..') || rel === '') return;
     if (rel.endsWith('.gitignore')) this.ignoreCache.clear();
@@ -235,10 +265,12 @@ export class WorkspaceIndex {
 
   private scheduleSave(): void {
     if (this.saveTimer || this.cacheDir === null) return;
+    // Serializing a million-line index takes tens of milliseconds on the event loop: at most
+    // twice a minute while files change (and once more on close).
     this.saveTimer = setTimeout(() => {
       this.saveTimer = undefined;
       void this.saveCache();
-    }, 5000);
+    }, 30_000);
     this.saveTimer.unref();
   }
 

@@ -1,13 +1,11 @@
 // Per-request memo shared by all layers: the destination is parsed once, each distinct
 // scanner scans each segment once, and each segment is tokenized once and looked up once per
 // fingerprint index, however many rules and layers ask.
-import { queryGrams, type FingerprintIndex, type FingerprintMatch, type QueryGrams } from '../fingerprint';
+import { MIN_FINGERPRINTS, queryGrams, type FingerprintIndex, type FingerprintMatch, type QueryGrams } from '../fingerprint';
 import { parseDestination, type ParsedDestination } from '../policy/destinations';
+import { scanTexts } from './batchScan';
 import type { DetectorMatch, LayerScanner } from './layer';
 import type { EgressRequest } from './types';
-
-const NO_MATCHES: DetectorMatch[] = [];
-const MEMO_MAX_CHARS = 256;
 
 export class RequestContext {
   readonly destination: ParsedDestination | undefined;
@@ -29,15 +27,12 @@ export class RequestContext {
   scan(scanner: LayerScanner): DetectorMatch[][] {
     let result = this.scans.get(scanner);
     if (!result) {
-      // Bodies repeat short strings (keys, `type` values, schema words) hundreds of times: scan each once.
-      const memo = new Map<string, DetectorMatch[]>();
-      result = this.request.segments.map((s) => {
-        if (!s.text) return NO_MATCHES;
-        if (s.text.length > MEMO_MAX_CHARS) return scanner.scan(s.text);
-        let found = memo.get(s.text);
-        if (!found) memo.set(s.text, (found = scanner.scan(s.text)));
-        return found;
-      });
+      // Thousands of short strings per body: deduplicated and scanned in batches (see batchScan.ts).
+      result = scanTexts(
+        this.request.segments.map((s) => s.text),
+        (text) => scanner.scan(text),
+        scanner.batchable !== false,
+      );
       this.scans.set(scanner, result);
     }
     return result;
@@ -50,6 +45,8 @@ export class RequestContext {
     let found = perSegment[i];
     if (!found) {
       const k = index.params.k;
+      // Too short for MIN_FINGERPRINTS distinct k-grams (ids, "ok", flags): nothing to tokenize.
+      if (this.request.segments[i]!.text.length < k + MIN_FINGERPRINTS - 1) return (perSegment[i] = []);
       let byK = this.grams.get(k);
       if (!byK) this.grams.set(k, (byK = []));
       let grams = byK[i];

@@ -1,7 +1,7 @@
 // Evaluates one compiled layer against one request: which rules fire and with which findings.
 // Layers never see each other's detectors, allowlists or rules (see policies/README.md).
 import { previewSecret } from '../detectors';
-import type { FingerprintIndex, FingerprintMatch } from '../fingerprint';
+import type { FingerprintMatch } from '../fingerprint';
 import { candidatesFor } from '../policy/paths';
 import type { RequestContext } from './context';
 import type { CompiledEgressRule, CompiledLayer } from './layer';
@@ -61,8 +61,8 @@ const NUMBERED_LINE = /^ *\d+(?:\t|\u2192)/m;
  * Protected content leaving, and protected paths merely mentioned. Content: a copy of
  * protected code found by fingerprint (workspace index and the layer's fingerprint files), a
  * marker, or text attributed to a protected file — a `file` segment (an attachment or a
- * labelled file block), or a tool result of a call naming the file when no index can judge
- * its content. References: referenced paths and path labels on anything else.
+ * labelled file block), or a tool result of a call naming the file when the host has no
+ * index to judge its content. References: referenced paths and path labels on anything else.
  */
 function protectedFindings(layer: CompiledLayer, rule: CompiledEgressRule, ctx: RequestContext): { content: Finding[]; references: Finding[] } {
   const content: Finding[] = [];
@@ -71,7 +71,7 @@ function protectedFindings(layer: CompiledLayer, rule: CompiledEgressRule, ctx: 
   const referenceAction = layer.references === 'block' ? rule.action : 'audit';
   const roleOk = (role: SegmentRole) => !rule.roles || rule.roles.has(role);
   const fingerprintRoleOk = (role: SegmentRole) => (rule.roles ? rule.roles.has(role) : !MODEL_ROLES.has(role));
-  const indexes = ctx.protectedIndex || layer.fingerprints.length > 0;
+  const indexes = ctx.protectedIndex || layer.fingerprints.length > 0 || layer.orgSets.length > 0;
 
   if (indexes) {
     request.segments.forEach((segment, i) => {
@@ -89,11 +89,38 @@ function protectedFindings(layer: CompiledLayer, rule: CompiledEgressRule, ctx: 
           sourceLines: [m.startLine, m.endLine],
           fingerprints: m.fingerprints,
         });
+      // A protected file attached as itself is already content by its label (see below): its
+      // copy of itself is not a second finding (`airlock scan src/` would report every file twice).
+      const self = segment.role === 'file' && segment.path && layer.protectedPaths.match(segment.path, workspaceRoots) !== undefined ? candidatesFor(segment.path, workspaceRoots) : [];
       // The workspace index holds the code under every layer's protected paths: each layer counts its own.
       if (ctx.protectedIndex && !layer.protectedPaths.empty) {
-        for (const m of ctx.matches(ctx.protectedIndex, i)) if (layer.protectedPaths.match(m.source, workspaceRoots) !== undefined) add(m);
+        for (const m of ctx.matches(ctx.protectedIndex, i)) {
+          if (layer.protectedPaths.match(m.source, workspaceRoots) !== undefined && !self.includes(m.source)) add(m);
+        }
       }
       for (const index of layer.fingerprints) for (const m of ctx.matches(index, i)) add(m);
+      // The org-wide set: probable copies of code from repositories not checked out here. Where an
+      // exact index already found the span (the repo is local), the exact finding stands alone.
+      if (layer.orgSets.length > 0) {
+        const exact = content.filter((f) => f.segment === segment.id && f.source !== undefined);
+        for (const set of layer.orgSets) {
+          for (const m of set.match(segment.text)) {
+            if (exact.some((f) => f.start! < m.end && m.start < f.end!)) continue;
+            content.push({
+              rule: rule.id,
+              kind: 'protected-content',
+              action: rule.action,
+              segment: segment.id,
+              start: m.start,
+              end: m.end,
+              ...(segment.path ? { path: segment.path } : {}),
+              source: m.repo ?? 'several repositories',
+              probable: true,
+              fingerprints: m.hits,
+            });
+          }
+        }
+      }
     });
   }
 
@@ -141,25 +168,23 @@ function protectedFindings(layer: CompiledLayer, rule: CompiledEgressRule, ctx: 
 /**
  * Whether a segment labelled with a protected path carries that file's content. A `file`
  * segment does (the client says so: an attachment, a labelled file block). A tool result named
- * after the file its call touched is judged by fingerprint when the host's index knows that
- * file (a hook refusal, "File created", a directory listing are not code); otherwise, failing
- * closed, it counts when it is more than a status line: numbered lines, or several lines.
+ * after the path its call touched is judged by its content when the host has a fingerprint
+ * index (a hook refusal, "File created", a directory listing are not code, and a file's
+ * content is found by fingerprint); without one — or while the index is still being built and
+ * does not have that file yet — failing closed, it counts when it is more than a status line:
+ * numbered lines, or several lines.
  */
 function isLabelledContent(segment: EgressSegment, ctx: RequestContext): boolean {
   if (segment.text.trim() === '') return false;
   if (segment.role === 'file') return true;
   if (segment.role !== 'tool-result') return false;
-  if (ctx.protectedIndex && indexKnows(ctx.protectedIndex, segment.path!, ctx.workspaceRoots)) return false;
+  const index = ctx.protectedIndex;
+  if (index && (!index.building || candidatesFor(segment.path!, ctx.workspaceRoots).some((c) => index.has(c)))) return false;
   // A numbered listing (`cat -n`, Claude Code's Read) is file content however short.
   if (NUMBERED_LINE.test(segment.text)) return true;
   let lines = 0;
   for (const line of segment.text.split('\n')) if (line.trim() !== '' && ++lines >= MIN_LABELLED_RESULT_LINES) return true;
   return false;
-}
-
-/** The index's source ids are workspace-relative POSIX paths; a label may be absolute, `./`-prefixed or a file URL. */
-function indexKnows(index: FingerprintIndex, path: string, roots: readonly string[]): boolean {
-  return candidatesFor(path, roots).some((candidate) => index.has(candidate));
 }
 
 function detectorFindings(layer: CompiledLayer, rule: CompiledEgressRule, ctx: RequestContext): Finding[] {

@@ -1,6 +1,7 @@
 // A compiled policy layer: everything the engine needs to decide a request, built once by
 // extension/core/policy/compile.ts. Evaluation only reads it.
 import type { FingerprintIndex } from '../fingerprint/fingerprintIndex';
+import type { OrgFingerprintSet } from '../fingerprint/orgSet';
 import type { DestinationGroup } from '../policy/destinations';
 import type { NameMatcher } from '../policy/globs';
 import type { PathMatcher } from '../policy/paths';
@@ -19,6 +20,11 @@ export interface LayerScanner {
   /** Ids of custom detectors (their findings are `custom-detector`, the others `secret`). */
   readonly customIds: ReadonlySet<string>;
   readonly ids: ReadonlySet<string>;
+  /**
+   * False when a detector's pattern may depend on where the scanned text starts or ends (a
+   * custom regex with `^` or `$`): such a scanner sees each segment on its own, never joined.
+   */
+  readonly batchable?: boolean;
 }
 
 export interface CompiledEgressRule {
@@ -63,9 +69,13 @@ export interface CompiledLayer {
   references: 'ignore' | 'audit' | 'block';
   /** Fingerprints of protected code from the layer's `protected.fingerprints` files (filled in by the loader). */
   fingerprints: FingerprintIndex[];
+  /** Organization-wide probabilistic fingerprint sets (`.alos` files among `protected.fingerprints`). */
+  orgSets: OrgFingerprintSet[];
   scanner?: LayerScanner;
   egress: CompiledEgressRule[];
   review: CompiledReviewRule[];
+  /** Agent id → the destination its hooks decide for (`agents.<id>.destination`). */
+  agentDestinations?: ReadonlyMap<string, string>;
   /** Proxy mode settings of this layer (absent: nothing added, other hosts tunnelled). */
   proxy?: { inspect: string[]; tunnel: string[]; otherHosts: 'tunnel' | 'block' };
   /** Unset: attachments are allowed by this layer. */

@@ -76,6 +76,11 @@ export interface Finding {
   source?: string;
   sourceLines?: [number, number];
   fingerprints?: number;
+  /**
+   * True when the match comes from the organization-wide probabilistic set (`.alos`): the code
+   * is probably from repository `source`, not checked out here, so no file or lines are known.
+   */
+  probable?: boolean;
   /** A safe preview of the match: never the full value (e.g. `AKIA…MPLE`, 8 chars max). */
   preview?: string;
   /** Placeholder written in place of the value when redacted, e.g. `[REDACTED:aws-access-key#1]`. */

@@ -3,7 +3,7 @@
 // of a request text with its character span (the query is not winnowed, so any fingerprint
 // stored for the source is found wherever its k-gram appears).
 import { DEFAULT_PARAMS, type FingerprintParams } from './params';
-import { normalizedTokens } from './tokenize';
+import { normalizedTokens, TokenBuffer } from './tokenize';
 import { kgramHashes, winnow } from './winnow';
 
 export interface SourceFingerprints {
@@ -60,14 +60,24 @@ export function isPeriodic(codes: Uint32Array, p: number, k: number): boolean {
   return false;
 }
 
+/**
+ * Scratch token arrays for queries, reused request after request (JavaScript runs one query at
+ * a time; nothing keeps a reference to them: the grams below are copies). Dropped when a huge
+ * request grew them past SCRATCH_LIMIT tokens, so one 32 MB body does not pin its arrays.
+ */
+let scratch: TokenBuffer | undefined;
+const SCRATCH_LIMIT = 1 << 20;
+
 export function queryGrams(text: string, params: FingerprintParams = DEFAULT_PARAMS): QueryGrams {
-  const tokens = normalizedTokens(text);
+  const buffer = (scratch ??= new TokenBuffer(1 << 12));
+  const tokens = normalizedTokens(text, buffer);
+  if (buffer.codes.length > SCRATCH_LIMIT) scratch = undefined;
   const hashes = kgramHashes(tokens.codes, tokens.length, params.k);
   const count = hashes.length;
   return {
     count,
     hashes,
-    starts: tokens.starts.subarray(0, count),
-    ends: count > 0 ? tokens.ends.subarray(params.k - 1, params.k - 1 + count) : new Uint32Array(0),
+    starts: tokens.starts.slice(0, count),
+    ends: count > 0 ? tokens.ends.slice(params.k - 1, params.k - 1 + count) : new Uint32Array(0),
   };
 }

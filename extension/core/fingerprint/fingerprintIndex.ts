@@ -30,6 +30,12 @@ export interface MatchOptions {
 
 export class FingerprintIndex {
   readonly params: Readonly<FingerprintParams>;
+  /**
+   * Set by a host while it is still filling the index (the workspace's first build): a file
+   * the index does not have may just not be indexed yet, so the engine keeps judging tool
+   * results named after such files by their label (fail closed).
+   */
+  building = false;
   private table: PostingsTable;
   private readonly excluded = new HashSet();
   private pool = new PostingPool();

@@ -143,7 +143,8 @@ function isLetterLike(c: number): boolean {
 }
 
 
-class Growable {
+/** Token arrays that grow by doubling; a caller may reuse one across calls (`TokenBuffer`). */
+export class TokenBuffer {
   length = 0;
   codes: Uint32Array;
   lines: Uint32Array;
@@ -181,10 +182,12 @@ class Growable {
 }
 
 /** The normalized token stream of `text` (see the header comment). Never throws. */
-export function normalizedTokens(text: string): TokenStream {
+export function normalizedTokens(text: string, reuse?: TokenBuffer): TokenStream {
   const n = text.length;
   // Source code averages one token per 4-6 characters; start near that and grow when needed.
-  const out = new Growable(Math.max(16, n >>> 2));
+  // A reused buffer (the query side's scratch) saves allocating and zeroing them per request.
+  const out = reuse ?? new TokenBuffer(Math.max(16, n >>> 2));
+  out.length = 0;
   let line = 1;
   let i = 0;
   let atLineStart = true;

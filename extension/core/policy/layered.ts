@@ -3,6 +3,7 @@
 // policies/README.md ("Layers") for why a lower layer can add and tighten but never loosen.
 import { evaluateLayers, unparseableVerdict } from '../egress/evaluate';
 import { deserializeIndex, FingerprintFormatError, type FingerprintIndex } from '../fingerprint';
+import { deserializeOrgSet, isOrgSetFile, OrgSetFormatError, type OrgFingerprintSet } from '../fingerprint/orgSet';
 import type { CompiledLayer } from '../egress/layer';
 import { ACTION_STRENGTH, type EgressAction, type EgressOptions, type EgressRequest, type Verdict } from '../egress/types';
 import { compileLayer, type ScannerCache } from './compile';
@@ -91,7 +92,9 @@ async function loadLayers(refs: LayerRefs, read: PolicyReader, readers: LayerRea
     if (hasErrors(r.problems)) continue;
     const { layer, problems: compileProblems } = compileLayer(name, r, cache);
     problems.push(...compileProblems);
-    layer.fingerprints = await loadFingerprintFiles(r, read, problems);
+    const loadedFingerprints = await loadFingerprintFiles(r, read, problems);
+    layer.fingerprints = loadedFingerprints.exact;
+    layer.orgSets = loadedFingerprints.orgSets;
     layers.push(layer);
     tests.push(...r.tests.map((t) => testCase(name, r, t)));
   }
@@ -107,21 +110,25 @@ async function loadLayers(refs: LayerRefs, read: PolicyReader, readers: LayerRea
  * Reads the layer's `protected.fingerprints` files. A file that cannot be read or is not a
  * fingerprint file is an error: the policy then fails closed, as for any policy it names.
  */
-async function loadFingerprintFiles(r: ResolvedPolicy, read: PolicyReader, problems: PolicyProblem[]): Promise<FingerprintIndex[]> {
+async function loadFingerprintFiles(r: ResolvedPolicy, read: PolicyReader, problems: PolicyProblem[]): Promise<{ exact: FingerprintIndex[]; orgSets: OrgFingerprintSet[] }> {
   const out: FingerprintIndex[] = [];
+  const orgSets: OrgFingerprintSet[] = [];
   for (const f of r.fingerprints) {
     if (!read.readBytes) {
       problems.push(problemAtLocation(r, f, `fingerprint file "${f.value}": this host cannot read fingerprint files`));
       continue;
     }
     try {
-      out.push(deserializeIndex(await read.readBytes(f.value)));
+      const bytes = await read.readBytes(f.value);
+      // An exact index (`airlock fingerprint build`) or an org-wide set (`airlock fingerprint org-set`).
+      if (isOrgSetFile(bytes)) orgSets.push(deserializeOrgSet(bytes));
+      else out.push(deserializeIndex(bytes));
     } catch (error) {
-      const reason = error instanceof FingerprintFormatError ? error.message : `cannot read it: ${error instanceof Error ? error.message : String(error)}`;
+      const reason = error instanceof FingerprintFormatError || error instanceof OrgSetFormatError ? error.message : `cannot read it: ${error instanceof Error ? error.message : String(error)}`;
       problems.push(problemAtLocation(r, f, `fingerprint file "${f.value}": ${reason}`));
     }
   }
-  return out;
+  return { exact: out, orgSets };
 }
 
 /** Loads one policy file as a single layer (what `airlock policy validate/test` do per file). */
@@ -214,6 +221,15 @@ export class LayeredPolicy implements AirlockPolicy {
     return out;
   }
 
+  /** The destination an agent's hooks decide for: the highest layer that names one wins (a lower layer cannot loosen it). */
+  agentDestination(agent: string): string | undefined {
+    for (const layer of this.compiledLayers) {
+      const destination = layer.agentDestinations?.get(agent);
+      if (destination) return destination;
+    }
+    return undefined;
+  }
+
   isProtectedPath(path: string): { rule: string; message: string } | undefined {
     for (const layer of this.compiledLayers) {
       if (layer.protectedPaths.match(path) === undefined) continue;
@@ -252,6 +268,7 @@ export function failClosedPolicy(reason: string): AirlockPolicy {
     unparseableVerdict: () => blockVerdict('airlock:policy-error', message),
     reviewFor: () => ({ requireApproval: { rule: 'airlock:policy-error', message, distinctReviewer: false } }),
     isProtectedPath: () => ({ rule: 'airlock:policy-error', message }),
+    agentDestination: () => undefined,
     proxy: { inspect: [], tunnelAllowed: () => false },
   };
 }

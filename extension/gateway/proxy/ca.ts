@@ -152,3 +152,13 @@ export async function loadOrCreateCa(options: LoadCaOptions = {}): Promise<Airlo
     },
   };
 }
+
+/** For an existing CA: whether its constraints cover a host (undefined when there is no CA yet). */
+export async function caCovers(dir: string = caDir()): Promise<((host: string) => boolean) | undefined> {
+  try {
+    const meta = JSON.parse(await readFile(join(dir, CA_META_FILE), 'utf8')) as Meta;
+    return (host) => covered(meta.permitted, host);
+  } catch {
+    return undefined;
+  }
+}

@@ -23,6 +23,8 @@ export interface ProxyTarget {
 
 export type ProxyMode = 'inspect' | 'tunnel' | 'block';
 
+const HANDSHAKE_TIMEOUT_MS = 10_000;
+
 export interface ProxySettings {
   /** Inspected-host entries (defaults plus the policy's). */
   inspect: readonly string[];
@@ -111,7 +113,13 @@ export function attachProxy(server: Server, deps: ProxyDeps): ProxyFront {
     track(tls);
     targets.set(tls, { scheme: 'https', host, port });
     tls.once('error', () => tls.destroy());
-    tls.once('secure', () => inner.emit('connection', tls));
+    // A client that never finishes the handshake does not hold the socket forever.
+    const handshake = setTimeout(() => tls.destroy(), HANDSHAKE_TIMEOUT_MS);
+    tls.once('close', () => clearTimeout(handshake));
+    tls.once('secure', () => {
+      clearTimeout(handshake);
+      inner.emit('connection', tls);
+    });
   }
 
   function tunnel(client: Socket, head: Buffer, host: string, port: number): void {
@@ -139,7 +147,8 @@ export function attachProxy(server: Server, deps: ProxyDeps): ProxyFront {
     client.on('error', () => client.destroy());
     const authority = parseAuthority(req.url);
     if (!authority) {
-      deps.onConnect({ target: String(req.url ?? '').slice(0, 100), mode: 'block', reason: 'bad-target' });
+      // Not the target text itself: whatever a client puts there stays out of the audit log.
+      deps.onConnect({ target: '(malformed)', mode: 'block', reason: 'bad-target' });
       return refuse(client, 400, 'Bad Request', 'CONNECT needs a host:port target');
     }
     const { host, port } = authority;

@@ -31,18 +31,33 @@ export function caLoader(hosts: () => readonly string[]): () => Promise<AirlockC
   };
 }
 
-export function connectRecord(event: ConnectEvent): Omit<AuditRecord, 'time'> {
+const CONNECT_MESSAGES: Record<string, string> = {
+  policy: 'this host is not allowed through the proxy by the Airlock policy (proxy.otherHosts is block)',
+  'ca-error': 'the Airlock CA could not be loaded, so this AI host could not be inspected; nothing was sent',
+  'ca-not-covering': 'the Airlock CA does not cover this host (run `airlock ca reset` after changing proxy.inspect); nothing was sent',
+};
+
+/**
+ * The audit record of a CONNECT (or an absolute-form request) and the message for listeners. A
+ * refused WebSocket upgrade is recorded as `audit`: it steers the client to HTTP, where its
+ * requests are decided one by one, and is no reason to alarm the engineer.
+ */
+export function connectRecord(event: ConnectEvent): { record: Omit<AuditRecord, 'time'>; message: string } {
+  const action = event.mode !== 'block' ? 'allow' : event.reason === 'websocket' ? 'audit' : 'block';
   return {
-    dialect: 'connect',
-    destination: event.target,
-    action: event.mode === 'block' ? 'block' : 'allow',
-    proxy: event.mode,
-    rules: [],
-    detectors: [],
-    matchHashes: [],
-    requestBytes: 0,
-    forwardedBytes: 0,
-    decisionMs: 0,
-    ...(event.reason ? { reason: event.reason } : {}),
+    record: {
+      dialect: 'connect',
+      destination: event.target,
+      action,
+      proxy: event.mode,
+      rules: [],
+      detectors: [],
+      matchHashes: [],
+      requestBytes: 0,
+      forwardedBytes: 0,
+      decisionMs: 0,
+      ...(event.reason ? { reason: event.reason } : {}),
+    },
+    message: (event.reason && CONNECT_MESSAGES[event.reason]) ?? '',
   };
 }

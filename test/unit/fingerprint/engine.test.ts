@@ -128,9 +128,10 @@ test('labelled content still counts: a file segment always, a tool result by con
     assert.equal(policy.evaluateEgress(status).action, 'allow', text);
     assert.equal(policy.evaluateEgress(status, { protectedIndex: workspaceIndex() }).action, 'allow', text);
   }
-  // A directory listing named after a folder the index knows nothing about: more than a status line, so it counts without an index.
-  const listing = req([{ role: 'tool-result', path: 'src/pricing.ts', text: 'a.ts\nb.ts\nc.ts\n' }]);
+  // A directory listing (LS of src/): with an index its content decides (no code); without one it counts (fail closed).
+  const listing = req([{ role: 'tool-result', path: '/home/me/acme/src', text: 'pricing.ts\ntiny.ts\nutil/\n' }]);
   assert.equal(policy.evaluateEgress(listing, { protectedIndex: workspaceIndex() }).action, 'allow', 'the index judges the content');
+  assert.equal(policy.evaluateEgress(listing).action, 'block', 'no index: more than a status line counts');
 });
 
 test('policy fingerprint files: loaded relative to the policy, matched without a workspace index', async () => {
@@ -166,4 +167,27 @@ test('policy fingerprint files: loaded relative to the policy, matched without a
     assert.equal(loaded.problems[0]!.line, 2);
     assert.equal(loaded.policy.evaluateEgress(req([{ role: 'user', text: 'hi' }])).action, 'block');
   }
+});
+
+test('a protected file attached as itself is one finding (its label), not also a copy of itself', async () => {
+  const policy = await policyOf(policyText());
+  const v = policy.evaluateEgress(req([{ role: 'file', path: 'src/pricing.ts', text: PRICING }]), { protectedIndex: workspaceIndex() });
+  assert.equal(v.action, 'block');
+  assert.deepEqual(v.findings.map((f) => [f.kind, f.path]), [['protected-path', 'src/pricing.ts']]);
+  // Attached under another (unprotected) name, the copy is found and named.
+  const renamed = policy.evaluateEgress(req([{ role: 'file', path: 'docs/notes.ts', text: PRICING }]), { protectedIndex: workspaceIndex() });
+  assert.equal(renamed.action, 'block');
+  assert.equal(renamed.findings[0]!.source, 'src/pricing.ts');
+});
+
+test('while the host is still building its index, a tool result named after a file it lacks keeps counting by its label', async () => {
+  const policy = await policyOf(policyText());
+  const index = workspaceIndex();
+  index.building = true;
+  const listing = req([{ role: 'tool-result', path: 'src/not-yet-indexed.ts', text: 'line one\nline two\nline three\n' }]);
+  assert.equal(policy.evaluateEgress(listing, { protectedIndex: index }).action, 'block', 'not indexed yet: fail closed');
+  const known = req([{ role: 'tool-result', path: 'src/pricing.ts', text: 'File created successfully at: src/pricing.ts\nok\ndone\n' }]);
+  assert.equal(policy.evaluateEgress(known, { protectedIndex: index }).action, 'allow', 'a file the index has: its content decides');
+  index.building = false;
+  assert.equal(policy.evaluateEgress(listing, { protectedIndex: index }).action, 'allow', 'built: the content decides');
 });

@@ -4,12 +4,15 @@
 // And the fingerprint file path end to end: `airlock fingerprint build` → a policy's
 // `protected.fingerprints` → the gateway (fake upstream) and `airlock scan`.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { test } from 'node:test';
 import Anthropic from '@anthropic-ai/sdk';
+import OpenAI from 'openai';
 import { WorkspaceIndex } from '../../../extension/cli/fingerprint/workspaceIndex';
 import { createNodePolicyReader } from '../../../extension/cli/policySource';
 import { deserializeIndex } from '../../../extension/core/fingerprint';
@@ -85,6 +88,11 @@ test('workspace index: own protected files only, public code left out, a cache w
     const everything = cached.map((f) => readFileSync(join(cacheDir, f), 'latin1')).join('');
     for (const word of ['subtotal', 'tariff', 'clearTimeout', 'immediate']) assert.ok(!everything.includes(word), word);
     assert.equal(deserializeIndex(readFileSync(join(cacheDir, 'index.alfp'))).sourceCount, 2);
+
+    // A hook process reads the cache without walking.
+    const cachedOnly = await WorkspaceIndex.loadCached(root, cacheDir);
+    assert.equal(cachedOnly?.match(sliceLines(PRICING, 3, 14))[0]?.source, 'src/pricing.ts');
+    assert.equal(await WorkspaceIndex.loadCached(join(root, 'elsewhere'), cacheDir), undefined, 'another root: not this cache');
 
     // Started again: everything comes from the cache.
     const again = WorkspaceIndex.start({ root, isProtected, cacheDir, watch: false });
@@ -237,5 +245,68 @@ test('the workspace index reaches the engine through the gateway: an unlabelled 
   } finally {
     await upstream.close();
     rmSync(workspace, { recursive: true, force: true });
+  }
+});
+
+test('airlock gateway --workspace (built CLI): the workspace is fingerprinted in the background and an unlabelled renamed copy is refused, naming the file', { timeout: 90_000 }, async () => {
+  const root = join(__dirname, '..', '..', '..');
+  const build = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: root, encoding: 'utf8' });
+  assert.equal(build.status, 0, build.stderr);
+  const workspace = repo({
+    'src/pricing.ts': PRICING,
+    '.airlock/policy.jsonc': '{ "protected": { "paths": ["src/"] }, "egress": [{ "id": "src-stays-home", "when": { "protected": true }, "action": "block", "message": "Source code stays home." }] }',
+  });
+  const stateDir = mkdtempSync(join(tmpdir(), 'airlock-state-'));
+  const upstream = await startFakeUpstream();
+  const child = spawn(process.execPath, [join(root, 'dist/cli.js'), 'gateway', '--workspace', workspace, '--upstream', `openai=${upstream.url}/v1`], {
+    cwd: tmpdir(),
+    env: { ...process.env, AIRLOCK_STATE_DIR: stateDir, AIRLOCK_ORG_POLICY: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  try {
+    const [first] = (await once(createInterface({ input: child.stdout }), 'line')) as [string];
+    const urls = JSON.parse(first) as { openai: string };
+    await until(() => /fingerprinted 1 protected files/.test(stderr), 20_000);
+    const openai = new OpenAI({ baseURL: urls.openai, apiKey: 'sk-test', maxRetries: 0 });
+    const copy = renameAndReformat(sliceLines(PRICING, 3, 14), rng(12));
+    const error = await openai.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: `tidy this up:\n${copy}` }] }).then(() => undefined, (e: unknown) => e);
+    assert.ok(error instanceof OpenAI.APIError, String(error));
+    assert.equal(error.status, 400);
+    assert.match(error.message, /src-stays-home/);
+    assert.match(error.message, /code from src\/pricing\.ts lines \d+-\d+/);
+    await openai.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'what does src/pricing.ts do, roughly?' }] });
+    assert.equal(upstream.requests.length, 1, 'a mention passes; the copy did not leave');
+    assert.ok(!stderr.includes('subtotal'), 'no code on stderr');
+    assert.ok(readdirSync(join(stateDir, 'fingerprints')).length === 1, 'cached in the state folder');
+  } finally {
+    child.kill('SIGTERM');
+    await once(child, 'exit');
+    await upstream.close();
+    for (const dir of [workspace, stateDir]) rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('airlock fingerprint: usage errors are clear and exit 2', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'airlock-fpcli-'));
+  try {
+    for (const [args, message] of [
+      [['fingerprint', 'build', 'src'], /--out FILE is required/],
+      [['fingerprint', 'build', '--out', 'x.alfp'], /give at least one file or folder/],
+      [['fingerprint', 'build', 'missing', '--out', 'x.alfp'], /no such file or directory: missing/],
+      [['fingerprint', 'build', '.', '--out', 'x.alfp', '--exclude-public', 'nope'], /--exclude-public nope is not a folder/],
+      [['fingerprint', 'frobnicate'], /unknown subcommand 'frobnicate'/],
+      [['fingerprint', 'build', '.', '--out', 'x.alfp', '--bogus'], /unknown option '--bogus'/],
+    ] as const) {
+      const r = await runAirlock([...args], dir);
+      assert.equal(r.code, 2, args.join(' '));
+      assert.match(r.stderr, message);
+    }
+    const help = await runAirlock(['fingerprint', 'build', '--help'], dir);
+    assert.equal(help.code, 0);
+    assert.match(help.stdout, /hashes and line numbers only, no code/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });

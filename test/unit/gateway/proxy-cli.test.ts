@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -24,7 +24,7 @@ import { fakePublicCa, proxiedFetch } from './support/tls';
 const root = join(__dirname, '..', '..', '..');
 const SECRET = 'AKIAZ7K2QW5RT6YX3VB4';
 
-async function cli(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+async function cli(args: string[], env: Record<string, string>, cwd = root): Promise<{ code: number; stdout: string; stderr: string }> {
   const saved = { ...process.env };
   Object.assign(process.env, env);
   const stdout = new PassThrough();
@@ -34,7 +34,7 @@ async function cli(args: string[], env: Record<string, string>): Promise<{ code:
   stdout.on('data', (c: Buffer) => (out += c.toString()));
   stderr.on('data', (c: Buffer) => (err += c.toString()));
   try {
-    const code = await runCli(args, { stdout, stderr, stdin: new PassThrough(), cwd: root });
+    const code = await runCli(args, { stdout, stderr, stdin: new PassThrough(), cwd });
     return { code, stdout: out, stderr: err };
   } finally {
     for (const k of Object.keys(env)) delete process.env[k];
@@ -183,4 +183,26 @@ test('policy proxy section: extra inspected hosts; otherHosts block in any layer
 
   const bad = await loadLayeredPolicy({ workspace: '/bad.jsonc' }, (ref) => (ref === '/bad.jsonc' ? Promise.resolve('{"proxy":{"inspect":["https://x.com/"]}}') : read(ref)));
   assert.equal(bad.ok, false);
+});
+
+test('a new CA covers the policy\'s proxy.inspect hosts; airlock ca reset makes a new one and keeps the old aside', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'airlock-ca-policy-'));
+  try {
+    const workspace = join(dir, 'ws');
+    mkdirSync(join(workspace, '.airlock'), { recursive: true });
+    writeFileSync(join(workspace, '.airlock', 'policy.jsonc'), JSON.stringify({ extends: ['airlock:secrets'], proxy: { inspect: ['llm.corp.example'] } }));
+    const env = { AIRLOCK_STATE_DIR: join(dir, 'state') };
+    // A CA made before the policy listed the host (e.g. by `airlock env` elsewhere) does not cover it.
+    assert.equal((await cli(['ca', 'path'], env, dir)).code, 0);
+    const meta = () => JSON.parse(readFileSync(join(dir, 'state', 'ca', 'airlock-ca.json'), 'utf8')) as { permitted: string[] };
+    assert.ok(!meta().permitted.includes('llm.corp.example'));
+    const reset = await cli(['ca', 'reset'], env, workspace);
+    assert.equal(reset.code, 0, reset.stderr);
+    assert.match(reset.stderr, /old one is in .*ca\.replaced-\d+/);
+    assert.ok(meta().permitted.includes('llm.corp.example'));
+    assert.ok(meta().permitted.includes('api.openai.com'));
+    assert.equal(readdirSync(join(dir, 'state')).filter((n) => n.startsWith('ca.replaced-')).length, 1);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -170,7 +170,7 @@ test('a non-AI host is tunnelled untouched: the client sees that host\'s own cer
 
 test('proxy.otherHosts = block refuses CONNECT to other hosts (403, audited) and still inspects AI hosts', async () => {
   await withProxy(
-    async ({ gateway, other, openai, audit }) => {
+    async ({ gateway, other, openai, audit, decisions }) => {
       const { status, socket, head } = await connectTunnel(gateway.port, 'example.test:443');
       socket.destroy();
       assert.equal(status, 403);
@@ -178,6 +178,7 @@ test('proxy.otherHosts = block refuses CONNECT to other hosts (403, audited) and
       assert.equal(other.requests.length, 0);
       const blocked = audit.find((r) => r.dialect === 'connect');
       assert.deepEqual([blocked?.destination, blocked?.proxy, blocked?.action, blocked?.reason], ['example.test:443', 'block', 'block', 'policy']);
+      assert.match(decisions.find((d) => d.record.dialect === 'connect')?.message ?? '', /proxy\.otherHosts is block/);
       const answer = await openai().chat.completions.create({ model: 'gpt-x', messages: [{ role: 'user', content: 'hi' }] });
       assert.equal(answer.choices[0]?.message.content, 'ok');
     },
@@ -227,7 +228,9 @@ test('a WebSocket upgrade to an inspected host is refused at once with 426, so c
     assert.match(chunk.toString('latin1'), /^HTTP\/1\.1 426 Upgrade Required/);
     assert.ok(elapsed < 1000, `answered after ${elapsed.toFixed(0)} ms`);
     assert.equal(ai.requests.length, 0);
-    assert.ok(audit.some((r) => r.dialect === 'connect' && r.reason === 'websocket'));
+    // Recorded, but as `audit`: the client falls back to HTTP, where each request is decided.
+    const refused = audit.find((r) => r.dialect === 'connect' && r.reason === 'websocket');
+    assert.deepEqual([refused?.proxy, refused?.action], ['block', 'audit']);
   });
 });
 

@@ -122,17 +122,27 @@ test('serialize keeps hashes and metadata only; deserialize restores matching an
   assert.equal(FingerprintIndex.deserialize(bad, { now: () => clock.now }).size, 0);
 });
 
-test('attribute stays fast on a large file against a full index', () => {
+test('attribute grows linearly with the file against a full index (no quadratic blow-up)', () => {
+  // A complexity check, not a speed target (speed is measured by `npm run bench`): the ratio of
+  // two sizes holds on a loaded machine where an absolute time limit does not.
   const index = new FingerprintIndex();
   for (let s = 0; s < 2000; s++) {
     const body = Array.from({ length: 20 }, (_, i) => `  const v${s}_${i} = helper(${i}, "${s}");\n  }`).join('\n');
     index.add({ text: `function f${s}() {\n${body}\n  return done;\n}`, tool: 'assistant', dialect: 'openai-chat' });
   }
-  const file = Array.from({ length: 10_000 }, (_, i) => (i % 3 === 0 ? '}' : `  const v${i % 2000}_${i % 20} = helper(${i % 20}, "${i % 2000}");`)).join('\n');
-  const started = performance.now();
-  for (let i = 0; i < 5; i++) index.attributeAll(file);
-  const ms = (performance.now() - started) / 5;
-  assert.ok(ms < 150, `attributeAll on 10,000 lines took ${ms.toFixed(1)} ms`);
+  const fileOf = (lines: number) => Array.from({ length: lines }, (_, i) => (i % 3 === 0 ? '}' : `  const v${i % 2000}_${i % 20} = helper(${i % 20}, "${i % 2000}");`)).join('\n');
+  const best = (file: string) => {
+    let min = Infinity;
+    for (let i = 0; i < 5; i++) {
+      const started = performance.now();
+      index.attributeAll(file);
+      min = Math.min(min, performance.now() - started);
+    }
+    return min;
+  };
+  const small = best(fileOf(1_000));
+  const large = best(fileOf(10_000));
+  assert.ok(large / small < 40, `10× the lines took ${(large / small).toFixed(1)}× the time (${small.toFixed(1)} ms → ${large.toFixed(1)} ms)`);
 });
 
 test('merge takes another index’s snippets, skips expired and already-known ones', () => {

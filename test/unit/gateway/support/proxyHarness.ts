@@ -4,7 +4,7 @@
 // the gateway trusts (--upstream-ca); clients trust the Airlock CA (like NODE_EXTRA_CA_CERTS).
 import OpenAI from 'openai';
 import type { CompiledPolicy } from '../../../../extension/core/policy/contract';
-import { startGateway, type GatewayHandle, type GatewayOptions } from '../../../../extension/gateway';
+import { startGateway, type DecisionEvent, type GatewayHandle, type GatewayOptions } from '../../../../extension/gateway';
 import type { AuditRecord } from '../../../../extension/gateway/audit';
 import { loadOrCreateCa, type AirlockCa } from '../../../../extension/gateway/proxy/ca';
 import { startFakeUpstream, type FakeUpstream } from '../../../support/fakeUpstream';
@@ -21,6 +21,7 @@ export interface ProxyHarness {
   ca: AirlockCa;
   publicCa: PublicCa;
   audit: AuditRecord[];
+  decisions: DecisionEvent[];
   /** A fetch through the proxy that trusts the Airlock CA. */
   fetch(): typeof fetch;
   /** The official OpenAI SDK through the proxy (default base URL: the real api.openai.com). */
@@ -36,11 +37,13 @@ export async function withProxy(policy: () => CompiledPolicy | undefined, run: (
     const other = await startFakeUpstream({ tls: publicCa.serverFor(OTHER_HOSTS) });
     const ca = await loadOrCreateCa({ dir: `${dir}/ca` });
     const audit: AuditRecord[] = [];
+    const decisions: DecisionEvent[] = [];
     const pin = (u: FakeUpstream) => ({ host: '127.0.0.1', port: Number(new URL(u.url).port) });
     const resolve = Object.fromEntries([...AI_HOSTS.map((h) => [h, pin(ai)]), ...OTHER_HOSTS.map((h) => [h, pin(other)])]);
     const gateway = await startGateway({
       policy,
       audit: memoryAudit(audit),
+      onDecision: (e) => decisions.push(e),
       ...extra,
       upstream: { resolve, ca: [publicCa.certPem], ...extra.upstream, ...(extra.upstream?.resolve ? { resolve: { ...resolve, ...extra.upstream.resolve } } : {}) },
       proxy: { ca: async () => ca, ...extra.proxy },
@@ -59,6 +62,7 @@ export async function withProxy(policy: () => CompiledPolicy | undefined, run: (
         ca,
         publicCa,
         audit,
+        decisions,
         fetch: newFetch,
         openai: (baseURL) => new OpenAI({ apiKey: 'sk-test-client-key', maxRetries: 0, timeout: 5000, fetch: newFetch(), ...(baseURL ? { baseURL } : {}) }),
       });

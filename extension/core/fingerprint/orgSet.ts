@@ -1,0 +1,244 @@
+// The organization-wide set of protected-code fingerprints: every proprietary repository of a
+// company (think 10,000 repos, 500 million lines), in a file small enough to ship to laptops
+// like the org policy. It is a binary fuse map from 64-bit k-gram keys to the repository they
+// come from (binaryFuse.ts): no code, no exact index, just "probable protected code from <repo>"
+// when enough of a request's k-grams hit the same repository close together. Where the repo is
+// checked out, the exact workspace index confirms the match with file and lines.
+//
+// Keys: the same normalized tokens and k-grams as the exact index (tokenize.ts, winnow.ts) with a
+// second, independent 32-bit rolling hash beside the first, so a key is 64 bits: 32-bit hashes
+// alone would make public code hit a 500-million-line set ~1 time in 10 (docs/scale.md).
+import { FuseMapLookup, SEVERAL, buildFuseMap, type FuseMap } from './binaryFuse';
+import { DEFAULT_PARAMS } from './params';
+import { normalizedTokens } from './tokenize';
+import { kgramHashes, winnow } from './winnow';
+
+export interface OrgSetParams {
+  /** k-gram length in tokens: the exact index's, so both see the same k-grams. */
+  k: number;
+  /** Winnowing window for the org set: sparser than the exact index to keep the file small. */
+  window: number;
+  /** Hits on one repository, within `gapTokens` of each other, before a match is reported. */
+  minHits: number;
+  gapTokens: number;
+}
+
+export const ORG_SET_PARAMS: Readonly<OrgSetParams> = Object.freeze({ k: DEFAULT_PARAMS.k, window: 16, minHits: 3, gapTokens: 64 });
+
+/** A second k-gram hash, independent of kgramHashes (other base, other finalizer). */
+export function secondKgramHashes(codes: Uint32Array, length: number, k: number): Uint32Array {
+  const count = length - k + 1;
+  if (count <= 0) return new Uint32Array(0);
+  const BASE = 0x01000193;
+  const out = new Uint32Array(count);
+  let top = 1;
+  for (let j = 1; j < k; j++) top = Math.imul(top, BASE);
+  let h = 0;
+  for (let j = 0; j < k; j++) h = (Math.imul(h, BASE) + (codes[j]! ^ 0x5bd1e995)) | 0;
+  const fin = (x: number) => {
+    x = Math.imul(x ^ (x >>> 15), 0x2c1b3c6d);
+    x = Math.imul(x ^ (x >>> 12), 0x297a2d39);
+    return (x ^ (x >>> 15)) >>> 0;
+  };
+  out[0] = fin(h);
+  // Rolling: drop the token leaving the window, add the one entering.
+  for (let p = 1; p < count; p++) {
+    h = (Math.imul(h - Math.imul(codes[p - 1]! ^ 0x5bd1e995, top), BASE) + (codes[p + k - 1]! ^ 0x5bd1e995)) | 0;
+    out[p] = fin(h);
+  }
+  return out;
+}
+
+export interface OrgKeys {
+  hi: Uint32Array;
+  lo: Uint32Array;
+}
+
+/** The winnowed 64-bit keys of one source text (selected by the first hash, like the exact index). */
+export function orgKeysOf(text: string, params: OrgSetParams = ORG_SET_PARAMS): OrgKeys {
+  const tokens = normalizedTokens(text);
+  const first = kgramHashes(tokens.codes, tokens.length, params.k);
+  const second = secondKgramHashes(tokens.codes, tokens.length, params.k);
+  const selected = winnow(first, params.window);
+  const hi = new Uint32Array(selected.length);
+  const lo = new Uint32Array(selected.length);
+  for (let i = 0; i < selected.length; i++) {
+    hi[i] = first[selected[i]!]!;
+    lo[i] = second[selected[i]!]!;
+  }
+  return { hi, lo };
+}
+
+/** Every k-gram key of a text (not winnowed): what public code is excluded by. */
+export function allOrgKeysOf(text: string, params: OrgSetParams = ORG_SET_PARAMS): OrgKeys {
+  const tokens = normalizedTokens(text);
+  return { hi: kgramHashes(tokens.codes, tokens.length, params.k), lo: secondKgramHashes(tokens.codes, tokens.length, params.k) };
+}
+
+export interface ProbableMatch {
+  /** The repository the hits point to, or undefined when they point to several. */
+  repo?: string;
+  /** UTF-16 span in the queried text. */
+  start: number;
+  end: number;
+  hits: number;
+}
+
+export class OrgFingerprintSet {
+  private readonly lookup: FuseMapLookup;
+
+  constructor(
+    readonly repos: readonly string[],
+    readonly map: FuseMap,
+    readonly params: Readonly<OrgSetParams> = ORG_SET_PARAMS,
+  ) {
+    if (repos.length >= SEVERAL) throw new RangeError(`an org fingerprint set holds at most ${SEVERAL - 1} repositories`);
+    this.lookup = new FuseMapLookup(map);
+  }
+
+  /**
+   * Builds the set from each repository's keys. Keys that occur in public code (`publicKeys`,
+   * all k-grams of e.g. the repos' dependencies) are left out, so boilerplate never matches.
+   */
+  static build(repos: { name: string; keys: OrgKeys }[], publicKeys?: OrgKeys, params: OrgSetParams = ORG_SET_PARAMS): OrgFingerprintSet {
+    let total = 0;
+    for (const r of repos) total += r.keys.hi.length;
+    const hi = new Uint32Array(total);
+    const lo = new Uint32Array(total);
+    const values = new Uint16Array(total);
+    let at = 0;
+    const publicSet = publicKeys && publicKeys.hi.length ? new OrgFingerprintSet([], buildFuseMap(publicKeys), params) : undefined;
+    repos.forEach((r, index) => {
+      for (let i = 0; i < r.keys.hi.length; i++) {
+        if (publicSet && publicSet.lookup.get(r.keys.hi[i]!, r.keys.lo[i]!) >= 0) continue;
+        hi[at] = r.keys.hi[i]!;
+        lo[at] = r.keys.lo[i]!;
+        values[at++] = index;
+      }
+    });
+    const map = buildFuseMap({ hi: hi.subarray(0, at), lo: lo.subarray(0, at), values: values.subarray(0, at) });
+    return new OrgFingerprintSet(
+      repos.map((r) => r.name),
+      map,
+      params,
+    );
+  }
+
+  get size(): number {
+    return this.map.size;
+  }
+
+  /** Spans of `text` that probably copy protected code, with the repository they point to. */
+  match(text: string): ProbableMatch[] {
+    const { k, minHits, gapTokens } = this.params;
+    const tokens = normalizedTokens(text);
+    const first = kgramHashes(tokens.codes, tokens.length, k);
+    const second = secondKgramHashes(tokens.codes, tokens.length, k);
+    const out: ProbableMatch[] = [];
+    let clusterStart = -1;
+    let lastHit = -1;
+    const perRepo = new Map<number, number>();
+    let firstPos = 0;
+    const flush = () => {
+      let best = -1;
+      let bestHits = 0;
+      let total = 0;
+      for (const [repo, hits] of perRepo) {
+        total += hits;
+        if (hits > bestHits) [best, bestHits] = [repo, hits];
+      }
+      if (bestHits >= minHits || (perRepo.has(SEVERAL) && total >= minHits)) {
+        out.push({
+          ...(best !== SEVERAL && bestHits >= minHits ? { repo: this.repos[best] ?? '?' } : {}),
+          start: tokens.starts[firstPos]!,
+          end: tokens.ends[lastHit + k - 1]!,
+          hits: bestHits >= minHits ? bestHits : total,
+        });
+      }
+      perRepo.clear();
+    };
+    for (let p = 0; p < first.length; p++) {
+      const v = this.lookup.get(first[p]!, second[p]!);
+      if (v < 0) continue;
+      if (clusterStart >= 0 && p - lastHit > gapTokens) {
+        flush();
+        clusterStart = -1;
+      }
+      if (clusterStart < 0) {
+        clusterStart = p;
+        firstPos = p;
+      }
+      perRepo.set(v, (perRepo.get(v) ?? 0) + 1);
+      lastHit = p;
+    }
+    if (clusterStart >= 0) flush();
+    return out;
+  }
+}
+
+// --- file format (`.alos`): "ALOS" u32 version u32 k u32 window u32 minHits u32 gapTokens
+//     u32 seed u32 segmentLength u32 segmentCount u32 size u32 repos, repos × (u32 bytes, UTF-8
+//     padded to 4), slots × u32. Little-endian. Hashes only: no code can be read back out.
+
+const MAGIC = 0x534f4c41; // "ALOS"
+const VERSION = 1;
+
+export class OrgSetFormatError extends Error {
+  constructor(reason: string) {
+    super(`not a valid Airlock org fingerprint set: ${reason}`);
+    this.name = 'OrgSetFormatError';
+  }
+}
+
+export function serializeOrgSet(set: OrgFingerprintSet): Uint8Array {
+  const names = set.repos.map((r) => new TextEncoder().encode(r));
+  const header = 11 * 4;
+  const nameBytes = names.reduce((n, b) => n + 4 + Math.ceil(b.length / 4) * 4, 0);
+  const out = new Uint8Array(header + nameBytes + set.map.slots.length * 4);
+  const view = new DataView(out.buffer);
+  const fields = [MAGIC, VERSION, set.params.k, set.params.window, set.params.minHits, set.params.gapTokens, set.map.seed, set.map.segmentLength, set.map.segmentCount, set.map.size, names.length];
+  fields.forEach((v, i) => view.setUint32(i * 4, v >>> 0, true));
+  let at = header;
+  for (const b of names) {
+    view.setUint32(at, b.length, true);
+    out.set(b, at + 4);
+    at += 4 + Math.ceil(b.length / 4) * 4;
+  }
+  for (let i = 0; i < set.map.slots.length; i++) view.setUint32(at + i * 4, set.map.slots[i]!, true);
+  return out;
+}
+
+export function isOrgSetFile(bytes: Uint8Array): boolean {
+  return bytes.length >= 4 && new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(0, true) === MAGIC;
+}
+
+export function deserializeOrgSet(bytes: Uint8Array): OrgFingerprintSet {
+  if (bytes.length < 44) throw new OrgSetFormatError('too short');
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const u = (i: number) => view.getUint32(i * 4, true);
+  if (u(0) !== MAGIC) throw new OrgSetFormatError('wrong magic');
+  if (u(1) !== VERSION) throw new OrgSetFormatError(`format version ${u(1)} (this Airlock reads ${VERSION})`);
+  const params: OrgSetParams = { k: u(2), window: u(3), minHits: u(4), gapTokens: u(5) };
+  if (params.k !== DEFAULT_PARAMS.k) throw new OrgSetFormatError(`k-gram length ${params.k} differs from this Airlock's ${DEFAULT_PARAMS.k}`);
+  const seed = u(6);
+  const segmentLength = u(7);
+  const segmentCount = u(8);
+  const size = u(9);
+  const repoCount = u(10);
+  if (repoCount >= SEVERAL) throw new OrgSetFormatError('too many repositories');
+  let at = 44;
+  const repos: string[] = [];
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  for (let r = 0; r < repoCount; r++) {
+    if (at + 4 > bytes.length) throw new OrgSetFormatError('truncated repository names');
+    const len = view.getUint32(at, true);
+    if (len > 4096 || at + 4 + len > bytes.length) throw new OrgSetFormatError('bad repository name');
+    repos.push(decoder.decode(bytes.subarray(at + 4, at + 4 + len)));
+    at += 4 + Math.ceil(len / 4) * 4;
+  }
+  const slotCount = (segmentCount + 2) * segmentLength;
+  if (segmentLength === 0 || at + slotCount * 4 !== bytes.length) throw new OrgSetFormatError('slot table has the wrong size');
+  const slots = new Uint32Array(slotCount);
+  for (let i = 0; i < slotCount; i++) slots[i] = view.getUint32(at + i * 4, true);
+  return new OrgFingerprintSet(repos, { seed, segmentLength, segmentCount, slots, size }, params);
+}
