@@ -13,7 +13,7 @@ import type { AgentClient, Wiring } from './clients';
 import { startFake, type FakeUpstream } from './fakes/server';
 import { API_HOSTS, mintTestCa } from './fakes/testCa';
 import { isInstalled, install } from './install.mjs';
-import { airlock, cliPath, gatewaySupports, makeWorkdir, startGatewayProcess, type GatewayProcess } from './runner';
+import { airlock, cliPath, gatewaySupports, makeWorkdir, startGatewayProcess, type AuditLine, type GatewayProcess } from './runner';
 import { startTap, startTcpTap, type Tap, type TcpTap } from './tap';
 
 export type ModeName = 'base-url' | 'proxy';
@@ -34,10 +34,14 @@ export interface Environment {
   wiring(client: AgentClient): Wiring;
   /** The gateway's decision lines since the last reset (ids and sizes only, never content). */
   gatewayLog(): string;
-  /** proxy mode: the CONNECT lines since the last reset, as [host:port, decision]. */
-  connects(): [string, string][];
+  /** Audit records since the last reset. */
+  records(): Promise<AuditLine[]>;
+  /** Request decisions (not CONNECTs) since the last reset. */
+  decisions(): Promise<AuditLine[]>;
+  /** proxy mode: the CONNECTs since the last reset, as [host:port, proxy decision]. */
+  connects(): Promise<[string, string][]>;
   /** Forget what was recorded (between tests). */
-  reset(): void;
+  reset(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -111,16 +115,24 @@ export async function startEnvironment(mode: ModeName, options: { policy?: strin
     }
   }
   let logOffset = 0;
+  let recordOffset = 0;
   const since = () => gateway.log().slice(logOffset);
+  const records = async () => (await gateway.records()).slice(recordOffset);
   return {
     mode, fake, gateway, workdir, home, ...(tap ? { tap } : {}), ...(tcpTap ? { tcpTap } : {}),
     wiring,
     gatewayLog: since,
-    connects: () => [...since().matchAll(/^airlock gateway: CONNECT (\S+) ?(\S*)/gm)].map((m) => [m[1]!, m[2] ?? '']),
-    reset: () => {
+    records,
+    decisions: async () => (await records()).filter((r) => r.dialect !== 'connect'),
+    connects: async () => (await records()).filter((r) => r.dialect === 'connect').map((r) => {
+      const target = r.destination.replace(/^[a-z]+:\/\//, '');
+      return [/:\d+$/.test(target) ? target : `${target}:443`, r.proxy ?? ''];
+    }),
+    reset: async () => {
       fake.requests.length = 0;
       if (tap) tap.exchanges.length = 0;
       logOffset = gateway.log().length;
+      recordOffset = (await gateway.records()).length;
     },
     close: async () => {
       await tap?.close();

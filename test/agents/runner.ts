@@ -1,7 +1,7 @@
 // Runs the real `airlock gateway` (the built dist/cli.js) and a real agent CLI against it, in a
 // throwaway copy of a small fake project, with a timeout; returns what the user saw and timings.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -10,11 +10,16 @@ import type { AgentClient, Wiring } from './clients';
 export const REPO = resolve(__dirname, '..', '..');
 const PROJECT = join(__dirname, 'project');
 
+/** The fields of a gateway audit record the suite reads (extension/gateway/audit.ts). */
+export interface AuditLine { dialect: string; destination: string; action: string; rule?: string; reason?: string; proxy?: string }
+
 export interface GatewayProcess {
   port: number;
   urls: { openai: string; anthropic: string; ollama: string };
-  /** stderr so far: one decision line per request (ids and sizes only). */
+  /** stderr so far: one decision line per request (ids and sizes only); for humans. */
   log(): string;
+  /** The audit records written so far (`--audit`, JSON lines): what the tests assert on. */
+  records(): Promise<AuditLine[]>;
   close(): Promise<void>;
 }
 
@@ -43,6 +48,8 @@ export function airlock(args: string[], env: Record<string, string>): string {
 export async function startGatewayProcess(opts: { policy: string; upstreams: Record<string, string>; extraArgs?: string[]; cwd?: string; stateDir?: string; env?: Record<string, string> }): Promise<GatewayProcess> {
   const args = [cliPath(), 'gateway', '--policy', opts.policy, ...Object.entries(opts.upstreams).flatMap(([f, u]) => ['--upstream', `${f}=${u}`]), ...(opts.extraArgs ?? [])];
   const stateDir = opts.stateDir ?? mkdtempSync(join(tmpdir(), 'airlock-gw-state-'));
+  const auditFile = join(stateDir, 'audit.jsonl');
+  args.push('--audit', auditFile);
   const env: Record<string, string | undefined> = { ...process.env, AIRLOCK_STATE_DIR: stateDir, ...opts.env };
   if (!opts.env) for (const k of ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy']) delete env[k];
   const child = spawn(process.execPath, args, { cwd: opts.cwd ?? REPO, stdio: ['ignore', 'pipe', 'pipe'], env });
@@ -59,6 +66,12 @@ export async function startGatewayProcess(opts: { policy: string; upstreams: Rec
     port: info.port,
     urls: { openai: info.openai, anthropic: info.anthropic, ollama: info.ollama },
     log: () => stderr,
+    records: async () => {
+      // The sink batches appends: give the last decision a moment to reach the file.
+      await new Promise((r) => setTimeout(r, 150));
+      if (!existsSync(auditFile)) return [];
+      return readFileSync(auditFile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as AuditLine);
+    },
     close: async () => {
       if (child.exitCode === null) {
         child.kill('SIGTERM');

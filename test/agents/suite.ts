@@ -67,7 +67,7 @@ export function agentSuite(client: AgentClient, options: SuiteOptions): void {
         if (mode === 'proxy') {
           // Nothing leaves uninspected: every CONNECT is to an inspected AI host (decrypted and
           // judged) or refused by proxy.otherHosts=block; none is tunnelled.
-          const connects = env.connects();
+          const connects = await env.connects();
           console.log(`${client.name} ${name}: CONNECT targets ${JSON.stringify(connects)}`);
           assert.ok(connects.length > 0, 'the client went through the proxy');
           for (const [target, decision] of connects) {
@@ -81,9 +81,9 @@ export function agentSuite(client: AgentClient, options: SuiteOptions): void {
       // A mode the gateway cannot do yet is reported as todo at once: no environment, no runs.
       before(async () => { if (!todo) env = await startEnvironment(mode); });
       after(async () => { await env?.close(); });
-      beforeEach(() => {
+      beforeEach(async () => {
         if (todo) throw new Error(`todo: ${todo}`);
-        env.reset();
+        await env.reset();
         workdir = env.workdir;
       });
 
@@ -149,12 +149,12 @@ export function agentSuite(client: AgentClient, options: SuiteOptions): void {
           const r = await run(`protected-${via}`, 'What does the pricing code do?');
           console.log(`${client.name} on a gateway block (${mode}, ${via}) shows: ${JSON.stringify(visible(r).slice(-400))}`);
           assert.ok(bodies(env.fake.modelRequests()).every((b) => !b.includes(PROTECTED_CODE)), 'the protected code never reached the upstream');
-          assert.ok(new RegExp(`block .*rule=${RULE}`).test(env.gatewayLog()), `the gateway logged the block\n${env.gatewayLog()}`);
+          const blocks = (await env.decisions()).filter((d) => d.action === 'block' && d.rule === RULE);
+          assert.ok(blocks.length > 0, `the gateway recorded the block\n${env.gatewayLog()}`);
           assert.ok(out(r).includes(BLOCK_TEXT), `the user sees Airlock's message "${BLOCK_TEXT}"\n${describeRun(r)}`);
           assert.ok(!/authenticat/i.test(visible(r)), `not shown as an authentication error\n${describeRun(r)}`);
           assert.ok(!out(r).includes(REPLY), 'the model never answered the blocked request');
-          const attempts = [...env.gatewayLog().matchAll(new RegExp(`block .*rule=${RULE}`, 'g'))].length;
-          assert.equal(attempts, 1, `the client sent the blocked request once, no retries (${attempts} blocks logged)`);
+          assert.equal(blocks.length, 1, `the client sent the blocked request once, no retries (${blocks.length} blocks recorded)`);
         });
       }
 
@@ -183,7 +183,7 @@ export function agentSuite(client: AgentClient, options: SuiteOptions): void {
             const after = model.at(-1);
             assert.ok(after && DIALECT_VIEW[client.format](after).toolResults.some((t) => t.includes('refused') || t.includes('hook')), `the request after the refusal reached the upstream with the refusal as the tool result\n${describeRun(r)}`);
             assert.ok(bodies(model).every((b) => !b.includes(PROTECTED_CODE)), 'the protected code never left');
-            assert.ok(!/^airlock gateway: block /m.test(env.gatewayLog()), `the gateway blocked nothing\n${env.gatewayLog()}`);
+            assert.ok(!(await env.decisions()).some((d) => d.action === 'block'), `the gateway blocked nothing\n${env.gatewayLog()}`);
             assert.ok(out(r).includes(REPLY), `the model's answer after the refusal is shown\n${describeRun(r)}`);
           } finally {
             rmSync(hook, { force: true });
@@ -202,9 +202,9 @@ export function agentSuite(client: AgentClient, options: SuiteOptions): void {
       let workdir = '';
       before(async () => { if (!todo) env = await startEnvironment('proxy', { policy: META_PROXY_POLICY }); });
       after(async () => { await env?.close(); });
-      beforeEach(() => {
+      beforeEach(async () => {
         if (todo) throw new Error(`todo: ${todo}`);
-        env.reset();
+        await env.reset();
         workdir = env.workdir;
       });
       const go = async (name: string, prompt: string) => {
@@ -217,7 +217,7 @@ export function agentSuite(client: AgentClient, options: SuiteOptions): void {
         const r = await go('benign', 'Say hi');
         assert.equal(r.code, 0, `${describeRun(r)}\n${env.gatewayLog()}`);
         assert.ok(out(r).includes(REPLY), describeRun(r));
-        assert.ok(!/^airlock gateway: block /m.test(env.gatewayLog()), `nothing was blocked\n${env.gatewayLog()}`);
+        assert.ok(!(await env.decisions()).some((d) => d.action === 'block'), `nothing was blocked\n${env.gatewayLog()}`);
       });
       if (client.write) {
         const write = client.write;
@@ -226,7 +226,7 @@ export function agentSuite(client: AgentClient, options: SuiteOptions): void {
           env.fake.script = steps([tool(call.name, call.input), text(REPLY)], text('Discount'));
           const r = await go('write', 'Add a discount helper');
           assert.ok(out(r).includes(REPLY), `${describeRun(r)}\n${env.gatewayLog()}`);
-          assert.ok(!/^airlock gateway: block /m.test(env.gatewayLog()), `nothing was blocked\n${env.gatewayLog()}`);
+          assert.ok(!(await env.decisions()).some((d) => d.action === 'block'), `nothing was blocked\n${env.gatewayLog()}`);
         });
       }
     });
