@@ -7,3 +7,4 @@ export { decide, type Decision } from './decide';
 export { createResponseTap, decodeResponseBody, type ObservedResponse, type ResponseTap, type ResponseTapOptions } from './responseTap';
 export { ensureCaFiles, proxyEnvironment, formatEnvironment } from './proxy/env';
 export { pinsFromSetting, proxyFromEnv } from './proxy/upstream';
+export { DEFAULT_INSPECTED_HOSTS } from '../core/dialects/hosts';

@@ -113,7 +113,7 @@ export class GatewayService implements vscode.Disposable {
       const config = vscode.workspace.getConfiguration('airlock.gateway');
       await vscode.workspace.fs.createDirectory(this.context.globalStorageUri);
       const upstreams = Object.fromEntries(
-        (['openai', 'anthropic', 'ollama'] as const).map((family) => [family, config.get<string>(`upstreams.${family}`, '')]).filter(([, url]) => url),
+        (['openai', 'anthropic', 'ollama', 'gemini'] as const).map((family) => [family, config.get<string>(`upstreams.${family}`, '')]).filter(([, url]) => url),
       );
       const auditSalt = await loadOrCreateSalt(vscode.Uri.joinPath(this.context.globalStorageUri, 'audit-salt').fsPath);
       // The local log, plus OTLP export when the (org) policy names a collector.
@@ -162,7 +162,7 @@ export class GatewayService implements vscode.Disposable {
       this.protectedIndex?.current(); // start fingerprinting now, so the index is ready by the first request
       for (const [name, value] of Object.entries(terminalVariables(handle.urls))) this.context.environmentVariableCollection.replace(name, value);
       try {
-        for (const [name, value] of await this.proxyWiring.terminalVariables(handle.port)) this.context.environmentVariableCollection.replace(name, value);
+        for (const [name, value] of await this.proxyWiring.terminalVariables(handle.port, this.policies.peek()?.policy.proxy?.inspect)) this.context.environmentVariableCollection.replace(name, value);
       } catch (error) {
         this.log.warn(`proxy mode is not available in terminals: ${error instanceof Error ? error.message : String(error)}`);
       }

@@ -73,10 +73,13 @@ export class ProxyWiring {
     return own && /^http:\/\//i.test(own) ? own : undefined;
   }
 
-  /** Terminal variables for proxy mode (creates the CA and the combined bundle on first use). */
-  async terminalVariables(port: number): Promise<[string, string][]> {
-    const { ensureCaFiles, proxyEnvironment } = loadEngine().gateway;
-    const files = await ensureCaFiles();
+  /**
+   * Terminal variables for proxy mode (creates the CA and the combined bundle on first use; a new
+   * CA is constrained to the built-in hosts plus the policy's `proxy.inspect`).
+   */
+  async terminalVariables(port: number, policyHosts: readonly string[] = []): Promise<[string, string][]> {
+    const { ensureCaFiles, proxyEnvironment, DEFAULT_INSPECTED_HOSTS } = loadEngine().gateway;
+    const files = await ensureCaFiles({ hosts: [...DEFAULT_INSPECTED_HOSTS, ...policyHosts] });
     return proxyEnvironment({ port, ...files });
   }
 

@@ -90,6 +90,9 @@ export function compileLayer(name: string, resolved: ResolvedPolicy, cache: Scan
     action: rule.action,
     paths: new PathMatcher(rule.paths),
     distinctReviewer: rule.distinctReviewer === true,
+    ...(rule.signatures ? { signatures: rule.signatures } : {}),
+    ...(rule.allowedSigners ? { allowedSigners: rule.allowedSigners } : {}),
+    ...(rule.disclosure ? { disclosure: rule.disclosure } : {}),
     message: rule.message ?? (rule.action === 'forbid' ? `AI-written code is not allowed here (rule "${rule.id}").` : `AI-written code here needs a human approval (rule "${rule.id}").`),
   }));
 

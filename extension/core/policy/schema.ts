@@ -182,7 +182,20 @@ export const reviewRuleSchema = z
     distinctReviewer: z
       .boolean()
       .optional()
-      .describe('For `require-approval`: the approver must be someone other than the person who prompted the AI.'),
+      .describe('For `require-approval`: the approver must be someone other than the author of the commits that brought the AI lines in (their commit signatures where present, else the recorded author identity).'),
+    signatures: z
+      .enum(['required', 'optional'])
+      .optional()
+      .describe('For `require-approval`: `required` counts only reviews signed with an SSH key listed in `allowedSigners` (`airlock review approve` signs with git\'s `user.signingkey` when `gpg.format=ssh`); `optional` (default) also counts unsigned reviews, but a signature that is present must verify.'),
+    allowedSigners: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('For `require-approval`: the allowed signers file (the format of ssh-keygen / git `gpg.ssh.allowedSignersFile`), repository-relative or absolute. `check --range A..B` reads a repository-relative file from A, never from the change under review.'),
+    disclosure: z
+      .enum(['Assisted-by', 'Co-authored-by'])
+      .optional()
+      .describe('Commits that bring AI-written lines under these paths must carry this trailer (`Assisted-by: <tool>:<model>` or `Co-authored-by:`); checked by `check --range`, added by the `prepare-commit-msg` hook of `airlock hooks install`.'),
     message: z.string().max(500).optional().describe('What the engineer sees.'),
   })
   .describe('A review rule for AI-written code.');
