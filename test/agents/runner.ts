@@ -82,6 +82,13 @@ export async function startGatewayProcess(opts: { policy: string; upstreams: Rec
   };
 }
 
+// Project copies made by this process, removed when it exits (a safety net for callers that do
+// not remove theirs; an environment removes its own at close).
+const madeWorkdirs = new Set<string>();
+process.once('exit', () => {
+  for (const dir of madeWorkdirs) rmSync(dir, { recursive: true, force: true });
+});
+
 /** A fresh copy of the fake project (a git repo, with a .env holding a fake AWS key). */
 export function makeWorkdir(extra: Record<string, string> = {}, at?: string): string {
   let dir: string;
@@ -91,6 +98,7 @@ export function makeWorkdir(extra: Record<string, string> = {}, at?: string): st
     dir = at;
   } else {
     dir = mkdtempSync(join(tmpdir(), 'airlock-agent-work-'));
+    madeWorkdirs.add(dir);
   }
   cpSync(PROJECT, dir, { recursive: true });
   renameSync(join(dir, 'env.txt'), join(dir, '.env'));
