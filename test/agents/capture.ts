@@ -28,7 +28,13 @@ interface Case {
   turns: (c: AgentClient, workdir: string) => Turn[];
   /** Extra files committed into the project before the run. */
   files?: (hookScript: string) => Record<string, string>;
+  /** Hook commands by the client's own event name (written by clients.ts into its config). */
+  hooks?: (hookScript: string) => Record<string, string>;
 }
+
+/** Recording hooks for `events`; the ones in `refuse` exit 2. */
+const record = (events: string[], refuse: string[] = []) => (script: string) =>
+  Object.fromEntries(events.map((e) => [e, `${script} ${e}${refuse.includes(e) ? ' refuse' : ''}`]));
 
 const abs = (w: string) => join(w, 'src', 'pricing.ts');
 
@@ -66,7 +72,8 @@ const CASES: Partial<Record<AgentName, Case[]>> = {
   ],
   codex: [
     { name: 'say-hi', description: '"Say hi", with the <environment_context> Codex adds to every conversation.', prompt: () => 'Say hi', turns: () => [text('Hi!')] },
-    { name: 'shell-cat', description: 'The model calls exec_command `cat src/pricing.ts`; the second request carries the output as function_call_output.', prompt: () => 'What does the pricing code do?', turns: (c, w) => [tool(c.shell('cat src/pricing.ts', w).name, c.shell('cat src/pricing.ts', w).input), text('It computes quotes.')] },
+    { name: 'shell-cat', description: 'The model calls exec_command `cat src/pricing.ts`; the second request carries the output as function_call_output. Hook payloads (config.toml [hooks], features.codex_hooks) in shell-cat.hook-payloads.json.', prompt: () => 'What does the pricing code do?', turns: (c, w) => [tool(c.shell('cat src/pricing.ts', w).name, c.shell('cat src/pricing.ts', w).input), text('It computes quotes.')], hooks: record(['UserPromptSubmit', 'PreToolUse', 'PostToolUse']) },
+    { name: 'hook-refusal', description: 'A PreToolUse hook exits 2 on exec_command `cat src/pricing.ts`; the request after the refusal shows what Codex tells the model.', prompt: () => 'What does the pricing code do?', turns: (c, w) => [tool(c.shell('cat src/pricing.ts', w).name, c.shell('cat src/pricing.ts', w).input), text('The command was refused.')], hooks: record(['PreToolUse'], ['PreToolUse']) },
   ],
   opencode: [
     { name: 'say-hi', description: 'A normal prompt: opencode first sends a title-generation request (its prompt contains example text such as "@config.json"), then the conversation.', prompt: () => 'Say hi', turns: () => [text('Hi!')] },
@@ -76,12 +83,14 @@ const CASES: Partial<Record<AgentName, Case[]>> = {
   gemini: [
     { name: 'say-hi', description: 'A plain prompt (streamGenerateContent?alt=sse).', prompt: () => 'Say hi', turns: () => [text('Hi!')] },
     { name: 'read-file', description: 'The model calls read_file on src/pricing.ts.', prompt: () => 'Read the pricing code', turns: (c, w) => [tool(c.read(abs(w), 'src/pricing.ts').name, c.read(abs(w), 'src/pricing.ts').input), text('Read it.')] },
-    { name: 'shell-cat', description: 'The model calls run_shell_command `cat src/pricing.ts`.', prompt: () => 'What does the pricing code do?', turns: (c, w) => [tool(c.shell('cat src/pricing.ts', w).name, c.shell('cat src/pricing.ts', w).input), text('It computes quotes.')] },
+    { name: 'shell-cat', description: 'The model calls run_shell_command `cat src/pricing.ts`. Hook payloads (BeforeAgent, BeforeModel, BeforeTool, AfterTool) in shell-cat.hook-payloads.json.', prompt: () => 'What does the pricing code do?', turns: (c, w) => [tool(c.shell('cat src/pricing.ts', w).name, c.shell('cat src/pricing.ts', w).input), text('It computes quotes.')], hooks: record(['BeforeAgent', 'BeforeModel', 'BeforeTool', 'AfterTool']) },
+    { name: 'hook-refusal', description: 'A BeforeTool hook exits 2 on read_file src/pricing.ts; the request after the refusal shows what Gemini CLI tells the model.', prompt: () => 'Read the pricing code', turns: (c, w) => [tool(c.read(abs(w), 'src/pricing.ts').name, c.read(abs(w), 'src/pricing.ts').input), text('The read was refused.')], hooks: record(['BeforeTool'], ['BeforeTool']) },
   ],
   copilot: [
     { name: 'say-hi', description: 'A plain prompt over BYOK Chat Completions.', prompt: () => 'Say hi', turns: () => [text('Hi!')] },
     { name: 'view', description: 'The model calls view on src/pricing.ts.', prompt: () => 'Read the pricing code', turns: (c, w) => [tool(c.read(abs(w), 'src/pricing.ts').name, c.read(abs(w), 'src/pricing.ts').input), text('Read it.')] },
-    { name: 'bash-cat', description: 'The model calls bash `cat src/pricing.ts`.', prompt: () => 'What does the pricing code do?', turns: (c, w) => [tool(c.shell('cat src/pricing.ts', w).name, c.shell('cat src/pricing.ts', w).input), text('It computes quotes.')] },
+    { name: 'bash-cat', description: 'The model calls bash `cat src/pricing.ts`. Hook payloads (.github/hooks/*.json) in bash-cat.hook-payloads.json.', prompt: () => 'What does the pricing code do?', turns: (c, w) => [tool(c.shell('cat src/pricing.ts', w).name, c.shell('cat src/pricing.ts', w).input), text('It computes quotes.')], hooks: record(['userPromptSubmitted', 'preToolUse', 'postToolUse']) },
+    { name: 'hook-refusal', description: 'A preToolUse hook exits 2 on view src/pricing.ts; the request after it shows what Copilot CLI did with the refusal.', prompt: () => 'Read the pricing code', turns: (c, w) => [tool(c.read(abs(w), 'src/pricing.ts').name, c.read(abs(w), 'src/pricing.ts').input), text('The read was refused.')], hooks: record(['preToolUse'], ['preToolUse']) },
   ],
 };
 
@@ -104,7 +113,9 @@ async function captureOne(agent: AgentName, c: Case): Promise<void> {
   fake.script = steps(c.turns(client, workdir), text('Acme quotes'));
   const base = client.format === 'responses' || client.format === 'chat' ? `${fake.url}/v1` : fake.url;
   const prompt = c.prompt(workdir);
-  const run = await runAgent(client, { prompt, wiring: { baseUrl: base }, workdir, home: join(CAPTURE_ROOT, `home-${agent}`), timeoutMs: 120_000 });
+  const hooks = c.hooks?.(hookScript);
+  rmSync(join(CAPTURE_ROOT, `home-${agent}`), { recursive: true, force: true });
+  const run = await runAgent(client, { prompt, wiring: { baseUrl: base }, workdir, home: join(CAPTURE_ROOT, `home-${agent}`), timeoutMs: 120_000, ...(hooks ? { hooks } : {}) });
   const requests = fake.requests.map((r) => ({ scheme: r.scheme, method: r.method, path: r.url, headers: publicHeaders(r.headers as Record<string, unknown>), body: r.body.toString('utf8') }));
   const fixture = {
     agent, package: AGENTS[agent].pkg, version: AGENTS[agent].version, case: c.name, description: c.description,
@@ -114,9 +125,10 @@ async function captureOne(agent: AgentName, c: Case): Promise<void> {
   const dir = join(OUT, agent);
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, `${c.name}.json`), `${JSON.stringify(fixture, null, 1)}\n`);
-  const hooks = readdirSync(hookLog).sort().map((f) => ({ event: f.replace(/^\d+-|\.json$/g, ''), payload: JSON.parse(readFileSync(join(hookLog, f), 'utf8')) as unknown }));
-  if (hooks.length) writeFileSync(join(dir, `${c.name}.hook-payloads.json`), `${JSON.stringify({ agent, version: AGENTS[agent].version, case: c.name, hooks }, null, 1)}\n`);
-  console.log(`${agent}/${c.name}: exit ${run.code}${run.timedOut ? ' (timed out)' : ''}, ${requests.length} requests, ${run.ms} ms${hooks.length ? `, ${hooks.length} hook payloads` : ''}`);
+  const payloads = readdirSync(hookLog).sort().map((f) => ({ event: f.replace(/^\d+-|\.json$/g, ''), payload: JSON.parse(readFileSync(join(hookLog, f), 'utf8')) as unknown }));
+  if (payloads.length) writeFileSync(join(dir, `${c.name}.hook-payloads.json`), `${JSON.stringify({ agent, version: AGENTS[agent].version, case: c.name, config: hooks ?? '(see the case files)', hooks: payloads }, null, 1)}\n`);
+  else if (hooks) console.log(`${agent}/${c.name}: NO hook fired (configured: ${Object.keys(hooks).join(', ')})`);
+  console.log(`${agent}/${c.name}: exit ${run.code}${run.timedOut ? ' (timed out)' : ''}, ${requests.length} requests, ${run.ms} ms${payloads.length ? `, ${payloads.length} hook payloads (${payloads.map((p) => p.event).join(', ')})` : ''}`);
   if (run.code !== 0) console.log(run.stderr.slice(-800));
   await fake.close();
 }

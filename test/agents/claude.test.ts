@@ -2,4 +2,4 @@
 import { claude } from './clients';
 import { agentSuite } from './suite';
 
-agentSuite(claude, { modes: { 'base-url': true } });
+agentSuite(claude, { modes: { 'base-url': true, proxy: true } });

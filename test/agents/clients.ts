@@ -2,7 +2,7 @@
 // file, run a shell command or write a file. Every client gets its own temp HOME (plus the
 // XDG_*/CODEX_HOME/COPILOT_HOME it reads) so nothing of the user's leaks in or out.
 // Wiring follows each client's documented switches (see /work/shared/notes and each CLI's docs).
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { agentBin } from './install.mjs';
 import type { WireFormat } from './fakes/types';
@@ -13,8 +13,19 @@ export type AgentName = 'claude' | 'codex' | 'gemini' | 'copilot' | 'opencode';
 export interface Wiring {
   /** Base URL mode: the URL the client is pointed at (the gateway's family prefix, or the fake). */
   baseUrl?: string;
-  /** Proxy mode: http://127.0.0.1:PORT of the gateway, and a CA file the client must trust. */
-  proxy?: { url: string; caFile: string };
+  /** Proxy mode: http://127.0.0.1:PORT of the gateway, Airlock's CA (NODE_EXTRA_CA_CERTS) and the
+   *  system bundle plus that CA (SSL_CERT_FILE replaces the system store, so it needs both). */
+  proxy?: { url: string; caFile: string; bundleFile: string };
+}
+
+export interface PrepareOptions {
+  home: string;
+  workdir: string;
+  prompt: string;
+  wiring: Wiring;
+  /** Hook commands by the client's own event name (e.g. PreToolUse, BeforeTool, preToolUse),
+   *  written into its native hook configuration. */
+  hooks?: Record<string, string>;
 }
 
 export interface Prepared { command: string; args: string[]; env: Record<string, string> }
@@ -28,10 +39,14 @@ export interface AgentClient {
   /** Which gateway family prefix serves it in base-URL mode (undefined: no dialect yet). */
   gatewayFamily?: 'openai' | 'anthropic';
   /** Path prefix the client appends to its base URL (what the fake/gateway sees). */
-  prepare(opts: { home: string; workdir: string; prompt: string; wiring: Wiring }): Prepared;
+  prepare(opts: PrepareOptions): Prepared;
   read(absPath: string, relPath: string): ToolCall;
   shell(command: string, workdir: string): ToolCall;
   write?(absPath: string, content: string): ToolCall;
+  /** The client's own name of the hook event that runs before a tool (none: no command hooks). */
+  beforeToolHook?: string;
+  /** The client's read tool refuses .env by default, so "the agent reads .env" uses its shell. */
+  readsEnvWithShell?: string;
 }
 
 const KEY = 'airlock-test-key-not-a-secret';
@@ -58,7 +73,7 @@ function baseEnv(home: string, wiring: Wiring): Record<string, string> {
   if (wiring.proxy) {
     Object.assign(env, {
       HTTPS_PROXY: wiring.proxy.url, https_proxy: wiring.proxy.url, HTTP_PROXY: wiring.proxy.url, http_proxy: wiring.proxy.url,
-      NODE_EXTRA_CA_CERTS: wiring.proxy.caFile, SSL_CERT_FILE: wiring.proxy.caFile,
+      NODE_EXTRA_CA_CERTS: wiring.proxy.caFile, SSL_CERT_FILE: wiring.proxy.bundleFile,
     });
   }
   return env;
@@ -68,8 +83,13 @@ export const claude: AgentClient = {
   name: 'claude',
   format: 'anthropic',
   gatewayFamily: 'anthropic',
-  prepare({ home, prompt, wiring }) {
+  prepare({ home, prompt, wiring, hooks }) {
     const env = baseEnv(home, wiring);
+    // Written on every run: a reused HOME must not keep an earlier run's hooks.
+    mkdirSync(join(home, '.claude'), { recursive: true });
+    writeFileSync(join(home, '.claude', 'settings.json'), JSON.stringify({
+      hooks: Object.fromEntries(Object.entries(hooks ?? {}).map(([event, command]) => [event, [{ matcher: '*', hooks: [{ type: 'command', command }] }]])),
+    }, null, 2));
     Object.assign(env, {
       ANTHROPIC_API_KEY: KEY,
       DISABLE_TELEMETRY: '1', CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1', DISABLE_AUTOUPDATER: '1', DISABLE_ERROR_REPORTING: '1',
@@ -83,6 +103,7 @@ export const claude: AgentClient = {
       env,
     };
   },
+  beforeToolHook: 'PreToolUse',
   read: (abs) => ({ name: 'Read', input: { file_path: abs } }),
   shell: (command) => ({ name: 'Bash', input: { command, description: 'Run a command' } }),
   write: (abs, content) => ({ name: 'Write', input: { file_path: abs, content } }),
@@ -92,40 +113,54 @@ export const codex: AgentClient = {
   name: 'codex',
   format: 'responses',
   gatewayFamily: 'openai',
-  prepare({ home, workdir, prompt, wiring }) {
+  prepare({ home, workdir, prompt, wiring, hooks }) {
     const env = baseEnv(home, wiring);
     const codexHome = join(home, '.codex');
     mkdirSync(codexHome, { recursive: true });
-    // Codex ignores OPENAI_BASE_URL (dropped upstream); a model provider in config.toml is the
-    // documented way. supports_websockets=false: otherwise it tries WebSockets first.
-    const base = wiring.baseUrl ?? 'https://api.openai.com/v1';
+    // Base URL: Codex ignores OPENAI_BASE_URL (dropped upstream); a model provider in config.toml
+    // is the documented way (supports_websockets=false: otherwise it tries WebSockets first).
+    // Proxy: Codex's default provider, untouched — only HTTPS_PROXY and SSL_CERT_FILE (what
+    // `airlock env` prints); its WebSocket attempt is refused by the gateway and it falls back.
+    const provider = wiring.baseUrl ? [
+      'model_provider = "airlocktest"',
+    ] : [];
+    const providerTable = wiring.baseUrl ? [
+      '[model_providers.airlocktest]',
+      'name = "Airlock test"',
+      `base_url = ${JSON.stringify(wiring.baseUrl)}`,
+      'env_key = "AIRLOCK_TEST_OPENAI_KEY"',
+      'wire_api = "responses"',
+      'supports_websockets = false',
+      '',
+    ] : [];
     writeFileSync(join(codexHome, 'config.toml'), [
       'model = "gpt-5.1-codex"',
-      'model_provider = "airlocktest"',
+      ...provider,
       'check_for_update_on_startup = false',
       'model_reasoning_effort = "low"',
       '',
       '[analytics]',
       'enabled = false',
       '',
-      '[model_providers.airlocktest]',
-      'name = "Airlock test"',
-      `base_url = ${JSON.stringify(base)}`,
-      'env_key = "AIRLOCK_TEST_OPENAI_KEY"',
-      'wire_api = "responses"',
-      'supports_websockets = false',
-      '',
+      ...providerTable,
       `[projects.${JSON.stringify(workdir)}]`,
       'trust_level = "trusted"',
       '',
+      ...(hooks ? ['[features]', 'codex_hooks = true', ''] : []),
+      ...Object.entries(hooks ?? {}).flatMap(([event, command]) => [
+        `[[hooks.${event}]]`, `[[hooks.${event}.hooks]]`, 'type = "command"', `command = ${JSON.stringify(command)}`, '',
+      ]),
     ].join('\n'));
-    Object.assign(env, { CODEX_HOME: codexHome, AIRLOCK_TEST_OPENAI_KEY: KEY });
+    Object.assign(env, { CODEX_HOME: codexHome, AIRLOCK_TEST_OPENAI_KEY: KEY, ...(wiring.baseUrl ? {} : { CODEX_API_KEY: KEY }) });
     return {
       command: agentBin('codex'),
-      args: ['exec', '--skip-git-repo-check', '--dangerously-bypass-approvals-and-sandbox', '--color', 'never', '-C', workdir, prompt],
+      // Codex silently skips hooks nobody trusted (trust is keyed to each hook's hash and given in
+      // its TUI); the test's own hooks are vetted, so this run bypasses that gate.
+      args: ['exec', '--skip-git-repo-check', '--dangerously-bypass-approvals-and-sandbox', ...(hooks ? ['--dangerously-bypass-hook-trust'] : []), '--color', 'never', '-C', workdir, prompt],
       env,
     };
   },
+  beforeToolHook: 'PreToolUse',
   read: (abs) => ({ name: 'exec_command', input: { cmd: `cat ${abs}` } }),
   shell: (command) => ({ name: 'exec_command', input: { cmd: command } }),
 };
@@ -135,7 +170,7 @@ export const gemini: AgentClient = {
   format: 'gemini',
   // No Gemini dialect in the gateway yet (proxy helper's branch adds it).
   gatewayFamily: undefined,
-  prepare({ home, prompt, wiring }) {
+  prepare({ home, prompt, wiring, hooks }) {
     const env = baseEnv(home, wiring);
     const dir = join(home, '.gemini');
     mkdirSync(dir, { recursive: true });
@@ -145,12 +180,18 @@ export const gemini: AgentClient = {
       telemetry: { enabled: false },
       general: { disableAutoUpdate: true, disableUpdateNag: true, enableAutoUpdate: false, enableAutoUpdateNotification: false },
       ui: { hideTips: true, hideBanner: true },
+      ...(hooks ? {
+        hooksConfig: { enabled: true },
+        hooks: Object.fromEntries(Object.entries(hooks).map(([event, command]) => [event, [{ matcher: '.*', hooks: [{ type: 'command', command, name: `airlock-test-${event}` }] }]])),
+      } : {}),
     }, null, 2));
     Object.assign(env, { GEMINI_API_KEY: KEY, GEMINI_CLI_TRUST_WORKSPACE: 'true' });
     if (wiring.baseUrl) env.GOOGLE_GEMINI_BASE_URL = wiring.baseUrl;
     return { command: agentBin('gemini'), args: ['-p', prompt, '--approval-mode', 'yolo', '-m', 'gemini-2.5-flash'], env };
   },
+  beforeToolHook: 'BeforeTool',
   read: (abs) => ({ name: 'read_file', input: { file_path: abs } }),
+  readsEnvWithShell: 'read_file answers "Path not in workspace" for .env (ignored files are outside its workspace)',
   shell: (command) => ({ name: 'run_shell_command', input: { command } }),
   write: (abs, content) => ({ name: 'write_file', input: { file_path: abs, content } }),
 };
@@ -159,22 +200,35 @@ export const copilot: AgentClient = {
   name: 'copilot',
   format: 'chat',
   gatewayFamily: 'openai',
-  prepare({ home, prompt, wiring }) {
+  prepare({ home, workdir, prompt, wiring, hooks }) {
     const env = baseEnv(home, wiring);
     const copilotHome = join(home, '.copilot');
     mkdirSync(copilotHome, { recursive: true });
+    // Copilot CLI reads the repository's .github/hooks/*.json (removed again for a run without).
+    const hookFile = join(workdir, '.github', 'hooks', 'airlock-test.json');
+    rmSync(hookFile, { force: true });
+    if (hooks) {
+      mkdirSync(join(workdir, '.github', 'hooks'), { recursive: true });
+      writeFileSync(hookFile, JSON.stringify({
+        version: 1,
+        hooks: Object.fromEntries(Object.entries(hooks).map(([event, command]) => [event, [{ type: 'command', bash: command, timeoutSec: 30 }]])),
+      }, null, 2));
+    }
     Object.assign(env, {
       COPILOT_HOME: copilotHome,
       COPILOT_PROVIDER_TYPE: 'openai', COPILOT_PROVIDER_API_KEY: KEY, COPILOT_PROVIDER_WIRE_API: 'completions',
       COPILOT_MODEL: 'gpt-4.1', COPILOT_OFFLINE: 'true', COPILOT_AUTO_UPDATE: 'false',
     });
-    if (wiring.baseUrl) env.COPILOT_PROVIDER_BASE_URL = wiring.baseUrl;
+    // BYOK needs a base URL; in proxy mode it is the real provider's, reached through the proxy.
+    env.COPILOT_PROVIDER_BASE_URL = wiring.baseUrl ?? 'https://api.openai.com/v1';
     return {
       command: agentBin('copilot'),
-      args: ['-p', prompt, '--disable-client-telemetry', '--no-auto-update', '--allow-all-tools', '--allow-all-paths', '--no-color'],
+      // The repository's .github/hooks load only from a trusted folder.
+      args: ['-p', prompt, '--disable-client-telemetry', '--no-auto-update', '--allow-all-tools', '--allow-all-paths', '--no-color', ...(hooks ? ['--trust-folder'] : [])],
       env,
     };
   },
+  beforeToolHook: 'preToolUse',
   read: (abs) => ({ name: 'view', input: { path: abs } }),
   shell: (command) => ({ name: 'bash', input: { command, description: 'Run a command' } }),
 };
@@ -190,16 +244,23 @@ export const opencode: AgentClient = {
       $schema: 'https://opencode.ai/config.json',
       autoupdate: false,
       share: 'disabled',
+      // No undo snapshots (a git copy of the project per run): halves its run time, no model traffic changes.
+      snapshot: false,
       ...(wiring.baseUrl ? { provider: { openai: { options: { baseURL: wiring.baseUrl } } } } : {}),
     }, null, 2));
     Object.assign(env, {
       OPENAI_API_KEY: KEY,
       OPENCODE_DISABLE_AUTOUPDATE: 'true', OPENCODE_DISABLE_MODELS_FETCH: 'true', OPENCODE_DISABLE_LSP_DOWNLOAD: 'true',
       OPENCODE_DISABLE_DEFAULT_PLUGINS: 'true', OPENCODE_DISABLE_SHARE: 'true',
+      // At start opencode fetches @opencode-ai/plugin from the npm registry (into its config
+      // folder); a dead loopback registry keeps the run offline, and opencode goes on without it.
+      NPM_CONFIG_REGISTRY: 'http://127.0.0.1:9/', npm_config_registry: 'http://127.0.0.1:9/',
     });
     return { command: agentBin('opencode'), args: ['run', '--model', 'openai/gpt-4.1', prompt], env };
   },
+  // opencode has no command hooks (only JS plugins): no beforeToolHook.
   read: (abs) => ({ name: 'read', input: { filePath: abs } }),
+  readsEnvWithShell: 'its read tool asks permission for .env and `opencode run` auto-rejects it',
   shell: (command) => ({ name: 'bash', input: { command, description: 'Run a command' } }),
 };
 

@@ -2,4 +2,4 @@
 import { codex } from './clients';
 import { agentSuite } from './suite';
 
-agentSuite(codex, { modes: { 'base-url': true } });
+agentSuite(codex, { modes: { 'base-url': true, proxy: true } });

@@ -2,4 +2,4 @@
 import { copilot } from './clients';
 import { agentSuite } from './suite';
 
-agentSuite(copilot, { modes: { 'base-url': true } });
+agentSuite(copilot, { modes: { 'base-url': true, proxy: true } });

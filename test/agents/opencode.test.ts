@@ -2,4 +2,4 @@
 import { opencode } from './clients';
 import { agentSuite } from './suite';
 
-agentSuite(opencode, { modes: { 'base-url': true } });
+agentSuite(opencode, { modes: { 'base-url': true, proxy: true } });

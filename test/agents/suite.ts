@@ -7,26 +7,37 @@
 // branch introduces. Against a gateway that still answers 403, Claude Code and Copilot show
 // "Failed to authenticate" and these tests fail, on purpose.
 import assert from 'node:assert/strict';
+import { chmodSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import type { AgentClient } from './clients';
-import { ensureInstalled, startEnvironment, type Environment, type ModeName } from './environment';
-import { startFake } from './fakes/server';
-import { fail, steps, text, tool } from './fakes/script';
-import type { RecordedRequest } from './fakes/types';
-import { makeWorkdir, runAgent, type AgentRun } from './runner';
+import { META_PROXY_POLICY, ensureInstalled, modeUnavailable, startEnvironment, type Environment, type ModeName } from './environment';
+import { API_HOSTS } from './fakes/testCa';
+import { steps, text, tool } from './fakes/script';
+import type { RecordedRequest, RequestView, WireFormat } from './fakes/types';
+import { anthropic } from './fakes/anthropic';
+import { chat } from './fakes/chat';
+import { gemini } from './fakes/gemini';
+import { responses } from './fakes/responses';
+import { gatewaySupports, runAgent, type AgentRun } from './runner';
 
 export const SECRET = 'AKIAZ7K2QW5RT6YX3VB4'; // the fake AWS key in test/agents/project/env.txt
 export const PROTECTED_CODE = 'acmeVolumeFactor'; // only in test/agents/project/src/pricing.ts
+export const CONTENT_ONLY_CODE = 'cheapestRegion'; // only in test/agents/project/src/rates.ts (no marker)
 export const RULE = 'agent-suite-protected';
 export const BLOCK_TEXT = `Airlock [rule ${RULE}]: Protected code may not be sent to an AI assistant.`;
 const REPLY = 'All good: the fake model answered.';
-const RUN_TIMEOUT = 45_000;
+const RUN_TIMEOUT = 60_000;
 
 export interface SuiteOptions {
-  /** Modes this client is tested in; a mode given with a reason is registered as todo. */
+  /** Wiring modes this client is tested in. A mode the built gateway cannot do yet (feature-
+   *  detected from its usage text) or one given here with a reason runs as todo, never skipped. */
   modes: Partial<Record<ModeName, true | string>>;
 }
 
+const DIALECT_VIEW: Record<WireFormat, (r: RecordedRequest) => RequestView> = Object.fromEntries(
+  [anthropic, responses, chat, gemini].map((d) => [d.format, (r: RecordedRequest) => d.view(JSON.parse(r.body.toString('utf8')), r.url)]),
+) as Record<WireFormat, (r: RecordedRequest) => RequestView>;
 const bodies = (reqs: RecordedRequest[]) => reqs.map((r) => r.body.toString('utf8'));
 const out = (run: AgentRun) => `${run.stdout}\n${run.stderr}`;
 const timing: { agent: string; mode: string; name: string; ms: number; code: number | null }[] = [];
@@ -46,30 +57,50 @@ export function agentSuite(client: AgentClient, options: SuiteOptions): void {
   before(() => ensureInstalled(client.name));
 
   for (const [mode, enabled] of Object.entries(options.modes) as [ModeName, true | string][]) {
-    const todo = enabled === true ? undefined : enabled;
+    const todo = enabled === true ? modeUnavailable(mode, client) : enabled;
     describe(`${client.name} through the gateway (${mode} wiring)${todo ? ` (todo: ${todo})` : ''}`, () => {
       let env: Environment;
       let workdir: string;
-      const run = async (name: string, prompt: string): Promise<AgentRun> => {
-        const r = await runAgent(client, { prompt, wiring: env.wiring(client), workdir, timeoutMs: RUN_TIMEOUT });
+      const run = async (name: string, prompt: string, hooks?: Record<string, string>): Promise<AgentRun> => {
+        const r = await runAgent(client, { prompt, wiring: env.wiring(client), workdir, home: join(env.home, client.name), keepHome: true, timeoutMs: RUN_TIMEOUT, ...(hooks ? { hooks } : {}) });
         timing.push({ agent: client.name, mode, name, ms: r.ms, code: r.code });
+        if (mode === 'proxy') {
+          // Nothing leaves uninspected: every CONNECT is to an inspected AI host (decrypted and
+          // judged) or refused by proxy.otherHosts=block; none is tunnelled.
+          const connects = await env.connects();
+          console.log(`${client.name} ${name}: CONNECT targets ${JSON.stringify(connects)}`);
+          assert.ok(connects.length > 0, 'the client went through the proxy');
+          for (const [target, decision] of connects) {
+            const host = target.replace(/:\d+$/, '');
+            if (decision === 'inspect') assert.ok(API_HOSTS.includes(host), `inspected CONNECT to a pinned host: ${target}`);
+            else assert.equal(decision, 'block', `CONNECT ${target} is inspected or refused, not ${decision || 'tunnelled'}`);
+          }
+        }
         return r;
       };
-      before(async () => { env = await startEnvironment(mode); });
+      // A mode the gateway cannot do yet is reported as todo at once: no environment, no runs.
+      before(async () => { if (!todo) env = await startEnvironment(mode); });
       after(async () => { await env?.close(); });
-      beforeEach(() => { env?.reset(); workdir = makeWorkdir(); });
+      beforeEach(async () => {
+        if (todo) throw new Error(`todo: ${todo}`);
+        await env.reset();
+        workdir = env.workdir;
+      });
 
-      test('a benign prompt works, arrives byte-identical and streams incrementally', { todo }, async () => {
+      // In proxy mode the client's bytes are TLS to the gateway, so byte identity is proven in base-url mode.
+      test(`a benign prompt works${mode === 'base-url' ? ', arrives byte-identical' : ' over TLS under the real host name'} and streams incrementally`, { todo }, async () => {
         env.fake.script = steps([text(REPLY)], text('Greeting'));
         env.fake.stream.pieces = 4;
         let incremental: boolean | undefined;
-        const tap = env.tap;
+        const { tap, tcpTap } = env;
         env.fake.stream.holdAfterFirst = async () => {
-          // Hold the rest of the stream until the first chunk has reached the client's socket.
-          const deadline = Date.now() + 5_000;
+          // Hold the rest of the stream until the first chunk has reached the client's socket
+          // (base-url: the HTTP tap saw body bytes; proxy: the TCP tap saw bytes after this point).
+          const heldAt = Date.now();
+          const deadline = heldAt + 5_000;
           while (Date.now() < deadline) {
             const last = tap?.exchanges.at(-1);
-            if (last && last.responseChunkTimes.length > 0) { incremental = true; return; }
+            if (tap ? last && last.responseChunkTimes.length > 0 : (tcpTap?.lastDownstreamAt ?? 0) >= heldAt) { incremental = true; return; }
             await new Promise((r) => setTimeout(r, 10));
           }
           incremental = false;
@@ -84,10 +115,14 @@ export function agentSuite(client: AgentClient, options: SuiteOptions): void {
           assert.equal(model.length, sent.length, 'every request the client sent reached the upstream');
           for (const [i, b] of sent.entries()) assert.ok(b.equals(model[i]!.body), `request ${i} arrived byte-identical`);
         }
+        if (mode === 'proxy') assert.ok(model.every((q) => q.scheme === 'https'), 'the gateway reached the fake over TLS');
         assert.equal(incremental, true, 'the first chunk reached the client while the upstream held the rest');
       });
 
-      test('a secret in the prompt is redacted', { todo }, async () => {
+      // Proxy mode runs the cases its wiring changes (TLS, CONNECT, the real host's dialect); the
+      // rest of the pipeline is the same code as base-url mode and is not run twice (CI time).
+      const baseOnly = mode === 'base-url';
+      if (baseOnly) test('a secret in the prompt is redacted', { todo }, async () => {
         env.fake.script = steps([text(REPLY)], text('Keys'));
         const r = await run('secret-prompt', `Is ${SECRET} a valid AWS access key id format? Answer briefly.`);
         assert.equal(r.code, 0, describeRun(r));
@@ -98,8 +133,7 @@ export function agentSuite(client: AgentClient, options: SuiteOptions): void {
       });
 
       test('a secret in a tool result (the agent reads .env) is redacted', { todo }, async () => {
-        // opencode refuses its read tool on .env by default ("auto-rejecting"); it reads it with bash.
-        const call = client.name === 'opencode' ? client.shell('cat .env', workdir) : client.read(`${workdir}/.env`, '.env');
+        const call = client.readsEnvWithShell ? client.shell('cat .env', workdir) : client.read(`${workdir}/.env`, '.env');
         env.fake.script = steps([tool(call.name, call.input), text(REPLY)], text('Env'));
         const r = await run('secret-tool-result', 'What is in .env?');
         assert.equal(r.code, 0, describeRun(r));
@@ -109,44 +143,94 @@ export function agentSuite(client: AgentClient, options: SuiteOptions): void {
       });
 
       for (const via of ['read', 'shell'] as const) {
-        test(`a protected file read through the agent's ${via} tool is blocked, and the user sees Airlock's message`, { todo }, async () => {
+        if (via === 'shell' || baseOnly) test(`a protected file read through the agent's ${via} tool is blocked, and the user sees Airlock's message`, { todo }, async () => {
           const call = via === 'read' ? client.read(`${workdir}/src/pricing.ts`, 'src/pricing.ts') : client.shell('cat src/pricing.ts', workdir);
           env.fake.script = steps([tool(call.name, call.input), text(REPLY)], text('Pricing'));
           const r = await run(`protected-${via}`, 'What does the pricing code do?');
           console.log(`${client.name} on a gateway block (${mode}, ${via}) shows: ${JSON.stringify(visible(r).slice(-400))}`);
           assert.ok(bodies(env.fake.modelRequests()).every((b) => !b.includes(PROTECTED_CODE)), 'the protected code never reached the upstream');
-          assert.ok(new RegExp(`block .*rule=${RULE}`).test(env.gatewayLog()), `the gateway logged the block\n${env.gatewayLog()}`);
+          const blocks = (await env.decisions()).filter((d) => d.action === 'block' && d.rule === RULE);
+          assert.ok(blocks.length > 0, `the gateway recorded the block\n${env.gatewayLog()}`);
           assert.ok(out(r).includes(BLOCK_TEXT), `the user sees Airlock's message "${BLOCK_TEXT}"\n${describeRun(r)}`);
           assert.ok(!/authenticat/i.test(visible(r)), `not shown as an authentication error\n${describeRun(r)}`);
           assert.ok(!out(r).includes(REPLY), 'the model never answered the blocked request');
-          const attempts = (env.tap?.exchanges ?? []).filter((e) => e.body.includes(PROTECTED_CODE)).length;
-          if (env.tap) assert.equal(attempts, 1, `the client sent the blocked request once, no retries (${attempts} attempts)`);
+          assert.equal(blocks.length, 1, `the client sent the blocked request once, no retries (${blocks.length} blocks recorded)`);
+        });
+      }
+
+      // Issue 9: protected code recognised by what it is. src/rates.ts has no marker and its path is
+      // never named in the request; only its printed content arrives, in a shell tool result.
+      if (baseOnly) test('a protected file without a marker, printed by the shell tool, is blocked by its content', { todo: todo ?? (gatewaySupports('workspace') ? undefined : 'waits on the fingerprint index (issue 9 part 2)') }, async () => {
+        const call = client.shell('cat src/*ates.ts', workdir);
+        env.fake.script = steps([tool(call.name, call.input), text(REPLY)], text('Rates'));
+        const r = await run('protected-content', 'What regions are there?');
+        assert.ok(bodies(env.fake.modelRequests()).every((b) => !b.includes(CONTENT_ONLY_CODE)), 'the protected code never reached the upstream');
+        assert.ok(out(r).includes(BLOCK_TEXT), `the user sees Airlock's message "${BLOCK_TEXT}"\n${describeRun(r)}\n${env.gatewayLog()}`);
+        assert.ok(/protected-content|fingerprint|rates\.ts/.test(out(r)), `the message names where the code came from\n${describeRun(r)}`);
+      });
+
+      if (client.beforeToolHook && mode === 'base-url') {
+        const event = client.beforeToolHook;
+        test(`after its own ${event} hook refuses a read, the session goes on through the gateway`, { todo }, async () => {
+          const hook = join(workdir, '..', `${workdir.split('/').pop()}-refuse.sh`);
+          writeFileSync(hook, '#!/bin/sh\ncat >/dev/null\necho "Airlock agent-suite hook: refused" >&2\nexit 2\n');
+          chmodSync(hook, 0o755);
+          const call = client.read(`${workdir}/src/pricing.ts`, 'src/pricing.ts');
+          env.fake.script = steps([tool(call.name, call.input), text(REPLY)], text('Pricing'));
+          try {
+            const r = await run('hook-refusal', 'What does the pricing code do?', { [event]: hook });
+            const model = env.fake.modelRequests().filter((q) => q.format === client.format);
+            const after = model.at(-1);
+            assert.ok(after && DIALECT_VIEW[client.format](after).toolResults.some((t) => t.includes('refused') || t.includes('hook')), `the request after the refusal reached the upstream with the refusal as the tool result\n${describeRun(r)}`);
+            assert.ok(bodies(model).every((b) => !b.includes(PROTECTED_CODE)), 'the protected code never left');
+            assert.ok(!(await env.decisions()).some((d) => d.action === 'block'), `the gateway blocked nothing\n${env.gatewayLog()}`);
+            assert.ok(out(r).includes(REPLY), `the model's answer after the refusal is shown\n${describeRun(r)}`);
+          } finally {
+            rmSync(hook, { force: true });
+          }
         });
       }
     });
   }
 
-  // Independent of the gateway: what the real client shows when an upstream answers a request
-  // with HTTP 400 in its dialect's invalid-request shape (the answer the gateway gives on a block).
-  describe(`${client.name} shows an upstream's 400 message`, () => {
-    test('the error text reaches the user', async () => {
-      const fake = await startFake();
-      try {
-        const workdir = makeWorkdir();
-        const message = `Airlock [rule ${RULE}]: Protected code may not be sent to an AI assistant. Hint: measured 400`;
-        fake.script = steps([fail(400, message)], text('Title'));
-        const base = client.format === 'responses' || client.format === 'chat' ? `${fake.url}/v1` : fake.url;
-        const r = await runAgent(client, { prompt: 'Say hi', wiring: { baseUrl: base }, workdir, timeoutMs: RUN_TIMEOUT });
-        timing.push({ agent: client.name, mode: 'direct', name: 'upstream-400', ms: r.ms, code: r.code });
-        console.log(`${client.name} on an upstream 400 shows: ${JSON.stringify(visible(r).slice(-400))} (${fake.modelRequests().length} requests)`);
-        assert.ok(out(r).includes(message), `the client shows the 400 message\n${describeRun(r)}`);
-        assert.ok(!/authenticat/i.test(visible(r)), `not shown as an authentication error\n${describeRun(r)}`);
-        assert.ok(fake.modelRequests().length <= 2, `no retry storm (${fake.modelRequests().length} requests)`);
-      } finally {
-        await fake.close();
+  // Issue 9: under the policy the product was built for, harmless requests that only name a path
+  // pass (the destination must be a real public host, so proxy mode only).
+  if (options.modes.proxy) {
+    const todo = modeUnavailable('proxy', client);
+    describe(`${client.name} under airlock:meta-style (proxy wiring, public destination)`, () => {
+      let env: Environment;
+      let workdir = '';
+      before(async () => { if (!todo) env = await startEnvironment('proxy', { policy: META_PROXY_POLICY }); });
+      after(async () => { await env?.close(); });
+      beforeEach(async () => {
+        if (todo) throw new Error(`todo: ${todo}`);
+        await env.reset();
+        workdir = env.workdir;
+      });
+      const go = async (name: string, prompt: string) => {
+        const r = await runAgent(client, { prompt, wiring: env.wiring(client), workdir, home: join(env.home, client.name), keepHome: true, timeoutMs: RUN_TIMEOUT });
+        timing.push({ agent: client.name, mode: 'proxy+meta-style', name, ms: r.ms, code: r.code });
+        return r;
+      };
+      test('a benign prompt (with everything the client adds to it) passes', { todo }, async () => {
+        env.fake.script = steps([text(REPLY)], text('Greeting'));
+        const r = await go('benign', 'Say hi');
+        assert.equal(r.code, 0, `${describeRun(r)}\n${env.gatewayLog()}`);
+        assert.ok(out(r).includes(REPLY), describeRun(r));
+        assert.ok(!(await env.decisions()).some((d) => d.action === 'block'), `nothing was blocked\n${env.gatewayLog()}`);
+      });
+      if (client.write) {
+        const write = client.write;
+        test('after the model writes a file, the session goes on (its own tool_use names the path)', { todo }, async () => {
+          const call = write(`${workdir}/src/discount.ts`, 'export const discount = (c: number) => Math.round(c * 0.9);\n');
+          env.fake.script = steps([tool(call.name, call.input), text(REPLY)], text('Discount'));
+          const r = await go('write', 'Add a discount helper');
+          assert.ok(out(r).includes(REPLY), `${describeRun(r)}\n${env.gatewayLog()}`);
+          assert.ok(!(await env.decisions()).some((d) => d.action === 'block'), `nothing was blocked\n${env.gatewayLog()}`);
+        });
       }
     });
-  });
+  }
 
   after(() => {
     const mine = timing.filter((t) => t.agent === client.name);

@@ -4,7 +4,7 @@
 // unbuffered, so it changes neither bytes nor timing in a way the test depends on.
 import { once } from 'node:events';
 import { createServer, request, type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net';
 
 export interface TappedExchange {
   method: string;
@@ -69,4 +69,36 @@ export async function startTap(target: string): Promise<Tap> {
     }),
     close: () => new Promise<void>((r) => { server.close(() => r()); server.closeAllConnections(); }),
   };
+}
+
+/**
+ * A raw TCP relay in front of the gateway's proxy port (proxy mode: CONNECT + TLS, so the bytes
+ * are opaque). It only notes when bytes travel from the gateway to the client, which is enough
+ * to see whether a stream reaches the client while the upstream still holds the rest.
+ */
+export interface TcpTap {
+  url: string;
+  /** Date.now() of the last gateway→client bytes. */
+  lastDownstreamAt: number;
+  close(): Promise<void>;
+}
+
+export async function startTcpTap(targetPort: number): Promise<TcpTap> {
+  const sockets = new Set<Socket>();
+  const tap: TcpTap = { url: '', lastDownstreamAt: 0, close: async () => undefined };
+  const server = createTcpServer((client) => {
+    const upstream = connect({ host: '127.0.0.1', port: targetPort, noDelay: true });
+    sockets.add(client).add(upstream);
+    client.pipe(upstream);
+    upstream.on('data', () => { tap.lastDownstreamAt = Date.now(); });
+    upstream.pipe(client);
+    const end = () => { client.destroy(); upstream.destroy(); };
+    client.on('error', end).on('close', end);
+    upstream.on('error', end).on('close', end);
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  tap.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  tap.close = () => new Promise<void>((r) => { for (const s of sockets) s.destroy(); server.close(() => r()); });
+  return tap;
 }

@@ -5,7 +5,8 @@ export default async function* countReporter(source) {
   let todo = 0;
   for await (const event of source) {
     // Suites report too; count only tests that have no subtests (details.type === 'test').
-    if (event.type === 'test:pass' && event.data.details?.type !== 'suite') passed += 1;
+    // Skipped tests (skip option, --test-name-pattern) report as test:pass: they did not pass.
+    if (event.type === 'test:pass' && event.data.details?.type !== 'suite' && event.data.skip === undefined) passed += 1;
     // A todo test (node:test `{ todo: reason }`) runs but neither passes nor fails the run.
     if (event.type === 'test:fail' && event.data.details?.type !== 'suite' && event.data.todo !== undefined) todo += 1;
     else if (event.type === 'test:fail' && event.data.details?.type !== 'suite') failed += 1;
