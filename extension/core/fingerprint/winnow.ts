@@ -11,12 +11,13 @@ const BASE = 0x9e3779b1;
 /**
  * Hash of every k-gram of `codes[0..length)`: `out[p]` covers tokens p .. p+k-1. Polynomial
  * rolling hash mod 2^32, each value then passed through a 32-bit finalizer so that winnowing's
- * minimum is a uniformly random pick.
+ * minimum is a uniformly random pick. `into` (at least length - k + 1 long) saves the query
+ * side an allocation: it writes its hashes straight into the array it returns.
  */
-export function kgramHashes(codes: Uint32Array, length: number, k: number): Uint32Array {
+export function kgramHashes(codes: Uint32Array, length: number, k: number, into?: Uint32Array): Uint32Array {
   const count = length - k + 1;
   if (count <= 0) return new Uint32Array(0);
-  const out = new Uint32Array(count);
+  const out = into ? into.subarray(0, count) : new Uint32Array(count);
   let top = 1; // BASE^(k-1)
   for (let j = 1; j < k; j++) top = Math.imul(top, BASE);
   let h = 0;
