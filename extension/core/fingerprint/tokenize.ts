@@ -229,12 +229,21 @@ export function normalizedTokens(text: string, reuse?: TokenBuffer): TokenStream
     }
     const start = i;
     if (cls === K.IDENT || (cls === 255 && isLetterLike(c))) {
+      // Only identifiers of up to 12 characters can be keywords: hash those, then just scan.
       let h = 0x811c9dc5;
-      while (i < n) {
+      const hashEnd = Math.min(n, i + 13);
+      while (i < hashEnd) {
         const d = text.charCodeAt(i);
         if (d < 128 ? IDENT_PART[d] === 0 : !isLetterLike(d)) break;
         h = Math.imul(h ^ d, 0x01000193);
         i++;
+      }
+      if (i === hashEnd) {
+        while (i < n) {
+          const d = text.charCodeAt(i);
+          if (d < 128 ? IDENT_PART[d] === 0 : !isLetterLike(d)) break;
+          i++;
+        }
       }
       out.push(i - start <= 12 ? identifierCode(h) : IDENT, line, start, i);
       continue;
@@ -382,9 +391,10 @@ function endOfLine(text: string, i: number): number {
   return lf < 0 ? text.length : lf;
 }
 
+/** Line feeds in text[from, to): a plain loop, as most spans (string literals) are a few characters long. */
 function countLines(text: string, from: number, to: number): number {
   let count = 0;
-  for (let j = text.indexOf('\n', from); j >= 0 && j < to; j = text.indexOf('\n', j + 1)) count++;
+  for (let j = from; j < to; j++) if (text.charCodeAt(j) === C.LF) count++;
   return count;
 }
 
