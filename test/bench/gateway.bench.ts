@@ -3,9 +3,13 @@
 import { Agent, request } from 'node:http';
 import { createNodePolicyReader } from '../../extension/cli/policySource';
 import { loadLayeredPolicy } from '../../extension/core/policy';
+import type { CompiledPolicy } from '../../extension/core/policy/contract';
 import { startGateway } from '../../extension/gateway';
+import { FingerprintIndex } from '../../extension/core/fingerprint';
+import { generateProjects } from '../support/codeGenerator';
 import { startFakeUpstream } from '../support/fakeUpstream';
-import { stats, type Bench } from './bench';
+import { stats, time, type Bench } from './bench';
+import { publicCorpus } from './fingerprint.bench';
 
 const agent = new Agent({ keepAlive: true, maxSockets: 256 });
 
@@ -72,6 +76,8 @@ export default async function gatewayBench(b: Bench): Promise<void> {
       }
     }
 
+    await withProtectedIndex(b, loaded.policy, upstream.url);
+
     upstream.behaviour.chunks = 20;
     upstream.behaviour.chunkDelayMs = 5;
     const started = performance.now();
@@ -103,5 +109,31 @@ export default async function gatewayBench(b: Bench): Promise<void> {
     agent.destroy();
     await gateway.close();
     await upstream.close();
+  }
+}
+
+/**
+ * The same gateway with the workspace's fingerprint index of ≥ 1,000,000 lines of protected
+ * code (FP_BENCH_LINES overrides), and prompts of real source code (third-party files from
+ * node_modules, so nothing matches and every request goes through): the fingerprint lookup
+ * is in every decision. Beside it the baseline JSON.parse + one indexOf pass over the body.
+ */
+async function withProtectedIndex(b: Bench, policy: CompiledPolicy, upstreamUrl: string): Promise<void> {
+  const lines = Number(process.env['FP_BENCH_LINES'] ?? 1_000_000);
+  const index = new FingerprintIndex();
+  for (const f of generateProjects(lines, 1)) index.add(f.path, f.text);
+  const code = publicCorpus(4e6).exclusion.join('\n');
+  const gateway = await startGateway({ policy: () => policy, upstreams: { openai: `${upstreamUrl}/v1` }, protectedIndex: () => index });
+  const direct = `${upstreamUrl}/v1/chat/completions`;
+  const via = `${gateway.urls.openai}/chat/completions`;
+  try {
+    for (const [label, size, runs] of [['64 KB', 64 * 1024, 300], ['1 MB', 1024 * 1024, 40]] as const) {
+      const body = JSON.stringify({ model: 'm', messages: [{ role: 'system', content: 'be brief' }, { role: 'user', content: `Explain this code:\n${code.slice(0, size)}` }] });
+      const baseline = stats(await time(() => JSON.parse(body) && body.indexOf('\u0000never\u0000'), 51, 20));
+      const added = await compare(direct, via, body, runs, 1);
+      b.figure(`added latency, ${label} of source code, ${(lines / 1e6).toFixed(1)}M-line index, p50 / p99`, `${added.p50.toFixed(3)} / ${added.p99.toFixed(3)} ms (baseline JSON.parse + indexOf ${baseline.p50.toFixed(3)} ms: ${(added.p50 / baseline.p50).toFixed(1)}x)`);
+    }
+  } finally {
+    await gateway.close();
   }
 }

@@ -7,6 +7,7 @@
 //
 // Hot path (every request byte goes through it): a charCodeAt loop, no regexes, no string
 // slices — keywords are recognised by a hash computed while scanning the identifier.
+import { mix } from './winnow';
 
 /** Token codes for the normalized classes. Keyword and operator codes are hashes of their text. */
 export const IDENT = 0x1d3a7c15;
@@ -59,14 +60,6 @@ function fnv(text: string): number {
   return mix(h);
 }
 
-export function mix(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
 
 /**
  * Keyword hash (as computed incrementally by the lexer) → keyword token code, in a small

@@ -3,7 +3,20 @@
 // window of `window` consecutive hashes the minimum is selected (the rightmost on ties) and
 // recorded once. Guarantee: any shared run of at least window + k - 1 tokens shares at least
 // one selected fingerprint; runs shorter than k tokens are never matched (noise threshold).
-import { mix } from './tokenize';
+
+/**
+ * 32-bit finalizer (MurmurHash3's fmix32). Lives here, beside its hot caller, so that the
+ * k-gram loop calls a local function (an import can become a getter call per k-gram in
+ * some module loaders).
+ */
+export function mix(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
 
 /** Odd multiplier of the polynomial k-gram hash (mod 2^32); the result is mixed before use. */
 const BASE = 0x9e3779b1;
