@@ -69,9 +69,21 @@
     select(all[next], true);
   }
 
+  const announcer = /** @type {HTMLElement} */ (document.getElementById('announce'));
+  /** Says something to the reviewer (and to screen readers) without moving focus. */
+  function announce(text) {
+    announcer.textContent = text;
+  }
+
   function send(type, row) {
     if (!row || row.classList.contains('deciding')) return;
-    if (type === 'approve' || type === 'reject') {
+    if (type === 'approve' && row.classList.contains('forbidden')) {
+      // Nothing to approve: the policy forbids AI code here. Focus stays on this hunk.
+      announce(`${row.dataset.label}: AI code is forbidden here, so it cannot be approved. Reject it (r) or remove it.`);
+      return;
+    }
+    announce('');
+    if (type === 'approve') {
       // Optimistic: dim the row and move on, so the next key acts on the next hunk while the
       // extension records the decision. A failed decision comes back in the next render.
       row.classList.add('deciding');
@@ -79,6 +91,10 @@
       const all = rows().filter((r) => !r.classList.contains('deciding'));
       const after = all.find((r) => r.compareDocumentPosition(row) & Node.DOCUMENT_POSITION_PRECEDING);
       select(after || all[all.length - 1] || null, true);
+    } else if (type === 'reject') {
+      // Reject changes the file, so the extension asks first: focus stays here until it is
+      // done (the next render moves on), and a cancelled reject leaves everything as it was.
+      row.setAttribute('aria-busy', 'true');
     }
     vscode.postMessage({ type, id: row.dataset.id });
   }
@@ -123,6 +139,7 @@
     row.setAttribute('role', 'row');
     row.dataset.id = h.id;
     row.dataset.path = h.path;
+    row.dataset.label = h.label;
     row.tabIndex = -1;
     row.setAttribute('aria-selected', 'false');
     const status = h.status === 'forbidden' ? 'forbidden by policy' : 'needs approval';
@@ -136,7 +153,7 @@
     range.title = h.label;
     title.append(range);
     const badge = el('span', `badge ${h.status}`, h.status === 'forbidden' ? 'Forbidden' : 'Needs approval');
-    badge.title = h.status === 'forbidden' ? 'Approving records the review; it does not make this code allowed.' : 'A human must approve this AI-written code.';
+    badge.title = h.status === 'forbidden' ? 'The policy forbids AI-written code here: reject it or remove it.' : 'A human must approve this AI-written code.';
     title.append(badge);
     if (h.mixed) title.append(el('span', 'badge mixed', 'Edited by a human'));
     title.append(el('span', 'age', h.age));
@@ -145,13 +162,15 @@
     const rule = el('div', 'rule');
     rule.append(el('span', 'rule-name', h.rule), el('span', 'rule-message', h.ruleMessage ? ` — ${h.ruleMessage}` : ''));
     meta.append(rule);
-    if (h.status === 'forbidden') meta.append(el('div', 'forbidden-note', 'Forbidden: approving does not make this code allowed; reject it or remove it.'));
+    if (h.status === 'forbidden') meta.append(el('div', 'forbidden-note', 'Forbidden: AI code may not stay here, approved or not; reject it or remove it.'));
 
     const actions = el('div', 'actions');
     actions.setAttribute('role', 'gridcell');
+    const forbidden = h.status === 'forbidden';
     actions.append(
-      button('Approve', 'approve', `Approve hunk ${h.label}`, 'a', true),
-      button('Reject', 'reject', `Reject hunk ${h.label}`, 'r', false),
+      // A forbidden hunk has nothing to approve: Reject is its primary action.
+      ...(forbidden ? [] : [button('Approve', 'approve', `Approve hunk ${h.label}`, 'a', true)]),
+      button('Reject', 'reject', `Reject hunk ${h.label}`, 'r', forbidden),
       button('Open', 'open', `Open hunk ${h.label}`, 'o', false),
       button('Diff', 'diff', `Open hunk ${h.label} in the diff editor`, 'd', false),
     );
@@ -177,9 +196,12 @@
     name.append(el('span', 'path', f.path), el('span', 'count', plural(f.hunks.length, 'hunk', 'hunks') + (f.forbidden ? ` · ${f.forbidden} forbidden` : '')));
     const cell = el('div', 'file-actions');
     cell.setAttribute('role', 'gridcell');
-    const all = button('Approve all in file', 'approveFile', `Approve all ${plural(f.hunks.length, 'hunk', 'hunks')} in ${f.path}`, 'Shift+A', false);
-    all.dataset.path = f.path;
-    cell.append(all);
+    const approvable = f.hunks.length - f.forbidden;
+    if (approvable > 0) {
+      const all = button(f.forbidden ? `Approve ${approvable} in file` : 'Approve all in file', 'approveFile', `Approve ${plural(approvable, 'hunk', 'hunks')} needing approval in ${f.path}`, 'Shift+A', false);
+      all.dataset.path = f.path;
+      cell.append(all);
+    }
     header.append(name, cell);
     group.append(header);
     for (const h of f.hunks) group.append(hunkRow(h));

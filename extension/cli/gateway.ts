@@ -10,6 +10,7 @@ import { proxyFromEnv, type UpstreamOptions } from '../gateway/proxy/upstream';
 import { GATEWAY_STATE_FILE } from './env';
 import { caCovers } from '../gateway/proxy/ca';
 import { GATEWAY_USAGE, parseGatewayArgs, type GatewayArgs } from './gatewayArgs';
+import { createDesktopNotifier } from './gatewayNotify';
 import { loadEffectivePolicy, orgPolicyLabel } from './orgPolicy/loadCliPolicy';
 import { airlockStateDir } from './orgPolicy/orgPolicyConfig';
 import { cliPolicyRef, defaultWorkspacePolicyRef } from './policySource';
@@ -19,14 +20,30 @@ import type { CliIO } from './run';
 /** Where per-install state (the audit salt, the OTLP buffer) lives: $AIRLOCK_STATE_DIR or ~/.airlock. */
 const stateDir = () => airlockStateDir();
 
-/** One stderr line per decision: ids, sizes and timing only, never content. */
-function decisionLine(e: DecisionEvent): string {
+const SHOUT: Record<string, string> = { block: 'BLOCKED', redact: 'REDACTED', warn: 'WARNED', audit: 'audited', allow: 'allowed' };
+
+function size(bytes: number): string {
+  return bytes < 1024 ? `${bytes} B` : `${(bytes / 1024).toFixed(1)} KB`;
+}
+
+/**
+ * One readable stderr line per decision, as it happens: what was done, to which destination,
+ * by which rule, what was found where. Ids, places and sizes only: never content or values.
+ */
+export function decisionLine(e: DecisionEvent): string {
   const r = e.record;
-  const rule = r.rule ? ` rule=${r.rule}` : '';
-  const detectors = r.detectors.length ? ` detectors=${r.detectors.join(',')}` : '';
-  const reason = r.reason ? ` reason=${r.reason}` : '';
-  if (r.dialect === 'connect') return `airlock gateway: CONNECT ${r.destination} ${r.proxy ?? ''}${reason}\n`;
-  return `airlock gateway: ${r.action} ${r.dialect} ${r.destination}${rule}${detectors}${reason} ${r.requestBytes}B ${r.decisionMs.toFixed(1)}ms\n`;
+  const time = r.time.slice(11, 19);
+  if (r.dialect === 'connect') return `airlock gateway: ${time} CONNECT ${r.destination} ${r.proxy ?? ''}${r.reason ? ` · ${r.reason}` : ''}\n`;
+  const dest = r.destination ? r.destination.replace(/^https?:\/\//, '') : 'the gateway';
+  const parts = [`${time} ${SHOUT[r.action] ?? r.action} ${r.dialect || 'request'} → ${dest}`];
+  if (r.rule) parts.push(`rule ${r.rule}`);
+  const found = (e.findings ?? []).map((f) => `${f.detector ?? f.kind} in ${f.where}`);
+  if (found.length) parts.push(found.slice(0, 4).join(', ') + (found.length > 4 ? ` and ${found.length - 4} more` : ''));
+  else if (r.detectors.length) parts.push(r.detectors.join(', '));
+  if (r.reason) parts.push(r.reason);
+  parts.push(r.status ? `answered ${r.status}` : `${size(r.forwardedBytes)} forwarded`);
+  parts.push(`${r.decisionMs.toFixed(1)} ms`);
+  return `airlock gateway: ${parts.join(' · ')}\n`;
 }
 
 /** Inspected hosts an existing CA's name constraints leave out (none when there is no CA yet). */
@@ -97,23 +114,39 @@ export async function gatewayCommand(argv: string[], io: CliIO): Promise<number>
     io.stderr.write(`airlock gateway: ${(error as Error).message}\n`);
     return 2;
   }
-  const gateway = await startGateway({
-    upstream,
-    policy: () => loaded.policy,
-    protectedIndex: () => index.current?.index,
-    workspaceRoots: [workspaceDir],
-    port: args.port,
-    upstreams: args.upstreams,
-    ...(audit ? { audit } : {}),
-    ...(auditSalt ? { auditSalt } : {}),
-    ...(args.maxBodyBytes ? { maxBodyBytes: args.maxBodyBytes } : {}),
-    ...(policyVersion ? { policyVersion: () => policyVersion } : {}),
-    onDecision: (e) => {
-      if (!args.quiet) io.stderr.write(decisionLine(e));
-    },
-  });
-  // From here on a SIGTERM stops cleanly (registered before any other await: background I/O
-  // must not delay it).
+  const notify = args.notify ? createDesktopNotifier(io) : undefined;
+  let gateway: Awaited<ReturnType<typeof startGateway>>;
+  try {
+    gateway = await startGateway({
+      upstream,
+      policy: () => loaded.policy,
+      protectedIndex: () => index.current?.index,
+      workspaceRoots: [workspaceDir],
+      port: args.port,
+      upstreams: args.upstreams,
+      ...(audit ? { audit } : {}),
+      ...(auditSalt ? { auditSalt } : {}),
+      ...(args.maxBodyBytes ? { maxBodyBytes: args.maxBodyBytes } : {}),
+      ...(policyVersion ? { policyVersion: () => policyVersion } : {}),
+      onDecision: (e) => {
+        if (!args.quiet) io.stderr.write(decisionLine(e));
+        notify?.(e);
+      },
+    });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'EADDRINUSE' && code !== 'EACCES') throw error;
+    io.stderr.write(
+      code === 'EADDRINUSE'
+        ? `airlock gateway: port ${args.port} on 127.0.0.1 is already in use (another gateway?); choose another with --port N, or leave --port out for a free one\n`
+        : `airlock gateway: not allowed to listen on port ${args.port}; choose a port above 1023 with --port N\n`,
+    );
+    await audit?.close();
+    return 2;
+  }
+  // From here on a SIGTERM or SIGINT stops cleanly (registered before any other await, and
+  // before the first line is written: Node arms a handler only once the current tick ends, so a
+  // client that signals right after reading that line must find it in place).
   const stopped = waitForSignal();
   void uncoveredHosts(loaded.policy.proxy?.inspect ?? []).then((uncovered) => {
     if (uncovered.length) io.stderr.write(`airlock gateway: the Airlock CA was made before proxy.inspect listed ${uncovered.join(', ')}; CONNECTs to them are refused until \`airlock ca reset\`\n`);

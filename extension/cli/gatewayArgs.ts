@@ -12,6 +12,8 @@ export interface GatewayArgs {
   audit?: string;
   maxBodyBytes?: number;
   quiet: boolean;
+  /** Desktop notification on block / redact / warn. */
+  notify: boolean;
   help: boolean;
   /** --resolve HOST=ADDR:PORT pins (repeatable). */
   resolve: Record<string, Pin>;
@@ -23,7 +25,7 @@ export interface GatewayArgs {
 
 export const GATEWAY_USAGE = `usage: airlock gateway [--policy F] [--org-policy F] [--workspace DIR] [--port N] [--upstream FAMILY=URL]… [--audit FILE]
                       [--resolve HOST=ADDR:PORT]… [--upstream-ca F]… [--upstream-proxy URL | --no-upstream-proxy]
-                      [--max-body-bytes N] [--quiet]
+                      [--max-body-bytes N] [--quiet] [--notify]
 
 Runs the interception gateway on 127.0.0.1 until SIGINT/SIGTERM. It is also an HTTP(S) proxy on
 the same port (HTTPS_PROXY=http://127.0.0.1:PORT; see \`airlock env\`). The first stdout line is
@@ -43,12 +45,17 @@ the same port (HTTPS_PROXY=http://127.0.0.1:PORT; see \`airlock env\`). The firs
   --upstream-ca F      also trust the CA certificates in F (PEM) for upstream TLS
   --upstream-proxy U   reach upstreams through this http:// proxy (default: HTTPS_PROXY/NO_PROXY
                        as set when the gateway starts); --no-upstream-proxy ignores them
+  --notify             a desktop notification (notify-send / osascript) on every block, redaction
+                       and warning, so a terminal agent's user sees it
+  --quiet              no decision lines on stderr (they name rule, detector and place, never a value)
+Exit codes: 0 stopped by SIGINT/SIGTERM, 1 the policy has errors (nothing started),
+2 a usage error or the port cannot be used.
 `;
 
 const FAMILIES: readonly ProviderFamily[] = ['openai', 'anthropic', 'ollama', 'gemini'];
 
 export function parseGatewayArgs(argv: string[]): GatewayArgs {
-  const out: GatewayArgs = { port: 0, upstreams: {}, quiet: false, help: false, resolve: {}, upstreamCa: [] };
+  const out: GatewayArgs = { port: 0, upstreams: {}, quiet: false, notify: false, help: false, resolve: {}, upstreamCa: [] };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const [flag, inline] = arg.startsWith('--') && arg.includes('=') && !arg.startsWith('--upstream=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
@@ -113,6 +120,9 @@ export function parseGatewayArgs(argv: string[]): GatewayArgs {
         break;
       case '--quiet':
         out.quiet = true;
+        break;
+      case '--notify':
+        out.notify = true;
         break;
       case '--help':
       case '-h':

@@ -11,6 +11,8 @@ const USAGE = `usage: airlock policy validate [files…]
        airlock policy sign FILE --key SSH_KEY     write FILE.sig (namespace airlock-policy) for org delivery
        airlock policy status [--org-policy REF]    the org policy in force: version, SHA-256, verified by, from where
 With no files, the workspace policy (.airlock/policy.jsonc, else airlock:secrets) is used.
+Exit codes: 0 valid / all tests pass, 1 a test failed, 2 a problem in a policy (or a file
+that cannot be read) or a usage error.
 `;
 
 export async function policyCommand(args: string[], io: CliIO): Promise<number> {
@@ -23,7 +25,7 @@ export async function policyCommand(args: string[], io: CliIO): Promise<number> 
     io.stdout.write(USAGE);
     return 0;
   }
-  io.stderr.write(`airlock policy: unknown subcommand '${sub ?? ''}'\n${USAGE}`);
+  io.stderr.write(`${sub === undefined ? 'airlock policy: say what to do: validate or test' : `airlock policy: unknown subcommand '${sub}' (validate or test)`}\n${USAGE}`);
   return 2;
 }
 
@@ -72,7 +74,8 @@ async function test(files: string[], io: CliIO): Promise<number> {
       for (const why of result.failures) io.stdout.write(`  ${why}\n`);
     }
   }
-  io.stdout.write(`${passed} passed, ${failed} failed\n`);
+  // A policy that cannot load ran no tests: its problems say so, a "0 passed" line would not.
+  if (!broken || passed + failed > 0) io.stdout.write(`${passed} passed, ${failed} failed\n`);
   if (broken) return 2;
   return failed > 0 ? 1 : 0;
 }

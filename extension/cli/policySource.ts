@@ -1,10 +1,12 @@
-// Node-side policy reading for the CLI (and anything else running in Node): presets from the
-// bundled policies/ folder, files from disk, https URLs with a timeout and a size cap. Core
+// Node-side policy reading for the CLI (and anything else running in Node): presets compiled
+// into the bundle (never read from disk, so the CLI is one file and a preset cannot be
+// edited in place), files from disk, https URLs with a timeout and a size cap. Core
 // gets this as the injected `read(ref)` and never touches the file system itself.
 import { existsSync, promises as fs } from 'node:fs';
 import { get as httpsGet } from 'node:https';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import {
+  BUNDLED_PRESETS,
   DEFAULT_PRESET,
   DEFAULT_WORKSPACE_POLICY_PATH,
   MAX_POLICY_CHARS,
@@ -14,7 +16,7 @@ import {
 } from '../core/policy';
 
 export interface NodePolicyReaderOptions {
-  /** Folder with the preset files (`secrets.jsonc`, …). */
+  /** Read presets from this folder instead of the bundled copies (tests of preset edits). */
   presetsDir?: string;
   /** Timeout for https reads, ms. */
   timeoutMs?: number;
@@ -23,13 +25,18 @@ export interface NodePolicyReaderOptions {
 }
 
 export function createNodePolicyReader(options: NodePolicyReaderOptions = {}): PolicyReader {
-  const presetsDir = options.presetsDir ?? defaultPresetsDir();
+  const presetsDir = options.presetsDir;
   const maxBytes = options.maxBytes ?? MAX_POLICY_CHARS;
   const timeoutMs = options.timeoutMs ?? 10_000;
   const read: PolicyReader = async (ref) => {
     switch (refKind(ref)) {
       case 'preset': {
         const name = ref.slice(PRESET_PREFIX.length);
+        if (presetsDir === undefined) {
+          const text = Object.hasOwn(BUNDLED_PRESETS, name) ? BUNDLED_PRESETS[name] : undefined;
+          if (text === undefined) throw new Error(`no preset named "${name}" (bundled: ${Object.keys(BUNDLED_PRESETS).map((n) => PRESET_PREFIX + n).join(', ')})`);
+          return text;
+        }
         const file = join(presetsDir, `${name}.jsonc`);
         if (!existsSync(file)) throw new Error(`no preset named "${name}" (looked in ${presetsDir})`);
         return readFileCapped(file, maxBytes);
@@ -51,12 +58,17 @@ export function createNodePolicyReader(options: NodePolicyReaderOptions = {}): P
   return read;
 }
 
+const FILE_ERRORS: Record<string, string> = { ENOENT: 'no such file', ENOTDIR: 'no such file', EISDIR: 'is a folder, not a file', EACCES: 'permission denied', EPERM: 'permission denied' };
 /** A fingerprint file of ten million lines of code is about 200 MB. */
 const MAX_FINGERPRINT_BYTES = 512 * 1024 * 1024;
 
 async function readFileCapped(file: string, maxBytes: number): Promise<string> {
-  const stat = await fs.stat(file);
-  if (!stat.isFile()) throw new Error('not a file');
+  // One short reason instead of Node's "ENOENT: no such file or directory, stat '…'" (the
+  // caller already names the file).
+  const stat = await fs.stat(file).catch((error: NodeJS.ErrnoException) => {
+    throw new Error(FILE_ERRORS[error.code ?? ''] ?? error.message);
+  });
+  if (!stat.isFile()) throw new Error(stat.isDirectory() ? 'is a folder, not a file' : 'not a file');
   // Refuse before reading: a 50 MB "policy" is a mistake and must not cost 50 MB of memory.
   if (stat.size > maxBytes) throw new Error(`policy is too large (${mb(stat.size)} MB; the limit is ${mb(maxBytes)} MB)`);
   return fs.readFile(file, 'utf8');

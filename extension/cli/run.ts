@@ -17,7 +17,7 @@ usage: airlock <command> [options]
 
 commands:
   version            print the version
-  gateway [--policy F] [--port N] [--upstream NAME=URL] [--audit FILE]   run the local gateway (and proxy)
+  gateway [--policy F] [--org-policy F] [--port N] [--upstream NAME=URL] [--audit FILE]   run the local gateway (and proxy)
   env [--port N]     shell lines routing this terminal's AI clients through the gateway
   ca path|bundle|install|uninstall   the local CA of proxy mode
   scan [paths…|-]    what the policy would do if these files went to an AI model
@@ -29,8 +29,14 @@ commands:
   review approve|reject F:A-B   record a human review of AI lines
   hooks install      git pre-commit hook running \`airlock check --staged\`
   trace export [--out F] | trace import F   Agent Trace v0.1.0
-  hook claude-code   Claude Code hook (payload on stdin)
+  hook <agent> [event]   agent hook: claude-code, vscode, copilot-cli, codex, gemini, cursor, windsurf (payload on stdin)
+  agents install [--all | names…] | agents check   write / verify each agent's hooks and ignore files
   help               print this help
+
+exit codes: 0 ok; 1 the answer is no (check: AI lines need review; scan: a file would be
+blocked; policy test: a test failed; review: no AI lines there; gateway: its policy has errors);
+2 a usage error, a file that cannot be read, an invalid policy or a port that cannot be used;
+3 an internal error (please report it).
 `;
 
 const commands: Record<string, Handler> = {
@@ -42,7 +48,9 @@ const commands: Record<string, Handler> = {
   // VS Code's uninstall hook (package.json `vscode:uninstall`); not listed in the usage.
   'vscode-uninstall': (args, io) => import('./vscodeUninstall').then((m) => m.vscodeUninstallCommand(args, io)),
   policy: (args, io) => import('./policyCommand').then((m) => m.policyCommand(args, io)),
-  ...Object.fromEntries(['record', 'check', 'review', 'hooks', 'trace', 'hook'].map((n) => [n, (args: string[], io: CliIO) => import('./provenance/commands').then((m) => m.provenanceCommands[n]!(args, io))])),
+  hook: (args, io) => import('./hooks/command').then((m) => m.hookCommand(args, io)),
+  agents: (args, io) => import('./hooks/install').then((m) => m.agentsCommand(args, io)),
+  ...Object.fromEntries(['record', 'check', 'review', 'hooks', 'trace'].map((n) => [n, (args: string[], io: CliIO) => import('./provenance/commands').then((m) => m.provenanceCommands[n]!(args, io))])),
   version: async (_args, io) => {
     io.stdout.write(`${VERSION}\n`);
     return 0;

@@ -10,11 +10,17 @@ const USER_AGENTS: [RegExp, string][] = [
   [/cline/i, 'cline'],
   [/cursor/i, 'cursor'],
   [/copilot/i, 'copilot'],
+  [/GeminiCLI|gemini-cli/i, 'gemini-cli'],
+  [/opencode/i, 'opencode'],
 ];
 
 export function assistantFromHeaders(headers: IncomingHttpHeaders): string | undefined {
   const explicit = headers['x-airlock-assistant'];
   if (typeof explicit === 'string' && /^[\w.-]{1,64}$/.test(explicit)) return explicit;
   const agent = headers['user-agent'] ?? '';
-  return USER_AGENTS.find(([pattern]) => pattern.test(agent))?.[1];
+  const byAgent = USER_AGENTS.find(([pattern]) => pattern.test(agent))?.[1];
+  if (byAgent) return byAgent;
+  // GitHub Copilot in the editors (seen in proxy mode) names itself in these headers.
+  if (headers['copilot-integration-id'] !== undefined || /copilot/i.test(String(headers['editor-plugin-version'] ?? ''))) return 'copilot';
+  return undefined;
 }

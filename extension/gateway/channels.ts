@@ -36,9 +36,26 @@ function decoded(text: string): string {
   }
 }
 
+/**
+ * Query parameters that carry the client's own credential (Gemini's `?key=`, OAuth
+ * `access_token`): like auth headers, they go to the provider they were issued for.
+ */
+export const UNSCANNED_QUERY_PARAMS: ReadonlySet<string> = new Set(['key', 'api_key', 'api-key', 'apikey', 'access_token']);
+
+/** The URL as scanned: decoded, without credential query parameters. */
+function scannedUrl(url: string): string {
+  const q = url.indexOf('?');
+  if (q < 0) return decoded(url);
+  const params = url
+    .slice(q + 1)
+    .split('&')
+    .filter((p) => !UNSCANNED_QUERY_PARAMS.has(decoded(p.split('=')[0] ?? '').toLowerCase()));
+  return decoded(params.length ? `${url.slice(0, q)}?${params.join('&')}` : url.slice(0, q));
+}
+
 /** `[id, text]` pairs for the URL (path below the gateway prefix, with the query) and scanned headers. */
 export function requestChannels(url: string, headers: IncomingHttpHeaders): [string, string][] {
-  const out: [string, string][] = [['@url', decoded(url)]];
+  const out: [string, string][] = [['@url', scannedUrl(url)]];
   let n = 0;
   for (const [name, value] of Object.entries(headers)) {
     if (value === undefined || UNSCANNED_HEADERS.has(name)) continue;

@@ -170,7 +170,9 @@ export function decide(input: DecideInput): Decision {
   try {
     rebuilt = rebuildBody(text, parsed, verdict.redactedSegments);
   } catch {
-    return engineError(parsed.request);
+    // A value Airlock cannot rewrite in place (a secret both in a base64 string and in its
+    // decoded text): block rather than forward it half-redacted.
+    return blocked({ ...verdict, action: 'block', message: 'Airlock could not redact a secret in this request in place, so nothing was forwarded.' }, parsed.request, 'redaction-failed');
   }
   const body = rebuilt === undefined ? input.body : Buffer.from(rebuilt, 'utf8');
   return { kind: 'forward', action: 'redact', verdict, request: parsed.request, body };

@@ -14,7 +14,7 @@ export interface GatewayError {
 
 // A block is the client's request being invalid under policy: 400 with the invalid-request type.
 // 401/403 read as "Failed to authenticate" in Claude Code and Copilot CLI, and 403 makes Codex
-// retry (see /README.md, "Blocks").
+// retry (see extension/gateway/README.md, "Decisions").
 const OPENAI_TYPES: Record<GatewayErrorKind, string> = {
   blocked: 'invalid_request_error',
   'too-large': 'invalid_request_error',

@@ -6,4 +6,5 @@ export { DEFAULT_UPSTREAMS, CLIENT_PREFIXES, type Upstreams } from './routes';
 export { decide, type Decision } from './decide';
 export { createResponseTap, decodeResponseBody, type ObservedResponse, type ResponseTap, type ResponseTapOptions } from './responseTap';
 export { ensureCaFiles, proxyEnvironment, formatEnvironment } from './proxy/env';
-export { proxyFromEnv } from './proxy/upstream';
+export { pinsFromSetting, proxyFromEnv } from './proxy/upstream';
+export { DEFAULT_INSPECTED_HOSTS } from '../core/dialects/hosts';

@@ -22,11 +22,14 @@ import { passThrough } from './proxy/plain';
 import { absoluteTarget, routeProxied } from './proxy/route';
 import { caLoader, connectRecord, proxySettingsFor } from './proxy/wiring';
 import { createUpstream, type UpstreamOptions } from './proxy/upstream';
+import { decisionFindings, type DecisionFinding } from './decisionFindings';
 
 export interface DecisionEvent {
   record: AuditRecord;
   /** The deciding rule's message (written by the policy author; never request content). */
   message: string;
+  /** What was found where (rule, detector, request location; never a value). */
+  findings?: readonly DecisionFinding[];
 }
 
 export interface GatewayOptions {
@@ -77,12 +80,12 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
   const upstream = createUpstream(options.upstream);
   const agents = upstream.agents;
 
-  function record(base: Omit<AuditRecord, 'time'>, message: string): void {
+  function record(base: Omit<AuditRecord, 'time'>, message: string, findings?: readonly DecisionFinding[]): void {
     const policyVersion = options.policyVersion?.();
     const full: AuditRecord = { time: new Date().toISOString(), ...base, ...(policyVersion ? { policyVersion } : {}) };
     try {
       options.audit?.write(full);
-      options.onDecision?.({ record: full, message });
+      options.onDecision?.({ record: full, message, ...(findings?.length ? { findings } : {}) });
     } catch {
       // A failing listener must not take the request path down.
     }
@@ -171,16 +174,17 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
     const findings = decision.verdict && decision.request ? auditFindings(decision.verdict, decision.request.segments, salt) : { rules: [], detectors: [], matchHashes: [] };
     const rule = decision.verdict?.rule ?? (decision.kind === 'refuse' ? decision.error.rule : undefined);
     const ruleField = rule ? { rule } : {};
+    const places = decision.verdict && decision.request ? decisionFindings(decision.verdict, decision.request.segments) : undefined;
 
     if (decision.kind === 'refuse') {
       answer(res, family, decision.error);
-      record({ ...base, ...findings, ...ruleField, action: decision.action, status: decision.error.status, forwardedBytes: 0, decisionMs, reason: decision.reason }, decision.error.message);
+      record({ ...base, ...findings, ...ruleField, action: decision.action, status: decision.error.status, forwardedBytes: 0, decisionMs, reason: decision.reason }, decision.error.message, places);
       return;
     }
 
     const body = decision.body ?? raw;
     const reasonField = decision.reason ? { reason: decision.reason } : {};
-    record({ ...base, ...findings, ...ruleField, ...reasonField, action: decision.action, forwardedBytes: body.length, decisionMs }, decision.verdict.message);
+    record({ ...base, ...findings, ...ruleField, ...reasonField, action: decision.action, forwardedBytes: body.length, decisionMs }, decision.verdict.message, places);
     forward({
       req,
       res,

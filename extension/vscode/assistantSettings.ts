@@ -40,7 +40,7 @@ export async function writeContinueJson(urls: NonNullable<GatewayService['urls']
   }
   await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(updated));
   await memento.update(CONTINUE_RESTORE_KEY, { file: uri.fsPath, models } satisfies ContinueRestore);
-  return `Airlock: ${models.length} Continue model(s) now go through the gateway.`;
+  return `Airlock: ${models.length} Continue model${models.length === 1 ? '' : 's'} now go${models.length === 1 ? 'es' : ''} through the gateway.`;
 }
 
 /** Undoes writeContinueJson where the value is still Airlock's (a later change by the user wins). */

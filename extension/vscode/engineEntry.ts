@@ -8,3 +8,4 @@ export * as gateway from '../gateway';
 export * as fingerprints from '../cli/fingerprint/workspaceIndex';
 export * as org from '../cli/orgPolicy';
 export * as jsonc from 'jsonc-parser';
+export * as agentGuard from '../cli/hooks/agentGuard';

@@ -55,7 +55,7 @@ export function activate(context: vscode.ExtensionContext): AirlockApi {
   const log = createLogger(context);
   const statusBar = createStatusBar(context);
   step('log+statusBar');
-  const policies = new PolicyService(context.extensionUri, log);
+  const policies = new PolicyService(log);
   context.subscriptions.push(policies, policies.onDidChange((state) => statusBar.set('policy', policyStatusPart(state))));
   const protectedIndex = new ProtectedIndexService(policies, log);
   const gateway = new GatewayService(context, policies, statusBar, log, protectedIndex);

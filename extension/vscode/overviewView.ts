@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import type { DecisionEvent } from '../gateway';
 import type { GatewayService } from './gatewayService';
 import type { PolicyService } from './policyService';
+import { describeErrors } from './policyStatus';
 
 type Node = vscode.TreeItem & { children?: () => vscode.TreeItem[] | Promise<vscode.TreeItem[]> };
 
@@ -32,11 +33,11 @@ export class OverviewTreeProvider implements vscode.TreeDataProvider<Node>, vsco
   private async policyNode(): Promise<Node> {
     // Opening the view is a reason to load the policy.
     const state = await this.policies.current();
-    const errors = state.problems.filter((p) => p.severity === 'error').length;
+    const errors = describeErrors(state.problems);
     const node: Node = new vscode.TreeItem('Policy', vscode.TreeItemCollapsibleState.Expanded);
     node.id = 'airlock.overview.policy';
     node.iconPath = new vscode.ThemeIcon(state.failedClosed ? 'error' : state.usingLastValid ? 'warning' : 'law');
-    node.description = state.failedClosed ? 'invalid: blocking all' : state.usingLastValid ? `${errors} error(s): previous policy in force` : 'valid';
+    node.description = state.failedClosed ? 'invalid: blocking all' : state.usingLastValid ? `${errors}: previous policy in force` : 'valid';
     node.tooltip = state.policy.sources.length ? `Layers: ${state.policy.layers.join(', ')}\nFiles: ${state.policy.sources.join(', ')}` : 'No valid policy';
     node.children = () =>
       state.policy.sources.map((source, i) => {

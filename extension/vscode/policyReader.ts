@@ -1,5 +1,5 @@
-// Reads policy references for the core loader inside VS Code: presets from the extension's
-// own policies/ folder, workspace files from the open editor when it has unsaved edits (so
+// Reads policy references for the core loader inside VS Code: presets from the copies
+// compiled into the engine (never from a file a keystroke could change), workspace files from the open editor when it has unsaved edits (so
 // diagnostics follow typing) and from disk otherwise, and https URLs with a time and size cap.
 import * as vscode from 'vscode';
 import type { PolicyReader } from '../core/policy';
@@ -8,18 +8,15 @@ import { loadEngine } from './engine';
 const URL_TIMEOUT_MS = 10_000;
 const URL_MAX_BYTES = 5 * 1024 * 1024;
 
-export async function createVscodePolicyReader(extensionUri: vscode.Uri): Promise<PolicyReader> {
-  const { PRESET_PREFIX, refKind } = loadEngine().policy;
+export async function createVscodePolicyReader(): Promise<PolicyReader> {
+  const { BUNDLED_PRESETS, PRESET_PREFIX, refKind } = loadEngine().policy;
   const read: PolicyReader = async (ref) => {
     switch (refKind(ref)) {
       case 'preset': {
         const name = ref.slice(PRESET_PREFIX.length);
-        const uri = vscode.Uri.joinPath(extensionUri, 'policies', `${name}.jsonc`);
-        try {
-          return new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
-        } catch {
-          throw new Error(`unknown preset "${ref}"`);
-        }
+        const text = Object.hasOwn(BUNDLED_PRESETS, name) ? BUNDLED_PRESETS[name] : undefined;
+        if (text === undefined) throw new Error(`unknown preset "${ref}"`);
+        return text;
       }
       case 'url':
         return readUrl(ref);

@@ -25,6 +25,8 @@ export interface PolicyState {
 }
 
 const RELOAD_DELAY_MS = 150;
+const AIRLOCK_SOURCE = 'Airlock policy';
+const isSyntaxDiagnostic = (d: vscode.Diagnostic) => d.message.startsWith('syntax error:');
 
 export class PolicyService implements vscode.Disposable {
   private state: PolicyState | undefined;
@@ -32,14 +34,13 @@ export class PolicyService implements vscode.Disposable {
   private reloadTimer: ReturnType<typeof setTimeout> | undefined;
   private orgRefreshTimer: ReturnType<typeof setInterval> | undefined;
   private diagnosticCollection: vscode.DiagnosticCollection | undefined;
+  /** Airlock's own diagnostics per policy file, before leaving out what VS Code already reports. */
+  private readonly ownDiagnostics = new Map<string, vscode.Diagnostic[]>();
   private readonly changed = new vscode.EventEmitter<PolicyState>();
   private readonly disposables: vscode.Disposable[] = [];
   readonly onDidChange = this.changed.event;
 
-  constructor(
-    private readonly extensionUri: vscode.Uri,
-    private readonly log: Logger,
-  ) {
+  constructor(private readonly log: Logger) {
     // Creating a file watcher costs tens of milliseconds in the extension host: not during
     // activation. A policy file changing in the first moments is still seen by the editor events.
     const startWatching = setTimeout(() => {
@@ -63,6 +64,11 @@ export class PolicyService implements vscode.Disposable {
       }),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('airlock.policy')) this.scheduleReload();
+      }),
+      // VS Code's JSON service reports syntax and schema errors of policy files itself: when
+      // its diagnostics change, Airlock's are re-filtered so each problem is listed once.
+      vscode.languages.onDidChangeDiagnostics((e) => {
+        for (const uri of e.uris) if (this.ownDiagnostics.has(uri.toString())) this.showOwnDiagnostics(uri);
       }),
     );
   }
@@ -126,7 +132,7 @@ export class PolicyService implements vscode.Disposable {
     let loaded;
     let org: OrgPolicyStatus | undefined;
     try {
-      const read = await createVscodePolicyReader(this.extensionUri);
+      const read = await createVscodePolicyReader();
       const readers: { organization?: PolicyReader } = {};
       let orgReader: { status(): OrgPolicyStatus | undefined } | undefined;
       if (refs.organization) {
@@ -153,7 +159,7 @@ export class PolicyService implements vscode.Disposable {
       this.log.info(`policy loaded (${loaded.policy.sources.join(' > ')}) in ${(performance.now() - started).toFixed(1)} ms`);
     } else if (previous && !previous.failedClosed) {
       this.state = { ...previous, problems: loaded.problems, usingLastValid: true };
-      this.log.warn(`policy edit has ${loaded.problems.length} problem(s); the previous valid policy stays in force`);
+      this.log.warn(`policy edit has ${loaded.problems.length} problem${loaded.problems.length === 1 ? '' : 's'}; the previous valid policy stays in force`);
     } else {
       this.state = { policy: loaded.policy, problems: loaded.problems, usingLastValid: false, failedClosed: true, refs };
       this.log.error(`no valid policy: Airlock blocks every outgoing request until the policy is fixed`);
@@ -190,6 +196,7 @@ export class PolicyService implements vscode.Disposable {
 
   private publishDiagnostics(problems: PolicyProblem[]): void {
     this.diagnostics.clear();
+    this.ownDiagnostics.clear();
     const byFile = new Map<string, vscode.Diagnostic[]>();
     for (const problem of problems) {
       // Problems in presets or URLs have no file to point at; the status bar reports them.
@@ -203,12 +210,42 @@ export class PolicyService implements vscode.Disposable {
         problem.message,
         problem.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning,
       );
-      diagnostic.source = 'Airlock policy';
+      diagnostic.source = AIRLOCK_SOURCE;
       const list = byFile.get(uri.toString()) ?? [];
       list.push(diagnostic);
       byFile.set(uri.toString(), list);
     }
-    for (const [uri, list] of byFile) this.diagnostics.set(vscode.Uri.parse(uri), list);
+    for (const [uri, list] of byFile) {
+      this.ownDiagnostics.set(uri, list);
+      this.showOwnDiagnostics(vscode.Uri.parse(uri));
+    }
+  }
+
+  /**
+   * Shows Airlock's diagnostics of one file except those on a line where another source
+   * already reports as severe a problem: VS Code's JSON service reports JSON syntax errors of
+   * every .jsonc file (it gets a schema that only completes, never judges: see
+   * core/policy/hintsSchema.ts), so one missing quote is listed once, not by both. Sets the
+   * collection only when the result changed (this runs on every diagnostics change).
+   */
+  private showOwnDiagnostics(uri: vscode.Uri): void {
+    const own = this.ownDiagnostics.get(uri.toString()) ?? [];
+    const reported = new Map<number, vscode.DiagnosticSeverity>();
+    for (const d of vscode.languages.getDiagnostics(uri)) {
+      if (d.source === AIRLOCK_SOURCE) continue;
+      const line = d.range.start.line;
+      reported.set(line, Math.min(reported.get(line) ?? vscode.DiagnosticSeverity.Hint, d.severity));
+    }
+    // JSON syntax: VS Code's own report wins; without one, Airlock's first syntax error is
+    // enough (the rest are the parser's cascade up to the end of the file).
+    const othersSeeSyntax = [...reported.values()].some((severity) => severity === vscode.DiagnosticSeverity.Error);
+    const firstSyntax = own.find(isSyntaxDiagnostic);
+    const shown = own.filter((d) =>
+      isSyntaxDiagnostic(d) ? !othersSeeSyntax && d === firstSyntax : (reported.get(d.range.start.line) ?? Number.POSITIVE_INFINITY) > d.severity,
+    );
+    const current = this.diagnostics.get(uri) ?? [];
+    const key = (list: readonly vscode.Diagnostic[]) => list.map((d) => `${d.range.start.line}:${d.range.start.character}:${d.message}`).join('\n');
+    if (key(current) !== key(shown)) this.diagnostics.set(uri, shown);
   }
 
   dispose(): void {

@@ -73,10 +73,13 @@ export class ProxyWiring {
     return own && /^http:\/\//i.test(own) ? own : undefined;
   }
 
-  /** Terminal variables for proxy mode (creates the CA and the combined bundle on first use). */
-  async terminalVariables(port: number): Promise<[string, string][]> {
-    const { ensureCaFiles, proxyEnvironment } = loadEngine().gateway;
-    const files = await ensureCaFiles();
+  /**
+   * Terminal variables for proxy mode (creates the CA and the combined bundle on first use; a new
+   * CA is constrained to the built-in hosts plus the policy's `proxy.inspect`).
+   */
+  async terminalVariables(port: number, policyHosts: readonly string[] = []): Promise<[string, string][]> {
+    const { ensureCaFiles, proxyEnvironment, DEFAULT_INSPECTED_HOSTS } = loadEngine().gateway;
+    const files = await ensureCaFiles({ hosts: [...DEFAULT_INSPECTED_HOSTS, ...policyHosts] });
     return proxyEnvironment({ port, ...files });
   }
 
@@ -107,6 +110,17 @@ export class ProxyWiring {
     this.log.info(`http.proxy points at the gateway (${gatewayProxyUrl(port)})${plan.upstreamProxy ? '; its previous value is the gateway\'s upstream proxy' : ''}`);
     void this.checkCaTrusted();
     return plan.upstreamProxy;
+  }
+
+  /**
+   * The user asked for it (command "Route Extensions Through the Gateway"): consent is granted,
+   * also after "Never", and http.proxy points at the running gateway at once.
+   */
+  async grant(port: number | undefined): Promise<boolean> {
+    await this.context.globalState.update(CONSENT_KEY, 'granted');
+    if (port === undefined) return false;
+    await this.started(port);
+    return this.currentSetting() === gatewayProxyUrl(port);
   }
 
   /** The gateway of this window stopped (or never started): take back what Airlock wrote. */

@@ -19,6 +19,11 @@ export interface StatusBar {
 
 const ICONS: Record<StatusLevel, string> = { ok: '$(shield)', warning: '$(warning)', error: '$(error)' };
 
+/** Text without $(icon) syntax or markdown emphasis, for screen readers. */
+export function plain(text: string): string {
+  return text.replace(/\$\([a-z0-9-~]+\)\s*/gi, '').replace(/\*\*|__|`/g, '').trim();
+}
+
 export function createStatusBar(context: vscode.ExtensionContext): StatusBar {
   const item = vscode.window.createStatusBarItem('airlock.status', vscode.StatusBarAlignment.Left, 100);
   item.name = 'Airlock';
@@ -31,10 +36,11 @@ export function createStatusBar(context: vscode.ExtensionContext): StatusBar {
     const level: StatusLevel = values.some((p) => p.level === 'error') ? 'error' : values.some((p) => p.level === 'warning') ? 'warning' : 'ok';
     const texts = values.map((p) => p.text).filter(Boolean);
     item.text = `${ICONS[level]} Airlock${texts.length ? `: ${texts.join(' · ')}` : ''}`;
-    const tooltip = new vscode.MarkdownString(
-      ['**Airlock**', ...values.map((p) => p.tooltip), '', 'Click to open the Airlock view.'].join('\n\n'),
-    );
+    // Tooltips may use $(icon) syntax (rendered, not shown literally); screen readers get the
+    // same sentences as plain text, without markdown or icon syntax.
+    const tooltip = new vscode.MarkdownString(['**Airlock**', ...values.map((p) => p.tooltip), '', 'Click to open the Airlock view.'].join('\n\n'), true);
     item.tooltip = tooltip;
+    item.accessibilityInformation = { label: ['Airlock', ...texts, ...values.map((p) => plain(p.tooltip))].join('. ').replace(/\.\./g, '.'), role: 'button' };
     item.backgroundColor =
       level === 'error'
         ? new vscode.ThemeColor('statusBarItem.errorBackground')

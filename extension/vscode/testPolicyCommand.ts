@@ -5,6 +5,7 @@ import type { EgressRequest, Verdict } from '../core/egress/types';
 import type { PolicyService } from './policyService';
 import type { ProtectedIndexService } from './protectedIndex';
 import { loadEngine } from './engine';
+import { completeWalkthroughStep } from './createPolicy';
 
 export async function testPolicyAgainstSelection(policies: PolicyService, protectedIndex?: ProtectedIndexService): Promise<Verdict | undefined> {
   const editor = vscode.window.activeTextEditor;
@@ -37,7 +38,9 @@ export async function testPolicyAgainstSelection(policies: PolicyService, protec
     .join(', ');
   const summary = `Airlock: sending this ${selection ? 'selection' : 'file'} to ${new URL(destination).host} → ${verdict.action.toUpperCase()}${verdict.rule ? ` by rule ${verdict.rule}` : ''}.${verdict.message ? ` ${verdict.message}` : ''}${findings ? ` Findings: ${findings}.` : ''}`;
   const show = verdict.action === 'block' ? vscode.window.showErrorMessage : verdict.action === 'allow' || verdict.action === 'audit' ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
-  void show(summary);
+  // Why? opens the deciding rule (as the gateway's notices do); the walkthrough step is done.
+  void show(summary, ...(verdict.rule ? ['Why?'] : [])).then((choice) => choice === 'Why?' && vscode.commands.executeCommand('airlock.openRule', verdict.rule));
+  completeWalkthroughStep('policyTested');
   // Callers (tests, other extensions) get the printable form only: no prompt text.
   const { printableVerdict } = loadEngine().policy;
   return printableVerdict(verdict) as Verdict;

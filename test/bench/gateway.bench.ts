@@ -1,15 +1,17 @@
 // Gateway overhead with the airlock:meta-style policy: the same requests sent to the fake
 // upstream directly and through the gateway, in the same run. Added latency = gateway − direct.
+import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
+import { join } from 'node:path';
 import { createNodePolicyReader } from '../../extension/cli/policySource';
 import { loadLayeredPolicy } from '../../extension/core/policy';
 import type { CompiledPolicy } from '../../extension/core/policy/contract';
-import { startGateway } from '../../extension/gateway';
+import type { EgressOptions } from '../../extension/core/egress/types';
+import { decide, startGateway } from '../../extension/gateway';
 import { FingerprintIndex } from '../../extension/core/fingerprint';
 import { generateProjects } from '../support/codeGenerator';
 import { startFakeUpstream } from '../support/fakeUpstream';
 import { stats, time, type Bench } from './bench';
-import { publicCorpus } from './fingerprint.bench';
 
 const agent = new Agent({ keepAlive: true, maxSockets: 256 });
 
@@ -37,6 +39,78 @@ function prompt(bytes: number, stream: boolean): string {
   return JSON.stringify({ model: 'm', stream, messages: [{ role: 'system', content: 'be brief' }, { role: 'user', content: text }] });
 }
 
+/**
+ * About `bytes` bytes of real source code (TypeScript's own compiler, as shipped in
+ * node_modules), from a fixed offset: the text a prompt quoting a large file carries.
+ */
+function sourceCode(bytes: number): string {
+  const lib = join(__dirname, '..', '..', 'node_modules', 'typescript', 'lib');
+  let text = '';
+  for (const file of ['typescript.js', '_tsc.js']) {
+    text += readFileSync(join(lib, file), 'utf8').slice(200_000);
+    if (text.length >= bytes) break;
+  }
+  return text.slice(0, bytes);
+}
+
+/** A chat request whose user message quotes `bytes` bytes of source code. */
+export function codePrompt(bytes: number, stream: boolean): string {
+  return JSON.stringify({ model: 'm', stream, messages: [{ role: 'system', content: 'be brief' }, { role: 'user', content: `Explain this code:\n${sourceCode(bytes)}` }] });
+}
+
+/** `n` distinct random-looking AWS access key ids (AKIA + 16 base32 characters), the same every run. */
+function awsKeys(n: number): string[] {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let seed = 0x9e3779b9;
+  const next = () => {
+    // mulberry32: a fixed sequence, so every run measures the same body.
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return Array.from({ length: n }, () => `AKIA${Array.from({ length: 16 }, () => alphabet[Math.floor(next() * 32)]).join('')}`);
+}
+
+/** `n` chat messages carrying 1.5·n secrets between them (every other message has two). */
+export function secretsBody(n = 10_000): string {
+  const keys = awsKeys(Math.ceil(n * 1.5));
+  let k = 0;
+  const messages = Array.from({ length: n }, (_, i) => ({
+    role: i % 2 ? 'assistant' : 'user',
+    content: i % 2 === 0 ? `deploy with aws_access_key_id=${keys[k++]} and ${keys[k++]}, then check the logs` : `use ${keys[k++]} for the staging bucket`,
+  }));
+  return JSON.stringify({ model: 'm', messages });
+}
+
+/**
+ * The policy the decision figures use. Fingerprints helper: this is the hook for the protected
+ * code index (≥ 1,000,000 lines) — return the policy evaluating with it, and the same figures
+ * are then measured with the index in place.
+ */
+async function benchPolicy(): Promise<CompiledPolicy> {
+  const loaded = await loadLayeredPolicy({ workspace: 'airlock:meta-style' }, createNodePolicyReader());
+  if (!loaded.ok) throw new Error('airlock:meta-style did not load');
+  return loaded.policy;
+}
+
+/** p50 of the decide stage alone (parse + engine + rebuild), beside JSON.parse + one indexOf pass over the same body. */
+async function decisionFigures(b: Bench, policy: CompiledPolicy, label: string, body: string, runs: number, egressOptions?: EgressOptions): Promise<number> {
+  const buffer = Buffer.from(body, 'utf8');
+  const input = { policy, dialect: 'openai-chat' as const, body: buffer, destination: 'https://api.openai.com/v1/chat/completions', method: 'POST', url: '/chat/completions', headers: { 'content-type': 'application/json', 'user-agent': 'bench/1' }, egressOptions };
+  const first = decide(input);
+  const decided = stats(await time(() => decide(input), runs, 3)).p50;
+  const baseline = stats(
+    await time(() => {
+      const text = buffer.toString('utf8');
+      JSON.parse(text);
+      return text.indexOf('\u0000');
+    }, runs, 3),
+  ).p50;
+  b.figure(`decision, ${label}, p50 (baseline JSON.parse + indexOf)`, `${decided.toFixed(3)} ms (${baseline.toFixed(3)} ms, ×${(decided / baseline).toFixed(1)}) → ${first.kind} ${first.action}`);
+  return decided;
+}
+
 async function compare(direct: string, via: string, body: string, runs: number, pick: 0 | 1): Promise<{ p50: number; p99: number; directP50: number }> {
   for (let i = 0; i < 30; i++) {
     await post(direct, body);
@@ -58,10 +132,27 @@ export default async function gatewayBench(b: Bench): Promise<void> {
   if (!loaded.ok) throw new Error('airlock:meta-style did not load');
   const upstream = await startFakeUpstream();
   const decisionMs: number[] = [];
-  const gateway = await startGateway({ policy: () => loaded.policy, upstreams: { openai: `${upstream.url}/v1` }, onDecision: (e) => void decisionMs.push(e.record.decisionMs) });
+  const gateway = await startGateway({ policy: () => loaded.policy, upstreams: { openai: `${upstream.url}/v1` }, maxBodyBytes: 64 * 1024 * 1024, onDecision: (e) => void decisionMs.push(e.record.decisionMs) });
   const direct = `${upstream.url}/v1/chat/completions`;
   const via = `${gateway.urls.openai}/chat/completions`;
   try {
+    // Realistic source code under airlock:meta-style: the decide stage alone first (no sockets
+    // open yet: an idle keep-alive socket would be closed under the next request), then end to end.
+    const policy = await benchPolicy();
+    const sizes = [['1 KB', 1024], ['64 KB', 64 * 1024], ['1 MB', 1024 * 1024]] as const;
+    for (const [label, size] of sizes) await decisionFigures(b, policy, `${label} of source code`, codePrompt(size, false), size > 100_000 ? 30 : 200);
+    const many = await decisionFigures(b, policy, '10,000 segments, 15,000 secrets', secretsBody(), 20);
+    b.target('decision, 10,000 segments with 15,000 secrets', `${many.toFixed(1)} ms`, '≤ 50 ms', many <= 50);
+    // Linear time: the cost per segment stays flat as the request grows.
+    const quarter = await decisionFigures(b, policy, '2,500 segments, 3,750 secrets', secretsBody(2_500), 20);
+    b.figure('decision per segment, 2,500 → 10,000 segments', `${((quarter / 2_500) * 1000).toFixed(2)} → ${((many / 10_000) * 1000).toFixed(2)} µs (×${(many / quarter / 4).toFixed(2)} of linear)`);
+    for (const [label, size] of sizes) {
+      const code = await compare(direct, via, codePrompt(size, false), size > 100_000 ? 40 : 300, 1);
+      b.figure(`added latency, ${label} of source code, p50 / p99`, `${code.p50.toFixed(3)} / ${code.p99.toFixed(3)} ms (direct p50 ${code.directP50.toFixed(3)} ms)`);
+      if (size === 64 * 1024) b.target('p50 added latency, 64 KB of source code (meta-style)', `${code.p50.toFixed(3)} ms`, '≤ 1 ms', code.p50 <= 1);
+      if (size === 1024 * 1024) b.target('p50 added latency, 1 MB of source code (meta-style)', `${code.p50.toFixed(3)} ms`, '≤ 10 ms', code.p50 <= 10);
+    }
+
     for (const size of [1024, 64 * 1024]) {
       const label = size === 1024 ? '1 KB' : '64 KB';
       decisionMs.length = 0;
@@ -113,25 +204,24 @@ export default async function gatewayBench(b: Bench): Promise<void> {
 }
 
 /**
- * The same gateway with the workspace's fingerprint index of ≥ 1,000,000 lines of protected
- * code (FP_BENCH_LINES overrides), and prompts of real source code (third-party files from
- * node_modules, so nothing matches and every request goes through): the fingerprint lookup
- * is in every decision. Beside it the baseline JSON.parse + one indexOf pass over the body.
+ * The same source-code prompts with the workspace's fingerprint index of ≥ 1,000,000 lines of
+ * protected code (generated projects; FP_BENCH_LINES overrides): TypeScript's compiler matches
+ * none of it, so every request is tokenized, looked up and forwarded. The decide stage beside
+ * its JSON.parse + indexOf baseline, then end to end through a gateway holding the index.
  */
 async function withProtectedIndex(b: Bench, policy: CompiledPolicy, upstreamUrl: string): Promise<void> {
   const lines = Number(process.env['FP_BENCH_LINES'] ?? 1_000_000);
   const index = new FingerprintIndex();
   for (const f of generateProjects(lines, 1)) index.add(f.path, f.text);
-  const code = publicCorpus(4e6).exclusion.join('\n');
-  const gateway = await startGateway({ policy: () => policy, upstreams: { openai: `${upstreamUrl}/v1` }, protectedIndex: () => index });
-  const direct = `${upstreamUrl}/v1/chat/completions`;
-  const via = `${gateway.urls.openai}/chat/completions`;
+  const withIndex = `${(lines / 1e6).toFixed(1)}M-line fingerprint index`;
+  for (const [label, size] of [['64 KB', 64 * 1024], ['1 MB', 1024 * 1024]] as const) {
+    await decisionFigures(b, policy, `${label} of source code, ${withIndex}`, codePrompt(size, false), size > 100_000 ? 30 : 200, { protectedIndex: index });
+  }
+  const gateway = await startGateway({ policy: () => policy, upstreams: { openai: `${upstreamUrl}/v1` }, maxBodyBytes: 64 * 1024 * 1024, protectedIndex: () => index });
   try {
-    for (const [label, size, runs] of [['64 KB', 64 * 1024, 300], ['1 MB', 1024 * 1024, 40]] as const) {
-      const body = JSON.stringify({ model: 'm', messages: [{ role: 'system', content: 'be brief' }, { role: 'user', content: `Explain this code:\n${code.slice(0, size)}` }] });
-      const baseline = stats(await time(() => JSON.parse(body) && body.indexOf('\u0000never\u0000'), 51, 20));
-      const added = await compare(direct, via, body, runs, 1);
-      b.figure(`added latency, ${label} of source code, ${(lines / 1e6).toFixed(1)}M-line index, p50 / p99`, `${added.p50.toFixed(3)} / ${added.p99.toFixed(3)} ms (baseline JSON.parse + indexOf ${baseline.p50.toFixed(3)} ms: ${(added.p50 / baseline.p50).toFixed(1)}x)`);
+    for (const [label, size] of [['64 KB', 64 * 1024], ['1 MB', 1024 * 1024]] as const) {
+      const added = await compare(`${upstreamUrl}/v1/chat/completions`, `${gateway.urls.openai}/chat/completions`, codePrompt(size, false), size > 100_000 ? 40 : 300, 1);
+      b.figure(`added latency, ${label} of source code, ${withIndex}, p50 / p99`, `${added.p50.toFixed(3)} / ${added.p99.toFixed(3)} ms (direct p50 ${added.directP50.toFixed(3)} ms)`);
     }
   } finally {
     await gateway.close();

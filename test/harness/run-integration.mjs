@@ -8,11 +8,13 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statS
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { checkDemo } from './check-demo.mjs';
 import { launchChromium, repoRoot, startVSCodeServer, waitFor } from './vscodeServer.mjs';
 
 const argv = process.argv.slice(2);
 const resultsFile = argv.includes('--results') ? argv[argv.indexOf('--results') + 1] : join(repoRoot, 'test-output', 'integration-results.json');
 const screenshotDir = join(repoRoot, 'test-output', 'screenshots');
+const PACKAGED_TITLE = 'packaged .vsix installs with --install-extension and activates';
 const SUITE_TIMEOUT_MS = Number(process.env.AIRLOCK_SUITE_TIMEOUT_MS ?? 10 * 60_000);
 
 if (!existsSync(join(repoRoot, 'out', 'test', 'integration', 'index.js')) || !existsSync(join(repoRoot, 'dist', 'extension.js'))) {
@@ -32,6 +34,20 @@ for (const args of [['init', '-q'], ['config', 'user.name', 'Rita Reviewer'], ['
 
 // Continue's config folder for the tests (Continue honours CONTINUE_GLOBAL_DIR; so does Airlock).
 const continueDir = mkdtempSync(join(tmpdir(), 'airlock-continue-'));
+
+// Proxy mode (test/integration/proxy.test.ts): Airlock's per-user state (its CA) lives in a
+// throw-away AIRLOCK_STATE_DIR; the CA is created before the server starts (`airlock ca path`, in
+// the workspace so the same policy decides its hosts), and certificates for fake TLS upstreams
+// (a stand-in public CA) are made too. The server's processes trust both via NODE_EXTRA_CA_CERTS.
+const airlockStateDir = mkdtempSync(join(tmpdir(), 'airlock-state-'));
+const tlsDir = join(airlockStateDir, 'fake-tls');
+mkdirSync(tlsDir);
+const caPath = spawnSync(process.execPath, [join(repoRoot, 'dist', 'cli.js'), 'ca', 'path'], { cwd: workspace, encoding: 'utf8', env: { ...process.env, AIRLOCK_STATE_DIR: airlockStateDir } });
+if (caPath.status !== 0) throw new Error(`airlock ca path failed: ${caPath.stderr}`);
+const fakeTls = spawnSync(process.execPath, ['--import', 'tsx', join(repoRoot, 'test', 'harness', 'tlsFixtures.ts'), tlsDir, 'api.githubcopilot.com', 'api.github.com'], { cwd: repoRoot, encoding: 'utf8' });
+if (fakeTls.status !== 0) throw new Error(`fake TLS certificates: ${fakeTls.stderr}`);
+const trustedBundle = join(airlockStateDir, 'trusted-for-tests.pem');
+writeFileSync(trustedBundle, `${readFileSync(caPath.stdout.trim(), 'utf8').trim()}\n${readFileSync(join(tlsDir, 'ca.pem'), 'utf8').trim()}\n`);
 
 let page;
 const control = createServer(async (req, res) => {
@@ -79,6 +95,14 @@ async function handleControl(path, body) {
       await locator.waitFor({ state: 'visible', timeout: body.timeout ?? 10_000 });
       return { text: await locator.innerText() };
     }
+    case '/attribute': {
+      const target = body.frameTitle ? await findWebviewFrame(body.frameTitle) : page;
+      return { value: await target.locator(body.selector).first().getAttribute(body.name, { timeout: body.timeout ?? 10_000 }) };
+    }
+    case '/hover': {
+      await page.locator(body.selector).first().hover({ timeout: body.timeout ?? 10_000 });
+      return {};
+    }
     case '/text': {
       const target = body.frameTitle ? await findWebviewFrame(body.frameTitle) : page;
       return { text: await target.locator(body.selector).first().innerText({ timeout: body.timeout ?? 10_000 }) };
@@ -109,7 +133,7 @@ let hostExit;
 try {
   const started = Date.now();
   server = await startVSCodeServer({
-    env: { ...(process.env.AIRLOCK_TEST_GREP ? { AIRLOCK_TEST_GREP: process.env.AIRLOCK_TEST_GREP } : {}), AIRLOCK_HARNESS_URL: harnessUrl, AIRLOCK_TEST_RESULTS: resultsFile, AIRLOCK_TEST_WORKSPACE: workspace, CONTINUE_GLOBAL_DIR: continueDir },
+    env: { ...(process.env.AIRLOCK_TEST_GREP ? { AIRLOCK_TEST_GREP: process.env.AIRLOCK_TEST_GREP } : {}), AIRLOCK_HARNESS_URL: harnessUrl, AIRLOCK_TEST_RESULTS: resultsFile, AIRLOCK_TEST_WORKSPACE: workspace, CONTINUE_GLOBAL_DIR: continueDir, AIRLOCK_STATE_DIR: airlockStateDir, AIRLOCK_TEST_TLS_DIR: tlsDir, NODE_EXTRA_CA_CERTS: trustedBundle },
     userSettings: {
       'workbench.startupEditor': 'none',
       'workbench.secondarySideBar.defaultVisibility': 'hidden',
@@ -155,14 +179,20 @@ try {
   console.log(`harness: integration ${results.passed} passed, ${results.failed} failed`);
   exitCode = results.failed === 0 && hostExit === 0 ? 0 : 1;
 
-  // The packaged extension, installed like a user would, activates without any test payload.
+  // Checks outside the extension host, each with a title AIRLOCK_TEST_GREP can select: the
+  // packaged extension, installed like a user would, activates without any test payload; and
+  // `npm start` behaves as the README says.
   await stopBrowserAndServer();
-  const packaged = await checkPackagedExtension();
-  results.tests.push(packaged);
-  results[packaged.state] += 1;
-  writeFileSync(resultsFile, JSON.stringify(results, null, 2));
-  console.log(`  ${packaged.state === 'passed' ? '✔' : '✖'} ${packaged.title} (${packaged.durationMs} ms)${packaged.error ? `\n      ${packaged.error}` : ''}`);
-  if (packaged.state !== 'passed') exitCode = 1;
+  const grep = process.env.AIRLOCK_TEST_GREP ? new RegExp(process.env.AIRLOCK_TEST_GREP) : undefined;
+  for (const [check, titleHint] of [[checkPackagedExtension, 'packaged .vsix'], [() => checkDemo({ log: console.log }), 'npm start']]) {
+    if (grep && !grep.test(titleHint)) continue;
+    const outcome = await check();
+    results.tests.push(outcome);
+    results[outcome.state] += 1;
+    writeFileSync(resultsFile, JSON.stringify(results, null, 2));
+    console.log(`  ${outcome.state === 'passed' ? '✔' : '✖'} ${outcome.title} (${outcome.durationMs} ms)${outcome.error ? `\n      ${outcome.error}` : ''}`);
+    if (outcome.state !== 'passed') exitCode = 1;
+  }
 } catch (error) {
   console.error(`harness: ${error?.stack ?? error}`);
   if (existsSync(resultsFile)) {
@@ -177,6 +207,7 @@ try {
   control.close();
   rmSync(workspace, { recursive: true, force: true });
   rmSync(continueDir, { recursive: true, force: true });
+  rmSync(airlockStateDir, { recursive: true, force: true });
 }
 process.exit(exitCode);
 
@@ -193,7 +224,7 @@ async function stopBrowserAndServer() {
  * Airlock's status bar item: proof that the installed extension activates.
  */
 async function checkPackagedExtension() {
-  const title = 'packaged .vsix installs with --install-extension and activates';
+  const title = PACKAGED_TITLE;
   const started = Date.now();
   try {
     const pack = spawnSync('npm', ['run', 'package'], { cwd: repoRoot, encoding: 'utf8' });

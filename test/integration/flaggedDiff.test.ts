@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { BASELINE_SCHEME, registerBaselineDocuments } from '../../extension/vscode/review/baselineDocuments';
 import { FlaggedDiffPanel, type ApproveAllQuestion } from '../../extension/vscode/review/flaggedDiffPanel';
+import type { RejectQuestion } from '../../extension/vscode/review/rejectFlow';
 import { FakeReviewModel, type FakeFile } from './support/fakeReviewModel';
 import { click, hasBrowser, pressKey, screenshot, sleep, textOf, until, waitForText } from './support/harness';
 
@@ -126,6 +127,9 @@ describe('Flagged-diff panel', function () {
   let model: FakeReviewModel;
   let panel: FlaggedDiffPanel;
   let baselineRegistration: vscode.Disposable;
+  // VS Code refuses modal dialogs while extension tests run, so the tests answer the questions.
+  const rejectAsked: RejectQuestion[] = [];
+  let rejectAnswer = true;
   const root = () => vscode.Uri.file(process.env.AIRLOCK_TEST_WORKSPACE ?? vscode.workspace.workspaceFolders![0]!.uri.fsPath);
 
   before(async () => {
@@ -134,7 +138,12 @@ describe('Flagged-diff panel', function () {
     model = await FakeReviewModel.create(root(), FILES);
     baselineRegistration = registerBaselineDocuments({ subscriptions: [] }, model);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    panel = FlaggedDiffPanel.show({ extensionUri: extension.extensionUri }, model);
+    panel = FlaggedDiffPanel.show({ extensionUri: extension.extensionUri }, model, {
+      confirmReject: async (question) => {
+        rejectAsked.push(question);
+        return rejectAnswer;
+      },
+    });
   });
 
   after(async () => {
@@ -166,9 +175,13 @@ describe('Flagged-diff panel', function () {
 
     await waitForText('#summary', '4 AI hunks need review in 2 files', 20_000, FRAME);
     const tax = await textOf('.hunk[data-id="h-tax"]', FRAME);
-    for (const expected of ['Lines 12-15', 'Forbidden', 'Claude Code', 'claude-sonnet-4', 'agent-hook', 'forbid/pricing', '42 min ago', 'approving does not make this code allowed']) {
+    for (const expected of ['Lines 12-15', 'Forbidden', 'Claude Code', 'claude-sonnet-4', 'agent-hook', 'forbid/pricing', '42 min ago', 'may not stay here']) {
       assert.ok(tax.text.includes(expected), `the forbidden hunk shows "${expected}"`);
     }
+    const taxActions = (await textOf('.hunk[data-id="h-tax"] .actions', FRAME)).text;
+    assert.doesNotMatch(taxActions, /Approve/, 'a forbidden hunk offers no Approve');
+    assert.match(taxActions, /Reject/);
+    assert.match((await textOf('.hunk[data-id="h-discount"] .actions', FRAME)).text, /Approve/);
     const cookie = await textOf('.hunk[data-id="h-cookie"]', FRAME);
     assert.match(cookie.text, /Edited by a human/);
     assert.match(cookie.text, /1 day ago/);
@@ -204,9 +217,51 @@ describe('Flagged-diff panel', function () {
     assert.equal(model.hunks().length, 4);
   });
 
-  it('approves on click, rejects with r (restoring the baseline) and keeps focus on the next hunk', async function () {
+  it('"Approve all in file" asks first, leaves forbidden hunks out, and does nothing on cancel', async function () {
+    const asked: ApproveAllQuestion[] = [];
+    FlaggedDiffPanel.show({ extensionUri: vscode.extensions.getExtension(EXTENSION_ID)!.extensionUri }, model, {
+      confirmApproveAll: async (question) => {
+        asked.push(question);
+        return false;
+      },
+    });
+    if (hasBrowser) {
+      assert.match((await textOf('.file-actions', FRAME)).text, /Approve 1 in file/);
+      await click('.hunk[data-id="h-discount"] .meta', FRAME);
+      await pressKey('Shift+A');
+    } else {
+      await panel.receive({ type: 'approveFile', path: 'review-fixture/src/pricing.ts' });
+    }
+    await until(() => asked.length === 1, 10_000, 'the approve-all question');
+    assert.equal(asked[0]!.message, 'Approve 1 AI hunk in review-fixture/src/pricing.ts?');
+    assert.match(asked[0]!.detail, /1 forbidden hunk stays: AI code may not stay there; reject or remove it\./);
+    await sleep(300);
+    assert.deepEqual(model.decisions, [], 'cancel approves nothing');
+  });
+
+  it('a forbidden hunk cannot be approved: a says why, records nothing and keeps focus there', async function () {
+    if (!hasBrowser) {
+      await panel.receive({ type: 'approve', id: 'h-tax' });
+      assert.deepEqual(model.decisions, []);
+      this.test!.title += ' (no browser: message path only)';
+      return;
+    }
+    await click('.hunk[data-id="h-tax"] .meta', FRAME);
+    await waitForText(selected('h-tax'), '', 10_000, FRAME);
+    await pressKey('a');
+    await waitForText('#announce', 'AI code is forbidden here, so it cannot be approved', 10_000, FRAME);
+    await sleep(300);
+    await waitForText(selected('h-tax'), '', 10_000, FRAME);
+    assert.deepEqual(model.decisions, [], 'no approval recorded');
+    await screenshot('flagged-diff-forbidden-hunk-a-explains-no-approve-button', 300);
+  });
+
+  it('approves on click, asks before r rejects (restoring the baseline) and keeps focus on the next hunk', async function () {
     if (!hasBrowser) {
       await panel.receive({ type: 'approve', id: 'h-discount' });
+      rejectAnswer = false;
+      await panel.receive({ type: 'reject', id: 'h-session' });
+      rejectAnswer = true;
       await panel.receive({ type: 'reject', id: 'h-session' });
     } else {
       await click('button[aria-label="Approve hunk review-fixture/src/pricing.ts:3-6"]', FRAME);
@@ -214,12 +269,23 @@ describe('Flagged-diff panel', function () {
       await waitForText(selected('h-tax'), '', 10_000, FRAME);
       await pressKey('j');
       await waitForText(selected('h-session'), '', 10_000, FRAME);
+      // A cancelled reject changes nothing and leaves focus where it was.
+      rejectAnswer = false;
+      await pressKey('r');
+      await until(() => rejectAsked.length === 1, 10_000, 'the reject question');
+      await sleep(300);
+      assert.ok(!decided(model, 'h-session', 'reject'));
+      await waitForText(selected('h-session'), '', 10_000, FRAME);
+      rejectAnswer = true;
       await pressKey('r');
       await until(() => decided(model, 'h-session', 'reject'), 10_000, 'the model to see the rejection');
       await waitForText(selected('h-cookie'), '', 10_000, FRAME);
       await waitForText('#summary', '2 AI hunks need review', 10_000, FRAME);
     }
     assert.deepEqual(model.decisions.map((d) => `${d.decision} ${d.id}`), ['approve h-discount', 'reject h-session']);
+    assert.equal(rejectAsked.length, 2);
+    assert.equal(rejectAsked[0]!.message, 'Reject the 3 AI-written lines at review-fixture/src/session.ts:3-5?');
+    assert.equal(rejectAsked[0]!.detail, 'They are replaced by the 3 lines the AI replaced. Undo (or Ctrl+Z in the file) brings them back, still marked for review.');
     const session = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(root(), 'review-fixture/src/session.ts'));
     assert.equal(session.getText(), SESSION.replace("  return randomBytes(16).toString('hex');", '  return Math.random().toString(36).slice(2);'));
     if (!hasBrowser) this.test!.title += ' (no browser: driven through messages)';
@@ -259,32 +325,30 @@ describe('Flagged-diff panel', function () {
     }
   });
 
-  it('asks before approving everything in a file (Shift+A) and does nothing on cancel', async function () {
-    // VS Code refuses modal dialogs while extension tests run, so the test answers the question.
+  it('with only a forbidden hunk left, Shift+A asks nothing; r (after the question) removes the AI lines', async function () {
     const asked: ApproveAllQuestion[] = [];
-    let answer = false;
     FlaggedDiffPanel.show({ extensionUri: vscode.extensions.getExtension(EXTENSION_ID)!.extensionUri }, model, {
       confirmApproveAll: async (question) => {
         asked.push(question);
-        return answer;
+        return true;
       },
     });
-    const approveAll = async () => {
-      if (!hasBrowser) return panel.receive({ type: 'approveFile', path: 'review-fixture/src/pricing.ts' });
+    const before = rejectAsked.length;
+    if (hasBrowser) {
       await click('.hunk[data-id="h-tax"] .meta', FRAME);
       await pressKey('Shift+A');
-    };
-    await approveAll();
-    await until(() => asked.length === 1, 10_000, 'the approve-all question');
-    assert.equal(asked[0]!.message, 'Approve all 1 AI hunk in review-fixture/src/pricing.ts?');
-    assert.match(asked[0]!.detail, /forbidden by policy: approving .* does not make that code allowed/);
-    await sleep(300);
-    assert.equal(model.hunks().length, 1, 'cancel approves nothing');
-
-    answer = true;
-    await approveAll();
-    await until(() => decided(model, 'h-tax', 'approve'), 10_000, 'the file approval');
-    assert.equal(asked.length, 2);
+      await sleep(500);
+      assert.equal(asked.length, 0, 'nothing approvable: no question');
+      await pressKey('r');
+    } else {
+      await panel.receive({ type: 'approveFile', path: 'review-fixture/src/pricing.ts' });
+      assert.equal(asked.length, 0);
+      await panel.receive({ type: 'reject', id: 'h-tax' });
+    }
+    await until(() => decided(model, 'h-tax', 'reject'), 10_000, 'the reject');
+    assert.equal(rejectAsked[before]!.message, 'Reject the 4 AI-written lines at review-fixture/src/pricing.ts:12-15?');
+    assert.match(rejectAsked[before]!.detail, /^They are deleted from the file \(the AI added them; nothing was there before\)\./);
+    assert.ok(!model.decisions.some((d) => d.decision === 'approve' && d.id === 'h-tax'));
     if (hasBrowser) {
       await waitForText('#summary', 'No AI code is waiting for review', 10_000, FRAME);
       await screenshot('flagged-diff-panel-empty', 300);

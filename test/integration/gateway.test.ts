@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { parse } from 'jsonc-parser';
 import * as vscode from 'vscode';
 import type { AirlockApi } from '../../extension/vscode/extension';
-import { hasBrowser, screenshot, sleep, until, waitForText } from './support/harness';
+import { click, hasBrowser, screenshot, sleep, until, waitForText } from './support/harness';
 
 const EXTENSION_ID = 'airlock-dev.airlock';
 
@@ -77,7 +77,7 @@ describe('Gateway in VS Code', () => {
     if (hasBrowser) {
       // A toast, or (when the workbench has hidden toasts) the notification centre, shows it.
       await vscode.commands.executeCommand('notifications.showList');
-      await waitForText('.notifications-toasts, .notifications-center', 'Airlock blocked', 15_000).catch(async (error: Error) => {
+      await waitForText('.notifications-toasts, .notifications-center', 'Found: protected-content in messages[0].content (user)', 15_000).catch(async (error: Error) => {
         await screenshot('gateway-blocked-notification-missing');
         throw error;
       });
@@ -115,5 +115,57 @@ describe('Gateway in VS Code', () => {
       await vscode.workspace.getConfiguration('airlock').update('gateway.enabled', undefined, vscode.ConfigurationTarget.Global);
     }
     await until(async () => (await api.gateway.start()) !== undefined, 20_000, 'the gateway to run again');
+  });
+
+  it('keeps one port per user across off/on, and the toggle writes no setting', async () => {
+    const port = () => (api.gateway.urls ? Number(new URL(api.gateway.urls.openai).port) : undefined);
+    const before = port();
+    assert.ok(before);
+    assert.equal(await vscode.commands.executeCommand('airlock.toggleGateway'), false);
+    assert.equal(api.gateway.urls, undefined, 'off');
+    assert.equal(vscode.workspace.getConfiguration('airlock').inspect('gateway.enabled')?.globalValue, undefined, 'no user setting written');
+    assert.equal(vscode.workspace.getConfiguration('airlock').inspect('gateway.enabled')?.workspaceValue, undefined, 'no workspace setting written');
+    assert.equal(await vscode.commands.executeCommand('airlock.toggleGateway'), true);
+    assert.equal(port(), before, 'the same port after off/on');
+  });
+
+  it('starts on a free port and says so when its usual port is taken, then goes back to it', async () => {
+    const usual = Number(new URL(api.gateway.urls!.openai).port);
+    await api.gateway.stop();
+    const squatter = createNetServer();
+    await new Promise<void>((r) => squatter.listen(usual, '127.0.0.1', r));
+    try {
+      await until(async () => (await api.gateway.start()) !== undefined, 20_000, 'the gateway to start elsewhere');
+      const now = Number(new URL(api.gateway.urls!.openai).port);
+      assert.notEqual(now, usual);
+      assert.equal(api.gateway.portNotice, `Airlock: its usual port ${usual} is in use (another VS Code window with Airlock, or another program), so this window's gateway is on port ${now}. Terminals opened here use it automatically; base URLs copied into assistant settings still point at ${usual}.`);
+    } finally {
+      await api.gateway.stop();
+      await new Promise<void>((r) => squatter.close(() => r()));
+    }
+    await until(async () => (await api.gateway.start()) !== undefined, 20_000, 'the gateway to run again');
+    assert.equal(Number(new URL(api.gateway.urls!.openai).port), usual, 'the remembered port was kept');
+    assert.equal(api.gateway.portNotice, undefined);
+  });
+
+  it('Connect an Assistant opens a page of per-assistant snippets at once, and Copy copies exactly the value', async function () {
+    const urls = api.gateway.urls!;
+    await vscode.env.clipboard.writeText('before');
+    await vscode.commands.executeCommand('airlock.connectAssistant');
+    const tab = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.label === 'Airlock: Connect an Assistant');
+    await until(() => tab() !== undefined, 10_000, 'the Connect an Assistant page to open');
+    if (!hasBrowser) {
+      this.test!.title += ' (no browser: page opening only)';
+    } else {
+      const frame = 'Airlock Connect an Assistant';
+      await waitForText('pre', `OPENAI_BASE_URL=${urls.openai}`, 20_000, frame);
+      await waitForText('pre', `apiBase: ${urls.anthropic}/v1`, 10_000, frame);
+      await click('button[aria-label="Copy OPENAI_BASE_URL"]', frame);
+      await until(async () => (await vscode.env.clipboard.readText()) === `OPENAI_BASE_URL=${urls.openai}`, 10_000, 'the clipboard to hold exactly the value');
+      await click('button[aria-label="Copy OpenAI Compatible: Base URL"]', frame);
+      await until(async () => (await vscode.env.clipboard.readText()) === urls.openai, 10_000, 'the clipboard to hold the bare base URL');
+      await screenshot('connect-assistant-page-copyable-snippets', 500);
+    }
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 });

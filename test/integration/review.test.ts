@@ -188,7 +188,7 @@ describe('AI code in the editor', () => {
     assert.equal(hunk.endLine, 3);
   });
 
-  it('the flagged-diff panel over the real ledger: click Approve, press r on another hunk; ledger, marks and file follow', async () => {
+  it('the flagged-diff panel over the real ledger: click Approve, reject another hunk; ledger, marks and file follow', async () => {
     const reviews = api.reviews!;
     const uri = vscode.Uri.file(workspacePath('src/panel-target.ts'));
     writeFileSync(uri.fsPath, 'export const a = 1;\nexport const b = 2;\nexport const c = 3;\nexport const d = 4;\n');
@@ -212,10 +212,11 @@ describe('AI code in the editor', () => {
       await click(`button[aria-label="Approve hunk src/panel-target.ts:${first!.startLine}"]`, frame);
       await until(() => pending().length === 1, 10_000, 'the approval to reach the ledger');
       await screenshot('flagged-diff-panel-real-ledger', 500);
-      // Focus the other hunk (as a reviewer would, by clicking it) and reject it with r.
+      // Reject the other hunk as the CodeLens does, the question answered (VS Code refuses
+      // modal dialogs while extension tests run; the panel's r and its question are covered
+      // in flaggedDiff.test.ts).
       const remaining = pending()[0]!;
-      await click(`.hunk[data-id="${remaining.id}"] .meta`, frame);
-      await pressKey('r');
+      assert.equal(await vscode.commands.executeCommand('airlock.rejectHunk', remaining.id, { confirmed: true }), undefined);
     } else {
       await reviews.approve(first!.id);
       await reviews.reject(second!.id);
@@ -317,12 +318,109 @@ describe('AI code in the editor', () => {
     assert.equal(hunk.status, 'forbidden');
     assert.equal(hunk.rule, 'no-ai-code-in-tests');
     await until(() => vscode.languages.getDiagnostics(uri).some((d) => d.source === 'Airlock' && d.code === 'no-ai-code-in-tests'), 10_000, 'a Problems entry');
-    await api.reviews!.approve(hunk.id);
+    // No approval is recorded for it: approving cannot make forbidden code allowed.
+    await assert.rejects(api.reviews!.approve(hunk.id), /forbidden \(no-ai-code-in-tests\): reject it or remove it/);
+    assert.doesNotMatch(readFileSync(workspacePath('.airlock/ledger/ledger.jsonl'), 'utf8').split('\n').filter((l) => l.includes('"decision":"approve"') && l.includes('test/pricing.test.ts')).join('\n'), /./);
     assert.ok(api.reviews!.hunks().some((h) => h.path === 'test/pricing.test.ts' && h.status === 'forbidden'), 'still forbidden after an approval attempt');
     if (hasBrowser) {
       await vscode.window.showTextDocument(document);
       await vscode.commands.executeCommand('workbench.actions.view.problems');
       await screenshot('forbidden-problems', 800);
     }
+  });
+
+  it('a hunk whose last line is blank: the panel numbers every line like the file, and o / d select exactly its lines', async () => {
+    const reviews = api.reviews!;
+    const uri = vscode.Uri.file(workspacePath('src/blank-tail.ts'));
+    writeFileSync(uri.fsPath, 'export const keep = 0;\n');
+    const document = await vscode.workspace.openTextDocument(uri);
+    const edit = new vscode.WorkspaceEdit();
+    edit.insert(uri, new vscode.Position(0, 0), 'export const one = 1;\nexport const two = 2;\n\n');
+    await vscode.workspace.applyEdit(edit);
+    await document.save();
+    await reviews.recordInsertion({ document, startLine: 1, endLine: 3, baseline: '', tool: 'blank-agent', channel: 'chat-edit', confidence: 1 });
+    const hunk = reviews.hunks().find((h) => h.path === 'src/blank-tail.ts')!;
+    assert.equal(hunk.startLine, 1);
+    assert.equal(hunk.endLine, 3);
+    assert.equal(hunk.current, 'export const one = 1;\nexport const two = 2;\n\n', 'three lines, the blank one included');
+    const panel = (await vscode.commands.executeCommand('airlock.showFlaggedDiff')) as { render(): Promise<{ files: { path: string; hunks: { id: string; rows: { kind: string; newLine?: number; text: string }[] }[] }[] }> };
+    const view = await panel.render();
+    const rows = view.files.find((f) => f.path === 'src/blank-tail.ts')!.hunks[0]!.rows;
+    assert.deepEqual(rows.map((r) => `${r.kind} ${r.newLine} ${r.text}`), ['added 1 export const one = 1;', 'added 2 export const two = 2;', 'added 3 ', 'context 4 export const keep = 0;']);
+    const frame = 'Airlock Flagged Diff';
+    if (hasBrowser) {
+      await waitForText('body', 'blank-tail.ts', 20_000, frame);
+      await click(`.hunk[data-id="${hunk.id}"] .meta`, frame);
+      await screenshot('flagged-diff-blank-last-line-numbered-like-the-file', 500);
+      await pressKey('o');
+    } else {
+      await vscode.commands.executeCommand('airlock.showHunkDiff', hunk.id);
+    }
+    if (hasBrowser) {
+      await until(() => vscode.window.activeTextEditor?.document.uri.toString() === uri.toString(), 10_000, 'o to open the file');
+      const selection = vscode.window.activeTextEditor!.selection;
+      assert.deepEqual([selection.start.line, selection.end.line], [0, 2], 'the selection covers lines 1-3, the cursor stays on line 3');
+      // d: the diff editor's left side is the file without the three AI lines, its right side
+      // the file, with the same selection.
+      await click(`.hunk[data-id="${hunk.id}"] .meta`, frame);
+      await pressKey('d');
+      const diffTab = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputTextDiff && t.input.modified.toString() === uri.toString());
+      await until(() => diffTab() !== undefined, 10_000, 'd to open the diff editor');
+      const original = await vscode.workspace.openTextDocument((diffTab()!.input as vscode.TabInputTextDiff).original);
+      assert.equal(original.getText(), 'export const keep = 0;\n', 'the baseline is the file without lines 1-3');
+      await until(() => vscode.window.activeTextEditor?.document.uri.toString() === uri.toString(), 10_000, 'the diff editor to focus its right side');
+      const inDiff = vscode.window.activeTextEditor!.selection;
+      assert.deepEqual([inDiff.start.line, inDiff.end.line], [0, 2], 'the diff editor selects the same lines');
+      await screenshot('flagged-diff-blank-last-line-diff-editor', 1000);
+    }
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await reviews.approve(hunk.id);
+  });
+
+  it('reject then Undo, or reject then Ctrl+Z, brings the AI lines back still marked for review', async () => {
+    const reviews = api.reviews!;
+    const uri = vscode.Uri.file(workspacePath('src/undo-target.ts'));
+    writeFileSync(uri.fsPath, 'export const base = 0;\n');
+    const document = await vscode.workspace.openTextDocument(uri);
+    const editor = await vscode.window.showTextDocument(document);
+    const aiText = 'export function added(): number {\n  return 42;\n}\n';
+    const insert = async () => {
+      const edit = new vscode.WorkspaceEdit();
+      edit.insert(uri, new vscode.Position(1, 0), aiText);
+      await vscode.workspace.applyEdit(edit);
+      await document.save();
+      await reviews.recordInsertion({ document, startLine: 2, endLine: 4, baseline: '', tool: 'undo-agent', model: 'undo-model', channel: 'agent-hook', confidence: 1 });
+    };
+    const pending = () => reviews.hunks().filter((h) => h.path === 'src/undo-target.ts');
+    await insert();
+    assert.equal(pending().length, 1);
+
+    // The Undo the notification offers.
+    const undo = await reviews.reject(pending()[0]!.id);
+    assert.equal(document.getText(), 'export const base = 0;\n');
+    assert.equal(pending().length, 0);
+    assert.ok(undo);
+    assert.equal(await undo(), true);
+    await until(() => pending().length === 1, 10_000, 'the lines to be marked again after Undo');
+    assert.equal(document.getText(), `export const base = 0;\n${aiText}`);
+    assert.deepEqual([pending()[0]!.startLine, pending()[0]!.endLine, pending()[0]!.tool, pending()[0]!.model], [2, 4, 'undo-agent', 'undo-model']);
+
+    // Ctrl+Z in the editor right after a reject.
+    await reviews.reject(pending()[0]!.id);
+    assert.equal(pending().length, 0);
+    await vscode.window.showTextDocument(document);
+    if (hasBrowser) {
+      await vscode.commands.executeCommand('workbench.action.focusActiveEditorGroup');
+      await pressKey('Control+z');
+    } else {
+      await vscode.commands.executeCommand('undo');
+    }
+    await until(() => document.getText() === `export const base = 0;\n${aiText}`, 10_000, 'Ctrl+Z to bring the text back');
+    await until(() => pending().length === 1, 10_000, 'the lines to be marked again after Ctrl+Z');
+    assert.equal(pending()[0]!.channel, 'agent-hook');
+    assert.ok(reviews.liveRanges(editor.document).length > 0, 'the marks are back');
+    if (hasBrowser) await screenshot('reject-then-ctrl-z-lines-back-still-marked', 500);
+    await document.save();
+    await reviews.approve(pending()[0]!.id);
   });
 });

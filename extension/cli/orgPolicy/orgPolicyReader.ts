@@ -227,5 +227,19 @@ export function createOrgPolicyReader(options: OrgPolicyReaderOptions): OrgPolic
     return options.fallback(ref);
   };
 
+  // Fingerprint files the org policy names (`protected.fingerprints`): local files as usual; from
+  // a URL only with a valid signature by an allowed signer, like anything else it fetches.
+  const readBytes = options.fallback.readBytes;
+  if (readBytes) {
+    read.readBytes = async (ref) => {
+      const bytes = await readBytes(ref);
+      if (refKind(ref) !== 'url') return bytes;
+      if (!trust.allowedSignersFile) throw new OrgPolicyError(`the organization policy names ${ref}, which nothing verifies (a pinned SHA-256 covers only the root policy; use signatures)`);
+      const signature = Buffer.from(await readBytes(`${ref}.sig`).catch(() => new Uint8Array(0))).toString('utf8');
+      const result = await verifySshSignature({ data: Buffer.from(bytes), signature, allowedSignersFile: trust.allowedSignersFile, namespace: ORG_POLICY_NAMESPACE });
+      if (!result.ok) throw new OrgPolicyError(`${ref} was refused: ${result.reason}`);
+      return bytes;
+    };
+  }
   return { read, status: () => last };
 }

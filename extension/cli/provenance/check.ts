@@ -8,7 +8,7 @@ import { indexText } from '../../core/provenance/anchor';
 import { VERSION } from '../../core/version';
 import type { CliIO } from '../run';
 import { flag, guarded, parseArgs, UsageError, workspaceRoot } from './common';
-import { changedPaths, readBlobs, stagedPaths } from './git';
+import { changedPaths, git, readBlobs, stagedPaths } from './git';
 import { loadLedgerState, spansByCurrentPath } from './ledgerState';
 import { loadReviewPolicy } from './policy';
 
@@ -43,7 +43,7 @@ export async function checkCommand(args: string[], io: CliIO): Promise<number> {
       const to = range.slice(at + 2);
       if (at <= 0 || !to || to.startsWith('.')) throw new UsageError('--range takes A..B');
       const paths = changedPaths(root, from, to);
-      if (!paths) throw new UsageError(`git cannot diff ${range}`);
+      if (!paths) throw new UsageError(rangeError(root, from, to));
       scope = new Set(paths);
       readContent = (ps) => rekey(readBlobs(root, ps.map((p) => `${to}:${p}`)), `${to}:`);
     } else {
@@ -112,4 +112,15 @@ function toSarif(violations: readonly Violation[]): unknown {
       },
     ],
   };
+}
+
+/** Why git cannot diff `from..to`, in one line: the end it does not know, or git's own reason. */
+function rangeError(root: string, from: string, to: string): string {
+  for (const end of [from, to]) {
+    if (!git(root, ['rev-parse', '--verify', '--quiet', `${end}^{commit}`]).ok) {
+      return `--range ${from}..${to}: git knows no commit '${end}' here (a typo, or a shallow clone: fetch it first, e.g. \`git fetch origin ${end}\` or check out with full history)`;
+    }
+  }
+  const reason = git(root, ['diff', '--name-only', `${from}..${to}`]).stderr.trim().split('\n')[0];
+  return `--range ${from}..${to}: git cannot diff it${reason ? ` (${reason})` : ''}`;
 }

@@ -1,6 +1,5 @@
 // The provenance subcommands, for the `commands` table in cli/run.ts.
 import { checkCommand } from './check';
-import { claudeHookCommand } from './claudeHook';
 import type { Handler } from './common';
 import { hooksCommand } from './hooks';
 import { recordCommand } from './record';
@@ -13,5 +12,4 @@ export const provenanceCommands: Record<string, Handler> = {
   review: reviewCommand,
   hooks: hooksCommand,
   trace: traceCommand,
-  hook: claudeHookCommand,
 };

@@ -83,13 +83,34 @@ export function readWorkingLines(root: string, path: string): string[] | undefin
   return splitLines(readFileSync(file, 'utf8'));
 }
 
-/** Runs a command body, turning usage errors into exit 2 and other errors into exit 3. */
+/**
+ * Runs a command body, turning usage errors and files that cannot be read (a missing file is
+ * bad input, not a crash) into exit 2 with a one-line message, and other errors into exit 3.
+ */
 export async function guarded(io: CliIO, name: string, body: () => Promise<number>): Promise<number> {
   try {
     return await body();
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    const file = fileErrorMessage(error, io.cwd);
+    const message = file ?? (error instanceof Error ? error.message : String(error));
     io.stderr.write(`airlock ${name}: ${message}\n`);
-    return error instanceof UsageError ? 2 : 3;
+    return error instanceof UsageError || file !== undefined ? 2 : 3;
   }
+}
+
+const FILE_ERRORS: Record<string, string> = {
+  ENOENT: 'no such file',
+  ENOTDIR: 'no such file (a part of the path is not a folder)',
+  EISDIR: 'is a folder, not a file',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+};
+
+/** "no such file: src/a.ts" for a Node file-system error, relative to `cwd`; else undefined. */
+export function fileErrorMessage(error: unknown, cwd: string): string | undefined {
+  const e = error as NodeJS.ErrnoException | undefined;
+  const what = e?.code ? FILE_ERRORS[e.code] : undefined;
+  if (!what || typeof e?.path !== 'string') return undefined;
+  const rel = relative(cwd, e.path);
+  return `${what}: ${rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : e.path}`;
 }

@@ -25,6 +25,9 @@ export async function recordCommand(args: string[], io: CliIO): Promise<number> 
     const path = repoPath(root, io.cwd, file);
     const text = readFileSync(resolve(root, path), 'utf8');
     const { startLine, endLine } = parseLineRange(lines);
+    // Count lines as an editor does: a final newline ends the last line, it does not start one.
+    const lineCount = text === '' ? 0 : splitLines(text).length - (text.endsWith('\n') ? 1 : 0);
+    if (endLine > lineCount) throw new UsageError(`lines ${startLine}-${endLine} are outside ${path}, which has ${lineCount} line${lineCount === 1 ? '' : 's'}`);
     const head = git(root, ['show', `HEAD:${path}`]);
     const who = identity(root);
     const record = buildContribution({

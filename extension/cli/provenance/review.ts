@@ -46,11 +46,21 @@ export async function reviewCommand(args: string[], io: CliIO): Promise<number> 
     }
     // Reject: each contribution touched goes back to its baseline, bottom-up so line numbers hold.
     const roots = [...new Set(selected.map((l) => l.span.root))];
-    const out = applyReplacements(fileLines, rejectReplacements(located, state, roots));
+    const replacements = rejectReplacements(located, state, roots);
+    const out = applyReplacements(fileLines, replacements);
     const eol = text.includes('\r\n') ? '\r\n' : '\n';
     writeFileSync(resolve(root, path), out.join(eol));
     appendRecords(root, [buildReview('reject', reviewer, newRecordId(), time, path, located.filter((l) => roots.includes(l.span.root)), fileLines)]);
-    io.stdout.write(`rejected ${roots.length} AI contribution(s) in ${path}: restored the text they replaced\n`);
+    io.stdout.write(`rejected ${roots.length === 1 ? '1 AI contribution' : `${roots.length} AI contributions`} in ${path}: ${replacements.map(describeReplacement).join('; ')}\n`);
     return 0;
   });
+}
+
+/** What one reject did to the file, truthfully: removed lines, or put back what they replaced. */
+function describeReplacement(r: { startLine: number; endLine: number; lines: readonly string[] }): string {
+  const n = r.endLine - r.startLine + 1;
+  const ai = `${n === 1 ? `the AI-written line ${r.startLine}` : `the ${n} AI-written lines ${r.startLine}-${r.endLine}`}`;
+  const they = n === 1 ? 'it' : 'they';
+  if (r.lines.length === 0) return `removed ${ai} (${they} replaced nothing)`;
+  return `replaced ${ai} with the ${r.lines.length === 1 ? 'line' : `${r.lines.length} lines`} ${they} had replaced`;
 }

@@ -11,7 +11,7 @@ import type { CliIO } from '../run';
 import { flag, guarded, newRecordId, parseArgs, readWorkingLines, UsageError, workspaceRoot } from './common';
 import { headRevision } from './git';
 import { loadLedgerState, spansByCurrentPath } from './ledgerState';
-import { appendRecords } from '../../core/ledger/fileStore';
+import { appendRecords, readLedger } from '../../core/ledger/fileStore';
 
 export async function traceCommand(args: string[], io: CliIO): Promise<number> {
   return guarded(io, 'trace', async () => {
@@ -45,6 +45,16 @@ export async function traceCommand(args: string[], io: CliIO): Promise<number> {
     if (verb === 'import' && file) {
       const trace = JSON.parse(readFileSync(resolve(io.cwd, file), 'utf8')) as TraceRecord;
       const result = importAgentTrace(trace, { now: new Date().toISOString(), newId: newRecordId, readLines: (p) => readWorkingLines(root, p) });
+      // Importing the same trace again adds nothing: a range already in the ledger with the
+      // same lines (or continuing the same contribution) is skipped.
+      const known = new Set<string>();
+      for (const r of readLedger(root).records) if (r.type === 'contribution') known.add(contributionKey(r)).add(r.root ?? r.id);
+      const fresh = result.contributions.filter((c) => {
+        if (!known.has(contributionKey(c)) && !(c.root && known.has(c.root))) return true;
+        result.skipped.push({ path: c.path, startLine: c.startLine, endLine: c.endLine, reason: 'already in the ledger' });
+        return false;
+      });
+      result.contributions = fresh;
       appendRecords(root, result.contributions);
       for (const s of result.skipped) io.stderr.write(`airlock trace: skipped ${s.path}:${s.startLine}-${s.endLine}: ${s.reason}\n`);
       io.stdout.write(`imported ${result.contributions.length} AI range(s)${result.skipped.length ? `, skipped ${result.skipped.length}` : ''}\n`);
@@ -52,6 +62,10 @@ export async function traceCommand(args: string[], io: CliIO): Promise<number> {
     }
     throw new UsageError('usage: airlock trace export [--out F] | airlock trace import F');
   });
+}
+
+function contributionKey(c: { path: string; startLine: number; endLine: number; contentHash: string }): string {
+  return `${c.path}:${c.startLine}-${c.endLine}:${c.contentHash}`;
 }
 
 /** Located lines regrouped into contiguous spans (same contribution, consecutive lines). */

@@ -17,7 +17,7 @@ function block(c: SegmentCollector, at: At, b: unknown, role: SegmentRole, toolP
       return c.text([...at, 'thinking'], b['thinking'], role, path);
     case 'tool_use':
     case 'server_tool_use': {
-      c.toolArgumentsObject([...at, 'input'], b['input']);
+      c.toolArgumentsObject(b['input']);
       const p = pathsInArguments(b['input'])[0];
       if (p && typeof b['id'] === 'string') toolPaths.set(b['id'], p);
       return;

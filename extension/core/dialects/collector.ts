@@ -7,24 +7,49 @@ import { memberId } from './jsonWalk';
 import { parseArguments, pathsInArguments } from './paths';
 import { MalformedBodyError, type FieldRef, type JsonPath } from './types';
 
-/** The segment id of a JSON path, formatted exactly as the body walk formats it. */
+/**
+ * The segment id of a JSON path, formatted as the body walk formats it. A key that is not a
+ * simple name is written by its ordinal in the walk, which only the walk knows: here it is
+ * `{-1}`, and the walk relabels such fields when it locates them (see relabel).
+ */
 export function formatPath(path: JsonPath): string {
   let out = '';
   for (const p of path) out = typeof p === 'number' ? `${out}[${p}]` : memberId(out, p, -1);
   return out;
 }
 
+/**
+ * Fields the parser attributed are marked on the object or array holding the string (a symbol
+ * property on the parse's own tree, discarded with it): the walk finds them with one property
+ * read, without building or hashing path strings or object identities.
+ */
+const ATTRIBUTED = Symbol('airlock.attributed');
+/** Marks a subtree (a tool call's argument object) whose strings all have one role. */
+const SUBTREE_ROLE = Symbol('airlock.subtreeRole');
+
+/** The role a subtree was marked with by its parser, if any. */
+export function subtreeRole(value: unknown): SegmentRole | undefined {
+  return value !== null && typeof value === 'object' ? (value as { [SUBTREE_ROLE]?: SegmentRole })[SUBTREE_ROLE] : undefined;
+}
+
+interface Attribution {
+  at: string | number;
+  field: FieldRef;
+}
+
 export class SegmentCollector {
   readonly segments: EgressSegment[] = [];
   readonly fields: FieldRef[] = [];
+  readonly segmentFields: number[] = [];
   readonly attachments: EgressAttachment[] = [];
   private readonly paths: string[] = [];
   private readonly seenPaths = new Set<string>();
-  private readonly segmentIds = new Set<string>();
-  /** Fields the parser attributed, by id, until the walk locates them. */
-  private readonly attributed = new Map<string, FieldRef>();
-  /** Subtrees whose strings all have one role (tool-call argument objects). */
-  readonly subtreeRoles = new Map<string, SegmentRole>();
+  /** Every field the parser attributed, to check the walk located each one. */
+  private readonly attributedList: FieldRef[] = [];
+  /** The parsed body the parser walks (set before it runs). */
+  root: unknown;
+  /** Unattributed (`other`) strings by text: one field, many places. */
+  private readonly others = new Map<string, FieldRef>();
 
   /** Records that the request references `path` (deduplicated, order kept). */
   reference(path: string | undefined): void {
@@ -42,11 +67,19 @@ export class SegmentCollector {
    * segment; `path` marks the whole field as the content of that file (attachments, tool results).
    */
   text(jsonPath: JsonPath, value: unknown, role: SegmentRole, path?: string): void {
-    if (typeof value !== 'string') return;
-    const id = formatPath(jsonPath);
-    if (this.attributed.has(id)) return; // attributed once: the first parser's reading wins
-    const field = this.addText(id, value, role, path, true);
-    this.attributed.set(id, field);
+    if (typeof value !== 'string' || jsonPath.length === 0) return;
+    let container: unknown = this.root;
+    for (let k = 0; k < jsonPath.length - 1; k++) container = (container as Record<string | number, unknown> | undefined)?.[jsonPath[k]!];
+    const last = jsonPath[jsonPath.length - 1]!;
+    if (container === null || typeof container !== 'object' || (container as Record<string | number, unknown>)[last] !== value) {
+      throw new MalformedBodyError('attributed field is not where the parser said');
+    }
+    const holder = container as { [ATTRIBUTED]?: Attribution[] };
+    const inner = (holder[ATTRIBUTED] ??= []);
+    if (inner.some((a) => a.at === last)) return; // attributed once: the first parser's reading wins
+    const field = this.addText(formatPath(jsonPath), value, role, path, true);
+    inner.push({ at: last, field });
+    this.attributedList.push(field);
   }
 
   /** Adds a tool call whose arguments are a JSON string (OpenAI) and references the paths it names. */
@@ -57,14 +90,17 @@ export class SegmentCollector {
   }
 
   /** Marks a tool call's argument object (Anthropic, Ollama): every string inside it, at any depth, is `tool-call` text. */
-  toolArgumentsObject(jsonPath: JsonPath, value: unknown, role: SegmentRole = 'tool-call'): void {
+  toolArgumentsObject(value: unknown, role: SegmentRole = 'tool-call'): void {
     for (const p of pathsInArguments(value)) this.reference(p);
-    if (value !== null && typeof value === 'object') this.subtreeRoles.set(formatPath(jsonPath), role);
+    if (value !== null && typeof value === 'object') (value as { [SUBTREE_ROLE]?: SegmentRole })[SUBTREE_ROLE] = role;
   }
 
-  /** The parser's field for the string at `id`, if it attributed one. */
-  attributedField(id: string): FieldRef | undefined {
-    return this.attributed.get(id);
+  /** The parser's field for the string held by `container` at `keyOrIndex`, if it attributed one. */
+  attributedField(container: unknown, keyOrIndex: string | number): FieldRef | undefined {
+    if (container === null || typeof container !== 'object') return undefined;
+    const inner = (container as { [ATTRIBUTED]?: Attribution[] })[ATTRIBUTED];
+    if (inner) for (const a of inner) if (a.at === keyOrIndex) return a.field;
+    return undefined;
   }
 
   /** A string the parser did not attribute: scanned as it is, quoted file blocks included when `withFiles`. */
@@ -72,7 +108,7 @@ export class SegmentCollector {
     this.reference(path);
     const scan = withFiles ? scanFileBlocks(value) : undefined;
     if (scan) for (const p of scan.mentioned) this.reference(p);
-    const field: FieldRef = { id, start, end, segmentIds: [] };
+    const field: FieldRef = { id, start, end, segmentIds: [], firstSegment: this.segments.length };
     if (!scan || scan.pieces.length === 1) {
       field.segmentIds.push(this.push(id, role, value, path));
     } else {
@@ -85,9 +121,20 @@ export class SegmentCollector {
     return field;
   }
 
+  /** A string nobody attributes: one `other` segment per distinct text, every occurrence recorded for rewriting. */
+  addOther(id: () => string, value: string, start: number, end: number): void {
+    const seen = this.others.get(value);
+    if (seen) {
+      (seen.more ??= []).push(start, end);
+      return;
+    }
+    this.others.set(value, this.addText(id(), value, 'other', undefined, false, start, end));
+  }
+
   /** Decoded text of an encoded payload (base64, data: URL), written back re-encoded. */
   addDecoded(id: string, text: string, encoding: NonNullable<FieldRef['encoding']>, start: number, end: number): void {
-    const field: FieldRef = { id, start, end, segmentIds: [this.push(`${id}#decoded`, 'file', text, undefined)], encoding };
+    const field: FieldRef = { id, start, end, segmentIds: [], firstSegment: this.segments.length, encoding };
+    field.segmentIds.push(this.push(`${id}#decoded`, 'file', text, undefined));
     this.fields.push(field);
   }
 
@@ -95,17 +142,29 @@ export class SegmentCollector {
     this.attachments.push(item);
   }
 
+  /** Gives a located field (and its segments) the id the walk computed, when the parser could not. */
+  relabel(field: FieldRef, id: string): void {
+    for (let k = 0; k < field.segmentIds.length; k++) {
+      const segment = this.segments[field.firstSegment + k]!;
+      segment.id = id + segment.id.slice(field.id.length);
+      field.segmentIds[k] = segment.id;
+    }
+    field.id = id;
+  }
+
   /** Every field the parser attributed must have been found by the walk; anything else is a bug, and bugs fail closed. */
   assertLocated(): void {
-    for (const field of this.attributed.values()) {
+    for (const field of this.attributedList) {
       if (field.start < 0) throw new MalformedBodyError(`attributed field not found in the body: ${field.id}`);
     }
   }
 
+  /**
+   * Ids are unique by construction: paths are unambiguous (see memberId), keys end in `#key`,
+   * pieces in `#n`, decoded payloads in `#decoded`, and each string becomes one field.
+   */
   private push(id: string, role: SegmentRole, text: string, path: string | undefined): string {
-    // Ids are unique by construction (unambiguous paths); a clash would make redaction ambiguous.
-    if (this.segmentIds.has(id)) throw new MalformedBodyError('two strings share one segment id');
-    this.segmentIds.add(id);
+    this.segmentFields.push(this.fields.length);
     this.segments.push(path ? { id, role, text, path } : { id, role, text });
     return id;
   }

@@ -32,9 +32,13 @@ const XML_OPEN = /<(file|file_content|final_file_content|document|source_file|at
 const XML_PATH_ATTR = /\b(?:path|name|filename|file|src|source)\s*=\s*["']([^"'\n]+)["']/i;
 const SOURCE_DOCUMENT = /<source>([^<\n]{1,512})<\/source>\s*<document_content>/g;
 const LABEL_LINE = /^\s*(?:#{1,6}\s*)?(?:\*\*)?(?:file|path|filename|file path|source)\s*:\s*(?:\*\*)?\s*(.+?)\s*$/i;
-const MENTION = /(?:^|[\s(])@((?:[\w.~-]+\/)*[\w.-]+\.[A-Za-z][\w-]{0,11})\b/g;
+/** A mention after its `@` (sticky: tried only where an `@` follows a space, `(` or the start). */
+const MENTION_LEAD = /[\s(]/;
+const MENTION_AT = /@((?:[\w.~-]+\/)*[\w.-]+\.[A-Za-z][\w-]{0,11})\b/y;
 const PATH_TAG = /<path>([^<\n]{1,512})<\/path>/g;
 const FENCE = /^ {0,3}(`{3,}|~{3,})(.*)$/;
+/** First characters a LABEL_LINE can start with: `#`, `*`, and the label words' initials. */
+const LABEL_LEADS = new Set([0x23, 0x2a, 0x46, 0x66, 0x50, 0x70, 0x53, 0x73]);
 
 /** The path named in a fence's info string (`ts src/x.ts`, `ts:src/x.ts`, `title="x.py"`, `src/x.ts`). */
 function pathFromFenceInfo(info: string): string | undefined {
@@ -68,7 +72,7 @@ function xmlBlocks(text: string, mentioned: string[]): Block[] {
     const close = text.indexOf(`</${open[1]}>`, start);
     blocks.push({ start, end: close < 0 ? text.length : close, path });
   }
-  for (const source of text.matchAll(SOURCE_DOCUMENT)) {
+  for (const source of text.includes('<document_content>') ? text.matchAll(SOURCE_DOCUMENT) : []) {
     const path = cleanPathLabel(source[1] ?? '');
     if (!looksLikePath(path)) continue;
     mentioned.push(path);
@@ -91,16 +95,17 @@ function fencedBlocks(text: string, mentioned: string[]): Block[] {
   let previous = '';
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i] ?? '';
-    // Cheap pre-checks keep 64 KB prompts fast: labels need a colon, fences start with ` or ~.
-    const label = line.includes(':') ? LABEL_LINE.exec(line) : null;
+    // Cheap pre-checks keep long prompts fast: a label line starts with #, *, f, p or s and has a
+    // colon; fences start with ` or ~.
+    const lead = firstNonBlank(line);
+    const label = LABEL_LEADS.has(lead) && line.includes(':') ? LABEL_LINE.exec(line) : null;
     if (label?.[1]) {
       const labelled = cleanPathLabel(label[1]);
       if (looksLikePath(labelled)) mentioned.push(labelled);
     }
-    const lead = line.trimStart()[0];
-    const open = lead === '`' || lead === '~' ? FENCE.exec(line) : null;
+    const open = lead === 0x60 || lead === 0x7e ? FENCE.exec(line) : null;
     if (!open) {
-      if (line.trim()) previous = line;
+      if (lead !== -1) previous = line;
       continue;
     }
     const fence = open[1] ?? '```';
@@ -119,6 +124,51 @@ function fencedBlocks(text: string, mentioned: string[]): Block[] {
   return blocks;
 }
 
+/**
+ * The paths of `File: x`-style label lines, for text without fences (what fencedBlocks records
+ * for them), walking line starts in place instead of splitting the text into lines.
+ */
+function labelMentions(text: string, mentioned: string[]): void {
+  for (let start = 0; start < text.length; ) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    let i = start;
+    while (i < end) {
+      const c = text.charCodeAt(i);
+      if (c !== 0x20 && c !== 0x09 && c !== 0x0d && c !== 0x0b && c !== 0x0c) break;
+      i++;
+    }
+    if (i < end && LABEL_LEADS.has(text.charCodeAt(i))) {
+      const line = text.slice(start, end);
+      const label = line.includes(':') ? LABEL_LINE.exec(line) : null;
+      if (label?.[1]) {
+        const labelled = cleanPathLabel(label[1]);
+        if (looksLikePath(labelled)) mentioned.push(labelled);
+      }
+    }
+    start = end + 1;
+  }
+}
+
+/** Char code of the first non-whitespace character, or -1 for a blank line (no allocation). */
+function firstNonBlank(line: string): number {
+  for (let i = 0; i < line.length; i++) {
+    const c = line.charCodeAt(i);
+    if (c !== 0x20 && c !== 0x09 && c !== 0x0d && c !== 0x0b && c !== 0x0c) return c;
+  }
+  return -1;
+}
+
+/** Every `@path` mention; an indexOf loop is far cheaper than a regex trying each position of a long prompt. */
+function mentions(text: string, out: string[]): void {
+  for (let at = text.indexOf('@'); at >= 0; at = text.indexOf('@', at + 1)) {
+    if (at > 0 && !MENTION_LEAD.test(text.charAt(at - 1))) continue;
+    MENTION_AT.lastIndex = at;
+    const m = MENTION_AT.exec(text);
+    if (m?.[1]) out.push(m[1]);
+  }
+}
+
 function isClosingFence(line: string, fence: string): boolean {
   const trimmed = line.trim();
   return trimmed.length >= fence.length && trimmed.startsWith(fence) && /^(`+|~+)$/.test(trimmed) && trimmed[0] === fence[0];
@@ -133,16 +183,17 @@ function mayHaveLabels(text: string): boolean {
 export function scanFileBlocks(text: string): FileScan {
   const mentioned: string[] = [];
   // Cheap exits keep the common case (plain prose) allocation-light.
-  const mayHaveBlocks = text.includes('```') || text.includes('~~~') || text.includes('<');
-  const blocks = mayHaveBlocks ? [...xmlBlocks(text, mentioned), ...fencedBlocks(text, mentioned)] : [];
-  if (!mayHaveBlocks && mayHaveLabels(text)) fencedBlocks(text, mentioned);
+  const hasFence = text.includes('```') || text.includes('~~~');
+  const hasXml = text.includes('<');
+  const blocks = [...(hasXml ? xmlBlocks(text, mentioned) : []), ...(hasFence ? fencedBlocks(text, mentioned) : [])];
+  if (!hasFence && mayHaveLabels(text)) labelMentions(text, mentioned);
   if (text.includes('<path>')) {
     for (const m of text.matchAll(PATH_TAG)) {
       const p = cleanPathLabel(m[1] ?? '');
       if (looksLikePath(p)) mentioned.push(p);
     }
   }
-  if (text.includes('@')) for (const m of text.matchAll(MENTION)) if (m[1]) mentioned.push(m[1]);
+  if (text.includes('@')) mentions(text, mentioned);
 
   blocks.sort((a, b) => a.start - b.start || b.end - a.end);
   const pieces: TextPiece[] = [];

@@ -17,8 +17,7 @@ function parts(c: SegmentCollector, at: At, content: unknown, role: SegmentRole,
     c.text([...here, 'text'], raw['text'], role);
     const call = raw['functionCall'] ?? raw['function_call'];
     if (isObject(call)) {
-      const key = raw['functionCall'] !== undefined ? 'functionCall' : 'function_call';
-      c.toolArgumentsObject([...here, key, 'args'], call['args']);
+      c.toolArgumentsObject(call['args']);
       const p = pathsInArguments(call['args'])[0];
       if (p && typeof call['name'] === 'string') toolPaths.set(call['name'], p);
     }

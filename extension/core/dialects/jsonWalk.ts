@@ -15,38 +15,62 @@ export interface JsonStringToken {
   end: number;
   /** The decoded string. */
   value: string;
-  /** Segment id: the formatted JSON path of the value, or of the member plus `#key` for a key. */
-  id: string;
+  /**
+   * Segment id: the formatted JSON path of the value, or of the member plus `#key` for a key.
+   * Computed on demand (most strings never need one), valid only during the visitor call.
+   */
+  id(): string;
   isKey: boolean;
-  /** Id of the containing object or array ('' for the root). */
-  containerId: string;
   /** The containing object or array, from the parsed tree (for context such as a sibling `type`). */
   container: unknown;
-  /** For a value: its key in the containing object (undefined inside arrays). */
-  key?: string;
+  /** Id of the containing object or array ('' for the root), on demand like `id`. */
+  containerId(): string;
+  /** The key under which the containing object or array sits in its own parent, if any. */
+  containerKey: string | undefined;
+  /** For a value: its key in the containing object (undefined inside arrays and for keys). */
+  key: string | undefined;
+  /** For a value inside an array: its index (else -1). */
+  index: number;
 }
 
 export interface WalkVisitor {
-  /** Called when an object or array opens (after its id is known). */
-  open?(id: string, value: unknown): void;
-  close?(id: string): void;
+  /** Called when an object or array opens, with its value from the parsed tree. */
+  open?(value: unknown): void;
+  close?(): void;
   string(token: JsonStringToken): void;
 }
 
 interface Frame {
   array: boolean;
-  id: string;
+  parent: Frame | undefined;
+  /** How this container sits in its parent: key and member ordinal, or array index. */
+  inParentKey: string | undefined;
+  inParentAt: number;
+  /** Its id once computed. */
+  id: string | undefined;
   value: unknown;
   /** Next array index, or the ordinal of the current object member. */
   index: number;
-  keys: Set<string> | undefined;
+  /** Keys seen so far: a list while the object is small, a set beyond that. */
+  keys: string[] | Set<string> | undefined;
   /** Object: true while the next string is a key. */
   expectKey: boolean;
   key: string;
-  keyId: string;
 }
 
-const SIMPLE_KEY = /^[A-Za-z_$][\w$-]{0,63}$/;
+function frameId(f: Frame | undefined): string {
+  if (!f) return '';
+  if (f.id !== undefined) return f.id;
+  const parent = frameId(f.parent);
+  f.id = f.parent === undefined ? '' : f.inParentKey === undefined ? `${parent}[${f.inParentAt}]` : memberId(parent, f.inParentKey, f.inParentAt);
+  return f.id;
+}
+
+/**
+ * Names as schemas write them: letters, `_`, `$`, `-`, at most a short number at the end
+ * (`level3`, `v2`). A key with digits inside (`AKIA…`, a hash, a token) is not written into ids.
+ */
+const SIMPLE_KEY = /^[A-Za-z_$][A-Za-z_$-]{0,47}[0-9]{0,4}$/;
 
 /**
  * One path component. Simple keys are written as they are (`messages[0].content`); any other
@@ -76,17 +100,30 @@ function decodeKey(text: string, start: number, end: number): string {
   return raw.includes('\\') ? (JSON.parse(text.slice(start, end)) as string) : raw;
 }
 
-/** Walks `text` (valid JSON whose parsed value is `root`), calling the visitor for every string. */
+/**
+ * Walks `text` (valid JSON whose parsed value is `root`), calling the visitor for every string.
+ * The token object is reused between calls: a visitor copies what it keeps.
+ */
 export function walkJson(text: string, root: unknown, visitor: WalkVisitor): void {
   const stack: Frame[] = [];
+  let top: Frame | undefined;
   let i = 0;
   const n = text.length;
-  // Id and value of the slot the next value fills.
-  const slot = (): { id: string; value: unknown; key?: string } => {
-    const top = stack[stack.length - 1];
-    if (!top) return { id: '', value: root };
-    if (top.array) return { id: `${top.id}[${top.index}]`, value: (top.value as unknown[])[top.index] };
-    return { id: top.keyId, value: (top.value as Record<string, unknown>)[top.key], key: top.key };
+  const token: JsonStringToken = {
+    start: 0,
+    end: 0,
+    value: '',
+    isKey: false,
+    container: undefined,
+    key: undefined,
+    index: -1,
+    containerKey: undefined,
+    containerId: () => frameId(top),
+    id: () => {
+      if (!top) return '';
+      if (token.isKey) return `${memberId(frameId(top), top.key, top.index)}#key`;
+      return top.array ? `${frameId(top)}[${top.index}]` : memberId(frameId(top), top.key, top.index);
+    },
   };
   while (i < n) {
     const c = text.charCodeAt(i);
@@ -102,24 +139,36 @@ export function walkJson(text: string, root: unknown, visitor: WalkVisitor): voi
       case 0x5b: {
         // '['
         if (stack.length >= MAX_JSON_DEPTH) throw new MalformedBodyError(`JSON nested deeper than ${MAX_JSON_DEPTH} levels`);
-        const s = slot();
         const array = c === 0x5b;
-        stack.push({ array, id: s.id, value: s.value, index: 0, keys: array ? undefined : new Set(), expectKey: !array, key: '', keyId: '' });
-        visitor.open?.(s.id, s.value);
+        const value = !top ? root : top.array ? (top.value as unknown[])[top.index] : (top.value as Record<string, unknown>)[top.key];
+        const frame: Frame = {
+          array,
+          parent: top,
+          inParentKey: top && !top.array ? top.key : undefined,
+          inParentAt: top ? top.index : 0,
+          id: top ? undefined : '',
+          value,
+          index: 0,
+          keys: array ? undefined : [],
+          expectKey: !array,
+          key: '',
+        };
+        stack.push(frame);
+        top = frame;
+        visitor.open?.(value);
         i++;
         break;
       }
       case 0x7d: // '}'
       case 0x5d: {
         // ']'
-        const done = stack.pop();
-        if (done) visitor.close?.(done.id);
+        if (stack.pop()) visitor.close?.();
+        top = stack[stack.length - 1];
         i++;
         break;
       }
       case 0x2c: {
         // ','
-        const top = stack[stack.length - 1];
         if (top) {
           top.index++;
           if (!top.array) top.expectKey = true;
@@ -130,21 +179,34 @@ export function walkJson(text: string, root: unknown, visitor: WalkVisitor): voi
       case 0x22: {
         // '"'
         const end = stringEnd(text, i);
-        const top = stack[stack.length - 1];
         if (top && !top.array && top.expectKey) {
           const key = decodeKey(text, i, end);
-          if (top.keys!.has(key)) throw new MalformedBodyError('duplicate key in a JSON object');
-          top.keys!.add(key);
+          const keys = top.keys!;
+          if (Array.isArray(keys)) {
+            if (keys.includes(key)) throw new MalformedBodyError('duplicate key in a JSON object');
+            if (keys.length < 16) keys.push(key);
+            else top.keys = new Set([...keys, key]);
+          } else {
+            if (keys.has(key)) throw new MalformedBodyError('duplicate key in a JSON object');
+            keys.add(key);
+          }
           top.key = key;
-          top.keyId = memberId(top.id, key, top.index);
           top.expectKey = false;
-          visitor.string({ start: i, end, value: key, id: `${top.keyId}#key`, isKey: true, containerId: top.id, container: top.value });
+          token.value = key;
+          token.isKey = true;
+          token.key = undefined;
+          token.index = -1;
         } else {
-          const s = slot();
-          const token: JsonStringToken = { start: i, end, value: s.value as string, id: s.id, isKey: false, containerId: top?.id ?? '', container: top?.value };
-          if (s.key !== undefined) token.key = s.key;
-          visitor.string(token);
+          token.value = (!top ? root : top.array ? (top.value as unknown[])[top.index] : (top.value as Record<string, unknown>)[top.key]) as string;
+          token.isKey = false;
+          token.key = top && !top.array ? top.key : undefined;
+          token.index = top && top.array ? top.index : -1;
         }
+        token.start = i;
+        token.end = end;
+        token.container = top?.value;
+        token.containerKey = top?.inParentKey;
+        visitor.string(token);
         i = end;
         break;
       }

@@ -9,9 +9,9 @@ export function parseOllamaChat(body: Json, c: SegmentCollector): void {
     const role = roleOf(m['role']);
     c.text(['messages', i, 'content'], m['content'], role);
     c.text(['messages', i, 'thinking'], m['thinking'], role);
-    optionalArray(m['tool_calls'], `messages[${i}].tool_calls`).forEach((call, k) => {
+    optionalArray(m['tool_calls'], `messages[${i}].tool_calls`).forEach((call) => {
       if (isObject(call) && isObject(call['function'])) {
-        c.toolArgumentsObject(['messages', i, 'tool_calls', k, 'function', 'arguments'], call['function']['arguments']);
+        c.toolArgumentsObject(call['function']['arguments']);
       }
     });
   });

@@ -3,11 +3,12 @@
 // the whole body locates those strings and adds every other string — keys included, at any
 // depth — so nothing in the body goes out unread. Encoded payloads are decoded when they are text.
 import { parseAnthropicComplete, parseAnthropicMessages } from './anthropic';
+import { SegmentCollector, subtreeRole } from './collector';
 import { parseGeminiEmbed, parseGeminiGenerate } from './gemini';
-import { SegmentCollector } from './collector';
 import { walkJson, type JsonStringToken } from './jsonWalk';
 import { parseOllamaChat, parseOllamaGenerate } from './ollama';
 import { parseEmbeddings, parseOpenAIChat, parseOpenAICompletions, parseOpenAIResponses } from './openai';
+import { embeddedTexts } from './embedded';
 import { decodePayload } from './payload';
 import { isObject, requireObject, streamFlag, type Json } from './shape';
 import { MalformedBodyError, UnparseableBodyError, type DialectId, type ParsedBody } from './types';
@@ -49,26 +50,31 @@ function attachmentField(token: JsonStringToken): { mediaType?: string } | undef
     const declared = container['media_type'] ?? container['mime_type'] ?? container['mimeType'];
     if (container['type'] === 'base64' || typeof declared === 'string') return typeof declared === 'string' ? { mediaType: declared } : {};
   }
-  if (Array.isArray(container) && /(?:^|\.)images$/.test(token.containerId)) return {};
+  if (Array.isArray(container) && token.containerKey === 'images') return {};
   return undefined;
 }
 
 /** Adds every string the parser did not attribute, and locates those it did. */
 function walkBody(text: string, body: Json, c: SegmentCollector): void {
   const roles: SegmentRole[] = ['other'];
-  const subtrees = c.subtreeRoles;
   walkJson(text, body, {
-    open: (id) => {
-      roles.push(subtrees.get(id) ?? roles[roles.length - 1]!);
+    open: (value) => {
+      roles.push(subtreeRole(value) ?? roles[roles.length - 1]!);
     },
     close: () => {
       roles.pop();
     },
     string: (token) => {
-      const field = token.isKey ? undefined : c.attributedField(token.id);
+      const field = token.isKey ? undefined : c.attributedField(token.container, token.key ?? token.index);
       if (field) {
         field.start = token.start;
         field.end = token.end;
+        if (field.id.includes('{-1}')) c.relabel(field, token.id());
+        // A message that is one base64 (or data: URL) text payload is read decoded too.
+        if (token.value.length >= 64) {
+          const payload = decodePayload(token.value, false);
+          if (payload?.kind === 'text') c.addDecoded(field.id, payload.text, payload.encoding, token.start, token.end);
+        }
         return;
       }
       const value = token.value;
@@ -76,14 +82,21 @@ function walkBody(text: string, body: Json, c: SegmentCollector): void {
       if (!token.isKey && value.length >= 4) {
         const hint = attachmentField(token);
         const payload = decodePayload(value, hint !== undefined, hint?.mediaType);
-        if (payload?.kind === 'text') return c.addDecoded(token.id, payload.text, payload.encoding, token.start, token.end);
+        if (payload?.kind === 'text') {
+          // The decoded text is scanned, and so is the string as sent: a token that merely looks
+          // like base64 must not hide behind its "decoded" garbage. (Redacting both at once
+          // overlaps and fails closed in rebuildBody.)
+          c.addDecoded(token.id(), payload.text, payload.encoding, token.start, token.end);
+          return c.addOther(token.id, value, token.start, token.end);
+        }
         if (payload?.kind === 'binary') {
-          return c.attachment({ id: token.id, bytes: payload.bytes, ...(payload.mediaType ? { mediaType: payload.mediaType } : {}) });
+          return c.attachment({ id: token.id(), bytes: payload.bytes, ...(payload.mediaType ? { mediaType: payload.mediaType } : {}) });
         }
       }
       const role = roles[roles.length - 1]!;
       // Inside a tool call's arguments quoted file blocks count as before; other text is scanned as it is.
-      c.addText(token.id, value, role, undefined, role !== 'other', token.start, token.end);
+      if (role === 'other') c.addOther(token.id, value, token.start, token.end);
+      else c.addText(token.id(), value, role, undefined, true, token.start, token.end);
     },
   });
   c.assertLocated();
@@ -102,6 +115,7 @@ export function parseBody(dialect: DialectId, text: string, context: ParseContex
       throw new UnparseableBodyError('not valid JSON');
     }
     const body = requireObject(json, 'body');
+    c.root = body;
     PARSERS[dialect](body, c);
     walkBody(text, body, c);
     stream = streamFlag(body) || (dialect.startsWith('ollama-') && dialect !== 'ollama-embed' && body['stream'] !== false);
@@ -109,13 +123,23 @@ export function parseBody(dialect: DialectId, text: string, context: ParseContex
     throw new MalformedBodyError('a body on a request that takes none (GET/HEAD)');
   }
   const channels: EgressSegment[] = (context.channels ?? []).filter(([, t]) => t !== '').map(([id, t]) => ({ id, role: 'other', text: t }));
+  const segments = channels.length ? [...c.segments, ...channels] : c.segments;
+  // Base64 runs inside longer text, decoded when they are text. These segments have no field: a
+  // redaction in them cannot be written back, and blocks (rebuildBody throws, decide refuses).
+  const embedded: EgressSegment[] = [];
+  // A string decoded as a whole is read decoded already: its raw copy is not searched again.
+  const decodedWhole = new Set(c.segments.filter((s) => s.id.endsWith('#decoded')).map((s) => s.id.slice(0, -'#decoded'.length)));
+  for (const s of segments) {
+    if (s.text.length < 32 || s.id.endsWith('#decoded') || decodedWhole.has(s.id)) continue;
+    for (const e of embeddedTexts(s.text)) embedded.push({ id: `${s.id}#base64@${e.start}`, role: 'file', text: e.text, ...(s.path ? { path: s.path } : {}) });
+  }
   const request = {
     destination: context.destination,
-    segments: channels.length ? [...c.segments, ...channels] : c.segments,
+    segments: embedded.length ? [...segments, ...embedded] : segments,
     referencedPaths: c.referencedPaths,
     dialect,
     ...(c.attachments.length ? { attachments: c.attachments } : {}),
     ...(context.assistant ? { assistant: context.assistant } : {}),
   };
-  return { request, fields: c.fields, stream };
+  return { request, fields: c.fields, segmentFields: c.segmentFields, stream };
 }

@@ -1,32 +1,59 @@
 // Writes redacted segments back into the original body text, in one pass: the JSON strings
 // (values or keys) whose text changed are replaced at the offsets the body walk recorded; every
 // other byte (formatting, key order, numbers, unknown fields) stays as the client sent it.
+// Linear in the body size and the number of segments.
 import type { EgressSegment } from '../egress/types';
 import { encodePayload } from './payload';
 import type { ParsedBody } from './types';
+
+/** Text of each changed segment, by index in the request's segments. */
+function changedSegments(segments: readonly EgressSegment[], redacted: readonly EgressSegment[]): Map<number, string> {
+  const changed = new Map<number, string>();
+  const aligned = redacted.length === segments.length && redacted.every((s, i) => s === segments[i] || s.id === segments[i]!.id);
+  if (aligned) {
+    for (let i = 0; i < segments.length; i++) if (redacted[i] !== segments[i] && redacted[i]!.text !== segments[i]!.text) changed.set(i, redacted[i]!.text);
+    return changed;
+  }
+  const index = new Map<string, number>();
+  segments.forEach((s, i) => index.set(s.id, i));
+  for (const s of redacted) {
+    const i = index.get(s.id);
+    if (i === undefined) throw new Error('redacted segment not in the request');
+    if (s.text !== segments[i]!.text) changed.set(i, s.text);
+  }
+  return changed;
+}
 
 /**
  * Returns the rewritten body, or undefined when no field changed. Throws if a changed segment
  * has no located field (the caller must then fail closed, never forward the original).
  */
 export function rebuildBody(original: string, parsed: ParsedBody, redacted: readonly EgressSegment[]): string | undefined {
-  const before = new Map<string, string>();
-  for (const s of parsed.request.segments) before.set(s.id, s.text);
-  const changed = new Map<string, string>();
-  for (const s of redacted) if (before.get(s.id) !== s.text) changed.set(s.id, s.text);
+  const segments = parsed.request.segments;
+  const changed = changedSegments(segments, redacted);
   if (changed.size === 0) return undefined;
 
-  const edits: { start: number; end: number; text: string }[] = [];
-  let covered = 0;
-  for (const field of parsed.fields) {
-    if (!field.segmentIds.some((id) => changed.has(id))) continue;
-    if (field.start < 0 || field.end <= field.start) throw new Error(`redaction target not located in body: ${field.id}`);
-    const text = field.segmentIds.map((id) => changed.get(id) ?? before.get(id) ?? '').join('');
-    edits.push({ start: field.start, end: field.end, text: JSON.stringify(field.encoding ? encodePayload(text, field.encoding) : text) });
-    covered += field.segmentIds.filter((id) => changed.has(id)).length;
+  const edited = new Set<number>();
+  for (const i of changed.keys()) {
+    const f = parsed.segmentFields[i];
+    // A changed segment outside every field (the URL, a header) cannot be written back.
+    if (f === undefined) throw new Error('redaction target outside the body');
+    edited.add(f);
   }
-  // A changed segment outside every field (the URL, a header) cannot be written back.
-  if (covered < changed.size) throw new Error('redaction target outside the body');
+  const edits: { start: number; end: number; text: string }[] = [];
+  for (const f of edited) {
+    const field = parsed.fields[f]!;
+    if (field.start < 0 || field.end <= field.start) throw new Error(`redaction target not located in body: ${field.id}`);
+    let text = '';
+    for (let k = 0; k < field.segmentIds.length; k++) {
+      const i = field.firstSegment + k;
+      text += changed.get(i) ?? segments[i]!.text;
+    }
+    const json = JSON.stringify(field.encoding ? encodePayload(text, field.encoding) : text);
+    edits.push({ start: field.start, end: field.end, text: json });
+    const more = field.more ?? [];
+    for (let m = 0; m + 1 < more.length; m += 2) edits.push({ start: more[m]!, end: more[m + 1]!, text: json });
+  }
   edits.sort((a, b) => a.start - b.start);
   const parts: string[] = [];
   let cursor = 0;

@@ -34,6 +34,14 @@ export interface FieldRef {
   start: number;
   end: number;
   segmentIds: string[];
+  /**
+   * Further places the same text occurs, as [start, end] offset pairs: unattributed strings
+   * (`other`) are one segment per distinct text — a key like `role` appears thousands of times —
+   * and a redaction rewrites every occurrence.
+   */
+  more?: number[];
+  /** Index of the first of its segments in request.segments (its segments are consecutive). */
+  firstSegment: number;
   /** Set when the segments hold the decoded text of an encoded string: it is written back re-encoded after `prefix`. */
   encoding?: { kind: 'base64' | 'percent'; prefix: string };
 }
@@ -41,6 +49,8 @@ export interface FieldRef {
 export interface ParsedBody {
   request: EgressRequest;
   fields: FieldRef[];
+  /** For each segment (by index), the index of its field in `fields`; undefined for text outside the body (URL, headers). */
+  segmentFields: number[];
   /** True when the client asked for a streamed answer. */
   stream: boolean;
 }

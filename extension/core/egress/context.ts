@@ -5,11 +5,9 @@
 import { DEFAULT_PARAMS, MIN_FINGERPRINTS, queryGrams, type FingerprintIndex, type FingerprintMatch, type QueryGrams } from '../fingerprint';
 import { secondKgramHashes, type OrgFingerprintSet, type ProbableMatch } from '../fingerprint/orgSet';
 import { parseDestination, type ParsedDestination } from '../policy/destinations';
+import { scanTexts } from './batchScan';
 import type { DetectorMatch, LayerScanner } from './layer';
 import type { EgressRequest } from './types';
-
-const NO_MATCHES: DetectorMatch[] = [];
-const MEMO_MAX_CHARS = 256;
 
 export class RequestContext {
   readonly destination: ParsedDestination | undefined;
@@ -34,15 +32,12 @@ export class RequestContext {
   scan(scanner: LayerScanner): DetectorMatch[][] {
     let result = this.scans.get(scanner);
     if (!result) {
-      // Bodies repeat short strings (keys, `type` values, schema words) hundreds of times: scan each once.
-      const memo = new Map<string, DetectorMatch[]>();
-      result = this.request.segments.map((s) => {
-        if (!s.text) return NO_MATCHES;
-        if (s.text.length > MEMO_MAX_CHARS) return scanner.scan(s.text);
-        let found = memo.get(s.text);
-        if (!found) memo.set(s.text, (found = scanner.scan(s.text)));
-        return found;
-      });
+      // Thousands of short strings per body: deduplicated and scanned in batches (see batchScan.ts).
+      result = scanTexts(
+        this.request.segments.map((s) => s.text),
+        (text) => scanner.scan(text),
+        scanner.batchable !== false,
+      );
       this.scans.set(scanner, result);
     }
     return result;

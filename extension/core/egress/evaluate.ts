@@ -22,7 +22,9 @@ export function evaluateLayers(layers: readonly CompiledLayer[], request: Egress
   let decider = fired[0]!;
   for (const f of fired) if (ACTION_STRENGTH[f.rule.action] > ACTION_STRENGTH[decider.rule.action]) decider = f;
   const action = decider.rule.action;
-  const findings = dedupe(fired.flatMap((f) => f.findings));
+  const all = fired.flatMap((f) => f.findings);
+  // Only two layers can report the same finding (an inherited preset): one layer never does.
+  const findings = new Set(fired.map((f) => f.layer)).size > 1 ? dedupe(all) : all;
   const verdict: Verdict = { action, findings, message: action === 'allow' ? '' : decider.rule.message, rule: decider.rule.id };
   if (action === 'redact') {
     verdict.redactedSegments = redactSegments(

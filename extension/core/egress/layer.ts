@@ -20,6 +20,11 @@ export interface LayerScanner {
   /** Ids of custom detectors (their findings are `custom-detector`, the others `secret`). */
   readonly customIds: ReadonlySet<string>;
   readonly ids: ReadonlySet<string>;
+  /**
+   * False when a detector's pattern may depend on where the scanned text starts or ends (a
+   * custom regex with `^` or `$`): such a scanner sees each segment on its own, never joined.
+   */
+  readonly batchable?: boolean;
 }
 
 export interface CompiledEgressRule {
@@ -69,6 +74,8 @@ export interface CompiledLayer {
   scanner?: LayerScanner;
   egress: CompiledEgressRule[];
   review: CompiledReviewRule[];
+  /** Agent id → the destination its hooks decide for (`agents.<id>.destination`). */
+  agentDestinations?: ReadonlyMap<string, string>;
   /** Proxy mode settings of this layer (absent: nothing added, other hosts tunnelled). */
   proxy?: { inspect: string[]; tunnel: string[]; otherHosts: 'tunnel' | 'block' };
   /** Unset: attachments are allowed by this layer. */

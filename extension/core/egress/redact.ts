@@ -1,52 +1,64 @@
 // Rewrites segments with every redacted span replaced by a stable placeholder
 // `[REDACTED:<detector>#<n>]`: within one request the same value always gets the same n, and
 // numbers count the placeholders actually written, per detector, in request order.
+// Linear in segments plus n·log n in findings: one index per segment id, one sort of the spans.
 import type { EgressSegment, Finding } from './types';
 
-/** Sets `placeholder` on each finding to redact and returns the rewritten segments (inputs untouched). */
+interface Span {
+  f: Finding;
+  at: number;
+  start: number;
+  end: number;
+}
+
+/**
+ * Sets `placeholder` on each finding to redact and returns the rewritten segments. Inputs are
+ * not modified; a segment without a redacted span is returned as the same object.
+ */
 export function redactSegments(segments: readonly EgressSegment[], findings: Finding[]): EgressSegment[] {
-  const index = new Map(segments.map((s, i) => [s.id, i]));
-  const spans = findings
-    .filter((f) => f.segment !== undefined && index.has(f.segment) && f.start !== undefined && f.end !== undefined && f.end > f.start)
-    .sort((a, b) => index.get(a.segment!)! - index.get(b.segment!)! || a.start! - b.start! || b.end! - a.end!);
+  const index = new Map<string, number>();
+  for (let i = 0; i < segments.length; i++) index.set(segments[i]!.id, i);
+  const spans: Span[] = [];
+  for (const f of findings) {
+    if (f.segment === undefined || f.start === undefined || f.end === undefined || f.end <= f.start) continue;
+    const at = index.get(f.segment);
+    if (at !== undefined) spans.push({ f, at, start: f.start, end: f.end });
+  }
+  spans.sort((a, b) => a.at - b.at || a.start - b.start || b.end - a.end);
   const byValue = new Map<string, string>();
   const counters = new Map<string, number>();
-  const written = new Map<string, Finding[]>();
-  let cover: Finding | undefined;
-  for (const f of spans) {
-    // A span inside the previous written span (two detectors on one value) shares its placeholder.
-    if (cover && cover.segment === f.segment && f.start! < cover.end!) {
-      if (f.end! <= cover.end!) {
-        f.placeholder = cover.placeholder;
-        continue;
-      }
-    }
-    const segment = segments[index.get(f.segment!)!]!;
-    const label = f.detector ?? f.kind;
-    const key = `${label}\u0000${segment.text.slice(f.start!, f.end!)}`;
-    let placeholder = byValue.get(key);
-    if (!placeholder) {
-      const n = (counters.get(label) ?? 0) + 1;
-      counters.set(label, n);
-      placeholder = `[REDACTED:${label}#${n}]`;
-      byValue.set(key, placeholder);
-    }
-    f.placeholder = placeholder;
-    cover = f;
-    const list = written.get(segment.id) ?? [];
-    list.push(f);
-    written.set(segment.id, list);
-  }
-  return segments.map((segment) => {
-    const list = written.get(segment.id);
-    if (!list) return { ...segment };
+  const out: EgressSegment[] = segments.slice();
+  let cover: Span | undefined;
+  let k = 0;
+  while (k < spans.length) {
+    // All spans of one segment, in order.
+    const at = spans[k]!.at;
+    const segment = segments[at]!;
     let text = '';
     let cursor = 0;
-    for (const f of list) {
+    for (; k < spans.length && spans[k]!.at === at; k++) {
+      const s = spans[k]!;
+      // A span inside the previous written span (two detectors on one value) shares its placeholder.
+      if (cover && cover.at === at && s.start < cover.end && s.end <= cover.end) {
+        s.f.placeholder = cover.f.placeholder;
+        continue;
+      }
+      const label = s.f.detector ?? s.f.kind;
+      const key = `${label}\u0000${segment.text.slice(s.start, s.end)}`;
+      let placeholder = byValue.get(key);
+      if (!placeholder) {
+        const n = (counters.get(label) ?? 0) + 1;
+        counters.set(label, n);
+        placeholder = `[REDACTED:${label}#${n}]`;
+        byValue.set(key, placeholder);
+      }
+      s.f.placeholder = placeholder;
+      cover = s;
       // A partial overlap: the rest of the later span is cut too.
-      text += segment.text.slice(cursor, Math.max(cursor, f.start!)) + f.placeholder!;
-      cursor = Math.max(cursor, f.end!);
+      text += segment.text.slice(cursor, Math.max(cursor, s.start)) + placeholder;
+      cursor = Math.max(cursor, s.end);
     }
-    return { ...segment, text: text + segment.text.slice(cursor) };
-  });
+    out[at] = { ...segment, text: text + segment.text.slice(cursor) };
+  }
+  return out;
 }

@@ -99,6 +99,8 @@ export function compileLayer(name: string, resolved: ResolvedPolicy, cache: Scan
     if (hasRequest === hasPath) report(test, `test "${test.value.name}": give exactly one of "request" or "reviewPath"`);
   }
 
+  const agentDestinations = new Map<string, string>();
+  for (const [agent, located] of resolved.agents) agentDestinations.set(agent, located.value.destination);
   let attachments: CompiledAttachments | undefined;
   if (resolved.attachments) {
     const setting = resolved.attachments.value;
@@ -127,6 +129,7 @@ export function compileLayer(name: string, resolved: ResolvedPolicy, cache: Scan
     ...(scanner ? { scanner } : {}),
     egress,
     review,
+    ...(agentDestinations.size > 0 ? { agentDestinations } : {}),
     proxy: { inspect: resolved.proxyInspect, tunnel: resolved.proxyTunnel, otherHosts: resolved.otherHosts ?? 'tunnel' },
     ...(attachments ? { attachments } : {}),
   };
@@ -185,6 +188,8 @@ function buildScanner(
     scan: (text) => scanText(text, compiled),
     customIds: new Set(custom.map((c) => c.id)),
     ids: new Set(compiled.ids),
+    // Conservative: any `^` or `$` (even inside a class) keeps segments apart when scanning.
+    batchable: !resolved.customDetectors.some((c) => /[\^$]/.test(c.value.regex)),
   };
   cache.set(key, scanner);
   return scanner;

@@ -23,6 +23,8 @@ export interface CompiledPolicy {
   reviewFor(path: string): ReviewRequirement;
   /** True when the path is protected code under this policy (used by agent read hooks). */
   isProtectedPath(path: string): { rule: string; message: string } | undefined;
+  /** The destination an agent's hooks decide for (`agents.<id>.destination`), when the policy names one. */
+  agentDestination?(agent: string): string | undefined;
   /** What happens to a request the interceptor cannot parse (strongest over layers; default `block`). */
   readonly onUnparseable?: EgressAction;
   /** Where decision records are exported (OTLP), from the highest layer that says; undefined: local log only. */

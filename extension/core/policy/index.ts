@@ -18,6 +18,7 @@ export {
 export { runPolicyTests, toRequest, type PolicyTestResult } from './tests';
 export { buildPolicyJsonSchema, policyJsonSchemaText, POLICY_SCHEMA_ID } from './jsonSchema';
 export { policySchema, EGRESS_ACTIONS, SEGMENT_ROLES, type PolicyDocument } from './schema';
+export { BUNDLED_PRESETS } from './bundledPresets';
 export { printableVerdict } from '../egress/printable';
 export { unparseableVerdict } from '../egress/evaluate';
 

@@ -3,6 +3,7 @@
 // understands draft-07 best, so that is the target; descriptions are also given as
 // `markdownDescription` (VS Code renders the backticks) and actions get `enumDescriptions`.
 import { z } from 'zod';
+import { hintsOnlySchema } from './hintsSchema';
 import { policySchema } from './schema';
 
 export const POLICY_SCHEMA_ID = 'https://airlock.dev/schemas/airlock-policy.schema.json';
@@ -36,6 +37,15 @@ function decorate(node: unknown): void {
     obj.markdownEnumDescriptions = (obj.enum as string[]).map((v) => ENUM_DESCRIPTIONS[v]!);
   }
   for (const value of Object.values(obj)) decorate(value);
+}
+
+/**
+ * policies/airlock-policy.hints.schema.json: what VS Code's JSON service gets (completion and
+ * hover only; Airlock itself reports problems, each once). See hintsSchema.ts.
+ */
+export function policyHintsSchemaText(): string {
+  const { $id, ...full } = buildPolicyJsonSchema();
+  return `${JSON.stringify({ ...(hintsOnlySchema(full) as Record<string, unknown>), $id: String($id).replace(/\.schema\.json$/, '.hints.schema.json') }, null, 2)}\n`;
 }
 
 /** The schema file text as committed in policies/airlock-policy.schema.json. */

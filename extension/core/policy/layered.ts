@@ -221,6 +221,15 @@ export class LayeredPolicy implements AirlockPolicy {
     return out;
   }
 
+  /** The destination an agent's hooks decide for: the highest layer that names one wins (a lower layer cannot loosen it). */
+  agentDestination(agent: string): string | undefined {
+    for (const layer of this.compiledLayers) {
+      const destination = layer.agentDestinations?.get(agent);
+      if (destination) return destination;
+    }
+    return undefined;
+  }
+
   isProtectedPath(path: string): { rule: string; message: string } | undefined {
     for (const layer of this.compiledLayers) {
       if (layer.protectedPaths.match(path) === undefined) continue;
@@ -259,6 +268,7 @@ export function failClosedPolicy(reason: string): AirlockPolicy {
     unparseableVerdict: () => blockVerdict('airlock:policy-error', message),
     reviewFor: () => ({ requireApproval: { rule: 'airlock:policy-error', message, distinctReviewer: false } }),
     isProtectedPath: () => ({ rule: 'airlock:policy-error', message }),
+    agentDestination: () => undefined,
     proxy: { inspect: [], tunnelAllowed: () => false },
   };
 }

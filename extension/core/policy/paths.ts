@@ -30,8 +30,12 @@ export function compilePathPattern(pattern: string, index: number): CompiledPatt
 export class PathMatcher {
   private readonly patterns: CompiledPattern[];
 
+  /** The globs as written (for tools that write them out, e.g. agents' ignore files). */
+  readonly globs: readonly string[];
+
   constructor(patterns: readonly string[], private readonly workspaceRoots: readonly string[] = []) {
     this.patterns = patterns.map(compilePathPattern);
+    this.globs = [...patterns];
   }
 
   get empty(): boolean {

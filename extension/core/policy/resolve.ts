@@ -7,7 +7,7 @@ import { findNodeAtLocation } from 'jsonc-parser';
 import { MAX_POLICY_CHARS, nodeFor, parsePolicyText, type ParsedPolicy } from './parse';
 import { problemAt, type PolicyProblem } from './problems';
 import { PolicyRefError, refKind, resolveRef } from './refs';
-import type { AuditExportSpec, CustomDetectorSpec, EgressRuleSpec, PolicyDocument, PolicyTestSpec, ReviewRuleSpec } from './schema';
+import type { AgentSettingsSpec, AuditExportSpec, CustomDetectorSpec, EgressRuleSpec, PolicyDocument, PolicyTestSpec, ReviewRuleSpec } from './schema';
 
 /**
  * Reads a policy by canonical reference. `readBytes`, when the host has it, reads binary files
@@ -47,6 +47,8 @@ export interface ResolvedPolicy {
   attachments?: Located<NonNullable<PolicyDocument['attachments']>>;
   egress: Located<EgressRuleSpec>[];
   review: Located<ReviewRuleSpec>[];
+  /** Agent hook settings by agent id; later files win per agent. */
+  agents: Map<string, Located<AgentSettingsSpec>>;
   /** Proxy mode: inspected hosts (accumulated), tunnel exceptions (accumulated), otherHosts (last wins). */
   proxyInspect: string[];
   proxyTunnel: string[];
@@ -76,6 +78,7 @@ export async function resolvePolicy(rootRef: string, read: PolicyReader): Promis
     destinations: new Map(),
     egress: [],
     review: [],
+    agents: new Map(),
     proxyInspect: [],
     proxyTunnel: [],
     tests: [],
@@ -184,6 +187,7 @@ function merge(doc: PolicyDocument, source: string, isRoot: boolean, out: Resolv
   if (doc.attachments !== undefined) out.attachments = at(doc.attachments, 'attachments');
   doc.egress?.forEach((r, i) => replaceById(out.egress, at(r, 'egress', i)));
   doc.review?.forEach((r, i) => replaceById(out.review, at(r, 'review', i)));
+  for (const [agent, settings] of Object.entries(doc.agents ?? {})) out.agents.set(agent, at(settings, 'agents', agent));
   out.proxyInspect.push(...(doc.proxy?.inspect ?? []));
   out.proxyTunnel.push(...(doc.proxy?.tunnel ?? []));
   if (doc.proxy?.otherHosts) out.otherHosts = doc.proxy.otherHosts;

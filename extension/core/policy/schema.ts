@@ -217,6 +217,17 @@ export const testRequestSchema = z
   })
   .describe('An example outgoing request.');
 
+export const agentSettingsSchema = z
+  .strictObject({
+    destination: z
+      .string()
+      .url()
+      .describe(
+        'Where this agent sends what it reads and is told: the model endpoint its hooks decide for (e.g. `https://llm.acme.internal/v1/messages`). Default: the agent\'s public API. A higher layer\'s setting wins.',
+      ),
+  })
+  .describe('How Airlock\'s hooks treat one agent.');
+
 export const policyTestSchema = z
   .strictObject({
     name: z.string().min(1).describe('What the case shows.'),
@@ -300,6 +311,10 @@ export const policySchema = z
     attachments: attachmentsSchema.optional(),
     egress: z.array(egressRuleSchema).optional().describe('Egress rules: what may leave, and where to.'),
     review: z.array(reviewRuleSchema).optional().describe('Review rules for AI-written code.'),
+    agents: z
+      .record(id, agentSettingsSchema)
+      .optional()
+      .describe('Per-agent settings for Airlock\'s agent hooks, by agent id (`claude-code`, `codex`, `gemini`, `copilot-cli`, `vscode`, `cursor`, `windsurf`).'),
     proxy: proxySchema.optional(),
     tests: z.array(policyTestSchema).optional().describe('Example requests with expected verdicts.'),
     audit: auditSchema.optional(),
@@ -311,5 +326,6 @@ export type EgressRuleSpec = z.infer<typeof egressRuleSchema>;
 export type ReviewRuleSpec = z.infer<typeof reviewRuleSchema>;
 export type CustomDetectorSpec = z.infer<typeof customDetectorSchema>;
 export type PolicyTestSpec = z.infer<typeof policyTestSchema>;
+export type AgentSettingsSpec = z.infer<typeof agentSettingsSchema>;
 export type AuditExportSpec = NonNullable<z.infer<typeof auditSchema>['otlp']>;
 export type TestRequestSpec = z.infer<typeof testRequestSchema>;

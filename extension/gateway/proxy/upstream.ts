@@ -51,6 +51,25 @@ export function parseResolve(spec: string): [string, Pin] {
   return [normalizeHost(host), { host: addr, port: n }];
 }
 
+/**
+ * Pins from a settings object (`airlock.gateway.resolve`: `{ "api.githubcopilot.com": "10.1.2.3:443" }`).
+ * A bad entry throws with the setting's name: the gateway then does not start, rather than send to
+ * an address the user meant to avoid.
+ */
+export function pinsFromSetting(setting: Record<string, unknown> | undefined, name: string): Record<string, Pin> {
+  const pins: Record<string, Pin> = {};
+  for (const [host, target] of Object.entries(setting ?? {})) {
+    if (typeof target !== 'string') throw new Error(`${name}: ${host} needs "ADDRESS:PORT"`);
+    try {
+      const [h, pin] = parseResolve(`${host}=${target}`);
+      pins[h] = pin;
+    } catch {
+      throw new Error(`${name}: ${host}: expected "ADDRESS:PORT", got "${target}"`);
+    }
+  }
+  return pins;
+}
+
 const LOOPBACK = /^(?:localhost|127\.\d+\.\d+\.\d+|::1|\[::1\])$/i;
 
 /** NO_PROXY matching as curl and most clients do it: `*`, exact names, `.suffix` / `suffix` domains, optional `:port`. */

@@ -9,6 +9,7 @@ import { splitLines } from './panelDiff';
 import { makeNonce, panelHtml } from './panelHtml';
 import { parsePanelMessage, type PanelMessage } from './panelMessages';
 import { hunkLabel, panelView, type PanelView } from './panelView';
+import { announceReject, modalConfirmReject, rejectQuestion, type ConfirmReject } from './rejectFlow';
 
 /** What "Approve all in file" asks before it approves anything. */
 export interface ApproveAllQuestion {
@@ -30,6 +31,8 @@ export interface FlaggedDiffPanelOptions {
    * so integration tests answer here instead; everyone else keeps the modal.
    */
   confirmApproveAll?: ConfirmApproveAll;
+  /** Replaces the modal "Reject …?" question (tests; see confirmApproveAll). */
+  confirmReject?: ConfirmReject;
 }
 
 /** The modal warning dialog. */
@@ -55,6 +58,7 @@ export class FlaggedDiffPanel implements vscode.Disposable {
     const existing = FlaggedDiffPanel.current;
     if (existing) {
       if (options.confirmApproveAll) existing.confirmApproveAll = options.confirmApproveAll;
+      if (options.confirmReject) existing.confirmReject = options.confirmReject;
       existing.useModel(model);
       existing.panel.reveal();
       return existing;
@@ -66,7 +70,7 @@ export class FlaggedDiffPanel implements vscode.Disposable {
       retainContextWhenHidden: false,
       localResourceRoots: [media],
     });
-    FlaggedDiffPanel.current = new FlaggedDiffPanel(panel, media, model, options.confirmApproveAll ?? modalConfirmApproveAll);
+    FlaggedDiffPanel.current = new FlaggedDiffPanel(panel, media, model, options.confirmApproveAll ?? modalConfirmApproveAll, options.confirmReject ?? modalConfirmReject);
     return FlaggedDiffPanel.current;
   }
 
@@ -87,6 +91,7 @@ export class FlaggedDiffPanel implements vscode.Disposable {
     private readonly media: vscode.Uri,
     private model: ReviewModel,
     private confirmApproveAll: ConfirmApproveAll,
+    private confirmReject: ConfirmReject,
   ) {
     panel.iconPath = vscode.Uri.joinPath(media, 'airlock-icon.svg');
     panel.webview.html = this.html();
@@ -173,15 +178,20 @@ export class FlaggedDiffPanel implements vscode.Disposable {
     const hunk = hunks.find((h) => h.id === message.id)!;
     switch (message.type) {
       case 'approve':
+        // A forbidden hunk cannot be approved into being allowed: the panel offers no Approve
+        // for it, and a stray message changes nothing.
+        if (hunk.status === 'forbidden') return;
+        await this.decide(hunk, message.type);
+        return;
       case 'reject':
         await this.decide(hunk, message.type);
         return;
       case 'open':
-        await vscode.window.showTextDocument(hunk.uri, { selection: rangeOf(hunk), viewColumn: this.otherColumn(), preview: true });
+        await vscode.window.showTextDocument(hunk.uri, { selection: await rangeOf(hunk), viewColumn: this.otherColumn(), preview: true });
         return;
       case 'diff':
         await vscode.commands.executeCommand('vscode.diff', baselineUri(hunk), hunk.uri, `${hunkLabel(hunk)} (before AI ↔ now)`, {
-          selection: rangeOf(hunk),
+          selection: await rangeOf(hunk),
           viewColumn: this.otherColumn(),
           preview: true,
         });
@@ -193,7 +203,8 @@ export class FlaggedDiffPanel implements vscode.Disposable {
     if (this.deciding.has(hunk.id)) return;
     this.deciding.add(hunk.id);
     try {
-      await (decision === 'approve' ? this.model.approve(hunk.id) : this.model.reject(hunk.id));
+      if (decision === 'approve') await this.model.approve(hunk.id);
+      else if (await this.confirmReject(rejectQuestion(hunk))) announceReject(hunk, (await this.model.reject(hunk.id)) ?? undefined);
     } finally {
       this.deciding.delete(hunk.id);
       // The model should fire onDidChange; render anyway so the list never shows a decided hunk.
@@ -201,18 +212,21 @@ export class FlaggedDiffPanel implements vscode.Disposable {
     }
   }
 
-  private async approveFile(path: string, hunks: readonly PendingHunk[]): Promise<void> {
-    const forbidden = hunks.filter((h) => h.status === 'forbidden').length;
+  private async approveFile(path: string, all: readonly PendingHunk[]): Promise<void> {
+    // Forbidden hunks are not approvable: they are left out and the reviewer is told so.
+    const forbidden = all.filter((h) => h.status === 'forbidden').length;
+    const hunks = all.filter((h) => h.status !== 'forbidden');
+    if (hunks.length === 0) return;
     const noun = hunks.length === 1 ? 'hunk' : 'hunks';
     const detail =
       forbidden > 0
-        ? `${forbidden} of them ${forbidden === 1 ? 'is' : 'are'} forbidden by policy: approving records your review but does not make that code allowed.`
+        ? `Each is recorded as reviewed by you. ${forbidden} forbidden ${forbidden === 1 ? 'hunk stays' : 'hunks stay'}: AI code may not stay there; reject or remove ${forbidden === 1 ? 'it' : 'them'}.`
         : 'Each hunk is recorded as reviewed by you.';
     const confirmed = await this.confirmApproveAll({
       path,
       count: hunks.length,
       forbidden,
-      message: `Approve all ${hunks.length} AI ${noun} in ${path}?`,
+      message: `Approve ${forbidden ? '' : 'all '}${hunks.length} AI ${noun} in ${path}?`,
       detail,
       confirm: `Approve ${hunks.length} ${noun}`,
     });
@@ -240,9 +254,14 @@ export class FlaggedDiffPanel implements vscode.Disposable {
   }
 }
 
-function rangeOf(hunk: PendingHunk): vscode.Range {
-  // Whole lines; the editor clamps the end when the hunk runs to the end of the file.
-  return new vscode.Range(hunk.startLine - 1, 0, hunk.endLine, 0);
+/**
+ * The hunk's lines, from the start of its first to the end of its last: ending at column 0 of
+ * the next line would put the cursor (and the editor's attention) one line below the hunk.
+ */
+async function rangeOf(hunk: PendingHunk): Promise<vscode.Range> {
+  const document = await vscode.workspace.openTextDocument(hunk.uri);
+  const last = Math.min(hunk.endLine, document.lineCount) - 1;
+  return new vscode.Range(hunk.startLine - 1, 0, last, document.lineAt(Math.max(0, last)).text.length);
 }
 
 /** Current lines of every file with pending hunks (for the context around each diff). */

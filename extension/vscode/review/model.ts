@@ -38,8 +38,11 @@ export interface ReviewModel {
   hunks(): readonly PendingHunk[];
   readonly onDidChange: vscode.Event<void>;
   approve(id: string): Promise<void>;
-  /** Restores the baseline text in the file and records the rejection. */
-  reject(id: string): Promise<void>;
+  /**
+   * Restores the baseline text in the file and records the rejection; may resolve to an Undo
+   * that brings the lines back still marked (false when the file changed since).
+   */
+  reject(id: string): Promise<(() => Promise<boolean>) | void>;
   /** Approves every pending hunk of one file (the caller asks for confirmation first). */
   approveFile(path: string): Promise<number>;
 }

@@ -40,6 +40,7 @@ export function panelHtml(input: PanelHtmlInput): string {
   <h1 id="summary" aria-live="polite">Loading AI hunks…</h1>
   <p class="keys" id="keys">Keys: <kbd>j</kbd>/<kbd>k</kbd> move · <kbd>a</kbd> approve · <kbd>r</kbd> reject · <kbd>o</kbd> open · <kbd>d</kbd> diff editor · <kbd>Shift</kbd>+<kbd>A</kbd> approve all in file</p>
 </header>
+<p id="announce" class="announce" role="status" aria-live="polite"></p>
 <main id="hunks" role="grid" aria-labelledby="summary" aria-describedby="keys"></main>
 <script nonce="${escapeAttribute(input.nonce)}" src="${escapeAttribute(input.scriptUri)}"></script>
 </body>

@@ -3,6 +3,8 @@
 import * as vscode from 'vscode';
 import { baselineUri, registerBaselineDocuments } from './baselineDocuments';
 import { FlaggedDiffPanel } from './flaggedDiffPanel';
+import { completeWalkthroughStep } from '../createPolicy';
+import { announceReject, modalConfirmReject, rejectQuestion } from './rejectFlow';
 import type { ReviewService } from './reviewService';
 
 export function registerReviewCommands(context: vscode.ExtensionContext, reviews: ReviewService): void {
@@ -18,10 +20,21 @@ export function registerReviewCommands(context: vscode.ExtensionContext, reviews
   context.subscriptions.push(
     vscode.commands.registerCommand('airlock.showFlaggedDiff', async () => {
       await reviews.ready();
+      completeWalkthroughStep('reviewOpened');
       return FlaggedDiffPanel.show(context, reviews);
     }),
     vscode.commands.registerCommand('airlock.approveHunk', guarded((id) => reviews.approve(id))),
-    vscode.commands.registerCommand('airlock.rejectHunk', guarded((id) => reviews.reject(id))),
+    // CodeLens, hover and tree pass the hunk id; `{ confirmed: true }` (scripts, tests) skips the question.
+    vscode.commands.registerCommand('airlock.rejectHunk', async (id?: unknown, options?: unknown) =>
+      guarded(async (hunkId) => {
+        const hunk = reviews.hunks().find((h) => h.id === hunkId);
+        if (!hunk) return false;
+        const confirmed = typeof options === 'object' && options !== null && (options as { confirmed?: unknown }).confirmed === true;
+        if (!confirmed && !(await modalConfirmReject(rejectQuestion(hunk)))) return false;
+        announceReject(hunk, await reviews.reject(hunkId));
+        return true;
+      })(id),
+    ),
     vscode.commands.registerCommand(
       'airlock.showHunkDiff',
       guarded(async (id) => {

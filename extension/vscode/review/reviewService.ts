@@ -40,6 +40,8 @@ export class ReviewService implements ReviewModel, vscode.Disposable {
   private readonly marksChanged = new vscode.EventEmitter<vscode.TextDocument>();
   private readonly disposables: vscode.Disposable[] = [];
   private loaded: Promise<void> | undefined;
+  /** The last reject per file, so Undo or Ctrl+Z can bring its lines back still marked. */
+  private readonly rejected = new Map<string, RejectMemory>();
   readonly onDidChange = this.changed.event;
   /** Fires on every tracked edit, before the (debounced) full recompute. */
   readonly onDidChangeMarks = this.marksChanged.event;
@@ -61,7 +63,10 @@ export class ReviewService implements ReviewModel, vscode.Disposable {
     }, 0);
     this.disposables.push(
       { dispose: () => clearTimeout(startWatching) },
-      vscode.workspace.onDidChangeTextDocument((e) => this.onEdit(e)),
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        this.onEdit(e);
+        this.onUndoOfReject(e);
+      }),
       vscode.workspace.onDidOpenTextDocument((d) => this.ensureTracker(d)),
       vscode.workspace.onDidCloseTextDocument((d) => this.trackers.delete(d.uri.toString())),
       vscode.workspace.onDidSaveTextDocument(() => this.scheduleRecompute()),
@@ -208,7 +213,8 @@ export class ReviewService implements ReviewModel, vscode.Disposable {
         };
         hunks.push(open);
       }
-      for (const h of hunks) if (h.path === path) h.current = lines.slice(h.startLine - 1, h.endLine).join('\n');
+      // Whole '\n'-terminated lines, like the baseline: a blank last line stays a line.
+      for (const h of hunks) if (h.path === path) h.current = lines.slice(h.startLine - 1, h.endLine).map((l) => `${l}\n`).join('');
     }
     this.pending = hunks.sort((a, b) => (a.path === b.path ? a.startLine - b.startLine : a.path < b.path ? -1 : 1));
     this.pendingRoots = new Set(hunks.map((h) => h.contribution));
@@ -274,6 +280,8 @@ export class ReviewService implements ReviewModel, vscode.Disposable {
   async approve(id: string): Promise<void> {
     const hunk = this.pending.find((h) => h.id === id);
     if (!hunk) return;
+    // Approving cannot make forbidden code allowed; recording it would only mislead.
+    if (hunk.status === 'forbidden') throw new Error(`${hunk.path}:${hunk.startLine}-${hunk.endLine} is where AI code is forbidden (${hunk.rule}): reject it or remove it; approving cannot allow it`);
     const reviewer = await this.identity();
     const { core, lines, located } = await this.locatedFor(hunk);
     const selected = located.filter((l) => l.line >= hunk.startLine && l.line <= hunk.endLine);
@@ -289,14 +297,31 @@ export class ReviewService implements ReviewModel, vscode.Disposable {
     return hunks.length;
   }
 
-  async reject(id: string): Promise<void> {
+  /**
+   * Rejects a hunk: its contribution's lines go back to what the AI replaced, and the reject
+   * is recorded. Resolves to an Undo that puts the lines back, still marked (false when the
+   * file changed since); callers ask the reviewer first (rejectFlow.ts).
+   */
+  async reject(id: string): Promise<(() => Promise<boolean>) | undefined> {
     const hunk = this.pending.find((h) => h.id === id);
-    if (!hunk) return;
+    if (!hunk) return undefined;
     const reviewer = await this.identity();
     const { core, lines, located } = await this.locatedFor(hunk);
     const root = hunk.contribution;
     const replacements = core.rejectReplacements(located, this.state!, [root]);
     const document = await vscode.workspace.openTextDocument(hunk.uri);
+    const before = document.getText();
+    const contribution = this.state!.contributions.get(root);
+    const memory: RejectMemory = {
+      before,
+      after: undefined,
+      runs: lineRuns(located.filter((l) => l.span.root === root).map((l) => l.line)),
+      tool: hunk.tool,
+      ...(hunk.model ? { model: hunk.model } : {}),
+      channel: hunk.channel as Channel,
+      confidence: hunk.confidence,
+      baseline: contribution?.baseline ?? hunk.baseline,
+    };
     const eol = document.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n';
     const edit = new vscode.WorkspaceEdit();
     for (const r of replacements) {
@@ -312,6 +337,61 @@ export class ReviewService implements ReviewModel, vscode.Disposable {
     ]);
     await vscode.workspace.applyEdit(edit);
     await document.save();
+    memory.after = document.getText();
+    this.rejected.set(hunk.uri.toString(), memory);
+    await this.reload();
+    return () => this.undoReject(hunk.uri);
+  }
+
+  /** Undo of the last reject in `uri`: the text before it, and the lines marked again. */
+  async undoReject(uri: vscode.Uri): Promise<boolean> {
+    const memory = this.rejected.get(uri.toString());
+    const document = await vscode.workspace.openTextDocument(uri);
+    if (!memory || document.getText() !== memory.after) return false;
+    this.rejected.delete(uri.toString());
+    const edit = new vscode.WorkspaceEdit();
+    edit.replace(uri, new vscode.Range(document.positionAt(0), document.positionAt(document.getText().length)), memory.before);
+    await vscode.workspace.applyEdit(edit);
+    await document.save();
+    await this.remark(document, memory);
+    return true;
+  }
+
+  /** Ctrl+Z right after a reject brings back exactly the text before it: mark it again. */
+  private onUndoOfReject(e: vscode.TextDocumentChangeEvent): void {
+    if (e.reason !== vscode.TextDocumentChangeReason.Undo) return;
+    const memory = this.rejected.get(e.document.uri.toString());
+    if (!memory || e.document.getText() !== memory.before) return;
+    this.rejected.delete(e.document.uri.toString());
+    void this.remark(e.document, memory).catch((error: unknown) => this.log.error(`could not mark the restored AI lines again: ${error instanceof Error ? error.message : String(error)}`));
+  }
+
+  /** Records the restored lines as the AI contribution they were (same tool, model, baseline). */
+  private async remark(document: vscode.TextDocument, memory: RejectMemory): Promise<void> {
+    const core = await this.engine();
+    const path = this.relativePath(document.uri);
+    const recordedBy = await gitIdentity(this.root.uri.fsPath);
+    const fileLines = core.splitLines(document.getText());
+    const records = memory.runs.map((run, i) => {
+      const time = new Date();
+      return core.buildContribution({
+        id: core.newRecordId(time),
+        time: time.toISOString(),
+        path,
+        fileLines,
+        startLine: run.startLine,
+        endLine: run.endLine,
+        tool: memory.tool,
+        ...(memory.model ? { model: memory.model } : {}),
+        channel: memory.channel,
+        confidence: memory.confidence,
+        // What the AI replaced belongs to its first block; later blocks were pure additions.
+        baseline: i === 0 ? memory.baseline : '',
+        ...(recordedBy ? { recordedBy } : {}),
+      });
+    });
+    core.appendRecords(this.root.uri.fsPath, records);
+    this.log.info(`reject undone: ${path} lines ${memory.runs.map((r) => `${r.startLine}-${r.endLine}`).join(', ')} marked as AI-written again (${memory.tool})`);
     await this.reload();
   }
 
@@ -319,4 +399,28 @@ export class ReviewService implements ReviewModel, vscode.Disposable {
     if (this.recomputeTimer) clearTimeout(this.recomputeTimer);
     for (const d of this.disposables) d.dispose();
   }
+}
+
+interface RejectMemory {
+  /** The file's text before the reject, and right after it. */
+  before: string;
+  after: string | undefined;
+  /** The contribution's lines in `before`, as contiguous runs. */
+  runs: { startLine: number; endLine: number }[];
+  tool: string;
+  model?: string;
+  channel: Channel;
+  confidence: number;
+  baseline: string;
+}
+
+/** Sorted line numbers as contiguous runs: [3,4,5,9] → 3-5, 9-9. */
+function lineRuns(lines: readonly number[]): { startLine: number; endLine: number }[] {
+  const runs: { startLine: number; endLine: number }[] = [];
+  for (const line of [...lines].sort((a, b) => a - b)) {
+    const last = runs.at(-1);
+    if (last && line === last.endLine + 1) last.endLine = line;
+    else if (!last || line > last.endLine) runs.push({ startLine: line, endLine: line });
+  }
+  return runs;
 }

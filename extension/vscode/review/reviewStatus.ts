@@ -11,7 +11,7 @@ export function registerReviewStatus(context: vscode.ExtensionContext, reviews: 
       if (hunks.length === 0) return statusBar.set('review', undefined);
       statusBar.set('review', {
         text: `${hunks.length} AI hunk${hunks.length === 1 ? '' : 's'} to review`,
-        tooltip: `${hunks.length} AI-written hunk(s) wait for a human review${forbidden ? `; ${forbidden} are in places where AI code is not allowed` : ''}. Run "Airlock: Show Flagged Diff".`,
+        tooltip: `${hunks.length === 1 ? '1 AI-written hunk waits' : `${hunks.length} AI-written hunks wait`} for a human review${forbidden ? `; ${forbidden === 1 ? (hunks.length === 1 ? 'it is' : '1 of them is') : `${forbidden} are`} in a place where AI code is not allowed` : ''}. Run "Airlock: Show Flagged Diff" (Ctrl+Alt+R).`,
         level: forbidden ? 'error' : 'warning',
       });
     }),

@@ -38,6 +38,14 @@ export function click(selector: string, frameTitle?: string): Promise<unknown> {
   return call('/click', { selector, frameTitle });
 }
 
+export function attributeOf(selector: string, name: string, frameTitle?: string): Promise<{ value: string | null }> {
+  return call('/attribute', { selector, name, frameTitle });
+}
+
+export function hover(selector: string): Promise<unknown> {
+  return call('/hover', { selector });
+}
+
 export function textOf(selector: string, frameTitle?: string): Promise<{ text: string }> {
   return call('/text', { selector, frameTitle });
 }

@@ -119,3 +119,36 @@ test('an org policy that names a collector makes the gateway export every decisi
     await receiver.close();
   }
 });
+
+test('an org policy naming a local fingerprint set blocks copies of that code through the gateway', { timeout: 60_000 }, async () => {
+  const { OrgFingerprintSet, orgKeysOf, serializeOrgSet } = await import('../../../extension/core/fingerprint/orgSet');
+  const { generateProjects } = await import('../../support/codeGenerator');
+  const files = generateProjects(3000, 7);
+  const keys = files.map((f) => orgKeysOf(f.text));
+  const hi = Uint32Array.from(keys.flatMap((k) => [...k.hi]));
+  const lo = Uint32Array.from(keys.flatMap((k) => [...k.lo]));
+  writeFileSync(join(dir, 'acme.alos'), serializeOrgSet(OrgFingerprintSet.build([{ name: 'acme/billing', keys: { hi, lo } }])));
+  writeFileSync(orgFile, ORG.replace('"markers": ["ACME CONFIDENTIAL"]', '"markers": ["ACME CONFIDENTIAL"], "fingerprints": ["./acme.alos"]'));
+  assert.equal(cli(['policy', 'sign', orgFile, '--key', join(dir, 'key')]).status, 0);
+  const upstream = await startFakeUpstream();
+  const child = spawn(process.execPath, [join(root, 'dist', 'cli.js'), 'gateway', '--upstream', `openai=${upstream.url}/v1`], {
+    cwd: dir,
+    env: { ...process.env, AIRLOCK_STATE_DIR: join(dir, 'state-fp'), ...orgEnv() },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  try {
+    const [first] = (await Promise.race([once(createInterface({ input: child.stdout }), 'line'), once(child, 'exit').then(() => [undefined])])) as [string | undefined];
+    assert.ok(first, stderr);
+    const openai = new OpenAI({ baseURL: (JSON.parse(first) as { openai: string }).openai, apiKey: 'sk-test', maxRetries: 0 });
+    const copied = files[2]!.text.split('\n').slice(0, 40).join('\n');
+    await assert.rejects(openai.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: `speed this up:\n${copied}` }] }), /probable protected code from repository acme\/billing/);
+    assert.equal(upstream.requests.length, 0);
+  } finally {
+    child.kill('SIGKILL');
+    writeFileSync(orgFile, ORG);
+    cli(['policy', 'sign', orgFile, '--key', join(dir, 'key')]);
+    await upstream.close();
+  }
+});

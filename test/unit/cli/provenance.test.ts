@@ -282,7 +282,11 @@ test('Claude Code hook payloads are recorded exactly and protected reads are ref
   const records = parseLedger(readFileSync(join(dir, '.airlock/ledger/ledger.jsonl'), 'utf8')).records;
   assert.ok(records.every((r) => r.type !== 'contribution' || (r.session === 'abc123' && r.channel === 'agent-hook' && r.tool === 'claude-code')));
 
-  // PreToolUse: protected paths are refused with exit 2 and the reason on stderr.
+  // PreToolUse: protected paths are refused with exit 2 and the reason on stderr — by the
+  // engine, so the policy needs a rule about protected code (paths alone decide nothing).
+  write(dir, '.airlock/policy.jsonc', POLICY.replace('"review": [', '"egress": [{ "id": "protected-stays", "when": { "protected": true }, "action": "block" }],\n  "review": ['));
+  // The file's content under its protected path is what would leave (a bare path is only a reference).
+  write(dir, 'secret/keys.ts', 'export const signingKeyId = "k-1";\n');
   const read = (tool_name: string, tool_input: Record<string, unknown>) =>
     airlock(dir, ['hook', 'claude-code'], JSON.stringify({ ...common, hook_event_name: 'PreToolUse', tool_name, tool_input }));
   const refused = read('Read', { file_path: join(dir, 'secret/keys.ts') });
@@ -291,5 +295,5 @@ test('Claude Code hook payloads are recorded exactly and protected reads are ref
   assert.equal(read('Grep', { pattern: 'password', path: join(dir, 'secret') }).status, 2);
   assert.equal(read('Glob', { pattern: 'secret/**/*.ts' }).status, 2);
   assert.equal(read('Read', { file_path: file }).status, 0);
-  assert.equal(read('Bash', { command: 'cat secret/keys.ts' }).status, 0); // not a file tool: the gateway's job
+  assert.equal(read('Bash', { command: 'cat secret/keys.ts' }).status, 2); // a shell read of a protected file is refused too
 });

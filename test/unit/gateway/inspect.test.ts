@@ -114,6 +114,7 @@ const ISSUE_FIELDS: FieldCase[] = [
   { name: 'Responses input_file raw base64', path: RESPONSES, body: (x) => ({ model: 'm', input: [{ role: 'user', content: [{ type: 'input_file', filename: 'n.md', file_data: b64(`# n\n${x}`) }] }] }) },
   { name: 'Responses input_image data: URL (percent-encoded)', path: RESPONSES, body: (x) => ({ model: 'm', input: [{ role: 'user', content: [{ type: 'input_image', image_url: `data:text/plain,${encodeURIComponent(x)}` }] }] }) },
   { name: 'Ollama images[] base64 text', path: OLLAMA, body: (x) => ({ model: 'm', messages: [{ role: 'user', content: 'see', images: [b64(`img ${x}`)] }] }) },
+  { name: 'a message that is one base64 text', path: OPENAI, body: (x) => ({ model: 'm', messages: [{ role: 'user', content: b64(`decode this: ${x} ${'and more words '.repeat(4)}`) }] }) },
   { name: 'long base64 in an unknown field', path: OPENAI, body: (x) => ({ model: 'm', messages: hi, metadata: { blob: b64(`${x} ${'padding '.repeat(12)}`) } }) },
 ];
 
@@ -361,6 +362,12 @@ test('the URL path and query and custom headers are scanned; transport and auth 
       assert.equal(h.upstream.requests.length, seen, `${label}: forwarded`);
       assert.ok(!answer.body.includes(SECRET) && !answer.body.includes(MARKER), `${label}: echoed`);
     }
+    // Gemini's `?key=` is the client's own credential, like an auth header: not a finding (other params are).
+    const googleKey = `AIza${'SyD3mPq8Rt2Vx6Bz9Kc4Nf7Hj1Lw5Gs0Yae'}`;
+    const keyed = await rawRequest(h.gateway.port, `${OPENAI}?key=${googleKey}`, { headers: json, body });
+    assert.equal(keyed.status, 200, keyed.body);
+    const elsewhere = await rawRequest(h.gateway.port, `${OPENAI}?note=${googleKey}`, { headers: json, body });
+    assert.equal(elsewhere.status, 400, elsewhere.body);
     // Auth headers carry the client's own key to its provider: not a finding.
     const auth = await rawRequest(h.gateway.port, ANTHROPIC, { headers: { ...json, 'x-api-key': 'sk-ant-api03-Zq8vX2mL5nR7tY1wK4pB9cF3hJ6dG0sA2eU8iO5yT7rE1wQ4zX9cV3bN6mK2lJ8hG5fD0sA-Bc7dE9fAA', authorization: `Bearer ${SECRET}` }, body: JSON.stringify({ model: 'm', max_tokens: 1, messages: hi }) });
     assert.equal(auth.status, 200, auth.body);
@@ -411,4 +418,23 @@ test('binary attachments follow the policy: allowed to an internal endpoint unde
     assert.match(answer.body, /airlock:attachments/);
     assert.equal(h.upstream.requests.length, 0);
   });
+});
+
+test('the block message keeps the rule id, the policy message and the hint, naming each file once', async () => {
+  const { errorResponse } = await import('../../../extension/gateway/errors');
+  const { decide } = await import('../../../extension/gateway');
+  // The same protected file quoted and referenced three ways: one mention in the hint.
+  const content = '<file path="src/a.ts">\nexport const a = 1;\n</file>\n```ts src/a.ts\nexport const a = 1;\n```\n@src/a.ts';
+  const d = decide({ policy, dialect: 'openai-chat', body: Buffer.from(JSON.stringify({ model: 'm', messages: [{ role: 'user', content }] })), destination: 'https://api.openai.com/v1/chat/completions' });
+  assert.equal(d.kind, 'refuse');
+  if (d.kind !== 'refuse') return;
+  const reply = errorResponse('openai', d.error);
+  const message = (JSON.parse(reply.body) as { error: { message: string; type: string } }).error;
+  assert.equal(reply.status, 400);
+  assert.equal(message.type, 'invalid_request_error');
+  assert.match(message.message, /\[rule no-protected-code-anywhere\]/);
+  assert.match(message.message, /Protected code may not leave this machine in tests\./);
+  assert.match(message.message, /Hint: this code is protected/);
+  assert.equal(message.message.split('src/a.ts').length - 1, 1, message.message);
+  assert.equal(reply.headers['x-should-retry'], 'false');
 });

@@ -123,3 +123,33 @@ test('Codex\'s ChatGPT backend through the proxy: /backend-api/codex/responses i
     assert.deepEqual(audit.filter((r) => r.dialect === 'openai-responses').map((r) => r.action), ['allow', 'block']);
   });
 });
+
+test('assistants are named from the headers the real clients send (captured in test/fixtures/agents), also in proxy mode', async () => {
+  const { assistantFromHeaders } = await import('../../../extension/gateway/assistant');
+  assert.equal(assistantFromHeaders({ 'user-agent': 'GeminiCLI-tui/0.61.0/gemini-2.5-flash (linux; x64; terminal)' }), 'gemini-cli');
+  assert.equal(assistantFromHeaders({ 'user-agent': 'codex_exec/0.171.0 (Debian 12.0.0; x86_64) dumb (codex_exec; 0.171.0)' }), 'codex');
+  assert.equal(assistantFromHeaders({ 'user-agent': 'opencode/1.18.33 ai-sdk/provider-utils/4.0.40 runtime/bun/1.3.14' }), 'opencode');
+  assert.equal(assistantFromHeaders({ 'user-agent': 'claude-cli/2.1.197 (external, sdk-cli)' }), 'claude-code');
+  assert.equal(assistantFromHeaders({ 'user-agent': 'GitHubCopilotChat/0.30.0', 'copilot-integration-id': 'vscode-chat' }), 'copilot');
+  assert.equal(assistantFromHeaders({ 'user-agent': 'node', 'editor-plugin-version': 'copilot/1.300.0' }), 'copilot');
+  assert.equal(assistantFromHeaders({ 'user-agent': 'OpenAI/JS 5.20.1' }), undefined);
+});
+
+test('Anthropic through the proxy (@anthropic-ai/sdk): api.anthropic.com is inspected, blocks in the Anthropic error shape', async () => {
+  const { default: Anthropic } = await import('@anthropic-ai/sdk');
+  await withProxy(() => policy, async ({ fetch: proxied, ai, audit }) => {
+    const claude = new Anthropic({ apiKey: 'sk-ant-test', maxRetries: 0, fetch: proxied() });
+    const answer = await claude.messages.create({ model: 'claude-x', max_tokens: 50, messages: [{ role: 'user', content: `aws_access_key_id = ${SECRET}` }] });
+    assert.equal(answer.content[0]?.type, 'text');
+    assert.equal(ai.requests[0]?.headers['host'], 'api.anthropic.com');
+    const received = ai.requests[0]!.headers;
+    assert.equal(received['authorization'] ?? received['x-api-key'], received['authorization'] ? 'Bearer sk-ant-test' : 'sk-ant-test');
+    assert.ok(!ai.requests[0]!.body.toString('utf8').includes(SECRET));
+    const error = await claude.messages.create({ model: 'claude-x', max_tokens: 50, messages: [{ role: 'user', content: PROTECTED }] }).then(() => undefined, (e: unknown) => e);
+    assert.ok(error instanceof Anthropic.APIError, String(error));
+    assert.equal(error.status, 400);
+    assert.match(error.message, /Airlock \[rule protected-code-stays-internal\]/);
+    assert.equal(ai.requests.length, 1);
+    assert.deepEqual(audit.filter((r) => r.dialect === 'anthropic-messages').map((r) => r.action), ['redact', 'block']);
+  });
+});

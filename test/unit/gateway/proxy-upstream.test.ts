@@ -6,7 +6,7 @@ import { once } from 'node:events';
 import { createServer, connect, type AddressInfo, type Socket } from 'node:net';
 import { before, test } from 'node:test';
 import type { AirlockPolicy } from '../../../extension/core/policy';
-import { bypassesProxy, parseResolve, proxyFromEnv } from '../../../extension/gateway/proxy/upstream';
+import { bypassesProxy, parseResolve, pinsFromSetting, proxyFromEnv } from '../../../extension/gateway/proxy/upstream';
 import { loadGatewayTestPolicy } from './support/policy';
 import { withProxy } from './support/proxyHarness';
 
@@ -107,4 +107,16 @@ test('proxy settings from the environment and NO_PROXY matching', () => {
   assert.ok(!bypassesProxy('api.openai.com', 443, ['openai.co']));
   assert.ok(!bypassesProxy('api.openai.com', 443, ['api.openai.com:8443']));
   assert.deepEqual(parseResolve('API.OpenAI.com=[::1]:8443'), ['api.openai.com', { host: '::1', port: 8443 }]);
+});
+
+test('pins from the airlock.gateway.resolve setting: host -> "ADDRESS:PORT", a bad entry is an error naming the setting', () => {
+  assert.deepEqual(pinsFromSetting({ 'API.GitHubCopilot.com': '127.0.0.1:8443', 'api.github.com': '[::1]:443' }, 'airlock.gateway.resolve'), {
+    'api.githubcopilot.com': { host: '127.0.0.1', port: 8443 },
+    'api.github.com': { host: '::1', port: 443 },
+  });
+  assert.deepEqual(pinsFromSetting(undefined, 'x'), {});
+  assert.deepEqual(pinsFromSetting({}, 'x'), {});
+  assert.throws(() => pinsFromSetting({ 'api.openai.com': '127.0.0.1' }, 'airlock.gateway.resolve'), /^Error: airlock\.gateway\.resolve: api\.openai\.com: expected "ADDRESS:PORT", got "127\.0\.0\.1"$/);
+  assert.throws(() => pinsFromSetting({ 'api.openai.com': '127.0.0.1:99999' }, 'airlock.gateway.resolve'), /expected "ADDRESS:PORT"/);
+  assert.throws(() => pinsFromSetting({ 'api.openai.com': 443 }, 'airlock.gateway.resolve'), /api\.openai\.com needs "ADDRESS:PORT"/);
 });

@@ -2,14 +2,14 @@
 // terminated with the local CA), reaching a fake TLS upstream that answers as api.openai.com
 // (pinned with --resolve, trusted with --upstream-ca). Same pipeline as base-URL traffic.
 import assert from 'node:assert/strict';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { connect as netConnect, type AddressInfo } from 'node:net';
-import { before, test } from 'node:test';
+import { after, before, test } from 'node:test';
 import { connect as tlsConnect, type PeerCertificate, type TLSSocket } from 'node:tls';
 import OpenAI from 'openai';
 import type { AirlockPolicy } from '../../../extension/core/policy';
@@ -23,9 +23,11 @@ import { tunnellingAgent, withTempDir } from './support/tls';
 
 const SECRET = 'AKIAZ7K2QW5RT6YX3VB4';
 let policy: AirlockPolicy;
+let stateDir = '';
+after(() => rm(stateDir, { recursive: true, force: true }));
 before(async () => {
   // Never the user's own CA: anything that falls back to the default state dir lands in a temp one.
-  process.env['AIRLOCK_STATE_DIR'] = await mkdtemp(join(tmpdir(), 'airlock-state-'));
+  process.env['AIRLOCK_STATE_DIR'] = stateDir = await mkdtemp(join(tmpdir(), 'airlock-state-'));
   policy = await loadGatewayTestPolicy();
 });
 

@@ -34,3 +34,9 @@ test('the example in policies/README.md is a valid policy whose tests pass', asy
   assert.ok(ok);
   assert.deepEqual(runPolicyTests(policy).filter((r) => !r.passed), []);
 });
+
+test('the presets compiled into the bundles are exactly policies/*.jsonc (run `npm run build` after editing one)', async () => {
+  const { BUNDLED_PRESETS } = await import('../../../extension/core/policy');
+  const onDisk = Object.fromEntries(readdirSync(PRESETS_DIR).filter((f) => f.endsWith('.jsonc')).map((f) => [f.replace(/\.jsonc$/, ''), readFileSync(join(PRESETS_DIR, f), 'utf8')]));
+  assert.deepEqual({ ...BUNDLED_PRESETS }, onDisk);
+});

@@ -1,0 +1,180 @@
+// Airlock's own hooks in the real agent CLIs, without the gateway (the hooks are the guard
+// here): `airlock agents install <agent>` in a copy of the fake project, then the agent runs
+// against a fake model scripted to call its tools. The hook fires, refuses a protected read
+// through the read tool and through the shell, refuses a write into test/, records an allowed
+// write with tool and model, and after a refusal the session goes on.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, before, beforeEach, describe, test } from 'node:test';
+import { claude, codex, gemini, copilot, type AgentClient } from './clients';
+import { ensureInstalled } from './environment';
+import { startFake, type FakeUpstream } from './fakes/server';
+import { steps, text, tool } from './fakes/script';
+import { cliPath, makeWorkdir, runAgent, type AgentRun } from './runner';
+
+const PROTECTED_CODE = 'acmeVolumeFactor'; // only in test/agents/project/src/pricing.ts
+const REPLY = 'Understood, moving on.';
+const POLICY = `{
+  "extends": ["airlock:secrets"],
+  "protected": { "markers": ["PROPRIETARY AND CONFIDENTIAL"] },
+  "egress": [{ "id": "hooks-suite-protected", "when": { "protected": true }, "action": "block", "message": "Protected code stays here." }],
+  "review": [{ "id": "no-ai-tests", "paths": ["test/**"], "action": "forbid", "message": "No AI code in tests." }]
+}
+`;
+
+/** A project copy with Airlock's guard rails for `agent` installed, the launcher pointed at this build. */
+function guardedWorkdir(agent: string): string {
+  const dir = makeWorkdir({ '.airlock/policy.jsonc': POLICY });
+  const r = spawnSync(process.execPath, [cliPath(), 'agents', 'install', agent], { cwd: dir, encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  mkdirSync(join(dir, '.airlock/local'), { recursive: true });
+  // The full CLI decides standalone (no hook server outliving the run).
+  writeFileSync(join(dir, '.airlock/local/cli-path'), cliPath());
+  return dir;
+}
+
+/** The tool results in a model request (what the agent told the model its tools returned). */
+function toolResults(body: string): string {
+  return [...body.matchAll(/"tool_result"[^}]*?"content":("(?:[^"\\]|\\.)*"|\[[^\]]*\])/g)].map((m) => m[1]!.slice(0, 300)).join(' | ');
+}
+
+const bodies = (fake: FakeUpstream) => fake.modelRequests().map((q) => q.body.toString('utf8'));
+const shown = (r: AgentRun) => `exit ${r.code}${r.timedOut ? ' (timed out)' : ''} after ${r.ms} ms\n${r.stdout.slice(-1500)}\n${r.stderr.slice(-1500)}`;
+
+interface HookAgent {
+  client: AgentClient;
+  install: string;
+  /** Whether the agent's write tool is scripted (Codex and Copilot write through patches/shell here). */
+  writes: boolean;
+  todo?: string;
+}
+
+/**
+ * Codex runs a project's hooks only once a person has reviewed and trusted them (/hooks, stored
+ * by hash); this suite stands in for that person with the flag Codex documents for automation.
+ */
+const codexTrustingHooks: AgentClient = {
+  ...codex,
+  prepare(opts) {
+    const p = codex.prepare(opts);
+    return { ...p, args: [...p.args.slice(0, -1), '--dangerously-bypass-hook-trust', p.args.at(-1)!] };
+  },
+};
+
+/** Copilot CLI loads .github/hooks only in a folder the person trusted (config.json trusted_folders). */
+const copilotTrustingFolder: AgentClient = {
+  ...copilot,
+  prepare(opts) {
+    const p = copilot.prepare(opts);
+    writeFileSync(join(p.env.COPILOT_HOME!, 'config.json'), JSON.stringify({ trusted_folders: [opts.workdir] }));
+    return p;
+  },
+};
+
+const AGENTS: HookAgent[] = [
+  { client: claude, install: 'claude-code', writes: true },
+  { client: gemini, install: 'gemini', writes: true },
+  { client: codexTrustingHooks, install: 'codex', writes: false },
+  { client: copilotTrustingFolder, install: 'copilot-cli', writes: false },
+];
+
+for (const { client, install, writes, todo } of AGENTS) {
+  describe(`${client.name}: Airlock's hooks in the real CLI${todo ? ` (todo: ${todo})` : ''}`, () => {
+    let fake: FakeUpstream;
+    before(() => {
+      if (!todo) ensureInstalled(client.name);
+    });
+    beforeEach(async () => {
+      if (!todo) fake = await startFake();
+    });
+    afterEach(async () => {
+      await fake?.close();
+    });
+    const base = () => (client.format === 'responses' || client.format === 'chat' ? `${fake.url}/v1` : fake.url);
+    const run = (workdir: string, prompt: string) => runAgent(client, { prompt, wiring: { baseUrl: base() }, workdir, timeoutMs: 90_000 });
+
+    for (const via of ['read', 'shell'] as const) {
+      test(`a protected read through the ${via} tool is refused by the hook, and the session goes on`, { todo }, async () => {
+        const workdir = guardedWorkdir(install);
+        const call = via === 'read' ? client.read(join(workdir, 'src/pricing.ts'), 'src/pricing.ts') : client.shell('cat src/pricing.ts', workdir);
+        fake.script = steps([tool(call.name, call.input), text(REPLY)], text('Pricing'));
+        const r = await run(workdir, 'What does the pricing code do?');
+        const sent = bodies(fake);
+        assert.ok(sent.every((b) => !b.includes(PROTECTED_CODE)), `the protected code never reached the model\n${shown(r)}`);
+        assert.ok(sent.some((b) => b.includes('Airlock refused') && b.includes('Protected code stays here')), `the model was told why (the hook's reason as the tool result)\n${shown(r)}`);
+        assert.ok(`${r.stdout}${r.stderr}`.includes(REPLY), `the next request was answered: the session went on\n${shown(r)}`);
+      });
+    }
+
+    if (writes) {
+      test('a write into test/ is refused before the file exists; an allowed write is recorded with tool and model', { todo }, async () => {
+        const workdir = guardedWorkdir(install);
+        // Airlock also writes Claude Code an `Edit(./test/**)` deny rule, which refuses first; without it the hook must refuse alone.
+        const settingsFile = join(workdir, '.claude/settings.json');
+        if (existsSync(settingsFile)) {
+          const settings = JSON.parse(readFileSync(settingsFile, 'utf8')) as { permissions?: unknown };
+          delete settings.permissions;
+          writeFileSync(settingsFile, JSON.stringify(settings, null, 2));
+        }
+        const forbidden = client.write!(join(workdir, 'test/unit/price.test.ts'), "import test from 'node:test';\n");
+        const allowed = client.write!(join(workdir, 'src/discount.ts'), 'export const discount = (c: number) => Math.round(c * 0.9);\n');
+        fake.script = steps([tool(forbidden.name, forbidden.input), tool(allowed.name, allowed.input), text(REPLY)], text('Discount'));
+        const r = await run(workdir, 'Add a discount helper and a test for it');
+        assert.ok(!existsSync(join(workdir, 'test/unit/price.test.ts')), `the test file was not written\n${shown(r)}`);
+        assert.ok(bodies(fake).some((b) => b.includes('No AI code in tests')), `the model was told the rule\n${bodies(fake).map((b) => toolResults(b)).join('\n')}`);
+        assert.ok(existsSync(join(workdir, 'src/discount.ts')), `the allowed file was written\n${shown(r)}`);
+        const ledger = readFileSync(join(workdir, '.airlock/ledger/ledger.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { type: string; path?: string; tool?: string; model?: string; startLine?: number; endLine?: number });
+        const record = ledger.find((x) => x.type === 'contribution' && x.path === 'src/discount.ts');
+        assert.ok(record, `the write was recorded\n${JSON.stringify(ledger)}`);
+        assert.equal(record.tool, install);
+        assert.ok(record.model && record.model.length > 0, `the model was recorded (${record.model})`);
+        assert.deepEqual([record.startLine, record.endLine], [1, 1]);
+      });
+    }
+
+    if (writes) {
+      test('a file written by a shell heredoc is recorded (work tree before and after the command)', { todo }, async () => {
+        const workdir = guardedWorkdir(install);
+        const call = client.shell("cat > src/gen.ts <<'EOF'\nexport const generated = 1;\nexport const more = 2;\nEOF", workdir);
+        fake.script = steps([tool(call.name, call.input), text(REPLY)], text('Gen'));
+        const r = await run(workdir, 'Generate a module');
+        assert.ok(existsSync(join(workdir, 'src/gen.ts')), `the command ran\n${shown(r)}`);
+        const ledger = readFileSync(join(workdir, '.airlock/ledger/ledger.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { type: string; path?: string; tool?: string; startLine?: number; endLine?: number });
+        const record = ledger.find((x) => x.type === 'contribution' && x.path === 'src/gen.ts');
+        assert.ok(record, `the shell write was recorded\n${JSON.stringify(ledger)}`);
+        assert.deepEqual([record.tool, record.startLine, record.endLine], [install, 1, 2]);
+      });
+    }
+
+    test('a prompt carrying a secret never reaches the model', { todo: todo ?? (client.name === 'copilot' ? 'Copilot CLI cannot block prompts' : undefined) }, async () => {
+      const workdir = guardedWorkdir(install);
+      fake.script = steps([text(REPLY)], text('Keys'));
+      const r = await run(workdir, 'Deploy with aws_access_key_id = AKIAZ7K2QW5RT6YX3VB4 please');
+      assert.ok(bodies(fake).every((b) => !b.includes('AKIAZ7K2QW5RT6YX3VB4')), `the key never reached the model\n${shown(r)}`);
+      // Codex exec prints that the hook blocked the prompt, not the hook's reason.
+      const seen = client.name === 'codex' ? 'hook: UserPromptSubmit Blocked' : 'Airlock refused this prompt';
+      assert.ok(`${r.stdout}${r.stderr}`.includes(seen), `the user sees "${seen}"\n${shown(r)}`);
+    });
+  });
+}
+
+describe("gemini: BeforeModel rewrites the request (Airlock's hooks in the real CLI)", () => {
+  test('a secret in context the agent adds itself (GEMINI.md) reaches the model redacted', async () => {
+    ensureInstalled('gemini');
+    const fake = await startFake();
+    try {
+      const workdir = guardedWorkdir('gemini');
+      writeFileSync(join(workdir, 'GEMINI.md'), '# Project notes\nDeploy key for staging: aws_access_key_id = AKIAZ7K2QW5RT6YX3VB4\n');
+      fake.script = steps([text(REPLY)], text('Notes'));
+      const r = await runAgent(gemini, { prompt: 'Say hi', wiring: { baseUrl: fake.url }, workdir, timeoutMs: 90_000 });
+      const sent = bodies(fake);
+      assert.ok(sent.length > 0, `the request went out\n${shown(r)}`);
+      assert.ok(sent.every((b) => !b.includes('AKIAZ7K2QW5RT6YX3VB4')), `the key never reached the model\n${shown(r)}`);
+      assert.ok(sent.some((b) => b.includes('[REDACTED:aws-access-key-id')), `a placeholder took its place\n${sent.map((b) => b.slice(0, 400)).join('\n')}`);
+    } finally {
+      await fake.close();
+    }
+  });
+});
