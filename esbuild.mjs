@@ -43,6 +43,8 @@ const builds = [
     outfile: 'dist/cli.js',
     banner: { js: '#!/usr/bin/env node' },
   },
+  // `airlock scan` worker threads for large folders (extension/cli/scan/pool.ts).
+  { ...common, entryPoints: ['extension/cli/scan/worker.ts'], outfile: 'dist/scanWorker.js' },
   // Agents' hooks start dist/hook.js on every tool call: Node built-ins only, it asks the hook
   // server; dist/hook-engine.js is the decision itself (the server, or standalone when none runs).
   { ...common, entryPoints: ['extension/cli/hookClient.ts'], outfile: 'dist/hook.js', minify: true, sourcemap: false },

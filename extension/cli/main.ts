@@ -1,11 +1,17 @@
 // The `airlock` command line. Each subcommand lives in its own module; this file only routes.
+import { isMainThread, workerData } from 'node:worker_threads';
 import { runCli } from './run';
 
-runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, cwd: process.cwd() })
-  .then((code) => {
-    process.exitCode = code;
-  })
-  .catch((error: unknown) => {
-    process.stderr.write(`airlock: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = 3;
-  });
+if (!isMainThread && (workerData as { airlockScanWorker?: boolean } | undefined)?.airlockScanWorker) {
+  // This bundle started as an `airlock scan` worker (a one-file CLI package has no scanWorker.js).
+  void import('./scan/worker');
+} else {
+  runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, cwd: process.cwd() })
+    .then((code) => {
+      process.exitCode = code;
+    })
+    .catch((error: unknown) => {
+      process.stderr.write(`airlock: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exitCode = 3;
+    });
+}

@@ -26,8 +26,9 @@ commands:
   policy validate|test [files…]   check policy files / run their embedded tests
   record --file F --lines A-B --tool T [--model M]   mark lines as AI-written
   check [--staged|--range A..B|--all] [--format text|json|sarif]   AI lines needing review
-  review approve|reject F:A-B   record a human review of AI lines
-  hooks install      git pre-commit hook running \`airlock check --staged\`
+  review approve|reject F:A-B [--sign|--no-sign]   record a (signed) human review of AI lines
+  hooks install      git pre-commit (\`airlock check --staged\`) and prepare-commit-msg (AI trailers) hooks
+  commit-trailers MSGFILE [SOURCE]   add the policy's AI disclosure trailers to a commit message
   trace export [--out F] | trace import F   Agent Trace v0.1.0
   hook <agent> [event]   agent hook: claude-code, vscode, copilot-cli, codex, gemini, cursor, windsurf (payload on stdin)
   agents install [--all | names…] | agents check   write / verify each agent's hooks and ignore files
@@ -50,7 +51,7 @@ const commands: Record<string, Handler> = {
   policy: (args, io) => import('./policyCommand').then((m) => m.policyCommand(args, io)),
   hook: (args, io) => import('./hooks/command').then((m) => m.hookCommand(args, io)),
   agents: (args, io) => import('./hooks/install').then((m) => m.agentsCommand(args, io)),
-  ...Object.fromEntries(['record', 'check', 'review', 'hooks', 'trace'].map((n) => [n, (args: string[], io: CliIO) => import('./provenance/commands').then((m) => m.provenanceCommands[n]!(args, io))])),
+  ...Object.fromEntries(['record', 'check', 'review', 'hooks', 'trace', 'commit-trailers'].map((n) => [n, (args: string[], io: CliIO) => import('./provenance/commands').then((m) => m.provenanceCommands[n]!(args, io))])),
   version: async (_args, io) => {
     io.stdout.write(`${VERSION}\n`);
     return 0;

@@ -4,11 +4,15 @@
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { BUILTIN_SECRET_DETECTORS } from '../core/detectors';
-import { DEFAULT_PRESET, DEFAULT_WORKSPACE_POLICY_PATH, formatProblem, refKind, type AirlockPolicy } from '../core/policy';
+import { DEFAULT_PRESET, DEFAULT_WORKSPACE_POLICY_PATH, formatProblem, loadLayeredPolicy, refKind, type AirlockPolicy } from '../core/policy';
 import { loadEffectivePolicy } from './orgPolicy/loadCliPolicy';
 import type { CliIO } from './run';
 import { parseScanArgs, SCAN_USAGE, ScanUsageError, type ScanOptions } from './scan/args';
-import { evaluateInputs } from './scan/evaluate';
+import { evaluateInputs, reportOf } from './scan/evaluate';
+import { evaluateInPool, poolSize, type WorkerJob } from './scan/pool';
+import { createNodePolicyReader } from './policySource';
+import { serializeIndex } from '../core/fingerprint';
+import type { EgressOptions } from '../core/egress/types';
 import { formatReport } from './scan/formats';
 import { collectInputs, findGitRoot, MissingPathError } from './scan/walk';
 import { protectsPaths, WorkspaceIndex } from './fingerprint/workspaceIndex';
@@ -65,16 +69,48 @@ export async function scanCommand(args: string[], io: CliIO): Promise<number> {
   }
   await fingerprints.close();
 
-  const report = evaluateInputs(loaded.policy, walked.inputs, walked.skipped, {
-    egressOptions: { protectedIndex: fingerprints.index, workspaceRoots: [workspaceRoot] },
+  const egressOptions: EgressOptions = { protectedIndex: fingerprints.index, workspaceRoots: [workspaceRoot] };
+  const evaluateOptions = {
+    egressOptions,
     destination: options.destination,
-    displayPath: (absolute) => (absolute ? displayPath(absolute, io.cwd) : (options.stdinName ?? '<stdin>')),
-    requestPath: (absolute) => (absolute ? workspacePath(absolute, location.workspaceRoot) : options.stdinName),
-    onEngineError: (path) => io.stderr.write(`airlock scan: the policy engine failed on ${path}; treated as block\n`),
-  });
+    displayPath: (absolute: string | undefined) => (absolute ? displayPath(absolute, io.cwd) : (options.stdinName ?? '<stdin>')),
+    requestPath: (absolute: string | undefined) => (absolute ? workspacePath(absolute, location.workspaceRoot) : options.stdinName),
+    onEngineError: (path: string) => io.stderr.write(`airlock scan: the policy engine failed on ${path}; treated as block\n`),
+  };
+  const totalBytes = walked.inputs.reduce((n, input) => n + input.text.length, 0);
+  const workers = Math.min(options.jobs ?? Number.POSITIVE_INFINITY, poolSize(totalBytes));
+  let report;
+  // Large folders: every core (workspace policies; an organization layer is verified and cached
+  // by its own reader, so those scans stay on the main thread). Results come back in input order.
+  const job = workers > 1 && !loaded.org ? await workerJob(location.ref, options.destination, egressOptions) : undefined;
+  if (job) {
+    const prepared = walked.inputs.map((input) => ({ text: input.text, display: evaluateOptions.displayPath(input.absolutePath), request: evaluateOptions.requestPath(input.absolutePath) }));
+    const results = await evaluateInPool(loaded.policy, prepared, job, workers, evaluateOptions.onEngineError, egressOptions);
+    report = reportOf(loaded.policy, results, walked.inputs.length, walked.skipped, evaluateOptions);
+  } else {
+    report = evaluateInputs(loaded.policy, walked.inputs, walked.skipped, evaluateOptions);
+  }
   report.policy = policySources(loaded.policy, io.cwd);
   io.stdout.write(formatReport(report, options.format, { describeDetector }));
   return report.verdict === 'block' ? 1 : 0;
+}
+
+/**
+ * What scan workers need to judge exactly as this thread does: the text of every policy file
+ * (read once more, through a recording reader) and the fingerprint index, serialized.
+ */
+async function workerJob(ref: string, destination: string, egressOptions: EgressOptions): Promise<WorkerJob | undefined> {
+  const policyTexts: Record<string, string> = {};
+  const read = createNodePolicyReader();
+  const recorded = await loadLayeredPolicy({ workspace: ref }, async (r) => (policyTexts[r] = await read(r)));
+  if (!recorded.ok) return undefined;
+  return {
+    policyRef: ref,
+    policyTexts,
+    destination,
+    ...(egressOptions.protectedIndex ? { protectedIndex: serializeIndex(egressOptions.protectedIndex) } : {}),
+    workspaceRoots: [...(egressOptions.workspaceRoots ?? [])],
+  };
 }
 
 interface PolicyLocation {

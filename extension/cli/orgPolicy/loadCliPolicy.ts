@@ -1,7 +1,7 @@
 // The one way CLI commands load their policy: the organization layer (from `--org-policy` or
 // AIRLOCK_ORG_POLICY, verified and cached per its trust settings) above the workspace layer, the
 // same layering the editor uses. Every command (gateway, scan, check, review, hooks) calls this.
-import { loadLayeredPolicy, type LoadedPolicy } from '../../core/policy';
+import { loadLayeredPolicy, type LoadedPolicy, type PolicyReader } from '../../core/policy';
 import { createNodePolicyReader, organizationPolicyRef } from '../policySource';
 import { airlockStateDir, orgPolicyReaderFor, orgPolicySettingsFromEnv } from './orgPolicyConfig';
 import type { OrgPolicyStatus } from './orgPolicyReader';
@@ -18,6 +18,8 @@ export interface EffectivePolicyRefs {
   workspace: string;
   cwd: string;
   env?: NodeJS.ProcessEnv;
+  /** How policy files are read (default: from disk); `check --range` reads the repository's from the base commit. */
+  read?: PolicyReader;
 }
 
 /**
@@ -28,7 +30,7 @@ export interface EffectivePolicyRefs {
  */
 export async function loadEffectivePolicy(refs: EffectivePolicyRefs): Promise<CliPolicyLoad> {
   const env = refs.env ?? process.env;
-  const read = createNodePolicyReader();
+  const read = refs.read ?? createNodePolicyReader();
   const organization = organizationPolicyRef(refs.orgPolicy, refs.cwd, env);
   const settings = orgPolicySettingsFromEnv(env, organization);
   if (!settings) return loadLayeredPolicy({ workspace: refs.workspace }, read);

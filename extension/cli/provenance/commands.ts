@@ -5,6 +5,7 @@ import { hooksCommand } from './hooks';
 import { recordCommand } from './record';
 import { reviewCommand } from './review';
 import { traceCommand } from './trace';
+import { commitTrailersCommand } from './trailers';
 
 export const provenanceCommands: Record<string, Handler> = {
   record: recordCommand,
@@ -12,4 +13,5 @@ export const provenanceCommands: Record<string, Handler> = {
   review: reviewCommand,
   hooks: hooksCommand,
   trace: traceCommand,
+  'commit-trailers': commitTrailersCommand,
 };

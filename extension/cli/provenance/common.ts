@@ -1,5 +1,5 @@
 // Shared plumbing for the provenance commands: arguments, paths, ids, reading files.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { splitLines } from '../../core/provenance/hash';
 import type { CliIO } from '../run';
@@ -76,11 +76,49 @@ export function parseTarget(text: string): { file: string; startLine: number; en
 
 export { newRecordId } from '../../core/ledger/records';
 
-/** Lines of a working-tree file, or undefined when it does not exist. */
+/**
+ * The real location of a repository path, or undefined when it does not exist or leads outside
+ * the repository (`..`, absolute, or through a symlink): paths come from ledger records, which
+ * are data anyone can write, and must never make Airlock read or write files elsewhere.
+ */
+export function insideRepo(root: string, path: string): string | undefined {
+  if (isAbsolute(path) || path.split(/[\\/]/).includes('..')) return undefined;
+  let real: string;
+  let realRoot: string;
+  try {
+    real = realpathSync(resolve(root, path));
+    realRoot = realpathSync(root);
+  } catch {
+    return undefined;
+  }
+  const rel = relative(realRoot, real);
+  if (rel === '' || rel.startsWith('..') || isAbsolute(rel) || rel.split(sep)[0] === '.git') return undefined;
+  return real;
+}
+
+/** The real path of a file named on the command line, or a usage error: missing, or leading outside the repository. */
+export function requireInsideRepo(root: string, path: string, shown: string): string {
+  const real = insideRepo(root, path);
+  if (real) return real;
+  if (!existsSync(resolve(root, path))) throw new UsageError(`no such file: ${shown}`);
+  throw new UsageError(`${shown} leads outside the repository (through a symlink)`);
+}
+
+/** A working-tree file inside the repository, or undefined (missing, or outside: see insideRepo). */
+export function readWorking(root: string, path: string): string | undefined {
+  const file = insideRepo(root, path);
+  if (!file) return undefined;
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/** Lines of a working-tree file, or undefined when it does not exist (or is outside the repository). */
 export function readWorkingLines(root: string, path: string): string[] | undefined {
-  const file = resolve(root, path);
-  if (!existsSync(file)) return undefined;
-  return splitLines(readFileSync(file, 'utf8'));
+  const text = readWorking(root, path);
+  return text === undefined ? undefined : splitLines(text);
 }
 
 /**

@@ -1,12 +1,10 @@
 // `airlock record --file F --lines A-B --tool T [--model M] [--session S] [--channel C]`
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { buildContribution } from '../../core/ledger/contribution';
 import { CHANNELS, type Channel } from '../../core/provenance/types';
 import { splitLines } from '../../core/provenance/hash';
 import type { CliIO } from '../run';
 import { baselineFromDiff } from './baseline';
-import { flag, guarded, newRecordId, parseArgs, parseLineRange, repoPath, UsageError, workspaceRoot } from './common';
+import { flag, guarded, newRecordId, parseArgs, parseLineRange, readWorking, repoPath, requireInsideRepo, UsageError, workspaceRoot } from './common';
 import { git, identity } from './git';
 import { appendRecords } from '../../core/ledger/fileStore';
 
@@ -23,7 +21,8 @@ export async function recordCommand(args: string[], io: CliIO): Promise<number> 
     if (!CHANNELS.includes(channel)) throw new UsageError(`--channel must be one of ${CHANNELS.join(', ')}`);
     const root = workspaceRoot(io.cwd);
     const path = repoPath(root, io.cwd, file);
-    const text = readFileSync(resolve(root, path), 'utf8');
+    requireInsideRepo(root, path, file);
+    const text = readWorking(root, path) ?? '';
     const { startLine, endLine } = parseLineRange(lines);
     // Count lines as an editor does: a final newline ends the last line, it does not start one.
     const lineCount = text === '' ? 0 : splitLines(text).length - (text.endsWith('\n') ? 1 : 0);

@@ -1,5 +1,5 @@
 // `airlock trace export [--out F]` and `airlock trace import F` — Agent Trace v0.1.0 interop.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { exportAgentTrace, importAgentTrace } from '../../core/agentTrace/convert';
 import type { TraceRecord } from '../../core/agentTrace/types';
@@ -8,7 +8,7 @@ import { indexFile } from '../../core/provenance/anchor';
 import type { AiSpan } from '../../core/provenance/types';
 import { VERSION } from '../../core/version';
 import type { CliIO } from '../run';
-import { flag, guarded, newRecordId, parseArgs, readWorkingLines, UsageError, workspaceRoot } from './common';
+import { flag, guarded, insideRepo, newRecordId, parseArgs, readWorkingLines, UsageError, workspaceRoot } from './common';
 import { headRevision } from './git';
 import { loadLedgerState, spansByCurrentPath } from './ledgerState';
 import { appendRecords, readLedger } from '../../core/ledger/fileStore';
@@ -22,7 +22,7 @@ export async function traceCommand(args: string[], io: CliIO): Promise<number> {
       const state = loadLedgerState(root, io);
       // Export where the lines are now, not where they were recorded.
       const spans: AiSpan[] = [];
-      for (const [path, list] of spansByCurrentPath(state, root, (p) => existsSync(resolve(root, p)))) {
+      for (const [path, list] of spansByCurrentPath(state, root, (p) => insideRepo(root, p) !== undefined)) {
         const lines = readWorkingLines(root, path);
         if (!lines) continue;
         for (const group of groupRuns(locateSpans(list, indexFile(lines)))) spans.push(group);

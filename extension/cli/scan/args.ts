@@ -20,6 +20,8 @@ export interface ScanOptions {
   maxFileBytes: number;
   /** Path to report (and to match policy globs against) for stdin input. */
   stdinName?: string;
+  /** Worker threads for large scans; undefined = one per core. */
+  jobs?: number;
   /** Workspace whose protected files are fingerprinted (default: the policy's workspace root). */
   workspace?: string;
   paths: string[];
@@ -29,7 +31,7 @@ export interface ScanOptions {
 export class ScanUsageError extends Error {}
 
 export const SCAN_USAGE = `usage: airlock scan [--policy FILE] [--org-policy FILE] [--destination URL] [--format text|json|sarif]
-                   [--max-file-size BYTES] [--stdin-name PATH] [--workspace DIR] [paths…|-]
+                   [--max-file-size BYTES] [--stdin-name PATH] [--workspace DIR] [--jobs N] [paths…|-]
 
 Scans files, folders (recursively, honouring .gitignore; .git/ is skipped) or stdin ('-') as if
 each file were sent to DESTINATION, and reports what the policy would do.
@@ -43,10 +45,12 @@ each file were sent to DESTINATION, and reports what the policy would do.
   --stdin-name PATH    path to report for stdin input and to match path rules against
   --workspace DIR      workspace whose protected files are fingerprinted, so copies of them are
                        found in any scanned file (default: the policy's workspace folder)
+  --jobs N             threads scanning large inputs (4 MB or more; default: one per core,
+                       1 = scan on the main thread only)
 Exit status: 1 when the verdict is block, 2 on usage errors or an invalid policy, else 0.
 `;
 
-const VALUE_OPTIONS = ['--policy', '--org-policy', '--destination', '--format', '--max-file-size', '--stdin-name', '--workspace'] as const;
+const VALUE_OPTIONS = ['--policy', '--org-policy', '--destination', '--format', '--max-file-size', '--stdin-name', '--workspace', '--jobs'] as const;
 type ValueOption = (typeof VALUE_OPTIONS)[number];
 
 export function parseScanArgs(argv: readonly string[]): ScanOptions {
@@ -115,6 +119,10 @@ function applyOption(options: ScanOptions, name: ValueOption, value: string): vo
     case '--stdin-name':
       if (value === '') throw new ScanUsageError('--stdin-name needs a path');
       options.stdinName = value;
+      return;
+    case '--jobs':
+      if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 64) throw new ScanUsageError('--jobs needs a number of threads from 1 to 64');
+      options.jobs = Number(value);
       return;
     case '--workspace':
       if (value === '') throw new ScanUsageError('--workspace needs a folder');

@@ -26,33 +26,57 @@ export function evaluateInputs(
   skipped: readonly SkippedInput[],
   options: EvaluateOptions,
 ): ScanReport {
-  const findings: ScanFinding[] = [];
-  const actions: Verdict['action'][] = [];
-  for (const input of inputs) {
-    const display = options.displayPath(input.absolutePath);
-    const request = requestFor(input, options.requestPath(input.absolutePath), options.destination);
-    let verdict: Verdict;
-    try {
-      verdict = policy.evaluateEgress(request, options.egressOptions);
-    } catch (error) {
-      options.onEngineError?.(display, error);
-      verdict = engineErrorVerdict();
-    }
-    actions.push(verdict.action);
-    findings.push(...findingsOf(verdict, display, input.text));
+  const results = inputs.map((input) => evaluateOne(policy, input.text, options.displayPath(input.absolutePath), options.requestPath(input.absolutePath), options.destination, options.onEngineError, options.egressOptions));
+  return reportOf(policy, results, inputs.length, skipped, options);
+}
+
+/** What one input gets: the verdict's action and its positioned findings. */
+export interface InputResult {
+  action: Verdict['action'];
+  findings: ScanFinding[];
+}
+
+/** Asks the engine about one input (pure; also what each scan worker runs). */
+export function evaluateOne(
+  policy: CompiledPolicy,
+  text: string,
+  display: string,
+  requestPath: string | undefined,
+  destination: string,
+  onEngineError?: (displayPath: string, error: unknown) => void,
+  egressOptions?: EgressOptions,
+): InputResult {
+  const request = requestFor({ text }, requestPath, destination);
+  let verdict: Verdict;
+  try {
+    verdict = policy.evaluateEgress(request, egressOptions);
+  } catch (error) {
+    onEngineError?.(display, error);
+    verdict = engineErrorVerdict();
   }
+  return { action: verdict.action, findings: findingsOf(verdict, display, text) };
+}
+
+/** Gathers per-input results (in input order) into the report. */
+export function reportOf(
+  policy: CompiledPolicy,
+  results: readonly InputResult[],
+  filesScanned: number,
+  skipped: readonly SkippedInput[],
+  options: Pick<EvaluateOptions, 'destination' | 'displayPath'>,
+): ScanReport {
   return {
-    verdict: strongest(actions),
+    verdict: strongest(results.map((r) => r.action)),
     destination: options.destination,
     policy: policy.layers,
-    filesScanned: inputs.length,
-    findings,
+    filesScanned,
+    findings: results.flatMap((r) => r.findings),
     skipped: skipped.map((s) => ({ path: options.displayPath(s.absolutePath), reason: s.reason })),
   };
 }
 
 /** One `file` segment per input, its path referenced, as if an assistant attached the file. */
-export function requestFor(input: ScanInput, path: string | undefined, destination: string): EgressRequest {
+export function requestFor(input: Pick<ScanInput, 'text'> & Partial<ScanInput>, path: string | undefined, destination: string): EgressRequest {
   const segment: EgressRequest['segments'][number] = { id: 'file', role: 'file', text: input.text };
   if (path !== undefined) segment.path = path;
   return { destination, segments: [segment], referencedPaths: path === undefined ? [] : [path] };

@@ -54,6 +54,8 @@ export function maskValue(value: string): string {
 
 /** The findings of one input's verdict, positioned in its text and sorted by position. */
 export function findingsOf(verdict: Verdict, path: string, text: string): ScanFinding[] {
+  // Line starts only for files with findings: most scanned files have none.
+  if (verdict.findings.length === 0) return [];
   const starts = lineStarts(text);
   const findings = verdict.findings.map((finding): ScanFinding => {
     const hasSpan = typeof finding.start === 'number' && typeof finding.end === 'number';

@@ -1,7 +1,8 @@
 // Turns detector specs (built-in and custom) into a scan plan: one keyword automaton over all
 // keywords, and for each keyword the detectors to try where it occurs.
 import { RE2JS } from 're2js';
-import type { CustomDetector } from './custom';
+import { hasCrc32Base62 } from './checksum';
+import { allowlistDrops, type CustomDetector } from './custom';
 import { buildKeywordAutomaton, type KeywordAutomaton } from './keywordAutomaton';
 import { DetectorCompileError, type CompileDetectorsOptions, type CompiledDetectors, type DetectorSpec, type MatchContext } from './types';
 
@@ -20,7 +21,7 @@ export interface PlannedDetector {
   readonly mode: 'sticky' | 'window' | 'everywhere';
   readonly window: { before: number; after: number };
   /** For sticky mode: the value span when the pattern matches starting exactly at `pos`. */
-  readonly tryAt?: (text: string, pos: number) => ValueSpan | undefined;
+  readonly tryAt?: (text: string, pos: number, keywordEnd: number) => ValueSpan | undefined;
   /** For window/everywhere mode: every value span matched inside text[from, to). */
   readonly searchIn?: (text: string, from: number, to: number, out: ValueSpan[]) => void;
   readonly minLength: number;
@@ -38,6 +39,8 @@ export interface ScanPlan {
   readonly detectorsByKeyword: readonly (readonly number[])[];
   /** Detectors that have no keywords and scan everything. */
   readonly everywhere: readonly number[];
+  /** Also scan the decoded views of each text (see decode.ts). */
+  readonly decode: boolean;
   readonly allowValues: ReadonlySet<string>;
   readonly allowRegexes: readonly RE2JS[];
 }
@@ -78,6 +81,7 @@ export function compileDetectors(
     keywordLength: Int32Array.from(keywords, (k) => k.length),
     detectorsByKeyword,
     everywhere,
+    decode: options.decode ?? true,
     allowValues: new Set(options.allowlist?.values ?? []),
     allowRegexes: (options.allowlist?.regexes ?? []).map((source, i) => compileAllowRegex(source, i)),
   };
@@ -97,12 +101,6 @@ function planBuiltin(spec: DetectorSpec, order: number): PlannedDetector {
   for (const k of spec.keywords) {
     if (k !== k.toLowerCase() || !/^[\x20-\x7e]+$/.test(k)) throw new DetectorCompileError(spec.id, `keyword "${k}" must be lower-case printable ASCII`);
   }
-  const flags = spec.pattern.flags.replace(/[gyd]/g, '');
-  const group = spec.secretGroup ?? 0;
-  const valueSpan = (m: RegExpExecArray, offset: number): ValueSpan | undefined => {
-    const indices = typeof group === 'number' ? m.indices?.[group] : m.indices?.groups?.[group];
-    return indices ? { start: indices[0] + offset, end: indices[1] + offset } : undefined;
-  };
   const base = {
     id: spec.id,
     order,
@@ -110,7 +108,23 @@ function planBuiltin(spec: DetectorSpec, order: number): PlannedDetector {
     minLength: spec.minLength ?? 1,
     minEntropy: spec.minEntropy ?? 0,
     placeholders: spec.placeholders,
-    validate: spec.validate,
+    validate: withChecksum(spec),
+  };
+  if (spec.match) {
+    const match = spec.match;
+    return {
+      ...base,
+      mode: 'sticky',
+      window: { before: 0, after: 0 },
+      tryAt: (text, pos, end) => match(text, pos, end),
+    };
+  }
+  if (!spec.pattern) throw new DetectorCompileError(spec.id, 'needs a pattern or a match function');
+  const flags = spec.pattern.flags.replace(/[gyd]/g, '');
+  const group = spec.secretGroup ?? 0;
+  const valueSpan = (m: RegExpExecArray, offset: number): ValueSpan | undefined => {
+    const indices = typeof group === 'number' ? m.indices?.[group] : m.indices?.groups?.[group];
+    return indices ? { start: indices[0] + offset, end: indices[1] + offset } : undefined;
   };
   if ((spec.anchor ?? 'keyword') === 'keyword') {
     const sticky = new RegExp(spec.pattern.source, `${flags}dy`);
@@ -144,8 +158,17 @@ function planBuiltin(spec: DetectorSpec, order: number): PlannedDetector {
   };
 }
 
+/** The spec's validator, preceded by its checksum when the format carries one. */
+function withChecksum(spec: DetectorSpec): DetectorSpec['validate'] {
+  if (spec.checksum !== 'crc32-base62') return spec.validate;
+  const validate = spec.validate;
+  return (value, context) => hasCrc32Base62(value) && (!validate || validate(value, context));
+}
+
 function planCustom(detector: CustomDetector, order: number): PlannedDetector {
   const group = detector.secretGroup;
+  const groups = detector.re2.groupCount();
+  const allowlists = detector.allowlists ?? [];
   return {
     id: detector.id,
     order,
@@ -155,11 +178,32 @@ function planCustom(detector: CustomDetector, order: number): PlannedDetector {
     minLength: 1,
     minEntropy: detector.minEntropy ?? 0,
     searchIn(text, from, to, out) {
-      const matcher = detector.re2.matcher(from === 0 && to === text.length ? text : text.slice(from, to));
+      const slice = from === 0 && to === text.length ? text : text.slice(from, to);
+      const matcher = detector.re2.matcher(slice);
       while (matcher.find()) {
-        const start = matcher.start(group);
-        const end = matcher.end(group);
-        if (start >= 0 && end > start) out.push({ start: start + from, end: end + from });
+        let start = matcher.start(group);
+        let end = matcher.end(group);
+        if (detector.firstNonEmptyGroup && groups > 0) {
+          for (let g = 1; g <= groups; g++) {
+            if (matcher.start(g) >= 0 && matcher.end(g) > matcher.start(g)) {
+              start = matcher.start(g);
+              end = matcher.end(g);
+              break;
+            }
+          }
+        }
+        if (start < 0 || end <= start) continue;
+        if (allowlists.length > 0) {
+          const m0 = matcher.start(0);
+          const m1 = matcher.end(0);
+          const lineStart = slice.lastIndexOf('\n', m0 - 1) + 1;
+          const lineEndAt = slice.indexOf('\n', m1);
+          const line = slice.slice(lineStart, lineEndAt === -1 ? slice.length : lineEndAt);
+          const secret = slice.slice(start, end);
+          const match = slice.slice(m0, m1);
+          if (allowlists.some((a) => allowlistDrops(a, secret, match, line))) continue;
+        }
+        out.push({ start: start + from, end: end + from });
       }
     },
   };

@@ -30,6 +30,32 @@ export interface CustomDetector {
   readonly minEntropy?: number;
   /** Search window around keyword hits (chars before the keyword start / after its end). */
   readonly window: { before: number; after: number };
+  /** gitleaks semantics: with no secretGroup, the secret is the first non-empty capture group. */
+  readonly firstNonEmptyGroup?: boolean;
+  /** Matches to ignore (gitleaks rule and global allowlists). */
+  readonly allowlists?: readonly CompiledAllowlist[];
+}
+
+/** A compiled allowlist: a match is dropped when its regexes / stopwords say so. */
+export interface CompiledAllowlist {
+  /** Which text the regexes are tried on: the secret, the whole match, or the line(s) of the match. */
+  readonly target: 'secret' | 'match' | 'line';
+  readonly regexes: readonly RE2JS[];
+  /** Lower-case words; a secret containing one is allowed. */
+  readonly stopwords: readonly string[];
+  /** OR (default): either list allows; AND: both must (gitleaks' `condition`). */
+  readonly condition: 'OR' | 'AND';
+}
+
+/** True when the allowlist drops this match. */
+export function allowlistDrops(allow: CompiledAllowlist, secret: string, match: string, line: string): boolean {
+  const target = allow.target === 'secret' ? secret : allow.target === 'match' ? match : line;
+  const byRegex = allow.regexes.length > 0 ? allow.regexes.some((r) => r.matcher(target).find()) : undefined;
+  const lower = secret.toLowerCase();
+  const byStopword = allow.stopwords.length > 0 ? allow.stopwords.some((w) => lower.includes(w)) : undefined;
+  const checks = [byRegex, byStopword].filter((c): c is boolean => c !== undefined);
+  if (checks.length === 0) return false;
+  return allow.condition === 'AND' ? checks.every(Boolean) : checks.some(Boolean);
 }
 
 const ID_PATTERN = /^[a-z0-9][a-z0-9._-]{0,63}$/;

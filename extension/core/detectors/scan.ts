@@ -1,7 +1,10 @@
 // scanText: one keyword pass over the text, then each detector's pattern only where its
 // keywords occur; candidates are filtered (placeholders, entropy, validators, allowlist) and
-// overlaps resolved in favour of the more specific detector.
+// overlaps resolved in favour of the more specific detector. The same runs over each decoded
+// view of the text (concatenated literals, escapes, URL encoding, base64, YAML blocks, diffs),
+// and what is found there is mapped back to the span of the encoded original.
 import type { PlannedDetector, ScanPlan, ValueSpan } from './compile';
+import { decodedViews, mapSpan } from './decode';
 import { shannonEntropy } from './entropy';
 import { findKeywords } from './keywordAutomaton';
 import { isGenericPlaceholder, matchesPlaceholderList } from './placeholders';
@@ -13,15 +16,31 @@ interface Candidate {
   end: number;
 }
 
-/** Every secret in `text`, sorted by start, non-overlapping. Offsets are UTF-16 offsets of the value. */
+/** Every secret in `text`, sorted by start, non-overlapping. Offsets are UTF-16 offsets of the value in `text`. */
 export function scanText(text: string, compiled: CompiledDetectors): SecretMatch[] {
   const plan = compiled.plan as ScanPlan;
   const candidates: Candidate[] = [];
+  collect(text, plan, (detector, span) => candidates.push({ detector, start: span.start, end: span.end }));
+  if (plan.decode) {
+    for (const view of decodedViews(text)) {
+      collect(view.text, plan, (detector, span) => {
+        const original = mapSpan(view, span.start, span.end);
+        if (original) candidates.push({ detector, start: original.start, end: original.end });
+      });
+    }
+  }
+  return resolveOverlaps(candidates);
+}
+
+/** Runs every detector over `text`, calling `found` with each candidate that passes its filters. */
+function collect(text: string, plan: ScanPlan, found: (detector: PlannedDetector, span: ValueSpan) => void): void {
   const accept = (detector: PlannedDetector, span: ValueSpan) => {
-    if (isSecret(text, span, detector, plan)) candidates.push({ detector, start: span.start, end: span.end });
+    if (isSecret(text, span, detector, plan)) found(detector, span);
   };
 
   const hits = findKeywords(text, plan.automaton);
+  // Most texts (and most decoded views) have no keyword at all: nothing to set up.
+  if (hits.count === 0 && plan.everywhere.length === 0) return;
   const detectorCount = plan.detectors.length;
   // Sticky detectors: the last position tried, so overlapping keywords do not retry it.
   const lastTried = new Int32Array(detectorCount).fill(-1);
@@ -46,7 +65,7 @@ export function scanText(text: string, compiled: CompiledDetectors): SecretMatch
       if (detector.mode === 'sticky') {
         if (lastTried[index] === start) continue;
         lastTried[index] = start;
-        const span = detector.tryAt!(text, start);
+        const span = detector.tryAt!(text, start, end);
         if (span) accept(detector, span);
         continue;
       }
@@ -68,7 +87,6 @@ export function scanText(text: string, compiled: CompiledDetectors): SecretMatch
     windowTo[index] = text.length;
     flushWindow(index);
   }
-  return resolveOverlaps(candidates);
 }
 
 /** The false-positive controls, cheapest first. */

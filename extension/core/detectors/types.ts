@@ -25,7 +25,12 @@ export interface DetectorSpec {
   /** Lower-case literals; a pattern is only tried where one occurs (matched case-insensitively). */
   keywords: readonly string[];
   /** Built-in patterns are trusted JS regexes; keep quantifiers bounded so each try is cheap. */
-  pattern: RegExp;
+  pattern?: RegExp;
+  /**
+   * Instead of `pattern` (sticky anchor only): a hand-written matcher tried where a keyword
+   * starts, for syntax a regex states badly (the generic assignment detector).
+   */
+  match?: (text: string, keywordStart: number, keywordEnd: number) => { start: number; end: number } | undefined;
   /** Capture group (number or name) holding the secret value; 0 / omitted = whole match. */
   secretGroup?: number | string;
   anchor?: 'keyword' | 'window';
@@ -41,7 +46,30 @@ export interface DetectorSpec {
   validate?: (value: string, context: MatchContext) => boolean;
   /** Higher wins when matches of different detectors overlap (generic detectors use 0). Default 10. */
   priority?: number;
+  /**
+   * The provider's documented structure of the value (literal prefixes and random runs), when it
+   * has one. The pattern is built from it and the tests generate true-positive samples from it.
+   */
+  shape?: readonly ShapePart[];
+  /** The checksum the value carries, checked by `validate` and honoured by sample generators. */
+  checksum?: 'crc32-base62';
+  /**
+   * How a true-positive sample is embedded: a variable NAME (`NAME = "value"` in each syntax), or
+   * a template containing `$VALUE`. Default: a neutral name.
+   */
+  sampleContext?: string;
+  /** False-positive samples: texts this detector must NOT report (gitleaks' `fps`). */
+  fps?: readonly string[];
 }
+
+/** A run of random characters in a token shape: `n` chars (or between n[0] and n[1]) of `set`. */
+export interface ShapeRun {
+  set: CharsetName;
+  n: number | readonly [number, number];
+}
+/** A literal part (prefix, separator) or a random run. */
+export type ShapePart = string | ShapeRun;
+export type CharsetName = 'alnum' | 'hex' | 'HEX' | 'hexAny' | 'lower' | 'upper' | 'digits' | 'lowerNum' | 'upperNum' | 'b64' | 'url' | 'base32' | 'base32Lower' | 'alpha';
 
 /** A secret found by a scan. Offsets are UTF-16 offsets of the secret VALUE itself. */
 export interface SecretMatch {
@@ -60,6 +88,8 @@ export interface DetectorAllowlist {
 
 export interface CompileDetectorsOptions {
   allowlist?: DetectorAllowlist;
+  /** Also look through concatenation, escapes, URL encoding, base64, YAML blocks, diffs. Default true. */
+  decode?: boolean;
 }
 
 /** The result of compileDetectors: opaque to callers, pass it to scanText. */

@@ -44,6 +44,9 @@ export interface CompiledReviewRule {
   action: 'forbid' | 'require-approval';
   paths: PathMatcher;
   distinctReviewer: boolean;
+  signatures?: 'required' | 'optional';
+  allowedSigners?: string;
+  disclosure?: 'Assisted-by' | 'Co-authored-by';
   message: string;
 }
 

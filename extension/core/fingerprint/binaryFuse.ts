@@ -112,22 +112,29 @@ function sortKeys(keys: Required<FuseKeys>): Required<FuseKeys> {
   return { hi, lo, values };
 }
 
-/** Sorted distinct keys; a key given with different values gets SEVERAL. */
-export function distinctKeys(keys: FuseKeys): Required<FuseKeys> {
+/**
+ * Sorted distinct keys; a key given with different values gets SEVERAL. `counts`, when given,
+ * receives how many times each distinct key was given (e.g. in how many repositories).
+ */
+export function distinctKeys(keys: FuseKeys, counts?: { of?: Uint32Array }): Required<FuseKeys> {
   if (keys.hi.length !== keys.lo.length || (keys.values && keys.values.length !== keys.hi.length)) throw new RangeError('fuse keys: arrays differ in length');
   const sorted = sortKeys({ hi: Uint32Array.from(keys.hi), lo: Uint32Array.from(keys.lo), values: keys.values ? Uint16Array.from(keys.values) : new Uint16Array(keys.hi.length) });
   const { hi, lo, values } = sorted;
+  const seen = counts ? new Uint32Array(hi.length) : undefined;
   let n = 0;
   for (let i = 0; i < hi.length; i++) {
     if (n > 0 && hi[i] === hi[n - 1] && lo[i] === lo[n - 1]) {
       if (values[i] !== values[n - 1]) values[n - 1] = SEVERAL;
+      if (seen) seen[n - 1]!++;
       continue;
     }
     hi[n] = hi[i]!;
     lo[n] = lo[i]!;
     values[n] = values[i]!;
+    if (seen) seen[n] = 1;
     n++;
   }
+  if (counts && seen) counts.of = seen.subarray(0, n);
   return { hi: hi.subarray(0, n), lo: lo.subarray(0, n), values: values.subarray(0, n) };
 }
 

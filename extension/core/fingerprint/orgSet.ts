@@ -8,7 +8,7 @@
 // Keys: the same normalized tokens and k-grams as the exact index (tokenize.ts, winnow.ts) with a
 // second, independent 32-bit rolling hash beside the first, so a key is 64 bits: 32-bit hashes
 // alone would make public code hit a 500-million-line set ~1 time in 10 (docs/scale.md).
-import { FuseMapLookup, SEVERAL, buildFuseMap, type FuseMap } from './binaryFuse';
+import { FuseMapLookup, SEVERAL, buildFuseMap, distinctKeys, type FuseMap } from './binaryFuse';
 import { queryGrams, type QueryGrams } from './fingerprint';
 import { DEFAULT_PARAMS } from './params';
 import { normalizedTokens } from './tokenize';
@@ -22,9 +22,18 @@ export interface OrgSetParams {
   /** Hits on one repository, within `gapTokens` of each other, before a match is reported. */
   minHits: number;
   gapTokens: number;
+  /**
+   * A k-gram found in more repositories than this is the company's boilerplate (a shared
+   * template, a generated client) and identifies nothing: it is left out, like STOP_SOURCES
+   * for the exact index.
+   */
+  maxRepos: number;
 }
 
-export const ORG_SET_PARAMS: Readonly<OrgSetParams> = Object.freeze({ k: DEFAULT_PARAMS.k, window: 16, minHits: 3, gapTokens: 64 });
+// Chosen from test/bench/orgset.bench.ts (docs/scale.md): window 32 halves the file but found
+// only 71% of renamed 20-40 line snippets (16: 93%); fewer than 5 hits from one repository, or
+// hits on k-grams several repositories share, matched public code.
+export const ORG_SET_PARAMS: Readonly<OrgSetParams> = Object.freeze({ k: DEFAULT_PARAMS.k, window: 16, minHits: 5, gapTokens: 96, maxRepos: 4 });
 
 /** A second k-gram hash, independent of kgramHashes (other base, other finalizer). */
 export function secondKgramHashes(codes: Uint32Array, length: number, k: number, into?: Uint32Array): Uint32Array {
@@ -82,8 +91,8 @@ export function orgQueryGrams(text: string, k: number = ORG_SET_PARAMS.k): Query
 }
 
 export interface ProbableMatch {
-  /** The repository the hits point to, or undefined when they point to several. */
-  repo?: string;
+  /** The repository the hits point to. */
+  repo: string;
   /** UTF-16 span in the queried text. */
   start: number;
   end: number;
@@ -107,22 +116,34 @@ export class OrgFingerprintSet {
    * all k-grams of e.g. the repos' dependencies) are left out, so boilerplate never matches.
    */
   static build(repos: { name: string; keys: OrgKeys }[], publicKeys?: OrgKeys, params: OrgSetParams = ORG_SET_PARAMS): OrgFingerprintSet {
+    // Each repository's keys once (so a count is a count of repositories), minus public code.
+    const publicSet = publicKeys && publicKeys.hi.length ? new OrgFingerprintSet([], buildFuseMap(publicKeys), params) : undefined;
+    const own = repos.map((r) => distinctKeys(r.keys));
     let total = 0;
-    for (const r of repos) total += r.keys.hi.length;
+    for (const k of own) total += k.hi.length;
     const hi = new Uint32Array(total);
     const lo = new Uint32Array(total);
     const values = new Uint16Array(total);
     let at = 0;
-    const publicSet = publicKeys && publicKeys.hi.length ? new OrgFingerprintSet([], buildFuseMap(publicKeys), params) : undefined;
-    repos.forEach((r, index) => {
-      for (let i = 0; i < r.keys.hi.length; i++) {
-        if (publicSet && publicSet.lookup.get(r.keys.hi[i]!, r.keys.lo[i]!) >= 0) continue;
-        hi[at] = r.keys.hi[i]!;
-        lo[at] = r.keys.lo[i]!;
+    own.forEach((keys, index) => {
+      for (let i = 0; i < keys.hi.length; i++) {
+        if (publicSet && publicSet.lookup.get(keys.hi[i]!, keys.lo[i]!) >= 0) continue;
+        hi[at] = keys.hi[i]!;
+        lo[at] = keys.lo[i]!;
         values[at++] = index;
       }
     });
-    const map = buildFuseMap({ hi: hi.subarray(0, at), lo: lo.subarray(0, at), values: values.subarray(0, at) });
+    const counts: { of?: Uint32Array } = {};
+    const merged = distinctKeys({ hi: hi.subarray(0, at), lo: lo.subarray(0, at), values: values.subarray(0, at) }, counts);
+    // Company boilerplate out: a k-gram in more than maxRepos repositories identifies none of them.
+    let kept = 0;
+    for (let i = 0; i < merged.hi.length; i++) {
+      if (counts.of![i]! > params.maxRepos) continue;
+      merged.hi[kept] = merged.hi[i]!;
+      merged.lo[kept] = merged.lo[i]!;
+      merged.values[kept++] = merged.values[i]!;
+    }
+    const map = buildFuseMap({ hi: merged.hi.subarray(0, kept), lo: merged.lo.subarray(0, kept), values: merged.values.subarray(0, kept) });
     return new OrgFingerprintSet(
       repos.map((r) => r.name),
       map,
@@ -156,18 +177,11 @@ export class OrgFingerprintSet {
     const flush = () => {
       let best = -1;
       let bestHits = 0;
-      let total = 0;
-      for (const [repo, hits] of perRepo) {
-        total += hits;
-        if (hits > bestHits) [best, bestHits] = [repo, hits];
-      }
-      if (bestHits >= minHits || (perRepo.has(SEVERAL) && total >= minHits)) {
-        out.push({
-          ...(best !== SEVERAL && bestHits >= minHits ? { repo: this.repos[best] ?? '?' } : {}),
-          start: grams.starts[firstPos]!,
-          end: grams.ends[lastHit]!,
-          hits: bestHits >= minHits ? bestHits : total,
-        });
+      for (const [repo, hits] of perRepo) if (repo !== SEVERAL && hits > bestHits) [best, bestHits] = [repo, hits];
+      // One repository must account for the hits: k-grams shared by several repositories are
+      // the most generic ones, and alone they matched public code in the measurements.
+      if (best !== SEVERAL && bestHits >= minHits) {
+        out.push({ repo: this.repos[best] ?? '?', start: grams.starts[firstPos]!, end: grams.ends[lastHit]!, hits: bestHits + (perRepo.get(SEVERAL) ?? 0) });
       }
       perRepo.clear();
     };
@@ -191,7 +205,7 @@ export class OrgFingerprintSet {
 }
 
 // --- file format (`.alos`): "ALOS" u32 version u32 k u32 window u32 minHits u32 gapTokens
-//     u32 seed u32 segmentLength u32 segmentCount u32 size u32 repos, repos × (u32 bytes, UTF-8
+//     u32 maxRepos u32 seed u32 segmentLength u32 segmentCount u32 size u32 repos, repos × (u32 bytes, UTF-8
 //     padded to 4), slots × u32. Little-endian. Hashes only: no code can be read back out.
 
 const MAGIC = 0x534f4c41; // "ALOS"
@@ -206,11 +220,11 @@ export class OrgSetFormatError extends Error {
 
 export function serializeOrgSet(set: OrgFingerprintSet): Uint8Array {
   const names = set.repos.map((r) => new TextEncoder().encode(r));
-  const header = 11 * 4;
+  const header = 12 * 4;
   const nameBytes = names.reduce((n, b) => n + 4 + Math.ceil(b.length / 4) * 4, 0);
   const out = new Uint8Array(header + nameBytes + set.map.slots.length * 4);
   const view = new DataView(out.buffer);
-  const fields = [MAGIC, VERSION, set.params.k, set.params.window, set.params.minHits, set.params.gapTokens, set.map.seed, set.map.segmentLength, set.map.segmentCount, set.map.size, names.length];
+  const fields = [MAGIC, VERSION, set.params.k, set.params.window, set.params.minHits, set.params.gapTokens, set.params.maxRepos, set.map.seed, set.map.segmentLength, set.map.segmentCount, set.map.size, names.length];
   fields.forEach((v, i) => view.setUint32(i * 4, v >>> 0, true));
   let at = header;
   for (const b of names) {
@@ -227,20 +241,20 @@ export function isOrgSetFile(bytes: Uint8Array): boolean {
 }
 
 export function deserializeOrgSet(bytes: Uint8Array): OrgFingerprintSet {
-  if (bytes.length < 44) throw new OrgSetFormatError('too short');
+  if (bytes.length < 48) throw new OrgSetFormatError('too short');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const u = (i: number) => view.getUint32(i * 4, true);
   if (u(0) !== MAGIC) throw new OrgSetFormatError('wrong magic');
   if (u(1) !== VERSION) throw new OrgSetFormatError(`format version ${u(1)} (this Airlock reads ${VERSION})`);
-  const params: OrgSetParams = { k: u(2), window: u(3), minHits: u(4), gapTokens: u(5) };
+  const params: OrgSetParams = { k: u(2), window: u(3), minHits: u(4), gapTokens: u(5), maxRepos: u(6) };
   if (params.k !== DEFAULT_PARAMS.k) throw new OrgSetFormatError(`k-gram length ${params.k} differs from this Airlock's ${DEFAULT_PARAMS.k}`);
-  const seed = u(6);
-  const segmentLength = u(7);
-  const segmentCount = u(8);
-  const size = u(9);
-  const repoCount = u(10);
+  const seed = u(7);
+  const segmentLength = u(8);
+  const segmentCount = u(9);
+  const size = u(10);
+  const repoCount = u(11);
   if (repoCount >= SEVERAL) throw new OrgSetFormatError('too many repositories');
-  let at = 44;
+  let at = 48;
   const repos: string[] = [];
   const decoder = new TextDecoder('utf-8', { fatal: true });
   for (let r = 0; r < repoCount; r++) {

@@ -5,9 +5,12 @@
 // windows and any number of CLI processes can append at once without interleaving. A crash can
 // still tear the LAST write; readers skip a torn line, and the next writer starts on a fresh
 // line (see records.ts), so every completed record survives.
-import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, writeFileSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
-import { parseLedger, serializeRecord, type LedgerRecord, type ParsedLedger } from './records';
+import { createHash } from 'node:crypto';
+import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
+import { LedgerFolder, type FolderSnapshot, type LedgerState } from './fold';
+import { LedgerParser, serializeRecord, type LedgerRecord, type ParsedLedger, type ParseProblem } from './records';
 
 export const LEDGER_DIR = '.airlock/ledger';
 export const LEDGER_FILE = 'ledger.jsonl';
@@ -68,7 +71,171 @@ export function appendRecords(root: string, records: readonly LedgerRecord[]): v
 
 /** Reads the ledger (an absent ledger is empty). */
 export function readLedger(root: string): ParsedLedger {
+  return streamLedger(root)?.parsed ?? { records: [], problems: [] };
+}
+
+export interface StreamedLedger {
+  /** Records (empty when they were handed to `onRecord`) and problems. */
+  parsed: ParsedLedger;
+  /** Size in bytes. */
+  size: number;
+  /** Git's blob id (sha1 of "blob <n>\\0" + bytes) of the first `prefix.size` bytes, when asked. */
+  prefixId?: string;
+}
+
+const CHUNK = 4 << 20;
+
+/**
+ * Reads and parses the ledger in 4 MB chunks (a 100 MB ledger is never one string or buffer),
+ * and optionally hashes its first `prefixSize` bytes as a git blob, so the caller can prove the
+ * committed ledger is a prefix of this one without reading the committed one. Undefined when
+ * there is no ledger.
+ */
+export function streamLedger(root: string, prefix?: { size: number; algorithm: 'sha1' | 'sha256' }, onRecord?: (record: LedgerRecord) => void): StreamedLedger | undefined {
+  const prefixSize = prefix?.size;
   const file = ledgerPath(root);
-  if (!existsSync(file)) return { records: [], problems: [] };
-  return parseLedger(readFileSync(file, 'utf8'));
+  if (!existsSync(file)) return undefined;
+  const fd = openSync(file, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    const parser = new LedgerParser(onRecord);
+    const decoder = new StringDecoder('utf8');
+    const hash = prefixSize !== undefined && prefixSize <= size ? createHash(prefix!.algorithm).update(`blob ${prefixSize}\0`) : undefined;
+    const buffer = Buffer.alloc(Math.min(CHUNK, Math.max(size, 1)));
+    let at = 0;
+    for (;;) {
+      const n = readSync(fd, buffer, 0, buffer.length, at);
+      if (n <= 0) break;
+      const chunk = buffer.subarray(0, n);
+      if (hash && at < prefixSize!) hash.update(chunk.subarray(0, Math.min(n, prefixSize! - at)));
+      parser.push(decoder.write(chunk));
+      at += n;
+    }
+    parser.push(decoder.end());
+    return { parsed: parser.end(), size, ...(hash ? { prefixId: hash.digest('hex') } : {}) };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Where the fold cache lives (inside .git: local, never committed). */
+export const FOLD_CACHE = 'airlock/ledger-fold.json';
+const FOLD_CACHE_VERSION = 1;
+/** Ledgers smaller than this are folded from scratch (the cache would cost more than it saves). */
+const FOLD_CACHE_MIN_BYTES = 4 << 20;
+
+interface FoldCache {
+  version: number;
+  /** Bytes of the ledger the snapshot covers (up to and including a newline). */
+  size: number;
+  /** Git blob id (sha1) of those bytes: the cache is used only for a ledger that starts with exactly them. */
+  id: string;
+  lines: number;
+  problems: ParseProblem[];
+  folder: FolderSnapshot;
+}
+
+export interface FoldedLedger {
+  state: LedgerState;
+  problems: ParseProblem[];
+  /** Blob id of the first `prefix.size` bytes, when asked (see streamLedger). */
+  prefixId?: string;
+  /** True when the ledger does not exist. */
+  missing: boolean;
+}
+
+/**
+ * Folds the work-tree ledger, streamed. With `cacheDir` (the .git folder), the state of the
+ * ledger up to its last newline is cached there with the blob id of those bytes; the next run
+ * hashes that many bytes (no parsing) and, when they are unchanged — the ledger only grew —
+ * folds only what was appended. An index, not a compaction: the ledger itself is never rewritten.
+ */
+export function foldLedgerFile(
+  root: string,
+  cacheDir?: string,
+  prefix?: { size: number; algorithm: 'sha1' | 'sha256' },
+  minCacheBytes = FOLD_CACHE_MIN_BYTES,
+  /** Records from elsewhere (git-ai notes) folded in too, never cached. */
+  extra: readonly LedgerRecord[] = [],
+): FoldedLedger {
+  const file = ledgerPath(root);
+  if (!existsSync(file)) {
+    const empty = new LedgerFolder();
+    for (const r of extra) empty.push(r);
+    return { state: empty.result(), problems: [], missing: true };
+  }
+  const cacheFile = cacheDir ? join(cacheDir, FOLD_CACHE) : undefined;
+  const fd = openSync(file, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    let cache: FoldCache | undefined;
+    if (cacheFile && existsSync(cacheFile)) {
+      try {
+        const c = JSON.parse(readFileSync(cacheFile, 'utf8')) as FoldCache;
+        if (c.version === FOLD_CACHE_VERSION && c.size <= size) cache = c;
+      } catch {
+        cache = undefined;
+      }
+    }
+    const buffer = Buffer.alloc(Math.min(CHUNK, Math.max(size, 1)));
+    // Pass 1 (hashing only): is the cached prefix still the ledger's start? And the caller's prefix id.
+    const want = Math.max(cache?.size ?? 0, prefix && prefix.size <= size ? prefix.size : 0);
+    const cacheHash = cache ? createHash('sha1').update(`blob ${cache.size}\0`) : undefined;
+    const prefixHash = prefix && prefix.size <= size ? createHash(prefix.algorithm).update(`blob ${prefix.size}\0`) : undefined;
+    for (let at = 0; at < want; ) {
+      const n = readSync(fd, buffer, 0, Math.min(buffer.length, want - at), at);
+      if (n <= 0) break;
+      const chunk = buffer.subarray(0, n);
+      if (cacheHash && at < cache!.size) cacheHash.update(chunk.subarray(0, Math.min(n, cache!.size - at)));
+      if (prefixHash && at < prefix!.size) prefixHash.update(chunk.subarray(0, Math.min(n, prefix!.size - at)));
+      at += n;
+    }
+    if (cache && cacheHash!.digest('hex') !== cache.id) cache = undefined;
+    const folder = cache ? LedgerFolder.restore(cache.folder) : new LedgerFolder();
+    const parser = new LedgerParser((r) => folder.push(r), cache ? { lines: cache.lines, problems: cache.problems } : undefined);
+    const decoder = new StringDecoder('utf8');
+    // Pass 2: parse what the cache does not cover, remembering where the last complete line ended.
+    let at = cache?.size ?? 0;
+    let lastNewline = -1;
+    for (;;) {
+      const n = readSync(fd, buffer, 0, buffer.length, at);
+      if (n <= 0) break;
+      const chunk = buffer.subarray(0, n);
+      const nl = chunk.lastIndexOf(10);
+      if (nl >= 0) lastNewline = at + nl;
+      parser.push(decoder.write(chunk));
+      at += n;
+    }
+    parser.push(decoder.end());
+    // Everything up to the last newline has been folded: cache it before the torn tail (if any).
+    const covered = lastNewline + 1;
+    if (cacheFile && covered >= minCacheBytes && covered > (cache?.size ?? 0) && covered === size) {
+      writeFoldCache(fd, cacheFile, covered, parser.progress(), folder);
+    }
+    const problems = parser.end().problems;
+    for (const r of extra) folder.push(r);
+    return { state: folder.result(), problems, ...(prefixHash ? { prefixId: prefixHash.digest('hex') } : {}), missing: false };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function writeFoldCache(fd: number, cacheFile: string, size: number, progress: { lines: number; problems: ParseProblem[] }, folder: LedgerFolder): void {
+  try {
+    const hash = createHash('sha1').update(`blob ${size}\0`);
+    const buffer = Buffer.alloc(Math.min(CHUNK, size));
+    for (let at = 0; at < size; ) {
+      const n = readSync(fd, buffer, 0, Math.min(buffer.length, size - at), at);
+      if (n <= 0) return;
+      hash.update(buffer.subarray(0, n));
+      at += n;
+    }
+    const cache: FoldCache = { version: FOLD_CACHE_VERSION, size, id: hash.digest('hex'), lines: progress.lines, problems: progress.problems, folder: folder.snapshot() };
+    mkdirSync(dirname(cacheFile), { recursive: true });
+    const temp = `${cacheFile}.${process.pid}.tmp`;
+    writeFileSync(temp, JSON.stringify(cache));
+    renameSync(temp, cacheFile);
+  } catch {
+    // A cache that cannot be written is only slower next time.
+  }
 }

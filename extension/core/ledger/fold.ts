@@ -1,16 +1,25 @@
 // Folds ledger records into the current state: live AI spans and approvals.
 import type { AiSpan, ContributionMeta } from '../provenance/types';
-import type { ContributionRecord, LedgerRecord, Person } from './records';
+import type { ContributionRecord, LedgerRecord, ReviewRecord, SpanState } from './records';
 
 export interface LedgerState {
   /** Live spans by id. */
   spans: Map<string, AiSpan>;
   /** Contribution records by id (and by root, for records continuing another contribution). */
   contributions: Map<string, ContributionRecord>;
-  /** root -> exact line hash -> reviewers who approved that content. */
-  approvals: Map<string, Map<string, Person[]>>;
+  /** root -> exact line hash -> the approvals of that content (whether each counts is the check's call). */
+  approvals: Map<string, Map<string, ReviewRecord[]>>;
   /** Roots rejected (their spans are gone). */
   rejected: Set<string>;
+  /**
+   * The span each contribution record was recorded with, by record id, for roots not rejected.
+   * Updates (written by the editor, unsigned) may move or drop live spans; the recorded
+   * content is still looked for, so an update cannot make AI code that is still there stop
+   * being AI.
+   */
+  origins: Map<string, AiSpan>;
+  /** Recorded spans of rejected roots: finding their lines again is `rejected-reintroduced`. */
+  rejectedSpans: Map<string, AiSpan[]>;
 }
 
 /** Records in time order (ties keep file order: git union merges may interleave branches). */
@@ -26,13 +35,83 @@ export function orderRecords(records: readonly LedgerRecord[]): readonly LedgerR
 }
 
 export function foldLedger(records: readonly LedgerRecord[]): LedgerState {
-  const state: LedgerState = { spans: new Map(), contributions: new Map(), approvals: new Map(), rejected: new Set() };
-  for (const record of orderRecords(records)) {
+  const folder = new LedgerFolder();
+  for (const record of records) folder.push(record);
+  return folder.result();
+}
+
+/** A LedgerFolder's content as data (see LedgerFolder.snapshot). */
+export interface FolderSnapshot {
+  contributions: ContributionRecord[];
+  /** Contribution ids whose recorded span is still live (not replaced). */
+  liveContributionSpans: string[];
+  reviews: ReviewRecord[];
+  approvals: [string, [string, string[]][]][];
+  rejected: string[];
+  replaced: string[];
+  updated: { span: SpanState; root: string }[];
+}
+
+/**
+ * Folds records one at a time, in any order, holding only what the state needs: a replaced span
+ * is dropped when its update arrives (only its id is kept), so a ledger of mostly superseded
+ * editor updates costs memory for its live spans only, and the records themselves can be
+ * streamed from disk. Order-insensitive by construction — an update kills the spans it replaces
+ * whenever either arrives; a reject removes its contribution's spans whenever either arrives —
+ * which is what git's union merge (records of two branches interleaved) needs anyway.
+ */
+export class LedgerFolder {
+  private readonly state: LedgerState = { spans: new Map(), contributions: new Map(), approvals: new Map(), rejected: new Set(), origins: new Map(), rejectedSpans: new Map() };
+  /** Ids of spans some update replaced. */
+  private readonly replaced = new Set<string>();
+  /** Spans from updates, by id, with the root they belong to (meta filled in at the end). */
+  private readonly updated = new Map<string, { span: SpanState; root: string }>();
+
+  /**
+   * Everything this folder holds, as JSON-able data: what the fold cache stores, so a check can
+   * start from the state of a ledger prefix it has folded before.
+   */
+  snapshot(): FolderSnapshot {
+    const s = this.state;
+    const reviews = new Map<string, ReviewRecord>();
+    const approvals: [string, [string, string[]][]][] = [];
+    for (const [root, byHash] of s.approvals) {
+      approvals.push([root, [...byHash].map(([h, list]) => [h, list.map((r) => (reviews.set(r.id, r), r.id))])]);
+    }
+    return {
+      contributions: [...new Set(s.contributions.values())],
+      liveContributionSpans: [...s.spans.keys()].filter((id) => s.spans.get(id) === s.origins.get(id)),
+      reviews: [...reviews.values()],
+      approvals,
+      rejected: [...s.rejected],
+      replaced: [...this.replaced],
+      updated: [...this.updated.values()],
+    };
+  }
+
+  static restore(snapshot: FolderSnapshot): LedgerFolder {
+    const folder = new LedgerFolder();
+    const live = new Set(snapshot.liveContributionSpans);
+    for (const id of snapshot.replaced) folder.replaced.add(id);
+    for (const c of snapshot.contributions) {
+      folder.push(c);
+      if (!live.has(c.id)) folder.state.spans.delete(c.id);
+    }
+    const reviews = new Map(snapshot.reviews.map((r) => [r.id, r]));
+    for (const [root, byHash] of snapshot.approvals) {
+      folder.state.approvals.set(root, new Map(byHash.map(([h, ids]) => [h, ids.map((id) => reviews.get(id)!).filter(Boolean)])));
+    }
+    for (const root of snapshot.rejected) folder.state.rejected.add(root);
+    for (const u of snapshot.updated) folder.updated.set(u.span.id, u);
+    return folder;
+  }
+
+  push(record: LedgerRecord): void {
+    const state = this.state;
     switch (record.type) {
       case 'contribution': {
         if (state.contributions.has(record.id)) break; // duplicated by a merge
         const root = record.root ?? record.id;
-        if (state.rejected.has(root)) break;
         state.contributions.set(record.id, record);
         if (!state.contributions.has(root)) state.contributions.set(root, record);
         const span = metaOf(record) as AiSpan;
@@ -42,36 +121,58 @@ export function foldLedger(records: readonly LedgerRecord[]): LedgerState {
         span.startLine = record.startLine;
         span.endLine = record.endLine;
         span.lines = record.lines;
-        state.spans.set(record.id, span);
+        if (!this.replaced.has(record.id)) state.spans.set(record.id, span);
+        state.origins.set(record.id, span);
         break;
       }
       case 'update': {
-        const root = state.contributions.get(record.root);
-        for (const id of record.replaces) state.spans.delete(id);
-        if (!root || state.rejected.has(record.root)) break;
-        for (const span of record.spans) state.spans.set(span.id, { ...metaOf(root), ...span, root: record.root });
+        for (const id of record.replaces) {
+          this.replaced.add(id);
+          state.spans.delete(id);
+          this.updated.delete(id);
+        }
+        for (const span of record.spans) if (!this.replaced.has(span.id)) this.updated.set(span.id, { span, root: record.root });
         break;
       }
       case 'review': {
         for (const { root, x } of record.lines) {
           if (record.decision === 'reject') {
             state.rejected.add(root);
-            for (const [id, span] of state.spans) if (span.root === root) state.spans.delete(id);
             continue;
           }
           let byHash = state.approvals.get(root);
           if (!byHash) state.approvals.set(root, (byHash = new Map()));
           for (const h of x) {
             const who = byHash.get(h);
-            if (who) who.push(record.reviewer);
-            else byHash.set(h, [record.reviewer]);
+            if (who) who.push(record);
+            else byHash.set(h, [record]);
           }
         }
         break;
       }
     }
   }
-  return state;
+
+  result(): LedgerState {
+    const state = this.state;
+    for (const [id, { span, root }] of this.updated) {
+      const contribution = state.contributions.get(root);
+      if (!contribution) continue; // an update of a contribution the ledger does not have
+      state.spans.set(id, { ...metaOf(contribution), ...span, root });
+    }
+    this.updated.clear();
+    if (state.rejected.size > 0) {
+      for (const [id, span] of state.spans) if (state.rejected.has(span.root)) state.spans.delete(id);
+      for (const [id, span] of state.origins) {
+        if (!state.rejected.has(span.root)) continue;
+        state.origins.delete(id);
+        const list = state.rejectedSpans.get(span.root);
+        if (list) list.push(span);
+        else state.rejectedSpans.set(span.root, [span]);
+      }
+    }
+    return state;
+  }
 }
 
 function metaOf(r: ContributionMeta): ContributionMeta {
@@ -81,13 +182,18 @@ function metaOf(r: ContributionMeta): ContributionMeta {
   return meta;
 }
 
-/** Live spans grouped by path. */
-export function spansByPath(state: LedgerState): Map<string, AiSpan[]> {
+/**
+ * Live spans grouped by path. With `withOrigins`, each live root's recorded spans follow its
+ * live spans (what a check locates: content recorded as AI stays AI wherever updates put it).
+ */
+export function spansByPath(state: LedgerState, withOrigins = false): Map<string, AiSpan[]> {
   const out = new Map<string, AiSpan[]>();
-  for (const span of state.spans.values()) {
+  const add = (span: AiSpan) => {
     const list = out.get(span.path);
     if (list) list.push(span);
     else out.set(span.path, [span]);
-  }
+  };
+  for (const span of state.spans.values()) add(span);
+  if (withOrigins) for (const span of state.origins.values()) if (state.spans.get(span.id) !== span) add(span);
   return out;
 }

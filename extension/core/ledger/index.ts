@@ -6,3 +6,5 @@ export * from './contribution';
 export * from './editor';
 export * from './reject';
 export * from './fileStore';
+export * from './appendOnly';
+export * from './signedReview';

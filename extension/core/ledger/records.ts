@@ -73,6 +73,11 @@ export interface ReviewRecord {
   /** Per contribution (root): exact hashes of the lines approved/rejected. */
   lines: { root: string; x: string[] }[];
   contentHash: string;
+  /**
+   * SSH signature (armored SSHSIG, namespace `airlock-review`) over `signedPayload(record)`,
+   * made with the reviewer's git signing key (`gpg.format=ssh`, `user.signingkey`).
+   */
+  signature?: string;
 }
 
 export type LedgerRecord = ContributionRecord | UpdateRecord | ReviewRecord;
@@ -81,6 +86,8 @@ export interface ParseProblem {
   /** 1-based line in the ledger file. */
   line: number;
   reason: string;
+  /** The record id, when the line was JSON with an id (a wrong-shaped record, not a torn one). */
+  id?: string;
 }
 
 export interface ParsedLedger {
@@ -95,48 +102,147 @@ export function serializeRecord(record: LedgerRecord): string {
   return `${json}\n`;
 }
 
-/** Parses ledger text, skipping (and reporting) torn or foreign lines. Never throws. */
+/** Parses ledger text, skipping (and reporting) torn, foreign or wrong-shaped lines. Never throws. */
 export function parseLedger(text: string): ParsedLedger {
-  const records: LedgerRecord[] = [];
-  const problems: ParseProblem[] = [];
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const raw = lines[i]!.trim();
-    if (raw.length === 0) continue;
-    const lastLine = i === lines.length - 1;
-    let parsed = tryParse(raw);
-    if (!parsed) {
-      // A torn record followed by a complete one on the same line: recover the complete one.
-      const at = raw.lastIndexOf(RECORD_MARKER);
-      if (at > 0) parsed = tryParse(raw.slice(at));
-      problems.push({ line: i + 1, reason: lastLine ? 'torn last record (incomplete write), skipped' : 'unreadable record, skipped' });
+  const parser = new LedgerParser();
+  parser.push(text);
+  return parser.end();
+}
+
+/**
+ * parseLedger fed in pieces (a file read in chunks), so a large ledger is never one string.
+ * Line numbers and problems are exactly parseLedger's.
+ */
+export class LedgerParser {
+  private readonly records: LedgerRecord[] = [];
+
+  /** With `onRecord`, records are handed over as they are parsed and not kept. `from` resumes after a cached prefix. */
+  constructor(private readonly onRecord?: (record: LedgerRecord) => void, from?: { lines: number; problems: readonly ParseProblem[] }) {
+    if (from) {
+      this.lineNo = from.lines;
+      this.problems.push(...from.problems);
     }
-    if (parsed) records.push(parsed);
   }
-  return { records, problems };
+
+  /** Lines completed so far and their problems (what a cache of this prefix must remember). */
+  progress(): { lines: number; problems: ParseProblem[] } {
+    return { lines: this.lineNo, problems: [...this.problems] };
+  }
+
+  private readonly problems: ParseProblem[] = [];
+  private rest = '';
+  private lineNo = 0;
+
+  push(text: string): void {
+    const data = this.rest.length > 0 ? this.rest + text : text;
+    let from = 0;
+    for (let to = data.indexOf('\n'); to >= 0; to = data.indexOf('\n', from)) {
+      this.line(data.slice(from, to), false);
+      from = to + 1;
+    }
+    this.rest = data.slice(from);
+  }
+
+  end(): ParsedLedger {
+    if (this.rest.length > 0) this.line(this.rest, true);
+    this.rest = '';
+    return { records: this.records, problems: this.problems };
+  }
+
+  private line(text: string, lastLine: boolean): void {
+    this.lineNo++;
+    const raw = text.trim();
+    if (raw.length === 0) return;
+    const result = parseLine(raw);
+    if (result.record) {
+      this.emit(result.record);
+      return;
+    }
+    // A torn record followed by a complete one on the same line: recover the complete one.
+    const at = raw.lastIndexOf(RECORD_MARKER);
+    const recovered = at > 0 ? parseLine(raw.slice(at)).record : undefined;
+    const reason = result.shape ?? (lastLine ? 'torn last record (incomplete write), skipped' : 'unreadable record, skipped');
+    this.problems.push(result.id !== undefined ? { line: this.lineNo, reason, id: result.id } : { line: this.lineNo, reason });
+    if (recovered) this.emit(recovered);
+  }
+
+  private emit(record: LedgerRecord): void {
+    if (this.onRecord) this.onRecord(record);
+    else this.records.push(record);
+  }
 }
 
-function tryParse(raw: string): LedgerRecord | undefined {
-  if (!raw.startsWith(RECORD_MARKER) || !raw.endsWith('}')) return undefined;
+/** One line: the record, or why it is not one (`shape` for JSON that is not a valid record). */
+export function parseLine(raw: string): { record?: LedgerRecord; shape?: string; id?: string } {
+  if (!raw.startsWith(RECORD_MARKER) || !raw.endsWith('}')) return {};
+  let value: unknown;
   try {
-    const value = JSON.parse(raw) as Partial<LedgerRecord>;
-    return isRecord(value) ? value : undefined;
+    value = JSON.parse(raw);
   } catch {
-    return undefined;
+    return {};
   }
+  const problem = shapeProblem(value);
+  if (problem === undefined) return { record: value as LedgerRecord };
+  const id = (value as { id?: unknown }).id;
+  return { shape: `wrong-shaped record (${problem}), skipped`, ...(typeof id === 'string' ? { id: id.slice(0, 80) } : {}) };
 }
 
-function isRecord(v: Partial<LedgerRecord>): v is LedgerRecord {
-  if (v.airlock !== 1 || typeof v.id !== 'string' || typeof v.time !== 'string') return false;
+const isString = (v: unknown): v is string => typeof v === 'string';
+const isLine = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 1;
+const optional = (v: unknown, check: (v: unknown) => boolean) => v === undefined || check(v);
+
+/**
+ * A path a record may name: relative, POSIX, inside the repository. Records are data anyone
+ * can write; a path outside the repository would make `check` read (and report on) any file.
+ */
+export function isRepoPath(v: unknown): v is string {
+  if (typeof v !== 'string' || v.length === 0 || v.length > 4096) return false;
+  if (v.startsWith('/') || v.includes('\\') || v.includes('\0') || /^[a-zA-Z]:/.test(v)) return false;
+  return v.split('/').every((part) => part !== '..' && part !== '.' && part !== '' && part !== '.git');
+}
+
+function isTrackedLine(v: unknown): boolean {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const l = v as Record<string, unknown>;
+  return isString(l.a) && optional(l.x, isString) && optional(l.s, isString) && optional(l.n, isString) && optional(l.m, (b) => typeof b === 'boolean') && optional(l.t, (b) => typeof b === 'boolean');
+}
+
+function isPerson(v: unknown): boolean {
+  return typeof v === 'object' && v !== null && isString((v as Person).name) && isString((v as Person).email);
+}
+
+function isSpan(v: unknown): boolean {
+  if (typeof v !== 'object' || v === null) return false;
+  const s = v as SpanState;
+  return isString(s.id) && isRepoPath(s.path) && isLine(s.startLine) && isLine(s.endLine) && s.endLine >= s.startLine && Array.isArray(s.lines) && s.lines.every(isTrackedLine);
+}
+
+/** Why a parsed value is not a ledger record, or undefined when it is one. Checks every field folding reads. */
+export function shapeProblem(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'not an object';
+  const v = value as Record<string, unknown>;
+  if (v.airlock !== 1 || !isString(v.id) || !isString(v.time)) return 'airlock, id or time';
   switch (v.type) {
     case 'contribution':
-      return typeof v.path === 'string' && Array.isArray(v.lines) && typeof v.startLine === 'number' && typeof v.tool === 'string';
+      if (!isRepoPath(v.path)) return 'path is not inside the repository';
+      if (!isLine(v.startLine) || !isLine(v.endLine) || (v.endLine as number) < (v.startLine as number)) return 'startLine/endLine';
+      if (!Array.isArray(v.lines) || !v.lines.every(isTrackedLine)) return 'lines';
+      if (!isString(v.tool) || !isString(v.channel) || typeof v.confidence !== 'number') return 'tool, channel or confidence';
+      if (!optional(v.model, isString) || !optional(v.session, isString) || !optional(v.baseline, isString) || !optional(v.root, isString) || !optional(v.recordedBy, isPerson)) return 'model, session, baseline, root or recordedBy';
+      return undefined;
     case 'update':
-      return Array.isArray(v.replaces) && Array.isArray(v.spans) && typeof v.root === 'string';
+      if (!Array.isArray(v.replaces) || !v.replaces.every(isString) || !isString(v.root)) return 'replaces or root';
+      if (!Array.isArray(v.spans) || !v.spans.every(isSpan)) return 'spans';
+      return undefined;
     case 'review':
-      return (v.decision === 'approve' || v.decision === 'reject') && Array.isArray(v.lines) && typeof v.path === 'string';
+      if (v.decision !== 'approve' && v.decision !== 'reject') return 'decision';
+      if (!isRepoPath(v.path)) return 'path is not inside the repository';
+      if (!isPerson(v.reviewer)) return 'reviewer';
+      if (!Array.isArray(v.lines) || !v.lines.every((l) => typeof l === 'object' && l !== null && isString((l as { root?: unknown }).root) && Array.isArray((l as { x?: unknown }).x) && ((l as { x: unknown[] }).x).every(isString))) return 'lines';
+      if (!optional(v.signature, isString)) return 'signature';
+      return undefined;
     default:
-      return false;
+      return 'unknown type';
   }
 }
 

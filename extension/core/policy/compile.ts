@@ -45,7 +45,7 @@ export function compileLayer(name: string, resolved: ResolvedPolicy, cache: Scan
 
   const usesDetectors = resolved.egress.some((r) => r.value.when.detectors !== undefined);
   const scanner = usesDetectors ? buildScanner(resolved, report, cache) : undefined;
-  const knownDetectorIds = new Set([...BUILTIN_IDS, ...resolved.customDetectors.map((c) => c.value.id)]);
+  const knownDetectorIds = new Set([...BUILTIN_IDS, ...resolved.customDetectors.map((c) => c.value.id), ...resolved.imports.flatMap((i) => i.value.config.detectors.map((d) => d.id))]);
 
   const egress: CompiledEgressRule[] = [];
   for (const located of resolved.egress) {
@@ -90,6 +90,9 @@ export function compileLayer(name: string, resolved: ResolvedPolicy, cache: Scan
     action: rule.action,
     paths: new PathMatcher(rule.paths),
     distinctReviewer: rule.distinctReviewer === true,
+    ...(rule.signatures ? { signatures: rule.signatures } : {}),
+    ...(rule.allowedSigners ? { allowedSigners: rule.allowedSigners } : {}),
+    ...(rule.disclosure ? { disclosure: rule.disclosure } : {}),
     message: rule.message ?? (rule.action === 'forbid' ? `AI-written code is not allowed here (rule "${rule.id}").` : `AI-written code here needs a human approval (rule "${rule.id}").`),
   }));
 
@@ -167,10 +170,20 @@ function buildScanner(
       report(c, `custom detector "${c.value.id}": ${reason}`, 'error', 'regex');
     }
   }
-  const builtins = resolved.builtinDetectors ? BUILTIN_SECRET_DETECTORS.filter((d: DetectorSpec) => !disabled.has(d.id)) : [];
+  // Imported gitleaks rules: a rule with a built-in id replaces that built-in, as in gitleaks.
+  const imported = new Map<string, CustomDetector>();
+  for (const i of resolved.imports) {
+    for (const d of i.value.config.detectors) {
+      if (custom.some((c) => c.id === d.id)) report(i, `detectors.import: rule "${d.id}" has the id of a custom detector; the custom detector wins`, 'warning');
+      else imported.set(d.id, d);
+    }
+  }
+  custom.push(...imported.values());
+  const builtins = resolved.builtinDetectors ? BUILTIN_SECRET_DETECTORS.filter((d: DetectorSpec) => !disabled.has(d.id) && !imported.has(d.id)) : [];
   const key = JSON.stringify({
     builtins: builtins.map((d: DetectorSpec) => d.id),
     custom: resolved.customDetectors.map((c) => c.value),
+    imported: [...imported.values()].map((d) => [d.id, d.re2.toString(), d.keywords, d.minEntropy, d.allowlists?.map((a) => [a.target, a.condition, a.stopwords, a.regexes.map((r) => r.toString())])]),
     values: resolved.allowlist,
     regexes,
   });

@@ -8,7 +8,20 @@ export interface ReviewRequirement {
   /** Set when AI-written code is not allowed at this path at all (even if approved). */
   forbidden?: { rule: string; message: string };
   /** Set when AI-written code at this path needs a human approval. */
-  requireApproval?: { rule: string; message: string; distinctReviewer: boolean };
+  requireApproval?: {
+    rule: string;
+    message: string;
+    distinctReviewer: boolean;
+    /**
+     * `required`: only reviews signed with a key in the allowed signers file count.
+     * `optional` (default): unsigned reviews count; a signature that is present must verify.
+     */
+    signatures?: 'required' | 'optional';
+    /** The allowed signers file (ssh-keygen ALLOWED SIGNERS format): repository-relative or absolute. */
+    allowedSigners?: string;
+  };
+  /** Set when commits bringing AI-written lines here must disclose it with a trailer. */
+  disclosure?: { rule: string; trailer: 'Assisted-by' | 'Co-authored-by' };
 }
 
 export interface CompiledPolicy {

@@ -213,9 +213,21 @@ export class LayeredPolicy implements AirlockPolicy {
     for (const layer of this.compiledLayers) {
       for (const rule of layer.review) {
         if (rule.paths.match(path) === undefined) continue;
+        // Across layers and rules the strictest setting wins: any rule asking for a distinct
+        // reviewer, signatures or a disclosure trailer gets it; the highest layer naming an
+        // allowed signers file decides which one.
+        if (rule.disclosure && !out.disclosure) out.disclosure = { rule: rule.id, trailer: rule.disclosure };
         if (rule.action === 'forbid') out.forbidden ??= { rule: rule.id, message: rule.message };
-        else if (!out.requireApproval) out.requireApproval = { rule: rule.id, message: rule.message, distinctReviewer: rule.distinctReviewer };
-        else if (rule.distinctReviewer) out.requireApproval.distinctReviewer = true;
+        else if (!out.requireApproval) {
+          out.requireApproval = { rule: rule.id, message: rule.message, distinctReviewer: rule.distinctReviewer };
+          if (rule.signatures) out.requireApproval.signatures = rule.signatures;
+          if (rule.allowedSigners) out.requireApproval.allowedSigners = rule.allowedSigners;
+        } else {
+          if (rule.distinctReviewer) out.requireApproval.distinctReviewer = true;
+          if (rule.signatures === 'required') out.requireApproval.signatures = 'required';
+          else if (rule.signatures && !out.requireApproval.signatures) out.requireApproval.signatures = rule.signatures;
+          if (rule.allowedSigners && !out.requireApproval.allowedSigners) out.requireApproval.allowedSigners = rule.allowedSigners;
+        }
       }
     }
     return out;

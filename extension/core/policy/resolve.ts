@@ -8,6 +8,7 @@ import { MAX_POLICY_CHARS, nodeFor, parsePolicyText, type ParsedPolicy } from '.
 import { problemAt, type PolicyProblem } from './problems';
 import { PolicyRefError, refKind, resolveRef } from './refs';
 import type { AgentSettingsSpec, AuditExportSpec, CustomDetectorSpec, EgressRuleSpec, PolicyDocument, PolicyTestSpec, ReviewRuleSpec } from './schema';
+import { importGitleaksConfig, type GitleaksImport } from '../detectors/gitleaks';
 
 /**
  * Reads a policy by canonical reference. `readBytes`, when the host has it, reads binary files
@@ -42,6 +43,8 @@ export interface ResolvedPolicy {
   allowlist: string[];
   allowlistPatterns: Located<string>[];
   customDetectors: Located<CustomDetectorSpec>[];
+  /** gitleaks-format configs loaded by `detectors.import`, located at their import entry. */
+  imports: Located<{ ref: string; config: GitleaksImport }>[];
   destinations: Map<string, Located<string[]>>;
   /** The last `attachments` setting in merge order (the file itself wins over what it extends). */
   attachments?: Located<NonNullable<PolicyDocument['attachments']>>;
@@ -75,6 +78,7 @@ export async function resolvePolicy(rootRef: string, read: PolicyReader): Promis
     allowlist: [],
     allowlistPatterns: [],
     customDetectors: [],
+    imports: [],
     destinations: new Map(),
     egress: [],
     review: [],
@@ -159,6 +163,36 @@ async function visit(
     await visit(child, [...stack, ref], here, out, read, state);
   }
   merge(doc, ref, ref === out.root, out);
+  for (const [i, entry] of (doc.detectors?.import ?? []).entries()) await importRules(entry, { source: ref, path: ['detectors', 'import', i] }, out, read);
+}
+
+/** Reads one `detectors.import` entry (a gitleaks TOML config) and records its rules and problems. */
+async function importRules(entry: string, here: Referrer, out: ResolvedPolicy, read: PolicyReader): Promise<void> {
+  let ref: string;
+  let text: string;
+  try {
+    ref = resolveRef(entry, here.source);
+    text = await read(ref);
+  } catch (error) {
+    out.problems.push(problemAtReferrer(out, here, entry, `cannot read detectors.import "${entry}": ${messageOf(error)}`));
+    return;
+  }
+  if (typeof text !== 'string' || text.length > MAX_POLICY_CHARS) {
+    out.problems.push(problemAtReferrer(out, here, entry, `cannot read detectors.import "${entry}": no text, or larger than ${MAX_POLICY_CHARS} chars`));
+    return;
+  }
+  const config = importGitleaksConfig(text);
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  for (const p of config.problems) {
+    const offset = starts[Math.min(p.line, starts.length) - 1] ?? 0;
+    const end = text.indexOf('\n', offset);
+    out.problems.push({ source: ref, line: p.line, column: 1, offset, length: (end === -1 ? text.length : end) - offset, message: p.message, severity: p.severity });
+  }
+  if (config.useDefault) out.builtinDetectors = true;
+  config.globalSecretPatterns.forEach((p) => out.allowlistPatterns.push({ value: p, source: here.source, path: here.path }));
+  config.disabledRules.forEach((id) => out.disabledDetectors.push({ value: id, source: here.source, path: here.path }));
+  out.imports.push({ value: { ref, config }, source: here.source, path: here.path });
 }
 
 function merge(doc: PolicyDocument, source: string, isRoot: boolean, out: ResolvedPolicy): void {

@@ -103,7 +103,7 @@ export const detectorsSchema = z
     builtin: z
       .boolean()
       .optional()
-      .describe('Use the built-in secrets pack (40+ credential formats). Default true.'),
+      .describe('Use the built-in secrets pack (300 credential formats, decoded through concatenation, escapes, URL encoding, base64, YAML blocks and diffs). Default true.'),
     disable: z
       .array(id)
       .optional()
@@ -117,6 +117,12 @@ export const detectorsSchema = z
       .optional()
       .describe('RE2 regexes: a value containing a match is never a finding. Applies to this layer only.'),
     custom: z.array(customDetectorSchema).optional().describe('Detectors written for this organization (internal token formats, …).'),
+    import: z
+      .array(z.string().min(1))
+      .optional()
+      .describe(
+        'gitleaks-format TOML configs to load as detectors (paths relative to this policy, e.g. "./.gitleaks.toml"): rules with regex, secretGroup, entropy, keywords and allowlists, global allowlists, and [extend] useDefault (keeps the built-in pack) / disabledRules. Regexes run on RE2 (linear time). Unsupported fields are reported with their line and ignored.',
+      ),
   })
   .describe('Which detectors scan request text.');
 
@@ -182,7 +188,20 @@ export const reviewRuleSchema = z
     distinctReviewer: z
       .boolean()
       .optional()
-      .describe('For `require-approval`: the approver must be someone other than the person who prompted the AI.'),
+      .describe('For `require-approval`: the approver must be someone other than the author of the commits that brought the AI lines in (their commit signatures where present, else the recorded author identity).'),
+    signatures: z
+      .enum(['required', 'optional'])
+      .optional()
+      .describe('For `require-approval`: `required` counts only reviews signed with an SSH key listed in `allowedSigners` (`airlock review approve` signs with git\'s `user.signingkey` when `gpg.format=ssh`); `optional` (default) also counts unsigned reviews, but a signature that is present must verify.'),
+    allowedSigners: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('For `require-approval`: the allowed signers file (the format of ssh-keygen / git `gpg.ssh.allowedSignersFile`), repository-relative or absolute. `check --range A..B` reads a repository-relative file from A, never from the change under review.'),
+    disclosure: z
+      .enum(['Assisted-by', 'Co-authored-by'])
+      .optional()
+      .describe('Commits that bring AI-written lines under these paths must carry this trailer (`Assisted-by: <tool>:<model>` or `Co-authored-by:`); checked by `check --range`, added by the `prepare-commit-msg` hook of `airlock hooks install`.'),
     message: z.string().max(500).optional().describe('What the engineer sees.'),
   })
   .describe('A review rule for AI-written code.');

@@ -4,7 +4,8 @@
 // lines (blank, braces, `else {`) are only placed next to a placed neighbour at the same offset,
 // so they never anchor alone. A changed line sandwiched between two found lines at the same
 // offset is kept as `mixed` (edited in place: it still needs review).
-import { anchorHash, isTrivialLine, lineSketch, sketchSimilarity } from './hash';
+import { anchorHash, anchorHashAt, isTrivialLine, lineSketch, sketchSimilarity } from './hash';
+import { lineShape } from './lineShape';
 import type { TrackedLine } from './types';
 
 /** The current content of one file, hashed once and shared by every span in it. */
@@ -14,8 +15,19 @@ export interface FileIndex {
   lineAt(i: number): string;
   /** Anchor hashes, computed on first use per line (most spans never moved). */
   anchors: (string | undefined)[];
+  /** Computes the anchor hash of line i without cutting it out (when the index holds whole text). */
+  hashAnchor?(i: number): string;
   /** Anchor hash -> 0-based line numbers of non-trivial lines, built only when a span moved. */
   positions?: Map<string, number[]>;
+  /** Shape hashes (lineShape), computed on first use per line. */
+  shapes?: (string | undefined)[];
+  /** Shape hash -> 0-based line numbers of non-trivial lines, built only when anchors were not enough. */
+  shapePositions?: Map<string, number[]>;
+}
+
+/** The anchor hash of 0-based line i of `file` (cached in the index). */
+export function anchorKey(file: FileIndex, i: number): string | undefined {
+  return anchorAt(file, i);
 }
 
 export function indexFile(lines: readonly string[]): FileIndex {
@@ -39,12 +51,23 @@ export function indexText(text: string): FileIndex {
       return text.slice(from, to);
     },
     anchors: new Array<string | undefined>(lineCount),
+    hashAnchor(i) {
+      const from = starts[i]!;
+      const to = i + 1 < lineCount ? starts[i + 1]! - 1 : text.length;
+      return anchorHashAt(text, from, to);
+    },
   };
+}
+
+function shapeAt(file: FileIndex, i: number): string | undefined {
+  if (i < 0 || i >= file.lineCount) return undefined;
+  const shapes = (file.shapes ??= new Array<string | undefined>(file.lineCount));
+  return (shapes[i] ??= isTrivialLine(file.lineAt(i)) ? '' : lineShape(file.lineAt(i)));
 }
 
 function anchorAt(file: FileIndex, i: number): string | undefined {
   if (i < 0 || i >= file.lineCount) return undefined;
-  return (file.anchors[i] ??= anchorHash(file.lineAt(i)));
+  return (file.anchors[i] ??= file.hashAnchor ? file.hashAnchor(i) : anchorHash(file.lineAt(i)));
 }
 
 /** Where one span line is now: 0-based file line, and whether it was edited in place. */
@@ -102,6 +125,7 @@ export function reanchor(lines: readonly TrackedLine[], oldStart: number, file: 
       }
     }
   }
+  placeByShape(lines, base, file, trivialInSpan, placedAt, mixed, used);
   // Lines between two found lines were edited in place (or a few lines were inserted beside
   // them): keep them, left-aligned, as mixed where the content differs, unless the line has
   // little in common with the AI's. When unsure, mark as AI: that only asks for one more
@@ -159,6 +183,68 @@ export function reanchor(lines: readonly TrackedLine[], oldStart: number, file: 
   return out.sort((a, b) => a.fileLine - b.fileLine);
 }
 
+/**
+ * Second pass for lines their anchors did not place: their shapes (identifiers renamed, code
+ * reformatted) vote for offsets the same way, and need at least two votes (or a one-line span)
+ * so a common shape never anchors alone. Lines placed by shape changed, so they are mixed.
+ */
+function placeByShape(lines: readonly TrackedLine[], base: number, file: FileIndex, trivialInSpan: readonly boolean[], placedAt: number[], mixed: boolean[], used: Set<number>): void {
+  const open = lines.map((l, i) => (placedAt[i]! < 0 && !trivialInSpan[i] && l.n ? i : -1)).filter((i) => i >= 0);
+  if (open.length === 0) return;
+  const positions = (file.shapePositions ??= buildShapePositions(file));
+  // offset -> the span lines voting for it (so each offset only revisits its own voters).
+  const voters = new Map<number, number[]>();
+  for (const i of open) {
+    for (const p of (positions.get(lines[i]!.n!) ?? []).slice(0, MAX_CANDIDATES)) {
+      if (used.has(p)) continue;
+      const list = voters.get(p - i);
+      if (list) list.push(i);
+      else voters.set(p - i, [i]);
+    }
+  }
+  const needed = Math.min(2, open.length);
+  const offsets = [...voters.entries()].filter(([, v]) => v.length >= needed).sort((x, y) => y[1].length - x[1].length || Math.abs(x[0] - base) - Math.abs(y[0] - base));
+  let left = open.length;
+  for (const [d, lineVoters] of offsets) {
+    if (left === 0) break;
+    let placedAny = false;
+    for (const i of lineVoters) {
+      const p = i + d;
+      if (placedAt[i]! >= 0 || used.has(p) || shapeAt(file, p) !== lines[i]!.n) continue;
+      placedAt[i] = p;
+      mixed[i] = anchorAt(file, p) !== lines[i]!.a;
+      used.add(p);
+      placedAny = true;
+      left--;
+    }
+    if (!placedAny) continue;
+    // Trivial neighbours (braces, blank lines) at the same offset come along.
+    for (let i = 0; i < lines.length; i++) {
+      if (placedAt[i] !== i + d) continue;
+      for (const step of [-1, 1]) {
+        for (let j = i + step; j >= 0 && j < lines.length && placedAt[j]! < 0 && trivialInSpan[j]; j += step) {
+          const p = j + d;
+          if (used.has(p) || anchorAt(file, p) !== lines[j]!.a) break;
+          placedAt[j] = p;
+          used.add(p);
+        }
+      }
+    }
+  }
+}
+
+function buildShapePositions(file: FileIndex): Map<string, number[]> {
+  const map = new Map<string, number[]>();
+  for (let i = 0; i < file.lineCount; i++) {
+    const n = shapeAt(file, i);
+    if (!n) continue;
+    const list = map.get(n);
+    if (list) list.push(i);
+    else map.set(n, [i]);
+  }
+  return map;
+}
+
 function buildPositions(file: FileIndex): Map<string, number[]> {
   const map = new Map<string, number[]>();
   for (let i = 0; i < file.lineCount; i++) {
@@ -178,7 +264,11 @@ const TRIVIAL_HASHES = new Set(['', '{', '}', '};', '});', ')', ');', '(', ']', 
 export function trackLine(line: string, mixed = false): TrackedLine {
   const tracked: TrackedLine = { a: anchorHash(line) };
   if (isTrivialLine(line)) tracked.t = true;
-  else tracked.s = lineSketch(line);
+  else {
+    tracked.s = lineSketch(line);
+    const n = lineShape(line);
+    if (n) tracked.n = n;
+  }
   if (mixed) tracked.m = true;
   return tracked;
 }

@@ -5,41 +5,54 @@
 
 /** 64-bit FNV-1a over UTF-16 code units, as 16 hex digits (two 32-bit halves, no BigInt). */
 export function fnv1a64(text: string): string {
-  const [h3, h2, h1, h0] = fnvLimbs(text);
-  return hex4(h3) + hex4(h2) + hex4(h1) + hex4(h0);
+  fnvHalves(text);
+  return hex8(hi) + hex8(lo);
 }
 
 /** The first 48 bits of fnv1a64 (12 hex digits): line hashes, allocation-light. */
 function fnv1a48(text: string): string {
-  const [h3, h2, h1] = fnvLimbs(text);
-  return hex4(h3) + hex4(h2) + hex4(h1);
+  fnvHalves(text);
+  return hex8(hi) + hex8(lo).slice(0, 4);
 }
 
-/** FNV-1a 64 (offset basis cbf29ce484222325, prime 100000001b3) on four 16-bit limbs. */
-function fnvLimbs(text: string): readonly number[] {
-  let h0 = 0x2325, h1 = 0x8422, h2 = 0x9ce4, h3 = 0xcbf2;
-  for (let i = 0; i < text.length; i++) {
+let hi = 0;
+let lo = 0;
+
+/**
+ * FNV-1a 64 (offset basis cbf29ce484222325, prime 100000001b3) into `hi`/`lo`. A code unit above
+ * 0xff is hashed as two bytes, low byte first. Multiplying by 2^40 + 0x1b3: the low half times
+ * 0x1b3 is below 2^41, exact in a double; its carry and the low half shifted by 8 (the 2^40
+ * term) go to the high half.
+ */
+function fnvHalves(text: string, from = 0, to = text.length): void {
+  let h = 0xcbf29ce4;
+  let l = 0x84222325;
+  for (let i = from; i < to; i++) {
     const c = text.charCodeAt(i);
-    for (let round = c > 0xff ? 2 : 1; round > 0; round--) {
-      h0 ^= round === 2 ? c & 0xff : c > 0xff ? c >>> 8 : c;
-      // multiply by 0x100000001b3 = 2^40 + 0x1b3
-      const t0 = h0 * 0x1b3;
-      let t1 = h1 * 0x1b3;
-      let t2 = h2 * 0x1b3 + (h0 << 8);
-      const t3 = h3 * 0x1b3 + (h1 << 8);
-      t1 += t0 >>> 16;
-      h0 = t0 & 0xffff;
-      t2 += t1 >>> 16;
-      h1 = t1 & 0xffff;
-      h3 = (t3 + (t2 >>> 16)) & 0xffff;
-      h2 = t2 & 0xffff;
+    if (c > 0xff) {
+      l = (l ^ (c & 0xff)) >>> 0;
+      let p = l * 0x1b3;
+      h = (Math.imul(h, 0x1b3) + (l << 8) + Math.floor(p / 4294967296)) >>> 0;
+      l = p >>> 0;
+      l = (l ^ (c >>> 8)) >>> 0;
+      p = l * 0x1b3;
+      h = (Math.imul(h, 0x1b3) + (l << 8) + Math.floor(p / 4294967296)) >>> 0;
+      l = p >>> 0;
+    } else {
+      l = (l ^ c) >>> 0;
+      const p = l * 0x1b3;
+      h = (Math.imul(h, 0x1b3) + (l << 8) + Math.floor(p / 4294967296)) >>> 0;
+      l = p >>> 0;
     }
   }
-  return [h3, h2, h1, h0];
+  hi = h;
+  lo = l;
 }
 
-function hex4(n: number): string {
-  return (0x10000 + n).toString(16).slice(1);
+const HEX = Array.from({ length: 256 }, (_, i) => (i + 0x100).toString(16).slice(1));
+
+function hex8(n: number): string {
+  return HEX[n >>> 24]! + HEX[(n >>> 16) & 0xff]! + HEX[(n >>> 8) & 0xff]! + HEX[n & 0xff]!;
 }
 
 /** The line with indentation and trailing whitespace (and a stray CR) removed. */
@@ -50,6 +63,19 @@ export function normalizeLine(line: string): string {
 /** Hash used to find a line again wherever it moved (indentation-insensitive). */
 export function anchorHash(line: string): string {
   return fnv1a48(normalizeLine(line));
+}
+
+/** What String.prototype.trim removes. */
+function isTrimmed(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+
+/** anchorHash of text.slice(from, to), without cutting the line out (check hashes whole files). */
+export function anchorHashAt(text: string, from: number, to: number): string {
+  while (from < to && isTrimmed(text.charCodeAt(from))) from++;
+  while (to > from && isTrimmed(text.charCodeAt(to - 1))) to--;
+  fnvHalves(text, from, to);
+  return hex8(hi) + hex8(lo).slice(0, 4);
 }
 
 /** Hash of the exact line content (CR stripped), used for approvals. */

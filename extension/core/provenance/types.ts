@@ -20,6 +20,8 @@ export interface TrackedLine {
   s?: string;
   /** True for a trivial line (blank, lone brace…): it never anchors a span alone. */
   t?: boolean;
+  /** Shape hash (see lineShape.ts): survives renamed identifiers and reformatting. */
+  n?: string;
 }
 
 /** Who/what produced a contribution; fixed at record time and inherited by every split. */

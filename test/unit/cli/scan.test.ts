@@ -8,7 +8,7 @@ import { BLOCK_SECRETS_POLICY, runAirlock, tempTree } from './scanSupport';
 
 // Realistic-looking fakes, assembled so that this file itself holds no scannable literal.
 const AWS_KEY = ['AKIA', 'Z3MXQ7RTV5LPWD2N'].join('');
-const GITHUB_TOKEN = ['ghp_', 'R8fK2mQ9xLw4TzV7nB3cY6hJ1pD5sA0eG2uN'].join('');
+const GITHUB_TOKEN = ['ghp_', 'R8fK2mQ9xLw4TzV7nB3cY6hJ1pD5sA3YxdV5'].join('');
 const STRIPE_KEY = ['sk_live_', '51Hx9QmK2vLpR8tYzW3nB6cJ0aF'].join('');
 
 function withTree<T>(files: Record<string, string | Buffer>, body: (root: string) => Promise<T>): Promise<T> {

@@ -10,7 +10,7 @@ import { BLOCK_SECRETS_POLICY, tempTree } from './scanSupport';
 
 const REPO = join(__dirname, '..', '..', '..');
 const CLI = join(REPO, 'dist', 'cli.js');
-const GITHUB_TOKEN = ['ghp_', 'R8fK2mQ9xLw4TzV7nB3cY6hJ1pD5sA0eG2uN'].join('');
+const GITHUB_TOKEN = ['ghp_', 'R8fK2mQ9xLw4TzV7nB3cY6hJ1pD5sA3YxdV5'].join('');
 
 test('node dist/cli.js scan works from the built bundle', (t) => {
   const build = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: REPO, encoding: 'utf8' });
@@ -38,6 +38,28 @@ test('node dist/cli.js scan works from the built bundle', (t) => {
 
     for (const out of [text, sarif, piped]) assert.ok(!(out.stdout + out.stderr).includes(GITHUB_TOKEN));
     assert.equal(run(['--format', 'yaml']).status, 2);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('the built bundle scans a large folder with its worker (dist/scanWorker.js): same report as --jobs 1', (t) => {
+  if (!existsSync(CLI) || !existsSync(join(REPO, 'dist', 'scanWorker.js'))) {
+    t.skip('dist/cli.js or dist/scanWorker.js is missing (run node esbuild.mjs)');
+    return;
+  }
+  const filler = 'export function handler(request, response) { return response.send(request.body); }\n'.repeat(1200);
+  const files: Record<string, string> = {};
+  for (let i = 0; i < 60; i++) files[`src/m${i}.ts`] = `${filler}${i % 7 === 0 ? `const t = "${GITHUB_TOKEN}";\n` : ''}${filler}`;
+  const root = tempTree(files);
+  try {
+    const run = (jobs: string) => spawnSync(process.execPath, [CLI, 'scan', '--jobs', jobs, '--format', 'json', '.'], { cwd: root, encoding: 'utf8', timeout: 120_000, maxBuffer: 16 * 1024 * 1024 });
+    const single = run('1');
+    const pooled = run('2');
+    assert.equal(single.status, 0, single.stderr);
+    assert.equal(pooled.status, 0, pooled.stderr);
+    assert.equal(pooled.stdout, single.stdout);
+    assert.equal((JSON.parse(pooled.stdout) as { findings: unknown[] }).findings.length, 9);
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

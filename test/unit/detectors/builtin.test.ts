@@ -1,15 +1,17 @@
-// Every built-in detector: described, exercised by a positive sample (reporting exactly the
-// value) and by placeholder/negative cases that must not fire.
+// Every built-in detector: described, exercised by true-positive samples (reporting exactly the
+// value; generated from the detector's documented shape or written by hand) and by its
+// false-positive samples (gitleaks' tps/fps model): placeholders, templates, lookalikes.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { BUILTIN_SECRET_DETECTORS, compileDetectors, scanText } from '../../../extension/core/detectors';
-import { SAMPLES, degenerateRng, renderSample, rng } from './samples';
+import { hasCrc32Base62 } from '../../../extension/core/detectors/checksum';
+import { ORPHAN_SAMPLES, SAMPLES, degenerateRng, lookalikesFromSpec, renderSample, rng } from './samples';
 
 const compiled = compileDetectors(BUILTIN_SECRET_DETECTORS);
 const sampleFor = new Map(SAMPLES.map((s) => [s.detector, s]));
 
-test('the pack has at least 45 detectors, each with a unique id and a description', () => {
-  assert.ok(BUILTIN_SECRET_DETECTORS.length >= 45, `only ${BUILTIN_SECRET_DETECTORS.length}`);
+test('the pack has at least 200 detectors, each with a unique id and a description', () => {
+  assert.ok(BUILTIN_SECRET_DETECTORS.length >= 200, `only ${BUILTIN_SECRET_DETECTORS.length}`);
   const ids = BUILTIN_SECRET_DETECTORS.map((d) => d.id);
   assert.equal(new Set(ids).size, ids.length);
   for (const d of BUILTIN_SECRET_DETECTORS) {
@@ -19,22 +21,25 @@ test('the pack has at least 45 detectors, each with a unique id and a descriptio
   }
 });
 
-test('every built-in detector has a sample (and every sample a detector)', () => {
-  assert.deepEqual(
-    BUILTIN_SECRET_DETECTORS.map((d) => d.id).filter((id) => !sampleFor.has(id)),
-    [],
-  );
-  assert.deepEqual(
-    SAMPLES.map((s) => s.detector).filter((id) => !BUILTIN_SECRET_DETECTORS.some((d) => d.id === id)),
-    [],
-  );
+test('every built-in detector has a sample (and every handwritten sample a detector)', () => {
+  assert.equal(SAMPLES.length, BUILTIN_SECRET_DETECTORS.length);
+  assert.deepEqual(ORPHAN_SAMPLES, []);
+});
+
+test('GitHub and npm samples carry a valid CRC32, and a one-char change breaks it', () => {
+  for (const id of ['github-pat-classic', 'github-oauth-token', 'github-user-to-server-token', 'github-app-installation-token', 'github-refresh-token', 'npm-token']) {
+    const value = sampleFor.get(id)!.value(rng(11));
+    assert.ok(hasCrc32Base62(value), id);
+    const flipped = value.slice(0, 10) + (value[10] === 'a' ? 'b' : 'a') + value.slice(11);
+    assert.ok(!hasCrc32Base62(flipped), `${id} flipped`);
+    assert.deepEqual(scanText(`TOKEN = "${flipped}"`, compiled).filter((m) => m.detector === id), [], `${id}: a token with a bad checksum is not that token`);
+  }
 });
 
 describe('each built-in detector', () => {
   for (const spec of BUILTIN_SECRET_DETECTORS) {
-    const sample = sampleFor.get(spec.id);
-    if (!sample) continue;
-    test(`${spec.id}: finds the value exactly, in several random instances`, () => {
+    const sample = sampleFor.get(spec.id)!;
+    test(`${spec.id}: true positives — finds the value exactly, in several random instances`, () => {
       for (let seed = 1; seed <= 5; seed++) {
         const { text, value, start } = renderSample(sample, rng(seed * 7919 + spec.id.length));
         const matches = scanText(text, compiled);
@@ -44,16 +49,12 @@ describe('each built-in detector', () => {
         assert.equal(match.end, start + value.length, `seed ${seed}: end`);
       }
     });
-    test(`${spec.id}: placeholder / negative cases do not fire`, () => {
+    test(`${spec.id}: false positives — placeholders and lookalikes do not fire`, () => {
       const degenerate = renderSample(sample, degenerateRng).text;
-      const negatives = [degenerate, ...(sample.negative ? [sample.negative] : [])];
+      const negatives = [degenerate, ...(sample.negative ? [sample.negative] : []), ...(spec.fps ?? []), ...lookalikesFromSpec(spec, rng(spec.id.length))];
       for (const text of negatives) {
-        const matches = scanText(text, compiled);
-        assert.deepEqual(
-          matches.map((m) => m.detector),
-          [],
-          `fired on a ${text.length}-char negative case`,
-        );
+        const matches = scanText(text, compiled).filter((m) => m.detector === spec.id);
+        assert.deepEqual(matches, [], `fired on a ${text.length}-char negative case`);
       }
     });
   }

@@ -2,6 +2,10 @@
 // scannable literal token lives in the repository sources. Shared by the unit tests, the
 // fixture generator (test/fixtures/secrets/generate.ts) and the benchmark.
 
+import { BUILTIN_SECRET_DETECTORS, type DetectorSpec } from '../../../extension/core/detectors';
+import { base62, crc32 } from '../../../extension/core/detectors/checksum';
+import { charsetChars, shapeSource } from '../../../extension/core/detectors/shape';
+
 /** A deterministic PRNG (mulberry32). */
 export type Rng = () => number;
 export function rng(seed: number): Rng {
@@ -88,7 +92,8 @@ const PUTTY = (r: Rng) =>
 const JWT = (r: Rng) =>
   `${base64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }))}.${base64url(JSON.stringify({ sub: digits(r, 8), role: 'admin', iat: 1718000000 + Math.floor(r() * 1e6) }))}.${urlsafe(r, 43)}`;
 
-export const SAMPLES: readonly Sample[] = [
+/** Samples written by hand, for detectors whose value has no simple shape (or needs context). */
+const HANDWRITTEN: readonly Sample[] = [
   { detector: 'aws-access-key-id', value: (r) => `AKIA${pick(r, BASE32, 16)}`, name: 'AWS_ACCESS_KEY_ID', negative: 'aws_access_key_id = AKIAIOSFODNN7EXAMPLE' },
   { detector: 'aws-secret-access-key', value: (r) => b64(r, 40), name: 'AWS_SECRET_ACCESS_KEY', negative: 'aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' },
   { detector: 'aws-session-token', value: (r) => `IQoJb3JpZ2luX2VjE${b64(r, 300)}`, name: 'AWS_SESSION_TOKEN', negative: 'AWS_SESSION_TOKEN=IQoJb3JpZ2luX2VjE…' },
@@ -115,12 +120,7 @@ export const SAMPLES: readonly Sample[] = [
   { detector: 'digitalocean-token', value: (r) => `dop_v1_${hex(r, 64)}`, name: 'DIGITALOCEAN_ACCESS' },
   { detector: 'heroku-api-key', value: uuid, name: 'HEROKU_API_KEY', negative: 'HEROKU_API_KEY=00000000-0000-0000-0000-000000000000' },
   { detector: 'heroku-platform-token', value: (r) => `HRKU-${urlsafe(r, 60)}`, name: 'HEROKU_PLATFORM' },
-  { detector: 'github-pat-classic', value: (r) => `ghp_${alnum(r, 36)}`, name: 'GH_PAT', negative: 'GITHUB_TOKEN=ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx' },
   { detector: 'github-pat-fine-grained', value: (r) => `github_pat_${alnum(r, 22)}_${alnum(r, 59)}`, name: 'GH_FINE_GRAINED' },
-  { detector: 'github-oauth-token', value: (r) => `gho_${alnum(r, 36)}`, name: 'GH_OAUTH' },
-  { detector: 'github-user-to-server-token', value: (r) => `ghu_${alnum(r, 36)}`, name: 'GH_USER_TO_SERVER' },
-  { detector: 'github-app-installation-token', value: (r) => `ghs_${alnum(r, 36)}`, name: 'GH_INSTALLATION' },
-  { detector: 'github-refresh-token', value: (r) => `ghr_${alnum(r, 76)}`, name: 'GH_REFRESH' },
   { detector: 'gitlab-pat', value: (r) => `glpat-${urlsafe(r, 20)}`, name: 'GITLAB_PAT', negative: 'GITLAB_TOKEN=glpat-<your-token-here>' },
   { detector: 'gitlab-runner-token', value: (r) => `glrt-${urlsafe(r, 26)}`, name: 'CI_RUNNER_AUTH' },
   { detector: 'gitlab-deploy-token', value: (r) => `gldt-${urlsafe(r, 20)}`, name: 'GITLAB_DEPLOY' },
@@ -156,7 +156,6 @@ export const SAMPLES: readonly Sample[] = [
   { detector: 'anthropic-api-key', value: (r) => `sk-ant-api03-${urlsafe(r, 93)}AA`, name: 'ANTHROPIC', negative: 'ANTHROPIC_API_KEY=sk-ant-api03-...' },
   { detector: 'anthropic-admin-key', value: (r) => `sk-ant-admin01-${urlsafe(r, 93)}AA`, name: 'ANTHROPIC_ADMIN' },
   { detector: 'huggingface-token', value: (r) => `hf_${pick(r, UPPER + LOWER, 34)}`, name: 'HF', negative: 'from huggingface_hub import hf_hub_download' },
-  { detector: 'npm-token', value: (r) => `npm_${alnum(r, 36)}`, name: 'NPM_AUTH', negative: '//registry.npmjs.org/:_authToken=${NPM_TOKEN}' },
   { detector: 'pypi-token', value: (r) => `pypi-AgEIcHlwaS5vcmc${urlsafe(r, 150)}`, name: 'PYPI_UPLOAD' },
   { detector: 'datadog-api-key', value: (r) => hex(r, 32), name: 'DD_API_KEY' },
   { detector: 'newrelic-api-key', value: (r) => `NRAK-${pick(r, UPPER + DIGITS, 27)}`, name: 'NEW_RELIC_USER' },
@@ -197,8 +196,95 @@ export const SAMPLES: readonly Sample[] = [
     negative: 'url = "https://user:password@host.example/path"',
   },
   { detector: 'generic-secret-assignment', value: (r) => `${alnum(r, 30)}9k`, name: 'PAYMENTS_SIGNING_SECRET', negative: 'const secretName = process.env.SECRET_NAME;\nconst token = getToken();\npassword: ${{ secrets.DB_PASSWORD }}' },
+  {
+    detector: 'jwt-base64',
+    value: (r) => Buffer.from(JWT(r)).toString('base64'),
+    block: 'apiVersion: v1\nkind: Secret\ndata:\n  session: $VALUE',
+    kinds: ['yaml', 'env', 'py'],
+    negative: 'data:\n  config: ZXlKaGJHY2lPaUo=',
+  },
+  { detector: 'private-key-base64', value: (r) => Buffer.from(pem('RSA PRIVATE KEY')(r)).toString('base64'), name: 'TLS_KEY_B64' },
+  {
+    detector: 'private-key-ssh2-encrypted',
+    value: (r) => `---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----\nComment: "rsa-key-20260101"\n${pemBody(r, 6, '\n')}\n---- END SSH2 ENCRYPTED PRIVATE KEY ----`,
+    block: '$VALUE',
+  },
+  {
+    detector: 'openvpn-static-key',
+    value: (r) => `-----BEGIN OpenVPN Static key V1-----\n${Array.from({ length: 16 }, () => hex(r, 32)).join('\n')}\n-----END OpenVPN Static key V1-----`,
+    block: '$VALUE',
+  },
+  {
+    detector: 'docker-config-auth',
+    value: (r) => Buffer.from(`ci-bot:${alnum(r, 24)}`).toString('base64'),
+    block: '{ "auths": { "registry.acme.internal": { "auth": "$VALUE" } } }',
+    kinds: ['json', 'ts', 'py'],
+    negative: '{ "auths": { "registry.acme.internal": { "auth": "dXNlcjpwYXNzd29yZA==" } } }',
+  },
   { detector: 'bearer-token', value: (r) => `${alnum(r, 40)}7`, block: 'curl -H "Authorization: Bearer $VALUE" https://api.acme.internal/v1/orders', kinds: ['ts', 'py', 'go', 'env'], negative: 'curl -H "Authorization: Bearer $TOKEN" https://api.example.com' },
 ];
+
+/** A sample generated from a detector's documented shape (and its checksum, if any). */
+export function sampleFromSpec(spec: DetectorSpec): Sample | undefined {
+  const shape = spec.shape;
+  if (!shape) return undefined;
+  const context = spec.sampleContext;
+  const value = (r: Rng): string => {
+    let out = '';
+    for (const part of shape) {
+      if (typeof part === 'string') {
+        out += part;
+        continue;
+      }
+      const n = typeof part.n === 'number' ? part.n : part.n[0] + Math.floor(r() * (part.n[1] - part.n[0] + 1));
+      out += pick(r, charsetChars(part.set), n);
+    }
+    if (spec.checksum === 'crc32-base62') {
+      const cut = out.indexOf('_') + 1;
+      const random = out.slice(cut, out.length - 6);
+      out = out.slice(0, cut) + random + base62(crc32(random), 6);
+    }
+    return out;
+  };
+  const sample: Sample = { detector: spec.id, value };
+  if (context?.includes('$VALUE')) {
+    sample.block = context;
+    if (!context.includes('\n')) sample.kinds = ['py', 'env', 'toml', 'ts', 'go'];
+  } else {
+    sample.name = context ?? spec.id.toUpperCase().replace(/-/g, '_');
+  }
+  if (spec.fps?.length) sample.negative = spec.fps.join('\n');
+  return sample;
+}
+
+/**
+ * False positives derived from a shape: every random run one char too short (a truncated or
+ * mistyped token), and every run filled with `x` (a documentation placeholder). Same context.
+ */
+export function lookalikesFromSpec(spec: DetectorSpec, r: Rng): string[] {
+  const shape = spec.shape;
+  const sample = sampleFromSpec(spec);
+  if (!shape || !sample) return [];
+  const render = (value: string) => (sample.block ? sample.block.replace('$VALUE', value) : `const ${sample.name ?? 'SECRET'} = "${value}";`);
+  const build = (run: (set: string, n: number) => string) =>
+    shape.map((part) => (typeof part === 'string' ? part : run(charsetChars(part.set), typeof part.n === 'number' ? part.n : part.n[0]))).join('');
+  const placeholder = render(build((_set, n) => 'x'.repeat(n)));
+  // Truncation is a lookalike only where the pattern is exactly the documented shape (not a range around it).
+  if (!spec.pattern?.source.includes(shapeSource(shape))) return [placeholder];
+  return [render(build((set, n) => pick(r, set, Math.max(0, n - 1)))), placeholder];
+}
+
+/** One sample per built-in detector, in pack order: the handwritten one, else one from its shape. */
+export const SAMPLES: readonly Sample[] = BUILTIN_SECRET_DETECTORS.map((spec) => {
+  const written = HANDWRITTEN.find((s) => s.detector === spec.id);
+  const derived = sampleFromSpec(spec);
+  const sample = written ?? derived;
+  if (!sample) throw new Error(`no sample for built-in detector ${spec.id}`);
+  return sample;
+});
+
+/** Handwritten samples whose detector is not in the pack (a renamed or removed id). */
+export const ORPHAN_SAMPLES = HANDWRITTEN.filter((s) => !BUILTIN_SECRET_DETECTORS.some((d) => d.id === s.detector)).map((s) => s.detector);
 
 /** The sample as one snippet of code: the text and where the value sits in it. */
 export function renderSample(sample: Sample, r: Rng): { text: string; value: string; start: number } {
@@ -206,3 +292,120 @@ export function renderSample(sample: Sample, r: Rng): { text: string; value: str
   const text = sample.block ? sample.block.replace('$VALUE', value) : `const ${sample.name ?? 'SECRET'} = "${value}";`;
   return { text, value, start: text.indexOf(value) };
 }
+
+/** A random value with a digit in it (the generic detector wants one), shaped like no provider's token. */
+export function genericSecret(seed: number): string {
+  return `${pick(rng(seed), 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789', 27)}7Qz`;
+}
+
+/** One assignment per syntax the generic detector reads; `$V` is the value. */
+export const GENERIC_SYNTAXES: Record<string, string> = {
+  'Go var with type': 'var webhookToken string = "$V"',
+  'Go short assignment': 'signingSecret := "$V"',
+  'Go struct field': 'cfg := Config{APIKey: "$V"}',
+  'Java field': 'private static final String API_SECRET = "$V";',
+  'Java System.setProperty': 'System.setProperty("PAYMENTS_TOKEN", "$V");',
+  'Kotlin typed val': 'val clientSecret: String = "$V"',
+  'C# verbatim string': 'public const string ApiKey = @"$V";',
+  'C# property initializer': 'options.ClientSecret = "$V";',
+  'PHP variable': "$apiKey = '$V';",
+  'PHP append': "$signingKey .= '$V';",
+  'PHP array': "'api_secret' => '$V',",
+  'Ruby symbol hash': ':auth_token => "$V",',
+  'Ruby keyword hash': "auth_token: '$V',",
+  'Rust const': 'const API_TOKEN: &str = "$V";',
+  'Rust let with static str': "let secret: &'static str = \"$V\";",
+  'shell export': 'export DEPLOY_TOKEN=$V',
+  'shell quoted': "DEPLOY_TOKEN='$V'",
+  'Makefile ::=': 'REGISTRY_PASSWORD ::= $V',
+  'Makefile ?=': 'REGISTRY_PASSWORD ?= $V',
+  'Terraform / HCL': 'resource "x" "y" {\n  api_key = "$V"\n}',
+  'XML element': '<apiKey>$V</apiKey>',
+  'XML element spanning lines': '<config>\n  <clientSecret>\n    $V\n  </clientSecret>\n</config>',
+  'XML appSettings': '<add key="ClientSecret" value="$V" />',
+  properties: 'payments.signing.secret=$V',
+  'properties with colon': 'payments.signing.secret: $V',
+  TOML: 'webhook_secret = "$V"',
+  'YAML bare': 'webhook_secret: $V',
+  'YAML quoted': 'webhook_secret: "$V"',
+  '.env': 'WEBHOOK_SECRET=$V',
+  JSON: '{ "webhookSecret": "$V" }',
+  Python: 'WEBHOOK_SECRET = "$V"',
+  'Python os.environ': 'os.environ["WEBHOOK_SECRET"] = "$V"',
+  'JavaScript object': 'const cfg = { accessToken: `$V` };',
+  'password field': 'db_password = "Tr0ub4dor&3x"',
+};
+
+/** A GitHub classic token with a valid CRC32 (generated; not a real token). */
+export function fakeGithubToken(seed: number): string {
+  return SAMPLES.find((s) => s.detector === 'github-pat-classic')!.value(rng(seed));
+}
+
+export interface DecodingCase {
+  name: string;
+  /** The text, the encoded form of the secret inside it (what must be reported) and the detector. */
+  build: (seed: number) => { text: string; encoded: string; detector: string };
+}
+
+/** One case per decoding the scanner performs. */
+export const DECODING_CASES: readonly DecodingCase[] = [
+  {
+    name: 'string literals concatenated across lines',
+    build: (seed) => {
+      const t = fakeGithubToken(seed);
+      const encoded = `${t.slice(0, 20)}" +\n    "${t.slice(20)}`;
+      return { text: `const deployToken = "${encoded}";\n`, encoded, detector: 'github-pat-classic' };
+    },
+  },
+  {
+    name: 'JSON string escapes (\\u0041, \\/)',
+    build: (seed) => {
+      const v = SAMPLES.find((s) => s.detector === 'slack-webhook-url')!.value(rng(seed));
+      const [team, bot, secret] = v.split('/') as [string, string, string];
+      const encoded = `${team}\\/${bot}\\/${secret.slice(0, 4)}\\u00${secret.charCodeAt(4).toString(16)}${secret.slice(5)}`;
+      return { text: `{"alerts": {"hook": "https:\\/\\/hooks.slack.com\\/services\\/${encoded}"}}`, encoded, detector: 'slack-webhook-url' };
+    },
+  },
+  {
+    name: 'URL encoding',
+    build: (seed) => {
+      const v = SAMPLES.find((s) => s.detector === 'aws-secret-access-key')!.value(rng(seed)).replace(/[+/]/g, 'x').slice(0, 36) + '+/+/';
+      const encoded = v.replace(/\+/g, '%2B').replace(/\//g, '%2F');
+      return { text: `https://deploy.acme.internal/hook?aws_secret_access_key=${encoded}&region=eu-west-1`, encoded, detector: 'aws-secret-access-key' };
+    },
+  },
+  {
+    name: 'base64 under an innocuous key',
+    build: (seed) => {
+      const t = fakeGithubToken(seed);
+      const encoded = Buffer.from(`machine: build-07\ntoken: ${t}\n`).toString('base64');
+      return { text: `settings:\n  blob: "${encoded}"\n`, encoded: encoded.slice(Math.floor(24 / 3) * 4, Math.ceil((25 + t.length) / 3) * 4), detector: 'github-pat-classic' };
+    },
+  },
+  {
+    name: 'base64url',
+    build: (seed) => {
+      const t = fakeGithubToken(seed);
+      const raw = Buffer.from(`{"ci":"${t}"}`).toString('base64url');
+      return { text: `CONFIG_BLOB=${raw}\n`, encoded: raw.slice(Math.floor(7 / 3) * 4, Math.ceil((7 + t.length) / 3) * 4), detector: 'github-pat-classic' };
+    },
+  },
+  {
+    name: 'YAML folded block scalar',
+    build: (seed) => {
+      const value = genericSecret(seed);
+      return { text: `payments:\n  signing_secret: >-\n    ${value}\n  region: eu\n`, encoded: value, detector: 'generic-secret-assignment' };
+    },
+  },
+  {
+    name: '+-prefixed diff lines (a private key added in a patch)',
+    build: (seed) => {
+      const key = SAMPLES.find((s) => s.detector === 'private-key-openssh')!.value(rng(seed));
+      const lines = key.split('\n');
+      const patch = `diff --git a/deploy/id_ed25519 b/deploy/id_ed25519\nnew file mode 100600\n--- /dev/null\n+++ b/deploy/id_ed25519\n@@ -0,0 +1,${lines.length} @@\n${lines.map((l) => `+${l}`).join('\n')}\n`;
+      const start = patch.indexOf('-----BEGIN');
+      const end = patch.indexOf('-----END OPENSSH PRIVATE KEY-----') + '-----END OPENSSH PRIVATE KEY-----'.length;
+      return { text: patch, encoded: patch.slice(start, end), detector: 'private-key-openssh' };
+    },
+  },
+];

@@ -41,7 +41,7 @@ test('unreviewed AI lines are reported; approval of the exact content clears the
   let state = foldLedger(records);
   let located = locateSpans([...state.spans.values()], indexFile(file));
   assert.deepEqual(evaluateFile('src/a.ts', located, state, approval), [
-    { path: 'src/a.ts', startLine: 2, endLine: 3, kind: 'unreviewed', rule: 'all', tool: 'copilot', model: 'gpt-4o' },
+    { path: 'src/a.ts', startLine: 2, endLine: 3, kind: 'unreviewed', rule: 'all', tool: 'copilot', model: 'gpt-4o', record: 'c1' },
   ]);
   records.push(buildReview('approve', bob, 'r1', '2026-01-02T00:00:00.000Z', 'src/a.ts', located, file));
   state = foldLedger(records);

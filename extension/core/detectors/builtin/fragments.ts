@@ -14,8 +14,17 @@ export const END_B64 = '(?![A-Za-z0-9+/=])';
  * opening quote. `name` is the keyword-led part of the identifier.
  */
 export function assignment(name: string, value: string): RegExp {
-  return new RegExp(`${name}[A-Za-z0-9_.-]{0,30}?["'\\]]?\\s{0,4}(?:=|:=|:|=>|\\?=)\\s{0,4}["'\`]?(${value})`, 'i');
+  return new RegExp(`${name}[A-Za-z0-9_.-]{0,30}?${ASSIGNMENT_TAIL}(${value})`, 'i');
 }
+
+/**
+ * What follows an assigned name up to the value: an optional closing quote/bracket, an optional
+ * type (`: string`, `: &str`, Go's `name string =`), the operator (`=`, `:=`, `::=`, `:`, `=>`,
+ * `?=`, `.=`, `||=`, `>` closing an XML start tag, or `,` after a quoted name as in
+ * `setProperty("NAME", "…")`), an opening quote.
+ */
+export const ASSIGNMENT_TAIL =
+  `["'\\]]?(?:\\s{0,4}:\\s{0,2}&?(?:'static\\s)?[A-Za-z][A-Za-z0-9_<>\\[\\]]{0,20}(?=\\s{0,4}=)|\\s{1,4}[A-Za-z][A-Za-z0-9_]{0,20}(?=\\s{0,4}=))?\\s{0,4}(?:=|:=|::=|:|=>|\\?=|\\.=|\\|\\|=|>|(?<=["'])\\s{0,2},)\\s{0,8}(?:[@rb](?=["']))?["'\`]?`;
 
 /** Decodes base64 / base64url (no padding needed); undefined when it is not valid base64. */
 export function decodeBase64(s: string): string | undefined {

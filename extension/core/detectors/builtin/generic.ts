@@ -1,10 +1,135 @@
 // Catch-alls for credentials without a recognisable format: high-entropy values assigned to
 // key/secret/token/password-like names, and bearer tokens in Authorization headers. They
 // have the lowest priority, so a specific detector wins any overlap.
+//
+// The assignment detector is a small hand-written reader rather than a regex: it has to know
+// the assignment syntax of many languages and config formats (Go `var xToken string = "…"`,
+// Kotlin/Rust/TS type annotations, PHP `.=` and `=>`, Ruby `:k =>`, Makefile `::=`, shell
+// `export`, XML elements spanning lines and `<add key=… value=…/>`, `setProperty("K", "v")`,
+// JSON/YAML/TOML/properties/.env) and to reject what is clearly code: identifiers, type names,
+// member references, calls, format strings, regex literals and templates.
 import type { DetectorSpec, MatchContext } from '../types';
+import { shannonEntropy } from '../entropy';
 
 /** Names that contain key/token/secret but hold something else. */
-const NON_SECRET_NAME = /(?:public|pub_?key|tokeni[sz]|keyboard|keyof|keycode|key_?id$|keys?_?(?:name|path|file|type|size|length|format|prefix|alias|url|uri|ref)|token_?(?:type|url|uri|endpoint|name|path|file|expir|ttl|count|len)|secret_?(?:name|path|file|ref|arn|id)$|password_?(?:policy|length|hint|field|label|reset|url|min|max|rules?)|_?(?:hash|digest|checksum|integrity)$|sort_?key|primary_?key|foreign_?key|partition_?key|cache_?key|hot_?key|idempotency)/i;
+const NON_SECRET_NAME = /(?:public|pub_?key|tokeni[sz]|keyboard|keyof|keycode|keys?_?(?:id|name|path|file|type|size|length|len|format|prefix|alias|url|uri|ref|field|column|attr|spec|store_?type|usage|pair_?name|vault_?url|down|up|press|event|map|word|words|frame|s)$|key_?id$|token_?(?:type|url|uri|endpoint|name|path|file|expir|ttl|count|len|limit|kind|header|param|prefix|class|regex|pattern)|tokens$|secret_?(?:name|path|file|ref|arn|id|key_?ref|version|s)$|password_?(?:policy|length|hint|field|label|reset|url|min|max|rules?|input|prompt|strength|confirm|changed|expir|required|file|env|command|cmd)|passwd_?file|_?(?:hash|digest|checksum|integrity|hashed)$|sort_?key|primary_?key|foreign_?key|partition_?key|cache_?key|hot_?key|idempotency|lookup_?key|map_?key|dict_?key|row_?key|hash_?key|object_?key|s3_?key|storage_?key_?name|translation_?key|i18n_?key|message_?key|key_?(?:binding|stroke)|monkey|turkey|donkey|whiskey|hockey|jockey|passthrough|passage|passenger|compass|bypass|surpass)/i;
+
+const MAX_NAME = 80;
+const MAX_VALUE = 200;
+
+/** [A-Za-z0-9_.-], and `$` when `dollar` (PHP variables, Java inner class names). */
+function isNameCode(c: number, dollar: boolean): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 46 || c === 45 || (dollar && c === 36);
+}
+
+/** Reads the assignment around a keyword hit; returns the value's span, or undefined. */
+function matchAssignment(text: string, keywordStart: number, keywordEnd: number): { start: number; end: number } | undefined {
+  // The whole name the keyword sits in.
+  let nameStart = keywordStart;
+  while (nameStart > 0 && keywordStart - nameStart < MAX_NAME && isNameCode(text.charCodeAt(nameStart - 1), true)) nameStart--;
+  let p = keywordEnd;
+  while (p < text.length && p - keywordEnd < MAX_NAME && isNameCode(text.charCodeAt(p), false)) p++;
+  // Cheap rejection first: most keyword hits are followed by neither an operator nor a quote.
+  const next = text.charCodeAt(p);
+  if (next !== 61 && next !== 58 && next !== 32 && next !== 9 && next !== 34 && next !== 39 && next !== 96 && next !== 62 && next !== 93 && next !== 63 && next !== 46 && next !== 124 && next !== 44) return undefined;
+  const name = text.slice(nameStart, p);
+  if (NON_SECRET_NAME.test(name.replace(/^\$/, ''))) return undefined;
+  const span = readValue(text, nameStart, p, name);
+  // Validation (right after, for the same span) needs the name; saves re-reading it backwards.
+  if (span) lastMatch = { text, start: span.start, name };
+  return span;
+}
+
+/** The name found by the last successful matchAssignment, for isGenericSecret. */
+let lastMatch: { text: string; start: number; name: string } | undefined;
+
+function readValue(text: string, nameStart: number, nameEnd: number, name: string): { start: number; end: number } | undefined {
+  let p = nameEnd;
+  const opener = text[nameStart - 1];
+
+  // XML element: <password>value</password>, the value possibly on its own line(s).
+  if (opener === '<' && text[p] === '>') return xmlElementValue(text, p + 1, name);
+
+  let quoted = false;
+  if (opener === '"' || opener === "'" || opener === '`') {
+    if (text[p] !== opener) return undefined;
+    quoted = true;
+    p++;
+    // <add key="ApiKey" value="…" />, <property name="password" value="…"/>
+    const attribute = /^\s{1,4}value\s{0,2}=\s{0,2}(["'])/.exec(text.slice(p, p + 24));
+    if (attribute) return quotedValue(text, p + attribute[0].length, attribute[1]!);
+  }
+  if (text[p] === ']') p++; // ENV["API_KEY"] = …, $cfg['secret'] = …
+  p = skipSpaces(text, p);
+
+  // Type annotations: `: String =`, `: &'static str =`, Go's `name string =`.
+  const typed = /^(?::\s{0,3}[&*]?(?:'static\s)?[A-Za-z_][\w.<>[\], ]{0,30}?|[A-Za-z_][\w.[\]*]{0,30})\s{0,4}(?==[^=~])/.exec(text.slice(p, p + 48));
+  if (typed && !/^:\s*$/.test(typed[0])) p = skipSpaces(text, p + typed[0].length);
+
+  const op = /^(?:::=|:=|\?=|\.=|\|\|=|=>|=(?![=~>])|:(?![:=])|,)/.exec(text.slice(p, p + 3));
+  if (!op) return undefined;
+  if (op[0] === ',' && !quoted) return undefined; // f(token, x) is a call, f("TOKEN", "x") a setter
+  p = skipSpaces(text, p + op[0].length);
+  if (op[0] === ':' && !quoted && text[p] === '\n') return undefined;
+
+  // Value: quoted (with C#/Rust/Python prefixes), or a bare word (.env, YAML, properties, Makefile).
+  if (/^[@rbuRBU]["'`]/.test(text.slice(p, p + 2))) p++;
+  const q = text[p];
+  if (q === '"' || q === "'" || q === '`') return quotedValue(text, p + 1, q);
+  return bareValue(text, p);
+}
+
+function skipSpaces(text: string, p: number): number {
+  let i = p;
+  while (i < text.length && i - p < 8 && (text[i] === ' ' || text[i] === '\t')) i++;
+  return i;
+}
+
+function quotedValue(text: string, start: number, quote: string): { start: number; end: number } | undefined {
+  for (let i = start; i < text.length && i - start <= MAX_VALUE; i++) {
+    const c = text[i];
+    if (c === quote) return i > start ? { start, end: i } : undefined;
+    if (c === '\\' || c === '\n') return undefined; // escapes and multi-line strings are decoded first
+  }
+  return undefined;
+}
+
+function bareValue(text: string, start: number): { start: number; end: number } | undefined {
+  let i = start;
+  while (i < text.length && i - start <= MAX_VALUE && !/[\s"'`,;(){}[\]<>]/.test(text[i]!)) {
+    // `=` only as trailing base64 padding: `a=b=c` is a chain of assignments, not one value.
+    if (text[i] === '=' && !/^=*(?:[\s"'`,;)}\]]|$)/.test(text.slice(i, i + 3))) break;
+    i++;
+  }
+  if (i === start || i - start > MAX_VALUE) return undefined;
+  // Followed by a call, an index or an operator: an expression, not a literal.
+  const after = text[i];
+  if (after === '(' || after === '[' || after === '{') return undefined;
+  if (/^[ \t]*(?:\+|\?\?|\|\||&&|\?|\*|\/|%|\.[A-Za-z])/.test(text.slice(i, i + 4))) return undefined;
+  return { start, end: i };
+}
+
+function xmlElementValue(text: string, start: number, name: string): { start: number; end: number } | undefined {
+  let s = start;
+  while (s < text.length && s - start < 200 && /\s/.test(text[s]!)) s++;
+  let e = s;
+  while (e < text.length && e - s <= MAX_VALUE && text[e] !== '<' && text[e] !== '\n') e++;
+  let close = e;
+  while (close < text.length && close - e < 200 && /\s/.test(text[close]!)) close++;
+  if (!text.startsWith(`</${name}>`, close) || e === s) return undefined;
+  while (e > s && /\s/.test(text[e - 1]!)) e--;
+  return { start: s, end: e };
+}
+
+/** Segments of a value by case and digit changes: identifiers have long ones, random strings short. */
+function meanSegmentLength(value: string): number {
+  const segments = value.match(/[A-Z]?[a-z]+|[A-Z]+(?![a-z])|[0-9]+|[^A-Za-z0-9]+/g);
+  return segments ? value.length / segments.length : value.length;
+}
+
+function charClasses(value: string): number {
+  return Number(/[a-z]/.test(value)) + Number(/[A-Z]/.test(value)) + Number(/[0-9]/.test(value)) + Number(/[^A-Za-z0-9]/.test(value));
+}
 
 /** Values that are code or data rather than a credential. */
 function looksLikeNonSecret(value: string): boolean {
@@ -13,38 +138,61 @@ function looksLikeNonSecret(value: string): boolean {
     /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(value) || // CONSTANT_NAME
     /^[a-z][a-z0-9]*(?:[_.-][a-z0-9]+)+$/.test(value) || // kebab/snake identifiers, config keys
     /^[a-z]{2,}(?:[A-Z][a-z]{2,}[0-9]{0,3})+$/.test(value) || // camelCase identifier made of words
+    /^(?:[A-Z][a-z]{2,}[0-9]{0,3}){2,}(?:\$[0-9]+)?$/.test(value) || // PascalCase type name (ArrowToken$1)
     /^(?:\.{0,2}\/|~\/|[A-Za-z]:\\)/.test(value) || // a path
     /:\/\//.test(value) || // a URL (credentials in URLs have their own detectors)
-    /\.(?:pem|key|crt|cer|p12|pfx|json|ya?ml|txt|env|jks|keystore)$/i.test(value) || // a file name
+    /\.(?:pem|key|crt|cer|p12|pfx|json|ya?ml|txt|env|jks|keystore|js|ts|py|go|rb|java|html|css|png|svg)$/i.test(value) || // a file name
     /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value) || // a UUID
-    /^sha(?:1|256|384|512)-/.test(value) || // an integrity hash
-    /^(?:sk|rk|pk)_test_|^pk_live_/.test(value) || // Stripe test-mode and publishable keys (not secret)
-    /^(?:true|false|null|none|nil|undefined)$/i.test(value) ||
-    /^[0-9.:_-]+$/.test(value) // numbers, versions, dates, ports
+    /^(?:sha(?:1|256|384|512)|md5)[-:]/i.test(value) || // an integrity hash
+    /^(?:sk|rk|pk)_test_|^pk_live_/.test(value) || // Stripe test-mode and publishable keys (found by their own detectors)
+    /^(?:true|false|null|none|nil|undefined|yes|no|on|off)$/i.test(value) ||
+    /^[0-9.:_-]+$/.test(value) || // numbers, versions, dates, ports
+    /%[-+ #0]*[0-9]*(?:\.[0-9]*)?[sdifeEgGxXqvr]|\{[0-9]*\}|\{[a-z_]+\}|#\{|\$\{|\$\(|\{\{|<%/.test(value) || // format strings, templates
+    /\\[dwsbDWSB]|\[\^|\(\?[:=!<]|\.[*+]\??|^\^|\$\/|^\/.*\/[gimsuy]*$/.test(value) || // regex literals
+    /^\$[A-Za-z_{]|^%[A-Za-z_]+%$|^!(?:vault|Ref|Sub|GetAtt|secret)\b|^&|^\*[A-Za-z]/.test(value) || // $VAR, %VAR%, YAML tags/anchors
+    /^(?:new|await|function|lambda|async|require|import|typeof|this|self|static|return)\b/.test(value)
   );
 }
 
-function charClasses(value: string): number {
-  return Number(/[a-z]/.test(value)) + Number(/[A-Z]/.test(value)) + Number(/[0-9]/.test(value)) + Number(/[^A-Za-z0-9]/.test(value));
+/** The assigned name: the identifier before the value (skipping quotes, types and the operator). */
+function assignedName(context: MatchContext): string {
+  const before = context.text.slice(Math.max(0, context.start - 160), context.start);
+  return /([A-Za-z0-9_.$-]+)["'\]]?(?:\s*:\s*[&*]?[\w<>[\]., ']{1,30}?|\s+[A-Za-z_][\w.[\]*]{0,30})?\s*(?:::=|:=|\?=|\.=|\|\|=|=>|=|:|,)\s*[@rbuRBU]?["'`]?$/.exec(before)?.[1] ??
+    /<([A-Za-z0-9_.:-]+)>\s*$/.exec(before)?.[1] ??
+    /([A-Za-z0-9_.-]+)["']\s+value\s*=\s*["']$/.exec(before)?.[1] ??
+    '';
 }
 
-/** The assigned name: the identifier just before the separator that precedes the value. */
-function assignedName(context: MatchContext): string {
-  const before = context.text.slice(Math.max(0, context.start - 120), context.start);
-  return /([A-Za-z0-9_.-]+)["'\]]?\s*(?:=|:=|:|=>|\?=)\s*["'`]?$/.exec(before)?.[1] ?? '';
+function isGenericSecret(value: string, context: MatchContext): boolean {
+  const name = lastMatch && lastMatch.text === context.text && lastMatch.start === context.start ? lastMatch.name : assignedName(context);
+  const password = /pass|pwd/i.test(name);
+  if (value.length < (password ? 8 : 10)) return false;
+  if (/\s/.test(value) || looksLikeNonSecret(value)) return false;
+  if (name.length > 2 && value.toLowerCase().includes(name.replace(/^\$/, '').toLowerCase())) return false; // type ArrowToken = ArrowToken$1
+  if (!/[0-9]/.test(value) || charClasses(value) < 2) return false;
+  const quoted = /["'`]$/.test(context.text.slice(Math.max(0, context.start - 1), context.start));
+  // A bare word in code is an identifier unless it reads as random: short case/digit runs.
+  if (!quoted && (/\$/.test(value) || meanSegmentLength(value) >= 3)) return false;
+  if (meanSegmentLength(value) >= 4.5) return false;
+  const entropy = shannonEntropy(value);
+  return entropy >= (password ? 2.5 : value.length >= 20 ? 3.3 : 3);
 }
 
 export const GENERIC_DETECTORS: DetectorSpec[] = [
   {
     id: 'generic-secret-assignment',
-    description: 'High-entropy value assigned to a key/secret/token/password-like name',
-    keywords: ['key', 'secret', 'token', 'passw', 'pwd', 'credential'],
-    pattern:
-      /(?:key|secret|token|passw(?:or)?d?|pwd|credentials?)[A-Za-z0-9_.-]{0,30}?["'\]]?\s{0,4}(?:=|:=|:|=>|\?=)\s{0,4}["'`]?(?<secret>[^\s"'`,;(){}[\]<>]{10,200})(?=["'`\s,;)}\]]|$)/i,
-    secretGroup: 'secret',
-    minLength: 10,
-    minEntropy: 3,
-    validate: (value, context) => charClasses(value) >= 2 && /[0-9]/.test(value) && !looksLikeNonSecret(value) && !NON_SECRET_NAME.test(assignedName(context)),
+    description: 'High-entropy value assigned to a key/secret/token/password-like name, in the assignment syntax of common languages and config formats',
+    keywords: ['key', 'secret', 'token', 'pass', 'pwd', 'credential'],
+    match: matchAssignment,
+    validate: isGenericSecret,
+    fps: [
+      'const secretName = process.env.SECRET_NAME;\nconst token = getToken();\npassword: ${{ secrets.DB_PASSWORD }}',
+      'type ArrowToken = ArrowToken$1;',
+      'const tokenPattern = /^[A-Za-z0-9]{32}$/;\nconst keyRe = "\\\\d{4}-[a-z]+";',
+      'log.info("token %s refreshed for %d", tokenId, userId)\nsecret_template = "{0}-{1}-{2}"',
+      'apiKey: config.apiKey || defaultKey,\nkey = options.key ?? DEFAULT_KEY',
+      'password: !vault |\n  $ANSIBLE_VAULT;1.1;AES256',
+    ],
     priority: 0,
   },
   {

@@ -3,6 +3,7 @@
 import type { DetectorSpec } from '../types';
 import { shannonEntropy } from '../entropy';
 import { decodeBase64 } from './fragments';
+import { run } from './make';
 
 /**
  * The body between the armour lines must be base64 (plus RFC 1421 headers such as
@@ -33,6 +34,18 @@ function pemBlock(id: string, description: string, label: string, priority = 30)
   };
 }
 
+/** A JWT: three base64url parts whose header is JSON naming an `alg`, with a random signature. */
+export function isJwt(value: string): boolean {
+  const header = decodeBase64(value.slice(0, value.indexOf('.')));
+  if (!header || shannonEntropy(value.slice(value.lastIndexOf('.') + 1)) < 3) return false;
+  try {
+    const parsed = JSON.parse(header) as unknown;
+    return typeof parsed === 'object' && parsed !== null && typeof (parsed as { alg?: unknown }).alg === 'string';
+  } catch {
+    return false;
+  }
+}
+
 export const KEY_DETECTORS: DetectorSpec[] = [
   pemBlock('private-key-rsa', 'RSA private key, PEM (PKCS#1)', 'RSA PRIVATE KEY'),
   pemBlock('private-key-ec', 'EC private key, PEM', 'EC PRIVATE KEY'),
@@ -56,16 +69,54 @@ export const KEY_DETECTORS: DetectorSpec[] = [
     pattern: /(?<![A-Za-z0-9_.-])eyJ[A-Za-z0-9_-]{8,2000}\.eyJ[A-Za-z0-9_-]{8,8000}\.[A-Za-z0-9_-]{16,2000}(?![A-Za-z0-9_.-])/,
     // The jwt.io sample token is documentation, not a credential.
     placeholders: ['~SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c'],
-    validate: (value) => {
-      const header = decodeBase64(value.slice(0, value.indexOf('.')));
-      if (!header || shannonEntropy(value.slice(value.lastIndexOf('.') + 1)) < 3) return false;
-      try {
-        const parsed = JSON.parse(header) as unknown;
-        return typeof parsed === 'object' && parsed !== null && typeof (parsed as { alg?: unknown }).alg === 'string';
-      } catch {
-        return false;
-      }
-    },
+    validate: isJwt,
     priority: 15,
+  },
+  {
+    id: 'jwt-base64',
+    description: 'JSON Web Token wrapped in base64 (ZXlK…: base64 of eyJ…), as in Kubernetes secrets and env dumps',
+    keywords: ['zxlk'],
+    pattern: /(?<![A-Za-z0-9+/])ZXlK[A-Za-z0-9+/]{40,12000}={0,2}(?![A-Za-z0-9+/=])/,
+    validate: (value) => {
+      const decoded = decodeBase64(value);
+      return decoded !== undefined && isJwt(decoded.trim());
+    },
+    priority: 16,
+  },
+  {
+    id: 'private-key-base64',
+    description: 'PEM private key wrapped in base64 (LS0tLS1CRUdJTi…: base64 of -----BEGIN …PRIVATE KEY-----)',
+    keywords: ['ls0tls1crudjti'],
+    // Above private-key-* found in the decoded view: this one reports exactly the encoded run.
+    priority: 31,
+    pattern: /(?<![A-Za-z0-9+/])LS0tLS1CRUdJTi[A-Za-z0-9+/]{60,30000}={0,2}(?![A-Za-z0-9+/=])/,
+    validate: (value) => {
+      const decoded = decodeBase64(value);
+      return decoded !== undefined && /-----BEGIN [A-Z ]*PRIVATE KEY( BLOCK)?-----/.test(decoded.slice(0, 60)) && hasBase64Body(decoded);
+    },
+  },
+  {
+    id: 'private-key-ssh2-encrypted',
+    description: 'SSH.com / Tectia SSH2 encrypted private key (---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----)',
+    keywords: ['---- begin ssh2 encrypted private key ----'],
+    pattern: /---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----[\s\S]{64,16000}?---- END SSH2 ENCRYPTED PRIVATE KEY ----/,
+    validate: (value) => hasBase64Body(value.replace(/^---- [A-Z0-9 ]+ ----$/gm, '')),
+    priority: 30,
+  },
+  {
+    ...pemBlock('openvpn-static-key', 'OpenVPN static key (tls-auth / tls-crypt key file)', 'OpenVPN Static key V1'),
+    keywords: ['-----begin openvpn static key v1-----'],
+    validate: (value) => /(?:[0-9a-f]{32}\s*){8,}/.test(value) && shannonEntropy(value.replace(/-----[^-]+-----|\s/g, '')) >= 3.5,
+  },
+  {
+    id: 'wireguard-private-key',
+    description: 'WireGuard private key (PrivateKey = <44-char base64>) in a wg-quick config',
+    keywords: ['privatekey'],
+    pattern: /PrivateKey\s{0,4}=\s{0,4}([A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=)(?![A-Za-z0-9+/=])/,
+    secretGroup: 1,
+    shape: [run('b64', 42), 'A='],
+    sampleContext: '[Interface]\nAddress = 10.8.0.2/24\nPrivateKey = $VALUE\nDNS = 10.8.0.1',
+    minEntropy: 4,
+    priority: 25,
   },
 ];

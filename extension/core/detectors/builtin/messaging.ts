@@ -1,6 +1,7 @@
 // Messaging and email: Slack, Discord, Telegram, Twilio, SendGrid, Mailgun, Mailchimp.
 import type { DetectorSpec } from '../types';
 import { END, START, assignment, decodeBase64 } from './fragments';
+import { named, run, token } from './make';
 
 export const MESSAGING_DETECTORS: DetectorSpec[] = [
   {
@@ -110,4 +111,73 @@ export const MESSAGING_DETECTORS: DetectorSpec[] = [
     minEntropy: 3,
     priority: 20,
   },
+  token('slack-legacy-bot-token', 'Slack legacy bot token (xoxb-<id>-<24 chars>, pre-2019 format)', ['xoxb-', run('digits', 11), '-', run('alnum', 24)], {
+    pattern: new RegExp(`${START}xoxb-[0-9]{8,14}-[A-Za-z0-9]{18,26}${END}`),
+  }),
+  token('slack-legacy-workspace-token', 'Slack legacy workspace access or refresh token (xoxa-2-…, xoxr-…)', ['xoxa-2-', run('digits', 12), '-', run('digits', 12), '-', run('digits', 12), '-', run('hex', 32)], {
+    keywords: ['xoxa-', 'xoxr-'],
+    pattern: new RegExp(`${START}xox[ar]-(?:[0-9]-)?[0-9]{8,14}-[0-9A-Za-z-]{20,120}${END}`),
+  }),
+  token('slack-legacy-token', 'Slack legacy user, session or test token (xoxs-…, xoxo-…)', ['xoxs-', run('digits', 11), '-', run('digits', 11), '-', run('digits', 12), '-', run('hex', 64)], {
+    keywords: ['xoxs-', 'xoxo-'],
+    pattern: new RegExp(`${START}xox[os]-[0-9]{1,16}-[0-9]{1,16}-[0-9]{1,16}-[A-Za-z0-9]{8,100}${END}`),
+  }),
+  token('slack-config-access-token', 'Slack app configuration access token (xoxe.xoxb-1-… / xoxe.xoxp-1-…)', ['xoxe.xoxp-1-', run('upperNum', 165)], {
+    keywords: ['xoxe.xox'],
+    pattern: new RegExp(`${START}xoxe\\.xox[bp]-[0-9]-[A-Z0-9]{160,170}${END}`),
+  }),
+  token('slack-config-refresh-token', 'Slack app configuration refresh token (xoxe-1-…)', ['xoxe-1-', run('upperNum', 146)], {
+    pattern: new RegExp(`${START}xoxe-[0-9]-[A-Z0-9]{140,150}${END}`),
+  }),
+  {
+    id: 'microsoft-teams-webhook-url',
+    description: 'Microsoft Teams incoming webhook URL (….webhook.office.com/webhookb2/…/IncomingWebhook/<32 hex>/…)',
+    keywords: ['.webhook.office.com/webhookb2/'],
+    anchor: 'window',
+    window: { before: 40, after: 220 },
+    pattern: /[a-z0-9-]{1,40}\.webhook\.office\.com\/webhookb2\/[a-f0-9-]{36}@[a-f0-9-]{36}\/IncomingWebhook\/([a-f0-9]{32})\/[a-f0-9-]{36}/,
+    secretGroup: 1,
+    shape: [run('hex', 32)],
+    sampleContext: 'TEAMS_WEBHOOK = "https://acme.webhook.office.com/webhookb2/3f1c2a7d-41e0-4b8c-a5d4-e3f2a1b0c9d8@72f988bf-86f1-41af-91ab-2d7cd011db47/IncomingWebhook/$VALUE/5e0b9f1a-2c3d-4e5f-8a9b-0c1d2e3f4a5b"',
+    minEntropy: 3,
+    priority: 30,
+  },
+  {
+    id: 'google-chat-webhook-url',
+    description: 'Google Chat incoming webhook URL (chat.googleapis.com/v1/spaces/…/messages?key=…&token=…)',
+    keywords: ['chat.googleapis.com/v1/spaces/'],
+    pattern: /chat\.googleapis\.com\/v1\/spaces\/[A-Za-z0-9_-]{8,20}\/messages\?key=[A-Za-z0-9_-]{39}&(?:amp;)?token=([A-Za-z0-9_%=-]{40,60})/,
+    secretGroup: 1,
+    shape: [run('url', 43), '%3D'],
+    sampleContext: 'CHAT_HOOK = "https://chat.googleapis.com/v1/spaces/AAAAb3kLm9Q/messages?key=AIzaSyDdI0hCZtE6vySjMm-WEfRq3CPzqKqqsHI&token=$VALUE"',
+    minEntropy: 3.5,
+    priority: 30,
+  },
+  {
+    id: 'zapier-webhook-url',
+    description: 'Zapier catch hook URL (hooks.zapier.com/hooks/catch/<account>/<hook>)',
+    keywords: ['hooks.zapier.com/hooks/catch/'],
+    pattern: /hooks\.zapier\.com\/hooks\/catch\/([0-9]{5,12}\/[a-z0-9]{5,12})\/?(?![A-Za-z0-9])/,
+    secretGroup: 1,
+    shape: [run('digits', 8), '/', run('lowerNum', 7)],
+    sampleContext: 'ZAP_HOOK = "https://hooks.zapier.com/hooks/catch/$VALUE/"',
+    priority: 30,
+  },
+  named('slack-signing-secret', 'Slack app signing secret or client secret (32 hex) assigned to a Slack name', ['slack_signing', 'slack_client_secret', 'slack_app_secret'], [run('hex', 32)], 'SLACK_SIGNING_SECRET', { after: '(?![A-Za-z0-9])' }),
+  named('discord-client-secret', 'Discord application client secret (32 url-safe chars) assigned to a Discord name', ['discord'], [run('url', 32)], 'DISCORD_CLIENT_SECRET', { minEntropy: 3.8, priority: 15 }),
+  named('mailgun-private-key', 'Mailgun private API key in the newer <32 hex>-<8 hex>-<8 hex> format assigned to a Mailgun name', ['mailgun'], [run('hex', 32), '-', run('hex', 8), '-', run('hex', 8)], 'MAILGUN_API_KEY', { after: '(?![A-Za-z0-9])' }),
+  named('mailgun-webhook-signing-key', 'Mailgun webhook signing key (32 hex) assigned to a Mailgun signing/webhook name', ['mailgun_signing', 'mailgun_webhook', 'mailgun-signing', 'mailgunsigning', 'mailgun.signing', 'mailgun_http_signing'], [run('hex', 32)], 'MAILGUN_SIGNING_KEY', { after: '(?![A-Za-z0-9-])' }),
+  token('mandrill-api-key', 'Mailchimp Transactional (Mandrill) API key (md-…)', ['md-', run('url', 22)], { minEntropy: 3.5 }),
+  token('brevo-api-key', 'Brevo (Sendinblue) API or SMTP key (xkeysib-… / xsmtpsib-…)', ['xkeysib-', run('hex', 64), '-', run('alnum', 16)], {
+    keywords: ['xkeysib-', 'xsmtpsib-'],
+    pattern: new RegExp(`${START}x(?:keysib|smtpsib)-[a-f0-9]{64}-[A-Za-z0-9]{16}${END}`),
+  }),
+  token('mailersend-api-token', 'MailerSend API token (mlsn.…)', ['mlsn.', run('hex', 64)]),
+  token('resend-api-key', 'Resend API key (re_<8>_<24>)', ['re_', run('alnum', 8), '_', run('alnum', 24)], { minEntropy: 3.5 }),
+  named('postmark-server-token', 'Postmark server or account API token (a UUID) assigned to a Postmark name', ['postmark'], [run('hex', 8), '-', run('hex', 4), '-', run('hex', 4), '-', run('hex', 4), '-', run('hex', 12)], 'POSTMARK_SERVER_TOKEN', { after: '(?![A-Za-z0-9-])' }),
+  named('sparkpost-api-key', 'SparkPost API key (40 hex) assigned to a SparkPost name', ['sparkpost'], [run('hex', 40)], 'SPARKPOST_API_KEY', { after: '(?![A-Za-z0-9])' }),
+  token('telnyx-api-key', 'Telnyx API v2 key (KEY<32 hex>_<22>)', ['KEY', run('HEX', 32), '_', run('alnum', 22)], { keywords: ['key'], pattern: new RegExp(`(?<![A-Za-z0-9_-])KEY[0-9A-F]{32}_[A-Za-z0-9]{22}${END}`) }),
+  named('vonage-api-secret', 'Vonage (Nexmo) API secret (16 alphanumerics) assigned to a Vonage/Nexmo name', ['vonage', 'nexmo'], [run('alnum', 16)], 'VONAGE_API_SECRET', { minEntropy: 3.3 }),
+  named('intercom-access-token', 'Intercom access token (dG9rOj… base64) assigned to an Intercom name', ['intercom'], ['dG9rOj', run('b64', 54), '='], 'INTERCOM_ACCESS_TOKEN', { after: '(?![A-Za-z0-9+/=])' }),
+  named('pusher-app-secret', 'Pusher Channels app secret (20 hex) assigned to a Pusher name', ['pusher'], [run('hex', 20)], 'PUSHER_APP_SECRET', { after: '(?![A-Za-z0-9])' }),
 ];

@@ -1,16 +1,8 @@
-// Package registries: npm, PyPI.
+// Package registries: PyPI (npm and the others live in devtools.ts).
 import type { DetectorSpec } from '../types';
 import { END, START } from './fragments';
 
 export const PACKAGE_DETECTORS: DetectorSpec[] = [
-  {
-    id: 'npm-token',
-    description: 'npm access token (npm_…)',
-    keywords: ['npm_'],
-    pattern: new RegExp(`${START}npm_[A-Za-z0-9]{36}${END}`),
-    minEntropy: 3.5,
-    priority: 20,
-  },
   {
     id: 'pypi-token',
     description: 'PyPI API token (pypi-AgEIcHlwaS5vcmc…, a macaroon for pypi.org)',

@@ -7,8 +7,8 @@ export const PLATFORM_DETECTORS: DetectorSpec[] = [
   {
     id: 'datadog-api-key',
     description: 'Datadog API (32 hex) or application (40 hex) key assigned to a datadog/DD_… key name',
-    keywords: ['datadog', 'dd_api', 'dd_app', 'dd-api', 'dd-app'],
-    pattern: assignment('(?:datadog[A-Za-z0-9_.-]{0,20}?|dd[_-])(?:api|app(?:lication)?)[_-]?key', '(?:[a-f0-9]{40}|[a-f0-9]{32})(?![A-Za-z0-9])'),
+    keywords: ['datadog', 'dd_api', 'dd_app', 'dd-api', 'dd-app', 'dd.api', 'dd.app'],
+    pattern: assignment('(?:datadog[A-Za-z0-9_.-]{0,20}?|dd[_.-])(?:api|app(?:lication)?)[_.-]?key', '(?:[a-f0-9]{40}|[a-f0-9]{32})(?![A-Za-z0-9])'),
     secretGroup: 1,
     minEntropy: 3,
     priority: 20,

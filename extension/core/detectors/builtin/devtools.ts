@@ -1,0 +1,192 @@
+// Developer platforms: package registries, CI/CD, hosting and databases-as-a-service,
+// infrastructure and secrets managers, observability and product analytics.
+import type { DetectorSpec } from '../types';
+import { END, START, assignment } from './fragments';
+import { named, run, token } from './make';
+
+const UUID = [run('hex', 8), '-', run('hex', 4), '-', run('hex', 4), '-', run('hex', 4), '-', run('hex', 12)] as const;
+
+export const DEVTOOLS_DETECTORS: DetectorSpec[] = [
+  // Package registries.
+  token('rubygems-api-key', 'RubyGems.org API key (rubygems_…)', ['rubygems_', run('hex', 48)]),
+  token('nuget-api-key', 'NuGet.org API key (oy2…)', ['oy2', run('lowerNum', 43)], { minEntropy: 3.8 }),
+  token('docker-hub-pat', 'Docker Hub personal or organization access token (dckr_pat_… / dckr_oat_…)', ['dckr_pat_', run('url', 27)], {
+    keywords: ['dckr_pat_', 'dckr_oat_'],
+    pattern: new RegExp(`${START}dckr_(?:pat|oat)_[A-Za-z0-9_-]{27,32}${END}`),
+    minEntropy: 3.5,
+  }),
+  token('jfrog-api-key', 'JFrog Artifactory API key (AKCp…)', ['AKCp', run('alnum', 69)], { minEntropy: 4 }),
+  token('jfrog-reference-token', 'JFrog Artifactory reference / identity token (cmVmdGtu…)', ['cmVmdGtuOjAxOj', run('alnum', 50)], {
+    keywords: ['cmvmdgtu'],
+    pattern: new RegExp(`${START}cmVmdGtu[A-Za-z0-9]{56}${END}`),
+    minEntropy: 4,
+  }),
+  token('clojars-deploy-token', 'Clojars deploy token (CLOJARS_…)', ['CLOJARS_', run('lowerNum', 60)], { minEntropy: 3.8 }),
+  token('crates-io-api-token', 'crates.io API token (cio…)', ['cio', run('alnum', 32)], { minEntropy: 3.8 }),
+  token('pulumi-access-token', 'Pulumi access token (pul-…)', ['pul-', run('hex', 40)]),
+  token('terraform-cloud-token', 'Terraform Cloud / Enterprise API token (<14>.atlasv1.<60-70>)', [run('lowerNum', 14), '.atlasv1.', run('url', 67)], {
+    keywords: ['.atlasv1.'],
+    anchor: 'window',
+    window: { before: 14, after: 72 },
+    pattern: /(?<![A-Za-z0-9])[A-Za-z0-9]{14}\.atlasv1\.[A-Za-z0-9_=-]{60,70}(?![A-Za-z0-9_=-])/,
+    minEntropy: 4,
+  }),
+  token('private-packagist-token', 'Private Packagist organization / user / update token (packagist_…)', ['packagist_ort_', run('hex', 68)], {
+    keywords: ['packagist_'],
+    pattern: new RegExp(`${START}packagist_(?:ort|out|uut|oat)_[a-f0-9]{68}${END}`),
+  }),
+  {
+    id: 'npm-token',
+    description: 'npm access token (npm_…, CRC32-checked)',
+    keywords: ['npm_'],
+    pattern: new RegExp(`${START}npm_[A-Za-z0-9]{36}${END}`),
+    shape: ['npm_', run('alnum', 36)],
+    checksum: 'crc32-base62',
+    fps: ['//registry.npmjs.org/:_authToken=${NPM_TOKEN}', 'npm_config_registry_url_for_tests_xyz9'],
+    minEntropy: 3.5,
+    priority: 20,
+  },
+  token('npmrc-auth-token', 'Registry auth token in an .npmrc (//registry/:_authToken=…)', [run('url', 40)], {
+    keywords: [':_authtoken='],
+    anchor: 'window',
+    window: { before: 0, after: 300 },
+    pattern: /:_authToken=["']?([A-Za-z0-9_.+/=-]{20,300})(?![A-Za-z0-9_.+/=-])/i,
+    secretGroup: 1,
+    sampleContext: '//npm.pkg.github.com/:_authToken=$VALUE',
+    minEntropy: 3.8,
+    priority: 15,
+    fps: ['//registry.npmjs.org/:_authToken=${NPM_TOKEN}'],
+  }),
+  // CI/CD.
+  token('circleci-token', 'CircleCI personal or project API token (CCIPAT_… / CCIPRJ_…)', ['CCIPAT_', run('alnum', 22), '_', run('hex', 40)], {
+    keywords: ['ccipat_', 'ccipjr_', 'cciprj_'],
+    pattern: new RegExp(`${START}CCIP(?:AT|RJ)_[A-Za-z0-9]{22}_[a-f0-9]{40}${END}`),
+  }),
+  token('buildkite-agent-token', 'Buildkite user API access token (bkua_…)', ['bkua_', run('hex', 40)]),
+  token('octopus-deploy-api-key', 'Octopus Deploy API key (API-…)', ['API-', run('upperNum', 26)], {
+    pattern: /(?<![A-Za-z0-9_-])API-[A-Z0-9]{26}(?![A-Za-z0-9_-])/,
+    minEntropy: 3.8,
+  }),
+  token('harness-pat', 'Harness personal / service-account access token (pat.<account>.<id>.<secret>)', ['pat.', run('url', 22), '.', run('hex', 24), '.', run('alnum', 20)], { keywords: ['pat.', 'sat.'], pattern: new RegExp(`${START}(?:pat|sat)\\.[A-Za-z0-9_-]{22}\\.[a-f0-9]{24}\\.[A-Za-z0-9]{20}${END}`) }),
+  named('travis-ci-token', 'Travis CI API token (22 url-safe chars) assigned to a Travis name', ['travis'], [run('url', 22)], 'TRAVIS_API_TOKEN', { minEntropy: 3.4 }),
+  named('codecov-token', 'Codecov upload token (a UUID) assigned to a Codecov name', ['codecov'], UUID, 'CODECOV_TOKEN', { after: '(?![A-Za-z0-9-])' }),
+  named('snyk-token', 'Snyk API token (a UUID) assigned to a Snyk name', ['snyk'], UUID, 'SNYK_TOKEN', { after: '(?![A-Za-z0-9-])' }),
+  // Hosting, edge and databases as a service.
+  named('vercel-token', 'Vercel access token (24 alphanumerics) assigned to a Vercel name', ['vercel'], [run('alnum', 24)], 'VERCEL_TOKEN', { minEntropy: 3.4 }),
+  token('netlify-pat', 'Netlify personal access token (nfp_…)', ['nfp_', run('alnum', 36)], { minEntropy: 3.8 }),
+  token('fly-io-token', 'Fly.io access token (fo1_… or FlyV1 fm2_…)', ['fo1_', run('url', 43)], {
+    keywords: ['fo1_', 'fm1r_', 'fm2_'],
+    pattern: new RegExp(`${START}(?:fo1_[A-Za-z0-9_-]{43}|fm[12][ar]?_[A-Za-z0-9+/]{100,}={0,3})${END}`),
+    minEntropy: 4,
+  }),
+  token('render-api-key', 'Render API key (rnd_…)', ['rnd_', run('alnum', 32)], { minEntropy: 3.8 }),
+  token('supabase-access-token', 'Supabase personal access token (sbp_…)', ['sbp_', run('hex', 40)], { pattern: new RegExp(`${START}sbp_(?:v0_)?[a-f0-9]{40}${END}`) }),
+  token('supabase-secret-key', 'Supabase secret API key (sb_secret_…)', ['sb_secret_', run('url', 31)], { minEntropy: 3.8 }),
+  token('planetscale-token', 'PlanetScale service token, password or OAuth token (pscale_tkn_/pscale_pw_/pscale_oauth_)', ['pscale_tkn_', run('url', 43)], {
+    keywords: ['pscale_tkn_', 'pscale_pw_', 'pscale_oauth_'],
+    pattern: new RegExp(`${START}pscale_(?:tkn|pw|oauth)_[A-Za-z0-9_.=-]{32,64}${END}`),
+    minEntropy: 3.8,
+  }),
+  token('neon-api-key', 'Neon API key (napi_…)', ['napi_', run('lowerNum', 64)], { minEntropy: 3.8 }),
+  named('mongodb-atlas-private-key', 'MongoDB Atlas API private key (a UUID) assigned to an Atlas private key name', ['atlas_private', 'mongodb_atlas_private', 'atlas-private', 'mongodbatlas_private'], UUID, 'MONGODB_ATLAS_PRIVATE_KEY', { after: '(?![A-Za-z0-9-])' }),
+  named('algolia-admin-key', 'Algolia admin / write API key (32 hex) assigned to an Algolia name', ['algolia'], [run('hex', 32)], 'ALGOLIA_ADMIN_KEY', { after: '(?![A-Za-z0-9])' }),
+  token('elastic-serverless-api-key', 'Elastic Cloud serverless API key (essu_…)', ['essu_', run('b64', 80)], { pattern: new RegExp(`${START}essu_[A-Za-z0-9+/]{60,120}={0,2}(?![A-Za-z0-9+/=])`), minEntropy: 4 }),
+  named('confluent-api-secret', 'Confluent Cloud API secret (64 base64 chars) assigned to a Confluent name', ['confluent'], [run('b64', 64)], 'CONFLUENT_CLOUD_API_SECRET', { after: '(?![A-Za-z0-9+/=])', minEntropy: 4 }),
+  // Infrastructure, identity and secrets managers.
+  token('hashicorp-vault-legacy-token', 'HashiCorp Vault legacy service token (s.<24>) assigned or exported as VAULT_TOKEN', ['s.', run('alnum', 24)], {
+    keywords: ['vault_token', 'vaulttoken', 'vault.token', 'vault-token'],
+    pattern: assignment('vault[_.-]?token', 's\\.[A-Za-z0-9]{24}(?![A-Za-z0-9])'),
+    secretGroup: 1,
+    sampleContext: 'VAULT_TOKEN',
+    minEntropy: 3.5,
+  }),
+  token('onepassword-service-account-token', '1Password service account token (ops_eyJ…)', ['ops_eyJ', run('b64', 250)], {
+    pattern: new RegExp(`${START}ops_eyJ[A-Za-z0-9+/]{250,}={0,3}(?![A-Za-z0-9+/=])`),
+    minEntropy: 4,
+  }),
+  token('onepassword-secret-key', '1Password account Secret Key (A3-XXXXXX-…)', ['A3-', run('upperNum', 6), '-', run('upperNum', 11), '-', run('upperNum', 5), '-', run('upperNum', 5), '-', run('upperNum', 5)], {
+    pattern: /(?<![A-Za-z0-9-])A3-[A-Z0-9]{6}-(?:[A-Z0-9]{11}|[A-Z0-9]{6}-[A-Z0-9]{5})-[A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5}(?![A-Za-z0-9-])/,
+    minEntropy: 3.3,
+  }),
+  token('infisical-token', 'Infisical service or machine identity token (st.…)', ['st.', run('hex', 8), '-', run('hex', 4), '-', run('hex', 4), '-', run('hex', 4), '-', run('hex', 12), '.', run('hex', 32), '.', run('hex', 32)], {
+    pattern: /(?<![A-Za-z0-9_.-])st\.[a-f0-9-]{36}\.[a-f0-9]{32}\.[a-f0-9]{32}(?![A-Za-z0-9])/,
+  }),
+  token('tailscale-key', 'Tailscale auth, API, OAuth client, SCIM or webhook key (tskey-…)', ['tskey-auth-', run('alnum', 12), '-', run('alnum', 33)], {
+    keywords: ['tskey-'],
+    pattern: new RegExp(`${START}tskey-(?:auth|api|client|scim|webhook)-[A-Za-z0-9]{10,20}-[A-Za-z0-9]{20,40}${END}`),
+    minEntropy: 3.8,
+  }),
+  named('ngrok-authtoken', 'ngrok authtoken (<27>_<22>) assigned to an ngrok name', ['ngrok'], [run('alnum', 27), '_', run('alnum', 22)], 'NGROK_AUTHTOKEN', { minEntropy: 4 }),
+  named('okta-api-token', 'Okta API token (00 + 40 url-safe chars) assigned to an Okta name', ['okta'], ['00', run('url', 40)], 'OKTA_API_TOKEN', { minEntropy: 4 }),
+  named('auth0-client-secret', 'Auth0 client secret (64 url-safe chars) assigned to an Auth0 name', ['auth0'], [run('url', 64)], 'AUTH0_CLIENT_SECRET', { minEntropy: 4 }),
+  token('defined-networking-api-token', 'Defined Networking (Nebula) API token (dnkey-…)', ['dnkey-', run('lowerNum', 26), '-', run('lowerNum', 52)]),
+  token('teleport-join-token', 'Teleport static join token assigned to a Teleport token name', [run('hex', 32)], {
+    keywords: ['teleport'],
+    pattern: assignment('teleport[A-Za-z0-9_.-]{0,20}?(?:token|secret)', '[a-f0-9]{32}(?![A-Za-z0-9])'),
+    secretGroup: 1,
+    sampleContext: 'TELEPORT_JOIN_TOKEN',
+    priority: 18,
+  }),
+  // Observability and product analytics.
+  token('grafana-cloud-api-token', 'Grafana Cloud access policy / API token (glc_…)', ['glc_eyJ', run('b64', 120)], {
+    keywords: ['glc_'],
+    pattern: /(?<![A-Za-z0-9_-])glc_[A-Za-z0-9+/]{32,400}={0,2}(?![A-Za-z0-9+/=])/,
+    minEntropy: 4,
+  }),
+  token('grafana-service-account-token', 'Grafana service account token (glsa_…)', ['glsa_', run('alnum', 32), '_', run('hex', 8)]),
+  token('dynatrace-api-token', 'Dynatrace API token (dt0c01.<24>.<64>)', ['dt0c01.', run('upperNum', 24), '.', run('upperNum', 64)], { minEntropy: 3.8 }),
+  token('launchdarkly-sdk-key', 'LaunchDarkly server-side SDK key (sdk-<uuid>)', ['sdk-', ...UUID]),
+  token('launchdarkly-access-token', 'LaunchDarkly API access token (api-<uuid>) assigned to a LaunchDarkly name', ['api-', ...UUID], {
+    keywords: ['launchdarkly', 'ld_api', 'ld_access'],
+    pattern: assignment('(?:launchdarkly|ld_api|ld_access)', 'api-[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}(?![A-Za-z0-9-])'),
+    secretGroup: 1,
+    sampleContext: 'LAUNCHDARKLY_ACCESS_TOKEN',
+    priority: 18,
+  }),
+  token('posthog-personal-api-key', 'PostHog personal API key (phx_…)', ['phx_', run('alnum', 43)], { minEntropy: 3.8 }),
+  token('honeycomb-ingest-key', 'Honeycomb ingest key (hcaik_… / hcxik_…)', ['hcaik_', run('lowerNum', 58)], {
+    keywords: ['hcaik_', 'hcxik_', 'hcamk_', 'hcxmk_'],
+    pattern: new RegExp(`${START}hc[ax][im]k_[a-z0-9]{58}${END}`),
+    minEntropy: 3.8,
+  }),
+  named('splunk-hec-token', 'Splunk HTTP Event Collector token (a UUID) assigned to a Splunk name', ['splunk'], UUID, 'SPLUNK_HEC_TOKEN', { after: '(?![A-Za-z0-9-])' }),
+  named('pagerduty-api-key', 'PagerDuty REST API key (20 url-safe chars) assigned to a PagerDuty name', ['pagerduty'], [run('url', 20)], 'PAGERDUTY_API_KEY', { minEntropy: 3.3 }),
+  named('opsgenie-api-key', 'Opsgenie API key (a UUID) assigned to an Opsgenie name', ['opsgenie'], UUID, 'OPSGENIE_API_KEY', { after: '(?![A-Za-z0-9-])' }),
+  token('postman-api-key', 'Postman API key (PMAK-<24 hex>-<34 hex>)', ['PMAK-', run('hex', 24), '-', run('hex', 34)]),
+  token('readme-api-key', 'ReadMe API key (rdme_…)', ['rdme_', run('lowerNum', 70)], { minEntropy: 3.8 }),
+  token('prefect-api-key', 'Prefect Cloud API key (pnu_…)', ['pnu_', run('alnum', 36)], { minEntropy: 3.8 }),
+  token('infracost-api-key', 'Infracost API key (ico-…)', ['ico-', run('alnum', 32)], { minEntropy: 3.8 }),
+  token('maxmind-license-key', 'MaxMind license key (<6>_<29>_mmk)', [run('alnum', 6), '_', run('alnum', 29), '_mmk'], {
+    keywords: ['_mmk'],
+    anchor: 'window',
+    window: { before: 36, after: 1 },
+    pattern: /(?<![A-Za-z0-9_])[A-Za-z0-9]{6}_[A-Za-z0-9]{29}_mmk(?![A-Za-z0-9_])/,
+  }),
+  token('sidekiq-enterprise-credentials', 'Sidekiq Pro / Enterprise gem server credentials (<8 hex>:<8 hex>)', [run('hex', 8), ':', run('hex', 8)], {
+    keywords: ['contribsys'],
+    pattern: /(?:BUNDLE_(?:ENTERPRISE|GEMS)__CONTRIBSYS__COM|(?:enterprise|gems)\.contribsys\.com)["']?\s{0,4}(?:=|:|\/\/)?\s{0,4}["']?([a-f0-9]{8}:[a-f0-9]{8})(?![A-Za-z0-9])/i,
+    anchor: 'window',
+    window: { before: 30, after: 40 },
+    secretGroup: 1,
+    sampleContext: 'BUNDLE_ENTERPRISE__CONTRIBSYS__COM=$VALUE',
+  }),
+  token('settlemint-token', 'SettleMint personal, application or service access token (sm_pat_/sm_aat_/sm_sat_)', ['sm_pat_', run('lowerNum', 16)], {
+    keywords: ['sm_pat_', 'sm_aat_', 'sm_sat_'],
+    pattern: new RegExp(`${START}sm_[aps]at_[a-zA-Z0-9]{16}${END}`),
+    minEntropy: 3.3,
+  }),
+  token('scalingo-api-token', 'Scalingo API token (tk-us-…)', ['tk-us-', run('url', 48)], { minEntropy: 3.8 }),
+  token('frameio-api-token', 'Frame.io developer token (fio-u-…)', ['fio-u-', run('url', 64)], { minEntropy: 4 }),
+  token('adafruit-io-key', 'Adafruit IO key (aio_…)', ['aio_', run('alnum', 28)], { minEntropy: 3.8 }),
+  token('intra42-client-secret', '42 Intra API client secret (s-s4t2ud-… / s-s4t2af-…)', ['s-s4t2ud-', run('hex', 64)], { keywords: ['s-s4t2'], pattern: new RegExp(`${START}s-s4t2(?:ud|af)-[a-f0-9]{64}${END}`) }),
+  token('riot-games-api-key', 'Riot Games developer API key (RGAPI-<uuid>)', ['RGAPI-', ...UUID]),
+  token('typeform-pat', 'Typeform personal access token (tfp_…)', ['tfp_', run('alnum', 44), '_', run('alnum', 14)], { pattern: new RegExp(`${START}tfp_[A-Za-z0-9_-]{40,59}${END}`), minEntropy: 3.8 }),
+  token('contentful-pat', 'Contentful personal access / management token (CFPAT-…)', ['CFPAT-', run('url', 43)], { minEntropy: 3.8 }),
+  token('authress-service-client-key', 'Authress service client access key (sc_….acc_…)', ['sc_', run('lowerNum', 20), '.', run('lowerNum', 5), '.acc_', run('lowerNum', 20), '.', run('b64', 60)], {
+    keywords: ['.acc_', '.acc-'],
+    anchor: 'window',
+    window: { before: 50, after: 160 },
+    pattern: /(?<![A-Za-z0-9_])(?:sc|ext|scauth|authress)_[a-z0-9]{5,30}\.[a-z0-9]{4,6}\.acc[_-][a-z0-9-]{10,32}\.[A-Za-z0-9+/_=-]{30,120}(?![A-Za-z0-9+/_=-])/,
+    minEntropy: 4,
+  }),
+];

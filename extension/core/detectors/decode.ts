@@ -1,0 +1,486 @@
+// Decoded views of a text, so secrets that are split, escaped or encoded are still found:
+// string literals concatenated across lines (`"abc" +\n "def"`), JSON string escapes (\u0041,
+// \/), URL encoding (%2F), base64 / base64url runs that decode to printable text, YAML folded
+// and literal block scalars, and the `+`/`-`/` ` prefixes of unified-diff lines.
+//
+// Each view is the decoded text of the regions that needed decoding (joined by newlines) and,
+// for every decoded char, the span of the ORIGINAL text it came from; a finding in a view is
+// mapped back through it, so redaction replaces the encoded form in the original text.
+
+/** Decoded text and, per decoded char, the original span [from[i], to[i]) (-1: separator). */
+export interface DecodedView {
+  readonly kind: 'concatenation' | 'json-escape' | 'url-encoding' | 'base64' | 'yaml-block' | 'diff';
+  readonly text: string;
+  readonly from: Int32Array;
+  readonly to: Int32Array;
+}
+
+/** Builds one view from regions appended in order (typed arrays: views can be large). */
+class ViewBuilder {
+  private readonly parts: string[] = [];
+  private from = new Int32Array(1024);
+  private to = new Int32Array(1024);
+  private length = 0;
+  constructor(private readonly kind: DecodedView['kind']) {}
+
+  private reserve(n: number): void {
+    if (this.length + n <= this.from.length) return;
+    let size = this.from.length * 2;
+    while (size < this.length + n) size *= 2;
+    const from = new Int32Array(size);
+    const to = new Int32Array(size);
+    from.set(this.from.subarray(0, this.length));
+    to.set(this.to.subarray(0, this.length));
+    this.from = from;
+    this.to = to;
+  }
+
+  /** Appends `s`, whose chars all come from the original [from, to). */
+  add(s: string, from: number, to: number): void {
+    this.parts.push(s);
+    this.reserve(s.length);
+    this.from.fill(from, this.length, this.length + s.length);
+    this.to.fill(to, this.length, this.length + s.length);
+    this.length += s.length;
+  }
+
+  /** Appends original text verbatim (each char maps to itself). */
+  copy(text: string, start: number, end: number): void {
+    if (end <= start) return;
+    this.parts.push(text.slice(start, end));
+    this.reserve(end - start);
+    const from = this.from;
+    const to = this.to;
+    for (let i = start, k = this.length; i < end; i++, k++) {
+      from[k] = i;
+      to[k] = i + 1;
+    }
+    this.length += end - start;
+  }
+
+  separate(): void {
+    if (this.length === 0) return;
+    this.add('\n', -1, -1);
+  }
+
+  build(): DecodedView | undefined {
+    if (this.length === 0) return undefined;
+    return { kind: this.kind, text: this.parts.join(''), from: this.from.subarray(0, this.length), to: this.to.subarray(0, this.length) };
+  }
+}
+
+const MAX_REGION = 8192;
+
+/** Every view of `text` that differs from it. Cheap when there is nothing to decode. */
+export function decodedViews(text: string): DecodedView[] {
+  const views: (DecodedView | undefined)[] = [concatenations(text), jsonEscapes(text), urlEncoding(text), base64Runs(text), yamlBlocks(text), diffLines(text)];
+  return views.filter((v): v is DecodedView => v !== undefined);
+}
+
+/** Maps a span of a view back to the original text; undefined when it crosses a separator. */
+export function mapSpan(view: DecodedView, start: number, end: number): { start: number; end: number } | undefined {
+  if (end <= start) return undefined;
+  for (let i = start; i < end; i++) if (view.from[i]! < 0) return undefined;
+  return { start: view.from[start]!, end: view.to[end - 1]! };
+}
+
+function lineStartOf(text: string, i: number): number {
+  return text.lastIndexOf('\n', i - 1) + 1;
+}
+function lineEndOf(text: string, i: number): number {
+  const e = text.indexOf('\n', i);
+  return e === -1 ? text.length : e;
+}
+
+// ---------- string-literal concatenation ----------
+
+const isBlank = (c: string | undefined) => c === ' ' || c === '\t';
+
+/**
+ * A junction starting at the quote at `i`: blanks, a `+` or `.` (PHP) and/or a line break, blanks,
+ * another quote. Returns the index of that next quote, or -1. (A plain loop: a regex would be
+ * tried at every position of the text.)
+ */
+function junctionEnd(text: string, i: number): number {
+  let j = i + 1;
+  let joined = false;
+  while (isBlank(text[j])) j++;
+  if (text[j] === '+' || text[j] === '.') {
+    joined = true;
+    j++;
+    while (isBlank(text[j])) j++;
+  }
+  if (text[j] === '\r') j++;
+  if (text[j] === '\n') {
+    j++;
+    while (isBlank(text[j])) j++;
+    if (!joined && (text[j] === '+' || text[j] === '.')) {
+      j++;
+      while (isBlank(text[j])) j++;
+    }
+    joined = true;
+  }
+  const c = text[j];
+  return joined && (c === '"' || c === "'") ? j : -1;
+}
+
+/** The literal whose closing quote is at `close`: its opening quote, or -1 (escapes: give up). */
+function literalOpening(text: string, close: number, quote: string): number {
+  for (let i = close - 1; i >= 0 && close - i < 1024; i--) {
+    const c = text[i];
+    if (c === '\n') return -1;
+    if (c === quote) return text[i - 1] === '\\' ? -1 : i;
+  }
+  return -1;
+}
+
+function literalClosing(text: string, open: number, quote: string): number {
+  for (let i = open + 1; i < text.length && i - open < 1024; i++) {
+    const c = text[i];
+    if (c === '\n' || c === '\\') return -1;
+    if (c === quote) return i;
+  }
+  return -1;
+}
+
+function concatenations(text: string): DecodedView | undefined {
+  let nextDouble = text.indexOf('"');
+  let nextSingle = text.indexOf("'");
+  if (nextDouble === -1 && nextSingle === -1) return undefined;
+  const builder = new ViewBuilder('concatenation');
+  // Quotes in text order, from two indexOf cursors.
+  const nextQuote = (from: number): number => {
+    if (nextDouble !== -1 && nextDouble < from) nextDouble = text.indexOf('"', from);
+    if (nextSingle !== -1 && nextSingle < from) nextSingle = text.indexOf("'", from);
+    if (nextDouble === -1) return nextSingle;
+    if (nextSingle === -1) return nextDouble;
+    return Math.min(nextDouble, nextSingle);
+  };
+  for (let close = nextQuote(0); close !== -1; close = nextQuote(close + 1)) {
+    const afterJunction = junctionEnd(text, close);
+    if (afterJunction < 0) continue;
+    const open = literalOpening(text, close, text[close]!);
+    if (open < 0) continue;
+    // Chain: collect literals while junctions continue.
+    const literals: [number, number][] = [[open + 1, close]];
+    let nextOpen = afterJunction;
+    for (;;) {
+      const nextClose = literalClosing(text, nextOpen, text[nextOpen]!);
+      if (nextClose < 0) break;
+      literals.push([nextOpen + 1, nextClose]);
+      const more = junctionEnd(text, nextClose);
+      if (more < 0) break;
+      nextOpen = more;
+    }
+    const last = literals[literals.length - 1]!;
+    close = last[1];
+    if (literals.length < 2) continue;
+    // Only a join inside a token can hide one: "Hello, " + "world" cannot.
+    const tokenChar = (i: number) => /[A-Za-z0-9_+/=-]/.test(text[i] ?? '');
+    if (!literals.some(([, e], k) => k + 1 < literals.length && e > literals[k]![0] && tokenChar(e - 1) && literals[k + 1]![1] > literals[k + 1]![0] && tokenChar(literals[k + 1]![0]))) continue;
+    const joinedLength = literals.reduce((n, [s, e]) => n + e - s, 0);
+    if (joinedLength < 12 || joinedLength > MAX_REGION) continue;
+    // The line up to the first literal gives detectors the assigned name.
+    builder.separate();
+    const lineStart = lineStartOf(text, open);
+    if (open - lineStart < 200) builder.copy(text, lineStart, open + 1);
+    for (const [s, e] of literals) builder.copy(text, s, e);
+    builder.copy(text, last[1], last[1] + 1);
+  }
+  return builder.build();
+}
+
+// ---------- JSON string escapes ----------
+
+/** The region decoded around an escape: the line, cut to this many chars either side. */
+const CONTEXT = 300;
+
+function jsonEscapes(text: string): DecodedView | undefined {
+  if (text.indexOf('\\u') === -1 && text.indexOf('\\/') === -1) return undefined;
+  const builder = new ViewBuilder('json-escape');
+  // Escape positions, found with indexOf on `\u` and `\/` (two cursors, the nearer wins).
+  let nextU = text.indexOf('\\u');
+  let nextSlash = text.indexOf('\\/');
+  const escapeAt = (from: number): number => {
+    while (nextU !== -1 && (nextU < from || !/^[0-9a-fA-F]{4}$/.test(text.slice(nextU + 2, nextU + 6)))) nextU = text.indexOf('\\u', Math.max(from, nextU + 2));
+    while (nextSlash !== -1 && nextSlash < from) nextSlash = text.indexOf('\\/', from);
+    if (nextU === -1) return nextSlash;
+    if (nextSlash === -1) return nextU;
+    return Math.min(nextU, nextSlash);
+  };
+  let regionEnd = -1;
+  for (let at = escapeAt(0); at !== -1; at = escapeAt(regionEnd)) {
+    const start = Math.max(lineStartOf(text, at), at - CONTEXT);
+    // Extend the region while further escapes follow closely on the same line.
+    const lineEnd = lineEndOf(text, at);
+    let last = at;
+    for (let n = escapeAt(at + 2); n !== -1 && n < lineEnd && n - last < CONTEXT; n = escapeAt(n + 2)) last = n;
+    regionEnd = Math.min(lineEnd, last + CONTEXT);
+    builder.separate();
+    let i = start;
+    let run = start;
+    while (i < regionEnd) {
+      if (text[i] === '\\' && text[i + 1] === 'u' && /^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) {
+        builder.copy(text, run, i);
+        builder.add(String.fromCharCode(parseInt(text.slice(i + 2, i + 6), 16)), i, i + 6);
+        i += 6;
+        run = i;
+      } else if (text[i] === '\\' && text[i + 1] === '/') {
+        builder.copy(text, run, i);
+        builder.add('/', i, i + 2);
+        i += 2;
+        run = i;
+      } else {
+        i += text[i] === '\\' ? 2 : 1;
+      }
+    }
+    builder.copy(text, run, Math.min(i, regionEnd));
+    regionEnd = Math.max(regionEnd, i);
+  }
+  return builder.build();
+}
+
+// ---------- URL encoding ----------
+
+function urlEncoding(text: string): DecodedView | undefined {
+  if (text.indexOf('%') === -1) return undefined;
+  const trigger = /%(?:2[0-9A-Fa-f]|3[0-9A-Fa-f]|4[0-9A-Fa-f]|5[0-9A-Fa-f]|6[0-9A-Fa-f]|7[0-9A-Ea-e])/g;
+  const builder = new ViewBuilder('url-encoding');
+  let lineEnd = -1;
+  for (let m = trigger.exec(text); m; m = trigger.exec(text)) {
+    if (m.index < lineEnd) continue;
+    const start = lineStartOf(text, m.index);
+    lineEnd = lineEndOf(text, m.index);
+    if (lineEnd - start > MAX_REGION) continue;
+    builder.separate();
+    let run = start;
+    for (let i = start; i < lineEnd; ) {
+      if (text[i] === '%' && /^[2-7][0-9A-Fa-f]$/.test(text.slice(i + 1, i + 3)) && text.slice(i + 1, i + 3).toLowerCase() !== '7f') {
+        builder.copy(text, run, i);
+        builder.add(String.fromCharCode(parseInt(text.slice(i + 1, i + 3), 16)), i, i + 3);
+        i += 3;
+        run = i;
+      } else {
+        i++;
+      }
+    }
+    builder.copy(text, run, lineEnd);
+    trigger.lastIndex = lineEnd;
+  }
+  return builder.build();
+}
+
+// ---------- base64 ----------
+
+const B64_VALUES = (() => {
+  const table = new Int8Array(128).fill(-1);
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+  for (let i = 0; i < 64; i++) table[alphabet.charCodeAt(i)] = i;
+  table['-'.charCodeAt(0)] = 62; // base64url
+  table['_'.charCodeAt(0)] = 63;
+  return table;
+})();
+
+/** Decodes base64/base64url to a latin1 string; undefined on a bad char. */
+function decodeRun(run: string): string | undefined {
+  let out = '';
+  let bits = 0;
+  let acc = 0;
+  for (let i = 0; i < run.length; i++) {
+    const c = run.charCodeAt(i);
+    if (c === 61) break; // '='
+    const v = c < 128 ? B64_VALUES[c]! : -1;
+    if (v < 0) return undefined;
+    acc = (acc << 6) | v;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out += String.fromCharCode((acc >> bits) & 0xff);
+    }
+  }
+  return out;
+}
+
+/** Mostly printable ASCII with some structure (spaces, punctuation): text, not binary or an id. */
+function isPrintableText(s: string): boolean {
+  if (s.length < 12) return false;
+  let printable = 0;
+  let structure = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if ((c >= 32 && c < 127) || c === 9 || c === 10 || c === 13) printable++;
+    if (c === 32 || c === 10 || c === 58 || c === 61 || c === 34 || c === 44 || c === 95 || c === 45 || c === 46 || c === 47) structure++;
+  }
+  return printable >= s.length * 0.97 && structure >= 1;
+}
+
+/** Per ASCII char: 1 upper, 2 lower, 4 digit, 8 other base64/base64url char, 0 not base64. */
+const B64_CLASS = (() => {
+  const table = new Uint8Array(128);
+  for (let c = 65; c <= 90; c++) table[c] = 1;
+  for (let c = 97; c <= 122; c++) table[c] = 2;
+  for (let c = 48; c <= 57; c++) table[c] = 4;
+  for (const c of '+/_-') table[c.charCodeAt(0)] = 8;
+  return table;
+})();
+const MIN_RUN = 24;
+
+/** B64_CLASS over all UTF-16 code units (non-ASCII: 0), so the probe loop needs no range check. */
+const B64_CLASS16 = (() => {
+  const table = new Uint8Array(65536);
+  table.set(B64_CLASS);
+  return table;
+})();
+
+function isBase64Char(text: string, i: number): boolean {
+  return B64_CLASS16[text.charCodeAt(i)] !== 0;
+}
+
+function base64Runs(text: string): DecodedView | undefined {
+  let builder: ViewBuilder | undefined;
+  const length = text.length;
+  // Every run of MIN_RUN or more base64 chars covers a multiple of MIN_RUN, so only those
+  // positions are probed; most code is made of short runs, which are rejected after a few steps.
+  for (let p = 0; p < length; p += MIN_RUN) {
+    if (!isBase64Char(text, p)) continue;
+    let start = p;
+    while (start > 0 && p - start < MIN_RUN && isBase64Char(text, start - 1)) start--;
+    let end = p + 1;
+    while (end < length && isBase64Char(text, end)) end++;
+    if (p - start >= MIN_RUN) while (start > 0 && isBase64Char(text, start - 1)) start--;
+    if (end - start >= MIN_RUN && end - start <= MAX_REGION * 2) {
+      let classes = 0;
+      for (let i = start; i < end; i++) classes |= B64_CLASS16[text.charCodeAt(i)]!;
+      // Identifiers and words (no digit, or one case only) are not base64.
+      if ((classes & 7) === 7) {
+        let padded = end;
+        while (padded < length && padded - end < 2 && text.charCodeAt(padded) === 61) padded++;
+        builder = addBase64(text, start, end, padded, builder);
+      }
+    }
+    if (end > p + 1) p = end - (end % MIN_RUN);
+  }
+  return builder?.build();
+}
+
+/** The first 12 decoded bytes are printable ASCII: a cheap test before decoding the whole run. */
+function startsPrintable(text: string, start: number): boolean {
+  for (let i = start; i < start + 16; i += 4) {
+    let acc = 0;
+    for (let j = i; j < i + 4; j++) acc = (acc << 6) | B64_VALUES[text.charCodeAt(j)]!;
+    for (let shift = 16; shift >= 0; shift -= 8) {
+      const b = (acc >> shift) & 0xff;
+      if (!((b >= 32 && b < 127) || b === 9 || b === 10 || b === 13)) return false;
+    }
+  }
+  return true;
+}
+
+function addBase64(text: string, start: number, runEnd: number, end: number, builder: ViewBuilder | undefined): ViewBuilder | undefined {
+  // A text that is one base64 payload, or a data: URL's payload, is decoded by the request
+  // readers (core/dialects/payload.ts), which redact in the decoded copy and re-encode it; a
+  // second, encoded finding here would overlap that redaction and make it fail closed.
+  if ((start === 0 && end === text.length) || text.endsWith(';base64,', start)) return builder;
+  if (!startsPrintable(text, start)) return builder;
+  const decoded = decodeRun(text.slice(start, runEnd));
+  if (decoded === undefined || !isPrintableText(decoded)) return builder;
+  const view = builder ?? new ViewBuilder('base64');
+  view.separate();
+  for (let i = 0; i < decoded.length; i++) {
+    const group = start + Math.floor(i / 3) * 4;
+    view.add(decoded[i]!, group, Math.min(end, group + 4));
+  }
+  return view;
+}
+
+// ---------- YAML block scalars ----------
+
+const YAML_HEADER = /^([ \t]*)(?:- )?([A-Za-z0-9_.-]{1,80}):[ \t]*([|>])[+-]?[0-9]?[ \t]*\r?$/;
+
+/** Starts of lines ending in a block-scalar indicator (`key: |`, `key: >-`), found with indexOf. */
+function blockHeaderLines(text: string): number[] {
+  const starts = new Set<number>();
+  for (const indicator of ['|', '>']) {
+    for (let i = text.indexOf(indicator); i !== -1; i = text.indexOf(indicator, i + 1)) {
+      let e = i + 1;
+      while (e < text.length && e - i < 4 && text[e] !== '\n') e++;
+      if (e < text.length && text[e] !== '\n') continue;
+      starts.add(lineStartOf(text, i));
+    }
+  }
+  return [...starts].sort((a, b) => a - b);
+}
+
+function yamlBlocks(text: string): DecodedView | undefined {
+  let builder: ViewBuilder | undefined;
+  let after = 0;
+  for (const lineStart of blockHeaderLines(text)) {
+    if (lineStart < after) continue;
+    const header = YAML_HEADER.exec(text.slice(lineStart, lineEndOf(text, lineStart)));
+    if (!header) continue;
+    const m = { index: lineStart, 0: header[0], 1: header[1]!, 2: header[2]!, 3: header[3]! };
+    const indent = m[1].length;
+    const folded = m[3] === '>';
+    let p = m.index + m[0].length + 1;
+    const lines: [number, number][] = [];
+    while (p < text.length) {
+      const e = lineEndOf(text, p);
+      const line = text.slice(p, e);
+      const lead = /^[ \t]*/.exec(line)![0].length;
+      if (line.trim() !== '' && lead <= indent) break;
+      if (line.trim() !== '') lines.push([p + lead, e - (line.endsWith('\r') ? 1 : 0)]);
+      p = e + 1;
+      if (lines.length > 400) break;
+    }
+    if (lines.length === 0) continue;
+    builder ??= new ViewBuilder('yaml-block');
+    builder.separate();
+    // `name: ` then the scalar's content as YAML reads it (folded: lines joined by spaces).
+    const nameStart = m.index + m[1].length + (m[0].slice(indent).startsWith('- ') ? 2 : 0);
+    builder.copy(text, nameStart, nameStart + m[2].length + 1);
+    builder.add(' ', nameStart + m[2].length, nameStart + m[2].length + 1);
+    lines.forEach(([s, e], i) => {
+      if (i > 0) builder!.add(folded ? ' ' : '\n', s - 1, s);
+      builder!.copy(text, s, e);
+    });
+    after = p;
+  }
+  return builder?.build();
+}
+
+// ---------- unified diffs ----------
+
+function diffLines(text: string): DecodedView | undefined {
+  // Every diff with content has a hunk header; one indexOf pass tells.
+  if (!text.startsWith('@@ -') && text.indexOf('\n@@ -') === -1) return undefined;
+  const builder = new ViewBuilder('diff');
+  // From each hunk header, the lines that belong to the hunk (prefixed by +, - or space).
+  const firstHunk = text.startsWith('@@ -') ? 0 : text.indexOf('\n@@ -');
+  for (let h = firstHunk === 0 ? 0 : firstHunk === -1 ? -1 : firstHunk + 1; h >= 0; ) {
+    // The header's counts bound the hunk: `@@ -a,removed +c,added @@`.
+    const counts = /^@@ -[0-9]+(?:,([0-9]+))? \+[0-9]+(?:,([0-9]+))? @@/.exec(text.slice(h, h + 80));
+    let removed = counts ? Number(counts[1] ?? 1) : 0;
+    let added = counts ? Number(counts[2] ?? 1) : 0;
+    let p = lineEndOf(text, h) + 1;
+    while (p < text.length && (removed > 0 || added > 0)) {
+      const e = lineEndOf(text, p);
+      const first = text[p];
+      if (first === '-') removed--;
+      else if (first === '+') added--;
+      else if (first === ' ' || p === e) {
+        removed--;
+        added--;
+      } else if (first !== '\\') break; // "\ No newline at end of file"
+      // Removed lines are left out: what the change adds reads as one text, multi-line keys too.
+      if (first === '+' || first === ' ') {
+        builder.copy(text, p + 1, e);
+        builder.add('\n', e, Math.min(text.length, e + 1));
+      }
+      p = e + 1;
+    }
+    builder.separate();
+    const next = p >= text.length ? -1 : text.indexOf('\n@@ -', p - 1);
+    h = next === -1 ? -1 : next + 1;
+  }
+  return builder.build();
+}

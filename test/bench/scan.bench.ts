@@ -1,0 +1,69 @@
+// `airlock scan` end to end (a fresh `node dist/cli.js` process: start-up, walk, read, scan,
+// report) over the same real-code files as the detectors bench (written to a temp folder, with
+// fake secrets planted), beside `grep -rc AKIA` on the same folder. Run `node esbuild.mjs` first.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { SAMPLES, rng } from '../unit/detectors/samples';
+import { realCorpus } from './realCorpus';
+import { stats, type Bench } from './bench';
+
+const CLI = join(__dirname, '..', '..', 'dist', 'cli.js');
+
+function timed(run: () => void, runs: number): number {
+  const out: number[] = [];
+  run(); // warm the page cache and the compile cache
+  for (let i = 0; i < runs; i++) {
+    const started = performance.now();
+    run();
+    out.push(performance.now() - started);
+  }
+  return stats(out).median;
+}
+
+export default async function (b: Bench): Promise<void> {
+  if (!existsSync(CLI)) {
+    b.figure('airlock scan', 'skipped: dist/cli.js missing (run `node esbuild.mjs`)');
+    return;
+  }
+  const { files, bytes } = realCorpus(20 * 1024 * 1024);
+  const root = mkdtempSync(join(tmpdir(), 'airlock-scan-bench-'));
+  const r = rng(11);
+  let planted = 0;
+  try {
+    files.forEach((file, i) => {
+      const path = join(root, file.path.replace(/^\/+/, ''));
+      mkdirSync(dirname(path), { recursive: true });
+      let text = file.text;
+      if (i % 50 === 0) {
+        const sample = SAMPLES[planted++ % SAMPLES.length]!;
+        const value = sample.value(r);
+        text += `\n${sample.block ? sample.block.replace('$VALUE', value) : `const ${sample.name ?? 'SECRET'} = "${value}";`}\n`;
+      }
+      writeFileSync(path, text);
+    });
+    const mb = bytes / (1024 * 1024);
+    const empty = mkdtempSync(join(tmpdir(), 'airlock-scan-empty-'));
+    const scan = (args: string[]) => () => {
+      const result = spawnSync(process.execPath, [CLI, 'scan', '--format', 'json', ...args], { maxBuffer: 64 * 1024 * 1024 });
+      if (result.status !== 0 && result.status !== 1) throw new Error(`airlock scan exited ${result.status}: ${result.stderr.toString().slice(0, 300)}`);
+    };
+    const startup = timed(scan([empty]), 5);
+    const pooled = timed(scan([root]), 3);
+    const single = timed(scan(['--jobs', '1', root]), 3);
+    const grep = timed(() => void spawnSync('grep', ['-rc', 'AKIA', root], { maxBuffer: 64 * 1024 * 1024 }), 5);
+    rmSync(empty, { recursive: true, force: true });
+    const findings = (JSON.parse(execFileSync(process.execPath, [CLI, 'scan', '--format', 'json', root], { maxBuffer: 64 * 1024 * 1024 }).toString()) as { findings: unknown[] }).findings.length;
+    b.figure('corpus', `${mb.toFixed(1)} MB in ${files.length} files, ${planted} planted secrets; ${findings} findings`);
+    b.figure('airlock scan start-up (empty folder, median of 5)', `${startup.toFixed(0)} ms`);
+    b.figure('airlock scan, all cores (median of 3)', `${pooled.toFixed(0)} ms = ${(mb / (pooled / 1000)).toFixed(0)} MB/s`);
+    b.figure('airlock scan --jobs 1 (median of 3)', `${single.toFixed(0)} ms = ${(mb / (single / 1000)).toFixed(0)} MB/s`);
+    b.figure('baseline: grep -rc AKIA (median of 5)', `${grep.toFixed(0)} ms = ${(mb / (grep / 1000)).toFixed(0)} MB/s`);
+    b.figure('ratio airlock scan / grep', `${(pooled / grep).toFixed(1)}x (all cores), ${(single / grep).toFixed(1)}x (--jobs 1)`);
+    const best = mb / (Math.min(pooled, single) / 1000);
+    b.target('airlock scan end to end', `${best.toFixed(0)} MB/s`, '>= 100 MB/s', best >= 100);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}

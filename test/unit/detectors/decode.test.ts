@@ -1,0 +1,33 @@
+// Decoding before detection: secrets split over concatenated literals, JSON-escaped,
+// URL-encoded, base64-wrapped, in YAML block scalars or in `+` diff lines are found, and each
+// finding's span is the ENCODED original, so a redactor removes exactly that.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { BUILTIN_SECRET_DETECTORS, compileDetectors, scanText } from '../../../extension/core/detectors';
+import { DECODING_CASES } from './samples';
+
+const compiled = compileDetectors(BUILTIN_SECRET_DETECTORS);
+const plain = compileDetectors(BUILTIN_SECRET_DETECTORS, { decode: false });
+
+for (const c of DECODING_CASES) {
+  test(`${c.name}: found through decoding, span = the encoded original`, () => {
+    const { text, encoded, detector } = c.build(7);
+    assert.deepEqual(scanText(text, plain).filter((m) => m.detector === detector && text.slice(m.start, m.end) === encoded), [], 'the raw text alone does not reveal it');
+    const m = scanText(text, compiled).find((x) => x.detector === detector);
+    assert.ok(m, `${detector} not found; got ${scanText(text, compiled).map((x) => x.detector).join(', ') || 'nothing'}`);
+    assert.equal(text.slice(m.start, m.end), encoded);
+  });
+}
+
+test('ordinary code with quotes, escapes, percent signs and long identifiers decodes to nothing secret', () => {
+  const text = [
+    'const msg = "Hello, " +\n  "world";',
+    'const path = "C:\\\\Users\\\\me";',
+    'printf("%d%% done\\n", pct);',
+    'const json = "{\\"a\\":\\"\\u00e9t\\u00e9\\"}";',
+    'const url = "https://example.com/search?q=caf%C3%A9%20au%20lait";',
+    'const veryLongIdentifierNameForTesting2024 = 1;',
+    'description: >\n  A folded paragraph of\n  plain English text.',
+  ].join('\n');
+  assert.deepEqual(scanText(text, compiled), []);
+});

@@ -1,0 +1,67 @@
+// Decoded secrets end to end: `airlock scan` reports each encoded secret at the position of its
+// encoded form, and the gateway redacts it so the fake upstream receives the placeholder and
+// never the encoded original (only the public behaviour: what arrives upstream). Base64 cases
+// may instead be blocked whole (the gateway decodes base64 strings itself; see below).
+import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import { before, test } from 'node:test';
+import OpenAI from 'openai';
+import type { AirlockPolicy } from '../../../extension/core/policy';
+import { runAirlock, tempTree } from '../cli/scanSupport';
+import { withGateway } from '../gateway/support/harness';
+import { loadGatewayTestPolicy } from '../gateway/support/policy';
+import { DECODING_CASES } from './samples';
+
+let policy: AirlockPolicy;
+before(async () => {
+  policy = await loadGatewayTestPolicy();
+});
+
+function lineColumn(text: string, offset: number): string {
+  const before = text.slice(0, offset).split('\n');
+  return `${before.length}:${before.at(-1)!.length + 1}`;
+}
+
+test('airlock scan finds every decoded case at the position of its encoded form', async () => {
+  const files: Record<string, string> = {};
+  const expected: string[] = [];
+  DECODING_CASES.forEach((c, i) => {
+    const { text, encoded, detector } = c.build(100 + i);
+    const name = `case-${i}.txt`;
+    files[name] = text;
+    expected.push(`${name}:${lineColumn(text, text.indexOf(encoded))}: redact secrets ${detector}`);
+  });
+  const root = tempTree(files);
+  try {
+    const result = await runAirlock(['scan', '.'], root);
+    assert.equal(result.code, 0, result.stderr);
+    for (const line of expected) assert.ok(result.stdout.split('\n').some((l) => l.startsWith(line)), `missing "${line}" in:\n${result.stdout}`);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+for (const c of DECODING_CASES) {
+  test(`gateway: ${c.name} — the upstream gets a placeholder instead of the encoded original`, async () => {
+    const { text, encoded, detector } = c.build(200);
+    await withGateway(() => policy, async ({ gateway, upstream }) => {
+      const openai = new OpenAI({ baseURL: gateway.urls.openai, apiKey: 'sk-test-client-key', maxRetries: 0, timeout: 5000 });
+      const outcome = await openai.chat.completions
+        .create({ model: 'gpt-x', messages: [{ role: 'user', content: `why does this fail?\n${text}` }] })
+        .then(() => 'forwarded', (e: unknown) => e);
+      if (outcome !== 'forwarded') {
+        // The gateway also reads base64 strings itself; a secret found both encoded and in the
+        // decoded copy cannot be rewritten in place, and then it blocks: still nothing leaves.
+        assert.ok(outcome instanceof OpenAI.APIError && outcome.status === 400 && /could not redact a secret in this request in place/.test(outcome.message), String(outcome));
+        assert.ok(c.name.startsWith('base64'), 'only the base64 cases may be blocked instead of redacted');
+        assert.equal(upstream.requests.length, 0);
+        return;
+      }
+      const sent = JSON.parse(upstream.requests[0]!.body.toString('utf8')) as { messages: { content: string }[] };
+      const content = sent.messages[0]!.content;
+      assert.ok(!content.includes(encoded), 'the encoded secret reached the upstream');
+      assert.match(content, new RegExp(`\\[REDACTED:${detector}#1\\]`));
+      assert.ok(content.startsWith('why does this fail?\n'));
+    });
+  });
+}

@@ -1,0 +1,58 @@
+// The generic assignment detector: a high-entropy value assigned to a secret-like name is found
+// in the assignment syntax of each common language and config format, and what is clearly code
+// (identifiers, type names, references, calls, format strings, regex literals, templates) is not.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { BUILTIN_SECRET_DETECTORS, compileDetectors, scanText } from '../../../extension/core/detectors';
+import { GENERIC_SYNTAXES, genericSecret } from './samples';
+
+const compiled = compileDetectors(BUILTIN_SECRET_DETECTORS);
+
+describe('generic-secret-assignment finds values in', () => {
+  for (const [syntax, template] of Object.entries(GENERIC_SYNTAXES)) {
+    test(syntax, () => {
+      const value = template.includes('$V') ? genericSecret(syntax.length) : 'Tr0ub4dor&3x';
+      const text = template.replace('$V', value);
+      const matches = scanText(text, compiled);
+      const m = matches.find((x) => x.detector === 'generic-secret-assignment');
+      assert.ok(m, `not found; got ${matches.map((x) => x.detector).join(', ') || 'nothing'}`);
+      assert.equal(text.slice(m.start, m.end), value);
+    });
+  }
+});
+
+const CODE = [
+  'type ArrowToken = ArrowToken$1;',
+  'export type KeyboardToken = TokenKind.Keyboard;',
+  'const token = getToken(request);',
+  'const apiKey = process.env.OPENAI_API_KEY;',
+  'let secretKey = config.secretKey || defaultSecretKey;',
+  'token: this.token,',
+  'password = form.elements.namedItem("password")',
+  'const tokenRe = /^[A-Za-z0-9_-]{20,40}$/;',
+  'const keyPattern = "^[a-z0-9]{32}\\\\d+$";',
+  'secret_fmt = "%s-%s-%d"',
+  'key = "{0}-{1}-v2"',
+  'tokenUrl: "https://login.example.com/oauth2/v2.0/token"',
+  'password: ${{ secrets.DB_PASSWORD }}',
+  'password: !vault |',
+  'API_KEY = os.environ["ACME_API_KEY"]',
+  'if (key === "ArrowDown") return;',
+  'const key = `${prefix}:${userId}:v2`;',
+  'primaryKey: "order_id2024"',
+  'accessKeyId: AccessKeyIdentifier3,',
+  'var tokenKind TokenKind = TokenKind2',
+  'private String secretName = "billing/stripe-2";',
+  'keyFile = "/etc/ssl/private/server2.key"',
+  'password := hashPassword(password1)',
+  'token_type = "Bearer"',
+  'secret = SecretStr(secret_value1)',
+  'key: Key1 = Key1.Enter',
+  'token=token=token=token=token2',
+];
+
+test('clear code is not reported', () => {
+  const text = CODE.join('\n');
+  const found = scanText(text, compiled).map((m) => `${m.detector}: ${text.slice(m.start, m.end)}`);
+  assert.deepEqual(found, []);
+});

@@ -1,0 +1,135 @@
+// Bring your own rules: a policy imports a gitleaks-format config (`detectors.import`). Its
+// rules run on RE2 with their keywords, entropy, secretGroup and allowlists (rule and global,
+// regexTarget, stopwords); `[extend] useDefault = true` keeps the built-in pack; unsupported
+// fields are reported with the line that wrote them.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { loadPolicy } from '../../../extension/core/policy';
+import { importGitleaksConfig } from '../../../extension/core/detectors/gitleaks';
+import { memoryReader } from '../policy/memoryReader';
+import { fakeGithubToken } from './samples';
+
+const GITLEAKS = `title = "acme gitleaks config"
+
+[extend]
+useDefault = true
+
+[[rules]]
+id = "acme-internal-token"
+description = "ACME internal service token"
+regex = '''\\b(acme_(?:live|test)_[a-z0-9]{32})\\b'''
+keywords = ["acme_live_", "acme_test_"]
+entropy = 3.0
+tags = ["internal"]
+
+[[rules.allowlists]]
+description = "test tokens are fine"
+regexes = ['''^acme_test_''']
+
+[[rules]]
+id = "acme-db-password"
+description = "ACME DB password in config"
+regex = '''(?i)acme_db_pass(?:word)?\\s*[=:]\\s*["']?([^\\s"']{8,64})'''
+secretGroup = 1
+keywords = ["acme_db_pass"]
+path = '''(?i)\\.env$'''
+
+[rules.allowlist]
+regexTarget = "line"
+regexes = ['''#\\s*example''']
+stopwords = ["changeme"]
+
+[[rules]]
+id = "acme-path-only"
+description = "files that must never leave"
+path = '''(?i)secrets/.*\\.kdbx$'''
+
+[allowlist]
+description = "global"
+stopwords = ["dummyvalue"]
+paths = ['''node_modules/''']
+commits = ["abc123"]
+`;
+
+const POLICY = '{ "extends": ["airlock:secrets"], "detectors": { "import": ["./.gitleaks.toml"] } }';
+const SECRET_ID = 'abcdefghij0123456789klmnopqrstuv'.split('').reverse().join('');
+
+async function load() {
+  return loadPolicy('/ws/.airlock/policy.jsonc', memoryReader({ '/ws/.airlock/policy.jsonc': POLICY, '/ws/.airlock/.gitleaks.toml': GITLEAKS }));
+}
+const req = (text: string) => ({ destination: 'https://api.openai.com/v1/chat/completions', segments: [{ id: 'm', role: 'user' as const, text }], referencedPaths: [] });
+
+test('the config loads: rules compiled, unsupported fields reported with their line, as warnings', async () => {
+  const { ok, problems } = await load();
+  assert.ok(ok, JSON.stringify(problems));
+  const lines = GITLEAKS.split('\n');
+  const lineOf = (needle: string) => lines.findIndex((l) => l.startsWith(needle)) + 1;
+  const reported = problems.map((p) => `${p.source}:${p.line} ${p.severity}`);
+  assert.ok(problems.every((p) => p.source === '/ws/.airlock/.gitleaks.toml' && p.severity === 'warning'), reported.join('; '));
+  assert.ok(problems.some((p) => p.line === lineOf("path = '''(?i)\\.env") && /path/.test(p.message)), reported.join('; '));
+  assert.ok(problems.some((p) => p.line === lineOf('paths = ') && /paths/.test(p.message)));
+  assert.ok(problems.some((p) => p.line === lineOf('commits = ') && /commits/.test(p.message)));
+  assert.ok(problems.some((p) => /without a regex/.test(p.message)));
+});
+
+test('imported rules find their secrets; rule and global allowlists and stopwords apply', async () => {
+  const { policy } = await load();
+  const live = policy.evaluateEgress(req(`token: acme_live_${SECRET_ID}`));
+  assert.equal(live.action, 'redact');
+  assert.deepEqual(live.findings.map((f) => f.detector), ['acme-internal-token']);
+  assert.equal(policy.evaluateEgress(req(`token: acme_test_${SECRET_ID}`)).action, 'allow', 'rule allowlist (regexes, target secret)');
+  const pw = policy.evaluateEgress(req('ACME_DB_PASSWORD = "x7Qp2LmZ9vR4"'));
+  assert.deepEqual(pw.findings.map((f) => f.detector), ['acme-db-password']);
+  // A rule's allowlist silences that rule only (the built-in generic detector may still see a value).
+  const by = (text: string) => policy.evaluateEgress(req(text)).findings.map((f) => f.detector);
+  assert.ok(!by('ACME_DB_PASSWORD = "x7Qp2LmZ9vR4" # example').includes('acme-db-password'), 'regexTarget = line');
+  assert.ok(!by('ACME_DB_PASSWORD = "changeme-x7Qp2"').includes('acme-db-password'), 'rule stopword');
+  assert.ok(!by('ACME_DB_PASSWORD = "dummyvalue-x7Qp2"').includes('acme-db-password'), 'global stopword');
+});
+
+test('[extend] useDefault = true keeps the built-in pack beside the imported rules', async () => {
+  const { policy } = await load();
+  const v = policy.evaluateEgress(req(`GH=${fakeGithubToken(3)}`));
+  assert.deepEqual(v.findings.map((f) => f.detector), ['github-pat-classic']);
+});
+
+test('without useDefault the built-in pack is whatever the policy says; a bad regex is an error at its line', async () => {
+  const bad = importGitleaksConfig('[[rules]]\nid = "bad"\nregex = \'\'\'(?<=x)abc\'\'\'\n');
+  assert.equal(bad.useDefault, false);
+  assert.deepEqual(bad.problems.map((p) => [p.line, p.severity]), [[3, 'error']]);
+  assert.match(bad.problems[0]!.message, /lookahead\/lookbehind/);
+  const broken = importGitleaksConfig('[[rules]\nid = 1');
+  assert.equal(broken.problems[0]?.severity, 'error');
+  const { ok } = await loadPolicy('/ws/p.jsonc', memoryReader({ '/ws/p.jsonc': '{ "extends": ["airlock:secrets"], "detectors": { "import": ["./g.toml"] } }', '/ws/g.toml': '[[rules]]\nid = "bad"\nregex = \'\'\'(?<=x)abc\'\'\'\n' }));
+  assert.equal(ok, false, 'a policy whose imported rules cannot compile does not load (fail closed)');
+  const missing = await loadPolicy('/ws/p.jsonc', memoryReader({ '/ws/p.jsonc': '{ "detectors": { "import": ["./nope.toml"] } }' }));
+  assert.equal(missing.ok, false);
+  assert.match(missing.problems[0]!.message, /cannot read detectors.import/);
+});
+
+test('global allowlists also silence the built-in pack, as they do gitleaks defaults', async () => {
+  const { policy } = await load();
+  const token = fakeGithubToken(9);
+  const toml = GITLEAKS.replace('stopwords = ["dummyvalue"]', `stopwords = ["dummyvalue", "${token.slice(4, 14)}"]`);
+  const { policy: silenced } = await loadPolicy('/ws/.airlock/policy.jsonc', memoryReader({ '/ws/.airlock/policy.jsonc': POLICY, '/ws/.airlock/.gitleaks.toml': toml }));
+  assert.equal(policy.evaluateEgress(req(`GH=${token}`)).action, 'redact');
+  assert.equal(silenced.evaluateEgress(req(`GH=${token}`)).action, 'allow');
+});
+
+test('airlock scan loads the imported config from disk and reports its findings and warnings', async () => {
+  const { runAirlock, tempTree } = await import('../cli/scanSupport');
+  const { rmSync } = await import('node:fs');
+  const root = tempTree({
+    '.airlock/policy.jsonc': '{ "extends": ["airlock:secrets"], "detectors": { "import": ["../.gitleaks.toml"] } }',
+    '.gitleaks.toml': GITLEAKS,
+    'app.env': `ACME_TOKEN=acme_live_${SECRET_ID}\n`,
+  });
+  try {
+    const result = await runAirlock(['scan', 'app.env'], root);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /^app\.env:1:12: redact secrets acme-internal-token /m);
+    assert.match(result.stderr, /\.gitleaks\.toml:\d+:1: warning: .*path/);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
