@@ -6,7 +6,10 @@ import { join } from 'node:path';
 import { createNodePolicyReader } from '../../extension/cli/policySource';
 import { loadLayeredPolicy } from '../../extension/core/policy';
 import type { CompiledPolicy } from '../../extension/core/policy/contract';
+import type { EgressOptions } from '../../extension/core/egress/types';
 import { decide, startGateway } from '../../extension/gateway';
+import { FingerprintIndex } from '../../extension/core/fingerprint';
+import { generateProjects } from '../support/codeGenerator';
 import { startFakeUpstream } from '../support/fakeUpstream';
 import { stats, time, type Bench } from './bench';
 
@@ -92,9 +95,9 @@ async function benchPolicy(): Promise<CompiledPolicy> {
 }
 
 /** p50 of the decide stage alone (parse + engine + rebuild), beside JSON.parse + one indexOf pass over the same body. */
-async function decisionFigures(b: Bench, policy: CompiledPolicy, label: string, body: string, runs: number): Promise<number> {
+async function decisionFigures(b: Bench, policy: CompiledPolicy, label: string, body: string, runs: number, egressOptions?: EgressOptions): Promise<number> {
   const buffer = Buffer.from(body, 'utf8');
-  const input = { policy, dialect: 'openai-chat' as const, body: buffer, destination: 'https://api.openai.com/v1/chat/completions', method: 'POST', url: '/chat/completions', headers: { 'content-type': 'application/json', 'user-agent': 'bench/1' } };
+  const input = { policy, dialect: 'openai-chat' as const, body: buffer, destination: 'https://api.openai.com/v1/chat/completions', method: 'POST', url: '/chat/completions', headers: { 'content-type': 'application/json', 'user-agent': 'bench/1' }, egressOptions };
   const first = decide(input);
   const decided = stats(await time(() => decide(input), runs, 3)).p50;
   const baseline = stats(
@@ -138,6 +141,7 @@ export default async function gatewayBench(b: Bench): Promise<void> {
     const policy = await benchPolicy();
     const sizes = [['1 KB', 1024], ['64 KB', 64 * 1024], ['1 MB', 1024 * 1024]] as const;
     for (const [label, size] of sizes) await decisionFigures(b, policy, `${label} of source code`, codePrompt(size, false), size > 100_000 ? 30 : 200);
+    const indexed = await protectedIndexDecisions(b, policy);
     const many = await decisionFigures(b, policy, '10,000 segments, 15,000 secrets', secretsBody(), 20);
     b.target('decision, 10,000 segments with 15,000 secrets', `${many.toFixed(1)} ms`, '≤ 50 ms', many <= 50);
     // Linear time: the cost per segment stays flat as the request grows.
@@ -163,6 +167,8 @@ export default async function gatewayBench(b: Bench): Promise<void> {
         b.target('gateway p50 added TTFB at 64 KB (streaming)', `${streamed.p50.toFixed(3)} ms`, '≤ 1 ms', streamed.p50 <= 1);
       }
     }
+
+    await protectedIndexLatency(b, policy, upstream.url, indexed);
 
     upstream.behaviour.chunks = 20;
     upstream.behaviour.chunkDelayMs = 5;
@@ -195,5 +201,35 @@ export default async function gatewayBench(b: Bench): Promise<void> {
     agent.destroy();
     await gateway.close();
     await upstream.close();
+  }
+}
+
+/**
+ * The same source-code prompts with the workspace's fingerprint index of ≥ 1,000,000 lines of
+ * protected code (generated projects; FP_BENCH_LINES overrides): TypeScript's compiler matches
+ * none of it, so every request is tokenized, looked up and forwarded. First the decide stage
+ * beside its JSON.parse + indexOf baseline (before any socket is open, like the figures above),
+ * then, later, end to end through a gateway holding the index.
+ */
+async function protectedIndexDecisions(b: Bench, policy: CompiledPolicy): Promise<{ index: FingerprintIndex; label: string }> {
+  const lines = Number(process.env['FP_BENCH_LINES'] ?? 1_000_000);
+  const index = new FingerprintIndex();
+  for (const f of generateProjects(lines, 1)) index.add(f.path, f.text);
+  const label = `${(lines / 1e6).toFixed(1)}M-line fingerprint index`;
+  for (const [size, name] of [[64 * 1024, '64 KB'], [1024 * 1024, '1 MB']] as const) {
+    await decisionFigures(b, policy, `${name} of source code, ${label}`, codePrompt(size, false), size > 100_000 ? 30 : 200, { protectedIndex: index });
+  }
+  return { index, label };
+}
+
+async function protectedIndexLatency(b: Bench, policy: CompiledPolicy, upstreamUrl: string, { index, label }: { index: FingerprintIndex; label: string }): Promise<void> {
+  const gateway = await startGateway({ policy: () => policy, upstreams: { openai: `${upstreamUrl}/v1` }, maxBodyBytes: 64 * 1024 * 1024, protectedIndex: () => index });
+  try {
+    for (const [size, name] of [[64 * 1024, '64 KB'], [1024 * 1024, '1 MB']] as const) {
+      const added = await compare(`${upstreamUrl}/v1/chat/completions`, `${gateway.urls.openai}/chat/completions`, codePrompt(size, false), size > 100_000 ? 40 : 300, 1);
+      b.figure(`added latency, ${name} of source code, ${label}, p50 / p99`, `${added.p50.toFixed(3)} / ${added.p99.toFixed(3)} ms (direct p50 ${added.directP50.toFixed(3)} ms)`);
+    }
+  } finally {
+    await gateway.close();
   }
 }

@@ -1,7 +1,9 @@
 // Per-request memo shared by all layers: the destination is parsed once, each distinct
 // scanner scans each segment once, and each segment is tokenized once and looked up once per
-// fingerprint index, however many rules and layers ask.
-import { MIN_FINGERPRINTS, queryGrams, type FingerprintIndex, type FingerprintMatch, type QueryGrams } from '../fingerprint';
+// fingerprint index, however many rules and layers ask — the exact indexes (workspace, each
+// layer's fingerprint files) and the org sets all read the same k-gram array.
+import { DEFAULT_PARAMS, MIN_FINGERPRINTS, queryGrams, type FingerprintIndex, type FingerprintMatch, type QueryGrams } from '../fingerprint';
+import { secondKgramHashes, type OrgFingerprintSet, type ProbableMatch } from '../fingerprint/orgSet';
 import { parseDestination, type ParsedDestination } from '../policy/destinations';
 import { scanTexts } from './batchScan';
 import type { DetectorMatch, LayerScanner } from './layer';
@@ -13,12 +15,15 @@ export class RequestContext {
   /** Query k-grams per segment, by k (every index built by this version shares one k). */
   private readonly grams = new Map<number, (QueryGrams | undefined)[]>();
   private readonly fingerprintMatches = new Map<FingerprintIndex, (FingerprintMatch[] | undefined)[]>();
+  private readonly orgMatches = new Map<OrgFingerprintSet, (ProbableMatch[] | undefined)[]>();
 
   constructor(
     readonly request: EgressRequest,
     readonly workspaceRoots: readonly string[],
     /** The host's index of the workspace's protected code, when it has one. */
     readonly protectedIndex?: FingerprintIndex,
+    /** Some layer has an org set: compute its second k-gram hash in the same pass. */
+    private readonly withOrgHashes = false,
   ) {
     this.destination = parseDestination(request.destination);
   }
@@ -44,15 +49,37 @@ export class RequestContext {
     if (!perSegment) this.fingerprintMatches.set(index, (perSegment = []));
     let found = perSegment[i];
     if (!found) {
-      const k = index.params.k;
-      // Too short for MIN_FINGERPRINTS distinct k-grams (ids, "ok", flags): nothing to tokenize.
-      if (this.request.segments[i]!.text.length < k + MIN_FINGERPRINTS - 1) return (perSegment[i] = []);
-      let byK = this.grams.get(k);
-      if (!byK) this.grams.set(k, (byK = []));
-      let grams = byK[i];
-      if (!grams) byK[i] = grams = queryGrams(this.request.segments[i]!.text, index.params);
-      perSegment[i] = found = index.matchGrams(grams);
+      const grams = this.gramsOf(i, index.params.k, MIN_FINGERPRINTS);
+      perSegment[i] = found = grams ? index.matchGrams(grams) : [];
     }
     return found;
+  }
+
+  /** Probable copies of code from `set`'s repositories in segment `i`. */
+  probableMatches(set: OrgFingerprintSet, i: number): ProbableMatch[] {
+    let perSegment = this.orgMatches.get(set);
+    if (!perSegment) this.orgMatches.set(set, (perSegment = []));
+    let found = perSegment[i];
+    if (!found) {
+      const grams = this.gramsOf(i, set.params.k, set.params.minHits, true);
+      perSegment[i] = found = grams ? set.matchGrams(grams) : [];
+    }
+    return found;
+  }
+
+  /** Segment `i`'s query k-grams (computed once per k), or undefined when it is too short to match. */
+  private gramsOf(i: number, k: number, minGrams: number, needSecond = false): QueryGrams | undefined {
+    const text = this.request.segments[i]!.text;
+    // Too short for `minGrams` k-grams (ids, "ok", flags; a token is at least one character): nothing to tokenize.
+    if (text.length < k + minGrams - 1) return undefined;
+    let byK = this.grams.get(k);
+    if (!byK) this.grams.set(k, (byK = []));
+    let grams = byK[i];
+    // With an org set in any layer the second hash comes in the first pass; asked for later
+    // without that hint (a caller that did not say), the segment is tokenized once more.
+    if (!grams || (needSecond && !grams.second)) {
+      byK[i] = grams = queryGrams(text, { ...DEFAULT_PARAMS, k }, this.withOrgHashes || needSecond ? secondKgramHashes : undefined);
+    }
+    return grams;
   }
 }

@@ -13,7 +13,8 @@ export type EvaluateOptions = EgressOptions;
 
 export function evaluateLayers(layers: readonly CompiledLayer[], request: EgressRequest, options: EvaluateOptions = {}): Verdict {
   assertWellFormed(request);
-  const ctx = new RequestContext(request, request.workspaceRoots ?? options.workspaceRoots ?? [], options.protectedIndex);
+  const withOrgHashes = layers.some((l) => l.orgSets.length > 0);
+  const ctx = new RequestContext(request, request.workspaceRoots ?? options.workspaceRoots ?? [], options.protectedIndex, withOrgHashes);
   const fired: FiredRule[] = [];
   for (const layer of layers) fired.push(...evaluateLayer(layer, ctx), ...evaluateAttachments(layer, ctx));
   if (fired.length === 0) return makePrintable({ action: 'allow', findings: [], message: '' });

@@ -104,7 +104,7 @@ function protectedFindings(layer: CompiledLayer, rule: CompiledEgressRule, ctx: 
       if (layer.orgSets.length > 0) {
         const exact = content.filter((f) => f.segment === segment.id && f.source !== undefined);
         for (const set of layer.orgSets) {
-          for (const m of set.match(segment.text)) {
+          for (const m of ctx.probableMatches(set, i)) {
             if (exact.some((f) => f.start! < m.end && m.start < f.end!)) continue;
             content.push({
               rule: rule.id,

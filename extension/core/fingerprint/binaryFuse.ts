@@ -10,8 +10,6 @@
 // come from two independent 32-bit mixes of the key and a seed. Construction peels the
 // 3-hypergraph; on the rare failure it retries with the next seed.
 
-import { mix } from './tokenize';
-
 export interface FuseMap {
   readonly seed: number;
   readonly segmentLength: number;
@@ -25,8 +23,15 @@ export interface FuseMap {
 /** The value stored for a key that several inputs gave different values (e.g. in several repos). */
 export const SEVERAL = 0xffff;
 
-/** The murmur3 32-bit finalizer, shared with the tokenizer. */
-const fmix32 = mix;
+/** The murmur3 32-bit finalizer (the tokenizer keeps its own copy inline in its hot loop). */
+function fmix32(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
 
 
 interface Layout {

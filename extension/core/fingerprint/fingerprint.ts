@@ -21,6 +21,11 @@ export interface QueryGrams {
   /** UTF-16 offset where k-gram p starts, and one past where it ends, in the queried text. */
   starts: Uint32Array;
   ends: Uint32Array;
+  /**
+   * The org set's second, independent hash of k-gram p (orgSet.ts), when asked for: the
+   * exact index and the org set then share one token stream per segment.
+   */
+  second?: Uint32Array;
 }
 
 export function fingerprintText(text: string, params: FingerprintParams = DEFAULT_PARAMS): SourceFingerprints {
@@ -68,16 +73,29 @@ export function isPeriodic(codes: Uint32Array, p: number, k: number): boolean {
 let scratch: TokenBuffer | undefined;
 const SCRATCH_LIMIT = 1 << 20;
 
-export function queryGrams(text: string, params: FingerprintParams = DEFAULT_PARAMS): QueryGrams {
+/**
+ * Every k-gram of `text` with its span. `withSecond` adds the org set's second hash
+ * (`secondHash`, passed in to keep this module free of the org set's).
+ */
+export function queryGrams(
+  text: string,
+  params: FingerprintParams = DEFAULT_PARAMS,
+  secondHash?: (codes: Uint32Array, length: number, k: number, into: Uint32Array) => Uint32Array,
+): QueryGrams {
   const buffer = (scratch ??= new TokenBuffer(1 << 12));
   const tokens = normalizedTokens(text, buffer);
   if (buffer.codes.length > SCRATCH_LIMIT) scratch = undefined;
-  const hashes = kgramHashes(tokens.codes, tokens.length, params.k);
-  const count = hashes.length;
-  return {
-    count,
-    hashes,
-    starts: tokens.starts.slice(0, count),
-    ends: count > 0 ? tokens.ends.slice(params.k - 1, params.k - 1 + count) : new Uint32Array(0),
-  };
+  const k = params.k;
+  const count = Math.max(0, tokens.length - k + 1);
+  // One allocation for the three arrays (the caller keeps them for the request): fewer
+  // ArrayBuffers per request means less external memory for the garbage collector to chase.
+  const block = new Uint32Array(count * (secondHash ? 4 : 3));
+  const hashes = count > 0 ? kgramHashes(tokens.codes, tokens.length, k, block) : block.subarray(0, 0);
+  const starts = block.subarray(count, 2 * count);
+  const ends = block.subarray(2 * count, 3 * count);
+  starts.set(tokens.starts.subarray(0, count));
+  if (count > 0) ends.set(tokens.ends.subarray(k - 1, k - 1 + count));
+  const grams: QueryGrams = { count, hashes, starts, ends };
+  if (secondHash) grams.second = count > 0 ? secondHash(tokens.codes, tokens.length, k, block.subarray(3 * count)) : block.subarray(0, 0);
+  return grams;
 }

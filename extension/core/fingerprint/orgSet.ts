@@ -9,6 +9,7 @@
 // second, independent 32-bit rolling hash beside the first, so a key is 64 bits: 32-bit hashes
 // alone would make public code hit a 500-million-line set ~1 time in 10 (docs/scale.md).
 import { FuseMapLookup, SEVERAL, buildFuseMap, distinctKeys, type FuseMap } from './binaryFuse';
+import { queryGrams, type QueryGrams } from './fingerprint';
 import { DEFAULT_PARAMS } from './params';
 import { normalizedTokens } from './tokenize';
 import { kgramHashes, winnow } from './winnow';
@@ -35,11 +36,11 @@ export interface OrgSetParams {
 export const ORG_SET_PARAMS: Readonly<OrgSetParams> = Object.freeze({ k: DEFAULT_PARAMS.k, window: 16, minHits: 5, gapTokens: 96, maxRepos: 4 });
 
 /** A second k-gram hash, independent of kgramHashes (other base, other finalizer). */
-export function secondKgramHashes(codes: Uint32Array, length: number, k: number): Uint32Array {
+export function secondKgramHashes(codes: Uint32Array, length: number, k: number, into?: Uint32Array): Uint32Array {
   const count = length - k + 1;
   if (count <= 0) return new Uint32Array(0);
   const BASE = 0x01000193;
-  const out = new Uint32Array(count);
+  const out = into ? into.subarray(0, count) : new Uint32Array(count);
   let top = 1;
   for (let j = 1; j < k; j++) top = Math.imul(top, BASE);
   let h = 0;
@@ -96,6 +97,11 @@ export function orgKeysOf(text: string, params: OrgSetParams = ORG_SET_PARAMS): 
 export function allOrgKeysOf(text: string, params: OrgSetParams = ORG_SET_PARAMS): OrgKeys {
   const tokens = normalizedTokens(text);
   return { hi: kgramHashes(tokens.codes, tokens.length, params.k), lo: secondKgramHashes(tokens.codes, tokens.length, params.k) };
+}
+
+/** Query k-grams with the org set's second hash: what `OrgFingerprintSet.matchGrams` reads. */
+export function orgQueryGrams(text: string, k: number = ORG_SET_PARAMS.k): QueryGrams {
+  return queryGrams(text, { ...DEFAULT_PARAMS, k }, secondKgramHashes);
 }
 
 export interface ProbableMatch {
@@ -165,10 +171,18 @@ export class OrgFingerprintSet {
 
   /** Spans of `text` that probably copy protected code, with the repository they point to. */
   match(text: string): ProbableMatch[] {
-    const { k, minHits, gapTokens } = this.params;
-    const tokens = normalizedTokens(text);
-    const first = kgramHashes(tokens.codes, tokens.length, k);
-    const second = secondKgramHashes(tokens.codes, tokens.length, k);
+    return this.matchGrams(orgQueryGrams(text, this.params.k));
+  }
+
+  /**
+   * Same as `match`, for a text's k-grams with their second hash (`orgQueryGrams`): the
+   * engine computes them once per segment and shares them with the exact indexes.
+   */
+  matchGrams(grams: QueryGrams): ProbableMatch[] {
+    const { minHits, gapTokens } = this.params;
+    if (grams.count > 0 && !grams.second) throw new TypeError('org set lookups need the second k-gram hash');
+    const first = grams.hashes;
+    const second = grams.second!;
     const out: ProbableMatch[] = [];
     let clusterStart = -1;
     let lastHit = -1;
@@ -181,11 +195,11 @@ export class OrgFingerprintSet {
       // One repository must account for the hits: k-grams shared by several repositories are
       // the most generic ones, and alone they matched public code in the measurements.
       if (best !== SEVERAL && bestHits >= minHits) {
-        out.push({ repo: this.repos[best] ?? '?', start: tokens.starts[firstPos]!, end: tokens.ends[lastHit + k - 1]!, hits: bestHits + (perRepo.get(SEVERAL) ?? 0) });
+        out.push({ repo: this.repos[best] ?? '?', start: grams.starts[firstPos]!, end: grams.ends[lastHit]!, hits: bestHits + (perRepo.get(SEVERAL) ?? 0) });
       }
       perRepo.clear();
     };
-    for (let p = 0; p < first.length; p++) {
+    for (let p = 0; p < grams.count; p++) {
       const v = this.lookup.get(first[p]!, second[p]!);
       if (v < 0) continue;
       if (clusterStart >= 0 && p - lastHit > gapTokens) {

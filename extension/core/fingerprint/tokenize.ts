@@ -7,6 +7,7 @@
 //
 // Hot path (every request byte goes through it): a charCodeAt loop, no regexes, no string
 // slices — keywords are recognised by a hash computed while scanning the identifier.
+import { mix } from './winnow';
 
 /** Token codes for the normalized classes. Keyword and operator codes are hashes of their text. */
 export const IDENT = 0x1d3a7c15;
@@ -59,14 +60,6 @@ function fnv(text: string): number {
   return mix(h);
 }
 
-export function mix(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
 
 /**
  * Keyword hash (as computed incrementally by the lexer) → keyword token code, in a small
@@ -107,17 +100,26 @@ const OPERATORS = [
   '::', '<<', '>>', '**', '??', '?.', ':=', '..',
 ];
 // Every 3- and 4-character operator starts with a 2-character one: look up 2, then 3, then 4.
+// Typed tables, no Map: a two-character operator gets a small id, and (id, third character)
+// indexes the three-character codes (a Map lookup per operator showed in the profile).
 const SINGLE_CODES = new Uint32Array(128);
 for (let c = 33; c < 127; c++) SINGLE_CODES[c] = fnv(`o:${String.fromCharCode(c)}`);
 const OP2 = new Uint32Array(128 * 128);
-const OP3 = new Map<number, number>();
+const OP2_ID = new Uint8Array(128 * 128);
+const OP3 = new Uint32Array(64 * 128);
 let OP4 = 0;
 for (const op of OPERATORS) {
+  const [a, b] = [op.charCodeAt(0), op.charCodeAt(1)];
+  if (op.length === 2) {
+    OP2[a * 128 + b] = fnv(`o:${op}`);
+    OP2_ID[a * 128 + b] = OPERATORS.filter((o) => o.length === 2).indexOf(op) + 1;
+  }
+}
+for (const op of OPERATORS) {
   const code = fnv(`o:${op}`);
-  const [a, b, c] = [op.charCodeAt(0), op.charCodeAt(1), op.charCodeAt(2)];
-  if (op.length === 2) OP2[a * 128 + b] = code;
-  else if (op.length === 3) OP3.set((a << 14) | (b << 7) | c, code);
-  else OP4 = code; // `>>>=`
+  const id = OP2_ID[op.charCodeAt(0) * 128 + op.charCodeAt(1)]!;
+  if (op.length === 3) OP3[id * 128 + op.charCodeAt(2)] = code;
+  else if (op.length === 4) OP4 = code; // `>>>=`
 }
 const OTHER_CODE = fnv('o:?unicode');
 
@@ -128,6 +130,10 @@ for (let c = 0; c < 128; c++) {
   const ch = String.fromCharCode(c);
   CLASS[c] = /[A-Za-z_$]/.test(ch) ? K.IDENT : /[0-9]/.test(ch) ? K.DIGIT : c === 10 ? K.LF : c === 32 || (c >= 9 && c <= 13) || c < 32 || c === 127 ? K.SPACE : /["'`]/.test(ch) ? K.QUOTE : ch === '/' ? K.SLASH : ch === '#' ? K.HASH : ch === '.' ? K.DOT : K.PUNCT;
 }
+
+/** 1 for ASCII characters that continue an identifier (letters, digits, `_`, `$`). */
+const IDENT_PART = new Uint8Array(128);
+for (let c = 0; c < 128; c++) IDENT_PART[c] = CLASS[c] === K.IDENT || CLASS[c] === K.DIGIT ? 1 : 0;
 
 function isIdentStart(c: number): boolean {
   return (c >= C.a && c <= C.z) || (c >= C.A && c <= C.Z) || c === C.UNDERSCORE || c === C.DOLLAR || (c > 127 && isLetterLike(c));
@@ -201,7 +207,9 @@ export function normalizedTokens(text: string, reuse?: TokenBuffer): TokenStream
       continue;
     }
     if (cls === K.SPACE || c === 0xa0 || c === 0xfeff) {
+      // Indentation comes in runs: skip them without going through the dispatch above.
       i++;
+      while (i < n && text.charCodeAt(i) === C.SPACE) i++;
       continue;
     }
     if (atLineStart) {
@@ -214,12 +222,21 @@ export function normalizedTokens(text: string, reuse?: TokenBuffer): TokenStream
     }
     const start = i;
     if (cls === K.IDENT || (cls === 255 && isLetterLike(c))) {
+      // Only identifiers of up to 12 characters can be keywords: hash those, then just scan.
       let h = 0x811c9dc5;
-      while (i < n) {
+      const hashEnd = Math.min(n, i + 13);
+      while (i < hashEnd) {
         const d = text.charCodeAt(i);
-        if (d < 128 ? CLASS[d]! !== K.IDENT && CLASS[d]! !== K.DIGIT : !isLetterLike(d)) break;
+        if (d < 128 ? IDENT_PART[d] === 0 : !isLetterLike(d)) break;
         h = Math.imul(h ^ d, 0x01000193);
         i++;
+      }
+      if (i === hashEnd) {
+        while (i < n) {
+          const d = text.charCodeAt(i);
+          if (d < 128 ? IDENT_PART[d] === 0 : !isLetterLike(d)) break;
+          i++;
+        }
       }
       out.push(i - start <= 12 ? identifierCode(h) : IDENT, line, start, i);
       continue;
@@ -280,8 +297,8 @@ export function normalizedTokens(text: string, reuse?: TokenBuffer): TokenStream
       const two = d < 128 ? OP2[c * 128 + d]! : 0;
       if (two !== 0) {
         const e = text.charCodeAt(i + 2);
-        const three = e < 128 ? OP3.get((c << 14) | (d << 7) | e) : undefined;
-        if (three !== undefined) {
+        const three = e < 128 ? OP3[OP2_ID[c * 128 + d]! * 128 + e]! : 0;
+        if (three !== 0) {
           if (c === 62 && d === 62 && e === 62 && text.charCodeAt(i + 3) === 61) {
             i += 4;
             out.push(OP4, line, start, i);
@@ -367,9 +384,10 @@ function endOfLine(text: string, i: number): number {
   return lf < 0 ? text.length : lf;
 }
 
+/** Line feeds in text[from, to): a plain loop, as most spans (string literals) are a few characters long. */
 function countLines(text: string, from: number, to: number): number {
   let count = 0;
-  for (let j = text.indexOf('\n', from); j >= 0 && j < to; j = text.indexOf('\n', j + 1)) count++;
+  for (let j = from; j < to; j++) if (text.charCodeAt(j) === C.LF) count++;
   return count;
 }
 

@@ -3,7 +3,20 @@
 // window of `window` consecutive hashes the minimum is selected (the rightmost on ties) and
 // recorded once. Guarantee: any shared run of at least window + k - 1 tokens shares at least
 // one selected fingerprint; runs shorter than k tokens are never matched (noise threshold).
-import { mix } from './tokenize';
+
+/**
+ * 32-bit finalizer (MurmurHash3's fmix32). Lives here, beside its hot caller, so that the
+ * k-gram loop calls a local function (an import can become a getter call per k-gram in
+ * some module loaders).
+ */
+export function mix(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
 
 /** Odd multiplier of the polynomial k-gram hash (mod 2^32); the result is mixed before use. */
 const BASE = 0x9e3779b1;
@@ -11,12 +24,13 @@ const BASE = 0x9e3779b1;
 /**
  * Hash of every k-gram of `codes[0..length)`: `out[p]` covers tokens p .. p+k-1. Polynomial
  * rolling hash mod 2^32, each value then passed through a 32-bit finalizer so that winnowing's
- * minimum is a uniformly random pick.
+ * minimum is a uniformly random pick. `into` (at least length - k + 1 long) saves the query
+ * side an allocation: it writes its hashes straight into the array it returns.
  */
-export function kgramHashes(codes: Uint32Array, length: number, k: number): Uint32Array {
+export function kgramHashes(codes: Uint32Array, length: number, k: number, into?: Uint32Array): Uint32Array {
   const count = length - k + 1;
   if (count <= 0) return new Uint32Array(0);
-  const out = new Uint32Array(count);
+  const out = into ? into.subarray(0, count) : new Uint32Array(count);
   let top = 1; // BASE^(k-1)
   for (let j = 1; j < k; j++) top = Math.imul(top, BASE);
   let h = 0;

@@ -16,6 +16,7 @@ import {
   STRING,
   winnow,
 } from '../../../extension/core/fingerprint';
+import { PostingsTable } from '../../../extension/core/fingerprint/hashTable';
 import { generateProjects, renameAndReformat, rng, sliceLines } from '../../support/codeGenerator';
 import { PRICING } from './samples';
 
@@ -192,4 +193,36 @@ test('the built-in stop set: repetitive k-grams (JSON maps, argument lists) are 
   const index = new FingerprintIndex();
   index.add('package-lock.json', lockfile);
   assert.deepEqual(index.match('{ "a": "b", "c": "d", "e": "f", "g": "h", "i": "j", "k": "l", "m": "n", "o": "p", "q": "r" }'), []);
+});
+
+test('the table\'s bit filter: every stored hash passes it (no false negatives), few absent ones do', () => {
+  const table = new PostingsTable(1024);
+  const r = rng(11);
+  const stored: number[] = [];
+  // 200,000 keys: the table grows several times, the filter is rebuilt each time.
+  for (let i = 0; i < 200_000; i++) {
+    const h = (r() * 2 ** 32) >>> 0;
+    stored.push(h);
+    table.setHead(table.slotFor(h), i);
+  }
+  for (const h of stored) assert.ok(table.mayHave(h));
+  let passed = 0;
+  for (let i = 0; i < 100_000; i++) if (table.mayHave((r() * 2 ** 32) >>> 0)) passed++;
+  // Two bits per key in one word, ≥ 11 filter bits per key: about 1-4% (one bit per key was 5-9%).
+  assert.ok(passed / 100_000 < 0.05, `false-positive rate ${passed / 100_000}`);
+});
+
+test('tokens: every multi-character operator is one token, longest first', () => {
+  const ops = ['>>>=', '===', '!==', '**=', '<<=', '>>=', '>>>', '...', '<=>', '&&=', '||=', '??=', '==', '!=', '<=', '>=', '&&', '||', '++', '--', '+=', '-=', '*=', '/=', '%=', '&=', '|=', '^=', '=>', '->', '::', '<<', '>>', '**', '??', '?.', ':=', '..'];
+  const codes = new Set<number>();
+  for (const op of ops) {
+    const t = normalizedTokens(`a ${op} b`);
+    assert.equal(t.length, 3, op);
+    assert.deepEqual([t.starts[1], t.ends[1]], [2, 2 + op.length], op);
+    codes.add(t.codes[1]!);
+  }
+  assert.equal(codes.size, ops.length, 'distinct codes');
+  // `>>>` then `-`, `==` then `>`: no operator is read past its longest known prefix.
+  assert.equal(normalizedTokens('a >>>- b').length, 4);
+  assert.equal(normalizedTokens('a ==> b').length, 4);
 });

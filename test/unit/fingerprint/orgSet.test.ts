@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { buildFuseMap, FuseMapLookup, SEVERAL } from '../../../extension/core/fingerprint/binaryFuse';
-import { allOrgKeysOf, concatKeys, deserializeOrgSet, OrgFingerprintSet, orgKeysOf, OrgSetFormatError, serializeOrgSet, type OrgKeys } from '../../../extension/core/fingerprint/orgSet';
-import { FingerprintIndex } from '../../../extension/core/fingerprint';
+import { allOrgKeysOf, concatKeys, deserializeOrgSet, OrgFingerprintSet, orgKeysOf, orgQueryGrams, OrgSetFormatError, secondKgramHashes, serializeOrgSet, type OrgKeys } from '../../../extension/core/fingerprint/orgSet';
+import { FingerprintIndex, normalizedTokens, queryGrams } from '../../../extension/core/fingerprint';
 import { loadLayeredPolicy } from '../../../extension/core/policy';
 import { createNodePolicyReader } from '../../../extension/cli/policySource';
 import { generateProjects, renameAndReformat, rng, sliceLines, type GeneratedFile } from '../../support/codeGenerator';
@@ -153,4 +153,27 @@ test('airlock fingerprint org-set builds in parallel, reuses unchanged repositor
   const third = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8' });
   assert.equal(third.status, 0, third.stderr);
   assert.match(third.stderr, /3 repositories \(2 unchanged/);
+});
+
+test('one k-gram array per segment: the org set and the exact index read the same query grams', () => {
+  const snippet = sliceLines(repos[1]!.files[4]!.text, 5, 45);
+  const text = `Could you review this?\n${publicText.slice(10_000, 30_000)}\n${snippet}\n${publicText.slice(40_000, 50_000)}`;
+  const grams = orgQueryGrams(text);
+  assert.ok(grams.second && grams.second.length === grams.count, 'the second hash comes in the same pass');
+  // The first hash is the exact index's k-gram hash, the second the org set's own (secondKgramHashes).
+  const plain = queryGrams(text);
+  assert.deepEqual([...grams.hashes], [...plain.hashes]);
+  assert.deepEqual([...grams.starts], [...plain.starts]);
+  assert.deepEqual([...grams.ends], [...plain.ends]);
+  const tokens = normalizedTokens(text);
+  assert.deepEqual([...grams.second], [...secondKgramHashes(tokens.codes, tokens.length, 16)]);
+  // Same answers as looking the text up on its own.
+  const probable = set.matchGrams(grams);
+  assert.deepEqual(probable, set.match(text));
+  assert.equal(probable[0]?.repo, 'acme/repo-2');
+  const exact = new FingerprintIndex();
+  for (const f of repos[1]!.files) exact.add(f.path, f.text);
+  assert.deepEqual(exact.matchGrams(grams), exact.match(text));
+  assert.equal(exact.matchGrams(grams)[0]?.source, repos[1]!.files[4]!.path);
+  assert.throws(() => set.matchGrams(plain), /second k-gram hash/);
 });
