@@ -207,12 +207,25 @@ export function createOtlpAuditSink(options: OtlpSinkOptions): OtlpAuditSink {
     }
   }
 
+  // One pump at a time. A kick while it runs is remembered once (not chained per write: a burst
+  // of thousands of records must not build thousands of promise chains) and runs after it.
+  let again: { final: boolean; done: Promise<void>; resolve: () => void } | undefined;
   function kick(finalFlush = false): Promise<void> {
-    if (pumping) return pumping.then(() => (queue.length || (spool.length && Date.now() >= retryAt) ? kick(finalFlush) : undefined));
+    if (pumping) {
+      if (!again) {
+        let resolve!: () => void;
+        const done = new Promise<void>((r) => (resolve = r));
+        again = { final: finalFlush, done, resolve };
+      } else if (finalFlush) again.final = true;
+      return again.done;
+    }
     pumping = pumpOnce(finalFlush)
       .catch(() => undefined)
       .finally(() => {
         pumping = undefined;
+        const next = again;
+        again = undefined;
+        if (next) void kick(next.final).then(next.resolve);
       });
     return pumping;
   }
