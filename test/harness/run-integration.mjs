@@ -232,7 +232,8 @@ async function checkPackagedExtension() {
     const vsix = join(repoRoot, `airlock-${JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')).version}.vsix`);
     const size = statSync(vsix).size;
     console.log(`harness: packaged ${vsix} (${(size / 1024).toFixed(1)} KB)`);
-    if (size >= 1024 * 1024) throw new Error(`the .vsix is ${size} bytes (limit 1 MB)`);
+    // Four bundles each carry the engine (editor, CLI, hook engine, scan worker): ~1.2 MB today.
+    if (size >= 1.5 * 1024 * 1024) throw new Error(`the .vsix is ${size} bytes (limit 1.5 MB)`);
     server = await startVSCodeServer({ userSettings: { 'workbench.startupEditor': 'none', 'telemetry.telemetryLevel': 'off' } });
     const install = server.runServerCli(['--install-extension', vsix, '--force']);
     if (install.status !== 0) throw new Error(`--install-extension failed:\n${install.stdout}\n${install.stderr}`);

@@ -3,7 +3,7 @@
 // of a request text with its character span (the query is not winnowed, so any fingerprint
 // stored for the source is found wherever its k-gram appears).
 import { DEFAULT_PARAMS, type FingerprintParams } from './params';
-import { normalizedTokens, TokenBuffer } from './tokenize';
+import { normalizedTokens, TokenBuffer, type TokenStream } from './tokenize';
 import { kgramHashes, winnow } from './winnow';
 
 export interface SourceFingerprints {
@@ -73,6 +73,36 @@ export function isPeriodic(codes: Uint32Array, p: number, k: number): boolean {
 let scratch: TokenBuffer | undefined;
 const SCRATCH_LIMIT = 1 << 20;
 
+/** Comment or multi-line string content shorter than this is never re-read as code. */
+const MIN_HIDDEN_CHARS = 24;
+/** Nesting re-read at most (`/* /* … *\/` inside a comment is read again, up to this depth). */
+const MAX_HIDDEN_DEPTH = 3;
+
+/**
+ * The query side's token stream: the text's normalized tokens, then the tokens of what the
+ * lexer skipped as comments or multi-line strings, read as code. Without this, one unterminated
+ * `/*`, backtick or triple quote before a paste, code wrapped in a comment, or code commented out
+ * line by line would hide protected code from every index (the indexed side drops comments, so
+ * normal code with comments still matches through its main stream). Offsets stay offsets into
+ * `text`; the appended tokens only ever add matches.
+ */
+export function exposedTokens(text: string, buffer: TokenBuffer, depth = 0): TokenStream {
+  const hidden: number[] = [];
+  let tokens = normalizedTokens(text, buffer, depth < MAX_HIDDEN_DEPTH ? hidden : undefined);
+  for (let h = 0; h < hidden.length; h += 2) {
+    const from = hidden[h]!;
+    const to = hidden[h + 1]!;
+    if (to - from < MIN_HIDDEN_CHARS) continue;
+    // Line-comment openers inside the span become spaces (same length: offsets still map), so
+    // code commented out line by line reads as the code it is.
+    const content = text.slice(from, to).replace(/^([ \t]*)(\/\/|#)/gm, (_m, ws: string, opener: string) => ws + ' '.repeat(opener.length));
+    const inner = exposedTokens(content, new TokenBuffer(Math.max(16, (to - from) >>> 2)), depth + 1);
+    for (let t = 0; t < inner.length; t++) buffer.push(inner.codes[t]!, inner.lines[t]!, inner.starts[t]! + from, inner.ends[t]! + from);
+    tokens = { length: buffer.length, codes: buffer.codes, lines: buffer.lines, starts: buffer.starts, ends: buffer.ends };
+  }
+  return tokens;
+}
+
 /**
  * Every k-gram of `text` with its span. `withSecond` adds the org set's second hash
  * (`secondHash`, passed in to keep this module free of the org set's).
@@ -83,7 +113,7 @@ export function queryGrams(
   secondHash?: (codes: Uint32Array, length: number, k: number, into: Uint32Array) => Uint32Array,
 ): QueryGrams {
   const buffer = (scratch ??= new TokenBuffer(1 << 12));
-  const tokens = normalizedTokens(text, buffer);
+  const tokens = exposedTokens(text, buffer);
   if (buffer.codes.length > SCRATCH_LIMIT) scratch = undefined;
   const k = params.k;
   const count = Math.max(0, tokens.length - k + 1);

@@ -188,7 +188,7 @@ export class TokenBuffer {
 }
 
 /** The normalized token stream of `text` (see the header comment). Never throws. */
-export function normalizedTokens(text: string, reuse?: TokenBuffer): TokenStream {
+export function normalizedTokens(text: string, reuse?: TokenBuffer, hidden?: number[]): TokenStream {
   const n = text.length;
   // Source code averages one token per 4-6 characters; start near that and grow when needed.
   // A reused buffer (the query side's scratch) saves allocating and zeroing them per request.
@@ -256,12 +256,15 @@ export function normalizedTokens(text: string, reuse?: TokenBuffer): TokenStream
       case K.SLASH: {
         const d = text.charCodeAt(i + 1);
         if (d === C.SLASH) {
-          i = endOfLine(text, i);
+          const end = endOfLine(text, i);
+          if (hidden) hide(hidden, text, i + 2, end);
+          i = end;
           continue;
         }
         if (d === C.STAR) {
           const close = text.indexOf('*/', i + 2);
           const end = close < 0 ? n : close + 2;
+          if (hidden) hide(hidden, text, i + 2, close < 0 ? n : close);
           line += countLines(text, i, end);
           i = end;
           continue;
@@ -273,7 +276,9 @@ export function normalizedTokens(text: string, reuse?: TokenBuffer): TokenStream
         // `# text`, `#!shebang`, `##`, a bare `#`: a comment in Python, shell, YAML, Ruby, Perl.
         // `#include`, `#[derive]`, `#private`, `#{…}` stay tokens.
         if (d === C.SPACE || d === C.TAB || d === C.BANG || d === C.HASH || d === C.LF || d === C.CR) {
-          i = endOfLine(text, i);
+          const end = endOfLine(text, i);
+          if (hidden) hide(hidden, text, i + 1, end);
+          i = end;
           continue;
         }
         break;
@@ -282,7 +287,10 @@ export function normalizedTokens(text: string, reuse?: TokenBuffer): TokenStream
         const end = skipString(text, i, c);
         if (end > 0) {
           out.push(STRING, line, start, end);
-          line += countLines(text, i, end);
+          const lines = countLines(text, i, end);
+          // A string spanning lines (template literal, triple quotes) can carry a whole file.
+          if (hidden && lines > 0) hide(hidden, text, i + 1, end - 1);
+          line += lines;
           i = end;
           continue;
         }
@@ -321,6 +329,21 @@ export function normalizedTokens(text: string, reuse?: TokenBuffer): TokenStream
     out.push(OTHER_CODE, line, start, Math.min(i, n));
   }
   return { length: out.length, codes: out.codes, lines: out.lines, starts: out.starts, ends: out.ends };
+}
+
+/**
+ * Records `[from, to)` as text the lexer skipped (a comment's or a multi-line string's content)
+ * so the query side can read it as code too. Consecutive line comments (`//` or `#` on every
+ * line, only whitespace between) become one span: code commented out line by line is one piece.
+ */
+function hide(hidden: number[], text: string, from: number, to: number): void {
+  const last = hidden.length - 2;
+  // Between the previous span's end and this content: a newline, indentation and the opener.
+  if (last >= 0 && from - hidden[last + 1]! <= 200 && /^\s*(?:\/\/|#)$/.test(text.slice(hidden[last + 1]!, from))) {
+    hidden[last + 1] = to;
+    return;
+  }
+  hidden.push(from, to);
 }
 
 /**

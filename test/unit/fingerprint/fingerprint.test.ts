@@ -226,3 +226,26 @@ test('tokens: every multi-character operator is one token, longest first', () =>
   assert.equal(normalizedTokens('a >>>- b').length, 4);
   assert.equal(normalizedTokens('a ==> b').length, 4);
 });
+
+test('code hidden in comments or multi-line strings is still found: unterminated /*, wrapped in a comment, behind a backtick or triple quote, commented out line by line', async () => {
+  const { generateProjects, sliceLines } = await import('../../support/codeGenerator');
+  const files = generateProjects(20_000, 3);
+  const index = new FingerprintIndex();
+  for (const f of files) index.add(f.path, f.text);
+  const snippet = sliceLines(files[5]!.text, 0, 30);
+  const disguises: Record<string, string> = {
+    'unterminated block comment first': `/* notes\n${snippet}`,
+    'wrapped in a block comment': `/*\n${snippet}\n*/`,
+    'behind an unterminated backtick': `here: \`\n${snippet}`,
+    'inside triple quotes': `"""\n${snippet}\n"""`,
+    'commented out with //': snippet.split('\n').map((l) => `// ${l}`).join('\n'),
+    'commented out with #': snippet.split('\n').map((l) => `# ${l}`).join('\n'),
+    'a comment opened inside a comment': `/* /* x\n${snippet}`,
+  };
+  assert.ok(index.match(snippet).length > 0);
+  for (const [how, text] of Object.entries(disguises)) {
+    const found = index.match(text);
+    assert.ok(found.length > 0, `not found when ${how}`);
+    assert.equal(found[0]!.source, files[5]!.path);
+  }
+});

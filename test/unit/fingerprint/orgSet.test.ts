@@ -8,7 +8,9 @@ import { dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { buildFuseMap, FuseMapLookup, SEVERAL } from '../../../extension/core/fingerprint/binaryFuse';
 import { allOrgKeysOf, concatKeys, deserializeOrgSet, OrgFingerprintSet, orgKeysOf, orgQueryGrams, OrgSetFormatError, secondKgramHashes, serializeOrgSet, type OrgKeys } from '../../../extension/core/fingerprint/orgSet';
-import { FingerprintIndex, normalizedTokens, queryGrams } from '../../../extension/core/fingerprint';
+import { FingerprintIndex, queryGrams } from '../../../extension/core/fingerprint';
+import { exposedTokens } from '../../../extension/core/fingerprint/fingerprint';
+import { TokenBuffer } from '../../../extension/core/fingerprint/tokenize';
 import { loadLayeredPolicy } from '../../../extension/core/policy';
 import { createNodePolicyReader } from '../../../extension/cli/policySource';
 import { generateProjects, renameAndReformat, rng, sliceLines, type GeneratedFile } from '../../support/codeGenerator';
@@ -165,7 +167,8 @@ test('one k-gram array per segment: the org set and the exact index read the sam
   assert.deepEqual([...grams.hashes], [...plain.hashes]);
   assert.deepEqual([...grams.starts], [...plain.starts]);
   assert.deepEqual([...grams.ends], [...plain.ends]);
-  const tokens = normalizedTokens(text);
+  // Query tokens include comment and multi-line string contents read as code (exposedTokens).
+  const tokens = exposedTokens(text, new TokenBuffer(1024));
   assert.deepEqual([...grams.second], [...secondKgramHashes(tokens.codes, tokens.length, 16)]);
   // Same answers as looking the text up on its own.
   const probable = set.matchGrams(grams);
