@@ -35,13 +35,16 @@ export const GUIDES: AssistantGuide[] = [
     sections: (urls) => [
       {
         title: 'Integrated terminals (already set)',
-        intro: 'New integrated terminals already have these variables; open a new terminal if one predates the gateway.',
+        intro: 'New integrated terminals already have these base-URL variables (Claude Code, Aider, OpenAI SDK scripts) and the proxy and CA variables that Codex CLI, Gemini CLI and Copilot CLI need (HTTPS_PROXY, NODE_EXTRA_CA_CERTS, SSL_CERT_FILE); open a new terminal if one predates the gateway.',
         snippets: Object.entries(terminalVariables(urls)).map(([k, v]) => ({ label: k, text: `${k}=${v}` })),
       },
       {
         title: 'Other shells',
-        intro: 'Outside VS Code, export the same variables (or run `airlock gateway` and use the URLs it prints):',
-        snippets: [{ label: 'export (sh, bash, zsh)', text: Object.entries(terminalVariables(urls)).map(([k, v]) => `export ${k}=${v}`).join('\n') }],
+        intro: 'Outside VS Code, `eval "$(airlock env)"` sets all of them, proxy and CA included; or export the base-URL variables by hand:',
+        snippets: [
+          { label: 'all variables (posix shells)', text: 'eval "$(airlock env)"' },
+          { label: 'export (sh, bash, zsh)', text: Object.entries(terminalVariables(urls)).map(([k, v]) => `export ${k}=${v}`).join('\n') },
+        ],
       },
     ],
   },

@@ -16,7 +16,7 @@ import { isPortTaken, portTakenMessage, preferredPort, rememberPort } from './ga
 /** workspaceState key: the gateway was turned off for this workspace with the toggle command. */
 const TURNED_OFF_HERE = 'airlock.gateway.turnedOff';
 
-/** Variables that make CLI assistants (Claude Code, Codex CLI, Aider, …) use the gateway. */
+/** Base-URL variables for CLI assistants that honour them (Claude Code, Aider, SDK scripts); Codex and Gemini go through the proxy variables (proxyWiring.ts). */
 export function terminalVariables(urls: GatewayHandle['urls']): Record<string, string> {
   return {
     OPENAI_BASE_URL: urls.openai,
