@@ -3,7 +3,6 @@
 // edited in place), files from disk, https URLs with a timeout and a size cap. Core
 // gets this as the injected `read(ref)` and never touches the file system itself.
 import { existsSync, promises as fs } from 'node:fs';
-import { get as httpsGet } from 'node:https';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import {
   BUNDLED_PRESETS,
@@ -14,6 +13,7 @@ import {
   refKind,
   type PolicyReader,
 } from '../core/policy';
+import { createHttpsFetch } from './orgPolicy/fetchHttps';
 
 export interface NodePolicyReaderOptions {
   /** Read presets from this folder instead of the bundled copies (tests of preset edits). */
@@ -74,38 +74,17 @@ async function readFileCapped(file: string, maxBytes: number): Promise<string> {
   return fs.readFile(file, 'utf8');
 }
 
-function readHttps(url: string, timeoutMs: number, maxBytes: number, encoding: 'utf8' | 'binary' = 'utf8'): Promise<string> {
-  return new Promise((resolvePromise, reject) => {
-    const request = httpsGet(url, { timeout: timeoutMs, headers: { accept: 'application/json, text/plain' } }, (response) => {
-      const status = response.statusCode ?? 0;
-      if (status < 200 || status >= 300) {
-        response.resume();
-        reject(new Error(`HTTP ${status}${status >= 300 && status < 400 ? ' (redirects are not followed)' : ''}`));
-        return;
-      }
-      const declared = Number(response.headers['content-length'] ?? 0);
-      if (declared > maxBytes) {
-        response.destroy();
-        reject(new Error(`policy is too large (${mb(declared)} MB; the limit is ${mb(maxBytes)} MB)`));
-        return;
-      }
-      const chunks: Buffer[] = [];
-      let size = 0;
-      response.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (size > maxBytes) {
-          response.destroy();
-          reject(new Error(`policy is too large (more than ${mb(maxBytes)} MB)`));
-          return;
-        }
-        chunks.push(chunk);
-      });
-      response.on('end', () => resolvePromise(Buffer.concat(chunks).toString(encoding === 'binary' ? 'latin1' : 'utf8')));
-      response.on('error', reject);
-    });
-    request.on('timeout', () => request.destroy(new Error(`timed out after ${timeoutMs} ms`)));
-    request.on('error', (error) => reject(error));
+/** A policy (or a file it names) from an https URL: any status but 2xx is an error. */
+async function readHttps(url: string, timeoutMs: number, maxBytes: number, encoding: 'utf8' | 'binary' = 'utf8'): Promise<string> {
+  const fetch = createHttpsFetch({
+    timeoutMs,
+    maxBytes,
+    tooLarge: (max, declared) => new Error(declared !== undefined ? `policy is too large (${mb(declared)} MB; the limit is ${mb(max)} MB)` : `policy is too large (more than ${mb(max)} MB)`),
   });
+  const response = await fetch(url, {});
+  const status = response.status;
+  if (status < 200 || status >= 300) throw new Error(`HTTP ${status}${status >= 300 && status < 400 ? ' (redirects are not followed)' : ''}`);
+  return response.bytes.toString(encoding === 'binary' ? 'latin1' : 'utf8');
 }
 
 function mb(bytes: number): string {

@@ -1,12 +1,14 @@
-// A small https GET for policy delivery: timeout, size cap, no redirects (a redirect to another
-// host is exactly what a pinned URL must not follow), conditional headers, extra CAs for
-// company-internal servers.
+// The one https GET for policies and what they name (fingerprint files, signatures): timeout,
+// size cap, no redirects (a redirect to another host is exactly what a pinned URL must not
+// follow), conditional headers, extra CAs for company-internal servers.
 import { get as httpsGet } from 'node:https';
 
 export interface HttpsResponse {
   status: number;
   headers: Record<string, string>;
+  /** The body as UTF-8 text (empty for a status outside 2xx). */
   body: string;
+  bytes: Buffer;
 }
 
 export type HttpsFetch = (url: string, headers: Record<string, string>) => Promise<HttpsResponse>;
@@ -16,11 +18,14 @@ export interface HttpsFetchOptions {
   maxBytes?: number;
   /** Extra trusted CA certificates (PEM), e.g. a company CA; the system store stays trusted too via NODE_EXTRA_CA_CERTS. */
   ca?: string | string[];
+  /** The error for a body over `maxBytes`; `declared` is its Content-Length when that was already too large. */
+  tooLarge?: (maxBytes: number, declared?: number) => Error;
 }
 
 export function createHttpsFetch(options: HttpsFetchOptions = {}): HttpsFetch {
   const timeoutMs = options.timeoutMs ?? 10_000;
   const maxBytes = options.maxBytes ?? 5 * 1024 * 1024;
+  const tooLarge = options.tooLarge ?? ((max: number) => new Error(`larger than ${max} bytes`));
   return (url, headers) =>
     new Promise((resolve, reject) => {
       if (!url.startsWith('https://')) {
@@ -31,9 +36,15 @@ export function createHttpsFetch(options: HttpsFetchOptions = {}): HttpsFetch {
         const status = response.statusCode ?? 0;
         const flat: Record<string, string> = {};
         for (const [k, v] of Object.entries(response.headers)) if (typeof v === 'string') flat[k] = v;
-        if (status !== 200) {
+        if (status < 200 || status >= 300) {
           response.resume();
-          resolve({ status, headers: flat, body: '' });
+          resolve({ status, headers: flat, body: '', bytes: Buffer.alloc(0) });
+          return;
+        }
+        const declared = Number(response.headers['content-length'] ?? 0);
+        if (declared > maxBytes) {
+          response.destroy();
+          reject(tooLarge(maxBytes, declared));
           return;
         }
         const chunks: Buffer[] = [];
@@ -42,12 +53,15 @@ export function createHttpsFetch(options: HttpsFetchOptions = {}): HttpsFetch {
           size += chunk.length;
           if (size > maxBytes) {
             response.destroy();
-            reject(new Error(`larger than ${maxBytes} bytes`));
+            reject(tooLarge(maxBytes));
             return;
           }
           chunks.push(chunk);
         });
-        response.on('end', () => resolve({ status, headers: flat, body: Buffer.concat(chunks).toString('utf8') }));
+        response.on('end', () => {
+          const bytes = Buffer.concat(chunks);
+          resolve({ status, headers: flat, body: bytes.toString('utf8'), bytes });
+        });
         response.on('error', reject);
       });
       request.on('timeout', () => request.destroy(new Error(`timed out after ${timeoutMs} ms`)));
