@@ -51,3 +51,22 @@ export class Bench {
     console.log(`\n${this.targets.length - missed} targets met, ${missed} missed`);
   }
 }
+
+/** A chat request of about `bytes` bytes of code-like text, without secrets or protected paths. */
+export function linePrompt(bytes: number, stream: boolean): string {
+  const line = 'function add(a, b) { return a + b; } // sums two numbers for the report\n';
+  const text = `Explain this code:\n${line.repeat(Math.ceil(bytes / line.length))}`.slice(0, bytes);
+  return JSON.stringify({ model: 'm', stream, messages: [{ role: 'system', content: 'be brief' }, { role: 'user', content: text }] });
+}
+
+/** Times one response: resolves with [time to first body byte, total time] in ms (2xx only). */
+export function timeResponse(started: number, resolve: (t: [number, number]) => void, reject: (e: Error) => void) {
+  return (res: import('node:http').IncomingMessage): void => {
+    let first = 0;
+    res.on('data', () => {
+      if (!first) first = performance.now() - started;
+    });
+    res.on('end', () => (res.statusCode === 200 ? resolve([first, performance.now() - started]) : reject(new Error(`HTTP ${res.statusCode}`))));
+    res.on('error', reject);
+  };
+}

@@ -11,7 +11,7 @@ import { decide, startGateway } from '../../extension/gateway';
 import { FingerprintIndex } from '../../extension/core/fingerprint';
 import { generateProjects } from '../support/codeGenerator';
 import { startFakeUpstream } from '../support/fakeUpstream';
-import { stats, time, type Bench } from './bench';
+import { linePrompt, stats, time, timeResponse, type Bench } from './bench';
 
 const agent = new Agent({ keepAlive: true, maxSockets: 256 });
 
@@ -19,24 +19,10 @@ const agent = new Agent({ keepAlive: true, maxSockets: 256 });
 function post(url: string, body: string): Promise<[number, number]> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const req = request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
-      let first = 0;
-      res.on('data', () => {
-        if (!first) first = performance.now() - started;
-      });
-      res.on('end', () => (res.statusCode === 200 ? resolve([first, performance.now() - started]) : reject(new Error(`HTTP ${res.statusCode}`))));
-      res.on('error', reject);
-    });
+    const req = request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, timeResponse(started, resolve, reject));
     req.on('error', reject);
     req.end(body);
   });
-}
-
-/** A prompt of about `bytes` bytes of code-like text, without secrets or protected paths. */
-function prompt(bytes: number, stream: boolean): string {
-  const line = 'function add(a, b) { return a + b; } // sums two numbers for the report\n';
-  const text = `Explain this code:\n${line.repeat(Math.ceil(bytes / line.length))}`.slice(0, bytes);
-  return JSON.stringify({ model: 'm', stream, messages: [{ role: 'system', content: 'be brief' }, { role: 'user', content: text }] });
 }
 
 /**
@@ -157,10 +143,10 @@ export default async function gatewayBench(b: Bench): Promise<void> {
     for (const size of [1024, 64 * 1024]) {
       const label = size === 1024 ? '1 KB' : '64 KB';
       decisionMs.length = 0;
-      const plain = await compare(direct, via, prompt(size, false), 400, 1);
+      const plain = await compare(direct, via, linePrompt(size, false), 400, 1);
       b.figure(`gateway read + parse + decide, ${label}, p50`, `${stats(decisionMs).p50.toFixed(3)} ms`);
       b.figure(`added latency, ${label}, non-streaming p50 / p99`, `${plain.p50.toFixed(3)} / ${plain.p99.toFixed(3)} ms (direct p50 ${plain.directP50.toFixed(3)} ms)`);
-      const streamed = await compare(direct, via, prompt(size, true), 400, 0);
+      const streamed = await compare(direct, via, linePrompt(size, true), 400, 0);
       b.figure(`added TTFB, ${label}, streaming p50 / p99`, `${streamed.p50.toFixed(3)} / ${streamed.p99.toFixed(3)} ms (direct p50 ${streamed.directP50.toFixed(3)} ms)`);
       if (size === 64 * 1024) {
         b.target('gateway p50 added latency at 64 KB (non-streaming)', `${plain.p50.toFixed(3)} ms`, '≤ 1 ms', plain.p50 <= 1);
@@ -173,7 +159,7 @@ export default async function gatewayBench(b: Bench): Promise<void> {
     upstream.behaviour.chunks = 20;
     upstream.behaviour.chunkDelayMs = 5;
     const started = performance.now();
-    const results = await Promise.allSettled(Array.from({ length: 200 }, () => post(via, prompt(1024, true))));
+    const results = await Promise.allSettled(Array.from({ length: 200 }, () => post(via, linePrompt(1024, true))));
     const errors = results.filter((r) => r.status === 'rejected').length;
     b.figure('200 concurrent streams (20 chunks, 5 ms apart)', `${errors} errors, ${(performance.now() - started).toFixed(0)} ms`);
     b.target('200 concurrent streams without errors', `${errors} errors`, '0', errors === 0);
@@ -181,7 +167,7 @@ export default async function gatewayBench(b: Bench): Promise<void> {
     upstream.behaviour.chunkDelayMs = 0;
 
     decisionMs.length = 0;
-    const body = prompt(1024, false);
+    const body = linePrompt(1024, false);
     for (let i = 0; i < 500; i++) await post(via, body);
     const before = process.memoryUsage().rss;
     const total = 10_000;

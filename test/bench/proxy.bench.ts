@@ -11,7 +11,7 @@ import { startGateway } from '../../extension/gateway';
 import { loadOrCreateCa } from '../../extension/gateway/proxy/ca';
 import { startFakeUpstream } from '../support/fakeUpstream';
 import { fakePublicCa, tunnellingAgent } from '../unit/gateway/support/tls';
-import { stats, type Bench } from './bench';
+import { linePrompt, stats, timeResponse, type Bench } from './bench';
 
 /** One POST to https://<host>/v1/chat/completions through `agent`; resolves with [TTFB, total] ms. */
 function post(agent: Agent, host: string, body: string, direct?: { port: number; ca: string }): Promise<[number, number]> {
@@ -19,24 +19,11 @@ function post(agent: Agent, host: string, body: string, direct?: { port: number;
     const started = performance.now();
     const req = request(
       { host: direct ? '127.0.0.1' : host, servername: host, port: direct?.port ?? 443, path: '/v1/chat/completions', method: 'POST', agent, headers: { host, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
-      (res) => {
-        let first = 0;
-        res.on('data', () => {
-          if (!first) first = performance.now() - started;
-        });
-        res.on('end', () => (res.statusCode === 200 ? resolve([first, performance.now() - started]) : reject(new Error(`HTTP ${res.statusCode}`))));
-        res.on('error', reject);
-      },
+      timeResponse(started, resolve, reject),
     );
     req.on('error', reject);
     req.end(body);
   });
-}
-
-function prompt(bytes: number, stream: boolean): string {
-  const line = 'function add(a, b) { return a + b; } // sums two numbers for the report\n';
-  const text = `Explain this code:\n${line.repeat(Math.ceil(bytes / line.length))}`.slice(0, bytes);
-  return JSON.stringify({ model: 'm', stream, messages: [{ role: 'system', content: 'be brief' }, { role: 'user', content: text }] });
 }
 
 const NEW_HOSTS = ['api.mistral.ai', 'api.groq.com', 'api.x.ai', 'api.deepseek.com', 'openrouter.ai', 'api.cohere.com', 'api.together.xyz', 'api.fireworks.ai', 'api.perplexity.ai', 'api.cerebras.ai', 'codestral.mistral.ai'];
@@ -61,7 +48,7 @@ export default async function proxyBench(b: Bench): Promise<void> {
   try {
     for (const size of [1024, 64 * 1024]) {
       const label = size === 1024 ? '1 KB' : '64 KB';
-      const body = prompt(size, false);
+      const body = linePrompt(size, false);
       for (let i = 0; i < 30; i++) {
         await post(directAgent, 'api.openai.com', body, direct);
         await post(proxyAgent, 'api.openai.com', body);
@@ -82,14 +69,14 @@ export default async function proxyBench(b: Bench): Promise<void> {
     const firsts: number[] = [];
     for (const host of NEW_HOSTS) {
       const fresh = tunnellingAgent(gateway.port, ca.certPem, 1);
-      firsts.push((await post(fresh, host, prompt(1024, false)))[1]);
+      firsts.push((await post(fresh, host, linePrompt(1024, false)))[1]);
       fresh.destroy();
     }
     // Baseline: a first request over a fresh direct TLS connection (one handshake instead of two).
     const freshDirect: number[] = [];
     for (const host of NEW_HOSTS) {
       const fresh = new Agent({ keepAlive: false, ca: publicCa.certPem });
-      freshDirect.push((await post(fresh, host, prompt(1024, false), direct))[1]);
+      freshDirect.push((await post(fresh, host, linePrompt(1024, false), direct))[1]);
       fresh.destroy();
     }
     b.figure('first request over a fresh direct TLS connection, p50', `${stats(freshDirect).p50.toFixed(2)} ms`);
@@ -101,7 +88,7 @@ export default async function proxyBench(b: Bench): Promise<void> {
     upstream.behaviour.chunkDelayMs = 5;
     const wide = tunnellingAgent(gateway.port, ca.certPem, 200);
     const started = performance.now();
-    const results = await Promise.allSettled(Array.from({ length: 200 }, () => post(wide, 'api.openai.com', prompt(1024, true))));
+    const results = await Promise.allSettled(Array.from({ length: 200 }, () => post(wide, 'api.openai.com', linePrompt(1024, true))));
     const errors = results.filter((r) => r.status === 'rejected').length;
     const tunnels = wide.sockets['api.openai.com:443:']?.length ?? 0;
     wide.destroy();
@@ -110,7 +97,7 @@ export default async function proxyBench(b: Bench): Promise<void> {
     upstream.behaviour.chunks = 3;
     upstream.behaviour.chunkDelayMs = 0;
 
-    const body = prompt(1024, false);
+    const body = linePrompt(1024, false);
     for (let i = 0; i < 500; i++) await post(proxyAgent, 'api.openai.com', body);
     upstream.requests.length = 0;
     const before = process.memoryUsage().rss;
