@@ -18,7 +18,7 @@ import {
 } from '../../../extension/core/fingerprint';
 import { PostingsTable } from '../../../extension/core/fingerprint/hashTable';
 import { generateProjects, renameAndReformat, rng, sliceLines } from '../../support/codeGenerator';
-import { PRICING } from './samples';
+import { DEBOUNCE, PRICING } from './samples';
 
 
 test('tokens: layout and comments are dropped, identifiers and literals normalized, keywords kept', () => {
@@ -111,21 +111,7 @@ test('unrelated code, short idioms and prose do not match', () => {
 });
 
 test('public code is excluded: fingerprints also found in public text never match', () => {
-  const vendored = `function debounce(func, wait, immediate) {
-  var timeout;
-  return function() {
-    var context = this, args = arguments;
-    var later = function() {
-      timeout = null;
-      if (!immediate) func.apply(context, args);
-    };
-    var callNow = immediate && !timeout;
-    clearTimeout(timeout);
-    timeout = setTimeout(later, wait);
-    if (callNow) func.apply(context, args);
-  };
-}
-`;
+  const vendored = DEBOUNCE;
   const index = new FingerprintIndex();
   index.add('src/util/debounce.js', vendored);
   index.add('src/pricing.ts', PRICING);

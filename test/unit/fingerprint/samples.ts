@@ -22,3 +22,20 @@ export function renewalRate(history: Renewal[], churnModel: ChurnModel): number 
   return churnModel.adjust(weighted, history.length) * 1.015;
 }
 `;
+
+/** A widely vendored helper (underscore's debounce): public code that must never match as protected. */
+export const DEBOUNCE = `function debounce(func, wait, immediate) {
+  var timeout;
+  return function() {
+    var context = this, args = arguments;
+    var later = function() {
+      timeout = null;
+      if (!immediate) func.apply(context, args);
+    };
+    var callNow = immediate && !timeout;
+    clearTimeout(timeout);
+    timeout = setTimeout(later, wait);
+    if (callNow) func.apply(context, args);
+  };
+}
+`;

@@ -21,23 +21,8 @@ import { startGateway } from '../../../extension/gateway';
 import { startFakeUpstream } from '../../support/fakeUpstream';
 import { generateProjects, renameAndReformat, rng, sliceLines } from '../../support/codeGenerator';
 import { runAirlock } from '../cli/scanSupport';
-import { PRICING } from './samples';
+import { DEBOUNCE, PRICING } from './samples';
 
-const DEBOUNCE = `function debounce(func, wait, immediate) {
-  var timeout;
-  return function() {
-    var context = this, args = arguments;
-    var later = function() {
-      timeout = null;
-      if (!immediate) func.apply(context, args);
-    };
-    var callNow = immediate && !timeout;
-    clearTimeout(timeout);
-    timeout = setTimeout(later, wait);
-    if (callNow) func.apply(context, args);
-  };
-}
-`;
 
 function repo(files: Record<string, string>): string {
   const root = mkdtempSync(join(tmpdir(), 'airlock-fp-'));
