@@ -37,13 +37,16 @@ if (!only) {
 }
 ok = step('build (esbuild)', 'node', ['esbuild.mjs']) && ok;
 
-if (!only || only === 'unit') {
-  const files = testFilesUnder(join(root, 'test', 'unit')).sort();
-  const countsFile = join(outDir, 'unit-counts.json');
+/**
+ * One layer under Node's test runner: spec output on stdout, counts through the count reporter.
+ * Adds its counts to the totals; a runner that did not finish counts as one failure.
+ */
+function nodeTestLayer(name, title, files, concurrency, showTodo = false) {
+  const countsFile = join(outDir, `${name}-counts.json`);
   rmSync(countsFile, { force: true });
-  step(`unit tests (${files.length} files)`, process.execPath, [
+  step(title, process.execPath, [
     '--import', 'tsx',
-    '--test', '--test-concurrency=2',
+    '--test', `--test-concurrency=${concurrency}`,
     '--test-reporter=spec', '--test-reporter-destination=stdout',
     '--test-reporter=./test/support/count-reporter.mjs', `--test-reporter-destination=${countsFile}`,
     ...files,
@@ -52,11 +55,16 @@ if (!only || only === 'unit') {
     const counts = JSON.parse(readFileSync(countsFile, 'utf8'));
     passed += counts.passed;
     failed += counts.failed;
-    console.log(`unit: ${counts.passed} passed, ${counts.failed} failed`);
+    console.log(`${name}: ${counts.passed} passed, ${counts.failed} failed${showTodo ? `, ${counts.todo} todo` : ''}`);
   } catch {
-    console.error('unit: no results (the runner did not finish)');
+    console.error(`${name}: no results (the runner did not finish)`);
     failed += 1;
   }
+}
+
+if (!only || only === 'unit') {
+  const files = testFilesUnder(join(root, 'test', 'unit')).sort();
+  nodeTestLayer('unit', `unit tests (${files.length} files)`, files, 2);
 }
 
 if (!only || only === 'agents') {
@@ -66,26 +74,7 @@ if (!only || only === 'agents') {
   const installed = step('agent CLIs (pinned, cached outside the tree)', process.execPath, ['test/agents/install.mjs']);
   if (!installed) failed += 1;
   const files = readdirSync(join(root, 'test', 'agents')).filter((f) => f.endsWith('.test.ts')).sort().map((f) => join(root, 'test', 'agents', f));
-  const countsFile = join(outDir, 'agents-counts.json');
-  rmSync(countsFile, { force: true });
-  if (installed) {
-    step(`agent tests (${files.length} files, one at a time)`, process.execPath, [
-      '--import', 'tsx',
-      '--test', '--test-concurrency=1',
-      '--test-reporter=spec', '--test-reporter-destination=stdout',
-      '--test-reporter=./test/support/count-reporter.mjs', `--test-reporter-destination=${countsFile}`,
-      ...files,
-    ]);
-    try {
-      const counts = JSON.parse(readFileSync(countsFile, 'utf8'));
-      passed += counts.passed;
-      failed += counts.failed;
-      console.log(`agents: ${counts.passed} passed, ${counts.failed} failed, ${counts.todo} todo`);
-    } catch {
-      console.error('agents: no results (the runner did not finish)');
-      failed += 1;
-    }
-  }
+  if (installed) nodeTestLayer('agents', `agent tests (${files.length} files, one at a time)`, files, 1, true);
 }
 
 if (!only || only === 'integration') {
