@@ -49,9 +49,20 @@ function geminiDialect(path: string): DialectId | undefined {
   return undefined;
 }
 
+/**
+ * JSON endpoints Copilot CLI calls on its API host beside the model call: auto model routing
+ * (`/auto`, whose body carries the user's prompt), the model session (`/models/session`) and
+ * GitHub's MCP server (`/mcp`, `/mcp/readonly`: JSON-RPC tool calls). No parser attributes their
+ * strings, but the body walk reads every one of them by content (role `other`), so they are
+ * judged like any body instead of refused as unparseable (which left Copilot without its GitHub
+ * tools and sent nothing of `/auto` through inspection).
+ */
+const COPILOT_SIDE_ENDPOINTS = /^\/(?:auto|models\/session|mcp(?:\/readonly)?)$/;
+
 /** GitHub Copilot's API: OpenAI shapes (inline completions under /v1/engines/<engine>/completions), Anthropic messages for Claude models. */
 function copilotDialect(path: string): { family: ProviderFamily; dialect: DialectId | undefined } {
   if (/\/v1\/messages(?:\/count_tokens)?$/.test(path)) return { family: 'anthropic', dialect: 'anthropic-messages' };
+  if (COPILOT_SIDE_ENDPOINTS.test(path)) return { family: 'openai', dialect: 'metadata' };
   return { family: 'openai', dialect: openAIDialect(path) };
 }
 
