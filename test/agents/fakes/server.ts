@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { anthropic } from './anthropic';
 import { chat } from './chat';
 import { gemini } from './gemini';
+import { githubAnswer } from './github';
 import { responses } from './responses';
 import { say } from './script';
 import type { Dialect, RecordedRequest, Script, WireFormat } from './types';
@@ -66,6 +67,12 @@ export async function startFake(options: { script?: Script; tls?: { key: string;
   async function answer(req: IncomingMessage, res: ServerResponse, rec: RecordedRequest & { format?: WireFormat }): Promise<void> {
     const path = (req.url ?? '/').split('?')[0]!;
     const format = rec.format;
+    // GitHub's side of Copilot's hosted models (the user's plan, the model catalogue), by Host.
+    const github = githubAnswer(req.method ?? '', path, req.headers);
+    if (github && !format) {
+      res.writeHead(github.status, { 'content-type': 'application/json', ...github.headers }).end(JSON.stringify(github.body));
+      return;
+    }
     if (!format) {
       // Metadata reads (model listings) some clients make; anything else is a 404 they can report.
       if (req.method === 'GET' && /\/models$/.test(path)) {
