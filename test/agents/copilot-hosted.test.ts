@@ -18,7 +18,7 @@ agentSuite(copilotHosted, { modes: { proxy: true } });
 // Beside the model call Copilot posts JSON to its API host: /auto (model routing, with the
 // user's prompt), /models/session, and GitHub's MCP server (/mcp/readonly). Each is read by
 // content like any body — none is refused as unparseable, none leaves unread.
-describe('copilot (GitHub-hosted models): its side requests to the Copilot API host are inspected, not refused', () => {
+describe('copilot (GitHub-hosted models): what it sends beside the model call, and where', () => {
   const todo = modeUnavailable('proxy', copilotHosted);
   let env: Environment;
   before(async () => {
@@ -42,5 +42,51 @@ describe('copilot (GitHub-hosted models): its side requests to the Copilot API h
     const decisions = await env.decisions();
     assert.ok(decisions.every((d) => d.reason !== 'unparseable'), `nothing was refused as unparseable\n${env.gatewayLog()}`);
     assert.ok(decisions.some((d) => d.dialect === 'metadata' && d.action === 'redact'), `the gateway recorded the redaction in a side request\n${env.gatewayLog()}`);
+  });
+
+  // The Copilot API host comes from a tunnelled (unread) answer: a plan naming a host Airlock does
+  // not inspect (a GHE.com tenant's copilot-api.<tenant>.ghe.com, or anything else) must not
+  // become a way out. Under otherHosts: block its CONNECT is refused and nothing is sent.
+  test('a plan whose endpoints.api names a host Airlock does not inspect: refused, nothing leaves', { todo }, async () => {
+    await env.reset();
+    const elsewhere = 'copilot-api.octocorp.ghe.com';
+    env.fake.copilotApiHost = elsewhere;
+    env.fake.script = steps([text('All good: the fake model answered.')], text('Greeting'));
+    try {
+      // A fresh HOME: Copilot keeps the plan's API host from an earlier run in its state.
+      const r = await runAgent(copilotHosted, { prompt: 'Say hi', wiring: env.wiring(copilotHosted), workdir: env.workdir, home: join(env.home, 'copilot-elsewhere'), timeoutMs: 60_000 });
+      console.log(`copilot (GitHub-hosted models) with endpoints.api ${elsewhere} shows: ${JSON.stringify(visible(r).slice(-300))}`);
+      assert.notEqual(r.code, 0, visible(r));
+      assert.ok(!`${r.stdout}${r.stderr}`.includes('All good'), 'the model never answered');
+      const connects = await env.connects();
+      assert.ok(connects.some(([t, d]) => t === `${elsewhere}:443` && d === 'block'), `CONNECT ${elsewhere} was refused: ${JSON.stringify(connects)}`);
+      assert.ok(connects.every(([t, d]) => d !== 'tunnel' || t === 'api.github.com:443'), `nothing but api.github.com was tunnelled: ${JSON.stringify(connects)}`);
+      assert.equal(env.fake.requests.filter((q) => q.headers.host !== 'api.github.com').length, 0, 'nothing reached any host but api.github.com');
+    } finally {
+      env.fake.copilotApiHost = COPILOT_API_HOST;
+    }
+  });
+});
+
+// README: under otherHosts: block, Copilot's sign-in needs "tunnel": ["api.github.com"]. Without
+// it the first request (copilot_internal/user) is refused and nothing else is sent.
+describe('copilot (GitHub-hosted models) under otherHosts: block without the api.github.com tunnel', () => {
+  const todo = modeUnavailable('proxy', copilotHosted);
+  let env: Environment;
+  before(async () => {
+    ensureInstalled(copilotHosted.name);
+    if (!todo) env = await startEnvironment('proxy');
+  });
+  after(async () => { await env?.close(); });
+
+  test('the sign-in is refused at the CONNECT, and nothing is sent anywhere', { todo }, async () => {
+    env.fake.script = steps([text('All good: the fake model answered.')], text('Greeting'));
+    const r = await runAgent(copilotHosted, { prompt: 'Say hi', wiring: env.wiring(copilotHosted), workdir: env.workdir, home: join(env.home, 'copilot'), timeoutMs: 60_000 });
+    console.log(`copilot (GitHub-hosted models) without the tunnel shows: ${JSON.stringify(visible(r).slice(-300))}`);
+    assert.notEqual(r.code, 0, visible(r));
+    assert.match(visible(r), /copilot_internal\/user/, 'the CLI names the request it could not make');
+    const connects = await env.connects();
+    assert.ok(connects.length > 0 && connects.every(([t, d]) => t === 'api.github.com:443' && d === 'block'), `only api.github.com was asked for, and refused: ${JSON.stringify(connects)}`);
+    assert.equal(env.fake.requests.length, 0, 'nothing reached any upstream');
   });
 });

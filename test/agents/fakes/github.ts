@@ -18,7 +18,7 @@ function hostOf(headers: IncomingHttpHeaders): string {
   return String(headers.host ?? '').replace(/:\d+$/, '').toLowerCase();
 }
 
-const copilotUser = () => ({
+const copilotUser = (apiHost: string) => ({
   login: 'airlock-test-user',
   access_type_sku: 'free_limited_copilot',
   analytics_tracking_id: '00000000000000000000000000000000',
@@ -29,7 +29,7 @@ const copilotUser = () => ({
   organization_login_list: [],
   organization_list: [],
   endpoints: {
-    api: `https://${COPILOT_API_HOST}`,
+    api: `https://${apiHost}`,
     'origin-tracker': 'https://origin-tracker.individual.githubcopilot.com',
     proxy: 'https://proxy.individual.githubcopilot.com',
     telemetry: 'https://telemetry.individual.githubcopilot.com',
@@ -67,11 +67,14 @@ const models = () => ({
   }],
 });
 
-/** The answer for a GitHub-side request, or undefined when the request is not one of these. */
-export function githubAnswer(method: string, path: string, headers: IncomingHttpHeaders): FakeAnswer | undefined {
+/**
+ * The answer for a GitHub-side request, or undefined when the request is not one of these.
+ * `apiHost` is the Copilot API host the user's plan names (`endpoints.api`).
+ */
+export function githubAnswer(method: string, path: string, headers: IncomingHttpHeaders, apiHost = COPILOT_API_HOST): FakeAnswer | undefined {
   const host = hostOf(headers);
   if (host === GITHUB_API_HOST) {
-    if (method === 'GET' && path === '/copilot_internal/user') return { status: 200, body: copilotUser() };
+    if (method === 'GET' && path === '/copilot_internal/user') return { status: 200, body: copilotUser(apiHost) };
     return { status: 404, body: { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' } };
   }
   if (host.endsWith('.githubcopilot.com') || host === 'api.githubcopilot.com') {
