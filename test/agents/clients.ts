@@ -41,7 +41,7 @@ export interface AgentClient {
    *  inspected): the suite's policy tunnels them (`proxy.tunnel`) and asserts nothing else is. */
   tunnels?: readonly string[];
   /** The client's own credential when it is a real secret shape: the suite checks it reaches the
-   *  provider untouched (auth headers are not scanned) and appears in no log or audit record. */
+   *  provider it was issued for untouched and appears in no log or audit record. */
   credential?: string;
   /** The wire format its model traffic uses in the wiring this suite drives. */
   format: WireFormat;
@@ -244,9 +244,9 @@ export const copilot: AgentClient = {
 
 /**
  * A GitHub OAuth token of the real shape (gho_ + 30 random base62 + their CRC32 in 6 base62):
- * Airlock's own detector recognises it as a live GitHub token. It is the client's credential in
- * its Authorization header, which is not scanned, so the flow must still work (the suite checks
- * it arrives untouched and never appears in the gateway's log or audit).
+ * Airlock's own detector recognises it as a live GitHub token. It is the client's own credential,
+ * in its Authorization header to GitHub and the Copilot API, so the flow must still work (the
+ * suite checks it arrives untouched and never appears in the gateway's log or audit).
  */
 const TOKEN_RANDOM = 'AirlockTestTokenNotReal0000000';
 export const GITHUB_TOKEN = `gho_${TOKEN_RANDOM}${base62(crc32(TOKEN_RANDOM), 6)}`;

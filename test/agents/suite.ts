@@ -80,6 +80,10 @@ export function agentSuite(client: AgentClient, options: SuiteOptions): void {
             else if (decision === 'tunnel') assert.ok(tunnels.includes(host), `only the policy's proxy.tunnel hosts are tunnelled, not ${target}`);
             else assert.equal(decision, 'block', `CONNECT ${target} is inspected, refused or a named tunnel, not ${decision || 'tunnelled'}`);
           }
+          // What goes through a tunnel is never read, so it must carry nothing to read: only
+          // bodiless requests (Copilot's sign-in and settings GETs) may use it.
+          const tunnelled = env.fake.requests.filter((q) => tunnels.includes(String(q.headers.host)));
+          assert.ok(tunnelled.every((q) => q.body.length === 0), `only bodiless requests went through a tunnel: ${tunnelled.map((q) => `${q.method} ${q.url.split('?')[0]} ${q.body.length} B`).join(', ')}`);
         }
         return r;
       };
@@ -134,8 +138,8 @@ export function agentSuite(client: AgentClient, options: SuiteOptions): void {
           }
         }
         if (client.credential) {
-          // The client's own credential goes to its provider untouched (auth headers are not
-          // scanned), and Airlock writes it nowhere.
+          // The client's own credential goes to the provider it was issued for untouched, and
+          // Airlock writes it nowhere.
           const credential = client.credential;
           const carries = (q: RecordedRequest) => String(q.headers.authorization ?? '').endsWith(` ${credential}`);
           assert.ok(model.every(carries), 'every model request carried the credential untouched');
