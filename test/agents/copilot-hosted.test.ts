@@ -39,6 +39,8 @@ describe('copilot (GitHub-hosted models): what it sends beside the model call, a
     const prompt = (JSON.parse(routing.body.toString('utf8')) as { prompt?: string }).prompt ?? '';
     assert.ok(!prompt.includes(SECRET) && prompt.includes('[REDACTED:'), `the prompt in /auto arrived redacted: ${JSON.stringify(prompt.slice(0, 120))}`);
     assert.ok(paths.includes('/mcp/readonly'), 'the MCP server request reached the upstream');
+    // The GitHub token is the Copilot API's bearer itself: no copilot_internal/v2/token exchange.
+    assert.ok(!env.fake.requests.some((q) => q.url.startsWith('/copilot_internal/v2/token')), 'no token exchange was asked for');
     const decisions = await env.decisions();
     assert.ok(decisions.every((d) => d.reason !== 'unparseable'), `nothing was refused as unparseable\n${env.gatewayLog()}`);
     assert.ok(decisions.some((d) => d.dialect === 'metadata' && d.action === 'redact'), `the gateway recorded the redaction in a side request\n${env.gatewayLog()}`);
