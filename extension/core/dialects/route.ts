@@ -58,6 +58,8 @@ function geminiDialect(path: string): DialectId | undefined {
  * tools and sent nothing of `/auto` through inspection).
  */
 const COPILOT_SIDE_ENDPOINTS = /^\/(?:auto|models\/session|mcp(?:\/readonly)?)$/;
+/** GitHub's MCP server endpoints: a `DELETE` there ends the client's MCP session (MCP over HTTP). */
+const COPILOT_MCP = /^\/mcp(?:\/readonly)?$/;
 
 /** GitHub Copilot's API: OpenAI shapes (inline completions under /v1/engines/<engine>/completions), Anthropic messages for Claude models. */
 function copilotDialect(path: string): { family: ProviderFamily; dialect: DialectId | undefined } {
@@ -86,8 +88,11 @@ export function dialectForHost(host: string, method: string, path: string): Host
     return { family: 'gemini', dialect: bodiless ? 'passthrough' : method === 'POST' ? geminiDialect(clean) : undefined };
   }
   if (bodiless) return { family: 'openai', dialect: 'passthrough' };
+  const copilot = h === 'api.githubcopilot.com' || h.endsWith('.githubcopilot.com') || h === 'copilot-proxy.githubusercontent.com';
+  // Ending an MCP session carries no body ('passthrough' refuses one); its URL and headers are still read.
+  if (copilot && method === 'DELETE' && COPILOT_MCP.test(clean)) return { family: 'openai', dialect: 'passthrough' };
   if (method !== 'POST') return { family: 'openai', dialect: undefined };
-  if (h === 'api.githubcopilot.com' || h.endsWith('.githubcopilot.com') || h === 'copilot-proxy.githubusercontent.com') return copilotDialect(clean);
+  if (copilot) return copilotDialect(clean);
   // Anthropic-compatible endpoints some OpenAI-style hosts also offer (xAI, DeepSeek).
   if (/\/v1\/messages$/.test(clean)) return { family: 'anthropic', dialect: 'anthropic-messages' };
   // Cohere v2 chat carries OpenAI-style messages.

@@ -27,6 +27,10 @@ test('proxied requests get their dialect from host and path', () => {
     ['api.individual.githubcopilot.com', 'POST', '/mcp/readonly', 'openai', 'metadata'],
     ['api.githubcopilot.com', 'POST', '/mcp', 'openai', 'metadata'],
     ['api.githubcopilot.com', 'POST', '/mcp/x', 'openai', undefined],
+    // Ending the MCP session: bodiless DELETE (a body on it is refused by the passthrough parser).
+    ['api.individual.githubcopilot.com', 'DELETE', '/mcp/readonly', 'openai', 'passthrough'],
+    ['api.individual.githubcopilot.com', 'DELETE', '/responses', 'openai', undefined],
+    ['api.openai.com', 'DELETE', '/mcp', 'openai', undefined],
     ['api.githubcopilot.com', 'POST', '/v1/auto', 'openai', undefined],
     ['api.openai.com', 'POST', '/auto', 'openai', undefined],
     // Gemini API, Vertex AI and Gemini CLI's Code Assist backend.
@@ -123,6 +127,7 @@ test('Copilot CLI\'s side endpoints: every string of the body is scanned, a secr
   const rpc = parseBody('metadata', JSON.stringify({ jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'search_code', arguments: { query: 'acmeVolumeFactor' } } }), { destination: 'x' });
   assert.ok(rpc.request.segments.some((s) => s.text === 'acmeVolumeFactor'), 'MCP tool arguments are read');
   assert.throws(() => parseBody('metadata', '[{"jsonrpc":"2.0"}]', { destination: 'x' }), /unparseable/, 'a JSON-RPC batch (not an object) stays unparseable');
+  assert.throws(() => parseBody('passthrough', '{"jsonrpc":"2.0"}', { destination: 'x' }), /takes none/, 'a DELETE ending the MCP session may not carry a body');
 });
 
 test('Copilot inline completions: prompt and suffix are the user text', () => {
