@@ -3,15 +3,18 @@
 // (the policy's proxy.tunnel), the Copilot API host (endpoints.api of copilot_internal/user)
 // decrypted and inspected. There is no base URL for it: proxy mode only.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { GITHUB_TOKEN, copilotHosted, type AgentClient } from './clients';
 import { ensureInstalled, modeUnavailable, startEnvironment, type Environment } from './environment';
-import { COPILOT_API_HOST } from './fakes/github';
-import { steps, text } from './fakes/script';
+import { COPILOT_API_HOST, MCP_TOOL } from './fakes/github';
+import { steps, text, tool } from './fakes/script';
 import { formatOf } from './fakes/server';
 import { runAgent } from './runner';
-import { SECRET, agentSuite, visible } from './suite';
+import { BLOCK_TEXT, PROTECTED_CODE, RULE, SECRET, agentSuite, visible } from './suite';
+
+const bodies = (reqs: { body: Buffer }[]) => reqs.map((q) => q.body.toString('utf8'));
 
 agentSuite(copilotHosted, { modes: { proxy: true } });
 
@@ -44,6 +47,34 @@ describe('copilot (GitHub-hosted models): what it sends beside the model call, a
     const decisions = await env.decisions();
     assert.ok(decisions.every((d) => d.reason !== 'unparseable'), `nothing was refused as unparseable\n${env.gatewayLog()}`);
     assert.ok(decisions.some((d) => d.dialect === 'metadata' && d.action === 'redact'), `the gateway recorded the redaction in a side request\n${env.gatewayLog()}`);
+  });
+
+  // GitHub's MCP server is a way out of its own: the model's tool call goes to it, not to the
+  // model API. Its arguments are read by content like any body.
+  test('a secret the model puts in a GitHub MCP tool call is redacted before it reaches GitHub\'s MCP server', { todo }, async () => {
+    await env.reset();
+    env.fake.script = steps([tool(`github-mcp-server-${MCP_TOOL}`, { query: `aws_access_key_id = ${SECRET}` }), text('All good: the fake model answered.')], text('Search'));
+    const r = await runAgent(copilotHosted, { prompt: 'Search GitHub for where this key is used.', wiring: env.wiring(copilotHosted), workdir: env.workdir, home: join(env.home, 'copilot'), keepHome: true, timeoutMs: 60_000 });
+    assert.equal(r.code, 0, visible(r));
+    assert.ok(`${r.stdout}${r.stderr}`.includes('All good'), visible(r));
+    const calls = env.fake.requests.filter((q) => q.url === '/mcp/readonly' && q.body.includes('"tools/call"'));
+    assert.equal(calls.length, 1, `the tool call reached the MCP server once (${calls.length})`);
+    const sent = calls[0]!.body.toString('utf8');
+    assert.ok(!sent.includes(SECRET) && sent.includes('[REDACTED:'), `the MCP tool call arrived redacted: ${sent.slice(0, 300).replace(SECRET, '<SECRET>')}`);
+    assert.ok(bodies(env.fake.requests).every((b) => !b.includes(SECRET)), 'the key reached no upstream');
+  });
+
+  test('protected code the model puts in a GitHub MCP tool call never reaches GitHub\'s MCP server', { todo }, async () => {
+    await env.reset();
+    const code = readFileSync(join(env.workdir, 'src', 'pricing.ts'), 'utf8');
+    env.fake.script = steps([tool(`github-mcp-server-${MCP_TOOL}`, { query: code }), text('All good: the fake model answered.')], text('Search'));
+    const r = await runAgent(copilotHosted, { prompt: 'Search GitHub for code like ours.', wiring: env.wiring(copilotHosted), workdir: env.workdir, home: join(env.home, 'copilot'), keepHome: true, timeoutMs: 60_000 });
+    console.log(`copilot (GitHub-hosted models) on a block in an MCP tool call shows: ${JSON.stringify(visible(r).slice(-300))}`);
+    assert.ok(!env.fake.requests.some((q) => q.url === '/mcp/readonly' && q.body.includes('"tools/call"')), 'the tool call never reached the MCP server');
+    assert.ok(bodies(env.fake.requests).every((b) => !b.includes(PROTECTED_CODE)), 'the protected code reached no upstream');
+    const blocks = (await env.decisions()).filter((d) => d.action === 'block' && d.rule === RULE);
+    assert.ok(blocks.some((d) => d.dialect === 'metadata'), `the gateway blocked the MCP request\n${env.gatewayLog()}`);
+    assert.ok(`${r.stdout}${r.stderr}`.includes(BLOCK_TEXT), `the user sees Airlock's message\n${visible(r)}`);
   });
 
   test('the token comes from COPILOT_GITHUB_TOKEN, GH_TOKEN or GITHUB_TOKEN; a classic ghp_ PAT is refused by the CLI', { todo }, async () => {

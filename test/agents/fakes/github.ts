@@ -4,6 +4,7 @@
 //   GET api.github.com/copilot_internal/user   the signed-in user's Copilot plan and, in
 //                                              `endpoints.api`, the Copilot API host to use
 //   GET <endpoints.api>/models                 the model catalogue (Copilot's own shape)
+//   POST <endpoints.api>/mcp/readonly          GitHub's MCP server (one read-only tool)
 import type { IncomingHttpHeaders } from 'node:http';
 
 /** The Copilot API host the fake user's plan points at (an individual plan's real host). */
@@ -67,11 +68,41 @@ const models = () => ({
   }],
 });
 
+/** The GitHub MCP server's one tool here (Copilot names it `github-mcp-server-search_code`). */
+export const MCP_TOOL = 'search_code';
+
+/**
+ * GitHub's MCP server on the Copilot API host (`/mcp/readonly`, MCP over HTTP, JSON answers):
+ * initialize, the initialized notification, tools/list with one tool, tools/call. Copilot's
+ * newer `server/discover` gets "method not found", so it falls back to initialize.
+ */
+function mcpAnswer(body: Buffer): FakeAnswer {
+  let rpc: { id?: number | string; method?: string; params?: { protocolVersion?: string } };
+  try {
+    rpc = JSON.parse(body.toString('utf8')) as typeof rpc;
+  } catch {
+    return { status: 400, body: { jsonrpc: '2.0', id: null, error: { code: -32700, message: 'Parse error' } } };
+  }
+  const result = (value: unknown): FakeAnswer => ({ status: 200, headers: { 'mcp-session-id': 'fake-mcp-session' }, body: { jsonrpc: '2.0', id: rpc.id, result: value } });
+  switch (rpc.method) {
+    case 'initialize':
+      return result({ protocolVersion: rpc.params?.protocolVersion ?? '2025-06-18', capabilities: { tools: { listChanged: false } }, serverInfo: { name: 'github-mcp-server', version: 'fake' } });
+    case 'notifications/initialized':
+      return { status: 202, body: '' };
+    case 'tools/list':
+      return result({ tools: [{ name: MCP_TOOL, description: 'Search for code across GitHub repositories.', inputSchema: { type: 'object', properties: { query: { type: 'string', description: 'Search query' } }, required: ['query'] }, annotations: { readOnlyHint: true } }] });
+    case 'tools/call':
+      return result({ content: [{ type: 'text', text: 'No code matched the query.' }], isError: false });
+    default:
+      return { status: 200, body: { jsonrpc: '2.0', id: rpc.id ?? null, error: { code: -32601, message: `Method not found: ${String(rpc.method)}` } } };
+  }
+}
+
 /**
  * The answer for a GitHub-side request, or undefined when the request is not one of these.
  * `apiHost` is the Copilot API host the user's plan names (`endpoints.api`).
  */
-export function githubAnswer(method: string, path: string, headers: IncomingHttpHeaders, apiHost = COPILOT_API_HOST): FakeAnswer | undefined {
+export function githubAnswer(method: string, path: string, headers: IncomingHttpHeaders, body: Buffer, apiHost = COPILOT_API_HOST): FakeAnswer | undefined {
   const host = hostOf(headers);
   if (host === GITHUB_API_HOST) {
     if (method === 'GET' && path === '/copilot_internal/user') return { status: 200, body: copilotUser(apiHost) };
@@ -79,6 +110,7 @@ export function githubAnswer(method: string, path: string, headers: IncomingHttp
   }
   if (host.endsWith('.githubcopilot.com') || host === 'api.githubcopilot.com') {
     if (method === 'GET' && path === '/models') return { status: 200, body: models() };
+    if (method === 'POST' && path === '/mcp/readonly') return mcpAnswer(body);
   }
   return undefined;
 }

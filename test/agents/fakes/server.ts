@@ -71,9 +71,9 @@ export async function startFake(options: { script?: Script; tls?: { key: string;
     const path = (req.url ?? '/').split('?')[0]!;
     const format = rec.format;
     // GitHub's side of Copilot's hosted models (the user's plan, the model catalogue), by Host.
-    const github = githubAnswer(req.method ?? '', path, req.headers, fake.copilotApiHost);
+    const github = githubAnswer(req.method ?? '', path, req.headers, rec.body, fake.copilotApiHost);
     if (github && !format) {
-      res.writeHead(github.status, { 'content-type': 'application/json', ...github.headers }).end(JSON.stringify(github.body));
+      res.writeHead(github.status, { 'content-type': 'application/json', ...github.headers }).end(github.body === '' ? '' : JSON.stringify(github.body));
       return;
     }
     if (!format) {
