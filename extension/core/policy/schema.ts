@@ -9,7 +9,7 @@ const id = z
 
 export const EGRESS_ACTIONS = ['block', 'redact', 'warn', 'audit', 'allow'] as const;
 export const PROTECTED_REFERENCES = ['ignore', 'audit', 'block'] as const;
-export const SEGMENT_ROLES = ['system', 'user', 'assistant', 'tool-call', 'tool-result', 'file', 'other'] as const;
+export const SEGMENT_ROLES = ['system', 'user', 'assistant', 'tool-call', 'tool-result', 'file', 'other', 'credential'] as const;
 export const ATTACHMENT_ACTIONS = ['block', 'audit', 'allow'] as const;
 
 const egressAction = z
@@ -18,7 +18,7 @@ const egressAction = z
 
 const segmentRole = z
   .enum(SEGMENT_ROLES)
-  .describe('Where a piece of request text came from. `other`: text no dialect parser attributes (tool descriptions, schemas, metadata, object keys, the URL, custom headers).');
+  .describe('Where a piece of request text came from. `other`: text no dialect parser attributes (tool descriptions, schemas, metadata, object keys, the URL, custom headers). `credential`: a credential header or query parameter shaped like one (the client\'s own key), read for protected code but not for secrets.');
 
 const attachmentAction = z
   .enum(ATTACHMENT_ACTIONS)
