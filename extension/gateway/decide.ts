@@ -164,8 +164,10 @@ export function decide(input: DecideInput): Decision {
   if (verdict.action !== 'redact') return { kind: 'forward', action: verdict.action, verdict, request: parsed.request };
   if (!verdict.redactedSegments) return blocked({ ...verdict, message: verdict.message || 'redaction failed' }, parsed.request, 'redaction-missing');
   // The URL and headers cannot be rewritten safely: a secret there blocks instead.
+  // The findings there block, so the hint names what was found (a credential's has no preview).
   if (verdict.findings.some((f) => f.action === 'redact' && f.segment?.startsWith('@'))) {
-    return blocked({ ...verdict, action: 'block', message: 'Airlock found a secret in the URL or a header of this request; it cannot be redacted there, so nothing was forwarded.' }, parsed.request, 'redact-channel');
+    const findings = verdict.findings.map((f) => (f.action === 'redact' && f.segment?.startsWith('@') ? { ...f, action: 'block' as const } : f));
+    return blocked({ ...verdict, findings, action: 'block', message: 'Airlock found a secret in the URL or a header of this request; it cannot be redacted there, so nothing was forwarded.' }, parsed.request, 'redact-channel');
   }
   let rebuilt: string | undefined;
   try {
