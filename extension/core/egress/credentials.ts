@@ -102,9 +102,9 @@ export function knownProvider(hostname: string | undefined): KnownProvider | und
  * `hostname`, found a credential that is not the client's own to that destination.
  */
 export function foreignCredential(detector: string, hostname: string | undefined): boolean {
+  if (CREDENTIAL_SHAPE_DETECTORS.has(detector)) return false;
   const provider = knownProvider(hostname);
-  if (!provider || CREDENTIAL_SHAPE_DETECTORS.has(detector)) return false;
-  return !provider.detectors.includes(detector);
+  return provider !== undefined && !provider.detectors.includes(detector);
 }
 
 /**

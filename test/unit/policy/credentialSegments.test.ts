@@ -6,7 +6,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { inspect } from 'node:util';
-import { foreignCredential, headerRole, queryParamRole } from '../../../extension/core/egress/credentials';
+import { foreignCredential, headerRole, KNOWN_PROVIDERS, queryParamRole } from '../../../extension/core/egress/credentials';
+import { BUILTIN_DETECTOR_IDS } from '../../../extension/core/detectors';
+import { HOST_ENTRY } from '../../../extension/core/dialects';
 import type { EgressRequest, EgressSegment } from '../../../extension/core/egress/types';
 import { parseBody } from '../../../extension/core/dialects';
 import { FingerprintIndex } from '../../../extension/core/fingerprint';
@@ -148,4 +150,36 @@ test('a `segmentRoles` rule can name `credential`', async () => {
   assert.deepEqual(loaded.problems, []);
   const v = loaded.policy.evaluateEgress(request('https://api.openai.com/v1/chat/completions', [{ role: 'credential', text: `authorization: Bearer ${GITHUB_TOKEN}` }]));
   assert.equal(v.action, 'audit');
+});
+
+test('the known-provider table names only real detectors and hosts, and each provider’s own key passes while a neighbour’s is caught', async () => {
+  for (const p of KNOWN_PROVIDERS) for (const d of p.detectors) assert.ok(BUILTIN_DETECTOR_IDS.includes(d), `unknown detector ${d}`);
+  for (const p of KNOWN_PROVIDERS) for (const h of p.hosts) assert.match(h, HOST_ENTRY);
+  const engine = await policy();
+  const host = (p: (typeof KNOWN_PROVIDERS)[number]) => p.hosts[0]!.replace(/^\*\./, 'eu.');
+  // Key shapes that stand alone (no keyword context needed), one per provider that has one.
+  const own: [string, string][] = [
+    ['api.openai.com', 'openai-project-key'],
+    ['api.anthropic.com', 'anthropic-api-key'],
+    ['generativelanguage.googleapis.com', 'google-api-key'],
+    ['api.githubcopilot.com', 'github-oauth-token'],
+    ['api.groq.com', 'groq-api-key'],
+    ['api.x.ai', 'xai-api-key'],
+    ['openrouter.ai', 'openrouter-api-key'],
+    ['router.huggingface.co', 'huggingface-token'],
+  ];
+  for (const [h, detector] of own) {
+    const value = sample(detector, 3);
+    const at = (destination: string) => engine.evaluateEgress(request(`https://${destination}/v1/x`, [{ role: 'credential', text: `authorization: Bearer ${value}` }]));
+    assert.equal(at(h).action, 'allow', `${detector} to its own ${h}: ${JSON.stringify(at(h).findings)}`);
+    // The same key to every other provider is someone else's key.
+    for (const p of KNOWN_PROVIDERS) {
+      if (p.detectors.includes(detector)) continue;
+      const v = at(host(p));
+      assert.ok(v.findings.some((f) => f.detector === detector), `${detector} to ${host(p)} was not caught`);
+    }
+  }
+  // Claude Code's OAuth token and a Copilot session token are no detector's key: they pass at their provider.
+  assert.equal(engine.evaluateEgress(request('https://api.anthropic.com/v1/messages', [{ role: 'credential', text: `authorization: Bearer sk-ant-oat01-${'Qw3rTy7uIoP2aSdF'.repeat(6)}AA` }])).action, 'allow');
+  assert.equal(engine.evaluateEgress(request('https://api.individual.githubcopilot.com/chat/completions', [{ role: 'credential', text: 'authorization: Bearer tid=4f1c9e;exp=1764590000;sku=copilot_for_individuals;proxy-ep=proxy.individual.githubcopilot.com;8kp=1:9b1f0c2e7a' }])).action, 'allow');
 });
