@@ -38,8 +38,12 @@ const MAX_CHARS: Readonly<Record<string, number>> = { authorization: MAX_TOKEN, 
 const TOKEN = /^[\x21-\x2b\x2d-\x7e]+$/;
 /** RFC 9110 credentials: `scheme token68` or `scheme k=v, k=v` (AWS SigV4, Digest). One space after the scheme. */
 const AUTHORIZATION = /^([A-Za-z][A-Za-z0-9!#$%&'*+.^_`|~-]*) (?:[A-Za-z0-9._~+/-]+=*|[A-Za-z0-9!#$%&'*+.^_`|~-]+=(?:[^\s",]+|"[^"\\]*")(?:, ?[A-Za-z0-9!#$%&'*+.^_`|~-]+=(?:[^\s",]+|"[^"\\]*"))*)$/;
-/** A Cookie header: `name=value` pairs joined by `; `, values without whitespace, commas or semicolons. */
-const COOKIE = /^[\x21-\x2b\x2d-\x3a\x3c-\x7e]+=[\x21-\x2b\x2d-\x3a\x3c-\x7e]*(?:; ?[\x21-\x2b\x2d-\x3a\x3c-\x7e]+=[\x21-\x2b\x2d-\x3a\x3c-\x7e]*)*$/;
+/**
+ * A Cookie header: `name=value` pairs joined by `; `, values without whitespace, commas or
+ * semicolons. Names have no `=`, so each pair splits one way only: the match is linear (with
+ * `=` allowed in names, a long cookie that fails to match backtracks exponentially).
+ */
+const COOKIE = /^[\x21-\x2b\x2d-\x3a\x3c\x3e-\x7e]+=[\x21-\x2b\x2d-\x3a\x3c-\x7e]*(?:; ?[\x21-\x2b\x2d-\x3a\x3c\x3e-\x7e]+=[\x21-\x2b\x2d-\x3a\x3c-\x7e]*)*$/;
 
 /** A provider Airlock knows: its hosts, the detectors that recognise its own keys, the auth schemes it takes. */
 interface KnownProvider {

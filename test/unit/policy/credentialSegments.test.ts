@@ -46,6 +46,9 @@ test('header shapes: one token, a scheme and a token, a cookie list are credenti
     ['authorization', 'Basic dXNlcjpwYXNzd29yZA==', 'api.openai.com'], // OpenAI takes Bearer only: a password for something else
     ['authorization', 'Digest username="u", realm="r"', 'api.anthropic.com'],
     ['cookie', 'note=COMPANY CONFIDENTIAL'],
+    // Pairs with several `=` that end in a mismatch: exponential backtracking if names could hold `=`.
+    ['cookie', `${'a=b=c=d; '.repeat(400)}x y`],
+    ['authorization', `Bearer ${'a=b=c, '.repeat(500)}x y`],
     ['x-note', 'abc'], // not a credential header at all
     ['user-agent', 'client/1'],
   ];
