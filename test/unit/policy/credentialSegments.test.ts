@@ -6,9 +6,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { inspect } from 'node:util';
-import { foreignCredential, headerRole, KNOWN_PROVIDERS, queryParamRole } from '../../../extension/core/egress/credentials';
+import { foreignCredential, headerRole, KNOWN_PROVIDERS, knownProvider, queryParamRole } from '../../../extension/core/egress/credentials';
 import { BUILTIN_DETECTOR_IDS } from '../../../extension/core/detectors';
-import { HOST_ENTRY } from '../../../extension/core/dialects';
+import { DEFAULT_INSPECTED_HOSTS, HOST_ENTRY } from '../../../extension/core/dialects';
 import type { EgressRequest, EgressSegment } from '../../../extension/core/egress/types';
 import { parseBody } from '../../../extension/core/dialects';
 import { FingerprintIndex } from '../../../extension/core/fingerprint';
@@ -158,6 +158,8 @@ test('a `segmentRoles` rule can name `credential`', async () => {
 test('the known-provider table names only real detectors and hosts, and each provider’s own key passes while a neighbour’s is caught', async () => {
   for (const p of KNOWN_PROVIDERS) for (const d of p.detectors) assert.ok(BUILTIN_DETECTOR_IDS.includes(d), `unknown detector ${d}`);
   for (const p of KNOWN_PROVIDERS) for (const h of p.hosts) assert.match(h, HOST_ENTRY);
+  // Every host the proxy inspects by default is a provider whose keys Airlock knows (add it to KNOWN_PROVIDERS with the host).
+  for (const h of DEFAULT_INSPECTED_HOSTS) assert.ok(knownProvider(h.replace(/^\*\./, 'x.')), `${h} has no entry in KNOWN_PROVIDERS`);
   const engine = await policy();
   const host = (p: (typeof KNOWN_PROVIDERS)[number]) => p.hosts[0]!.replace(/^\*\./, 'eu.');
   // Key shapes that stand alone (no keyword context needed), one per provider that has one.
