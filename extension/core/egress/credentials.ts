@@ -112,6 +112,17 @@ export function foreignCredential(detector: string, hostname: string | undefined
 }
 
 /**
+ * Whether a match of `detector` in a credential segment counts as a finding. `declared`: the
+ * detectors of the destination's own keys, when the policy names them (`credentials`); then
+ * every other detector counts, custom or built-in. Otherwise the company's custom detectors
+ * always count, and a built-in one only for another service's key at a known provider.
+ */
+export function countsInCredential(detector: string, custom: boolean, hostname: string | undefined, declared?: { matches(id: string): boolean }): boolean {
+  if (declared) return !CREDENTIAL_SHAPE_DETECTORS.has(detector) && !declared.matches(detector);
+  return custom || foreignCredential(detector, hostname);
+}
+
+/**
  * The role of header `name`'s value (`credential` or `other`) in a request to `hostname`. An
  * `Authorization` with a scheme a known provider does not take (Basic or Digest to OpenAI) is no
  * credential of theirs: it is read in full.

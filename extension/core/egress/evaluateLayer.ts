@@ -4,7 +4,7 @@ import { previewSecret } from '../detectors';
 import type { FingerprintMatch } from '../fingerprint';
 import { candidatesFor } from '../policy/paths';
 import type { RequestContext } from './context';
-import { foreignCredential } from './credentials';
+import { countsInCredential } from './credentials';
 import type { CompiledEgressRule, CompiledLayer } from './layer';
 import type { EgressSegment, Finding, SegmentRole } from './types';
 
@@ -192,6 +192,8 @@ function detectorFindings(layer: CompiledLayer, rule: CompiledEgressRule, ctx: R
   const scanner = layer.scanner;
   if (!scanner) return [];
   const out: Finding[] = [];
+  // The layer's `credentials` entry for this destination, looked up once (false: none).
+  let declared: CompiledLayer['credentials'][number]['detectors'] | false | undefined;
   const matches = ctx.scan(scanner);
   const segments = ctx.request.segments;
   for (let i = 0; i < segments.length; i++) {
@@ -204,7 +206,7 @@ function detectorFindings(layer: CompiledLayer, rule: CompiledEgressRule, ctx: R
       const custom = scanner.customIds.has(m.detector);
       // The client's own key to the destination is what a credential segment is for; the
       // company's own detectors and another service's key still count (see credentials.ts).
-      if (credential && !custom && !foreignCredential(m.detector, ctx.destination?.hostname)) continue;
+      if (credential && !countsInCredential(m.detector, custom, ctx.destination?.hostname, (declared ??= declaredCredentials(layer, ctx)) || undefined)) continue;
       out.push({
         rule: rule.id,
         detector: m.detector,
@@ -219,6 +221,12 @@ function detectorFindings(layer: CompiledLayer, rule: CompiledEgressRule, ctx: R
     }
   }
   return out;
+}
+
+/** The detectors of the keys the destination takes, when the layer's `credentials` names its group. */
+function declaredCredentials(layer: CompiledLayer, ctx: RequestContext): CompiledLayer['credentials'][number]['detectors'] | false {
+  for (const { group, detectors } of layer.credentials) if (group.matches(ctx.destination)) return detectors;
+  return false;
 }
 
 /** A finding's preview: none for a credential segment (not even four characters of a key leave in a finding). */

@@ -328,6 +328,12 @@ export const policySchema = z
     detectors: detectorsSchema.optional(),
     destinations: destinationsSchema.optional(),
     attachments: attachmentsSchema.optional(),
+    credentials: z
+      .record(z.string().min(1), z.array(z.string().min(1)))
+      .optional()
+      .describe(
+        'Per destination group: the detector ids (globs allowed) that recognise the keys its clients send in credential headers, e.g. `{"internal": ["acme-gateway-token"]}`. A key going there that another detector names is another service\'s, judged like any secret; `[]`: the group takes no key a detector names. Unset: only the providers Airlock knows are judged this way.',
+      ),
     egress: z.array(egressRuleSchema).optional().describe('Egress rules: what may leave, and where to.'),
     review: z.array(reviewRuleSchema).optional().describe('Review rules for AI-written code.'),
     agents: z

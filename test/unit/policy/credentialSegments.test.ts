@@ -188,3 +188,34 @@ test('the known-provider table names only real detectors and hosts, and each pro
   assert.equal(engine.evaluateEgress(request('https://api.anthropic.com/v1/messages', [{ role: 'credential', text: `authorization: Bearer sk-ant-oat01-${'Qw3rTy7uIoP2aSdF'.repeat(6)}AA` }])).action, 'allow');
   assert.equal(engine.evaluateEgress(request('https://api.individual.githubcopilot.com/chat/completions', [{ role: 'credential', text: 'authorization: Bearer tid=4f1c9e;exp=1764590000;sku=copilot_for_individuals;proxy-ep=proxy.individual.githubcopilot.com;8kp=1:9b1f0c2e7a' }])).action, 'allow');
 });
+
+test('`credentials` names the keys a company destination takes: its own pass, any other key there is a secret; elsewhere nothing changes', async () => {
+  const text = JSON.stringify({
+    extends: ['airlock:secrets'],
+    destinations: { internal: ['llm.acme.internal'], local: ['127.0.0.1'] },
+    detectors: { custom: [{ id: 'acme-gateway-token', regex: 'acmegw_[a-z0-9]{32}', keywords: ['acmegw_'] }] },
+    credentials: { internal: ['acme-gateway-token', 'github-*'], local: [] },
+  });
+  const loaded = await loadPolicy('/ws/.airlock/policy.jsonc', memoryReader({ '/ws/.airlock/policy.jsonc': text }));
+  assert.deepEqual(loaded.problems, []);
+  const p = loaded.policy;
+  const gatewayToken = `acmegw_${'k3'.repeat(16)}`;
+  const at = (destination: string, header: string) => p.evaluateEgress(request(destination, [{ role: 'credential', text: header }]));
+  assert.equal(at('https://llm.acme.internal/v1/chat/completions', `authorization: Bearer ${gatewayToken}`).action, 'allow', 'its own custom-detector key');
+  assert.equal(at('https://llm.acme.internal/v1/chat/completions', `authorization: Bearer ${GITHUB_TOKEN}`).action, 'allow', 'listed by glob');
+  const foreign = at('https://llm.acme.internal/v1/chat/completions', `x-api-key: ${OPENAI_KEY}`);
+  assert.equal(foreign.action, 'redact');
+  assert.deepEqual(foreign.findings.map((f) => [f.detector, f.preview]), [['openai-project-key', undefined]]);
+  // `[]`: a local model takes no key a detector names; the shape-only detectors still never count.
+  assert.equal(at('http://127.0.0.1:11434/api/chat', `authorization: Bearer ${GITHUB_TOKEN}`).action, 'redact');
+  assert.equal(at('http://127.0.0.1:11434/api/chat', 'authorization: Bearer ollama-local-0123456789abcdef').action, 'allow');
+  // Elsewhere the built-in table holds, and the company's custom detector counts in a credential.
+  assert.equal(at('https://api.openai.com/v1/chat/completions', `authorization: Bearer ${OPENAI_KEY}`).action, 'allow');
+  assert.equal(at('https://api.openai.com/v1/chat/completions', `authorization: Bearer ${gatewayToken}`).action, 'redact');
+});
+
+test('`credentials` naming an undefined destination group is a policy error', async () => {
+  const loaded = await loadPolicy('/ws/.airlock/policy.jsonc', memoryReader({ '/ws/.airlock/policy.jsonc': '{ "credentials": { "nowhere": ["x"] } }' }));
+  assert.equal(loaded.ok, false);
+  assert.match(loaded.problems.map((x) => x.message).join('\n'), /credentials: unknown destination group "nowhere"/);
+});
