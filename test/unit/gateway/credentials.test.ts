@@ -3,7 +3,8 @@
 // header (credential headers and cookies included) blocks; a credential header holding
 // something that is no credential (10 KB of prose and a protected function in `x-api-key`) is
 // read in full; through the proxy, another service's key sent to a known provider is a secret.
-// No credential, nor any part of one, reaches the audit trail, the decision line or the answer.
+// A policy's `credentials` extends that to its own destinations. No credential, nor any part of
+// one, reaches the audit trail, the decision line or the answer.
 import Anthropic from '@anthropic-ai/sdk';
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
@@ -183,5 +184,21 @@ test('through the proxy: the provider’s own key passes; another service’s ke
     assert.equal(keyed.status, 400, keyed.body);
     assert.equal(h.ai.requests.length, forwarded, 'none of them forwarded');
     assertNotLeaked(h, github.message + basic.message + aws.body + keyed.body, OPENAI_KEY, GOOGLE_KEY, GITHUB_TOKEN, AWS_KEY_ID);
+  });
+});
+
+test('a policy’s `credentials` makes a local upstream judged too: the OpenAI SDK with a GitHub token as its key is blocked there, a plain local key passes', async () => {
+  const text = JSON.stringify({ extends: ['airlock:secrets'], destinations: { local: ['127.0.0.1'] }, credentials: { local: [] } });
+  const loaded = await loadLayeredPolicy({ workspace: '/test/local.jsonc' }, (ref) => (ref === '/test/local.jsonc' ? Promise.resolve(text) : readPolicyRef(ref)));
+  assert.ok(loaded.ok, JSON.stringify(loaded.problems));
+  await withGateway(() => loaded.policy, async (h) => {
+    const client = (apiKey: string) => new OpenAI({ baseURL: h.gateway.urls.openai, apiKey, maxRetries: 0, timeout: 5000 });
+    await client('ollama-local-key').chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'hi' }] });
+    assert.equal(h.upstream.requests.length, 1);
+    const error = await refused(client(GITHUB_TOKEN).chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'hi' }] }));
+    assert.equal(error.status, 400);
+    assert.match(error.message, /github-pat-classic/);
+    assert.equal(h.upstream.requests.length, 1);
+    assertNotLeaked(h, error.message, GITHUB_TOKEN);
   });
 });
