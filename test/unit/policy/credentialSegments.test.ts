@@ -214,8 +214,11 @@ test('`credentials` names the keys a company destination takes: its own pass, an
   assert.equal(at('https://api.openai.com/v1/chat/completions', `authorization: Bearer ${gatewayToken}`).action, 'redact');
 });
 
-test('`credentials` naming an undefined destination group is a policy error', async () => {
+test('`credentials` naming an undefined destination group is a policy error, an unknown detector a warning', async () => {
   const loaded = await loadPolicy('/ws/.airlock/policy.jsonc', memoryReader({ '/ws/.airlock/policy.jsonc': '{ "credentials": { "nowhere": ["x"] } }' }));
   assert.equal(loaded.ok, false);
   assert.match(loaded.problems.map((x) => x.message).join('\n'), /credentials: unknown destination group "nowhere"/);
+  const typo = await loadPolicy('/ws/.airlock/policy.jsonc', memoryReader({ '/ws/.airlock/policy.jsonc': '{ "destinations": { "internal": ["llm.acme.internal"] }, "credentials": { "internal": ["acme-tokn", "github-*"] } }' }));
+  assert.ok(typo.ok, 'an unknown detector id is a warning');
+  assert.deepEqual(typo.problems.map((x) => [x.severity, x.message]), [['warning', 'credentials.internal: unknown detector "acme-tokn"']]);
 });
