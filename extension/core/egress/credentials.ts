@@ -26,12 +26,13 @@ export const CREDENTIAL_HEADERS: ReadonlySet<string> = new Set([
 export const CREDENTIAL_QUERY_PARAMS: ReadonlySet<string> = new Set(['key', 'api_key', 'api-key', 'apikey', 'access_token']);
 
 /**
- * The most characters a credential value has. API keys are under 300; OAuth and Entra ID JWTs,
- * AWS session tokens and a provider's cookies (Cloudflare's) reach a few KB, so the headers that
- * carry those get 4 KB. A longer value is not a credential: it is read in full.
+ * The most characters a credential value has. API keys are under 300; OAuth and Entra ID JWTs
+ * (group claims make those several KB), AWS session tokens and a provider's cookies
+ * (Cloudflare's) are longer, so the headers that carry those get 8 KB (Node refuses a request
+ * whose headers pass 16 KB). A longer value is not a credential: it is read in full.
  */
 const MAX_KEY = 1024;
-const MAX_TOKEN = 4096;
+const MAX_TOKEN = 8192;
 const MAX_CHARS: Readonly<Record<string, number>> = { authorization: MAX_TOKEN, 'proxy-authorization': MAX_TOKEN, cookie: MAX_TOKEN, 'x-amz-security-token': MAX_TOKEN };
 
 /** One token: visible ASCII, no whitespace, no comma (a comma is a second value of a list header). */

@@ -27,6 +27,7 @@ test('header shapes: one token, a scheme and a token, a cookie list are credenti
   const credential: [string, string, string?][] = [
     ['authorization', `Bearer ${OPENAI_KEY}`, 'api.openai.com'],
     ['authorization', `Bearer ${'eyJhbGciOiJSUzI1NiJ9.' + 'x'.repeat(2400) + '.sig'}`, 'chatgpt.com'], // a large OAuth JWT
+    ['authorization', `Bearer ${'eyJ0eXAiOiJKV1QifQ.' + 'y'.repeat(6000) + '.sig'}`, 'eu.openai.azure.com'], // an Entra ID token with group claims
     ['authorization', `token ${GITHUB_TOKEN}`, 'api.github.com'],
     ['authorization', 'Bearer tid=0f1e;exp=1764590000;sku=copilot_for_business;proxy-ep=proxy.business.githubcopilot.com;8kp=1:ab12', 'api.business.githubcopilot.com'],
     ['authorization', `AWS4-HMAC-SHA256 Credential=${AWS_KEY_ID}/20261201/us-east-1/bedrock/aws4_request, SignedHeaders=host;x-amz-date, Signature=0a1b2c`, 'bedrock-runtime.us-east-1.amazonaws.com'],
@@ -41,7 +42,7 @@ test('header shapes: one token, a scheme and a token, a cookie list are credenti
     ['x-api-key', 'please review this function before we ship it'], // prose
     ['x-api-key', `key-${'a'.repeat(1100)}`], // over 1 KB
     ['x-api-key', 'one, two'], // a repeated header, joined by Node
-    ['authorization', `Bearer ${'a'.repeat(4100)}`], // over 4 KB
+    ['authorization', `Bearer ${'a'.repeat(8200)}`], // over 8 KB
     ['authorization', 'Bearer two words'],
     ['authorization', 'Basic dXNlcjpwYXNzd29yZA==', 'api.openai.com'], // OpenAI takes Bearer only: a password for something else
     ['authorization', 'Digest username="u", realm="r"', 'api.anthropic.com'],
