@@ -43,6 +43,8 @@ export interface AgentClient {
   read(absPath: string, relPath: string): ToolCall;
   shell(command: string, workdir: string): ToolCall;
   write?(absPath: string, content: string): ToolCall;
+  /** The client's own tool that replaces `oldText` by `newText` in an existing file. */
+  edit?(absPath: string, oldText: string, newText: string): ToolCall;
   /** The client's own name of the hook event that runs before a tool (none: no command hooks). */
   beforeToolHook?: string;
   /** The client's read tool refuses .env by default, so "the agent reads .env" uses its shell. */
@@ -107,6 +109,7 @@ export const claude: AgentClient = {
   read: (abs) => ({ name: 'Read', input: { file_path: abs } }),
   shell: (command) => ({ name: 'Bash', input: { command, description: 'Run a command' } }),
   write: (abs, content) => ({ name: 'Write', input: { file_path: abs, content } }),
+  edit: (abs, oldText, newText) => ({ name: 'Edit', input: { file_path: abs, old_string: oldText, new_string: newText } }),
 };
 
 export const codex: AgentClient = {
@@ -163,7 +166,20 @@ export const codex: AgentClient = {
   beforeToolHook: 'PreToolUse',
   read: (abs) => ({ name: 'exec_command', input: { cmd: `cat ${abs}` } }),
   shell: (command) => ({ name: 'exec_command', input: { cmd: command } }),
+  // apply_patch is a freeform tool (the raw patch is its input); Codex offers it only to a model
+  // whose catalog entry has apply_patch_tool_type (e.g. gpt-5.5 in 0.171's bundled catalog, not
+  // the fallback metadata gpt-5.1-codex gets): see CODEX_WRITING_MODEL.
+  write: (abs, content) => ({ name: 'apply_patch', input: { input: `*** Begin Patch\n*** Add File: ${abs}\n${patchLines('+', content)}\n*** End Patch\n` } }),
+  edit: (abs, oldText, newText) => ({ name: 'apply_patch', input: { input: `*** Begin Patch\n*** Update File: ${abs}\n@@\n${patchLines('-', oldText)}\n${patchLines('+', newText)}\n*** End Patch\n` } }),
 };
+
+/** Lines of `text` as patch lines with `sign` (a trailing newline ends the last line, it adds none). */
+function patchLines(sign: '+' | '-', text: string): string {
+  return text.replace(/\n$/, '').split('\n').map((l) => `${sign}${l}`).join('\n');
+}
+
+/** A model Codex 0.171's bundled catalog knows with `apply_patch_tool_type: freeform`, so it offers apply_patch. */
+export const CODEX_WRITING_MODEL = 'gpt-5.5';
 
 export const gemini: AgentClient = {
   name: 'gemini',
@@ -194,6 +210,7 @@ export const gemini: AgentClient = {
   readsEnvWithShell: 'read_file answers "Path not in workspace" for .env (ignored files are outside its workspace)',
   shell: (command) => ({ name: 'run_shell_command', input: { command } }),
   write: (abs, content) => ({ name: 'write_file', input: { file_path: abs, content } }),
+  edit: (abs, oldText, newText) => ({ name: 'replace', input: { file_path: abs, instruction: 'Apply the requested change.', old_string: oldText, new_string: newText } }),
 };
 
 export const copilot: AgentClient = {
@@ -231,6 +248,8 @@ export const copilot: AgentClient = {
   beforeToolHook: 'preToolUse',
   read: (abs) => ({ name: 'view', input: { path: abs } }),
   shell: (command) => ({ name: 'bash', input: { command, description: 'Run a command' } }),
+  write: (abs, content) => ({ name: 'create', input: { path: abs, file_text: content } }),
+  edit: (abs, oldText, newText) => ({ name: 'edit', input: { path: abs, old_str: oldText, new_str: newText } }),
 };
 
 export const opencode: AgentClient = {

@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, before, beforeEach, describe, test } from 'node:test';
-import { claude, codex, gemini, copilot, type AgentClient } from './clients';
+import { claude, codex, gemini, copilot, CODEX_WRITING_MODEL, type AgentClient } from './clients';
 import { ensureInstalled } from './environment';
 import { startFake, type FakeUpstream } from './fakes/server';
 import { steps, text, tool } from './fakes/script';
@@ -24,9 +24,13 @@ const POLICY = `{
 }
 `;
 
+/** A test file already in the project (committed), for edits the policy forbids. */
+const EXISTING_TEST = 'test/unit/greet.test.ts';
+const EXISTING_TEST_TEXT = "import test from 'node:test';\nimport { greet } from '../../src/greet';\n";
+
 /** A project copy with Airlock's guard rails for `agent` installed, the launcher pointed at this build. */
 function guardedWorkdir(agent: string): string {
-  const dir = makeWorkdir({ '.airlock/policy.jsonc': POLICY });
+  const dir = makeWorkdir({ '.airlock/policy.jsonc': POLICY, [EXISTING_TEST]: EXISTING_TEST_TEXT });
   const r = spawnSync(process.execPath, [cliPath(), 'agents', 'install', agent], { cwd: dir, encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   mkdirSync(join(dir, '.airlock/local'), { recursive: true });
@@ -46,9 +50,26 @@ const shown = (r: AgentRun) => `exit ${r.code}${r.timedOut ? ' (timed out)' : ''
 interface HookAgent {
   client: AgentClient;
   install: string;
-  /** Whether the agent's write tool is scripted (Codex and Copilot write through patches/shell here). */
-  writes: boolean;
+  /** The model the run uses, as the ledger must record it (from the payload, the transcript or the agent's env). */
+  model: string;
   todo?: string;
+}
+
+interface LedgerLine { type: string; path?: string; tool?: string; model?: string; startLine?: number; endLine?: number }
+
+function ledger(workdir: string): LedgerLine[] {
+  const file = join(workdir, '.airlock/ledger/ledger.jsonl');
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as LedgerLine);
+}
+
+/** Claude Code gets an `Edit(./test/**)` deny rule from Airlock too, which refuses first; without it the hook must refuse alone. */
+function withoutClaudeDenyRules(workdir: string): void {
+  const settingsFile = join(workdir, '.claude/settings.json');
+  if (!existsSync(settingsFile)) return;
+  const settings = JSON.parse(readFileSync(settingsFile, 'utf8')) as { permissions?: unknown };
+  delete settings.permissions;
+  writeFileSync(settingsFile, JSON.stringify(settings, null, 2));
 }
 
 /**
@@ -59,6 +80,9 @@ const codexTrustingHooks: AgentClient = {
   ...codex,
   prepare(opts) {
     const p = codex.prepare(opts);
+    // A model whose catalog entry offers apply_patch, so a write goes through Codex's own edit tool.
+    const config = join(p.env.CODEX_HOME!, 'config.toml');
+    writeFileSync(config, readFileSync(config, 'utf8').replace(/^model = ".*"$/m, `model = "${CODEX_WRITING_MODEL}"`));
     return { ...p, args: [...p.args.slice(0, -1), '--dangerously-bypass-hook-trust', p.args.at(-1)!] };
   },
 };
@@ -74,13 +98,15 @@ const copilotTrustingFolder: AgentClient = {
 };
 
 const AGENTS: HookAgent[] = [
-  { client: claude, install: 'claude-code', writes: true },
-  { client: gemini, install: 'gemini', writes: true },
-  { client: codexTrustingHooks, install: 'codex', writes: false },
-  { client: copilotTrustingFolder, install: 'copilot-cli', writes: false },
+  { client: claude, install: 'claude-code', model: 'claude-sonnet-4-5' },
+  { client: gemini, install: 'gemini', model: 'gemini-2.5-flash' },
+  // Codex puts the model in every hook payload.
+  { client: codexTrustingHooks, install: 'codex', model: CODEX_WRITING_MODEL },
+  // Copilot CLI's payload has none; the hook reads COPILOT_MODEL (set for BYOK, forwarded to the hook server).
+  { client: copilotTrustingFolder, install: 'copilot-cli', model: 'gpt-4.1' },
 ];
 
-for (const { client, install, writes, todo } of AGENTS) {
+for (const { client, install, model, todo } of AGENTS) {
   describe(`${client.name}: Airlock's hooks in the real CLI${todo ? ` (todo: ${todo})` : ''}`, () => {
     let fake: FakeUpstream;
     before(() => {
@@ -108,45 +134,59 @@ for (const { client, install, writes, todo } of AGENTS) {
       });
     }
 
-    if (writes) {
-      test('a write into test/ is refused before the file exists; an allowed write is recorded with tool and model', { todo }, async () => {
-        const workdir = guardedWorkdir(install);
-        // Airlock also writes Claude Code an `Edit(./test/**)` deny rule, which refuses first; without it the hook must refuse alone.
-        const settingsFile = join(workdir, '.claude/settings.json');
-        if (existsSync(settingsFile)) {
-          const settings = JSON.parse(readFileSync(settingsFile, 'utf8')) as { permissions?: unknown };
-          delete settings.permissions;
-          writeFileSync(settingsFile, JSON.stringify(settings, null, 2));
-        }
-        const forbidden = client.write!(join(workdir, 'test/unit/price.test.ts'), "import test from 'node:test';\n");
-        const allowed = client.write!(join(workdir, 'src/discount.ts'), 'export const discount = (c: number) => Math.round(c * 0.9);\n');
-        fake.script = steps([tool(forbidden.name, forbidden.input), tool(allowed.name, allowed.input), text(REPLY)], text('Discount'));
-        const r = await run(workdir, 'Add a discount helper and a test for it');
-        assert.ok(!existsSync(join(workdir, 'test/unit/price.test.ts')), `the test file was not written\n${shown(r)}`);
-        assert.ok(bodies(fake).some((b) => b.includes('No AI code in tests')), `the model was told the rule\n${bodies(fake).map((b) => toolResults(b)).join('\n')}`);
-        assert.ok(existsSync(join(workdir, 'src/discount.ts')), `the allowed file was written\n${shown(r)}`);
-        const ledger = readFileSync(join(workdir, '.airlock/ledger/ledger.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { type: string; path?: string; tool?: string; model?: string; startLine?: number; endLine?: number });
-        const record = ledger.find((x) => x.type === 'contribution' && x.path === 'src/discount.ts');
-        assert.ok(record, `the write was recorded\n${JSON.stringify(ledger)}`);
-        assert.equal(record.tool, install);
-        assert.ok(record.model && record.model.length > 0, `the model was recorded (${record.model})`);
-        assert.deepEqual([record.startLine, record.endLine], [1, 1]);
-      });
-    }
+    test('a write into test/ is refused before the file exists; an allowed write is recorded with tool and model', { todo }, async () => {
+      const workdir = guardedWorkdir(install);
+      withoutClaudeDenyRules(workdir);
+      const forbidden = client.write!(join(workdir, 'test/unit/price.test.ts'), "import test from 'node:test';\n");
+      const allowed = client.write!(join(workdir, 'src/discount.ts'), 'export const discount = (c: number) => Math.round(c * 0.9);\nexport const none = 0;\n');
+      fake.script = steps([tool(forbidden.name, forbidden.input), tool(allowed.name, allowed.input), text(REPLY)], text('Discount'));
+      const r = await run(workdir, 'Add a discount helper and a test for it');
+      assert.ok(!existsSync(join(workdir, 'test/unit/price.test.ts')), `the test file was not written\n${shown(r)}`);
+      assert.ok(bodies(fake).some((b) => b.includes('No AI code in tests')), `the model was told the rule\n${bodies(fake).map((b) => toolResults(b)).join('\n')}`);
+      assert.ok(existsSync(join(workdir, 'src/discount.ts')), `the allowed file was written: the session went on\n${shown(r)}`);
+      const records = ledger(workdir).filter((x) => x.type === 'contribution');
+      assert.deepEqual(records.map((x) => [x.path, x.startLine, x.endLine, x.tool, x.model]), [['src/discount.ts', 1, 2, install, model]], JSON.stringify(records));
+    });
 
-    if (writes) {
-      test('a file written by a shell heredoc is recorded (work tree before and after the command)', { todo }, async () => {
-        const workdir = guardedWorkdir(install);
-        const call = client.shell("cat > src/gen.ts <<'EOF'\nexport const generated = 1;\nexport const more = 2;\nEOF", workdir);
-        fake.script = steps([tool(call.name, call.input), text(REPLY)], text('Gen'));
-        const r = await run(workdir, 'Generate a module');
-        assert.ok(existsSync(join(workdir, 'src/gen.ts')), `the command ran\n${shown(r)}`);
-        const ledger = readFileSync(join(workdir, '.airlock/ledger/ledger.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { type: string; path?: string; tool?: string; startLine?: number; endLine?: number });
-        const record = ledger.find((x) => x.type === 'contribution' && x.path === 'src/gen.ts');
-        assert.ok(record, `the shell write was recorded\n${JSON.stringify(ledger)}`);
-        assert.deepEqual([record.tool, record.startLine, record.endLine], [install, 1, 2]);
-      });
-    }
+    test('an edit into an existing test file is refused and leaves it unchanged; an allowed edit records exactly the changed lines', { todo }, async () => {
+      const workdir = guardedWorkdir(install);
+      withoutClaudeDenyRules(workdir);
+      const forbidden = client.edit!(join(workdir, EXISTING_TEST), "import test from 'node:test';\n", "import test from 'node:test';\ntest('greets', () => {});\n");
+      const allowed = client.edit!(join(workdir, 'src/greet.ts'), '  return `Hello, ${name}!`;\n', '  const who = name.trim();\n  return `Hello, ${who}!`;\n');
+      // Claude Code's Edit refuses a file the session has not read (before any hook runs).
+      const reads = client.name === 'claude' ? [EXISTING_TEST, 'src/greet.ts'].map((p) => client.read(join(workdir, p), p)) : [];
+      fake.script = steps([...reads.map((c) => tool(c.name, c.input)), tool(forbidden.name, forbidden.input), tool(allowed.name, allowed.input), text(REPLY)], text('Greet'));
+      const r = await run(workdir, 'Trim the name in greet and test it');
+      assert.equal(readFileSync(join(workdir, EXISTING_TEST), 'utf8'), EXISTING_TEST_TEXT, `the test file is unchanged\n${shown(r)}`);
+      assert.ok(bodies(fake).some((b) => b.includes('No AI code in tests')), `the model was told the rule\n${bodies(fake).map((b) => toolResults(b)).join('\n')}`);
+      assert.match(readFileSync(join(workdir, 'src/greet.ts'), 'utf8'), /const who = name\.trim\(\);/, `the allowed edit was made\n${shown(r)}`);
+      const records = ledger(workdir).filter((x) => x.type === 'contribution');
+      assert.deepEqual(records.map((x) => [x.path, x.startLine, x.endLine, x.tool, x.model]), [['src/greet.ts', 2, 3, install, model]], JSON.stringify(records));
+    });
+
+    test('a patch applied through the shell into test/ is refused before the file exists', { todo }, async () => {
+      const workdir = guardedWorkdir(install);
+      // Codex applies an `apply_patch` heredoc run through exec_command itself (PreToolUse sees Bash); the others get `git apply`.
+      const command = client.name === 'codex'
+        ? "apply_patch <<'EOF'\n*** Begin Patch\n*** Add File: test/unit/price.test.ts\n+import test from 'node:test';\n*** End Patch\nEOF"
+        : "git apply <<'EOF'\n--- /dev/null\n+++ b/test/unit/price.test.ts\n@@ -0,0 +1 @@\n+import test from 'node:test';\nEOF";
+      const call = client.shell(command, workdir);
+      fake.script = steps([tool(call.name, call.input), text(REPLY)], text('Patch'));
+      const r = await run(workdir, 'Add a test');
+      assert.ok(!existsSync(join(workdir, 'test/unit/price.test.ts')), `the test file was not written\n${shown(r)}`);
+      assert.ok(bodies(fake).some((b) => b.includes('No AI code in tests')), `the model was told the rule\n${bodies(fake).map((b) => toolResults(b)).join('\n')}`);
+      assert.ok(`${r.stdout}${r.stderr}`.includes(REPLY), `the session went on\n${shown(r)}`);
+    });
+
+    test('a file written by a shell heredoc is recorded (work tree before and after the command)', { todo }, async () => {
+      const workdir = guardedWorkdir(install);
+      const call = client.shell("cat > src/gen.ts <<'EOF'\nexport const generated = 1;\nexport const more = 2;\nEOF", workdir);
+      fake.script = steps([tool(call.name, call.input), text(REPLY)], text('Gen'));
+      const r = await run(workdir, 'Generate a module');
+      assert.ok(existsSync(join(workdir, 'src/gen.ts')), `the command ran\n${shown(r)}`);
+      const records = ledger(workdir).filter((x) => x.type === 'contribution');
+      assert.deepEqual(records.map((x) => [x.path, x.startLine, x.endLine, x.tool, x.model]), [['src/gen.ts', 1, 2, install, model]], JSON.stringify(records));
+    });
 
     test('a prompt carrying a secret never reaches the model', { todo: todo ?? (client.name === 'copilot' ? 'Copilot CLI cannot block prompts' : undefined) }, async () => {
       const workdir = guardedWorkdir(install);
