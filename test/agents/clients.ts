@@ -2,7 +2,7 @@
 // file, run a shell command or write a file. Every client gets its own temp HOME (plus the
 // XDG_*/CODEX_HOME/COPILOT_HOME it reads) so nothing of the user's leaks in or out.
 // Wiring follows each client's documented switches (see /work/shared/notes and each CLI's docs).
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { agentBin } from './install.mjs';
 import type { WireFormat } from './fakes/types';
@@ -180,6 +180,19 @@ function patchLines(sign: '+' | '-', text: string): string {
 
 /** A model Codex 0.171's bundled catalog knows with `apply_patch_tool_type: freeform`, so it offers apply_patch. */
 export const CODEX_WRITING_MODEL = 'gpt-5.5';
+
+/** Codex on another model (e.g. CODEX_WRITING_MODEL, so its writes go through apply_patch). */
+export function codexOn(model: string): AgentClient {
+  return {
+    ...codex,
+    prepare(opts) {
+      const p = codex.prepare(opts);
+      const config = join(p.env.CODEX_HOME!, 'config.toml');
+      writeFileSync(config, readFileSync(config, 'utf8').replace(/^model = ".*"$/m, `model = ${JSON.stringify(model)}`));
+      return p;
+    },
+  };
+}
 
 export const gemini: AgentClient = {
   name: 'gemini',

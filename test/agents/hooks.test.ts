@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, before, beforeEach, describe, test } from 'node:test';
-import { claude, codex, gemini, copilot, CODEX_WRITING_MODEL, type AgentClient } from './clients';
+import { claude, codexOn, gemini, copilot, CODEX_WRITING_MODEL, type AgentClient } from './clients';
 import { ensureInstalled } from './environment';
 import { startFake, type FakeUpstream } from './fakes/server';
 import { steps, text, tool } from './fakes/script';
@@ -76,13 +76,12 @@ function withoutClaudeDenyRules(workdir: string): void {
  * Codex runs a project's hooks only once a person has reviewed and trusted them (/hooks, stored
  * by hash); this suite stands in for that person with the flag Codex documents for automation.
  */
+const codexWriting = codexOn(CODEX_WRITING_MODEL);
 const codexTrustingHooks: AgentClient = {
-  ...codex,
+  ...codexWriting,
   prepare(opts) {
-    const p = codex.prepare(opts);
     // A model whose catalog entry offers apply_patch, so a write goes through Codex's own edit tool.
-    const config = join(p.env.CODEX_HOME!, 'config.toml');
-    writeFileSync(config, readFileSync(config, 'utf8').replace(/^model = ".*"$/m, `model = "${CODEX_WRITING_MODEL}"`));
+    const p = codexWriting.prepare(opts);
     return { ...p, args: [...p.args.slice(0, -1), '--dangerously-bypass-hook-trust', p.args.at(-1)!] };
   },
 };
@@ -164,18 +163,22 @@ for (const { client, install, model, todo } of AGENTS) {
       assert.deepEqual(records.map((x) => [x.path, x.startLine, x.endLine, x.tool, x.model]), [['src/greet.ts', 2, 3, install, model]], JSON.stringify(records));
     });
 
-    test('a patch applied through the shell into test/ is refused before the file exists', { todo }, async () => {
+    test('a patch applied through the shell into test/ is refused before the file exists; an allowed one is recorded with tool and model', { todo }, async () => {
       const workdir = guardedWorkdir(install);
-      // Codex applies an `apply_patch` heredoc run through exec_command itself (PreToolUse sees Bash); the others get `git apply`.
-      const command = client.name === 'codex'
-        ? "apply_patch <<'EOF'\n*** Begin Patch\n*** Add File: test/unit/price.test.ts\n+import test from 'node:test';\n*** End Patch\nEOF"
-        : "git apply <<'EOF'\n--- /dev/null\n+++ b/test/unit/price.test.ts\n@@ -0,0 +1 @@\n+import test from 'node:test';\nEOF";
-      const call = client.shell(command, workdir);
-      fake.script = steps([tool(call.name, call.input), text(REPLY)], text('Patch'));
-      const r = await run(workdir, 'Add a test');
+      // Codex applies an `apply_patch` heredoc sent through exec_command itself (PreToolUse sees Bash,
+      // no PostToolUse follows: Airlock records it at the session's next hook call, here Stop); the others run `git apply`.
+      const patch = (path: string, lines: string[]) => client.name === 'codex'
+        ? `apply_patch <<'EOF'\n*** Begin Patch\n*** Add File: ${path}\n${lines.map((l) => `+${l}`).join('\n')}\n*** End Patch\nEOF`
+        : `git apply <<'EOF'\n--- /dev/null\n+++ b/${path}\n@@ -0,0 +1,${lines.length} @@\n${lines.map((l) => `+${l}`).join('\n')}\nEOF`;
+      const forbidden = client.shell(patch('test/unit/price.test.ts', ["import test from 'node:test';"]), workdir);
+      const allowed = client.shell(patch('src/discount.ts', ['export const discount = (c: number) => Math.round(c * 0.9);', 'export const none = 0;']), workdir);
+      fake.script = steps([tool(forbidden.name, forbidden.input), tool(allowed.name, allowed.input), text(REPLY)], text('Patch'));
+      const r = await run(workdir, 'Add a discount helper and a test');
       assert.ok(!existsSync(join(workdir, 'test/unit/price.test.ts')), `the test file was not written\n${shown(r)}`);
       assert.ok(bodies(fake).some((b) => b.includes('No AI code in tests')), `the model was told the rule\n${bodies(fake).map((b) => toolResults(b)).join('\n')}`);
-      assert.ok(`${r.stdout}${r.stderr}`.includes(REPLY), `the session went on\n${shown(r)}`);
+      assert.ok(existsSync(join(workdir, 'src/discount.ts')), `the allowed patch was applied: the session went on\n${shown(r)}`);
+      const records = ledger(workdir).filter((x) => x.type === 'contribution');
+      assert.deepEqual(records.map((x) => [x.path, x.startLine, x.endLine, x.tool, x.model]), [['src/discount.ts', 1, 2, install, model]], JSON.stringify(records));
     });
 
     test('a file written by a shell heredoc is recorded (work tree before and after the command)', { todo }, async () => {

@@ -5,23 +5,34 @@ import type { AgentId } from '../../core/hooks/agents';
 import type { HookInput, ToolAction } from './events';
 import { realPath } from './paths';
 import { recordChanges, recordWrites } from './record';
-import { changesSince, claimRecording, loadBefore, releaseRecording, saveBefore, takeSnapshot } from './snapshot';
+import { changesSince, claimRecording, loadBefore, pendingWrites, releaseRecording, saveBefore, savePending, takeSnapshot } from './snapshot';
+import { invokesApplyPatch, shellPatchTargets } from './tools';
 import { modelFromTranscript } from './transcript';
+
+function textsBefore(paths: readonly string[], cwd: string): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const p of paths) {
+    const real = realPath(p, cwd);
+    try {
+      files.set(real, existsSync(real) ? readFileSync(real, 'utf8') : '');
+    } catch {
+      // unreadable: recorded from the tool's evidence instead
+    }
+  }
+  return files;
+}
 
 export function rememberBefore(input: HookInput, action: ToolAction, repo: string, cwd: string): void {
   if (!input.pairKey) return;
   releaseRecording(repo, input.pairKey);
   if (action.kind === 'write') {
-    const files = new Map<string, string>();
-    for (const p of action.paths) {
-      const real = realPath(p, cwd);
-      try {
-        files.set(real, existsSync(real) ? readFileSync(real, 'utf8') : '');
-      } catch {
-        // unreadable: recorded from the tool's evidence instead
-      }
-    }
-    saveBefore(repo, input.pairKey, files);
+    saveBefore(repo, input.pairKey, textsBefore(action.paths, cwd));
+  } else if (input.agent === 'codex' && action.kind === 'shell' && invokesApplyPatch(action.command) && input.sessionId) {
+    // No PostToolUse will come: the patch's files are compared at the session's next hook call (or Stop).
+    const shellCwd = action.cwd ? realPath(action.cwd, cwd) : cwd;
+    const files = textsBefore(shellPatchTargets(action.command).map((t) => realPath(t, shellCwd)), cwd);
+    const model = input.model ?? modelFromTranscript(input.transcriptPath);
+    savePending(repo, { key: input.pairKey, session: input.sessionId, tool: input.agent, ...(model ? { model } : {}), cwd, files: Object.fromEntries(files) });
   } else if (action.kind === 'shell' || action.kind === 'patch') {
     takeSnapshot(repo, input.pairKey);
   }
@@ -38,5 +49,33 @@ export function recordAfter(agent: AgentId, input: HookInput, action: ToolAction
   } else if ((action.kind === 'shell' || action.kind === 'patch') && input.pairKey) {
     const changes = changesSince(repo, input.pairKey);
     if (changes) recordChanges(context, changes);
+  }
+}
+
+/**
+ * Records the pending writes of this session whose files changed since (see savePending); at the
+ * end of the turn (`final`) the ones that changed nothing are dropped (the patch failed).
+ */
+export function recordPending(input: HookInput, repo: string, final: boolean): void {
+  if (!input.sessionId) return;
+  for (const { pending, drop } of pendingWrites(repo, input.sessionId)) {
+    if (pending.key === input.pairKey) continue;
+    const before = new Map(Object.entries(pending.files));
+    const changed = [...before].some(([path, text]) => {
+      try {
+        return readFileSync(path, 'utf8') !== text;
+      } catch {
+        return false;
+      }
+    });
+    if (!changed) {
+      if (final) drop();
+      continue;
+    }
+    drop();
+    if (!claimRecording(repo, pending.key)) continue;
+    const model = pending.model ?? input.model;
+    const context = { root: repo, cwd: pending.cwd, tool: pending.tool, ...(model ? { model } : {}), session: pending.session };
+    recordWrites(context, [...before.keys()].map((path) => ({ path })), before);
   }
 }

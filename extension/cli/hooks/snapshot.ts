@@ -146,3 +146,46 @@ export function claimRecording(root: string, key: string): boolean {
 export function releaseRecording(root: string, key: string): void {
   rmSync(join(snapshotDir(root), `recorded-${fileName(key)}`), { force: true });
 }
+
+/**
+ * A write whose tool reports no after-event (Codex applies an `apply_patch` heredoc sent through
+ * exec_command itself, without PostToolUse): the files it will write and their text before,
+ * kept until a later hook call of the same session sees them changed.
+ */
+export interface PendingWrite {
+  key: string;
+  session: string;
+  tool: string;
+  model?: string;
+  cwd: string;
+  files: Record<string, string>;
+}
+
+export function savePending(root: string, pending: PendingWrite): void {
+  const dir = snapshotDir(root);
+  mkdirSync(dir, { recursive: true });
+  pruneOld(dir);
+  writeFileSync(join(dir, `pending-${fileName(pending.key)}`), JSON.stringify({ time: Date.now(), ...pending }));
+}
+
+/** The pending writes of `session`, each with a function that drops it. */
+export function pendingWrites(root: string, session: string): { pending: PendingWrite; drop: () => void }[] {
+  const dir = snapshotDir(root);
+  let names: string[];
+  try {
+    names = readdirSync(dir).filter((n) => n.startsWith('pending-'));
+  } catch {
+    return [];
+  }
+  const out: { pending: PendingWrite; drop: () => void }[] = [];
+  for (const name of names) {
+    const file = join(dir, name);
+    try {
+      const pending = JSON.parse(readFileSync(file, 'utf8')) as PendingWrite;
+      if (pending.session === session) out.push({ pending, drop: () => rmSync(file, { force: true }) });
+    } catch {
+      // a half-written or foreign file: left to pruneOld
+    }
+  }
+  return out;
+}

@@ -143,3 +143,8 @@ export function shellPatchTargets(command: string): string[] {
   for (const dir of dirs) for (const t of targets) if (!t.startsWith('/')) out.push(`${dir.replace(/\/+$/, '')}/${t}`);
   return [...new Set(out)];
 }
+
+/** The command runs Codex's `apply_patch` on a heredoc (which Codex intercepts and applies itself). */
+export function invokesApplyPatch(command: string): boolean {
+  return /(?:^|[;&|(]\s*)(?:apply_patch|applypatch)\s+<</m.test(command);
+}
