@@ -8,7 +8,7 @@
 // Bodies are stored as the exact strings received; headers minus credentials.
 import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CLIENTS, CODEX_WRITING_MODEL, codexOn, type AgentClient, type AgentName } from './clients';
+import { CLIENTS, CODEX_WRITING_MODEL, COPILOT_PATCHING_MODEL, codexOn, copilotOn, type AgentClient, type AgentName } from './clients';
 import { startFake } from './fakes/server';
 import { steps, text, tool } from './fakes/script';
 import type { Turn } from './fakes/types';
@@ -101,6 +101,7 @@ const CASES: Partial<Record<AgentName, Case[]>> = {
     { name: 'bash-cat', description: 'The model calls bash `cat src/pricing.ts`. Hook payloads (.github/hooks/*.json) in bash-cat.hook-payloads.json.', prompt: () => 'What does the pricing code do?', turns: (c, w) => [tool(c.shell('cat src/pricing.ts', w).name, c.shell('cat src/pricing.ts', w).input), text('It computes quotes.')], hooks: record(['userPromptSubmitted', 'preToolUse', 'postToolUse']) },
     { name: 'hook-refusal', description: 'A preToolUse hook exits 2 on view src/pricing.ts; the request after it shows what Copilot CLI did with the refusal.', prompt: () => 'Read the pricing code', turns: (c, w) => [tool(c.read(abs(w), 'src/pricing.ts').name, c.read(abs(w), 'src/pricing.ts').input), text('The read was refused.')], hooks: record(['preToolUse'], ['preToolUse']) },
     { name: 'create', description: 'The model adds src/discount.ts with create {path, file_text}; preToolUse and postToolUse payloads (no model in them).', prompt: () => 'Add a discount helper', turns: (c, w) => [tool(c.write!(join(w, 'src', 'discount.ts'), DISCOUNT).name, c.write!(join(w, 'src', 'discount.ts'), DISCOUNT).input), text('Added src/discount.ts.')], hooks: record(['preToolUse', 'postToolUse']) },
+    { name: 'apply-patch', description: `On ${COPILOT_PATCHING_MODEL} Copilot CLI offers apply_patch (a freeform custom tool) instead of create/edit; the model adds src/discount.ts with it and the hook payloads carry the raw patch as toolArgs.`, prompt: () => 'Add a discount helper', turns: (c, w) => [tool(c.write!(join(w, 'src', 'discount.ts'), DISCOUNT).name, c.write!(join(w, 'src', 'discount.ts'), DISCOUNT).input), text('Added src/discount.ts.')], hooks: record(['preToolUse', 'postToolUse']), client: copilotOn(COPILOT_PATCHING_MODEL) },
     { name: 'edit', description: 'The model changes src/greet.ts with edit {path, old_str, new_str}.', prompt: () => 'Trim the name in greet', turns: (c, w) => [tool(c.edit!(join(w, 'src', 'greet.ts'), GREET_OLD, GREET_NEW).name, c.edit!(join(w, 'src', 'greet.ts'), GREET_OLD, GREET_NEW).input), text('Done.')], hooks: record(['preToolUse', 'postToolUse']) },
   ],
 };

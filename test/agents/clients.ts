@@ -296,4 +296,25 @@ export const opencode: AgentClient = {
   shell: (command) => ({ name: 'bash', input: { command, description: 'Run a command' } }),
 };
 
+/**
+ * Copilot CLI on another model. On a GPT-5 model (e.g. COPILOT_PATCHING_MODEL) it offers no
+ * create/edit but apply_patch, a freeform custom tool whose hook payload carries the raw patch as
+ * toolArgs: its writes then go through the same patches as Codex's.
+ */
+export function copilotOn(model: string): AgentClient {
+  const patching = /^gpt-5/.test(model);
+  return {
+    ...copilot,
+    prepare(opts) {
+      const p = copilot.prepare(opts);
+      p.env.COPILOT_MODEL = model;
+      return p;
+    },
+    ...(patching ? { write: codex.write!, edit: codex.edit! } : {}),
+  };
+}
+
+/** A model Copilot CLI 1.0.102 gives apply_patch instead of create/edit. */
+export const COPILOT_PATCHING_MODEL = 'gpt-5.1-codex';
+
 export const CLIENTS: Record<AgentName, AgentClient> = { claude, codex, gemini, copilot, opencode };

@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, before, beforeEach, describe, test } from 'node:test';
-import { claude, codexOn, gemini, copilot, CODEX_WRITING_MODEL, type AgentClient } from './clients';
+import { claude, codexOn, copilot, copilotOn, gemini, CODEX_WRITING_MODEL, COPILOT_PATCHING_MODEL, type AgentClient } from './clients';
 import { ensureInstalled } from './environment';
 import { startFake, type FakeUpstream } from './fakes/server';
 import { steps, text, tool } from './fakes/script';
@@ -52,6 +52,8 @@ interface HookAgent {
   install: string;
   /** The model the run uses, as the ledger must record it (from the payload, the transcript or the agent's env). */
   model: string;
+  /** Only the write cases (another model of an agent whose other cases run already). */
+  writesOnly?: boolean;
   todo?: string;
 }
 
@@ -87,14 +89,17 @@ const codexTrustingHooks: AgentClient = {
 };
 
 /** Copilot CLI loads .github/hooks only in a folder the person trusted (config.json trusted_folders). */
-const copilotTrustingFolder: AgentClient = {
-  ...copilot,
-  prepare(opts) {
-    const p = copilot.prepare(opts);
-    writeFileSync(join(p.env.COPILOT_HOME!, 'config.json'), JSON.stringify({ trusted_folders: [opts.workdir] }));
-    return p;
-  },
-};
+function trustingFolder(client: AgentClient): AgentClient {
+  return {
+    ...client,
+    prepare(opts) {
+      const p = client.prepare(opts);
+      writeFileSync(join(p.env.COPILOT_HOME!, 'config.json'), JSON.stringify({ trusted_folders: [opts.workdir] }));
+      return p;
+    },
+  };
+}
+const copilotTrustingFolder = trustingFolder(copilot);
 
 const AGENTS: HookAgent[] = [
   { client: claude, install: 'claude-code', model: 'claude-sonnet-4-5' },
@@ -103,10 +108,12 @@ const AGENTS: HookAgent[] = [
   { client: codexTrustingHooks, install: 'codex', model: CODEX_WRITING_MODEL },
   // Copilot CLI's payload has none; the hook reads COPILOT_MODEL (set for BYOK, forwarded to the hook server).
   { client: copilotTrustingFolder, install: 'copilot-cli', model: 'gpt-4.1' },
+  // On a GPT-5 model Copilot CLI writes with apply_patch (the raw patch as toolArgs), not create/edit.
+  { client: trustingFolder(copilotOn(COPILOT_PATCHING_MODEL)), install: 'copilot-cli', model: COPILOT_PATCHING_MODEL, writesOnly: true },
 ];
 
-for (const { client, install, model, todo } of AGENTS) {
-  describe(`${client.name}: Airlock's hooks in the real CLI${todo ? ` (todo: ${todo})` : ''}`, () => {
+for (const { client, install, model, writesOnly, todo } of AGENTS) {
+  describe(`${client.name}${writesOnly ? ` on ${model}` : ''}: Airlock's hooks in the real CLI${todo ? ` (todo: ${todo})` : ''}`, () => {
     let fake: FakeUpstream;
     before(() => {
       if (!todo) ensureInstalled(client.name);
@@ -120,7 +127,7 @@ for (const { client, install, model, todo } of AGENTS) {
     const base = () => (client.format === 'responses' || client.format === 'chat' ? `${fake.url}/v1` : fake.url);
     const run = (workdir: string, prompt: string) => runAgent(client, { prompt, wiring: { baseUrl: base() }, workdir, timeoutMs: 90_000 });
 
-    for (const via of ['read', 'shell'] as const) {
+    if (!writesOnly) for (const via of ['read', 'shell'] as const) {
       test(`a protected read through the ${via} tool is refused by the hook, and the session goes on`, { todo }, async () => {
         const workdir = guardedWorkdir(install);
         const call = via === 'read' ? client.read(join(workdir, 'src/pricing.ts'), 'src/pricing.ts') : client.shell('cat src/pricing.ts', workdir);
@@ -191,7 +198,7 @@ for (const { client, install, model, todo } of AGENTS) {
       assert.deepEqual(records.map((x) => [x.path, x.startLine, x.endLine, x.tool, x.model]), [['src/gen.ts', 1, 2, install, model]], JSON.stringify(records));
     });
 
-    test('a prompt carrying a secret never reaches the model', { todo: todo ?? (client.name === 'copilot' ? 'Copilot CLI cannot block prompts' : undefined) }, async () => {
+    if (!writesOnly) test('a prompt carrying a secret never reaches the model', { todo: todo ?? (client.name === 'copilot' ? 'Copilot CLI cannot block prompts' : undefined) }, async () => {
       const workdir = guardedWorkdir(install);
       fake.script = steps([text(REPLY)], text('Keys'));
       const r = await run(workdir, 'Deploy with aws_access_key_id = AKIAZ7K2QW5RT6YX3VB4 please');

@@ -1,4 +1,4 @@
-// Writes of the real Codex 0.171 and Copilot CLI 1.0.102, replayed from the hook payloads they
+// Writes of the real Codex 0.171 and Copilot CLI 1.0.102 (create, edit, and apply_patch on a GPT-5 model), replayed from the hook payloads they
 // sent (test/fixtures/agents/<agent>/<case>.hook-payloads.json, captured by test/agents/capture.ts)
 // through the code `airlock hook <agent>` runs: the same write retargeted into test/ is refused in
 // the agent's own format; the write as recorded, made between its pre and post payloads, lands in
@@ -58,6 +58,7 @@ const CASES = [
   { agentCase: 'codex/apply-patch-add', agent: 'codex', path: 'src/discount.ts', into: 'test/unit/discount.test.ts', make: (root: string) => write(root, 'src/discount.ts', DISCOUNT), lines: [1, 2], model: 'gpt-5.5' },
   { agentCase: 'codex/apply-patch-update', agent: 'codex', path: 'src/greet.ts', into: 'test/unit/existing.test.ts', make: (root: string) => write(root, 'src/greet.ts', GREET_TRIMMED), lines: [2, 3], model: 'gpt-5.5' },
   { agentCase: 'copilot/create', agent: 'copilot-cli', path: 'src/discount.ts', into: 'test/unit/discount.test.ts', make: (root: string) => write(root, 'src/discount.ts', DISCOUNT), lines: [1, 2], model: 'gpt-4.1' },
+  { agentCase: 'copilot/apply-patch', agent: 'copilot-cli', path: 'src/discount.ts', into: 'test/unit/discount.test.ts', make: (root: string) => write(root, 'src/discount.ts', DISCOUNT), lines: [1, 2], model: 'gpt-5.1-codex' },
   { agentCase: 'copilot/edit', agent: 'copilot-cli', path: 'src/greet.ts', into: 'test/unit/existing.test.ts', make: (root: string) => write(root, 'src/greet.ts', GREET_TRIMMED), lines: [2, 3], model: 'gpt-4.1' },
 ] as const;
 
