@@ -6,7 +6,7 @@ import type { HookInput, ToolAction } from './events';
 import { realPath } from './paths';
 import { recordChanges, recordWrites } from './record';
 import { changesSince, claimRecording, loadBefore, pendingWrites, releaseRecording, saveBefore, savePending, takeSnapshot } from './snapshot';
-import { invokesApplyPatch, shellPatchTargets } from './tools';
+import { invokesApplyPatch, patchTargets, shellPatchTargets } from './tools';
 import { modelFromTranscript } from './transcript';
 
 function textsBefore(paths: readonly string[], cwd: string): Map<string, string> {
@@ -33,6 +33,9 @@ export function rememberBefore(input: HookInput, action: ToolAction, repo: strin
     const files = textsBefore(shellPatchTargets(action.command).map((t) => realPath(t, shellCwd)), cwd);
     const model = input.model ?? modelFromTranscript(input.transcriptPath);
     savePending(repo, { key: input.pairKey, session: input.sessionId, tool: input.agent, ...(model ? { model } : {}), cwd, files: Object.fromEntries(files) });
+  } else if (action.kind === 'patch' && patchTargets(action.patch).length > 0) {
+    // The patch names its files: their text before is exact, whatever else changes meanwhile.
+    saveBefore(repo, input.pairKey, textsBefore(patchTargets(action.patch), cwd));
   } else if (action.kind === 'shell' || action.kind === 'patch') {
     takeSnapshot(repo, input.pairKey);
   }
@@ -47,6 +50,11 @@ export function recordAfter(agent: AgentId, input: HookInput, action: ToolAction
     const before = input.pairKey ? loadBefore(repo, input.pairKey) : undefined;
     recordWrites(context, action.evidence, before);
   } else if ((action.kind === 'shell' || action.kind === 'patch') && input.pairKey) {
+    const before = action.kind === 'patch' ? loadBefore(repo, input.pairKey) : undefined;
+    if (before) {
+      recordWrites(context, [...before.keys()].map((path) => ({ path })), before);
+      return;
+    }
     const changes = changesSince(repo, input.pairKey);
     if (changes) recordChanges(context, changes);
   }

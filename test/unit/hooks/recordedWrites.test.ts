@@ -173,3 +173,14 @@ test('codex: a pending heredoc patch is recorded at the next tool call of the se
   await hook(root, 'codex', 'Stop', stop!.payload);
   assert.equal(contributions(root).length, 1);
 });
+
+test('codex/apply-patch-update: recorded exactly (confidence 1) from the files the patch names, not a file someone else changed meanwhile', async () => {
+  const root = repo();
+  const [p, q] = recorded('codex/apply-patch-update', root);
+  await hook(root, 'codex', p!.event, p!.payload);
+  write(root, 'src/greet.ts', GREET_TRIMMED);
+  write(root, 'docs/guide.md', 'hello world\nedited by a human meanwhile\n');
+  await hook(root, 'codex', q!.event, q!.payload);
+  const records = readLedger(root).records.filter((r): r is ContributionRecord => r.type === 'contribution');
+  assert.deepEqual(records.map((r) => [r.path, r.startLine, r.endLine, r.confidence]), [['src/greet.ts', 2, 3, 1]]);
+});
