@@ -8,7 +8,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { answerHook } from '../../../extension/cli/hooks/command';
-import { readLedger } from '../../../extension/core/ledger/fileStore';
+import { readLedger } from '../../../extension/cli/provenance/ledgerFile';
 import type { ContributionRecord } from '../../../extension/core/ledger/records';
 import { fixtureRepo, git, write } from './support';
 
