@@ -24,9 +24,36 @@ export interface ChangedFile {
   now: string;
 }
 
+const snapshotDirs = new Map<string, string>();
+
+/** `<git common dir>/airlock/hook-snapshots`, shared by every worktree of the repository. */
 function snapshotDir(root: string): string {
-  const gitDir = git(root, ['rev-parse', '--git-common-dir']).stdout.trim() || '.git';
-  return join(isAbsolute(gitDir) ? gitDir : join(root, gitDir), 'airlock', 'hook-snapshots');
+  let dir = snapshotDirs.get(root);
+  if (!dir) {
+    const gitDir = commonGitDir(root) ?? git(root, ['rev-parse', '--git-common-dir']).stdout.trim() ?? '.git';
+    dir = join(isAbsolute(gitDir) ? gitDir : join(root, gitDir || '.git'), 'airlock', 'hook-snapshots');
+    snapshotDirs.set(root, dir);
+  }
+  return dir;
+}
+
+/**
+ * The common git dir read from the files themselves (a hook that only looks for pending writes
+ * must not start a git process): `.git` is the folder, or in a worktree a file naming its gitdir,
+ * whose `commondir` names the shared one. Undefined when the layout is anything else.
+ */
+function commonGitDir(root: string): string | undefined {
+  const dotGit = join(root, '.git');
+  try {
+    if (statSync(dotGit).isDirectory()) return dotGit;
+    const m = /^gitdir: (.+)$/m.exec(readFileSync(dotGit, 'utf8'));
+    if (!m) return undefined;
+    const gitDir = isAbsolute(m[1]!.trim()) ? m[1]!.trim() : join(root, m[1]!.trim());
+    const common = readFileSync(join(gitDir, 'commondir'), 'utf8').trim();
+    return isAbsolute(common) ? common : join(gitDir, common);
+  } catch {
+    return undefined;
+  }
 }
 
 function fileName(key: string): string {

@@ -184,3 +184,15 @@ test('codex/apply-patch-update: recorded exactly (confidence 1) from the files t
   const records = readLedger(root).records.filter((r): r is ContributionRecord => r.type === 'contribution');
   assert.deepEqual(records.map((r) => [r.path, r.startLine, r.endLine, r.confidence]), [['src/greet.ts', 2, 3, 1]]);
 });
+
+test('in a git worktree the pending heredoc patch is found again (snapshots live in the common git dir)', async () => {
+  const main = repo();
+  const wt = join(main, '..', `${main.split('/').pop()}-wt`);
+  git(main, 'worktree', 'add', '-q', wt);
+  repos.push(wt);
+  const [pre, stop] = recorded('codex/shell-apply-patch', wt);
+  await hook(wt, 'codex', 'PreToolUse', pre!.payload);
+  write(wt, 'src/discount.ts', DISCOUNT);
+  await hook(wt, 'codex', 'Stop', stop!.payload);
+  assert.deepEqual(contributions(wt), [['src/discount.ts', 1, 2, 'codex', 'gpt-5.5']]);
+});
