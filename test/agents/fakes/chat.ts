@@ -46,9 +46,12 @@ export const chat: Dialect = {
     ];
   },
   json(turn, view) {
+    const call = (name: string, input: Record<string, unknown>) => view.customTools?.includes(name)
+      ? { id: `call_fake${++counter}`, type: 'custom', custom: { name, input: typeof input.input === 'string' ? input.input : JSON.stringify(input) } }
+      : { id: `call_fake${++counter}`, type: 'function', function: { name, arguments: JSON.stringify(input) } };
     const message = turn.kind === 'text'
       ? { role: 'assistant', content: turn.text }
-      : { role: 'assistant', content: null, tool_calls: [{ id: `call_fake${++counter}`, type: 'function', function: { name: turn.name, arguments: JSON.stringify(turn.input) } }] };
+      : { role: 'assistant', content: null, tool_calls: [call(turn.name, turn.input)] };
     return { id: `chatcmpl-fake${++counter}`, object: 'chat.completion', created: 1, model: view.model, choices: [{ index: 0, message, finish_reason: turn.kind === 'text' ? 'stop' : 'tool_calls' }], usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 } };
   },
   error(status, message) {
