@@ -179,3 +179,29 @@ test('the launcher finds the CLI recorded for this machine and in the VS Code ex
   chmodSync(join(ext, 'hook.js'), 0o644);
   assert.equal(runConfigured(root, command, payload, env).status, 2);
 });
+
+test("Codex's Stop hook records and never refuses: exit 0 and no output, even with no CLI, a crash or no launcher", () => {
+  const root = repo();
+  assert.equal(airlock(root, 'agents', 'install', 'codex').status, 0);
+  const hooks = JSON.parse(read(root, '.codex/hooks.json')).hooks as Record<string, { hooks: { command: string }[] }[]>;
+  assert.deepEqual(Object.keys(hooks).sort(), ['PostToolUse', 'PreToolUse', 'Stop', 'UserPromptSubmit']);
+  const stopCommand = hooks.Stop![0]!.hooks[0]!.command;
+  const payload = { session_id: 's', cwd: root, hook_event_name: 'Stop', model: 'gpt-5.5', stop_hook_active: false };
+  const home = mkdtempSync(join(tmpdir(), 'airlock-home-'));
+  cleanup.push(home);
+  const crash = join(home, 'crash.js');
+  writeFileSync(crash, 'process.stderr.write("boom\\n"); process.exit(1);\n');
+  const envs = [
+    { AIRLOCK_CLI: HOOK, AIRLOCK_HOOK_DAEMON: 'off', HOME: home, AIRLOCK_NODE: process.execPath },
+    { HOME: home, AIRLOCK_NODE: process.execPath },
+    { AIRLOCK_CLI: crash, HOME: home, AIRLOCK_NODE: process.execPath },
+  ];
+  for (const env of envs) {
+    const r = runConfigured(root, stopCommand, payload, env);
+    assert.deepEqual([r.status, r.stdout, r.stderr], [0, '', ''], JSON.stringify(env));
+  }
+  // A Stop hook's exit 2 would make Codex continue the turn: the PreToolUse one still refuses when broken.
+  unlinkSync(join(root, '.airlock/bin/airlock-hook'));
+  assert.deepEqual([runConfigured(root, stopCommand, payload, envs[0]!).status], [0]);
+  assert.equal(runConfigured(root, hooks.PreToolUse![0]!.hooks[0]!.command, { ...payload, hook_event_name: 'PreToolUse', tool_name: 'Bash', tool_input: { command: 'ls' } }, envs[0]!).status, 2);
+});
