@@ -5,7 +5,8 @@
 // write with tool and model, and after a refusal the session goes on.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, before, beforeEach, describe, test } from 'node:test';
 import { claude, codexOn, copilot, copilotOn, gemini, CODEX_WRITING_MODEL, COPILOT_PATCHING_MODEL, type AgentClient } from './clients';
@@ -209,6 +210,40 @@ for (const { client, install, model, writesOnly, todo } of AGENTS) {
     });
   });
 }
+
+describe("copilot: the model of a write when no setting names it (Airlock's hooks in the real CLI)", () => {
+  test('in a continued session the model Copilot CLI wrote into its session events is recorded (chosen by --model, no COPILOT_MODEL)', async () => {
+    ensureInstalled('copilot');
+    const fake = await startFake();
+    const home = mkdtempSync(join(tmpdir(), 'airlock-agent-home-copilot-'));
+    try {
+      const workdir = guardedWorkdir('copilot-cli');
+      // The first prompt starts the session; Copilot writes session-state/<id>/events.jsonl at its end.
+      const byFlag = (resume: boolean): AgentClient => trustingFolder({
+        ...copilot,
+        prepare(opts) {
+          const p = copilot.prepare(opts);
+          delete p.env.COPILOT_MODEL;
+          // --continue cannot be combined with --trust-folder; the folder is trusted in config.json.
+          const args = p.args.filter((a) => a !== '--trust-folder');
+          return { ...p, args: [...args, '--model', 'gpt-4.1', ...(resume ? ['--continue'] : [])] };
+        },
+      });
+      fake.script = steps([text('Hi!')], text('Hello'));
+      const first = await runAgent(byFlag(false), { prompt: 'Say hi', wiring: { baseUrl: `${fake.url}/v1` }, workdir, home, keepHome: true, timeoutMs: 90_000 });
+      assert.equal(first.code, 0, shown(first));
+      const call = copilot.write!(join(workdir, 'src/discount.ts'), 'export const discount = (c: number) => Math.round(c * 0.9);\n');
+      fake.script = steps([tool(call.name, call.input), text(REPLY)], text('Discount'));
+      const second = await runAgent(byFlag(true), { prompt: 'Add a discount helper', wiring: { baseUrl: `${fake.url}/v1` }, workdir, home, keepHome: true, timeoutMs: 90_000 });
+      assert.ok(existsSync(join(workdir, 'src/discount.ts')), `the file was written\n${shown(second)}`);
+      const records = ledger(workdir).filter((x) => x.type === 'contribution');
+      assert.deepEqual(records.map((x) => [x.path, x.startLine, x.endLine, x.tool, x.model]), [['src/discount.ts', 1, 1, 'copilot-cli', 'gpt-4.1']], JSON.stringify(records));
+    } finally {
+      await fake.close();
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
+});
 
 describe("gemini: BeforeModel rewrites the request (Airlock's hooks in the real CLI)", () => {
   test('a secret in context the agent adds itself (GEMINI.md) reaches the model redacted', async () => {

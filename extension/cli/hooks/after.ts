@@ -22,6 +22,13 @@ function textsBefore(paths: readonly string[], cwd: string): Map<string, string>
   return files;
 }
 
+/** The model an agent's own setting names, when neither payload nor transcript does. */
+function modelFromEnv(agent: AgentId): string | undefined {
+  if (agent === 'claude-code') return process.env.ANTHROPIC_MODEL || undefined;
+  if (agent === 'copilot-cli') return process.env.COPILOT_MODEL || undefined;
+  return undefined;
+}
+
 export function rememberBefore(input: HookInput, action: ToolAction, repo: string, cwd: string): void {
   if (!input.pairKey) return;
   releaseRecording(repo, input.pairKey);
@@ -44,7 +51,7 @@ export function rememberBefore(input: HookInput, action: ToolAction, repo: strin
 export function recordAfter(agent: AgentId, input: HookInput, action: ToolAction, repo: string, cwd: string): void {
   if (action.kind !== 'write' && action.kind !== 'shell' && action.kind !== 'patch') return;
   if (input.pairKey && !claimRecording(repo, input.pairKey)) return;
-  const model = input.model ?? modelFromTranscript(input.transcriptPath) ?? (agent === 'claude-code' ? process.env.ANTHROPIC_MODEL : undefined) ?? undefined;
+  const model = input.model ?? modelFromTranscript(input.transcriptPath) ?? modelFromEnv(agent);
   const context = { root: repo, cwd, tool: agent, ...(model ? { model } : {}), ...(input.sessionId ? { session: input.sessionId } : {}) };
   if (action.kind === 'write') {
     const before = input.pairKey ? loadBefore(repo, input.pairKey) : undefined;

@@ -191,7 +191,7 @@ test("Codex's Stop hook records and never refuses: exit 0 and no output, even wi
   cleanup.push(home);
   const crash = join(home, 'crash.js');
   writeFileSync(crash, 'process.stderr.write("boom\\n"); process.exit(1);\n');
-  const envs = [
+  const envs: Record<string, string>[] = [
     { AIRLOCK_CLI: HOOK, AIRLOCK_HOOK_DAEMON: 'off', HOME: home, AIRLOCK_NODE: process.execPath },
     { HOME: home, AIRLOCK_NODE: process.execPath },
     { AIRLOCK_CLI: crash, HOME: home, AIRLOCK_NODE: process.execPath },

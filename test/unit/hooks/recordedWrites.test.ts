@@ -4,7 +4,8 @@
 // the agent's own format; the write as recorded, made between its pre and post payloads, lands in
 // the ledger with tool, model and exactly the lines written.
 import assert from 'node:assert/strict';
-import { readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { answerHook } from '../../../extension/cli/hooks/command';
@@ -195,4 +196,32 @@ test('in a git worktree the pending heredoc patch is found again (snapshots live
   write(wt, 'src/discount.ts', DISCOUNT);
   await hook(wt, 'codex', 'Stop', stop!.payload);
   assert.deepEqual(contributions(wt), [['src/discount.ts', 1, 2, 'codex', 'gpt-5.5']]);
+});
+
+test('copilot/create in a continued session: the model comes from the session events.jsonl Copilot CLI keeps, before COPILOT_MODEL', async () => {
+  const root = repo();
+  const [p, q] = recorded('copilot/create', root);
+  const home = mkdtempSync(join(tmpdir(), 'airlock-copilot-home-'));
+  repos.push(home);
+  const session = String(p!.payload.sessionId);
+  // The event shapes Copilot CLI 1.0.102 wrote (session-state/<id>/events.jsonl), trimmed.
+  write(home, `session-state/${session}/events.jsonl`, [
+    { type: 'session.start', data: { sessionId: session, version: 1, producer: 'copilot-agent', copilotVersion: '1.0.102', selectedModel: 'claude-sonnet-4.5' } },
+    { type: 'assistant.message', data: { messageId: 'm1', model: 'gpt-5-mini', content: '', toolRequests: [] } },
+    { type: 'tool.execution_start', data: { toolCallId: 'call_fake1', toolName: 'view', turnId: '0', model: 'gpt-5-mini' } },
+  ].map((e) => JSON.stringify(e)).join('\n') + '\n');
+  const saved = { home: process.env.COPILOT_HOME, model: process.env.COPILOT_MODEL };
+  process.env.COPILOT_HOME = home;
+  process.env.COPILOT_MODEL = 'gpt-4.1'; // overridden by --model in that session: the transcript says what ran
+  try {
+    await hook(root, 'copilot-cli', p!.event, p!.payload);
+    write(root, 'src/discount.ts', DISCOUNT);
+    await hook(root, 'copilot-cli', q!.event, q!.payload);
+  } finally {
+    for (const [k, v] of [['COPILOT_HOME', saved.home], ['COPILOT_MODEL', saved.model]] as const) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
+  assert.deepEqual(contributions(root), [['src/discount.ts', 1, 2, 'copilot-cli', 'gpt-5-mini']]);
 });
