@@ -212,36 +212,51 @@ for (const { client, install, model, writesOnly, todo } of AGENTS) {
 }
 
 describe("copilot: the model of a write when no setting names it (Airlock's hooks in the real CLI)", () => {
-  test('in a continued session the model Copilot CLI wrote into its session events is recorded (chosen by --model, no COPILOT_MODEL)', async () => {
-    ensureInstalled('copilot');
-    const fake = await startFake();
-    const home = mkdtempSync(join(tmpdir(), 'airlock-agent-home-copilot-'));
-    try {
-      const workdir = guardedWorkdir('copilot-cli');
-      // The first prompt starts the session; Copilot writes session-state/<id>/events.jsonl at its end.
-      const byFlag = (resume: boolean): AgentClient => trustingFolder({
-        ...copilot,
-        prepare(opts) {
-          const p = copilot.prepare(opts);
-          delete p.env.COPILOT_MODEL;
-          // --continue cannot be combined with --trust-folder; the folder is trusted in config.json.
-          const args = p.args.filter((a) => a !== '--trust-folder');
-          return { ...p, args: [...args, '--model', 'gpt-4.1', ...(resume ? ['--continue'] : [])] };
-        },
-      });
-      fake.script = steps([text('Hi!')], text('Hello'));
-      const first = await runAgent(byFlag(false), { prompt: 'Say hi', wiring: { baseUrl: `${fake.url}/v1` }, workdir, home, keepHome: true, timeoutMs: 90_000 });
-      assert.equal(first.code, 0, shown(first));
-      const call = copilot.write!(join(workdir, 'src/discount.ts'), 'export const discount = (c: number) => Math.round(c * 0.9);\n');
-      fake.script = steps([tool(call.name, call.input), text(REPLY)], text('Discount'));
-      const second = await runAgent(byFlag(true), { prompt: 'Add a discount helper', wiring: { baseUrl: `${fake.url}/v1` }, workdir, home, keepHome: true, timeoutMs: 90_000 });
-      assert.ok(existsSync(join(workdir, 'src/discount.ts')), `the file was written\n${shown(second)}`);
-      const records = ledger(workdir).filter((x) => x.type === 'contribution');
-      assert.deepEqual(records.map((x) => [x.path, x.startLine, x.endLine, x.tool, x.model]), [['src/discount.ts', 1, 1, 'copilot-cli', 'gpt-4.1']], JSON.stringify(records));
-    } finally {
-      await fake.close();
-      rmSync(home, { recursive: true, force: true });
-    }
+  /** Copilot CLI with the model chosen by --model only (no COPILOT_MODEL); `resume` continues the last session. */
+  const byFlag = (resume: boolean): AgentClient => trustingFolder({
+    ...copilot,
+    prepare(opts) {
+      const p = copilot.prepare(opts);
+      delete p.env.COPILOT_MODEL;
+      // --continue cannot be combined with --trust-folder; the folder is trusted in config.json.
+      const args = p.args.filter((a) => a !== '--trust-folder');
+      return { ...p, args: [...args, '--model', 'gpt-4.1', ...(resume ? ['--continue'] : [])] };
+    },
+  });
+  const DISCOUNT = 'export const discount = (c: number) => Math.round(c * 0.9);\n';
+  let fake: FakeUpstream;
+  let home: string;
+  before(() => ensureInstalled('copilot'));
+  beforeEach(async () => {
+    fake = await startFake();
+    home = mkdtempSync(join(tmpdir(), 'airlock-agent-home-copilot-'));
+  });
+  afterEach(async () => {
+    await fake.close();
+    rmSync(home, { recursive: true, force: true });
+  });
+
+  test("in a session's first turn the write waits for the model Copilot CLI names at agentStop (session events.jsonl)", async () => {
+    const workdir = guardedWorkdir('copilot-cli');
+    const call = copilot.write!(join(workdir, 'src/discount.ts'), DISCOUNT);
+    fake.script = steps([tool(call.name, call.input), text(REPLY)], text('Discount'));
+    const r = await runAgent(byFlag(false), { prompt: 'Add a discount helper', wiring: { baseUrl: `${fake.url}/v1` }, workdir, home, keepHome: true, timeoutMs: 90_000 });
+    assert.ok(existsSync(join(workdir, 'src/discount.ts')), `the file was written\n${shown(r)}`);
+    const records = ledger(workdir).filter((x) => x.type === 'contribution');
+    assert.deepEqual(records.map((x) => [x.path, x.startLine, x.endLine, x.tool, x.model]), [['src/discount.ts', 1, 1, 'copilot-cli', 'gpt-4.1']], JSON.stringify(records));
+  });
+
+  test('in a continued session the model is read from the session events.jsonl at once', async () => {
+    const workdir = guardedWorkdir('copilot-cli');
+    fake.script = steps([text('Hi!')], text('Hello'));
+    const first = await runAgent(byFlag(false), { prompt: 'Say hi', wiring: { baseUrl: `${fake.url}/v1` }, workdir, home, keepHome: true, timeoutMs: 90_000 });
+    assert.equal(first.code, 0, shown(first));
+    const call = copilot.write!(join(workdir, 'src/discount.ts'), DISCOUNT);
+    fake.script = steps([tool(call.name, call.input), text(REPLY)], text('Discount'));
+    const second = await runAgent(byFlag(true), { prompt: 'Add a discount helper', wiring: { baseUrl: `${fake.url}/v1` }, workdir, home, keepHome: true, timeoutMs: 90_000 });
+    assert.ok(existsSync(join(workdir, 'src/discount.ts')), `the file was written\n${shown(second)}`);
+    const records = ledger(workdir).filter((x) => x.type === 'contribution');
+    assert.deepEqual(records.map((x) => [x.path, x.startLine, x.endLine, x.tool, x.model]), [['src/discount.ts', 1, 1, 'copilot-cli', 'gpt-4.1']], JSON.stringify(records));
   });
 });
 

@@ -4,8 +4,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import type { AgentId } from '../../core/hooks/agents';
 import type { HookInput, ToolAction } from './events';
 import { realPath } from './paths';
-import { recordChanges, recordWrites } from './record';
-import { changesSince, claimRecording, loadBefore, pendingWrites, releaseRecording, saveBefore, savePending, takeSnapshot } from './snapshot';
+import { recordChanges, recordWrites, type RecordSink } from './record';
+import { appendRecords } from '../provenance/ledgerFile';
+import { changesSince, claimRecording, heldRecords, holdRecords, loadBefore, pendingWrites, releaseRecording, saveBefore, savePending, takeSnapshot } from './snapshot';
 import { invokesApplyPatch, patchTargets, shellPatchTargets } from './tools';
 import { modelFromTranscript } from './transcript';
 
@@ -53,17 +54,43 @@ export function recordAfter(agent: AgentId, input: HookInput, action: ToolAction
   if (input.pairKey && !claimRecording(repo, input.pairKey)) return;
   const model = input.model ?? modelFromTranscript(input.transcriptPath) ?? modelFromEnv(agent);
   const context = { root: repo, cwd, tool: agent, ...(model ? { model } : {}), ...(input.sessionId ? { session: input.sessionId } : {}) };
+  // Copilot CLI writes the model into its session transcript only at the end of the turn: the
+  // records wait for it (recordHeld, at agentStop at the latest).
+  const session = input.sessionId;
+  const sink: RecordSink | undefined = !model && agent === 'copilot-cli' && session ? (records) => holdRecords(repo, { key: input.pairKey ?? '', session, records }) : undefined;
   if (action.kind === 'write') {
     const before = input.pairKey ? loadBefore(repo, input.pairKey) : undefined;
-    recordWrites(context, action.evidence, before);
+    recordWrites(context, action.evidence, before, sink);
   } else if ((action.kind === 'shell' || action.kind === 'patch') && input.pairKey) {
     const before = action.kind === 'patch' ? loadBefore(repo, input.pairKey) : undefined;
     if (before) {
-      recordWrites(context, [...before.keys()].map((path) => ({ path })), before);
+      recordWrites(context, [...before.keys()].map((path) => ({ path })), before, sink);
       return;
     }
     const changes = changesSince(repo, input.pairKey);
-    if (changes) recordChanges(context, changes);
+    if (changes) recordChanges(context, changes, sink);
+  }
+}
+
+/** Held records older than this are written without a model: nothing is lost to a session that never ended. */
+const HELD_MAX_MS = 60 * 60 * 1000;
+
+/**
+ * Writes the records held for this session's model once its transcript names one, or at the end
+ * of the turn (`final`) with or without it; held batches of any session older than an hour too.
+ */
+export function recordHeld(input: HookInput, repo: string, final: boolean): void {
+  const held = heldRecords(repo);
+  if (held.length === 0) return;
+  const model = modelFromTranscript(input.transcriptPath) ?? modelFromEnv(input.agent);
+  for (const { held: h, drop } of held) {
+    const ours = h.session === input.sessionId;
+    const stale = Date.now() - h.time > HELD_MAX_MS;
+    if (!stale && !(ours && (model || final))) continue;
+    drop();
+    if (!claimRecording(repo, `held:${h.id}`)) continue; // another hook call took it
+    const records = h.records.map((r) => (ours && model ? { ...r, model } : r));
+    if (records.length > 0) appendRecords(repo, records);
   }
 }
 

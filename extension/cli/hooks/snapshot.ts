@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
+import type { ContributionRecord } from '../../core/ledger/records';
 import { git } from '../provenance/git';
 import { readHead } from './reach';
 
@@ -212,6 +213,44 @@ export function pendingWrites(root: string, session: string): { pending: Pending
       if (pending.session === session) out.push({ pending, drop: () => rmSync(file, { force: true }) });
     } catch {
       // a half-written or foreign file: left to pruneOld
+    }
+  }
+  return out;
+}
+
+/** Records finished while their model is not yet known (Copilot CLI names it only at the end of a turn). */
+export interface HeldRecords {
+  /** Unique per batch: the first hook call to claim it writes it. */
+  id: string;
+  key: string;
+  session: string;
+  time: number;
+  records: ContributionRecord[];
+}
+
+export function holdRecords(root: string, held: Omit<HeldRecords, 'time' | 'id'>): void {
+  const dir = snapshotDir(root);
+  mkdirSync(dir, { recursive: true });
+  const id = createHash('sha256').update(`${held.session}:${held.key}:${Date.now()}:${Math.random()}`).digest('hex').slice(0, 32);
+  writeFileSync(join(dir, `held-${id}.json`), JSON.stringify({ ...held, id, time: Date.now() }));
+}
+
+/** Every held batch, each with a function that drops it. */
+export function heldRecords(root: string): { held: HeldRecords; drop: () => void }[] {
+  const dir = snapshotDir(root);
+  let names: string[];
+  try {
+    names = readdirSync(dir).filter((n) => n.startsWith('held-'));
+  } catch {
+    return [];
+  }
+  const out: { held: HeldRecords; drop: () => void }[] = [];
+  for (const name of names) {
+    const file = join(dir, name);
+    try {
+      out.push({ held: JSON.parse(readFileSync(file, 'utf8')) as HeldRecords, drop: () => rmSync(file, { force: true }) });
+    } catch {
+      // half-written: read again next time
     }
   }
   return out;

@@ -122,19 +122,42 @@ for (const c of CASES) {
   });
 }
 
-test('copilot/create without COPILOT_MODEL: recorded, without a model (Copilot CLI tells its hooks none)', async () => {
+test('copilot/create in a first turn without COPILOT_MODEL: held until agentStop, written with the model its transcript then names', async () => {
   const root = repo();
   const [p, q] = recorded('copilot/create', root);
-  const saved = process.env.COPILOT_MODEL;
+  const home = mkdtempSync(join(tmpdir(), 'airlock-copilot-home-'));
+  repos.push(home);
+  const session = String(p!.payload.sessionId);
+  const transcript = join(home, 'session-state', session, 'events.jsonl');
+  const saved = { home: process.env.COPILOT_HOME, model: process.env.COPILOT_MODEL };
+  process.env.COPILOT_HOME = home;
   delete process.env.COPILOT_MODEL;
   try {
     await hook(root, 'copilot-cli', p!.event, p!.payload);
     write(root, 'src/discount.ts', DISCOUNT);
     await hook(root, 'copilot-cli', q!.event, q!.payload);
+    assert.deepEqual(contributions(root), [], 'held: no model known yet (the transcript is written at the end of the turn)');
+    // The end of the turn: Copilot has written events.jsonl and names it in agentStop's payload.
+    write(home, `session-state/${session}/events.jsonl`, `${JSON.stringify({ type: 'assistant.message', data: { messageId: 'm1', model: 'claude-sonnet-4.5', content: '' } })}\n`);
+    const stop = await hook(root, 'copilot-cli', 'agentStop', { sessionId: session, timestamp: 1, cwd: root, transcriptPath: transcript, stopReason: 'end_turn', stop_hook_active: false });
+    assert.deepEqual([stop.exitCode, stop.stdout ?? '', stop.stderr ?? ''], [0, '', '']);
+    assert.deepEqual(contributions(root), [['src/discount.ts', 1, 2, 'copilot-cli', 'claude-sonnet-4.5']]);
+    await hook(root, 'copilot-cli', 'sessionEnd', { sessionId: session, timestamp: 2, cwd: root, reason: 'complete' });
+    assert.equal(contributions(root).length, 1, 'written once');
+
+    // No transcript at the end of the turn either: written without a model rather than lost.
+    const other = retarget(p!.payload, 'src/discount.ts', 'src/other.ts');
+    await hook(root, 'copilot-cli', 'preToolUse', { ...other, sessionId: 'second-session' });
+    write(root, 'src/other.ts', 'export const other = 1;\n');
+    await hook(root, 'copilot-cli', 'postToolUse', { ...retarget(q!.payload, 'src/discount.ts', 'src/other.ts'), sessionId: 'second-session' });
+    await hook(root, 'copilot-cli', 'sessionEnd', { sessionId: 'second-session', timestamp: 3, cwd: root, reason: 'complete' });
+    assert.deepEqual(contributions(root).at(-1), ['src/other.ts', 1, 1, 'copilot-cli', null]);
   } finally {
-    if (saved !== undefined) process.env.COPILOT_MODEL = saved;
+    for (const [k, v] of [['COPILOT_HOME', saved.home], ['COPILOT_MODEL', saved.model]] as const) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
   }
-  assert.deepEqual(contributions(root), [['src/discount.ts', 1, 2, 'copilot-cli', null]]);
 });
 
 test('codex/shell-apply-patch: the heredoc Codex applies itself is refused into test/, and recorded at Stop when allowed', async () => {
