@@ -205,3 +205,18 @@ test("Codex's Stop hook records and never refuses: exit 0 and no output, even wi
   assert.deepEqual([runConfigured(root, stopCommand, payload, envs[0]!).status], [0]);
   assert.equal(runConfigured(root, hooks.PreToolUse![0]!.hooks[0]!.command, { ...payload, hook_event_name: 'PreToolUse', tool_name: 'Bash', tool_input: { command: 'ls' } }, envs[0]!).status, 2);
 });
+
+test("Copilot CLI's agentStop and sessionEnd hooks only record: exit 0 and no output, even with no CLI", () => {
+  const root = repo();
+  assert.equal(airlock(root, 'agents', 'install', 'copilot-cli').status, 0);
+  const hooks = JSON.parse(read(root, '.github/hooks/airlock-copilot-cli.json')).hooks as Record<string, { bash: string }[]>;
+  assert.deepEqual(Object.keys(hooks).sort(), ['agentStop', 'postToolUse', 'preToolUse', 'sessionEnd', 'userPromptSubmitted']);
+  const home = mkdtempSync(join(tmpdir(), 'airlock-home-'));
+  cleanup.push(home);
+  for (const event of ['agentStop', 'sessionEnd']) {
+    for (const env of [{ AIRLOCK_CLI: HOOK, AIRLOCK_HOOK_DAEMON: 'off', HOME: home, AIRLOCK_NODE: process.execPath }, { HOME: home, AIRLOCK_NODE: process.execPath }] as Record<string, string>[]) {
+      const r = runConfigured(root, hooks[event]![0]!.bash, { sessionId: 's', timestamp: 1, cwd: root, stopReason: 'end_turn' }, env);
+      assert.deepEqual([r.status, r.stdout, r.stderr], [0, '', ''], `${event} ${JSON.stringify(env)}`);
+    }
+  }
+});
