@@ -112,11 +112,11 @@ test('a redaction only the decoded copy of a base64 run has cannot be written ba
   const embedded = parsed.request.segments.find((s) => s.id.includes('#base64@'))!;
   const start = embedded.text.indexOf('QX7v');
   const redacted = parsed.request.segments.map((s) => (s === embedded ? { ...s, text: s.text.replace('QX7vT9mK2pL8wR4nZ6yB', '[REDACTED:x#1]') } : s));
-  const own = { kind: 'secret' as const, action: 'redact' as const, segment: embedded.id, start, end: start + 20 };
+  const own = { rule: 'r', kind: 'secret' as const, action: 'redact' as const, segment: embedded.id, start, end: start + 20 };
   assert.throws(() => rebuildBody(original, parsed, redacted, [own]), /outside the body/);
   // Covered when the parent's redaction spans the quanta that encode it.
   const parentStart = `blob `.length;
-  const parent = { kind: 'secret' as const, action: 'redact' as const, segment: 'messages[0].content', start: parentStart, end: parentStart + encoded.length };
+  const parent = { rule: 'r', kind: 'secret' as const, action: 'redact' as const, segment: 'messages[0].content', start: parentStart, end: parentStart + encoded.length };
   assert.equal(rebuildBody(original, parsed, redacted, [own, parent]), undefined, 'nothing of its own to write: the parent segment was not changed in this synthetic case');
   // A parent redaction that stops one quantum short does not cover it.
   const short = { ...parent, end: parentStart + Math.ceil((start + 20) / 3) * 4 - 1 };
