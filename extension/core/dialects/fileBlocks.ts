@@ -119,6 +119,7 @@ function fencedBlocks(text: string, mentioned: string[]): Block[] {
   // The last non-blank line before the current one (the label line above a fence), as offsets.
   let previousStart = -1;
   let previousEnd = -1;
+  const colons = new NextChar(text, ':');
   for (let start = 0; start <= n; ) {
     const end = lineEnd(text, start);
     // Cheap pre-checks keep long prompts fast: a label line starts with #, *, f, p or s and has a
@@ -126,7 +127,7 @@ function fencedBlocks(text: string, mentioned: string[]): Block[] {
     const lead = firstNonBlank(text, start, end);
     let line: string | undefined;
     let label: RegExpExecArray | null = null;
-    if (isLabelLead(lead) && hasChar(text, 0x3a /* : */, start, end)) {
+    if (isLabelLead(lead) && colons.within(start, end)) {
       line = text.slice(start, end);
       label = LABEL_LINE.exec(line);
     }
@@ -171,6 +172,24 @@ function fencedBlocks(text: string, mentioned: string[]): Block[] {
   return blocks;
 }
 
+/** Whether lines (visited in order) hold a character, from one native indexOf per occurrence instead of a loop per line. */
+class NextChar {
+  private at = -1;
+  constructor(
+    private readonly text: string,
+    private readonly char: string,
+  ) {}
+
+  /** True when the character occurs in [from, to); `from` never decreases between calls. */
+  within(from: number, to: number): boolean {
+    if (this.at < from && this.at !== Infinity) {
+      const found = this.text.indexOf(this.char, from);
+      this.at = found < 0 ? Infinity : found;
+    }
+    return this.at < to;
+  }
+}
+
 function hasChar(text: string, c: number, from: number, to: number): boolean {
   for (let i = from; i < to; i++) if (text.charCodeAt(i) === c) return true;
   return false;
@@ -181,6 +200,7 @@ function hasChar(text: string, c: number, from: number, to: number): boolean {
  * for them), walking line starts in place instead of splitting the text into lines.
  */
 function labelMentions(text: string, mentioned: string[]): void {
+  const colons = new NextChar(text, ':');
   for (let start = 0; start < text.length; ) {
     let end = text.indexOf('\n', start);
     if (end < 0) end = text.length;
@@ -190,9 +210,9 @@ function labelMentions(text: string, mentioned: string[]): void {
       if (c !== 0x20 && c !== 0x09 && c !== 0x0d && c !== 0x0b && c !== 0x0c) break;
       i++;
     }
-    if (i < end && isLabelLead(text.charCodeAt(i))) {
+    if (i < end && isLabelLead(text.charCodeAt(i)) && colons.within(start, end)) {
       const line = text.slice(start, end);
-      const label = line.includes(':') ? LABEL_LINE.exec(line) : null;
+      const label = LABEL_LINE.exec(line);
       if (label?.[1]) {
         const labelled = cleanPathLabel(label[1]);
         if (looksLikePath(labelled)) mentioned.push(labelled);
