@@ -39,7 +39,8 @@ deny() {
   printf '%s\\n' "$msg" >&2
   exit 2
 }
-root=$(cd "$(dirname "$0")/../.." 2>/dev/null && pwd) || deny "cannot find the workspace"
+case "$0" in */*) here="\${0%/*}" ;; *) here=. ;; esac
+root=$(cd "$here/../.." 2>/dev/null && pwd) || deny "cannot find the workspace"
 cli="$AIRLOCK_CLI"
 if [ -z "$cli" ]; then
   for c in "$root/node_modules/airlock/dist/hook.js" "$root/node_modules/airlock/dist/cli.js"; do
