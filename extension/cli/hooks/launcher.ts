@@ -112,11 +112,13 @@ ask_server() {
     "airlock-hook/1 "[02]"$nl"*"$nl"*"\${nl}end") ;;
     *) deny "its server gave an answer this launcher does not understand" ;;
   esac
+  # The reason (stderr, short) comes first, stdout (a rewritten model request may be large) last:
+  # every expansion here stays linear in the answer's size.
   r="\${body#*"$nl"}"
-  out="\${r%%"$nl"*}"
-  r="\${r#*"$nl"}"
-  err="\${r%"\${nl}end"}"
-  case "$err" in *"$nl"*) deny "its server gave an answer this launcher does not understand" ;; esac
+  err="\${r%%"$nl"*}"
+  out="\${r#*"$nl"}"
+  out="\${out%"\${nl}end"}"
+  case "$out" in *"$nl"*) deny "its server gave an answer this launcher does not understand" ;; esac
   printf '%b' "$out"
   printf '%b' "$err" >&2
   r="\${body%%"$nl"*}"

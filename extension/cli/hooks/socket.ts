@@ -74,9 +74,11 @@ export const FORWARDED_ENV = ['ANTHROPIC_MODEL', 'COPILOT_MODEL', 'AIRLOCK_HOOK_
 //
 // Answer, always status 200 when the server read the request, in lines sh splits with
 // parameter expansion and prints with `printf '%b'` (no tools, no Node):
-//   airlock-hook/1 <exit code>\n<stdout>\n<stderr>\nend\n
-// where stdout and stderr are escaped: every byte outside printable ASCII, and the backslash,
+//   airlock-hook/1 <exit code>\n<stderr>\n<stdout>\nend\n
+// where stderr and stdout are escaped: every byte outside printable ASCII, and the backslash,
 // written \0ooo (octal), so each stays one line and `printf '%b'` gives the bytes back exactly.
+// The reason (stderr) is short and comes first: sh's `${x#*<newline>}` is quadratic in what
+// precedes the newline, so the possibly large stdout (Gemini's rewritten request) comes last.
 // Or, when the server did not decide (its engine changed, it is not the server the caller
 // meant), `airlock-hook/1 retry\n<payload escaped the same way>\nend\n`: the caller decides
 // elsewhere with the payload it sent (the launcher has no copy of stdin).
@@ -113,7 +115,7 @@ export function unescapePrintfB(line: string): string {
 }
 
 export function encodeAnswer(a: HookAnswerWire): string {
-  return `${PROTOCOL} ${a.exitCode}\n${escapeForPrintfB(a.stdout ?? '')}\n${escapeForPrintfB(a.stderr ?? '')}\nend\n`;
+  return `${PROTOCOL} ${a.exitCode}\n${escapeForPrintfB(a.stderr ?? '')}\n${escapeForPrintfB(a.stdout ?? '')}\nend\n`;
 }
 
 export function encodeRetry(payload: string): string {
@@ -127,7 +129,7 @@ export function decodeAnswer(body: string): HookAnswerWire | 'retry' | undefined
   if (lines.length === 3 && lines[0] === `${PROTOCOL} retry` && lines[2] === 'end') return 'retry';
   const m = /^airlock-hook\/1 (\d{1,3})$/.exec(lines[0] ?? '');
   if (!m || lines.length !== 4 || lines[3] !== 'end') return undefined;
-  const stdout = unescapePrintfB(lines[1]!);
-  const stderr = unescapePrintfB(lines[2]!);
+  const stderr = unescapePrintfB(lines[1]!);
+  const stdout = unescapePrintfB(lines[2]!);
   return { exitCode: Number(m[1]), ...(stdout ? { stdout } : {}), ...(stderr ? { stderr } : {}) };
 }

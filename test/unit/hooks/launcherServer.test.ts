@@ -220,6 +220,23 @@ test('a hung server is refused within the time limit, in the agent format; a for
   }
 });
 
+test('a large answer (a rewritten model request) comes through whole and without a quadratic parse', { skip: process.platform === 'win32' }, async () => {
+  const tmp = freshTmp();
+  const socket = socketIn(tmp);
+  const stdout = `${JSON.stringify({ hookSpecificOutput: { llm_request: { messages: [{ role: 'user', content: 'é 中文 \\ %s '.repeat(100_000) }] } } })}\n`;
+  const server = await fakeServer(socket, () => encodeAnswer({ exitCode: 0, stdout, stderr: 'Airlock redacted 1 secret.\n' }));
+  try {
+    const r = await launch(tmp, ['gemini'], JSON.stringify({ hook_event_name: 'BeforeModel' }));
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stderr, 'Airlock redacted 1 secret.\n');
+    assert.ok(r.stdout === stdout, `stdout of ${Buffer.byteLength(r.stdout)} bytes, expected ${Buffer.byteLength(stdout)}`);
+    // Quadratic would be minutes here; linear is well under a second.
+    assert.ok(r.ms < 20_000, `took ${r.ms} ms`);
+  } finally {
+    server.close();
+  }
+});
+
 test('Node decides, with the payload intact, when curl is missing, nothing listens, or the server says retry', { skip: process.platform === 'win32' }, async () => {
   const payload = JSON.stringify(readOf('src/pricing.ts'));
   const refusedAlone = standalone(['claude-code'], payload);
