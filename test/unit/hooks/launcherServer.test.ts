@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { LAUNCHER_PATH, LAUNCHER_SCRIPT } from '../../../extension/cli/hooks/launcher';
 import { cksum, decodeAnswer, encodeAnswer, encodeRetry, escapeForPrintfB, unescapePrintfB } from '../../../extension/cli/hooks/socket';
-import { readLedger } from '../../../extension/core/ledger/fileStore';
+import { readLedger } from '../../../extension/cli/provenance/ledgerFile';
 import { fixtureRepo, write } from './support';
 
 const ROOT = join(__dirname, '..', '..', '..');
