@@ -1,18 +1,18 @@
-// The real Claude Code with Airlock's installed hooks answered by the hook server through the
-// launcher's curl, no Node started per tool call: a protected read through the Read tool and
-// through `cat` refused with the policy's reason, an allowed write recorded with the model,
-// and the session goes on. (test/agents/hooks.test.ts runs the same agents through the full
+// The real Claude Code and Copilot CLI with Airlock's installed hooks answered by the hook
+// server through the launcher's curl, no Node started per tool call: a protected read through
+// the read tool and through `cat` refused with the policy's reason, an allowed write recorded
+// with the model, and the session goes on. (test/agents/hooks.test.ts runs the same agents through the full
 // CLI standalone; this file is the fast path.) A dist/hook.js that leaves a mark proves no hook
 // call fell back to Node.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { cksum } from '../../extension/cli/hooks/socket';
-import { claude } from './clients';
+import { claude, copilot, type AgentClient } from './clients';
 import { ensureInstalled } from './environment';
 import { startFake } from './fakes/server';
 import { steps, text, tool } from './fakes/script';
@@ -31,11 +31,28 @@ const POLICY = `{
 `;
 
 const cleanup: string[] = [];
-let server: ChildProcess | undefined;
 
-before(() => ensureInstalled('claude'));
+/** Copilot CLI loads .github/hooks only in a folder the person trusted (config.json trusted_folders). */
+const copilotTrustingFolder: AgentClient = {
+  ...copilot,
+  prepare(opts) {
+    const p = copilot.prepare(opts);
+    writeFileSync(join(p.env.COPILOT_HOME!, 'config.json'), JSON.stringify({ trusted_folders: [opts.workdir] }));
+    return p;
+  },
+};
+
+// Claude Code reads the answer from the exit code and stderr; Copilot CLI from JSON on stdout,
+// and its hooks get the model only from COPILOT_MODEL (forwarded to the server as a header).
+const AGENTS = [
+  { client: claude, install: 'claude-code', v1: false },
+  { client: copilotTrustingFolder, install: 'copilot-cli', v1: true },
+];
+
+before(() => {
+  for (const { client } of AGENTS) ensureInstalled(client.name);
+});
 after(() => {
-  if (server?.pid && server.exitCode === null && server.signalCode === null) process.kill(server.pid);
   for (const d of cleanup) rmSync(d, { recursive: true, force: true });
 });
 
@@ -47,9 +64,9 @@ function listening(socket: string): Promise<boolean> {
   });
 }
 
-test('Claude Code: hooks answered by the hook server through curl — protected reads refused, a write recorded, the session goes on', { skip: process.platform === 'win32' }, async () => {
+for (const { client, install: agent, v1 } of AGENTS) test(`${client.name}: hooks answered by the hook server through curl — protected reads refused, a write recorded with its model, the session goes on`, { skip: process.platform === 'win32' }, async () => {
   const workdir = makeWorkdir({ '.airlock/policy.jsonc': POLICY });
-  const install = spawnSync(process.execPath, [cliPath(), 'agents', 'install', 'claude-code'], { cwd: workdir, encoding: 'utf8' });
+  const install = spawnSync(process.execPath, [cliPath(), 'agents', 'install', agent], { cwd: workdir, encoding: 'utf8' });
   assert.equal(install.status, 0, install.stderr);
   // The agent's HOME (and so its TMPDIR, where the launcher looks for the socket) is ours to set up.
   const home = mkdtempSync(join(tmpdir(), 'airlock-agent-home-claude-server-'));
@@ -71,23 +88,23 @@ test('Claude Code: hooks answered by the hook server through curl — protected 
   const tmp = join(home, 'tmp');
   const socket = join(tmp, `airlock-${process.getuid!()}`, `hook-${cksum(Buffer.from(`${join(dist, 'hook-engine.js')}\n`, 'utf8'))}.sock`);
   mkdirSync(tmp, { recursive: true });
-  server = spawn(process.execPath, [ENGINE, '--serve'], { env: { ...process.env, TMPDIR: tmp, AIRLOCK_HOOK_SOCKET: socket, AIRLOCK_HOOK_IDLE_MS: '120000' }, stdio: 'ignore' });
+  const server = spawn(process.execPath, [ENGINE, '--serve'], { env: { ...process.env, TMPDIR: tmp, AIRLOCK_HOOK_SOCKET: socket, AIRLOCK_HOOK_IDLE_MS: '120000' }, stdio: 'ignore' });
   const deadline = Date.now() + 20_000;
   while (!(await listening(socket)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
   assert.ok(await listening(socket), 'the hook server listens where the launcher looks');
 
   const fake = await startFake();
   try {
-    const read = claude.read(join(workdir, 'src/pricing.ts'), 'src/pricing.ts');
-    const cat = claude.shell('cat src/pricing.ts', workdir);
-    const write = claude.write!(join(workdir, 'src/discount.ts'), 'export const discount = (c: number) => Math.round(c * 0.9);\n');
+    const read = client.read(join(workdir, 'src/pricing.ts'), 'src/pricing.ts');
+    const cat = client.shell('cat src/pricing.ts', workdir);
+    const write = client.write!(join(workdir, 'src/discount.ts'), 'export const discount = (c: number) => Math.round(c * 0.9);\n');
     fake.script = steps([tool(read.name, read.input), tool(cat.name, cat.input), tool(write.name, write.input), text(REPLY)], text('Pricing'));
-    const r = await runAgent(claude, { prompt: 'What does the pricing code do? Then add a discount helper.', wiring: { baseUrl: fake.url }, workdir, timeoutMs: 90_000, home });
+    const r = await runAgent(client, { prompt: 'What does the pricing code do? Then add a discount helper.', wiring: { baseUrl: v1 ? `${fake.url}/v1` : fake.url }, workdir, timeoutMs: 90_000, home });
     const shown = `exit ${r.code} after ${r.ms} ms\n${r.stdout.slice(-1500)}\n${r.stderr.slice(-1500)}`;
     const sent = fake.modelRequests().map((q) => q.body.toString('utf8'));
     assert.ok(sent.every((b) => !b.includes(PROTECTED_CODE)), `the protected code never reached the model\n${shown}`);
-    assert.ok(sent.filter((b) => b.includes('Airlock refused') && b.includes('Protected code stays here')).length > 0, `the model was told why\n${shown}`);
-    assert.ok(sent.some((b) => b.includes('Airlock refused Bash')), `the cat was refused too\n${shown}`);
+    // Both refusals (the read tool's and the shell's) are in the conversation, with the policy's reason.
+    assert.ok(sent.some((b) => b.split('Protected code stays here').length > 2), `the model was told why, twice\n${shown}`);
     assert.ok(existsSync(join(workdir, 'src/discount.ts')), `the allowed write happened\n${shown}`);
     const ledger = readFileSync(join(workdir, '.airlock/ledger/ledger.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { type: string; path?: string; tool?: string; model?: string });
     const record = ledger.find((x) => x.type === 'contribution' && x.path === 'src/discount.ts');
@@ -96,5 +113,6 @@ test('Claude Code: hooks answered by the hook server through curl — protected 
     assert.ok(!existsSync(mark), 'no hook call started Node: the server answered every one through curl');
   } finally {
     await fake.close();
+    if (server.exitCode === null && server.signalCode === null) server.kill();
   }
 });
