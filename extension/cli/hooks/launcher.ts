@@ -10,8 +10,8 @@
 // starts the server. When it finds no CLI, or the CLI or server crashes, hangs or answers in
 // a way it does not understand, it REFUSES in the agent's format (exit 2, plus the deny JSON
 // Copilot CLI and Cursor read): Claude Code treats exit 1 and 127 as "go ahead", so a broken
-// hook must never exit with them. POSIX sh (dash, bash as sh); `[ -O ]` and `[ -S ]` are the
-// only tests beyond POSIX's, and every shell agents use has them.
+// hook must never exit with them. POSIX sh (dash; bash as macOS's sh); `[ -O ]` is the one test
+// beyond POSIX's, and dash, bash, busybox ash and zsh all have it. Tools: id, cksum (POSIX), curl.
 import { FORWARDED_ENV } from './socket';
 
 export const LAUNCHER_PATH = '.airlock/bin/airlock-hook';
