@@ -63,8 +63,11 @@ export function cksum(data: Uint8Array): string {
   return `${(~crc >>> 0).toString(10)}-${data.length}`;
 }
 
-/** The few variables a hook decision reads from its caller's environment (model names, time limit). */
-export const FORWARDED_ENV = ['ANTHROPIC_MODEL', 'COPILOT_MODEL', 'AIRLOCK_HOOK_TIMEOUT_MS'];
+/**
+ * The few variables a hook decision reads from its caller's environment (model names, time
+ * limit, and COPILOT_HOME, where Copilot CLI's session files name the model).
+ */
+export const FORWARDED_ENV = ['ANTHROPIC_MODEL', 'COPILOT_MODEL', 'COPILOT_HOME', 'AIRLOCK_HOOK_TIMEOUT_MS'];
 
 // The wire format (version 1). Request: PUT or POST /v1/hook?agent=<agent>&event=<event>, the
 // payload as the body, byte for byte; headers Airlock-Cwd (the caller's physical working
