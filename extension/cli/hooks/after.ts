@@ -9,6 +9,7 @@ import { appendRecords } from '../provenance/ledgerFile';
 import { changesSince, claimRecording, heldRecords, holdRecords, loadBefore, pendingWrites, releaseRecording, saveBefore, savePending, takeSnapshot } from './snapshot';
 import { invokesApplyPatch, patchTargets, shellPatchTargets } from './tools';
 import { modelFromTranscript } from './transcript';
+import { callerEnv } from './callerEnv';
 
 function textsBefore(paths: readonly string[], cwd: string): Map<string, string> {
   const files = new Map<string, string>();
@@ -25,8 +26,8 @@ function textsBefore(paths: readonly string[], cwd: string): Map<string, string>
 
 /** The model an agent's own setting names, when neither payload nor transcript does. */
 function modelFromEnv(agent: AgentId): string | undefined {
-  if (agent === 'claude-code') return process.env.ANTHROPIC_MODEL || undefined;
-  if (agent === 'copilot-cli') return process.env.COPILOT_MODEL || undefined;
+  if (agent === 'claude-code') return callerEnv('ANTHROPIC_MODEL') || undefined;
+  if (agent === 'copilot-cli') return callerEnv('COPILOT_MODEL') || undefined;
   return undefined;
 }
 

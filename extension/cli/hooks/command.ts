@@ -13,6 +13,7 @@ import type { HookAdapter, HookAnswer, HookInput } from './events';
 import { checksFor, readCheck } from './gather';
 import { makeWorkspace, policyPath, realPath, type Workspace } from './paths';
 import { DEFAULT_REACH } from './reach';
+import { callerEnv } from './callerEnv';
 
 /** Below every agent's own hook timeout (Claude Code 60 s, Copilot 30 s, VS Code 30 s): a timeout there would fail open. */
 const DEFAULT_TIMEOUT_MS = 20_000;
@@ -23,7 +24,7 @@ const DEFAULT_WORKSPACE_POLICY_PATH = '.airlock/policy.jsonc';
 export const BROKEN_HOOK_HELP = 'Run `airlock agents check` in the repository (or reinstall Airlock) to repair it.';
 
 export async function hookCommand(args: string[], io: CliIO): Promise<number> {
-  const timeoutMs = Number(process.env.AIRLOCK_HOOK_TIMEOUT_MS) || DEFAULT_TIMEOUT_MS;
+  const timeoutMs = Number(callerEnv('AIRLOCK_HOOK_TIMEOUT_MS')) || DEFAULT_TIMEOUT_MS;
   // An agent that never closes stdin must not keep the hook (and so the action) waiting past its own timeout.
   const stdinTimer = setTimeout(() => {
     const a = failureAnswer(args, `Airlock's hook got no complete payload within ${timeoutMs} ms, so the action was refused (fail closed).`);
@@ -59,7 +60,7 @@ export async function answerHook(args: readonly string[], raw: string, cwd: stri
   }
   const adapter = ADAPTERS[name];
   const eventHint = args[1];
-  const timeoutMs = Number(process.env.AIRLOCK_HOOK_TIMEOUT_MS) || DEFAULT_TIMEOUT_MS;
+  const timeoutMs = Number(callerEnv('AIRLOCK_HOOK_TIMEOUT_MS')) || DEFAULT_TIMEOUT_MS;
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<HookAnswer>((resolvePromise) => {
     timer = setTimeout(() => {

@@ -11,6 +11,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { connect } from 'node:net';
 import { answerHook } from './command';
 import { keepIndexes } from './fingerprints';
+import { withCallerEnv } from './callerEnv';
 import { encodeAnswer, encodeRetry, FORWARDED_ENV, HEADER_CWD, HEADER_ENGINE, HEADER_ENV_PREFIX, HEADER_ORG_POLICY, hookSocketPath } from './socket';
 
 const IDLE_MS = Number(process.env.AIRLOCK_HOOK_IDLE_MS) || 15 * 60 * 1000;
@@ -62,19 +63,7 @@ export async function serveHooks(engineFile: string): Promise<void> {
           reply(res, 200, encodeRetry(call.payload));
           return;
         }
-        const saved = FORWARDED_ENV.map((k) => [k, process.env[k]] as const);
-        for (const k of FORWARDED_ENV) {
-          if (call.env[k] !== undefined) process.env[k] = call.env[k];
-          else delete process.env[k];
-        }
-        try {
-          reply(res, 200, encodeAnswer(await answerHook(call.args, call.payload, call.cwd)));
-        } finally {
-          for (const [k, v] of saved) {
-            if (v === undefined) delete process.env[k];
-            else process.env[k] = v;
-          }
-        }
+        reply(res, 200, encodeAnswer(await withCallerEnv(call.env, () => answerHook(call.args, call.payload, call.cwd))));
       });
     });
   });

@@ -65,6 +65,28 @@ test('the first call decides standalone and starts the server; later calls get t
   assert.equal(record?.model, 'claude-from-env-1');
 });
 
+test('calls answered at the same time keep their own environment (each write recorded with its own model)', async () => {
+  const { spawn } = await import('node:child_process');
+  const socket = hookSocketPath(ENGINE)!;
+  const deadline = Date.now() + 10_000;
+  if (!(await serverAnswers(socket))) hook(readOf('src/ok.ts'));
+  while (!(await serverAnswers(socket)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  const calls = Array.from({ length: 8 }, (_, i) => {
+    const file = `src/parallel${i}.ts`;
+    write(repo, file, `export const p${i} = ${i};\n`);
+    const post = { session_id: `s${i}`, cwd: repo, hook_event_name: 'PostToolUse', tool_name: 'Write', tool_input: { file_path: join(repo, file), content: `export const p${i} = ${i};\n` }, tool_response: { type: 'create' } };
+    return new Promise<number | null>((resolve) => {
+      const child = spawn(process.execPath, [HOOK, 'hook', 'claude-code'], { cwd: repo, env: { ...process.env, AIRLOCK_HOOK_IDLE_MS: '4000', ANTHROPIC_MODEL: `model-${i}` }, stdio: ['pipe', 'ignore', 'ignore'] });
+      child.on('close', resolve);
+      child.stdin.end(JSON.stringify(post));
+    });
+  });
+  assert.deepEqual(await Promise.all(calls), Array(8).fill(0));
+  const records = readLedger(repo).records.filter((r) => r.type === 'contribution' && r.path.startsWith('src/parallel')) as { path: string; model?: string }[];
+  assert.equal(records.length, 8);
+  for (const r of records) assert.equal(r.model, `model-${/parallel(\d)/.exec(r.path)![1]}`, r.path);
+});
+
 test('with the server switched off the same decision is made in-process', () => {
   const r = hook(readOf('config/creds.txt'), { AIRLOCK_HOOK_DAEMON: 'off' });
   assert.equal(r.status, 2);

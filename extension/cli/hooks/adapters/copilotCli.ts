@@ -7,6 +7,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { classifyTool } from '../tools';
 import { str, type HookAdapter, type HookEvent, type HookInput } from '../events';
+import { callerEnv } from '../callerEnv';
 
 export const copilotCliAdapter: HookAdapter = {
   parse(payload) {
@@ -46,5 +47,5 @@ export const copilotCliAdapter: HookAdapter = {
 /** `$COPILOT_HOME/session-state/<session>/events.jsonl` (COPILOT_HOME defaults to ~/.copilot). */
 function copilotTranscript(session: string): string | undefined {
   if (!/^[A-Za-z0-9-]{1,100}$/.test(session)) return undefined;
-  return join(process.env.COPILOT_HOME || join(homedir(), '.copilot'), 'session-state', session, 'events.jsonl');
+  return join(callerEnv('COPILOT_HOME') || join(homedir(), '.copilot'), 'session-state', session, 'events.jsonl');
 }
