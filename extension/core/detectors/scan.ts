@@ -4,9 +4,9 @@
 // view of the text (concatenated literals, escapes, URL encoding, base64, YAML blocks, diffs),
 // and what is found there is mapped back to the span of the encoded original.
 import type { PlannedDetector, ScanPlan, ValueSpan } from './compile';
-import { decodedViews, mapSpan } from './decode';
+import { decodedViews, mapSpan, type DecodeHints } from './decode';
 import { shannonEntropy } from './entropy';
-import { findKeywords } from './keywordAutomaton';
+import { findKeywords, type KeywordHits } from './keywordAutomaton';
 import { isGenericPlaceholder, matchesPlaceholderList } from './placeholders';
 import type { CompiledDetectors, SecretMatch } from './types';
 
@@ -20,10 +20,11 @@ interface Candidate {
 export function scanText(text: string, compiled: CompiledDetectors): SecretMatch[] {
   const plan = compiled.plan as ScanPlan;
   const candidates: Candidate[] = [];
-  collect(text, plan, (detector, span) => candidates.push({ detector, start: span.start, end: span.end }));
+  const hits = findKeywords(text, plan.automaton);
+  collect(text, hits, plan, (detector, span) => candidates.push({ detector, start: span.start, end: span.end }));
   if (plan.decode) {
-    for (const view of decodedViews(text)) {
-      collect(view.text, plan, (detector, span) => {
+    for (const view of decodedViews(text, decodeHints(hits, plan))) {
+      collect(view.text, findKeywords(view.text, plan.automaton), plan, (detector, span) => {
         const original = mapSpan(view, span.start, span.end);
         if (original) candidates.push({ detector, start: original.start, end: original.end });
       });
@@ -32,13 +33,25 @@ export function scanText(text: string, compiled: CompiledDetectors): SecretMatch
   return resolveOverlaps(candidates);
 }
 
-/** Runs every detector over `text`, calling `found` with each candidate that passes its filters. */
-function collect(text: string, plan: ScanPlan, found: (detector: PlannedDetector, span: ValueSpan) => void): void {
+/** Where the decoders' trigger literals occur (start offsets), from the keyword pass. */
+function decodeHints(hits: KeywordHits, plan: ScanPlan): DecodeHints {
+  const hints: DecodeHints = { quote: [], escape: [], percent: [], indicator: [], hunk: [], base64: hits.runEnds.subarray(0, hits.runCount) };
+  const kindOf: (readonly number[] & number[])[] = [];
+  for (const { id, kind } of plan.triggers) kindOf[id] = hints[kind] as number[];
+  for (let h = 0; h < hits.count; h++) {
+    const id = hits.keyword[h]!;
+    const into = kindOf[id];
+    if (into) into.push(hits.end[h]! - plan.keywordLength[id]!);
+  }
+  return hints;
+}
+
+/** Runs every detector over `text` where its keywords hit, calling `found` with each candidate that passes its filters. */
+function collect(text: string, hits: KeywordHits, plan: ScanPlan, found: (detector: PlannedDetector, span: ValueSpan) => void): void {
   const accept = (detector: PlannedDetector, span: ValueSpan) => {
     if (isSecret(text, span, detector, plan)) found(detector, span);
   };
 
-  const hits = findKeywords(text, plan.automaton);
   // Most texts (and most decoded views) have no keyword at all: nothing to set up.
   if (hits.count === 0 && plan.everywhere.length === 0) return;
   const detectorCount = plan.detectors.length;
