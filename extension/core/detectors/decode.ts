@@ -77,20 +77,57 @@ class ViewBuilder {
 
 const MAX_REGION = 8192;
 
+/** Every string of 0..`max` chars over `alphabet` that `accept` matches (small sets only). */
+function stringsOver(alphabet: string, max: number, accept: RegExp): string[] {
+  let level = [''];
+  const out: string[] = [];
+  for (let n = 0; n <= max; n++) {
+    out.push(...level.filter((s) => accept.test(s)));
+    level = level.flatMap((s) => [...alphabet].map((c) => s + c));
+  }
+  return out;
+}
+
+/** Blank runs after a quote that the literals spell out (longer ones: one catch-all literal). */
+const QUOTE_BLANKS = 8;
+
+/**
+ * What may follow a closing quote at a junction (see junctionEnd): a `+`, a line break, `.` then
+ * a blank, line break or quote, or blanks then one of `+ . \r \n`. Blank runs are spelled out up
+ * to QUOTE_BLANKS of one kind; a longer run, or one that mixes spaces and tabs, is caught by a
+ * literal of QUOTE_BLANKS + 1 blanks or by the first change of blank. So every junction is hit,
+ * while `"  x` and `".length` (most quotes followed by a blank or a dot) are not.
+ */
+const JUNCTION_STARTS = [
+  '+',
+  '\r',
+  '\n',
+  ...[' ', '\t', '\r', '\n', '"', "'"].map((c) => `.${c}`),
+  ...[' ', '\t'].flatMap((blank) => {
+    const other = blank === ' ' ? '\t' : ' ';
+    const runs = Array.from({ length: QUOTE_BLANKS }, (_, n) => blank.repeat(n + 1));
+    return [...runs.flatMap((run) => ['+', '.', '\r', '\n', other].map((c) => run + c)), blank.repeat(QUOTE_BLANKS + 1)];
+  }),
+];
+
 /**
  * Literals the keyword pass finds for the decoders (matched case-insensitively, like keywords;
- * each decoder checks what it needs). Within a kind all literals have one length, so their
- * start offsets come out ascending.
+ * each decoder checks what it needs). Each kind's positions are the START offsets of its
+ * literals (the quote, the backslash, the %, the indicator, the line break before `@@`).
  */
 export const DECODE_TRIGGERS = {
-  /** A closing quote followed by what a junction starts with (blank, `+`, `.`, line break). */
-  quote: ['"', "'"].flatMap((q) => [' ', '\t', '+', '.', '\r', '\n'].map((c) => q + c)),
+  /** A closing quote followed by the start of a junction. */
+  quote: ['"', "'"].flatMap((q) => JUNCTION_STARTS.map((c) => q + c)),
   /** `\u` (then 4 hex digits) and `\/`. */
   escape: ['\\u', '\\/'],
   /** `%` and the first hex digit of a printable ASCII char. */
   percent: ['%2', '%3', '%4', '%5', '%6', '%7'],
-  /** A YAML block scalar indicator (the line must end within 3 chars of it). */
-  indicator: ['|', '>'],
+  /**
+   * A YAML block scalar indicator and what may follow it on a header line (YAML_HEADER: chomping,
+   * indentation digit, blanks, CR) up to the line break, at most 3 chars (as blockHeaderLines
+   * requires). A header on the text's last line has no content, so needs no literal.
+   */
+  indicator: ['|', '>'].flatMap((indicator) => stringsOver('+-0123456789 \t\r', 3, /^[+-]?[0-9]?[ \t]*\r?$/).map((tail) => `${indicator}${tail}\n`)),
   /** A unified-diff hunk header not at the start of the text. */
   hunk: ['\n@@ -'],
 } as const;
@@ -133,7 +170,8 @@ function lineEndOf(text: string, i: number): number {
 
 // ---------- string-literal concatenation ----------
 
-const isBlank = (c: string | undefined) => c === ' ' || c === '\t';
+const isBlank = (c: number) => c === 32 || c === 9;
+const isJoin = (c: number) => c === 43 || c === 46; // + .
 
 /**
  * A junction starting at the quote at `i`: blanks, a `+` or `.` (PHP) and/or a line break, blanks,
@@ -143,44 +181,51 @@ const isBlank = (c: string | undefined) => c === ' ' || c === '\t';
 function junctionEnd(text: string, i: number): number {
   let j = i + 1;
   let joined = false;
-  while (isBlank(text[j])) j++;
-  if (text[j] === '+' || text[j] === '.') {
+  while (isBlank(text.charCodeAt(j))) j++;
+  if (isJoin(text.charCodeAt(j))) {
     joined = true;
     j++;
-    while (isBlank(text[j])) j++;
+    while (isBlank(text.charCodeAt(j))) j++;
   }
-  if (text[j] === '\r') j++;
-  if (text[j] === '\n') {
+  if (text.charCodeAt(j) === 13) j++;
+  if (text.charCodeAt(j) === 10) {
     j++;
-    while (isBlank(text[j])) j++;
-    if (!joined && (text[j] === '+' || text[j] === '.')) {
+    while (isBlank(text.charCodeAt(j))) j++;
+    if (!joined && isJoin(text.charCodeAt(j))) {
       j++;
-      while (isBlank(text[j])) j++;
+      while (isBlank(text.charCodeAt(j))) j++;
     }
     joined = true;
   }
-  const c = text[j];
-  return joined && (c === '"' || c === "'") ? j : -1;
+  const c = text.charCodeAt(j);
+  return joined && (c === 34 || c === 39) ? j : -1;
 }
 
 /** The literal whose closing quote is at `close`: its opening quote, or -1 (escapes: give up). */
-function literalOpening(text: string, close: number, quote: string): number {
+function literalOpening(text: string, close: number, quote: number): number {
   for (let i = close - 1; i >= 0 && close - i < 1024; i--) {
-    const c = text[i];
-    if (c === '\n') return -1;
-    if (c === quote) return text[i - 1] === '\\' ? -1 : i;
+    const c = text.charCodeAt(i);
+    if (c === 10) return -1;
+    if (c === quote) return text.charCodeAt(i - 1) === 92 ? -1 : i;
   }
   return -1;
 }
 
-function literalClosing(text: string, open: number, quote: string): number {
+function literalClosing(text: string, open: number, quote: number): number {
   for (let i = open + 1; i < text.length && i - open < 1024; i++) {
-    const c = text[i];
-    if (c === '\n' || c === '\\') return -1;
+    const c = text.charCodeAt(i);
+    if (c === 10 || c === 92) return -1;
     if (c === quote) return i;
   }
   return -1;
 }
+
+/** Chars a token (key, id, base64) is made of: [A-Za-z0-9_+/=-]. */
+const TOKEN_CHAR = (() => {
+  const table = new Uint8Array(65536);
+  for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_+/=-') table[c.charCodeAt(0)] = 1;
+  return table;
+})();
 
 /** `quotes`: the quotes followed by a blank, `+`, `.` or line break (no other can start a junction). */
 function concatenations(text: string, quotes: readonly number[]): DecodedView | undefined {
@@ -193,13 +238,13 @@ function concatenations(text: string, quotes: readonly number[]): DecodedView | 
     resume = close + 1;
     const afterJunction = junctionEnd(text, close);
     if (afterJunction < 0) continue;
-    const open = literalOpening(text, close, text[close]!);
+    const open = literalOpening(text, close, text.charCodeAt(close));
     if (open < 0) continue;
     // Chain: collect literals while junctions continue.
     const literals: [number, number][] = [[open + 1, close]];
     let nextOpen = afterJunction;
     for (;;) {
-      const nextClose = literalClosing(text, nextOpen, text[nextOpen]!);
+      const nextClose = literalClosing(text, nextOpen, text.charCodeAt(nextOpen));
       if (nextClose < 0) break;
       literals.push([nextOpen + 1, nextClose]);
       const more = junctionEnd(text, nextClose);
@@ -211,7 +256,7 @@ function concatenations(text: string, quotes: readonly number[]): DecodedView | 
     resume = close + 1;
     if (literals.length < 2) continue;
     // Only a join inside a token can hide one: "Hello, " + "world" cannot.
-    const tokenChar = (i: number) => /[A-Za-z0-9_+/=-]/.test(text[i] ?? '');
+    const tokenChar = (i: number) => TOKEN_CHAR[text.charCodeAt(i)] === 1;
     if (!literals.some(([, e], k) => k + 1 < literals.length && e > literals[k]![0] && tokenChar(e - 1) && literals[k + 1]![1] > literals[k + 1]![0] && tokenChar(literals[k + 1]![0]))) continue;
     const joinedLength = literals.reduce((n, [s, e]) => n + e - s, 0);
     if (joinedLength < 12 || joinedLength > MAX_REGION) continue;
@@ -260,18 +305,25 @@ function jsonEscapes(text: string, candidates: readonly number[]): DecodedView |
     let i = start;
     let run = start;
     while (i < regionEnd) {
-      if (text[i] === '\\' && text[i + 1] === 'u' && /^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) {
+      // Chars other than a backslash are kept as they are: jump to the next backslash.
+      const slash = text.indexOf('\\', i);
+      if (slash === -1 || slash >= regionEnd) {
+        i = regionEnd;
+        break;
+      }
+      i = slash;
+      if (isUnicodeEscape(text, i)) {
         builder.copy(text, run, i);
         builder.add(String.fromCharCode(parseInt(text.slice(i + 2, i + 6), 16)), i, i + 6);
         i += 6;
         run = i;
-      } else if (text[i] === '\\' && text[i + 1] === '/') {
+      } else if (text.charCodeAt(i + 1) === 47) {
         builder.copy(text, run, i);
         builder.add('/', i, i + 2);
         i += 2;
         run = i;
       } else {
-        i += text[i] === '\\' ? 2 : 1;
+        i += 2; // an escaped char (\\ too) is skipped whole
       }
     }
     builder.copy(text, run, Math.min(i, regionEnd));
@@ -377,9 +429,6 @@ const B64_CLASS16 = (() => {
   return table;
 })();
 
-function isBase64Char(text: string, i: number): boolean {
-  return B64_CLASS16[text.charCodeAt(i)] !== 0;
-}
 
 /** `runs`: where each maximal run of base64 chars reaches MIN_RUN chars (its start is MIN_RUN before). */
 function base64Runs(text: string, runs: ArrayLike<number>): DecodedView | undefined {
@@ -387,11 +436,18 @@ function base64Runs(text: string, runs: ArrayLike<number>): DecodedView | undefi
   const length = text.length;
   for (let r = 0; r < runs.length; r++) {
     const start = runs[r]! - MIN_RUN;
-    let end = runs[r]!;
-    while (end < length && isBase64Char(text, end)) end++;
-    if (end - start > MAX_REGION * 2) continue;
+    // The run's end and which kinds of chars it has, in one loop; a run too long to decode is
+    // not followed to its end (the next run is reported separately anyway).
+    const limit = Math.min(length, start + MAX_REGION * 2 + 1);
     let classes = 0;
-    for (let i = start; i < end; i++) classes |= B64_CLASS16[text.charCodeAt(i)]!;
+    let end = start;
+    while (end < limit) {
+      const c = B64_CLASS16[text.charCodeAt(end)]!;
+      if (c === 0) break;
+      classes |= c;
+      end++;
+    }
+    if (end - start > MAX_REGION * 2) continue;
     // Identifiers and words (no digit, or one case only) are not base64.
     if ((classes & 7) !== 7) continue;
     let padded = end;

@@ -19,8 +19,8 @@
 //   is one compare with `emitFrom`, and the cell needs no flag bit to mask off;
 // - the run chars get the highest class numbers, so "in the run set?" is a compare with the
 //   first of them, done without a branch (the run length is masked to 0 on any other char);
-// - the hit buffers get room for a block's worst case before each block, so the loop has
-//   neither a capacity test nor a call in it.
+// - a block's hits go to one scratch array sized for the block's worst case, so the loop has
+//   neither a capacity test nor a call in it, and few arrays to keep in registers.
 
 const ALPHABET = 128;
 /** Below this length one stream is walked: the second would not pay for its set-up. */
@@ -159,43 +159,53 @@ export function buildKeywordAutomaton(keywords: readonly string[], run?: RunSpec
   return { keywords: [...keywords], table, shift, emitFrom, outputs: newOutputs, maxLength, run, runClassFrom };
 }
 
-/** Where emitting states were reached (end offset and row offset), and where runs reached their length. */
+/** Where emitting states were reached (end offset and row offset, in pairs), and where runs reached their length. */
 class Emits {
-  ends: Int32Array = new Int32Array(256);
-  rows: Int32Array = new Int32Array(256);
-  count = 0;
+  pairs: Int32Array = new Int32Array(512);
+  pairCount = 0; // ints used in `pairs` (2 per emit)
   runEnds: Int32Array = new Int32Array(16);
   runCount = 0;
-  /** Room for `hits` more emits and `runs` more runs, so the walk itself never checks. */
-  reserve(hits: number, runs: number): void {
-    if (this.count + hits > this.ends.length) {
-      const size = grownSize(this.ends.length, this.count + hits);
-      this.ends = copyInto(new Int32Array(size), this.ends, this.count);
-      this.rows = copyInto(new Int32Array(size), this.rows, this.count);
-    }
-    if (this.runCount + runs > this.runEnds.length) this.runEnds = copyInto(new Int32Array(grownSize(this.runEnds.length, this.runCount + runs)), this.runEnds, this.runCount);
+  append(from: Int32Array, pairsAt: number, pairsEnd: number, runsAt: number, runsEnd: number): void {
+    this.pairs = appendTo(this.pairs, this.pairCount, from, pairsAt, pairsEnd);
+    this.pairCount += pairsEnd - pairsAt;
+    this.runEnds = appendTo(this.runEnds, this.runCount, from, runsAt, runsEnd);
+    this.runCount += runsEnd - runsAt;
   }
 }
 
-function grownSize(size: number, needed: number): number {
-  while (size < needed) size *= 2;
-  return size;
+function appendTo(to: Int32Array, used: number, from: Int32Array, start: number, end: number): Int32Array {
+  let out = to;
+  if (used + end - start > to.length) {
+    let size = to.length * 2;
+    while (size < used + end - start) size *= 2;
+    out = new Int32Array(size);
+    out.set(to.subarray(0, used));
+  }
+  out.set(from.subarray(start, end), used);
+  return out;
 }
 
-function copyInto(to: Int32Array, from: Int32Array, n: number): Int32Array {
-  to.set(from.subarray(0, n));
-  return to;
-}
+/**
+ * Where a block's walk writes, one array for all (fewer arrays in the loop: fewer registers):
+ * stream A's emit pairs, stream B's, A's run ends, B's. Sized for a block's worst case (an emit
+ * at every char, a run every run length, at least 1 char long), so the loop never checks room.
+ * Shared by all calls (a walk never calls out, so no two use it at once).
+ */
+const A_PAIRS = 0;
+const B_PAIRS = 2 * BLOCK;
+const A_RUN_ENDS = 4 * BLOCK;
+const B_RUN_ENDS = 5 * BLOCK;
+const scratch = new Int32Array(6 * BLOCK);
 
-/** Scalars a walk takes and hands back, per stream: row reached, run length, hit and run counts. */
+/** Scalars a walk takes and hands back, per stream: row reached, run length, write positions in `scratch`. */
 const A_ROW = 0;
 const B_ROW = 1;
 const A_RUN = 2;
 const B_RUN = 3;
-const A_COUNT = 4;
-const B_COUNT = 5;
-const A_RUNS = 6;
-const B_RUNS = 7;
+const A_PAIR_AT = 4;
+const B_PAIR_AT = 5;
+const A_RUN_AT = 6;
+const B_RUN_AT = 7;
 
 export function findKeywords(text: string, automaton: KeywordAutomaton): KeywordHits {
   const { table, emitFrom, runClassFrom } = automaton;
@@ -208,13 +218,10 @@ export function findKeywords(text: string, automaton: KeywordAutomaton): Keyword
   const walkOne = automaton.run ? walkOneWithRuns : walkOneKeywords;
   const one = (out: Emits, from: number, to: number) => {
     for (let at = from; at < to; at += BLOCK) {
-      const end = Math.min(to, at + BLOCK);
-      out.reserve(end - at, runLength ? Math.ceil((end - at) / runLength) + 1 : 0);
-      regs[A_COUNT] = out.count;
-      regs[A_RUNS] = out.runCount;
-      walkOne(text, at, end, table, emitFrom, runClassFrom, runLength, out.ends, out.rows, out.runEnds, regs);
-      out.count = regs[A_COUNT]!;
-      out.runCount = regs[A_RUNS]!;
+      regs[A_PAIR_AT] = A_PAIRS;
+      regs[A_RUN_AT] = A_RUN_ENDS;
+      walkOne(text, at, Math.min(to, at + BLOCK), table, emitFrom, runClassFrom, runLength, scratch, regs);
+      out.append(scratch, A_PAIRS, regs[A_PAIR_AT]!, A_RUN_ENDS, regs[A_RUN_AT]!);
     }
   };
   if (length < TWO_STREAMS_FROM || automaton.maxLength * 4 > length) {
@@ -234,19 +241,13 @@ export function findKeywords(text: string, automaton: KeywordAutomaton): Keyword
   regs[B_RUN] = run;
   const walkTwo = automaton.run ? walkTwoWithRuns : walkTwoKeywords;
   for (let at = 0; at < half; at += BLOCK) {
-    const end = Math.min(half, at + BLOCK);
-    const runs = runLength ? Math.ceil((end - at) / runLength) + 1 : 0;
-    first.reserve(end - at, runs);
-    second.reserve(end - at, runs);
-    regs[A_COUNT] = first.count;
-    regs[B_COUNT] = second.count;
-    regs[A_RUNS] = first.runCount;
-    regs[B_RUNS] = second.runCount;
-    walkTwo(text, at, end, half, table, emitFrom, runClassFrom, runLength, first.ends, first.rows, first.runEnds, second.ends, second.rows, second.runEnds, regs);
-    first.count = regs[A_COUNT]!;
-    second.count = regs[B_COUNT]!;
-    first.runCount = regs[A_RUNS]!;
-    second.runCount = regs[B_RUNS]!;
+    regs[A_PAIR_AT] = A_PAIRS;
+    regs[B_PAIR_AT] = B_PAIRS;
+    regs[A_RUN_AT] = A_RUN_ENDS;
+    regs[B_RUN_AT] = B_RUN_ENDS;
+    walkTwo(text, at, Math.min(half, at + BLOCK), half, table, emitFrom, runClassFrom, runLength, scratch, regs);
+    first.append(scratch, A_PAIRS, regs[A_PAIR_AT]!, A_RUN_ENDS, regs[A_RUN_AT]!);
+    second.append(scratch, B_PAIRS, regs[B_PAIR_AT]!, B_RUN_ENDS, regs[B_RUN_AT]!);
   }
   // An odd length leaves one char, for the second stream.
   regs[A_ROW] = regs[B_ROW]!;
@@ -255,112 +256,86 @@ export function findKeywords(text: string, automaton: KeywordAutomaton): Keyword
   return expand(automaton, first, second);
 }
 
-/** text[from, to) from regs' A stream; leaves its row, run and counts in regs. */
-function walkOneKeywords(text: string, from: number, to: number, table: Int32Array, emitFrom: number, _runClassFrom: number, _runLength: number, ends: Int32Array, rows: Int32Array, _runEnds: Int32Array, regs: Int32Array): void {
+/** text[from, to) from regs' A stream into `out`; leaves its row, run and write positions in regs. */
+function walkOneKeywords(text: string, from: number, to: number, table: Int32Array, emitFrom: number, _runClassFrom: number, _runLength: number, out: Int32Array, regs: Int32Array): void {
   let row = regs[A_ROW]!;
-  let n = regs[A_COUNT]!;
+  let n = regs[A_PAIR_AT]!;
   for (let i = from; i < to; i++) {
     row = table[row | table[text.charCodeAt(i)]!]!;
     if (row >= emitFrom) {
-      ends[n] = i + 1;
-      rows[n++] = row;
+      out[n] = i + 1;
+      out[n + 1] = row;
+      n += 2;
     }
   }
   regs[A_ROW] = row;
-  regs[A_COUNT] = n;
+  regs[A_PAIR_AT] = n;
 }
 
-function walkOneWithRuns(text: string, from: number, to: number, table: Int32Array, emitFrom: number, runClassFrom: number, runLength: number, ends: Int32Array, rows: Int32Array, runEnds: Int32Array, regs: Int32Array): void {
+function walkOneWithRuns(text: string, from: number, to: number, table: Int32Array, emitFrom: number, runClassFrom: number, runLength: number, out: Int32Array, regs: Int32Array): void {
   let row = regs[A_ROW]!;
   let run = regs[A_RUN]!;
-  let n = regs[A_COUNT]!;
-  let r = regs[A_RUNS]!;
+  let n = regs[A_PAIR_AT]!;
+  let r = regs[A_RUN_AT]!;
   const lastOther = runClassFrom - 1;
   for (let i = from; i < to; i++) {
     const c = table[text.charCodeAt(i)]!;
     row = table[row | c]!;
     // +1 in the run set, else back to 0: (lastOther - c) >> 31 is all ones exactly when c is a run char.
     run = (run + 1) & ((lastOther - c) >> 31);
-    if (row >= emitFrom) {
-      ends[n] = i + 1;
-      rows[n++] = row;
+    if (row >= emitFrom || run === runLength) {
+      if (row >= emitFrom) {
+        out[n] = i + 1;
+        out[n + 1] = row;
+        n += 2;
+      }
+      if (run === runLength) out[r++] = i + 1;
     }
-    if (run === runLength) runEnds[r++] = i + 1;
   }
   regs[A_ROW] = row;
   regs[A_RUN] = run;
-  regs[A_COUNT] = n;
-  regs[A_RUNS] = r;
+  regs[A_PAIR_AT] = n;
+  regs[A_RUN_AT] = r;
 }
 
-/** text[from, to) and text[half + from, half + to) in lockstep, from and into regs. */
-function walkTwoKeywords(
-  text: string,
-  from: number,
-  to: number,
-  half: number,
-  table: Int32Array,
-  emitFrom: number,
-  _runClassFrom: number,
-  _runLength: number,
-  aEnds: Int32Array,
-  aRows: Int32Array,
-  _aRunEnds: Int32Array,
-  bEnds: Int32Array,
-  bRows: Int32Array,
-  _bRunEnds: Int32Array,
-  regs: Int32Array,
-): void {
+/** text[from, to) and text[half + from, half + to) in lockstep, from and into regs and `out`. */
+function walkTwoKeywords(text: string, from: number, to: number, half: number, table: Int32Array, emitFrom: number, _runClassFrom: number, _runLength: number, out: Int32Array, regs: Int32Array): void {
   let a = regs[A_ROW]!;
   let b = regs[B_ROW]!;
-  let an = regs[A_COUNT]!;
-  let bn = regs[B_COUNT]!;
+  let an = regs[A_PAIR_AT]!;
+  let bn = regs[B_PAIR_AT]!;
   for (let i = from; i < to; i++) {
     a = table[a | table[text.charCodeAt(i)]!]!;
     b = table[b | table[text.charCodeAt(i + half)]!]!;
     // (a | b) >= emitFrom whenever either is: one compare on the common path.
     if ((a | b) >= emitFrom) {
       if (a >= emitFrom) {
-        aEnds[an] = i + 1;
-        aRows[an++] = a;
+        out[an] = i + 1;
+        out[an + 1] = a;
+        an += 2;
       }
       if (b >= emitFrom) {
-        bEnds[bn] = i + half + 1;
-        bRows[bn++] = b;
+        out[bn] = i + half + 1;
+        out[bn + 1] = b;
+        bn += 2;
       }
     }
   }
   regs[A_ROW] = a;
   regs[B_ROW] = b;
-  regs[A_COUNT] = an;
-  regs[B_COUNT] = bn;
+  regs[A_PAIR_AT] = an;
+  regs[B_PAIR_AT] = bn;
 }
 
-function walkTwoWithRuns(
-  text: string,
-  from: number,
-  to: number,
-  half: number,
-  table: Int32Array,
-  emitFrom: number,
-  runClassFrom: number,
-  runLength: number,
-  aEnds: Int32Array,
-  aRows: Int32Array,
-  aRunEnds: Int32Array,
-  bEnds: Int32Array,
-  bRows: Int32Array,
-  bRunEnds: Int32Array,
-  regs: Int32Array,
-): void {
+function walkTwoWithRuns(text: string, from: number, to: number, half: number, table: Int32Array, emitFrom: number, runClassFrom: number, runLength: number, out: Int32Array, regs: Int32Array): void {
   let a = regs[A_ROW]!;
   let b = regs[B_ROW]!;
   let aRun = regs[A_RUN]!;
   let bRun = regs[B_RUN]!;
-  let an = regs[A_COUNT]!;
-  let bn = regs[B_COUNT]!;
-  let ar = regs[A_RUNS]!;
-  let br = regs[B_RUNS]!;
+  let an = regs[A_PAIR_AT]!;
+  let bn = regs[B_PAIR_AT]!;
+  let ar = regs[A_RUN_AT]!;
+  let br = regs[B_RUN_AT]!;
   const lastOther = runClassFrom - 1;
   for (let i = from; i < to; i++) {
     const ca = table[text.charCodeAt(i)]!;
@@ -369,27 +344,30 @@ function walkTwoWithRuns(
     b = table[b | cb]!;
     aRun = (aRun + 1) & ((lastOther - ca) >> 31);
     bRun = (bRun + 1) & ((lastOther - cb) >> 31);
-    if ((a | b) >= emitFrom) {
+    // One rarely taken branch for all four events.
+    if ((a | b) >= emitFrom || aRun === runLength || bRun === runLength) {
       if (a >= emitFrom) {
-        aEnds[an] = i + 1;
-        aRows[an++] = a;
+        out[an] = i + 1;
+        out[an + 1] = a;
+        an += 2;
       }
       if (b >= emitFrom) {
-        bEnds[bn] = i + half + 1;
-        bRows[bn++] = b;
+        out[bn] = i + half + 1;
+        out[bn + 1] = b;
+        bn += 2;
       }
+      if (aRun === runLength) out[ar++] = i + 1;
+      if (bRun === runLength) out[br++] = i + half + 1;
     }
-    if (aRun === runLength) aRunEnds[ar++] = i + 1;
-    if (bRun === runLength) bRunEnds[br++] = i + half + 1;
   }
   regs[A_ROW] = a;
   regs[B_ROW] = b;
   regs[A_RUN] = aRun;
   regs[B_RUN] = bRun;
-  regs[A_COUNT] = an;
-  regs[B_COUNT] = bn;
-  regs[A_RUNS] = ar;
-  regs[B_RUNS] = br;
+  regs[A_PAIR_AT] = an;
+  regs[B_PAIR_AT] = bn;
+  regs[A_RUN_AT] = ar;
+  regs[B_RUN_AT] = br;
 }
 
 /** Each emit's keyword ids, first stream then second (text order); runs likewise. */
@@ -398,7 +376,7 @@ function expand(automaton: KeywordAutomaton, ...streams: Emits[]): KeywordHits {
   let count = 0;
   let runCount = 0;
   for (const s of streams) {
-    for (let h = 0; h < s.count; h++) count += outputs[(s.rows[h]! - ROOT) >> shift]!.length;
+    for (let h = 1; h < s.pairCount; h += 2) count += outputs[(s.pairs[h]! - ROOT) >> shift]!.length;
     runCount += s.runCount;
   }
   const keyword = new Int32Array(Math.max(1, count));
@@ -407,10 +385,10 @@ function expand(automaton: KeywordAutomaton, ...streams: Emits[]): KeywordHits {
   let k = 0;
   let r = 0;
   for (const s of streams) {
-    for (let h = 0; h < s.count; h++) {
-      for (const id of outputs[(s.rows[h]! - ROOT) >> shift]!) {
+    for (let h = 0; h < s.pairCount; h += 2) {
+      for (const id of outputs[(s.pairs[h + 1]! - ROOT) >> shift]!) {
         keyword[k] = id;
-        end[k] = s.ends[h]!;
+        end[k] = s.pairs[h]!;
         k++;
       }
     }

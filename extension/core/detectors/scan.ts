@@ -33,17 +33,28 @@ export function scanText(text: string, compiled: CompiledDetectors): SecretMatch
   return resolveOverlaps(candidates);
 }
 
-/** Where the decoders' trigger literals occur (start offsets), from the keyword pass. */
+/** Where the decoders' trigger literals start, ascending, from the keyword pass. */
 function decodeHints(hits: KeywordHits, plan: ScanPlan): DecodeHints {
-  const hints: DecodeHints = { quote: [], escape: [], percent: [], indicator: [], hunk: [], base64: hits.runEnds.subarray(0, hits.runCount) };
-  const kindOf: (readonly number[] & number[])[] = [];
-  for (const { id, kind } of plan.triggers) kindOf[id] = hints[kind] as number[];
+  const hints = { quote: [] as number[], escape: [] as number[], percent: [] as number[], indicator: [] as number[], hunk: [] as number[] };
+  const into: (number[] | undefined)[] = new Array(plan.keywordLength.length).fill(undefined);
+  for (const { id, kind } of plan.triggers) into[id] = hints[kind];
   for (let h = 0; h < hits.count; h++) {
     const id = hits.keyword[h]!;
-    const into = kindOf[id];
-    if (into) into.push(hits.end[h]! - plan.keywordLength[id]!);
+    const list = into[id];
+    if (list !== undefined) list.push(hits.end[h]! - plan.keywordLength[id]!);
   }
-  return hints;
+  // Hits come in order of their END; literals of different lengths can start out of that order.
+  for (const list of Object.values(hints)) {
+    let sorted = true;
+    for (let i = 1; i < list.length && sorted; i++) sorted = list[i - 1]! < list[i]!;
+    if (!sorted) {
+      list.sort((x, y) => x - y);
+      let kept = 0;
+      for (let i = 0; i < list.length; i++) if (i === 0 || list[i] !== list[kept - 1]) list[kept++] = list[i]!;
+      list.length = kept;
+    }
+  }
+  return { ...hints, base64: hits.runEnds.subarray(0, hits.runCount) };
 }
 
 /** Runs every detector over `text` where its keywords hit, calling `found` with each candidate that passes its filters. */
