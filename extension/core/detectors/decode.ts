@@ -163,6 +163,15 @@ export function mapSpan(view: DecodedView, start: number, end: number): { start:
 function lineStartOf(text: string, i: number): number {
   return text.lastIndexOf('\n', i - 1) + 1;
 }
+/**
+ * max(lineStartOf(text, i), i - reach): the search goes back at most `reach` chars, which
+ * matters on minified code, where one line can be a megabyte long.
+ */
+function lineStartWithin(text: string, i: number, reach: number): number {
+  const stop = Math.max(0, i - reach);
+  for (let k = i - 1; k >= stop; k--) if (text.charCodeAt(k) === 10) return k + 1;
+  return stop;
+}
 function lineEndOf(text: string, i: number): number {
   const e = text.indexOf('\n', i);
   return e === -1 ? text.length : e;
@@ -262,7 +271,7 @@ function concatenations(text: string, quotes: readonly number[]): DecodedView | 
     if (joinedLength < 12 || joinedLength > MAX_REGION) continue;
     // The line up to the first literal gives detectors the assigned name.
     builder.separate();
-    const lineStart = lineStartOf(text, open);
+    const lineStart = lineStartWithin(text, open, 200);
     if (open - lineStart < 200) builder.copy(text, lineStart, open + 1);
     for (const [s, e] of literals) builder.copy(text, s, e);
     builder.copy(text, last[1], last[1] + 1);
@@ -294,10 +303,12 @@ function jsonEscapes(text: string, candidates: readonly number[]): DecodedView |
     return cursor < escapes.length ? escapes[cursor]! : -1;
   };
   let regionEnd = -1;
+  let lineEnd = -1;
   for (let at = escapeAt(0); at !== -1; at = escapeAt(regionEnd)) {
-    const start = Math.max(lineStartOf(text, at), at - CONTEXT);
-    // Extend the region while further escapes follow closely on the same line.
-    const lineEnd = lineEndOf(text, at);
+    const start = lineStartWithin(text, at, CONTEXT);
+    // Extend the region while further escapes follow closely on the same line (whose end is
+    // looked up once per line, not once per region).
+    if (at >= lineEnd) lineEnd = lineEndOf(text, at);
     let last = at;
     for (let n = escapeAt(at + 2); n !== -1 && n < lineEnd && n - last < CONTEXT; n = escapeAt(n + 2)) last = n;
     regionEnd = Math.min(lineEnd, last + CONTEXT);
