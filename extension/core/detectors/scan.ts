@@ -2,7 +2,9 @@
 // keywords occur; candidates are filtered (placeholders, entropy, validators, allowlist) and
 // overlaps resolved in favour of the more specific detector. The same runs over each decoded
 // view of the text (concatenated literals, escapes, URL encoding, base64, YAML blocks, diffs),
-// and what is found there is mapped back to the span of the encoded original.
+// and what is found there is mapped back to the span of the encoded original. The decoders are
+// told where to look by that same keyword pass (their trigger literals are keywords too, and it
+// reports base64 runs), so decoding adds no pass over the whole text.
 import type { PlannedDetector, ScanPlan, ValueSpan } from './compile';
 import { decodedViews, mapSpan, type DecodeHints } from './decode';
 import { shannonEntropy } from './entropy';
