@@ -69,6 +69,12 @@ export function secretsBody(n = 10_000): string {
   return JSON.stringify({ model: 'm', messages });
 }
 
+/** A client's credential headers (invented values shaped like an OpenAI project key and Cloudflare's cookie). */
+const CLIENT_CREDENTIALS = {
+  authorization: `Bearer sk-proj-${'Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4z'.repeat(5)}`,
+  cookie: '__cf_bm=a1B2c3D4e5F6g7H8i9J0.k1L2m3N4o5P6-1764590000-1.0.1.1-AbCdEfGhIjKlMnOpQrStUvWxYz0123456789',
+};
+
 /**
  * The policy the decision figures use. Fingerprints helper: this is the hook for the protected
  * code index (≥ 1,000,000 lines) — return the policy evaluating with it, and the same figures
@@ -81,9 +87,9 @@ async function benchPolicy(): Promise<CompiledPolicy> {
 }
 
 /** p50 of the decide stage alone (parse + engine + rebuild), beside JSON.parse + one indexOf pass over the same body. */
-async function decisionFigures(b: Bench, policy: CompiledPolicy, label: string, body: string, runs: number, egressOptions?: EgressOptions): Promise<number> {
+async function decisionFigures(b: Bench, policy: CompiledPolicy, label: string, body: string, runs: number, egressOptions?: EgressOptions, extraHeaders: Record<string, string> = {}): Promise<number> {
   const buffer = Buffer.from(body, 'utf8');
-  const input = { policy, dialect: 'openai-chat' as const, body: buffer, destination: 'https://api.openai.com/v1/chat/completions', method: 'POST', url: '/chat/completions', headers: { 'content-type': 'application/json', 'user-agent': 'bench/1' }, egressOptions };
+  const input = { policy, dialect: 'openai-chat' as const, body: buffer, destination: 'https://api.openai.com/v1/chat/completions', method: 'POST', url: '/chat/completions', headers: { 'content-type': 'application/json', 'user-agent': 'bench/1', ...extraHeaders }, egressOptions };
   const first = decide(input);
   const decided = stats(await time(() => decide(input), runs, 3)).p50;
   const baseline = stats(
@@ -127,6 +133,8 @@ export default async function gatewayBench(b: Bench): Promise<void> {
     const policy = await benchPolicy();
     const sizes = [['1 KB', 1024], ['64 KB', 64 * 1024], ['1 MB', 1024 * 1024]] as const;
     for (const [label, size] of sizes) await decisionFigures(b, policy, `${label} of source code`, codePrompt(size, false), size > 100_000 ? 30 : 200);
+    // What a real client adds: its key and a provider cookie, scanned as credential segments.
+    await decisionFigures(b, policy, '64 KB of source code with an Authorization key and a cookie', codePrompt(64 * 1024, false), 200, undefined, CLIENT_CREDENTIALS);
     const indexed = await protectedIndexDecisions(b, policy);
     const many = await decisionFigures(b, policy, '10,000 segments, 15,000 secrets', secretsBody(), 20);
     b.target('decision, 10,000 segments with 15,000 secrets', `${many.toFixed(1)} ms`, '≤ 50 ms', many <= 50);

@@ -21,6 +21,18 @@ test('proxied requests get their dialect from host and path', () => {
     ['copilot-proxy.githubusercontent.com', 'POST', '/v1/engines/copilot-codex/completions', 'openai', 'openai-completions'],
     ['api.business.githubcopilot.com', 'POST', '/v1/messages', 'anthropic', 'anthropic-messages'],
     ['api.githubcopilot.com', 'POST', '/agents/telemetry', 'openai', undefined],
+    // Copilot CLI's JSON side endpoints (hosted models): every string read by content.
+    ['api.individual.githubcopilot.com', 'POST', '/auto', 'openai', 'metadata'],
+    ['api.individual.githubcopilot.com', 'POST', '/models/session', 'openai', 'metadata'],
+    ['api.individual.githubcopilot.com', 'POST', '/mcp/readonly', 'openai', 'metadata'],
+    ['api.githubcopilot.com', 'POST', '/mcp', 'openai', 'metadata'],
+    ['api.githubcopilot.com', 'POST', '/mcp/x', 'openai', undefined],
+    // Ending the MCP session: bodiless DELETE (a body on it is refused by the passthrough parser).
+    ['api.individual.githubcopilot.com', 'DELETE', '/mcp/readonly', 'openai', 'passthrough'],
+    ['api.individual.githubcopilot.com', 'DELETE', '/responses', 'openai', undefined],
+    ['api.openai.com', 'DELETE', '/mcp', 'openai', undefined],
+    ['api.githubcopilot.com', 'POST', '/v1/auto', 'openai', undefined],
+    ['api.openai.com', 'POST', '/auto', 'openai', undefined],
     // Gemini API, Vertex AI and Gemini CLI's Code Assist backend.
     ['generativelanguage.googleapis.com', 'POST', '/v1beta/models/gemini-2.5-pro:streamGenerateContent', 'gemini', 'gemini-generate'],
     ['generativelanguage.googleapis.com', 'POST', '/v1beta/models/gemini-2.5-pro:generateContent', 'gemini', 'gemini-generate'],
@@ -105,9 +117,58 @@ test('Gemini Code Assist (`request` wrapper), countTokens (`generateContentReque
   assert.throws(() => parseBody('gemini-generate', '{"contents": {"parts": 3}}', { destination: 'x' }), /unparseable/);
 });
 
+test('Copilot CLI\'s side endpoints: every string of the body is scanned, a secret in /auto\'s prompt is redacted in place', () => {
+  const key = 'AKIAZ7K2QW5RT6YX3VB4';
+  const text = JSON.stringify({ prompt: `is ${key} valid?`, has_image: false, multi_turn: { routing_intent: 'anchor', turns_since_anchor: 0 } });
+  const parsed = parseBody('metadata', text, { destination: 'https://api.individual.githubcopilot.com/auto' });
+  assert.ok(parsed.request.segments.some((s) => s.role === 'other' && s.text === `is ${key} valid?`), 'the prompt is a segment');
+  const redacted = parsed.request.segments.map((s) => (s.text.includes(key) ? { ...s, text: s.text.replace(key, '[REDACTED:aws-access-key-id#1]') } : s));
+  assert.equal(rebuildBody(text, parsed, redacted), text.replace(key, '[REDACTED:aws-access-key-id#1]'));
+  const rpc = parseBody('metadata', JSON.stringify({ jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'search_code', arguments: { query: 'acmeVolumeFactor' } } }), { destination: 'x' });
+  assert.ok(rpc.request.segments.some((s) => s.text === 'acmeVolumeFactor'), 'MCP tool arguments are read');
+  assert.throws(() => parseBody('metadata', '[{"jsonrpc":"2.0"}]', { destination: 'x' }), /unparseable/, 'a JSON-RPC batch (not an object) stays unparseable');
+  assert.throws(() => parseBody('passthrough', '{"jsonrpc":"2.0"}', { destination: 'x' }), /takes none/, 'a DELETE ending the MCP session may not carry a body');
+});
+
 test('Copilot inline completions: prompt and suffix are the user text', () => {
   const body = { prompt: '// Path: src/app.ts\nconst x = ', suffix: '\nexport default x;', max_tokens: 500, temperature: 0, n: 1, stream: true, extra: { language: 'typescript', next_indent: 0 } };
   const parsed = parseBody('openai-completions', JSON.stringify(body), { destination: 'https://proxy.individual.githubcopilot.com/v1/engines/gpt-41-copilot/completions' });
   assert.deepEqual(parsed.request.segments.filter((s) => s.role !== 'other').map((s) => s.id), ['prompt', 'suffix']);
   assert.equal(parsed.stream, true);
+});
+
+test('AI hosts named by tenant, region or resource are recognised (and nothing wider)', async () => {
+  const { aiHostFamily } = await import('../../../extension/core/dialects/hosts');
+  const yes: [string, string][] = [
+    ['copilot-api.acme.ghe.com', 'GitHub Copilot on GHE.com'],
+    ['COPILOT-API.octocorp.ghe.com.', 'GitHub Copilot on GHE.com'],
+    ['bedrock-runtime.us-east-1.amazonaws.com', 'Amazon Bedrock'],
+    ['bedrock-runtime-fips.us-gov-west-1.amazonaws.com', 'Amazon Bedrock'],
+    ['us-central1-aiplatform.googleapis.com', 'Google Vertex AI'],
+    ['europe-west4-aiplatform.googleapis.com', 'Google Vertex AI'],
+    ['acme-openai.cognitiveservices.azure.com', 'Azure AI services'],
+  ];
+  for (const [host, what] of yes) assert.equal(aiHostFamily(host), what, host);
+  for (const host of ['acme.ghe.com', 'api.acme.ghe.com', 'copilot-api.ghe.com', 'copilot-api.a.b.ghe.com', 'bedrock.us-east-1.amazonaws.com', 's3.amazonaws.com', 'bedrock-runtime.amazonaws.com', 'aiplatform.googleapis.com', 'storage.googleapis.com', 'cognitiveservices.azure.com', 'a.b.cognitiveservices.azure.com', 'example.com']) {
+    assert.equal(aiHostFamily(host), undefined, host);
+  }
+});
+
+test('proxy policy: an AI host of those families is tunnelled only when a layer names it in proxy.tunnel', async () => {
+  const { loadPolicy } = await import('../../../extension/core/policy');
+  const { readPolicyRef } = await import('../gateway/support/policy');
+  const load = async (text: string) => {
+    const loaded = await loadPolicy('/ws/.airlock/policy.jsonc', async (ref) => (ref === '/ws/.airlock/policy.jsonc' ? text : readPolicyRef(ref)));
+    assert.ok(loaded.ok, JSON.stringify(loaded.problems));
+    return loaded.policy.proxy!;
+  };
+  const plain = await load('{ "extends": ["airlock:secrets"], "proxy": { "otherHosts": "tunnel" } }');
+  assert.equal(plain.tunnelAllowed('example.com'), true);
+  assert.equal(plain.tunnelAllowed('copilot-api.acme.ghe.com'), false);
+  assert.equal(plain.tunnelAllowed('us-central1-aiplatform.googleapis.com'), false);
+  const named = await load('{ "extends": ["airlock:secrets"], "proxy": { "tunnel": ["bedrock-runtime.us-east-1.amazonaws.com"] } }');
+  assert.equal(named.tunnelAllowed('bedrock-runtime.us-east-1.amazonaws.com'), true);
+  assert.equal(named.tunnelAllowed('bedrock-runtime.eu-west-1.amazonaws.com'), false);
+  const inspected = await load('{ "extends": ["airlock:secrets"], "proxy": { "inspect": ["copilot-api.acme.ghe.com"] } }');
+  assert.ok(inspected.inspect.includes('copilot-api.acme.ghe.com'));
 });
