@@ -48,6 +48,8 @@ export interface ScanPlan {
    * and a trigger.
    */
   readonly triggers: readonly { readonly id: number; readonly kind: DecodeTriggerKind }[];
+  /** The same by keyword id: the index in TRIGGER_KINDS, or -1 (a lookup per hit, no set-up per scan). */
+  readonly triggerKindOf: Int8Array;
   readonly allowValues: ReadonlySet<string>;
   readonly allowRegexes: readonly RE2JS[];
 }
@@ -105,10 +107,20 @@ export function compileDetectors(
     everywhere,
     decode,
     triggers,
+    triggerKindOf: triggerKindTable(keywords.length, triggers),
     allowValues: new Set(options.allowlist?.values ?? []),
     allowRegexes: (options.allowlist?.regexes ?? []).map((source, i) => compileAllowRegex(source, i)),
   };
   return { ids: detectors.map((d) => d.id), plan };
+}
+
+/** The decoders' trigger kinds, in the order of ScanPlan.triggerKindOf's indexes. */
+export const TRIGGER_KINDS = Object.keys(DECODE_TRIGGERS) as DecodeTriggerKind[];
+
+function triggerKindTable(keywordCount: number, triggers: readonly { id: number; kind: DecodeTriggerKind }[]): Int8Array {
+  const table = new Int8Array(keywordCount).fill(-1);
+  for (const { id, kind } of triggers) table[id] = TRIGGER_KINDS.indexOf(kind);
+  return table;
 }
 
 function compileAllowRegex(source: string, index: number): RE2JS {

@@ -161,9 +161,10 @@ export function buildKeywordAutomaton(keywords: readonly string[], run?: RunSpec
 
 /** Where emitting states were reached (end offset and row offset, in pairs), and where runs reached their length. */
 class Emits {
-  pairs: Int32Array = new Int32Array(512);
+  // Empty until needed: most texts are small and most small texts have few hits.
+  pairs: Int32Array = NONE;
   pairCount = 0; // ints used in `pairs` (2 per emit)
-  runEnds: Int32Array = new Int32Array(16);
+  runEnds: Int32Array = NONE;
   runCount = 0;
   append(from: Int32Array, pairsAt: number, pairsEnd: number, runsAt: number, runsEnd: number): void {
     this.pairs = appendTo(this.pairs, this.pairCount, from, pairsAt, pairsEnd);
@@ -173,10 +174,13 @@ class Emits {
   }
 }
 
+const NONE = new Int32Array(0);
+
 function appendTo(to: Int32Array, used: number, from: Int32Array, start: number, end: number): Int32Array {
+  if (end === start) return to;
   let out = to;
   if (used + end - start > to.length) {
-    let size = to.length * 2;
+    let size = Math.max(64, to.length * 2);
     while (size < used + end - start) size *= 2;
     out = new Int32Array(size);
     out.set(to.subarray(0, used));
@@ -196,6 +200,8 @@ const B_PAIRS = 2 * BLOCK;
 const A_RUN_ENDS = 4 * BLOCK;
 const B_RUN_ENDS = 5 * BLOCK;
 const scratch = new Int32Array(6 * BLOCK);
+/** The walks' scalars (see A_ROW…), shared likewise. */
+const regs = new Int32Array(8);
 
 /** Scalars a walk takes and hands back, per stream: row reached, run length, write positions in `scratch`. */
 const A_ROW = 0;
@@ -213,7 +219,7 @@ export function findKeywords(text: string, automaton: KeywordAutomaton): Keyword
   const length = text.length;
   const first = new Emits();
   const second = new Emits();
-  const regs = new Int32Array(8);
+  regs.fill(0);
   regs[A_ROW] = ROOT;
   const walkOne = automaton.run ? walkOneWithRuns : walkOneKeywords;
   const one = (out: Emits, from: number, to: number) => {

@@ -5,7 +5,7 @@
 // and what is found there is mapped back to the span of the encoded original. The decoders are
 // told where to look by that same keyword pass (their trigger literals are keywords too, and it
 // reports base64 runs), so decoding adds no pass over the whole text.
-import type { PlannedDetector, ScanPlan, ValueSpan } from './compile';
+import { TRIGGER_KINDS, type PlannedDetector, type ScanPlan, type ValueSpan } from './compile';
 import { decodedViews, mapSpan, type DecodeHints } from './decode';
 import { shannonEntropy } from './entropy';
 import { findKeywords, type KeywordHits } from './keywordAutomaton';
@@ -38,15 +38,15 @@ export function scanText(text: string, compiled: CompiledDetectors): SecretMatch
 /** Where the decoders' trigger literals start, ascending, from the keyword pass. */
 function decodeHints(hits: KeywordHits, plan: ScanPlan): DecodeHints {
   const hints = { quote: [] as number[], escape: [] as number[], percent: [] as number[], indicator: [] as number[], hunk: [] as number[] };
-  const into: (number[] | undefined)[] = new Array(plan.keywordLength.length).fill(undefined);
-  for (const { id, kind } of plan.triggers) into[id] = hints[kind];
+  const lists = TRIGGER_KINDS.map((kind) => hints[kind]);
+  const kindOf = plan.triggerKindOf;
   for (let h = 0; h < hits.count; h++) {
     const id = hits.keyword[h]!;
-    const list = into[id];
-    if (list !== undefined) list.push(hits.end[h]! - plan.keywordLength[id]!);
+    const kind = kindOf[id]!;
+    if (kind >= 0) lists[kind]!.push(hits.end[h]! - plan.keywordLength[id]!);
   }
   // Hits come in order of their END; literals of different lengths can start out of that order.
-  for (const list of Object.values(hints)) {
+  for (const list of lists) {
     let sorted = true;
     for (let i = 1; i < list.length && sorted; i++) sorted = list[i - 1]! < list[i]!;
     if (!sorted) {
