@@ -249,32 +249,38 @@ function concatenations(text: string, quotes: readonly number[]): DecodedView | 
     if (afterJunction < 0) continue;
     const open = literalOpening(text, close, text.charCodeAt(close));
     if (open < 0) continue;
-    // Chain: collect literals while junctions continue.
-    const literals: [number, number][] = [[open + 1, close]];
+    // Chain: collect literals while junctions continue. Bounds go into a flat list, [start, end)
+    // per literal (this runs for every junction in the text).
+    const bounds: number[] = [open + 1, close];
     let nextOpen = afterJunction;
     for (;;) {
       const nextClose = literalClosing(text, nextOpen, text.charCodeAt(nextOpen));
       if (nextClose < 0) break;
-      literals.push([nextOpen + 1, nextClose]);
+      bounds.push(nextOpen + 1, nextClose);
       const more = junctionEnd(text, nextClose);
       if (more < 0) break;
       nextOpen = more;
     }
-    const last = literals[literals.length - 1]!;
-    close = last[1];
+    close = bounds[bounds.length - 1]!;
     resume = close + 1;
-    if (literals.length < 2) continue;
+    if (bounds.length < 4) continue;
     // Only a join inside a token can hide one: "Hello, " + "world" cannot.
-    const tokenChar = (i: number) => TOKEN_CHAR[text.charCodeAt(i)] === 1;
-    if (!literals.some(([, e], k) => k + 1 < literals.length && e > literals[k]![0] && tokenChar(e - 1) && literals[k + 1]![1] > literals[k + 1]![0] && tokenChar(literals[k + 1]![0]))) continue;
-    const joinedLength = literals.reduce((n, [s, e]) => n + e - s, 0);
+    let insideToken = false;
+    for (let k = 0; k + 2 < bounds.length && !insideToken; k += 2) {
+      const end = bounds[k + 1]!;
+      const nextStart = bounds[k + 2]!;
+      insideToken = end > bounds[k]! && TOKEN_CHAR[text.charCodeAt(end - 1)] === 1 && bounds[k + 3]! > nextStart && TOKEN_CHAR[text.charCodeAt(nextStart)] === 1;
+    }
+    if (!insideToken) continue;
+    let joinedLength = 0;
+    for (let k = 0; k < bounds.length; k += 2) joinedLength += bounds[k + 1]! - bounds[k]!;
     if (joinedLength < 12 || joinedLength > MAX_REGION) continue;
     // The line up to the first literal gives detectors the assigned name.
     builder.separate();
     const lineStart = lineStartWithin(text, open, 200);
     if (open - lineStart < 200) builder.copy(text, lineStart, open + 1);
-    for (const [s, e] of literals) builder.copy(text, s, e);
-    builder.copy(text, last[1], last[1] + 1);
+    for (let k = 0; k < bounds.length; k += 2) builder.copy(text, bounds[k]!, bounds[k + 1]!);
+    builder.copy(text, close, close + 1);
   }
   return builder.build();
 }
@@ -430,8 +436,28 @@ const B64_CLASS = (() => {
 })();
 const MIN_RUN = 24;
 
-/** The run the keyword pass reports for base64Runs: its chars (all of B64_CLASS) and MIN_RUN. */
-export const BASE64_RUN = { chars: 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-', length: MIN_RUN } as const;
+/**
+ * The run the keyword pass reports for base64Runs: its chars (all of B64_CLASS), MIN_RUN, and
+ * the test base64Runs would apply first (upper case, lower case and a digit), so the 95% of runs
+ * that are identifiers, words and paths are dropped while their text is still in cache.
+ */
+export const BASE64_RUN = {
+  chars: 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-',
+  length: MIN_RUN,
+  keep: (text: string, end: number) => (runClasses(text, end - MIN_RUN) & 7) === 7,
+} as const;
+
+/** The B64_CLASS bits of the run of base64 chars starting at `start` (followed at most MAX_REGION * 2 + 1 chars). */
+function runClasses(text: string, start: number): number {
+  const limit = Math.min(text.length, start + MAX_REGION * 2 + 1);
+  let classes = 0;
+  for (let i = start; i < limit; i++) {
+    const c = B64_CLASS16[text.charCodeAt(i)]!;
+    if (c === 0) break;
+    classes |= c;
+  }
+  return classes;
+}
 
 /** B64_CLASS over all UTF-16 code units (non-ASCII: 0), so the probe loop needs no range check. */
 const B64_CLASS16 = (() => {

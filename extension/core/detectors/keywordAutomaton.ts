@@ -35,6 +35,12 @@ export interface RunSpec {
   readonly chars: string;
   /** A run is reported once, where it reaches this many chars. */
   readonly length: number;
+  /**
+   * Whether to report the run that reached `length` at `end` (its start is `length` before):
+   * asked right after the block it is in was walked, while that text is still in the CPU's
+   * cache (asked later, scattered over a large text, each costs a cache miss).
+   */
+  readonly keep?: (text: string, end: number) => boolean;
 }
 
 export interface KeywordAutomaton {
@@ -227,7 +233,7 @@ export function findKeywords(text: string, automaton: KeywordAutomaton): Keyword
       regs[A_PAIR_AT] = A_PAIRS;
       regs[A_RUN_AT] = A_RUN_ENDS;
       walkOne(text, at, Math.min(to, at + BLOCK), table, emitFrom, runClassFrom, runLength, scratch, regs);
-      out.append(scratch, A_PAIRS, regs[A_PAIR_AT]!, A_RUN_ENDS, regs[A_RUN_AT]!);
+      out.append(scratch, A_PAIRS, regs[A_PAIR_AT]!, A_RUN_ENDS, keptRuns(text, automaton, A_RUN_ENDS, regs[A_RUN_AT]!));
     }
   };
   if (length < TWO_STREAMS_FROM || automaton.maxLength * 4 > length) {
@@ -252,14 +258,23 @@ export function findKeywords(text: string, automaton: KeywordAutomaton): Keyword
     regs[A_RUN_AT] = A_RUN_ENDS;
     regs[B_RUN_AT] = B_RUN_ENDS;
     walkTwo(text, at, Math.min(half, at + BLOCK), half, table, emitFrom, runClassFrom, runLength, scratch, regs);
-    first.append(scratch, A_PAIRS, regs[A_PAIR_AT]!, A_RUN_ENDS, regs[A_RUN_AT]!);
-    second.append(scratch, B_PAIRS, regs[B_PAIR_AT]!, B_RUN_ENDS, regs[B_RUN_AT]!);
+    first.append(scratch, A_PAIRS, regs[A_PAIR_AT]!, A_RUN_ENDS, keptRuns(text, automaton, A_RUN_ENDS, regs[A_RUN_AT]!));
+    second.append(scratch, B_PAIRS, regs[B_PAIR_AT]!, B_RUN_ENDS, keptRuns(text, automaton, B_RUN_ENDS, regs[B_RUN_AT]!));
   }
   // An odd length leaves one char, for the second stream.
   regs[A_ROW] = regs[B_ROW]!;
   regs[A_RUN] = regs[B_RUN]!;
   one(second, 2 * half, length);
   return expand(automaton, first, second);
+}
+
+/** Drops the run ends in scratch[from, to) that the spec's `keep` rejects; returns the new end. */
+function keptRuns(text: string, automaton: KeywordAutomaton, from: number, to: number): number {
+  const keep = automaton.run?.keep;
+  if (!keep) return to;
+  let kept = from;
+  for (let r = from; r < to; r++) if (keep(text, scratch[r]!)) scratch[kept++] = scratch[r]!;
+  return kept;
 }
 
 /** text[from, to) from regs' A stream into `out`; leaves its row, run and write positions in regs. */
