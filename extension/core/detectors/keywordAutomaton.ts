@@ -38,7 +38,8 @@ export interface RunSpec {
   /**
    * Whether to report the run that reached `length` at `end` (its start is `length` before):
    * asked right after the block it is in was walked, while that text is still in the CPU's
-   * cache (asked later, scattered over a large text, each costs a cache miss).
+   * cache (asked later, scattered over a large text, each costs a cache miss). It must not
+   * call findKeywords (the walk's buffers are shared).
    */
   readonly keep?: (text: string, end: number) => boolean;
 }
@@ -199,7 +200,7 @@ function appendTo(to: Int32Array, used: number, from: Int32Array, start: number,
  * Where a block's walk writes, one array for all (fewer arrays in the loop: fewer registers):
  * stream A's emit pairs, stream B's, A's run ends, B's. Sized for a block's worst case (an emit
  * at every char, a run every run length, at least 1 char long), so the loop never checks room.
- * Shared by all calls (a walk never calls out, so no two use it at once).
+ * Shared by all calls: nothing a walk calls (RunSpec.keep) may start another, so no two use it at once.
  */
 const A_PAIRS = 0;
 const B_PAIRS = 2 * BLOCK;
