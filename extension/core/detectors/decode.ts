@@ -169,8 +169,8 @@ function lineStartOf(text: string, i: number): number {
  */
 function lineStartWithin(text: string, i: number, reach: number): number {
   const stop = Math.max(0, i - reach);
-  for (let k = i - 1; k >= stop; k--) if (text.charCodeAt(k) === 10) return k + 1;
-  return stop;
+  // A slice is a view (no copy); its lastIndexOf is native.
+  return stop + text.slice(stop, i).lastIndexOf('\n') + 1;
 }
 function lineEndOf(text: string, i: number): number {
   const e = text.indexOf('\n', i);
