@@ -3,6 +3,7 @@
 import { RE2JS } from 're2js';
 import { hasCrc32Base62 } from './checksum';
 import { allowlistDrops, type CustomDetector } from './custom';
+import { BASE64_RUN, DECODE_TRIGGERS, type DecodeTriggerKind } from './decode';
 import { buildKeywordAutomaton, type KeywordAutomaton } from './keywordAutomaton';
 import { DetectorCompileError, type CompileDetectorsOptions, type CompiledDetectors, type DetectorSpec, type MatchContext } from './types';
 
@@ -41,6 +42,14 @@ export interface ScanPlan {
   readonly everywhere: readonly number[];
   /** Also scan the decoded views of each text (see decode.ts). */
   readonly decode: boolean;
+  /**
+   * With decoding, the decoders' trigger literals are keywords too (one pass finds both): for
+   * each keyword id, the trigger kind it is, if any. A literal can be both a detector keyword
+   * and a trigger.
+   */
+  readonly triggers: readonly { readonly id: number; readonly kind: DecodeTriggerKind }[];
+  /** The same by keyword id: the index in TRIGGER_KINDS, or -1 (a lookup per hit, no set-up per scan). */
+  readonly triggerKindOf: Int8Array;
   readonly allowValues: ReadonlySet<string>;
   readonly allowRegexes: readonly RE2JS[];
 }
@@ -74,18 +83,44 @@ export function compileDetectors(
       detectorsByKeyword[id]!.push(index);
     }
   });
+  const decode = options.decode ?? true;
+  const triggers: { id: number; kind: DecodeTriggerKind }[] = [];
+  if (decode) {
+    for (const [kind, literals] of Object.entries(DECODE_TRIGGERS) as [DecodeTriggerKind, readonly string[]][]) {
+      for (const literal of literals) {
+        let id = keywordIds.get(literal);
+        if (id === undefined) {
+          id = keywordIds.size;
+          keywordIds.set(literal, id);
+          detectorsByKeyword.push([]);
+        }
+        triggers.push({ id, kind });
+      }
+    }
+  }
   const keywords = [...keywordIds.keys()];
   const plan: ScanPlan = {
     detectors,
-    automaton: buildKeywordAutomaton(keywords),
+    automaton: buildKeywordAutomaton(keywords, decode ? BASE64_RUN : undefined),
     keywordLength: Int32Array.from(keywords, (k) => k.length),
     detectorsByKeyword,
     everywhere,
-    decode: options.decode ?? true,
+    decode,
+    triggers,
+    triggerKindOf: triggerKindTable(keywords.length, triggers),
     allowValues: new Set(options.allowlist?.values ?? []),
     allowRegexes: (options.allowlist?.regexes ?? []).map((source, i) => compileAllowRegex(source, i)),
   };
   return { ids: detectors.map((d) => d.id), plan };
+}
+
+/** The decoders' trigger kinds, in the order of ScanPlan.triggerKindOf's indexes. */
+export const TRIGGER_KINDS = Object.keys(DECODE_TRIGGERS) as DecodeTriggerKind[];
+
+function triggerKindTable(keywordCount: number, triggers: readonly { id: number; kind: DecodeTriggerKind }[]): Int8Array {
+  const table = new Int8Array(keywordCount).fill(-1);
+  for (const { id, kind } of triggers) table[id] = TRIGGER_KINDS.indexOf(kind);
+  return table;
 }
 
 function compileAllowRegex(source: string, index: number): RE2JS {

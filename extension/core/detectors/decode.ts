@@ -6,6 +6,12 @@
 // Each view is the decoded text of the regions that needed decoding (joined by newlines) and,
 // for every decoded char, the span of the ORIGINAL text it came from; a finding in a view is
 // mapped back through it, so redaction replaces the encoded form in the original text.
+//
+// Speed: no decoder walks the whole text. Each looks only where its input can start, and those
+// places are literals (DECODE_TRIGGERS) that the detectors' one keyword pass finds along with
+// the keywords, so finding them costs no extra pass: a quote followed by a junction char, `\u`
+// and `\/`, `%2`..`%7`, a block indicator `|`/`>`, a hunk header `\n@@ -`. Base64 runs have no
+// literal; the same pass reports where a run of base64 chars reaches MIN_RUN (BASE64_RUN).
 
 /** Decoded text and, per decoded char, the original span [from[i], to[i]) (-1: separator). */
 export interface DecodedView {
@@ -71,9 +77,79 @@ class ViewBuilder {
 
 const MAX_REGION = 8192;
 
+/** Every string of 0..`max` chars over `alphabet` that `accept` matches (small sets only). */
+function stringsOver(alphabet: string, max: number, accept: RegExp): string[] {
+  let level = [''];
+  const out: string[] = [];
+  for (let n = 0; n <= max; n++) {
+    out.push(...level.filter((s) => accept.test(s)));
+    level = level.flatMap((s) => [...alphabet].map((c) => s + c));
+  }
+  return out;
+}
+
+/** Blank runs after a quote that the literals spell out (longer ones: one catch-all literal). */
+const QUOTE_BLANKS = 8;
+
+/**
+ * What may follow a closing quote at a junction (see junctionEnd): a `+`, a line break, `.` then
+ * a blank, line break or quote, or blanks then one of `+ . \r \n`. Blank runs are spelled out up
+ * to QUOTE_BLANKS of one kind; a longer run, or one that mixes spaces and tabs, is caught by a
+ * literal of QUOTE_BLANKS + 1 blanks or by the first change of blank. So every junction is hit,
+ * while `"  x` and `".length` (most quotes followed by a blank or a dot) are not.
+ */
+const JUNCTION_STARTS = [
+  '+',
+  '\r',
+  '\n',
+  ...[' ', '\t', '\r', '\n', '"', "'"].map((c) => `.${c}`),
+  ...[' ', '\t'].flatMap((blank) => {
+    const other = blank === ' ' ? '\t' : ' ';
+    const runs = Array.from({ length: QUOTE_BLANKS }, (_, n) => blank.repeat(n + 1));
+    return [...runs.flatMap((run) => ['+', '.', '\r', '\n', other].map((c) => run + c)), blank.repeat(QUOTE_BLANKS + 1)];
+  }),
+];
+
+/**
+ * Literals the keyword pass finds for the decoders (matched case-insensitively, like keywords;
+ * each decoder checks what it needs). Each kind's positions are the START offsets of its
+ * literals (the quote, the backslash, the %, the indicator, the line break before `@@`).
+ */
+export const DECODE_TRIGGERS = {
+  /** A closing quote followed by the start of a junction. */
+  quote: ['"', "'"].flatMap((q) => JUNCTION_STARTS.map((c) => q + c)),
+  /** `\u` (then 4 hex digits) and `\/`. */
+  escape: ['\\u', '\\/'],
+  /** `%` and the first hex digit of a printable ASCII char. */
+  percent: ['%2', '%3', '%4', '%5', '%6', '%7'],
+  /**
+   * A YAML block scalar indicator and what may follow it on a header line (YAML_HEADER: chomping,
+   * indentation digit, blanks, CR) up to the line break, at most 3 chars (as blockHeaderLines
+   * requires). A header on the text's last line has no content, so needs no literal.
+   */
+  indicator: ['|', '>'].flatMap((indicator) => stringsOver('+-0123456789 \t\r', 3, /^[+-]?[0-9]?[ \t]*\r?$/).map((tail) => `${indicator}${tail}\n`)),
+  /** A unified-diff hunk header not at the start of the text. */
+  hunk: ['\n@@ -'],
+} as const;
+
+export type DecodeTriggerKind = keyof typeof DECODE_TRIGGERS;
+
+/** Start offsets of each kind of trigger literal in the text, ascending; base64 run ends. */
+export type DecodeHints = Record<DecodeTriggerKind, readonly number[]> & {
+  /** Where each maximal run of base64 chars reaches MIN_RUN chars (end offset), ascending. */
+  readonly base64: ArrayLike<number>;
+};
+
 /** Every view of `text` that differs from it. Cheap when there is nothing to decode. */
-export function decodedViews(text: string): DecodedView[] {
-  const views: (DecodedView | undefined)[] = [concatenations(text), jsonEscapes(text), urlEncoding(text), base64Runs(text), yamlBlocks(text), diffLines(text)];
+export function decodedViews(text: string, hints: DecodeHints): DecodedView[] {
+  const views: (DecodedView | undefined)[] = [
+    concatenations(text, hints.quote),
+    jsonEscapes(text, hints.escape),
+    urlEncoding(text, hints.percent),
+    base64Runs(text, hints.base64),
+    yamlBlocks(text, hints.indicator),
+    diffLines(text, hints.hunk),
+  ];
   return views.filter((v): v is DecodedView => v !== undefined);
 }
 
@@ -87,6 +163,15 @@ export function mapSpan(view: DecodedView, start: number, end: number): { start:
 function lineStartOf(text: string, i: number): number {
   return text.lastIndexOf('\n', i - 1) + 1;
 }
+/**
+ * max(lineStartOf(text, i), i - reach): the search goes back at most `reach` chars, which
+ * matters on minified code, where one line can be a megabyte long.
+ */
+function lineStartWithin(text: string, i: number, reach: number): number {
+  const stop = Math.max(0, i - reach);
+  // A slice is a view (no copy); its lastIndexOf is native.
+  return stop + text.slice(stop, i).lastIndexOf('\n') + 1;
+}
 function lineEndOf(text: string, i: number): number {
   const e = text.indexOf('\n', i);
   return e === -1 ? text.length : e;
@@ -94,7 +179,8 @@ function lineEndOf(text: string, i: number): number {
 
 // ---------- string-literal concatenation ----------
 
-const isBlank = (c: string | undefined) => c === ' ' || c === '\t';
+const isBlank = (c: number) => c === 32 || c === 9;
+const isJoin = (c: number) => c === 43 || c === 46; // + .
 
 /**
  * A junction starting at the quote at `i`: blanks, a `+` or `.` (PHP) and/or a line break, blanks,
@@ -104,88 +190,97 @@ const isBlank = (c: string | undefined) => c === ' ' || c === '\t';
 function junctionEnd(text: string, i: number): number {
   let j = i + 1;
   let joined = false;
-  while (isBlank(text[j])) j++;
-  if (text[j] === '+' || text[j] === '.') {
+  while (isBlank(text.charCodeAt(j))) j++;
+  if (isJoin(text.charCodeAt(j))) {
     joined = true;
     j++;
-    while (isBlank(text[j])) j++;
+    while (isBlank(text.charCodeAt(j))) j++;
   }
-  if (text[j] === '\r') j++;
-  if (text[j] === '\n') {
+  if (text.charCodeAt(j) === 13) j++;
+  if (text.charCodeAt(j) === 10) {
     j++;
-    while (isBlank(text[j])) j++;
-    if (!joined && (text[j] === '+' || text[j] === '.')) {
+    while (isBlank(text.charCodeAt(j))) j++;
+    if (!joined && isJoin(text.charCodeAt(j))) {
       j++;
-      while (isBlank(text[j])) j++;
+      while (isBlank(text.charCodeAt(j))) j++;
     }
     joined = true;
   }
-  const c = text[j];
-  return joined && (c === '"' || c === "'") ? j : -1;
+  const c = text.charCodeAt(j);
+  return joined && (c === 34 || c === 39) ? j : -1;
 }
 
 /** The literal whose closing quote is at `close`: its opening quote, or -1 (escapes: give up). */
-function literalOpening(text: string, close: number, quote: string): number {
+function literalOpening(text: string, close: number, quote: number): number {
   for (let i = close - 1; i >= 0 && close - i < 1024; i--) {
-    const c = text[i];
-    if (c === '\n') return -1;
-    if (c === quote) return text[i - 1] === '\\' ? -1 : i;
+    const c = text.charCodeAt(i);
+    if (c === 10) return -1;
+    if (c === quote) return text.charCodeAt(i - 1) === 92 ? -1 : i;
   }
   return -1;
 }
 
-function literalClosing(text: string, open: number, quote: string): number {
+function literalClosing(text: string, open: number, quote: number): number {
   for (let i = open + 1; i < text.length && i - open < 1024; i++) {
-    const c = text[i];
-    if (c === '\n' || c === '\\') return -1;
+    const c = text.charCodeAt(i);
+    if (c === 10 || c === 92) return -1;
     if (c === quote) return i;
   }
   return -1;
 }
 
-function concatenations(text: string): DecodedView | undefined {
-  let nextDouble = text.indexOf('"');
-  let nextSingle = text.indexOf("'");
-  if (nextDouble === -1 && nextSingle === -1) return undefined;
+/** Chars a token (key, id, base64) is made of: [A-Za-z0-9_+/=-]. */
+const TOKEN_CHAR = (() => {
+  const table = new Uint8Array(65536);
+  for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_+/=-') table[c.charCodeAt(0)] = 1;
+  return table;
+})();
+
+/** `quotes`: the quotes followed by a blank, `+`, `.` or line break (no other can start a junction). */
+function concatenations(text: string, quotes: readonly number[]): DecodedView | undefined {
+  if (quotes.length === 0) return undefined;
   const builder = new ViewBuilder('concatenation');
-  // Quotes in text order, from two indexOf cursors.
-  const nextQuote = (from: number): number => {
-    if (nextDouble !== -1 && nextDouble < from) nextDouble = text.indexOf('"', from);
-    if (nextSingle !== -1 && nextSingle < from) nextSingle = text.indexOf("'", from);
-    if (nextDouble === -1) return nextSingle;
-    if (nextSingle === -1) return nextDouble;
-    return Math.min(nextDouble, nextSingle);
-  };
-  for (let close = nextQuote(0); close !== -1; close = nextQuote(close + 1)) {
+  let resume = 0; // a chain's literals are not tried again as the start of another
+  for (let q = 0; q < quotes.length; q++) {
+    let close = quotes[q]!;
+    if (close < resume) continue;
+    resume = close + 1;
     const afterJunction = junctionEnd(text, close);
     if (afterJunction < 0) continue;
-    const open = literalOpening(text, close, text[close]!);
+    const open = literalOpening(text, close, text.charCodeAt(close));
     if (open < 0) continue;
-    // Chain: collect literals while junctions continue.
-    const literals: [number, number][] = [[open + 1, close]];
+    // Chain: collect literals while junctions continue. Bounds go into a flat list, [start, end)
+    // per literal (this runs for every junction in the text).
+    const bounds: number[] = [open + 1, close];
     let nextOpen = afterJunction;
     for (;;) {
-      const nextClose = literalClosing(text, nextOpen, text[nextOpen]!);
+      const nextClose = literalClosing(text, nextOpen, text.charCodeAt(nextOpen));
       if (nextClose < 0) break;
-      literals.push([nextOpen + 1, nextClose]);
+      bounds.push(nextOpen + 1, nextClose);
       const more = junctionEnd(text, nextClose);
       if (more < 0) break;
       nextOpen = more;
     }
-    const last = literals[literals.length - 1]!;
-    close = last[1];
-    if (literals.length < 2) continue;
+    close = bounds[bounds.length - 1]!;
+    resume = close + 1;
+    if (bounds.length < 4) continue;
     // Only a join inside a token can hide one: "Hello, " + "world" cannot.
-    const tokenChar = (i: number) => /[A-Za-z0-9_+/=-]/.test(text[i] ?? '');
-    if (!literals.some(([, e], k) => k + 1 < literals.length && e > literals[k]![0] && tokenChar(e - 1) && literals[k + 1]![1] > literals[k + 1]![0] && tokenChar(literals[k + 1]![0]))) continue;
-    const joinedLength = literals.reduce((n, [s, e]) => n + e - s, 0);
+    let insideToken = false;
+    for (let k = 0; k + 2 < bounds.length && !insideToken; k += 2) {
+      const end = bounds[k + 1]!;
+      const nextStart = bounds[k + 2]!;
+      insideToken = end > bounds[k]! && TOKEN_CHAR[text.charCodeAt(end - 1)] === 1 && bounds[k + 3]! > nextStart && TOKEN_CHAR[text.charCodeAt(nextStart)] === 1;
+    }
+    if (!insideToken) continue;
+    let joinedLength = 0;
+    for (let k = 0; k < bounds.length; k += 2) joinedLength += bounds[k + 1]! - bounds[k]!;
     if (joinedLength < 12 || joinedLength > MAX_REGION) continue;
     // The line up to the first literal gives detectors the assigned name.
     builder.separate();
-    const lineStart = lineStartOf(text, open);
+    const lineStart = lineStartWithin(text, open, 200);
     if (open - lineStart < 200) builder.copy(text, lineStart, open + 1);
-    for (const [s, e] of literals) builder.copy(text, s, e);
-    builder.copy(text, last[1], last[1] + 1);
+    for (let k = 0; k < bounds.length; k += 2) builder.copy(text, bounds[k]!, bounds[k + 1]!);
+    builder.copy(text, close, close + 1);
   }
   return builder.build();
 }
@@ -195,24 +290,31 @@ function concatenations(text: string): DecodedView | undefined {
 /** The region decoded around an escape: the line, cut to this many chars either side. */
 const CONTEXT = 300;
 
-function jsonEscapes(text: string): DecodedView | undefined {
-  if (text.indexOf('\\u') === -1 && text.indexOf('\\/') === -1) return undefined;
+const isHex = (c: number) => (c >= 48 && c <= 57) || ((c | 32) >= 97 && (c | 32) <= 102);
+
+/** `\u` followed by 4 hex digits at `i`. */
+function isUnicodeEscape(text: string, i: number): boolean {
+  return text.charCodeAt(i + 1) === 117 && isHex(text.charCodeAt(i + 2)) && isHex(text.charCodeAt(i + 3)) && isHex(text.charCodeAt(i + 4)) && isHex(text.charCodeAt(i + 5));
+}
+
+/** `candidates`: where `\u` or `\/` occurs (any case). */
+function jsonEscapes(text: string, candidates: readonly number[]): DecodedView | undefined {
+  const escapes = candidates.filter((i) => text.charCodeAt(i + 1) === 47 || isUnicodeEscape(text, i));
+  if (escapes.length === 0) return undefined;
   const builder = new ViewBuilder('json-escape');
-  // Escape positions, found with indexOf on `\u` and `\/` (two cursors, the nearer wins).
-  let nextU = text.indexOf('\\u');
-  let nextSlash = text.indexOf('\\/');
+  // The first escape at or after `from`; a cursor, since `from` only grows.
+  let cursor = 0;
   const escapeAt = (from: number): number => {
-    while (nextU !== -1 && (nextU < from || !/^[0-9a-fA-F]{4}$/.test(text.slice(nextU + 2, nextU + 6)))) nextU = text.indexOf('\\u', Math.max(from, nextU + 2));
-    while (nextSlash !== -1 && nextSlash < from) nextSlash = text.indexOf('\\/', from);
-    if (nextU === -1) return nextSlash;
-    if (nextSlash === -1) return nextU;
-    return Math.min(nextU, nextSlash);
+    while (cursor < escapes.length && escapes[cursor]! < from) cursor++;
+    return cursor < escapes.length ? escapes[cursor]! : -1;
   };
   let regionEnd = -1;
+  let lineEnd = -1;
   for (let at = escapeAt(0); at !== -1; at = escapeAt(regionEnd)) {
-    const start = Math.max(lineStartOf(text, at), at - CONTEXT);
-    // Extend the region while further escapes follow closely on the same line.
-    const lineEnd = lineEndOf(text, at);
+    const start = lineStartWithin(text, at, CONTEXT);
+    // Extend the region while further escapes follow closely on the same line (whose end is
+    // looked up once per line, not once per region).
+    if (at >= lineEnd) lineEnd = lineEndOf(text, at);
     let last = at;
     for (let n = escapeAt(at + 2); n !== -1 && n < lineEnd && n - last < CONTEXT; n = escapeAt(n + 2)) last = n;
     regionEnd = Math.min(lineEnd, last + CONTEXT);
@@ -220,18 +322,25 @@ function jsonEscapes(text: string): DecodedView | undefined {
     let i = start;
     let run = start;
     while (i < regionEnd) {
-      if (text[i] === '\\' && text[i + 1] === 'u' && /^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) {
+      // Chars other than a backslash are kept as they are: jump to the next backslash.
+      const slash = text.indexOf('\\', i);
+      if (slash === -1 || slash >= regionEnd) {
+        i = regionEnd;
+        break;
+      }
+      i = slash;
+      if (isUnicodeEscape(text, i)) {
         builder.copy(text, run, i);
         builder.add(String.fromCharCode(parseInt(text.slice(i + 2, i + 6), 16)), i, i + 6);
         i += 6;
         run = i;
-      } else if (text[i] === '\\' && text[i + 1] === '/') {
+      } else if (text.charCodeAt(i + 1) === 47) {
         builder.copy(text, run, i);
         builder.add('/', i, i + 2);
         i += 2;
         run = i;
       } else {
-        i += text[i] === '\\' ? 2 : 1;
+        i += 2; // an escaped char (\\ too) is skipped whole
       }
     }
     builder.copy(text, run, Math.min(i, regionEnd));
@@ -242,15 +351,18 @@ function jsonEscapes(text: string): DecodedView | undefined {
 
 // ---------- URL encoding ----------
 
-function urlEncoding(text: string): DecodedView | undefined {
-  if (text.indexOf('%') === -1) return undefined;
-  const trigger = /%(?:2[0-9A-Fa-f]|3[0-9A-Fa-f]|4[0-9A-Fa-f]|5[0-9A-Fa-f]|6[0-9A-Fa-f]|7[0-9A-Ea-e])/g;
+/** `candidates`: where `%2`..`%7` occurs. */
+function urlEncoding(text: string, candidates: readonly number[]): DecodedView | undefined {
+  if (candidates.length === 0) return undefined;
   const builder = new ViewBuilder('url-encoding');
   let lineEnd = -1;
-  for (let m = trigger.exec(text); m; m = trigger.exec(text)) {
-    if (m.index < lineEnd) continue;
-    const start = lineStartOf(text, m.index);
-    lineEnd = lineEndOf(text, m.index);
+  for (const at of candidates) {
+    // %20..%7E: a printable ASCII char (not %7F).
+    const second = text.charCodeAt(at + 2);
+    if (!isHex(second) || (text.charCodeAt(at + 1) === 55 && (second | 32) === 102)) continue;
+    if (at < lineEnd) continue;
+    const start = lineStartOf(text, at);
+    lineEnd = lineEndOf(text, at);
     if (lineEnd - start > MAX_REGION) continue;
     builder.separate();
     let run = start;
@@ -265,7 +377,6 @@ function urlEncoding(text: string): DecodedView | undefined {
       }
     }
     builder.copy(text, run, lineEnd);
-    trigger.lastIndex = lineEnd;
   }
   return builder.build();
 }
@@ -325,6 +436,29 @@ const B64_CLASS = (() => {
 })();
 const MIN_RUN = 24;
 
+/**
+ * The run the keyword pass reports for base64Runs: its chars (all of B64_CLASS), MIN_RUN, and
+ * the test base64Runs would apply first (upper case, lower case and a digit), so the 95% of runs
+ * that are identifiers, words and paths are dropped while their text is still in cache.
+ */
+export const BASE64_RUN = {
+  chars: 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-',
+  length: MIN_RUN,
+  keep: (text: string, end: number) => (runClasses(text, end - MIN_RUN) & 7) === 7,
+} as const;
+
+/** The B64_CLASS bits of the run of base64 chars starting at `start` (followed at most MAX_REGION * 2 + 1 chars). */
+function runClasses(text: string, start: number): number {
+  const limit = Math.min(text.length, start + MAX_REGION * 2 + 1);
+  let classes = 0;
+  for (let i = start; i < limit; i++) {
+    const c = B64_CLASS16[text.charCodeAt(i)]!;
+    if (c === 0) break;
+    classes |= c;
+  }
+  return classes;
+}
+
 /** B64_CLASS over all UTF-16 code units (non-ASCII: 0), so the probe loop needs no range check. */
 const B64_CLASS16 = (() => {
   const table = new Uint8Array(65536);
@@ -332,33 +466,30 @@ const B64_CLASS16 = (() => {
   return table;
 })();
 
-function isBase64Char(text: string, i: number): boolean {
-  return B64_CLASS16[text.charCodeAt(i)] !== 0;
-}
 
-function base64Runs(text: string): DecodedView | undefined {
+/** `runs`: where each maximal run of base64 chars reaches MIN_RUN chars (its start is MIN_RUN before). */
+function base64Runs(text: string, runs: ArrayLike<number>): DecodedView | undefined {
   let builder: ViewBuilder | undefined;
   const length = text.length;
-  // Every run of MIN_RUN or more base64 chars covers a multiple of MIN_RUN, so only those
-  // positions are probed; most code is made of short runs, which are rejected after a few steps.
-  for (let p = 0; p < length; p += MIN_RUN) {
-    if (!isBase64Char(text, p)) continue;
-    let start = p;
-    while (start > 0 && p - start < MIN_RUN && isBase64Char(text, start - 1)) start--;
-    let end = p + 1;
-    while (end < length && isBase64Char(text, end)) end++;
-    if (p - start >= MIN_RUN) while (start > 0 && isBase64Char(text, start - 1)) start--;
-    if (end - start >= MIN_RUN && end - start <= MAX_REGION * 2) {
-      let classes = 0;
-      for (let i = start; i < end; i++) classes |= B64_CLASS16[text.charCodeAt(i)]!;
-      // Identifiers and words (no digit, or one case only) are not base64.
-      if ((classes & 7) === 7) {
-        let padded = end;
-        while (padded < length && padded - end < 2 && text.charCodeAt(padded) === 61) padded++;
-        builder = addBase64(text, start, end, padded, builder);
-      }
+  for (let r = 0; r < runs.length; r++) {
+    const start = runs[r]! - MIN_RUN;
+    // The run's end and which kinds of chars it has, in one loop; a run too long to decode is
+    // not followed to its end (the next run is reported separately anyway).
+    const limit = Math.min(length, start + MAX_REGION * 2 + 1);
+    let classes = 0;
+    let end = start;
+    while (end < limit) {
+      const c = B64_CLASS16[text.charCodeAt(end)]!;
+      if (c === 0) break;
+      classes |= c;
+      end++;
     }
-    if (end > p + 1) p = end - (end % MIN_RUN);
+    if (end - start > MAX_REGION * 2) continue;
+    // Identifiers and words (no digit, or one case only) are not base64.
+    if ((classes & 7) !== 7) continue;
+    let padded = end;
+    while (padded < length && padded - end < 2 && text.charCodeAt(padded) === 61) padded++;
+    builder = addBase64(text, start, end, padded, builder);
   }
   return builder?.build();
 }
@@ -397,24 +528,24 @@ function addBase64(text: string, start: number, runEnd: number, end: number, bui
 
 const YAML_HEADER = /^([ \t]*)(?:- )?([A-Za-z0-9_.-]{1,80}):[ \t]*([|>])[+-]?[0-9]?[ \t]*\r?$/;
 
-/** Starts of lines ending in a block-scalar indicator (`key: |`, `key: >-`), found with indexOf. */
-function blockHeaderLines(text: string): number[] {
-  const starts = new Set<number>();
-  for (const indicator of ['|', '>']) {
-    for (let i = text.indexOf(indicator); i !== -1; i = text.indexOf(indicator, i + 1)) {
-      let e = i + 1;
-      while (e < text.length && e - i < 4 && text[e] !== '\n') e++;
-      if (e < text.length && text[e] !== '\n') continue;
-      starts.add(lineStartOf(text, i));
-    }
+/** Starts of lines ending within 3 chars of a block-scalar indicator (`key: |`, `key: >-`), ascending. */
+function blockHeaderLines(text: string, indicators: readonly number[]): number[] {
+  const starts: number[] = [];
+  for (const i of indicators) {
+    let e = i + 1;
+    while (e < text.length && e - i < 4 && text[e] !== '\n') e++;
+    if (e < text.length && text[e] !== '\n') continue;
+    const start = lineStartOf(text, i);
+    if (starts.length === 0 || starts[starts.length - 1] !== start) starts.push(start);
   }
-  return [...starts].sort((a, b) => a - b);
+  return starts;
 }
 
-function yamlBlocks(text: string): DecodedView | undefined {
+/** `indicators`: where `|` and `>` occur. */
+function yamlBlocks(text: string, indicators: readonly number[]): DecodedView | undefined {
   let builder: ViewBuilder | undefined;
   let after = 0;
-  for (const lineStart of blockHeaderLines(text)) {
+  for (const lineStart of blockHeaderLines(text, indicators)) {
     if (lineStart < after) continue;
     const header = YAML_HEADER.exec(text.slice(lineStart, lineEndOf(text, lineStart)));
     if (!header) continue;
@@ -450,13 +581,20 @@ function yamlBlocks(text: string): DecodedView | undefined {
 
 // ---------- unified diffs ----------
 
-function diffLines(text: string): DecodedView | undefined {
-  // Every diff with content has a hunk header; one indexOf pass tells.
-  if (!text.startsWith('@@ -') && text.indexOf('\n@@ -') === -1) return undefined;
+/** `hunks`: where `\n@@ -` occurs (the offset of the line break). */
+function diffLines(text: string, hunks: readonly number[]): DecodedView | undefined {
+  // Every diff with content has a hunk header.
+  const atStart = text.startsWith('@@ -');
+  if (!atStart && hunks.length === 0) return undefined;
   const builder = new ViewBuilder('diff');
+  // The next header's line break at or after `from` (a cursor: `from` only grows).
+  let cursor = 0;
+  const nextHunk = (from: number): number => {
+    while (cursor < hunks.length && hunks[cursor]! < from) cursor++;
+    return cursor < hunks.length ? hunks[cursor]! : -1;
+  };
   // From each hunk header, the lines that belong to the hunk (prefixed by +, - or space).
-  const firstHunk = text.startsWith('@@ -') ? 0 : text.indexOf('\n@@ -');
-  for (let h = firstHunk === 0 ? 0 : firstHunk === -1 ? -1 : firstHunk + 1; h >= 0; ) {
+  for (let h = atStart ? 0 : nextHunk(0) + 1; h >= 0; ) {
     // The header's counts bound the hunk: `@@ -a,removed +c,added @@`.
     const counts = /^@@ -[0-9]+(?:,([0-9]+))? \+[0-9]+(?:,([0-9]+))? @@/.exec(text.slice(h, h + 80));
     let removed = counts ? Number(counts[1] ?? 1) : 0;
@@ -479,7 +617,7 @@ function diffLines(text: string): DecodedView | undefined {
       p = e + 1;
     }
     builder.separate();
-    const next = p >= text.length ? -1 : text.indexOf('\n@@ -', p - 1);
+    const next = p >= text.length ? -1 : nextHunk(p - 1);
     h = next === -1 ? -1 : next + 1;
   }
   return builder.build();

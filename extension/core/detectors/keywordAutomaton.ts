@@ -1,31 +1,67 @@
-// One pass over the text finds every occurrence of every detector keyword: an Aho–Corasick
-// automaton compiled to a dense transition table. Case is folded in the table itself, so no
-// lower-cased copy of the text is made. Non-ASCII characters reset to the root (no keyword
-// contains them), which keeps offsets exact UTF-16 offsets.
+// One pass over the text finds every occurrence of every keyword: an Aho–Corasick automaton
+// compiled to a dense transition table. Case is folded in the table itself, so no lower-cased
+// copy of the text is made. Non-ASCII characters reset to the root (no keyword contains them),
+// which keeps offsets exact UTF-16 offsets.
 //
-// The walk is a chain of dependent table loads, so its speed is the latency of one load: the
-// table is kept small enough for the hot (shallow) states to stay in L1 — characters folded into
-// the few dozen classes that occur in keywords (padded to a power of two, so a shift indexes
-// it), 16-bit state numbers, and states numbered breadth-first so shallow ones are adjacent.
+// The same pass can also report runs of a character set (the decoders' base64 runs): where a
+// run reaches a given length. Probing the text for them separately costs as much as the walk.
+//
+// Speed. The walk is a chain of dependent table loads, so one stream is bound by the latency of
+// a load, not by the CPU's width. Hence:
+// - a long text is walked as TWO interleaved streams (first half, second half) in one loop, so
+//   two independent chains overlap; the second stream starts `maxLength - 1` chars early at the
+//   root, so every keyword ending in its half is seen whole, and records only those;
+// - ONE Int32Array holds both tables: the class of every UTF-16 code unit (cells 0..65535,
+//   non-ASCII: class 0, so no range test per char), then the transition rows. Fewer arrays in
+//   the loop means fewer base/length loads per step, which the JIT does not hoist;
+// - a transition cell holds the next state's row offset in that array, so a step is
+//   `row = table[row | table[char]]`; states that emit keywords are numbered last, so "emits?"
+//   is one compare with `emitFrom`, and the cell needs no flag bit to mask off;
+// - the run chars get the highest class numbers, so "in the run set?" is a compare with the
+//   first of them, done without a branch (the run length is masked to 0 on any other char);
+// - a block's hits go to one scratch array sized for the block's worst case, so the loop has
+//   neither a capacity test nor a call in it, and few arrays to keep in registers.
 
 const ALPHABET = 128;
+/** Below this length one stream is walked: the second would not pay for its set-up. */
+const TWO_STREAMS_FROM = 4096;
+/** Where the root's row starts in `table` (after the 65536 classes; a multiple of any row width). */
+const ROOT = 65536;
+/** Chars walked between two checks of the hit buffers' room. */
+const BLOCK = 1 << 15;
+
+export interface RunSpec {
+  /** The ASCII chars of the set (case-sensitive). */
+  readonly chars: string;
+  /** A run is reported once, where it reaches this many chars. */
+  readonly length: number;
+  /**
+   * Whether to report the run that reached `length` at `end` (its start is `length` before):
+   * asked right after the block it is in was walked, while that text is still in the CPU's
+   * cache (asked later, scattered over a large text, each costs a cache miss). It must not
+   * call findKeywords (the walk's buffers are shared).
+   */
+  readonly keep?: (text: string, end: number) => boolean;
+}
 
 export interface KeywordAutomaton {
   readonly keywords: readonly string[];
-  /** Character class of each ASCII char (0: in no keyword); upper case folded onto lower. */
-  readonly classOf: Uint8Array;
-  /** log2 of the row width: transitions[(state << shift) | class] → next state. */
-  readonly shift: number;
   /**
-   * Uint16Array while the states fit in 15 bits (the normal case), else Uint32Array. Each cell is
-   * the next state, with `flag` set when that state emits keywords: one load per char, not two.
+   * table[c] (c < 65536): the character class of UTF-16 code unit c (0: in no keyword and no
+   * run; upper case folded onto lower). table[row | class] (row >= ROOT): the next state's row offset.
    */
-  readonly transitions: Uint16Array | Uint32Array;
-  readonly flag: number;
+  readonly table: Int32Array;
+  /** log2 of the row width: state s's row starts at ROOT + (s << shift). */
+  readonly shift: number;
+  /** Row offsets at or above this belong to states that emit keywords. */
+  readonly emitFrom: number;
   /** For each state, the keyword ids that end there (including via failure links), or undefined. */
   readonly outputs: readonly (readonly number[] | undefined)[];
-  /** 1 where `outputs` has entries: a typed array keeps the hot loop monomorphic. */
-  readonly emits: Uint8Array;
+  /** Length of the longest keyword. */
+  readonly maxLength: number;
+  readonly run?: RunSpec;
+  /** Classes at or above this are the run's chars (with no run: above every class). */
+  readonly runClassFrom: number;
 }
 
 /** Keyword ids and end offsets (exclusive) of every occurrence, in text order. */
@@ -33,29 +69,44 @@ export interface KeywordHits {
   count: number;
   keyword: Int32Array;
   end: Int32Array;
+  /** With a run spec: where each run reached `run.length` chars (end offset, exclusive), ascending. */
+  runEnds: Int32Array;
+  runCount: number;
 }
 
-export function buildKeywordAutomaton(keywords: readonly string[]): KeywordAutomaton {
-  // Character classes first (built on classes, the automaton is a few times smaller to make).
-  const classOf = new Uint8Array(ALPHABET);
+export function buildKeywordAutomaton(keywords: readonly string[], run?: RunSpec): KeywordAutomaton {
+  // Character classes first (built on classes, the automaton is a few times smaller to make):
+  // keyword chars outside the run set, then the run set's chars (case folded like keywords).
+  const asciiClass = new Uint8Array(ALPHABET);
+  const runChars = new Set([...(run?.chars ?? '')].map((c) => c.toLowerCase()));
   let width = 1; // class 0: a char in no keyword
+  let maxLength = 0;
   const lowered = keywords.map((raw, id) => {
     const keyword = raw.toLowerCase();
+    maxLength = Math.max(maxLength, keyword.length);
     for (let i = 0; i < keyword.length; i++) {
       const c = keyword.charCodeAt(i);
       if (c >= ALPHABET) throw new Error(`keyword #${id} is not ASCII`);
-      if (classOf[c] === 0) classOf[c] = width++;
+      if (asciiClass[c] === 0 && !runChars.has(keyword[i]!)) asciiClass[c] = width++;
     }
     return keyword;
   });
-  for (let c = 65; c <= 90; c++) if (classOf[c + 32] !== 0) classOf[c] = classOf[c + 32]!;
+  const runClassFrom = run ? width : Number.MAX_SAFE_INTEGER;
+  for (const c of runChars) {
+    if (c.charCodeAt(0) >= ALPHABET) throw new Error('run chars must be ASCII');
+    asciiClass[c.charCodeAt(0)] = width++;
+  }
+  for (let c = 65; c <= 90; c++) if (asciiClass[c + 32] !== 0) asciiClass[c] = asciiClass[c + 32]!;
+  if (run) {
+    for (let c = 0; c < ALPHABET; c++) if (asciiClass[c]! >= runClassFrom && !run.chars.includes(String.fromCharCode(c))) throw new Error('run chars must be closed under case folding');
+  }
 
   const goto: Map<number, number>[] = [new Map()];
   const own: number[][] = [[]];
   lowered.forEach((keyword, id) => {
     let state = 0;
     for (let i = 0; i < keyword.length; i++) {
-      const k = classOf[keyword.charCodeAt(i)]!;
+      const k = asciiClass[keyword.charCodeAt(i)]!;
       let next = goto[state]!.get(k);
       if (next === undefined) {
         next = goto.length;
@@ -97,111 +148,274 @@ export function buildKeywordAutomaton(keywords: readonly string[]): KeywordAutom
     }
   }
 
-  // Breadth-first state numbers, rows padded to a power of two, 16-bit cells when they fit.
+  // Breadth-first numbers (shallow, hot states adjacent), emitting states after all others;
+  // rows padded to a power of two. The root emits nothing (no keyword is empty), so it stays 0.
   let shift = 0;
   while (1 << shift < width) shift++;
-  const order = [0, ...queue];
+  const bfs = [0, ...queue];
+  const order = [...bfs.filter((s) => !outputs[s]), ...bfs.filter((s) => outputs[s])];
+  const emitFrom = ROOT + (bfs.filter((s) => !outputs[s]).length << shift);
   const renumber = new Int32Array(order.length);
   order.forEach((old, fresh) => (renumber[old] = fresh));
-  const narrow = order.length < 0x8000;
-  const flag = narrow ? 0x8000 : 0x40000000;
-  const transitions = narrow ? new Uint16Array(order.length << shift) : new Uint32Array(order.length << shift);
-  const newOutputs: (number[] | undefined)[] = new Array(order.length).fill(undefined);
-  order.forEach((old, fresh) => (newOutputs[fresh] = outputs[old]));
+  const table = new Int32Array(ROOT + (order.length << shift));
+  table.set(asciiClass);
+  const newOutputs: (number[] | undefined)[] = order.map((old) => outputs[old]);
   order.forEach((old, fresh) => {
-    for (let k = 0; k < width; k++) {
-      const target = renumber[wide[old * width + k]!]!;
-      transitions[(fresh << shift) | k] = newOutputs[target] ? target | flag : target;
-    }
+    for (let k = 0; k < width; k++) table[ROOT + ((fresh << shift) | k)] = ROOT + (renumber[wide[old * width + k]!]! << shift);
   });
-  const emits = Uint8Array.from(newOutputs, (o) => (o ? 1 : 0));
-  return { keywords: [...keywords], classOf, shift, transitions, flag, outputs: newOutputs, emits };
+  return { keywords: [...keywords], table, shift, emitFrom, outputs: newOutputs, maxLength, run, runClassFrom };
 }
+
+/** Where emitting states were reached (end offset and row offset, in pairs), and where runs reached their length. */
+class Emits {
+  // Empty until needed: most texts are small and most small texts have few hits.
+  pairs: Int32Array = NONE;
+  pairCount = 0; // ints used in `pairs` (2 per emit)
+  runEnds: Int32Array = NONE;
+  runCount = 0;
+  append(from: Int32Array, pairsAt: number, pairsEnd: number, runsAt: number, runsEnd: number): void {
+    this.pairs = appendTo(this.pairs, this.pairCount, from, pairsAt, pairsEnd);
+    this.pairCount += pairsEnd - pairsAt;
+    this.runEnds = appendTo(this.runEnds, this.runCount, from, runsAt, runsEnd);
+    this.runCount += runsEnd - runsAt;
+  }
+}
+
+const NONE = new Int32Array(0);
+
+function appendTo(to: Int32Array, used: number, from: Int32Array, start: number, end: number): Int32Array {
+  if (end === start) return to;
+  let out = to;
+  if (used + end - start > to.length) {
+    let size = Math.max(64, to.length * 2);
+    while (size < used + end - start) size *= 2;
+    out = new Int32Array(size);
+    out.set(to.subarray(0, used));
+  }
+  out.set(from.subarray(start, end), used);
+  return out;
+}
+
+/**
+ * Where a block's walk writes, one array for all (fewer arrays in the loop: fewer registers):
+ * stream A's emit pairs, stream B's, A's run ends, B's. Sized for a block's worst case (an emit
+ * at every char, a run every run length, at least 1 char long), so the loop never checks room.
+ * Shared by all calls: nothing a walk calls (RunSpec.keep) may start another, so no two use it at once.
+ */
+const A_PAIRS = 0;
+const B_PAIRS = 2 * BLOCK;
+const A_RUN_ENDS = 4 * BLOCK;
+const B_RUN_ENDS = 5 * BLOCK;
+const scratch = new Int32Array(6 * BLOCK);
+/** The walks' scalars (see A_ROW…), shared likewise. */
+const regs = new Int32Array(8);
+
+/** Scalars a walk takes and hands back, per stream: row reached, run length, write positions in `scratch`. */
+const A_ROW = 0;
+const B_ROW = 1;
+const A_RUN = 2;
+const B_RUN = 3;
+const A_PAIR_AT = 4;
+const B_PAIR_AT = 5;
+const A_RUN_AT = 6;
+const B_RUN_AT = 7;
 
 export function findKeywords(text: string, automaton: KeywordAutomaton): KeywordHits {
-  // Pass 1: where an emitting state is reached (end offset and state), in chunks so the hot
-  // loop has no calls in it. Pass 2: each such state's keyword ids.
-  let ends: Int32Array = new Int32Array(256);
-  let states: Int32Array = new Int32Array(256);
-  let found = 0;
-  let state = 0;
-  for (let from = 0; from < text.length; ) {
-    const stopped =
-      automaton.transitions instanceof Uint16Array
-        ? walk16(text, from, automaton, automaton.transitions, state, ends, states, found)
-        : walk32(text, from, automaton, automaton.transitions, state, ends, states, found);
-    found = stopped.found;
-    state = stopped.state;
-    from = stopped.next;
-    if (found === ends.length) {
-      ends = grow(ends);
-      states = grow(states);
+  const { table, emitFrom, runClassFrom } = automaton;
+  const runLength = automaton.run?.length ?? 0;
+  const length = text.length;
+  const first = new Emits();
+  const second = new Emits();
+  regs.fill(0);
+  regs[A_ROW] = ROOT;
+  const walkOne = automaton.run ? walkOneWithRuns : walkOneKeywords;
+  const one = (out: Emits, from: number, to: number) => {
+    for (let at = from; at < to; at += BLOCK) {
+      regs[A_PAIR_AT] = A_PAIRS;
+      regs[A_RUN_AT] = A_RUN_ENDS;
+      walkOne(text, at, Math.min(to, at + BLOCK), table, emitFrom, runClassFrom, runLength, scratch, regs);
+      out.append(scratch, A_PAIRS, regs[A_PAIR_AT]!, A_RUN_ENDS, keptRuns(text, automaton, A_RUN_ENDS, regs[A_RUN_AT]!));
+    }
+  };
+  if (length < TWO_STREAMS_FROM || automaton.maxLength * 4 > length) {
+    one(first, 0, length);
+    return expand(automaton, first);
+  }
+
+  const half = length >> 1;
+  // The second stream starts at the root maxLength - 1 chars before its half (what ends there
+  // belongs to the first stream, so those chars are walked without recording), with the length
+  // of the run that ends at its half (capped: a run already reported is not reported again).
+  let b = ROOT;
+  for (let i = half - (automaton.maxLength - 1); i < half; i++) b = table[b | table[text.charCodeAt(i)]!]!;
+  regs[B_ROW] = b;
+  let run = 0;
+  if (runLength) while (run < runLength && table[text.charCodeAt(half - 1 - run)]! >= runClassFrom) run++;
+  regs[B_RUN] = run;
+  const walkTwo = automaton.run ? walkTwoWithRuns : walkTwoKeywords;
+  for (let at = 0; at < half; at += BLOCK) {
+    regs[A_PAIR_AT] = A_PAIRS;
+    regs[B_PAIR_AT] = B_PAIRS;
+    regs[A_RUN_AT] = A_RUN_ENDS;
+    regs[B_RUN_AT] = B_RUN_ENDS;
+    walkTwo(text, at, Math.min(half, at + BLOCK), half, table, emitFrom, runClassFrom, runLength, scratch, regs);
+    first.append(scratch, A_PAIRS, regs[A_PAIR_AT]!, A_RUN_ENDS, keptRuns(text, automaton, A_RUN_ENDS, regs[A_RUN_AT]!));
+    second.append(scratch, B_PAIRS, regs[B_PAIR_AT]!, B_RUN_ENDS, keptRuns(text, automaton, B_RUN_ENDS, regs[B_RUN_AT]!));
+  }
+  // An odd length leaves one char, for the second stream.
+  regs[A_ROW] = regs[B_ROW]!;
+  regs[A_RUN] = regs[B_RUN]!;
+  one(second, 2 * half, length);
+  return expand(automaton, first, second);
+}
+
+/** Drops the run ends in scratch[from, to) that the spec's `keep` rejects; returns the new end. */
+function keptRuns(text: string, automaton: KeywordAutomaton, from: number, to: number): number {
+  const keep = automaton.run?.keep;
+  if (!keep) return to;
+  let kept = from;
+  for (let r = from; r < to; r++) if (keep(text, scratch[r]!)) scratch[kept++] = scratch[r]!;
+  return kept;
+}
+
+/** text[from, to) from regs' A stream into `out`; leaves its row, run and write positions in regs. */
+function walkOneKeywords(text: string, from: number, to: number, table: Int32Array, emitFrom: number, _runClassFrom: number, _runLength: number, out: Int32Array, regs: Int32Array): void {
+  let row = regs[A_ROW]!;
+  let n = regs[A_PAIR_AT]!;
+  for (let i = from; i < to; i++) {
+    row = table[row | table[text.charCodeAt(i)]!]!;
+    if (row >= emitFrom) {
+      out[n] = i + 1;
+      out[n + 1] = row;
+      n += 2;
     }
   }
+  regs[A_ROW] = row;
+  regs[A_PAIR_AT] = n;
+}
+
+function walkOneWithRuns(text: string, from: number, to: number, table: Int32Array, emitFrom: number, runClassFrom: number, runLength: number, out: Int32Array, regs: Int32Array): void {
+  let row = regs[A_ROW]!;
+  let run = regs[A_RUN]!;
+  let n = regs[A_PAIR_AT]!;
+  let r = regs[A_RUN_AT]!;
+  const lastOther = runClassFrom - 1;
+  for (let i = from; i < to; i++) {
+    const c = table[text.charCodeAt(i)]!;
+    row = table[row | c]!;
+    // +1 in the run set, else back to 0: (lastOther - c) >> 31 is all ones exactly when c is a run char.
+    run = (run + 1) & ((lastOther - c) >> 31);
+    if (row >= emitFrom || run === runLength) {
+      if (row >= emitFrom) {
+        out[n] = i + 1;
+        out[n + 1] = row;
+        n += 2;
+      }
+      if (run === runLength) out[r++] = i + 1;
+    }
+  }
+  regs[A_ROW] = row;
+  regs[A_RUN] = run;
+  regs[A_PAIR_AT] = n;
+  regs[A_RUN_AT] = r;
+}
+
+/** text[from, to) and text[half + from, half + to) in lockstep, from and into regs and `out`. */
+function walkTwoKeywords(text: string, from: number, to: number, half: number, table: Int32Array, emitFrom: number, _runClassFrom: number, _runLength: number, out: Int32Array, regs: Int32Array): void {
+  let a = regs[A_ROW]!;
+  let b = regs[B_ROW]!;
+  let an = regs[A_PAIR_AT]!;
+  let bn = regs[B_PAIR_AT]!;
+  for (let i = from; i < to; i++) {
+    a = table[a | table[text.charCodeAt(i)]!]!;
+    b = table[b | table[text.charCodeAt(i + half)]!]!;
+    // (a | b) >= emitFrom whenever either is: one compare on the common path.
+    if ((a | b) >= emitFrom) {
+      if (a >= emitFrom) {
+        out[an] = i + 1;
+        out[an + 1] = a;
+        an += 2;
+      }
+      if (b >= emitFrom) {
+        out[bn] = i + half + 1;
+        out[bn + 1] = b;
+        bn += 2;
+      }
+    }
+  }
+  regs[A_ROW] = a;
+  regs[B_ROW] = b;
+  regs[A_PAIR_AT] = an;
+  regs[B_PAIR_AT] = bn;
+}
+
+function walkTwoWithRuns(text: string, from: number, to: number, half: number, table: Int32Array, emitFrom: number, runClassFrom: number, runLength: number, out: Int32Array, regs: Int32Array): void {
+  let a = regs[A_ROW]!;
+  let b = regs[B_ROW]!;
+  let aRun = regs[A_RUN]!;
+  let bRun = regs[B_RUN]!;
+  let an = regs[A_PAIR_AT]!;
+  let bn = regs[B_PAIR_AT]!;
+  let ar = regs[A_RUN_AT]!;
+  let br = regs[B_RUN_AT]!;
+  const lastOther = runClassFrom - 1;
+  for (let i = from; i < to; i++) {
+    const ca = table[text.charCodeAt(i)]!;
+    const cb = table[text.charCodeAt(i + half)]!;
+    a = table[a | ca]!;
+    b = table[b | cb]!;
+    aRun = (aRun + 1) & ((lastOther - ca) >> 31);
+    bRun = (bRun + 1) & ((lastOther - cb) >> 31);
+    // One rarely taken branch for all four events.
+    if ((a | b) >= emitFrom || aRun === runLength || bRun === runLength) {
+      if (a >= emitFrom) {
+        out[an] = i + 1;
+        out[an + 1] = a;
+        an += 2;
+      }
+      if (b >= emitFrom) {
+        out[bn] = i + half + 1;
+        out[bn + 1] = b;
+        bn += 2;
+      }
+      if (aRun === runLength) out[ar++] = i + 1;
+      if (bRun === runLength) out[br++] = i + half + 1;
+    }
+  }
+  regs[A_ROW] = a;
+  regs[B_ROW] = b;
+  regs[A_RUN] = aRun;
+  regs[B_RUN] = bRun;
+  regs[A_PAIR_AT] = an;
+  regs[B_PAIR_AT] = bn;
+  regs[A_RUN_AT] = ar;
+  regs[B_RUN_AT] = br;
+}
+
+/** Each emit's keyword ids, first stream then second (text order); runs likewise. */
+function expand(automaton: KeywordAutomaton, ...streams: Emits[]): KeywordHits {
+  const { outputs, shift } = automaton;
   let count = 0;
-  for (let h = 0; h < found; h++) count += automaton.outputs[states[h]!]!.length;
+  let runCount = 0;
+  for (const s of streams) {
+    for (let h = 1; h < s.pairCount; h += 2) count += outputs[(s.pairs[h]! - ROOT) >> shift]!.length;
+    runCount += s.runCount;
+  }
   const keyword = new Int32Array(Math.max(1, count));
   const end = new Int32Array(Math.max(1, count));
+  const runEnds = new Int32Array(Math.max(1, runCount));
   let k = 0;
-  for (let h = 0; h < found; h++) {
-    for (const id of automaton.outputs[states[h]!]!) {
-      keyword[k] = id;
-      end[k] = ends[h]!;
-      k++;
+  let r = 0;
+  for (const s of streams) {
+    for (let h = 0; h < s.pairCount; h += 2) {
+      for (const id of outputs[(s.pairs[h + 1]! - ROOT) >> shift]!) {
+        keyword[k] = id;
+        end[k] = s.pairs[h]!;
+        k++;
+      }
     }
+    runEnds.set(s.runEnds.subarray(0, s.runCount), r);
+    r += s.runCount;
   }
-  return { count, keyword, end };
-}
-
-interface Stopped {
-  /** Where to resume, the state there, and how many hits are recorded. */
-  next: number;
-  state: number;
-  found: number;
-}
-
-// Two copies of one loop so each sees a single typed-array kind (keeps the hot loop monomorphic).
-// They stop when the hit buffers are full; findKeywords grows them and resumes.
-function walk16(text: string, from: number, automaton: KeywordAutomaton, transitions: Uint16Array, start: number, ends: Int32Array, states: Int32Array, found: number): Stopped {
-  const { classOf, shift, flag } = automaton;
-  const mask = flag - 1;
-  const capacity = ends.length;
-  const length = text.length;
-  let state = start;
-  let n = found;
-  for (let i = from; i < length; i++) {
-    const c = text.charCodeAt(i);
-    const cell = c < ALPHABET ? transitions[(state << shift) | classOf[c]!]! : 0;
-    state = cell & mask;
-    if ((cell & flag) === 0) continue;
-    ends[n] = i + 1;
-    states[n] = state;
-    if (++n === capacity) return { next: i + 1, state, found: n };
-  }
-  return { next: length, state, found: n };
-}
-
-function walk32(text: string, from: number, automaton: KeywordAutomaton, transitions: Uint32Array, start: number, ends: Int32Array, states: Int32Array, found: number): Stopped {
-  const { classOf, shift, flag } = automaton;
-  const mask = flag - 1;
-  const capacity = ends.length;
-  const length = text.length;
-  let state = start;
-  let n = found;
-  for (let i = from; i < length; i++) {
-    const c = text.charCodeAt(i);
-    const cell = c < ALPHABET ? transitions[(state << shift) | classOf[c]!]! : 0;
-    state = cell & mask;
-    if ((cell & flag) === 0) continue;
-    ends[n] = i + 1;
-    states[n] = state;
-    if (++n === capacity) return { next: i + 1, state, found: n };
-  }
-  return { next: length, state, found: n };
-}
-
-function grow(a: Int32Array): Int32Array {
-  const bigger = new Int32Array(a.length * 2);
-  bigger.set(a);
-  return bigger;
+  return { count, keyword, end, runEnds, runCount };
 }

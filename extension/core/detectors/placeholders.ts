@@ -52,8 +52,19 @@ export function isGenericPlaceholder(value: string): boolean {
 
 /** `aaaaaaaa`, `00000000`, `abababab`: too few distinct characters to be random. */
 function hasTooFewDistinctChars(value: string): boolean {
-  const distinct = new Set(value).size;
-  return distinct <= 2 || (value.length >= 16 && distinct <= 4);
+  // Distinct code points (as a Set of the string would count them), stopping at the first one
+  // beyond what can matter: this runs for every candidate value.
+  const limit = value.length >= 16 ? 4 : 2;
+  const found: number[] = [];
+  for (let i = 0; i < value.length; ) {
+    const c = value.codePointAt(i)!;
+    i += c > 0xffff ? 2 : 1;
+    if (!found.includes(c)) {
+      found.push(c);
+      if (found.length > limit) return false;
+    }
+  }
+  return true;
 }
 
 /**

@@ -2,11 +2,13 @@
 // keywords occur; candidates are filtered (placeholders, entropy, validators, allowlist) and
 // overlaps resolved in favour of the more specific detector. The same runs over each decoded
 // view of the text (concatenated literals, escapes, URL encoding, base64, YAML blocks, diffs),
-// and what is found there is mapped back to the span of the encoded original.
-import type { PlannedDetector, ScanPlan, ValueSpan } from './compile';
-import { decodedViews, mapSpan } from './decode';
+// and what is found there is mapped back to the span of the encoded original. The decoders are
+// told where to look by that same keyword pass (their trigger literals are keywords too, and it
+// reports base64 runs), so decoding adds no pass over the whole text.
+import { TRIGGER_KINDS, type PlannedDetector, type ScanPlan, type ValueSpan } from './compile';
+import { decodedViews, mapSpan, type DecodeHints } from './decode';
 import { shannonEntropy } from './entropy';
-import { findKeywords } from './keywordAutomaton';
+import { findKeywords, type KeywordHits } from './keywordAutomaton';
 import { isGenericPlaceholder, matchesPlaceholderList } from './placeholders';
 import type { CompiledDetectors, SecretMatch } from './types';
 
@@ -20,10 +22,11 @@ interface Candidate {
 export function scanText(text: string, compiled: CompiledDetectors): SecretMatch[] {
   const plan = compiled.plan as ScanPlan;
   const candidates: Candidate[] = [];
-  collect(text, plan, (detector, span) => candidates.push({ detector, start: span.start, end: span.end }));
+  const hits = findKeywords(text, plan.automaton);
+  collect(text, hits, plan, (detector, span) => candidates.push({ detector, start: span.start, end: span.end }));
   if (plan.decode) {
-    for (const view of decodedViews(text)) {
-      collect(view.text, plan, (detector, span) => {
+    for (const view of decodedViews(text, decodeHints(hits, plan))) {
+      collect(view.text, findKeywords(view.text, plan.automaton), plan, (detector, span) => {
         const original = mapSpan(view, span.start, span.end);
         if (original) candidates.push({ detector, start: original.start, end: original.end });
       });
@@ -32,13 +35,36 @@ export function scanText(text: string, compiled: CompiledDetectors): SecretMatch
   return resolveOverlaps(candidates);
 }
 
-/** Runs every detector over `text`, calling `found` with each candidate that passes its filters. */
-function collect(text: string, plan: ScanPlan, found: (detector: PlannedDetector, span: ValueSpan) => void): void {
+/** Where the decoders' trigger literals start, ascending, from the keyword pass. */
+function decodeHints(hits: KeywordHits, plan: ScanPlan): DecodeHints {
+  const hints = { quote: [] as number[], escape: [] as number[], percent: [] as number[], indicator: [] as number[], hunk: [] as number[] };
+  const lists = TRIGGER_KINDS.map((kind) => hints[kind]);
+  const kindOf = plan.triggerKindOf;
+  for (let h = 0; h < hits.count; h++) {
+    const id = hits.keyword[h]!;
+    const kind = kindOf[id]!;
+    if (kind >= 0) lists[kind]!.push(hits.end[h]! - plan.keywordLength[id]!);
+  }
+  // Hits come in order of their END; literals of different lengths can start out of that order.
+  for (const list of lists) {
+    let sorted = true;
+    for (let i = 1; i < list.length && sorted; i++) sorted = list[i - 1]! < list[i]!;
+    if (!sorted) {
+      list.sort((x, y) => x - y);
+      let kept = 0;
+      for (let i = 0; i < list.length; i++) if (i === 0 || list[i] !== list[kept - 1]) list[kept++] = list[i]!;
+      list.length = kept;
+    }
+  }
+  return { ...hints, base64: hits.runEnds.subarray(0, hits.runCount) };
+}
+
+/** Runs every detector over `text` where its keywords hit, calling `found` with each candidate that passes its filters. */
+function collect(text: string, hits: KeywordHits, plan: ScanPlan, found: (detector: PlannedDetector, span: ValueSpan) => void): void {
   const accept = (detector: PlannedDetector, span: ValueSpan) => {
     if (isSecret(text, span, detector, plan)) found(detector, span);
   };
 
-  const hits = findKeywords(text, plan.automaton);
   // Most texts (and most decoded views) have no keyword at all: nothing to set up.
   if (hits.count === 0 && plan.everywhere.length === 0) return;
   const detectorCount = plan.detectors.length;

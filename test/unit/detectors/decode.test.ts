@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { BUILTIN_SECRET_DETECTORS, compileDetectors, scanText } from '../../../extension/core/detectors';
-import { DECODING_CASES } from './samples';
+import { DECODING_CASES, fakeGithubToken, genericSecret } from './samples';
 
 const compiled = compileDetectors(BUILTIN_SECRET_DETECTORS);
 const plain = compileDetectors(BUILTIN_SECRET_DETECTORS, { decode: false });
@@ -30,4 +30,30 @@ test('ordinary code with quotes, escapes, percent signs and long identifiers dec
     'description: >\n  A folded paragraph of\n  plain English text.',
   ].join('\n');
   assert.deepEqual(scanText(text, compiled), []);
+});
+
+// The decoders look only where the keyword pass found one of their trigger literals
+// (DECODE_TRIGGERS); these are the edges of those literal sets: long and mixed blank runs at a
+// junction, every junction char, block headers with chomping, indentation digit, blanks and CRLF.
+test('junctions with any blank run (long, mixed tabs and spaces) and each join char are decoded', () => {
+  const t = fakeGithubToken(3);
+  const junctions = ['" + "', '"+"', '"         + "', '" \t \t+\t"', '"\t\t\t\t\t\t\t\t\t+"', '" .  "', '".\n  "', '"\n  + "', '"\r\n    "', '"  \n"', '" \t\r\n\t"'];
+  for (const junction of junctions) {
+    const encoded = `${t.slice(0, 20)}${junction}${t.slice(20)}`;
+    const text = `const deployToken = "${encoded}";\n`;
+    const m = scanText(text, compiled).find((x) => x.detector === 'github-pat-classic');
+    assert.ok(m, `not found through ${JSON.stringify(junction)}`);
+    assert.equal(text.slice(m.start, m.end), encoded, JSON.stringify(junction));
+  }
+});
+
+test('YAML block headers with chomping, an indentation digit, trailing blanks or CRLF are decoded', () => {
+  const value = genericSecret(5);
+  for (const header of ['|', '>', '|-', '>+', '|2', '>-2', '| ', '>\t', '|- ', '>\r']) {
+    const nl = header.endsWith('\r') ? '\r\n' : '\n';
+    const text = `payments:${nl}  signing_secret: ${header.replace('\r', '')}${nl}    ${value}${nl}  region: eu${nl}`;
+    const m = scanText(text, compiled).find((x) => x.detector === 'generic-secret-assignment');
+    assert.ok(m, `not found under ${JSON.stringify(header)}`);
+    assert.equal(text.slice(m.start, m.end), value, JSON.stringify(header));
+  }
 });

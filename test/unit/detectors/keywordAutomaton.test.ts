@@ -1,6 +1,9 @@
 // The keyword pass finds exactly what a naive case-insensitive search finds: every occurrence
 // of every keyword (overlapping ones too), in text order, across hit-buffer growth, with exact
-// UTF-16 offsets around non-ASCII text.
+// UTF-16 offsets around non-ASCII text; short texts (one stream) and long ones (two interleaved
+// streams split at the middle) alike, odd lengths too. The run report (base64 runs for the
+// decoders) gives each maximal run of the set once, where it reaches its length, wherever the
+// middle falls.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { buildKeywordAutomaton, findKeywords } from '../../../extension/core/detectors/keywordAutomaton';
@@ -30,6 +33,56 @@ test('every occurrence, in order, matches a naive search (thousands of hits: the
   // Same set; within one end offset the order of ids may differ.
   assert.deepEqual([...got].sort(), [...want].sort());
   for (let h = 1; h < hits.count; h++) assert.ok(hits.end[h]! >= hits.end[h - 1]!, 'text order');
+});
+
+function naiveRuns(text: string, chars: string, length: number): number[] {
+  const out: number[] = [];
+  let run = 0;
+  for (let i = 0; i < text.length; i++) {
+    run = chars.includes(text[i]!) ? run + 1 : 0;
+    if (run === length) out.push(i + 1);
+  }
+  return out;
+}
+
+const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-';
+
+test('one stream and two, even and odd lengths, keywords across the middle: same as naive', () => {
+  const keywords = ['key', 'sk-ant-', 'ghp_', '://', 'token', 'x'];
+  for (const run of [undefined, { chars: B64, length: 24 }]) {
+    const automaton = buildKeywordAutomaton(keywords, run);
+    const r = rng(11);
+    for (const length of [0, 1, 5, 4095, 4096, 4097, 9999, 10000, 70001]) {
+      const text = pick(r, 'keyKEYsSk-ant-ghp_:/tokenx .é', length);
+      const hits = findKeywords(text, automaton);
+      const got: string[] = [];
+      for (let h = 0; h < hits.count; h++) got.push(`${hits.keyword[h]}@${hits.end[h]}`);
+      assert.deepEqual([...got].sort(), naive(text, keywords).sort(), `length ${length}`);
+      for (let h = 1; h < hits.count; h++) assert.ok(hits.end[h]! >= hits.end[h - 1]!, 'text order');
+    }
+  }
+});
+
+test('runs: each maximal run of the set reported once where it reaches its length, the middle anywhere', () => {
+  const automaton = buildKeywordAutomaton(['key', '"+'], { chars: B64, length: 24 });
+  const r = rng(12);
+  const texts: string[] = [];
+  for (const length of [10, 23, 24, 25, 4096, 8191, 50000]) texts.push(pick(r, `${B64}${B64} .é"`, length));
+  // A long run placed so that the middle (where the second stream starts) falls at each offset in it.
+  for (let shift = -30; shift <= 30; shift++) {
+    const filler = 'ab '.repeat(3000);
+    const runText = pick(r, B64, 40);
+    const at = Math.floor((filler.length + runText.length) / 2) + shift;
+    texts.push(filler.slice(0, at) + ' ' + runText + ' ' + filler.slice(at));
+  }
+  for (const text of texts) {
+    const hits = findKeywords(text, automaton);
+    assert.deepEqual(Array.from(hits.runEnds.subarray(0, hits.runCount)), naiveRuns(text, B64, 24), `length ${text.length}`);
+  }
+});
+
+test('run chars must be a case-folded set', () => {
+  assert.throws(() => buildKeywordAutomaton(['key'], { chars: 'ABC', length: 4 }), /case folding/);
 });
 
 test('no keywords in the text: no hits; an empty text: no hits', () => {

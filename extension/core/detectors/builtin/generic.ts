@@ -33,7 +33,7 @@ function matchAssignment(text: string, keywordStart: number, keywordEnd: number)
   const next = text.charCodeAt(p);
   if (next !== 61 && next !== 58 && next !== 32 && next !== 9 && next !== 34 && next !== 39 && next !== 96 && next !== 62 && next !== 93 && next !== 63 && next !== 46 && next !== 124 && next !== 44) return undefined;
   const name = text.slice(nameStart, p);
-  if (NON_SECRET_NAME.test(name.replace(/^\$/, ''))) return undefined;
+  if (NON_SECRET_NAME.test(name.startsWith('$') ? name.slice(1) : name)) return undefined;
   const span = readValue(text, nameStart, p, name);
   // Validation (right after, for the same span) needs the name; saves re-reading it backwards.
   if (span) lastMatch = { text, start: span.start, name };
@@ -94,9 +94,15 @@ function quotedValue(text: string, start: number, quote: string): { start: numbe
   return undefined;
 }
 
+/** Chars that end a bare value: whitespace, quotes and punctuation. */
+const BARE_VALUE_END = /[\s"'`,;(){}[\]<>]/;
+/** BARE_VALUE_END for ASCII, as a table (this runs per char of every bare value). */
+const BARE_VALUE_END_ASCII = Uint8Array.from({ length: 128 }, (_, c) => (BARE_VALUE_END.test(String.fromCharCode(c)) ? 1 : 0));
+const endsBareValue = (c: number) => (c < 128 ? BARE_VALUE_END_ASCII[c] === 1 : BARE_VALUE_END.test(String.fromCharCode(c)));
+
 function bareValue(text: string, start: number): { start: number; end: number } | undefined {
   let i = start;
-  while (i < text.length && i - start <= MAX_VALUE && !/[\s"'`,;(){}[\]<>]/.test(text[i]!)) {
+  while (i < text.length && i - start <= MAX_VALUE && !endsBareValue(text.charCodeAt(i))) {
     // `=` only as trailing base64 padding: `a=b=c` is a chain of assignments, not one value.
     if (text[i] === '=' && !/^=*(?:[\s"'`,;)}\]]|$)/.test(text.slice(i, i + 3))) break;
     i++;
