@@ -34,6 +34,8 @@ const common = {
   mainFields: ['module', 'main'],
 };
 
+const CLI_MINIFY = production ? {} : { minifyWhitespace: true, minifySyntax: true };
+
 const builds = [
   // The editor layer stays thin; the engine is a sibling bundle it requires on first need.
   { ...common, entryPoints: ['extension/vscode/extension.ts'], outfile: 'dist/extension.js', external: ['vscode', './engine.js'] },
@@ -44,11 +46,14 @@ const builds = [
     ...common,
     entryPoints: ['extension/cli/main.ts'],
     outfile: 'dist/cli.js',
+    // Whitespace and syntax only (names stay, for stack traces; the source map is kept): every
+    // start-up reads and scans the file, and 1.7 MB cost ~15 ms less than 2.4 MB.
+    ...CLI_MINIFY,
     plugins: [{ name: 'self-loading-cli', setup: (build) => build.onEnd((result) => (result.errors.length === 0 ? makeSelfLoading('dist/cli.js', { minify: true }) : undefined)) }],
   },
   // `airlock scan` worker threads for large folders (extension/cli/scan/pool.ts): only what a
   // worker runs, so it starts sooner than the whole CLI (the one-file package uses cli.js).
-  { ...common, entryPoints: ['extension/cli/scan/worker.ts'], outfile: 'dist/scanWorker.js' },
+  { ...common, ...CLI_MINIFY, entryPoints: ['extension/cli/scan/worker.ts'], outfile: 'dist/scanWorker.js' },
   // Agents' hooks start dist/hook.js on every tool call: Node built-ins only, it asks the hook
   // server; dist/hook-engine.js is the decision itself (the server, or standalone when none runs).
   { ...common, entryPoints: ['extension/cli/hookClient.ts'], outfile: 'dist/hook.js', minify: true, sourcemap: false },
