@@ -168,10 +168,10 @@ export function decide(input: DecideInput): Decision {
   }
   let rebuilt: string | undefined;
   try {
-    rebuilt = rebuildBody(text, parsed, verdict.redactedSegments);
+    rebuilt = rebuildBody(text, parsed, verdict.redactedSegments, verdict.findings);
   } catch {
-    // A value Airlock cannot rewrite in place (a secret both in a base64 string and in its
-    // decoded text): block rather than forward it half-redacted.
+    // A value Airlock cannot rewrite in place (a secret found only in the decoded copy of a
+    // base64 run, not in its encoded form): block rather than forward it half-redacted.
     return blocked({ ...verdict, action: 'block', message: 'Airlock could not redact a secret in this request in place, so nothing was forwarded.' }, parsed.request, 'redaction-failed');
   }
   const body = rebuilt === undefined ? input.body : Buffer.from(rebuilt, 'utf8');

@@ -2,6 +2,7 @@
 // loads only the thin vscode/ layer and the engine loads on first need (see engine.ts).
 export * as policy from '../core/policy';
 export * as ledger from '../core/ledger';
+export * as ledgerFile from '../cli/provenance/ledgerFile';
 export * as provenance from '../core/provenance';
 export { FingerprintIndex } from '../core/provenance/fingerprintIndex';
 export * as gateway from '../gateway';

@@ -5,6 +5,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { agentBin } from './install.mjs';
+import { base62, crc32 } from '../../extension/core/detectors/checksum';
 import type { WireFormat } from './fakes/types';
 
 export type AgentName = 'claude' | 'codex' | 'gemini' | 'copilot' | 'opencode';
@@ -34,6 +35,14 @@ export interface ToolCall { name: string; input: Record<string, unknown> }
 
 export interface AgentClient {
   name: AgentName;
+  /** A second way of running the same CLI (e.g. Copilot CLI with GitHub-hosted models), shown in test names. */
+  variant?: string;
+  /** Hosts the client must reach through a blind tunnel in proxy mode (not AI traffic, not
+   *  inspected): the suite's policy tunnels them (`proxy.tunnel`) and asserts nothing else is. */
+  tunnels?: readonly string[];
+  /** The client's own credential when it is a real secret shape: the suite checks it reaches the
+   *  provider it was issued for untouched and appears in no log or audit record. */
+  credential?: string;
   /** The wire format its model traffic uses in the wiring this suite drives. */
   format: WireFormat;
   /** Which gateway family prefix serves it in base-URL mode (undefined: no dialect yet). */
@@ -231,6 +240,36 @@ export const copilot: AgentClient = {
   beforeToolHook: 'preToolUse',
   read: (abs) => ({ name: 'view', input: { path: abs } }),
   shell: (command) => ({ name: 'bash', input: { command, description: 'Run a command' } }),
+};
+
+/**
+ * A GitHub OAuth token of the real shape (gho_ + 30 random base62 + their CRC32 in 6 base62):
+ * Airlock's own detector recognises it as a live GitHub token. It is the client's own credential,
+ * in its Authorization header to GitHub and the Copilot API, so the flow must still work (the
+ * suite checks it arrives untouched and never appears in the gateway's log or audit).
+ */
+const TOKEN_RANDOM = 'AirlockTestTokenNotReal0000000';
+export const GITHUB_TOKEN = `gho_${TOKEN_RANDOM}${base62(crc32(TOKEN_RANDOM), 6)}`;
+
+/**
+ * Copilot CLI with GitHub-hosted models (no BYOK provider): a GitHub token from the environment
+ * (COPILOT_GITHUB_TOKEN, read before GH_TOKEN and GITHUB_TOKEN), `GET api.github.com/
+ * copilot_internal/user` for the plan and the Copilot API host (`endpoints.api`), then the model
+ * catalogue and the model calls on that host. Only reachable through the proxy.
+ */
+export const copilotHosted: AgentClient = {
+  ...copilot,
+  variant: 'GitHub-hosted models',
+  // gpt-4.1's catalogue entry lists /responses first: the hosted client speaks Responses.
+  format: 'responses',
+  tunnels: ['api.github.com'],
+  credential: GITHUB_TOKEN,
+  prepare(opts) {
+    const prepared = copilot.prepare(opts);
+    const env = Object.fromEntries(Object.entries(prepared.env).filter(([k]) => !k.startsWith('COPILOT_PROVIDER_') && k !== 'COPILOT_OFFLINE'));
+    Object.assign(env, { COPILOT_GITHUB_TOKEN: GITHUB_TOKEN, COPILOT_MODEL: 'gpt-4.1' });
+    return { ...prepared, env };
+  },
 };
 
 export const opencode: AgentClient = {

@@ -6,7 +6,7 @@
 //             CA, and the gateway reaches the fake over TLS under the real host names
 //             (--resolve HOST=127.0.0.1:PORT, --upstream-ca with a throwaway test CA).
 // Adding a client to proxy mode is its `wiring` in clients.ts plus the mode in its test file.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AgentClient, Wiring } from './clients';
@@ -66,7 +66,14 @@ export function ensureInstalled(name: string): void {
   if (!r.ok) throw new Error(`cannot install the real ${name} CLI: ${r.error}`);
 }
 
-export async function startEnvironment(mode: ModeName, options: { policy?: string } = {}): Promise<Environment> {
+export interface EnvironmentOptions {
+  policy?: string;
+  /** proxy mode: hosts the client reaches through a blind tunnel (the policy's `proxy.tunnel`
+   *  exception to `otherHosts: block`); the fake answers them too, under their real names. */
+  tunnel?: readonly string[];
+}
+
+export async function startEnvironment(mode: ModeName, options: EnvironmentOptions = {}): Promise<Environment> {
   if (!existsSync(cliPath())) throw new Error(`${cliPath()} is missing: run \`node esbuild.mjs\` first`);
   const cleanup: (() => void)[] = [];
   const testCa = mode === 'proxy' ? mintTestCa() : undefined;
@@ -87,11 +94,27 @@ export async function startEnvironment(mode: ModeName, options: { policy?: strin
     const stateDir = mkdtempSync(join(tmpdir(), 'airlock-gw-state-'));
     cleanup.push(() => rmSync(stateDir, { recursive: true, force: true }));
     // Create Airlock's CA before the gateway starts, and the bundle for SSL_CERT_FILE.
-    const caFile = airlock(['ca', 'path'], { AIRLOCK_STATE_DIR: stateDir });
-    const bundleFile = airlock(['ca', 'bundle', '--out', join(stateDir, 'bundle.pem')], { AIRLOCK_STATE_DIR: stateDir });
+    let caFile = airlock(['ca', 'path'], { AIRLOCK_STATE_DIR: stateDir });
+    let bundleFile = airlock(['ca', 'bundle', '--out', join(stateDir, 'bundle.pem')], { AIRLOCK_STATE_DIR: stateDir });
+    let policy = options.policy ?? PROXY_POLICY;
+    if (options.tunnel?.length) {
+      // The suite's policy plus the tunnel exception, in a file of its own (extends by absolute path).
+      policy = join(stateDir, 'policy-tunnel.jsonc');
+      writeFileSync(policy, JSON.stringify({ name: 'Airlock agent suite (proxy mode, tunnelled hosts)', extends: [options.policy ?? PROXY_POLICY], proxy: { tunnel: options.tunnel } }, null, 2));
+      // A tunnel passes the fake's own certificate through untouched, as it would the real
+      // host's: the client trusts the test CA beside Airlock's (standing in for the public roots).
+      const testCaPem = readFileSync(testCa!.caFile, 'utf8');
+      const withTestCa = (file: string, name: string) => {
+        const out = join(stateDir, name);
+        writeFileSync(out, `${readFileSync(file, 'utf8').trimEnd()}\n${testCaPem}`);
+        return out;
+      };
+      caFile = withTestCa(caFile, 'client-ca.pem');
+      bundleFile = withTestCa(bundleFile, 'client-bundle.pem');
+    }
     const pins = API_HOSTS.flatMap((h) => ['--resolve', `${h}=127.0.0.1:${fake.tlsPort}`]);
     gateway = await startGatewayProcess({
-      policy: options.policy ?? PROXY_POLICY, upstreams, stateDir,
+      policy, upstreams, stateDir,
       extraArgs: [...workspaceArgs, ...pins, '--upstream-ca', testCa!.caFile],
       // Never a non-loopback address: pinned hosts go straight to the fake (NO_PROXY), and any
       // other upstream connection would go to a dead loopback proxy and fail.

@@ -55,31 +55,40 @@ function describeRun(run: AgentRun): string {
 
 export function agentSuite(client: AgentClient, options: SuiteOptions): void {
   before(() => ensureInstalled(client.name));
+  const label = client.variant ? `${client.name} (${client.variant})` : client.name;
+  const tunnels = client.tunnels ?? [];
+  const proxyOptions = tunnels.length ? { tunnel: tunnels } : {};
 
   for (const [mode, enabled] of Object.entries(options.modes) as [ModeName, true | string][]) {
     const todo = enabled === true ? modeUnavailable(mode, client) : enabled;
-    describe(`${client.name} through the gateway (${mode} wiring)${todo ? ` (todo: ${todo})` : ''}`, () => {
+    describe(`${label} through the gateway (${mode} wiring)${todo ? ` (todo: ${todo})` : ''}`, () => {
       let env: Environment;
       let workdir: string;
       const run = async (name: string, prompt: string, hooks?: Record<string, string>): Promise<AgentRun> => {
         const r = await runAgent(client, { prompt, wiring: env.wiring(client), workdir, home: join(env.home, client.name), keepHome: true, timeoutMs: RUN_TIMEOUT, ...(hooks ? { hooks } : {}) });
-        timing.push({ agent: client.name, mode, name, ms: r.ms, code: r.code });
+        timing.push({ agent: label, mode, name, ms: r.ms, code: r.code });
         if (mode === 'proxy') {
           // Nothing leaves uninspected: every CONNECT is to an inspected AI host (decrypted and
-          // judged) or refused by proxy.otherHosts=block; none is tunnelled.
+          // judged) or refused by proxy.otherHosts=block; only the client's own non-AI hosts
+          // the policy names in proxy.tunnel (api.github.com for Copilot's sign-in) are tunnelled.
           const connects = await env.connects();
-          console.log(`${client.name} ${name}: CONNECT targets ${JSON.stringify(connects)}`);
+          console.log(`${label} ${name}: CONNECT targets ${JSON.stringify(connects)}`);
           assert.ok(connects.length > 0, 'the client went through the proxy');
           for (const [target, decision] of connects) {
             const host = target.replace(/:\d+$/, '');
             if (decision === 'inspect') assert.ok(API_HOSTS.includes(host), `inspected CONNECT to a pinned host: ${target}`);
-            else assert.equal(decision, 'block', `CONNECT ${target} is inspected or refused, not ${decision || 'tunnelled'}`);
+            else if (decision === 'tunnel') assert.ok(tunnels.includes(host), `only the policy's proxy.tunnel hosts are tunnelled, not ${target}`);
+            else assert.equal(decision, 'block', `CONNECT ${target} is inspected, refused or a named tunnel, not ${decision || 'tunnelled'}`);
           }
+          // What goes through a tunnel is never read, so it must carry nothing to read: only
+          // bodiless requests (Copilot's sign-in and settings GETs) may use it.
+          const tunnelled = env.fake.requests.filter((q) => tunnels.includes(String(q.headers.host)));
+          assert.ok(tunnelled.every((q) => q.body.length === 0), `only bodiless requests went through a tunnel: ${tunnelled.map((q) => `${q.method} ${q.url.split('?')[0]} ${q.body.length} B`).join(', ')}`);
         }
         return r;
       };
       // A mode the gateway cannot do yet is reported as todo at once: no environment, no runs.
-      before(async () => { if (!todo) env = await startEnvironment(mode); });
+      before(async () => { if (!todo) env = await startEnvironment(mode, mode === 'proxy' ? proxyOptions : {}); });
       after(async () => { await env?.close(); });
       beforeEach(async () => {
         if (todo) throw new Error(`todo: ${todo}`);
@@ -117,18 +126,40 @@ export function agentSuite(client: AgentClient, options: SuiteOptions): void {
         }
         if (mode === 'proxy') assert.ok(model.every((q) => q.scheme === 'https'), 'the gateway reached the fake over TLS');
         assert.equal(incremental, true, 'the first chunk reached the client while the upstream held the rest');
+        if (mode === 'proxy') {
+          // A tunnelled host is reached through the blind tunnel only: its requests arrive (TLS
+          // end to end, the fake's own certificate) and the gateway decrypted none of them.
+          const decisions = await env.decisions();
+          for (const host of tunnels) {
+            const reached = env.fake.requests.filter((q) => q.headers.host === host);
+            assert.ok(reached.length > 0, `the client reached ${host} through the tunnel`);
+            assert.ok(decisions.every((d) => !d.destination.includes(host)), `the gateway inspected nothing sent to ${host}`);
+            console.log(`${label}: through the tunnel to ${host}: ${[...new Set(reached.map((q) => `${q.method} ${q.url.split('?')[0]}`))].join(', ')}`);
+          }
+        }
+        if (client.credential) {
+          // The client's own credential goes to the provider it was issued for untouched, and
+          // Airlock writes it nowhere.
+          const credential = client.credential;
+          const carries = (q: RecordedRequest) => String(q.headers.authorization ?? '').endsWith(` ${credential}`);
+          assert.ok(model.every(carries), 'every model request carried the credential untouched');
+          for (const host of tunnels) assert.ok(env.fake.requests.some((q) => q.headers.host === host && carries(q)), `the requests to ${host} carried it too`);
+          assert.ok(!env.gatewayLog().includes(credential), 'the credential is not in the gateway log');
+          assert.ok(!JSON.stringify(await env.records()).includes(credential), 'the credential is not in the audit records');
+        }
       });
 
       // Proxy mode runs the cases its wiring changes (TLS, CONNECT, the real host's dialect); the
       // rest of the pipeline is the same code as base-url mode and is not run twice (CI time).
-      const baseOnly = mode === 'base-url';
-      if (baseOnly) test('a secret in the prompt is redacted', { todo }, async () => {
+      // A client driven in proxy mode only (Copilot's GitHub-hosted models) runs them all there.
+      const allCases = mode === 'base-url' || !options.modes['base-url'];
+      if (allCases) test('a secret in the prompt is redacted', { todo }, async () => {
         env.fake.script = steps([text(REPLY)], text('Keys'));
         const r = await run('secret-prompt', `Is ${SECRET} a valid AWS access key id format? Answer briefly.`);
         assert.equal(r.code, 0, describeRun(r));
         const sent = bodies(env.fake.modelRequests());
         assert.ok(sent.length >= 1, 'the request went out');
-        assert.ok(sent.every((b) => !b.includes(SECRET)), 'the key never reached the upstream');
+        assert.ok(bodies(env.fake.requests).every((b) => !b.includes(SECRET)), 'the key never reached the upstream (in no request)');
         assert.ok(sent.some((b) => b.includes('[REDACTED:')), 'a redaction placeholder took its place');
       });
 
@@ -139,15 +170,15 @@ export function agentSuite(client: AgentClient, options: SuiteOptions): void {
         assert.equal(r.code, 0, describeRun(r));
         const model = env.fake.modelRequests();
         assert.ok(model.some((q) => q.body.includes('[REDACTED:')), `the tool result came back redacted\n${describeRun(r)}`);
-        assert.ok(bodies(model).every((b) => !b.includes(SECRET)), 'the key never reached the upstream');
+        assert.ok(bodies(env.fake.requests).every((b) => !b.includes(SECRET)), 'the key never reached the upstream (in no request)');
       });
 
       for (const via of ['read', 'shell'] as const) {
-        if (via === 'shell' || baseOnly) test(`a protected file read through the agent's ${via} tool is blocked, and the user sees Airlock's message`, { todo }, async () => {
+        if (via === 'shell' || allCases) test(`a protected file read through the agent's ${via} tool is blocked, and the user sees Airlock's message`, { todo }, async () => {
           const call = via === 'read' ? client.read(`${workdir}/src/pricing.ts`, 'src/pricing.ts') : client.shell('cat src/pricing.ts', workdir);
           env.fake.script = steps([tool(call.name, call.input), text(REPLY)], text('Pricing'));
           const r = await run(`protected-${via}`, 'What does the pricing code do?');
-          console.log(`${client.name} on a gateway block (${mode}, ${via}) shows: ${JSON.stringify(visible(r).slice(-400))}`);
+          console.log(`${label} on a gateway block (${mode}, ${via}) shows: ${JSON.stringify(visible(r).slice(-400))}`);
           assert.ok(bodies(env.fake.modelRequests()).every((b) => !b.includes(PROTECTED_CODE)), 'the protected code never reached the upstream');
           const blocks = (await env.decisions()).filter((d) => d.action === 'block' && d.rule === RULE);
           assert.ok(blocks.length > 0, `the gateway recorded the block\n${env.gatewayLog()}`);
@@ -160,7 +191,7 @@ export function agentSuite(client: AgentClient, options: SuiteOptions): void {
 
       // Issue 9: protected code recognised by what it is. src/rates.ts has no marker and its path is
       // never named in the request; only its printed content arrives, in a shell tool result.
-      if (baseOnly) test('a protected file without a marker, printed by the shell tool, is blocked by its content', { todo: todo ?? (gatewaySupports('workspace') ? undefined : 'waits on the fingerprint index (issue 9 part 2)') }, async () => {
+      if (allCases) test('a protected file without a marker, printed by the shell tool, is blocked by its content', { todo: todo ?? (gatewaySupports('workspace') ? undefined : 'waits on the fingerprint index (issue 9 part 2)') }, async () => {
         const call = client.shell('cat src/*ates.ts', workdir);
         env.fake.script = steps([tool(call.name, call.input), text(REPLY)], text('Rates'));
         const r = await run('protected-content', 'What regions are there?');
@@ -169,7 +200,7 @@ export function agentSuite(client: AgentClient, options: SuiteOptions): void {
         assert.ok(/protected-content|fingerprint|rates\.ts/.test(out(r)), `the message names where the code came from\n${describeRun(r)}`);
       });
 
-      if (client.beforeToolHook && mode === 'base-url') {
+      if (client.beforeToolHook && allCases) {
         const event = client.beforeToolHook;
         test(`after its own ${event} hook refuses a read, the session goes on through the gateway`, { todo }, async () => {
           const hook = join(workdir, '..', `${workdir.split('/').pop()}-refuse.sh`);
@@ -197,10 +228,10 @@ export function agentSuite(client: AgentClient, options: SuiteOptions): void {
   // pass (the destination must be a real public host, so proxy mode only).
   if (options.modes.proxy) {
     const todo = modeUnavailable('proxy', client);
-    describe(`${client.name} under airlock:meta-style (proxy wiring, public destination)`, () => {
+    describe(`${label} under airlock:meta-style (proxy wiring, public destination)`, () => {
       let env: Environment;
       let workdir = '';
-      before(async () => { if (!todo) env = await startEnvironment('proxy', { policy: META_PROXY_POLICY }); });
+      before(async () => { if (!todo) env = await startEnvironment('proxy', { policy: META_PROXY_POLICY, ...proxyOptions }); });
       after(async () => { await env?.close(); });
       beforeEach(async () => {
         if (todo) throw new Error(`todo: ${todo}`);
@@ -209,7 +240,7 @@ export function agentSuite(client: AgentClient, options: SuiteOptions): void {
       });
       const go = async (name: string, prompt: string) => {
         const r = await runAgent(client, { prompt, wiring: env.wiring(client), workdir, home: join(env.home, client.name), keepHome: true, timeoutMs: RUN_TIMEOUT });
-        timing.push({ agent: client.name, mode: 'proxy+meta-style', name, ms: r.ms, code: r.code });
+        timing.push({ agent: label, mode: 'proxy+meta-style', name, ms: r.ms, code: r.code });
         return r;
       };
       test('a benign prompt (with everything the client adds to it) passes', { todo }, async () => {
@@ -233,7 +264,7 @@ export function agentSuite(client: AgentClient, options: SuiteOptions): void {
   }
 
   after(() => {
-    const mine = timing.filter((t) => t.agent === client.name);
-    if (mine.length) console.log(`agent timings ${client.name}: ${mine.map((t) => `${t.mode}/${t.name} ${t.ms} ms (exit ${t.code})`).join(', ')}`);
+    const mine = timing.filter((t) => t.agent === label);
+    if (mine.length) console.log(`agent timings ${label}: ${mine.map((t) => `${t.mode}/${t.name} ${t.ms} ms (exit ${t.code})`).join(', ')}`);
   });
 }

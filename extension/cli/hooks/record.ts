@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, relative, sep } from 'node:path';
 import { buildContribution } from '../../core/ledger/contribution';
-import { appendRecords } from '../../core/ledger/fileStore';
+import { appendRecords } from '../provenance/ledgerFile';
 import type { ContributionRecord } from '../../core/ledger/records';
 import { splitLines } from '../../core/provenance/hash';
 import { addedRanges, hunksToRanges, type HunkLike } from '../provenance/baseline';

@@ -15,7 +15,7 @@ import { appendedFindings, verifyAppendOnly, type TamperFinding } from '../../co
 import { evaluateFile, locateSpans, rejectedReintroduced, type ApprovalContext, type LocatedLine, type ReviewVerdict, type Violation } from '../../core/ledger/check';
 import { foldLedger, spansByPath, type LedgerState } from '../../core/ledger/fold';
 import { parseLedger, type ParseProblem, type ReviewRecord } from '../../core/ledger/records';
-import { foldLedgerFile } from '../../core/ledger/fileStore';
+import { foldLedgerFile } from './ledgerFile';
 import type { ReviewRequirement } from '../../core/policy/contract';
 import { indexText } from '../../core/provenance/anchor';
 import { CopyIndex } from '../../core/provenance/copies';

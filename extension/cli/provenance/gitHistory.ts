@@ -4,7 +4,7 @@
 // repository.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { LEDGER_DIR, LEDGER_FILE } from '../../core/ledger/fileStore';
+import { LEDGER_DIR, LEDGER_FILE } from './ledgerFile';
 import { git, readBlobs } from './git';
 import { identityKey } from './signing';
 

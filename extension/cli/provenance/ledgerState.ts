@@ -3,7 +3,7 @@ import { foldLedger, spansByPath, type LedgerState } from '../../core/ledger/fol
 import type { AiSpan } from '../../core/provenance/types';
 import type { CliIO } from '../run';
 import { renames } from './git';
-import { readLedger } from '../../core/ledger/fileStore';
+import { readLedger } from './ledgerFile';
 import { gitAiContributions } from './gitAiNotes';
 
 /** The work-tree ledger folded, with git-ai's authorship notes (refs/notes/ai) as contributions. */

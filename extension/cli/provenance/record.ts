@@ -6,7 +6,7 @@ import type { CliIO } from '../run';
 import { baselineFromDiff } from './baseline';
 import { flag, guarded, newRecordId, parseArgs, parseLineRange, readWorking, repoPath, requireInsideRepo, UsageError, workspaceRoot } from './common';
 import { git, identity } from './git';
-import { appendRecords } from '../../core/ledger/fileStore';
+import { appendRecords } from './ledgerFile';
 
 export const RECORD_USAGE = 'airlock record --file F --lines A-B --tool T [--model M] [--session S] [--channel C]';
 

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { locateSpans } from '../../core/ledger/check';
 import { buildReview } from '../../core/ledger/contribution';
-import { appendRecords } from '../../core/ledger/fileStore';
+import { appendRecords } from './ledgerFile';
 import { applyReplacements, baselineInGit, rejectReplacements } from '../../core/ledger/reject';
 import { indexFile } from '../../core/provenance/anchor';
 import { splitLines } from '../../core/provenance/hash';

@@ -11,7 +11,7 @@ import type { CliIO } from '../run';
 import { flag, guarded, insideRepo, newRecordId, parseArgs, readWorkingLines, UsageError, workspaceRoot } from './common';
 import { headRevision } from './git';
 import { loadLedgerState, spansByCurrentPath } from './ledgerState';
-import { appendRecords, readLedger } from '../../core/ledger/fileStore';
+import { appendRecords, readLedger } from './ledgerFile';
 
 export async function traceCommand(args: string[], io: CliIO): Promise<number> {
   return guarded(io, 'trace', async () => {

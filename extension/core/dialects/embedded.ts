@@ -2,7 +2,9 @@
 // message, a tool printing a base64 file. Runs of the base64 alphabet are found with a
 // skip-ahead scan (only every MIN_RUN-th character is looked at until one is in the alphabet),
 // decoded, and kept when the bytes are text. The decoded text cannot be written back into the
-// middle of a string, so a redaction there blocks instead (see rebuildBody).
+// middle of a string; a redaction there is fine only when the surrounding string's own
+// redaction already replaced every base64 character that carried it (the secrets pack decodes
+// base64 itself and maps its findings to the encoded span), otherwise it blocks (rebuildBody).
 import { decodePayload } from './payload';
 
 /** Shorter runs are words and identifiers; 32 characters are 24 decoded bytes. */
@@ -50,3 +52,24 @@ export function embeddedTexts(text: string): EmbeddedText[] {
   }
   return out;
 }
+
+/** The id of the segment decoded from the run at `start` of segment `parent`. */
+export function embeddedSegmentId(parent: string, start: number): string {
+  return `${parent}#base64@${start}`;
+}
+
+const EMBEDDED_ID = /^(.*)#base64@(\d+)$/;
+
+/**
+ * For an embedded segment id: the parent segment and the span of the parent's text that carries
+ * decoded offsets [start, end) — whole 4-character quanta from the run's start, 3 bytes each
+ * (offsets converted from UTF-16 units of the decoded text to its UTF-8 bytes).
+ */
+export function encodedSpanOf(segmentId: string, start: number, end: number, decodedText: string): { parent: string; start: number; end: number } | undefined {
+  const m = EMBEDDED_ID.exec(segmentId);
+  if (!m) return undefined;
+  const run = Number(m[2]);
+  const bytes = (n: number) => utf8.encode(decodedText.slice(0, n)).length;
+  return { parent: m[1]!, start: run + Math.floor(bytes(start) / 3) * 4, end: run + Math.ceil(bytes(end) / 3) * 4 };
+}
+const utf8 = new TextEncoder();

@@ -8,7 +8,7 @@ import { parseGeminiEmbed, parseGeminiGenerate } from './gemini';
 import { walkJson, type JsonStringToken } from './jsonWalk';
 import { parseOllamaChat, parseOllamaGenerate } from './ollama';
 import { parseEmbeddings, parseOpenAIChat, parseOpenAICompletions, parseOpenAIResponses } from './openai';
-import { embeddedTexts } from './embedded';
+import { embeddedSegmentId, embeddedTexts } from './embedded';
 import { decodePayload } from './payload';
 import { isObject, requireObject, streamFlag, type Json } from './shape';
 import { MalformedBodyError, UnparseableBodyError, type DialectId, type ParsedBody } from './types';
@@ -125,13 +125,13 @@ export function parseBody(dialect: DialectId, text: string, context: ParseContex
   const channels: EgressSegment[] = (context.channels ?? []).filter(([, t]) => t !== '').map(([id, t]) => ({ id, role: 'other', text: t }));
   const segments = channels.length ? [...c.segments, ...channels] : c.segments;
   // Base64 runs inside longer text, decoded when they are text. These segments have no field: a
-  // redaction in them cannot be written back, and blocks (rebuildBody throws, decide refuses).
+  // redaction in them is written back only when the parent's own redaction covers it (rebuildBody).
   const embedded: EgressSegment[] = [];
   // A string decoded as a whole is read decoded already: its raw copy is not searched again.
   const decodedWhole = new Set(c.segments.filter((s) => s.id.endsWith('#decoded')).map((s) => s.id.slice(0, -'#decoded'.length)));
   for (const s of segments) {
     if (s.text.length < 32 || s.id.endsWith('#decoded') || decodedWhole.has(s.id)) continue;
-    for (const e of embeddedTexts(s.text)) embedded.push({ id: `${s.id}#base64@${e.start}`, role: 'file', text: e.text, ...(s.path ? { path: s.path } : {}) });
+    for (const e of embeddedTexts(s.text)) embedded.push({ id: embeddedSegmentId(s.id, e.start), role: 'file', text: e.text, ...(s.path ? { path: s.path } : {}) });
   }
   const request = {
     destination: context.destination,

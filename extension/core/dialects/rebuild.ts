@@ -2,7 +2,8 @@
 // (values or keys) whose text changed are replaced at the offsets the body walk recorded; every
 // other byte (formatting, key order, numbers, unknown fields) stays as the client sent it.
 // Linear in the body size and the number of segments.
-import type { EgressSegment } from '../egress/types';
+import type { EgressSegment, Finding } from '../egress/types';
+import { encodedSpanOf } from './embedded';
 import { encodePayload } from './payload';
 import type { ParsedBody } from './types';
 
@@ -25,12 +26,32 @@ function changedSegments(segments: readonly EgressSegment[], redacted: readonly 
 }
 
 /**
- * Returns the rewritten body, or undefined when no field changed. Throws if a changed segment
- * has no located field (the caller must then fail closed, never forward the original).
+ * Whether every redaction in the embedded (base64-decoded) segment `id` lies inside a redaction
+ * of its parent segment's encoded text: the secrets pack decodes base64 itself and redacts the
+ * encoded characters, so the decoded copy's redaction is already done by the parent's.
  */
-export function rebuildBody(original: string, parsed: ParsedBody, redacted: readonly EgressSegment[]): string | undefined {
+function coveredByParent(id: string, text: string, findings: readonly Finding[]): boolean {
+  const own = findings.filter((f) => f.segment === id && f.action === 'redact');
+  if (own.length === 0) return false;
+  return own.every((f) => {
+    if (f.start === undefined || f.end === undefined) return false;
+    const span = encodedSpanOf(id, f.start, f.end, text);
+    return span !== undefined && findings.some((p) => p.segment === span.parent && p.action === 'redact' && p.start !== undefined && p.end !== undefined && p.start <= span.start && span.end <= p.end);
+  });
+}
+
+/**
+ * Returns the rewritten body, or undefined when no field changed. Throws if a changed segment
+ * has no located field and its redactions are not all covered by the field's own (the caller
+ * must then fail closed, never forward the original). `findings` are the verdict's.
+ */
+export function rebuildBody(original: string, parsed: ParsedBody, redacted: readonly EgressSegment[], findings: readonly Finding[] = []): string | undefined {
   const segments = parsed.request.segments;
   const changed = changedSegments(segments, redacted);
+  for (const i of [...changed.keys()]) {
+    const s = segments[i]!;
+    if (parsed.segmentFields[i] === undefined && coveredByParent(s.id, s.text, findings)) changed.delete(i);
+  }
   if (changed.size === 0) return undefined;
 
   const edited = new Set<number>();

@@ -49,9 +49,22 @@ function geminiDialect(path: string): DialectId | undefined {
   return undefined;
 }
 
+/**
+ * JSON endpoints Copilot CLI calls on its API host beside the model call: auto model routing
+ * (`/auto`, whose body carries the user's prompt), the model session (`/models/session`) and
+ * GitHub's MCP server (`/mcp`, `/mcp/readonly`: JSON-RPC tool calls). No parser attributes their
+ * strings, but the body walk reads every one of them by content (role `other`), so they are
+ * judged like any body instead of refused as unparseable (which left Copilot without its GitHub
+ * tools and sent nothing of `/auto` through inspection).
+ */
+const COPILOT_SIDE_ENDPOINTS = /^\/(?:auto|models\/session|mcp(?:\/readonly)?)$/;
+/** GitHub's MCP server endpoints: a `DELETE` there ends the client's MCP session (MCP over HTTP). */
+const COPILOT_MCP = /^\/mcp(?:\/readonly)?$/;
+
 /** GitHub Copilot's API: OpenAI shapes (inline completions under /v1/engines/<engine>/completions), Anthropic messages for Claude models. */
 function copilotDialect(path: string): { family: ProviderFamily; dialect: DialectId | undefined } {
   if (/\/v1\/messages(?:\/count_tokens)?$/.test(path)) return { family: 'anthropic', dialect: 'anthropic-messages' };
+  if (COPILOT_SIDE_ENDPOINTS.test(path)) return { family: 'openai', dialect: 'metadata' };
   return { family: 'openai', dialect: openAIDialect(path) };
 }
 
@@ -75,8 +88,11 @@ export function dialectForHost(host: string, method: string, path: string): Host
     return { family: 'gemini', dialect: bodiless ? 'passthrough' : method === 'POST' ? geminiDialect(clean) : undefined };
   }
   if (bodiless) return { family: 'openai', dialect: 'passthrough' };
+  const copilot = h === 'api.githubcopilot.com' || h.endsWith('.githubcopilot.com') || h === 'copilot-proxy.githubusercontent.com';
+  // Ending an MCP session carries no body ('passthrough' refuses one); its URL and headers are still read.
+  if (copilot && method === 'DELETE' && COPILOT_MCP.test(clean)) return { family: 'openai', dialect: 'passthrough' };
   if (method !== 'POST') return { family: 'openai', dialect: undefined };
-  if (h === 'api.githubcopilot.com' || h.endsWith('.githubcopilot.com') || h === 'copilot-proxy.githubusercontent.com') return copilotDialect(clean);
+  if (copilot) return copilotDialect(clean);
   // Anthropic-compatible endpoints some OpenAI-style hosts also offer (xAI, DeepSeek).
   if (/\/v1\/messages$/.test(clean)) return { family: 'anthropic', dialect: 'anthropic-messages' };
   // Cohere v2 chat carries OpenAI-style messages.

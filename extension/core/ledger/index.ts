@@ -5,6 +5,5 @@ export * from './check';
 export * from './contribution';
 export * from './editor';
 export * from './reject';
-export * from './fileStore';
 export * from './appendOnly';
 export * from './signedReview';

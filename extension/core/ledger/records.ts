@@ -7,7 +7,6 @@
 // Each record is written with ONE O_APPEND write, so concurrent writers never interleave; a crash
 // mid-write can leave a torn last line, which the parser skips and reports, and a record written
 // after a torn line is still recovered (every record starts with the `{"airlock":1,` marker).
-import { randomBytes } from 'node:crypto';
 import type { ContributionMeta, TrackedLine } from '../provenance/types';
 
 export const RECORD_MARKER = '{"airlock":1,';
@@ -253,5 +252,7 @@ export function recordId(now: Date, random: string): string {
 
 /** A new record id with 40 random bits: what every recorder (CLI, agent hooks, editor) uses. */
 export function newRecordId(now = new Date()): string {
-  return recordId(now, randomBytes(5).toString('hex'));
+  // Web Crypto (global in Node and the editor): core imports no Node modules.
+  const bytes = globalThis.crypto.getRandomValues(new Uint8Array(5));
+  return recordId(now, Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join(''));
 }

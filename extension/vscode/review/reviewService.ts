@@ -25,7 +25,7 @@ export interface AiInsertion {
   confidence: number;
 }
 
-type Core = typeof import('../../core/ledger') & typeof import('../../core/provenance');
+type Core = typeof import('../../core/ledger') & typeof import('../../core/provenance') & typeof import('../../cli/provenance/ledgerFile');
 
 const RECOMPUTE_DELAY_MS = 120;
 
@@ -104,8 +104,8 @@ export class ReviewService implements ReviewModel, vscode.Disposable {
 
   private async engine(): Promise<Core> {
     if (!this.core) {
-      const { ledger, provenance } = loadEngine();
-      this.core = { ...ledger, ...provenance };
+      const { ledger, provenance, ledgerFile } = loadEngine();
+      this.core = { ...ledger, ...provenance, ...ledgerFile };
     }
     return this.core;
   }

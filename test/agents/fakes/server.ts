@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { anthropic } from './anthropic';
 import { chat } from './chat';
 import { gemini } from './gemini';
+import { COPILOT_API_HOST, githubAnswer } from './github';
 import { responses } from './responses';
 import { say } from './script';
 import type { Dialect, RecordedRequest, Script, WireFormat } from './types';
@@ -33,6 +34,8 @@ export interface FakeUpstream {
   modelRequests(): (RecordedRequest & { format: WireFormat })[];
   script: Script;
   stream: StreamOptions;
+  /** The Copilot API host the fake GitHub user's plan names (`endpoints.api` of copilot_internal/user). */
+  copilotApiHost: string;
   /** Fires when the first chunk of a held stream has been written. */
   onFirstChunk?: (format: WireFormat) => void;
   close(): Promise<void>;
@@ -60,12 +63,19 @@ export async function startFake(options: { script?: Script; tls?: { key: string;
     modelRequests: () => requests.filter((r): r is RecordedRequest & { format: WireFormat } => r.format !== undefined && r.method === 'POST'),
     script: options.script ?? say('Hello from the fake model.'),
     stream: {},
+    copilotApiHost: COPILOT_API_HOST,
     close: async () => undefined,
   };
 
   async function answer(req: IncomingMessage, res: ServerResponse, rec: RecordedRequest & { format?: WireFormat }): Promise<void> {
     const path = (req.url ?? '/').split('?')[0]!;
     const format = rec.format;
+    // GitHub's side of Copilot's hosted models (the user's plan, the model catalogue), by Host.
+    const github = githubAnswer(req.method ?? '', path, req.headers, rec.body, fake.copilotApiHost);
+    if (github && !format) {
+      res.writeHead(github.status, { 'content-type': 'application/json', ...github.headers }).end(github.body === '' ? '' : JSON.stringify(github.body));
+      return;
+    }
     if (!format) {
       // Metadata reads (model listings) some clients make; anything else is a 404 they can report.
       if (req.method === 'GET' && /\/models$/.test(path)) {

@@ -21,6 +21,18 @@ test('proxied requests get their dialect from host and path', () => {
     ['copilot-proxy.githubusercontent.com', 'POST', '/v1/engines/copilot-codex/completions', 'openai', 'openai-completions'],
     ['api.business.githubcopilot.com', 'POST', '/v1/messages', 'anthropic', 'anthropic-messages'],
     ['api.githubcopilot.com', 'POST', '/agents/telemetry', 'openai', undefined],
+    // Copilot CLI's JSON side endpoints (hosted models): every string read by content.
+    ['api.individual.githubcopilot.com', 'POST', '/auto', 'openai', 'metadata'],
+    ['api.individual.githubcopilot.com', 'POST', '/models/session', 'openai', 'metadata'],
+    ['api.individual.githubcopilot.com', 'POST', '/mcp/readonly', 'openai', 'metadata'],
+    ['api.githubcopilot.com', 'POST', '/mcp', 'openai', 'metadata'],
+    ['api.githubcopilot.com', 'POST', '/mcp/x', 'openai', undefined],
+    // Ending the MCP session: bodiless DELETE (a body on it is refused by the passthrough parser).
+    ['api.individual.githubcopilot.com', 'DELETE', '/mcp/readonly', 'openai', 'passthrough'],
+    ['api.individual.githubcopilot.com', 'DELETE', '/responses', 'openai', undefined],
+    ['api.openai.com', 'DELETE', '/mcp', 'openai', undefined],
+    ['api.githubcopilot.com', 'POST', '/v1/auto', 'openai', undefined],
+    ['api.openai.com', 'POST', '/auto', 'openai', undefined],
     // Gemini API, Vertex AI and Gemini CLI's Code Assist backend.
     ['generativelanguage.googleapis.com', 'POST', '/v1beta/models/gemini-2.5-pro:streamGenerateContent', 'gemini', 'gemini-generate'],
     ['generativelanguage.googleapis.com', 'POST', '/v1beta/models/gemini-2.5-pro:generateContent', 'gemini', 'gemini-generate'],
@@ -103,6 +115,19 @@ test('Gemini Code Assist (`request` wrapper), countTokens (`generateContentReque
   const embed = parseBody('gemini-embed', JSON.stringify({ requests: [{ model: 'models/e', content: { parts: [{ text: 'a' }] } }, { content: { parts: [{ text: 'b' }] } }] }), { destination: 'x' });
   assert.deepEqual(attributed(embed).map((s) => (s as { text: string }).text), ['a', 'b']);
   assert.throws(() => parseBody('gemini-generate', '{"contents": {"parts": 3}}', { destination: 'x' }), /unparseable/);
+});
+
+test('Copilot CLI\'s side endpoints: every string of the body is scanned, a secret in /auto\'s prompt is redacted in place', () => {
+  const key = 'AKIAZ7K2QW5RT6YX3VB4';
+  const text = JSON.stringify({ prompt: `is ${key} valid?`, has_image: false, multi_turn: { routing_intent: 'anchor', turns_since_anchor: 0 } });
+  const parsed = parseBody('metadata', text, { destination: 'https://api.individual.githubcopilot.com/auto' });
+  assert.ok(parsed.request.segments.some((s) => s.role === 'other' && s.text === `is ${key} valid?`), 'the prompt is a segment');
+  const redacted = parsed.request.segments.map((s) => (s.text.includes(key) ? { ...s, text: s.text.replace(key, '[REDACTED:aws-access-key-id#1]') } : s));
+  assert.equal(rebuildBody(text, parsed, redacted), text.replace(key, '[REDACTED:aws-access-key-id#1]'));
+  const rpc = parseBody('metadata', JSON.stringify({ jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'search_code', arguments: { query: 'acmeVolumeFactor' } } }), { destination: 'x' });
+  assert.ok(rpc.request.segments.some((s) => s.text === 'acmeVolumeFactor'), 'MCP tool arguments are read');
+  assert.throws(() => parseBody('metadata', '[{"jsonrpc":"2.0"}]', { destination: 'x' }), /unparseable/, 'a JSON-RPC batch (not an object) stays unparseable');
+  assert.throws(() => parseBody('passthrough', '{"jsonrpc":"2.0"}', { destination: 'x' }), /takes none/, 'a DELETE ending the MCP session may not carry a body');
 });
 
 test('Copilot inline completions: prompt and suffix are the user text', () => {

@@ -89,14 +89,36 @@ test('base64 inside longer text (a Kubernetes Secret, a pasted blob) is decoded 
   }
 });
 
-test('a secret found inside embedded base64 cannot be redacted in place: the gateway blocks with 400', async () => {
+test('a secret inside embedded base64 is redacted in its encoded form; the decoded copy adds no second rewrite', async () => {
   const { decide } = await import('../../../extension/gateway');
   const { loadPolicyRef } = await import('../gateway/support/policy');
   const policy = await loadPolicyRef('airlock:secrets');
-  const content = `kubectl get secret aws -o yaml\ndata:\n  key: ${b64('aws_access_key_id = AKIAZ7K2QW5RT6YX3VB4')}\n`;
+  const encoded = b64('aws_access_key_id = AKIAZ7K2QW5RT6YX3VB4');
+  const content = `kubectl get secret aws -o yaml\ndata:\n  key: ${encoded}\n`;
   const body = Buffer.from(JSON.stringify({ model: 'm', messages: [{ role: 'user', content }] }));
   const d = decide({ policy, dialect: 'openai-chat', body, destination: 'https://api.openai.com/v1/chat/completions' });
-  assert.equal(d.kind, 'refuse');
-  assert.equal(d.kind === 'refuse' && d.error.status, 400);
-  assert.ok(d.verdict?.findings.some((f) => f.detector === 'aws-access-key-id' && f.segment?.includes('#base64@')));
+  assert.equal(d.kind, 'forward');
+  assert.ok(d.verdict?.findings.some((f) => f.detector === 'aws-access-key-id' && f.segment?.includes('#base64@')), 'the decoded copy was read');
+  const sent = (JSON.parse(d.kind === 'forward' ? d.body!.toString('utf8') : '{}') as { messages: { content: string }[] }).messages[0]!.content;
+  assert.ok(!sent.includes(encoded.slice(24)) && !sent.includes('AKIAZ7K2QW5RT6YX3VB4'), sent);
+  assert.match(sent, /^kubectl get secret aws -o yaml\ndata:\n {2}key: \S*\[REDACTED:aws-access-key-id#1\]/);
+});
+
+test('a redaction only the decoded copy of a base64 run has cannot be written back: rebuildBody throws (the gateway blocks)', async () => {
+  const { parseBody, rebuildBody } = await import('../../../extension/core/dialects');
+  const encoded = b64('note: the build token is QX7vT9mK2pL8wR4nZ6yB and nothing else');
+  const original = JSON.stringify({ model: 'm', messages: [{ role: 'user', content: `blob ${encoded}` }] });
+  const parsed = parseBody('openai-chat', original, { destination: 'https://api.openai.com/v1/chat/completions' });
+  const embedded = parsed.request.segments.find((s) => s.id.includes('#base64@'))!;
+  const start = embedded.text.indexOf('QX7v');
+  const redacted = parsed.request.segments.map((s) => (s === embedded ? { ...s, text: s.text.replace('QX7vT9mK2pL8wR4nZ6yB', '[REDACTED:x#1]') } : s));
+  const own = { rule: 'r', kind: 'secret' as const, action: 'redact' as const, segment: embedded.id, start, end: start + 20 };
+  assert.throws(() => rebuildBody(original, parsed, redacted, [own]), /outside the body/);
+  // Covered when the parent's redaction spans the quanta that encode it.
+  const parentStart = `blob `.length;
+  const parent = { rule: 'r', kind: 'secret' as const, action: 'redact' as const, segment: 'messages[0].content', start: parentStart, end: parentStart + encoded.length };
+  assert.equal(rebuildBody(original, parsed, redacted, [own, parent]), undefined, 'nothing of its own to write: the parent segment was not changed in this synthetic case');
+  // A parent redaction that stops one quantum short does not cover it.
+  const short = { ...parent, end: parentStart + Math.ceil((start + 20) / 3) * 4 - 1 };
+  assert.throws(() => rebuildBody(original, parsed, redacted, [own, short]), /outside the body/);
 });

@@ -8,7 +8,7 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { hookSocketPath } from '../../../extension/cli/hooks/socket';
-import { readLedger } from '../../../extension/core/ledger/fileStore';
+import { readLedger } from '../../../extension/cli/provenance/ledgerFile';
 import { fixtureRepo, write } from './support';
 
 const ROOT = join(__dirname, '..', '..', '..');

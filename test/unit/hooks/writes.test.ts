@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { readLedger } from '../../../extension/core/ledger/fileStore';
+import { readLedger } from '../../../extension/cli/provenance/ledgerFile';
 import type { ContributionRecord } from '../../../extension/core/ledger/records';
 import { answerHook } from '../../../extension/cli/hooks/command';
 import { fixtureRepo, write } from './support';

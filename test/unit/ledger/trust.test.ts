@@ -120,7 +120,7 @@ test('the fold cache in .git gives exactly the uncached state, and is ignored wh
   const { mkdtempSync, rmSync, appendFileSync, writeFileSync, mkdirSync } = await import('node:fs');
   const { tmpdir } = await import('node:os');
   const { join } = await import('node:path');
-  const { foldLedgerFile, ledgerPath } = await import('../../../extension/core/ledger/fileStore');
+  const { foldLedgerFile, ledgerPath } = await import('../../../extension/cli/provenance/ledgerFile');
   const dir = mkdtempSync(join(tmpdir(), 'airlock-foldcache-'));
   try {
     const cacheDir = join(dir, '.git');

@@ -1,5 +1,5 @@
-// The one module of core that touches the disk: the CLI and the editor both append to and read
-// the same ledger file, and data flows one way (cli/ and vscode/ call core), so it lives here.
+// The ledger file on disk, shared by the CLI, the agent hooks and the editor (vscode/ loads it
+// through the engine bundle); core/ledger stays pure: it parses and folds, this module does the I/O.
 // The ledger on disk: `.airlock/ledger/ledger.jsonl`, appended with one O_APPEND write per batch.
 // On a local file system each write(2) to an O_APPEND file lands whole at the end, so two VS Code
 // windows and any number of CLI processes can append at once without interleaving. A crash can
@@ -9,8 +9,8 @@ import { createHash } from 'node:crypto';
 import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
-import { LedgerFolder, type FolderSnapshot, type LedgerState } from './fold';
-import { LedgerParser, serializeRecord, type LedgerRecord, type ParsedLedger, type ParseProblem } from './records';
+import { LedgerFolder, type FolderSnapshot, type LedgerState } from '../../core/ledger/fold';
+import { LedgerParser, serializeRecord, type LedgerRecord, type ParsedLedger, type ParseProblem } from '../../core/ledger/records';
 
 export const LEDGER_DIR = '.airlock/ledger';
 export const LEDGER_FILE = 'ledger.jsonl';
