@@ -3,8 +3,7 @@
 // cache. Used by esbuild.mjs (dist/cli.js) and package-cli.mjs (the packaged cli.js); the
 // result is still one self-contained file that plain `node` runs.
 import * as esbuild from 'esbuild';
-import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 
 /** The line that opens the comment holding the bundle (the loader looks for it). */
 export const BUNDLE_MARK = 'AIRLOCK-CLI-BUNDLE';
@@ -27,7 +26,6 @@ export async function selfLoadingCli(bundleText, { minify = true } = {}) {
   // loader reads it as latin1 (the cheapest exact decoding); kept comments may not be.
   // eslint-disable-next-line no-control-regex
   const encoding = /^[\x00-\x7f]*$/.test(bundle) ? 'latin1' : 'utf8';
-  const sha = createHash('sha256').update(bundle).digest('hex');
   const loader = await esbuild.build({
     entryPoints: [new URL('./extension/cli/bundleLoader.ts', import.meta.url).pathname],
     bundle: true,
@@ -37,20 +35,39 @@ export async function selfLoadingCli(bundleText, { minify = true } = {}) {
     minify,
     write: false,
     logLevel: 'warning',
-    define: { AIRLOCK_BUNDLE_SHA: JSON.stringify(sha), AIRLOCK_BUNDLE_MARK: JSON.stringify(BUNDLE_MARK), AIRLOCK_BUNDLE_ENCODING: JSON.stringify(encoding) },
+    define: { AIRLOCK_BUNDLE_MARK: JSON.stringify(BUNDLE_MARK), AIRLOCK_BUNDLE_ENCODING: JSON.stringify(encoding) },
   });
   const head = `#!/usr/bin/env node\n${loader.outputFiles[0].text.trimEnd()}\n/*${BUNDLE_MARK}\n`;
   return { text: `${head}${encodeBundle(bundle)}*/\n`, bundleLine: head.split('\n').length };
 }
 
-/** Rewrites the esbuild-built `file` (and its source map, when there is one) as the self-loading cli.js. */
-export async function makeSelfLoading(file, options = {}) {
-  const { text, bundleLine } = await selfLoadingCli(readFileSync(file, 'utf8'), options);
-  writeFileSync(file, text);
-  chmodSync(file, 0o755);
-  if (existsSync(`${file}.map`)) {
-    const map = JSON.parse(readFileSync(`${file}.map`, 'utf8'));
-    map.mappings = ';'.repeat(bundleLine - 1) + map.mappings;
-    writeFileSync(`${file}.map`, JSON.stringify(map));
+/**
+ * Writes the self-loading cli.js (and its source map, shifted to match) from esbuild's output
+ * files (a build with `write: false`). Each file is replaced whole by a rename: a test or a
+ * hook running cli.js during a rebuild sees the old file or the new one, never half of one.
+ */
+export async function writeSelfLoading(outputFiles, options = {}) {
+  const js = outputFiles.find((f) => f.path.endsWith('.js'));
+  const { text, bundleLine } = await selfLoadingCli(js.text, options);
+  const map = outputFiles.find((f) => f.path.endsWith('.js.map'));
+  if (map) {
+    const parsed = JSON.parse(map.text);
+    parsed.mappings = ';'.repeat(bundleLine - 1) + parsed.mappings;
+    replaceFile(map.path, JSON.stringify(parsed));
   }
+  replaceFile(js.path, text, 0o755);
+}
+
+/** Rewrites the esbuild-built `file` in place as the self-loading cli.js. */
+export async function makeSelfLoading(file, options = {}) {
+  const outputFiles = [{ path: file, text: readFileSync(file, 'utf8') }];
+  if (existsSync(`${file}.map`)) outputFiles.push({ path: `${file}.map`, text: readFileSync(`${file}.map`, 'utf8') });
+  await writeSelfLoading(outputFiles, options);
+}
+
+function replaceFile(path, text, mode = 0o644) {
+  const temporary = `${path}.${process.pid}.tmp`;
+  writeFileSync(temporary, text);
+  chmodSync(temporary, mode);
+  renameSync(temporary, path);
 }

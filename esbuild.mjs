@@ -4,7 +4,7 @@ import * as esbuild from 'esbuild';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { makeSelfLoading } from './cliBundle.mjs';
+import { writeSelfLoading } from './cliBundle.mjs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -49,7 +49,9 @@ const builds = [
     // Whitespace and syntax only (names stay, for stack traces; the source map is kept): every
     // start-up reads and scans the file, and 1.7 MB cost ~15 ms less than 2.4 MB.
     ...CLI_MINIFY,
-    plugins: [{ name: 'self-loading-cli', setup: (build) => build.onEnd((result) => (result.errors.length === 0 ? makeSelfLoading('dist/cli.js', { minify: true }) : undefined)) }],
+    // Written by the plugin, once, whole (cliBundle.mjs).
+    write: false,
+    plugins: [{ name: 'self-loading-cli', setup: (build) => build.onEnd((result) => (result.errors.length === 0 ? writeSelfLoading(result.outputFiles) : undefined)) }],
   },
   // `airlock scan` worker threads for large folders (extension/cli/scan/pool.ts): only what a
   // worker runs, so it starts sooner than the whole CLI (the one-file package uses cli.js).

@@ -14,6 +14,7 @@
 // written only means compiling from source, as Node itself would. AIRLOCK_CODE_CACHE=off turns
 // it off. Worker threads (the one-file package's `airlock scan` threads run this file) compile
 // from source: they cannot write a cache reliably (they are terminated).
+import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -21,15 +22,19 @@ import { Script } from 'node:vm';
 import { isMainThread } from 'node:worker_threads';
 
 // Set by cliBundle.mjs when it joins loader and bundle.
-declare const AIRLOCK_BUNDLE_SHA: string;
 declare const AIRLOCK_BUNDLE_MARK: string;
 declare const AIRLOCK_BUNDLE_ENCODING: 'latin1' | 'utf8';
 
 /** Cache files kept per folder (commands times installed versions of the CLI). */
 const KEEP_CACHE_FILES = 16;
 
-/** The bundle's text: the block comment after the mark, decoded (cliBundle.mjs `encodeBundle`). */
-function bundleSource(fileText: string): { source: string; line: number } {
+/**
+ * The bundle's text (the block comment after the mark, decoded: cliBundle.mjs `encodeBundle`),
+ * the file line it starts on, and the sha256 of exactly that text: V8 itself checks only a
+ * cache's length against the source, so the cache file is named by the hash of what is compiled
+ * (an edited or rebuilt cli.js never meets the cache of another).
+ */
+function bundleSource(fileText: string): { source: string; line: number; sha: string } {
   // The last one: this loader's own code holds the mark too.
   const open = fileText.lastIndexOf(`\n/*${AIRLOCK_BUNDLE_MARK}\n`);
   const close = fileText.lastIndexOf('*/');
@@ -37,7 +42,8 @@ function bundleSource(fileText: string): { source: string; line: number } {
   const start = open + AIRLOCK_BUNDLE_MARK.length + 4;
   let line = 1;
   for (let i = fileText.indexOf('\n'); i !== -1 && i < start; i = fileText.indexOf('\n', i + 1)) line++;
-  return { source: decodeBundle(fileText.slice(start, close)), line };
+  const encoded = fileText.slice(start, close);
+  return { source: decodeBundle(encoded), line, sha: createHash('sha256').update(encoded, AIRLOCK_BUNDLE_ENCODING).digest('hex') };
 }
 
 /** Reverses cliBundle.mjs `encodeBundle`: `*@/` back to `*\/`, then `@@` back to `@`. */
@@ -80,7 +86,7 @@ function writeCache(folder: string, file: string, data: Buffer): void {
 }
 
 function load(): void {
-  let bundle: { source: string; line: number };
+  let bundle: { source: string; line: number; sha: string };
   try {
     bundle = bundleSource(readFileSync(__filename, AIRLOCK_BUNDLE_ENCODING));
   } catch (error) {
@@ -89,7 +95,7 @@ function load(): void {
     process.exitCode = 3;
     return;
   }
-  const { source, line } = bundle;
+  const { source, line, sha } = bundle;
   const folder = (() => {
     try {
       return cacheFolder(process.env);
@@ -98,7 +104,7 @@ function load(): void {
     }
   })();
   const command = process.argv[2] ?? '';
-  const file = folder && isMainThread ? join(folder, `cli-${AIRLOCK_BUNDLE_SHA.slice(0, 24)}-${process.version}-${process.arch}-${/^[a-z][a-z-]{0,31}$/.test(command) ? command : '_'}.bin`) : undefined;
+  const file = folder && isMainThread ? join(folder, `cli-${sha.slice(0, 24)}-${process.version}-${process.arch}-${/^[a-z][a-z-]{0,31}$/.test(command) ? command : '_'}.bin`) : undefined;
   const cached = readCache(file);
   // Node's own CommonJS wrapper, so the bundle sees exactly what it would as a module.
   const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {

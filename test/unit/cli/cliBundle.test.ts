@@ -2,7 +2,7 @@
 // extension/cli/bundleLoader.ts): the bundle runs exactly as it would as a plain file (same
 // module variables, any `*\/` and `@` in it intact, error lines that point into the file), and
 // V8's code cache is written per command into the user's cache folder, reused, replaced when
-// V8 rejects it, and never written when turned off.
+// V8 rejects it, named by the hash of what is compiled, and never written when turned off.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -60,7 +60,7 @@ test('the self-loading file runs its bundle exactly as the plain bundle runs', a
   assert.match(thrown.stderr, new RegExp(`loading\\.js:${line}\\b`));
 });
 
-test('the code cache is written per command, reused, replaced when rejected, and off with AIRLOCK_CODE_CACHE=off', async () => {
+test('the code cache is written per command, reused, replaced when rejected, keyed by the bundle itself, and off with AIRLOCK_CODE_CACHE=off', async () => {
   const { selfLoadingCli } = await cliBundle();
   const dir = tempDir();
   const loading = join(dir, 'loading.js');
@@ -92,6 +92,11 @@ test('the code cache is written per command, reused, replaced when rejected, and
     assert.equal(node(loading, ['scan'], env).stdout, expected);
     assert.ok(statSync(file).size > damage.length, 'rewritten');
   }
+
+  // A cli.js edited in place (same length, which is all V8 checks) never meets the old cache.
+  node(loading, ['throw'], env);
+  writeFileSync(loading, readFileSync(loading, 'utf8').replace('from line 6', 'from line 7'));
+  assert.match(node(loading, ['throw'], env).stderr, /from line 7/);
 
   const off = join(dir, 'off');
   assert.equal(node(loading, ['scan'], { XDG_CACHE_HOME: off, AIRLOCK_CODE_CACHE: 'off' }).stdout, expected);
