@@ -47,10 +47,11 @@ export async function scanCommand(args: string[], io: CliIO): Promise<number> {
   const workspaceRoot = options.workspace ? resolve(io.cwd, options.workspace) : location.workspaceRoot;
   // Large folders: every core. Workers start while the walk is still reading (they take about
   // as long to start as 20 MB take to read). Workspace policies only: an organization layer is
-  // verified and cached by its own reader, so those scans stay on the main thread.
+  // verified and cached by its own reader, so those scans stay on the main thread, as do
+  // policies naming fingerprint files (up to 512 MB each: not copied into every worker).
   const pool =
-    options.jobs !== 1 && !loaded.org
-      ? new ScanPool({ policyRef: location.ref, policyTexts: recorded.texts, policyBytes: recorded.bytes, destination: options.destination, workspaceRoots: [workspaceRoot] }, options.jobs ?? Number.POSITIVE_INFINITY)
+    options.jobs !== 1 && !loaded.org && !recorded.readBytes
+      ? new ScanPool({ policyRef: location.ref, policyTexts: recorded.texts, destination: options.destination, workspaceRoots: [workspaceRoot] }, options.jobs ?? Number.POSITIVE_INFINITY)
       : undefined;
   try {
     return await scanWith(pool);
@@ -115,14 +116,25 @@ export async function scanCommand(args: string[], io: CliIO): Promise<number> {
   }
 }
 
-/** A policy reader that keeps every text and byte file it returned (for the scan workers). */
-function recordingReader(read: PolicyReader): { read: PolicyReader; texts: Record<string, string>; bytes: Record<string, Uint8Array> } {
-  const texts: Record<string, string> = {};
-  const bytes: Record<string, Uint8Array> = {};
-  const recording: PolicyReader = async (ref) => (texts[ref] = await read(ref));
+interface RecordingReader {
+  read: PolicyReader;
+  /** Every text the reader returned, by reference. */
+  texts: Record<string, string>;
+  /** Whether it read a binary file (a policy's fingerprint file). */
+  readBytes: boolean;
+}
+
+/** A policy reader that keeps every text it returned (for the scan workers). */
+function recordingReader(read: PolicyReader): RecordingReader {
+  const recorded: RecordingReader = { read: async (ref) => (recorded.texts[ref] = await read(ref)), texts: {}, readBytes: false };
   const readBytes = read.readBytes;
-  if (readBytes) recording.readBytes = async (ref) => (bytes[ref] = await readBytes(ref));
-  return { read: recording, texts, bytes };
+  if (readBytes) {
+    recorded.read.readBytes = (ref) => {
+      recorded.readBytes = true;
+      return readBytes(ref);
+    };
+  }
+  return recorded;
 }
 
 interface PolicyLocation {

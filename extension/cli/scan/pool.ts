@@ -26,10 +26,9 @@ export interface PreparedInput {
 
 /** What a worker is started with: enough to compile the policy while the walk goes on. */
 export interface WorkerJob {
-  /** Policy reference, and the text (and bytes, for fingerprint files) of every policy file the main thread read for it. */
+  /** Policy reference, and the text of every policy file the main thread read for it. */
   policyRef: string;
   policyTexts: Record<string, string>;
-  policyBytes: Record<string, Uint8Array>;
   destination: string;
   workspaceRoots: string[];
 }

@@ -18,11 +18,6 @@ const read: PolicyReader = async (ref) => {
   if (text === undefined) throw new Error(`policy ${ref} was not read by the main thread`);
   return text;
 };
-read.readBytes = async (ref) => {
-  const bytes = job.policyBytes[ref];
-  if (bytes === undefined) throw new Error(`file ${ref} was not read by the main thread`);
-  return bytes;
-};
 
 const policy = loadLayeredPolicy({ workspace: job.policyRef }, read).then((loaded) => {
   if (!loaded.ok) throw new Error('the policy did not load in the scan worker');
