@@ -4,7 +4,8 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { MalformedBodyError, parseBody, rebuildBody, UnparseableBodyError, type DialectId, type ParsedBody } from '../core/dialects';
 import { ACTION_STRENGTH, type EgressAction, type EgressOptions, type EgressRequest, type EgressSegment, type Verdict } from '../core/egress/types';
 import type { CompiledPolicy } from '../core/policy/contract';
-import { requestChannels } from './channels';
+import { parseDestination } from '../core/policy/destinations';
+import { requestChannels, type Channel } from './channels';
 import type { GatewayError } from './errors';
 
 export type Decision =
@@ -23,7 +24,7 @@ export interface DecideInput {
   method?: string;
   /** Path and query as the upstream will see them (below the gateway prefix): scanned. */
   url?: string;
-  /** The client's request headers: all but transport/auth headers are scanned. */
+  /** The client's request headers: all but transport headers are scanned (credential-shaped values as `credential`). */
   headers?: IncomingHttpHeaders;
   /** The workspace's fingerprint index and roots, passed to the engine (see EgressOptions). */
   egressOptions?: EgressOptions;
@@ -127,12 +128,12 @@ function fallbackUnparseable(action: EgressAction, reason: string): Verdict {
   return { action, rule, message: action === 'allow' ? '' : `Airlock could not read this request (${reason})`, findings: [{ rule, kind: 'unparseable', action }] };
 }
 
-function channelsOf(input: DecideInput): [string, string][] {
-  return input.url !== undefined || input.headers ? requestChannels(input.url ?? '', input.headers ?? {}) : [];
+function channelsOf(input: DecideInput): Channel[] {
+  return input.url !== undefined || input.headers ? requestChannels(input.url ?? '', input.headers ?? {}, parseDestination(input.destination)?.hostname) : [];
 }
 
 function channelSegments(input: DecideInput): EgressSegment[] {
-  return channelsOf(input).filter(([, t]) => t !== '').map(([id, text]) => ({ id, role: 'other', text }));
+  return channelsOf(input).filter(([, t]) => t !== '').map(([id, text, role]) => ({ id, role, text }));
 }
 
 /**
@@ -163,8 +164,10 @@ export function decide(input: DecideInput): Decision {
   if (verdict.action !== 'redact') return { kind: 'forward', action: verdict.action, verdict, request: parsed.request };
   if (!verdict.redactedSegments) return blocked({ ...verdict, message: verdict.message || 'redaction failed' }, parsed.request, 'redaction-missing');
   // The URL and headers cannot be rewritten safely: a secret there blocks instead.
+  // The findings there block, so the hint names what was found (a credential's has no preview).
   if (verdict.findings.some((f) => f.action === 'redact' && f.segment?.startsWith('@'))) {
-    return blocked({ ...verdict, action: 'block', message: 'Airlock found a secret in the URL or a header of this request; it cannot be redacted there, so nothing was forwarded.' }, parsed.request, 'redact-channel');
+    const findings = verdict.findings.map((f) => (f.action === 'redact' && f.segment?.startsWith('@') ? { ...f, action: 'block' as const } : f));
+    return blocked({ ...verdict, findings, action: 'block', message: 'Airlock found a secret in the URL or a header of this request; it cannot be redacted there, so nothing was forwarded.' }, parsed.request, 'redact-channel');
   }
   let rebuilt: string | undefined;
   try {

@@ -8,7 +8,7 @@
 // Bodies are stored as the exact strings received; headers minus credentials.
 import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CLIENTS, type AgentClient, type AgentName } from './clients';
+import { CLIENTS, CODEX_WRITING_MODEL, COPILOT_PATCHING_MODEL, codexOn, copilotOn, type AgentClient, type AgentName } from './clients';
 import { startFake } from './fakes/server';
 import { steps, text, tool } from './fakes/script';
 import type { Turn } from './fakes/types';
@@ -30,6 +30,8 @@ interface Case {
   files?: (hookScript: string) => Record<string, string>;
   /** Hook commands by the client's own event name (written by clients.ts into its config). */
   hooks?: (hookScript: string) => Record<string, string>;
+  /** Runs another wiring of the client (e.g. Codex on a model that offers apply_patch). */
+  client?: AgentClient;
 }
 
 /** Recording hooks for `events`; the ones in `refuse` exit 2. */
@@ -37,6 +39,10 @@ const record = (events: string[], refuse: string[] = []) => (script: string) =>
   Object.fromEntries(events.map((e) => [e, `${script} ${e}${refuse.includes(e) ? ' refuse' : ''}`]));
 
 const abs = (w: string) => join(w, 'src', 'pricing.ts');
+const DISCOUNT = 'export const discount = (c: number) => Math.round(c * 0.9);\nexport const none = 0;\n';
+const GREET_OLD = '  return `Hello, ${name}!`;\n';
+const GREET_NEW = '  const who = name.trim();\n  return `Hello, ${who}!`;\n';
+const SHELL_PATCH = "apply_patch <<'EOF'\n*** Begin Patch\n*** Add File: src/discount.ts\n+export const discount = (c: number) => Math.round(c * 0.9);\n+export const none = 0;\n*** End Patch\nEOF";
 
 // A hook recorder for Claude Code: logs each payload into the hook-log folder; `refuse` exits 2.
 const HOOK_SCRIPT = (log: string) => `#!/bin/sh
@@ -74,6 +80,9 @@ const CASES: Partial<Record<AgentName, Case[]>> = {
     { name: 'say-hi', description: '"Say hi", with the <environment_context> Codex adds to every conversation.', prompt: () => 'Say hi', turns: () => [text('Hi!')] },
     { name: 'shell-cat', description: 'The model calls exec_command `cat src/pricing.ts`; the second request carries the output as function_call_output. Hook payloads (config.toml [hooks], features.codex_hooks) in shell-cat.hook-payloads.json.', prompt: () => 'What does the pricing code do?', turns: (c, w) => [tool(c.shell('cat src/pricing.ts', w).name, c.shell('cat src/pricing.ts', w).input), text('It computes quotes.')], hooks: record(['UserPromptSubmit', 'PreToolUse', 'PostToolUse']) },
     { name: 'hook-refusal', description: 'A PreToolUse hook exits 2 on exec_command `cat src/pricing.ts`; the request after the refusal shows what Codex tells the model.', prompt: () => 'What does the pricing code do?', turns: (c, w) => [tool(c.shell('cat src/pricing.ts', w).name, c.shell('cat src/pricing.ts', w).input), text('The command was refused.')], hooks: record(['PreToolUse'], ['PreToolUse']) },
+    { name: 'apply-patch-add', description: `On ${CODEX_WRITING_MODEL} (its catalog entry offers apply_patch as a freeform custom tool) the model adds src/discount.ts with apply_patch (a custom_tool_call); PreToolUse and PostToolUse fire with tool_name apply_patch and the patch in tool_input.command.`, prompt: () => 'Add a discount helper', turns: (c, w) => [tool(c.write!(join(w, 'src', 'discount.ts'), DISCOUNT).name, c.write!(join(w, 'src', 'discount.ts'), DISCOUNT).input), text('Added src/discount.ts.')], hooks: record(['PreToolUse', 'PostToolUse']), client: codexOn(CODEX_WRITING_MODEL) },
+    { name: 'apply-patch-update', description: `On ${CODEX_WRITING_MODEL}, the model changes src/greet.ts with an apply_patch Update File hunk.`, prompt: () => 'Trim the name in greet', turns: (c, w) => [tool(c.edit!(join(w, 'src', 'greet.ts'), GREET_OLD, GREET_NEW).name, c.edit!(join(w, 'src', 'greet.ts'), GREET_OLD, GREET_NEW).input), text('Done.')], hooks: record(['PreToolUse', 'PostToolUse']), client: codexOn(CODEX_WRITING_MODEL) },
+    { name: 'shell-apply-patch', description: `On ${CODEX_WRITING_MODEL}, the model sends an \`apply_patch <<'EOF'\` heredoc through exec_command: Codex applies it itself; PreToolUse sees tool_name Bash, no PostToolUse fires, Stop does.`, prompt: () => 'Add a discount helper', turns: (c, w) => [tool(c.shell(SHELL_PATCH, w).name, c.shell(SHELL_PATCH, w).input), text('Added src/discount.ts.')], hooks: record(['PreToolUse', 'PostToolUse', 'Stop']), client: codexOn(CODEX_WRITING_MODEL) },
   ],
   opencode: [
     { name: 'say-hi', description: 'A normal prompt: opencode first sends a title-generation request (its prompt contains example text such as "@config.json"), then the conversation.', prompt: () => 'Say hi', turns: () => [text('Hi!')] },
@@ -91,6 +100,9 @@ const CASES: Partial<Record<AgentName, Case[]>> = {
     { name: 'view', description: 'The model calls view on src/pricing.ts.', prompt: () => 'Read the pricing code', turns: (c, w) => [tool(c.read(abs(w), 'src/pricing.ts').name, c.read(abs(w), 'src/pricing.ts').input), text('Read it.')] },
     { name: 'bash-cat', description: 'The model calls bash `cat src/pricing.ts`. Hook payloads (.github/hooks/*.json) in bash-cat.hook-payloads.json.', prompt: () => 'What does the pricing code do?', turns: (c, w) => [tool(c.shell('cat src/pricing.ts', w).name, c.shell('cat src/pricing.ts', w).input), text('It computes quotes.')], hooks: record(['userPromptSubmitted', 'preToolUse', 'postToolUse']) },
     { name: 'hook-refusal', description: 'A preToolUse hook exits 2 on view src/pricing.ts; the request after it shows what Copilot CLI did with the refusal.', prompt: () => 'Read the pricing code', turns: (c, w) => [tool(c.read(abs(w), 'src/pricing.ts').name, c.read(abs(w), 'src/pricing.ts').input), text('The read was refused.')], hooks: record(['preToolUse'], ['preToolUse']) },
+    { name: 'create', description: 'The model adds src/discount.ts with create {path, file_text}; preToolUse and postToolUse payloads (no model in them).', prompt: () => 'Add a discount helper', turns: (c, w) => [tool(c.write!(join(w, 'src', 'discount.ts'), DISCOUNT).name, c.write!(join(w, 'src', 'discount.ts'), DISCOUNT).input), text('Added src/discount.ts.')], hooks: record(['preToolUse', 'postToolUse']) },
+    { name: 'apply-patch', description: `On ${COPILOT_PATCHING_MODEL} Copilot CLI offers apply_patch (a freeform custom tool) instead of create/edit; the model adds src/discount.ts with it and the hook payloads carry the raw patch as toolArgs.`, prompt: () => 'Add a discount helper', turns: (c, w) => [tool(c.write!(join(w, 'src', 'discount.ts'), DISCOUNT).name, c.write!(join(w, 'src', 'discount.ts'), DISCOUNT).input), text('Added src/discount.ts.')], hooks: record(['preToolUse', 'postToolUse']), client: copilotOn(COPILOT_PATCHING_MODEL) },
+    { name: 'edit', description: 'The model changes src/greet.ts with edit {path, old_str, new_str}.', prompt: () => 'Trim the name in greet', turns: (c, w) => [tool(c.edit!(join(w, 'src', 'greet.ts'), GREET_OLD, GREET_NEW).name, c.edit!(join(w, 'src', 'greet.ts'), GREET_OLD, GREET_NEW).input), text('Done.')], hooks: record(['preToolUse', 'postToolUse']) },
   ],
 };
 
@@ -99,7 +111,7 @@ function publicHeaders(h: Record<string, unknown>): Record<string, unknown> {
 }
 
 async function captureOne(agent: AgentName, c: Case): Promise<void> {
-  const client = CLIENTS[agent];
+  const client = c.client ?? CLIENTS[agent];
   const fake = await startFake();
   const hookDir = join(CAPTURE_ROOT, 'hooks');
   const hookLog = join(CAPTURE_ROOT, 'hook-log');

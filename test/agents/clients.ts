@@ -2,7 +2,7 @@
 // file, run a shell command or write a file. Every client gets its own temp HOME (plus the
 // XDG_*/CODEX_HOME/COPILOT_HOME it reads) so nothing of the user's leaks in or out.
 // Wiring follows each client's documented switches (see /work/shared/notes and each CLI's docs).
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { agentBin } from './install.mjs';
 import { base62, crc32 } from '../../extension/core/detectors/checksum';
@@ -52,6 +52,8 @@ export interface AgentClient {
   read(absPath: string, relPath: string): ToolCall;
   shell(command: string, workdir: string): ToolCall;
   write?(absPath: string, content: string): ToolCall;
+  /** The client's own tool that replaces `oldText` by `newText` in an existing file. */
+  edit?(absPath: string, oldText: string, newText: string): ToolCall;
   /** The client's own name of the hook event that runs before a tool (none: no command hooks). */
   beforeToolHook?: string;
   /** The client's read tool refuses .env by default, so "the agent reads .env" uses its shell. */
@@ -116,6 +118,7 @@ export const claude: AgentClient = {
   read: (abs) => ({ name: 'Read', input: { file_path: abs } }),
   shell: (command) => ({ name: 'Bash', input: { command, description: 'Run a command' } }),
   write: (abs, content) => ({ name: 'Write', input: { file_path: abs, content } }),
+  edit: (abs, oldText, newText) => ({ name: 'Edit', input: { file_path: abs, old_string: oldText, new_string: newText } }),
 };
 
 export const codex: AgentClient = {
@@ -172,7 +175,33 @@ export const codex: AgentClient = {
   beforeToolHook: 'PreToolUse',
   read: (abs) => ({ name: 'exec_command', input: { cmd: `cat ${abs}` } }),
   shell: (command) => ({ name: 'exec_command', input: { cmd: command } }),
+  // apply_patch is a freeform tool (the raw patch is its input); Codex offers it only to a model
+  // whose catalog entry has apply_patch_tool_type (e.g. gpt-5.5 in 0.171's bundled catalog, not
+  // the fallback metadata gpt-5.1-codex gets): see CODEX_WRITING_MODEL.
+  write: (abs, content) => ({ name: 'apply_patch', input: { input: `*** Begin Patch\n*** Add File: ${abs}\n${patchLines('+', content)}\n*** End Patch\n` } }),
+  edit: (abs, oldText, newText) => ({ name: 'apply_patch', input: { input: `*** Begin Patch\n*** Update File: ${abs}\n@@\n${patchLines('-', oldText)}\n${patchLines('+', newText)}\n*** End Patch\n` } }),
 };
+
+/** Lines of `text` as patch lines with `sign` (a trailing newline ends the last line, it adds none). */
+function patchLines(sign: '+' | '-', text: string): string {
+  return text.replace(/\n$/, '').split('\n').map((l) => `${sign}${l}`).join('\n');
+}
+
+/** A model Codex 0.171's bundled catalog knows with `apply_patch_tool_type: freeform`, so it offers apply_patch. */
+export const CODEX_WRITING_MODEL = 'gpt-5.5';
+
+/** Codex on another model (e.g. CODEX_WRITING_MODEL, so its writes go through apply_patch). */
+export function codexOn(model: string): AgentClient {
+  return {
+    ...codex,
+    prepare(opts) {
+      const p = codex.prepare(opts);
+      const config = join(p.env.CODEX_HOME!, 'config.toml');
+      writeFileSync(config, readFileSync(config, 'utf8').replace(/^model = ".*"$/m, `model = ${JSON.stringify(model)}`));
+      return p;
+    },
+  };
+}
 
 export const gemini: AgentClient = {
   name: 'gemini',
@@ -203,6 +232,7 @@ export const gemini: AgentClient = {
   readsEnvWithShell: 'read_file answers "Path not in workspace" for .env (ignored files are outside its workspace)',
   shell: (command) => ({ name: 'run_shell_command', input: { command } }),
   write: (abs, content) => ({ name: 'write_file', input: { file_path: abs, content } }),
+  edit: (abs, oldText, newText) => ({ name: 'replace', input: { file_path: abs, instruction: 'Apply the requested change.', old_string: oldText, new_string: newText } }),
 };
 
 export const copilot: AgentClient = {
@@ -240,6 +270,8 @@ export const copilot: AgentClient = {
   beforeToolHook: 'preToolUse',
   read: (abs) => ({ name: 'view', input: { path: abs } }),
   shell: (command) => ({ name: 'bash', input: { command, description: 'Run a command' } }),
+  write: (abs, content) => ({ name: 'create', input: { path: abs, file_text: content } }),
+  edit: (abs, oldText, newText) => ({ name: 'edit', input: { path: abs, old_str: oldText, new_str: newText } }),
 };
 
 /**
@@ -302,5 +334,26 @@ export const opencode: AgentClient = {
   readsEnvWithShell: 'its read tool asks permission for .env and `opencode run` auto-rejects it',
   shell: (command) => ({ name: 'bash', input: { command, description: 'Run a command' } }),
 };
+
+/**
+ * Copilot CLI on another model. On a GPT-5 model (e.g. COPILOT_PATCHING_MODEL) it offers no
+ * create/edit but apply_patch, a freeform custom tool whose hook payload carries the raw patch as
+ * toolArgs: its writes then go through the same patches as Codex's.
+ */
+export function copilotOn(model: string): AgentClient {
+  const patching = /^gpt-5/.test(model);
+  return {
+    ...copilot,
+    prepare(opts) {
+      const p = copilot.prepare(opts);
+      p.env.COPILOT_MODEL = model;
+      return p;
+    },
+    ...(patching ? { write: codex.write!, edit: codex.edit! } : {}),
+  };
+}
+
+/** A model Copilot CLI 1.0.102 gives apply_patch instead of create/edit. */
+export const COPILOT_PATCHING_MODEL = 'gpt-5.1-codex';
 
 export const CLIENTS: Record<AgentName, AgentClient> = { claude, codex, gemini, copilot, opencode };

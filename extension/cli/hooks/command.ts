@@ -105,11 +105,21 @@ async function run(agent: AgentId, adapter: HookAdapter, eventHint: string | und
 /** Decides one parsed hook call (exported for tests and the bench). */
 export async function decide(agent: AgentId, input: HookInput, io: { cwd: string }): Promise<HookDecision> {
   const event = input.event;
-  if (event.phase === 'other') return { outcome: 'allow', message: '' };
+  // Codex writes an apply_patch heredoc run through exec_command without a PostToolUse, and
+  // Copilot CLI names a write's model only at the end of the turn: a later hook call of the
+  // session (Stop / agentStop at the latest) records what waits.
+  const pendingWrites = (agent === 'codex' || agent === 'copilot-cli') && input.sessionId !== undefined;
+  if (event.phase === 'other' && !pendingWrites) return { outcome: 'allow', message: '' };
   const cwd = realCwd(input.cwd ?? io.cwd);
   const root = findGitRoot(cwd) ?? cwd;
   const workspace = makeWorkspace(input.workspaceRoots && input.workspaceRoots.length > 0 ? input.workspaceRoots : [root], cwd);
   const repo = workspace.roots[0]!;
+  if (pendingWrites) {
+    const { recordHeld, recordPending } = await import('./after');
+    if (agent === 'codex') recordPending(input, repo, input.eventName === 'Stop');
+    else recordHeld(input, repo, input.eventName === 'agentStop' || input.eventName === 'sessionEnd');
+  }
+  if (event.phase === 'other') return { outcome: 'allow', message: '' };
 
   if (event.phase === 'post-tool') {
     const { recordAfter } = await import('./after');

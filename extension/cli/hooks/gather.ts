@@ -8,7 +8,7 @@ import type { HookCheck, HookFile } from '../../core/hooks/decide';
 import type { ToolAction } from './events';
 import { policyPath, realPath, type Workspace } from './paths';
 import { DEFAULT_REACH, reachFolder, readHead, type ReachLimits } from './reach';
-import { patchTargets, pathsIn, stringsIn } from './tools';
+import { patchTargets, pathsIn, shellPatchTargets, stringsIn } from './tools';
 
 export function checksFor(tool: string, action: ToolAction, workspace: Workspace, limits: ReachLimits = DEFAULT_REACH): HookCheck[] {
   const cwd = workspace.cwd;
@@ -34,6 +34,9 @@ export function checksFor(tool: string, action: ToolAction, workspace: Workspace
         // `cp a dir/` writes dir/a.
         return isDirectory(real) ? join(real, '_') : real;
       });
+      // A patch carried in the command (Codex runs `apply_patch <<'EOF' … EOF` through exec_command
+      // itself, and `git apply`/`patch` read one from a heredoc) writes the files it names.
+      for (const target of shellPatchTargets(action.command)) writes.push(realPath(target, shellCwd));
       if (writes.length > 0) checks.push({ kind: 'write', tool, paths: writes.map((w) => policyPath(w, workspace)) });
       return checks;
     }

@@ -76,8 +76,11 @@ export function renderGuardFiles(guard: GuardPolicy, agents: readonly GuardAgent
       case 'codex': {
         const file = '.codex/hooks.json';
         const cmd = launcherCommand('codex', GIT_ROOT);
-        const hooks = Object.fromEntries(['UserPromptSubmit', 'PreToolUse', 'PostToolUse'].map((e) => [e, [{ hooks: [{ type: 'command', command: cmd, timeout: HOOK_TIMEOUT_S }] }]]));
-        out.push({ path: file, text: setHooks(current(file) ?? '{}\n', ['hooks'], hooks, isAirlockEntry), summary: 'hooks UserPromptSubmit, PreToolUse, PostToolUse' });
+        const hooks: Record<string, unknown[]> = Object.fromEntries(['UserPromptSubmit', 'PreToolUse', 'PostToolUse'].map((e) => [e, [{ hooks: [{ type: 'command', command: cmd, timeout: HOOK_TIMEOUT_S }] }]]));
+        // Stop only records (a patch Codex applied from an exec_command heredoc fires no PostToolUse).
+        // Exit 2 there would make Codex continue the turn, so this one never refuses, even broken.
+        hooks.Stop = [{ hooks: [{ type: 'command', command: `sh "${GIT_ROOT}"/${LAUNCHER_PATH} codex Stop >/dev/null 2>&1; exit 0`, timeout: HOOK_TIMEOUT_S }] }];
+        out.push({ path: file, text: setHooks(current(file) ?? '{}\n', ['hooks'], hooks, isAirlockEntry), summary: 'hooks UserPromptSubmit, PreToolUse, PostToolUse; Stop (records only)' });
         break;
       }
       case 'gemini': {
@@ -94,10 +97,12 @@ export function renderGuardFiles(guard: GuardPolicy, agents: readonly GuardAgent
         break;
       }
       case 'copilot-cli': {
-        const hooks = Object.fromEntries(
+        const hooks: Record<string, unknown[]> = Object.fromEntries(
           ['userPromptSubmitted', 'preToolUse', 'postToolUse'].map((e) => [e, [{ type: 'command', bash: launcherCommand('copilot-cli', GIT_ROOT, e), cwd: '.', timeoutSec: HOOK_TIMEOUT_S }]]),
         );
-        out.push({ path: '.github/hooks/airlock-copilot-cli.json', text: `${JSON.stringify({ version: 1, hooks }, null, 2)}\n`, summary: 'Copilot CLI hooks preToolUse, postToolUse (userPromptSubmitted cannot block)' });
+        // agentStop and sessionEnd only record (the write's model, which Copilot names at the end of a turn); never refuse there.
+        for (const e of ['agentStop', 'sessionEnd']) hooks[e] = [{ type: 'command', bash: `sh "${GIT_ROOT}"/${LAUNCHER_PATH} copilot-cli ${e} >/dev/null 2>&1; exit 0`, cwd: '.', timeoutSec: HOOK_TIMEOUT_S }];
+        out.push({ path: '.github/hooks/airlock-copilot-cli.json', text: `${JSON.stringify({ version: 1, hooks }, null, 2)}\n`, summary: 'Copilot CLI hooks preToolUse, postToolUse (userPromptSubmitted cannot block); agentStop, sessionEnd (record only)' });
         break;
       }
       case 'cursor': {

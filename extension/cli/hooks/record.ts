@@ -30,8 +30,13 @@ export interface RecordContext {
   session?: string;
 }
 
+/** Where finished records go: the ledger, or (Copilot CLI before its model is known) a holding file. */
+export type RecordSink = (records: ContributionRecord[]) => void;
+
+const toLedger = (root: string): RecordSink => (records) => appendRecords(root, records);
+
 /** Records the lines each piece of evidence shows were written; returns how many records were added. */
-export function recordWrites(context: RecordContext, evidence: readonly WriteEvidence[], before?: ReadonlyMap<string, string>): number {
+export function recordWrites(context: RecordContext, evidence: readonly WriteEvidence[], before?: ReadonlyMap<string, string>, sink: RecordSink = toLedger(context.root)): number {
   const records: ContributionRecord[] = [];
   const who = identity(context.root);
   const time = new Date().toISOString();
@@ -49,16 +54,16 @@ export function recordWrites(context: RecordContext, evidence: readonly WriteEvi
     const ranges = prior !== undefined ? addedRanges(prior, now).map((r) => ({ ...r, exact: true })) : writtenRanges(e, now);
     records.push(...toRecords(context, path, now, ranges, time, who));
   }
-  if (records.length > 0) appendRecords(context.root, records);
+  if (records.length > 0) sink(records);
   return records.length;
 }
 
 /** Records what a shell command changed in the work tree (confidence below 1: a human may have typed meanwhile). */
-export function recordChanges(context: RecordContext, changes: readonly ChangedFile[]): number {
+export function recordChanges(context: RecordContext, changes: readonly ChangedFile[], sink: RecordSink = toLedger(context.root)): number {
   const who = identity(context.root);
   const time = new Date().toISOString();
   const records = changes.flatMap((c) => toRecords(context, c.path, c.now, addedRanges(c.before, c.now).map((r) => ({ ...r, exact: false })), time, who));
-  if (records.length > 0) appendRecords(context.root, records);
+  if (records.length > 0) sink(records);
   return records.length;
 }
 

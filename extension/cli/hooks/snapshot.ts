@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
+import type { ContributionRecord } from '../../core/ledger/records';
 import { git } from '../provenance/git';
 import { readHead } from './reach';
 
@@ -24,9 +25,36 @@ export interface ChangedFile {
   now: string;
 }
 
+const snapshotDirs = new Map<string, string>();
+
+/** `<git common dir>/airlock/hook-snapshots`, shared by every worktree of the repository. */
 function snapshotDir(root: string): string {
-  const gitDir = git(root, ['rev-parse', '--git-common-dir']).stdout.trim() || '.git';
-  return join(isAbsolute(gitDir) ? gitDir : join(root, gitDir), 'airlock', 'hook-snapshots');
+  let dir = snapshotDirs.get(root);
+  if (!dir) {
+    const gitDir = commonGitDir(root) ?? git(root, ['rev-parse', '--git-common-dir']).stdout.trim() ?? '.git';
+    dir = join(isAbsolute(gitDir) ? gitDir : join(root, gitDir || '.git'), 'airlock', 'hook-snapshots');
+    snapshotDirs.set(root, dir);
+  }
+  return dir;
+}
+
+/**
+ * The common git dir read from the files themselves (a hook that only looks for pending writes
+ * must not start a git process): `.git` is the folder, or in a worktree a file naming its gitdir,
+ * whose `commondir` names the shared one. Undefined when the layout is anything else.
+ */
+function commonGitDir(root: string): string | undefined {
+  const dotGit = join(root, '.git');
+  try {
+    if (statSync(dotGit).isDirectory()) return dotGit;
+    const m = /^gitdir: (.+)$/m.exec(readFileSync(dotGit, 'utf8'));
+    if (!m) return undefined;
+    const gitDir = isAbsolute(m[1]!.trim()) ? m[1]!.trim() : join(root, m[1]!.trim());
+    const common = readFileSync(join(gitDir, 'commondir'), 'utf8').trim();
+    return isAbsolute(common) ? common : join(gitDir, common);
+  } catch {
+    return undefined;
+  }
 }
 
 function fileName(key: string): string {
@@ -145,4 +173,85 @@ export function claimRecording(root: string, key: string): boolean {
 /** A new call with the same key (Gemini keys by session, tool and arguments) may be recorded again. */
 export function releaseRecording(root: string, key: string): void {
   rmSync(join(snapshotDir(root), `recorded-${fileName(key)}`), { force: true });
+}
+
+/**
+ * A write whose tool reports no after-event (Codex applies an `apply_patch` heredoc sent through
+ * exec_command itself, without PostToolUse): the files it will write and their text before,
+ * kept until a later hook call of the same session sees them changed.
+ */
+export interface PendingWrite {
+  key: string;
+  session: string;
+  tool: string;
+  model?: string;
+  cwd: string;
+  files: Record<string, string>;
+}
+
+export function savePending(root: string, pending: PendingWrite): void {
+  const dir = snapshotDir(root);
+  mkdirSync(dir, { recursive: true });
+  pruneOld(dir);
+  writeFileSync(join(dir, `pending-${fileName(pending.key)}`), JSON.stringify({ time: Date.now(), ...pending }));
+}
+
+/** The pending writes of `session`, each with a function that drops it. */
+export function pendingWrites(root: string, session: string): { pending: PendingWrite; drop: () => void }[] {
+  const dir = snapshotDir(root);
+  let names: string[];
+  try {
+    names = readdirSync(dir).filter((n) => n.startsWith('pending-'));
+  } catch {
+    return [];
+  }
+  const out: { pending: PendingWrite; drop: () => void }[] = [];
+  for (const name of names) {
+    const file = join(dir, name);
+    try {
+      const pending = JSON.parse(readFileSync(file, 'utf8')) as PendingWrite;
+      if (pending.session === session) out.push({ pending, drop: () => rmSync(file, { force: true }) });
+    } catch {
+      // a half-written or foreign file: left to pruneOld
+    }
+  }
+  return out;
+}
+
+/** Records finished while their model is not yet known (Copilot CLI names it only at the end of a turn). */
+export interface HeldRecords {
+  /** Unique per batch: the first hook call to claim it writes it. */
+  id: string;
+  key: string;
+  session: string;
+  time: number;
+  records: ContributionRecord[];
+}
+
+export function holdRecords(root: string, held: Omit<HeldRecords, 'time' | 'id'>): void {
+  const dir = snapshotDir(root);
+  mkdirSync(dir, { recursive: true });
+  const id = createHash('sha256').update(`${held.session}:${held.key}:${Date.now()}:${Math.random()}`).digest('hex').slice(0, 32);
+  writeFileSync(join(dir, `held-${id}.json`), JSON.stringify({ ...held, id, time: Date.now() }));
+}
+
+/** Every held batch, each with a function that drops it. */
+export function heldRecords(root: string): { held: HeldRecords; drop: () => void }[] {
+  const dir = snapshotDir(root);
+  let names: string[];
+  try {
+    names = readdirSync(dir).filter((n) => n.startsWith('held-'));
+  } catch {
+    return [];
+  }
+  const out: { held: HeldRecords; drop: () => void }[] = [];
+  for (const name of names) {
+    const file = join(dir, name);
+    try {
+      out.push({ held: JSON.parse(readFileSync(file, 'utf8')) as HeldRecords, drop: () => rmSync(file, { force: true }) });
+    } catch {
+      // half-written: read again next time
+    }
+  }
+  return out;
 }

@@ -129,3 +129,22 @@ export function patchTargets(patch: string): string[] {
   for (const m of patch.matchAll(/^\+\+\+ (?:b\/)?(.+)$/gm)) if (m[1]!.trim() !== '/dev/null') out.push(m[1]!.trim());
   return [...new Set(out)];
 }
+
+/**
+ * Files a patch inside a shell command writes (`apply_patch <<'EOF'`, `git apply`, `patch`), each
+ * also under every folder the command `cd`s into (Codex accepts `cd dir && apply_patch <<'EOF'`):
+ * checking a path too many refuses at worst, one too few lets a write through.
+ */
+export function shellPatchTargets(command: string): string[] {
+  const targets = patchTargets(command);
+  if (targets.length === 0) return [];
+  const dirs = [...command.matchAll(/(?:^|[;&|(]\s*)cd\s+(['"]?)([^\s'";&|)]+)\1/gm)].map((m) => m[2]!);
+  const out = [...targets];
+  for (const dir of dirs) for (const t of targets) if (!t.startsWith('/')) out.push(`${dir.replace(/\/+$/, '')}/${t}`);
+  return [...new Set(out)];
+}
+
+/** The command runs Codex's `apply_patch` on a heredoc (which Codex intercepts and applies itself). */
+export function invokesApplyPatch(command: string): boolean {
+  return /(?:^|[;&|(]\s*)(?:apply_patch|applypatch)\s+<</m.test(command);
+}

@@ -1,5 +1,6 @@
 // The model behind a tool call when the payload does not name it: Claude Code (and VS Code,
-// Gemini CLI) write it into the session transcript (JSONL, one `"model"` per assistant message).
+// Gemini CLI) write it into the session transcript (JSONL, one `"model"` per assistant message),
+// Copilot CLI into its session's events.jsonl (`"model"` on assistant.message and tool events).
 // Only the tail is read: the latest message is the one that made the call.
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 

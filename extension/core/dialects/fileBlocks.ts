@@ -28,7 +28,8 @@ interface Block {
   path: string;
 }
 
-const XML_OPEN = /<(file|file_content|final_file_content|document|source_file|attached_file|context_file|open_file)\b([^>\n]{0,600})>/gi;
+/** Sticky: tried at one `<` at a time (see xmlBlocks). */
+const XML_OPEN_AT = /<(file|file_content|final_file_content|document|source_file|attached_file|context_file|open_file)\b([^>\n]{0,600})>/iy;
 const XML_PATH_ATTR = /\b(?:path|name|filename|file|src|source)\s*=\s*["']([^"'\n]+)["']/i;
 const SOURCE_DOCUMENT = /<source>([^<\n]{1,512})<\/source>\s*<document_content>/g;
 const LABEL_LINE = /^\s*(?:#{1,6}\s*)?(?:\*\*)?(?:file|path|filename|file path|source)\s*:\s*(?:\*\*)?\s*(.+?)\s*$/i;
@@ -38,7 +39,13 @@ const MENTION_AT = /@((?:[\w.~-]+\/)*[\w.-]+\.[A-Za-z][\w-]{0,11})\b/y;
 const PATH_TAG = /<path>([^<\n]{1,512})<\/path>/g;
 const FENCE = /^ {0,3}(`{3,}|~{3,})(.*)$/;
 /** First characters a LABEL_LINE can start with: `#`, `*`, and the label words' initials. */
-const LABEL_LEADS = new Set([0x23, 0x2a, 0x46, 0x66, 0x50, 0x70, 0x53, 0x73]);
+const LABEL_LEADS = new Uint8Array(128);
+for (const c of [0x23, 0x2a, 0x46, 0x66, 0x50, 0x70, 0x53, 0x73]) LABEL_LEADS[c] = 1;
+
+/** A label line's first character (-1, a blank line, is none). */
+function isLabelLead(c: number): boolean {
+  return c >= 0 && c < 128 && LABEL_LEADS[c] === 1;
+}
 
 /** The path named in a fence's info string (`ts src/x.ts`, `ts:src/x.ts`, `title="x.py"`, `src/x.ts`). */
 function pathFromFenceInfo(info: string): string | undefined {
@@ -62,7 +69,20 @@ function pathFromLabelLine(line: string): string | undefined {
 
 function xmlBlocks(text: string, mentioned: string[]): Block[] {
   const blocks: Block[] = [];
-  for (const open of text.matchAll(XML_OPEN)) {
+  // XML_OPEN tried only where a `<` is followed by a tag name's first letter: source code has
+  // a `<` on every other line, and a regex scan tries each of them (same matches, in order).
+  for (let at = text.indexOf('<'); at >= 0; ) {
+    const lead = text.charCodeAt(at + 1) | 0x20;
+    let open: RegExpExecArray | null = null;
+    if (lead === 0x66 /* f */ || lead === 0x64 /* d */ || lead === 0x73 /* s */ || lead === 0x61 /* a */ || lead === 0x63 /* c */ || lead === 0x6f /* o */) {
+      XML_OPEN_AT.lastIndex = at;
+      open = XML_OPEN_AT.exec(text);
+    }
+    if (!open) {
+      at = text.indexOf('<', at + 1);
+      continue;
+    }
+    at = text.indexOf('<', open.index + open[0].length);
     const attr = XML_PATH_ATTR.exec(open[2] ?? '');
     if (!attr?.[1]) continue;
     const path = cleanPathLabel(attr[1]);
@@ -83,45 +103,96 @@ function xmlBlocks(text: string, mentioned: string[]): Block[] {
   return blocks;
 }
 
+/** End of the line starting at `start` (its `\n`, or the text's end). */
+function lineEnd(text: string, start: number): number {
+  const lf = text.indexOf('\n', start);
+  return lf < 0 ? text.length : lf;
+}
+
+/**
+ * Walks the text's lines in place (the lines of `text.split('\n')`, without building them):
+ * only label and fence candidates, picked by their first character, are cut out and matched.
+ */
 function fencedBlocks(text: string, mentioned: string[]): Block[] {
   const blocks: Block[] = [];
-  const lines = text.split('\n');
-  const offsets: number[] = [];
-  let offset = 0;
-  for (const line of lines) {
-    offsets.push(offset);
-    offset += line.length + 1;
-  }
-  let previous = '';
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i] ?? '';
+  const n = text.length;
+  // The last non-blank line before the current one (the label line above a fence), as offsets.
+  let previousStart = -1;
+  let previousEnd = -1;
+  const colons = new NextChar(text, ':');
+  for (let start = 0; start <= n; ) {
+    const end = lineEnd(text, start);
     // Cheap pre-checks keep long prompts fast: a label line starts with #, *, f, p or s and has a
     // colon; fences start with ` or ~.
-    const lead = firstNonBlank(line);
-    const label = LABEL_LEADS.has(lead) && line.includes(':') ? LABEL_LINE.exec(line) : null;
+    const lead = firstNonBlank(text, start, end);
+    let line: string | undefined;
+    let label: RegExpExecArray | null = null;
+    if (isLabelLead(lead) && colons.within(start, end)) {
+      line = text.slice(start, end);
+      label = LABEL_LINE.exec(line);
+    }
     if (label?.[1]) {
       const labelled = cleanPathLabel(label[1]);
       if (looksLikePath(labelled)) mentioned.push(labelled);
     }
-    const open = lead === 0x60 || lead === 0x7e ? FENCE.exec(line) : null;
+    const open = lead === 0x60 || lead === 0x7e ? FENCE.exec((line ??= text.slice(start, end))) : null;
     if (!open) {
-      if (lead !== -1) previous = line;
+      if (lead !== -1) {
+        previousStart = start;
+        previousEnd = end;
+      }
+      start = end + 1;
       continue;
     }
     const fence = open[1] ?? '```';
-    const path = pathFromFenceInfo(open[2] ?? '') ?? pathFromLabelLine(previous);
-    let close = i + 1;
-    while (close < lines.length && !isClosingFence(lines[close] ?? '', fence)) close++;
+    const path = pathFromFenceInfo(open[2] ?? '') ?? pathFromLabelLine(previousStart < 0 ? '' : text.slice(previousStart, previousEnd));
+    // The closing fence: a line that trims to the fence's character repeated (so it has one).
+    const fenceChar = fence.charCodeAt(0);
+    let close = end + 1;
+    let closed = false;
+    while (close <= n) {
+      const closeEnd = lineEnd(text, close);
+      if (hasChar(text, fenceChar, close, closeEnd) && isClosingFence(text.slice(close, closeEnd), fence)) {
+        closed = true;
+        break;
+      }
+      close = closeEnd + 1;
+    }
     if (path) {
       if (!label) mentioned.push(path);
-      const start = offsets[i + 1] ?? text.length;
-      const end = close < lines.length ? (offsets[close] ?? text.length) : text.length;
-      blocks.push({ start: Math.min(start, text.length), end: Math.max(Math.min(start, text.length), end), path });
+      const blockStart = Math.min(end + 1, n);
+      const blockEnd = closed ? close : n;
+      blocks.push({ start: blockStart, end: Math.max(blockStart, blockEnd), path });
     }
-    i = close;
-    previous = '';
+    // Go on after the closing fence line (or stop: an unclosed fence runs to the end).
+    start = closed ? lineEnd(text, close) + 1 : n + 1;
+    previousStart = -1;
+    previousEnd = -1;
   }
   return blocks;
+}
+
+/** Whether lines (visited in order) hold a character, from one native indexOf per occurrence instead of a loop per line. */
+class NextChar {
+  private at = -1;
+  constructor(
+    private readonly text: string,
+    private readonly char: string,
+  ) {}
+
+  /** True when the character occurs in [from, to); `from` never decreases between calls. */
+  within(from: number, to: number): boolean {
+    if (this.at < from && this.at !== Infinity) {
+      const found = this.text.indexOf(this.char, from);
+      this.at = found < 0 ? Infinity : found;
+    }
+    return this.at < to;
+  }
+}
+
+function hasChar(text: string, c: number, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (text.charCodeAt(i) === c) return true;
+  return false;
 }
 
 /**
@@ -129,6 +200,7 @@ function fencedBlocks(text: string, mentioned: string[]): Block[] {
  * for them), walking line starts in place instead of splitting the text into lines.
  */
 function labelMentions(text: string, mentioned: string[]): void {
+  const colons = new NextChar(text, ':');
   for (let start = 0; start < text.length; ) {
     let end = text.indexOf('\n', start);
     if (end < 0) end = text.length;
@@ -138,9 +210,9 @@ function labelMentions(text: string, mentioned: string[]): void {
       if (c !== 0x20 && c !== 0x09 && c !== 0x0d && c !== 0x0b && c !== 0x0c) break;
       i++;
     }
-    if (i < end && LABEL_LEADS.has(text.charCodeAt(i))) {
+    if (i < end && isLabelLead(text.charCodeAt(i)) && colons.within(start, end)) {
       const line = text.slice(start, end);
-      const label = line.includes(':') ? LABEL_LINE.exec(line) : null;
+      const label = LABEL_LINE.exec(line);
       if (label?.[1]) {
         const labelled = cleanPathLabel(label[1]);
         if (looksLikePath(labelled)) mentioned.push(labelled);
@@ -151,9 +223,9 @@ function labelMentions(text: string, mentioned: string[]): void {
 }
 
 /** Char code of the first non-whitespace character, or -1 for a blank line (no allocation). */
-function firstNonBlank(line: string): number {
-  for (let i = 0; i < line.length; i++) {
-    const c = line.charCodeAt(i);
+function firstNonBlank(text: string, from: number, to: number): number {
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
     if (c !== 0x20 && c !== 0x09 && c !== 0x0d && c !== 0x0b && c !== 0x0c) return c;
   }
   return -1;

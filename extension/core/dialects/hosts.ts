@@ -32,6 +32,26 @@ export const DEFAULT_INSPECTED_HOSTS: readonly string[] = [
   '*.services.ai.azure.com',
 ];
 
+/**
+ * AI API hosts whose names hold the customer's tenant, region or resource, so no default list
+ * can name them, and whose parent domains are far too wide for a CA name constraint
+ * (amazonaws.com, googleapis.com). When the policy does not inspect one, proxy mode refuses it
+ * instead of tunnelling AI traffic blind, and says which entry to add; a policy that wants it
+ * uninspected names it in `proxy.tunnel`.
+ */
+export const AI_HOST_FAMILIES: readonly { what: string; pattern: RegExp }[] = [
+  { what: 'GitHub Copilot on GHE.com', pattern: /^copilot-api\.[a-z0-9-]+\.ghe\.com$/ },
+  { what: 'Amazon Bedrock', pattern: /^bedrock-runtime(?:-fips)?\.[a-z0-9-]+\.amazonaws\.com$/ },
+  { what: 'Google Vertex AI', pattern: /^[a-z0-9-]+-aiplatform\.googleapis\.com$/ },
+  { what: 'Azure AI services', pattern: /^[a-z0-9-]+\.cognitiveservices\.azure\.com$/ },
+];
+
+/** The AI host family `host` belongs to (see AI_HOST_FAMILIES), if any. */
+export function aiHostFamily(host: string): string | undefined {
+  const h = normalizeHost(host);
+  return AI_HOST_FAMILIES.find((f) => f.pattern.test(h))?.what;
+}
+
 /** A host entry is an exact DNS name or `*.` followed by one. */
 export const HOST_ENTRY = /^(?:\*\.)?(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}$/;
 

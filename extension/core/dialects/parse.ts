@@ -35,10 +35,11 @@ export interface ParseContext {
   assistant?: string;
   /**
    * Text that travels beside the body (the URL's path and query, custom headers), as extra
-   * segments with role `other`: `[id, text]`, e.g. `['@url', '/v1/messages?beta=true']`. Ids
-   * start with `@`, which no body path does, and have no field: they cannot be rewritten.
+   * segments: `[id, text, role?]`, e.g. `['@url', '/v1/messages?beta=true']` (role default
+   * `other`; `credential` for a credential header's value). Ids start with `@`, which no body
+   * path does, and have no field: they cannot be rewritten.
    */
-  channels?: readonly (readonly [string, string])[];
+  channels?: readonly (readonly [string, string, SegmentRole?])[];
 }
 
 /** True for a string in a field that carries files: raw base64 there is an attachment. */
@@ -122,7 +123,7 @@ export function parseBody(dialect: DialectId, text: string, context: ParseContex
   } else if (dialect === 'passthrough' && text !== '') {
     throw new MalformedBodyError('a body on a request that takes none (GET/HEAD)');
   }
-  const channels: EgressSegment[] = (context.channels ?? []).filter(([, t]) => t !== '').map(([id, t]) => ({ id, role: 'other', text: t }));
+  const channels: EgressSegment[] = (context.channels ?? []).filter(([, t]) => t !== '').map(([id, t, role]) => ({ id, role: role ?? 'other', text: t }));
   const segments = channels.length ? [...c.segments, ...channels] : c.segments;
   // Base64 runs inside longer text, decoded when they are text. These segments have no field: a
   // redaction in them is written back only when the parent's own redaction covers it (rebuildBody).
@@ -131,7 +132,9 @@ export function parseBody(dialect: DialectId, text: string, context: ParseContex
   const decodedWhole = new Set(c.segments.filter((s) => s.id.endsWith('#decoded')).map((s) => s.id.slice(0, -'#decoded'.length)));
   for (const s of segments) {
     if (s.text.length < 32 || s.id.endsWith('#decoded') || decodedWhole.has(s.id)) continue;
-    for (const e of embeddedTexts(s.text)) embedded.push({ id: embeddedSegmentId(s.id, e.start), role: 'file', text: e.text, ...(s.path ? { path: s.path } : {}) });
+    // A credential's decoded form (a Basic `user:password`, a JWT's claims) is still that credential.
+    const role = s.role === 'credential' ? 'credential' : 'file';
+    for (const e of embeddedTexts(s.text)) embedded.push({ id: embeddedSegmentId(s.id, e.start), role, text: e.text, ...(s.path ? { path: s.path } : {}) });
   }
   const request = {
     destination: context.destination,

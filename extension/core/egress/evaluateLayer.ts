@@ -4,6 +4,7 @@ import { previewSecret } from '../detectors';
 import type { FingerprintMatch } from '../fingerprint';
 import { candidatesFor } from '../policy/paths';
 import type { RequestContext } from './context';
+import { countsInCredential } from './credentials';
 import type { CompiledEgressRule, CompiledLayer } from './layer';
 import type { EgressSegment, Finding, SegmentRole } from './types';
 
@@ -157,7 +158,7 @@ function protectedFindings(layer: CompiledLayer, rule: CompiledEgressRule, ctx: 
           start: m.index,
           end: m.index + m[0].length,
           ...(segment.path ? { path: segment.path } : {}),
-          preview: previewSecret(m[0]),
+          ...previewOf(segment, m[0]),
         });
       }
     }
@@ -191,26 +192,44 @@ function detectorFindings(layer: CompiledLayer, rule: CompiledEgressRule, ctx: R
   const scanner = layer.scanner;
   if (!scanner) return [];
   const out: Finding[] = [];
+  // The layer's `credentials` entry for this destination, looked up once (false: none).
+  let declared: CompiledLayer['credentials'][number]['detectors'] | false | undefined;
   const matches = ctx.scan(scanner);
   const segments = ctx.request.segments;
   for (let i = 0; i < segments.length; i++) {
     const segment = segments[i]!;
     const found = matches[i]!;
     if (found.length === 0 || (rule.roles && !rule.roles.has(segment.role))) continue;
+    const credential = segment.role === 'credential';
     for (const m of found) {
       if (!rule.detectors!.matches(m.detector)) continue;
+      const custom = scanner.customIds.has(m.detector);
+      // The client's own key to the destination is what a credential segment is for; the
+      // company's own detectors and another service's key still count (see credentials.ts).
+      if (credential && !countsInCredential(m.detector, custom, ctx.destination?.hostname, (declared ??= declaredCredentials(layer, ctx)) || undefined)) continue;
       out.push({
         rule: rule.id,
         detector: m.detector,
-        kind: scanner.customIds.has(m.detector) ? 'custom-detector' : 'secret',
+        kind: custom ? 'custom-detector' : 'secret',
         action: rule.action,
         segment: segment.id,
         start: m.start,
         end: m.end,
         ...(segment.path ? { path: segment.path } : {}),
-        preview: previewSecret(segment.text.slice(m.start, m.end)),
+        ...previewOf(segment, segment.text.slice(m.start, m.end)),
       });
     }
   }
   return out;
+}
+
+/** The detectors of the keys the destination takes, when the layer's `credentials` names its group. */
+function declaredCredentials(layer: CompiledLayer, ctx: RequestContext): CompiledLayer['credentials'][number]['detectors'] | false {
+  for (const { group, detectors } of layer.credentials) if (group.matches(ctx.destination)) return detectors;
+  return false;
+}
+
+/** A finding's preview: none for a credential segment (not even four characters of a key leave in a finding). */
+function previewOf(segment: EgressSegment, match: string): { preview?: string } {
+  return segment.role === 'credential' ? {} : { preview: previewSecret(match) };
 }

@@ -83,4 +83,6 @@ export interface CompiledLayer {
   proxy?: { inspect: string[]; tunnel: string[]; otherHosts: 'tunnel' | 'block' };
   /** Unset: attachments are allowed by this layer. */
   attachments?: CompiledAttachments;
+  /** `credentials`: per destination group, the detectors of the keys it takes (the first group the destination is in decides). */
+  credentials: { group: DestinationGroup; detectors: Pick<NameMatcher, 'matches'> }[];
 }

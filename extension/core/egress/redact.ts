@@ -11,6 +11,15 @@ interface Span {
   end: number;
 }
 
+function bySpan(a: Span, b: Span): number {
+  return a.at - b.at || a.start - b.start || b.end - a.end;
+}
+
+function inOrder(spans: readonly Span[]): boolean {
+  for (let i = 1; i < spans.length; i++) if (bySpan(spans[i - 1]!, spans[i]!) > 0) return false;
+  return true;
+}
+
 /**
  * Sets `placeholder` on each finding to redact and returns the rewritten segments. Inputs are
  * not modified; a segment without a redacted span is returned as the same object.
@@ -24,9 +33,11 @@ export function redactSegments(segments: readonly EgressSegment[], findings: Fin
     const at = index.get(f.segment);
     if (at !== undefined) spans.push({ f, at, start: f.start, end: f.end });
   }
-  spans.sort((a, b) => a.at - b.at || a.start - b.start || b.end - a.end);
-  const byValue = new Map<string, string>();
-  const counters = new Map<string, number>();
+  // Findings mostly arrive in this order already (segment by segment, matches by offset):
+  // checking costs one pass, sorting thousands of spans with a comparator much more.
+  if (!inOrder(spans)) spans.sort(bySpan);
+  // label → value → placeholder (no joined key string per span).
+  const byValue = new Map<string, Map<string, string>>();
   const out: EgressSegment[] = segments.slice();
   let cover: Span | undefined;
   let k = 0;
@@ -44,13 +55,13 @@ export function redactSegments(segments: readonly EgressSegment[], findings: Fin
         continue;
       }
       const label = s.f.detector ?? s.f.kind;
-      const key = `${label}\u0000${segment.text.slice(s.start, s.end)}`;
-      let placeholder = byValue.get(key);
+      const value = segment.text.slice(s.start, s.end);
+      let values = byValue.get(label);
+      if (!values) byValue.set(label, (values = new Map()));
+      let placeholder = values.get(value);
       if (!placeholder) {
-        const n = (counters.get(label) ?? 0) + 1;
-        counters.set(label, n);
-        placeholder = `[REDACTED:${label}#${n}]`;
-        byValue.set(key, placeholder);
+        placeholder = `[REDACTED:${label}#${values.size + 1}]`;
+        values.set(value, placeholder);
       }
       s.f.placeholder = placeholder;
       cover = s;

@@ -7,12 +7,14 @@ export type EgressAction = 'allow' | 'audit' | 'warn' | 'redact' | 'block';
 
 export const ACTION_STRENGTH: Record<EgressAction, number> = { allow: 0, audit: 1, warn: 2, redact: 3, block: 4 };
 
-/** Where a piece of text in a request came from. */
 /**
  * Where a piece of request text came from. `other` is text no dialect parser attributes (tool
  * descriptions, schemas, metadata, object keys, the URL and custom headers): still scanned.
+ * `credential` is the value of a credential header or query parameter that has a credential's
+ * shape (see credentials.ts): searched for protected code and by custom detectors, not by the
+ * built-in secret detectors — except for another service's key going to a known provider.
  */
-export type SegmentRole = 'system' | 'user' | 'assistant' | 'tool-call' | 'tool-result' | 'file' | 'other';
+export type SegmentRole = 'system' | 'user' | 'assistant' | 'tool-call' | 'tool-result' | 'file' | 'other' | 'credential';
 
 export interface EgressSegment {
   /** Stable id within the request (e.g. `messages[2].content[0]`), used for redaction. */

@@ -87,21 +87,40 @@ const MAX_HIDDEN_DEPTH = 3;
  * `text`; the appended tokens only ever add matches.
  */
 export function exposedTokens(text: string, buffer: TokenBuffer, depth = 0): TokenStream {
+  exposeInto(text, buffer, depth, 0);
+  return { length: buffer.length, codes: buffer.codes, lines: buffer.lines, starts: buffer.starts, ends: buffer.ends };
+}
+
+/**
+ * Appends (depth > 0) or writes (depth 0) `text`'s exposed tokens to `buffer`, offsets shifted
+ * by `offset`. Nested content is lexed straight into the same buffer: no buffer per comment,
+ * no copy of its tokens (a megabyte of commented code has thousands of comments).
+ */
+function exposeInto(text: string, buffer: TokenBuffer, depth: number, offset: number): void {
   const hidden: number[] = [];
-  let tokens = normalizedTokens(text, buffer, depth < MAX_HIDDEN_DEPTH ? hidden : undefined);
+  const base = depth === 0 ? 0 : buffer.length;
+  normalizedTokens(text, buffer, depth < MAX_HIDDEN_DEPTH ? hidden : undefined, depth > 0);
+  if (offset !== 0) {
+    for (let t = base; t < buffer.length; t++) {
+      buffer.starts[t] += offset;
+      buffer.ends[t] += offset;
+    }
+  }
   for (let h = 0; h < hidden.length; h += 2) {
     const from = hidden[h]!;
     const to = hidden[h + 1]!;
     if (to - from < MIN_HIDDEN_CHARS) continue;
     // Line-comment openers inside the span become spaces (same length: offsets still map), so
-    // code commented out line by line reads as the code it is.
-    const content = text.slice(from, to).replace(/^([ \t]*)(\/\/|#)/gm, (_m, ws: string, opener: string) => ws + ' '.repeat(opener.length));
-    const inner = exposedTokens(content, new TokenBuffer(Math.max(16, (to - from) >>> 2)), depth + 1);
-    for (let t = 0; t < inner.length; t++) buffer.push(inner.codes[t]!, inner.lines[t]!, inner.starts[t]! + from, inner.ends[t]! + from);
-    tokens = { length: buffer.length, codes: buffer.codes, lines: buffer.lines, starts: buffer.starts, ends: buffer.ends };
+    // code commented out line by line reads as the code it is. Without an opener character
+    // anywhere there is nothing to replace (most block comments and strings).
+    let content = text.slice(from, to);
+    if (content.includes('/') || content.includes('#')) content = content.replace(LINE_OPENER, blankOpener);
+    exposeInto(content, buffer, depth + 1, offset + from);
   }
-  return tokens;
 }
+
+const LINE_OPENER = /^([ \t]*)(\/\/|#)/gm;
+const blankOpener = (_m: string, ws: string, opener: string) => ws + ' '.repeat(opener.length);
 
 /**
  * Every k-gram of `text` with its span. `withSecond` adds the org set's second hash

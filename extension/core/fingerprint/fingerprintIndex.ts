@@ -190,52 +190,63 @@ export class FingerprintIndex {
     }
     const out: FingerprintMatch[] = [];
     for (const [source, hits] of bySource) {
+      // Most sources are hit once or twice by a k-gram that is common code: no run to check.
+      if (hits.length < min) continue;
       let runStart = 0;
       for (let j = 1; j <= hits.length; j++) {
         if (j < hits.length && hitPos[hits[j]!]! - hitPos[hits[j - 1]!]! <= CLUSTER_GAP_TOKENS) continue;
-        const match = this.runMatch(source, grams, hitPos, hitPosting, hits.slice(runStart, j), min);
-        if (match) out.push(match);
+        // A run of fewer hits than `min` cannot hold `min` distinct fingerprints.
+        if (j - runStart >= min) {
+          const match = this.runMatch(source, grams, hitPos, hitPosting, hits, runStart, j, min);
+          if (match) out.push(match);
+        }
         runStart = j;
       }
     }
     return out.sort((a, b) => a.start - b.start || b.fingerprints - a.fingerprints);
   }
 
-  private runMatch(source: number, grams: QueryGrams, hitPos: number[], hitPosting: number[], run: number[], min: number): FingerprintMatch | undefined {
+  /** The match of hits[from..to) of one source (ascending query positions), if it has `min` distinct fingerprints. */
+  private runMatch(source: number, grams: QueryGrams, hitPos: number[], hitPosting: number[], hits: number[], from: number, to: number, min: number): FingerprintMatch | undefined {
+    const pool = this.pool;
     // A hash that occurs on several lines of the source: keep the posting nearest the run's previous line.
     const chosen = new Map<number, number>(); // hash → posting
     let previousLine = -1;
-    let q = -1;
-    const candidates: number[] = [];
-    const flush = () => {
-      if (candidates.length === 0) return;
-      let best = candidates[0]!;
-      if (previousLine >= 0) for (const p of candidates) if (Math.abs(this.pool.line(p) - previousLine) < Math.abs(this.pool.line(best) - previousLine)) best = p;
-      if (!chosen.has(this.pool.hash(best))) chosen.set(this.pool.hash(best), best);
-      previousLine = this.pool.line(best);
-      candidates.length = 0;
-    };
-    for (const i of run) {
-      if (hitPos[i] !== q) {
-        flush();
-        q = hitPos[i]!;
+    for (let j = from; j < to; ) {
+      const q = hitPos[hits[j]!]!;
+      let best = hitPosting[hits[j]!]!;
+      let k = j + 1;
+      if (previousLine >= 0) {
+        let bestDistance = Math.abs(pool.line(best) - previousLine);
+        for (; k < to && hitPos[hits[k]!] === q; k++) {
+          const p = hitPosting[hits[k]!]!;
+          const distance = Math.abs(pool.line(p) - previousLine);
+          if (distance < bestDistance) {
+            best = p;
+            bestDistance = distance;
+          }
+        }
+      } else {
+        while (k < to && hitPos[hits[k]!] === q) k++;
       }
-      candidates.push(hitPosting[i]!);
+      const hash = pool.hash(best);
+      if (!chosen.has(hash)) chosen.set(hash, best);
+      previousLine = pool.line(best);
+      j = k;
     }
-    flush();
     if (chosen.size < min) return undefined;
     let startLine = Infinity;
     let endLine = 0;
     for (const p of chosen.values()) {
-      startLine = Math.min(startLine, this.pool.line(p));
-      endLine = Math.max(endLine, this.pool.line(p) + this.pool.span(p));
+      startLine = Math.min(startLine, pool.line(p));
+      endLine = Math.max(endLine, pool.line(p) + pool.span(p));
     }
     return {
       source: this.ids[source]!,
       startLine,
       endLine,
-      start: grams.starts[hitPos[run[0]!]!]!,
-      end: grams.ends[hitPos[run[run.length - 1]!]!]!,
+      start: grams.starts[hitPos[hits[from]!]!]!,
+      end: grams.ends[hitPos[hits[to - 1]!]!]!,
       fingerprints: chosen.size,
     };
   }

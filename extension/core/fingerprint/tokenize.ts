@@ -135,6 +135,10 @@ for (let c = 0; c < 128; c++) {
 const IDENT_PART = new Uint8Array(128);
 for (let c = 0; c < 128; c++) IDENT_PART[c] = CLASS[c] === K.IDENT || CLASS[c] === K.DIGIT ? 1 : 0;
 
+/** 1 for ASCII characters of a path in a `grep -n` gutter: identifier characters and `./\\-@~+`. */
+const PATH_PART = new Uint8Array(128);
+for (let c = 0; c < 128; c++) PATH_PART[c] = IDENT_PART[c] === 1 || './\\-@~+'.includes(String.fromCharCode(c)) ? 1 : 0;
+
 function isIdentStart(c: number): boolean {
   return (c >= C.a && c <= C.z) || (c >= C.A && c <= C.Z) || c === C.UNDERSCORE || c === C.DOLLAR || (c > 127 && isLetterLike(c));
 }
@@ -188,12 +192,13 @@ export class TokenBuffer {
 }
 
 /** The normalized token stream of `text` (see the header comment). Never throws. */
-export function normalizedTokens(text: string, reuse?: TokenBuffer, hidden?: number[]): TokenStream {
+export function normalizedTokens(text: string, reuse?: TokenBuffer, hidden?: number[], append = false): TokenStream {
   const n = text.length;
   // Source code averages one token per 4-6 characters; start near that and grow when needed.
   // A reused buffer (the query side's scratch) saves allocating and zeroing them per request.
+  // `append`: the tokens go after those already in `reuse` (the query side's comment contents).
   const out = reuse ?? new TokenBuffer(Math.max(16, n >>> 2));
-  out.length = 0;
+  if (!append) out.length = 0;
   let line = 1;
   let i = 0;
   let atLineStart = true;
@@ -287,7 +292,8 @@ export function normalizedTokens(text: string, reuse?: TokenBuffer, hidden?: num
         const end = skipString(text, i, c);
         if (end > 0) {
           out.push(STRING, line, start, end);
-          const lines = countLines(text, i, end);
+          // skipString saw every character: it says whether one was a line feed.
+          const lines = stringHadLineFeed ? countLines(text, i, end) : 0;
           // A string spanning lines (template literal, triple quotes) can carry a whole file.
           if (hidden && lines > 0) hide(hidden, text, i + 1, end - 1);
           line += lines;
@@ -372,7 +378,7 @@ function gutterEnd(text: string, i: number): number {
       const e = text.charCodeAt(k);
       return e === 58 || e === 45 ? k + 1 : i;
     }
-    if (!(isIdentPart(d) || d === C.DOT || d === C.SLASH || d === C.BACKSLASH || d === 45 || d === 64 || d === 126 || d === 43)) return i;
+    if (d < 128 ? PATH_PART[d] === 0 : !isLetterLike(d)) return i;
   }
   return i;
 }
@@ -424,17 +430,29 @@ function skipString(text: string, i: number, quote: number): number {
   if (quote !== C.BACKTICK && text.charCodeAt(i + 1) === quote && text.charCodeAt(i + 2) === quote) {
     const triple = String.fromCharCode(quote).repeat(3);
     const close = text.indexOf(triple, i + 3);
+    stringHadLineFeed = true; // not looked at: count
     return close < 0 ? n : close + 3;
   }
   const multiline = quote === C.BACKTICK;
-  for (let j = i + 1; j < n; j++) {
+  let lineFeed = false;
+  let j = i + 1;
+  for (; j < n; j++) {
     const c = text.charCodeAt(j);
     if (c === C.BACKSLASH) {
       j++;
+      if (text.charCodeAt(j) === C.LF) lineFeed = true; // a line continuation
       continue;
     }
-    if (c === quote) return j + 1;
-    if (c === C.LF && !multiline) return -1;
+    if (c === quote) break;
+    if (c === C.LF) {
+      if (!multiline) return -1;
+      lineFeed = true;
+    }
   }
+  stringHadLineFeed = lineFeed;
+  if (j < n) return j + 1;
   return multiline ? n : -1;
 }
+
+/** Set by skipString: whether the literal it just skipped may span lines (saves a second pass over it). */
+let stringHadLineFeed = false;

@@ -118,6 +118,17 @@ export function compileLayer(name: string, resolved: ResolvedPolicy, cache: Scan
     }
   }
 
+  const credentials: CompiledLayer['credentials'] = [];
+  for (const [groupName, located] of resolved.credentials) {
+    const group = destinations.get(groupName);
+    for (const [i, d] of located.value.entries()) {
+      if (!d.includes('*') && !knownDetectorIds.has(d.replace(/^!/, ''))) report(located, `credentials.${groupName}: unknown detector "${d}"`, 'warning', i);
+    }
+    if (!group) report(located, `credentials: unknown destination group "${groupName}" (define it under "destinations")`);
+    // `[]` names no key (a NameMatcher without includes would match every id).
+    else credentials.push({ group, detectors: located.value.length ? new NameMatcher(located.value) : { matches: () => false } });
+  }
+
   const markers = resolved.markers.map((m) => m.value);
   const layer: CompiledLayer = {
     name,
@@ -135,6 +146,7 @@ export function compileLayer(name: string, resolved: ResolvedPolicy, cache: Scan
     ...(agentDestinations.size > 0 ? { agentDestinations } : {}),
     proxy: { inspect: resolved.proxyInspect, tunnel: resolved.proxyTunnel, otherHosts: resolved.otherHosts ?? 'tunnel' },
     ...(attachments ? { attachments } : {}),
+    credentials,
   };
   return { layer, problems };
 }

@@ -7,7 +7,7 @@ import { deserializeOrgSet, isOrgSetFile, OrgSetFormatError, type OrgFingerprint
 import type { CompiledLayer } from '../egress/layer';
 import { ACTION_STRENGTH, type EgressAction, type EgressOptions, type EgressRequest, type Verdict } from '../egress/types';
 import { compileLayer, type ScannerCache } from './compile';
-import { isInspectedHost } from '../dialects/hosts';
+import { aiHostFamily, isInspectedHost } from '../dialects/hosts';
 import type { CompiledPolicy, ProxyPolicy, ReviewRequirement } from './contract';
 import { hasErrors, problemAt, type PolicyProblem } from './problems';
 import { problemAtLocation, resolvePolicy, type Located, type PolicyReader, type ResolvedPolicy } from './resolve';
@@ -257,7 +257,10 @@ function layeredProxy(layers: readonly CompiledLayer[]): ProxyPolicy {
   const inspect = [...new Set(layers.flatMap((l) => l.proxy?.inspect ?? []))];
   return {
     inspect,
-    tunnelAllowed: (host) => layers.every((l) => !l.proxy || l.proxy.otherHosts === 'tunnel' || isInspectedHost(host, l.proxy.tunnel)),
+    tunnelAllowed: (host) =>
+      // AI traffic is tunnelled blind only when a layer names the host in `proxy.tunnel`.
+      (aiHostFamily(host) === undefined || layers.some((l) => l.proxy && isInspectedHost(host, l.proxy.tunnel))) &&
+      layers.every((l) => !l.proxy || l.proxy.otherHosts === 'tunnel' || isInspectedHost(host, l.proxy.tunnel)),
   };
 }
 

@@ -48,6 +48,8 @@ export interface ResolvedPolicy {
   destinations: Map<string, Located<string[]>>;
   /** The last `attachments` setting in merge order (the file itself wins over what it extends). */
   attachments?: Located<NonNullable<PolicyDocument['attachments']>>;
+  /** `credentials` by destination group; later files win per group. */
+  credentials: Map<string, Located<string[]>>;
   egress: Located<EgressRuleSpec>[];
   review: Located<ReviewRuleSpec>[];
   /** Agent hook settings by agent id; later files win per agent. */
@@ -80,6 +82,7 @@ export async function resolvePolicy(rootRef: string, read: PolicyReader): Promis
     customDetectors: [],
     imports: [],
     destinations: new Map(),
+    credentials: new Map(),
     egress: [],
     review: [],
     agents: new Map(),
@@ -219,6 +222,7 @@ function merge(doc: PolicyDocument, source: string, isRoot: boolean, out: Resolv
   doc.detectors?.custom?.forEach((c, i) => replaceById(out.customDetectors, at(c, 'detectors', 'custom', i)));
   for (const [name, entries] of Object.entries(doc.destinations ?? {})) out.destinations.set(name, at(entries, 'destinations', name));
   if (doc.attachments !== undefined) out.attachments = at(doc.attachments, 'attachments');
+  for (const [group, detectors] of Object.entries(doc.credentials ?? {})) out.credentials.set(group, at(detectors, 'credentials', group));
   doc.egress?.forEach((r, i) => replaceById(out.egress, at(r, 'egress', i)));
   doc.review?.forEach((r, i) => replaceById(out.review, at(r, 'review', i)));
   for (const [agent, settings] of Object.entries(doc.agents ?? {})) out.agents.set(agent, at(settings, 'agents', agent));

@@ -9,7 +9,7 @@ const id = z
 
 export const EGRESS_ACTIONS = ['block', 'redact', 'warn', 'audit', 'allow'] as const;
 export const PROTECTED_REFERENCES = ['ignore', 'audit', 'block'] as const;
-export const SEGMENT_ROLES = ['system', 'user', 'assistant', 'tool-call', 'tool-result', 'file', 'other'] as const;
+export const SEGMENT_ROLES = ['system', 'user', 'assistant', 'tool-call', 'tool-result', 'file', 'other', 'credential'] as const;
 export const ATTACHMENT_ACTIONS = ['block', 'audit', 'allow'] as const;
 
 const egressAction = z
@@ -18,7 +18,7 @@ const egressAction = z
 
 const segmentRole = z
   .enum(SEGMENT_ROLES)
-  .describe('Where a piece of request text came from. `other`: text no dialect parser attributes (tool descriptions, schemas, metadata, object keys, the URL, custom headers).');
+  .describe('Where a piece of request text came from. `other`: text no dialect parser attributes (tool descriptions, schemas, metadata, object keys, the URL, custom headers). `credential`: a credential header or query parameter shaped like one (the client\'s own key), read for protected code but not for secrets.');
 
 const attachmentAction = z
   .enum(ATTACHMENT_ACTIONS)
@@ -328,6 +328,12 @@ export const policySchema = z
     detectors: detectorsSchema.optional(),
     destinations: destinationsSchema.optional(),
     attachments: attachmentsSchema.optional(),
+    credentials: z
+      .record(z.string().min(1), z.array(z.string().min(1)))
+      .optional()
+      .describe(
+        'Per destination group: the detector ids (globs allowed) that recognise the keys its clients send in credential headers, e.g. `{"internal": ["acme-gateway-token"]}`. A key going there that another detector names is another service\'s, judged like any secret; `[]`: the group takes no key a detector names. Unset: only the providers Airlock knows are judged this way.',
+      ),
     egress: z.array(egressRuleSchema).optional().describe('Egress rules: what may leave, and where to.'),
     review: z.array(reviewRuleSchema).optional().describe('Review rules for AI-written code.'),
     agents: z

@@ -10,7 +10,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { TLSSocket } from 'node:tls';
-import { isInspectedHost, normalizeHost } from '../../core/dialects/hosts';
+import { aiHostFamily, isInspectedHost, normalizeHost } from '../../core/dialects/hosts';
 import type { AirlockCa } from './ca';
 import type { Upstream } from './upstream';
 
@@ -35,7 +35,7 @@ export interface ProxySettings {
 export interface ConnectEvent {
   target: string;
   mode: ProxyMode;
-  /** Why a CONNECT was refused or failed (`policy`, `ca-error`, `ca-not-covering`, `unreachable`, `bad-target`). */
+  /** Why a CONNECT was refused or failed (`policy`, `ai-host-not-inspected`, `ca-error`, `ca-not-covering`, `unreachable`, `bad-target`). */
   reason?: string;
 }
 
@@ -63,6 +63,11 @@ export function parseAuthority(authority: string | undefined): { host: string; p
   const port = Number(m[2]);
   if (port <= 0 || port > 65535) return undefined;
   return { host: normalizeHost(m[1]!.replace(/^\[|\]$/g, '')), port };
+}
+
+/** Why an AI host that is not inspected is refused, and the two ways to decide otherwise. */
+export function aiHostRefusal(host: string, what: string): string {
+  return `${host} carries AI traffic (${what}) that the Airlock policy does not inspect, and Airlock does not tunnel AI traffic blind; nothing was sent. Add "${host}" to proxy.inspect in the policy (then run \`airlock ca reset\`), or to proxy.tunnel to let it through uninspected`;
 }
 
 export function proxyMode(settings: ProxySettings, host: string): ProxyMode {
@@ -159,8 +164,9 @@ export function attachProxy(server: Server, deps: ProxyDeps): ProxyFront {
       mode = 'block';
     }
     if (mode === 'block') {
-      deps.onConnect({ target: `${host}:${port}`, mode, reason: 'policy' });
-      return refuse(client, 403, 'Forbidden', `CONNECT to ${host}:${port} is not allowed by the Airlock policy (proxy.otherHosts is block)`);
+      const ai = aiHostFamily(host);
+      deps.onConnect({ target: `${host}:${port}`, mode, reason: ai ? 'ai-host-not-inspected' : 'policy' });
+      return refuse(client, 403, 'Forbidden', ai ? aiHostRefusal(host, ai) : `CONNECT to ${host}:${port} is not allowed by the Airlock policy (proxy.otherHosts is block)`);
     }
     if (mode === 'tunnel') return tunnel(client, head, host, port);
     deps.ca().then(

@@ -1,6 +1,6 @@
 // Glue between the gateway and proxy mode: settings from the policy in force, the CA loaded once,
 // and audit records for CONNECTs.
-import { DEFAULT_INSPECTED_HOSTS } from '../../core/dialects/hosts';
+import { aiHostFamily, DEFAULT_INSPECTED_HOSTS } from '../../core/dialects/hosts';
 import type { CompiledPolicy } from '../../core/policy/contract';
 import type { AuditRecord } from '../audit';
 import { loadOrCreateCa, type AirlockCa } from './ca';
@@ -15,7 +15,7 @@ export function proxySettingsFor(policy: CompiledPolicy | undefined): ProxySetti
   const extra = policy?.proxy?.inspect ?? [];
   return {
     inspect: extra.length ? [...DEFAULT_INSPECTED_HOSTS, ...extra] : DEFAULT_INSPECTED_HOSTS,
-    tunnelAllowed: (host) => (policy ? (policy.proxy ? policy.proxy.tunnelAllowed(host) : true) : false),
+    tunnelAllowed: (host) => (policy ? (policy.proxy ? policy.proxy.tunnelAllowed(host) : aiHostFamily(host) === undefined) : false),
   };
 }
 
@@ -33,6 +33,7 @@ export function caLoader(hosts: () => readonly string[]): () => Promise<AirlockC
 
 const CONNECT_MESSAGES: Record<string, string> = {
   policy: 'this host is not allowed through the proxy by the Airlock policy (proxy.otherHosts is block)',
+  'ai-host-not-inspected': 'this is an AI host the policy does not inspect, and AI traffic is not tunnelled blind: add it to proxy.inspect (then `airlock ca reset`), or to proxy.tunnel to let it through uninspected; nothing was sent',
   'ca-error': 'the Airlock CA could not be loaded, so this AI host could not be inspected; nothing was sent',
   'ca-not-covering': 'the Airlock CA does not cover this host (run `airlock ca reset` after changing proxy.inspect); nothing was sent',
 };

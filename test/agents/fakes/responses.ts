@@ -22,8 +22,16 @@ function usage() {
   return { input_tokens: 10, input_tokens_details: { cached_tokens: 0 }, output_tokens: 5, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: 15 };
 }
 
-function itemFor(turn: AnswerTurn, id: string): Record<string, unknown> {
+/** A custom (freeform) tool such as Codex's apply_patch takes one raw string: the turn's `input.input`. */
+function customInput(turn: AnswerTurn, view: RequestView): string | undefined {
+  if (turn.kind !== 'tool' || !view.customTools?.includes(turn.name)) return undefined;
+  return typeof turn.input.input === 'string' ? turn.input.input : JSON.stringify(turn.input);
+}
+
+function itemFor(turn: AnswerTurn, id: string, view: RequestView): Record<string, unknown> {
   if (turn.kind === 'text') return { type: 'message', id, status: 'completed', role: 'assistant', content: [{ type: 'output_text', text: turn.text, annotations: [] }] };
+  const input = customInput(turn, view);
+  if (input !== undefined) return { type: 'custom_tool_call', id, call_id: `call_${id}`, name: turn.name, input, status: 'completed' };
   return { type: 'function_call', id, call_id: `call_${id}`, name: turn.name, arguments: JSON.stringify(turn.input), status: 'completed' };
 }
 
@@ -34,7 +42,8 @@ export const responses: Dialect = {
     const items = Array.isArray(body.input) ? (body.input as Item[]) : [];
     const toolResults = items.filter((i) => OUTPUT_TYPES.has(i?.type ?? '')).map((i) => outputText(i.output));
     const toolNames = (body.tools ?? []).map((t) => t.name ?? t.function?.name ?? t.type ?? '');
-    return { hasTools: toolNames.length > 0, toolNames, toolResults, model: body.model ?? 'fake', stream: body.stream === true };
+    const customTools = (body.tools ?? []).filter((t) => t.type === 'custom' && t.name).map((t) => t.name!);
+    return { hasTools: toolNames.length > 0, toolNames, customTools, toolResults, model: body.model ?? 'fake', stream: body.stream === true };
   },
   stream(turn, view, pieces) {
     const n = ++counter;
@@ -43,7 +52,7 @@ export const responses: Dialect = {
     const base = { id: respId, object: 'response', created_at: 1, model: view.model, output: [] as unknown[] };
     let seq = 0;
     const ev = (type: string, data: object) => sse({ type, sequence_number: seq++, ...data });
-    const done = itemFor(turn, itemId);
+    const done = itemFor(turn, itemId, view);
     const first = ev('response.created', { response: { ...base, status: 'in_progress' } }) + ev('response.in_progress', { response: { ...base, status: 'in_progress' } });
     const last = ev('response.completed', { response: { ...base, status: 'completed', output: [done], usage: usage() } });
     if (turn.kind === 'text') {
@@ -57,6 +66,14 @@ export const responses: Dialect = {
           ev('response.output_item.done', { output_index: 0, item: done }) + last,
       ];
     }
+    const custom = customInput(turn, view);
+    if (custom !== undefined) {
+      return [
+        first + ev('response.output_item.added', { output_index: 0, item: { ...done, input: '', status: 'in_progress' } }),
+        ev('response.custom_tool_call_input.delta', { item_id: itemId, output_index: 0, delta: custom }),
+        ev('response.custom_tool_call_input.done', { item_id: itemId, output_index: 0, input: custom }) + ev('response.output_item.done', { output_index: 0, item: done }) + last,
+      ];
+    }
     const args = JSON.stringify(turn.input);
     return [
       first + ev('response.output_item.added', { output_index: 0, item: { ...done, arguments: '', status: 'in_progress' } }),
@@ -66,7 +83,7 @@ export const responses: Dialect = {
   },
   json(turn, view) {
     const n = ++counter;
-    return { id: `resp_fake${n}`, object: 'response', created_at: 1, status: 'completed', model: view.model, output: [itemFor(turn, `item_fake${n}`)], usage: usage() };
+    return { id: `resp_fake${n}`, object: 'response', created_at: 1, status: 'completed', model: view.model, output: [itemFor(turn, `item_fake${n}`, view)], usage: usage() };
   },
   error(status, message) {
     return { error: { message, type: status === 403 ? 'permission_error' : 'invalid_request_error', code: 'airlock_blocked', param: null } };

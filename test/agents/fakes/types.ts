@@ -27,6 +27,8 @@ export interface RequestView {
   hasTools: boolean;
   /** Names of the tools offered. */
   toolNames: string[];
+  /** Tools offered as freeform custom tools (Responses `type: "custom"`, e.g. Codex apply_patch): called with a raw string. */
+  customTools?: string[];
   /** Tool results in the conversation so far, oldest first (their text). */
   toolResults: string[];
   /** The model's name as the client sent it. */

@@ -136,3 +136,39 @@ test('Copilot inline completions: prompt and suffix are the user text', () => {
   assert.deepEqual(parsed.request.segments.filter((s) => s.role !== 'other').map((s) => s.id), ['prompt', 'suffix']);
   assert.equal(parsed.stream, true);
 });
+
+test('AI hosts named by tenant, region or resource are recognised (and nothing wider)', async () => {
+  const { aiHostFamily } = await import('../../../extension/core/dialects/hosts');
+  const yes: [string, string][] = [
+    ['copilot-api.acme.ghe.com', 'GitHub Copilot on GHE.com'],
+    ['COPILOT-API.octocorp.ghe.com.', 'GitHub Copilot on GHE.com'],
+    ['bedrock-runtime.us-east-1.amazonaws.com', 'Amazon Bedrock'],
+    ['bedrock-runtime-fips.us-gov-west-1.amazonaws.com', 'Amazon Bedrock'],
+    ['us-central1-aiplatform.googleapis.com', 'Google Vertex AI'],
+    ['europe-west4-aiplatform.googleapis.com', 'Google Vertex AI'],
+    ['acme-openai.cognitiveservices.azure.com', 'Azure AI services'],
+  ];
+  for (const [host, what] of yes) assert.equal(aiHostFamily(host), what, host);
+  for (const host of ['acme.ghe.com', 'api.acme.ghe.com', 'copilot-api.ghe.com', 'copilot-api.a.b.ghe.com', 'bedrock.us-east-1.amazonaws.com', 's3.amazonaws.com', 'bedrock-runtime.amazonaws.com', 'aiplatform.googleapis.com', 'storage.googleapis.com', 'cognitiveservices.azure.com', 'a.b.cognitiveservices.azure.com', 'example.com']) {
+    assert.equal(aiHostFamily(host), undefined, host);
+  }
+});
+
+test('proxy policy: an AI host of those families is tunnelled only when a layer names it in proxy.tunnel', async () => {
+  const { loadPolicy } = await import('../../../extension/core/policy');
+  const { readPolicyRef } = await import('../gateway/support/policy');
+  const load = async (text: string) => {
+    const loaded = await loadPolicy('/ws/.airlock/policy.jsonc', async (ref) => (ref === '/ws/.airlock/policy.jsonc' ? text : readPolicyRef(ref)));
+    assert.ok(loaded.ok, JSON.stringify(loaded.problems));
+    return loaded.policy.proxy!;
+  };
+  const plain = await load('{ "extends": ["airlock:secrets"], "proxy": { "otherHosts": "tunnel" } }');
+  assert.equal(plain.tunnelAllowed('example.com'), true);
+  assert.equal(plain.tunnelAllowed('copilot-api.acme.ghe.com'), false);
+  assert.equal(plain.tunnelAllowed('us-central1-aiplatform.googleapis.com'), false);
+  const named = await load('{ "extends": ["airlock:secrets"], "proxy": { "tunnel": ["bedrock-runtime.us-east-1.amazonaws.com"] } }');
+  assert.equal(named.tunnelAllowed('bedrock-runtime.us-east-1.amazonaws.com'), true);
+  assert.equal(named.tunnelAllowed('bedrock-runtime.eu-west-1.amazonaws.com'), false);
+  const inspected = await load('{ "extends": ["airlock:secrets"], "proxy": { "inspect": ["copilot-api.acme.ghe.com"] } }');
+  assert.ok(inspected.inspect.includes('copilot-api.acme.ghe.com'));
+});

@@ -235,3 +235,36 @@ test('code hidden in comments or multi-line strings is still found: unterminated
     assert.equal(found[0]!.source, files[5]!.path);
   }
 });
+
+test('query tokens: nested comment and string contents lexed in place give the stream of lexing each content on its own', async () => {
+  const { exposedTokens } = await import('../../../extension/core/fingerprint/fingerprint');
+  const { TokenBuffer } = await import('../../../extension/core/fingerprint/tokenize');
+  // The definition exposedTokens keeps (fingerprint.ts): each comment or multi-line string content of
+  // 24+ characters, line-comment openers blanked, read as code on its own, up to depth 3, appended in order.
+  const reference = (text: string, depth = 0): { codes: number[]; starts: number[]; ends: number[] } => {
+    const hidden: number[] = [];
+    const t = normalizedTokens(text, undefined, depth < 3 ? hidden : undefined);
+    const out = { codes: [...t.codes.subarray(0, t.length)], starts: [...t.starts.subarray(0, t.length)], ends: [...t.ends.subarray(0, t.length)] };
+    for (let h = 0; h < hidden.length; h += 2) {
+      const [from, to] = [hidden[h]!, hidden[h + 1]!];
+      if (to - from < 24) continue;
+      const inner = reference(text.slice(from, to).replace(/^([ \t]*)(\/\/|#)/gm, (_m, ws: string, o: string) => ws + ' '.repeat(o.length)), depth + 1);
+      out.codes.push(...inner.codes);
+      out.starts.push(...inner.starts.map((s) => s + from));
+      out.ends.push(...inner.ends.map((e) => e + from));
+    }
+    return out;
+  };
+  const fragments = ['/*', '*/', '//', '#', '# ', '`', "'", '"', '"""', '\n', '\r\n', ' ', '\t', '  // ', '\n// ', '\n  # ', 'foo', 'bar(x)', '=> {', '}', '12\t', 'src/a.ts:12:', '0x1e+5', '>>>=', 'é', '\\', 'return x + y;', '/* /* */', '//// ', '// // x'];
+  const r = rng(11);
+  const texts = [DEBOUNCE, PRICING, `/* notes\n${PRICING}`, PRICING.split('\n').map((l) => `// ${l}`).join('\n')];
+  for (let n = 0; n < 3000; n++) texts.push(Array.from({ length: 5 + Math.floor(r() * 80) }, () => fragments[Math.floor(r() * fragments.length)]).join(''));
+  const buffer = new TokenBuffer(16);
+  for (const text of texts) {
+    const got = exposedTokens(text, buffer);
+    const want = reference(text);
+    assert.deepEqual([...got.codes.subarray(0, got.length)], want.codes);
+    assert.deepEqual([...got.starts.subarray(0, got.length)], want.starts);
+    assert.deepEqual([...got.ends.subarray(0, got.length)], want.ends);
+  }
+});

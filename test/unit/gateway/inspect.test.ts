@@ -340,7 +340,7 @@ test('a redacted key or base64 payload is rewritten in place and the body stays 
   });
 });
 
-test('the URL path and query and custom headers are scanned; transport and auth headers are not', async () => {
+test('the URL path and query and custom headers are scanned; the client’s own key in auth headers and `?key=` is no finding', async () => {
   await withGateway(() => policy, async (h) => {
     const body = JSON.stringify({ model: 'm', messages: hi });
     const marker = encodeURIComponent(MARKER);
@@ -362,13 +362,14 @@ test('the URL path and query and custom headers are scanned; transport and auth 
       assert.equal(h.upstream.requests.length, seen, `${label}: forwarded`);
       assert.ok(!answer.body.includes(SECRET) && !answer.body.includes(MARKER), `${label}: echoed`);
     }
-    // Gemini's `?key=` is the client's own credential, like an auth header: not a finding (other params are).
+    // Gemini's `?key=` is the client's own credential, like an auth header: not a finding (other params are;
+    // what credentials are still searched for is in credentials.test.ts).
     const googleKey = `AIza${'SyD3mPq8Rt2Vx6Bz9Kc4Nf7Hj1Lw5Gs0Yae'}`;
     const keyed = await rawRequest(h.gateway.port, `${OPENAI}?key=${googleKey}`, { headers: json, body });
     assert.equal(keyed.status, 200, keyed.body);
     const elsewhere = await rawRequest(h.gateway.port, `${OPENAI}?note=${googleKey}`, { headers: json, body });
     assert.equal(elsewhere.status, 400, elsewhere.body);
-    // Auth headers carry the client's own key to its provider: not a finding.
+    // Auth headers carry the client's own key to its provider (here an unknown, loopback one): not a finding.
     const auth = await rawRequest(h.gateway.port, ANTHROPIC, { headers: { ...json, 'x-api-key': 'sk-ant-api03-Zq8vX2mL5nR7tY1wK4pB9cF3hJ6dG0sA2eU8iO5yT7rE1wQ4zX9cV3bN6mK2lJ8hG5fD0sA-Bc7dE9fAA', authorization: `Bearer ${SECRET}` }, body: JSON.stringify({ model: 'm', max_tokens: 1, messages: hi }) });
     assert.equal(auth.status, 200, auth.body);
     // Neither the path nor the query ever lands in the audit trail or the decision line.

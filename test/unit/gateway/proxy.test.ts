@@ -188,6 +188,29 @@ test('proxy.otherHosts = block refuses CONNECT to other hosts (403, audited) and
   );
 });
 
+test('an AI host the policy does not inspect (a GHE.com Copilot tenant, regional Vertex AI) is refused, not tunnelled blind', async () => {
+  await withProxy(async ({ gateway, audit, decisions }) => {
+    const { status, socket, head } = await connectTunnel(gateway.port, 'copilot-api.acme.ghe.com:443');
+    socket.destroy();
+    assert.equal(status, 403);
+    assert.match(head, /carries AI traffic \(GitHub Copilot on GHE\.com\) that the Airlock policy does not inspect/);
+    assert.match(head, /Add "copilot-api\.acme\.ghe\.com" to proxy\.inspect/);
+    const refused = audit.find((r) => r.dialect === 'connect');
+    assert.deepEqual([refused?.destination, refused?.proxy, refused?.reason], ['copilot-api.acme.ghe.com:443', 'block', 'ai-host-not-inspected']);
+    assert.match(decisions.find((d) => d.record.dialect === 'connect')?.message ?? '', /AI host the policy does not inspect/);
+    // Plain-HTTP absolute form: the same refusal.
+    const plainStatus = await new Promise<number>((resolve, reject) => {
+      const req = httpRequest({ host: '127.0.0.1', port: gateway.port, method: 'POST', path: 'http://us-central1-aiplatform.googleapis.com/v1/x:generateContent', headers: { host: 'us-central1-aiplatform.googleapis.com' } }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      });
+      req.on('error', reject);
+      req.end('{}');
+    });
+    assert.equal(plainStatus, 403);
+  });
+});
+
 test('plain-HTTP absolute-form requests: other hosts pass through, or are refused when the policy blocks them', async () => {
   const plain = await startFakeUpstream();
   try {

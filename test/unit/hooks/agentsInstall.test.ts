@@ -179,3 +179,44 @@ test('the launcher finds the CLI recorded for this machine and in the VS Code ex
   chmodSync(join(ext, 'hook.js'), 0o644);
   assert.equal(runConfigured(root, command, payload, env).status, 2);
 });
+
+test("Codex's Stop hook records and never refuses: exit 0 and no output, even with no CLI, a crash or no launcher", () => {
+  const root = repo();
+  assert.equal(airlock(root, 'agents', 'install', 'codex').status, 0);
+  const hooks = JSON.parse(read(root, '.codex/hooks.json')).hooks as Record<string, { hooks: { command: string }[] }[]>;
+  assert.deepEqual(Object.keys(hooks).sort(), ['PostToolUse', 'PreToolUse', 'Stop', 'UserPromptSubmit']);
+  const stopCommand = hooks.Stop![0]!.hooks[0]!.command;
+  const payload = { session_id: 's', cwd: root, hook_event_name: 'Stop', model: 'gpt-5.5', stop_hook_active: false };
+  const home = mkdtempSync(join(tmpdir(), 'airlock-home-'));
+  cleanup.push(home);
+  const crash = join(home, 'crash.js');
+  writeFileSync(crash, 'process.stderr.write("boom\\n"); process.exit(1);\n');
+  const envs: Record<string, string>[] = [
+    { AIRLOCK_CLI: HOOK, AIRLOCK_HOOK_DAEMON: 'off', HOME: home, AIRLOCK_NODE: process.execPath },
+    { HOME: home, AIRLOCK_NODE: process.execPath },
+    { AIRLOCK_CLI: crash, HOME: home, AIRLOCK_NODE: process.execPath },
+  ];
+  for (const env of envs) {
+    const r = runConfigured(root, stopCommand, payload, env);
+    assert.deepEqual([r.status, r.stdout, r.stderr], [0, '', ''], JSON.stringify(env));
+  }
+  // A Stop hook's exit 2 would make Codex continue the turn: the PreToolUse one still refuses when broken.
+  unlinkSync(join(root, '.airlock/bin/airlock-hook'));
+  assert.deepEqual([runConfigured(root, stopCommand, payload, envs[0]!).status], [0]);
+  assert.equal(runConfigured(root, hooks.PreToolUse![0]!.hooks[0]!.command, { ...payload, hook_event_name: 'PreToolUse', tool_name: 'Bash', tool_input: { command: 'ls' } }, envs[0]!).status, 2);
+});
+
+test("Copilot CLI's agentStop and sessionEnd hooks only record: exit 0 and no output, even with no CLI", () => {
+  const root = repo();
+  assert.equal(airlock(root, 'agents', 'install', 'copilot-cli').status, 0);
+  const hooks = JSON.parse(read(root, '.github/hooks/airlock-copilot-cli.json')).hooks as Record<string, { bash: string }[]>;
+  assert.deepEqual(Object.keys(hooks).sort(), ['agentStop', 'postToolUse', 'preToolUse', 'sessionEnd', 'userPromptSubmitted']);
+  const home = mkdtempSync(join(tmpdir(), 'airlock-home-'));
+  cleanup.push(home);
+  for (const event of ['agentStop', 'sessionEnd']) {
+    for (const env of [{ AIRLOCK_CLI: HOOK, AIRLOCK_HOOK_DAEMON: 'off', HOME: home, AIRLOCK_NODE: process.execPath }, { HOME: home, AIRLOCK_NODE: process.execPath }] as Record<string, string>[]) {
+      const r = runConfigured(root, hooks[event]![0]!.bash, { sessionId: 's', timestamp: 1, cwd: root, stopReason: 'end_turn' }, env);
+      assert.deepEqual([r.status, r.stdout, r.stderr], [0, '', ''], `${event} ${JSON.stringify(env)}`);
+    }
+  }
+});

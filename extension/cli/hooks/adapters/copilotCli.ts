@@ -2,7 +2,9 @@
 // `{toolName, toolArgs}` (toolArgs a JSON string in the documented payload, an object in some
 // builds) and answers `{"permissionDecision":"deny","permissionDecisionReason":…}` on stdout;
 // postToolUse gets the same plus toolResult. userPromptSubmitted cannot block (its output is
-// ignored): prompts are guarded by the gateway.
+// ignored): prompts are guarded by the gateway. No payload names the model (see parse).
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { classifyTool } from '../tools';
 import { str, type HookAdapter, type HookEvent, type HookInput } from '../events';
 
@@ -18,7 +20,15 @@ export const copilotCliAdapter: HookAdapter = {
     const input: HookInput = { agent: 'copilot-cli', eventName, event };
     if (str(payload.cwd)) input.cwd = str(payload.cwd)!;
     if (tool) input.pairKey = `${tool}:${typeof payload.toolArgs === 'string' ? payload.toolArgs : JSON.stringify(payload.toolArgs ?? null)}`;
-    if (process.env.COPILOT_MODEL) input.model = process.env.COPILOT_MODEL;
+    const session = str(payload.sessionId);
+    if (session) {
+      input.sessionId = session;
+      // No payload names the model. The session's events.jsonl does (agentStop names this file
+      // as transcriptPath); Copilot writes it at the end of a turn, so it is there from a
+      // continued session's first tool call on. COPILOT_MODEL is the fallback (record.ts).
+      const transcript = str(payload.transcriptPath) ?? copilotTranscript(session);
+      if (transcript) input.transcriptPath = transcript;
+    }
     return input;
   },
   answer(input, decision) {
@@ -32,3 +42,9 @@ export const copilotCliAdapter: HookAdapter = {
     return { exitCode: 2, stdout: `${JSON.stringify({ permissionDecision: 'deny', permissionDecisionReason: message })}\n`, stderr: `${message}\n` };
   },
 };
+
+/** `$COPILOT_HOME/session-state/<session>/events.jsonl` (COPILOT_HOME defaults to ~/.copilot). */
+function copilotTranscript(session: string): string | undefined {
+  if (!/^[A-Za-z0-9-]{1,100}$/.test(session)) return undefined;
+  return join(process.env.COPILOT_HOME || join(homedir(), '.copilot'), 'session-state', session, 'events.jsonl');
+}
