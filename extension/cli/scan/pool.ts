@@ -48,8 +48,11 @@ export interface WorkerBatch {
 export const poolStats = { answeredByWorkers: 0, workers: 0 };
 // (`workers` counts worker threads; the main thread scans batches as well.)
 
-/** Tests turn the main thread's share off to prove the workers scan (they start slowly under tsx). */
-export const poolOptions = { mainThreadScans: true };
+/**
+ * Tests turn the main thread's share off to prove the workers scan (they start slowly under
+ * tsx), or give workers another script (`workerEval`) to prove the main thread never waits.
+ */
+export const poolOptions: { mainThreadScans: boolean; workerEval?: string } = { mainThreadScans: true };
 
 /** Inputs smaller than this in total are scanned on the main thread (a worker costs ~100 ms to start). */
 export const POOL_MIN_BYTES = 4 * 1024 * 1024;
@@ -70,6 +73,7 @@ export function poolSize(totalBytes: number): number {
  * (main.ts recognises the flag). From sources (tests, tsx): worker.ts through tsx's require hook.
  */
 function startWorker(job: WorkerJob): Worker {
+  if (poolOptions.workerEval !== undefined) return new Worker(poolOptions.workerEval, { eval: true, workerData: job });
   if (!__filename.endsWith('.ts')) {
     const own = join(__dirname, 'scanWorker.js');
     return existsSync(own) ? new Worker(own, { workerData: job }) : new Worker(__filename, { workerData: { ...job, airlockScanWorker: true } });
@@ -137,7 +141,8 @@ export class ScanPool {
       if (message.ready) entry.ready = true;
       if (message.results && entry.batch) {
         const batch = entry.batch;
-        message.results.forEach((r, k) => (this.results[batch[k]!] = r));
+        // The main thread may have scanned it already (see evaluate): the first answer stays.
+        message.results.forEach((r, k) => (this.results[batch[k]!] ??= r));
         entry.batch = undefined;
       }
       this.feed(entry);
@@ -190,17 +195,35 @@ export class ScanPool {
     for (const w of this.workers) this.feed(w);
     this.check();
     let answeredByMain = 0;
-    // The main thread takes batches too, yielding between them so worker messages are served.
+    const scanHere = (batch: readonly number[]) => {
+      for (const i of batch) {
+        if (this.results[i] !== undefined) continue;
+        // Engine errors are reported below, in input order, whichever thread met them.
+        this.results[i] = evaluateOne(policy, inputs[i]!.text, inputs[i]!.display, inputs[i]!.request, destination, undefined, egressOptions);
+        answeredByMain++;
+      }
+    };
     if (poolOptions.mainThreadScans) {
+      // The main thread takes batches too, yielding between them so worker messages are served.
       for (let batch = this.batches[this.next]; batch; batch = this.batches[this.next]) {
         this.next++;
-        for (const i of batch) this.results[i] = evaluateOne(policy, inputs[i]!.text, inputs[i]!.display, inputs[i]!.request, destination, onEngineError, egressOptions);
-        answeredByMain += batch.length;
+        scanHere(batch);
         await new Promise((r) => setImmediate(r));
       }
-      this.check();
+      // Every batch is handed out. Rather than wait on a worker (a slow start, a cold JIT, a
+      // busy core), the main thread scans what the workers still hold as well: the same engine
+      // gives the same answer, the first one stays, and the pool is never slower than no pool.
+      // (Input by input, yielding, so a worker's answer that arrives meanwhile ends it.)
+      for (let held = this.heldBatch(); held; held = this.heldBatch()) {
+        for (const i of held) {
+          scanHere([i]);
+          await new Promise((r) => setImmediate(r));
+        }
+      }
+      this.settle = undefined;
+    } else {
+      await allHandedOut;
     }
-    await allHandedOut;
     poolStats.workers = this.workers.length;
     poolStats.answeredByWorkers = this.results.filter((r) => r !== undefined).length - answeredByMain;
     return inputs.map((input, i) => {
@@ -211,7 +234,12 @@ export class ScanPool {
     });
   }
 
-  /** Stops every worker (they are idle by now, or failed). */
+  /** A batch some worker is scanning that still lacks an answer, if any. */
+  private heldBatch(): readonly number[] | undefined {
+    return this.workers.map((w) => w.batch).find((batch) => batch?.some((i) => this.results[i] === undefined));
+  }
+
+  /** Stops every worker (idle, failed, or still scanning a batch the main thread has answered). */
   async close(): Promise<void> {
     await Promise.all(this.workers.map((w) => w.worker.terminate().catch(() => 0)));
   }

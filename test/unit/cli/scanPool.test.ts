@@ -69,3 +69,28 @@ test('the pool starts workers as the bytes read grow, up to its thread limit; a 
     await failing.close();
   }
 });
+
+test('the main thread never waits on a worker: a batch a worker holds without answering is scanned on the main thread', async () => {
+  const loaded = await loadLayeredPolicy({ workspace: 'airlock:secrets' }, createNodePolicyReader());
+  assert.ok(loaded.ok);
+  const destination = 'https://api.openai.com/v1/chat/completions';
+  const sample = SAMPLES[1]!;
+  const inputs = Array.from({ length: 40 }, (_, i) => ({ text: `${'let y = 2;\n'.repeat(20_000)}const ${sample.name ?? 'SECRET'} = "${sample.value(rng(100 + i))}";\n`, display: `g${i}.ts`, request: `g${i}.ts` }));
+  const expected = inputs.map((input) => evaluateOne(loaded.policy, input.text, input.display, input.request, destination));
+  // Ready at once, then takes batches and never answers (a stalled or starved thread).
+  poolOptions.workerEval = "const { parentPort } = require('node:worker_threads'); parentPort.once('message', () => parentPort.postMessage({ ready: true })); parentPort.on('message', () => {});";
+  const pool = new ScanPool({ policyRef: 'airlock:secrets', policyTexts: {}, destination, workspaceRoots: ['/'] }, 2);
+  try {
+    pool.grow(100 * POOL_MIN_BYTES);
+    if (pool.workerCount === 0) return; // one core: no pool to test
+    pool.configure({});
+    // Let the worker say it is ready, so it is handed a batch before the main thread starts.
+    await new Promise((r) => setTimeout(r, 200));
+    const results = await pool.evaluate(loaded.policy, inputs);
+    assert.deepEqual(results, expected);
+    assert.equal(poolStats.answeredByWorkers, 0);
+  } finally {
+    poolOptions.workerEval = undefined;
+    await pool.close();
+  }
+});
