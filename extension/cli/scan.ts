@@ -9,7 +9,7 @@ import { loadEffectivePolicy } from './orgPolicy/loadCliPolicy';
 import type { CliIO } from './run';
 import { parseScanArgs, SCAN_USAGE, ScanUsageError, type ScanOptions } from './scan/args';
 import { evaluateInputs, reportOf } from './scan/evaluate';
-import { ScanPool } from './scan/pool';
+import { defaultThreads, ScanPool } from './scan/pool';
 import { createNodePolicyReader } from './policySource';
 import { serializeIndex } from '../core/fingerprint';
 import type { EgressOptions } from '../core/egress/types';
@@ -45,13 +45,14 @@ export async function scanCommand(args: string[], io: CliIO): Promise<number> {
   for (const problem of loaded.problems) io.stderr.write(`${formatProblem(problem, displayRef(problem.source, io.cwd))}\n`);
 
   const workspaceRoot = options.workspace ? resolve(io.cwd, options.workspace) : location.workspaceRoot;
-  // Large folders: every core. Workers start while the walk is still reading (they take about
+  // Large folders: every core but one (see defaultThreads). Workers start while the walk is still reading (they take about
   // as long to start as 20 MB take to read). Workspace policies only: an organization layer is
   // verified and cached by its own reader, so those scans stay on the main thread, as do
   // policies naming fingerprint files (up to 512 MB each: not copied into every worker).
+  const threads = options.jobs ?? defaultThreads();
   const pool =
-    options.jobs !== 1 && !loaded.org && !recorded.readBytes
-      ? new ScanPool({ policyRef: location.ref, policyTexts: recorded.texts, destination: options.destination, workspaceRoots: [workspaceRoot] }, options.jobs ?? Number.POSITIVE_INFINITY)
+    threads > 1 && !loaded.org && !recorded.readBytes
+      ? new ScanPool({ policyRef: location.ref, policyTexts: recorded.texts, destination: options.destination, workspaceRoots: [workspaceRoot] }, threads)
       : undefined;
   try {
     return await scanWith(pool);

@@ -1,4 +1,4 @@
-// `airlock scan` on a large folder uses worker threads (one per core): the report is the same,
+// `airlock scan` on a large folder uses worker threads (--jobs N): the report is the same,
 // byte for byte and in the same order, as scanning on the main thread alone. Workers are
 // started as the bytes read pass the threshold (during the walk), never more than --jobs - 1,
 // and whatever a worker fails on is scanned on the main thread.
