@@ -1,4 +1,4 @@
-// Scans large inputs on every core: worker threads, each with the same policy (compiled once
+// Scans large inputs on several cores (--jobs; see defaultThreads): worker threads, each with the same policy (compiled once
 // per worker from the very texts the main thread read, so every thread judges by the same
 // rules), take batches of inputs and send back each input's action and positioned findings.
 // Results are put back in input order, so output does not depend on scheduling. Anything that
@@ -7,8 +7,8 @@
 //
 // A worker needs ~100 ms to start (load the bundle, compile the policy), about what the main
 // thread needs to walk and read 20 MB: so workers are started while the walk is still reading
-// (`ScanPool.grow`, called as the bytes read pass each batch), and the main thread scans
-// batches too until they are ready.
+// (`ScanPool.grow`, called as each input is read), and the main thread scans batches too,
+// including, at the end, those a worker still holds: it never waits on one.
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
@@ -115,7 +115,7 @@ export class ScanPool {
 
   constructor(
     private readonly job: WorkerJob,
-    /** Most threads to use, the main thread included (--jobs, else every core). */
+    /** Most threads to use, the main thread included (--jobs, else defaultThreads()). */
     private maxThreads: number,
   ) {}
 
