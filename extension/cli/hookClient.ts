@@ -1,12 +1,13 @@
-// dist/hook.js: what agents' hooks start (through .airlock/bin/airlock-hook) on every tool
-// call. It loads nothing but Node built-ins: it hands the payload to the hook server
-// (dist/hook-engine.js --serve, which keeps the policy engine compiled) over a local socket,
-// and when no server answers it decides standalone with the same engine, in this process, and
-// starts a server for the next call. Every path ends in the engine's answer or a refusal.
+// dist/hook.js: what agents' hooks start (through .airlock/bin/airlock-hook) when the launcher
+// cannot ask the hook server itself (no curl, no server yet, Windows). It loads nothing but
+// Node built-ins: it hands the payload to the hook server (dist/hook-engine.js --serve, which
+// keeps the policy engine compiled) over HTTP on its private socket, and when no server
+// answers it decides standalone with the same engine, in this process, and starts a server
+// for the next call. Every path ends in the engine's answer or a refusal.
 // `node hook.js hook <agent> [event]` and `node hook.js <agent> [event]` both work.
-import { connect } from 'node:net';
+import { request } from 'node:http';
 import { join } from 'node:path';
-import { FORWARDED_ENV, hookSocketPath, type HookRequest } from './hooks/socket';
+import { decodeAnswer, FORWARDED_ENV, HEADER_CWD, HEADER_ENGINE, HEADER_ENV_PREFIX, HEADER_ORG_POLICY, hookSocketPath } from './hooks/socket';
 
 interface Answer {
   exitCode: number;
@@ -66,30 +67,46 @@ async function standalone(raw: string, startServer: boolean): Promise<void> {
   }
 }
 
-function viaServer(socket: string, request: HookRequest): Promise<Answer | 'unavailable' | 'timeout'> {
+function viaServer(socket: string, raw: string): Promise<Answer | 'unavailable' | 'timeout' | 'broken'> {
   return new Promise((resolvePromise) => {
-    const conn = connect(socket);
-    const chunks: Buffer[] = [];
+    const headers: Record<string, string> = { [HEADER_CWD]: latin1(process.cwd()), [HEADER_ENGINE]: latin1(engineFile), [HEADER_ORG_POLICY]: latin1(process.env.AIRLOCK_ORG_POLICY ?? '') };
+    for (const k of FORWARDED_ENV) if (process.env[k] !== undefined) headers[`${HEADER_ENV_PREFIX}${k.toLowerCase()}`] = latin1(process.env[k]!);
+    const query = new URLSearchParams({ agent: args[0] ?? '', ...(args[1] ? { event: args[1] } : {}) });
+    let sent = false;
+    let req: ReturnType<typeof request>;
+    try {
+      req = request({ socketPath: socket, method: 'POST', path: `/v1/hook?${query}`, headers }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.once('error', () => resolvePromise('broken'));
+        res.once('end', () => {
+          clearTimeout(timer);
+          const decoded = res.statusCode === 200 && res.complete ? decodeAnswer(Buffer.concat(chunks).toString('latin1')) : undefined;
+          // 'retry': the server did not decide (its engine changed, it is not ours): decide standalone.
+          resolvePromise(decoded === 'retry' ? 'unavailable' : (decoded ?? 'broken'));
+        });
+      });
+    } catch {
+      return resolvePromise('broken');
+    }
     const timer = setTimeout(() => {
-      conn.destroy();
+      req.destroy();
       resolvePromise('timeout');
     }, timeoutMs);
-    conn.once('connect', () => conn.write(`${JSON.stringify(request)}\n`));
-    conn.on('data', (c: Buffer) => chunks.push(c));
-    conn.once('error', () => {
+    req.once('socket', (s) => s.once('connect', () => (sent = true)));
+    // Not reached (nothing listens, a stale socket file): nothing was decided, so standalone may.
+    // Cut off after the request went out: the server may have acted on it, so refuse instead.
+    req.once('error', () => {
       clearTimeout(timer);
-      resolvePromise('unavailable');
+      resolvePromise(sent ? 'broken' : 'unavailable');
     });
-    conn.once('close', () => {
-      clearTimeout(timer);
-      try {
-        const reply = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Answer & { retry?: boolean };
-        resolvePromise(reply.retry || typeof reply.exitCode !== 'number' ? 'unavailable' : reply);
-      } catch {
-        resolvePromise('unavailable');
-      }
-    });
+    req.end(Buffer.from(raw, 'utf8'));
   });
+}
+
+/** Header values travel as bytes; Node writes a string's characters as latin1, so UTF-8 goes as its bytes. */
+function latin1(text: string): string {
+  return Buffer.from(text, 'utf8').toString('latin1');
 }
 
 async function main(): Promise<void> {
@@ -105,13 +122,12 @@ async function main(): Promise<void> {
   const daemon = process.env.AIRLOCK_HOOK_DAEMON !== 'off';
   const socket = daemon ? hookSocketPath(engineFile) : undefined;
   if (!socket) return standalone(raw, false);
-  const env: Record<string, string> = {};
-  for (const k of FORWARDED_ENV) if (process.env[k] !== undefined) env[k] = process.env[k]!;
-  const reply = await viaServer(socket, { args, cwd: process.cwd(), payload: raw, env });
+  const reply = await viaServer(socket, raw);
   if (reply === 'unavailable') return standalone(raw, true);
-  if (reply === 'timeout') {
+  if (reply === 'timeout' || reply === 'broken') {
+    const why = reply === 'timeout' ? 'did not answer in time' : 'gave no answer Airlock understands';
     const engine = loadEngine();
-    return finish(engine ? engine.failureAnswer(args, "Airlock's hook server did not answer in time, so the action was refused (fail closed).") : brokenAnswer('the hook server did not answer'));
+    return finish(engine ? engine.failureAnswer(args, `Airlock's hook server ${why}, so the action was refused (fail closed).`) : brokenAnswer(`the hook server ${why}`));
   }
   finish(reply);
 }
