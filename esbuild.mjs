@@ -1,9 +1,10 @@
-// Builds Airlock: one bundle for the extension, one for the CLI, and the integration tests
+// Builds Airlock: one bundle for the extension, one for the CLI (self-loading, cliBundle.mjs), and the integration tests
 // that run inside the VS Code extension host. `--production` minifies; `--watch` rebuilds.
 import * as esbuild from 'esbuild';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { writeSelfLoading } from './cliBundle.mjs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -33,18 +34,28 @@ const common = {
   mainFields: ['module', 'main'],
 };
 
+const CLI_MINIFY = production ? {} : { minifyWhitespace: true, minifySyntax: true };
+
 const builds = [
   // The editor layer stays thin; the engine is a sibling bundle it requires on first need.
   { ...common, entryPoints: ['extension/vscode/extension.ts'], outfile: 'dist/extension.js', external: ['vscode', './engine.js'] },
   { ...common, entryPoints: ['extension/vscode/engineEntry.ts'], outfile: 'dist/engine.js' },
+  // The CLI: one file, the bundle behind a loader that compiles it with V8's code cache (see
+  // cliBundle.mjs).
   {
     ...common,
     entryPoints: ['extension/cli/main.ts'],
     outfile: 'dist/cli.js',
-    banner: { js: '#!/usr/bin/env node' },
+    // Whitespace and syntax only (names stay, for stack traces; the source map is kept): every
+    // start-up reads and scans the file, and 1.7 MB cost ~15 ms less than 2.4 MB.
+    ...CLI_MINIFY,
+    // Written by the plugin, once, whole (cliBundle.mjs).
+    write: false,
+    plugins: [{ name: 'self-loading-cli', setup: (build) => build.onEnd((result) => (result.errors.length === 0 ? writeSelfLoading(result.outputFiles) : undefined)) }],
   },
-  // `airlock scan` worker threads for large folders (extension/cli/scan/pool.ts).
-  { ...common, entryPoints: ['extension/cli/scan/worker.ts'], outfile: 'dist/scanWorker.js' },
+  // `airlock scan` worker threads for large folders (extension/cli/scan/pool.ts): only what a
+  // worker runs, so it starts sooner than the whole CLI (the one-file package uses cli.js).
+  { ...common, ...CLI_MINIFY, entryPoints: ['extension/cli/scan/worker.ts'], outfile: 'dist/scanWorker.js' },
   // Agents' hooks start dist/hook.js on every tool call: Node built-ins only, it asks the hook
   // server; dist/hook-engine.js is the decision itself (the server, or standalone when none runs).
   { ...common, entryPoints: ['extension/cli/hookClient.ts'], outfile: 'dist/hook.js', minify: true, sourcemap: false },

@@ -6,6 +6,7 @@ import * as esbuild from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { makeSelfLoading } from './cliBundle.mjs';
 
 const root = new URL('.', import.meta.url).pathname;
 const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
@@ -24,9 +25,10 @@ await esbuild.build({
   minify: true,
   // One file: no source map beside it (stack traces of a CLI user are not worth a second file).
   sourcemap: false,
-  banner: { js: '#!/usr/bin/env node' },
   logLevel: 'warning',
 });
+// Still one file: the bundle behind a loader that compiles it with V8's code cache (cliBundle.mjs).
+await makeSelfLoading(join(stage, 'cli.js'));
 chmodSync(join(stage, 'cli.js'), 0o755);
 
 writeFileSync(

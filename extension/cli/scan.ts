@@ -4,17 +4,17 @@
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { BUILTIN_SECRET_DETECTORS } from '../core/detectors';
-import { DEFAULT_PRESET, DEFAULT_WORKSPACE_POLICY_PATH, formatProblem, loadLayeredPolicy, refKind, type AirlockPolicy } from '../core/policy';
+import { DEFAULT_PRESET, DEFAULT_WORKSPACE_POLICY_PATH, formatProblem, refKind, type AirlockPolicy, type PolicyReader } from '../core/policy';
 import { loadEffectivePolicy } from './orgPolicy/loadCliPolicy';
 import type { CliIO } from './run';
 import { parseScanArgs, SCAN_USAGE, ScanUsageError, type ScanOptions } from './scan/args';
 import { evaluateInputs, reportOf } from './scan/evaluate';
-import { evaluateInPool, poolSize, type WorkerJob } from './scan/pool';
+import { defaultThreads, ScanPool } from './scan/pool';
 import { createNodePolicyReader } from './policySource';
 import { serializeIndex } from '../core/fingerprint';
 import type { EgressOptions } from '../core/egress/types';
 import { formatReport } from './scan/formats';
-import { collectInputs, findGitRoot, MissingPathError } from './scan/walk';
+import { collectInputs, findGitRoot, MissingPathError, type ScanInput } from './scan/walk';
 import { protectsPaths, WorkspaceIndex } from './fingerprint/workspaceIndex';
 
 export async function scanCommand(args: string[], io: CliIO): Promise<number> {
@@ -32,8 +32,10 @@ export async function scanCommand(args: string[], io: CliIO): Promise<number> {
   }
 
   const location = policyLocation(options.policy, io.cwd);
+  // Every policy file as read, so scan workers compile exactly what this thread compiled.
+  const recorded = recordingReader(createNodePolicyReader());
   // The organization layer (--org-policy, else $AIRLOCK_ORG_POLICY) sits above the workspace policy, as everywhere.
-  const loaded = await loadEffectivePolicy({ workspace: location.ref, cwd: io.cwd, ...(options.orgPolicy ? { orgPolicy: options.orgPolicy } : {}), ...(io.env ? { env: io.env } : {}) });
+  const loaded = await loadEffectivePolicy({ workspace: location.ref, cwd: io.cwd, read: recorded.read, ...(options.orgPolicy ? { orgPolicy: options.orgPolicy } : {}), ...(io.env ? { env: io.env } : {}) });
   if (!loaded.ok) {
     // Fail closed and say where: nothing is scanned against a policy that did not load.
     for (const problem of loaded.problems) io.stderr.write(`${formatProblem(problem, displayRef(problem.source, io.cwd))}\n`);
@@ -42,75 +44,98 @@ export async function scanCommand(args: string[], io: CliIO): Promise<number> {
   }
   for (const problem of loaded.problems) io.stderr.write(`${formatProblem(problem, displayRef(problem.source, io.cwd))}\n`);
 
-  let walked;
-  try {
-    walked = await collectInputs(options.paths, io.cwd, { maxFileBytes: options.maxFileBytes, readStdin: () => readAll(io.stdin) });
-  } catch (error) {
-    if (!(error instanceof MissingPathError)) throw error;
-    io.stderr.write(`airlock scan: ${error.message}\n`);
-    return 2;
-  }
-
-  // Copies of the workspace's protected code are found by fingerprint in any scanned file.
   const workspaceRoot = options.workspace ? resolve(io.cwd, options.workspace) : location.workspaceRoot;
-  const policy = loaded.policy;
-  const fingerprints = WorkspaceIndex.start({
-    root: workspaceRoot,
-    isProtected: (path) => policy.isProtectedPath(path) !== undefined,
-    enabled: protectsPaths(policy),
-    watch: false,
-    writeCache: false,
-    onWarning: (message) => io.stderr.write(`airlock scan: ${message}\n`),
-  });
+  // Large folders: every core but one (see defaultThreads). Workers start while the walk is still reading (they take about
+  // as long to start as 20 MB take to read). Workspace policies only: an organization layer is
+  // verified and cached by its own reader, so those scans stay on the main thread, as do
+  // policies naming fingerprint files (up to 512 MB each: not copied into every worker).
+  const threads = options.jobs ?? defaultThreads();
+  const pool =
+    threads > 1 && !loaded.org && !recorded.readBytes
+      ? new ScanPool({ policyRef: location.ref, policyTexts: recorded.texts, destination: options.destination, workspaceRoots: [workspaceRoot] }, threads)
+      : undefined;
   try {
-    await fingerprints.ready;
-  } catch {
-    io.stderr.write('airlock scan: the fingerprint index could not be built; protected code is recognised by path labels and markers only\n');
+    return await scanWith(pool);
+  } finally {
+    await pool?.close();
   }
-  await fingerprints.close();
 
-  const egressOptions: EgressOptions = { protectedIndex: fingerprints.index, workspaceRoots: [workspaceRoot] };
-  const evaluateOptions = {
-    egressOptions,
-    destination: options.destination,
-    displayPath: (absolute: string | undefined) => (absolute ? displayPath(absolute, io.cwd) : (options.stdinName ?? '<stdin>')),
-    requestPath: (absolute: string | undefined) => (absolute ? workspacePath(absolute, location.workspaceRoot) : options.stdinName),
-    onEngineError: (path: string) => io.stderr.write(`airlock scan: the policy engine failed on ${path}; treated as block\n`),
-  };
-  const totalBytes = walked.inputs.reduce((n, input) => n + input.text.length, 0);
-  const workers = Math.min(options.jobs ?? Number.POSITIVE_INFINITY, poolSize(totalBytes));
-  let report;
-  // Large folders: every core (workspace policies; an organization layer is verified and cached
-  // by its own reader, so those scans stay on the main thread). Results come back in input order.
-  const job = workers > 1 && !loaded.org ? await workerJob(location.ref, options.destination, egressOptions) : undefined;
-  if (job) {
-    const prepared = walked.inputs.map((input) => ({ text: input.text, display: evaluateOptions.displayPath(input.absolutePath), request: evaluateOptions.requestPath(input.absolutePath) }));
-    const results = await evaluateInPool(loaded.policy, prepared, job, workers, evaluateOptions.onEngineError, egressOptions);
-    report = reportOf(loaded.policy, results, walked.inputs.length, walked.skipped, evaluateOptions);
-  } else {
-    report = evaluateInputs(loaded.policy, walked.inputs, walked.skipped, evaluateOptions);
+  async function scanWith(pool: ScanPool | undefined): Promise<number> {
+    let bytesRead = 0;
+    let walked;
+    try {
+      walked = await collectInputs(options.paths, io.cwd, {
+        maxFileBytes: options.maxFileBytes,
+        readStdin: () => readAll(io.stdin),
+        ...(pool ? { onInput: (input: ScanInput) => pool.grow((bytesRead += input.text.length)) } : {}),
+      });
+    } catch (error) {
+      if (!(error instanceof MissingPathError)) throw error;
+      io.stderr.write(`airlock scan: ${error.message}\n`);
+      return 2;
+    }
+
+    // Copies of the workspace's protected code are found by fingerprint in any scanned file.
+    const policy = loaded.policy;
+    const fingerprints = WorkspaceIndex.start({
+      root: workspaceRoot,
+      isProtected: (path) => policy.isProtectedPath(path) !== undefined,
+      enabled: protectsPaths(policy),
+      watch: false,
+      writeCache: false,
+      onWarning: (message) => io.stderr.write(`airlock scan: ${message}\n`),
+    });
+    try {
+      await fingerprints.ready;
+    } catch {
+      io.stderr.write('airlock scan: the fingerprint index could not be built; protected code is recognised by path labels and markers only\n');
+    }
+    await fingerprints.close();
+
+    const resolvedCwd = resolve(io.cwd);
+    const egressOptions: EgressOptions = { protectedIndex: fingerprints.index, workspaceRoots: [workspaceRoot] };
+    const evaluateOptions = {
+      egressOptions,
+      destination: options.destination,
+      displayPath: (absolute: string | undefined) => (absolute ? displayPath(absolute, io.cwd, resolvedCwd) : (options.stdinName ?? '<stdin>')),
+      requestPath: (absolute: string | undefined) => (absolute ? workspacePath(absolute, location.workspaceRoot) : options.stdinName),
+      onEngineError: (path: string) => io.stderr.write(`airlock scan: the policy engine failed on ${path}; treated as block\n`),
+    };
+    let report;
+    if (pool && pool.workerCount > 0) {
+      // Results come back in input order, whichever thread scanned what.
+      pool.configure(egressOptions.protectedIndex ? { protectedIndex: serializeIndex(egressOptions.protectedIndex) } : {});
+      const prepared = walked.inputs.map((input) => ({ text: input.text, display: evaluateOptions.displayPath(input.absolutePath), request: evaluateOptions.requestPath(input.absolutePath) }));
+      const results = await pool.evaluate(loaded.policy, prepared, evaluateOptions.onEngineError, egressOptions);
+      report = reportOf(loaded.policy, results, walked.inputs.length, walked.skipped, evaluateOptions);
+    } else {
+      report = evaluateInputs(loaded.policy, walked.inputs, walked.skipped, evaluateOptions);
+    }
+    report.policy = policySources(loaded.policy, io.cwd);
+    io.stdout.write(formatReport(report, options.format, { describeDetector }));
+    return report.verdict === 'block' ? 1 : 0;
   }
-  report.policy = policySources(loaded.policy, io.cwd);
-  io.stdout.write(formatReport(report, options.format, { describeDetector }));
-  return report.verdict === 'block' ? 1 : 0;
 }
 
-/**
- * What scan workers need to judge exactly as this thread does: the text of every policy file
- * (read once more, through a recording reader) and the fingerprint index, serialized.
- */
-async function workerJob(ref: string, destination: string, egressOptions: EgressOptions): Promise<WorkerJob | undefined> {
-  const policyTexts: Record<string, string> = {};
-  const read = createNodePolicyReader();
-  const recorded = await loadLayeredPolicy({ workspace: ref }, async (r) => (policyTexts[r] = await read(r)));
-  if (!recorded.ok) return undefined;
-  return {
-    policyRef: ref,
-    policyTexts,
-    destination,
-    ...(egressOptions.protectedIndex ? { protectedIndex: serializeIndex(egressOptions.protectedIndex) } : {}),
-    workspaceRoots: [...(egressOptions.workspaceRoots ?? [])],
-  };
+interface RecordingReader {
+  read: PolicyReader;
+  /** Every text the reader returned, by reference. */
+  texts: Record<string, string>;
+  /** Whether it read a binary file (a policy's fingerprint file). */
+  readBytes: boolean;
+}
+
+/** A policy reader that keeps every text it returned (for the scan workers). */
+function recordingReader(read: PolicyReader): RecordingReader {
+  const recorded: RecordingReader = { read: async (ref) => (recorded.texts[ref] = await read(ref)), texts: {}, readBytes: false };
+  const readBytes = read.readBytes;
+  if (readBytes) {
+    recorded.read.readBytes = (ref) => {
+      recorded.readBytes = true;
+      return readBytes(ref);
+    };
+  }
+  return recorded;
 }
 
 interface PolicyLocation {
@@ -142,13 +167,20 @@ export function policyLocation(explicit: string | undefined, cwd: string): Polic
 
 /** POSIX path relative to `root` when inside it, else the absolute path (still matchable by globs). */
 function relativeInside(absolute: string, root: string): string | undefined {
+  // The walker joins every path under an already resolved root: a plain prefix (thousands of
+  // files, two paths each) answers what path.relative would.
+  const prefix = root.endsWith(sep) ? root : root + sep;
+  if (absolute.length > prefix.length && absolute.startsWith(prefix) && !absolute.includes(`${sep}..`) && !absolute.includes(`${sep}.${sep}`)) {
+    const rel = absolute.slice(prefix.length);
+    return sep === '/' ? rel : rel.split(sep).join('/');
+  }
   const rel = relative(root, absolute);
   if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) return undefined;
   return rel.split(sep).join('/');
 }
 
-function displayPath(absolute: string, cwd: string): string {
-  return relativeInside(absolute, resolve(cwd)) ?? absolute.split(sep).join('/');
+function displayPath(absolute: string, cwd: string, resolvedCwd = resolve(cwd)): string {
+  return relativeInside(absolute, resolvedCwd) ?? absolute.split(sep).join('/');
 }
 
 function workspacePath(absolute: string, workspaceRoot: string): string {

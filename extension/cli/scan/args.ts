@@ -45,8 +45,8 @@ each file were sent to DESTINATION, and reports what the policy would do.
   --stdin-name PATH    path to report for stdin input and to match path rules against
   --workspace DIR      workspace whose protected files are fingerprinted, so copies of them are
                        found in any scanned file (default: the policy's workspace folder)
-  --jobs N             threads scanning large inputs (4 MB or more; default: one per core,
-                       1 = scan on the main thread only)
+  --jobs N             threads scanning large inputs (4 MB or more; default: one per core
+                       but one, which V8's compiler and collector use; 1 = main thread only)
 Exit status: 1 when the verdict is block, 2 on usage errors or an invalid policy, else 0.
 `;
 

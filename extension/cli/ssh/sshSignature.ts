@@ -2,7 +2,6 @@
 // for `gpg.format=ssh`), so a security team signs org policies with the keys and allowed-signers
 // files it already has. The namespace keeps a policy signature from passing as a commit or
 // review signature and the other way round.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,6 +38,10 @@ function run(bin: string, args: string[], input: Buffer | string | undefined, ti
     let stderr = '';
     let child;
     try {
+      // Loaded on first use: every CLI start-up imports this module (through the org policy
+      // reader), and node:child_process with net and dgram cost each one a few ms.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { spawn } = require('node:child_process') as typeof import('node:child_process');
       child = spawn(bin, args, { stdio: ['pipe', 'pipe', 'pipe'] });
     } catch (error) {
       resolve({ code: null, stdout, stderr: error instanceof Error ? error.message : String(error) });

@@ -1,0 +1,128 @@
+// The first lines of the shipped cli.js (see cliBundle.mjs). The CLI bundle follows these lines
+// inside one block comment, so Node parses only the loader; the loader compiles the bundle
+// itself with V8's code cache, kept in the user's cache folder under the bundle's hash and the
+// Node version. Every start-up after the first skips parsing and compiling 2.4 MB (about a
+// quarter of `airlock scan`'s start-up). Node 22 has module.enableCompileCache(); the CLI
+// supports Node 20, which has only vm.Script's cachedData.
+//
+// One cache file per command (`scan`, `check`, `gateway`…): V8 caches the functions a run
+// compiled, and each command runs different ones. Written after the first run of a command
+// and whenever V8 rejects it (another Node, other flags); a CI machine that starts fresh every
+// time never gains from it, a developer's machine and its git hooks do.
+//
+// Nothing here decides anything: no cache, a stale or rejected one, or one that cannot be
+// written only means compiling from source, as Node itself would. AIRLOCK_CODE_CACHE=off turns
+// it off. Worker threads (the one-file package's `airlock scan` threads run this file) compile
+// from source: they cannot write a cache reliably (they are terminated).
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { Script } from 'node:vm';
+import { isMainThread } from 'node:worker_threads';
+
+// Set by cliBundle.mjs when it joins loader and bundle.
+declare const AIRLOCK_BUNDLE_MARK: string;
+declare const AIRLOCK_BUNDLE_ENCODING: 'latin1' | 'utf8';
+
+/** Cache files kept per folder (commands times installed versions of the CLI). */
+const KEEP_CACHE_FILES = 16;
+
+/**
+ * The bundle's text (the block comment after the mark, decoded: cliBundle.mjs `encodeBundle`),
+ * the file line it starts on, and the sha256 of exactly that text: V8 itself checks only a
+ * cache's length against the source, so the cache file is named by the hash of what is compiled
+ * (an edited or rebuilt cli.js never meets the cache of another).
+ */
+function bundleSource(fileText: string): { source: string; line: number; sha: string } {
+  // The last one: this loader's own code holds the mark too.
+  const open = fileText.lastIndexOf(`\n/*${AIRLOCK_BUNDLE_MARK}\n`);
+  const close = fileText.lastIndexOf('*/');
+  if (open === -1 || close < open) throw new Error('airlock: this cli.js is damaged (its bundle is missing); reinstall it');
+  const start = open + AIRLOCK_BUNDLE_MARK.length + 4;
+  let line = 1;
+  for (let i = fileText.indexOf('\n'); i !== -1 && i < start; i = fileText.indexOf('\n', i + 1)) line++;
+  const encoded = fileText.slice(start, close);
+  return { source: decodeBundle(encoded), line, sha: createHash('sha256').update(encoded, AIRLOCK_BUNDLE_ENCODING).digest('hex') };
+}
+
+/** Reverses cliBundle.mjs `encodeBundle`: `*@/` back to `*\/`, then `@@` back to `@`. */
+function decodeBundle(encoded: string): string {
+  return encoded.replaceAll('*@/', '*/').replaceAll('@@', '@');
+}
+
+function cacheFolder(env: NodeJS.ProcessEnv): string | undefined {
+  if (env['AIRLOCK_CODE_CACHE'] === 'off') return undefined;
+  const base =
+    env['XDG_CACHE_HOME'] ||
+    (process.platform === 'win32' ? env['LOCALAPPDATA'] : process.platform === 'darwin' ? join(homedir(), 'Library', 'Caches') : join(homedir(), '.cache'));
+  return base ? join(base, 'airlock', 'code-cache') : undefined;
+}
+
+function readCache(file: string | undefined): Buffer | undefined {
+  if (!file) return undefined;
+  try {
+    return readFileSync(file);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Written whole or not at all (a rename), and only the newest few files kept. */
+function writeCache(folder: string, file: string, data: Buffer): void {
+  try {
+    mkdirSync(folder, { recursive: true, mode: 0o700 });
+    const temporary = `${file}.${process.pid}.tmp`;
+    writeFileSync(temporary, data, { mode: 0o600 });
+    renameSync(temporary, file);
+    const others = readdirSync(folder)
+      .filter((name) => name.startsWith('cli-') && name.endsWith('.bin'))
+      .map((name) => ({ path: join(folder, name), at: statSync(join(folder, name)).mtimeMs }))
+      .sort((a, b) => b.at - a.at);
+    for (const old of others.slice(KEEP_CACHE_FILES)) unlinkSync(old.path);
+  } catch {
+    // A read-only or full disk: the next start compiles from source again.
+  }
+}
+
+function load(): void {
+  let bundle: { source: string; line: number; sha: string };
+  try {
+    bundle = bundleSource(readFileSync(__filename, AIRLOCK_BUNDLE_ENCODING));
+  } catch (error) {
+    // As main.ts reports an internal error.
+    process.stderr.write(`airlock: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 3;
+    return;
+  }
+  const { source, line, sha } = bundle;
+  const folder = (() => {
+    try {
+      return cacheFolder(process.env);
+    } catch {
+      return undefined;
+    }
+  })();
+  const command = process.argv[2] ?? '';
+  const file = folder && isMainThread ? join(folder, `cli-${sha.slice(0, 24)}-${process.version}-${process.arch}-${/^[a-z][a-z-]{0,31}$/.test(command) ? command : '_'}.bin`) : undefined;
+  const cached = readCache(file);
+  // Node's own CommonJS wrapper, so the bundle sees exactly what it would as a module.
+  const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
+    filename: __filename,
+    lineOffset: line - 1,
+    ...(cached ? { cachedData: cached } : {}),
+  });
+  if (folder && file && (!cached || script.cachedDataRejected)) {
+    // After the command ran, so the functions it compiled are in the cache too.
+    process.once('exit', () => {
+      try {
+        writeCache(folder, file, script.createCachedData());
+      } catch {
+        // Never let the cache change how the command ends.
+      }
+    });
+  }
+  (script.runInThisContext() as (...args: unknown[]) => void)(module.exports, require, module, __filename, __dirname);
+}
+
+load();
