@@ -9,6 +9,19 @@ import { scanTexts } from './batchScan';
 import type { DetectorMatch, LayerScanner } from './layer';
 import type { EgressRequest } from './types';
 
+/** A segment's share of a match found across joined pieces (see pieceMatchesOf). */
+export interface PieceMatch {
+  segment: number;
+  start: number;
+  end: number;
+  match: FingerprintMatch;
+}
+
+/** Segments longer than this are matched on their own (a piece of split code is a few lines). */
+const PIECE_MAX_CHARS = 2048;
+/** The joined pieces of one request are read up to this many characters. */
+const PIECES_MAX_CHARS = 4 * 1024 * 1024;
+
 export class RequestContext {
   readonly destination: ParsedDestination | undefined;
   private readonly scans = new Map<LayerScanner, DetectorMatch[][]>();
@@ -16,6 +29,7 @@ export class RequestContext {
   private readonly grams = new Map<number, (QueryGrams | undefined)[]>();
   private readonly fingerprintMatches = new Map<FingerprintIndex, (FingerprintMatch[] | undefined)[]>();
   private readonly orgMatches = new Map<OrgFingerprintSet, (ProbableMatch[] | undefined)[]>();
+  private readonly pieceMatches = new Map<FingerprintIndex, Map<string, PieceMatch[]>>();
 
   constructor(
     readonly request: EgressRequest,
@@ -52,6 +66,51 @@ export class RequestContext {
       const grams = this.gramsOf(i, index.params.k, MIN_FINGERPRINTS);
       perSegment[i] = found = grams ? index.matchGrams(grams) : [];
     }
+    return found;
+  }
+
+  /**
+   * Copies of `index`'s protected code spread over several small segments, none of which matches
+   * alone: protected code cut into pieces too small for a match (a file sent a few lines per
+   * message, per tool result, per JSON field). The small segments `eligible` admits and the index
+   * found nothing in are joined in request order — one stream for the conversation's roles, one
+   * for `other` (unknown fields, keys), so the JSON around the messages does not cut the code —
+   * and each match is reported on every segment it covers, with that segment's span.
+   */
+  pieceMatchesOf(index: FingerprintIndex, eligible: (i: number) => boolean, key: string): PieceMatch[] {
+    let byKey = this.pieceMatches.get(index);
+    if (!byKey) this.pieceMatches.set(index, (byKey = new Map()));
+    let found = byKey.get(key);
+    if (found) return found;
+    found = [];
+    const segments = this.request.segments;
+    for (const stream of [false, true]) {
+      const pieces: number[] = [];
+      for (let i = 0; i < segments.length; i++) {
+        const s = segments[i]!;
+        if ((s.role === 'other') !== stream || s.text.length === 0 || s.text.length > PIECE_MAX_CHARS || !eligible(i)) continue;
+        if (this.matches(index, i).length > 0) continue;
+        pieces.push(i);
+      }
+      if (pieces.length < 2) continue;
+      const starts: number[] = [];
+      let joined = '';
+      for (const i of pieces) {
+        if (joined) joined += '\n';
+        starts.push(joined.length);
+        joined += segments[i]!.text;
+      }
+      if (joined.length > PIECES_MAX_CHARS) joined = joined.slice(0, PIECES_MAX_CHARS);
+      for (const m of index.match(joined)) {
+        for (let p = 0; p < pieces.length; p++) {
+          const from = starts[p]!;
+          const to = from + segments[pieces[p]!]!.text.length;
+          if (m.end <= from || m.start >= to) continue;
+          found.push({ segment: pieces[p]!, start: Math.max(m.start, from) - from, end: Math.min(m.end, to) - from, match: m });
+        }
+      }
+    }
+    byKey.set(key, found);
     return found;
   }
 

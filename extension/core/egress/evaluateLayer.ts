@@ -1,7 +1,7 @@
 // Evaluates one compiled layer against one request: which rules fire and with which findings.
 // Layers never see each other's detectors, allowlists or rules (see policies/README.md).
 import { previewSecret } from '../detectors';
-import type { FingerprintMatch } from '../fingerprint';
+import type { FingerprintIndex, FingerprintMatch } from '../fingerprint';
 import { candidatesFor } from '../policy/paths';
 import type { RequestContext } from './context';
 import { countsInCredential } from './credentials';
@@ -123,6 +123,31 @@ function protectedFindings(layer: CompiledLayer, rule: CompiledEgressRule, ctx: 
         }
       }
     });
+  }
+
+  // Code cut into pieces too small to match alone, over several segments (see pieceMatchesOf).
+  if (indexes) {
+    const eligible = (i: number) => fingerprintRoleOk(request.segments[i]!.role);
+    const rolesKey = rule.roles ? [...rule.roles].sort().join(',') : '';
+    const exact: FingerprintIndex[] = [...(ctx.protectedIndex && !layer.protectedPaths.empty ? [ctx.protectedIndex] : []), ...layer.fingerprints];
+    for (const index of exact) {
+      for (const p of ctx.pieceMatchesOf(index, eligible, rolesKey)) {
+        const segment = request.segments[p.segment]!;
+        if (index === ctx.protectedIndex && layer.protectedPaths.match(p.match.source, workspaceRoots) === undefined) continue;
+        content.push({
+          rule: rule.id,
+          kind: 'protected-content',
+          action: rule.action,
+          segment: segment.id,
+          start: p.start,
+          end: p.end,
+          ...(segment.path ? { path: segment.path } : {}),
+          source: p.match.source,
+          sourceLines: [p.match.startLine, p.match.endLine],
+          fingerprints: p.match.fingerprints,
+        });
+      }
+    }
   }
 
   if (!layer.protectedPaths.empty) {

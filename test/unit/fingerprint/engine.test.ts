@@ -191,3 +191,26 @@ test('while the host is still building its index, a tool result named after a fi
   index.building = false;
   assert.equal(policy.evaluateEgress(listing, { protectedIndex: index }).action, 'allow', 'built: the content decides');
 });
+
+test('protected code cut into pieces too small to match alone (a few words per message, per field) is found across them', async () => {
+  const policy = await policyOf(policyText());
+  const protectedIndex = workspaceIndex();
+  // Six words per piece: far below the 16-token k-grams a match needs.
+  const words = SNIPPET.split(/(?<=\s)/);
+  const pairs: string[] = [];
+  for (let i = 0; i < words.length; i += 6) pairs.push(words.slice(i, i + 6).join(''));
+  // Each piece alone matches nothing.
+  for (const piece of pairs) assert.equal(policy.evaluateEgress(req([{ role: 'user', text: piece }]), { protectedIndex }).action, 'allow', piece);
+  // One piece per message, with the JSON's own short strings between them (`other`).
+  const messages: Omit<EgressSegment, 'id'>[] = pairs.flatMap((text) => [{ role: 'other' as const, text: 'user' }, { role: 'user' as const, text }]);
+  const v = policy.evaluateEgress(req(messages), { protectedIndex });
+  assert.equal(v.action, 'block');
+  const found = v.findings.filter((f) => f.kind === 'protected-content');
+  assert.ok(found.length >= 2, 'reported on the pieces it covers');
+  assert.ok(found.every((f) => f.source === 'src/pricing.ts' && f.segment && messages[Number(f.segment.slice(1))]!.role === 'user' && f.end! > f.start!));
+  // Pieces hidden in unknown fields (role `other`) are joined in their own stream.
+  assert.equal(policy.evaluateEgress(req(pairs.map((text) => ({ role: 'other' as const, text }))), { protectedIndex }).action, 'block');
+  // Short pieces of public code across messages stay allowed.
+  const publicPieces = ['import { join } from "node:path";', 'const dir = join(root, "src");', 'console.log(dir);', 'export default dir;'];
+  assert.equal(policy.evaluateEgress(req(publicPieces.map((text) => ({ role: 'user' as const, text }))), { protectedIndex }).action, 'allow');
+});
