@@ -444,19 +444,24 @@ const MIN_RUN = 24;
 export const BASE64_RUN = {
   chars: 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-',
   length: MIN_RUN,
-  keep: (text: string, end: number) => (runClasses(text, end - MIN_RUN) & 7) === 7,
+  keep: (text: string, end: number) => hasAllCharKinds(text, end - MIN_RUN),
 } as const;
 
-/** The B64_CLASS bits of the run of base64 chars starting at `start` (followed at most MAX_REGION * 2 + 1 chars). */
-function runClasses(text: string, start: number): number {
+/**
+ * Whether the run of base64 chars starting at `start` (followed at most MAX_REGION * 2 + 1
+ * chars, as base64Runs does) has an upper-case letter, a lower-case one and a digit. Stops at
+ * the first char that completes the set: most runs that pass are settled within a few chars.
+ */
+function hasAllCharKinds(text: string, start: number): boolean {
   const limit = Math.min(text.length, start + MAX_REGION * 2 + 1);
   let classes = 0;
   for (let i = start; i < limit; i++) {
     const c = B64_CLASS16[text.charCodeAt(i)]!;
-    if (c === 0) break;
+    if (c === 0) return false;
     classes |= c;
+    if ((classes & 7) === 7) return true;
   }
-  return classes;
+  return false;
 }
 
 /** B64_CLASS over all UTF-16 code units (non-ASCII: 0), so the probe loop needs no range check. */
