@@ -163,11 +163,18 @@ function planBuiltin(spec: DetectorSpec, order: number): PlannedDetector {
   };
   if ((spec.anchor ?? 'keyword') === 'keyword') {
     const sticky = new RegExp(spec.pattern.source, `${flags}dy`);
+    const barred = leadingLookbehindBar(spec.pattern.source, flags);
     return {
       ...base,
       mode: 'sticky',
       window: { before: 0, after: 0 },
       tryAt(text, pos) {
+        // Most keyword hits sit inside a word (`task` for `sk`, `path` for `pat`), where the
+        // pattern's leading (?<![…]) fails: say so without entering the regex engine.
+        if (barred && pos > 0) {
+          const c = text.charCodeAt(pos - 1);
+          if (c < 128 && barred[c] === 1) return undefined;
+        }
         sticky.lastIndex = pos;
         const m = sticky.exec(text);
         return m ? valueSpan(m, 0) : undefined;
@@ -191,6 +198,35 @@ function planBuiltin(spec: DetectorSpec, order: number): PlannedDetector {
       }
     },
   };
+}
+
+/**
+ * For a pattern that starts with a negative lookbehind for one char class, `(?<![A-Za-z0-9_-])`:
+ * the ASCII chars that class matches (under the pattern's flags), so a match starting right after
+ * one of them is known to fail. Undefined for any other start.
+ */
+function leadingLookbehindBar(source: string, flags: string): Uint8Array | undefined {
+  const lead = /^\(\?<!(\[(?:[^\]\\]|\\.)*\])\)/.exec(source);
+  // `(?<![x])a|b`: b has no lookbehind. (The v flag's nested classes are not parsed here.)
+  if (!lead || flags.includes('v') || hasTopLevelAlternation(source)) return undefined;
+  const charClass = new RegExp(`^${lead[1]}$`, flags);
+  return Uint8Array.from({ length: 128 }, (_, c) => (charClass.test(String.fromCharCode(c)) ? 1 : 0));
+}
+
+/** Whether `source` has a `|` outside every group (escapes and char classes skipped). */
+function hasTopLevelAlternation(source: string): boolean {
+  let depth = 0;
+  let inClass = false;
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i];
+    if (c === '\\') i++;
+    else if (inClass) inClass = c !== ']';
+    else if (c === '[') inClass = true;
+    else if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (c === '|' && depth === 0) return true;
+  }
+  return false;
 }
 
 /** The spec's validator, preceded by its checksum when the format carries one. */

@@ -13,40 +13,48 @@
 // and `\/`, `%2`..`%7`, a block indicator `|`/`>`, a hunk header `\n@@ -`. Base64 runs have no
 // literal; the same pass reports where a run of base64 chars reaches MIN_RUN (BASE64_RUN).
 
-/** Decoded text and, per decoded char, the original span [from[i], to[i]) (-1: separator). */
+/**
+ * Decoded text and where each decoded char came from, as segments in view order: segment k
+ * starts at view offset segments[3k] and either copies the original verbatim from offset
+ * segments[3k + 1] (segments[3k + 2] === COPIED: the i-th char of the segment maps to
+ * [from + i, from + i + 1)) or maps every char it holds to the original span [from, to)
+ * (-1, -1: a separator). Segments, not a span per char: views hold hundreds of kilobytes of
+ * copied context, and filling two offsets per copied char cost more than decoding.
+ */
 export interface DecodedView {
   readonly kind: 'concatenation' | 'json-escape' | 'url-encoding' | 'base64' | 'yaml-block' | 'diff';
   readonly text: string;
-  readonly from: Int32Array;
-  readonly to: Int32Array;
+  readonly segments: Int32Array;
+  readonly segmentCount: number;
 }
 
-/** Builds one view from regions appended in order (typed arrays: views can be large). */
+const COPIED = -2;
+
+/** Builds one view from regions appended in order. */
 class ViewBuilder {
   private readonly parts: string[] = [];
-  private from = new Int32Array(1024);
-  private to = new Int32Array(1024);
+  private segments = new Int32Array(3 * 64);
+  private count = 0;
   private length = 0;
   constructor(private readonly kind: DecodedView['kind']) {}
 
-  private reserve(n: number): void {
-    if (this.length + n <= this.from.length) return;
-    let size = this.from.length * 2;
-    while (size < this.length + n) size *= 2;
-    const from = new Int32Array(size);
-    const to = new Int32Array(size);
-    from.set(this.from.subarray(0, this.length));
-    to.set(this.to.subarray(0, this.length));
-    this.from = from;
-    this.to = to;
+  private segment(from: number, to: number): void {
+    if (3 * this.count + 3 > this.segments.length) {
+      const grown = new Int32Array(this.segments.length * 2);
+      grown.set(this.segments);
+      this.segments = grown;
+    }
+    const k = 3 * this.count++;
+    this.segments[k] = this.length;
+    this.segments[k + 1] = from;
+    this.segments[k + 2] = to;
   }
 
   /** Appends `s`, whose chars all come from the original [from, to). */
   add(s: string, from: number, to: number): void {
+    if (s.length === 0) return;
     this.parts.push(s);
-    this.reserve(s.length);
-    this.from.fill(from, this.length, this.length + s.length);
-    this.to.fill(to, this.length, this.length + s.length);
+    this.segment(from, to);
     this.length += s.length;
   }
 
@@ -54,13 +62,7 @@ class ViewBuilder {
   copy(text: string, start: number, end: number): void {
     if (end <= start) return;
     this.parts.push(text.slice(start, end));
-    this.reserve(end - start);
-    const from = this.from;
-    const to = this.to;
-    for (let i = start, k = this.length; i < end; i++, k++) {
-      from[k] = i;
-      to[k] = i + 1;
-    }
+    this.segment(start, COPIED);
     this.length += end - start;
   }
 
@@ -71,7 +73,7 @@ class ViewBuilder {
 
   build(): DecodedView | undefined {
     if (this.length === 0) return undefined;
-    return { kind: this.kind, text: this.parts.join(''), from: this.from.subarray(0, this.length), to: this.to.subarray(0, this.length) };
+    return { kind: this.kind, text: this.parts.join(''), segments: this.segments, segmentCount: this.count };
   }
 }
 
@@ -156,8 +158,27 @@ export function decodedViews(text: string, hints: DecodeHints): DecodedView[] {
 /** Maps a span of a view back to the original text; undefined when it crosses a separator. */
 export function mapSpan(view: DecodedView, start: number, end: number): { start: number; end: number } | undefined {
   if (end <= start) return undefined;
-  for (let i = start; i < end; i++) if (view.from[i]! < 0) return undefined;
-  return { start: view.from[start]!, end: view.to[end - 1]! };
+  const { segments, segmentCount } = view;
+  // The last segment starting at or before `start`.
+  let lo = 0;
+  let hi = segmentCount - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (segments[3 * mid]! <= start) lo = mid;
+    else hi = mid - 1;
+  }
+  // Every segment the span touches, up to the one holding its last char: none may be a separator.
+  let last = lo;
+  for (;;) {
+    if (segments[3 * last + 1]! < 0) return undefined;
+    if (last + 1 >= segmentCount || segments[3 * (last + 1)]! >= end) break;
+    last++;
+  }
+  const copiedFrom = (k: number, i: number) => segments[3 * k + 1]! + (i - segments[3 * k]!);
+  const first = 3 * lo;
+  const origStart = segments[first + 2] === COPIED ? copiedFrom(lo, start) : segments[first + 1]!;
+  const origEnd = segments[3 * last + 2] === COPIED ? copiedFrom(last, end - 1) + 1 : segments[3 * last + 2]!;
+  return { start: origStart, end: origEnd };
 }
 
 function lineStartOf(text: string, i: number): number {
@@ -444,19 +465,24 @@ const MIN_RUN = 24;
 export const BASE64_RUN = {
   chars: 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-',
   length: MIN_RUN,
-  keep: (text: string, end: number) => (runClasses(text, end - MIN_RUN) & 7) === 7,
+  keep: (text: string, end: number) => hasAllCharKinds(text, end - MIN_RUN),
 } as const;
 
-/** The B64_CLASS bits of the run of base64 chars starting at `start` (followed at most MAX_REGION * 2 + 1 chars). */
-function runClasses(text: string, start: number): number {
+/**
+ * Whether the run of base64 chars starting at `start` (followed at most MAX_REGION * 2 + 1
+ * chars, as base64Runs does) has an upper-case letter, a lower-case one and a digit. Stops at
+ * the first char that completes the set: most runs that pass are settled within a few chars.
+ */
+function hasAllCharKinds(text: string, start: number): boolean {
   const limit = Math.min(text.length, start + MAX_REGION * 2 + 1);
   let classes = 0;
   for (let i = start; i < limit; i++) {
     const c = B64_CLASS16[text.charCodeAt(i)]!;
-    if (c === 0) break;
+    if (c === 0) return false;
     classes |= c;
+    if ((classes & 7) === 7) return true;
   }
-  return classes;
+  return false;
 }
 
 /** B64_CLASS over all UTF-16 code units (non-ASCII: 0), so the probe loop needs no range check. */

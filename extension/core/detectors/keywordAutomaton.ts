@@ -173,52 +173,46 @@ class Emits {
   pairCount = 0; // ints used in `pairs` (2 per emit)
   runEnds: Int32Array = NONE;
   runCount = 0;
-  append(from: Int32Array, pairsAt: number, pairsEnd: number, runsAt: number, runsEnd: number): void {
-    this.pairs = appendTo(this.pairs, this.pairCount, from, pairsAt, pairsEnd);
-    this.pairCount += pairsEnd - pairsAt;
-    this.runEnds = appendTo(this.runEnds, this.runCount, from, runsAt, runsEnd);
-    this.runCount += runsEnd - runsAt;
+  pushPair(end: number, row: number): void {
+    if (this.pairCount + 2 > this.pairs.length) this.pairs = grown(this.pairs, this.pairCount);
+    this.pairs[this.pairCount] = end;
+    this.pairs[this.pairCount + 1] = row;
+    this.pairCount += 2;
+  }
+  pushRun(end: number): void {
+    if (this.runCount === this.runEnds.length) this.runEnds = grown(this.runEnds, this.runCount);
+    this.runEnds[this.runCount++] = end;
   }
 }
 
 const NONE = new Int32Array(0);
 
-function appendTo(to: Int32Array, used: number, from: Int32Array, start: number, end: number): Int32Array {
-  if (end === start) return to;
-  let out = to;
-  if (used + end - start > to.length) {
-    let size = Math.max(64, to.length * 2);
-    while (size < used + end - start) size *= 2;
-    out = new Int32Array(size);
-    out.set(to.subarray(0, used));
-  }
-  out.set(from.subarray(start, end), used);
+function grown(from: Int32Array, used: number): Int32Array {
+  const out = new Int32Array(Math.max(64, from.length * 2));
+  out.set(from.subarray(0, used));
   return out;
 }
 
 /**
- * Where a block's walk writes, one array for all (fewer arrays in the loop: fewer registers):
- * stream A's emit pairs, stream B's, A's run ends, B's. Sized for a block's worst case (an emit
- * at every char, a run every run length, at least 1 char long), so the loop never checks room.
- * Shared by all calls: nothing a walk calls (RunSpec.keep) may start another, so no two use it at once.
+ * Where a block's walk writes its events, both streams into one list with one write position
+ * (each register the loop frees is one fewer spilled to the stack): an event is two ints, the
+ * end offset and the row reached (an emit) or 0 (a run reached its length; no row is 0). The
+ * streams' events interleave; their offsets tell them apart (the first stream's are <= half).
+ * Sized for a block's worst case (every char both streams emit and a run ends), so the loop
+ * never checks room. Shared by all calls: nothing a walk calls (RunSpec.keep) may start
+ * another, so no two use it at once.
  */
-const A_PAIRS = 0;
-const B_PAIRS = 2 * BLOCK;
-const A_RUN_ENDS = 4 * BLOCK;
-const B_RUN_ENDS = 5 * BLOCK;
-const scratch = new Int32Array(6 * BLOCK);
+const scratch = new Int32Array(8 * BLOCK);
+const RUN_EVENT = 0;
 /** The walks' scalars (see A_ROW…), shared likewise. */
-const regs = new Int32Array(8);
+const regs = new Int32Array(5);
 
-/** Scalars a walk takes and hands back, per stream: row reached, run length, write positions in `scratch`. */
+/** Scalars a walk takes and hands back: row reached and run length per stream, write position in `scratch`. */
 const A_ROW = 0;
 const B_ROW = 1;
 const A_RUN = 2;
 const B_RUN = 3;
-const A_PAIR_AT = 4;
-const B_PAIR_AT = 5;
-const A_RUN_AT = 6;
-const B_RUN_AT = 7;
+const AT = 4;
 
 export function findKeywords(text: string, automaton: KeywordAutomaton): KeywordHits {
   const { table, emitFrom, runClassFrom } = automaton;
@@ -231,10 +225,9 @@ export function findKeywords(text: string, automaton: KeywordAutomaton): Keyword
   const walkOne = automaton.run ? walkOneWithRuns : walkOneKeywords;
   const one = (out: Emits, from: number, to: number) => {
     for (let at = from; at < to; at += BLOCK) {
-      regs[A_PAIR_AT] = A_PAIRS;
-      regs[A_RUN_AT] = A_RUN_ENDS;
+      regs[AT] = 0;
       walkOne(text, at, Math.min(to, at + BLOCK), table, emitFrom, runClassFrom, runLength, scratch, regs);
-      out.append(scratch, A_PAIRS, regs[A_PAIR_AT]!, A_RUN_ENDS, keptRuns(text, automaton, A_RUN_ENDS, regs[A_RUN_AT]!));
+      sortEvents(text, automaton, regs[AT]!, length, out, out);
     }
   };
   if (length < TWO_STREAMS_FROM || automaton.maxLength * 4 > length) {
@@ -254,13 +247,9 @@ export function findKeywords(text: string, automaton: KeywordAutomaton): Keyword
   regs[B_RUN] = run;
   const walkTwo = automaton.run ? walkTwoWithRuns : walkTwoKeywords;
   for (let at = 0; at < half; at += BLOCK) {
-    regs[A_PAIR_AT] = A_PAIRS;
-    regs[B_PAIR_AT] = B_PAIRS;
-    regs[A_RUN_AT] = A_RUN_ENDS;
-    regs[B_RUN_AT] = B_RUN_ENDS;
+    regs[AT] = 0;
     walkTwo(text, at, Math.min(half, at + BLOCK), half, table, emitFrom, runClassFrom, runLength, scratch, regs);
-    first.append(scratch, A_PAIRS, regs[A_PAIR_AT]!, A_RUN_ENDS, keptRuns(text, automaton, A_RUN_ENDS, regs[A_RUN_AT]!));
-    second.append(scratch, B_PAIRS, regs[B_PAIR_AT]!, B_RUN_ENDS, keptRuns(text, automaton, B_RUN_ENDS, regs[B_RUN_AT]!));
+    sortEvents(text, automaton, regs[AT]!, half, first, second);
   }
   // An odd length leaves one char, for the second stream.
   regs[A_ROW] = regs[B_ROW]!;
@@ -269,19 +258,25 @@ export function findKeywords(text: string, automaton: KeywordAutomaton): Keyword
   return expand(automaton, first, second);
 }
 
-/** Drops the run ends in scratch[from, to) that the spec's `keep` rejects; returns the new end. */
-function keptRuns(text: string, automaton: KeywordAutomaton, from: number, to: number): number {
+/**
+ * The block's events in scratch[0, used) to their stream (end offset <= half: `first`), in
+ * order; run ends the spec's `keep` rejects are dropped, while the block is still in cache.
+ */
+function sortEvents(text: string, automaton: KeywordAutomaton, used: number, half: number, first: Emits, second: Emits): void {
   const keep = automaton.run?.keep;
-  if (!keep) return to;
-  let kept = from;
-  for (let r = from; r < to; r++) if (keep(text, scratch[r]!)) scratch[kept++] = scratch[r]!;
-  return kept;
+  for (let k = 0; k < used; k += 2) {
+    const end = scratch[k]!;
+    const row = scratch[k + 1]!;
+    const to = end <= half ? first : second;
+    if (row !== RUN_EVENT) to.pushPair(end, row);
+    else if (!keep || keep(text, end)) to.pushRun(end);
+  }
 }
 
-/** text[from, to) from regs' A stream into `out`; leaves its row, run and write positions in regs. */
+/** text[from, to) from regs' A stream into `out`; leaves its row, run and write position in regs. */
 function walkOneKeywords(text: string, from: number, to: number, table: Int32Array, emitFrom: number, _runClassFrom: number, _runLength: number, out: Int32Array, regs: Int32Array): void {
   let row = regs[A_ROW]!;
-  let n = regs[A_PAIR_AT]!;
+  let n = regs[AT]!;
   for (let i = from; i < to; i++) {
     row = table[row | table[text.charCodeAt(i)]!]!;
     if (row >= emitFrom) {
@@ -291,14 +286,13 @@ function walkOneKeywords(text: string, from: number, to: number, table: Int32Arr
     }
   }
   regs[A_ROW] = row;
-  regs[A_PAIR_AT] = n;
+  regs[AT] = n;
 }
 
 function walkOneWithRuns(text: string, from: number, to: number, table: Int32Array, emitFrom: number, runClassFrom: number, runLength: number, out: Int32Array, regs: Int32Array): void {
   let row = regs[A_ROW]!;
   let run = regs[A_RUN]!;
-  let n = regs[A_PAIR_AT]!;
-  let r = regs[A_RUN_AT]!;
+  let n = regs[AT]!;
   const lastOther = runClassFrom - 1;
   for (let i = from; i < to; i++) {
     const c = table[text.charCodeAt(i)]!;
@@ -311,42 +305,43 @@ function walkOneWithRuns(text: string, from: number, to: number, table: Int32Arr
         out[n + 1] = row;
         n += 2;
       }
-      if (run === runLength) out[r++] = i + 1;
+      if (run === runLength) {
+        out[n] = i + 1;
+        out[n + 1] = RUN_EVENT;
+        n += 2;
+      }
     }
   }
   regs[A_ROW] = row;
   regs[A_RUN] = run;
-  regs[A_PAIR_AT] = n;
-  regs[A_RUN_AT] = r;
+  regs[AT] = n;
 }
 
 /** text[from, to) and text[half + from, half + to) in lockstep, from and into regs and `out`. */
 function walkTwoKeywords(text: string, from: number, to: number, half: number, table: Int32Array, emitFrom: number, _runClassFrom: number, _runLength: number, out: Int32Array, regs: Int32Array): void {
   let a = regs[A_ROW]!;
   let b = regs[B_ROW]!;
-  let an = regs[A_PAIR_AT]!;
-  let bn = regs[B_PAIR_AT]!;
+  let n = regs[AT]!;
   for (let i = from; i < to; i++) {
     a = table[a | table[text.charCodeAt(i)]!]!;
     b = table[b | table[text.charCodeAt(i + half)]!]!;
     // (a | b) >= emitFrom whenever either is: one compare on the common path.
     if ((a | b) >= emitFrom) {
       if (a >= emitFrom) {
-        out[an] = i + 1;
-        out[an + 1] = a;
-        an += 2;
+        out[n] = i + 1;
+        out[n + 1] = a;
+        n += 2;
       }
       if (b >= emitFrom) {
-        out[bn] = i + half + 1;
-        out[bn + 1] = b;
-        bn += 2;
+        out[n] = i + half + 1;
+        out[n + 1] = b;
+        n += 2;
       }
     }
   }
   regs[A_ROW] = a;
   regs[B_ROW] = b;
-  regs[A_PAIR_AT] = an;
-  regs[B_PAIR_AT] = bn;
+  regs[AT] = n;
 }
 
 function walkTwoWithRuns(text: string, from: number, to: number, half: number, table: Int32Array, emitFrom: number, runClassFrom: number, runLength: number, out: Int32Array, regs: Int32Array): void {
@@ -354,10 +349,7 @@ function walkTwoWithRuns(text: string, from: number, to: number, half: number, t
   let b = regs[B_ROW]!;
   let aRun = regs[A_RUN]!;
   let bRun = regs[B_RUN]!;
-  let an = regs[A_PAIR_AT]!;
-  let bn = regs[B_PAIR_AT]!;
-  let ar = regs[A_RUN_AT]!;
-  let br = regs[B_RUN_AT]!;
+  let n = regs[AT]!;
   const lastOther = runClassFrom - 1;
   for (let i = from; i < to; i++) {
     const ca = table[text.charCodeAt(i)]!;
@@ -369,27 +361,32 @@ function walkTwoWithRuns(text: string, from: number, to: number, half: number, t
     // One rarely taken branch for all four events.
     if ((a | b) >= emitFrom || aRun === runLength || bRun === runLength) {
       if (a >= emitFrom) {
-        out[an] = i + 1;
-        out[an + 1] = a;
-        an += 2;
+        out[n] = i + 1;
+        out[n + 1] = a;
+        n += 2;
       }
       if (b >= emitFrom) {
-        out[bn] = i + half + 1;
-        out[bn + 1] = b;
-        bn += 2;
+        out[n] = i + half + 1;
+        out[n + 1] = b;
+        n += 2;
       }
-      if (aRun === runLength) out[ar++] = i + 1;
-      if (bRun === runLength) out[br++] = i + half + 1;
+      if (aRun === runLength) {
+        out[n] = i + 1;
+        out[n + 1] = RUN_EVENT;
+        n += 2;
+      }
+      if (bRun === runLength) {
+        out[n] = i + half + 1;
+        out[n + 1] = RUN_EVENT;
+        n += 2;
+      }
     }
   }
   regs[A_ROW] = a;
   regs[B_ROW] = b;
   regs[A_RUN] = aRun;
   regs[B_RUN] = bRun;
-  regs[A_PAIR_AT] = an;
-  regs[B_PAIR_AT] = bn;
-  regs[A_RUN_AT] = ar;
-  regs[B_RUN_AT] = br;
+  regs[AT] = n;
 }
 
 /** Each emit's keyword ids, first stream then second (text order); runs likewise. */

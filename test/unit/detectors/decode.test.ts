@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { BUILTIN_SECRET_DETECTORS, compileDetectors, scanText } from '../../../extension/core/detectors';
+import { decodedViews, mapSpan } from '../../../extension/core/detectors/decode';
 import { DECODING_CASES, fakeGithubToken, genericSecret } from './samples';
 
 const compiled = compileDetectors(BUILTIN_SECRET_DETECTORS);
@@ -56,4 +57,32 @@ test('YAML block headers with chomping, an indentation digit, trailing blanks or
     assert.ok(m, `not found under ${JSON.stringify(header)}`);
     assert.equal(text.slice(m.start, m.end), value, JSON.stringify(header));
   }
+});
+
+// A view maps back through segments (verbatim copies, decoded chars, separators): spans in a
+// copy, over a decoded char, and across two regions.
+test('mapSpan: copied chars map to themselves, a decoded char to its escape, a separator to nothing', () => {
+  const text = 'a = "x\\u0041y"\nfiller line\nb = "p\\/q"';
+  const hints = { quote: [], escape: [text.indexOf('\\u'), text.indexOf('\\/')], percent: [], indicator: [], hunk: [], base64: [] };
+  const view = decodedViews(text, hints).find((v) => v.kind === 'json-escape');
+  assert.ok(view);
+  assert.equal(view.text, 'a = "xAy"\nb = "p/q"');
+  const at = (s: string) => view.text.indexOf(s);
+  // Within a copy: the same chars of the original.
+  assert.deepEqual(mapSpan(view, 0, 3), { start: 0, end: 3 });
+  // x, the decoded A, y: from x to the end of the escape's following y.
+  const xay = mapSpan(view, at('xAy'), at('xAy') + 3);
+  assert.ok(xay);
+  assert.equal(text.slice(xay.start, xay.end), 'x\\u0041y');
+  // The decoded char alone: its whole escape.
+  const a = mapSpan(view, at('A'), at('A') + 1);
+  assert.ok(a);
+  assert.equal(text.slice(a.start, a.end), '\\u0041');
+  // The second region, after the separator.
+  const pq = mapSpan(view, at('p/q'), at('p/q') + 3);
+  assert.ok(pq);
+  assert.equal(text.slice(pq.start, pq.end), 'p\\/q');
+  // Across the separator between the regions: no span of the original.
+  assert.equal(mapSpan(view, at('y"'), at('b =') + 1), undefined);
+  assert.equal(mapSpan(view, 2, 2), undefined);
 });

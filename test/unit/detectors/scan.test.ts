@@ -132,3 +132,20 @@ test('previewSecret never reveals more than 8 chars, nor most of a short value',
   // Surrogate pairs are never split at the edges.
   assert.doesNotMatch(previewSecret('😀😀😀😀😀😀😀😀'), /^[\uDC00-\uDFFF]|[\uD800-\uDBFF]…|…[\uDC00-\uDFFF]|[\uD800-\uDBFF]$/);
 });
+
+// A keyword-anchored pattern that starts with (?<![…]) is not run where the char before the
+// keyword is in that class (the regex would fail there): the answers must be the regex's own.
+test('a leading lookbehind is honoured exactly: ASCII, non-ASCII, case flags and top-level alternation', () => {
+  const spec = (id: string, pattern: RegExp, keywords = ['tok_']): DetectorSpec => ({ id, description: id, keywords, pattern });
+  const plain = compileDetectors([spec('plain', /(?<![A-Za-z0-9_-])tok_[A-Za-z0-9]{12}/)]);
+  assert.equal(scanText('tok_Ab3Cd5Ef7Gh9', plain).length, 1, 'at the start of the text');
+  assert.equal(scanText('x=tok_Ab3Cd5Ef7Gh9', plain).length, 1, 'after a char outside the class');
+  assert.equal(scanText('xtok_Ab3Cd5Ef7Gh9', plain).length, 0, 'after a char in the class');
+  assert.equal(scanText('-tok_Ab3Cd5Ef7Gh9', plain).length, 0, 'after a char in the class (-)');
+  assert.equal(scanText('étok_Ab3Cd5Ef7Gh9', plain).length, 1, 'after a non-ASCII char: the regex decides');
+  const folded = compileDetectors([spec('folded', /(?<![a-z])tok_[A-Za-z0-9]{12}/i)]);
+  assert.equal(scanText('Xtok_Ab3Cd5Ef7Gh9', folded).length, 0, 'the class is read under the pattern flags');
+  const either = compileDetectors([spec('either', /(?<![A-Za-z])tok_[A-Za-z0-9]{12}|key_[A-Za-z0-9]{12}/, ['tok_', 'key_'])]);
+  assert.equal(scanText('xkey_Ab3Cd5Ef7Gh9', either).length, 1, 'the other alternative has no lookbehind');
+  assert.equal(scanText('xtok_Ab3Cd5Ef7Gh9', either).length, 0);
+});
