@@ -80,12 +80,20 @@ class ViewBuilder {
 const MAX_REGION = 8192;
 
 /** Every string of 0..`max` chars over `alphabet` that `accept` matches (small sets only). */
-function stringsOver(alphabet: string, max: number, accept: RegExp): string[] {
-  let level = [''];
+/**
+ * Every YAML block header tail `[+-]?[0-9]?[ \t]*\r?` of at most `max` characters, spelled out
+ * directly (this runs at every start-up: no enumeration of all strings over the alphabet).
+ */
+function headerTails(max: number): string[] {
   const out: string[] = [];
-  for (let n = 0; n <= max; n++) {
-    out.push(...level.filter((s) => accept.test(s)));
-    level = level.flatMap((s) => [...alphabet].map((c) => s + c));
+  const blanks = (n: number): string[] => (n === 0 ? [''] : blanks(n - 1).flatMap((b) => [`${b} `, `${b}\t`]));
+  for (const sign of ['', '+', '-']) {
+    for (const digit of ['', ...'0123456789']) {
+      for (const cr of ['', '\r']) {
+        const room = max - sign.length - digit.length - cr.length;
+        for (let n = 0; n <= room; n++) for (const b of blanks(n)) out.push(sign + digit + b + cr);
+      }
+    }
   }
   return out;
 }
@@ -129,7 +137,7 @@ export const DECODE_TRIGGERS = {
    * indentation digit, blanks, CR) up to the line break, at most 3 chars (as blockHeaderLines
    * requires). A header on the text's last line has no content, so needs no literal.
    */
-  indicator: ['|', '>'].flatMap((indicator) => stringsOver('+-0123456789 \t\r', 3, /^[+-]?[0-9]?[ \t]*\r?$/).map((tail) => `${indicator}${tail}\n`)),
+  indicator: ['|', '>'].flatMap((indicator) => headerTails(3).map((tail) => `${indicator}${tail}\n`)),
   /** A unified-diff hunk header not at the start of the text. */
   hunk: ['\n@@ -'],
 } as const;
