@@ -199,6 +199,21 @@ for (const { client, install, model, writesOnly, todo } of AGENTS) {
       assert.deepEqual(records.map((x) => [x.path, x.startLine, x.endLine, x.tool, x.model]), [['src/gen.ts', 1, 2, install, model]], JSON.stringify(records));
     });
 
+    if (!writesOnly) test('with no Airlock CLI to be found, the hooks refuse (fail closed) and say the hook is broken', { todo }, async () => {
+      const workdir = guardedWorkdir(install);
+      // What guardedWorkdir pointed the launcher at: now nothing in the workspace, HOME or PATH.
+      rmSync(join(workdir, '.airlock/local/cli-path'));
+      assert.notEqual(spawnSync('sh', ['-c', 'command -v airlock'], { env: { PATH: process.env.PATH ?? '' } }).status, 0, 'no airlock on PATH');
+      const call = client.read(join(workdir, 'README.md'), 'README.md');
+      fake.script = steps([tool(call.name, call.input), text(REPLY)], text('Readme'));
+      const r = await run(workdir, 'What is this project about?');
+      const sent = bodies(fake);
+      assert.ok(sent.every((b) => !b.includes('A small fake project')), `the file never reached the model\n${shown(r)}`);
+      // Codex exec shows a refused prompt as "hook: UserPromptSubmit Blocked", without the reason.
+      const seen = `${r.stdout}${r.stderr}${sent.join('\n')}`;
+      assert.ok(seen.includes("Airlock's hook is broken") || (client.name === 'codex' && seen.includes('hook: UserPromptSubmit Blocked')), `the refusal says the hook is broken\n${shown(r)}`);
+    });
+
     if (!writesOnly) test('a prompt carrying a secret never reaches the model', { todo: todo ?? (client.name === 'copilot' ? 'Copilot CLI cannot block prompts' : undefined) }, async () => {
       const workdir = guardedWorkdir(install);
       fake.script = steps([text(REPLY)], text('Keys'));
