@@ -75,38 +75,37 @@ function protectedFindings(layer: CompiledLayer, rule: CompiledEgressRule, ctx: 
   const indexes = ctx.protectedIndex || layer.fingerprints.length > 0 || layer.orgSets.length > 0;
 
   if (indexes) {
+    // The exact indexes this layer counts: the workspace index holds the code under every
+    // layer's protected paths, so each layer counts only sources under its own.
+    const exact: FingerprintIndex[] = [...(ctx.protectedIndex && !layer.protectedPaths.empty ? [ctx.protectedIndex] : []), ...layer.fingerprints];
+    const counts = (index: FingerprintIndex, source: string) => index !== ctx.protectedIndex || layer.protectedPaths.match(source, workspaceRoots) !== undefined;
+    const found = (segment: EgressSegment, m: FingerprintMatch, span: { start: number; end: number } = m): Finding => ({
+      rule: rule.id,
+      kind: 'protected-content',
+      action: rule.action,
+      segment: segment.id,
+      start: span.start,
+      end: span.end,
+      ...(segment.path ? { path: segment.path } : {}),
+      source: m.source,
+      sourceLines: [m.startLine, m.endLine],
+      fingerprints: m.fingerprints,
+    });
     request.segments.forEach((segment, i) => {
       if (!fingerprintRoleOk(segment.role) || segment.text.length === 0) return;
-      const add = (m: FingerprintMatch) =>
-        content.push({
-          rule: rule.id,
-          kind: 'protected-content',
-          action: rule.action,
-          segment: segment.id,
-          start: m.start,
-          end: m.end,
-          ...(segment.path ? { path: segment.path } : {}),
-          source: m.source,
-          sourceLines: [m.startLine, m.endLine],
-          fingerprints: m.fingerprints,
-        });
       // A protected file attached as itself is already content by its label (see below): its
       // copy of itself is not a second finding (`airlock scan src/` would report every file twice).
       const self = segment.role === 'file' && segment.path && layer.protectedPaths.match(segment.path, workspaceRoots) !== undefined ? candidatesFor(segment.path, workspaceRoots) : [];
-      // The workspace index holds the code under every layer's protected paths: each layer counts its own.
-      if (ctx.protectedIndex && !layer.protectedPaths.empty) {
-        for (const m of ctx.matches(ctx.protectedIndex, i)) {
-          if (layer.protectedPaths.match(m.source, workspaceRoots) !== undefined && !self.includes(m.source)) add(m);
-        }
+      for (const index of exact) {
+        for (const m of ctx.matches(index, i)) if (counts(index, m.source) && !(index === ctx.protectedIndex && self.includes(m.source))) content.push(found(segment, m));
       }
-      for (const index of layer.fingerprints) for (const m of ctx.matches(index, i)) add(m);
       // The org-wide set: probable copies of code from repositories not checked out here. Where an
       // exact index already found the span (the repo is local), the exact finding stands alone.
       if (layer.orgSets.length > 0) {
-        const exact = content.filter((f) => f.segment === segment.id && f.source !== undefined);
+        const exactFound = content.filter((f) => f.segment === segment.id && f.source !== undefined);
         for (const set of layer.orgSets) {
           for (const m of ctx.probableMatches(set, i)) {
-            if (exact.some((f) => f.start! < m.end && m.start < f.end!)) continue;
+            if (exactFound.some((f) => f.start! < m.end && m.start < f.end!)) continue;
             content.push({
               rule: rule.id,
               kind: 'protected-content',
@@ -123,30 +122,11 @@ function protectedFindings(layer: CompiledLayer, rule: CompiledEgressRule, ctx: 
         }
       }
     });
-  }
-
-  // Code cut into pieces too small to match alone, over several segments (see pieceMatchesOf).
-  if (indexes) {
+    // Code cut into pieces too small to match alone, over several segments (see pieceMatchesOf).
     const eligible = (i: number) => fingerprintRoleOk(request.segments[i]!.role);
     const rolesKey = rule.roles ? [...rule.roles].sort().join(',') : '';
-    const exact: FingerprintIndex[] = [...(ctx.protectedIndex && !layer.protectedPaths.empty ? [ctx.protectedIndex] : []), ...layer.fingerprints];
     for (const index of exact) {
-      for (const p of ctx.pieceMatchesOf(index, eligible, rolesKey)) {
-        const segment = request.segments[p.segment]!;
-        if (index === ctx.protectedIndex && layer.protectedPaths.match(p.match.source, workspaceRoots) === undefined) continue;
-        content.push({
-          rule: rule.id,
-          kind: 'protected-content',
-          action: rule.action,
-          segment: segment.id,
-          start: p.start,
-          end: p.end,
-          ...(segment.path ? { path: segment.path } : {}),
-          source: p.match.source,
-          sourceLines: [p.match.startLine, p.match.endLine],
-          fingerprints: p.match.fingerprints,
-        });
-      }
+      for (const p of ctx.pieceMatchesOf(index, eligible, rolesKey)) if (counts(index, p.match.source)) content.push(found(request.segments[p.segment]!, p.match, p));
     }
   }
 
