@@ -1,14 +1,5 @@
-// Finds imports of the `vscode` module in source text (ES imports/exports, require, dynamic import).
-const PATTERNS = [
-  /^\s*(?:import|export)\b[^;'"]*?\bfrom\s*['"]vscode['"]/gm,
-  /^\s*import\s*['"]vscode['"]/gm,
-  /\brequire\s*\(\s*['"]vscode['"]\s*\)/g,
-  /\bimport\s*\(\s*['"]vscode['"]\s*\)/g,
-];
-
-export function findVscodeImports(source: string): string[] {
-  return PATTERNS.flatMap((pattern) => source.match(pattern) ?? []);
-}
+// Module specifiers a source imports (ES imports/exports, require, dynamic import), and the
+// imports of `vscode` among them.
 
 /** Every module specifier a source imports, exports from, requires or imports dynamically (string literals only). */
 export function importedModules(source: string): string[] {
@@ -21,4 +12,8 @@ export function importedModules(source: string): string[] {
   ];
   for (const pattern of patterns) for (const m of source.matchAll(pattern)) found.push(m[1]!);
   return found;
+}
+
+export function findVscodeImports(source: string): string[] {
+  return importedModules(source).filter((spec) => spec === 'vscode');
 }
