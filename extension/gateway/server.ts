@@ -17,8 +17,7 @@ import { createResponseTap, type ObservedResponse } from './responseTap';
 import { CLIENT_PREFIXES, DEFAULT_UPSTREAMS, familyOf, routeRequest, type Upstreams } from './routes';
 import { refusalReason } from './security';
 import { type AirlockCa } from './proxy/ca';
-import { aiHostRefusal, attachProxy, type ProxySettings, type ProxyTarget } from './proxy/connect';
-import { aiHostFamily } from '../core/dialects/hosts';
+import { attachProxy, hostRefusal, type ProxySettings, type ProxyTarget } from './proxy/connect';
 import { passThrough } from './proxy/plain';
 import { absoluteTarget, routeProxied } from './proxy/route';
 import { caLoader, connectRecord, proxySettingsFor } from './proxy/wiring';
@@ -210,13 +209,13 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
     const absolute = absoluteTarget(req.url);
     if (!absolute) return run(req, res);
     const mode = proxy.modeFor(absolute.host);
-    const ai = mode === 'block' ? aiHostFamily(absolute.host) : undefined;
-    const connect = connectRecord({ target: `${absolute.host}:${absolute.port}`, mode, ...(mode === 'block' ? { reason: ai ? 'ai-host-not-inspected' : 'policy' } : {}) });
+    const refusal = mode === 'block' ? hostRefusal(absolute.host, `requests to ${absolute.host} are not allowed by the Airlock policy (proxy.otherHosts is block)`) : undefined;
+    const connect = connectRecord({ target: `${absolute.host}:${absolute.port}`, mode, ...(refusal ? { reason: refusal.reason } : {}) });
     record(connect.record, connect.message);
     if (mode === 'inspect') return run(req, res, absolute);
     if (mode === 'tunnel') return passThrough(req, res, new URL(req.url!), agents.http);
     res.writeHead(403, { 'content-type': 'text/plain; charset=utf-8', connection: 'close', 'x-airlock': 'blocked' });
-    res.end(`Airlock: ${ai ? aiHostRefusal(absolute.host, ai) : `requests to ${absolute.host} are not allowed by the Airlock policy (proxy.otherHosts is block)`}\n`);
+    res.end(`Airlock: ${refusal!.message}\n`);
   });
   const proxy = attachProxy(server, {
     settings: proxySettings,

@@ -65,9 +65,17 @@ export function parseAuthority(authority: string | undefined): { host: string; p
   return { host: normalizeHost(m[1]!.replace(/^\[|\]$/g, '')), port };
 }
 
-/** Why an AI host that is not inspected is refused, and the two ways to decide otherwise. */
-export function aiHostRefusal(host: string, what: string): string {
-  return `${host} carries AI traffic (${what}) that the Airlock policy does not inspect, and Airlock does not tunnel AI traffic blind; nothing was sent. Add "${host}" to proxy.inspect in the policy (then run \`airlock ca reset\`), or to proxy.tunnel to let it through uninspected`;
+/**
+ * Why proxy mode refuses `host` (the audit reason) and what the client is told: for an AI host
+ * the policy does not inspect, the two ways to decide otherwise; else `otherwise`.
+ */
+export function hostRefusal(host: string, otherwise: string): { reason: 'ai-host-not-inspected' | 'policy'; message: string } {
+  const ai = aiHostFamily(host);
+  if (!ai) return { reason: 'policy', message: otherwise };
+  return {
+    reason: 'ai-host-not-inspected',
+    message: `${host} carries AI traffic (${ai}) that the Airlock policy does not inspect, and Airlock does not tunnel AI traffic blind; nothing was sent. Add "${host}" to proxy.inspect in the policy (then run \`airlock ca reset\`), or to proxy.tunnel to let it through uninspected`,
+  };
 }
 
 export function proxyMode(settings: ProxySettings, host: string): ProxyMode {
@@ -164,9 +172,9 @@ export function attachProxy(server: Server, deps: ProxyDeps): ProxyFront {
       mode = 'block';
     }
     if (mode === 'block') {
-      const ai = aiHostFamily(host);
-      deps.onConnect({ target: `${host}:${port}`, mode, reason: ai ? 'ai-host-not-inspected' : 'policy' });
-      return refuse(client, 403, 'Forbidden', ai ? aiHostRefusal(host, ai) : `CONNECT to ${host}:${port} is not allowed by the Airlock policy (proxy.otherHosts is block)`);
+      const refusal = hostRefusal(host, `CONNECT to ${host}:${port} is not allowed by the Airlock policy (proxy.otherHosts is block)`);
+      deps.onConnect({ target: `${host}:${port}`, mode, reason: refusal.reason });
+      return refuse(client, 403, 'Forbidden', refusal.message);
     }
     if (mode === 'tunnel') return tunnel(client, head, host, port);
     deps.ca().then(
