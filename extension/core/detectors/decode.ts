@@ -465,41 +465,24 @@ const B64_CLASS = (() => {
 })();
 const MIN_RUN = 24;
 
-/**
- * The run the keyword pass reports for base64Runs: its chars (all of B64_CLASS), MIN_RUN, and
- * the test base64Runs would apply first (upper case, lower case and a digit), so the 95% of runs
- * that are identifiers, words and paths are dropped while their text is still in cache.
- */
-export const BASE64_RUN = {
-  chars: 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-',
-  length: MIN_RUN,
-  keep: (text: string, end: number) => hasAllCharKinds(text, end - MIN_RUN),
-} as const;
-
-/**
- * Whether the run of base64 chars starting at `start` (followed at most MAX_REGION * 2 + 1
- * chars, as base64Runs does) has an upper-case letter, a lower-case one and a digit. Stops at
- * the first char that completes the set: most runs that pass are settled within a few chars.
- */
-function hasAllCharKinds(text: string, start: number): boolean {
-  const limit = Math.min(text.length, start + MAX_REGION * 2 + 1);
-  let classes = 0;
-  for (let i = start; i < limit; i++) {
-    const c = B64_CLASS16[text.charCodeAt(i)]!;
-    if (c === 0) return false;
-    classes |= c;
-    if ((classes & 7) === 7) return true;
-  }
-  return false;
-}
-
-/** B64_CLASS over all UTF-16 code units (non-ASCII: 0), so the probe loop needs no range check. */
+/** B64_CLASS over all UTF-16 code units (non-ASCII: 0), so the probe loops need no range check. */
 const B64_CLASS16 = (() => {
   const table = new Uint8Array(65536);
   table.set(B64_CLASS);
   return table;
 })();
 
+/**
+ * The run the keyword pass reports for base64Runs: its chars (all of B64_CLASS), MIN_RUN, and
+ * the test base64Runs would apply first (an upper-case letter, a lower-case one and a digit
+ * among the chars it would decode), so the 95% of runs that are identifiers, words and paths
+ * are dropped while their text is still in cache.
+ */
+export const BASE64_RUN = {
+  chars: 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-',
+  length: MIN_RUN,
+  kinds: { of: B64_CLASS16, need: 7, within: MAX_REGION * 2 + 1 },
+} as const;
 
 /** `runs`: where each maximal run of base64 chars reaches MIN_RUN chars (its start is MIN_RUN before). */
 function base64Runs(text: string, runs: ArrayLike<number>): DecodedView | undefined {

@@ -44,12 +44,13 @@ export interface RunSpec {
   /** A run is reported once, where it reaches this many chars (at least 3 * GROUP - 1 = 23). */
   readonly length: number;
   /**
-   * Whether to report the run that reached `length` at `end` (its start is `length` before):
-   * asked right after the block it is in was walked, while that text is still in the CPU's
-   * cache (asked later, scattered over a large text, each costs a cache miss). It must not
-   * call findKeywords (the walk's buffers are shared).
+   * Report only runs that hold a char of each kind in `need` among their first `within` chars:
+   * `of[c]` is the kind bits of UTF-16 code unit c, non-zero exactly for the run chars. Tested in
+   * the same scan that measures the run, right after the block it is in was walked, while that
+   * text is still in the CPU's cache (asked later, scattered over a large text, each costs a
+   * cache miss).
    */
-  readonly keep?: (text: string, end: number) => boolean;
+  readonly kinds?: { readonly of: Uint8Array; readonly need: number; readonly within: number };
 }
 
 export interface KeywordAutomaton {
@@ -112,6 +113,9 @@ export function buildKeywordAutomaton(keywords: readonly string[], run?: RunSpec
   if (run) {
     for (let c = 0; c < ALPHABET; c++) if (asciiClass[c]! >= runClassFrom && !run.chars.includes(String.fromCharCode(c))) throw new Error('run chars must be closed under case folding');
     if (!(run.length >= 3 * GROUP - 1)) throw new Error(`a run must be at least ${3 * GROUP - 1} chars long`);
+    if (run.kinds) {
+      for (let c = 0; c < 65536; c++) if ((run.kinds.of[c] !== 0) !== (c < ALPHABET && run.chars.includes(String.fromCharCode(c)))) throw new Error('run kinds must be non-zero exactly for the run chars');
+    }
   }
   // The bias: other classes end just below runBit, run classes start at it (see the top).
   let runBit = 0;
@@ -314,9 +318,9 @@ function sortEvents(text: string, automaton: KeywordAutomaton, used: number, hal
 
 /**
  * Looks at the maximal run holding text[from, to) (all run chars), unless already looked at:
- * reports it if it is long enough and the stream's. The walk's events come where a run's first
- * two full groups end, so its start is less than a group back, and it is followed forward only
- * as far as the length asked for.
+ * reports it if it is long enough, the stream's, and has the kinds asked for. The walk's events
+ * come where a run's first two full groups end, so its start is less than a group back, and it
+ * is followed forward only as far as the length and the kinds need.
  */
 function lookAtRun(text: string, automaton: KeywordAutomaton, from: number, to: number, out: Emits): void {
   const { table, runBit } = automaton;
@@ -327,8 +331,24 @@ function lookAtRun(text: string, automaton: KeywordAutomaton, from: number, to: 
   out.lastRunStart = start;
   const reached = start + run.length;
   if (reached > text.length || start < out.runsFrom) return;
-  for (let i = to; i < reached; i++) if ((table[text.charCodeAt(i)]! & runBit) === 0) return;
-  if (!run.keep || run.keep(text, reached)) out.pushRun(reached);
+  const kinds = run.kinds;
+  if (!kinds) {
+    for (let i = to; i < reached; i++) if ((table[text.charCodeAt(i)]! & runBit) === 0) return;
+    out.pushRun(reached);
+    return;
+  }
+  const { of, need } = kinds;
+  const limit = Math.min(text.length, start + kinds.within);
+  let seen = 0;
+  for (let i = start; i < limit; i++) {
+    const kind = of[text.charCodeAt(i)]!;
+    if (kind === 0) return;
+    seen |= kind;
+    if ((seen & need) === need && i >= reached - 1) {
+      out.pushRun(reached);
+      return;
+    }
+  }
 }
 
 /** Looks at every run that has a char in text[from, to), in order. */

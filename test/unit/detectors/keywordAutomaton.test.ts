@@ -89,7 +89,7 @@ test('runs: every offset modulo the group, every tail length, across blocks and 
   for (let length = 4096; length < 4096 + 24; length++) {
     for (const runLength of [22, 23, 24, 25, 26]) {
       const at = (length * 7 + runLength) % (length - runLength);
-      const chars = Array.from({ length }, (_, i) => (i % 3 === 2 ? ' ' : 'k'));
+      const chars: string[] = Array.from({ length }, (_, i) => (i % 3 === 2 ? ' ' : 'k'));
       for (let i = 0; i < runLength; i++) chars[at + i] = B64[(i * 5 + length) % B64.length]!;
       texts.push(chars.join(''));
     }
