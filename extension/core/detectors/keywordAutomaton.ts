@@ -17,8 +17,10 @@
 // - a transition cell holds the next state's row offset in that array, so a step is
 //   `row = table[row + table[char]]`; states that emit keywords are numbered last, so "emits?"
 //   is one compare with `emitFrom`, and the cell needs no flag bit to mask off;
-// - a block's hits go to one scratch array sized for the block's worst case, so the loop has
-//   neither a capacity test nor a call in it, and few arrays to keep in registers.
+// - each stream's hits go straight into its own list, which is given room for a whole block's
+//   worst case before the block, so the loop has neither a capacity test nor a call in it.
+//   (One list shared by both streams, sorted out after each block, cost a mispredicted branch
+//   per hit: the streams' hits interleave at random.)
 //
 // Runs cost one AND per char. Class cells hold the class plus a bias (and rows are stored minus
 // it, so `row + cell` is still the right cell) chosen so that exactly the run chars' cells have
@@ -75,6 +77,8 @@ export interface KeywordAutomaton {
   readonly run?: RunSpec;
   /** The bit set in exactly the run chars' class cells (0 with no run). */
   readonly runBit: number;
+  /** The run's kinds (RunSpec.kinds, or one kind for every run char with nothing needed). */
+  readonly runKinds: { readonly of: Uint8Array; readonly need: number; readonly within: number };
 }
 
 /** Keyword ids and end offsets (exclusive) of every occurrence, in text order. */
@@ -189,10 +193,22 @@ export function buildKeywordAutomaton(keywords: readonly string[], run?: RunSpec
   order.forEach((old, fresh) => {
     for (let k = 0; k < width; k++) table[ROOT + ((fresh << shift) | k)] = ROOT + (renumber[wide[old * width + k]!]! << shift) - bias;
   });
-  return { keywords: [...keywords], table, shift, bias, root: ROOT - bias, emitFrom, outputs: newOutputs, maxLength, run, runBit };
+  let runKinds = run?.kinds ?? NO_RUN_KINDS;
+  if (run && !run.kinds) {
+    const of = new Uint8Array(ROOT);
+    for (const c of run.chars) of[c.charCodeAt(0)] = 1;
+    runKinds = { of, need: 0, within: run.length };
+  }
+  return { keywords: [...keywords], table, shift, bias, root: ROOT - bias, emitFrom, outputs: newOutputs, maxLength, run, runBit, runKinds };
 }
 
-/** Where emitting states were reached (end offset and row value, in pairs), and where runs reached their length. */
+const NO_RUN_KINDS = { of: new Uint8Array(0), need: 0, within: 0 };
+
+/**
+ * One stream's hits: where emitting states were reached (end offset and row value, in pairs),
+ * written by the walk straight into `pairs` (room for a whole block is made before each block,
+ * so the loop never checks it), and where runs reached their length.
+ */
 class Emits {
   // Empty until needed: most texts are small and most small texts have few hits.
   pairs: Int32Array = NONE;
@@ -203,43 +219,41 @@ class Emits {
   lastRunStart = -1;
   /** The stream's runs are those that START at or after this (a run across the middle is the first stream's). */
   constructor(readonly runsFrom: number) {}
-  pushPair(end: number, row: number): void {
-    if (this.pairCount + 2 > this.pairs.length) this.pairs = grown(this.pairs, this.pairCount);
-    this.pairs[this.pairCount] = end;
-    this.pairs[this.pairCount + 1] = row;
-    this.pairCount += 2;
+  /** Room for `chars` more chars' emits (at most one per char). */
+  room(chars: number): Int32Array {
+    const need = this.pairCount + 2 * chars;
+    if (need > this.pairs.length) {
+      const out = new Int32Array(Math.max(64, need, this.pairs.length * 2));
+      out.set(this.pairs.subarray(0, this.pairCount));
+      this.pairs = out;
+    }
+    return this.pairs;
   }
   pushRun(end: number): void {
-    if (this.runCount === this.runEnds.length) this.runEnds = grown(this.runEnds, this.runCount);
+    if (this.runCount === this.runEnds.length) {
+      const out = new Int32Array(Math.max(64, this.runEnds.length * 2));
+      out.set(this.runEnds);
+      this.runEnds = out;
+    }
     this.runEnds[this.runCount++] = end;
   }
 }
 
 const NONE = new Int32Array(0);
 
-function grown(from: Int32Array, used: number): Int32Array {
-  const out = new Int32Array(Math.max(64, from.length * 2));
-  out.set(from.subarray(0, used));
-  return out;
-}
-
 /**
- * Where a block's walk writes its events, both streams into one list with one write position
- * (each register the loop frees is one fewer spilled to the stack): an event is two ints, the
- * end offset and the row reached (an emit) or 0 (two full run groups end there; no row is 0).
- * The streams' events interleave; their offsets tell them apart (the first stream's are <= half).
- * Sized for a block's worst case (every char both streams emit, every group both streams' run
- * event), so the loop never checks room. Shared by all calls: nothing a walk calls
- * (RunSpec.keep) may start another, so no two use it at once.
+ * Where a block's walk writes its run events: the end offset of a run's first two full groups
+ * (the streams' events interleave; their offsets tell them apart, the first stream's are <= half).
+ * Sized for a block's worst case (an event every group in both streams). Shared by all calls.
  */
-const scratch = new Int32Array(8 * BLOCK);
-const RUN_EVENT = 0;
+const runEvents = new Int32Array((2 * BLOCK) / GROUP + 2);
 /** The walks' scalars (see A_ROW…), shared likewise. */
-const regs = new Int32Array(7);
+const regs = new Int32Array(9);
 
 /**
  * Scalars a walk takes and hands back: per stream the row reached, whether the last group was
- * full of run chars and whether the last two were (runBit or 0); the write position in `scratch`.
+ * full of run chars and whether the last two were (runBit or 0), and the write position in its
+ * pairs; the write position in `runEvents`.
  */
 const A_ROW = 0;
 const B_ROW = 1;
@@ -247,7 +261,9 @@ const A_FULL = 2;
 const B_FULL = 3;
 const A_PAIR = 4;
 const B_PAIR = 5;
-const AT = 6;
+const A_AT = 6;
+const B_AT = 7;
+const RUN_AT = 8;
 
 export function findKeywords(text: string, automaton: KeywordAutomaton): KeywordHits {
   const { table, emitFrom, runBit } = automaton;
@@ -258,10 +274,10 @@ export function findKeywords(text: string, automaton: KeywordAutomaton): Keyword
 
   // The tail of a stream that does not fill a whole group is walked for keywords alone; the
   // runs that touch it are looked at directly.
-  const tail = (out: Emits, from: number, to: number, half: number, first: Emits, second: Emits) => {
-    regs[AT] = 0;
-    walkOneKeywords(text, from, to, table, emitFrom, 0, scratch, regs);
-    sortEvents(text, automaton, regs[AT]!, half, first, second);
+  const tail = (out: Emits, from: number, to: number) => {
+    regs[A_AT] = out.pairCount;
+    walkOneKeywords(text, from, to, table, emitFrom, 0, out.room(to - from), runEvents, regs);
+    out.pairCount = regs[A_AT]!;
     if (withRuns && to > out.runsFrom) runsTouching(text, automaton, Math.max(out.runsFrom, Math.min(from, to - 1)), to, out);
   };
 
@@ -270,11 +286,14 @@ export function findKeywords(text: string, automaton: KeywordAutomaton): Keyword
     const whole = withRuns ? length - (length % GROUP) : length;
     const walkOne = withRuns ? walkOneWithRuns : walkOneKeywords;
     for (let at = 0; at < whole; at += BLOCK) {
-      regs[AT] = 0;
-      walkOne(text, at, Math.min(whole, at + BLOCK), table, emitFrom, runBit, scratch, regs);
-      sortEvents(text, automaton, regs[AT]!, length, only, only);
+      const to = Math.min(whole, at + BLOCK);
+      regs[A_AT] = only.pairCount;
+      regs[RUN_AT] = 0;
+      walkOne(text, at, to, table, emitFrom, runBit, only.room(to - at), runEvents, regs);
+      only.pairCount = regs[A_AT]!;
+      lookAtRuns(text, automaton, length, only, only);
     }
-    tail(only, whole, length, length, only, only);
+    tail(only, whole, length);
     return expand(automaton, only);
   }
 
@@ -289,30 +308,29 @@ export function findKeywords(text: string, automaton: KeywordAutomaton): Keyword
   const whole = withRuns ? half - (half % GROUP) : half;
   const walkTwo = withRuns ? walkTwoWithRuns : walkTwoKeywords;
   for (let at = 0; at < whole; at += BLOCK) {
-    regs[AT] = 0;
-    walkTwo(text, at, Math.min(whole, at + BLOCK), half, table, emitFrom, runBit, scratch, regs);
-    sortEvents(text, automaton, regs[AT]!, half, first, second);
+    const to = Math.min(whole, at + BLOCK);
+    regs[A_AT] = first.pairCount;
+    regs[B_AT] = second.pairCount;
+    regs[RUN_AT] = 0;
+    walkTwo(text, at, to, half, table, emitFrom, runBit, first.room(to - at), second.room(to - at), runEvents, regs);
+    first.pairCount = regs[A_AT]!;
+    second.pairCount = regs[B_AT]!;
+    lookAtRuns(text, automaton, half, first, second);
   }
   // Each stream's tail in turn (the second's holds the odd char of an odd length).
   const secondRow = regs[B_ROW]!;
-  tail(first, whole, half, half, first, second);
+  tail(first, whole, half);
   regs[A_ROW] = secondRow;
-  tail(second, half + whole, length, half, first, second);
+  tail(second, half + whole, length);
   return expand(automaton, first, second);
 }
 
-/**
- * The block's events in scratch[0, used) to their stream (end offset <= half: `first`), in
- * order; a run event is followed to its run, which is kept if the spec's `keep` accepts it,
- * while the block is still in cache.
- */
-function sortEvents(text: string, automaton: KeywordAutomaton, used: number, half: number, first: Emits, second: Emits): void {
-  for (let k = 0; k < used; k += 2) {
-    const end = scratch[k]!;
-    const row = scratch[k + 1]!;
-    const to = end <= half ? first : second;
-    if (row !== RUN_EVENT) to.pushPair(end, row);
-    else lookAtRun(text, automaton, end - 2 * GROUP, end, to);
+/** The block's run events (see lookAtRun), while the block is still in cache. */
+function lookAtRuns(text: string, automaton: KeywordAutomaton, half: number, first: Emits, second: Emits): void {
+  const used = regs[RUN_AT]!;
+  for (let k = 0; k < used; k++) {
+    const end = runEvents[k]!;
+    lookAtRun(text, automaton, end - 2 * GROUP, end, end <= half ? first : second);
   }
 }
 
@@ -323,32 +341,30 @@ function sortEvents(text: string, automaton: KeywordAutomaton, used: number, hal
  * is followed forward only as far as the length and the kinds need.
  */
 function lookAtRun(text: string, automaton: KeywordAutomaton, from: number, to: number, out: Emits): void {
-  const { table, runBit } = automaton;
   const run = automaton.run!;
+  const kinds = automaton.runKinds;
+  const of = kinds.of;
   let start = from;
-  while (start > 0 && (table[text.charCodeAt(start - 1)]! & runBit) !== 0) start--;
+  while (start > 0 && of[text.charCodeAt(start - 1)] !== 0) start--;
   if (start === out.lastRunStart) return;
   out.lastRunStart = start;
   const reached = start + run.length;
   if (reached > text.length || start < out.runsFrom) return;
-  const kinds = run.kinds;
-  if (!kinds) {
-    for (let i = to; i < reached; i++) if ((table[text.charCodeAt(i)]! & runBit) === 0) return;
-    out.pushRun(reached);
-    return;
-  }
-  const { of, need } = kinds;
-  const limit = Math.min(text.length, start + kinds.within);
+  // The chars before `to` are run chars: only their kinds are needed (and none if none are).
+  const need = kinds.need;
   let seen = 0;
-  for (let i = start; i < limit; i++) {
+  if (need !== 0) for (let i = start; i < to; i++) seen |= of[text.charCodeAt(i)]!;
+  const limit = Math.min(text.length, start + kinds.within);
+  for (let i = to; i < limit; i++) {
+    if ((seen & need) === need && i >= reached) break;
     const kind = of[text.charCodeAt(i)]!;
-    if (kind === 0) return;
-    seen |= kind;
-    if ((seen & need) === need && i >= reached - 1) {
-      out.pushRun(reached);
-      return;
+    if (kind === 0) {
+      if (i < reached || (seen & need) !== need) return;
+      break;
     }
+    seen |= kind;
   }
+  if ((seen & need) === need) out.pushRun(reached);
 }
 
 /** Looks at every run that has a char in text[from, to), in order. */
@@ -363,9 +379,9 @@ function runsTouching(text: string, automaton: KeywordAutomaton, from: number, t
 }
 
 /** text[from, to) from regs' A stream into `out`; leaves its row and write position in regs. */
-function walkOneKeywords(text: string, from: number, to: number, table: Int32Array, emitFrom: number, _runBit: number, out: Int32Array, regs: Int32Array): void {
+function walkOneKeywords(text: string, from: number, to: number, table: Int32Array, emitFrom: number, _runBit: number, out: Int32Array, _runOut: Int32Array, regs: Int32Array): void {
   let row = regs[A_ROW]!;
-  let n = regs[AT]!;
+  let n = regs[A_AT]!;
   for (let i = from; i < to; i++) {
     row = table[(row + table[text.charCodeAt(i)]!) | 0]!;
     if (row >= emitFrom) {
@@ -375,19 +391,20 @@ function walkOneKeywords(text: string, from: number, to: number, table: Int32Arr
     }
   }
   regs[A_ROW] = row;
-  regs[AT] = n;
+  regs[A_AT] = n;
 }
 
 /**
  * As walkOneKeywords, `to - from` a multiple of GROUP; a run event where two full groups end.
- * The group's steps are written out: as an inner loop they cost 4.5 times as much as the run
+ * The group's steps are written out: as an inner loop they cost six times as much as the run
  * test itself (the JIT keeps the loop's counter and exit test per char).
  */
-function walkOneWithRuns(text: string, from: number, to: number, table: Int32Array, emitFrom: number, runBit: number, out: Int32Array, regs: Int32Array): void {
+function walkOneWithRuns(text: string, from: number, to: number, table: Int32Array, emitFrom: number, runBit: number, out: Int32Array, runOut: Int32Array, regs: Int32Array): void {
   let row = regs[A_ROW]!;
   let full = regs[A_FULL]!;
   let pair = regs[A_PAIR]!;
-  let n = regs[AT]!;
+  let n = regs[A_AT]!;
+  let r = regs[RUN_AT]!;
   let c = 0;
   for (let g = from; g < to; g += GROUP) {
     let all = runBit;
@@ -457,56 +474,57 @@ function walkOneWithRuns(text: string, from: number, to: number, table: Int32Arr
     }
     // Only where a run's first two full groups end: one event per run.
     const now = all & full;
-    if ((now & ~pair) !== 0) {
-      out[n] = g + GROUP;
-      out[n + 1] = RUN_EVENT;
-      n += 2;
-    }
+    if ((now & ~pair) !== 0) runOut[r++] = g + GROUP;
     pair = now;
     full = all;
   }
   regs[A_ROW] = row;
   regs[A_FULL] = full;
   regs[A_PAIR] = pair;
-  regs[AT] = n;
+  regs[A_AT] = n;
+  regs[RUN_AT] = r;
 }
 
-/** text[from, to) and text[half + from, half + to) in lockstep, from and into regs and `out`. */
-function walkTwoKeywords(text: string, from: number, to: number, half: number, table: Int32Array, emitFrom: number, _runBit: number, out: Int32Array, regs: Int32Array): void {
+/** text[from, to) and text[half + from, half + to) in lockstep, from and into regs and the outs. */
+function walkTwoKeywords(text: string, from: number, to: number, half: number, table: Int32Array, emitFrom: number, _runBit: number, aOut: Int32Array, bOut: Int32Array, _runOut: Int32Array, regs: Int32Array): void {
   let a = regs[A_ROW]!;
   let b = regs[B_ROW]!;
-  let n = regs[AT]!;
+  let na = regs[A_AT]!;
+  let nb = regs[B_AT]!;
   for (let i = from; i < to; i++) {
     a = table[(a + table[text.charCodeAt(i)]!) | 0]!;
     b = table[(b + table[text.charCodeAt(i + half)]!) | 0]!;
     // (a | b) >= emitFrom whenever either is: one compare on the common path.
     if ((a | b) >= emitFrom) {
       if (a >= emitFrom) {
-        out[n] = i + 1;
-        out[n + 1] = a;
-        n += 2;
+        aOut[na] = i + 1;
+        aOut[na + 1] = a;
+        na += 2;
       }
       if (b >= emitFrom) {
-        out[n] = i + half + 1;
-        out[n + 1] = b;
-        n += 2;
+        bOut[nb] = i + half + 1;
+        bOut[nb + 1] = b;
+        nb += 2;
       }
     }
   }
   regs[A_ROW] = a;
   regs[B_ROW] = b;
-  regs[AT] = n;
+  regs[A_AT] = na;
+  regs[B_AT] = nb;
 }
 
 /** As walkTwoKeywords, `to - from` a multiple of GROUP, with run events (see walkOneWithRuns). */
-function walkTwoWithRuns(text: string, from: number, to: number, half: number, table: Int32Array, emitFrom: number, runBit: number, out: Int32Array, regs: Int32Array): void {
+function walkTwoWithRuns(text: string, from: number, to: number, half: number, table: Int32Array, emitFrom: number, runBit: number, aOut: Int32Array, bOut: Int32Array, runOut: Int32Array, regs: Int32Array): void {
   let a = regs[A_ROW]!;
   let b = regs[B_ROW]!;
   let aFull = regs[A_FULL]!;
   let bFull = regs[B_FULL]!;
   let aPair = regs[A_PAIR]!;
   let bPair = regs[B_PAIR]!;
-  let n = regs[AT]!;
+  let na = regs[A_AT]!;
+  let nb = regs[B_AT]!;
+  let r = regs[RUN_AT]!;
   let ca = 0;
   let cb = 0;
   for (let g = from; g < to; g += GROUP) {
@@ -520,14 +538,14 @@ function walkTwoWithRuns(text: string, from: number, to: number, half: number, t
     bAll &= cb;
     if ((a | b) >= emitFrom) {
       if (a >= emitFrom) {
-        out[n] = g + 1;
-        out[n + 1] = a;
-        n += 2;
+        aOut[na] = g + 1;
+        aOut[na + 1] = a;
+        na += 2;
       }
       if (b >= emitFrom) {
-        out[n] = g + 1 + half;
-        out[n + 1] = b;
-        n += 2;
+        bOut[nb] = g + 1 + half;
+        bOut[nb + 1] = b;
+        nb += 2;
       }
     }
     ca = table[text.charCodeAt(g + 1)]!;
@@ -538,14 +556,14 @@ function walkTwoWithRuns(text: string, from: number, to: number, half: number, t
     bAll &= cb;
     if ((a | b) >= emitFrom) {
       if (a >= emitFrom) {
-        out[n] = g + 2;
-        out[n + 1] = a;
-        n += 2;
+        aOut[na] = g + 2;
+        aOut[na + 1] = a;
+        na += 2;
       }
       if (b >= emitFrom) {
-        out[n] = g + 2 + half;
-        out[n + 1] = b;
-        n += 2;
+        bOut[nb] = g + 2 + half;
+        bOut[nb + 1] = b;
+        nb += 2;
       }
     }
     ca = table[text.charCodeAt(g + 2)]!;
@@ -556,14 +574,14 @@ function walkTwoWithRuns(text: string, from: number, to: number, half: number, t
     bAll &= cb;
     if ((a | b) >= emitFrom) {
       if (a >= emitFrom) {
-        out[n] = g + 3;
-        out[n + 1] = a;
-        n += 2;
+        aOut[na] = g + 3;
+        aOut[na + 1] = a;
+        na += 2;
       }
       if (b >= emitFrom) {
-        out[n] = g + 3 + half;
-        out[n + 1] = b;
-        n += 2;
+        bOut[nb] = g + 3 + half;
+        bOut[nb + 1] = b;
+        nb += 2;
       }
     }
     ca = table[text.charCodeAt(g + 3)]!;
@@ -574,14 +592,14 @@ function walkTwoWithRuns(text: string, from: number, to: number, half: number, t
     bAll &= cb;
     if ((a | b) >= emitFrom) {
       if (a >= emitFrom) {
-        out[n] = g + 4;
-        out[n + 1] = a;
-        n += 2;
+        aOut[na] = g + 4;
+        aOut[na + 1] = a;
+        na += 2;
       }
       if (b >= emitFrom) {
-        out[n] = g + 4 + half;
-        out[n + 1] = b;
-        n += 2;
+        bOut[nb] = g + 4 + half;
+        bOut[nb + 1] = b;
+        nb += 2;
       }
     }
     ca = table[text.charCodeAt(g + 4)]!;
@@ -592,14 +610,14 @@ function walkTwoWithRuns(text: string, from: number, to: number, half: number, t
     bAll &= cb;
     if ((a | b) >= emitFrom) {
       if (a >= emitFrom) {
-        out[n] = g + 5;
-        out[n + 1] = a;
-        n += 2;
+        aOut[na] = g + 5;
+        aOut[na + 1] = a;
+        na += 2;
       }
       if (b >= emitFrom) {
-        out[n] = g + 5 + half;
-        out[n + 1] = b;
-        n += 2;
+        bOut[nb] = g + 5 + half;
+        bOut[nb + 1] = b;
+        nb += 2;
       }
     }
     ca = table[text.charCodeAt(g + 5)]!;
@@ -610,14 +628,14 @@ function walkTwoWithRuns(text: string, from: number, to: number, half: number, t
     bAll &= cb;
     if ((a | b) >= emitFrom) {
       if (a >= emitFrom) {
-        out[n] = g + 6;
-        out[n + 1] = a;
-        n += 2;
+        aOut[na] = g + 6;
+        aOut[na + 1] = a;
+        na += 2;
       }
       if (b >= emitFrom) {
-        out[n] = g + 6 + half;
-        out[n + 1] = b;
-        n += 2;
+        bOut[nb] = g + 6 + half;
+        bOut[nb + 1] = b;
+        nb += 2;
       }
     }
     ca = table[text.charCodeAt(g + 6)]!;
@@ -628,14 +646,14 @@ function walkTwoWithRuns(text: string, from: number, to: number, half: number, t
     bAll &= cb;
     if ((a | b) >= emitFrom) {
       if (a >= emitFrom) {
-        out[n] = g + 7;
-        out[n + 1] = a;
-        n += 2;
+        aOut[na] = g + 7;
+        aOut[na + 1] = a;
+        na += 2;
       }
       if (b >= emitFrom) {
-        out[n] = g + 7 + half;
-        out[n + 1] = b;
-        n += 2;
+        bOut[nb] = g + 7 + half;
+        bOut[nb + 1] = b;
+        nb += 2;
       }
     }
     ca = table[text.charCodeAt(g + 7)]!;
@@ -646,29 +664,21 @@ function walkTwoWithRuns(text: string, from: number, to: number, half: number, t
     bAll &= cb;
     if ((a | b) >= emitFrom) {
       if (a >= emitFrom) {
-        out[n] = g + 8;
-        out[n + 1] = a;
-        n += 2;
+        aOut[na] = g + 8;
+        aOut[na + 1] = a;
+        na += 2;
       }
       if (b >= emitFrom) {
-        out[n] = g + 8 + half;
-        out[n + 1] = b;
-        n += 2;
+        bOut[nb] = g + 8 + half;
+        bOut[nb + 1] = b;
+        nb += 2;
       }
     }
     const aNow = aAll & aFull;
     const bNow = bAll & bFull;
     if (((aNow & ~aPair) | (bNow & ~bPair)) !== 0) {
-      if ((aNow & ~aPair) !== 0) {
-        out[n] = g + GROUP;
-        out[n + 1] = RUN_EVENT;
-        n += 2;
-      }
-      if ((bNow & ~bPair) !== 0) {
-        out[n] = g + GROUP + half;
-        out[n + 1] = RUN_EVENT;
-        n += 2;
-      }
+      if ((aNow & ~aPair) !== 0) runOut[r++] = g + GROUP;
+      if ((bNow & ~bPair) !== 0) runOut[r++] = g + GROUP + half;
     }
     aPair = aNow;
     bPair = bNow;
@@ -681,7 +691,9 @@ function walkTwoWithRuns(text: string, from: number, to: number, half: number, t
   regs[B_FULL] = bFull;
   regs[A_PAIR] = aPair;
   regs[B_PAIR] = bPair;
-  regs[AT] = n;
+  regs[A_AT] = na;
+  regs[B_AT] = nb;
+  regs[RUN_AT] = r;
 }
 
 /** Each emit's keyword ids, first stream then second (text order); runs likewise. */
