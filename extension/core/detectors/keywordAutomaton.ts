@@ -330,41 +330,43 @@ function lookAtRuns(text: string, automaton: KeywordAutomaton, half: number, fir
   const used = regs[RUN_AT]!;
   for (let k = 0; k < used; k++) {
     const end = runEvents[k]!;
-    lookAtRun(text, automaton, end - 2 * GROUP, end, end <= half ? first : second);
+    lookAtRun(text, automaton, end, end <= half ? first : second);
   }
 }
 
 /**
- * Looks at the maximal run holding text[from, to) (all run chars), unless already looked at:
- * reports it if it is long enough, the stream's, and has the kinds asked for. The walk's events
- * come where a run's first two full groups end, so its start is less than a group back, and it
- * is followed forward only as far as the length and the kinds need.
+ * Looks at the maximal run whose chars include text[to - 1] (a run char), unless already looked
+ * at: reports it if it is long enough, the stream's, and has the kinds asked for. The walk's
+ * events come where a run's first two full groups end, so its start is less than three groups
+ * back, and it is followed forward only as far as the length and the kinds need.
  */
-function lookAtRun(text: string, automaton: KeywordAutomaton, from: number, to: number, out: Emits): void {
-  const run = automaton.run!;
-  const kinds = automaton.runKinds;
-  const of = kinds.of;
-  let start = from;
-  while (start > 0 && of[text.charCodeAt(start - 1)] !== 0) start--;
-  if (start === out.lastRunStart) return;
-  out.lastRunStart = start;
-  const reached = start + run.length;
-  if (reached > text.length || start < out.runsFrom) return;
-  // The chars before `to` are run chars: only their kinds are needed (and none if none are).
-  const need = kinds.need;
+function lookAtRun(text: string, automaton: KeywordAutomaton, to: number, out: Emits): void {
+  const { of, need, within } = automaton.runKinds;
+  // Back from the end of the chars known to be run chars to the run's start, reading their kinds.
   let seen = 0;
-  if (need !== 0) for (let i = start; i < to; i++) seen |= of[text.charCodeAt(i)]!;
-  const limit = Math.min(text.length, start + kinds.within);
-  for (let i = to; i < limit; i++) {
-    if ((seen & need) === need && i >= reached) break;
+  let start = to;
+  for (let kind = of[text.charCodeAt(start - 1)]!; kind !== 0; kind = start > 0 ? of[text.charCodeAt(start - 1)]! : 0) {
+    seen |= kind;
+    start--;
+  }
+  if (start === out.lastRunStart || start < out.runsFrom) return;
+  out.lastRunStart = start;
+  const reached = start + automaton.run!.length;
+  if (reached > text.length) return;
+  let i = to;
+  for (; i < reached; i++) {
     const kind = of[text.charCodeAt(i)]!;
-    if (kind === 0) {
-      if (i < reached || (seen & need) !== need) return;
-      break;
-    }
+    if (kind === 0) return;
     seen |= kind;
   }
-  if ((seen & need) === need) out.pushRun(reached);
+  const limit = Math.min(text.length, start + within);
+  while ((seen & need) !== need) {
+    if (i >= limit) return;
+    const kind = of[text.charCodeAt(i++)]!;
+    if (kind === 0) return;
+    seen |= kind;
+  }
+  out.pushRun(reached);
 }
 
 /** Looks at every run that has a char in text[from, to), in order. */
@@ -373,7 +375,7 @@ function runsTouching(text: string, automaton: KeywordAutomaton, from: number, t
   const isRunChar = (i: number) => (table[text.charCodeAt(i)]! & runBit) !== 0;
   for (let p = from; p < to; p++) {
     if (!isRunChar(p)) continue;
-    lookAtRun(text, automaton, p, p + 1, out);
+    lookAtRun(text, automaton, p + 1, out);
     while (p + 1 < to && isRunChar(p + 1)) p++;
   }
 }
