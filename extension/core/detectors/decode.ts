@@ -271,16 +271,14 @@ function concatenations(text: string, quotes: readonly number[]): DecodedView | 
   const builder = new ViewBuilder('concatenation');
   let resume = 0; // a chain's literals are not tried again as the start of another
   for (let q = 0; q < quotes.length; q++) {
-    let close = quotes[q]!;
+    const close = quotes[q]!;
     if (close < resume) continue;
     resume = close + 1;
     const afterJunction = junctionEnd(text, close);
     if (afterJunction < 0) continue;
-    const open = literalOpening(text, close, text.charCodeAt(close));
-    if (open < 0) continue;
-    // Chain: collect literals while junctions continue. Bounds go into a flat list, [start, end)
-    // per literal (this runs for every junction in the text).
-    const bounds: number[] = [open + 1, close];
+    // Chain: collect the literals after the first while junctions continue. Bounds go into a
+    // flat list, [start, end) per literal (this runs for every junction in the text).
+    const bounds: number[] = [-1, close];
     let nextOpen = afterJunction;
     for (;;) {
       const nextClose = literalClosing(text, nextOpen, text.charCodeAt(nextOpen));
@@ -290,17 +288,26 @@ function concatenations(text: string, quotes: readonly number[]): DecodedView | 
       if (more < 0) break;
       nextOpen = more;
     }
-    close = bounds[bounds.length - 1]!;
-    resume = close + 1;
     if (bounds.length < 4) continue;
-    // Only a join inside a token can hide one: "Hello, " + "world" cannot.
+    // Only a join inside a token can hide one: "Hello, " + "world" cannot. (A token char before
+    // the first closing quote means the first literal is not empty.) Decided before the first
+    // literal is looked for: most chains are prose, and a chain that fails here fails from any
+    // of its literals, so none is tried again.
     let insideToken = false;
     for (let k = 0; k + 2 < bounds.length && !insideToken; k += 2) {
       const end = bounds[k + 1]!;
       const nextStart = bounds[k + 2]!;
-      insideToken = end > bounds[k]! && TOKEN_CHAR[text.charCodeAt(end - 1)] === 1 && bounds[k + 3]! > nextStart && TOKEN_CHAR[text.charCodeAt(nextStart)] === 1;
+      insideToken = (k === 0 || end > bounds[k]!) && TOKEN_CHAR[text.charCodeAt(end - 1)] === 1 && bounds[k + 3]! > nextStart && TOKEN_CHAR[text.charCodeAt(nextStart)] === 1;
     }
-    if (!insideToken) continue;
+    const last = bounds[bounds.length - 1]!;
+    if (!insideToken) {
+      resume = last + 1;
+      continue;
+    }
+    const open = literalOpening(text, close, text.charCodeAt(close));
+    if (open < 0) continue;
+    bounds[0] = open + 1;
+    resume = last + 1;
     let joinedLength = 0;
     for (let k = 0; k < bounds.length; k += 2) joinedLength += bounds[k + 1]! - bounds[k]!;
     if (joinedLength < 12 || joinedLength > MAX_REGION) continue;
@@ -309,7 +316,7 @@ function concatenations(text: string, quotes: readonly number[]): DecodedView | 
     const lineStart = lineStartWithin(text, open, 200);
     if (open - lineStart < 200) builder.copy(text, lineStart, open + 1);
     for (let k = 0; k < bounds.length; k += 2) builder.copy(text, bounds[k]!, bounds[k + 1]!);
-    builder.copy(text, close, close + 1);
+    builder.copy(text, last, last + 1);
   }
   return builder.build();
 }
