@@ -5,6 +5,8 @@ import { FlaggedDiffPanel, type ApproveAllQuestion } from '../../extension/vscod
 import type { RejectQuestion } from '../../extension/vscode/review/rejectFlow';
 import { FakeReviewModel, type FakeFile } from './support/fakeReviewModel';
 import { click, hasBrowser, pressKey, screenshot, sleep, textOf, until, waitForText } from './support/harness';
+import { panelListing, viewListing } from './support/reviewListings';
+import type { AirlockApi } from '../../extension/vscode/extension';
 
 const EXTENSION_ID = 'airlock-dev.airlock';
 const FRAME = 'Airlock Flagged Diff';
@@ -132,9 +134,11 @@ describe('Flagged-diff panel', function () {
   let rejectAnswer = true;
   const root = () => vscode.Uri.file(process.env.AIRLOCK_TEST_WORKSPACE ?? vscode.workspace.workspaceFolders![0]!.uri.fsPath);
 
+  let api: AirlockApi;
+
   before(async () => {
-    const extension = vscode.extensions.getExtension(EXTENSION_ID)!;
-    await extension.activate();
+    const extension = vscode.extensions.getExtension<AirlockApi>(EXTENSION_ID)!;
+    api = await extension.activate();
     model = await FakeReviewModel.create(root(), FILES);
     baselineRegistration = registerBaselineDocuments({ subscriptions: [] }, model);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
@@ -174,6 +178,11 @@ describe('Flagged-diff panel', function () {
     if (!hasBrowser) return;
 
     await waitForText('#summary', '4 AI hunks need review in 2 files', 20_000, FRAME);
+    // The Needs Review view beside it lists the same hunks: one engine feeds both.
+    await vscode.commands.executeCommand('workbench.view.extension.airlock');
+    await until(async () => JSON.stringify(await viewListing(api)) === JSON.stringify(panelListing(view)), 10_000, 'the Needs Review view to list what the panel lists').catch(async (error: Error) => {
+      assert.fail(`${error.message}: view ${JSON.stringify(await viewListing(api))}, panel ${JSON.stringify(panelListing(view))}`);
+    });
     const tax = await textOf('.hunk[data-id="h-tax"]', FRAME);
     for (const expected of ['Lines 12-15', 'Forbidden', 'Claude Code', 'claude-sonnet-4', 'agent-hook', 'forbid/pricing', '42 min ago', 'may not stay here']) {
       assert.ok(tax.text.includes(expected), `the forbidden hunk shows "${expected}"`);

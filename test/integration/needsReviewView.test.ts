@@ -1,0 +1,127 @@
+// The Needs Review tree and the flagged-diff panel are two views of one thing: the AI code of
+// this workspace that waits for a human, as the provenance engine (ledger + files + policy)
+// decides it. A CI screenshot once showed the panel listing four flagged hunks beside an empty
+// tree; these tests hold the two to the same list through record, approve and a later write.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import type { AirlockApi } from '../../extension/vscode/extension';
+import { click, hasBrowser, screenshot, until, waitForText } from './support/harness';
+import { panelListing, viewListing, type Listing } from './support/reviewListings';
+
+const EXTENSION_ID = 'airlock-dev.airlock';
+const FRAME = 'Airlock Flagged Diff';
+
+interface Panel {
+  render(): Promise<{ total: number; files: { path: string; hunks: { id: string; label: string; startLine: number; endLine: number }[] }[] }>;
+  receive(raw: unknown): Promise<void>;
+}
+
+function workspacePath(relative: string): string {
+  return join(vscode.workspace.workspaceFolders![0]!.uri.fsPath, relative);
+}
+
+/** Waits until the tree and the panel both list exactly `expected` (and says what each showed if not). */
+async function bothShow(api: AirlockApi, panel: Panel, expected: Listing, what: string): Promise<void> {
+  let last: { view: Listing; panel: Listing } | undefined;
+  try {
+    await until(
+      async () => {
+        last = { view: await viewListing(api), panel: panelListing(await panel.render()) };
+        return JSON.stringify(last.view) === JSON.stringify(expected) && JSON.stringify(last.panel) === JSON.stringify(expected);
+      },
+      15_000,
+      what,
+    );
+  } catch (error) {
+    assert.fail(`${(error as Error).message}\n  expected ${JSON.stringify(expected)}\n  view     ${JSON.stringify(last?.view)}\n  panel    ${JSON.stringify(last?.panel)}`);
+  }
+}
+
+describe('Needs Review view and flagged-diff panel', function () {
+  this.timeout(90_000);
+  let api: AirlockApi;
+
+  before(async () => {
+    api = await vscode.extensions.getExtension<AirlockApi>(EXTENSION_ID)!.activate();
+    await api.reviews!.ready();
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.commands.executeCommand('workbench.view.extension.airlock');
+  });
+
+  after(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('list the same recorded AI hunks; approved in the panel both are empty; a later AI write shows in both without a reload', async () => {
+    const reviews = api.reviews!;
+    // What other suites left pending is part of the same list; this test adds to it and
+    // approves everything, so the empty state is the whole workspace's.
+    const uriA = vscode.Uri.file(workspacePath('src/view-orders.ts'));
+    const uriB = vscode.Uri.file(workspacePath('src/view-shipping.ts'));
+    writeFileSync(uriA.fsPath, 'export const orders = [];\nexport const limit = 10;\nexport const page = 1;\n');
+    writeFileSync(uriB.fsPath, 'export const carrier = "post";\n');
+    const docA = await vscode.workspace.openTextDocument(uriA);
+    const docB = await vscode.workspace.openTextDocument(uriB);
+    // Two AI edits in one file (each replacing a line) and an AI insertion in another.
+    for (const [line, text] of [[0, 'export const orders: Order[] = loadOrders(); // AI'], [2, 'export const page = clampPage(1); // AI']] as const) {
+      const before = docA.lineAt(line).text;
+      const edit = new vscode.WorkspaceEdit();
+      edit.replace(uriA, docA.lineAt(line).range, text);
+      await vscode.workspace.applyEdit(edit);
+      await reviews.recordInsertion({ document: docA, startLine: line + 1, endLine: line + 1, baseline: before, tool: 'view-agent', model: 'view-model', channel: 'chat-edit', confidence: 1 });
+    }
+    const insert = new vscode.WorkspaceEdit();
+    insert.insert(uriB, new vscode.Position(1, 0), 'export function rate(kg: number): number {\n  return 4.5 + kg * 1.2;\n}\n');
+    await vscode.workspace.applyEdit(insert);
+    await reviews.recordInsertion({ document: docB, startLine: 2, endLine: 4, baseline: '', tool: 'view-agent', channel: 'agent-hook', confidence: 1 });
+    await docA.save();
+    await docB.save();
+
+    const panel = (await vscode.commands.executeCommand('airlock.showFlaggedDiff')) as Panel;
+    const recorded = panelListing(await panel.render());
+    for (const expected of ['src/view-orders.ts:1', 'src/view-orders.ts:3', 'src/view-shipping.ts:2-4']) {
+      assert.ok(recorded.some((f) => f.hunks.includes(expected)), `the panel lists ${expected}`);
+    }
+    await bothShow(api, panel, recorded, 'the Needs Review view to list what the panel lists');
+    if (hasBrowser) {
+      await waitForText('#summary', 'need review', 20_000, FRAME);
+      await screenshot('needs-review-view-beside-panel', 800);
+    }
+
+    // The reviewer approves every hunk in the panel, one click each.
+    for (let left = (await panel.render()).files.flatMap((f) => f.hunks); left.length > 0; left = (await panel.render()).files.flatMap((f) => f.hunks)) {
+      const hunk = left[0]!;
+      if (hasBrowser) await click(`button[aria-label="Approve hunk ${hunk.label}"]`, FRAME);
+      else await panel.receive({ type: 'approve', id: hunk.id });
+      await until(async () => !(await panel.render()).files.some((f) => f.hunks.some((h) => h.id === hunk.id)), 10_000, `${hunk.label} to leave the panel`);
+    }
+    await bothShow(api, panel, [], 'the view and the panel to be empty after the approvals');
+    if (hasBrowser) {
+      await waitForText('#summary', 'No AI code is waiting for review', 10_000, FRAME);
+      await waitForText('.pane-body', 'No AI-written code is waiting for review', 10_000);
+      await screenshot('needs-review-view-beside-panel-empty', 500);
+    }
+
+    // Later an agent writes again, recorded by another process (the CLI): the ledger changes on
+    // disk and nothing in this window is told directly. Both views follow without a reload.
+    writeFileSync(uriB.fsPath, `${docB.getText()}export const express = true;\n`);
+    const cli = join(vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath, 'dist', 'cli.js');
+    execFileSync(process.execPath, [cli, 'record', '--file', 'src/view-shipping.ts', '--lines', '5-5', '--tool', 'later-agent', '--channel', 'agent-hook'], {
+      cwd: workspacePath(''),
+      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+      timeout: 20_000,
+    });
+    await bothShow(api, panel, [{ path: 'src/view-shipping.ts', hunks: ['src/view-shipping.ts:5'] }], 'the later AI write to show in the view and the panel');
+    if (hasBrowser) {
+      await waitForText('#summary', '1 AI hunk needs review', 10_000, FRAME);
+      await screenshot('needs-review-view-beside-panel-later-write', 500);
+    }
+    const later = reviews.hunks().find((h) => h.path === 'src/view-shipping.ts')!;
+    assert.equal(later.tool, 'later-agent');
+    await reviews.approve(later.id);
+    await bothShow(api, panel, [], 'the last approval to empty both');
+  });
+});
