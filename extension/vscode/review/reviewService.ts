@@ -9,7 +9,7 @@ import type { ProvenanceTracker, TrackedRange } from '../../core/provenance/trac
 import type { Logger } from '../log';
 import type { PolicyService } from '../policyService';
 import { gitIdentity, type Identity } from './gitIdentity';
-import type { PendingHunk, ReviewModel } from './model';
+import type { PendingHunk } from './model';
 import { loadEngine } from '../engine';
 
 export interface AiInsertion {
@@ -29,7 +29,7 @@ type Core = typeof import('../../core/ledger') & typeof import('../../core/prove
 
 const RECOMPUTE_DELAY_MS = 120;
 
-export class ReviewService implements ReviewModel, vscode.Disposable {
+export class ReviewService implements vscode.Disposable {
   private core: Core | undefined;
   private state: LedgerState | undefined;
   private pending: PendingHunk[] = [];

@@ -14,12 +14,21 @@ export function panelListing(view: { files: { path: string; hunks: { label: stri
 
 /**
  * The Needs Review view's listing: read from the rendered rows when a browser drives the
- * workbench (file rows `name | dir · N hunks`, hunk rows `Lines a–b | tool`).
+ * workbench (file rows `name | dir · N hunks`, hunk rows `Lines a–b | tool`), else from the
+ * tree's provider, what VS Code renders from (under @vscode/test-electron).
  */
-export async function viewListing(_api: AirlockApi): Promise<Listing> {
-  if (!hasBrowser) throw new Error('reading the Needs Review view needs the harness browser');
-  const rows = (await textsOf(VIEW_ROWS, { parts: '.label-name, .label-description' })).texts;
-  return parseViewRows(rows);
+export async function viewListing(api: AirlockApi): Promise<Listing> {
+  if (hasBrowser) return parseViewRows((await textsOf(VIEW_ROWS, { parts: '.label-name, .label-description' })).texts);
+  const tree = api.needsReview;
+  if (!tree) throw new Error('the Needs Review tree is not wired');
+  const listing: Listing = [];
+  for (const file of await tree.getChildren()) {
+    const item = tree.getTreeItem(file);
+    const rows = [`${String(item.label)} | ${String(item.description)}`];
+    for (const hunk of await tree.getChildren(file)) rows.push(`${String(tree.getTreeItem(hunk).label)} | `);
+    listing.push(...parseViewRows(rows));
+  }
+  return listing;
 }
 
 export function parseViewRows(rows: readonly string[]): Listing {
