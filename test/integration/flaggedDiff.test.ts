@@ -19,7 +19,7 @@ import { BASELINE_SCHEME } from '../../extension/vscode/review/baselineDocuments
 import type { ApproveAllQuestion, FlaggedDiffPanel } from '../../extension/vscode/review/flaggedDiffPanel';
 import type { RejectQuestion } from '../../extension/vscode/review/rejectFlow';
 import { click, hasBrowser, pressKey, screenshot, sleep, textOf, until, waitForText } from './support/harness';
-import { panelListing, viewListing } from './support/reviewListings';
+import { checkListing, panelListing, viewListing } from './support/reviewListings';
 
 const EXTENSION_ID = 'airlock-dev.airlock';
 const FRAME = 'Airlock Flagged Diff';
@@ -139,12 +139,13 @@ describe('Flagged-diff panel', function () {
   };
   const pending = () => api.reviews!.hunks().filter((h) => h.path.startsWith('review-fixture/'));
 
-  /** The Needs Review view lists exactly what the panel lists. */
+  /** The Needs Review view lists exactly what the panel lists, and so does `airlock check`. */
   const viewMatchesPanel = async (what: string) => {
     const expected = panelListing(await panel.render());
     await until(async () => JSON.stringify(await viewListing(api)) === JSON.stringify(expected), 10_000, what).catch(async (error: Error) => {
       assert.fail(`${error.message}: view ${JSON.stringify(await viewListing(api))}, panel ${JSON.stringify(expected)}`);
     });
+    assert.deepEqual(checkListing(root(), join(vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath, 'dist', 'cli.js')), expected, `airlock check agrees with the panel (${what})`);
   };
 
   before(async () => {

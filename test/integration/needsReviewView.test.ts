@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { AirlockApi } from '../../extension/vscode/extension';
 import { click, hasBrowser, screenshot, until, waitForText } from './support/harness';
-import { panelListing, viewListing, type Listing } from './support/reviewListings';
+import { checkListing, panelListing, viewListing, type Listing } from './support/reviewListings';
 
 const EXTENSION_ID = 'airlock-dev.airlock';
 const FRAME = 'Airlock Flagged Diff';
@@ -23,8 +23,11 @@ function workspacePath(relative: string): string {
   return join(vscode.workspace.workspaceFolders![0]!.uri.fsPath, relative);
 }
 
-/** Waits until the tree and the panel both list exactly `expected` (and says what each showed if not). */
-async function bothShow(api: AirlockApi, panel: Panel, expected: Listing, what: string): Promise<void> {
+/**
+ * Waits until the tree and the panel both list exactly `expected`, then holds `airlock check`
+ * (the commit gate, run in another process) to the same list; says what each showed if not.
+ */
+async function allShow(api: AirlockApi, panel: Panel, expected: Listing, what: string): Promise<void> {
   let last: { view: Listing; panel: Listing } | undefined;
   try {
     await until(
@@ -38,6 +41,11 @@ async function bothShow(api: AirlockApi, panel: Panel, expected: Listing, what: 
   } catch (error) {
     assert.fail(`${(error as Error).message}\n  expected ${JSON.stringify(expected)}\n  view     ${JSON.stringify(last?.view)}\n  panel    ${JSON.stringify(last?.panel)}`);
   }
+  assert.deepEqual(checkListing(workspacePath(''), cliPath()), expected, `airlock check agrees with the view and the panel (${what})`);
+}
+
+function cliPath(): string {
+  return join(vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath, 'dist', 'cli.js');
 }
 
 describe('Needs Review view and flagged-diff panel', function () {
@@ -85,7 +93,7 @@ describe('Needs Review view and flagged-diff panel', function () {
     for (const expected of ['src/view-orders.ts:1', 'src/view-orders.ts:3', 'src/view-shipping.ts:2-4']) {
       assert.ok(recorded.some((f) => f.hunks.includes(expected)), `the panel lists ${expected}`);
     }
-    await bothShow(api, panel, recorded, 'the Needs Review view to list what the panel lists');
+    await allShow(api, panel, recorded, 'the Needs Review view to list what the panel lists');
     if (hasBrowser) {
       await waitForText('#summary', 'need review', 20_000, FRAME);
       await screenshot('needs-review-view-beside-panel', 800);
@@ -98,7 +106,7 @@ describe('Needs Review view and flagged-diff panel', function () {
       else await panel.receive({ type: 'approve', id: hunk.id });
       await until(async () => !(await panel.render()).files.some((f) => f.hunks.some((h) => h.id === hunk.id)), 10_000, `${hunk.label} to leave the panel`);
     }
-    await bothShow(api, panel, [], 'the view and the panel to be empty after the approvals');
+    await allShow(api, panel, [], 'the view and the panel to be empty after the approvals');
     if (hasBrowser) {
       await waitForText('#summary', 'No AI code is waiting for review', 10_000, FRAME);
       await waitForText('.pane-body', 'No AI-written code is waiting for review', 10_000);
@@ -108,13 +116,12 @@ describe('Needs Review view and flagged-diff panel', function () {
     // Later an agent writes again, recorded by another process (the CLI): the ledger changes on
     // disk and nothing in this window is told directly. Both views follow without a reload.
     writeFileSync(uriB.fsPath, `${docB.getText()}export const express = true;\n`);
-    const cli = join(vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath, 'dist', 'cli.js');
-    execFileSync(process.execPath, [cli, 'record', '--file', 'src/view-shipping.ts', '--lines', '5-5', '--tool', 'later-agent', '--channel', 'agent-hook'], {
+    execFileSync(process.execPath, [cliPath(), 'record', '--file', 'src/view-shipping.ts', '--lines', '5-5', '--tool', 'later-agent', '--channel', 'agent-hook'], {
       cwd: workspacePath(''),
       env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
       timeout: 20_000,
     });
-    await bothShow(api, panel, [{ path: 'src/view-shipping.ts', hunks: ['src/view-shipping.ts:5'] }], 'the later AI write to show in the view and the panel');
+    await allShow(api, panel, [{ path: 'src/view-shipping.ts', hunks: ['src/view-shipping.ts:5'] }], 'the later AI write to show in the view and the panel');
     if (hasBrowser) {
       await waitForText('#summary', '1 AI hunk needs review', 10_000, FRAME);
       await screenshot('needs-review-view-beside-panel-later-write', 500);
@@ -122,6 +129,6 @@ describe('Needs Review view and flagged-diff panel', function () {
     const later = reviews.hunks().find((h) => h.path === 'src/view-shipping.ts')!;
     assert.equal(later.tool, 'later-agent');
     await reviews.approve(later.id);
-    await bothShow(api, panel, [], 'the last approval to empty both');
+    await allShow(api, panel, [], 'the last approval to empty both');
   });
 });

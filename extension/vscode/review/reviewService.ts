@@ -158,67 +158,62 @@ export class ReviewService implements vscode.Disposable {
     }, RECOMPUTE_DELAY_MS);
   }
 
-  /** Which AI lines are pending review now, from the ledger, the files and the policy. */
+  /**
+   * Which AI lines are pending review now, from the ledger, the files and the policy. The
+   * verdict is core's evaluateFile over the lines locateSpans finds, the very functions
+   * `airlock check` runs, so the editor never decides by a simpler rule of its own.
+   */
   private async recompute(): Promise<void> {
     if (!this.state || !this.core) return;
     const core = this.core;
+    const state = this.state;
     const { policy } = await this.policies.current();
-    const byPath = core.spansByPath(this.state);
     const hunks: PendingHunk[] = [];
-    for (const [path, spans] of byPath) {
+    for (const [path, spans] of this.spansToLocate()) {
       const lines = await this.currentLines(path);
       if (!lines) continue;
       const located = core.locateSpans(spans, core.indexFile(lines));
       const requirement = policy.reviewFor(path);
-      let open: PendingHunk | undefined;
-      for (const line of located) {
-        let status: PendingHunk['status'] | undefined;
-        let rule = '';
-        let ruleMessage = '';
-        if (requirement.forbidden) {
-          status = 'forbidden';
-          ({ rule, message: ruleMessage } = requirement.forbidden);
-        } else if (requirement.requireApproval && !core.isApproved(this.state, line, requirement.requireApproval.distinctReviewer)) {
-          status = 'needs-approval';
-          ({ rule, message: ruleMessage } = requirement.requireApproval);
-        }
-        if (!status) {
-          open = undefined;
-          continue;
-        }
-        if (open && open.contribution === line.span.root && open.status === status && open.endLine === line.line - 1) {
-          open.endLine = line.line;
-          open.mixed ||= line.mixed;
-          continue;
-        }
-        const contribution = this.state.contributions.get(line.span.root);
-        open = {
-          id: `${line.span.root}@${line.line}`,
-          contribution: line.span.root,
+      for (const v of core.evaluateFile(path, located, state, policy)) {
+        if (v.kind !== 'forbidden' && v.kind !== 'unreviewed') continue;
+        const inHunk = located.filter((l) => l.line >= v.startLine && l.line <= v.endLine);
+        const span = inHunk[0]!.span;
+        const contribution = state.contributions.get(span.root);
+        const ruleMessage = (v.kind === 'forbidden' ? requirement.forbidden?.message : requirement.requireApproval?.message) ?? '';
+        hunks.push({
+          id: `${span.root}@${v.startLine}`,
+          contribution: span.root,
           path,
           uri: vscode.Uri.joinPath(this.root.uri, path),
-          startLine: line.line,
-          endLine: line.line,
+          startLine: v.startLine,
+          endLine: v.endLine,
           baseline: contribution?.baseline ?? '',
-          current: '',
-          tool: line.span.tool,
-          ...(line.span.model ? { model: line.span.model } : {}),
-          channel: line.span.channel,
-          time: contribution?.time ?? line.span.time,
-          confidence: line.span.confidence,
-          status,
-          rule,
+          // Whole '\n'-terminated lines, like the baseline: a blank last line stays a line.
+          current: lines.slice(v.startLine - 1, v.endLine).map((l) => `${l}\n`).join(''),
+          tool: span.tool,
+          ...(span.model ? { model: span.model } : {}),
+          channel: span.channel,
+          time: contribution?.time ?? span.time,
+          confidence: span.confidence,
+          status: v.kind === 'forbidden' ? 'forbidden' : 'needs-approval',
+          rule: v.rule,
           ruleMessage,
-          mixed: line.mixed,
-        };
-        hunks.push(open);
+          mixed: inHunk.some((l) => l.mixed),
+        });
       }
-      // Whole '\n'-terminated lines, like the baseline: a blank last line stays a line.
-      for (const h of hunks) if (h.path === path) h.current = lines.slice(h.startLine - 1, h.endLine).map((l) => `${l}\n`).join('');
     }
     this.pending = hunks.sort((a, b) => (a.path === b.path ? a.startLine - b.startLine : a.path < b.path ? -1 : 1));
     this.pendingRoots = new Set(hunks.map((h) => h.contribution));
     this.changed.fire();
+  }
+
+  /**
+   * The spans to look for, by path: live spans and each live root's recorded spans, as
+   * `airlock check` locates them (an update record, which anyone can write, cannot make AI
+   * code that is still there stop being AI).
+   */
+  private spansToLocate(): Map<string, AiSpan[]> {
+    return this.state && this.core ? this.core.spansByPath(this.state, true) : new Map();
   }
 
   /** A file's lines: the open document's (unsaved edits count) or the file on disk. */
@@ -273,7 +268,8 @@ export class ReviewService implements vscode.Disposable {
   private async locatedFor(hunk: PendingHunk) {
     const core = await this.engine();
     const lines = (await this.currentLines(hunk.path)) ?? [];
-    const located = core.locateSpans(this.spansFor(hunk.path), core.indexFile(lines));
+    // The same spans recompute located the hunk with.
+    const located = core.locateSpans(this.spansToLocate().get(hunk.path) ?? [], core.indexFile(lines));
     return { core, lines, located };
   }
 

@@ -1,5 +1,6 @@
 // What the Needs Review tree and the flagged-diff panel list, in one comparable shape: files in
 // path order, each with its hunks as `path:start[-end]` labels in line order.
+import { spawnSync } from 'node:child_process';
 import type { AirlockApi } from '../../../extension/vscode/extension';
 import { hasBrowser, textsOf } from './harness';
 
@@ -46,4 +47,23 @@ export function parseViewRows(rows: readonly string[]): Listing {
     listing.push({ path: dir ? `${dir}/${label}` : label, hunks: [] });
   }
   return listing;
+}
+
+/**
+ * What `airlock check --all` (the commit and CI gate, another process) says is unreviewed or
+ * forbidden in the work tree, as a listing: the view and the panel must agree with it too.
+ */
+export function checkListing(root: string, cli: string): Listing {
+  const run = spawnSync(process.execPath, [cli, 'check', '--all', '--format', 'json'], { cwd: root, encoding: 'utf8', env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, timeout: 30_000 });
+  if (run.status !== 0 && run.status !== 1) throw new Error(`airlock check exited ${run.status ?? run.signal}: ${run.stderr}`);
+  const { violations } = JSON.parse(run.stdout) as { violations: { path: string; startLine: number; endLine: number; kind: string }[] };
+  const byPath = new Map<string, { startLine: number; label: string }[]>();
+  for (const v of violations) {
+    if (v.kind !== 'unreviewed' && v.kind !== 'forbidden') continue;
+    const label = `${v.path}:${v.startLine}${v.endLine !== v.startLine ? `-${v.endLine}` : ''}`;
+    byPath.set(v.path, [...(byPath.get(v.path) ?? []), { startLine: v.startLine, label }]);
+  }
+  return [...byPath.keys()]
+    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+    .map((path) => ({ path, hunks: byPath.get(path)!.sort((a, b) => a.startLine - b.startLine).map((h) => h.label) }));
 }
