@@ -131,4 +131,32 @@ describe('Needs Review view and flagged-diff panel', function () {
     await reviews.approve(later.id);
     await allShow(api, panel, [], 'the last approval to empty both');
   });
+
+  it('list AI lines git-ai noted on a commit (refs/notes/ai) as airlock check does; approved in the panel, all three are clear', async () => {
+    // git-ai attests AI lines in a git note on the commit, not in Airlock's ledger: the commit
+    // gate counts them, so the editor must list them too.
+    const path = 'src/view-slug.ts';
+    const lines = ['export function slugify(title: string): string {', '  const lower = title.toLowerCase();', '  const dashed = lower.replace(/[^a-z0-9]+/g, "-");', '  return dashed.replace(/^-|-$/g, "");', '}'];
+    writeFileSync(workspacePath(path), `${lines.join('\n')}\n`);
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: workspacePath(''), encoding: 'utf8' });
+    const base = git('rev-parse', 'HEAD').trim();
+    git('add', path);
+    git('commit', '-qm', 'slugify, written with cursor (git-ai attached a note)');
+    const session = 'abcd1234abcd1234';
+    const note = `${path}\n  ${session} 1-5\n---\n${JSON.stringify({ schema_version: 'authorship/3.0.0', git_ai_version: '1.0.23', base_commit_sha: base, prompts: { [session]: { agent_id: { tool: 'cursor', id: 'conv-1', model: 'claude-4.5-opus' }, human_author: 'Rita Reviewer <rita@example.com>', messages: [], total_additions: 5, total_deletions: 0, accepted_lines: 5, overriden_lines: 0 } } })}\n`;
+    git('notes', '--ref=ai', 'add', '-m', note, 'HEAD');
+
+    const panel = (await vscode.commands.executeCommand('airlock.showFlaggedDiff')) as Panel;
+    await allShow(api, panel, [{ path, hunks: [`${path}:1-5`] }], 'the git-ai noted lines to show in the view and the panel');
+    const hunk = api.reviews!.hunks().find((h) => h.path === path)!;
+    assert.deepEqual([hunk.tool, hunk.model], ['cursor', 'claude-4.5-opus']);
+    if (hasBrowser) {
+      await waitForText('#summary', '1 AI hunk needs review', 10_000, FRAME);
+      await screenshot('needs-review-view-beside-panel-git-ai-note', 500);
+      await click(`button[aria-label="Approve hunk ${path}:1-5"]`, FRAME);
+    } else {
+      await panel.receive({ type: 'approve', id: hunk.id });
+    }
+    await allShow(api, panel, [], 'the approval of the git-ai lines to clear the view, the panel and airlock check');
+  });
 });

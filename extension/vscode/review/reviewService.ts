@@ -1,7 +1,8 @@
 // The review state of this workspace, backed by the ledger in .airlock/ledger/ (shared with the
-// CLI and other windows). It records AI code as it lands, follows open documents through edits
-// with a ProvenanceTracker each (cheap per keystroke), and answers the review UI's questions:
-// which hunks are pending, approve, reject. The engine loads on first need, not at activation.
+// CLI and other windows) and git-ai's notes (refs/notes/ai), as `airlock check` reads them. It
+// records AI code as it lands, follows open documents through edits with a ProvenanceTracker
+// each (cheap per keystroke), and answers the review UI's questions: which hunks are pending,
+// approve, reject. The engine loads on first need, not at activation.
 import * as vscode from 'vscode';
 import type { LedgerState } from '../../core/ledger';
 import type { AiSpan, Channel } from '../../core/provenance';
@@ -57,9 +58,16 @@ export class ReviewService implements vscode.Disposable {
     const onLedger = (uri: vscode.Uri) => {
       if (uri.path.endsWith('/.airlock/ledger/ledger.jsonl') || uri.path.endsWith('/.airlock/ledger')) void this.reload();
     };
+    // git-ai's notes ref moves when a note is added or fetched (a loose ref file; git writes it
+    // anew after a gc packed it). A glob, not the file itself: before the first note there is
+    // no refs/notes folder, and a watcher on a path that does not exist may never fire.
+    const onNotes = (uri: vscode.Uri) => {
+      if (uri.path.endsWith('/.git/refs/notes/ai')) void this.reload();
+    };
     const startWatching = setTimeout(() => {
       const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(root, '.airlock/**'));
-      this.disposables.push(watcher, watcher.onDidChange(onLedger), watcher.onDidCreate(onLedger));
+      const notes = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(root, '.git/refs/notes/**'));
+      this.disposables.push(watcher, watcher.onDidChange(onLedger), watcher.onDidCreate(onLedger), notes, notes.onDidChange(onNotes), notes.onDidCreate(onNotes), notes.onDidDelete(onNotes));
     }, 0);
     this.disposables.push(
       { dispose: () => clearTimeout(startWatching) },
@@ -115,7 +123,9 @@ export class ReviewService implements vscode.Disposable {
     const core = await this.engine();
     const parsed = core.readLedger(this.root.uri.fsPath);
     for (const problem of parsed.problems) this.log.warn(`ledger: ${typeof problem === 'string' ? problem : JSON.stringify(problem)}`);
-    this.state = core.foldLedger(parsed.records);
+    // AI lines git-ai attested in git notes count as contributions, as they do for `airlock check`.
+    const noted = loadEngine().gitAiNotes.gitAiContributions(this.root.uri.fsPath);
+    this.state = core.foldLedger([...parsed.records, ...noted]);
     this.trackers.clear();
     for (const document of vscode.workspace.textDocuments) this.ensureTracker(document);
     await this.recompute();
