@@ -56,6 +56,8 @@ describe('Needs Review view and flagged-diff panel', function () {
     api = await vscode.extensions.getExtension<AirlockApi>(EXTENSION_ID)!.activate();
     await api.reviews!.ready();
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    // Earlier suites' toasts would cover the panel in the screenshots.
+    await vscode.commands.executeCommand('notifications.clearAll');
     await vscode.commands.executeCommand('workbench.view.extension.airlock');
   });
 
@@ -159,4 +161,32 @@ describe('Needs Review view and flagged-diff panel', function () {
     }
     await allShow(api, panel, [], 'the approval of the git-ai lines to clear the view, the panel and airlock check');
   });
+
+  it('follow a file with AI lines changed on disk by another program, with no editor or panel open on it, as airlock check does', async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    // No document for the file is open in this window: only the disk says what changed.
+    const path = 'src/view-disk.ts';
+    const human = 'export const retries = 3;\n';
+    writeFileSync(workspacePath(path), `${human}export function backoff(n: number): number {\n  return 2 ** n * 100;\n}\n`);
+    execFileSync(process.execPath, [cliPath(), 'record', '--file', path, '--lines', '2-4', '--tool', 'disk-agent', '--channel', 'agent-hook'], {
+      cwd: workspacePath(''),
+      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+      timeout: 20_000,
+    });
+    assert.ok(!vscode.workspace.textDocuments.some((d) => d.uri.fsPath === workspacePath(path)), 'no open document for the file');
+    await viewAndCheckShow(api, [{ path, hunks: [`${path}:2-4`] }], 'the recorded lines to show');
+    // Another program (a formatter, git checkout, an agent) puts the human text back.
+    writeFileSync(workspacePath(path), human);
+    await viewAndCheckShow(api, [], 'the view to follow the file on disk');
+    if (hasBrowser) await screenshot('needs-review-view-after-disk-change', 300);
+  });
 });
+
+/** The tree (no panel open) lists `expected`, and so does airlock check. */
+async function viewAndCheckShow(api: AirlockApi, expected: Listing, what: string): Promise<void> {
+  let view: Listing | undefined;
+  await until(async () => JSON.stringify((view = await viewListing(api))) === JSON.stringify(expected), 15_000, what).catch((error: Error) =>
+    assert.fail(`${error.message}\n  expected ${JSON.stringify(expected)}\n  view     ${JSON.stringify(view)}`),
+  );
+  assert.deepEqual(checkListing(workspacePath(''), cliPath()), expected, `airlock check agrees with the view (${what})`);
+}

@@ -35,6 +35,8 @@ export class ReviewService implements vscode.Disposable {
   private state: LedgerState | undefined;
   private pending: PendingHunk[] = [];
   private pendingRoots = new Set<string>();
+  /** Paths with AI spans to locate: a change to one of these files on disk changes the verdict. */
+  private spanPaths = new Set<string>();
   private readonly trackers = new Map<string, ProvenanceTracker>();
   private recomputeTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly changed = new vscode.EventEmitter<void>();
@@ -64,10 +66,18 @@ export class ReviewService implements vscode.Disposable {
     const onNotes = (uri: vscode.Uri) => {
       if (uri.path.endsWith('/.git/refs/notes/ai')) void this.reload();
     };
+    // A file with AI lines changed on disk by another program (formatter, git checkout, agent)
+    // while no document for it is open here: nothing else would tell the review state (an open
+    // document reports the change itself, through onDidChangeTextDocument).
+    const onFile = (uri: vscode.Uri) => {
+      if (this.spanPaths.has(this.relativePath(uri)) && !vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString())) this.scheduleRecompute();
+    };
     const startWatching = setTimeout(() => {
       const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(root, '.airlock/**'));
       const notes = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(root, '.git/refs/notes/**'));
+      const files = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(root, '**/*'));
       this.disposables.push(watcher, watcher.onDidChange(onLedger), watcher.onDidCreate(onLedger), notes, notes.onDidChange(onNotes), notes.onDidCreate(onNotes), notes.onDidDelete(onNotes));
+      this.disposables.push(files, files.onDidChange(onFile), files.onDidCreate(onFile), files.onDidDelete(onFile));
     }, 0);
     this.disposables.push(
       { dispose: () => clearTimeout(startWatching) },
@@ -179,7 +189,9 @@ export class ReviewService implements vscode.Disposable {
     const state = this.state;
     const { policy } = await this.policies.current();
     const hunks: PendingHunk[] = [];
-    for (const [path, spans] of this.spansToLocate()) {
+    const toLocate = this.spansToLocate();
+    this.spanPaths = new Set(toLocate.keys());
+    for (const [path, spans] of toLocate) {
       const lines = await this.currentLines(path);
       if (!lines) continue;
       const located = core.locateSpans(spans, core.indexFile(lines));
