@@ -265,6 +265,9 @@ const TOKEN_CHAR = (() => {
   return table;
 })();
 
+/** The chain being followed (one list for all chains: one is followed per junction in the text). */
+const chainBounds: number[] = [];
+
 /** `quotes`: the quotes followed by a blank, `+`, `.` or line break (no other can start a junction). */
 function concatenations(text: string, quotes: readonly number[]): DecodedView | undefined {
   if (quotes.length === 0) return undefined;
@@ -278,7 +281,9 @@ function concatenations(text: string, quotes: readonly number[]): DecodedView | 
     if (afterJunction < 0) continue;
     // Chain: collect the literals after the first while junctions continue. Bounds go into a
     // flat list, [start, end) per literal (this runs for every junction in the text).
-    const bounds: number[] = [-1, close];
+    const bounds = chainBounds;
+    bounds.length = 0;
+    bounds.push(-1, close);
     let nextOpen = afterJunction;
     for (;;) {
       const nextClose = literalClosing(text, nextOpen, text.charCodeAt(nextOpen));
