@@ -349,14 +349,18 @@ function lookAtRuns(text: string, automaton: KeywordAutomaton, half: number, fir
  */
 function lookAtRun(text: string, automaton: KeywordAutomaton, to: number, out: Emits): void {
   const { of, need, within } = automaton.runKinds;
-  // Back from the end of the chars known to be run chars to the run's start, reading their kinds.
+  // Back from the end of the chars known to be run chars to the run's start, reading their
+  // kinds; not past the stream's own start (a run that began before is the first stream's, and a
+  // text that is one long run would otherwise be read back to its start from every tail).
+  const floor = out.runsFrom;
   let seen = 0;
   let start = to;
-  for (let kind = of[text.charCodeAt(start - 1)]!; kind !== 0; kind = start > 0 ? of[text.charCodeAt(start - 1)]! : 0) {
+  for (let kind = of[text.charCodeAt(start - 1)]!; kind !== 0; kind = start > floor ? of[text.charCodeAt(start - 1)]! : 0) {
     seen |= kind;
     start--;
   }
-  if (start === out.lastRunStart || start < out.runsFrom) return;
+  if (start === floor && floor > 0 && of[text.charCodeAt(floor - 1)] !== 0) return;
+  if (start === out.lastRunStart) return;
   out.lastRunStart = start;
   const reached = start + automaton.run!.length;
   if (reached > text.length) return;
