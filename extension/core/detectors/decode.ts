@@ -335,6 +335,16 @@ const CONTEXT = 300;
 
 const isHex = (c: number) => (c >= 48 && c <= 57) || ((c | 32) >= 97 && (c | 32) <= 102);
 
+/** The value of the `digits` hex digits at text[at] (already checked to be hex). */
+function hexAt(text: string, at: number, digits: number): number {
+  let value = 0;
+  for (let i = at; i < at + digits; i++) {
+    const c = text.charCodeAt(i) | 32; // 0-9 keep their codes under | 32; A-F fold onto a-f
+    value = (value << 4) | (c <= 57 ? c - 48 : c - 87);
+  }
+  return value;
+}
+
 /** `\u` followed by 4 hex digits at `i`. */
 function isUnicodeEscape(text: string, i: number): boolean {
   return text.charCodeAt(i + 1) === 117 && isHex(text.charCodeAt(i + 2)) && isHex(text.charCodeAt(i + 3)) && isHex(text.charCodeAt(i + 4)) && isHex(text.charCodeAt(i + 5));
@@ -378,7 +388,7 @@ function jsonEscapes(text: string, candidates: ArrayLike<number>): DecodedView |
       i = slash;
       if (isUnicodeEscape(text, i)) {
         builder.copy(text, run, i);
-        builder.add(String.fromCharCode(parseInt(text.slice(i + 2, i + 6), 16)), i, i + 6);
+        builder.add(String.fromCharCode(hexAt(text, i + 2, 4)), i, i + 6);
         i += 6;
         run = i;
       } else if (text.charCodeAt(i + 1) === 47) {
@@ -417,7 +427,7 @@ function urlEncoding(text: string, candidates: ArrayLike<number>): DecodedView |
     for (let i = start; i < lineEnd; ) {
       if (text[i] === '%' && /^[2-7][0-9A-Fa-f]$/.test(text.slice(i + 1, i + 3)) && text.slice(i + 1, i + 3).toLowerCase() !== '7f') {
         builder.copy(text, run, i);
-        builder.add(String.fromCharCode(parseInt(text.slice(i + 1, i + 3), 16)), i, i + 3);
+        builder.add(String.fromCharCode(hexAt(text, i + 1, 2)), i, i + 3);
         i += 3;
         run = i;
       } else {
