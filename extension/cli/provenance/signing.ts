@@ -3,7 +3,7 @@
 // half in ssh-agent), `gpg.ssh.program` (default ssh-keygen), and verification against an
 // allowed signers file (`ssh-keygen -Y find-principals` then `-Y verify`). The namespace is
 // `airlock-review`, so neither a commit signature nor a review signature verifies as the other.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
@@ -36,21 +36,46 @@ export function signingSetup(root: string, scratch: string): SigningSetup | { pr
   return { program, keyFile: key.startsWith('~/') ? join(homedir(), key.slice(2)) : key, agent: false };
 }
 
-/** Signs a review record; returns the armored SSH signature. Throws with ssh-keygen's reason. */
-export function signReview(root: string, record: ReviewRecord): string {
+/**
+ * Signs a review record; resolves to the armored SSH signature, rejects with ssh-keygen's reason.
+ * Asynchronous so the editor's extension host is never blocked while ssh-agent or a hardware key
+ * answers; the CLI awaits the same function.
+ */
+export async function signReview(root: string, record: ReviewRecord): Promise<string> {
   const scratch = mkdtempSync(join(tmpdir(), 'airlock-sign-'));
   try {
     const setup = signingSetup(root, scratch);
     if ('problem' in setup) throw new Error(`cannot sign the review: ${setup.problem}`);
     const args = ['-Y', 'sign', '-n', REVIEW_SIGNATURE_NAMESPACE, '-f', setup.keyFile, ...(setup.agent ? ['-U'] : [])];
-    const r = spawnSync(setup.program, args, { input: signedPayload(record), encoding: 'utf8', timeout: 60_000 });
+    const r = await run(setup.program, args, signedPayload(record), 60_000);
     if (r.status !== 0 || !r.stdout.includes('BEGIN SSH SIGNATURE')) {
-      throw new Error(`cannot sign the review: ${setup.program} -Y sign failed${r.error ? ` (${r.error.message})` : ''}: ${(r.stderr ?? '').trim().split('\n').slice(-1)[0] ?? ''}`);
+      throw new Error(`cannot sign the review: ${setup.program} -Y sign failed${r.error ? ` (${r.error})` : ''}: ${r.stderr.trim().split('\n').slice(-1)[0] ?? ''}`);
     }
     return r.stdout.trim();
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
+}
+
+/** Runs a program with `input` on stdin; never rejects (a missing program is reported in `error`). */
+function run(program: string, args: string[], input: string, timeoutMs: number): Promise<{ status: number | null; stdout: string; stderr: string; error?: string }> {
+  return new Promise((done) => {
+    const child = spawn(program, args, { stdio: ['pipe', 'pipe', 'pipe'], timeout: timeoutMs });
+    let stdout = '';
+    let stderr = '';
+    let settled = false;
+    const finish = (status: number | null, error?: string) => {
+      if (settled) return;
+      settled = true;
+      done({ status, stdout, stderr, ...(error ? { error } : {}) });
+    };
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('error', (e) => finish(null, e.message));
+    child.stdin.on('error', () => undefined); // the program may exit before reading (bad key): its status says why
+    child.on('close', (status, signal) => finish(status, signal ? `killed by ${signal}` : undefined));
+    child.stdin.end(input);
+  });
 }
 
 export interface SignatureResult {

@@ -26,11 +26,19 @@ export interface AiInsertion {
 }
 
 type Core = typeof import('../../core/ledger') & typeof import('../../core/provenance') & typeof import('../../cli/provenance/ledgerFile');
+type ReviewDecision = typeof import('../../cli/provenance/reviewDecision');
 
 const RECOMPUTE_DELAY_MS = 120;
 
 export class ReviewService implements ReviewModel, vscode.Disposable {
   private core: Core | undefined;
+  private decisions: ReviewDecision | undefined;
+  /**
+   * What this window itself saw each AI write replace, by contribution id: a baseline a reject
+   * may restore even though git never saw it (typed, unsaved text an inline completion finished).
+   * The ledger's own copy is data anyone (or any agent) can write, so it alone is never enough.
+   */
+  private readonly observedBaselines = new Map<string, string>();
   private state: LedgerState | undefined;
   private pending: PendingHunk[] = [];
   private pendingRoots = new Set<string>();
@@ -104,8 +112,9 @@ export class ReviewService implements ReviewModel, vscode.Disposable {
 
   private async engine(): Promise<Core> {
     if (!this.core) {
-      const { ledger, provenance, ledgerFile } = loadEngine();
+      const { ledger, provenance, ledgerFile, reviewDecision } = loadEngine();
       this.core = { ...ledger, ...provenance, ...ledgerFile };
+      this.decisions = reviewDecision;
     }
     return this.core;
   }
@@ -266,6 +275,7 @@ export class ReviewService implements ReviewModel, vscode.Disposable {
       ...(recordedBy ? { recordedBy } : {}),
     });
     core.appendRecords(this.root.uri.fsPath, [record]);
+    this.observedBaselines.set(id, record.baseline ?? '');
     this.log.info(`recorded ${insertion.channel} lines ${path}:${insertion.startLine}-${insertion.endLine} (${insertion.tool})`);
     await this.reload();
   }
@@ -278,22 +288,58 @@ export class ReviewService implements ReviewModel, vscode.Disposable {
   }
 
   async approve(id: string): Promise<void> {
+    const warning = await this.approveOne(id);
+    if (warning) this.warnAboutSignature(warning);
+  }
+
+  /**
+   * Records an approval, signed exactly as `airlock review approve` signs (git's SSH signing
+   * key): always where the policy requires signatures (refused, recording nothing, when no key is
+   * set up), and whenever a key is set up. Resolves to why `airlock check` will not count the
+   * signature (the key is not in the allowed signers file), if so.
+   */
+  private async approveOne(id: string): Promise<string | undefined> {
     const hunk = this.pending.find((h) => h.id === id);
-    if (!hunk) return;
+    if (!hunk) return undefined;
     // Approving cannot make forbidden code allowed; recording it would only mislead.
     if (hunk.status === 'forbidden') throw new Error(`${hunk.path}:${hunk.startLine}-${hunk.endLine} is where AI code is forbidden (${hunk.rule}): reject it or remove it; approving cannot allow it`);
     const reviewer = await this.identity();
     const { core, lines, located } = await this.locatedFor(hunk);
     const selected = located.filter((l) => l.line >= hunk.startLine && l.line <= hunk.endLine);
-    if (selected.length === 0) return;
+    if (selected.length === 0) return undefined;
+    const { requirement, sign } = await this.signing(hunk.path);
     const time = new Date();
-    core.appendRecords(this.root.uri.fsPath, [core.buildReview('approve', reviewer, core.newRecordId(time), time.toISOString(), hunk.path, selected, lines)]);
+    const root = this.root.uri.fsPath;
+    const record = await this.decisions!.signedIfDecided(root, core.buildReview('approve', reviewer, core.newRecordId(time), time.toISOString(), hunk.path, selected, lines), sign);
+    core.appendRecords(root, [record]);
+    this.log.info(`approved ${hunk.path}:${hunk.startLine}-${hunk.endLine} as ${reviewer.email}${sign ? ' (signed)' : ''}`);
     await this.reload();
+    return this.decisions!.ownSignatureProblem(root, record, requirement);
+  }
+
+  /** Whether this path's reviews are signed; throws, saying what to configure, when they must be and cannot. */
+  private async signing(path: string) {
+    await this.engine();
+    const { policy } = await this.policies.current();
+    const requirement = policy.reviewFor(path).requireApproval;
+    const decided = this.decisions!.signingDecision(this.root.uri.fsPath, { required: requirement?.signatures === 'required', ...(requirement ? { rule: requirement.rule } : {}) });
+    if ('refused' in decided) throw new Error(decided.refused);
+    return { requirement, sign: decided.sign };
+  }
+
+  private warnAboutSignature(problem: string): void {
+    this.log.warn(`review signature: ${problem}`);
+    void vscode.window.showWarningMessage(`Airlock: approval recorded and signed, but ${problem}.`);
   }
 
   async approveFile(path: string): Promise<number> {
     const hunks = this.pending.filter((h) => h.path === path && h.status === 'needs-approval');
-    for (const h of hunks) await this.approve(h.id);
+    const warnings = new Set<string>();
+    for (const h of hunks) {
+      const warning = await this.approveOne(h.id);
+      if (warning) warnings.add(warning);
+    }
+    for (const warning of warnings) this.warnAboutSignature(warning);
     return hunks.length;
   }
 
@@ -306,11 +352,16 @@ export class ReviewService implements ReviewModel, vscode.Disposable {
     const hunk = this.pending.find((h) => h.id === id);
     if (!hunk) return undefined;
     const reviewer = await this.identity();
-    const { core, lines, located } = await this.locatedFor(hunk);
-    const root = hunk.contribution;
-    const replacements = core.rejectReplacements(located, this.state!, [root]);
     const document = await vscode.workspace.openTextDocument(hunk.uri);
+    const { core, lines, located } = await this.locatedFor(hunk);
     const before = document.getText();
+    const root = hunk.contribution;
+    // What the reject puts back must be text git had in this file before the AI write, or text
+    // this window saw the AI replace; a forged ledger baseline must not plant code (the CLI's rule).
+    const untrusted = this.decisions!.untrustedBaselines(this.root.uri.fsPath, hunk.path, before, located, this.state!, [root], (id, baseline) => this.observedBaselines.get(id) === baseline);
+    if (untrusted.length > 0) throw new Error(this.decisions!.untrustedBaselineMessage(hunk.path, untrusted));
+    const { sign } = await this.signing(hunk.path);
+    const replacements = core.rejectReplacements(located, this.state!, [root]);
     const contribution = this.state!.contributions.get(root);
     const memory: RejectMemory = {
       before,
@@ -332,9 +383,8 @@ export class ReviewService implements ReviewModel, vscode.Disposable {
       edit.replace(hunk.uri, new vscode.Range(start, end), text);
     }
     const time = new Date();
-    core.appendRecords(this.root.uri.fsPath, [
-      core.buildReview('reject', reviewer, core.newRecordId(time), time.toISOString(), hunk.path, located.filter((l) => l.span.root === root), lines),
-    ]);
+    const record = await this.decisions!.signedIfDecided(this.root.uri.fsPath, core.buildReview('reject', reviewer, core.newRecordId(time), time.toISOString(), hunk.path, located.filter((l) => l.span.root === root), lines), sign);
+    core.appendRecords(this.root.uri.fsPath, [record]);
     await vscode.workspace.applyEdit(edit);
     await document.save();
     memory.after = document.getText();
@@ -391,6 +441,8 @@ export class ReviewService implements ReviewModel, vscode.Disposable {
       });
     });
     core.appendRecords(this.root.uri.fsPath, records);
+    // The baseline was verified when the reject restored it; this window saw it.
+    for (const record of records) this.observedBaselines.set(record.id, record.baseline ?? '');
     this.log.info(`reject undone: ${path} lines ${memory.runs.map((r) => `${r.startLine}-${r.endLine}`).join(', ')} marked as AI-written again (${memory.tool})`);
     await this.reload();
   }

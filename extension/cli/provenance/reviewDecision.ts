@@ -1,0 +1,119 @@
+// What recording a review decision needs from git, shared by `airlock review` and the editor's
+// review panel so both sign and both verify reject baselines the same way (one rule, not a
+// simpler second one in the editor): whether to sign (the policy, git's SSH signing setup and the
+// reviewer's choice), the signature itself, whether the reviewer's own key will verify against
+// the allowed signers file, and whether the text a reject would restore is text git has seen.
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { isAbsolute, join, resolve } from 'node:path';
+import type { LocatedLine } from '../../core/ledger/check';
+import type { LedgerState } from '../../core/ledger/fold';
+import type { ReviewRecord } from '../../core/ledger/records';
+import { baselineInGit } from '../../core/ledger/reject';
+import type { ReviewRequirement } from '../../core/policy/contract';
+import { git, readBlobs } from './git';
+import { blame, UNCOMMITTED } from './gitHistory';
+import { ReviewVerifier, signingSetup, signReview } from './signing';
+
+/** The git config that sets up SSH signing, as a reviewer types it. */
+export const SIGNING_SETUP_COMMANDS = 'git config --global gpg.format ssh && git config --global user.signingkey ~/.ssh/id_ed25519.pub';
+
+export type SigningDecision = { sign: boolean } | { refused: string };
+
+/**
+ * Sign when the policy requires it, when asked, or when git is set up to sign with SSH; refuse
+ * (saying exactly what to configure) when a signature is required or asked for and cannot be
+ * made. `rule` names the policy rule that requires it, for the message.
+ */
+export function signingDecision(root: string, options: { required: boolean; rule?: string; asked?: boolean; refused?: boolean }): SigningDecision {
+  const { required, asked = false, refused = false } = options;
+  if (asked && refused) return { refused: 'choose one of --sign and --no-sign' };
+  if (required && refused) return { refused: 'the policy requires signed reviews here; --no-sign is not allowed' };
+  const scratch = mkdtempSync(join(tmpdir(), 'airlock-review-'));
+  try {
+    const setup = signingSetup(root, scratch);
+    if ('problem' in setup) {
+      if (!required && !asked) return { sign: false };
+      const why = required ? `the policy requires signed reviews here${options.rule ? ` (rule ${options.rule})` : ''}` : '--sign';
+      return { refused: `${why}, and no review can be signed: ${setup.problem}. Set up SSH signing the way git does: ${SIGNING_SETUP_COMMANDS} (a key in the allowed signers file; the private half next to it or in ssh-agent). Nothing was recorded.` };
+    }
+    return { sign: !refused };
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+/** The record with its SSH signature when `sign`, else as it is. Throws with ssh-keygen's reason. */
+export async function signedIfDecided(root: string, record: ReviewRecord, sign: boolean): Promise<ReviewRecord> {
+  return sign ? { ...record, signature: await signReview(root, record) } : record;
+}
+
+/**
+ * Why the policy's signature check would not count this freshly signed review, or undefined when
+ * it would (or when the rule names no allowed signers file). Read from the work tree, as
+ * `airlock check --all` does: in CI the base commit's file decides.
+ */
+export function ownSignatureProblem(root: string, record: ReviewRecord, requirement: ReviewRequirement['requireApproval']): string | undefined {
+  if (!record.signature || !requirement?.allowedSigners) return undefined;
+  const file = isAbsolute(requirement.allowedSigners) ? requirement.allowedSigners : resolve(root, requirement.allowedSigners);
+  if (!existsSync(file)) return `the allowed signers file ${requirement.allowedSigners} does not exist, so no signature can count`;
+  const verifier = new ReviewVerifier(file);
+  try {
+    const result = verifier.verify(record);
+    if (!result.ok) return `${result.reason ?? 'the signature does not verify'} (${requirement.allowedSigners}): airlock check will not count this review until the key is added there`;
+    if (result.principal!.trim().toLowerCase() !== record.reviewer.email.trim().toLowerCase()) {
+      return `the key is listed for ${result.principal} in ${requirement.allowedSigners}, but git's user.email is ${record.reviewer.email}: airlock check will not count this review`;
+    }
+    return undefined;
+  } finally {
+    verifier.dispose();
+  }
+}
+
+/**
+ * The contributions among `roots` whose recorded baseline (the text a reject puts back) is not
+ * text git has seen in this file before the AI change, so restoring it could plant anything.
+ * `observed(root, baseline)`: true when the caller itself saw that text before the AI write (the
+ * editor captured it in this window); the ledger alone is data anyone can write.
+ */
+export function untrustedBaselines(
+  root: string,
+  path: string,
+  text: string,
+  located: readonly LocatedLine[],
+  state: LedgerState,
+  roots: readonly string[],
+  observed: (root: string, baseline: string) => boolean = () => false,
+): string[] {
+  let versions: Map<string, (string | undefined)[]> | undefined;
+  return roots.filter((r) => {
+    const baseline = state.contributions.get(r)?.baseline ?? '';
+    if (baseline === '' || observed(r, baseline)) return false;
+    versions ??= new Map();
+    let before = versions.get(r);
+    if (!before) versions.set(r, (before = gitVersionsBefore(root, path, located.filter((l) => l.span.root === r).map((l) => l.line), text)));
+    return !baselineInGit(baseline, before);
+  });
+}
+
+/** What a refused reject tells the reviewer; nothing was changed. */
+export function untrustedBaselineMessage(path: string, untrusted: readonly string[]): string {
+  return (
+    `refusing to reject: the text recorded as what the AI replaced (contribution ${untrusted.join(', ')}) is not in git's history of ${path}, so it could be anything; nothing was changed. ` +
+    `Restore the lines by hand (e.g. git checkout -p -- ${path}, or delete them), then run the check again.`
+  );
+}
+
+/**
+ * The file as git knew it before the AI lines came in: HEAD (the AI change is not committed
+ * yet) and, for committed AI lines, the parent of each commit that `git blame` names for them.
+ */
+function gitVersionsBefore(root: string, path: string, lines: readonly number[], text: string): (string | undefined)[] {
+  const specs = [`HEAD:${path}`];
+  const byLine = blame(root, path, { contents: text });
+  for (const commit of new Set(lines.map((l) => byLine.get(l)).filter((c): c is string => !!c && c !== UNCOMMITTED))) {
+    if (git(root, ['rev-parse', '--verify', '--quiet', `${commit}^`]).ok) specs.push(`${commit}^:${path}`);
+  }
+  const blobs = readBlobs(root, specs);
+  return specs.map((s) => blobs.get(s));
+}
