@@ -6,7 +6,6 @@
 // AI change: a record's baseline is data, and a forged one must not plant code.
 import { writeFileSync } from 'node:fs';
 import { locateSpans } from '../../core/ledger/check';
-import { buildReview } from '../../core/ledger/contribution';
 import { appendRecords } from './ledgerFile';
 import { applyReplacements, rejectReplacements } from '../../core/ledger/reject';
 import { indexFile } from '../../core/provenance/anchor';
@@ -16,8 +15,7 @@ import { guarded, insideRepo, parseArgs, parseTarget, readWorking, repoPath, req
 import { identity } from './git';
 import { loadLedgerState, spansByCurrentPath } from './ledgerState';
 import { loadReviewPolicy } from './policy';
-import { newRecordId } from '../../core/ledger/records';
-import { ownSignatureProblem, signedIfDecided, signingDecision, untrustedBaselineMessage, untrustedBaselines } from './reviewDecision';
+import { ownSignatureProblem, reviewRecord, signingDecision, untrustedBaselineMessage, untrustedBaselines } from './reviewDecision';
 
 export const REVIEW_USAGE = 'airlock review approve|reject FILE:A-B [--sign | --no-sign]';
 
@@ -36,6 +34,7 @@ export async function reviewCommand(args: string[], io: CliIO): Promise<number> 
     const load = await loadReviewPolicy(root);
     const requirement = load.ok ? load.policy.reviewFor(path).requireApproval : undefined;
     const decided = signingDecision(root, { required: requirement?.signatures === 'required', ...(requirement ? { rule: requirement.rule } : {}), asked: parsed.flags.has('sign'), refused: parsed.flags.has('no-sign') });
+    // Refused before anything is read or written (reviewRecord decides the same again).
     if ('refused' in decided) throw new UsageError(decided.refused);
     const sign = decided.sign;
 
@@ -49,10 +48,11 @@ export async function reviewCommand(args: string[], io: CliIO): Promise<number> 
       io.stderr.write(`airlock review: no AI-written lines in ${path}:${target.startLine}-${target.endLine}\n`);
       return 1;
     }
-    const time = new Date().toISOString();
+    const review = (kind: 'approve' | 'reject', lines: typeof located) =>
+      reviewRecord(root, { decision: kind, reviewer, path, lines, fileLines, requirement, asked: parsed.flags.has('sign'), refused: parsed.flags.has('no-sign') });
     const by = `${reviewer.name} <${reviewer.email}>${sign ? ' (signed)' : ''}`;
     if (decision === 'approve') {
-      const record = await signedIfDecided(root, buildReview('approve', reviewer, newRecordId(), time, path, selected, fileLines), sign);
+      const record = await review('approve', selected);
       appendRecords(root, [record]);
       io.stdout.write(`approved ${selected.length} AI-written line(s) in ${path}:${target.startLine}-${target.endLine} as ${by}\n`);
       const problem = ownSignatureProblem(root, record, requirement);
@@ -67,7 +67,7 @@ export async function reviewCommand(args: string[], io: CliIO): Promise<number> 
       return 1;
     }
     // Signed before the file changes: a signing failure leaves the file and the ledger as they were.
-    const record = await signedIfDecided(root, buildReview('reject', reviewer, newRecordId(), time, path, located.filter((l) => roots.includes(l.span.root)), fileLines), sign);
+    const record = await review('reject', located.filter((l) => roots.includes(l.span.root)));
     const replacements = rejectReplacements(located, state, roots);
     const out = applyReplacements(fileLines, replacements);
     const eol = text.includes('\r\n') ? '\r\n' : '\n';

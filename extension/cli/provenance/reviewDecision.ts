@@ -8,12 +8,15 @@ import { tmpdir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { LocatedLine } from '../../core/ledger/check';
 import type { LedgerState } from '../../core/ledger/fold';
-import type { ReviewRecord } from '../../core/ledger/records';
+import { newRecordId, type Person, type ReviewRecord } from '../../core/ledger/records';
+import { buildReview } from '../../core/ledger/contribution';
 import { baselineInGit } from '../../core/ledger/reject';
 import type { ReviewRequirement } from '../../core/policy/contract';
 import { git, readBlobs } from './git';
 import { blame, UNCOMMITTED } from './gitHistory';
 import { ReviewVerifier, signingSetup, signReview } from './signing';
+
+type RequireApproval = NonNullable<ReviewRequirement['requireApproval']>;
 
 /** The git config that sets up SSH signing, as a reviewer types it. */
 export const SIGNING_SETUP_COMMANDS = 'git config --global gpg.format ssh && git config --global user.signingkey ~/.ssh/id_ed25519.pub';
@@ -43,9 +46,40 @@ export function signingDecision(root: string, options: { required: boolean; rule
   }
 }
 
-/** The record with its SSH signature when `sign`, else as it is. Throws with ssh-keygen's reason. */
-export async function signedIfDecided(root: string, record: ReviewRecord, sign: boolean): Promise<ReviewRecord> {
-  return sign ? { ...record, signature: await signReview(root, record) } : record;
+/** Thrown when a review may not be recorded because it cannot be signed as required. */
+export class SigningRefused extends Error {}
+
+export interface ReviewInput {
+  decision: 'approve' | 'reject';
+  reviewer: Person;
+  path: string;
+  /** The AI lines decided on, located in `fileLines` (the file as the reviewer sees it). */
+  lines: readonly LocatedLine[];
+  fileLines: readonly string[];
+  /** The policy's approval rule for `path`: whether signatures are required. */
+  requirement: RequireApproval | undefined;
+  time?: Date;
+  /** `--sign` / `--no-sign` (the CLI); the editor always takes the default. */
+  asked?: boolean;
+  refused?: boolean;
+}
+
+/**
+ * The review record to append, signed when signingDecision says so; the one way both
+ * `airlock review` and the editor's panel make it. Throws SigningRefused (nothing to append) when
+ * the policy requires a signature that cannot be made, and ssh-keygen's reason when signing fails.
+ */
+export async function reviewRecord(root: string, input: ReviewInput): Promise<ReviewRecord> {
+  const decided = signingDecision(root, {
+    required: input.requirement?.signatures === 'required',
+    ...(input.requirement ? { rule: input.requirement.rule } : {}),
+    ...(input.asked !== undefined ? { asked: input.asked } : {}),
+    ...(input.refused !== undefined ? { refused: input.refused } : {}),
+  });
+  if ('refused' in decided) throw new SigningRefused(decided.refused);
+  const time = input.time ?? new Date();
+  const record = buildReview(input.decision, input.reviewer, newRecordId(time), time.toISOString(), input.path, input.lines, input.fileLines);
+  return decided.sign ? { ...record, signature: await signReview(root, record) } : record;
 }
 
 /**
@@ -53,7 +87,7 @@ export async function signedIfDecided(root: string, record: ReviewRecord, sign: 
  * it would (or when the rule names no allowed signers file). Read from the work tree, as
  * `airlock check --all` does: in CI the base commit's file decides.
  */
-export function ownSignatureProblem(root: string, record: ReviewRecord, requirement: ReviewRequirement['requireApproval']): string | undefined {
+export function ownSignatureProblem(root: string, record: ReviewRecord, requirement: RequireApproval | undefined): string | undefined {
   if (!record.signature || !requirement?.allowedSigners) return undefined;
   const file = isAbsolute(requirement.allowedSigners) ? requirement.allowedSigners : resolve(root, requirement.allowedSigners);
   if (!existsSync(file)) return `the allowed signers file ${requirement.allowedSigners} does not exist, so no signature can count`;

@@ -307,24 +307,19 @@ export class ReviewService implements ReviewModel, vscode.Disposable {
     const { core, lines, located } = await this.locatedFor(hunk);
     const selected = located.filter((l) => l.line >= hunk.startLine && l.line <= hunk.endLine);
     if (selected.length === 0) return undefined;
-    const { requirement, sign } = await this.signing(hunk.path);
-    const time = new Date();
+    const requirement = await this.requirement(hunk.path);
     const root = this.root.uri.fsPath;
-    const record = await this.decisions!.signedIfDecided(root, core.buildReview('approve', reviewer, core.newRecordId(time), time.toISOString(), hunk.path, selected, lines), sign);
+    const record = await this.decisions!.reviewRecord(root, { decision: 'approve', reviewer, path: hunk.path, lines: selected, fileLines: lines, requirement });
     core.appendRecords(root, [record]);
-    this.log.info(`approved ${hunk.path}:${hunk.startLine}-${hunk.endLine} as ${reviewer.email}${sign ? ' (signed)' : ''}`);
+    this.log.info(`approved ${hunk.path}:${hunk.startLine}-${hunk.endLine} as ${reviewer.email}${record.signature ? ' (signed)' : ''}`);
     await this.reload();
     return this.decisions!.ownSignatureProblem(root, record, requirement);
   }
 
-  /** Whether this path's reviews are signed; throws, saying what to configure, when they must be and cannot. */
-  private async signing(path: string) {
-    await this.engine();
+  /** The policy's approval rule for `path` (whether reviews there must be signed). */
+  private async requirement(path: string) {
     const { policy } = await this.policies.current();
-    const requirement = policy.reviewFor(path).requireApproval;
-    const decided = this.decisions!.signingDecision(this.root.uri.fsPath, { required: requirement?.signatures === 'required', ...(requirement ? { rule: requirement.rule } : {}) });
-    if ('refused' in decided) throw new Error(decided.refused);
-    return { requirement, sign: decided.sign };
+    return policy.reviewFor(path).requireApproval;
   }
 
   private warnAboutSignature(problem: string): void {
@@ -355,12 +350,23 @@ export class ReviewService implements ReviewModel, vscode.Disposable {
     const document = await vscode.workspace.openTextDocument(hunk.uri);
     const { core, lines, located } = await this.locatedFor(hunk);
     const before = document.getText();
+    const version = document.version;
     const root = hunk.contribution;
     // What the reject puts back must be text git had in this file before the AI write, or text
     // this window saw the AI replace; a forged ledger baseline must not plant code (the CLI's rule).
     const untrusted = this.decisions!.untrustedBaselines(this.root.uri.fsPath, hunk.path, before, located, this.state!, [root], (id, baseline) => this.observedBaselines.get(id) === baseline);
     if (untrusted.length > 0) throw new Error(this.decisions!.untrustedBaselineMessage(hunk.path, untrusted));
-    const { sign } = await this.signing(hunk.path);
+    // Signed (or refused) before the file changes: a refusal leaves file and ledger as they were.
+    const record = await this.decisions!.reviewRecord(this.root.uri.fsPath, {
+      decision: 'reject',
+      reviewer,
+      path: hunk.path,
+      lines: located.filter((l) => l.span.root === root),
+      fileLines: lines,
+      requirement: await this.requirement(hunk.path),
+    });
+    // Signing waits on ssh-keygen (and ssh-agent): lines typed meanwhile would move the hunk.
+    if (document.version !== version) throw new Error(`${hunk.path} changed while the reject was being signed; nothing was changed or recorded, reject again`);
     const replacements = core.rejectReplacements(located, this.state!, [root]);
     const contribution = this.state!.contributions.get(root);
     const memory: RejectMemory = {
@@ -382,8 +388,6 @@ export class ReviewService implements ReviewModel, vscode.Disposable {
       const text = r.lines.length === 0 ? '' : r.lines.join(eol) + (lastLine ? '' : eol);
       edit.replace(hunk.uri, new vscode.Range(start, end), text);
     }
-    const time = new Date();
-    const record = await this.decisions!.signedIfDecided(this.root.uri.fsPath, core.buildReview('reject', reviewer, core.newRecordId(time), time.toISOString(), hunk.path, located.filter((l) => l.span.root === root), lines), sign);
     core.appendRecords(this.root.uri.fsPath, [record]);
     await vscode.workspace.applyEdit(edit);
     await document.save();
