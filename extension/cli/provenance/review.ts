@@ -33,7 +33,7 @@ export async function reviewCommand(args: string[], io: CliIO): Promise<number> 
 
     const load = await loadReviewPolicy(root);
     const requirement = load.ok ? load.policy.reviewFor(path).requireApproval : undefined;
-    const decided = signingDecision(root, { required: requirement?.signatures === 'required', ...(requirement ? { rule: requirement.rule } : {}), asked: parsed.flags.has('sign'), refused: parsed.flags.has('no-sign') });
+    const decided = signingDecision(root, { required: requirement?.signatures === 'required', path, asked: parsed.flags.has('sign'), refused: parsed.flags.has('no-sign') });
     // Refused before anything is read or written (reviewRecord decides the same again).
     if ('refused' in decided) throw new UsageError(decided.refused);
     const sign = decided.sign;

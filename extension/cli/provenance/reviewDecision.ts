@@ -26,9 +26,10 @@ export type SigningDecision = { sign: boolean } | { refused: string };
 /**
  * Sign when the policy requires it, when asked, or when git is set up to sign with SSH; refuse
  * (saying exactly what to configure) when a signature is required or asked for and cannot be
- * made. `rule` names the policy rule that requires it, for the message.
+ * made. `path` is the file reviewed, for the message (the merged review rules of several layers
+ * decide whether signatures are required, so no single rule id would be the truth).
  */
-export function signingDecision(root: string, options: { required: boolean; rule?: string; asked?: boolean; refused?: boolean }): SigningDecision {
+export function signingDecision(root: string, options: { required: boolean; path?: string; asked?: boolean; refused?: boolean }): SigningDecision {
   const { required, asked = false, refused = false } = options;
   if (asked && refused) return { refused: 'choose one of --sign and --no-sign' };
   if (required && refused) return { refused: 'the policy requires signed reviews here; --no-sign is not allowed' };
@@ -37,7 +38,7 @@ export function signingDecision(root: string, options: { required: boolean; rule
     const setup = signingSetup(root, scratch);
     if ('problem' in setup) {
       if (!required && !asked) return { sign: false };
-      const why = required ? `the policy requires signed reviews here${options.rule ? ` (rule ${options.rule})` : ''}` : '--sign';
+      const why = required ? `the policy requires signed reviews ${options.path ? `for ${options.path}` : 'here'}` : '--sign';
       return { refused: `${why}, and no review can be signed: ${setup.problem}. Set up SSH signing the way git does: ${SIGNING_SETUP_COMMANDS} (a key in the allowed signers file; the private half next to it or in ssh-agent). Nothing was recorded.` };
     }
     return { sign: !refused };
@@ -72,7 +73,7 @@ export interface ReviewInput {
 export async function reviewRecord(root: string, input: ReviewInput): Promise<ReviewRecord> {
   const decided = signingDecision(root, {
     required: input.requirement?.signatures === 'required',
-    ...(input.requirement ? { rule: input.requirement.rule } : {}),
+    path: input.path,
     ...(input.asked !== undefined ? { asked: input.asked } : {}),
     ...(input.refused !== undefined ? { refused: input.refused } : {}),
   });

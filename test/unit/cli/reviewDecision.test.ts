@@ -248,7 +248,7 @@ test('with no signing key, a panel approval under a signatures-required policy i
   const before = ledgerText(dir);
   await assert.rejects(editorDecision(dir, 'approve', 'src/app.ts', 5, 9), (error: unknown) => {
     assert.ok(error instanceof SigningRefused);
-    assert.match(error.message, /the policy requires signed reviews here \(rule human-approval\)/);
+    assert.match(error.message, /the policy requires signed reviews for src\/app\.ts, and no review can be signed/);
     assert.match(error.message, /git config user\.signingkey is not set/);
     assert.ok(error.message.includes('git config --global gpg.format ssh && git config --global user.signingkey ~/.ssh/id_ed25519.pub'), error.message);
     assert.match(error.message, /Nothing was recorded/);
