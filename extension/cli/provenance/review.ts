@@ -55,7 +55,7 @@ export async function reviewCommand(args: string[], io: CliIO): Promise<number> 
       const record = await review('approve', selected);
       appendRecords(root, [record]);
       io.stdout.write(`approved ${selected.length} AI-written line(s) in ${path}:${target.startLine}-${target.endLine} as ${by}\n`);
-      const problem = ownSignatureProblem(root, record, requirement);
+      const problem = await ownSignatureProblem(root, record, requirement);
       if (problem) io.stderr.write(`airlock review: warning: ${problem}\n`);
       return 0;
     }

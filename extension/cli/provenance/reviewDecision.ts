@@ -3,10 +3,11 @@
 // simpler second one in the editor): whether to sign (the policy, git's SSH signing setup and the
 // reviewer's choice), the signature itself, whether the reviewer's own key will verify against
 // the allowed signers file, and whether the text a reject would restore is text git has seen.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
-import type { LocatedLine } from '../../core/ledger/check';
+import type { LocatedLine, ReviewVerdict } from '../../core/ledger/check';
 import type { LedgerState } from '../../core/ledger/fold';
 import { newRecordId, type Person, type ReviewRecord } from '../../core/ledger/records';
 import { buildReview } from '../../core/ledger/contribution';
@@ -14,7 +15,7 @@ import { baselineInGit } from '../../core/ledger/reject';
 import type { ReviewRequirement } from '../../core/policy/contract';
 import { git, readBlobs } from './git';
 import { blame, UNCOMMITTED } from './gitHistory';
-import { ReviewVerifier, signingSetup, signReview } from './signing';
+import { ReviewVerifier, reviewVerdict, signingSetup, signReview } from './signing';
 
 type RequireApproval = NonNullable<ReviewRequirement['requireApproval']>;
 
@@ -88,13 +89,13 @@ export async function reviewRecord(root: string, input: ReviewInput): Promise<Re
  * it would (or when the rule names no allowed signers file). Read from the work tree, as
  * `airlock check --all` does: in CI the base commit's file decides.
  */
-export function ownSignatureProblem(root: string, record: ReviewRecord, requirement: RequireApproval | undefined): string | undefined {
+export async function ownSignatureProblem(root: string, record: ReviewRecord, requirement: RequireApproval | undefined): Promise<string | undefined> {
   if (!record.signature || !requirement?.allowedSigners) return undefined;
   const file = isAbsolute(requirement.allowedSigners) ? requirement.allowedSigners : resolve(root, requirement.allowedSigners);
   if (!existsSync(file)) return `the allowed signers file ${requirement.allowedSigners} does not exist, so no signature can count`;
   const verifier = new ReviewVerifier(file);
   try {
-    const result = verifier.verify(record);
+    const result = await verifier.verifyAsync(record);
     if (!result.ok) return `${result.reason ?? 'the signature does not verify'} (${requirement.allowedSigners}): airlock check will not count this review until the key is added there`;
     if (result.principal!.trim().toLowerCase() !== record.reviewer.email.trim().toLowerCase()) {
       return `the key is listed for ${result.principal} in ${requirement.allowedSigners}, but git's user.email is ${record.reviewer.email}: airlock check will not count this review`;
@@ -129,6 +130,73 @@ export function untrustedBaselines(
     if (!before) versions.set(r, (before = gitVersionsBefore(root, path, located.filter((l) => l.span.root === r).map((l) => l.line), text)));
     return !baselineInGit(baseline, before);
   });
+}
+
+/**
+ * Review verdicts for the editor's Needs Review and panel: reviewVerdict, the rule `airlock
+ * check` applies, over the work tree's allowed signers file (as `check --all` reads it). It never
+ * blocks the extension host: a signature not verified yet does not count (the hunk stays pending,
+ * fail closed) while ssh-keygen verifies it in the background, and `onVerified` fires when a
+ * verdict arrives so the caller recomputes.
+ */
+export class BackgroundReviewJudge {
+  /** One verifier (and its cache) per allowed signers content: an edited file is a new verifier. */
+  private readonly verifiers = new Map<string, ReviewVerifier>();
+  private scratch: string | undefined;
+
+  constructor(private readonly root: string, private readonly onVerified: () => void) {}
+
+  /** A judge for one computation; each allowed signers file is read once per pass. */
+  pass(): (review: ReviewRecord, requirement: RequireApproval) => ReviewVerdict {
+    const files = new Map<string, { verifier?: ReviewVerifier; missing?: string }>();
+    return (review, requirement) => {
+      const name = requirement.allowedSigners ?? '';
+      let signers = files.get(name);
+      if (!signers) files.set(name, (signers = this.signers(requirement.allowedSigners)));
+      const { verifier, missing } = signers;
+      return reviewVerdict(review, requirement, { present: verifier !== undefined, ...(missing ? { missing } : {}) }, () => {
+        if (!verifier) return { ok: false, reason: 'no allowed signers file' };
+        const known = verifier.cached(review);
+        if (known) return known;
+        void verifier.verifyAsync(review).then(this.onVerified, () => undefined);
+        return { ok: false, reason: 'the signature is being verified' };
+      });
+    };
+  }
+
+  /** Verifies a review just recorded, so the next pass already knows its verdict (no flicker). */
+  async prime(review: ReviewRecord, requirement: RequireApproval | undefined): Promise<void> {
+    if (!review.signature || !requirement) return;
+    const { verifier } = this.signers(requirement.allowedSigners);
+    if (verifier) await verifier.verifyAsync(review);
+  }
+
+  private signers(name: string | undefined): { verifier?: ReviewVerifier; missing?: string } {
+    if (!name) return {};
+    let text: string;
+    try {
+      text = readFileSync(isAbsolute(name) ? name : resolve(this.root, name), 'utf8');
+    } catch {
+      return { missing: `the allowed signers file ${name} does not exist` };
+    }
+    const hash = createHash('sha256').update(text).digest('hex');
+    let verifier = this.verifiers.get(hash);
+    if (!verifier) {
+      // Verified against a snapshot, so an edit while ssh-keygen runs cannot mix two versions.
+      this.scratch ??= mkdtempSync(join(tmpdir(), 'airlock-editor-verify-'));
+      const copy = join(this.scratch, `allowed_signers.${hash.slice(0, 16)}`);
+      writeFileSync(copy, text);
+      verifier = new ReviewVerifier(copy, this.scratch);
+      this.verifiers.set(hash, verifier);
+    }
+    return { verifier };
+  }
+
+  dispose(): void {
+    if (this.scratch) rmSync(this.scratch, { recursive: true, force: true });
+    this.scratch = undefined;
+    this.verifiers.clear();
+  }
 }
 
 /** What a refused reject tells the reviewer; nothing was changed. */

@@ -33,6 +33,8 @@ const RECOMPUTE_DELAY_MS = 120;
 export class ReviewService implements ReviewModel, vscode.Disposable {
   private core: Core | undefined;
   private decisions: ReviewDecision | undefined;
+  /** Counts an approval only when `airlock check` would (signatures verified in the background). */
+  private judge: InstanceType<ReviewDecision['BackgroundReviewJudge']> | undefined;
   /**
    * What this window itself saw each AI write replace, by contribution id: a baseline a reject
    * may restore even though git never saw it (typed, unsaved text an inline completion finished).
@@ -115,6 +117,7 @@ export class ReviewService implements ReviewModel, vscode.Disposable {
       const { ledger, provenance, ledgerFile, reviewDecision } = loadEngine();
       this.core = { ...ledger, ...provenance, ...ledgerFile };
       this.decisions = reviewDecision;
+      this.judge = new reviewDecision.BackgroundReviewJudge(this.root.uri.fsPath, () => this.scheduleRecompute());
     }
     return this.core;
   }
@@ -173,6 +176,7 @@ export class ReviewService implements ReviewModel, vscode.Disposable {
     const core = this.core;
     const { policy } = await this.policies.current();
     const byPath = core.spansByPath(this.state);
+    const judge = this.judge!.pass();
     const hunks: PendingHunk[] = [];
     for (const [path, spans] of byPath) {
       const lines = await this.currentLines(path);
@@ -184,12 +188,17 @@ export class ReviewService implements ReviewModel, vscode.Disposable {
         let status: PendingHunk['status'] | undefined;
         let rule = '';
         let ruleMessage = '';
+        // Why an approval of this line does not count (unsigned where signatures are required, a
+        // key not in the allowed signers file): said beside the rule, as `airlock check` says it.
+        let notCounted: string | undefined;
+        const note = (review: { reviewer: { email: string } }, reason: string) => (notCounted ??= `An approval by ${review.reviewer.email} does not count: ${reason}.`);
         if (requirement.forbidden) {
           status = 'forbidden';
           ({ rule, message: ruleMessage } = requirement.forbidden);
-        } else if (requirement.requireApproval && !core.isApproved(this.state, line, requirement.requireApproval.distinctReviewer)) {
+        } else if (requirement.requireApproval && !core.isApproved(this.state, line, requirement.requireApproval.distinctReviewer, { judge, note }, requirement.requireApproval)) {
           status = 'needs-approval';
           ({ rule, message: ruleMessage } = requirement.requireApproval);
+          if (notCounted) ruleMessage = `${ruleMessage} ${notCounted}`;
         }
         if (!status) {
           open = undefined;
@@ -312,6 +321,7 @@ export class ReviewService implements ReviewModel, vscode.Disposable {
     const record = await this.decisions!.reviewRecord(root, { decision: 'approve', reviewer, path: hunk.path, lines: selected, fileLines: lines, requirement });
     core.appendRecords(root, [record]);
     this.log.info(`approved ${hunk.path}:${hunk.startLine}-${hunk.endLine} as ${reviewer.email}${record.signature ? ' (signed)' : ''}`);
+    await this.judge!.prime(record, requirement);
     await this.reload();
     return this.decisions!.ownSignatureProblem(root, record, requirement);
   }
@@ -453,6 +463,7 @@ export class ReviewService implements ReviewModel, vscode.Disposable {
 
   dispose(): void {
     if (this.recomputeTimer) clearTimeout(this.recomputeTimer);
+    this.judge?.dispose();
     for (const d of this.disposables) d.dispose();
   }
 }

@@ -11,14 +11,15 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { locateSpans } from '../../../extension/core/ledger/check';
+import { isApproved, locateSpans } from '../../../extension/core/ledger/check';
+import { buildReview } from '../../../extension/core/ledger/contribution';
 import { foldLedger } from '../../../extension/core/ledger/fold';
 import { parseLedger, type ReviewRecord } from '../../../extension/core/ledger/records';
 import { indexFile } from '../../../extension/core/provenance/anchor';
 import { splitLines } from '../../../extension/core/provenance/hash';
 import { appendRecords, readLedger } from '../../../extension/cli/provenance/ledgerFile';
 import { loadReviewPolicy } from '../../../extension/cli/provenance/policy';
-import { ownSignatureProblem, reviewRecord, SigningRefused, untrustedBaselineMessage, untrustedBaselines } from '../../../extension/cli/provenance/reviewDecision';
+import { BackgroundReviewJudge, ownSignatureProblem, reviewRecord, SigningRefused, untrustedBaselineMessage, untrustedBaselines } from '../../../extension/cli/provenance/reviewDecision';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const CLI = join(ROOT, 'dist', 'cli.js');
@@ -161,7 +162,7 @@ async function editorDecision(dir: string, decision: 'approve' | 'reject', path:
   const reviewer = { name: git(dir, 'config', 'user.name').trim(), email: git(dir, 'config', 'user.email').trim() };
   const record = await reviewRecord(dir, { decision, reviewer, path, lines, fileLines, requirement });
   appendRecords(dir, [record]);
-  return { record, warning: ownSignatureProblem(dir, record, requirement) };
+  return { record, warning: await ownSignatureProblem(dir, record, requirement) };
 }
 
 interface CheckResult {
@@ -321,4 +322,68 @@ test('a reject restores only a baseline git had before the AI write, or one the 
   assert.match(message, /^refusing to reject: the text recorded as what the AI replaced \(contribution .+\) is not in git's history of src\/app\.ts/);
   assert.match(message, /nothing was changed/);
   assert.ok(!message.includes('child_process'), 'the message does not repeat the planted text');
+});
+
+test('the editor\'s Needs Review counts an approval only as airlock check does, verifying signatures in the background', async () => {
+  const { dir, alice, bob, carol } = setup();
+  // An unsigned approval appended by hand (what the editor wrote before), then carol's signed one (key not allowed).
+  const fileLines = splitLines(readFileSync(join(dir, 'src/app.ts'), 'utf8'));
+  const located = () => {
+    const state = foldLedger(readLedger(dir).records);
+    return { state, lines: locateSpans([...state.spans.values()].filter((s) => s.path === 'src/app.ts'), indexFile(fileLines)) };
+  };
+  const unsigned = buildReview('approve', { name: bob.name, email: bob.email }, 'hand-unsigned', new Date().toISOString(), 'src/app.ts', located().lines, fileLines);
+  appendRecords(dir, [unsigned]);
+  as(dir, carol);
+  const byCarol = (await editorDecision(dir, 'approve', 'src/app.ts', 5, 9)).record;
+  const load = await loadReviewPolicy(dir);
+  const requirement = load.policy.reviewFor('src/app.ts').requireApproval!;
+  let verified = 0;
+  const judge = new BackgroundReviewJudge(dir, () => verified++);
+  const pending = () => {
+    const { state, lines } = located();
+    const pass = judge.pass();
+    const notes = new Map<string, string>();
+    const approved = lines.filter((l) => isApproved(state, l, requirement.distinctReviewer, { judge: pass, note: (r, reason) => notes.set(r.id, reason) }, requirement));
+    return { approved: approved.length, total: lines.length, notes };
+  };
+  try {
+    const first = pending();
+    assert.equal(first.approved, 0);
+    assert.equal(first.notes.get(byCarol.id), 'the signature is being verified', 'not counted before it is verified (fail closed), and the extension host is not blocked');
+    const deadline = Date.now() + 20_000;
+    while (verified === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    assert.ok(verified > 0, 'onVerified fired');
+    const after = pending();
+    assert.equal(after.approved, 0, 'neither approval counts under signatures-required');
+    // The same reasons airlock check gives for the same records.
+    const checked = check(dir, ['--all']);
+    assert.deepEqual(checked.problems, ['src/app.ts:5-9 unreviewed']);
+    for (const id of [unsigned.id, byCarol.id]) assert.equal(after.notes.get(id), checked.reviews.find((n) => n.record === id)?.reason, id);
+    assert.match(after.notes.get(unsigned.id)!, /^unsigned; rule human-approval requires reviews signed/);
+    assert.match(after.notes.get(byCarol.id)!, /not in the allowed signers file/);
+
+    // Bob's signed approval, primed as the editor does right after recording it: counts at once.
+    as(dir, bob);
+    const byBob = (await editorDecision(dir, 'approve', 'src/app.ts', 5, 9)).record;
+    await judge.prime(byBob, requirement);
+    const approvedNow = pending();
+    assert.equal(approvedNow.approved, approvedNow.total);
+    assert.deepEqual(check(dir, ['--all']).problems, []);
+
+    // The allowed signers file changes (only alice, the author, is left): a new verifier, and
+    // bob's approval no longer counts.
+    write(dir, '.airlock/allowed_signers', allowedSigners(alice.key!));
+    const verifying = (r: ReturnType<typeof pending>) => [...r.notes.values()].includes('the signature is being verified');
+    let revoked = pending();
+    assert.ok(verifying(revoked), 'verified again against the new file');
+    while (verifying(revoked) && Date.now() < deadline + 20_000) {
+      await new Promise((r) => setTimeout(r, 20));
+      revoked = pending();
+    }
+    assert.equal(revoked.approved, 0);
+    assert.match(revoked.notes.get(byBob.id)!, /not in the allowed signers file/);
+  } finally {
+    judge.dispose();
+  }
 });
