@@ -104,6 +104,20 @@ describe('Signed reviews from the editor', () => {
     const result = JSON.parse(r.stdout) as { violations: { path: string }[]; reviews: { path: string; reason: string }[] };
     assert.deepEqual(result.violations.filter((v) => v.path === 'signed/app.ts'), [], r.stdout);
     assert.deepEqual(result.reviews.filter((n) => n.path === 'signed/app.ts'), []);
+
+    // The team drops rita's key from the allowed signers: her approval no longer counts for
+    // airlock check, so Needs Review lists the hunk again and says why.
+    const signers = readFileSync(workspacePath('.airlock/allowed_signers'), 'utf8');
+    const other = join(keys, 'other');
+    assert.equal(spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'other@example.com', '-f', other]).status, 0);
+    writeFileSync(workspacePath('.airlock/allowed_signers'), `other@example.com ${readFileSync(`${other}.pub`, 'utf8').trim().split(' ').slice(0, 2).join(' ')}\n`);
+    await until(() => pending().length === 1 && /does not count: signed by a key that is not in the allowed signers file/.test(pending()[0]!.ruleMessage), 20_000, 'the hunk to be pending again, saying why');
+    if (hasBrowser) {
+      await waitForText('body', 'An approval by rita@example.com does not count: signed by a key that is not in the allowed signers file', 20_000, 'Airlock Flagged Diff');
+      await screenshot('flagged-diff-approval-key-not-allowed', 300);
+    }
+    writeFileSync(workspacePath('.airlock/allowed_signers'), signers);
+    await until(() => pending().length === 0, 20_000, 'the approval to count again');
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 

@@ -66,6 +66,8 @@ export class ReviewService implements ReviewModel, vscode.Disposable {
     // (Created after activation: a watcher costs tens of milliseconds in the extension host.)
     const onLedger = (uri: vscode.Uri) => {
       if (uri.path.endsWith('/.airlock/ledger/ledger.jsonl') || uri.path.endsWith('/.airlock/ledger')) void this.reload();
+      // Another .airlock file (the allowed signers file, usually) may change which approvals count.
+      else this.scheduleRecompute();
     };
     const startWatching = setTimeout(() => {
       const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(root, '.airlock/**'));
