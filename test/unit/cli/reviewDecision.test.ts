@@ -387,3 +387,22 @@ test('the editor\'s Needs Review counts an approval only as airlock check does, 
     judge.dispose();
   }
 });
+
+test('airlock review approve takes the same path: signed, a warning when the key will not count, refused without a key', () => {
+  const { dir, bob, carol } = setup();
+  as(dir, carol);
+  const byCarol = airlock(dir, ['review', 'approve', 'src/app.ts:5-9']);
+  assert.equal(byCarol.status, 0, byCarol.stderr);
+  assert.match(byCarol.stdout, /as Carol Outsider <carol@example.com> \(signed\)/);
+  assert.match(byCarol.stderr, /warning: signed by a key that is not in the allowed signers file \(\.airlock\/allowed_signers\): airlock check will not count this review/);
+  as(dir, { name: bob.name, email: bob.email });
+  const before = ledgerText(dir);
+  const refused = airlock(dir, ['review', 'approve', 'src/app.ts:5-9']);
+  assert.equal(refused.status, 2);
+  assert.ok(refused.stderr.includes('the policy requires signed reviews for src/app.ts, and no review can be signed: git config user.signingkey is not set. Set up SSH signing the way git does: git config --global gpg.format ssh && git config --global user.signingkey ~/.ssh/id_ed25519.pub'), refused.stderr);
+  assert.equal(ledgerText(dir), before);
+  as(dir, bob);
+  const byBob = airlock(dir, ['review', 'approve', 'src/app.ts:5-9']);
+  assert.equal(byBob.status, 0, byBob.stderr);
+  assert.equal(byBob.stderr, '');
+});
