@@ -2,7 +2,8 @@
 // review panel so both sign and both verify reject baselines the same way (one rule, not a
 // simpler second one in the editor): whether to sign (the policy, git's SSH signing setup and the
 // reviewer's choice), the signature itself, whether the reviewer's own key will verify against
-// the allowed signers file, and whether the text a reject would restore is text git has seen.
+// the allowed signers file, which recorded approvals count (BackgroundReviewJudge: check's
+// verdict, for Needs Review), and whether the text a reject would restore is text git has seen.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

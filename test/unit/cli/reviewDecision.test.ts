@@ -261,6 +261,11 @@ test('with no signing key, a panel approval under a signatures-required policy i
   git(dir, 'config', 'gpg.format', 'openpgp');
   await assert.rejects(editorDecision(dir, 'approve', 'src/app.ts', 5, 9), /gpg\.format is "openpgp".*git config --global gpg\.format ssh/);
   assert.equal(ledgerText(dir), before);
+  // A key git names that is not there: ssh-keygen's own reason, and still nothing recorded.
+  git(dir, 'config', 'gpg.format', 'ssh');
+  git(dir, 'config', 'user.signingkey', join(dir, 'no-such-key.pub'));
+  await assert.rejects(editorDecision(dir, 'approve', 'src/app.ts', 5, 9), /^Error: cannot sign the review: ssh-keygen -Y sign failed/);
+  assert.equal(ledgerText(dir), before);
   assert.equal(check(dir, ['--range', 'main..pr']).status, 1);
 });
 
