@@ -65,6 +65,8 @@ export interface ReviewInput {
   /** `--sign` / `--no-sign` (the CLI); the editor always takes the default. */
   asked?: boolean;
   refused?: boolean;
+  /** False in the editor: ssh-keygen may not prompt for a passphrase (there is no terminal to answer). */
+  terminal?: boolean;
 }
 
 /**
@@ -82,7 +84,7 @@ export async function reviewRecord(root: string, input: ReviewInput): Promise<Re
   if ('refused' in decided) throw new SigningRefused(decided.refused);
   const time = input.time ?? new Date();
   const record = buildReview(input.decision, input.reviewer, newRecordId(time), time.toISOString(), input.path, input.lines, input.fileLines);
-  return decided.sign ? { ...record, signature: await signReview(root, record) } : record;
+  return decided.sign ? { ...record, signature: await signReview(root, record, input.terminal === false ? { terminal: false } : {}) } : record;
 }
 
 /**

@@ -43,15 +43,19 @@ export function signingSetup(root: string, scratch: string): SigningSetup | { pr
  * Asynchronous so the editor's extension host is never blocked while ssh-agent or a hardware key
  * answers; the CLI awaits the same function.
  */
-export async function signReview(root: string, record: ReviewRecord): Promise<string> {
+export async function signReview(root: string, record: ReviewRecord, options: { terminal?: boolean } = {}): Promise<string> {
   const scratch = mkdtempSync(join(tmpdir(), 'airlock-sign-'));
   try {
     const setup = signingSetup(root, scratch);
     if ('problem' in setup) throw new Error(`cannot sign the review: ${setup.problem}`);
     const args = ['-Y', 'sign', '-n', REVIEW_SIGNATURE_NAMESPACE, '-f', setup.keyFile, ...(setup.agent ? ['-U'] : [])];
-    const r = await run(setup.program, args, signedPayload(record), 60_000);
+    // Without a terminal (the editor), ssh-keygen runs in its own session: a key that needs a
+    // passphrase fails at once instead of prompting on whatever terminal VS Code was started from.
+    const r = await run(setup.program, args, signedPayload(record), 60_000, options.terminal === false);
     if (r.status !== 0 || !r.stdout.includes('BEGIN SSH SIGNATURE')) {
-      throw new Error(`cannot sign the review: ${setup.program} -Y sign failed${r.error ? ` (${r.error})` : ''}: ${r.stderr.trim().split('\n').slice(-1)[0] ?? ''}`);
+      const reason = r.stderr.trim().split('\n').slice(-1)[0] ?? '';
+      const hint = /passphrase/i.test(reason) && !setup.agent ? ` (the key needs its passphrase: add it to ssh-agent with ssh-add ${setup.keyFile.replace(/\.pub$/, '')})` : '';
+      throw new Error(`cannot sign the review: ${setup.program} -Y sign failed${r.error ? ` (${r.error})` : ''}: ${reason}${hint}`);
     }
     return r.stdout.trim();
   } finally {
@@ -60,9 +64,9 @@ export async function signReview(root: string, record: ReviewRecord): Promise<st
 }
 
 /** Runs a program with `input` on stdin; never rejects (a missing program is reported in `error`). */
-function run(program: string, args: string[], input: string, timeoutMs: number): Promise<{ status: number | null; stdout: string; stderr: string; error?: string }> {
+function run(program: string, args: string[], input: string, timeoutMs: number, detached = false): Promise<{ status: number | null; stdout: string; stderr: string; error?: string }> {
   return new Promise((done) => {
-    const child = spawn(program, args, { stdio: ['pipe', 'pipe', 'pipe'], timeout: timeoutMs });
+    const child = spawn(program, args, { stdio: ['pipe', 'pipe', 'pipe'], timeout: timeoutMs, detached });
     let stdout = '';
     let stderr = '';
     let settled = false;

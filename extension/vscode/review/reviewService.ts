@@ -320,7 +320,7 @@ export class ReviewService implements ReviewModel, vscode.Disposable {
     if (selected.length === 0) return undefined;
     const requirement = await this.requirement(hunk.path);
     const root = this.root.uri.fsPath;
-    const record = await this.decisions!.reviewRecord(root, { decision: 'approve', reviewer, path: hunk.path, lines: selected, fileLines: lines, requirement });
+    const record = await this.decisions!.reviewRecord(root, { decision: 'approve', reviewer, path: hunk.path, lines: selected, fileLines: lines, requirement, terminal: false });
     core.appendRecords(root, [record]);
     this.log.info(`approved ${hunk.path}:${hunk.startLine}-${hunk.endLine} as ${reviewer.email}${record.signature ? ' (signed)' : ''}`);
     await this.judge!.prime(record, requirement);
@@ -376,6 +376,7 @@ export class ReviewService implements ReviewModel, vscode.Disposable {
       lines: located.filter((l) => l.span.root === root),
       fileLines: lines,
       requirement: await this.requirement(hunk.path),
+      terminal: false,
     });
     // Signing waits on ssh-keygen (and ssh-agent): lines typed meanwhile would move the hunk.
     if (document.version !== version) throw new Error(`${hunk.path} changed while the reject was being signed; nothing was changed or recorded, reject again`);

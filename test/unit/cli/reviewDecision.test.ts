@@ -160,7 +160,7 @@ async function editorDecision(dir: string, decision: 'approve' | 'reject', path:
   assert.ok(load.ok, load.problems.join('\n'));
   const requirement = load.policy.reviewFor(path).requireApproval;
   const reviewer = { name: git(dir, 'config', 'user.name').trim(), email: git(dir, 'config', 'user.email').trim() };
-  const record = await reviewRecord(dir, { decision, reviewer, path, lines, fileLines, requirement });
+  const record = await reviewRecord(dir, { decision, reviewer, path, lines, fileLines, requirement, terminal: false });
   appendRecords(dir, [record]);
   return { record, warning: await ownSignatureProblem(dir, record, requirement) };
 }
@@ -265,6 +265,19 @@ test('with no signing key, a panel approval under a signatures-required policy i
   git(dir, 'config', 'gpg.format', 'ssh');
   git(dir, 'config', 'user.signingkey', join(dir, 'no-such-key.pub'));
   await assert.rejects(editorDecision(dir, 'approve', 'src/app.ts', 5, 9), /^Error: cannot sign the review: ssh-keygen -Y sign failed/);
+  assert.equal(ledgerText(dir), before);
+  // A key with a passphrase and no ssh-agent: the editor has no terminal to ask on, so it fails
+  // at once (ssh-keygen in its own session), saying to add the key to ssh-agent.
+  const locked = join(temp('airlock-locked-key-'), 'locked');
+  assert.equal(spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', 'correct horse', '-C', bob.email, '-f', locked]).status, 0);
+  git(dir, 'config', 'user.signingkey', `${locked}.pub`);
+  const started = Date.now();
+  await assert.rejects(editorDecision(dir, 'approve', 'src/app.ts', 5, 9), (error: Error) => {
+    assert.match(error.message, /cannot sign the review: .*passphrase.*\(the key needs its passphrase: add it to ssh-agent with ssh-add /);
+    assert.ok(error.message.endsWith(`ssh-add ${locked})`), error.message);
+    return true;
+  });
+  assert.ok(Date.now() - started < 30_000, 'no wait for a prompt nobody can answer');
   assert.equal(ledgerText(dir), before);
   assert.equal(check(dir, ['--range', 'main..pr']).status, 1);
 });
