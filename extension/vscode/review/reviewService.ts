@@ -336,7 +336,7 @@ export class ReviewService implements ReviewModel, vscode.Disposable {
 
   private warnAboutSignature(problem: string): void {
     this.log.warn(`review signature: ${problem}`);
-    void vscode.window.showWarningMessage(`Airlock: approval recorded and signed, but ${problem}.`);
+    void vscode.window.showWarningMessage(`Airlock: approval recorded, but ${problem}.`);
   }
 
   async approveFile(path: string): Promise<number> {
