@@ -81,11 +81,15 @@ export interface KeywordAutomaton {
   readonly runKinds: { readonly of: Uint8Array; readonly need: number; readonly within: number };
 }
 
-/** Keyword ids and end offsets (exclusive) of every occurrence, in text order. */
+/**
+ * Where the text reached states that end keywords, in text order: `emits` holds an end offset
+ * (exclusive) and a state per emit; `outputs[state]` are the keywords that end there. Left by
+ * state, not expanded per keyword: the scan looks up what to do per state (one table lookup
+ * per emit instead of a list per keyword).
+ */
 export interface KeywordHits {
-  count: number;
-  keyword: Int32Array;
-  end: Int32Array;
+  emitCount: number;
+  emits: Int32Array;
   /** With a run spec: where each run reached `run.length` chars (end offset, exclusive), ascending. */
   runEnds: Int32Array;
   runCount: number;
@@ -701,31 +705,37 @@ function walkTwoWithRuns(text: string, from: number, to: number, half: number, t
   regs[RUN_AT] = r;
 }
 
-/** Each emit's keyword ids, first stream then second (text order); runs likewise. */
+/** Both streams' emits as (end, state) pairs, first stream then second (text order); runs likewise. */
 function expand(automaton: KeywordAutomaton, ...streams: Emits[]): KeywordHits {
-  const { outputs, shift, bias } = automaton;
-  const stateOf = (row: number) => (row + bias - ROOT) >> shift;
-  let count = 0;
+  const { shift, bias } = automaton;
+  let ints = 0;
   let runCount = 0;
   for (const s of streams) {
-    for (let h = 1; h < s.pairCount; h += 2) count += outputs[stateOf(s.pairs[h]!)]!.length;
+    ints += s.pairCount;
     runCount += s.runCount;
   }
-  const keyword = new Int32Array(Math.max(1, count));
-  const end = new Int32Array(Math.max(1, count));
+  const emits = new Int32Array(Math.max(2, ints));
   const runEnds = new Int32Array(Math.max(1, runCount));
   let k = 0;
   let r = 0;
   for (const s of streams) {
+    const pairs = s.pairs;
     for (let h = 0; h < s.pairCount; h += 2) {
-      for (const id of outputs[stateOf(s.pairs[h + 1]!)]!) {
-        keyword[k] = id;
-        end[k] = s.pairs[h]!;
-        k++;
-      }
+      emits[k] = pairs[h]!;
+      emits[k + 1] = (pairs[h + 1]! + bias - ROOT) >> shift;
+      k += 2;
     }
     runEnds.set(s.runEnds.subarray(0, s.runCount), r);
     r += s.runCount;
   }
-  return { count, keyword, end, runEnds, runCount };
+  return { emitCount: ints >> 1, emits, runEnds, runCount };
+}
+
+/** Every keyword occurrence of `hits` as keyword id and end offset, in text order (for tests and tools). */
+export function keywordOccurrences(hits: KeywordHits, automaton: KeywordAutomaton): { keyword: number; end: number }[] {
+  const out: { keyword: number; end: number }[] = [];
+  for (let h = 0; h < hits.emitCount; h++) {
+    for (const keyword of automaton.outputs[hits.emits[2 * h + 1]!]!) out.push({ keyword, end: hits.emits[2 * h]! });
+  }
+  return out;
 }

@@ -6,7 +6,7 @@
 // middle falls.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { buildKeywordAutomaton, findKeywords } from '../../../extension/core/detectors/keywordAutomaton';
+import { buildKeywordAutomaton, findKeywords, keywordOccurrences } from '../../../extension/core/detectors/keywordAutomaton';
 import { pick, rng } from './samples';
 
 function naive(text: string, keywords: readonly string[]): string[] {
@@ -27,12 +27,13 @@ test('every occurrence, in order, matches a naive search (thousands of hits: the
   const text = pick(r, 'aAkKeEyYsStToOnN-_:/ghp é😀x', 60000);
   const hits = findKeywords(text, automaton);
   const got: string[] = [];
-  for (let h = 0; h < hits.count; h++) got.push(`${hits.keyword[h]}@${hits.end[h]}`);
+  const occurrences = keywordOccurrences(hits, automaton);
+  for (const o of occurrences) got.push(`${o.keyword}@${o.end}`);
   const want = naive(text, keywords);
   assert.ok(want.length > 1000, String(want.length));
   // Same set; within one end offset the order of ids may differ.
   assert.deepEqual([...got].sort(), [...want].sort());
-  for (let h = 1; h < hits.count; h++) assert.ok(hits.end[h]! >= hits.end[h - 1]!, 'text order');
+  for (let h = 1; h < occurrences.length; h++) assert.ok(occurrences[h]!.end >= occurrences[h - 1]!.end, 'text order');
 });
 
 function naiveRuns(text: string, chars: string, length: number): number[] {
@@ -56,9 +57,10 @@ test('one stream and two, even and odd lengths, keywords across the middle: same
       const text = pick(r, 'keyKEYsSk-ant-ghp_:/tokenx .é', length);
       const hits = findKeywords(text, automaton);
       const got: string[] = [];
-      for (let h = 0; h < hits.count; h++) got.push(`${hits.keyword[h]}@${hits.end[h]}`);
+      const occurrences = keywordOccurrences(hits, automaton);
+  for (const o of occurrences) got.push(`${o.keyword}@${o.end}`);
       assert.deepEqual([...got].sort(), naive(text, keywords).sort(), `length ${length}`);
-      for (let h = 1; h < hits.count; h++) assert.ok(hits.end[h]! >= hits.end[h - 1]!, 'text order');
+      for (let h = 1; h < occurrences.length; h++) assert.ok(occurrences[h]!.end >= occurrences[h - 1]!.end, 'text order');
     }
   }
 });
@@ -124,7 +126,7 @@ test('run chars must be a case-folded set', () => {
 
 test('no keywords in the text: no hits; an empty text: no hits', () => {
   const automaton = buildKeywordAutomaton(['secret']);
-  assert.equal(findKeywords('nothing to see here', automaton).count, 0);
-  assert.equal(findKeywords('', automaton).count, 0);
-  assert.equal(findKeywords('SeCrEt', automaton).count, 1);
+  assert.equal(findKeywords('nothing to see here', automaton).emitCount, 0);
+  assert.equal(findKeywords('', automaton).emitCount, 0);
+  assert.equal(findKeywords('SeCrEt', automaton).emitCount, 1);
 });
