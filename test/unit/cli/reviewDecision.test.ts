@@ -279,6 +279,11 @@ test('with no signing key, a panel approval under a signatures-required policy i
   });
   assert.ok(Date.now() - started < 30_000, 'no wait for a prompt nobody can answer');
   assert.equal(ledgerText(dir), before);
+  // gpg.ssh.program names a program that is not there: a clear error, no crash, nothing recorded.
+  git(dir, 'config', 'user.signingkey', `${bob.key!.private}.pub`);
+  git(dir, 'config', 'gpg.ssh.program', join(dir, 'no-such-ssh-keygen'));
+  await assert.rejects(editorDecision(dir, 'approve', 'src/app.ts', 5, 9), /cannot sign the review: .*no-such-ssh-keygen -Y sign failed \(spawn .*ENOENT\)/);
+  assert.equal(ledgerText(dir), before);
   assert.equal(check(dir, ['--range', 'main..pr']).status, 1);
 });
 
