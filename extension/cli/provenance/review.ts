@@ -15,7 +15,7 @@ import { guarded, insideRepo, parseArgs, parseTarget, readWorking, repoPath, req
 import { identity } from './git';
 import { loadLedgerState, spansByCurrentPath } from './ledgerState';
 import { loadReviewPolicy } from './policy';
-import { ownSignatureProblem, reviewRecord, signingDecision, untrustedBaselineMessage, untrustedBaselines } from './reviewDecision';
+import { ownSignatureProblem, reviewRecord, signatureRequired, signingDecision, untrustedBaselineMessage, untrustedBaselines } from './reviewDecision';
 
 export const REVIEW_USAGE = 'airlock review approve|reject FILE:A-B [--sign | --no-sign]';
 
@@ -33,7 +33,7 @@ export async function reviewCommand(args: string[], io: CliIO): Promise<number> 
 
     const load = await loadReviewPolicy(root);
     const requirement = load.ok ? load.policy.reviewFor(path).requireApproval : undefined;
-    const decided = signingDecision(root, { required: requirement?.signatures === 'required', path, asked: parsed.flags.has('sign'), refused: parsed.flags.has('no-sign') });
+    const decided = signingDecision(root, { required: signatureRequired(decision, requirement), path, asked: parsed.flags.has('sign'), refused: parsed.flags.has('no-sign') });
     // Refused before anything is read or written (reviewRecord decides the same again).
     if ('refused' in decided) throw new UsageError(decided.refused);
     const sign = decided.sign;

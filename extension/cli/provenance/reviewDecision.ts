@@ -49,6 +49,16 @@ export function signingDecision(root: string, options: { required: boolean; path
   }
 }
 
+/**
+ * Whether this decision must be signed: approvals where the rule requires signatures. A reject is
+ * signed whenever a key is set up, but never refused for want of one: it takes AI lines out (what
+ * anyone may do by hand), a reject record lifts nothing (lines still there are
+ * rejected-reintroduced), and refusing it would only push the reviewer to delete them unrecorded.
+ */
+export function signatureRequired(decision: 'approve' | 'reject', requirement: RequireApproval | undefined): boolean {
+  return decision === 'approve' && requirement?.signatures === 'required';
+}
+
 /** Thrown when a review may not be recorded because it cannot be signed as required. */
 export class SigningRefused extends Error {}
 
@@ -76,7 +86,7 @@ export interface ReviewInput {
  */
 export async function reviewRecord(root: string, input: ReviewInput): Promise<ReviewRecord> {
   const decided = signingDecision(root, {
-    required: input.requirement?.signatures === 'required',
+    required: signatureRequired(input.decision, input.requirement),
     path: input.path,
     ...(input.asked !== undefined ? { asked: input.asked } : {}),
     ...(input.refused !== undefined ? { refused: input.refused } : {}),

@@ -279,6 +279,13 @@ test('with no signing key, a panel approval under a signatures-required policy i
   });
   assert.ok(Date.now() - started < 30_000, 'no wait for a prompt nobody can answer');
   assert.equal(ledgerText(dir), before);
+  // A reject is not refused for want of a key (it takes the AI lines out; a reject record lifts
+  // nothing): recorded unsigned, with no key, under the same signatures-required rule.
+  git(dir, 'config', '--unset', 'user.signingkey');
+  const reject = await editorDecision(dir, 'reject', 'src/app.ts', 5, 9);
+  assert.equal(reject.record.decision, 'reject');
+  assert.equal(reject.record.signature, undefined);
+  writeFileSync(join(dir, LEDGER), before);
   // gpg.ssh.program names a program that is not there: a clear error, no crash, nothing recorded.
   git(dir, 'config', 'user.signingkey', `${bob.key!.private}.pub`);
   git(dir, 'config', 'gpg.ssh.program', join(dir, 'no-such-ssh-keygen'));
@@ -428,4 +435,10 @@ test('airlock review approve takes the same path: signed, a warning when the key
   const byBob = airlock(dir, ['review', 'approve', 'src/app.ts:5-9']);
   assert.equal(byBob.status, 0, byBob.stderr);
   assert.equal(byBob.stderr, '');
+  // Without a key, a reject still goes through (unsigned); with one it is signed.
+  as(dir, { name: bob.name, email: bob.email });
+  const rejected = airlock(dir, ['review', 'reject', 'src/app.ts:5-9']);
+  assert.equal(rejected.status, 0, rejected.stderr);
+  assert.doesNotMatch(rejected.stdout, /signed/);
+  assert.equal(readFileSync(join(dir, 'src/app.ts'), 'utf8'), baseFile.join('\n') + '\n', 'the AI lines are gone');
 });
