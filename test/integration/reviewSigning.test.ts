@@ -121,6 +121,22 @@ describe('Signed reviews from the editor', () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
+  it('a reject from the editor is signed too, and restores the text this window saw the AI replace', async () => {
+    newFile('signed/reject.ts', 'export const r = 1;\nexport const s = 2;\n');
+    const { document, hunk } = await aiEdit('signed/reject.ts', 2, 'export const s = computeS(); // AI');
+    // As the CodeLens does it, the question answered (extension tests cannot answer modals).
+    await vscode.commands.executeCommand('airlock.rejectHunk', hunk.id, { confirmed: true });
+    await until(() => document.getText() === 'export const r = 1;\nexport const s = 2;\n', 10_000, 'the baseline back');
+    const reject = ledger()
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; decision?: string; path?: string; signature?: string })
+      .filter((r) => r.type === 'review' && r.decision === 'reject' && r.path === 'signed/reject.ts');
+    assert.equal(reject.length, 1);
+    assert.match(reject[0]!.signature ?? '', /^-----BEGIN SSH SIGNATURE-----/);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
   it('with no signing key the approval is refused, naming the git config to set, and nothing is recorded', async () => {
     const signingKey = git('config', 'user.signingkey').stdout.trim();
     git('config', '--unset', 'user.signingkey');
