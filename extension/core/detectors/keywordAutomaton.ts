@@ -214,24 +214,30 @@ const NO_RUN_KINDS = { of: new Uint8Array(0), need: 0, within: 0 };
  * so the loop never checks it), and where runs reached their length.
  */
 class Emits {
-  // Empty until needed: most texts are small and most small texts have few hits.
   pairs: Int32Array = NONE;
   pairCount = 0; // ints used in `pairs` (2 per emit)
   runEnds: Int32Array = NONE;
   runCount = 0;
   /** Start of the last run looked at (each maximal run is looked at once). */
   lastRunStart = -1;
-  /** The stream's runs are those that START at or after this (a run across the middle is the first stream's). */
-  constructor(readonly runsFrom: number) {}
+  /**
+   * `runsFrom`: the stream's runs are those that START at or after it (a run across the middle
+   * is the first stream's). `slot`: which of the shared pair lists the stream writes into.
+   */
+  constructor(
+    readonly runsFrom: number,
+    private readonly slot: 0 | 1,
+  ) {}
   /** Room for `chars` more chars' emits (at most one per char). */
   room(chars: number): Int32Array {
     const need = this.pairCount + 2 * chars;
-    if (need > this.pairs.length) {
-      const out = new Int32Array(Math.max(64, need, this.pairs.length * 2));
-      out.set(this.pairs.subarray(0, this.pairCount));
-      this.pairs = out;
+    let pairs = sharedPairs[this.slot]!;
+    if (need > pairs.length) {
+      const grown = new Int32Array(Math.max(1024, need, pairs.length * 2));
+      grown.set(pairs.subarray(0, this.pairCount));
+      pairs = sharedPairs[this.slot] = grown;
     }
-    return this.pairs;
+    return (this.pairs = pairs);
   }
   pushRun(end: number): void {
     if (this.runCount === this.runEnds.length) {
@@ -242,6 +248,15 @@ class Emits {
     this.runEnds[this.runCount++] = end;
   }
 }
+
+/**
+ * The streams' pair lists, kept from call to call (the gateway scans thousands of small texts
+ * per request: a list made per call cost more than the walk of a small text). Only one walk
+ * runs at a time, and expand copies the pairs out before the walk returns. Lists grown past
+ * RETAINED_PAIRS ints are let go after the call.
+ */
+const sharedPairs: Int32Array[] = [new Int32Array(1024), new Int32Array(1024)];
+const RETAINED_PAIRS = 1 << 20;
 
 const NONE = new Int32Array(0);
 
@@ -286,7 +301,7 @@ export function findKeywords(text: string, automaton: KeywordAutomaton): Keyword
   };
 
   if (length < TWO_STREAMS_FROM || automaton.maxLength * 4 > length) {
-    const only = new Emits(0);
+    const only = new Emits(0, 0);
     const whole = withRuns ? length - (length % GROUP) : length;
     for (let at = 0; at < whole; at += BLOCK) {
       const to = Math.min(whole, at + BLOCK);
@@ -302,8 +317,8 @@ export function findKeywords(text: string, automaton: KeywordAutomaton): Keyword
   }
 
   const half = length >> 1;
-  const first = new Emits(0);
-  const second = new Emits(half);
+  const first = new Emits(0, 0);
+  const second = new Emits(half, 1);
   // The second stream starts at the root maxLength - 1 chars before its half (what ends there
   // belongs to the first stream, so those chars are walked without recording).
   let b = automaton.root;
@@ -718,8 +733,8 @@ function expand(automaton: KeywordAutomaton, ...streams: Emits[]): KeywordHits {
     ints += s.pairCount;
     runCount += s.runCount;
   }
-  const emits = new Int32Array(Math.max(2, ints));
-  const runEnds = new Int32Array(Math.max(1, runCount));
+  const emits = ints === 0 ? NO_EMITS : new Int32Array(ints);
+  const runEnds = runCount === 0 ? NONE : new Int32Array(runCount);
   let k = 0;
   let r = 0;
   for (const s of streams) {
@@ -729,11 +744,15 @@ function expand(automaton: KeywordAutomaton, ...streams: Emits[]): KeywordHits {
       emits[k + 1] = (pairs[h + 1]! + bias - ROOT) >> shift;
       k += 2;
     }
-    runEnds.set(s.runEnds.subarray(0, s.runCount), r);
+    if (s.runCount > 0) runEnds.set(s.runEnds.subarray(0, s.runCount), r);
     r += s.runCount;
   }
+  for (let slot = 0; slot < sharedPairs.length; slot++) if (sharedPairs[slot]!.length > RETAINED_PAIRS) sharedPairs[slot] = new Int32Array(1024);
   return { emitCount: ints >> 1, emits, runEnds, runCount };
 }
+
+/** The emits of a text without any: shared (no caller writes into hits). */
+const NO_EMITS = new Int32Array(0);
 
 /** Every keyword occurrence of `hits` as keyword id and end offset, in text order (for tests and tools). */
 export function keywordOccurrences(hits: KeywordHits, automaton: KeywordAutomaton): { keyword: number; end: number }[] {

@@ -78,13 +78,15 @@ function stateTables(plan: ScanPlan): StateTables {
 function decodeHints(hits: KeywordHits, plan: ScanPlan): DecodeHints {
   const { triggerFrom, triggers } = stateTables(plan);
   const emits = hits.emits;
-  // Counted first, then filled: one typed list per kind of exactly its size.
-  const counts = new Int32Array(TRIGGER_KINDS.length);
+  // Counted first, then filled: one typed list per kind of exactly its size (most small texts
+  // have none: no list is made for them).
+  const counts = hintCounts.fill(0);
   for (let h = 0; h < hits.emitCount; h++) {
     const state = emits[2 * h + 1]!;
     for (let k = triggerFrom[state]!; k < triggerFrom[state + 1]!; k += 2) counts[triggers[k]!]!++;
   }
-  const lists = Array.from(counts, (n) => new Int32Array(n));
+  const lists: Int32Array[] = [];
+  for (let kind = 0; kind < counts.length; kind++) lists.push(counts[kind] === 0 ? NO_HINTS : new Int32Array(counts[kind]!));
   counts.fill(0);
   for (let h = 0; h < hits.emitCount; h++) {
     const state = emits[2 * h + 1]!;
@@ -94,18 +96,23 @@ function decodeHints(hits: KeywordHits, plan: ScanPlan): DecodeHints {
     }
   }
   // Hits come in order of their END; literals of different lengths can start out of that order.
-  const sortedLists = lists.map((list) => {
+  for (let kind = 0; kind < lists.length; kind++) {
+    const list = lists[kind]!;
     let sorted = true;
     for (let i = 1; i < list.length && sorted; i++) sorted = list[i - 1]! < list[i]!;
-    if (sorted) return list;
+    if (sorted) continue;
     list.sort();
     let kept = 0;
     for (let i = 0; i < list.length; i++) if (i === 0 || list[i] !== list[kept - 1]) list[kept++] = list[i]!;
-    return list.subarray(0, kept);
-  });
-  const hints = Object.fromEntries(TRIGGER_KINDS.map((kind, k) => [kind, sortedLists[k]!])) as Record<(typeof TRIGGER_KINDS)[number], Int32Array>;
+    lists[kind] = list.subarray(0, kept);
+  }
+  const hints = {} as Record<(typeof TRIGGER_KINDS)[number], Int32Array>;
+  TRIGGER_KINDS.forEach((kind, k) => (hints[kind] = lists[k]!));
   return { ...hints, base64: hits.runEnds.subarray(0, hits.runCount) };
 }
+
+const hintCounts = new Int32Array(TRIGGER_KINDS.length);
+const NO_HINTS = new Int32Array(0);
 
 /** Runs every detector over `text` where its keywords hit, calling `found` with each candidate that passes its filters. */
 function collect(text: string, hits: KeywordHits, plan: ScanPlan, found: (detector: PlannedDetector, span: ValueSpan) => void): void {
