@@ -90,6 +90,23 @@ if (!only || only === 'integration') {
     console.error('integration: no results (the suite did not run to the end)');
     failed += 1;
   }
+  // A second window, opened on a folder below the repository's top (a monorepo package): only
+  // the suites written for it (test/integration/subfolder.test.ts).
+  const belowFile = join(outDir, 'integration-below-results.json');
+  rmSync(belowFile, { force: true });
+  step('integration tests (VS Code opened on a subfolder of the repository)', process.execPath, ['test/harness/run-integration.mjs', '--open', 'src', '--results', belowFile], {
+    env: { ...process.env, AIRLOCK_TEST_GREP: 'A folder opened below the repository top' },
+  });
+  try {
+    const results = JSON.parse(readFileSync(belowFile, 'utf8'));
+    passed += results.passed;
+    failed += results.failed;
+    if (results.passed + results.failed === 0) failed += 1; // the suite must run there, never nothing
+    console.log(`integration (subfolder window): ${results.passed} passed, ${results.failed} failed`);
+  } catch {
+    console.error('integration (subfolder window): no results (the suite did not run to the end)');
+    failed += 1;
+  }
 }
 
 if (!ok) failed += 1;
