@@ -99,5 +99,28 @@ if (OPENED_BELOW) {
       const after = check();
       assert.deepEqual(after, { status: 0, violations: [] }, 'airlock check passes once approved in the editor');
     });
+
+    it('sets up the agent guard rails at the top, and a Claude Code write from the opened folder is listed for review', async () => {
+      assert.equal(await vscode.commands.executeCommand('airlock.installClaudeCodeHooks', { confirmed: true }), true);
+      assert.ok(existsSync(join(top(), '.claude', 'settings.json')), 'the hooks are in the top, where `airlock agents install` writes them');
+      assert.equal(existsSync(join(folder(), '.claude')), false, 'none in the opened folder');
+      const settings = JSON.parse(readFileSync(join(top(), '.claude', 'settings.json'), 'utf8')) as { hooks: Record<string, { hooks: { command: string }[] }[]> };
+      const command = settings.hooks.PostToolUse![0]!.hooks[0]!.command;
+
+      // A Claude Code session on this repository, working in the opened folder. (Which
+      // .claude/settings.json Claude Code reads when started below the top is Claude Code's
+      // rule, not tested here; CLAUDE_PROJECT_DIR is its project's top, as the hook command uses.)
+      const file = join(folder(), 'agent-below.ts');
+      const content = 'export function triple(n: number): number {\n  return n * 3;\n}\n';
+      writeFileSync(file, content);
+      const payload = { session_id: 'below-1', transcript_path: '/dev/null', cwd: folder(), hook_event_name: 'PostToolUse', tool_name: 'Write', tool_input: { file_path: file, content }, tool_response: { type: 'create', filePath: file, content, structuredPatch: [] } };
+      const hook = spawnSync('sh', ['-c', `${command} 2>&1`], { input: JSON.stringify(payload), cwd: folder(), env: { ...process.env, CLAUDE_PROJECT_DIR: top() }, encoding: 'utf8', timeout: 20_000 });
+      const path = `${OPENED_BELOW}/agent-below.ts`;
+      const ledger = readFileSync(join(top(), '.airlock', 'ledger', 'ledger.jsonl'), 'utf8');
+      assert.ok(ledger.includes(`"path":"${path}"`), `the hook recorded the write in the top ledger (hook said: ${hook.stdout.slice(0, 300)} ${hook.status})`);
+      await until(() => api.reviews!.hunks().some((h) => h.path === path), 15_000, `the hook's record to be listed, named from the top (hook said: ${hook.stdout.slice(0, 300)})`);
+      assert.deepEqual(check().violations, [`${path}:1-3 unreviewed`]);
+      assert.equal(existsSync(join(folder(), '.airlock')), false, 'no second .airlock in the opened folder');
+    });
   });
 }
