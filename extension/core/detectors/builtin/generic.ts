@@ -32,11 +32,12 @@ function matchAssignment(text: string, keywordStart: number, keywordEnd: number)
   // Cheap rejection first: most keyword hits are followed by neither an operator nor a quote.
   const next = text.charCodeAt(p);
   if (next !== 61 && next !== 58 && next !== 32 && next !== 9 && next !== 34 && next !== 39 && next !== 96 && next !== 62 && next !== 93 && next !== 63 && next !== 46 && next !== 124 && next !== 44) return undefined;
-  const name = text.slice(nameStart, p);
   // The value first: most names have none (calls, types, comparisons), and the name test is
-  // the costlier of the two.
-  const span = readValue(text, nameStart, p, name);
-  if (!span || NON_SECRET_NAME.test(name.startsWith('$') ? name.slice(1) : name)) return undefined;
+  // the costlier of the two (the name is not even copied out before).
+  const span = readValue(text, nameStart, p);
+  if (!span) return undefined;
+  const name = text.slice(nameStart, p);
+  if (NON_SECRET_NAME.test(name.startsWith('$') ? name.slice(1) : name)) return undefined;
   // Validation (right after, for the same span) needs the name; saves re-reading it backwards.
   lastMatch = { text, start: span.start, name };
   return span;
@@ -45,12 +46,12 @@ function matchAssignment(text: string, keywordStart: number, keywordEnd: number)
 /** The name found by the last successful matchAssignment, for isGenericSecret. */
 let lastMatch: { text: string; start: number; name: string } | undefined;
 
-function readValue(text: string, nameStart: number, nameEnd: number, name: string): { start: number; end: number } | undefined {
+function readValue(text: string, nameStart: number, nameEnd: number): { start: number; end: number } | undefined {
   let p = nameEnd;
   const opener = text[nameStart - 1];
 
   // XML element: <password>value</password>, the value possibly on its own line(s).
-  if (opener === '<' && text[p] === '>') return xmlElementValue(text, p + 1, name);
+  if (opener === '<' && text[p] === '>') return xmlElementValue(text, p + 1, text.slice(nameStart, nameEnd));
 
   let quoted = false;
   if (opener === '"' || opener === "'" || opener === '`') {
