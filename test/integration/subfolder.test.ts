@@ -34,6 +34,9 @@ if (OPENED_BELOW) {
     }
 
     before(async () => {
+      // By itself: the top's .airlock/ (package.json's workspaceContains:../.airlock/… events,
+      // up to four folders up), not the test's activate() call.
+      await until(() => vscode.extensions.getExtension(EXTENSION_ID)!.isActive, 20_000, 'Airlock to activate by itself in a window on a folder below the top');
       api = await vscode.extensions.getExtension<AirlockApi>(EXTENSION_ID)!.activate();
       await api.reviews!.ready();
     });
