@@ -155,7 +155,7 @@ export function deactivate(): Promise<void> | undefined {
   return runningGateway?.stop();
 }
 
-/** Records an earlier version kept in the opened subfolder's own .airlock/ledger are not read by `airlock check`: say so once. */
+/** Records an earlier Airlock kept in the opened subfolder's own .airlock/ledger count nowhere (`airlock check` reads the top's): say so in the log. */
 function warnAboutFolderLedger(repo: RepoFolder, log: Logger): void {
   const stray = vscode.Uri.joinPath(repo.folder.uri, '.airlock', 'ledger', 'ledger.jsonl');
   void vscode.workspace.fs.stat(stray).then(
