@@ -94,7 +94,7 @@ export function activate(context: vscode.ExtensionContext): AirlockApi {
     void vscode.window.showErrorMessage(`Airlock: ${message}.`);
   }
   if (repo?.ok) {
-    if (repo.within !== '') warnAboutFolderLedger(repo, log);
+    if (repo.within !== '') warnAboutFolderAirlock(repo, log);
     reviews = new ReviewService(repo, policies, log);
     step('config');
     capture = new CaptureService(reviews, gateway, log);
@@ -155,11 +155,25 @@ export function deactivate(): Promise<void> | undefined {
   return runningGateway?.stop();
 }
 
-/** Records an earlier Airlock kept in the opened subfolder's own .airlock/ledger count nowhere (`airlock check` reads the top's): say so in the log. */
-function warnAboutFolderLedger(repo: RepoFolder, log: Logger): void {
+/**
+ * What a folder below the top may hold from before: its own ledger and policy, which this
+ * window, `airlock check` and the agent hooks do not read (they read the top's). Said, so
+ * nobody relies on them. (`airlock scan` alone still takes the nearest policy: cli/scan.ts.)
+ */
+function warnAboutFolderAirlock(repo: RepoFolder, log: Logger): void {
+  const topAirlock = vscode.Uri.joinPath(repo.uri, '.airlock').fsPath;
   const stray = vscode.Uri.joinPath(repo.folder.uri, '.airlock', 'ledger', 'ledger.jsonl');
   void vscode.workspace.fs.stat(stray).then(
-    () => log.warn(`${stray.fsPath} is not read: the ledger of this repository is ${vscode.Uri.joinPath(repo.uri, '.airlock', 'ledger').fsPath} (where \`airlock check\` reads it); records in the folder's own ledger count nowhere`),
+    () => log.warn(`${stray.fsPath} is not read: this repository's ledger is in ${topAirlock} (where \`airlock check\` reads it); records in the folder's own ledger count nowhere`),
+    () => undefined,
+  );
+  const policy = vscode.Uri.joinPath(repo.folder.uri, '.airlock', 'policy.jsonc');
+  void vscode.workspace.fs.stat(policy).then(
+    () => {
+      const message = `${vscode.workspace.asRelativePath(policy)} is not in force in this window: this folder is part of the repository at ${repo.uri.fsPath}, whose policy (${topAirlock}) applies here, as for \`airlock check\` and the agent hooks. Move its rules there.`;
+      log.warn(message);
+      void vscode.window.showWarningMessage(`Airlock: ${message}`);
+    },
     () => undefined,
   );
 }
