@@ -39,6 +39,12 @@ cpSync(join(repoRoot, 'test', 'fixtures', 'workspaces', 'basic'), workspace, { r
 for (const args of [['init', '-q'], ['config', 'user.name', 'Rita Reviewer'], ['config', 'user.email', 'rita@example.com'], ['add', '-A'], ['commit', '-qm', 'fixture']]) {
   spawnSync('git', args, { cwd: workspace });
 }
+// `--open broken-git/pkg`: a folder below a .git that git cannot read (a moved worktree's
+// gitfile pointing nowhere), inside the test repository: the editor must fail closed there.
+if (openBelow?.startsWith('broken-git/')) {
+  mkdirSync(join(workspace, ...openBelow.split('/')), { recursive: true });
+  writeFileSync(join(workspace, 'broken-git', '.git'), 'gitdir: /nonexistent/airlock-test/moved-worktree\n');
+}
 
 // Continue's config folder for the tests (Continue honours CONTINUE_GLOBAL_DIR; so does Airlock).
 const continueDir = mkdtempSync(join(tmpdir(), 'airlock-continue-'));

@@ -127,3 +127,26 @@ if (OPENED_BELOW) {
     });
   });
 }
+
+// The window the harness opens with `--open broken-git/pkg`: below a .git git cannot read.
+if (OPENED_BELOW?.startsWith('broken-git/')) {
+  describe('A folder below a repository git cannot read', function () {
+    this.timeout(60_000);
+
+    it('fails closed: the policy blocks, nothing is recorded or reviewed, no second .airlock appears', async () => {
+      const folder = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
+      const api = await vscode.extensions.getExtension<AirlockApi>(EXTENSION_ID)!.activate();
+      assert.equal(api.reviews, undefined, 'no review state: it would have kept a ledger nobody checks');
+      assert.equal(api.capture, undefined, 'no capture');
+      const state = await api.policies.current();
+      assert.equal(state.failedClosed, true, 'the policy fails closed');
+      const verdict = state.policy.evaluateEgress({ destination: 'https://api.openai.com/v1/chat/completions', segments: [{ id: 's', role: 'user', text: 'hello' }], referencedPaths: [] });
+      assert.equal(verdict.action, 'block');
+      assert.match(verdict.message ?? '', /git cannot tell its top folder/);
+      assert.equal(await vscode.commands.executeCommand('airlock.installClaudeCodeHooks', { confirmed: true }), false, 'no guard rails written');
+      assert.equal(existsSync(join(folder, '.airlock')), false);
+      assert.equal(existsSync(join(folder, '..', '.airlock')), false);
+      assert.equal(existsSync(join(folder, '.claude')), false);
+    });
+  });
+}
