@@ -90,6 +90,29 @@ if (!only || only === 'integration') {
     console.error('integration: no results (the suite did not run to the end)');
     failed += 1;
   }
+  // A second window, opened on a folder below the repository's top (a monorepo package): only
+  // the suites written for it (test/integration/subfolder.test.ts).
+  // Then the same below a .git git cannot read, where the editor must fail closed.
+  for (const [open, grep, name] of [
+    ['src', 'A folder opened below the repository top', 'subfolder window'],
+    ['broken-git/pkg', 'A folder below a repository git cannot read', 'broken-git window'],
+  ]) {
+    const belowFile = join(outDir, `integration-${name.replace(/ /g, '-')}-results.json`);
+    rmSync(belowFile, { force: true });
+    step(`integration tests (VS Code opened on ${open} below the repository top)`, process.execPath, ['test/harness/run-integration.mjs', '--open', open, '--results', belowFile], {
+      env: { ...process.env, AIRLOCK_TEST_GREP: grep },
+    });
+    try {
+      const results = JSON.parse(readFileSync(belowFile, 'utf8'));
+      passed += results.passed;
+      failed += results.failed;
+      if (results.passed + results.failed === 0) failed += 1; // the suite must run there, never nothing
+      console.log(`integration (${name}): ${results.passed} passed, ${results.failed} failed`);
+    } catch {
+      console.error(`integration (${name}): no results (the suite did not run to the end)`);
+      failed += 1;
+    }
+  }
 }
 
 if (!ok) failed += 1;

@@ -4,6 +4,7 @@
 // launcher finds this extension's CLI through .airlock/local/cli-path (untracked).
 import * as vscode from 'vscode';
 import { loadEngine } from './engine';
+import { workspaceRepo } from './workspaceRepo';
 
 export interface GuardRailsOptions {
   /** Skip the questions (tests, scripted setup). */
@@ -12,12 +13,17 @@ export interface GuardRailsOptions {
 }
 
 export async function setUpAgentGuardRails(extensionUri: vscode.Uri, options: GuardRailsOptions = {}): Promise<boolean> {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  if (!folder || folder.uri.scheme !== 'file') {
+  const repo = workspaceRepo();
+  if (!repo || repo.folder.uri.scheme !== 'file') {
     void vscode.window.showInformationMessage('Airlock: open a folder first; the guard rails go into its agent settings.');
     return false;
   }
-  const root = folder.uri.fsPath;
+  // The repository's top, where `airlock agents install` writes them and the hooks record to.
+  if (!repo.ok) {
+    void vscode.window.showErrorMessage(`Airlock: ${repo.problem}; no guard rails are written.`);
+    return false;
+  }
+  const root = repo.uri.fsPath;
   const { agentGuard } = loadEngine();
   let guard;
   try {
@@ -50,13 +56,13 @@ export async function setUpAgentGuardRails(extensionUri: vscode.Uri, options: Gu
       if (answer !== 'Preview Changes') return false;
       for (const c of changes) {
         const after = await vscode.workspace.openTextDocument({ content: c.file.text });
-        await vscode.commands.executeCommand('vscode.diff', vscode.Uri.joinPath(folder.uri, c.file.path), after.uri, `${c.file.path} (Airlock guard rails)`, { preview: false });
+        await vscode.commands.executeCommand('vscode.diff', vscode.Uri.joinPath(repo.uri, c.file.path), after.uri, `${c.file.path} (Airlock guard rails)`, { preview: false });
       }
     }
   }
   for (const c of changes) agentGuard.writeGuardFile(root, c.file);
   // This machine's CLI for the launcher: untracked (.airlock/.gitignore lists local/).
-  const pointer = vscode.Uri.joinPath(folder.uri, agentGuard.LOCAL_CLI_POINTER);
+  const pointer = vscode.Uri.joinPath(repo.uri, agentGuard.LOCAL_CLI_POINTER);
   await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(pointer, '..'));
   await vscode.workspace.fs.writeFile(pointer, new TextEncoder().encode(vscode.Uri.joinPath(extensionUri, 'dist', 'hook.js').fsPath));
   void vscode.window.showInformationMessage(`Airlock: guard rails set up for ${agents.join(', ')}${changes.length === 0 ? ' (already up to date)' : ''}.`);

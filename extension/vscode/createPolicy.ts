@@ -2,6 +2,7 @@
 // beside a non-text editor (the Welcome walkthrough), so the walkthrough stays in view; the
 // walkthrough's steps are ticked by context keys set only when something really happened.
 import * as vscode from 'vscode';
+import { workspaceRepo } from './workspaceRepo';
 
 export const PRESET_CHOICES = [
   { preset: 'meta-style', detail: 'Protected code stays internal, secrets never leave, no AI code in tests, approval for all other AI code.' },
@@ -14,9 +15,23 @@ export function completeWalkthroughStep(step: 'policyOpened' | 'policyTested' | 
   void vscode.commands.executeCommand('setContext', `airlock.walkthrough.${step}`, true);
 }
 
-function policyUri(folder: vscode.WorkspaceFolder): vscode.Uri {
-  const relative = vscode.workspace.getConfiguration('airlock', folder.uri).get<string>('policy.path', '.airlock/policy.jsonc');
-  return vscode.Uri.joinPath(folder.uri, relative);
+/**
+ * The workspace policy file: in the repository's top (the one `airlock check` and the policy
+ * service read), also when a folder below it is open. Undefined, said, without a folder or
+ * when git cannot name the top: a policy written elsewhere would apply nowhere.
+ */
+function policyUri(): vscode.Uri | undefined {
+  const repo = workspaceRepo();
+  if (!repo) {
+    void vscode.window.showInformationMessage('Airlock: open a folder to give it a workspace policy.');
+    return undefined;
+  }
+  if (!repo.ok) {
+    void vscode.window.showErrorMessage(`Airlock: ${repo.problem}; no workspace policy is opened or written.`);
+    return undefined;
+  }
+  const relative = vscode.workspace.getConfiguration('airlock', repo.folder.uri).get<string>('policy.path', '.airlock/policy.jsonc');
+  return vscode.Uri.joinPath(repo.uri, relative);
 }
 
 async function exists(uri: vscode.Uri): Promise<boolean> {
@@ -42,12 +57,8 @@ async function show(uri: vscode.Uri): Promise<vscode.TextEditor> {
 }
 
 export async function openWorkspacePolicy(): Promise<vscode.TextEditor | undefined> {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  if (!folder) {
-    void vscode.window.showInformationMessage('Airlock: open a folder to give it a workspace policy.');
-    return undefined;
-  }
-  const uri = policyUri(folder);
+  const uri = policyUri();
+  if (!uri) return undefined;
   if (await exists(uri)) return show(uri);
   const create = 'Create a Policy…';
   const choice = await vscode.window.showInformationMessage(`Airlock: no workspace policy at ${vscode.workspace.asRelativePath(uri)}; the bundled airlock:secrets preset applies.`, create);
@@ -56,12 +67,8 @@ export async function openWorkspacePolicy(): Promise<vscode.TextEditor | undefin
 
 /** Writes .airlock/policy.jsonc extending the chosen preset (never over an existing one) and opens it. */
 export async function createWorkspacePolicy(options: { preset?: string } = {}): Promise<vscode.TextEditor | undefined> {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  if (!folder) {
-    void vscode.window.showInformationMessage('Airlock: open a folder to give it a workspace policy.');
-    return undefined;
-  }
-  const uri = policyUri(folder);
+  const uri = policyUri();
+  if (!uri) return undefined;
   if (await exists(uri)) {
     void vscode.window.showInformationMessage(`Airlock: ${vscode.workspace.asRelativePath(uri)} already exists; opened it.`);
     return show(uri);

@@ -7,7 +7,7 @@ import { registerCommands } from './commands';
 import { notifyDecisions } from './decisionNotifier';
 import { GatewayService } from './gatewayService';
 import { ProtectedIndexService } from './protectedIndex';
-import { createLogger } from './log';
+import { createLogger, type Logger } from './log';
 import { OverviewTreeProvider } from './overviewView';
 import { PolicyService } from './policyService';
 import { policyStatusPart } from './policyStatus';
@@ -19,6 +19,7 @@ import { registerReviewProblems } from './review/reviewProblems';
 import { ReviewService } from './review/reviewService';
 import { registerReviewStatus } from './review/reviewStatus';
 import { createStatusBar } from './statusBar';
+import { workspaceRepo, type RepoFolder } from './workspaceRepo';
 
 // Every module this file imports (statically) has been evaluated by now.
 const bundleEvaluated = performance.now();
@@ -80,12 +81,21 @@ export function activate(context: vscode.ExtensionContext): AirlockApi {
       if (e.affectsConfiguration('airlock.gateway')) void gateway.stop().then(() => gateway.start());
     }),
   );
-  const folder = vscode.workspace.workspaceFolders?.[0];
+  // The ledger and review state are the repository top's, where `airlock check` reads them,
+  // also when a folder below it is open (git runs only in that case).
+  const repo = workspaceRepo();
   let reviews: ReviewService | undefined;
   let capture: CaptureService | undefined;
   let needsReviewTree: NeedsReviewTreeProvider | undefined;
-  if (folder) {
-    reviews = new ReviewService(folder, policies, log);
+  if (repo && !repo.ok) {
+    // Recording into the opened folder would make a second ledger `airlock check` never reads.
+    const message = `${repo.problem}: AI code is not recorded and nothing is reviewed in this window until git can (the policy fails closed)`;
+    log.error(message);
+    void vscode.window.showErrorMessage(`Airlock: ${message}.`);
+  }
+  if (repo?.ok) {
+    if (repo.within !== '') warnAboutFolderAirlock(repo, log);
+    reviews = new ReviewService(repo, policies, log);
     step('config');
     capture = new CaptureService(reviews, gateway, log);
     step('reviews+capture');
@@ -143,4 +153,27 @@ export function deactivate(): Promise<void> | undefined {
   // Everything else is disposed through context.subscriptions; stopping the gateway writes
   // settings (http.proxy), which VS Code only waits for when deactivate returns the promise.
   return runningGateway?.stop();
+}
+
+/**
+ * What a folder below the top may hold from before: its own ledger and policy, which this
+ * window, `airlock check` and the agent hooks do not read (they read the top's). Said, so
+ * nobody relies on them. (`airlock scan` alone still takes the nearest policy: cli/scan.ts.)
+ */
+function warnAboutFolderAirlock(repo: RepoFolder, log: Logger): void {
+  const topAirlock = vscode.Uri.joinPath(repo.uri, '.airlock').fsPath;
+  const stray = vscode.Uri.joinPath(repo.folder.uri, '.airlock', 'ledger', 'ledger.jsonl');
+  void vscode.workspace.fs.stat(stray).then(
+    () => log.warn(`${stray.fsPath} is not read: this repository's ledger is in ${topAirlock} (where \`airlock check\` reads it); records in the folder's own ledger count nowhere`),
+    () => undefined,
+  );
+  const policy = vscode.Uri.joinPath(repo.folder.uri, '.airlock', 'policy.jsonc');
+  void vscode.workspace.fs.stat(policy).then(
+    () => {
+      const message = `${vscode.workspace.asRelativePath(policy)} is not in force in this window: this folder is part of the repository at ${repo.uri.fsPath}, whose policy (${topAirlock}) applies here, as for \`airlock check\` and the agent hooks. Move its rules there.`;
+      log.warn(message);
+      void vscode.window.showWarningMessage(`Airlock: ${message}`);
+    },
+    () => undefined,
+  );
 }

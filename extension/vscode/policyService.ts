@@ -9,6 +9,7 @@ import type { OrgPolicyStatus, OrgPolicyTrust } from '../cli/orgPolicy';
 import type { Logger } from './log';
 import { createVscodePolicyReader } from './policyReader';
 import { loadEngine } from './engine';
+import { workspaceRepo } from './workspaceRepo';
 
 export interface PolicyState {
   /** The policy in force: the last valid one, or the fail-closed stand-in. */
@@ -44,13 +45,18 @@ export class PolicyService implements vscode.Disposable {
     // Creating a file watcher costs tens of milliseconds in the extension host: not during
     // activation. A policy file changing in the first moments is still seen by the editor events.
     const startWatching = setTimeout(() => {
-      const watcher = vscode.workspace.createFileSystemWatcher('**/.airlock/*.jsonc');
-      this.disposables.push(
-        watcher,
-        watcher.onDidChange(() => this.scheduleReload()),
-        watcher.onDidCreate(() => this.scheduleReload()),
-        watcher.onDidDelete(() => this.scheduleReload()),
-      );
+      const watchers = [vscode.workspace.createFileSystemWatcher('**/.airlock/*.jsonc')];
+      // A folder opened below the repository's top: the policy in force is the top's, outside it.
+      const repo = workspaceRepo();
+      if (repo?.ok && repo.within !== '') watchers.push(vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(repo.uri, '.airlock/*.jsonc')));
+      for (const watcher of watchers) {
+        this.disposables.push(
+          watcher,
+          watcher.onDidChange(() => this.scheduleReload()),
+          watcher.onDidCreate(() => this.scheduleReload()),
+          watcher.onDidDelete(() => this.scheduleReload()),
+        );
+      }
     }, 0);
     this.disposables.push(
       { dispose: () => clearTimeout(startWatching) },
@@ -100,15 +106,19 @@ export class PolicyService implements vscode.Disposable {
     }, RELOAD_DELAY_MS);
   }
 
-  /** The workspace and organization policy references from settings and the workspace. */
+  /**
+   * The workspace and organization policy references from settings and the workspace. The
+   * workspace policy is the repository top's (`airlock check` and the hooks read that one), also
+   * when a folder below it is opened; `airlock.policy.path` is relative to that top.
+   */
   async layerRefs(): Promise<LayerRefs> {
     const config = vscode.workspace.getConfiguration('airlock');
     const organization = config.get<string>('policy.organization', '').trim();
-    const folder = vscode.workspace.workspaceFolders?.[0];
+    const repo = workspaceRepo();
     let workspace = 'airlock:secrets'; // DEFAULT_PRESET, without loading the engine at activation
-    if (folder) {
-      const relative = vscode.workspace.getConfiguration('airlock', folder.uri).get<string>('policy.path', '.airlock/policy.jsonc');
-      const uri = vscode.Uri.joinPath(folder.uri, relative);
+    if (repo?.ok) {
+      const relative = vscode.workspace.getConfiguration('airlock', repo.folder.uri).get<string>('policy.path', '.airlock/policy.jsonc');
+      const uri = vscode.Uri.joinPath(repo.uri, relative);
       const exists = await vscode.workspace.fs.stat(uri).then(
         () => true,
         () => false,
@@ -132,6 +142,9 @@ export class PolicyService implements vscode.Disposable {
     let loaded;
     let org: OrgPolicyStatus | undefined;
     try {
+      // Which policy applies is unknown when git cannot name the repository's top: fail closed.
+      const repo = workspaceRepo();
+      if (repo && !repo.ok) throw new Error(`${repo.problem}; Airlock cannot tell which workspace policy applies`);
       const read = await createVscodePolicyReader();
       const readers: { organization?: PolicyReader } = {};
       let orgReader: { status(): OrgPolicyStatus | undefined } | undefined;

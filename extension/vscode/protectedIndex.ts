@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import type { WorkspaceIndex } from '../cli/fingerprint/workspaceIndex';
 import type { FingerprintIndex } from '../core/fingerprint';
 import { loadEngine } from './engine';
+import { workspaceRepo } from './workspaceRepo';
 import type { Logger } from './log';
 import type { PolicyService } from './policyService';
 
@@ -30,10 +31,13 @@ export class ProtectedIndexService implements vscode.Disposable {
     return this.workspaceIndex?.index;
   }
 
-  /** The workspace root the index's paths are relative to, when there is one. */
+  /**
+   * The workspace root the index's paths are relative to, when there is one: the repository's
+   * top, as for the hooks, since the policy's protected paths are the top's (policyService.ts).
+   */
   root(): string | undefined {
-    const folder = vscode.workspace.workspaceFolders?.[0];
-    return folder?.uri.scheme === 'file' ? folder.uri.fsPath : undefined;
+    const repo = workspaceRepo();
+    return repo?.ok && repo.uri.scheme === 'file' ? repo.uri.fsPath : undefined;
   }
 
   /** Resolves when the first build is done (or failed); undefined without a workspace folder. */

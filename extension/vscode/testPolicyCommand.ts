@@ -6,6 +6,7 @@ import type { PolicyService } from './policyService';
 import type { ProtectedIndexService } from './protectedIndex';
 import { loadEngine } from './engine';
 import { completeWalkthroughStep } from './createPolicy';
+import { repoRelativePath, workspaceRepo } from './workspaceRepo';
 
 export async function testPolicyAgainstSelection(policies: PolicyService, protectedIndex?: ProtectedIndexService): Promise<Verdict | undefined> {
   const editor = vscode.window.activeTextEditor;
@@ -16,13 +17,16 @@ export async function testPolicyAgainstSelection(policies: PolicyService, protec
   const selection = editor.selection.isEmpty ? undefined : editor.selection;
   const text = editor.document.getText(selection);
   const folder = vscode.workspace.getWorkspaceFolder(editor.document.uri);
-  const path = folder ? vscode.workspace.asRelativePath(editor.document.uri, false) : editor.document.uri.fsPath;
+  // Paths from the repository's top, as the policy (the top's) and the gateway name them.
+  const repo = workspaceRepo();
+  const root = folder && repo?.ok && repo.folder.uri.toString() === folder.uri.toString() ? repo : undefined;
+  const path = root ? repoRelativePath(root, editor.document.uri) : folder ? vscode.workspace.asRelativePath(editor.document.uri, false) : editor.document.uri.fsPath;
   const destination = vscode.workspace.getConfiguration('airlock').get<string>('policy.testDestination', 'https://api.openai.com/v1/chat/completions');
   const request: EgressRequest = {
     destination,
     segments: [{ id: 'selection', role: 'file', text, path }],
     referencedPaths: [path],
-    ...(folder ? { workspaceRoots: [folder.uri.fsPath] } : {}),
+    ...(folder ? { workspaceRoots: [(root?.uri ?? folder.uri).fsPath] } : {}),
   };
   const { policy } = await policies.current();
   // Copies of other protected files in the selection count too (the gateway's index).

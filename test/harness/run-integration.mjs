@@ -16,6 +16,14 @@ const resultsFile = argv.includes('--results') ? argv[argv.indexOf('--results') 
 const screenshotDir = join(repoRoot, 'test-output', 'screenshots');
 const PACKAGED_TITLE = 'packaged .vsix installs with --install-extension and activates';
 const SUITE_TIMEOUT_MS = Number(process.env.AIRLOCK_SUITE_TIMEOUT_MS ?? 10 * 60_000);
+// `--open src`: the workbench opens that folder BELOW the repository's top (a monorepo package),
+// and the extension host learns it through AIRLOCK_TEST_OPENED_BELOW: the suites written for
+// that window register only then (test/integration/subfolder.test.ts).
+const openBelow = argv.includes('--open') ? argv[argv.indexOf('--open') + 1] : undefined;
+if (openBelow !== undefined && !/^[a-z0-9-]+(\/[a-z0-9-]+)*$/.test(openBelow)) {
+  console.error('harness: --open takes a folder of the test workspace, like src');
+  process.exit(2);
+}
 
 if (!existsSync(join(repoRoot, 'out', 'test', 'integration', 'index.js')) || !existsSync(join(repoRoot, 'dist', 'extension.js'))) {
   console.error('harness: build first (node esbuild.mjs)');
@@ -30,6 +38,12 @@ cpSync(join(repoRoot, 'test', 'fixtures', 'workspaces', 'basic'), workspace, { r
 // A real git repository: reviewers are recorded from git's user.name / user.email.
 for (const args of [['init', '-q'], ['config', 'user.name', 'Rita Reviewer'], ['config', 'user.email', 'rita@example.com'], ['add', '-A'], ['commit', '-qm', 'fixture']]) {
   spawnSync('git', args, { cwd: workspace });
+}
+// `--open broken-git/pkg`: a folder below a .git that git cannot read (a moved worktree's
+// gitfile pointing nowhere), inside the test repository: the editor must fail closed there.
+if (openBelow?.startsWith('broken-git/')) {
+  mkdirSync(join(workspace, ...openBelow.split('/')), { recursive: true });
+  writeFileSync(join(workspace, 'broken-git', '.git'), 'gitdir: /nonexistent/airlock-test/moved-worktree\n');
 }
 
 // Continue's config folder for the tests (Continue honours CONTINUE_GLOBAL_DIR; so does Airlock).
@@ -142,7 +156,7 @@ let hostExit;
 try {
   const started = Date.now();
   server = await startVSCodeServer({
-    env: { ...(process.env.AIRLOCK_TEST_GREP ? { AIRLOCK_TEST_GREP: process.env.AIRLOCK_TEST_GREP } : {}), AIRLOCK_HARNESS_URL: harnessUrl, AIRLOCK_TEST_RESULTS: resultsFile, AIRLOCK_TEST_WORKSPACE: workspace, CONTINUE_GLOBAL_DIR: continueDir, AIRLOCK_STATE_DIR: airlockStateDir, AIRLOCK_TEST_TLS_DIR: tlsDir, NODE_EXTRA_CA_CERTS: trustedBundle },
+    env: { ...(process.env.AIRLOCK_TEST_GREP ? { AIRLOCK_TEST_GREP: process.env.AIRLOCK_TEST_GREP } : {}), ...(openBelow ? { AIRLOCK_TEST_OPENED_BELOW: openBelow } : {}), AIRLOCK_HARNESS_URL: harnessUrl, AIRLOCK_TEST_RESULTS: resultsFile, AIRLOCK_TEST_WORKSPACE: workspace, CONTINUE_GLOBAL_DIR: continueDir, AIRLOCK_STATE_DIR: airlockStateDir, AIRLOCK_TEST_TLS_DIR: tlsDir, NODE_EXTRA_CA_CERTS: trustedBundle },
     userSettings: {
       'workbench.startupEditor': 'none',
       'workbench.secondarySideBar.defaultVisibility': 'hidden',
@@ -166,7 +180,7 @@ try {
   browser = await launchChromium();
   page = browser.context.pages()[0] ?? (await browser.context.newPage());
   const url = server.workbenchUrl({
-    folder: workspace,
+    folder: openBelow ? join(workspace, ...openBelow.split('/')) : workspace,
     extensionDevelopmentPath: repoRoot,
     extensionTestsPath: join(repoRoot, 'out', 'test', 'integration', 'index.js'),
   });
@@ -194,7 +208,8 @@ try {
   await stopBrowserAndServer();
   const grep = process.env.AIRLOCK_TEST_GREP ? new RegExp(process.env.AIRLOCK_TEST_GREP) : undefined;
   for (const [check, titleHint] of [[checkPackagedExtension, 'packaged .vsix'], [() => checkDemo({ log: console.log }), 'npm start']]) {
-    if (grep && !grep.test(titleHint)) continue;
+    // Run once, by the window on the top (the subfolder window tests only its own suite).
+    if (openBelow || (grep && !grep.test(titleHint))) continue;
     const outcome = await check();
     results.tests.push(outcome);
     results[outcome.state] += 1;

@@ -113,7 +113,11 @@ export async function decide(agent: AgentId, input: HookInput, io: { cwd: string
   if (event.phase === 'other' && !pendingWrites) return { outcome: 'allow', message: '' };
   const cwd = realCwd(input.cwd ?? io.cwd);
   const root = findGitRoot(cwd) ?? cwd;
-  const workspace = makeWorkspace(input.workspaceRoots && input.workspaceRoots.length > 0 ? input.workspaceRoots : [root], cwd);
+  // Roots an agent names (Cursor: its opened folders) count by their git top too: a folder
+  // opened below the top is judged by the top's policy and records into the top's ledger,
+  // where \`airlock check\` reads, never into a second .airlock of its own.
+  const named = input.workspaceRoots && input.workspaceRoots.length > 0 ? input.workspaceRoots.map((r) => findGitRoot(realCwd(r)) ?? r) : [root];
+  const workspace = makeWorkspace(named, cwd);
   const repo = workspace.roots[0]!;
   if (pendingWrites) {
     const { recordHeld, recordPending } = await import('./after');

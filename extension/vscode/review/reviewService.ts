@@ -12,6 +12,7 @@ import type { PolicyService } from '../policyService';
 import { gitIdentity, type Identity } from './gitIdentity';
 import type { PendingHunk } from './model';
 import { loadEngine } from '../engine';
+import { repoRelativePath, type RepoFolder } from '../workspaceRepo';
 
 export interface AiInsertion {
   document: vscode.TextDocument;
@@ -60,7 +61,8 @@ export class ReviewService implements vscode.Disposable {
   readonly onDidChangeMarks = this.marksChanged.event;
 
   constructor(
-    private readonly root: vscode.WorkspaceFolder,
+    /** The repository's top (where `airlock check` reads .airlock/), not necessarily the opened folder. */
+    private readonly root: RepoFolder,
     private readonly policies: PolicyService,
     private readonly log: Logger,
   ) {
@@ -85,9 +87,11 @@ export class ReviewService implements vscode.Disposable {
       if (this.spanPaths.has(this.relativePath(uri)) && !vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString())) this.scheduleRecompute();
     };
     const startWatching = setTimeout(() => {
-      const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(root, '.airlock/**'));
-      const notes = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(root, '.git/refs/notes/**'));
-      const files = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(root, '**/*'));
+      const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(root.uri, '.airlock/**'));
+      const notes = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(root.uri, '.git/refs/notes/**'));
+      // The opened folder, which VS Code watches anyway: a recursive watcher over a whole
+      // monorepo above it would cost more than a late refresh of a file outside it.
+      const files = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(root.folder, '**/*'));
       this.disposables.push(watcher, watcher.onDidChange(onLedger), watcher.onDidCreate(onLedger), notes, notes.onDidChange(onNotes), notes.onDidCreate(onNotes), notes.onDidDelete(onNotes));
       this.disposables.push(files, files.onDidChange(onFile), files.onDidCreate(onFile), files.onDidDelete(onFile));
     }, 0);
@@ -128,8 +132,9 @@ export class ReviewService implements vscode.Disposable {
     return this.pending.find((h) => h.path === path && line >= h.startLine && line <= h.endLine);
   }
 
+  /** The path from the repository's top, as the ledger and `airlock check` name files. */
   relativePath(uri: vscode.Uri): string {
-    return vscode.workspace.asRelativePath(uri, false).replace(/\\/g, '/');
+    return repoRelativePath(this.root, uri);
   }
 
   private async engine(): Promise<Core> {
