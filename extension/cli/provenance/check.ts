@@ -159,7 +159,7 @@ function workTreeSource(root: string): Source {
   // The work-tree ledger is streamed, hashing its first bytes as a git blob: when they are HEAD's
   // ledger blob, HEAD's ledger is a prefix and is never read.
   const head = blobInfo(root, 'HEAD', LEDGER_PATH);
-  const folded = foldLedgerFile(root, gitDir(root), head ? { size: head.size, algorithm: head.id.length === 64 ? 'sha256' : 'sha1' } : undefined, undefined, gitAiContributions(root));
+  const folded = foldLedgerFile(root, { cacheDir: gitDir(root), ...(head ? { prefix: { size: head.size, algorithm: head.id.length === 64 ? 'sha256' : 'sha1' } } : {}), extra: gitAiContributions(root) });
   return {
     mode: 'all',
     state: folded.state,
@@ -181,7 +181,7 @@ function workTreeSource(root: string): Source {
 
 /** The work-tree ledger streamed into a fold (records are not kept; the fold cache in .git is used). */
 function foldedWorkTree(root: string): { state: LedgerState; problems: ParseProblem[] } {
-  const { state, problems } = foldLedgerFile(root, gitDir(root), undefined, undefined, gitAiContributions(root));
+  const { state, problems } = foldLedgerFile(root, { cacheDir: gitDir(root), extra: gitAiContributions(root) });
   return { state, problems };
 }
 

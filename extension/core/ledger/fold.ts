@@ -45,8 +45,8 @@ export interface FolderSnapshot {
   contributions: ContributionRecord[];
   /** Contribution ids whose recorded span is still live (not replaced). */
   liveContributionSpans: string[];
-  reviews: ReviewRecord[];
-  approvals: [string, [string, string[]][]][];
+  /** Approvals in the order they were folded (the approvals map is rebuilt from them). */
+  approvals: ReviewRecord[];
   rejected: string[];
   replaced: string[];
   updated: { span: SpanState; root: string }[];
@@ -66,6 +66,8 @@ export class LedgerFolder {
   private readonly replaced = new Set<string>();
   /** Spans from updates, by id, with the root they belong to (meta filled in at the end). */
   private readonly updated = new Map<string, { span: SpanState; root: string }>();
+  /** Approvals as folded (the approvals map holds the same records). */
+  private readonly approved: ReviewRecord[] = [];
 
   /**
    * Everything this folder holds, as JSON-able data: what the fold cache stores, so a check can
@@ -73,16 +75,10 @@ export class LedgerFolder {
    */
   snapshot(): FolderSnapshot {
     const s = this.state;
-    const reviews = new Map<string, ReviewRecord>();
-    const approvals: [string, [string, string[]][]][] = [];
-    for (const [root, byHash] of s.approvals) {
-      approvals.push([root, [...byHash].map(([h, list]) => [h, list.map((r) => (reviews.set(r.id, r), r.id))])]);
-    }
     return {
       contributions: [...new Set(s.contributions.values())],
       liveContributionSpans: [...s.spans.keys()].filter((id) => s.spans.get(id) === s.origins.get(id)),
-      reviews: [...reviews.values()],
-      approvals,
+      approvals: [...this.approved],
       rejected: [...s.rejected],
       replaced: [...this.replaced],
       updated: [...this.updated.values()],
@@ -97,10 +93,7 @@ export class LedgerFolder {
       folder.push(c);
       if (!live.has(c.id)) folder.state.spans.delete(c.id);
     }
-    const reviews = new Map(snapshot.reviews.map((r) => [r.id, r]));
-    for (const [root, byHash] of snapshot.approvals) {
-      folder.state.approvals.set(root, new Map(byHash.map(([h, ids]) => [h, ids.map((id) => reviews.get(id)!).filter(Boolean)])));
-    }
+    for (const r of snapshot.approvals) folder.push(r);
     for (const root of snapshot.rejected) folder.state.rejected.add(root);
     for (const u of snapshot.updated) folder.updated.set(u.span.id, u);
     return folder;
@@ -114,13 +107,7 @@ export class LedgerFolder {
         const root = record.root ?? record.id;
         state.contributions.set(record.id, record);
         if (!state.contributions.has(root)) state.contributions.set(root, record);
-        const span = metaOf(record) as AiSpan;
-        span.id = record.id;
-        span.root = root;
-        span.path = record.path;
-        span.startLine = record.startLine;
-        span.endLine = record.endLine;
-        span.lines = record.lines;
+        const span = spanOf(record, record, root);
         if (!this.replaced.has(record.id)) state.spans.set(record.id, span);
         state.origins.set(record.id, span);
         break;
@@ -135,6 +122,7 @@ export class LedgerFolder {
         break;
       }
       case 'review': {
+        if (record.decision === 'approve') this.approved.push(record);
         for (const { root, x } of record.lines) {
           if (record.decision === 'reject') {
             state.rejected.add(root);
@@ -158,7 +146,7 @@ export class LedgerFolder {
     for (const [id, { span, root }] of this.updated) {
       const contribution = state.contributions.get(root);
       if (!contribution) continue; // an update of a contribution the ledger does not have
-      state.spans.set(id, { ...metaOf(contribution), ...span, root });
+      state.spans.set(id, spanOf(contribution, span, root));
     }
     this.updated.clear();
     if (state.rejected.size > 0) {
@@ -173,6 +161,21 @@ export class LedgerFolder {
     }
     return state;
   }
+}
+
+/**
+ * A span with its contribution's meta, built field by field: one object shape for every span
+ * (an object spread of records of varying shapes costs several times the memory per span).
+ */
+function spanOf(meta: ContributionMeta, at: SpanState, root: string): AiSpan {
+  const span = metaOf(meta) as AiSpan;
+  span.id = at.id;
+  span.root = root;
+  span.path = at.path;
+  span.startLine = at.startLine;
+  span.endLine = at.endLine;
+  span.lines = at.lines;
+  return span;
 }
 
 function metaOf(r: ContributionMeta): ContributionMeta {

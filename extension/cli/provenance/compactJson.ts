@@ -1,0 +1,279 @@
+// A compact binary form of JSON values, for the fold cache: every distinct string is stored once
+// (ids, paths, line hashes repeat across contributions, updates and approvals), every distinct
+// set of object keys once (a million `{a, s, n}` lines cost one key list), and every array or
+// object equal to one written before as a reference to it (an editor update re-records the same
+// line hashes as the contribution it moves). Decoding hands out one object for all the equal
+// ones, so the decoded state is smaller than JSON.parse's too — which is why it is only for data
+// nobody mutates. Round trip: decode(encode(v)) deep-equals JSON.parse(JSON.stringify(v)).
+//
+// Layout: varint string count, varint UTF-16 length per string, varint UTF-8 byte length, the
+// strings' UTF-8 bytes back to back; varint shape count, per shape a varint key count and the
+// keys' string indexes; then one value. A value is a tag byte and its payload (below).
+
+const NULL = 0;
+const FALSE = 1;
+const TRUE = 2;
+const UINT = 3; // varint
+const NEG = 4; // varint of -n
+const FLOAT = 5; // float64, little-endian
+const STRING = 6; // varint string index
+const ARRAY = 7; // varint length, values
+const OBJECT = 8; // varint shape index, one value per key of the shape
+const REF = 9; // varint: the n-th array or object decoded so far (counted as each one ends)
+
+/** Thrown for bytes that are not a value this module wrote (the caller treats the data as absent). */
+export class CompactJsonError extends Error {}
+
+class Writer {
+  buffer = Buffer.allocUnsafe(1 << 16);
+  at = 0;
+
+  private room(n: number): void {
+    if (this.at + n <= this.buffer.length) return;
+    const next = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.at + n));
+    this.buffer.copy(next, 0, 0, this.at);
+    this.buffer = next;
+  }
+
+  byte(b: number): void {
+    this.room(1);
+    this.buffer[this.at++] = b;
+  }
+
+  varint(n: number): void {
+    this.room(8);
+    while (n >= 0x80) {
+      this.buffer[this.at++] = (n % 0x80) | 0x80;
+      n = Math.floor(n / 0x80);
+    }
+    this.buffer[this.at++] = n;
+  }
+
+  float(n: number): void {
+    this.room(8);
+    this.buffer.writeDoubleLE(n, this.at);
+    this.at += 8;
+  }
+
+  bytes(b: Buffer): void {
+    this.room(b.length);
+    b.copy(this.buffer, this.at);
+    this.at += b.length;
+  }
+
+  result(): Buffer {
+    return this.buffer.subarray(0, this.at);
+  }
+}
+
+export function encodeCompactJson(value: unknown): Buffer {
+  const strings = new Map<string, number>();
+  const shapes = new Map<string, number>();
+  const shapeKeys: number[][] = [];
+  const body = new Writer();
+  const intern = (s: string): number => {
+    let i = strings.get(s);
+    if (i === undefined) strings.set(s, (i = strings.size));
+    return i;
+  };
+  const keysOf = (v: object): string[] =>
+    Object.keys(v).filter((k) => {
+      const t = typeof (v as Record<string, unknown>)[k];
+      return t !== 'undefined' && t !== 'function' && t !== 'symbol';
+    });
+  const shapeOf = (keys: string[]): number => {
+    const signature = keys.join('\0');
+    let shape = shapes.get(signature);
+    if (shape === undefined) {
+      shapes.set(signature, (shape = shapeKeys.length));
+      shapeKeys.push(keys.map(intern));
+    }
+    return shape;
+  };
+  // Equal composites share one canonical id (hash-consing); `written` maps a canonical id to
+  // the decode-order number of its first copy, so later copies are written as REF.
+  const canonical = new Map<string, number>();
+  const idOf = new Map<object, number>();
+  const written = new Map<number, number>();
+  let composites = 0;
+  const keyOf = (v: unknown): string => {
+    switch (typeof v) {
+      case 'string':
+        return `s${intern(v)}`;
+      case 'number':
+        return Number.isFinite(v) ? `n${v}` : 'z'; // `${-0}` is '0', as in JSON
+      case 'boolean':
+        return v ? 't' : 'f';
+      case 'object':
+        return v === null ? 'z' : `c${canonicalId(v)}`;
+      default:
+        return 'z'; // undefined, functions and symbols in arrays are null, as in JSON
+    }
+  };
+  const canonicalId = (v: object): number => {
+    let id = idOf.get(v);
+    if (id !== undefined) return id;
+    const key = Array.isArray(v) ? `[${v.map(keyOf).join(',')}` : `{${(() => {
+      const keys = keysOf(v);
+      return `${shapeOf(keys)}:${keys.map((k) => keyOf((v as Record<string, unknown>)[k])).join(',')}`;
+    })()}`;
+    id = canonical.get(key);
+    if (id === undefined) canonical.set(key, (id = canonical.size));
+    idOf.set(v, id);
+    return id;
+  };
+  const write = (v: unknown): void => {
+    switch (typeof v) {
+      case 'string':
+        body.byte(STRING);
+        body.varint(intern(v));
+        return;
+      case 'number':
+        if (Number.isSafeInteger(v)) {
+          // -0 too: JSON has no negative zero.
+          body.byte(v >= 0 ? UINT : NEG);
+          body.varint(Math.abs(v));
+        } else if (Number.isFinite(v)) {
+          body.byte(FLOAT);
+          body.float(v);
+        } else body.byte(NULL); // as JSON.stringify
+        return;
+      case 'boolean':
+        body.byte(v ? TRUE : FALSE);
+        return;
+      case 'object': {
+        if (v === null) return body.byte(NULL);
+        const id = canonicalId(v);
+        const earlier = written.get(id);
+        if (earlier !== undefined) {
+          body.byte(REF);
+          body.varint(earlier);
+          return;
+        }
+        if (Array.isArray(v)) {
+          body.byte(ARRAY);
+          body.varint(v.length);
+          for (const item of v) write(item === undefined || typeof item === 'function' || typeof item === 'symbol' ? null : item);
+        } else {
+          const keys = keysOf(v);
+          body.byte(OBJECT);
+          body.varint(shapeOf(keys));
+          for (const k of keys) write((v as Record<string, unknown>)[k]);
+        }
+        written.set(id, composites++);
+        return;
+      }
+      default:
+        throw new TypeError(`compactJson: cannot encode a ${typeof v}`);
+    }
+  };
+  write(value);
+  const head = new Writer();
+  const table = [...strings.keys()];
+  head.varint(table.length);
+  for (const s of table) head.varint(s.length);
+  const text = Buffer.from(table.join(''), 'utf8');
+  head.varint(text.length);
+  head.bytes(text);
+  head.varint(shapeKeys.length);
+  for (const keys of shapeKeys) {
+    head.varint(keys.length);
+    for (const k of keys) head.varint(k);
+  }
+  return Buffer.concat([head.result(), body.result()]);
+}
+
+/** Decodes what encodeCompactJson wrote; throws CompactJsonError on anything else (never reads out of bounds). */
+export function decodeCompactJson(bytes: Uint8Array): unknown {
+  let at = 0;
+  const end = bytes.length;
+  const fail = (why: string): never => {
+    throw new CompactJsonError(`compact JSON: ${why} at byte ${at}`);
+  };
+  const varint = (): number => {
+    let n = 0;
+    let scale = 1;
+    for (let i = 0; i < 8; i++) {
+      if (at >= end) fail('truncated');
+      const b = bytes[at++]!;
+      n += (b & 0x7f) * scale;
+      if (b < 0x80) return n;
+      scale *= 0x80;
+    }
+    return fail('varint too long');
+  };
+  const count = (max: number): number => {
+    const n = varint();
+    if (n > max) fail('count out of range');
+    return n;
+  };
+  const stringCount = count(end);
+  const lengths = new Array<number>(stringCount);
+  let total = 0;
+  for (let i = 0; i < stringCount; i++) total += lengths[i] = count(end);
+  const textBytes = count(end - at);
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset + at, textBytes).toString('utf8');
+  at += textBytes;
+  if (text.length !== total) fail('string table');
+  const strings = new Array<string>(stringCount);
+  for (let i = 0, from = 0; i < stringCount; i++) {
+    strings[i] = text.slice(from, from + lengths[i]!);
+    from += lengths[i]!;
+  }
+  const shapes = new Array<string[]>(count(end));
+  for (let i = 0; i < shapes.length; i++) {
+    const keys = new Array<string>(count(end));
+    for (let k = 0; k < keys.length; k++) keys[k] = strings[count(stringCount - 1)]!;
+    shapes[i] = keys;
+  }
+  const composites: unknown[] = [];
+  const read = (depth: number): unknown => {
+    if (depth > 64) fail('nested too deep');
+    if (at >= end) fail('truncated');
+    switch (bytes[at++]) {
+      case NULL:
+        return null;
+      case FALSE:
+        return false;
+      case TRUE:
+        return true;
+      case UINT:
+        return varint();
+      case NEG:
+        return -varint();
+      case FLOAT: {
+        if (at + 8 > end) fail('truncated');
+        const n = Buffer.from(bytes.buffer, bytes.byteOffset + at, 8).readDoubleLE(0);
+        at += 8;
+        return n;
+      }
+      case STRING:
+        return strings[count(stringCount - 1)];
+      case ARRAY: {
+        const list = new Array<unknown>(count(end - at));
+        for (let i = 0; i < list.length; i++) list[i] = read(depth + 1);
+        composites.push(list);
+        return list;
+      }
+      case OBJECT: {
+        const keys = shapes[count(shapes.length - 1)]!;
+        const object: Record<string, unknown> = {};
+        for (const k of keys) {
+          const value = read(depth + 1);
+          // A key named __proto__ is data (as JSON.parse makes it), never the prototype.
+          if (k === '__proto__') Object.defineProperty(object, k, { value, enumerable: true, writable: true, configurable: true });
+          else object[k] = value;
+        }
+        composites.push(object);
+        return object;
+      }
+      case REF:
+        return composites[count(composites.length - 1)];
+      default:
+        return fail('unknown tag');
+    }
+  };
+  const value = read(0);
+  if (at !== end) fail('trailing bytes');
+  return value;
+}
