@@ -22,7 +22,7 @@ import { CopyIndex } from '../../core/provenance/copies';
 import { VERSION } from '../../core/version';
 import type { CliIO } from '../run';
 import { flag, guarded, insideRepo, parseArgs, readWorking, UsageError, workspaceRoot } from './common';
-import { git, readBlobs, renames, stagedPaths } from './git';
+import { git, readBlobs, readBlobsInBackground, renames, stagedPaths } from './git';
 import { blame, blobBytes, blobInfo, changedSince, isBlobPrefix, commitInfo, commitsBetween, LEDGER_PATH, ledgerAt, mergeBase, renamesIn, resolveCommit, UNCOMMITTED, type CommitInfo } from './gitHistory';
 import { followRenames, rejectedByPath } from './ledgerState';
 import { loadReviewPolicy } from './policy';
@@ -50,6 +50,8 @@ interface Source {
   blame(path: string, text: string): Map<number, string>;
   /** Range only: the commits in the range, for disclosure. */
   range?: { commits: () => Set<string> };
+  /** Settles when work started in the background (range: reading the changed files) is done; never rejects. */
+  ready?: Promise<void>;
 }
 
 /** A review that did not count, once per record. */
@@ -69,15 +71,16 @@ export async function checkCommand(args: string[], io: CliIO): Promise<number> {
     const staged = parsed.flags.has('staged');
     if ([staged, range !== undefined, parsed.flags.has('all')].filter(Boolean).length > 1) throw new UsageError('choose one of --staged, --range, --all');
     const root = workspaceRoot(io.cwd);
-    const source = range !== undefined ? rangeSource(root, range) : staged ? stagedSource(root) : workTreeSource(root);
-
-    const load = await loadReviewPolicy(root, flag(parsed, 'policy'), source.policyCommit);
-    if (!load.ok) {
-      io.stderr.write(`airlock check: the policy could not be loaded, refusing (fail closed):\n${load.problems.map((p) => `  ${p}\n`).join('')}`);
-      return 2;
-    }
     const scratch = mkdtempSync(join(tmpdir(), 'airlock-check-'));
+    let source: Source | undefined;
     try {
+      source = range !== undefined ? rangeSource(root, range, scratch) : staged ? stagedSource(root) : workTreeSource(root);
+      const load = await loadReviewPolicy(root, flag(parsed, 'policy'), source.policyCommit);
+      if (!load.ok) {
+        io.stderr.write(`airlock check: the policy could not be loaded, refusing (fail closed):\n${load.problems.map((p) => `  ${p}\n`).join('')}`);
+        return 2;
+      }
+      await source.ready;
       const result = evaluate(root, source, load.policy, io, scratch);
       const ok = result.violations.length === 0;
       if (format === 'json') io.stdout.write(JSON.stringify({ ok, violations: result.violations, reviews: result.notes }) + '\n');
@@ -85,12 +88,13 @@ export async function checkCommand(args: string[], io: CliIO): Promise<number> {
       else io.stdout.write(textReport(result.violations, result.notes, result.files, result.aiLines));
       return ok ? 0 : 1;
     } finally {
+      await source?.ready; // nothing may still write into scratch
       rmSync(scratch, { recursive: true, force: true });
     }
   });
 }
 
-function rangeSource(root: string, range: string): Source {
+function rangeSource(root: string, range: string, scratch: string): Source {
   const at = range.indexOf('..');
   const fromRev = range.slice(0, at);
   const toRev = range.slice(at + 2);
@@ -102,6 +106,13 @@ function rangeSource(root: string, range: string): Source {
   const base = mergeBase(root, from, to) ?? from;
   const changed = changedSince(root, base, to);
   if (!changed) throw new UsageError(rangeError(root, fromRev, toRev));
+  // Every changed file is read at B (what evaluate checks: in a range the candidates are the
+  // changed paths) by a git process running while this one reads, parses and folds the ledger.
+  let prefetched: Map<string, string | undefined> | undefined;
+  const ready = readBlobsInBackground(root, changed.paths.map((p) => `${to}:${p}`), scratch).then(
+    (blobs) => void (prefetched = rekey(blobs, `${to}:`)),
+    () => undefined, // read synchronously below instead
+  );
   // The head ledger is read once; the base's only when it is not a byte prefix of the head
   // (proven by its blob id, so the common case never inflates the base).
   const headBytes = blobBytes(root, to, LEDGER_PATH);
@@ -129,7 +140,12 @@ function rangeSource(root: string, range: string): Source {
     scope,
     exists: (p) => scope.has(p),
     renames: () => (historyRenames ??= new Map([...renamesIn(root, to), ...changed.renames])),
-    read: (paths) => rekey(readBlobs(root, paths.map((p) => `${to}:${p}`)), `${to}:`),
+    read: (paths) => {
+      const rest = paths.filter((p) => !prefetched?.has(p));
+      const more = rest.length > 0 ? rekey(readBlobs(root, rest.map((p) => `${to}:${p}`)), `${to}:`) : undefined;
+      return new Map(paths.map((p) => [p, prefetched?.has(p) ? prefetched.get(p) : more?.get(p)]));
+    },
+    ready,
     blame: (path) => blame(root, path, { rev: to }),
     range: { commits: () => (commits ??= commitsBetween(root, base, to)) },
   };
