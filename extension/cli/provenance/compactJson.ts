@@ -19,7 +19,9 @@ const FLOAT = 5; // float64, little-endian
 const STRING = 6; // varint string index
 const ARRAY = 7; // varint length, values
 const OBJECT = 8; // varint shape index, one value per key of the shape
-const REF = 9; // varint: the n-th array or object decoded so far (counted as each one ends)
+const REF = 9; // varint: the n-th SHARED_ARRAY or SHARED_OBJECT decoded so far (counted as each one ends)
+const SHARED_ARRAY = 10; // an ARRAY that REFs point to later
+const SHARED_OBJECT = 11; // an OBJECT that REFs point to later
 
 /** Thrown for bytes that are not a value this module wrote (the caller treats the data as absent). */
 export class CompactJsonError extends Error {}
@@ -122,6 +124,18 @@ export function encodeCompactJson(value: unknown): Buffer {
     idOf.set(v, id);
     return id;
   };
+  // Pass 1: which composites are written more than once (only those are remembered by the decoder).
+  const seen = new Set<number>();
+  const shared = new Set<number>();
+  const scan = (v: unknown): void => {
+    if (typeof v !== 'object' || v === null) return;
+    const id = canonicalId(v);
+    if (seen.has(id)) return void shared.add(id);
+    seen.add(id);
+    if (Array.isArray(v)) for (const item of v) scan(item);
+    else for (const k of keysOf(v)) scan((v as Record<string, unknown>)[k]);
+  };
+  scan(value);
   const write = (v: unknown): void => {
     switch (typeof v) {
       case 'string':
@@ -150,17 +164,18 @@ export function encodeCompactJson(value: unknown): Buffer {
           body.varint(earlier);
           return;
         }
+        const remembered = shared.has(id);
         if (Array.isArray(v)) {
-          body.byte(ARRAY);
+          body.byte(remembered ? SHARED_ARRAY : ARRAY);
           body.varint(v.length);
           for (const item of v) write(item === undefined || typeof item === 'function' || typeof item === 'symbol' ? null : item);
         } else {
           const keys = keysOf(v);
-          body.byte(OBJECT);
+          body.byte(remembered ? SHARED_OBJECT : OBJECT);
           body.varint(shapeOf(keys));
           for (const k of keys) write((v as Record<string, unknown>)[k]);
         }
-        written.set(id, composites++);
+        if (remembered) written.set(id, composites++);
         return;
       }
       default:
@@ -212,13 +227,24 @@ export function decodeCompactJson(bytes: Uint8Array): unknown {
   let total = 0;
   for (let i = 0; i < stringCount; i++) total += lengths[i] = count(end);
   const textBytes = count(end - at);
-  const text = Buffer.from(bytes.buffer, bytes.byteOffset + at, textBytes).toString('utf8');
+  const table = Buffer.from(bytes.buffer, bytes.byteOffset + at, textBytes);
   at += textBytes;
-  if (text.length !== total) fail('string table');
   const strings = new Array<string>(stringCount);
-  for (let i = 0, from = 0; i < stringCount; i++) {
-    strings[i] = text.slice(from, from + lengths[i]!);
-    from += lengths[i]!;
+  if (textBytes === total) {
+    // All ASCII (one byte per UTF-16 unit: line hashes, ids, paths): each string is copied out on
+    // its own, so none keeps a slice of one big table string alive.
+    for (let i = 0, from = 0; i < stringCount; i++) {
+      strings[i] = table.toString('latin1', from, from + lengths[i]!);
+      from += lengths[i]!;
+    }
+    for (let i = 0; i < textBytes; i++) if (table[i]! > 0x7f) fail('string table');
+  } else {
+    const text = table.toString('utf8');
+    if (text.length !== total) fail('string table');
+    for (let i = 0, from = 0; i < stringCount; i++) {
+      strings[i] = text.slice(from, from + lengths[i]!);
+      from += lengths[i]!;
+    }
   }
   const shapes = new Array<string[]>(count(end));
   for (let i = 0; i < shapes.length; i++) {
@@ -230,7 +256,8 @@ export function decodeCompactJson(bytes: Uint8Array): unknown {
   const read = (depth: number): unknown => {
     if (depth > 64) fail('nested too deep');
     if (at >= end) fail('truncated');
-    switch (bytes[at++]) {
+    const tag = bytes[at++];
+    switch (tag) {
       case NULL:
         return null;
       case FALSE:
@@ -249,13 +276,15 @@ export function decodeCompactJson(bytes: Uint8Array): unknown {
       }
       case STRING:
         return strings[count(stringCount - 1)];
-      case ARRAY: {
+      case ARRAY:
+      case SHARED_ARRAY: {
         const list = new Array<unknown>(count(end - at));
         for (let i = 0; i < list.length; i++) list[i] = read(depth + 1);
-        composites.push(list);
+        if (tag === SHARED_ARRAY) composites.push(list);
         return list;
       }
-      case OBJECT: {
+      case OBJECT:
+      case SHARED_OBJECT: {
         const keys = shapes[count(shapes.length - 1)]!;
         const object: Record<string, unknown> = {};
         for (const k of keys) {
@@ -264,7 +293,7 @@ export function decodeCompactJson(bytes: Uint8Array): unknown {
           if (k === '__proto__') Object.defineProperty(object, k, { value, enumerable: true, writable: true, configurable: true });
           else object[k] = value;
         }
-        composites.push(object);
+        if (tag === SHARED_OBJECT) composites.push(object);
         return object;
       }
       case REF:

@@ -13,7 +13,9 @@
 // the ledger or the CLI. The verdict that counts is CI's `check --range`, which reads git objects
 // and never this cache.
 //
-// Layout: MAGIC, 32-byte MAC, then the compact JSON (compactJson.ts) of a FoldCache. It is
+// Layout: MAGIC, 32-byte MAC, then the body: a 4-byte length, the compact JSON (compactJson.ts)
+// of a FoldCache without the replaced ids, and the compact JSON of those ids (most of a large
+// ledger's ids, needed only when records were appended since: decoded then). It is
 // written to a temporary file and renamed over the old one, so a crash mid-write leaves either
 // the old cache or a stray temporary file, never a torn cache.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
@@ -23,7 +25,7 @@ import { dirname, join } from 'node:path';
 import type { FolderSnapshot } from '../../core/ledger/fold';
 import type { ParseProblem } from '../../core/ledger/records';
 import { VERSION } from '../../core/version';
-import { decodeCompactJson, encodeCompactJson } from './compactJson';
+import { CompactJsonError, decodeCompactJson, encodeCompactJson } from './compactJson';
 
 /** Where the fold cache lives (inside .git: local, never committed). */
 export const FOLD_CACHE = 'airlock/ledger-fold.bin';
@@ -42,7 +44,8 @@ export interface FoldCache {
   id: string;
   lines: number;
   problems: ParseProblem[];
-  folder: FolderSnapshot;
+  /** `replaced` is decoded on first call (see LedgerFolder.restore); it throws CompactJsonError on bad data. */
+  folder: Omit<FolderSnapshot, 'replaced'> & { replaced: () => string[] };
 }
 
 /** `$AIRLOCK_STATE_DIR` or `~/.airlock`: per-user state (as for the audit salt and the CA). */
@@ -99,8 +102,18 @@ export function readFoldCache(cacheFile: string, ledgerFile: string, key: Buffer
   const body = bytes.subarray(head);
   if (!timingSafeEqual(bytes.subarray(MAGIC.length, head), mac(key, ledgerFile, body))) return undefined;
   try {
-    const cache = decodeCompactJson(body) as FoldCache;
+    if (body.length < 4) return undefined;
+    const mainBytes = body.readUInt32LE(0);
+    if (4 + mainBytes > body.length) return undefined;
+    const cache = decodeCompactJson(body.subarray(4, 4 + mainBytes)) as FoldCache;
     if (cache.airlock !== VERSION || !Number.isSafeInteger(cache.size) || typeof cache.id !== 'string' || !Number.isSafeInteger(cache.lines)) return undefined;
+    // A copy: the rest of the file's bytes are garbage once the main part is decoded.
+    const rest = Buffer.from(body.subarray(4 + mainBytes));
+    cache.folder.replaced = () => {
+      const ids = decodeCompactJson(rest);
+      if (!Array.isArray(ids) || !ids.every((id) => typeof id === 'string')) throw new CompactJsonError('fold cache: replaced ids');
+      return ids as string[];
+    };
     return cache;
   } catch {
     return undefined;
@@ -108,10 +121,13 @@ export function readFoldCache(cacheFile: string, ledgerFile: string, key: Buffer
 }
 
 /** Writes the cache (temp + rename). Failures are ignored: a cache that cannot be written is only slower next time. */
-export function writeFoldCache(cacheFile: string, ledgerFile: string, key: Buffer, cache: Omit<FoldCache, 'airlock'>): void {
+export function writeFoldCache(cacheFile: string, ledgerFile: string, key: Buffer, cache: Omit<FoldCache, 'airlock' | 'folder'> & { folder: FolderSnapshot }): void {
   const temp = `${cacheFile}.${process.pid}.tmp`;
   try {
-    const body = encodeCompactJson({ airlock: VERSION, ...cache });
+    const main = encodeCompactJson({ airlock: VERSION, ...cache, folder: { ...cache.folder, replaced: undefined } });
+    const length = Buffer.alloc(4);
+    length.writeUInt32LE(main.length);
+    const body = Buffer.concat([length, main, encodeCompactJson(cache.folder.replaced)]);
     mkdirSync(dirname(cacheFile), { recursive: true });
     const fd = openSync(temp, 'w', 0o600);
     try {

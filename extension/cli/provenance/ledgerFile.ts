@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { LedgerFolder, type LedgerState } from '../../core/ledger/fold';
 import { LedgerParser, serializeRecord, type LedgerRecord, type ParsedLedger, type ParseProblem } from '../../core/ledger/records';
-import { FOLD_CACHE, foldCacheKey, readFoldCache, writeFoldCache } from './foldCache';
+import { CompactJsonError } from './compactJson';
+import { FOLD_CACHE, foldCacheKey, readFoldCache, writeFoldCache, type FoldCache } from './foldCache';
 
 /** Ledgers smaller than this are folded from scratch (the cache would cost more than it saves). */
 const FOLD_CACHE_MIN_BYTES = 4 << 20;
@@ -87,10 +88,10 @@ export interface StreamedLedger {
   prefixId?: string;
 }
 
-const CHUNK = 4 << 20;
+const CHUNK = 1 << 20;
 
 /**
- * Reads and parses the ledger in 4 MB chunks (a 100 MB ledger is never one string or buffer),
+ * Reads and parses the ledger in 1 MB chunks (a 100 MB ledger is never one string or buffer),
  * and optionally hashes its first `prefixSize` bytes as a git blob, so the caller can prove the
  * committed ledger is a prefix of this one without reading the committed one. Undefined when
  * there is no ledger.
@@ -173,32 +174,40 @@ export function foldLedgerFile(root: string, options: FoldOptions = {}): FoldedL
     const wanted = prefix && prefix.size <= size ? prefix : undefined;
     const [cacheId, prefixId] = blobIds(fd, buffer, [cache ? { size: cache.size, algorithm: 'sha1' } : undefined, wanted]);
     if (cache && cacheId !== cache.id) cache = undefined;
-    const folder = cache ? LedgerFolder.restore(cache.folder) : new LedgerFolder();
-    const parser = new LedgerParser((r) => folder.push(r), cache ? { lines: cache.lines, problems: cache.problems } : undefined);
-    const decoder = new StringDecoder('utf8');
-    // Pass 2: parse what the cache does not cover, remembering where the last complete line ended.
-    let at = cache?.size ?? 0;
-    let lastNewline = -1;
-    for (;;) {
-      const n = readSync(fd, buffer, 0, buffer.length, at);
-      if (n <= 0) break;
-      const chunk = buffer.subarray(0, n);
-      const nl = chunk.lastIndexOf(10);
-      if (nl >= 0) lastNewline = at + nl;
-      parser.push(decoder.write(chunk));
-      at += n;
+    const foldFrom = (cache: FoldCache | undefined): FoldedLedger => {
+      const folder = cache ? LedgerFolder.restore(cache.folder) : new LedgerFolder();
+      const parser = new LedgerParser((r) => folder.push(r), cache ? { lines: cache.lines, problems: cache.problems } : undefined);
+      const decoder = new StringDecoder('utf8');
+      // Pass 2: parse what the cache does not cover, remembering where the last complete line ended.
+      let at = cache?.size ?? 0;
+      let lastNewline = -1;
+      for (;;) {
+        const n = readSync(fd, buffer, 0, buffer.length, at);
+        if (n <= 0) break;
+        const chunk = buffer.subarray(0, n);
+        const nl = chunk.lastIndexOf(10);
+        if (nl >= 0) lastNewline = at + nl;
+        parser.push(decoder.write(chunk));
+        at += n;
+      }
+      parser.push(decoder.end());
+      // Everything up to the last newline has been folded: cache it before the torn tail (if any).
+      const covered = lastNewline + 1;
+      if (cacheFile && covered >= minCacheBytes && covered > (cache?.size ?? 0) && covered === size && at === size) {
+        // The id of exactly these bytes may be at hand already (the ledger is HEAD's).
+        const id = wanted?.size === size && wanted.algorithm === 'sha1' ? prefixId! : blobIds(fd, buffer, [{ size, algorithm: 'sha1' }])[0];
+        if (id) writeFoldCache(cacheFile, identity, key!, { size, id, ...parser.progress(), folder: folder.snapshot() });
+      }
+      const problems = parser.end().problems;
+      for (const r of extra) folder.push(r);
+      return { state: folder.result(), problems, ...(prefixId ? { prefixId } : {}), missing: false };
+    };
+    try {
+      return foldFrom(cache);
+    } catch (error) {
+      if (!cache || !(error instanceof CompactJsonError)) throw error;
+      return foldFrom(undefined); // the cache's lazily read part is bad: fold everything
     }
-    parser.push(decoder.end());
-    // Everything up to the last newline has been folded: cache it before the torn tail (if any).
-    const covered = lastNewline + 1;
-    if (cacheFile && covered >= minCacheBytes && covered > (cache?.size ?? 0) && covered === size && at === size) {
-      // The id of exactly these bytes may be at hand already (the ledger is HEAD's).
-      const id = wanted?.size === size && wanted.algorithm === 'sha1' ? prefixId! : blobIds(fd, buffer, [{ size, algorithm: 'sha1' }])[0];
-      if (id) writeFoldCache(cacheFile, identity, key!, { size, id, ...parser.progress(), folder: folder.snapshot() });
-    }
-    const problems = parser.end().problems;
-    for (const r of extra) folder.push(r);
-    return { state: folder.result(), problems, ...(prefixId ? { prefixId } : {}), missing: false };
   } finally {
     closeSync(fd);
   }

@@ -68,12 +68,21 @@ export class LedgerFolder {
   private readonly updated = new Map<string, { span: SpanState; root: string }>();
   /** Approvals as folded (the approvals map holds the same records). */
   private readonly approved: ReviewRecord[] = [];
+  /** Replaced ids not fetched yet (see restore). */
+  private pendingReplaced: (() => readonly string[]) | undefined;
+
+  private takeReplaced(): void {
+    const ids = this.pendingReplaced!();
+    this.pendingReplaced = undefined;
+    for (const id of ids) this.replaced.add(id);
+  }
 
   /**
    * Everything this folder holds, as JSON-able data: what the fold cache stores, so a check can
    * start from the state of a ledger prefix it has folded before.
    */
   snapshot(): FolderSnapshot {
+    if (this.pendingReplaced) this.takeReplaced();
     const s = this.state;
     return {
       contributions: [...new Set(s.contributions.values())],
@@ -85,21 +94,32 @@ export class LedgerFolder {
     };
   }
 
-  static restore(snapshot: FolderSnapshot): LedgerFolder {
+  /**
+   * A folder holding what `snapshot` describes. `replaced` may be a function: the replaced ids
+   * matter only to records folded after the restore (most of a large ledger's ids; a check of a
+   * ledger that did not grow never needs them), so they are fetched on the first push or snapshot.
+   */
+  static restore(snapshot: Omit<FolderSnapshot, 'replaced'> & { replaced: readonly string[] | (() => readonly string[]) }): LedgerFolder {
     const folder = new LedgerFolder();
     const live = new Set(snapshot.liveContributionSpans);
-    for (const id of snapshot.replaced) folder.replaced.add(id);
+    if (typeof snapshot.replaced === 'function') folder.pendingReplaced = snapshot.replaced;
+    else for (const id of snapshot.replaced) folder.replaced.add(id);
     for (const c of snapshot.contributions) {
-      folder.push(c);
+      folder.add(c);
       if (!live.has(c.id)) folder.state.spans.delete(c.id);
     }
-    for (const r of snapshot.approvals) folder.push(r);
+    for (const r of snapshot.approvals) folder.add(r);
     for (const root of snapshot.rejected) folder.state.rejected.add(root);
     for (const u of snapshot.updated) folder.updated.set(u.span.id, u);
     return folder;
   }
 
   push(record: LedgerRecord): void {
+    if (this.pendingReplaced) this.takeReplaced();
+    this.add(record);
+  }
+
+  private add(record: LedgerRecord): void {
     const state = this.state;
     switch (record.type) {
       case 'contribution': {
