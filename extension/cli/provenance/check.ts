@@ -8,13 +8,15 @@
 // the allowed signers file at A (the change cannot loosen its own check), the files at B, and
 // who brought each AI line in from `git blame` at B. So it gives the same verdict in a checkout
 // of the PR, a checkout of the base branch and a bare repository.
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
 import { appendedFindings, verifyAppendOnly, type TamperFinding } from '../../core/ledger/appendOnly';
 import { evaluateFile, locateSpans, rejectedReintroduced, type ApprovalContext, type LocatedLine, type ReviewVerdict, type Violation } from '../../core/ledger/check';
-import { foldLedger, spansByPath, type LedgerState } from '../../core/ledger/fold';
-import { parseLedger, type ParseProblem, type ReviewRecord } from '../../core/ledger/records';
+import { LedgerFolder, spansByPath, type LedgerState } from '../../core/ledger/fold';
+import { LedgerParser, type ParseProblem, type ReviewRecord } from '../../core/ledger/records';
 import { foldLedgerFile } from './ledgerFile';
 import type { ReviewRequirement } from '../../core/policy/contract';
 import { indexText } from '../../core/provenance/anchor';
@@ -23,7 +25,7 @@ import { VERSION } from '../../core/version';
 import type { CliIO } from '../run';
 import { flag, guarded, insideRepo, parseArgs, readWorking, UsageError, workspaceRoot } from './common';
 import { git, readBlobs, readBlobsInBackground, renames, stagedPaths } from './git';
-import { blame, blobBytes, blobInfo, changedSince, isBlobPrefix, commitInfo, commitsBetween, LEDGER_PATH, ledgerAt, mergeBase, renamesIn, resolveCommit, UNCOMMITTED, type CommitInfo } from './gitHistory';
+import { blame, blobInfo, changedSince, commitInfo, commitsBetween, LEDGER_PATH, ledgerAt, mergeBase, renamesIn, resolveCommit, streamBlob, UNCOMMITTED, type CommitInfo } from './gitHistory';
 import { followRenames, rejectedByPath } from './ledgerState';
 import { loadReviewPolicy } from './policy';
 import { identityKey, ReviewVerifier } from './signing';
@@ -74,7 +76,7 @@ export async function checkCommand(args: string[], io: CliIO): Promise<number> {
     const scratch = mkdtempSync(join(tmpdir(), 'airlock-check-'));
     let source: Source | undefined;
     try {
-      source = range !== undefined ? rangeSource(root, range, scratch) : staged ? stagedSource(root) : workTreeSource(root);
+      source = range !== undefined ? await rangeSource(root, range, scratch) : staged ? stagedSource(root) : workTreeSource(root);
       const load = await loadReviewPolicy(root, flag(parsed, 'policy'), source.policyCommit);
       if (!load.ok) {
         io.stderr.write(`airlock check: the policy could not be loaded, refusing (fail closed):\n${load.problems.map((p) => `  ${p}\n`).join('')}`);
@@ -94,7 +96,7 @@ export async function checkCommand(args: string[], io: CliIO): Promise<number> {
   });
 }
 
-function rangeSource(root: string, range: string, scratch: string): Source {
+async function rangeSource(root: string, range: string, scratch: string): Promise<Source> {
   const at = range.indexOf('..');
   const fromRev = range.slice(0, at);
   const toRev = range.slice(at + 2);
@@ -113,25 +115,46 @@ function rangeSource(root: string, range: string, scratch: string): Source {
     (blobs) => void (prefetched = rekey(blobs, `${to}:`)),
     () => undefined, // read synchronously below instead
   );
-  // The head ledger is read once; the base's only when it is not a byte prefix of the head
+  // The head ledger is read once, streamed: parsed and folded as git inflates it, and its first
+  // bytes hashed as a git blob. The base's is read only when it is not a byte prefix of the head
   // (proven by its blob id, so the common case never inflates the base).
-  const headBytes = blobBytes(root, to, LEDGER_PATH);
   const baseBlob = blobInfo(root, base, LEDGER_PATH);
-  let baseLines: number | undefined;
-  if (baseBlob && headBytes && baseBlob.size > 0 && headBytes[baseBlob.size - 1] === 10 && isBlobPrefix(headBytes, baseBlob.id, baseBlob.size)) {
-    baseLines = 0;
-    for (let at = headBytes.indexOf(10); at >= 0 && at < baseBlob.size; at = headBytes.indexOf(10, at + 1)) baseLines++;
+  let folder = new LedgerFolder();
+  const parser = new LedgerParser((r) => folder.push(r));
+  const decoder = new StringDecoder('utf8');
+  const prefix = baseBlob && baseBlob.size > 0 ? { size: baseBlob.size, hash: createHash(baseBlob.id.length === 64 ? 'sha256' : 'sha1').update(`blob ${baseBlob.size}\0`), lines: 0, last: -1 } : undefined;
+  const chunks: Buffer[] = [];
+  let read = 0;
+  const found = await streamBlob(root, `${to}:${LEDGER_PATH}`, (chunk) => {
+    chunks.push(chunk);
+    if (prefix && read < prefix.size) {
+      const part = chunk.subarray(0, Math.min(chunk.length, prefix.size - read));
+      prefix.hash.update(part);
+      for (let i = part.indexOf(10); i >= 0; i = part.indexOf(10, i + 1)) prefix.lines++;
+      if (read + part.length === prefix.size) prefix.last = part[part.length - 1]!;
+    }
+    read += chunk.length;
+    parser.push(decoder.write(chunk));
+  });
+  parser.push(decoder.end());
+  const { problems } = parser.end();
+  const baseLines = found && prefix && prefix.last === 10 && prefix.hash.digest('hex') === baseBlob!.id ? prefix.lines : undefined;
+  // The head's text is needed only to compare it with a base that is not its prefix.
+  const headLedger = !found ? undefined : baseLines === undefined ? Buffer.concat(chunks).toString('utf8') : '';
+  chunks.length = 0;
+  if (!found) {
+    // No ledger at B: nothing of what git may have written counts.
+    folder = new LedgerFolder();
+    problems.length = 0;
   }
-  const headLedger = headBytes?.toString('utf8');
-  const { records, problems } = parseLedger(headLedger ?? '');
   // git-ai authorship notes (refs/notes/ai) count as AI contributions too.
-  records.push(...gitAiContributions(root));
+  for (const r of gitAiContributions(root)) folder.push(r);
   const scope = new Set(changed.paths);
   let historyRenames: Map<string, string> | undefined;
   let commits: Set<string> | undefined;
   return {
     mode: 'range',
-    state: foldLedger(records),
+    state: folder.result(),
     problems,
     // Every new unreadable or wrong-shaped line in a range is tampering.
     tamper: (problems) =>
