@@ -19,9 +19,9 @@ const FLOAT = 5; // float64, little-endian
 const STRING = 6; // varint string index
 const ARRAY = 7; // varint length, values
 const OBJECT = 8; // varint shape index, one value per key of the shape
-const REF = 9; // varint: the n-th SHARED_ARRAY or SHARED_OBJECT decoded so far (counted as each one ends)
-const SHARED_ARRAY = 10; // an ARRAY that REFs point to later
-const SHARED_OBJECT = 11; // an OBJECT that REFs point to later
+const REF = 9; // varint: the n-th CONSED_ARRAY or CONSED_OBJECT decoded so far (counted as each one ends)
+const CONSED_ARRAY = 10; // an ARRAY that later REFs may point to
+const CONSED_OBJECT = 11; // an OBJECT that later REFs may point to
 
 /** Thrown for bytes that are not a value this module wrote (the caller treats the data as absent). */
 export class CompactJsonError extends Error {}
@@ -78,11 +78,12 @@ export function encodeCompactJson(value: unknown): Buffer {
     if (i === undefined) strings.set(s, (i = strings.size));
     return i;
   };
-  const keysOf = (v: object): string[] =>
-    Object.keys(v).filter((k) => {
-      const t = typeof (v as Record<string, unknown>)[k];
-      return t !== 'undefined' && t !== 'function' && t !== 'symbol';
-    });
+  const keep = (t: string) => t !== 'undefined' && t !== 'function' && t !== 'symbol'; // what JSON keeps
+  const keysOf = (v: object): string[] => {
+    const all = Object.keys(v);
+    for (const k of all) if (!keep(typeof (v as Record<string, unknown>)[k])) return all.filter((k) => keep(typeof (v as Record<string, unknown>)[k]));
+    return all;
+  };
   const shapeOf = (keys: string[]): number => {
     const signature = keys.join('\0');
     let shape = shapes.get(signature);
@@ -92,13 +93,14 @@ export function encodeCompactJson(value: unknown): Buffer {
     }
     return shape;
   };
-  // Equal composites share one canonical id (hash-consing); `written` maps a canonical id to
-  // the decode-order number of its first copy, so later copies are written as REF.
-  const canonical = new Map<string, number>();
-  const idOf = new Map<object, number>();
-  const written = new Map<number, number>();
-  let composites = 0;
-  const keyOf = (v: unknown): string => {
+  // Equal small composites are written once (hash-consing): a line's hashes, a list of lines, a
+  // person — anything of at most MAX_CONSED items and two levels. The records holding them carry
+  // unique ids and are never equal, so they are not compared. A consable composite is written
+  // with a CONSED_* tag (the decoder remembers it); a later equal one as a REF to it.
+  const MAX_CONSED = 16;
+  const consed = new Map<string, number>();
+  /** A primitive's part of a key. */
+  const tokenOf = (v: unknown): string => {
     switch (typeof v) {
       case 'string':
         return `s${intern(v)}`;
@@ -106,36 +108,26 @@ export function encodeCompactJson(value: unknown): Buffer {
         return Number.isFinite(v) ? `n${v}` : 'z'; // `${-0}` is '0', as in JSON
       case 'boolean':
         return v ? 't' : 'f';
-      case 'object':
-        return v === null ? 'z' : `c${canonicalId(v)}`;
       default:
-        return 'z'; // undefined, functions and symbols in arrays are null, as in JSON
+        return 'z'; // null; undefined, functions and symbols in arrays are null, as in JSON
     }
   };
-  const canonicalId = (v: object): number => {
-    let id = idOf.get(v);
-    if (id !== undefined) return id;
-    const key = Array.isArray(v) ? `[${v.map(keyOf).join(',')}` : `{${(() => {
-      const keys = keysOf(v);
-      return `${shapeOf(keys)}:${keys.map((k) => keyOf((v as Record<string, unknown>)[k])).join(',')}`;
-    })()}`;
-    id = canonical.get(key);
-    if (id === undefined) canonical.set(key, (id = canonical.size));
-    idOf.set(v, id);
-    return id;
+  /** The key of a composite of at most `levels` levels of small composites, else undefined. */
+  const keyOf = (v: object, levels: number, keys: string[] | undefined): string | undefined => {
+    const values: readonly unknown[] = keys ? keys.map((k) => (v as Record<string, unknown>)[k]) : (v as unknown[]);
+    if (values.length > MAX_CONSED) return undefined;
+    let key = keys ? `{${shapeOf(keys)}:` : '[';
+    for (const item of values) {
+      if (typeof item !== 'object' || item === null) key += `${tokenOf(item)},`;
+      else {
+        if (levels <= 1) return undefined;
+        const inner = keyOf(item, levels - 1, Array.isArray(item) ? undefined : keysOf(item));
+        if (inner === undefined) return undefined;
+        key += `(${inner}),`;
+      }
+    }
+    return key;
   };
-  // Pass 1: which composites are written more than once (only those are remembered by the decoder).
-  const seen = new Set<number>();
-  const shared = new Set<number>();
-  const scan = (v: unknown): void => {
-    if (typeof v !== 'object' || v === null) return;
-    const id = canonicalId(v);
-    if (seen.has(id)) return void shared.add(id);
-    seen.add(id);
-    if (Array.isArray(v)) for (const item of v) scan(item);
-    else for (const k of keysOf(v)) scan((v as Record<string, unknown>)[k]);
-  };
-  scan(value);
   const write = (v: unknown): void => {
     switch (typeof v) {
       case 'string':
@@ -157,25 +149,27 @@ export function encodeCompactJson(value: unknown): Buffer {
         return;
       case 'object': {
         if (v === null) return body.byte(NULL);
-        const id = canonicalId(v);
-        const earlier = written.get(id);
-        if (earlier !== undefined) {
-          body.byte(REF);
-          body.varint(earlier);
-          return;
+        const keys = Array.isArray(v) ? undefined : keysOf(v);
+        const key = keyOf(v, 2, keys);
+        if (key !== undefined) {
+          const earlier = consed.get(key);
+          if (earlier !== undefined) {
+            body.byte(REF);
+            body.varint(earlier);
+            return;
+          }
         }
-        const remembered = shared.has(id);
-        if (Array.isArray(v)) {
-          body.byte(remembered ? SHARED_ARRAY : ARRAY);
-          body.varint(v.length);
-          for (const item of v) write(item === undefined || typeof item === 'function' || typeof item === 'symbol' ? null : item);
+        if (keys === undefined) {
+          const list = v as unknown[];
+          body.byte(key !== undefined ? CONSED_ARRAY : ARRAY);
+          body.varint(list.length);
+          for (const item of list) write(item === undefined || typeof item === 'function' || typeof item === 'symbol' ? null : item);
         } else {
-          const keys = keysOf(v);
-          body.byte(remembered ? SHARED_OBJECT : OBJECT);
+          body.byte(key !== undefined ? CONSED_OBJECT : OBJECT);
           body.varint(shapeOf(keys));
           for (const k of keys) write((v as Record<string, unknown>)[k]);
         }
-        if (remembered) written.set(id, composites++);
+        if (key !== undefined) consed.set(key, consed.size);
         return;
       }
       default:
@@ -277,14 +271,14 @@ export function decodeCompactJson(bytes: Uint8Array): unknown {
       case STRING:
         return strings[count(stringCount - 1)];
       case ARRAY:
-      case SHARED_ARRAY: {
+      case CONSED_ARRAY: {
         const list = new Array<unknown>(count(end - at));
         for (let i = 0; i < list.length; i++) list[i] = read(depth + 1);
-        if (tag === SHARED_ARRAY) composites.push(list);
+        if (tag === CONSED_ARRAY) composites.push(list);
         return list;
       }
       case OBJECT:
-      case SHARED_OBJECT: {
+      case CONSED_OBJECT: {
         const keys = shapes[count(shapes.length - 1)]!;
         const object: Record<string, unknown> = {};
         for (const k of keys) {
@@ -293,7 +287,7 @@ export function decodeCompactJson(bytes: Uint8Array): unknown {
           if (k === '__proto__') Object.defineProperty(object, k, { value, enumerable: true, writable: true, configurable: true });
           else object[k] = value;
         }
-        if (tag === SHARED_OBJECT) composites.push(object);
+        if (tag === CONSED_OBJECT) composites.push(object);
         return object;
       }
       case REF:
