@@ -129,7 +129,10 @@ export function writeFoldCache(cacheFile: string, ledgerFile: string, key: Buffe
     length.writeUInt32LE(main.length);
     const body = Buffer.concat([length, main, encodeCompactJson(cache.folder.replaced)]);
     mkdirSync(dirname(cacheFile), { recursive: true });
-    const fd = openSync(temp, 'w', 0o600);
+    // A fresh file (O_EXCL): a stale temporary file, or a symlink planted under its name, is
+    // removed and never written through.
+    rmSync(temp, { force: true });
+    const fd = openSync(temp, 'wx', 0o600);
     try {
       for (const part of [MAGIC, mac(key, ledgerFile, body), body]) {
         for (let at = 0; at < part.length; ) at += writeSync(fd, part, at, part.length - at);

@@ -3,7 +3,7 @@
 // format is ignored and the ledger is folded again. Real git repositories, the built CLI.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -176,6 +176,14 @@ test('the cache is used only for the ledger it was made of: appended records are
   // A crash mid-write leaves a temporary file, never a torn cache: the reader only opens the final name.
   writeFileSync(`${cacheFile}.999.tmp`, 'half a cache');
   assert.equal(plain(foldLedgerFile(repo.dir, { cacheDir, cacheKey: key })), uncached());
+  // A symlink planted under this process's temporary name is replaced, not written through.
+  const victim = join(repo.state, 'victim.txt');
+  writeFileSync(victim, 'keep me');
+  symlinkSync(victim, `${cacheFile}.${process.pid}.tmp`);
+  appendFileSync(ledger, serializeRecord(contribution('ai-3', 'src/a.ts', '2026-01-04T00:00:00.000Z')));
+  assert.equal(plain(foldLedgerFile(repo.dir, { cacheDir, cacheKey: key })), uncached()); // writes a new cache
+  assert.equal(readFileSync(victim, 'utf8'), 'keep me');
+  assert.equal(readFoldCache(cacheFile, realpathSync(ledger), key)?.size, readFileSync(ledger).length);
 });
 
 test('the per-user key is made once, owner-only, and reused', () => {
