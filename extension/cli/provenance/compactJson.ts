@@ -112,23 +112,31 @@ export function encodeCompactJson(value: unknown): Buffer {
         return 'z'; // null; undefined, functions and symbols in arrays are null, as in JSON
     }
   };
-  /** The key of a composite of at most `levels` levels of small composites, else undefined. */
-  const keyOf = (v: object, levels: number, keys: string[] | undefined): string | undefined => {
+  type Known = { key: string; keys: string[] | undefined };
+  /**
+   * The key of a composite of at most `levels` levels of small composites, else undefined. With
+   * `children`, the keys (and key lists) of its composite items are left there by item index, so
+   * writing them does not compute them again.
+   */
+  const keyOf = (v: object, levels: number, keys: string[] | undefined, children?: Known[]): string | undefined => {
     const values: readonly unknown[] = keys ? keys.map((k) => (v as Record<string, unknown>)[k]) : (v as unknown[]);
     if (values.length > MAX_CONSED) return undefined;
     let key = keys ? `{${shapeOf(keys)}:` : '[';
-    for (const item of values) {
+    for (let i = 0; i < values.length; i++) {
+      const item = values[i];
       if (typeof item !== 'object' || item === null) key += `${tokenOf(item)},`;
       else {
         if (levels <= 1) return undefined;
-        const inner = keyOf(item, levels - 1, Array.isArray(item) ? undefined : keysOf(item));
+        const itemKeys = Array.isArray(item) ? undefined : keysOf(item);
+        const inner = keyOf(item, levels - 1, itemKeys);
         if (inner === undefined) return undefined;
+        if (children) children[i] = { key: inner, keys: itemKeys };
         key += `(${inner}),`;
       }
     }
     return key;
   };
-  const write = (v: unknown): void => {
+  const write = (v: unknown, known?: Known): void => {
     switch (typeof v) {
       case 'string':
         body.byte(STRING);
@@ -149,8 +157,9 @@ export function encodeCompactJson(value: unknown): Buffer {
         return;
       case 'object': {
         if (v === null) return body.byte(NULL);
-        const keys = Array.isArray(v) ? undefined : keysOf(v);
-        const key = keyOf(v, 2, keys);
+        const keys = known ? known.keys : Array.isArray(v) ? undefined : keysOf(v);
+        const children: Known[] = [];
+        const key = known ? known.key : keyOf(v, 2, keys, children);
         if (key !== undefined) {
           const earlier = consed.get(key);
           if (earlier !== undefined) {
@@ -163,11 +172,14 @@ export function encodeCompactJson(value: unknown): Buffer {
           const list = v as unknown[];
           body.byte(key !== undefined ? CONSED_ARRAY : ARRAY);
           body.varint(list.length);
-          for (const item of list) write(item === undefined || typeof item === 'function' || typeof item === 'symbol' ? null : item);
+          for (let i = 0; i < list.length; i++) {
+            const item = list[i];
+            write(item === undefined || typeof item === 'function' || typeof item === 'symbol' ? null : item, children[i]);
+          }
         } else {
           body.byte(key !== undefined ? CONSED_OBJECT : OBJECT);
           body.varint(shapeOf(keys));
-          for (const k of keys) write((v as Record<string, unknown>)[k]);
+          for (let i = 0; i < keys.length; i++) write((v as Record<string, unknown>)[keys[i]!], children[i]);
         }
         if (key !== undefined) consed.set(key, consed.size);
         return;
