@@ -8,13 +8,15 @@
 // the allowed signers file at A (the change cannot loosen its own check), the files at B, and
 // who brought each AI line in from `git blame` at B. So it gives the same verdict in a checkout
 // of the PR, a checkout of the base branch and a bare repository.
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
 import { appendedFindings, verifyAppendOnly, type TamperFinding } from '../../core/ledger/appendOnly';
 import { evaluateFile, locateSpans, rejectedReintroduced, type ApprovalContext, type LocatedLine, type ReviewVerdict, type Violation } from '../../core/ledger/check';
-import { foldLedger, spansByPath, type LedgerState } from '../../core/ledger/fold';
-import { parseLedger, type ParseProblem, type ReviewRecord } from '../../core/ledger/records';
+import { LedgerFolder, spansByPath, type LedgerState } from '../../core/ledger/fold';
+import { LedgerParser, type ParseProblem, type ReviewRecord } from '../../core/ledger/records';
 import { foldLedgerFile } from './ledgerFile';
 import type { ReviewRequirement } from '../../core/policy/contract';
 import { indexText } from '../../core/provenance/anchor';
@@ -22,8 +24,8 @@ import { CopyIndex } from '../../core/provenance/copies';
 import { VERSION } from '../../core/version';
 import type { CliIO } from '../run';
 import { flag, guarded, insideRepo, parseArgs, readWorking, UsageError, workspaceRoot } from './common';
-import { git, readBlobs, renames, stagedPaths } from './git';
-import { blame, blobBytes, blobInfo, changedSince, isBlobPrefix, commitInfo, commitsBetween, LEDGER_PATH, ledgerAt, mergeBase, renamesIn, resolveCommit, UNCOMMITTED, type CommitInfo } from './gitHistory';
+import { git, readBlobs, readBlobsInBackground, renames, stagedPaths } from './git';
+import { blame, blobInfo, changedSince, commitInfo, commitsBetween, LEDGER_PATH, ledgerAt, mergeBase, renamesIn, resolveCommit, streamBlob, UNCOMMITTED, type CommitInfo } from './gitHistory';
 import { followRenames, rejectedByPath } from './ledgerState';
 import { loadReviewPolicy } from './policy';
 import { identityKey, ReviewVerifier, reviewVerdict } from './signing';
@@ -50,6 +52,8 @@ interface Source {
   blame(path: string, text: string): Map<number, string>;
   /** Range only: the commits in the range, for disclosure. */
   range?: { commits: () => Set<string> };
+  /** Settles when work started in the background (range: reading the changed files) is done; never rejects. */
+  ready?: Promise<void>;
 }
 
 /** A review that did not count, once per record. */
@@ -69,15 +73,16 @@ export async function checkCommand(args: string[], io: CliIO): Promise<number> {
     const staged = parsed.flags.has('staged');
     if ([staged, range !== undefined, parsed.flags.has('all')].filter(Boolean).length > 1) throw new UsageError('choose one of --staged, --range, --all');
     const root = workspaceRoot(io.cwd);
-    const source = range !== undefined ? rangeSource(root, range) : staged ? stagedSource(root) : workTreeSource(root);
-
-    const load = await loadReviewPolicy(root, flag(parsed, 'policy'), source.policyCommit);
-    if (!load.ok) {
-      io.stderr.write(`airlock check: the policy could not be loaded, refusing (fail closed):\n${load.problems.map((p) => `  ${p}\n`).join('')}`);
-      return 2;
-    }
     const scratch = mkdtempSync(join(tmpdir(), 'airlock-check-'));
+    let source: Source | undefined;
     try {
+      source = range !== undefined ? await rangeSource(root, range, scratch) : staged ? stagedSource(root) : workTreeSource(root);
+      const load = await loadReviewPolicy(root, flag(parsed, 'policy'), source.policyCommit);
+      if (!load.ok) {
+        io.stderr.write(`airlock check: the policy could not be loaded, refusing (fail closed):\n${load.problems.map((p) => `  ${p}\n`).join('')}`);
+        return 2;
+      }
+      await source.ready;
       const result = evaluate(root, source, load.policy, io, scratch);
       const ok = result.violations.length === 0;
       if (format === 'json') io.stdout.write(JSON.stringify({ ok, violations: result.violations, reviews: result.notes }) + '\n');
@@ -85,12 +90,13 @@ export async function checkCommand(args: string[], io: CliIO): Promise<number> {
       else io.stdout.write(textReport(result.violations, result.notes, result.files, result.aiLines));
       return ok ? 0 : 1;
     } finally {
+      await source?.ready; // nothing may still write into scratch
       rmSync(scratch, { recursive: true, force: true });
     }
   });
 }
 
-function rangeSource(root: string, range: string): Source {
+async function rangeSource(root: string, range: string, scratch: string): Promise<Source> {
   const at = range.indexOf('..');
   const fromRev = range.slice(0, at);
   const toRev = range.slice(at + 2);
@@ -102,25 +108,53 @@ function rangeSource(root: string, range: string): Source {
   const base = mergeBase(root, from, to) ?? from;
   const changed = changedSince(root, base, to);
   if (!changed) throw new UsageError(rangeError(root, fromRev, toRev));
-  // The head ledger is read once; the base's only when it is not a byte prefix of the head
+  // Every changed file is read at B (what evaluate checks: in a range the candidates are the
+  // changed paths) by a git process running while this one reads, parses and folds the ledger.
+  let prefetched: Map<string, string | undefined> | undefined;
+  const ready = readBlobsInBackground(root, changed.paths.map((p) => `${to}:${p}`), scratch).then(
+    (blobs) => void (prefetched = rekey(blobs, `${to}:`)),
+    () => undefined, // read synchronously below instead
+  );
+  // The head ledger is read once, streamed: parsed and folded as git inflates it, and its first
+  // bytes hashed as a git blob. The base's is read only when it is not a byte prefix of the head
   // (proven by its blob id, so the common case never inflates the base).
-  const headBytes = blobBytes(root, to, LEDGER_PATH);
   const baseBlob = blobInfo(root, base, LEDGER_PATH);
-  let baseLines: number | undefined;
-  if (baseBlob && headBytes && baseBlob.size > 0 && headBytes[baseBlob.size - 1] === 10 && isBlobPrefix(headBytes, baseBlob.id, baseBlob.size)) {
-    baseLines = 0;
-    for (let at = headBytes.indexOf(10); at >= 0 && at < baseBlob.size; at = headBytes.indexOf(10, at + 1)) baseLines++;
+  let folder = new LedgerFolder();
+  const parser = new LedgerParser((r) => folder.push(r));
+  const decoder = new StringDecoder('utf8');
+  const prefix = baseBlob && baseBlob.size > 0 ? { size: baseBlob.size, hash: createHash(baseBlob.id.length === 64 ? 'sha256' : 'sha1').update(`blob ${baseBlob.size}\0`), lines: 0, last: -1 } : undefined;
+  const chunks: Buffer[] = [];
+  let read = 0;
+  const found = await streamBlob(root, `${to}:${LEDGER_PATH}`, (chunk) => {
+    chunks.push(chunk);
+    if (prefix && read < prefix.size) {
+      const part = chunk.subarray(0, Math.min(chunk.length, prefix.size - read));
+      prefix.hash.update(part);
+      for (let i = part.indexOf(10); i >= 0; i = part.indexOf(10, i + 1)) prefix.lines++;
+      if (read + part.length === prefix.size) prefix.last = part[part.length - 1]!;
+    }
+    read += chunk.length;
+    parser.push(decoder.write(chunk));
+  });
+  parser.push(decoder.end());
+  const { problems } = parser.end();
+  const baseLines = found && prefix && prefix.last === 10 && prefix.hash.digest('hex') === baseBlob!.id ? prefix.lines : undefined;
+  // The head's text is needed only to compare it with a base that is not its prefix.
+  const headLedger = !found ? undefined : baseLines === undefined ? Buffer.concat(chunks).toString('utf8') : '';
+  chunks.length = 0;
+  if (!found) {
+    // No ledger at B: nothing of what git may have written counts.
+    folder = new LedgerFolder();
+    problems.length = 0;
   }
-  const headLedger = headBytes?.toString('utf8');
-  const { records, problems } = parseLedger(headLedger ?? '');
   // git-ai authorship notes (refs/notes/ai) count as AI contributions too.
-  records.push(...gitAiContributions(root));
+  for (const r of gitAiContributions(root)) folder.push(r);
   const scope = new Set(changed.paths);
   let historyRenames: Map<string, string> | undefined;
   let commits: Set<string> | undefined;
   return {
     mode: 'range',
-    state: foldLedger(records),
+    state: folder.result(),
     problems,
     // Every new unreadable or wrong-shaped line in a range is tampering.
     tamper: (problems) =>
@@ -129,7 +163,12 @@ function rangeSource(root: string, range: string): Source {
     scope,
     exists: (p) => scope.has(p),
     renames: () => (historyRenames ??= new Map([...renamesIn(root, to), ...changed.renames])),
-    read: (paths) => rekey(readBlobs(root, paths.map((p) => `${to}:${p}`)), `${to}:`),
+    read: (paths) => {
+      const rest = paths.filter((p) => !prefetched?.has(p));
+      const more = rest.length > 0 ? rekey(readBlobs(root, rest.map((p) => `${to}:${p}`)), `${to}:`) : undefined;
+      return new Map(paths.map((p) => [p, prefetched?.has(p) ? prefetched.get(p) : more?.get(p)]));
+    },
+    ready,
     blame: (path) => blame(root, path, { rev: to }),
     range: { commits: () => (commits ??= commitsBetween(root, base, to)) },
   };
@@ -159,7 +198,7 @@ function workTreeSource(root: string): Source {
   // The work-tree ledger is streamed, hashing its first bytes as a git blob: when they are HEAD's
   // ledger blob, HEAD's ledger is a prefix and is never read.
   const head = blobInfo(root, 'HEAD', LEDGER_PATH);
-  const folded = foldLedgerFile(root, gitDir(root), head ? { size: head.size, algorithm: head.id.length === 64 ? 'sha256' : 'sha1' } : undefined, undefined, gitAiContributions(root));
+  const folded = foldLedgerFile(root, { cacheDir: gitDir(root), ...(head ? { prefix: { size: head.size, algorithm: head.id.length === 64 ? 'sha256' : 'sha1' } } : {}), extra: gitAiContributions(root) });
   return {
     mode: 'all',
     state: folded.state,
@@ -181,7 +220,7 @@ function workTreeSource(root: string): Source {
 
 /** The work-tree ledger streamed into a fold (records are not kept; the fold cache in .git is used). */
 function foldedWorkTree(root: string): { state: LedgerState; problems: ParseProblem[] } {
-  const { state, problems } = foldLedgerFile(root, gitDir(root), undefined, undefined, gitAiContributions(root));
+  const { state, problems } = foldLedgerFile(root, { cacheDir: gitDir(root), extra: gitAiContributions(root) });
   return { state, problems };
 }
 

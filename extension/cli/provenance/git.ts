@@ -1,5 +1,8 @@
-// Thin, synchronous git helpers for the provenance commands (no shell: arguments are passed as-is).
-import { spawnSync } from 'node:child_process';
+// Thin git helpers for the provenance commands (no shell: arguments are passed as-is), synchronous
+// but for readBlobsInBackground.
+import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 export interface GitResult {
   ok: boolean;
@@ -51,10 +54,38 @@ export function trackedPaths(cwd: string): string[] {
 
 /** Contents of many blobs (`<rev>:<path>` or `:<path>` for the index) in one git process. */
 export function readBlobs(cwd: string, specs: string[]): Map<string, string | undefined> {
-  const out = new Map<string, string | undefined>();
-  if (specs.length === 0) return out;
+  if (specs.length === 0) return new Map();
   const r = spawnSync('git', ['cat-file', '--batch'], { cwd, input: specs.join('\n') + '\n', maxBuffer: 1 << 30 });
-  const buf = r.stdout ?? Buffer.alloc(0);
+  return parseBatch(r.stdout ?? Buffer.alloc(0), specs);
+}
+
+/**
+ * readBlobs in a git process that runs while this one does other work (`check --range` parses
+ * the ledger meanwhile). Its input and output are files in `scratch`, not pipes, so git never
+ * waits for this process's event loop (busy in synchronous work) to drain a pipe.
+ */
+export function readBlobsInBackground(cwd: string, specs: string[], scratch: string): Promise<Map<string, string | undefined>> {
+  if (specs.length === 0) return Promise.resolve(new Map());
+  const input = join(scratch, 'blobs.in');
+  const output = join(scratch, 'blobs.out');
+  writeFileSync(input, specs.join('\n') + '\n');
+  const inFd = openSync(input, 'r');
+  const outFd = openSync(output, 'w');
+  try {
+    const child = spawn('git', ['cat-file', '--batch'], { cwd, stdio: [inFd, outFd, 'ignore'] });
+    return new Promise((resolve, reject) => {
+      child.on('error', reject);
+      child.on('close', (code) => (code === 0 ? resolve(parseBatch(readFileSync(output), specs)) : reject(new Error(`git cat-file --batch exited with ${code}`))));
+    });
+  } finally {
+    closeSync(inFd);
+    closeSync(outFd);
+  }
+}
+
+/** `git cat-file --batch` output, one entry per spec in order (missing and ambiguous ones undefined). */
+function parseBatch(buf: Buffer, specs: string[]): Map<string, string | undefined> {
+  const out = new Map<string, string | undefined>();
   let pos = 0;
   for (const spec of specs) {
     const nl = buf.indexOf(10, pos);

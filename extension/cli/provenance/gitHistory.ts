@@ -2,8 +2,7 @@
 // brought each line in (blame, commit signatures), and commit trailers. Everything here reads
 // objects, so it works the same in a work tree, in a checkout of another branch and in a bare
 // repository.
-import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { spawn, spawnSync } from 'node:child_process';
 import { LEDGER_DIR, LEDGER_FILE } from './ledgerFile';
 import { git, readBlobs } from './git';
 import { identityKey } from './signing';
@@ -29,23 +28,18 @@ export function blobInfo(root: string, rev: string, path: string): { id: string;
   return m ? { id: m[1]!, size: Number(m[2]) } : undefined;
 }
 
-/** The bytes of `rev:path` (undefined when missing). */
-export function blobBytes(root: string, rev: string, path: string): Buffer | undefined {
-  const r = spawnSync('git', ['cat-file', 'blob', `${rev}:${path}`], { cwd: root, maxBuffer: 2 ** 31 });
-  return r.status === 0 ? (r.stdout as Buffer) : undefined;
-}
-
 /**
- * True when the first `size` bytes of `bytes` are exactly the blob `id` (git's object id:
- * sha1 or sha256 of "blob <size>\0" + content). Proves "the base ledger is a prefix of the
- * head ledger" without reading the base.
+ * Streams the bytes of `rev:path` to `onChunk` as git inflates them (so the caller works while
+ * git does). True when git found the blob; false when it did not (what it wrote, if anything,
+ * must then be ignored).
  */
-export function isBlobPrefix(bytes: Buffer, id: string, size: number): boolean {
-  if (bytes.length < size) return false;
-  const hash = createHash(id.length === 64 ? 'sha256' : 'sha1');
-  hash.update(`blob ${size}\0`);
-  hash.update(bytes.subarray(0, size));
-  return hash.digest('hex') === id;
+export function streamBlob(root: string, spec: string, onChunk: (chunk: Buffer) => void): Promise<boolean> {
+  return new Promise((resolve) => {
+    const child = spawn('git', ['cat-file', 'blob', spec], { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] });
+    child.stdout.on('data', onChunk);
+    child.on('error', () => resolve(false));
+    child.on('close', (code) => resolve(code === 0));
+  });
 }
 
 /** The ledger text committed at each revision (undefined where the commit has no ledger). */

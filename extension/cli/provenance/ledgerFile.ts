@@ -5,12 +5,17 @@
 // windows and any number of CLI processes can append at once without interleaving. A crash can
 // still tear the LAST write; readers skip a torn line, and the next writer starts on a fresh
 // line (see records.ts), so every completed record survives.
-import { createHash } from 'node:crypto';
-import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, renameSync, writeFileSync, writeSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { createHash, type Hash } from 'node:crypto';
+import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readSync, realpathSync, writeFileSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
-import { LedgerFolder, type FolderSnapshot, type LedgerState } from '../../core/ledger/fold';
+import { LedgerFolder, type LedgerState } from '../../core/ledger/fold';
 import { LedgerParser, serializeRecord, type LedgerRecord, type ParsedLedger, type ParseProblem } from '../../core/ledger/records';
+import { CompactJsonError } from './compactJson';
+import { FOLD_CACHE, foldCacheKey, readFoldCache, writeFoldCache, type FoldCache } from './foldCache';
+
+/** Ledgers smaller than this are folded from scratch (the cache would cost more than it saves). */
+const FOLD_CACHE_MIN_BYTES = 4 << 20;
 
 export const LEDGER_DIR = '.airlock/ledger';
 export const LEDGER_FILE = 'ledger.jsonl';
@@ -83,10 +88,10 @@ export interface StreamedLedger {
   prefixId?: string;
 }
 
-const CHUNK = 4 << 20;
+const CHUNK = 1 << 20;
 
 /**
- * Reads and parses the ledger in 4 MB chunks (a 100 MB ledger is never one string or buffer),
+ * Reads and parses the ledger in 1 MB chunks (a 100 MB ledger is never one string or buffer),
  * and optionally hashes its first `prefixSize` bytes as a git blob, so the caller can prove the
  * committed ledger is a prefix of this one without reading the committed one. Undefined when
  * there is no ledger.
@@ -118,23 +123,6 @@ export function streamLedger(root: string, prefix?: { size: number; algorithm: '
   }
 }
 
-/** Where the fold cache lives (inside .git: local, never committed). */
-export const FOLD_CACHE = 'airlock/ledger-fold.json';
-const FOLD_CACHE_VERSION = 1;
-/** Ledgers smaller than this are folded from scratch (the cache would cost more than it saves). */
-const FOLD_CACHE_MIN_BYTES = 4 << 20;
-
-interface FoldCache {
-  version: number;
-  /** Bytes of the ledger the snapshot covers (up to and including a newline). */
-  size: number;
-  /** Git blob id (sha1) of those bytes: the cache is used only for a ledger that starts with exactly them. */
-  id: string;
-  lines: number;
-  problems: ParseProblem[];
-  folder: FolderSnapshot;
-}
-
 export interface FoldedLedger {
   state: LedgerState;
   problems: ParseProblem[];
@@ -144,98 +132,105 @@ export interface FoldedLedger {
   missing: boolean;
 }
 
+export interface FoldOptions {
+  /** The .git folder: the fold cache is kept there (see foldCache.ts). */
+  cacheDir?: string;
+  /** Also hash the ledger's first `size` bytes as a git blob (FoldedLedger.prefixId). */
+  prefix?: { size: number; algorithm: 'sha1' | 'sha256' };
+  /** Ledgers smaller than this are folded from scratch (the cache would cost more than it saves). */
+  minCacheBytes?: number;
+  /** Records from elsewhere (git-ai notes) folded in too, never cached. */
+  extra?: readonly LedgerRecord[];
+  /** The cache's MAC key; default: the per-user key (foldCacheKey). */
+  cacheKey?: Buffer;
+}
+
 /**
  * Folds the work-tree ledger, streamed. With `cacheDir` (the .git folder), the state of the
  * ledger up to its last newline is cached there with the blob id of those bytes; the next run
  * hashes that many bytes (no parsing) and, when they are unchanged — the ledger only grew —
  * folds only what was appended. An index, not a compaction: the ledger itself is never rewritten.
  */
-export function foldLedgerFile(
-  root: string,
-  cacheDir?: string,
-  prefix?: { size: number; algorithm: 'sha1' | 'sha256' },
-  minCacheBytes = FOLD_CACHE_MIN_BYTES,
-  /** Records from elsewhere (git-ai notes) folded in too, never cached. */
-  extra: readonly LedgerRecord[] = [],
-): FoldedLedger {
+export function foldLedgerFile(root: string, options: FoldOptions = {}): FoldedLedger {
+  const { cacheDir, prefix, minCacheBytes = FOLD_CACHE_MIN_BYTES, extra = [] } = options;
   const file = ledgerPath(root);
   if (!existsSync(file)) {
     const empty = new LedgerFolder();
     for (const r of extra) empty.push(r);
     return { state: empty.result(), problems: [], missing: true };
   }
-  const cacheFile = cacheDir ? join(cacheDir, FOLD_CACHE) : undefined;
   const fd = openSync(file, 'r');
   try {
     const size = fstatSync(fd).size;
-    let cache: FoldCache | undefined;
-    if (cacheFile && existsSync(cacheFile)) {
-      try {
-        const c = JSON.parse(readFileSync(cacheFile, 'utf8')) as FoldCache;
-        if (c.version === FOLD_CACHE_VERSION && c.size <= size) cache = c;
-      } catch {
-        cache = undefined;
-      }
-    }
+    // The cache is looked at only for a ledger large enough to have one, so small repositories
+    // never make the per-user key.
+    const key = cacheDir && size >= minCacheBytes ? (options.cacheKey ?? foldCacheKey()) : undefined;
+    const cacheFile = key ? join(cacheDir!, FOLD_CACHE) : undefined;
+    const identity = cacheFile ? realpathSync(file) : '';
+    let cache = cacheFile ? readFoldCache(cacheFile, identity, key!) : undefined;
+    if (cache && cache.size > size) cache = undefined;
     const buffer = Buffer.alloc(Math.min(CHUNK, Math.max(size, 1)));
-    // Pass 1 (hashing only): is the cached prefix still the ledger's start? And the caller's prefix id.
-    const want = Math.max(cache?.size ?? 0, prefix && prefix.size <= size ? prefix.size : 0);
-    const cacheHash = cache ? createHash('sha1').update(`blob ${cache.size}\0`) : undefined;
-    const prefixHash = prefix && prefix.size <= size ? createHash(prefix.algorithm).update(`blob ${prefix.size}\0`) : undefined;
-    for (let at = 0; at < want; ) {
-      const n = readSync(fd, buffer, 0, Math.min(buffer.length, want - at), at);
-      if (n <= 0) break;
-      const chunk = buffer.subarray(0, n);
-      if (cacheHash && at < cache!.size) cacheHash.update(chunk.subarray(0, Math.min(n, cache!.size - at)));
-      if (prefixHash && at < prefix!.size) prefixHash.update(chunk.subarray(0, Math.min(n, prefix!.size - at)));
-      at += n;
+    // Pass 1 (hashing only, one read): is the cached prefix still the ledger's start? And the caller's prefix id.
+    const wanted = prefix && prefix.size <= size ? prefix : undefined;
+    const [cacheId, prefixId] = blobIds(fd, buffer, [cache ? { size: cache.size, algorithm: 'sha1' } : undefined, wanted]);
+    if (cache && cacheId !== cache.id) cache = undefined;
+    const foldFrom = (cache: FoldCache | undefined): FoldedLedger => {
+      const folder = cache ? LedgerFolder.restore(cache.folder) : new LedgerFolder();
+      const parser = new LedgerParser((r) => folder.push(r), cache ? { lines: cache.lines, problems: cache.problems } : undefined);
+      const decoder = new StringDecoder('utf8');
+      // Pass 2: parse what the cache does not cover, remembering where the last complete line ended.
+      let at = cache?.size ?? 0;
+      let lastNewline = -1;
+      for (;;) {
+        const n = readSync(fd, buffer, 0, buffer.length, at);
+        if (n <= 0) break;
+        const chunk = buffer.subarray(0, n);
+        const nl = chunk.lastIndexOf(10);
+        if (nl >= 0) lastNewline = at + nl;
+        parser.push(decoder.write(chunk));
+        at += n;
+      }
+      parser.push(decoder.end());
+      // Everything up to the last newline has been folded: cache it before the torn tail (if any).
+      const covered = lastNewline + 1;
+      if (cacheFile && covered >= minCacheBytes && covered > (cache?.size ?? 0) && covered === size && at === size) {
+        // The id of exactly these bytes may be at hand already (the ledger is HEAD's).
+        const id = wanted?.size === size && wanted.algorithm === 'sha1' ? prefixId! : blobIds(fd, buffer, [{ size, algorithm: 'sha1' }])[0];
+        if (id) writeFoldCache(cacheFile, identity, key!, { size, id, ...parser.progress(), folder: folder.snapshot() });
+      }
+      const problems = parser.end().problems;
+      for (const r of extra) folder.push(r);
+      return { state: folder.result(), problems, ...(prefixId ? { prefixId } : {}), missing: false };
+    };
+    try {
+      return foldFrom(cache);
+    } catch (error) {
+      if (!cache || !(error instanceof CompactJsonError)) throw error;
+      return foldFrom(undefined); // the cache's lazily read part is bad: fold everything
     }
-    if (cache && cacheHash!.digest('hex') !== cache.id) cache = undefined;
-    const folder = cache ? LedgerFolder.restore(cache.folder) : new LedgerFolder();
-    const parser = new LedgerParser((r) => folder.push(r), cache ? { lines: cache.lines, problems: cache.problems } : undefined);
-    const decoder = new StringDecoder('utf8');
-    // Pass 2: parse what the cache does not cover, remembering where the last complete line ended.
-    let at = cache?.size ?? 0;
-    let lastNewline = -1;
-    for (;;) {
-      const n = readSync(fd, buffer, 0, buffer.length, at);
-      if (n <= 0) break;
-      const chunk = buffer.subarray(0, n);
-      const nl = chunk.lastIndexOf(10);
-      if (nl >= 0) lastNewline = at + nl;
-      parser.push(decoder.write(chunk));
-      at += n;
-    }
-    parser.push(decoder.end());
-    // Everything up to the last newline has been folded: cache it before the torn tail (if any).
-    const covered = lastNewline + 1;
-    if (cacheFile && covered >= minCacheBytes && covered > (cache?.size ?? 0) && covered === size) {
-      writeFoldCache(fd, cacheFile, covered, parser.progress(), folder);
-    }
-    const problems = parser.end().problems;
-    for (const r of extra) folder.push(r);
-    return { state: folder.result(), problems, ...(prefixHash ? { prefixId: prefixHash.digest('hex') } : {}), missing: false };
   } finally {
     closeSync(fd);
   }
 }
 
-function writeFoldCache(fd: number, cacheFile: string, size: number, progress: { lines: number; problems: ParseProblem[] }, folder: LedgerFolder): void {
-  try {
-    const hash = createHash('sha1').update(`blob ${size}\0`);
-    const buffer = Buffer.alloc(Math.min(CHUNK, size));
-    for (let at = 0; at < size; ) {
-      const n = readSync(fd, buffer, 0, Math.min(buffer.length, size - at), at);
-      if (n <= 0) return;
-      hash.update(buffer.subarray(0, n));
-      at += n;
-    }
-    const cache: FoldCache = { version: FOLD_CACHE_VERSION, size, id: hash.digest('hex'), lines: progress.lines, problems: progress.problems, folder: folder.snapshot() };
-    mkdirSync(dirname(cacheFile), { recursive: true });
-    const temp = `${cacheFile}.${process.pid}.tmp`;
-    writeFileSync(temp, JSON.stringify(cache));
-    renameSync(temp, cacheFile);
-  } catch {
-    // A cache that cannot be written is only slower next time.
+/**
+ * Git blob ids (hex) of the file's first `size` bytes, for each request (undefined where none),
+ * in one read: requests of the same size and algorithm share a hash.
+ */
+function blobIds(fd: number, buffer: Buffer, requests: readonly ({ size: number; algorithm: 'sha1' | 'sha256' } | undefined)[]): (string | undefined)[] {
+  const hashes = new Map<string, { size: number; hash: Hash }>();
+  for (const r of requests) {
+    const k = `${r?.algorithm} ${r?.size}`;
+    if (r && !hashes.has(k)) hashes.set(k, { size: r.size, hash: createHash(r.algorithm).update(`blob ${r.size}\0`) });
   }
+  const want = Math.max(0, ...[...hashes.values()].map((h) => h.size));
+  let at = 0;
+  while (at < want) {
+    const n = readSync(fd, buffer, 0, Math.min(buffer.length, want - at), at);
+    if (n <= 0) break;
+    for (const h of hashes.values()) if (at < h.size) h.hash.update(buffer.subarray(0, Math.min(n, h.size - at)));
+    at += n;
+  }
+  const ids = new Map([...hashes].map(([k, h]) => [k, at >= h.size ? h.hash.digest('hex') : undefined]));
+  return requests.map((r) => (r ? ids.get(`${r.algorithm} ${r.size}`) : undefined));
 }

@@ -45,8 +45,8 @@ export interface FolderSnapshot {
   contributions: ContributionRecord[];
   /** Contribution ids whose recorded span is still live (not replaced). */
   liveContributionSpans: string[];
-  reviews: ReviewRecord[];
-  approvals: [string, [string, string[]][]][];
+  /** Approvals in the order they were folded (the approvals map is rebuilt from them). */
+  approvals: ReviewRecord[];
   rejected: string[];
   replaced: string[];
   updated: { span: SpanState; root: string }[];
@@ -66,47 +66,60 @@ export class LedgerFolder {
   private readonly replaced = new Set<string>();
   /** Spans from updates, by id, with the root they belong to (meta filled in at the end). */
   private readonly updated = new Map<string, { span: SpanState; root: string }>();
+  /** Approvals as folded (the approvals map holds the same records). */
+  private readonly approved: ReviewRecord[] = [];
+  /** Replaced ids not fetched yet (see restore). */
+  private pendingReplaced: (() => readonly string[]) | undefined;
+
+  private takeReplaced(): void {
+    const ids = this.pendingReplaced!();
+    this.pendingReplaced = undefined;
+    for (const id of ids) this.replaced.add(id);
+  }
 
   /**
    * Everything this folder holds, as JSON-able data: what the fold cache stores, so a check can
    * start from the state of a ledger prefix it has folded before.
    */
   snapshot(): FolderSnapshot {
+    if (this.pendingReplaced) this.takeReplaced();
     const s = this.state;
-    const reviews = new Map<string, ReviewRecord>();
-    const approvals: [string, [string, string[]][]][] = [];
-    for (const [root, byHash] of s.approvals) {
-      approvals.push([root, [...byHash].map(([h, list]) => [h, list.map((r) => (reviews.set(r.id, r), r.id))])]);
-    }
     return {
       contributions: [...new Set(s.contributions.values())],
       liveContributionSpans: [...s.spans.keys()].filter((id) => s.spans.get(id) === s.origins.get(id)),
-      reviews: [...reviews.values()],
-      approvals,
+      approvals: [...this.approved],
       rejected: [...s.rejected],
       replaced: [...this.replaced],
       updated: [...this.updated.values()],
     };
   }
 
-  static restore(snapshot: FolderSnapshot): LedgerFolder {
+  /**
+   * A folder holding what `snapshot` describes. `replaced` may be a function: the replaced ids
+   * matter only to records folded after the restore (most of a large ledger's ids; a check of a
+   * ledger that did not grow never needs them), so they are fetched on the first push or snapshot.
+   */
+  static restore(snapshot: Omit<FolderSnapshot, 'replaced'> & { replaced: readonly string[] | (() => readonly string[]) }): LedgerFolder {
     const folder = new LedgerFolder();
     const live = new Set(snapshot.liveContributionSpans);
-    for (const id of snapshot.replaced) folder.replaced.add(id);
+    if (typeof snapshot.replaced === 'function') folder.pendingReplaced = snapshot.replaced;
+    else for (const id of snapshot.replaced) folder.replaced.add(id);
     for (const c of snapshot.contributions) {
-      folder.push(c);
+      folder.add(c);
       if (!live.has(c.id)) folder.state.spans.delete(c.id);
     }
-    const reviews = new Map(snapshot.reviews.map((r) => [r.id, r]));
-    for (const [root, byHash] of snapshot.approvals) {
-      folder.state.approvals.set(root, new Map(byHash.map(([h, ids]) => [h, ids.map((id) => reviews.get(id)!).filter(Boolean)])));
-    }
+    for (const r of snapshot.approvals) folder.add(r);
     for (const root of snapshot.rejected) folder.state.rejected.add(root);
     for (const u of snapshot.updated) folder.updated.set(u.span.id, u);
     return folder;
   }
 
   push(record: LedgerRecord): void {
+    if (this.pendingReplaced) this.takeReplaced();
+    this.add(record);
+  }
+
+  private add(record: LedgerRecord): void {
     const state = this.state;
     switch (record.type) {
       case 'contribution': {
@@ -114,13 +127,7 @@ export class LedgerFolder {
         const root = record.root ?? record.id;
         state.contributions.set(record.id, record);
         if (!state.contributions.has(root)) state.contributions.set(root, record);
-        const span = metaOf(record) as AiSpan;
-        span.id = record.id;
-        span.root = root;
-        span.path = record.path;
-        span.startLine = record.startLine;
-        span.endLine = record.endLine;
-        span.lines = record.lines;
+        const span = spanOf(record, record, root);
         if (!this.replaced.has(record.id)) state.spans.set(record.id, span);
         state.origins.set(record.id, span);
         break;
@@ -135,6 +142,7 @@ export class LedgerFolder {
         break;
       }
       case 'review': {
+        if (record.decision === 'approve') this.approved.push(record);
         for (const { root, x } of record.lines) {
           if (record.decision === 'reject') {
             state.rejected.add(root);
@@ -158,7 +166,7 @@ export class LedgerFolder {
     for (const [id, { span, root }] of this.updated) {
       const contribution = state.contributions.get(root);
       if (!contribution) continue; // an update of a contribution the ledger does not have
-      state.spans.set(id, { ...metaOf(contribution), ...span, root });
+      state.spans.set(id, spanOf(contribution, span, root));
     }
     this.updated.clear();
     if (state.rejected.size > 0) {
@@ -173,6 +181,21 @@ export class LedgerFolder {
     }
     return state;
   }
+}
+
+/**
+ * A span with its contribution's meta, built field by field: one object shape for every span
+ * (an object spread of records of varying shapes costs several times the memory per span).
+ */
+function spanOf(meta: ContributionMeta, at: SpanState, root: string): AiSpan {
+  const span = metaOf(meta) as AiSpan;
+  span.id = at.id;
+  span.root = root;
+  span.path = at.path;
+  span.startLine = at.startLine;
+  span.endLine = at.endLine;
+  span.lines = at.lines;
+  return span;
 }
 
 function metaOf(r: ContributionMeta): ContributionMeta {

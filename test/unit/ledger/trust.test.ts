@@ -124,6 +124,7 @@ test('the fold cache in .git gives exactly the uncached state, and is ignored wh
   const dir = mkdtempSync(join(tmpdir(), 'airlock-foldcache-'));
   try {
     const cacheDir = join(dir, '.git');
+    const cacheKey = Buffer.alloc(32, 1);
     mkdirSync(join(dir, '.airlock/ledger'), { recursive: true });
     const c = contribution('a');
     const moved = { airlock: 1 as const, type: 'update' as const, id: 'u1', time: '2026-01-03T00:00:00.000Z', replaces: ['a'], root: 'a', spans: [{ id: 's1', path: 'src/a.ts', startLine: 3, endLine: 6, lines: c.lines }] };
@@ -132,14 +133,14 @@ test('the fold cache in .git gives exactly the uncached state, and is ignored wh
     writeFileSync(ledgerPath(dir), ledgerOf(c, moved, review) + 'junk\n');
     const plain = (f: ReturnType<typeof foldLedgerFile>) => JSON.stringify({ spans: [...f.state.spans], approvals: [...f.state.approvals].map(([k, v]) => [k, [...v]]), origins: [...f.state.origins.keys()], rejected: [...f.state.rejected], rejectedSpans: [...f.state.rejectedSpans.keys()], problems: f.problems });
     const uncached = () => plain(foldLedgerFile(dir));
-    assert.equal(plain(foldLedgerFile(dir, cacheDir, undefined, 1)), uncached()); // writes the cache
-    assert.equal(plain(foldLedgerFile(dir, cacheDir, undefined, 1)), uncached()); // reads it
+    assert.equal(plain(foldLedgerFile(dir, { cacheDir, minCacheBytes: 1, cacheKey })), uncached()); // writes the cache
+    assert.equal(plain(foldLedgerFile(dir, { cacheDir, minCacheBytes: 1, cacheKey })), uncached()); // reads it
     appendFileSync(ledgerPath(dir), ledgerOf(contribution('bb'), reject));
-    assert.equal(plain(foldLedgerFile(dir, cacheDir, undefined, 1)), uncached()); // cache + appended records
+    assert.equal(plain(foldLedgerFile(dir, { cacheDir, minCacheBytes: 1, cacheKey })), uncached()); // cache + appended records
     // Rewritten in place (same size or not): the cache does not match and is not used.
     writeFileSync(ledgerPath(dir), ledgerOf(c, review));
-    assert.equal(plain(foldLedgerFile(dir, cacheDir, undefined, 1)), uncached());
-    assert.equal(foldLedgerFile(dir, cacheDir, undefined, 1).state.spans.has('a'), true);
+    assert.equal(plain(foldLedgerFile(dir, { cacheDir, minCacheBytes: 1, cacheKey })), uncached());
+    assert.equal(foldLedgerFile(dir, { cacheDir, minCacheBytes: 1, cacheKey }).state.spans.has('a'), true);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
