@@ -4,7 +4,8 @@ import { RE2JS } from 're2js';
 import { hasCrc32Base62 } from './checksum';
 import { allowlistDrops, type CustomDetector } from './custom';
 import { BASE64_RUN, DECODE_TRIGGERS, type DecodeTriggerKind } from './decode';
-import { buildKeywordAutomaton, type KeywordAutomaton } from './keywordAutomaton';
+import { keywordAutomatonFor } from './automatonCache';
+import type { KeywordAutomaton } from './keywordAutomaton';
 import { DetectorCompileError, type CompileDetectorsOptions, type CompiledDetectors, type DetectorSpec, type MatchContext } from './types';
 
 /** A span found by a matcher: where the secret value is. */
@@ -101,7 +102,8 @@ export function compileDetectors(
   const keywords = [...keywordIds.keys()];
   const plan: ScanPlan = {
     detectors,
-    automaton: buildKeywordAutomaton(keywords, decode ? BASE64_RUN : undefined),
+    // Built, or loaded from the CLI's cache when it passes every check (automatonCache.ts).
+    automaton: keywordAutomatonFor(keywords, decode ? BASE64_RUN : undefined),
     keywordLength: Int32Array.from(keywords, (k) => k.length),
     detectorsByKeyword,
     everywhere,
