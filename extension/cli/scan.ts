@@ -8,7 +8,7 @@ import { DEFAULT_PRESET, DEFAULT_WORKSPACE_POLICY_PATH, formatProblem, refKind, 
 import { loadEffectivePolicy } from './orgPolicy/loadCliPolicy';
 import type { CliIO } from './run';
 import { parseScanArgs, SCAN_USAGE, ScanUsageError, type ScanOptions } from './scan/args';
-import { evaluateInputs, reportOf } from './scan/evaluate';
+import { evaluateInputs, evaluateOne, reportOf, type InputResult } from './scan/evaluate';
 import { defaultThreads, ScanPool } from './scan/pool';
 import { createNodePolicyReader } from './policySource';
 import { serializeIndex } from '../core/fingerprint';
@@ -61,21 +61,68 @@ export async function scanCommand(args: string[], io: CliIO): Promise<number> {
   }
 
   async function scanWith(pool: ScanPool | undefined): Promise<number> {
-    let bytesRead = 0;
-    let walked;
-    try {
-      walked = await collectInputs(options.paths, io.cwd, {
-        maxFileBytes: options.maxFileBytes,
-        readStdin: () => readAll(io.stdin),
-        ...(pool ? { onInput: (input: ScanInput) => pool.grow((bytesRead += input.text.length)) } : {}),
-      });
-    } catch (error) {
-      if (!(error instanceof MissingPathError)) throw error;
-      io.stderr.write(`airlock scan: ${error.message}\n`);
-      return 2;
+    const missing = options.paths.find((given) => given !== '-' && !existsSync(resolve(io.cwd, given)));
+    if (missing !== undefined) return missingPath(new MissingPathError(missing));
+    const policy = loaded.policy;
+    const resolvedCwd = resolve(io.cwd);
+    const evaluateOptions = {
+      destination: options.destination,
+      displayPath: (absolute: string | undefined) => (absolute ? displayPath(absolute, io.cwd, resolvedCwd) : (options.stdinName ?? '<stdin>')),
+      requestPath: (absolute: string | undefined) => (absolute ? workspacePath(absolute, location.workspaceRoot) : options.stdinName),
+      onEngineError: (path: string) => io.stderr.write(`airlock scan: the policy engine failed on ${path}; treated as block\n`),
+    };
+    let report;
+    if (!pool) {
+      // One thread: each file is evaluated as soon as it is read and its text let go (the
+      // fingerprint index, which every evaluation needs, is built first).
+      const egressOptions: EgressOptions = { protectedIndex: await fingerprintIndex(), workspaceRoots: [workspaceRoot] };
+      const results: InputResult[] = [];
+      const consume = (input: ScanInput) =>
+        results.push(evaluateOne(policy, input.text, evaluateOptions.displayPath(input.absolutePath), evaluateOptions.requestPath(input.absolutePath), options.destination, evaluateOptions.onEngineError, egressOptions));
+      let walked;
+      try {
+        walked = await collectInputs(options.paths, io.cwd, { maxFileBytes: options.maxFileBytes, readStdin: () => readAll(io.stdin), consume });
+      } catch (error) {
+        if (!(error instanceof MissingPathError)) throw error;
+        return missingPath(error);
+      }
+      report = reportOf(policy, results, walked.inputCount, walked.skipped, evaluateOptions);
+    } else {
+      let bytesRead = 0;
+      let walked;
+      try {
+        walked = await collectInputs(options.paths, io.cwd, {
+          maxFileBytes: options.maxFileBytes,
+          readStdin: () => readAll(io.stdin),
+          onInput: (input: ScanInput) => pool.grow((bytesRead += input.text.length)),
+        });
+      } catch (error) {
+        if (!(error instanceof MissingPathError)) throw error;
+        return missingPath(error);
+      }
+      const egressOptions: EgressOptions = { protectedIndex: await fingerprintIndex(), workspaceRoots: [workspaceRoot] };
+      if (pool.workerCount > 0) {
+        // Results come back in input order, whichever thread scanned what.
+        pool.configure(egressOptions.protectedIndex ? { protectedIndex: serializeIndex(egressOptions.protectedIndex) } : {});
+        const prepared = walked.inputs.map((input) => ({ text: input.text, display: evaluateOptions.displayPath(input.absolutePath), request: evaluateOptions.requestPath(input.absolutePath) }));
+        const results = await pool.evaluate(policy, prepared, evaluateOptions.onEngineError, egressOptions);
+        report = reportOf(policy, results, walked.inputs.length, walked.skipped, evaluateOptions);
+      } else {
+        report = evaluateInputs(policy, walked.inputs, walked.skipped, { ...evaluateOptions, egressOptions });
+      }
     }
+    report.policy = policySources(policy, io.cwd);
+    io.stdout.write(formatReport(report, options.format, { describeDetector }));
+    return report.verdict === 'block' ? 1 : 0;
+  }
 
-    // Copies of the workspace's protected code are found by fingerprint in any scanned file.
+  function missingPath(error: MissingPathError): number {
+    io.stderr.write(`airlock scan: ${error.message}\n`);
+    return 2;
+  }
+
+  /** Copies of the workspace's protected code are found by fingerprint in any scanned file. */
+  async function fingerprintIndex(): Promise<EgressOptions['protectedIndex']> {
     const policy = loaded.policy;
     const fingerprints = WorkspaceIndex.start({
       root: workspaceRoot,
@@ -91,29 +138,7 @@ export async function scanCommand(args: string[], io: CliIO): Promise<number> {
       io.stderr.write('airlock scan: the fingerprint index could not be built; protected code is recognised by path labels and markers only\n');
     }
     await fingerprints.close();
-
-    const resolvedCwd = resolve(io.cwd);
-    const egressOptions: EgressOptions = { protectedIndex: fingerprints.index, workspaceRoots: [workspaceRoot] };
-    const evaluateOptions = {
-      egressOptions,
-      destination: options.destination,
-      displayPath: (absolute: string | undefined) => (absolute ? displayPath(absolute, io.cwd, resolvedCwd) : (options.stdinName ?? '<stdin>')),
-      requestPath: (absolute: string | undefined) => (absolute ? workspacePath(absolute, location.workspaceRoot) : options.stdinName),
-      onEngineError: (path: string) => io.stderr.write(`airlock scan: the policy engine failed on ${path}; treated as block\n`),
-    };
-    let report;
-    if (pool && pool.workerCount > 0) {
-      // Results come back in input order, whichever thread scanned what.
-      pool.configure(egressOptions.protectedIndex ? { protectedIndex: serializeIndex(egressOptions.protectedIndex) } : {});
-      const prepared = walked.inputs.map((input) => ({ text: input.text, display: evaluateOptions.displayPath(input.absolutePath), request: evaluateOptions.requestPath(input.absolutePath) }));
-      const results = await pool.evaluate(loaded.policy, prepared, evaluateOptions.onEngineError, egressOptions);
-      report = reportOf(loaded.policy, results, walked.inputs.length, walked.skipped, evaluateOptions);
-    } else {
-      report = evaluateInputs(loaded.policy, walked.inputs, walked.skipped, evaluateOptions);
-    }
-    report.policy = policySources(loaded.policy, io.cwd);
-    io.stdout.write(formatReport(report, options.format, { describeDetector }));
-    return report.verdict === 'block' ? 1 : 0;
+    return fingerprints.index;
   }
 }
 

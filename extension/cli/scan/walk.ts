@@ -29,10 +29,19 @@ export interface WalkOptions {
   readStdin: () => Promise<string>;
   /** Told of each input as soon as it is read (scan starts its workers while the walk goes on). */
   onInput?: (input: ScanInput) => void;
+  /**
+   * Takes each input as it is read, in order, instead of keeping it in `inputs`: a scan that
+   * evaluates as it reads holds one file's text at a time (20 MB kept alive until the end cost
+   * the collector more than scanning what it held).
+   */
+  consume?: (input: ScanInput) => void;
 }
 
 export interface WalkResult {
+  /** Every input read, in order (empty when WalkOptions.consume took them). */
   inputs: ScanInput[];
+  /** How many inputs were read. */
+  inputCount: number;
   skipped: SkippedInput[];
 }
 
@@ -44,8 +53,11 @@ export class MissingPathError extends Error {
 
 /** Collects the inputs for `paths` (resolved against `cwd`). Throws MissingPathError for a missing path. */
 export async function collectInputs(paths: readonly string[], cwd: string, options: WalkOptions): Promise<WalkResult> {
-  const result: WalkResult = { inputs: [], skipped: [] };
+  const result: WalkResult = { inputs: [], inputCount: 0, skipped: [] };
   const seen = new Set<string>();
+  // Every path is checked before any is read: a scan that consumes inputs as they come does no
+  // work for a command line that is wrong.
+  for (const given of paths) if (given !== '-' && !existsSync(resolve(cwd, given))) throw new MissingPathError(given);
   for (const given of paths) {
     if (given === '-') {
       pushInput(result, { text: stripBom(await options.readStdin()) }, options);
@@ -208,8 +220,10 @@ function addText(absolute: string, bytes: Buffer, result: WalkResult, options: W
 }
 
 function pushInput(result: WalkResult, input: ScanInput, options: WalkOptions): void {
-  result.inputs.push(input);
+  result.inputCount++;
   options.onInput?.(input);
+  if (options.consume) options.consume(input);
+  else result.inputs.push(input);
 }
 
 export function looksBinary(bytes: Uint8Array): boolean {
