@@ -205,8 +205,9 @@ function addRegularFile(absolute: string, result: WalkResult, seen: Set<string>,
  * and the caller reads the bytes.
  */
 function hasNulInSniffedBytes(text: string): boolean {
-  const nul = text.indexOf('\0');
-  if (nul === -1 || nul >= BINARY_SNIFF_BYTES) return false;
+  // Only the head is searched (indexOf on the whole text would read all of every file).
+  const nul = (text.length > BINARY_SNIFF_BYTES ? text.slice(0, BINARY_SNIFF_BYTES) : text).indexOf('\0');
+  if (nul === -1) return false;
   const before = text.slice(0, nul);
   return before.includes('\ufffd') || Buffer.byteLength(before, 'utf8') < BINARY_SNIFF_BYTES;
 }
