@@ -14,7 +14,8 @@ import { createNodePolicyReader } from './policySource';
 import { serializeIndex } from '../core/fingerprint';
 import type { EgressOptions } from '../core/egress/types';
 import { formatReport } from './scan/formats';
-import { collectInputs, findGitRoot, MissingPathError, type ScanInput } from './scan/walk';
+import { ReadAhead, ReaderFailedError } from './scan/readAhead';
+import { collectInputs, findGitRoot, MissingPathError, type ScanInput, type WalkResult } from './scan/walk';
 import { protectsPaths, WorkspaceIndex } from './fingerprint/workspaceIndex';
 
 export async function scanCommand(args: string[], io: CliIO): Promise<number> {
@@ -31,6 +32,18 @@ export async function scanCommand(args: string[], io: CliIO): Promise<number> {
     return 0;
   }
 
+  const threads = options.jobs ?? defaultThreads();
+  // One scanning thread: a folder's files are read on a second thread from now on, while the
+  // policy compiles and the scan goes on (readAhead.ts); it is stopped however the scan ends.
+  const reader = threads === 1 ? ReadAhead.start({ paths: options.paths, cwd: io.cwd, maxFileBytes: options.maxFileBytes }) : undefined;
+  try {
+    return await scanParsed(options, threads, reader, io);
+  } finally {
+    reader?.close();
+  }
+}
+
+async function scanParsed(options: ScanOptions, threads: number, reader: ReadAhead | undefined, io: CliIO): Promise<number> {
   const location = policyLocation(options.policy, io.cwd);
   // Every policy file as read, so scan workers compile exactly what this thread compiled.
   const recorded = recordingReader(createNodePolicyReader());
@@ -49,7 +62,6 @@ export async function scanCommand(args: string[], io: CliIO): Promise<number> {
   // as long to start as 20 MB take to read). Workspace policies only: an organization layer is
   // verified and cached by its own reader, so those scans stay on the main thread, as do
   // policies naming fingerprint files (up to 512 MB each: not copied into every worker).
-  const threads = options.jobs ?? defaultThreads();
   const pool =
     threads > 1 && !loaded.org && !recorded.readBytes
       ? new ScanPool({ policyRef: location.ref, policyTexts: recorded.texts, destination: options.destination, workspaceRoots: [workspaceRoot] }, threads)
@@ -76,16 +88,32 @@ export async function scanCommand(args: string[], io: CliIO): Promise<number> {
       // One thread: each file is evaluated as soon as it is read and its text let go (the
       // fingerprint index, which every evaluation needs, is built first).
       const egressOptions: EgressOptions = { protectedIndex: await fingerprintIndex(), workspaceRoots: [workspaceRoot] };
-      const results: InputResult[] = [];
+      let results: InputResult[] = [];
+      // Engine failures are told once the scan is done (a failed reader's inputs are scanned again).
+      let engineErrors: string[] = [];
+      const onEngineError = (path: string) => engineErrors.push(path);
       const consume = (input: ScanInput) =>
-        results.push(evaluateOne(policy, input.text, evaluateOptions.displayPath(input.absolutePath), evaluateOptions.requestPath(input.absolutePath), options.destination, evaluateOptions.onEngineError, egressOptions));
-      let walked;
+        results.push(evaluateOne(policy, input.text, evaluateOptions.displayPath(input.absolutePath), evaluateOptions.requestPath(input.absolutePath), options.destination, onEngineError, egressOptions));
+      let walked: WalkResult | undefined;
       try {
-        walked = await collectInputs(options.paths, io.cwd, { maxFileBytes: options.maxFileBytes, readStdin: () => readAll(io.stdin), consume });
+        if (reader) {
+          try {
+            walked = await reader.consume(consume, (path) => new MissingPathError(path));
+            if (walked.inputCount !== results.length) throw new ReaderFailedError('the reader thread miscounted its inputs');
+          } catch (error) {
+            if (!(error instanceof ReaderFailedError)) throw error;
+            // Whatever the reader sent is forgotten: this thread walks and scans everything.
+            results = [];
+            engineErrors = [];
+            walked = undefined;
+          }
+        }
+        walked ??= await collectInputs(options.paths, io.cwd, { maxFileBytes: options.maxFileBytes, readStdin: () => readAll(io.stdin), consume });
       } catch (error) {
         if (!(error instanceof MissingPathError)) throw error;
         return missingPath(error);
       }
+      for (const path of engineErrors) evaluateOptions.onEngineError(path);
       report = reportOf(policy, results, walked.inputCount, walked.skipped, evaluateOptions);
     } else {
       let bytesRead = 0;
