@@ -3,6 +3,7 @@
 // foreign bytes are refused, so the caller builds; and a store that fails in any way only
 // means building, never a different scan plan.
 import { test } from 'node:test';
+import { createHash } from 'node:crypto';
 import assert from 'node:assert/strict';
 import {
   automatonKey,
@@ -24,6 +25,8 @@ function packKeywords(): readonly string[] {
 }
 
 const KEYWORDS = packKeywords();
+/** The digest the CLI's store gives (SHA-256). */
+const sha256 = (bytes: Uint8Array) => new Uint8Array(createHash('sha256').update(bytes).digest());
 
 function hitsOf(text: string, automaton: KeywordAutomaton) {
   const hits = findKeywords(text, automaton);
@@ -42,9 +45,9 @@ function sampleText(): string {
 
 test('a loaded automaton is the built one, field for field, and finds the same keywords and runs', () => {
   const built = buildKeywordAutomaton(KEYWORDS, BASE64_RUN);
-  const bytes = serializeKeywordAutomaton(built, BASE64_RUN);
+  const bytes = serializeKeywordAutomaton(built, BASE64_RUN, sha256);
   assert.ok(bytes, 'the pack automaton can be stored');
-  const loaded = loadKeywordAutomaton(bytes, KEYWORDS, BASE64_RUN);
+  const loaded = loadKeywordAutomaton(bytes, KEYWORDS, BASE64_RUN, sha256);
   assert.ok(loaded, 'and loaded back');
   assert.deepEqual(Object.keys(loaded), Object.keys(built), 'same fields, same order (same object shape for the walk)');
   assert.deepEqual(loaded, built);
@@ -55,55 +58,56 @@ test('a loaded automaton is the built one, field for field, and finds the same k
 
   // Without a run spec too.
   const plain = buildKeywordAutomaton(['abc', 'bcd', 'sk_', '\n@@ -'], undefined);
-  assert.deepEqual(loadKeywordAutomaton(serializeKeywordAutomaton(plain, undefined), ['abc', 'bcd', 'sk_', '\n@@ -'], undefined), plain);
+  assert.deepEqual(loadKeywordAutomaton(serializeKeywordAutomaton(plain, undefined, sha256), ['abc', 'bcd', 'sk_', '\n@@ -'], undefined, sha256), plain);
 });
 
 test('damaged, truncated, stale or foreign bytes are refused', () => {
   const built = buildKeywordAutomaton(KEYWORDS, BASE64_RUN);
-  const bytes = serializeKeywordAutomaton(built, BASE64_RUN)!;
-  assert.equal(loadKeywordAutomaton(undefined, KEYWORDS, BASE64_RUN), undefined);
-  assert.equal(loadKeywordAutomaton(new Uint8Array(0), KEYWORDS, BASE64_RUN), undefined);
-  assert.equal(loadKeywordAutomaton(new TextEncoder().encode('not an automaton at all, not at all'), KEYWORDS, BASE64_RUN), undefined);
+  const bytes = serializeKeywordAutomaton(built, BASE64_RUN, sha256)!;
+  assert.equal(loadKeywordAutomaton(undefined, KEYWORDS, BASE64_RUN, sha256), undefined);
+  assert.equal(loadKeywordAutomaton(new Uint8Array(0), KEYWORDS, BASE64_RUN, sha256), undefined);
+  assert.equal(loadKeywordAutomaton(new TextEncoder().encode('not an automaton at all, not at all'), KEYWORDS, BASE64_RUN, sha256), undefined);
   for (const length of [8, 24, 100, bytes.length >> 1, bytes.length - 1]) {
-    assert.equal(loadKeywordAutomaton(bytes.subarray(0, length), KEYWORDS, BASE64_RUN), undefined, `truncated to ${length}`);
+    assert.equal(loadKeywordAutomaton(bytes.subarray(0, length), KEYWORDS, BASE64_RUN, sha256), undefined, `truncated to ${length}`);
   }
-  // One flipped bit anywhere: magic, format, header length, checksum, header, table, tail.
+  // One flipped bit anywhere: magic, format, header length, digest, header, table, tail.
   const r = rng(9);
-  const positions = [0, 4, 8, 12, 19, 24, 40, bytes.length - 1, ...Array.from({ length: 40 }, () => Math.floor(r() * bytes.length))];
+  const positions = [0, 4, 8, 12, 16, 47, 48, 60, bytes.length - 1, ...Array.from({ length: 40 }, () => Math.floor(r() * bytes.length))];
   for (const at of positions) {
     const damaged = Uint8Array.from(bytes);
     damaged[at]! ^= 1 << Math.floor(r() * 8);
-    assert.equal(loadKeywordAutomaton(damaged, KEYWORDS, BASE64_RUN), undefined, `bit flipped at byte ${at}`);
+    assert.equal(loadKeywordAutomaton(damaged, KEYWORDS, BASE64_RUN, sha256), undefined, `bit flipped at byte ${at}`);
   }
   // Intact, but built from other keywords or another run spec: stale.
-  assert.equal(loadKeywordAutomaton(bytes, KEYWORDS.slice(1), BASE64_RUN), undefined);
-  assert.equal(loadKeywordAutomaton(bytes, [...KEYWORDS, 'newkeyword_'], BASE64_RUN), undefined);
-  assert.equal(loadKeywordAutomaton(bytes, KEYWORDS.map((k, i) => (i === 7 ? `${k}x` : k)), BASE64_RUN), undefined);
-  assert.equal(loadKeywordAutomaton(bytes, KEYWORDS, undefined), undefined);
-  assert.equal(loadKeywordAutomaton(bytes, KEYWORDS, { ...BASE64_RUN, length: BASE64_RUN.length + 1 }), undefined);
+  assert.equal(loadKeywordAutomaton(bytes, KEYWORDS.slice(1), BASE64_RUN, sha256), undefined);
+  assert.equal(loadKeywordAutomaton(bytes, [...KEYWORDS, 'newkeyword_'], BASE64_RUN, sha256), undefined);
+  assert.equal(loadKeywordAutomaton(bytes, KEYWORDS.map((k, i) => (i === 7 ? `${k}x` : k)), BASE64_RUN, sha256), undefined);
+  assert.equal(loadKeywordAutomaton(bytes, KEYWORDS, undefined, sha256), undefined);
+  assert.equal(loadKeywordAutomaton(bytes, KEYWORDS, { ...BASE64_RUN, length: BASE64_RUN.length + 1 }, sha256), undefined);
   // The bytes were never changed by loading (a Node Buffer's slice shares memory).
-  assert.deepEqual(loadKeywordAutomaton(Buffer.from(bytes), KEYWORDS, BASE64_RUN), built);
-  assert.deepEqual(loadKeywordAutomaton(Buffer.from(bytes), KEYWORDS, BASE64_RUN), built);
+  assert.deepEqual(loadKeywordAutomaton(Buffer.from(bytes), KEYWORDS, BASE64_RUN, sha256), built);
+  assert.deepEqual(loadKeywordAutomaton(Buffer.from(bytes), KEYWORDS, BASE64_RUN, sha256), built);
 });
 
-test('an automaton that passes the checksum but misses a keyword is refused (findKeywords asks it)', () => {
-  // Forged: another automaton's table under these keywords, with a valid checksum.
+test('an automaton with an intact digest that misses a keyword is refused (findKeywords asks it)', () => {
+  // Forged: another automaton's table under these keywords, with a valid digest.
   const keywords = ['alpha_', 'beta_', 'gamma_'];
   const other = buildKeywordAutomaton(['alpha_', 'beta_', 'delta_'], undefined);
-  const forged = serializeKeywordAutomaton({ ...other, keywords }, undefined)!;
-  assert.equal(loadKeywordAutomaton(forged, keywords, undefined), undefined);
+  const forged = serializeKeywordAutomaton({ ...other, keywords }, undefined, sha256)!;
+  assert.equal(loadKeywordAutomaton(forged, keywords, undefined, sha256), undefined);
 });
 
 test('the key changes with the build id, every keyword and the run spec', () => {
-  const base = automatonKey('build-a', KEYWORDS, BASE64_RUN);
-  assert.match(base, /^[0-9a-f]{16}$/);
-  assert.equal(automatonKey('build-a', [...KEYWORDS], BASE64_RUN), base);
+  const a = { buildId: 'build-a', digest: sha256 };
+  const base = automatonKey(a, KEYWORDS, BASE64_RUN);
+  assert.match(base, /^[0-9a-f]{24}$/);
+  assert.equal(automatonKey(a, [...KEYWORDS], BASE64_RUN), base);
   for (const other of [
-    automatonKey('build-b', KEYWORDS, BASE64_RUN),
-    automatonKey('build-a', KEYWORDS.slice(1), BASE64_RUN),
-    automatonKey('build-a', [...KEYWORDS.slice(0, -1), `${KEYWORDS.at(-1)}x`], BASE64_RUN),
-    automatonKey('build-a', KEYWORDS, undefined),
-    automatonKey('build-a', KEYWORDS, { ...BASE64_RUN, chars: BASE64_RUN.chars.slice(1) }),
+    automatonKey({ buildId: 'build-b', digest: sha256 }, KEYWORDS, BASE64_RUN),
+    automatonKey(a, KEYWORDS.slice(1), BASE64_RUN),
+    automatonKey(a, [...KEYWORDS.slice(0, -1), `${KEYWORDS.at(-1)}x`], BASE64_RUN),
+    automatonKey(a, KEYWORDS, undefined),
+    automatonKey(a, KEYWORDS, { ...BASE64_RUN, chars: BASE64_RUN.chars.slice(1) }),
   ]) {
     assert.notEqual(other, base);
   }
@@ -115,6 +119,7 @@ function memoryStore(overrides: Partial<AutomatonStore> = {}) {
   const calls = { load: 0, save: 0 };
   const store: AutomatonStore = {
     buildId: 'test-build',
+    digest: sha256,
     load: (key) => {
       calls.load++;
       return files.get(key);
