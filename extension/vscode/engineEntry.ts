@@ -10,3 +10,5 @@ export * as fingerprints from '../cli/fingerprint/workspaceIndex';
 export * as org from '../cli/orgPolicy';
 export * as jsonc from 'jsonc-parser';
 export * as agentGuard from '../cli/hooks/agentGuard';
+// git-ai's authorship notes (refs/notes/ai) as contributions: the records `airlock check` folds in too.
+export * as gitAiNotes from '../cli/provenance/gitAiNotes';

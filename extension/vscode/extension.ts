@@ -40,6 +40,8 @@ export interface AirlockApi {
   /** Undefined without a workspace folder (nothing to review). */
   readonly reviews: ReviewService | undefined;
   readonly capture: CaptureService | undefined;
+  /** The Needs Review tree's provider, once wired (just after activation); it shows `reviews`. */
+  readonly needsReview: NeedsReviewTreeProvider | undefined;
 }
 
 export function activate(context: vscode.ExtensionContext): AirlockApi {
@@ -81,6 +83,7 @@ export function activate(context: vscode.ExtensionContext): AirlockApi {
   const folder = vscode.workspace.workspaceFolders?.[0];
   let reviews: ReviewService | undefined;
   let capture: CaptureService | undefined;
+  let needsReviewTree: NeedsReviewTreeProvider | undefined;
   if (folder) {
     reviews = new ReviewService(folder, policies, log);
     step('config');
@@ -90,6 +93,7 @@ export function activate(context: vscode.ExtensionContext): AirlockApi {
     const reviewService = reviews;
     wireSoon.push(() => {
       const needsReview = new NeedsReviewTreeProvider(reviewService);
+      needsReviewTree = needsReview;
       context.subscriptions.push(needsReview, vscode.window.registerTreeDataProvider('airlock.needsReview', needsReview));
       registerMarks(context, reviewService);
       registerReviewProblems(context, reviewService);
@@ -116,7 +120,20 @@ export function activate(context: vscode.ExtensionContext): AirlockApi {
   // Loading plus activating; the wait between the two belongs to the extension host, not us.
   const activationTimeMs = bundleEvalMs + activateCallMs;
   log.info(`activated in ${activationTimeMs.toFixed(1)} ms (bundle evaluation ${bundleEvalMs.toFixed(1)} ms, of which require('vscode') ${(vscodeApiLoaded - bundleLoadStarted).toFixed(1)} ms + activate() ${activateCallMs.toFixed(1)} ms: ${steps.join(', ')})`);
-  return { activationTimeMs, bundleEvalMs, vscodeApiMs: vscodeApiLoaded - bundleLoadStarted, activateCallMs, activationSteps: steps, policies, gateway, reviews, capture };
+  return {
+    activationTimeMs,
+    bundleEvalMs,
+    vscodeApiMs: vscodeApiLoaded - bundleLoadStarted,
+    activateCallMs,
+    activationSteps: steps,
+    policies,
+    gateway,
+    reviews,
+    capture,
+    get needsReview() {
+      return needsReviewTree;
+    },
+  };
 }
 
 /** This window's gateway, so deactivate can wait for http.proxy to be put back before the host exits. */

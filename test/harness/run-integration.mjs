@@ -103,6 +103,15 @@ async function handleControl(path, body) {
       await page.locator(body.selector).first().hover({ timeout: body.timeout ?? 10_000 });
       return {};
     }
+    case '/texts': {
+      // Every element matching `selector` (none is an empty list), e.g. the rows of a tree view.
+      const target = body.frameTitle ? await findWebviewFrame(body.frameTitle) : page;
+      // With `parts`, each element's text is its matching descendants' texts joined by ' | '
+      // (a tree row's label and description are adjacent spans innerText would run together).
+      const rows = target.locator(body.selector);
+      if (!body.parts) return { texts: await rows.allInnerTexts() };
+      return { texts: await rows.evaluateAll((elements, parts) => elements.map((e) => [...e.querySelectorAll(parts)].map((p) => p.textContent.trim()).join(' | ')), body.parts) };
+    }
     case '/text': {
       const target = body.frameTitle ? await findWebviewFrame(body.frameTitle) : page;
       return { text: await target.locator(body.selector).first().innerText({ timeout: body.timeout ?? 10_000 }) };

@@ -265,22 +265,25 @@ const TOKEN_CHAR = (() => {
   return table;
 })();
 
+/** The chain being followed (one list for all chains: one is followed per junction in the text). */
+const chainBounds: number[] = [];
+
 /** `quotes`: the quotes followed by a blank, `+`, `.` or line break (no other can start a junction). */
 function concatenations(text: string, quotes: readonly number[]): DecodedView | undefined {
   if (quotes.length === 0) return undefined;
   const builder = new ViewBuilder('concatenation');
   let resume = 0; // a chain's literals are not tried again as the start of another
   for (let q = 0; q < quotes.length; q++) {
-    let close = quotes[q]!;
+    const close = quotes[q]!;
     if (close < resume) continue;
     resume = close + 1;
     const afterJunction = junctionEnd(text, close);
     if (afterJunction < 0) continue;
-    const open = literalOpening(text, close, text.charCodeAt(close));
-    if (open < 0) continue;
-    // Chain: collect literals while junctions continue. Bounds go into a flat list, [start, end)
-    // per literal (this runs for every junction in the text).
-    const bounds: number[] = [open + 1, close];
+    // Chain: collect the literals after the first while junctions continue. Bounds go into a
+    // flat list, [start, end) per literal (this runs for every junction in the text).
+    const bounds = chainBounds;
+    bounds.length = 0;
+    bounds.push(-1, close);
     let nextOpen = afterJunction;
     for (;;) {
       const nextClose = literalClosing(text, nextOpen, text.charCodeAt(nextOpen));
@@ -290,17 +293,26 @@ function concatenations(text: string, quotes: readonly number[]): DecodedView | 
       if (more < 0) break;
       nextOpen = more;
     }
-    close = bounds[bounds.length - 1]!;
-    resume = close + 1;
     if (bounds.length < 4) continue;
-    // Only a join inside a token can hide one: "Hello, " + "world" cannot.
+    // Only a join inside a token can hide one: "Hello, " + "world" cannot. (A token char before
+    // the first closing quote means the first literal is not empty.) Decided before the first
+    // literal is looked for: most chains are prose, and a chain that fails here fails from any
+    // of its literals, so none is tried again.
     let insideToken = false;
     for (let k = 0; k + 2 < bounds.length && !insideToken; k += 2) {
       const end = bounds[k + 1]!;
       const nextStart = bounds[k + 2]!;
-      insideToken = end > bounds[k]! && TOKEN_CHAR[text.charCodeAt(end - 1)] === 1 && bounds[k + 3]! > nextStart && TOKEN_CHAR[text.charCodeAt(nextStart)] === 1;
+      insideToken = (k === 0 || end > bounds[k]!) && TOKEN_CHAR[text.charCodeAt(end - 1)] === 1 && bounds[k + 3]! > nextStart && TOKEN_CHAR[text.charCodeAt(nextStart)] === 1;
     }
-    if (!insideToken) continue;
+    const last = bounds[bounds.length - 1]!;
+    if (!insideToken) {
+      resume = last + 1;
+      continue;
+    }
+    const open = literalOpening(text, close, text.charCodeAt(close));
+    if (open < 0) continue;
+    bounds[0] = open + 1;
+    resume = last + 1;
     let joinedLength = 0;
     for (let k = 0; k < bounds.length; k += 2) joinedLength += bounds[k + 1]! - bounds[k]!;
     if (joinedLength < 12 || joinedLength > MAX_REGION) continue;
@@ -309,7 +321,7 @@ function concatenations(text: string, quotes: readonly number[]): DecodedView | 
     const lineStart = lineStartWithin(text, open, 200);
     if (open - lineStart < 200) builder.copy(text, lineStart, open + 1);
     for (let k = 0; k < bounds.length; k += 2) builder.copy(text, bounds[k]!, bounds[k + 1]!);
-    builder.copy(text, close, close + 1);
+    builder.copy(text, last, last + 1);
   }
   return builder.build();
 }
@@ -465,41 +477,24 @@ const B64_CLASS = (() => {
 })();
 const MIN_RUN = 24;
 
-/**
- * The run the keyword pass reports for base64Runs: its chars (all of B64_CLASS), MIN_RUN, and
- * the test base64Runs would apply first (upper case, lower case and a digit), so the 95% of runs
- * that are identifiers, words and paths are dropped while their text is still in cache.
- */
-export const BASE64_RUN = {
-  chars: 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-',
-  length: MIN_RUN,
-  keep: (text: string, end: number) => hasAllCharKinds(text, end - MIN_RUN),
-} as const;
-
-/**
- * Whether the run of base64 chars starting at `start` (followed at most MAX_REGION * 2 + 1
- * chars, as base64Runs does) has an upper-case letter, a lower-case one and a digit. Stops at
- * the first char that completes the set: most runs that pass are settled within a few chars.
- */
-function hasAllCharKinds(text: string, start: number): boolean {
-  const limit = Math.min(text.length, start + MAX_REGION * 2 + 1);
-  let classes = 0;
-  for (let i = start; i < limit; i++) {
-    const c = B64_CLASS16[text.charCodeAt(i)]!;
-    if (c === 0) return false;
-    classes |= c;
-    if ((classes & 7) === 7) return true;
-  }
-  return false;
-}
-
-/** B64_CLASS over all UTF-16 code units (non-ASCII: 0), so the probe loop needs no range check. */
+/** B64_CLASS over all UTF-16 code units (non-ASCII: 0), so the probe loops need no range check. */
 const B64_CLASS16 = (() => {
   const table = new Uint8Array(65536);
   table.set(B64_CLASS);
   return table;
 })();
 
+/**
+ * The run the keyword pass reports for base64Runs: its chars (all of B64_CLASS), MIN_RUN, and
+ * the test base64Runs would apply first (an upper-case letter, a lower-case one and a digit
+ * among the chars it would decode), so the 95% of runs that are identifiers, words and paths
+ * are dropped while their text is still in cache.
+ */
+export const BASE64_RUN = {
+  chars: 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-',
+  length: MIN_RUN,
+  kinds: { of: B64_CLASS16, need: 7, within: MAX_REGION * 2 + 1 },
+} as const;
 
 /** `runs`: where each maximal run of base64 chars reaches MIN_RUN chars (its start is MIN_RUN before). */
 function base64Runs(text: string, runs: ArrayLike<number>): DecodedView | undefined {

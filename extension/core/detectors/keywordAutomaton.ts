@@ -15,60 +15,81 @@
 //   non-ASCII: class 0, so no range test per char), then the transition rows. Fewer arrays in
 //   the loop means fewer base/length loads per step, which the JIT does not hoist;
 // - a transition cell holds the next state's row offset in that array, so a step is
-//   `row = table[row | table[char]]`; states that emit keywords are numbered last, so "emits?"
+//   `row = table[row + table[char]]`; states that emit keywords are numbered last, so "emits?"
 //   is one compare with `emitFrom`, and the cell needs no flag bit to mask off;
-// - the run chars get the highest class numbers, so "in the run set?" is a compare with the
-//   first of them, done without a branch (the run length is masked to 0 on any other char);
-// - a block's hits go to one scratch array sized for the block's worst case, so the loop has
-//   neither a capacity test nor a call in it, and few arrays to keep in registers.
+// - each stream's hits go straight into its own list, which is given room for a whole block's
+//   worst case before the block, so the loop has neither a capacity test nor a call in it.
+//   (One list shared by both streams, sorted out after each block, cost a mispredicted branch
+//   per hit: the streams' hits interleave at random.)
+//
+// Runs cost one AND per char. Class cells hold the class plus a bias (and rows are stored minus
+// it, so `row + cell` is still the right cell) chosen so that exactly the run chars' cells have
+// one bit, `runBit`, set: the AND of a GROUP of 8 chars' cells has it exactly when all 8 are run
+// chars. A run of at least 3 * 8 - 1 chars holds two whole aligned groups, so only where two full
+// groups follow each other (a few percent of groups in source code) is the run looked at
+// char by char, while the block is still in the CPU's cache. Counting the run length per char
+// instead cost as much as the keyword walk itself.
 
 const ALPHABET = 128;
 /** Below this length one stream is walked: the second would not pay for its set-up. */
 const TWO_STREAMS_FROM = 4096;
 /** Where the root's row starts in `table` (after the 65536 classes; a multiple of any row width). */
 const ROOT = 65536;
-/** Chars walked between two checks of the hit buffers' room. */
+/** Chars walked between two checks of the hit buffers' room (a multiple of GROUP). */
 const BLOCK = 1 << 15;
+/** Chars per group of the run test; runs must be at least 3 * GROUP - 1 long (see the top). */
+const GROUP = 8;
 
 export interface RunSpec {
   /** The ASCII chars of the set (case-sensitive). */
   readonly chars: string;
-  /** A run is reported once, where it reaches this many chars. */
+  /** A run is reported once, where it reaches this many chars (at least 3 * GROUP - 1 = 23). */
   readonly length: number;
   /**
-   * Whether to report the run that reached `length` at `end` (its start is `length` before):
-   * asked right after the block it is in was walked, while that text is still in the CPU's
-   * cache (asked later, scattered over a large text, each costs a cache miss). It must not
-   * call findKeywords (the walk's buffers are shared).
+   * Report only runs that hold a char of each kind in `need` among their first `within` chars:
+   * `of[c]` is the kind bits of UTF-16 code unit c, non-zero exactly for the run chars. Tested in
+   * the same scan that measures the run, right after the block it is in was walked, while that
+   * text is still in the CPU's cache (asked later, scattered over a large text, each costs a
+   * cache miss).
    */
-  readonly keep?: (text: string, end: number) => boolean;
+  readonly kinds?: { readonly of: Uint8Array; readonly need: number; readonly within: number };
 }
 
 export interface KeywordAutomaton {
   readonly keywords: readonly string[];
   /**
    * table[c] (c < 65536): the character class of UTF-16 code unit c (0: in no keyword and no
-   * run; upper case folded onto lower). table[row | class] (row >= ROOT): the next state's row offset.
+   * run; upper case folded onto lower) plus `bias`. table[row + table[c]] (row >= ROOT - bias):
+   * the next state's row offset minus `bias`.
    */
   readonly table: Int32Array;
-  /** log2 of the row width: state s's row starts at ROOT + (s << shift). */
+  /** log2 of the row width: state s's row starts at ROOT + (s << shift), stored minus `bias`. */
   readonly shift: number;
-  /** Row offsets at or above this belong to states that emit keywords. */
+  readonly bias: number;
+  /** The row value of the root state (where every walk starts). */
+  readonly root: number;
+  /** Row values at or above this belong to states that emit keywords. */
   readonly emitFrom: number;
   /** For each state, the keyword ids that end there (including via failure links), or undefined. */
   readonly outputs: readonly (readonly number[] | undefined)[];
   /** Length of the longest keyword. */
   readonly maxLength: number;
   readonly run?: RunSpec;
-  /** Classes at or above this are the run's chars (with no run: above every class). */
-  readonly runClassFrom: number;
+  /** The bit set in exactly the run chars' class cells (0 with no run). */
+  readonly runBit: number;
+  /** The run's kinds (RunSpec.kinds, or one kind for every run char with nothing needed). */
+  readonly runKinds: { readonly of: Uint8Array; readonly need: number; readonly within: number };
 }
 
-/** Keyword ids and end offsets (exclusive) of every occurrence, in text order. */
+/**
+ * Where the text reached states that end keywords, in text order: `emits` holds an end offset
+ * (exclusive) and a state per emit; `outputs[state]` are the keywords that end there. Left by
+ * state, not expanded per keyword: the scan looks up what to do per state (one table lookup
+ * per emit instead of a list per keyword).
+ */
 export interface KeywordHits {
-  count: number;
-  keyword: Int32Array;
-  end: Int32Array;
+  emitCount: number;
+  emits: Int32Array;
   /** With a run spec: where each run reached `run.length` chars (end offset, exclusive), ascending. */
   runEnds: Int32Array;
   runCount: number;
@@ -91,7 +112,7 @@ export function buildKeywordAutomaton(keywords: readonly string[], run?: RunSpec
     }
     return keyword;
   });
-  const runClassFrom = run ? width : Number.MAX_SAFE_INTEGER;
+  const runClassFrom = width;
   for (const c of runChars) {
     if (c.charCodeAt(0) >= ALPHABET) throw new Error('run chars must be ASCII');
     asciiClass[c.charCodeAt(0)] = width++;
@@ -99,6 +120,18 @@ export function buildKeywordAutomaton(keywords: readonly string[], run?: RunSpec
   for (let c = 65; c <= 90; c++) if (asciiClass[c + 32] !== 0) asciiClass[c] = asciiClass[c + 32]!;
   if (run) {
     for (let c = 0; c < ALPHABET; c++) if (asciiClass[c]! >= runClassFrom && !run.chars.includes(String.fromCharCode(c))) throw new Error('run chars must be closed under case folding');
+    if (!(run.length >= 3 * GROUP - 1)) throw new Error(`a run must be at least ${3 * GROUP - 1} chars long`);
+    if (run.kinds) {
+      for (let c = 0; c < 65536; c++) if ((run.kinds.of[c] !== 0) !== (c < ALPHABET && run.chars.includes(String.fromCharCode(c)))) throw new Error('run kinds must be non-zero exactly for the run chars');
+    }
+  }
+  // The bias: other classes end just below runBit, run classes start at it (see the top).
+  let runBit = 0;
+  let bias = 0;
+  if (run) {
+    runBit = 1;
+    while (runBit < Math.max(runClassFrom, width - runClassFrom)) runBit <<= 1;
+    bias = runBit - runClassFrom;
   }
 
   const goto: Map<number, number>[] = [new Map()];
@@ -154,131 +187,212 @@ export function buildKeywordAutomaton(keywords: readonly string[], run?: RunSpec
   while (1 << shift < width) shift++;
   const bfs = [0, ...queue];
   const order = [...bfs.filter((s) => !outputs[s]), ...bfs.filter((s) => outputs[s])];
-  const emitFrom = ROOT + (bfs.filter((s) => !outputs[s]).length << shift);
+  const emitFrom = ROOT + (bfs.filter((s) => !outputs[s]).length << shift) - bias;
   const renumber = new Int32Array(order.length);
   order.forEach((old, fresh) => (renumber[old] = fresh));
   const table = new Int32Array(ROOT + (order.length << shift));
-  table.set(asciiClass);
+  table.fill(bias, 0, ROOT);
+  for (let c = 0; c < ALPHABET; c++) table[c] = asciiClass[c]! + bias;
   const newOutputs: (number[] | undefined)[] = order.map((old) => outputs[old]);
   order.forEach((old, fresh) => {
-    for (let k = 0; k < width; k++) table[ROOT + ((fresh << shift) | k)] = ROOT + (renumber[wide[old * width + k]!]! << shift);
+    for (let k = 0; k < width; k++) table[ROOT + ((fresh << shift) | k)] = ROOT + (renumber[wide[old * width + k]!]! << shift) - bias;
   });
-  return { keywords: [...keywords], table, shift, emitFrom, outputs: newOutputs, maxLength, run, runClassFrom };
+  let runKinds = run?.kinds ?? NO_RUN_KINDS;
+  if (run && !run.kinds) {
+    const of = new Uint8Array(ROOT);
+    for (const c of run.chars) of[c.charCodeAt(0)] = 1;
+    runKinds = { of, need: 0, within: run.length };
+  }
+  return { keywords: [...keywords], table, shift, bias, root: ROOT - bias, emitFrom, outputs: newOutputs, maxLength, run, runBit, runKinds };
 }
 
-/** Where emitting states were reached (end offset and row offset, in pairs), and where runs reached their length. */
+const NO_RUN_KINDS = { of: new Uint8Array(0), need: 0, within: 0 };
+
+/**
+ * One stream's hits: where emitting states were reached (end offset and row value, in pairs),
+ * written by the walk straight into `pairs` (room for a whole block is made before each block,
+ * so the loop never checks it), and where runs reached their length.
+ */
 class Emits {
   // Empty until needed: most texts are small and most small texts have few hits.
   pairs: Int32Array = NONE;
   pairCount = 0; // ints used in `pairs` (2 per emit)
   runEnds: Int32Array = NONE;
   runCount = 0;
-  pushPair(end: number, row: number): void {
-    if (this.pairCount + 2 > this.pairs.length) this.pairs = grown(this.pairs, this.pairCount);
-    this.pairs[this.pairCount] = end;
-    this.pairs[this.pairCount + 1] = row;
-    this.pairCount += 2;
+  /** Start of the last run looked at (each maximal run is looked at once). */
+  lastRunStart = -1;
+  /** The stream's runs are those that START at or after this (a run across the middle is the first stream's). */
+  constructor(readonly runsFrom: number) {}
+  /** Room for `chars` more chars' emits (at most one per char). */
+  room(chars: number): Int32Array {
+    const need = this.pairCount + 2 * chars;
+    if (need > this.pairs.length) {
+      const out = new Int32Array(Math.max(64, need, this.pairs.length * 2));
+      out.set(this.pairs.subarray(0, this.pairCount));
+      this.pairs = out;
+    }
+    return this.pairs;
   }
   pushRun(end: number): void {
-    if (this.runCount === this.runEnds.length) this.runEnds = grown(this.runEnds, this.runCount);
+    if (this.runCount === this.runEnds.length) {
+      const out = new Int32Array(Math.max(64, this.runEnds.length * 2));
+      out.set(this.runEnds);
+      this.runEnds = out;
+    }
     this.runEnds[this.runCount++] = end;
   }
 }
 
 const NONE = new Int32Array(0);
 
-function grown(from: Int32Array, used: number): Int32Array {
-  const out = new Int32Array(Math.max(64, from.length * 2));
-  out.set(from.subarray(0, used));
-  return out;
-}
+/**
+ * Where a block's walk writes its run events: the end offset of a run's first two full groups
+ * (the streams' events interleave; their offsets tell them apart, the first stream's are <= half).
+ * Sized for a block's worst case (an event every group in both streams). Shared by all calls.
+ */
+const runEvents = new Int32Array((2 * BLOCK) / GROUP + 2);
+/** The walks' scalars (see A_ROW…), shared likewise. */
+const regs = new Int32Array(9);
 
 /**
- * Where a block's walk writes its events, both streams into one list with one write position
- * (each register the loop frees is one fewer spilled to the stack): an event is two ints, the
- * end offset and the row reached (an emit) or 0 (a run reached its length; no row is 0). The
- * streams' events interleave; their offsets tell them apart (the first stream's are <= half).
- * Sized for a block's worst case (every char both streams emit and a run ends), so the loop
- * never checks room. Shared by all calls: nothing a walk calls (RunSpec.keep) may start
- * another, so no two use it at once.
+ * Scalars a walk takes and hands back: per stream the row reached, whether the last group was
+ * full of run chars and whether the last two were (runBit or 0), and the write position in its
+ * pairs; the write position in `runEvents`.
  */
-const scratch = new Int32Array(8 * BLOCK);
-const RUN_EVENT = 0;
-/** The walks' scalars (see A_ROW…), shared likewise. */
-const regs = new Int32Array(5);
-
-/** Scalars a walk takes and hands back: row reached and run length per stream, write position in `scratch`. */
 const A_ROW = 0;
 const B_ROW = 1;
-const A_RUN = 2;
-const B_RUN = 3;
-const AT = 4;
+const A_FULL = 2;
+const B_FULL = 3;
+const A_PAIR = 4;
+const B_PAIR = 5;
+const A_AT = 6;
+const B_AT = 7;
+const RUN_AT = 8;
 
 export function findKeywords(text: string, automaton: KeywordAutomaton): KeywordHits {
-  const { table, emitFrom, runClassFrom } = automaton;
-  const runLength = automaton.run?.length ?? 0;
+  const { table, emitFrom, runBit } = automaton;
   const length = text.length;
-  const first = new Emits();
-  const second = new Emits();
+  const withRuns = automaton.run !== undefined;
   regs.fill(0);
-  regs[A_ROW] = ROOT;
-  const walkOne = automaton.run ? walkOneWithRuns : walkOneKeywords;
-  const one = (out: Emits, from: number, to: number) => {
-    for (let at = from; at < to; at += BLOCK) {
-      regs[AT] = 0;
-      walkOne(text, at, Math.min(to, at + BLOCK), table, emitFrom, runClassFrom, runLength, scratch, regs);
-      sortEvents(text, automaton, regs[AT]!, length, out, out);
-    }
+  regs[A_ROW] = automaton.root;
+
+  // The tail of a stream that does not fill a whole group is walked for keywords alone; the
+  // runs that touch it are looked at directly.
+  const tail = (out: Emits, from: number, to: number) => {
+    regs[A_AT] = out.pairCount;
+    walkOneKeywords(text, from, to, table, emitFrom, 0, out.room(to - from), runEvents, regs);
+    out.pairCount = regs[A_AT]!;
+    if (withRuns && to > out.runsFrom) runsTouching(text, automaton, Math.max(out.runsFrom, Math.min(from, to - 1)), to, out);
   };
+
   if (length < TWO_STREAMS_FROM || automaton.maxLength * 4 > length) {
-    one(first, 0, length);
-    return expand(automaton, first);
+    const only = new Emits(0);
+    const whole = withRuns ? length - (length % GROUP) : length;
+    for (let at = 0; at < whole; at += BLOCK) {
+      const to = Math.min(whole, at + BLOCK);
+      regs[A_AT] = only.pairCount;
+      regs[RUN_AT] = 0;
+      if (withRuns) walkOneWithRuns(text, at, to, table, emitFrom, runBit, only.room(to - at), runEvents, regs);
+      else walkOneKeywords(text, at, to, table, emitFrom, runBit, only.room(to - at), runEvents, regs);
+      only.pairCount = regs[A_AT]!;
+      lookAtRuns(text, automaton, length, only, only);
+    }
+    tail(only, whole, length);
+    return expand(automaton, only);
   }
 
   const half = length >> 1;
+  const first = new Emits(0);
+  const second = new Emits(half);
   // The second stream starts at the root maxLength - 1 chars before its half (what ends there
-  // belongs to the first stream, so those chars are walked without recording), with the length
-  // of the run that ends at its half (capped: a run already reported is not reported again).
-  let b = ROOT;
-  for (let i = half - (automaton.maxLength - 1); i < half; i++) b = table[b | table[text.charCodeAt(i)]!]!;
+  // belongs to the first stream, so those chars are walked without recording).
+  let b = automaton.root;
+  for (let i = half - (automaton.maxLength - 1); i < half; i++) b = table[(b + table[text.charCodeAt(i)]!) | 0]!;
   regs[B_ROW] = b;
-  let run = 0;
-  if (runLength) while (run < runLength && table[text.charCodeAt(half - 1 - run)]! >= runClassFrom) run++;
-  regs[B_RUN] = run;
-  const walkTwo = automaton.run ? walkTwoWithRuns : walkTwoKeywords;
-  for (let at = 0; at < half; at += BLOCK) {
-    regs[AT] = 0;
-    walkTwo(text, at, Math.min(half, at + BLOCK), half, table, emitFrom, runClassFrom, runLength, scratch, regs);
-    sortEvents(text, automaton, regs[AT]!, half, first, second);
+  const whole = withRuns ? half - (half % GROUP) : half;
+  for (let at = 0; at < whole; at += BLOCK) {
+    const to = Math.min(whole, at + BLOCK);
+    regs[A_AT] = first.pairCount;
+    regs[B_AT] = second.pairCount;
+    regs[RUN_AT] = 0;
+    // One call site per walk (not one through a variable): the JIT then settles on the same
+    // code whatever was walked before (through a variable, the walk with runs settled 10%
+    // slower or faster depending on the order in which packs with and without runs were used).
+    if (withRuns) walkTwoWithRuns(text, at, to, half, table, emitFrom, runBit, first.room(to - at), second.room(to - at), runEvents, regs);
+    else walkTwoKeywords(text, at, to, half, table, emitFrom, runBit, first.room(to - at), second.room(to - at), runEvents, regs);
+    first.pairCount = regs[A_AT]!;
+    second.pairCount = regs[B_AT]!;
+    lookAtRuns(text, automaton, half, first, second);
   }
-  // An odd length leaves one char, for the second stream.
-  regs[A_ROW] = regs[B_ROW]!;
-  regs[A_RUN] = regs[B_RUN]!;
-  one(second, 2 * half, length);
+  // Each stream's tail in turn (the second's holds the odd char of an odd length).
+  const secondRow = regs[B_ROW]!;
+  tail(first, whole, half);
+  regs[A_ROW] = secondRow;
+  tail(second, half + whole, length);
   return expand(automaton, first, second);
 }
 
-/**
- * The block's events in scratch[0, used) to their stream (end offset <= half: `first`), in
- * order; run ends the spec's `keep` rejects are dropped, while the block is still in cache.
- */
-function sortEvents(text: string, automaton: KeywordAutomaton, used: number, half: number, first: Emits, second: Emits): void {
-  const keep = automaton.run?.keep;
-  for (let k = 0; k < used; k += 2) {
-    const end = scratch[k]!;
-    const row = scratch[k + 1]!;
-    const to = end <= half ? first : second;
-    if (row !== RUN_EVENT) to.pushPair(end, row);
-    else if (!keep || keep(text, end)) to.pushRun(end);
+/** The block's run events (see lookAtRun), while the block is still in cache. */
+function lookAtRuns(text: string, automaton: KeywordAutomaton, half: number, first: Emits, second: Emits): void {
+  const used = regs[RUN_AT]!;
+  for (let k = 0; k < used; k++) {
+    const end = runEvents[k]!;
+    lookAtRun(text, automaton, end, end <= half ? first : second);
   }
 }
 
-/** text[from, to) from regs' A stream into `out`; leaves its row, run and write position in regs. */
-function walkOneKeywords(text: string, from: number, to: number, table: Int32Array, emitFrom: number, _runClassFrom: number, _runLength: number, out: Int32Array, regs: Int32Array): void {
+/**
+ * Looks at the maximal run whose chars include text[to - 1] (a run char), unless already looked
+ * at: reports it if it is long enough, the stream's, and has the kinds asked for. The walk's
+ * events come where a run's first two full groups end, so its start is less than three groups
+ * back, and it is followed forward only as far as the length and the kinds need.
+ */
+function lookAtRun(text: string, automaton: KeywordAutomaton, to: number, out: Emits): void {
+  const { of, need, within } = automaton.runKinds;
+  // Back from the end of the chars known to be run chars to the run's start, reading their kinds.
+  let seen = 0;
+  let start = to;
+  for (let kind = of[text.charCodeAt(start - 1)]!; kind !== 0; kind = start > 0 ? of[text.charCodeAt(start - 1)]! : 0) {
+    seen |= kind;
+    start--;
+  }
+  if (start === out.lastRunStart || start < out.runsFrom) return;
+  out.lastRunStart = start;
+  const reached = start + automaton.run!.length;
+  if (reached > text.length) return;
+  let i = to;
+  for (; i < reached; i++) {
+    const kind = of[text.charCodeAt(i)]!;
+    if (kind === 0) return;
+    seen |= kind;
+  }
+  const limit = Math.min(text.length, start + within);
+  while ((seen & need) !== need) {
+    if (i >= limit) return;
+    const kind = of[text.charCodeAt(i++)]!;
+    if (kind === 0) return;
+    seen |= kind;
+  }
+  out.pushRun(reached);
+}
+
+/** Looks at every run that has a char in text[from, to), in order. */
+function runsTouching(text: string, automaton: KeywordAutomaton, from: number, to: number, out: Emits): void {
+  const { table, runBit } = automaton;
+  const isRunChar = (i: number) => (table[text.charCodeAt(i)]! & runBit) !== 0;
+  for (let p = from; p < to; p++) {
+    if (!isRunChar(p)) continue;
+    lookAtRun(text, automaton, p + 1, out);
+    while (p + 1 < to && isRunChar(p + 1)) p++;
+  }
+}
+
+/** text[from, to) from regs' A stream into `out`; leaves its row and write position in regs. */
+function walkOneKeywords(text: string, from: number, to: number, table: Int32Array, emitFrom: number, _runBit: number, out: Int32Array, _runOut: Int32Array, regs: Int32Array): void {
   let row = regs[A_ROW]!;
-  let n = regs[AT]!;
+  let n = regs[A_AT]!;
   for (let i = from; i < to; i++) {
-    row = table[row | table[text.charCodeAt(i)]!]!;
+    row = table[(row + table[text.charCodeAt(i)]!) | 0]!;
     if (row >= emitFrom) {
       out[n] = i + 1;
       out[n + 1] = row;
@@ -286,133 +400,342 @@ function walkOneKeywords(text: string, from: number, to: number, table: Int32Arr
     }
   }
   regs[A_ROW] = row;
-  regs[AT] = n;
+  regs[A_AT] = n;
 }
 
-function walkOneWithRuns(text: string, from: number, to: number, table: Int32Array, emitFrom: number, runClassFrom: number, runLength: number, out: Int32Array, regs: Int32Array): void {
+/**
+ * As walkOneKeywords, `to - from` a multiple of GROUP; a run event where two full groups end.
+ * The group's steps are written out: as an inner loop they cost six times as much as the run
+ * test itself (the JIT keeps the loop's counter and exit test per char).
+ */
+function walkOneWithRuns(text: string, from: number, to: number, table: Int32Array, emitFrom: number, runBit: number, out: Int32Array, runOut: Int32Array, regs: Int32Array): void {
   let row = regs[A_ROW]!;
-  let run = regs[A_RUN]!;
-  let n = regs[AT]!;
-  const lastOther = runClassFrom - 1;
-  for (let i = from; i < to; i++) {
-    const c = table[text.charCodeAt(i)]!;
-    row = table[row | c]!;
-    // +1 in the run set, else back to 0: (lastOther - c) >> 31 is all ones exactly when c is a run char.
-    run = (run + 1) & ((lastOther - c) >> 31);
-    if (row >= emitFrom || run === runLength) {
-      if (row >= emitFrom) {
-        out[n] = i + 1;
-        out[n + 1] = row;
-        n += 2;
-      }
-      if (run === runLength) {
-        out[n] = i + 1;
-        out[n + 1] = RUN_EVENT;
-        n += 2;
-      }
+  let full = regs[A_FULL]!;
+  let pair = regs[A_PAIR]!;
+  let n = regs[A_AT]!;
+  let r = regs[RUN_AT]!;
+  let c = 0;
+  for (let g = from; g < to; g += GROUP) {
+    let all = runBit;
+    c = table[text.charCodeAt(g + 0)]!;
+    row = table[(row + c) | 0]!;
+    all &= c;
+    if (row >= emitFrom) {
+      out[n] = g + 1;
+      out[n + 1] = row;
+      n += 2;
     }
+    c = table[text.charCodeAt(g + 1)]!;
+    row = table[(row + c) | 0]!;
+    all &= c;
+    if (row >= emitFrom) {
+      out[n] = g + 2;
+      out[n + 1] = row;
+      n += 2;
+    }
+    c = table[text.charCodeAt(g + 2)]!;
+    row = table[(row + c) | 0]!;
+    all &= c;
+    if (row >= emitFrom) {
+      out[n] = g + 3;
+      out[n + 1] = row;
+      n += 2;
+    }
+    c = table[text.charCodeAt(g + 3)]!;
+    row = table[(row + c) | 0]!;
+    all &= c;
+    if (row >= emitFrom) {
+      out[n] = g + 4;
+      out[n + 1] = row;
+      n += 2;
+    }
+    c = table[text.charCodeAt(g + 4)]!;
+    row = table[(row + c) | 0]!;
+    all &= c;
+    if (row >= emitFrom) {
+      out[n] = g + 5;
+      out[n + 1] = row;
+      n += 2;
+    }
+    c = table[text.charCodeAt(g + 5)]!;
+    row = table[(row + c) | 0]!;
+    all &= c;
+    if (row >= emitFrom) {
+      out[n] = g + 6;
+      out[n + 1] = row;
+      n += 2;
+    }
+    c = table[text.charCodeAt(g + 6)]!;
+    row = table[(row + c) | 0]!;
+    all &= c;
+    if (row >= emitFrom) {
+      out[n] = g + 7;
+      out[n + 1] = row;
+      n += 2;
+    }
+    c = table[text.charCodeAt(g + 7)]!;
+    row = table[(row + c) | 0]!;
+    all &= c;
+    if (row >= emitFrom) {
+      out[n] = g + 8;
+      out[n + 1] = row;
+      n += 2;
+    }
+    // Only where a run's first two full groups end: one event per run.
+    const now = all & full;
+    if ((now & ~pair) !== 0) runOut[r++] = g + GROUP;
+    pair = now;
+    full = all;
   }
   regs[A_ROW] = row;
-  regs[A_RUN] = run;
-  regs[AT] = n;
+  regs[A_FULL] = full;
+  regs[A_PAIR] = pair;
+  regs[A_AT] = n;
+  regs[RUN_AT] = r;
 }
 
-/** text[from, to) and text[half + from, half + to) in lockstep, from and into regs and `out`. */
-function walkTwoKeywords(text: string, from: number, to: number, half: number, table: Int32Array, emitFrom: number, _runClassFrom: number, _runLength: number, out: Int32Array, regs: Int32Array): void {
+/** text[from, to) and text[half + from, half + to) in lockstep, from and into regs and the outs. */
+function walkTwoKeywords(text: string, from: number, to: number, half: number, table: Int32Array, emitFrom: number, _runBit: number, aOut: Int32Array, bOut: Int32Array, _runOut: Int32Array, regs: Int32Array): void {
   let a = regs[A_ROW]!;
   let b = regs[B_ROW]!;
-  let n = regs[AT]!;
+  let na = regs[A_AT]!;
+  let nb = regs[B_AT]!;
   for (let i = from; i < to; i++) {
-    a = table[a | table[text.charCodeAt(i)]!]!;
-    b = table[b | table[text.charCodeAt(i + half)]!]!;
+    a = table[(a + table[text.charCodeAt(i)]!) | 0]!;
+    b = table[(b + table[text.charCodeAt(i + half)]!) | 0]!;
     // (a | b) >= emitFrom whenever either is: one compare on the common path.
     if ((a | b) >= emitFrom) {
       if (a >= emitFrom) {
-        out[n] = i + 1;
-        out[n + 1] = a;
-        n += 2;
+        aOut[na] = i + 1;
+        aOut[na + 1] = a;
+        na += 2;
       }
       if (b >= emitFrom) {
-        out[n] = i + half + 1;
-        out[n + 1] = b;
-        n += 2;
+        bOut[nb] = i + half + 1;
+        bOut[nb + 1] = b;
+        nb += 2;
       }
     }
   }
   regs[A_ROW] = a;
   regs[B_ROW] = b;
-  regs[AT] = n;
+  regs[A_AT] = na;
+  regs[B_AT] = nb;
 }
 
-function walkTwoWithRuns(text: string, from: number, to: number, half: number, table: Int32Array, emitFrom: number, runClassFrom: number, runLength: number, out: Int32Array, regs: Int32Array): void {
+/** As walkTwoKeywords, `to - from` a multiple of GROUP, with run events (see walkOneWithRuns). */
+function walkTwoWithRuns(text: string, from: number, to: number, half: number, table: Int32Array, emitFrom: number, runBit: number, aOut: Int32Array, bOut: Int32Array, runOut: Int32Array, regs: Int32Array): void {
   let a = regs[A_ROW]!;
   let b = regs[B_ROW]!;
-  let aRun = regs[A_RUN]!;
-  let bRun = regs[B_RUN]!;
-  let n = regs[AT]!;
-  const lastOther = runClassFrom - 1;
-  for (let i = from; i < to; i++) {
-    const ca = table[text.charCodeAt(i)]!;
-    const cb = table[text.charCodeAt(i + half)]!;
-    a = table[a | ca]!;
-    b = table[b | cb]!;
-    aRun = (aRun + 1) & ((lastOther - ca) >> 31);
-    bRun = (bRun + 1) & ((lastOther - cb) >> 31);
-    // One rarely taken branch for all four events.
-    if ((a | b) >= emitFrom || aRun === runLength || bRun === runLength) {
+  let aFull = regs[A_FULL]!;
+  let bFull = regs[B_FULL]!;
+  let aPair = regs[A_PAIR]!;
+  let bPair = regs[B_PAIR]!;
+  let na = regs[A_AT]!;
+  let nb = regs[B_AT]!;
+  let r = regs[RUN_AT]!;
+  let ca = 0;
+  let cb = 0;
+  for (let g = from; g < to; g += GROUP) {
+    let aAll = runBit;
+    let bAll = runBit;
+    ca = table[text.charCodeAt(g + 0)]!;
+    cb = table[text.charCodeAt(g + 0 + half)]!;
+    a = table[(a + ca) | 0]!;
+    b = table[(b + cb) | 0]!;
+    aAll &= ca;
+    bAll &= cb;
+    if ((a | b) >= emitFrom) {
       if (a >= emitFrom) {
-        out[n] = i + 1;
-        out[n + 1] = a;
-        n += 2;
+        aOut[na] = g + 1;
+        aOut[na + 1] = a;
+        na += 2;
       }
       if (b >= emitFrom) {
-        out[n] = i + half + 1;
-        out[n + 1] = b;
-        n += 2;
-      }
-      if (aRun === runLength) {
-        out[n] = i + 1;
-        out[n + 1] = RUN_EVENT;
-        n += 2;
-      }
-      if (bRun === runLength) {
-        out[n] = i + half + 1;
-        out[n + 1] = RUN_EVENT;
-        n += 2;
+        bOut[nb] = g + 1 + half;
+        bOut[nb + 1] = b;
+        nb += 2;
       }
     }
+    ca = table[text.charCodeAt(g + 1)]!;
+    cb = table[text.charCodeAt(g + 1 + half)]!;
+    a = table[(a + ca) | 0]!;
+    b = table[(b + cb) | 0]!;
+    aAll &= ca;
+    bAll &= cb;
+    if ((a | b) >= emitFrom) {
+      if (a >= emitFrom) {
+        aOut[na] = g + 2;
+        aOut[na + 1] = a;
+        na += 2;
+      }
+      if (b >= emitFrom) {
+        bOut[nb] = g + 2 + half;
+        bOut[nb + 1] = b;
+        nb += 2;
+      }
+    }
+    ca = table[text.charCodeAt(g + 2)]!;
+    cb = table[text.charCodeAt(g + 2 + half)]!;
+    a = table[(a + ca) | 0]!;
+    b = table[(b + cb) | 0]!;
+    aAll &= ca;
+    bAll &= cb;
+    if ((a | b) >= emitFrom) {
+      if (a >= emitFrom) {
+        aOut[na] = g + 3;
+        aOut[na + 1] = a;
+        na += 2;
+      }
+      if (b >= emitFrom) {
+        bOut[nb] = g + 3 + half;
+        bOut[nb + 1] = b;
+        nb += 2;
+      }
+    }
+    ca = table[text.charCodeAt(g + 3)]!;
+    cb = table[text.charCodeAt(g + 3 + half)]!;
+    a = table[(a + ca) | 0]!;
+    b = table[(b + cb) | 0]!;
+    aAll &= ca;
+    bAll &= cb;
+    if ((a | b) >= emitFrom) {
+      if (a >= emitFrom) {
+        aOut[na] = g + 4;
+        aOut[na + 1] = a;
+        na += 2;
+      }
+      if (b >= emitFrom) {
+        bOut[nb] = g + 4 + half;
+        bOut[nb + 1] = b;
+        nb += 2;
+      }
+    }
+    ca = table[text.charCodeAt(g + 4)]!;
+    cb = table[text.charCodeAt(g + 4 + half)]!;
+    a = table[(a + ca) | 0]!;
+    b = table[(b + cb) | 0]!;
+    aAll &= ca;
+    bAll &= cb;
+    if ((a | b) >= emitFrom) {
+      if (a >= emitFrom) {
+        aOut[na] = g + 5;
+        aOut[na + 1] = a;
+        na += 2;
+      }
+      if (b >= emitFrom) {
+        bOut[nb] = g + 5 + half;
+        bOut[nb + 1] = b;
+        nb += 2;
+      }
+    }
+    ca = table[text.charCodeAt(g + 5)]!;
+    cb = table[text.charCodeAt(g + 5 + half)]!;
+    a = table[(a + ca) | 0]!;
+    b = table[(b + cb) | 0]!;
+    aAll &= ca;
+    bAll &= cb;
+    if ((a | b) >= emitFrom) {
+      if (a >= emitFrom) {
+        aOut[na] = g + 6;
+        aOut[na + 1] = a;
+        na += 2;
+      }
+      if (b >= emitFrom) {
+        bOut[nb] = g + 6 + half;
+        bOut[nb + 1] = b;
+        nb += 2;
+      }
+    }
+    ca = table[text.charCodeAt(g + 6)]!;
+    cb = table[text.charCodeAt(g + 6 + half)]!;
+    a = table[(a + ca) | 0]!;
+    b = table[(b + cb) | 0]!;
+    aAll &= ca;
+    bAll &= cb;
+    if ((a | b) >= emitFrom) {
+      if (a >= emitFrom) {
+        aOut[na] = g + 7;
+        aOut[na + 1] = a;
+        na += 2;
+      }
+      if (b >= emitFrom) {
+        bOut[nb] = g + 7 + half;
+        bOut[nb + 1] = b;
+        nb += 2;
+      }
+    }
+    ca = table[text.charCodeAt(g + 7)]!;
+    cb = table[text.charCodeAt(g + 7 + half)]!;
+    a = table[(a + ca) | 0]!;
+    b = table[(b + cb) | 0]!;
+    aAll &= ca;
+    bAll &= cb;
+    if ((a | b) >= emitFrom) {
+      if (a >= emitFrom) {
+        aOut[na] = g + 8;
+        aOut[na + 1] = a;
+        na += 2;
+      }
+      if (b >= emitFrom) {
+        bOut[nb] = g + 8 + half;
+        bOut[nb + 1] = b;
+        nb += 2;
+      }
+    }
+    const aNow = aAll & aFull;
+    const bNow = bAll & bFull;
+    if (((aNow & ~aPair) | (bNow & ~bPair)) !== 0) {
+      if ((aNow & ~aPair) !== 0) runOut[r++] = g + GROUP;
+      if ((bNow & ~bPair) !== 0) runOut[r++] = g + GROUP + half;
+    }
+    aPair = aNow;
+    bPair = bNow;
+    aFull = aAll;
+    bFull = bAll;
   }
   regs[A_ROW] = a;
   regs[B_ROW] = b;
-  regs[A_RUN] = aRun;
-  regs[B_RUN] = bRun;
-  regs[AT] = n;
+  regs[A_FULL] = aFull;
+  regs[B_FULL] = bFull;
+  regs[A_PAIR] = aPair;
+  regs[B_PAIR] = bPair;
+  regs[A_AT] = na;
+  regs[B_AT] = nb;
+  regs[RUN_AT] = r;
 }
 
-/** Each emit's keyword ids, first stream then second (text order); runs likewise. */
+/** Both streams' emits as (end, state) pairs, first stream then second (text order); runs likewise. */
 function expand(automaton: KeywordAutomaton, ...streams: Emits[]): KeywordHits {
-  const { outputs, shift } = automaton;
-  let count = 0;
+  const { shift, bias } = automaton;
+  let ints = 0;
   let runCount = 0;
   for (const s of streams) {
-    for (let h = 1; h < s.pairCount; h += 2) count += outputs[(s.pairs[h]! - ROOT) >> shift]!.length;
+    ints += s.pairCount;
     runCount += s.runCount;
   }
-  const keyword = new Int32Array(Math.max(1, count));
-  const end = new Int32Array(Math.max(1, count));
+  const emits = new Int32Array(Math.max(2, ints));
   const runEnds = new Int32Array(Math.max(1, runCount));
   let k = 0;
   let r = 0;
   for (const s of streams) {
+    const pairs = s.pairs;
     for (let h = 0; h < s.pairCount; h += 2) {
-      for (const id of outputs[(s.pairs[h + 1]! - ROOT) >> shift]!) {
-        keyword[k] = id;
-        end[k] = s.pairs[h]!;
-        k++;
-      }
+      emits[k] = pairs[h]!;
+      emits[k + 1] = (pairs[h + 1]! + bias - ROOT) >> shift;
+      k += 2;
     }
     runEnds.set(s.runEnds.subarray(0, s.runCount), r);
     r += s.runCount;
   }
-  return { count, keyword, end, runEnds, runCount };
+  return { emitCount: ints >> 1, emits, runEnds, runCount };
+}
+
+/** Every keyword occurrence of `hits` as keyword id and end offset, in text order (for tests and tools). */
+export function keywordOccurrences(hits: KeywordHits, automaton: KeywordAutomaton): { keyword: number; end: number }[] {
+  const out: { keyword: number; end: number }[] = [];
+  for (let h = 0; h < hits.emitCount; h++) {
+    for (const keyword of automaton.outputs[hits.emits[2 * h + 1]!]!) out.push({ keyword, end: hits.emits[2 * h]! });
+  }
+  return out;
 }

@@ -35,15 +35,54 @@ export function scanText(text: string, compiled: CompiledDetectors): SecretMatch
   return resolveOverlaps(candidates);
 }
 
+/**
+ * What to do at each state of the plan's automaton, flattened: for state s, the (detector index,
+ * keyword length) pairs in detectors[detectorFrom[s], detectorFrom[s + 1]) and the (trigger
+ * kind, literal length) pairs in triggers[triggerFrom[s], triggerFrom[s + 1]), in the order of
+ * the state's keywords. Built once per plan, at its first scan.
+ */
+interface StateTables {
+  readonly detectorFrom: Int32Array;
+  readonly detectors: Int32Array;
+  readonly triggerFrom: Int32Array;
+  readonly triggers: Int32Array;
+}
+
+const stateTablesOfPlan = new WeakMap<ScanPlan, StateTables>();
+
+function stateTables(plan: ScanPlan): StateTables {
+  let tables = stateTablesOfPlan.get(plan);
+  if (tables) return tables;
+  const { outputs } = plan.automaton;
+  const detectorFrom = new Int32Array(outputs.length + 1);
+  const triggerFrom = new Int32Array(outputs.length + 1);
+  const detectors: number[] = [];
+  const triggers: number[] = [];
+  outputs.forEach((ids, state) => {
+    detectorFrom[state] = detectors.length;
+    triggerFrom[state] = triggers.length;
+    for (const id of ids ?? []) {
+      for (const index of plan.detectorsByKeyword[id]!) detectors.push(index, plan.keywordLength[id]!);
+      const kind = plan.triggerKindOf[id]!;
+      if (kind >= 0) triggers.push(kind, plan.keywordLength[id]!);
+    }
+  });
+  detectorFrom[outputs.length] = detectors.length;
+  triggerFrom[outputs.length] = triggers.length;
+  tables = { detectorFrom, detectors: Int32Array.from(detectors), triggerFrom, triggers: Int32Array.from(triggers) };
+  stateTablesOfPlan.set(plan, tables);
+  return tables;
+}
+
 /** Where the decoders' trigger literals start, ascending, from the keyword pass. */
 function decodeHints(hits: KeywordHits, plan: ScanPlan): DecodeHints {
   const hints = { quote: [] as number[], escape: [] as number[], percent: [] as number[], indicator: [] as number[], hunk: [] as number[] };
   const lists = TRIGGER_KINDS.map((kind) => hints[kind]);
-  const kindOf = plan.triggerKindOf;
-  for (let h = 0; h < hits.count; h++) {
-    const id = hits.keyword[h]!;
-    const kind = kindOf[id]!;
-    if (kind >= 0) lists[kind]!.push(hits.end[h]! - plan.keywordLength[id]!);
+  const { triggerFrom, triggers } = stateTables(plan);
+  const emits = hits.emits;
+  for (let h = 0; h < hits.emitCount; h++) {
+    const state = emits[2 * h + 1]!;
+    for (let k = triggerFrom[state]!; k < triggerFrom[state + 1]!; k += 2) lists[triggers[k]!]!.push(emits[2 * h]! - triggers[k + 1]!);
   }
   // Hits come in order of their END; literals of different lengths can start out of that order.
   for (const list of lists) {
@@ -66,7 +105,7 @@ function collect(text: string, hits: KeywordHits, plan: ScanPlan, found: (detect
   };
 
   // Most texts (and most decoded views) have no keyword at all: nothing to set up.
-  if (hits.count === 0 && plan.everywhere.length === 0) return;
+  if (hits.emitCount === 0 && plan.everywhere.length === 0) return;
   const detectorCount = plan.detectors.length;
   // Sticky detectors: the last position tried, so overlapping keywords do not retry it.
   const lastTried = new Int32Array(detectorCount).fill(-1);
@@ -82,11 +121,14 @@ function collect(text: string, hits: KeywordHits, plan: ScanPlan, found: (detect
     windowFrom[index] = -1;
   };
 
-  for (let h = 0; h < hits.count; h++) {
-    const keyword = hits.keyword[h]!;
-    const end = hits.end[h]!;
-    const start = end - plan.keywordLength[keyword]!;
-    for (const index of plan.detectorsByKeyword[keyword]!) {
+  const { detectorFrom, detectors } = stateTables(plan);
+  const emits = hits.emits;
+  for (let h = 0; h < hits.emitCount; h++) {
+    const end = emits[2 * h]!;
+    const state = emits[2 * h + 1]!;
+    for (let k = detectorFrom[state]!; k < detectorFrom[state + 1]!; k += 2) {
+      const index = detectors[k]!;
+      const start = end - detectors[k + 1]!;
       const detector = plan.detectors[index]!;
       if (detector.mode === 'sticky') {
         if (lastTried[index] === start) continue;

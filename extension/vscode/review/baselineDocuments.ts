@@ -1,8 +1,9 @@
 // Read-only virtual documents holding a file as it was before one AI edit, so `vscode.diff`
 // can show baseline ↔ current in the real diff editor. URI: airlock-baseline:/<path>?id=<hunk id>.
 import * as vscode from 'vscode';
-import type { PendingHunk, ReviewModel } from './model';
+import type { PendingHunk } from './model';
 import { splitLines, withBaseline } from './panelDiff';
+import type { ReviewService } from './reviewService';
 
 export const BASELINE_SCHEME = 'airlock-baseline';
 
@@ -17,7 +18,7 @@ class BaselineDocuments implements vscode.TextDocumentContentProvider, vscode.Di
   private readonly served = new Map<string, string>();
   private readonly subscription: vscode.Disposable;
 
-  constructor(private readonly model: ReviewModel) {
+  constructor(private readonly model: ReviewService) {
     this.subscription = model.onDidChange(() => {
       for (const key of this.served.keys()) this.changed.fire(vscode.Uri.parse(key));
     });
@@ -26,7 +27,7 @@ class BaselineDocuments implements vscode.TextDocumentContentProvider, vscode.Di
   async provideTextDocumentContent(uri: vscode.Uri): Promise<string | undefined> {
     const id = new URLSearchParams(uri.query).get('id');
     const hunk = id ? this.model.hunks().find((h) => h.id === id) : undefined;
-    // Not ours (another provider may serve the scheme with another model) or already decided.
+    // Already decided (or never pending): what this URI showed last, if anything.
     if (!hunk) return this.served.get(uri.toString());
     const document = await vscode.workspace.openTextDocument(hunk.uri);
     const eol = document.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n';
@@ -49,8 +50,8 @@ class BaselineDocuments implements vscode.TextDocumentContentProvider, vscode.Di
   }
 }
 
-/** Serves `airlock-baseline:` documents from `model`. */
-export function registerBaselineDocuments(context: Pick<vscode.ExtensionContext, 'subscriptions'>, model: ReviewModel): vscode.Disposable {
+/** Serves `airlock-baseline:` documents from the window's review state. */
+export function registerBaselineDocuments(context: Pick<vscode.ExtensionContext, 'subscriptions'>, model: ReviewService): vscode.Disposable {
   const provider = new BaselineDocuments(model);
   const registration = vscode.Disposable.from(
     provider,

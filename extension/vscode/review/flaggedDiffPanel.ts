@@ -2,8 +2,11 @@
 // current, where a reviewer approves, rejects or opens each one, keyboard first. The host
 // computes everything (diffs, ages, labels) and posts plain data; the webview only renders
 // and reports keys and clicks, which are validated here before anything happens.
+// It shows the window's ReviewService, the same one the Needs Review tree shows, for its whole
+// life: it takes no other model, so the two cannot list different code.
 import * as vscode from 'vscode';
-import type { PendingHunk, ReviewModel } from './model';
+import type { PendingHunk } from './model';
+import type { ReviewService } from './reviewService';
 import { baselineUri } from './baselineDocuments';
 import { splitLines } from './panelDiff';
 import { makeNonce, panelHtml } from './panelHtml';
@@ -25,13 +28,14 @@ export interface ApproveAllQuestion {
 /** Asks the reviewer; resolves true only on an explicit yes. */
 export type ConfirmApproveAll = (question: ApproveAllQuestion) => Thenable<boolean>;
 
-export interface FlaggedDiffPanelOptions {
-  /**
-   * Replaces the modal confirmation. VS Code refuses modal dialogs while extension tests run,
-   * so integration tests answer here instead; everyone else keeps the modal.
-   */
+/**
+ * Who answers the panel's questions. VS Code refuses modal dialogs while extension tests run,
+ * so integration tests answer here instead (FlaggedDiffPanel.answerQuestionsWith); everyone
+ * else keeps the modals.
+ */
+export interface PanelQuestionAnswers {
   confirmApproveAll?: ConfirmApproveAll;
-  /** Replaces the modal "Reject …?" question (tests; see confirmApproveAll). */
+  /** Replaces the modal "Reject …?" question. */
   confirmReject?: ConfirmReject;
 }
 
@@ -53,13 +57,12 @@ export class FlaggedDiffPanel implements vscode.Disposable {
     return FlaggedDiffPanel.current;
   }
 
-  /** Opens the panel, or reveals the one already open (showing `model`'s hunks). */
-  static show(context: Pick<vscode.ExtensionContext, 'extensionUri'>, model: ReviewModel, options: FlaggedDiffPanelOptions = {}): FlaggedDiffPanel {
+  /** Opens the panel over `reviews`, or reveals the one already open over it. */
+  static show(context: Pick<vscode.ExtensionContext, 'extensionUri'>, reviews: ReviewService): FlaggedDiffPanel {
     const existing = FlaggedDiffPanel.current;
     if (existing) {
-      if (options.confirmApproveAll) existing.confirmApproveAll = options.confirmApproveAll;
-      if (options.confirmReject) existing.confirmReject = options.confirmReject;
-      existing.useModel(model);
+      // One window, one review state: a panel never switches to other hunks than the tree's.
+      if (existing.reviews !== reviews) throw new Error('the flagged-diff panel is already open over another review state');
       existing.panel.reveal();
       return existing;
     }
@@ -70,12 +73,13 @@ export class FlaggedDiffPanel implements vscode.Disposable {
       retainContextWhenHidden: false,
       localResourceRoots: [media],
     });
-    FlaggedDiffPanel.current = new FlaggedDiffPanel(panel, media, model, options.confirmApproveAll ?? modalConfirmApproveAll, options.confirmReject ?? modalConfirmReject);
+    FlaggedDiffPanel.current = new FlaggedDiffPanel(panel, media, reviews);
     return FlaggedDiffPanel.current;
   }
 
   private readonly disposables: vscode.Disposable[] = [];
-  private modelSubscription: vscode.Disposable | undefined;
+  private confirmApproveAll: ConfirmApproveAll = modalConfirmApproveAll;
+  private confirmReject: ConfirmReject = modalConfirmReject;
   private renderTimer: ReturnType<typeof setTimeout> | undefined;
   /** Hunks with a decision in flight: a second key press must not decide them twice. */
   private readonly deciding = new Set<string>();
@@ -89,9 +93,7 @@ export class FlaggedDiffPanel implements vscode.Disposable {
   private constructor(
     readonly panel: vscode.WebviewPanel,
     private readonly media: vscode.Uri,
-    private model: ReviewModel,
-    private confirmApproveAll: ConfirmApproveAll,
-    private confirmReject: ConfirmReject,
+    private readonly reviews: ReviewService,
   ) {
     panel.iconPath = vscode.Uri.joinPath(media, 'airlock-icon.svg');
     panel.webview.html = this.html();
@@ -99,13 +101,20 @@ export class FlaggedDiffPanel implements vscode.Disposable {
       this.rendered,
       panel.onDidDispose(() => this.dispose()),
       panel.webview.onDidReceiveMessage((raw: unknown) => void this.receive(raw)),
+      reviews.onDidChange(() => this.scheduleRender()),
     );
     // Ages ("3 min ago") go stale while the panel sits open.
     const ages = setInterval(() => {
       if (panel.visible) this.scheduleRender();
     }, AGE_REFRESH_MS);
     this.disposables.push({ dispose: () => clearInterval(ages) });
-    this.useModel(model);
+    this.scheduleRender();
+  }
+
+  /** Replaces the modal questions (tests: VS Code refuses modals while extension tests run). */
+  answerQuestionsWith(answers: PanelQuestionAnswers): void {
+    if (answers.confirmApproveAll) this.confirmApproveAll = answers.confirmApproveAll;
+    if (answers.confirmReject) this.confirmReject = answers.confirmReject;
   }
 
   private html(): string {
@@ -118,14 +127,6 @@ export class FlaggedDiffPanel implements vscode.Disposable {
     });
   }
 
-  private useModel(model: ReviewModel): void {
-    if (this.modelSubscription && model === this.model) return;
-    this.modelSubscription?.dispose();
-    this.model = model;
-    this.modelSubscription = model.onDidChange(() => this.scheduleRender());
-    this.scheduleRender();
-  }
-
   private scheduleRender(): void {
     if (this.disposed) return;
     clearTimeout(this.renderTimer);
@@ -136,11 +137,11 @@ export class FlaggedDiffPanel implements vscode.Disposable {
     }, RENDER_DEBOUNCE_MS);
   }
 
-  /** Builds the view from the model now and posts it to the webview. */
+  /** Builds the view from the review state now and posts it to the webview. */
   async render(): Promise<PanelView> {
     clearTimeout(this.renderTimer);
     const seq = ++this.renderSeq;
-    const hunks = this.model.hunks();
+    const hunks = this.reviews.hunks();
     const lines = await fileLinesOf(hunks);
     const view = panelView(hunks, (path) => lines.get(path), Date.now());
     if (this.disposed || seq !== this.renderSeq) return view;
@@ -151,10 +152,10 @@ export class FlaggedDiffPanel implements vscode.Disposable {
 
   /**
    * Handles one message from the webview. Anything malformed, or naming a hunk or file the
-   * model does not hold right now, is ignored: the webview is never trusted.
+   * review state does not hold right now, is ignored: the webview is never trusted.
    */
   async receive(raw: unknown): Promise<void> {
-    const hunks = this.model.hunks();
+    const hunks = this.reviews.hunks();
     const message = parsePanelMessage(raw, { ids: new Set(hunks.map((h) => h.id)), paths: new Set(hunks.map((h) => h.path)) });
     if (!message) return;
     try {
@@ -203,11 +204,11 @@ export class FlaggedDiffPanel implements vscode.Disposable {
     if (this.deciding.has(hunk.id)) return;
     this.deciding.add(hunk.id);
     try {
-      if (decision === 'approve') await this.model.approve(hunk.id);
-      else if (await this.confirmReject(rejectQuestion(hunk))) announceReject(hunk, (await this.model.reject(hunk.id)) ?? undefined);
+      if (decision === 'approve') await this.reviews.approve(hunk.id);
+      else if (await this.confirmReject(rejectQuestion(hunk))) announceReject(hunk, await this.reviews.reject(hunk.id));
     } finally {
       this.deciding.delete(hunk.id);
-      // The model should fire onDidChange; render anyway so the list never shows a decided hunk.
+      // The review state fires onDidChange; render anyway so the list never shows a decided hunk.
       this.scheduleRender();
     }
   }
@@ -232,7 +233,7 @@ export class FlaggedDiffPanel implements vscode.Disposable {
     });
     if (!confirmed) return;
     try {
-      await this.model.approveFile(path);
+      await this.reviews.approveFile(path);
     } finally {
       this.scheduleRender();
     }
@@ -248,7 +249,6 @@ export class FlaggedDiffPanel implements vscode.Disposable {
     this.disposed = true;
     if (FlaggedDiffPanel.current === this) FlaggedDiffPanel.current = undefined;
     clearTimeout(this.renderTimer);
-    this.modelSubscription?.dispose();
     this.panel.dispose();
     for (const d of this.disposables.splice(0)) d.dispose();
   }

@@ -1,5 +1,8 @@
-// What the review UI (tree, CodeLens, flagged-diff panel) needs to know about AI code waiting
-// for a human. The lead adapts the provenance ledger to this; the UI depends on this only.
+// One hunk of AI code waiting for a human, as ReviewService (the provenance engine over the
+// ledger, the files and the policy) decides it. Every review surface (the Needs Review tree,
+// CodeLens and hover, Problems, the status bar, the flagged-diff panel, baseline documents)
+// reads these from the window's one ReviewService, never from a model of its own: a panel fed
+// by a stand-in once listed four hunks beside an empty tree.
 import type * as vscode from 'vscode';
 
 export interface PendingHunk {
@@ -31,18 +34,4 @@ export interface PendingHunk {
   ruleMessage: string;
   /** True when a human partly edited the lines (still needs review). */
   mixed: boolean;
-}
-
-export interface ReviewModel {
-  /** Every pending hunk in the workspace, sorted by path then line. */
-  hunks(): readonly PendingHunk[];
-  readonly onDidChange: vscode.Event<void>;
-  approve(id: string): Promise<void>;
-  /**
-   * Restores the baseline text in the file and records the rejection; may resolve to an Undo
-   * that brings the lines back still marked (false when the file changed since).
-   */
-  reject(id: string): Promise<(() => Promise<boolean>) | void>;
-  /** Approves every pending hunk of one file (the caller asks for confirmation first). */
-  approveFile(path: string): Promise<number>;
 }

@@ -18,11 +18,14 @@ export function registerReviewCommands(context: vscode.ExtensionContext, reviews
     }
   };
   context.subscriptions.push(
+    // Resolves to the panel (tests drive it); it shows `reviews`, as the Needs Review tree does.
     vscode.commands.registerCommand('airlock.showFlaggedDiff', async () => {
       await reviews.ready();
       completeWalkthroughStep('reviewOpened');
       return FlaggedDiffPanel.show(context, reviews);
     }),
+    // The panel listens to `reviews`: it goes when the extension does.
+    { dispose: () => FlaggedDiffPanel.instance?.dispose() },
     vscode.commands.registerCommand('airlock.approveHunk', guarded((id) => reviews.approve(id))),
     // CodeLens, hover and tree pass the hunk id; `{ confirmed: true }` (scripts, tests) skips the question.
     vscode.commands.registerCommand('airlock.rejectHunk', async (id?: unknown, options?: unknown) =>

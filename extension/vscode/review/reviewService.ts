@@ -1,7 +1,8 @@
 // The review state of this workspace, backed by the ledger in .airlock/ledger/ (shared with the
-// CLI and other windows). It records AI code as it lands, follows open documents through edits
-// with a ProvenanceTracker each (cheap per keystroke), and answers the review UI's questions:
-// which hunks are pending, approve, reject. The engine loads on first need, not at activation.
+// CLI and other windows) and git-ai's notes (refs/notes/ai), as `airlock check` reads them. It
+// records AI code as it lands, follows open documents through edits with a ProvenanceTracker
+// each (cheap per keystroke), and answers the review UI's questions: which hunks are pending,
+// approve, reject. The engine loads on first need, not at activation.
 import * as vscode from 'vscode';
 import type { LedgerState } from '../../core/ledger';
 import type { AiSpan, Channel } from '../../core/provenance';
@@ -9,7 +10,7 @@ import type { ProvenanceTracker, TrackedRange } from '../../core/provenance/trac
 import type { Logger } from '../log';
 import type { PolicyService } from '../policyService';
 import { gitIdentity, type Identity } from './gitIdentity';
-import type { PendingHunk, ReviewModel } from './model';
+import type { PendingHunk } from './model';
 import { loadEngine } from '../engine';
 
 export interface AiInsertion {
@@ -29,11 +30,13 @@ type Core = typeof import('../../core/ledger') & typeof import('../../core/prove
 
 const RECOMPUTE_DELAY_MS = 120;
 
-export class ReviewService implements ReviewModel, vscode.Disposable {
+export class ReviewService implements vscode.Disposable {
   private core: Core | undefined;
   private state: LedgerState | undefined;
   private pending: PendingHunk[] = [];
   private pendingRoots = new Set<string>();
+  /** Paths with AI spans to locate: a change to one of these files on disk changes the verdict. */
+  private spanPaths = new Set<string>();
   private readonly trackers = new Map<string, ProvenanceTracker>();
   private recomputeTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly changed = new vscode.EventEmitter<void>();
@@ -57,9 +60,24 @@ export class ReviewService implements ReviewModel, vscode.Disposable {
     const onLedger = (uri: vscode.Uri) => {
       if (uri.path.endsWith('/.airlock/ledger/ledger.jsonl') || uri.path.endsWith('/.airlock/ledger')) void this.reload();
     };
+    // git-ai's notes ref moves when a note is added or fetched (a loose ref file; git writes it
+    // anew after a gc packed it). A glob, not the file itself: before the first note there is
+    // no refs/notes folder, and a watcher on a path that does not exist may never fire.
+    const onNotes = (uri: vscode.Uri) => {
+      if (uri.path.endsWith('/.git/refs/notes/ai')) void this.reload();
+    };
+    // A file with AI lines changed on disk by another program (formatter, git checkout, agent)
+    // while no document for it is open here: nothing else would tell the review state (an open
+    // document reports the change itself, through onDidChangeTextDocument).
+    const onFile = (uri: vscode.Uri) => {
+      if (this.spanPaths.has(this.relativePath(uri)) && !vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString())) this.scheduleRecompute();
+    };
     const startWatching = setTimeout(() => {
       const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(root, '.airlock/**'));
-      this.disposables.push(watcher, watcher.onDidChange(onLedger), watcher.onDidCreate(onLedger));
+      const notes = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(root, '.git/refs/notes/**'));
+      const files = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(root, '**/*'));
+      this.disposables.push(watcher, watcher.onDidChange(onLedger), watcher.onDidCreate(onLedger), notes, notes.onDidChange(onNotes), notes.onDidCreate(onNotes), notes.onDidDelete(onNotes));
+      this.disposables.push(files, files.onDidChange(onFile), files.onDidCreate(onFile), files.onDidDelete(onFile));
     }, 0);
     this.disposables.push(
       { dispose: () => clearTimeout(startWatching) },
@@ -115,7 +133,9 @@ export class ReviewService implements ReviewModel, vscode.Disposable {
     const core = await this.engine();
     const parsed = core.readLedger(this.root.uri.fsPath);
     for (const problem of parsed.problems) this.log.warn(`ledger: ${typeof problem === 'string' ? problem : JSON.stringify(problem)}`);
-    this.state = core.foldLedger(parsed.records);
+    // AI lines git-ai attested in git notes count as contributions, as they do for `airlock check`.
+    const noted = loadEngine().gitAiNotes.gitAiContributions(this.root.uri.fsPath);
+    this.state = core.foldLedger([...parsed.records, ...noted]);
     this.trackers.clear();
     for (const document of vscode.workspace.textDocuments) this.ensureTracker(document);
     await this.recompute();
@@ -158,67 +178,64 @@ export class ReviewService implements ReviewModel, vscode.Disposable {
     }, RECOMPUTE_DELAY_MS);
   }
 
-  /** Which AI lines are pending review now, from the ledger, the files and the policy. */
+  /**
+   * Which AI lines are pending review now, from the ledger, the files and the policy. The
+   * verdict is core's evaluateFile over the lines locateSpans finds, the very functions
+   * `airlock check` runs, so the editor never decides by a simpler rule of its own.
+   */
   private async recompute(): Promise<void> {
     if (!this.state || !this.core) return;
     const core = this.core;
+    const state = this.state;
     const { policy } = await this.policies.current();
-    const byPath = core.spansByPath(this.state);
     const hunks: PendingHunk[] = [];
-    for (const [path, spans] of byPath) {
+    const toLocate = this.spansToLocate();
+    this.spanPaths = new Set(toLocate.keys());
+    for (const [path, spans] of toLocate) {
       const lines = await this.currentLines(path);
       if (!lines) continue;
       const located = core.locateSpans(spans, core.indexFile(lines));
       const requirement = policy.reviewFor(path);
-      let open: PendingHunk | undefined;
-      for (const line of located) {
-        let status: PendingHunk['status'] | undefined;
-        let rule = '';
-        let ruleMessage = '';
-        if (requirement.forbidden) {
-          status = 'forbidden';
-          ({ rule, message: ruleMessage } = requirement.forbidden);
-        } else if (requirement.requireApproval && !core.isApproved(this.state, line, requirement.requireApproval.distinctReviewer)) {
-          status = 'needs-approval';
-          ({ rule, message: ruleMessage } = requirement.requireApproval);
-        }
-        if (!status) {
-          open = undefined;
-          continue;
-        }
-        if (open && open.contribution === line.span.root && open.status === status && open.endLine === line.line - 1) {
-          open.endLine = line.line;
-          open.mixed ||= line.mixed;
-          continue;
-        }
-        const contribution = this.state.contributions.get(line.span.root);
-        open = {
-          id: `${line.span.root}@${line.line}`,
-          contribution: line.span.root,
+      for (const v of core.evaluateFile(path, located, state, policy)) {
+        if (v.kind !== 'forbidden' && v.kind !== 'unreviewed') continue;
+        const inHunk = located.filter((l) => l.line >= v.startLine && l.line <= v.endLine);
+        const span = inHunk[0]!.span;
+        const contribution = state.contributions.get(span.root);
+        const ruleMessage = (v.kind === 'forbidden' ? requirement.forbidden?.message : requirement.requireApproval?.message) ?? '';
+        hunks.push({
+          id: `${span.root}@${v.startLine}`,
+          contribution: span.root,
           path,
           uri: vscode.Uri.joinPath(this.root.uri, path),
-          startLine: line.line,
-          endLine: line.line,
+          startLine: v.startLine,
+          endLine: v.endLine,
           baseline: contribution?.baseline ?? '',
-          current: '',
-          tool: line.span.tool,
-          ...(line.span.model ? { model: line.span.model } : {}),
-          channel: line.span.channel,
-          time: contribution?.time ?? line.span.time,
-          confidence: line.span.confidence,
-          status,
-          rule,
+          // Whole '\n'-terminated lines, like the baseline: a blank last line stays a line.
+          current: lines.slice(v.startLine - 1, v.endLine).map((l) => `${l}\n`).join(''),
+          tool: span.tool,
+          ...(span.model ? { model: span.model } : {}),
+          channel: span.channel,
+          time: contribution?.time ?? span.time,
+          confidence: span.confidence,
+          status: v.kind === 'forbidden' ? 'forbidden' : 'needs-approval',
+          rule: v.rule,
           ruleMessage,
-          mixed: line.mixed,
-        };
-        hunks.push(open);
+          mixed: inHunk.some((l) => l.mixed),
+        });
       }
-      // Whole '\n'-terminated lines, like the baseline: a blank last line stays a line.
-      for (const h of hunks) if (h.path === path) h.current = lines.slice(h.startLine - 1, h.endLine).map((l) => `${l}\n`).join('');
     }
     this.pending = hunks.sort((a, b) => (a.path === b.path ? a.startLine - b.startLine : a.path < b.path ? -1 : 1));
     this.pendingRoots = new Set(hunks.map((h) => h.contribution));
     this.changed.fire();
+  }
+
+  /**
+   * The spans to look for, by path: live spans and each live root's recorded spans, as
+   * `airlock check` locates them (an update record, which anyone can write, cannot make AI
+   * code that is still there stop being AI).
+   */
+  private spansToLocate(): Map<string, AiSpan[]> {
+    return this.state && this.core ? this.core.spansByPath(this.state, true) : new Map();
   }
 
   /** A file's lines: the open document's (unsaved edits count) or the file on disk. */
@@ -273,7 +290,8 @@ export class ReviewService implements ReviewModel, vscode.Disposable {
   private async locatedFor(hunk: PendingHunk) {
     const core = await this.engine();
     const lines = (await this.currentLines(hunk.path)) ?? [];
-    const located = core.locateSpans(this.spansFor(hunk.path), core.indexFile(lines));
+    // The same spans recompute located the hunk with.
+    const located = core.locateSpans(this.spansToLocate().get(hunk.path) ?? [], core.indexFile(lines));
     return { core, lines, located };
   }
 

@@ -50,6 +50,14 @@ export function textOf(selector: string, frameTitle?: string): Promise<{ text: s
   return call('/text', { selector, frameTitle });
 }
 
+/**
+ * The text of every element matching `selector` (an empty list when none does); with `parts`,
+ * each element's descendants matching `parts`, their texts joined by ' | '.
+ */
+export function textsOf(selector: string, options: { parts?: string; frameTitle?: string } = {}): Promise<{ texts: string[] }> {
+  return call('/texts', { selector, ...options });
+}
+
 /** Waits for a visible element matching `selector` that contains `text`; returns its text. */
 export function waitForText(selector: string, text: string, timeout = 10_000, frameTitle?: string): Promise<{ text: string }> {
   return call('/waitFor', { selector, text, timeout, frameTitle });

@@ -6,7 +6,7 @@
 // middle falls.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { buildKeywordAutomaton, findKeywords } from '../../../extension/core/detectors/keywordAutomaton';
+import { buildKeywordAutomaton, findKeywords, keywordOccurrences } from '../../../extension/core/detectors/keywordAutomaton';
 import { pick, rng } from './samples';
 
 function naive(text: string, keywords: readonly string[]): string[] {
@@ -27,12 +27,13 @@ test('every occurrence, in order, matches a naive search (thousands of hits: the
   const text = pick(r, 'aAkKeEyYsStToOnN-_:/ghp é😀x', 60000);
   const hits = findKeywords(text, automaton);
   const got: string[] = [];
-  for (let h = 0; h < hits.count; h++) got.push(`${hits.keyword[h]}@${hits.end[h]}`);
+  const occurrences = keywordOccurrences(hits, automaton);
+  for (const o of occurrences) got.push(`${o.keyword}@${o.end}`);
   const want = naive(text, keywords);
   assert.ok(want.length > 1000, String(want.length));
   // Same set; within one end offset the order of ids may differ.
   assert.deepEqual([...got].sort(), [...want].sort());
-  for (let h = 1; h < hits.count; h++) assert.ok(hits.end[h]! >= hits.end[h - 1]!, 'text order');
+  for (let h = 1; h < occurrences.length; h++) assert.ok(occurrences[h]!.end >= occurrences[h - 1]!.end, 'text order');
 });
 
 function naiveRuns(text: string, chars: string, length: number): number[] {
@@ -56,9 +57,10 @@ test('one stream and two, even and odd lengths, keywords across the middle: same
       const text = pick(r, 'keyKEYsSk-ant-ghp_:/tokenx .é', length);
       const hits = findKeywords(text, automaton);
       const got: string[] = [];
-      for (let h = 0; h < hits.count; h++) got.push(`${hits.keyword[h]}@${hits.end[h]}`);
+      const occurrences = keywordOccurrences(hits, automaton);
+  for (const o of occurrences) got.push(`${o.keyword}@${o.end}`);
       assert.deepEqual([...got].sort(), naive(text, keywords).sort(), `length ${length}`);
-      for (let h = 1; h < hits.count; h++) assert.ok(hits.end[h]! >= hits.end[h - 1]!, 'text order');
+      for (let h = 1; h < occurrences.length; h++) assert.ok(occurrences[h]!.end >= occurrences[h - 1]!.end, 'text order');
     }
   }
 });
@@ -81,13 +83,50 @@ test('runs: each maximal run of the set reported once where it reaches its lengt
   }
 });
 
+test('runs: every offset modulo the group, every tail length, across blocks and at both ends', () => {
+  const automaton = buildKeywordAutomaton(['key', '"+'], { chars: B64, length: 24 });
+  const r = rng(13);
+  const texts: string[] = [];
+  // Runs of 22..26 chars at each offset modulo 8, in texts whose halves end at each offset too.
+  for (let length = 4096; length < 4096 + 24; length++) {
+    for (const runLength of [22, 23, 24, 25, 26]) {
+      const at = (length * 7 + runLength) % (length - runLength);
+      const chars: string[] = Array.from({ length }, (_, i) => (i % 3 === 2 ? ' ' : 'k'));
+      for (let i = 0; i < runLength; i++) chars[at + i] = B64[(i * 5 + length) % B64.length]!;
+      texts.push(chars.join(''));
+    }
+  }
+  // Runs that start at the text's start, end at its end, straddle the middle or a block boundary
+  // (32768 chars) of either stream, in short (one stream) and long (two) texts.
+  for (const length of [100, 4095, 70000, 70001, 131073]) {
+    const half = length >> 1;
+    for (const at of [0, length - 30, half - 12, half - 24, half, 32768 - 12, half + 32768 - 12, 32768 - 3, half + 32768 - 3]) {
+      if (at < 0 || at + 30 > length) continue;
+      const chars = pick(r, 'ab .', length).split('');
+      for (let i = 0; i < 30; i++) chars[at + i] = B64[(i * 7 + at) % B64.length]!;
+      texts.push(chars.join(''));
+    }
+  }
+  // Long runs (many whole groups), back to back with one char between.
+  texts.push(Array.from({ length: 400 }, () => pick(r, B64, 40 + Math.floor(r() * 200))).join(' '));
+  texts.push(pick(r, B64, 100000));
+  for (const text of texts) {
+    const hits = findKeywords(text, automaton);
+    assert.deepEqual(Array.from(hits.runEnds.subarray(0, hits.runCount)), naiveRuns(text, B64, 24), `length ${text.length}`);
+  }
+});
+
+test('runs shorter than 23 chars are refused (the group test needs two whole groups in a run)', () => {
+  assert.throws(() => buildKeywordAutomaton(['key'], { chars: B64, length: 22 }), /at least 23/);
+});
+
 test('run chars must be a case-folded set', () => {
-  assert.throws(() => buildKeywordAutomaton(['key'], { chars: 'ABC', length: 4 }), /case folding/);
+  assert.throws(() => buildKeywordAutomaton(['key'], { chars: 'ABC', length: 24 }), /case folding/);
 });
 
 test('no keywords in the text: no hits; an empty text: no hits', () => {
   const automaton = buildKeywordAutomaton(['secret']);
-  assert.equal(findKeywords('nothing to see here', automaton).count, 0);
-  assert.equal(findKeywords('', automaton).count, 0);
-  assert.equal(findKeywords('SeCrEt', automaton).count, 1);
+  assert.equal(findKeywords('nothing to see here', automaton).emitCount, 0);
+  assert.equal(findKeywords('', automaton).emitCount, 0);
+  assert.equal(findKeywords('SeCrEt', automaton).emitCount, 1);
 });

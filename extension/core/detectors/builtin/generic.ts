@@ -32,23 +32,26 @@ function matchAssignment(text: string, keywordStart: number, keywordEnd: number)
   // Cheap rejection first: most keyword hits are followed by neither an operator nor a quote.
   const next = text.charCodeAt(p);
   if (next !== 61 && next !== 58 && next !== 32 && next !== 9 && next !== 34 && next !== 39 && next !== 96 && next !== 62 && next !== 93 && next !== 63 && next !== 46 && next !== 124 && next !== 44) return undefined;
+  // The value first: most names have none (calls, types, comparisons), and the name test is
+  // the costlier of the two (the name is not even copied out before).
+  const span = readValue(text, nameStart, p);
+  if (!span) return undefined;
   const name = text.slice(nameStart, p);
   if (NON_SECRET_NAME.test(name.startsWith('$') ? name.slice(1) : name)) return undefined;
-  const span = readValue(text, nameStart, p, name);
   // Validation (right after, for the same span) needs the name; saves re-reading it backwards.
-  if (span) lastMatch = { text, start: span.start, name };
+  lastMatch = { text, start: span.start, name };
   return span;
 }
 
 /** The name found by the last successful matchAssignment, for isGenericSecret. */
 let lastMatch: { text: string; start: number; name: string } | undefined;
 
-function readValue(text: string, nameStart: number, nameEnd: number, name: string): { start: number; end: number } | undefined {
+function readValue(text: string, nameStart: number, nameEnd: number): { start: number; end: number } | undefined {
   let p = nameEnd;
   const opener = text[nameStart - 1];
 
   // XML element: <password>value</password>, the value possibly on its own line(s).
-  if (opener === '<' && text[p] === '>') return xmlElementValue(text, p + 1, name);
+  if (opener === '<' && text[p] === '>') return xmlElementValue(text, p + 1, text.slice(nameStart, nameEnd));
 
   let quoted = false;
   if (opener === '"' || opener === "'" || opener === '`') {
@@ -62,21 +65,53 @@ function readValue(text: string, nameStart: number, nameEnd: number, name: strin
   if (text[p] === ']') p++; // ENV["API_KEY"] = …, $cfg['secret'] = …
   p = skipSpaces(text, p);
 
-  // Type annotations: `: String =`, `: &'static str =`, Go's `name string =`.
-  const typed = /^(?::\s{0,3}[&*]?(?:'static\s)?[A-Za-z_][\w.<>[\], ]{0,30}?|[A-Za-z_][\w.[\]*]{0,30})\s{0,4}(?==[^=~])/.exec(text.slice(p, p + 48));
-  if (typed && !/^:\s*$/.test(typed[0])) p = skipSpaces(text, p + typed[0].length);
+  // Type annotations: `: String =`, `: &'static str =`, Go's `name string =`. They start with
+  // `:` or a letter and end before an `=` within the 48 chars read.
+  const first = text.charCodeAt(p);
+  if (first === 58 || first === 95 || ((first | 32) >= 97 && (first | 32) <= 122)) {
+    const equals = text.indexOf('=', p);
+    if (equals !== -1 && equals < p + 48) {
+      const typed = /^(?::\s{0,3}[&*]?(?:'static\s)?[A-Za-z_][\w.<>[\], ]{0,30}?|[A-Za-z_][\w.[\]*]{0,30})\s{0,4}(?==[^=~])/.exec(text.slice(p, p + 48));
+      if (typed && !/^:\s*$/.test(typed[0])) p = skipSpaces(text, p + typed[0].length);
+    }
+  }
 
-  const op = /^(?:::=|:=|\?=|\.=|\|\|=|=>|=(?![=~>])|:(?![:=])|,)/.exec(text.slice(p, p + 3));
-  if (!op) return undefined;
-  if (op[0] === ',' && !quoted) return undefined; // f(token, x) is a call, f("TOKEN", "x") a setter
-  p = skipSpaces(text, p + op[0].length);
-  if (op[0] === ':' && !quoted && text[p] === '\n') return undefined;
+  const op = operatorAt(text, p);
+  if (op === 0) return undefined;
+  const comma = text.charCodeAt(p) === 44;
+  const colon = op === 1 && text.charCodeAt(p) === 58;
+  if (comma && !quoted) return undefined; // f(token, x) is a call, f("TOKEN", "x") a setter
+  p = skipSpaces(text, p + op);
+  if (colon && !quoted && text[p] === '\n') return undefined;
 
   // Value: quoted (with C#/Rust/Python prefixes), or a bare word (.env, YAML, properties, Makefile).
-  if (/^[@rbuRBU]["'`]/.test(text.slice(p, p + 2))) p++;
+  if (PREFIX_CHARS.includes(text[p] ?? ' ') && QUOTES.includes(text[p + 1] ?? ' ')) p++;
   const q = text[p];
   if (q === '"' || q === "'" || q === '`') return quotedValue(text, p + 1, q);
   return bareValue(text, p);
+}
+
+const PREFIX_CHARS = '@rbuRBU';
+const QUOTES = '"\'`';
+
+/**
+ * The length of the assignment operator at `p`, or 0: `::=`, `:=`, `?=`, `.=`, `||=`, `=>`, a
+ * lone `=` (not `==`, `=~`) or `:` (not `::`), or `,` (in that order of preference).
+ */
+function operatorAt(text: string, p: number): number {
+  const c0 = text.charCodeAt(p);
+  const c1 = text.charCodeAt(p + 1);
+  if (c0 === 58) {
+    if (c1 === 58) return text.charCodeAt(p + 2) === 61 ? 3 : 0;
+    return c1 === 61 ? 2 : 1;
+  }
+  if (c0 === 61) {
+    if (c1 === 62) return 2;
+    return c1 === 61 || c1 === 126 ? 0 : 1;
+  }
+  if ((c0 === 63 || c0 === 46) && c1 === 61) return 2;
+  if (c0 === 124 && c1 === 124 && text.charCodeAt(p + 2) === 61) return 3;
+  return c0 === 44 ? 1 : 0;
 }
 
 function skipSpaces(text: string, p: number): number {
