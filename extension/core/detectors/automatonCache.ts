@@ -10,10 +10,11 @@
 // the exact keywords and run spec, and the loaded automaton then finds every keyword where it
 // is, through findKeywords itself. A cache can only make a scan start sooner, never find less.
 //
-// The automaton's fields are stored as they are (typed arrays as bytes, the rest as JSON), so
-// this file does not depend on the table's layout; a field it cannot store (a function other
-// than the run spec's) means no cache, never a partial one.
-import { buildKeywordAutomaton, findKeywords, type KeywordAutomaton, type RunSpec } from './keywordAutomaton';
+// The automaton's fields are stored as they are (typed arrays as bytes, plain objects field by
+// field, the rest as JSON; the run spec is the caller's), so this file does not depend on the
+// table's layout; a field it cannot store (a function, a class instance) means no cache, never
+// a partial one.
+import { buildKeywordAutomaton, findKeywords, keywordOccurrences, type KeywordAutomaton, type RunSpec } from './keywordAutomaton';
 
 /** Where the CLI keeps cached automata; all I/O is the caller's. */
 export interface AutomatonStore {
@@ -26,7 +27,7 @@ export interface AutomatonStore {
 }
 
 const MAGIC = 0x414b4c41; // "ALKA"
-const FORMAT = 2;
+const FORMAT = 3;
 /** magic, format, header length, digest length (u32 each). */
 const FIXED = 16;
 const TYPED: Record<string, { new (buffer: ArrayBuffer): ArrayBufferView; BYTES_PER_ELEMENT: number }> = {
@@ -72,7 +73,7 @@ export function keywordAutomatonFor(keywords: readonly string[], run: RunSpec | 
 
 /** The cache key: the digest of everything the automaton is built from, and of the code building it. */
 export function automatonKey(store: Pick<AutomatonStore, 'buildId' | 'digest'>, keywords: readonly string[], run: RunSpec | undefined): string {
-  const text = JSON.stringify([FORMAT, store.buildId, keywords, run ? [run.chars, run.length] : null]);
+  const text = JSON.stringify([FORMAT, store.buildId, keywords, runSignature(run)]);
   return [...store.digest(new TextEncoder().encode(text)).subarray(0, 12)].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
 
@@ -82,33 +83,25 @@ export function automatonKey(store: Pick<AutomatonStore, 'buildId' | 'digest'>, 
  * then the arrays' bytes. Undefined when a field cannot be stored faithfully.
  */
 export function serializeKeywordAutomaton(automaton: KeywordAutomaton, run: RunSpec | undefined, digest: AutomatonStore['digest']): Uint8Array | undefined {
-  const fields: [string, unknown][] = [];
-  const blobs: Uint8Array[] = [];
-  let blobBytes = 0;
+  const fields: [string, Field][] = [];
+  const blobs: Blobs = { list: [], bytes: 0 };
   for (const [name, value] of Object.entries(automaton)) {
     if (name === 'run') {
-      // The run spec holds a function: it is the caller's, re-attached on load.
+      // The caller's own run spec, re-attached on load (compared by its signature).
       if (value !== run) return undefined;
-      fields.push([name, { run: run ? [run.chars, run.length] : null }]);
-    } else if (ArrayBuffer.isView(value)) {
-      const type = value.constructor.name;
-      if (!(type in TYPED) || (value.constructor as unknown) !== TYPED[type]) return undefined;
-      const bytes = new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
-      fields.push([name, { typed: type, offset: blobBytes, bytes: bytes.length }]);
-      blobs.push(bytes);
-      // Each array starts 8-aligned within the blob area.
-      blobBytes += bytes.length + ((8 - (bytes.length % 8)) % 8);
-    } else {
-      if (!isPlainData(value)) return undefined;
-      fields.push([name, { json: value === undefined ? { undefined: true } : value }]);
+      fields.push([name, { run: runSignature(run) }]);
+      continue;
     }
+    const field = encode(value, blobs);
+    if (!field) return undefined;
+    fields.push([name, field]);
   }
   const header = new TextEncoder().encode(JSON.stringify(fields));
   const headerPadded = header.length + ((8 - (header.length % 8)) % 8);
-  const body = new Uint8Array(headerPadded + blobBytes);
+  const body = new Uint8Array(headerPadded + blobs.bytes);
   body.set(header, 0);
   let at = headerPadded;
-  for (const blob of blobs) {
+  for (const blob of blobs.list) {
     body.set(blob, at);
     at += blob.length + ((8 - (blob.length % 8)) % 8);
   }
@@ -145,29 +138,18 @@ export function loadKeywordAutomaton(
     const body = bytes.subarray(FIXED + sumLength);
     const sum = digest(body);
     if (sum.length !== sumLength || sum.some((b, i) => b !== stored[i])) return undefined;
-    const fields = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(body.subarray(0, headerLength))) as [string, Record<string, unknown>][];
+    const fields = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(body.subarray(0, headerLength))) as [string, Field][];
     const blobsAt = headerLength + ((8 - (headerLength % 8)) % 8);
     const automaton: Record<string, unknown> = {};
     for (const [name, field] of fields) {
-      if ('run' in field) {
-        const stored = field['run'];
-        const expected = run ? [run.chars, run.length] : null;
-        if (JSON.stringify(stored) !== JSON.stringify(expected)) return undefined;
+      if (name === 'run' && 'run' in field) {
+        if (JSON.stringify(field.run) !== JSON.stringify(runSignature(run))) return undefined;
         automaton[name] = run;
+        continue;
       }
-      else if (typeof field['typed'] === 'string') {
-        const Type = TYPED[field['typed']];
-        const offset = field['offset'];
-        const length = field['bytes'];
-        if (!Type || typeof offset !== 'number' || typeof length !== 'number' || length % Type.BYTES_PER_ELEMENT !== 0 || blobsAt + offset + length > body.length) return undefined;
-        // A copy: the array owns aligned memory of its own, whatever buffer the caller read.
-        const copy = new ArrayBuffer(length);
-        new Uint8Array(copy).set(body.subarray(blobsAt + offset, blobsAt + offset + length));
-        automaton[name] = new Type(copy);
-      } else if ('json' in field) {
-        const value = field['json'];
-        automaton[name] = isUndefinedMark(value) ? undefined : revive(value);
-      } else return undefined;
+      const decoded = decode(field, body, blobsAt);
+      if (!decoded) return undefined;
+      automaton[name] = decoded.value;
     }
     const loaded = automaton as unknown as KeywordAutomaton;
     if (!sameStrings(loaded.keywords, keywords) || loaded.run !== run) return undefined;
@@ -191,13 +173,73 @@ function findsEveryKeyword(automaton: KeywordAutomaton): boolean {
     ends[id] = text.length - 1;
   });
   const found = new Uint8Array(keywords.length);
-  const hits = findKeywords(text, automaton);
-  for (let h = 0; h < hits.count; h++) {
-    const id = hits.keyword[h]!;
-    if (id < 0 || id >= keywords.length) return false;
-    if (hits.end[h] === ends[id]) found[id] = 1;
+  for (const { keyword, end } of keywordOccurrences(findKeywords(text, automaton), automaton)) {
+    if (keyword < 0 || keyword >= keywords.length) return false;
+    if (end === ends[keyword]) found[keyword] = 1;
   }
   return !found.includes(0);
+}
+
+/** How a field is stored: typed arrays as bytes, plain objects field by field, the rest as JSON. */
+type Field = { run: unknown } | { typed: string; offset: number; bytes: number } | { object: [string, Field][] } | { json: unknown };
+
+interface Blobs {
+  list: Uint8Array[];
+  bytes: number;
+}
+
+/** What identifies a run spec (its kinds table is code: the build id covers it). */
+function runSignature(run: RunSpec | undefined): unknown {
+  return run ? [run.chars, run.length, run.kinds ? [run.kinds.need, run.kinds.within, run.kinds.of.length] : null] : null;
+}
+
+function encode(value: unknown, blobs: Blobs): Field | undefined {
+  if (ArrayBuffer.isView(value)) {
+    const type = value.constructor.name;
+    if (!(type in TYPED) || (value.constructor as unknown) !== TYPED[type]) return undefined;
+    const bytes = new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+    const field = { typed: type, offset: blobs.bytes, bytes: bytes.length };
+    blobs.list.push(bytes);
+    // Each array starts 8-aligned within the blob area.
+    blobs.bytes += bytes.length + ((8 - (bytes.length % 8)) % 8);
+    return field;
+  }
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+    if (Object.getPrototypeOf(value) !== Object.prototype) return undefined;
+    const entries: [string, Field][] = [];
+    for (const [name, inner] of Object.entries(value)) {
+      const field = encode(inner, blobs);
+      if (!field) return undefined;
+      entries.push([name, field]);
+    }
+    return { object: entries };
+  }
+  if (!isPlainData(value)) return undefined;
+  return { json: value === undefined ? { undefined: true } : value };
+}
+
+function decode(field: Field, body: Uint8Array, blobsAt: number): { value: unknown } | undefined {
+  if ('typed' in field) {
+    const Type = TYPED[field.typed];
+    const { offset, bytes: length } = field;
+    if (!Type || typeof offset !== 'number' || typeof length !== 'number' || length % Type.BYTES_PER_ELEMENT !== 0 || blobsAt + offset + length > body.length) return undefined;
+    // A copy: the array owns aligned memory of its own, whatever buffer the caller read.
+    const copy = new ArrayBuffer(length);
+    new Uint8Array(copy).set(body.subarray(blobsAt + offset, blobsAt + offset + length));
+    return { value: new Type(copy) };
+  }
+  if ('object' in field) {
+    if (!Array.isArray(field.object)) return undefined;
+    const value: Record<string, unknown> = {};
+    for (const [name, inner] of field.object) {
+      const decoded = decode(inner, body, blobsAt);
+      if (!decoded) return undefined;
+      value[name] = decoded.value;
+    }
+    return { value };
+  }
+  if ('json' in field) return { value: isUndefinedMark(field.json) ? undefined : revive(field.json) };
+  return undefined;
 }
 
 function isPlainData(value: unknown): boolean {

@@ -13,7 +13,7 @@ import {
   useAutomatonStore,
   type AutomatonStore,
 } from '../../../extension/core/detectors/automatonCache';
-import { buildKeywordAutomaton, findKeywords, type KeywordAutomaton } from '../../../extension/core/detectors/keywordAutomaton';
+import { buildKeywordAutomaton, findKeywords, keywordOccurrences, type KeywordAutomaton } from '../../../extension/core/detectors/keywordAutomaton';
 import { BASE64_RUN } from '../../../extension/core/detectors/decode';
 import { BUILTIN_SECRET_DETECTORS, compileDetectors, scanText } from '../../../extension/core/detectors';
 import { SAMPLES, rng } from './samples';
@@ -30,11 +30,7 @@ const sha256 = (bytes: Uint8Array) => new Uint8Array(createHash('sha256').update
 
 function hitsOf(text: string, automaton: KeywordAutomaton) {
   const hits = findKeywords(text, automaton);
-  return {
-    keyword: [...hits.keyword.subarray(0, hits.count)],
-    end: [...hits.end.subarray(0, hits.count)],
-    runs: [...hits.runEnds.subarray(0, hits.runCount)],
-  };
+  return { keywords: keywordOccurrences(hits, automaton), runs: [...hits.runEnds.subarray(0, hits.runCount)] };
 }
 
 /** Text with every sample secret, mixed case, and base64 runs. */
