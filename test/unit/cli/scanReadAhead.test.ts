@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { after, test } from 'node:test';
 import { SAMPLES, rng } from '../detectors/samples';
-import { readAheadOptions, readAheadStats } from '../../../extension/cli/scan/readAhead';
+import { READ_AHEAD_CHARS, ReadAhead, readAheadOptions, readAheadStats } from '../../../extension/cli/scan/readAhead';
 import { runAirlock, tempTree } from './scanSupport';
 
 function corpus(): Record<string, string | Buffer> {
@@ -87,4 +87,28 @@ test('a path that vanishes under the reader is a usage error, as from the main t
   const read = await withReader({ workerEval: `require('node:worker_threads').parentPort.postMessage({ missing: 'src/gone' });` }, () => runAirlock(ARGS, root));
   assert.equal(read.code, 2);
   assert.match(read.stderr, /no such file or directory: src\/gone/);
+});
+
+test('the reader stays at most READ_AHEAD_CHARS (and a batch) ahead of what the main thread consumed', async () => {
+  const files: Record<string, string> = {};
+  for (let i = 0; i < 40; i++) files[`big/f${String(i).padStart(2, '0')}.txt`] = `${i} `.padEnd(100_000, 'x');
+  const big = tempTree(files);
+  try {
+    readAheadOptions.fromSources = true;
+    const reader = ReadAhead.start({ paths: ['.'], cwd: big, maxFileBytes: 1 << 20 });
+    readAheadOptions.fromSources = false;
+    assert.ok(reader);
+    // Nothing consumed for a while: what waits in the queue is bounded.
+    await new Promise((r) => setTimeout(r, 1500));
+    const queued = (reader as unknown as { queue: { inputs?: { text: string }[] }[] }).queue.flatMap((m) => m.inputs ?? []).reduce((n, i) => n + i.text.length, 0);
+    assert.ok(queued > 0, 'the reader started');
+    assert.ok(queued <= READ_AHEAD_CHARS + 2 * 128 * 1024, `${queued} chars waiting`);
+    const seen: string[] = [];
+    const walked = await reader.consume((input) => seen.push(input.text.slice(0, 3)), (path) => new Error(path));
+    assert.equal(walked.inputCount, 40);
+    assert.deepEqual(seen, Array.from({ length: 40 }, (_, i) => `${i} `.padEnd(3, 'x')));
+  } finally {
+    readAheadOptions.fromSources = false;
+    rmSync(big, { recursive: true, force: true });
+  }
 });
