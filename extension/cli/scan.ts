@@ -35,7 +35,9 @@ export async function scanCommand(args: string[], io: CliIO): Promise<number> {
   const threads = options.jobs ?? defaultThreads();
   // One scanning thread: a folder's files are read on a second thread from now on, while the
   // policy compiles and the scan goes on (readAhead.ts); it is stopped however the scan ends.
-  const reader = threads === 1 ? ReadAhead.start({ paths: options.paths, cwd: io.cwd, maxFileBytes: options.maxFileBytes }) : undefined;
+  // AIRLOCK_SCAN_READER=off keeps the reading on this thread (the bench shows both side by side).
+  const readerOff = (io.env ?? process.env)['AIRLOCK_SCAN_READER'] === 'off';
+  const reader = threads === 1 && !readerOff ? ReadAhead.start({ paths: options.paths, cwd: io.cwd, maxFileBytes: options.maxFileBytes }) : undefined;
   try {
     return await scanParsed(options, threads, reader, io);
   } finally {

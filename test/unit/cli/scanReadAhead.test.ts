@@ -48,6 +48,11 @@ test('the reader thread gives the report of the main thread’s own walk, byte f
   assert.equal(readAheadStats.started, started, 'from sources, no reader unless asked');
   const read = await withReader({ fromSources: true }, () => runAirlock(ARGS, root));
   assert.equal(readAheadStats.started, started + 1);
+  const inputs = readAheadStats.inputs;
+  const off = await withReader({ fromSources: true }, () => runAirlock(ARGS, root, '', { AIRLOCK_SCAN_READER: 'off' }));
+  assert.equal(readAheadStats.started, started + 1, 'AIRLOCK_SCAN_READER=off: no reader');
+  assert.equal(off.stdout, own.stdout);
+  readAheadStats.inputs = inputs;
   assert.equal(readAheadStats.inputs, 61, 'every input came from the reader (60 sources and .gitignore)');
   assert.equal(own.code, 0, own.stderr);
   assert.equal(read.stdout, own.stdout);
