@@ -2,7 +2,7 @@
 import { isMainThread, workerData } from 'node:worker_threads';
 import { useAutomatonStore } from '../core/detectors/automatonCache';
 import { cliAutomatonStore } from './automatonStore';
-import { runCli } from './run';
+import { runCli, type CliIO } from './run';
 
 if (!isMainThread && (workerData as { airlockScanWorker?: boolean } | undefined)?.airlockScanWorker) {
   // This bundle started as an `airlock scan` worker (a one-file CLI package has no scanWorker.js).
@@ -10,7 +10,17 @@ if (!isMainThread && (workerData as { airlockScanWorker?: boolean } | undefined)
 } else {
   // Compiled keyword automata are kept beside the code cache (automatonStore.ts).
   useAutomatonStore(cliAutomatonStore());
-  runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, cwd: process.cwd() })
+  // stdin on first use: creating process.stdin loads Node's stream and tty machinery (~2 ms
+  // of every start), and only `scan -` and the agent hooks read it.
+  const io: CliIO = {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    get stdin() {
+      return process.stdin;
+    },
+    cwd: process.cwd(),
+  };
+  runCli(process.argv.slice(2), io)
     .then((code) => {
       process.exitCode = code;
     })
