@@ -47,8 +47,9 @@ each file were sent to DESTINATION, and reports what the policy would do.
                        found in any scanned file (default: the policy's workspace folder)
   --jobs N             threads scanning large inputs (4 MB or more; default: one per core
                        but one, which V8's compiler and collector use; 1 = main thread only).
-                       With one scanning thread a folder's files are read on a second one
-                       while the first scans (AIRLOCK_SCAN_READER=off: read them on the first)
+                       With one scanning thread and a core free (load average), a folder's
+                       files are read on a second thread while the first scans
+                       (AIRLOCK_SCAN_READER=on|off decides instead)
 Exit status: 1 when the verdict is block, 2 on usage errors or an invalid policy, else 0.
 `;
 

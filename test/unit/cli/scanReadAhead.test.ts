@@ -31,6 +31,8 @@ function corpus(): Record<string, string | Buffer> {
 const root = tempTree(corpus());
 after(() => rmSync(root, { recursive: true, force: true }));
 const ARGS = ['scan', '--jobs', '1', '--max-file-size', '4096', '--format', 'json', '.'];
+/** The reader whatever the machine's load (by default it is used only with a core free). */
+const ON = { AIRLOCK_SCAN_READER: 'on' };
 
 async function withReader<T>(options: Partial<typeof readAheadOptions>, run: () => Promise<T>): Promise<T> {
   Object.assign(readAheadOptions, options);
@@ -46,7 +48,7 @@ test('the reader thread gives the report of the main thread’s own walk, byte f
   const started = readAheadStats.started;
   const own = await runAirlock(ARGS, root);
   assert.equal(readAheadStats.started, started, 'from sources, no reader unless asked');
-  const read = await withReader({ fromSources: true }, () => runAirlock(ARGS, root));
+  const read = await withReader({ fromSources: true }, () => runAirlock(ARGS, root, '', ON));
   assert.equal(readAheadStats.started, started + 1);
   const inputs = readAheadStats.inputs;
   const off = await withReader({ fromSources: true }, () => runAirlock(ARGS, root, '', { AIRLOCK_SCAN_READER: 'off' }));
@@ -79,7 +81,7 @@ for (const [name, workerEval] of Object.entries(BAD_READERS)) {
   test(`a reader that ${name} is replaced by the main thread's walk: the same report`, async () => {
     const own = await runAirlock(ARGS, root);
     const started = readAheadStats.started;
-    const read = await withReader({ workerEval }, () => runAirlock(ARGS, root));
+    const read = await withReader({ workerEval }, () => runAirlock(ARGS, root, '', ON));
     assert.equal(readAheadStats.started, started + 1, 'the bad reader was started');
     assert.equal(read.code, own.code);
     assert.equal(read.stdout, own.stdout);
@@ -89,7 +91,7 @@ for (const [name, workerEval] of Object.entries(BAD_READERS)) {
 }
 
 test('a path that vanishes under the reader is a usage error, as from the main thread', async () => {
-  const read = await withReader({ workerEval: `require('node:worker_threads').parentPort.postMessage({ missing: 'src/gone' });` }, () => runAirlock(ARGS, root));
+  const read = await withReader({ workerEval: `require('node:worker_threads').parentPort.postMessage({ missing: 'src/gone' });` }, () => runAirlock(ARGS, root, '', ON));
   assert.equal(read.code, 2);
   assert.match(read.stderr, /no such file or directory: src\/gone/);
 });
