@@ -4,7 +4,9 @@
 // reader that fails, dies, miscounts or sends what is not on disk changes nothing: whatever it
 // sent is forgotten and the main thread walks and scans everything itself.
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { SAMPLES, rng } from '../detectors/samples';
 import { READ_AHEAD_CHARS, ReadAhead, readAheadOptions, readAheadStats } from '../../../extension/cli/scan/readAhead';
@@ -118,4 +120,21 @@ test('the reader stays at most READ_AHEAD_CHARS (and a batch) ahead of what the 
     readAheadOptions.fromSources = false;
     rmSync(big, { recursive: true, force: true });
   }
+});
+
+test('dist/cli.js with its reader (dist/scanReader.js) gives the report it gives without', (t) => {
+  const repo = join(__dirname, '..', '..', '..');
+  const cli = join(repo, 'dist', 'cli.js');
+  if (!existsSync(cli) || !existsSync(join(repo, 'dist', 'scanReader.js'))) {
+    t.skip('dist/cli.js or dist/scanReader.js is missing (run node esbuild.mjs)');
+    return;
+  }
+  const run = (setting: string) => spawnSync(process.execPath, [cli, ...ARGS], { cwd: root, encoding: 'utf8', timeout: 60_000, env: { ...process.env, AIRLOCK_SCAN_READER: setting, AIRLOCK_CODE_CACHE: 'off' } });
+  const off = run('off');
+  const on = run('on');
+  assert.equal(off.status, 0, off.stderr);
+  assert.equal(on.status, off.status);
+  assert.equal(on.stdout, off.stdout);
+  assert.equal(on.stderr, off.stderr);
+  assert.equal((JSON.parse(on.stdout) as { filesScanned: number }).filesScanned, 61);
 });
