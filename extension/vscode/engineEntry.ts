@@ -3,6 +3,8 @@
 export * as policy from '../core/policy';
 export * as ledger from '../core/ledger';
 export * as ledgerFile from '../cli/provenance/ledgerFile';
+// Signing and reject-baseline checks: the same functions `airlock review` uses.
+export * as reviewDecision from '../cli/provenance/reviewDecision';
 export * as provenance from '../core/provenance';
 export { FingerprintIndex } from '../core/provenance/fingerprintIndex';
 export * as gateway from '../gateway';

@@ -26,7 +26,7 @@ import { git, readBlobs, renames, stagedPaths } from './git';
 import { blame, blobBytes, blobInfo, changedSince, isBlobPrefix, commitInfo, commitsBetween, LEDGER_PATH, ledgerAt, mergeBase, renamesIn, resolveCommit, UNCOMMITTED, type CommitInfo } from './gitHistory';
 import { followRenames, rejectedByPath } from './ledgerState';
 import { loadReviewPolicy } from './policy';
-import { identityKey, ReviewVerifier } from './signing';
+import { identityKey, ReviewVerifier, reviewVerdict } from './signing';
 import { disclosureViolations } from './disclosure';
 import { gitAiContributions } from './gitAiNotes';
 
@@ -298,19 +298,8 @@ function approvalContext(root: string, source: Source, state: LedgerState, scrat
       current = { path, text };
     },
     judge(review: ReviewRecord, requirement): ReviewVerdict {
-      const email = identityKey(review.reviewer.email);
       const { verifier, missing } = verifierFor(requirement.allowedSigners);
-      const required = requirement.signatures === 'required';
-      if (!review.signature) {
-        if (required) return { counts: false, identities: [], reason: `unsigned; rule ${requirement.rule} requires reviews signed with a key in the allowed signers file` };
-        return { counts: true, identities: [email] };
-      }
-      if (!verifier.file && !required) return { counts: true, identities: [email] }; // nothing to verify against: an unsigned review's weight
-      const result = verifier.verify(review);
-      if (!result.ok) return { counts: false, identities: [], reason: missing ?? result.reason ?? 'bad signature' };
-      const principal = identityKey(result.principal!);
-      if (principal !== email) return { counts: false, identities: [], reason: `signed by ${result.principal}, but the record names ${review.reviewer.email} as the reviewer` };
-      return { counts: true, identities: [principal, ...(result.fingerprint ? [result.fingerprint] : [])] };
+      return reviewVerdict(review, requirement, { present: verifier.file !== undefined, ...(missing ? { missing } : {}) }, () => verifier.verify(review));
     },
     authorsOf(line) {
       const recorded = state.contributions.get(line.span.root)?.recordedBy?.email;

@@ -4,23 +4,18 @@
 // when one is configured (and refused without one where the policy requires signatures).
 // reject puts back the text the AI replaced, but only text git has seen in this file before the
 // AI change: a record's baseline is data, and a forged one must not plant code.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
 import { locateSpans } from '../../core/ledger/check';
-import { buildReview } from '../../core/ledger/contribution';
 import { appendRecords } from './ledgerFile';
-import { applyReplacements, baselineInGit, rejectReplacements } from '../../core/ledger/reject';
+import { applyReplacements, rejectReplacements } from '../../core/ledger/reject';
 import { indexFile } from '../../core/provenance/anchor';
 import { splitLines } from '../../core/provenance/hash';
 import type { CliIO } from '../run';
 import { guarded, insideRepo, parseArgs, parseTarget, readWorking, repoPath, requireInsideRepo, UsageError, workspaceRoot } from './common';
-import { git, identity, readBlobs } from './git';
-import { blame, UNCOMMITTED } from './gitHistory';
+import { identity } from './git';
 import { loadLedgerState, spansByCurrentPath } from './ledgerState';
 import { loadReviewPolicy } from './policy';
-import { newRecordId } from '../../core/ledger/records';
-import { signingSetup, signReview } from './signing';
+import { ownSignatureProblem, reviewRecord, signatureRequired, signingDecision, untrustedBaselineMessage, untrustedBaselines } from './reviewDecision';
 
 export const REVIEW_USAGE = 'airlock review approve|reject FILE:A-B [--sign | --no-sign]';
 
@@ -37,8 +32,11 @@ export async function reviewCommand(args: string[], io: CliIO): Promise<number> 
     if (!reviewer.name || !reviewer.email) throw new UsageError('set git user.name and user.email first: the reviewer is recorded');
 
     const load = await loadReviewPolicy(root);
-    const required = load.ok && load.policy.reviewFor(path).requireApproval?.signatures === 'required';
-    const sign = decideSigning(root, parsed.flags.has('sign'), parsed.flags.has('no-sign'), required);
+    const requirement = load.ok ? load.policy.reviewFor(path).requireApproval : undefined;
+    const decided = signingDecision(root, { required: signatureRequired(decision, requirement), path, asked: parsed.flags.has('sign'), refused: parsed.flags.has('no-sign') });
+    // Refused before anything is read or written (reviewRecord decides the same again).
+    if ('refused' in decided) throw new UsageError(decided.refused);
+    const sign = decided.sign;
 
     const state = loadLedgerState(root, io);
     const spans = spansByCurrentPath(state, root, (p) => insideRepo(root, p) !== undefined).get(path) ?? [];
@@ -50,65 +48,35 @@ export async function reviewCommand(args: string[], io: CliIO): Promise<number> 
       io.stderr.write(`airlock review: no AI-written lines in ${path}:${target.startLine}-${target.endLine}\n`);
       return 1;
     }
-    const time = new Date().toISOString();
-    const signed = (record: ReturnType<typeof buildReview>) => (sign ? { ...record, signature: signReview(root, record) } : record);
+    const review = (kind: 'approve' | 'reject', lines: typeof located) =>
+      reviewRecord(root, { decision: kind, reviewer, path, lines, fileLines, requirement, asked: parsed.flags.has('sign'), refused: parsed.flags.has('no-sign') });
     const by = `${reviewer.name} <${reviewer.email}>${sign ? ' (signed)' : ''}`;
     if (decision === 'approve') {
-      appendRecords(root, [signed(buildReview('approve', reviewer, newRecordId(), time, path, selected, fileLines))]);
+      const record = await review('approve', selected);
+      appendRecords(root, [record]);
       io.stdout.write(`approved ${selected.length} AI-written line(s) in ${path}:${target.startLine}-${target.endLine} as ${by}\n`);
+      const problem = await ownSignatureProblem(root, record, requirement);
+      if (problem) io.stderr.write(`airlock review: warning: ${problem}\n`);
       return 0;
     }
     // Reject: each contribution touched goes back to its baseline, bottom-up so line numbers hold.
     const roots = [...new Set(selected.map((l) => l.span.root))];
-    const untrusted = roots.filter((r) => !baselineInGit(state.contributions.get(r)?.baseline ?? '', gitVersionsBefore(root, path, located.filter((l) => l.span.root === r).map((l) => l.line), text)));
+    const untrusted = untrustedBaselines(root, path, text, located, state, roots);
     if (untrusted.length > 0) {
-      io.stderr.write(
-        `airlock review: refusing to reject: the text recorded as what the AI replaced (contribution ${untrusted.join(', ')}) is not in git's history of ${path}, so it could be anything; nothing was changed.\n` +
-          `Restore the lines by hand (e.g. git checkout -p -- ${path}), then run the check again.\n`,
-      );
+      io.stderr.write(`airlock review: ${untrustedBaselineMessage(path, untrusted)}\n`);
       return 1;
     }
+    // Signed before the file changes: a signing failure leaves the file and the ledger as they were.
+    const record = await review('reject', located.filter((l) => roots.includes(l.span.root)));
     const replacements = rejectReplacements(located, state, roots);
     const out = applyReplacements(fileLines, replacements);
     const eol = text.includes('\r\n') ? '\r\n' : '\n';
     writeFileSync(file, out.join(eol));
-    appendRecords(root, [signed(buildReview('reject', reviewer, newRecordId(), time, path, located.filter((l) => roots.includes(l.span.root)), fileLines))]);
+    appendRecords(root, [record]);
     io.stdout.write(`rejected ${roots.length === 1 ? '1 AI contribution' : `${roots.length} AI contributions`} in ${path}: ${replacements.map(describeReplacement).join('; ')}${sign ? ' (signed review)' : ''}\n`);
     return 0;
   });
 }
-
-/** Sign when asked, when the policy requires it, or when git is set up to sign with SSH. */
-function decideSigning(root: string, asked: boolean, refused: boolean, required: boolean): boolean {
-  if (asked && refused) throw new UsageError('choose one of --sign and --no-sign');
-  const scratch = mkdtempSync(join(tmpdir(), 'airlock-review-'));
-  try {
-    const setup = signingSetup(root, scratch);
-    const configured = !('problem' in setup);
-    if (required && refused) throw new UsageError('the policy requires signed reviews here; --no-sign is not allowed');
-    if ((required || asked) && !configured) {
-      throw new UsageError(`${required ? 'the policy requires signed reviews here' : '--sign'}: ${(setup as { problem: string }).problem}. Set up SSH signing the way git does: git config gpg.format ssh; git config user.signingkey ~/.ssh/id_ed25519.pub`);
-    }
-    return !refused && configured;
-  } finally {
-    rmSync(scratch, { recursive: true, force: true });
-  }
-}
-
-/**
- * The file as git knew it before the AI lines came in: HEAD (the AI change is not committed
- * yet) and, for committed AI lines, the parent of each commit that `git blame` names for them.
- */
-function gitVersionsBefore(root: string, path: string, lines: readonly number[], text: string): (string | undefined)[] {
-  const specs = [`HEAD:${path}`];
-  const byLine = blame(root, path, { contents: text });
-  for (const commit of new Set(lines.map((l) => byLine.get(l)).filter((c): c is string => !!c && c !== UNCOMMITTED))) {
-    if (git(root, ['rev-parse', '--verify', '--quiet', `${commit}^`]).ok) specs.push(`${commit}^:${path}`);
-  }
-  const blobs = readBlobs(root, specs);
-  return specs.map((s) => blobs.get(s));
-}
-
 
 /** What one reject did to the file, truthfully: removed lines, or put back what they replaced. */
 function describeReplacement(r: { startLine: number; endLine: number; lines: readonly string[] }): string {

@@ -145,7 +145,7 @@ export const DECODE_TRIGGERS = {
 export type DecodeTriggerKind = keyof typeof DECODE_TRIGGERS;
 
 /** Start offsets of each kind of trigger literal in the text, ascending; base64 run ends. */
-export type DecodeHints = Record<DecodeTriggerKind, readonly number[]> & {
+export type DecodeHints = Record<DecodeTriggerKind, ArrayLike<number>> & {
   /** Where each maximal run of base64 chars reaches MIN_RUN chars (end offset), ascending. */
   readonly base64: ArrayLike<number>;
 };
@@ -269,7 +269,7 @@ const TOKEN_CHAR = (() => {
 const chainBounds: number[] = [];
 
 /** `quotes`: the quotes followed by a blank, `+`, `.` or line break (no other can start a junction). */
-function concatenations(text: string, quotes: readonly number[]): DecodedView | undefined {
+function concatenations(text: string, quotes: ArrayLike<number>): DecodedView | undefined {
   if (quotes.length === 0) return undefined;
   const builder = new ViewBuilder('concatenation');
   let resume = 0; // a chain's literals are not tried again as the start of another
@@ -282,29 +282,31 @@ function concatenations(text: string, quotes: readonly number[]): DecodedView | 
     // Chain: collect the literals after the first while junctions continue. Bounds go into a
     // flat list, [start, end) per literal (this runs for every junction in the text).
     const bounds = chainBounds;
-    bounds.length = 0;
-    bounds.push(-1, close);
+    bounds[0] = -1;
+    bounds[1] = close;
+    let count = 2; // ints of `bounds` in use (the list is reused, never shortened)
     let nextOpen = afterJunction;
     for (;;) {
       const nextClose = literalClosing(text, nextOpen, text.charCodeAt(nextOpen));
       if (nextClose < 0) break;
-      bounds.push(nextOpen + 1, nextClose);
+      bounds[count++] = nextOpen + 1;
+      bounds[count++] = nextClose;
       const more = junctionEnd(text, nextClose);
       if (more < 0) break;
       nextOpen = more;
     }
-    if (bounds.length < 4) continue;
+    if (count < 4) continue;
     // Only a join inside a token can hide one: "Hello, " + "world" cannot. (A token char before
     // the first closing quote means the first literal is not empty.) Decided before the first
     // literal is looked for: most chains are prose, and a chain that fails here fails from any
     // of its literals, so none is tried again.
     let insideToken = false;
-    for (let k = 0; k + 2 < bounds.length && !insideToken; k += 2) {
+    for (let k = 0; k + 2 < count && !insideToken; k += 2) {
       const end = bounds[k + 1]!;
       const nextStart = bounds[k + 2]!;
       insideToken = (k === 0 || end > bounds[k]!) && TOKEN_CHAR[text.charCodeAt(end - 1)] === 1 && bounds[k + 3]! > nextStart && TOKEN_CHAR[text.charCodeAt(nextStart)] === 1;
     }
-    const last = bounds[bounds.length - 1]!;
+    const last = bounds[count - 1]!;
     if (!insideToken) {
       resume = last + 1;
       continue;
@@ -314,13 +316,13 @@ function concatenations(text: string, quotes: readonly number[]): DecodedView | 
     bounds[0] = open + 1;
     resume = last + 1;
     let joinedLength = 0;
-    for (let k = 0; k < bounds.length; k += 2) joinedLength += bounds[k + 1]! - bounds[k]!;
+    for (let k = 0; k < count; k += 2) joinedLength += bounds[k + 1]! - bounds[k]!;
     if (joinedLength < 12 || joinedLength > MAX_REGION) continue;
     // The line up to the first literal gives detectors the assigned name.
     builder.separate();
     const lineStart = lineStartWithin(text, open, 200);
     if (open - lineStart < 200) builder.copy(text, lineStart, open + 1);
-    for (let k = 0; k < bounds.length; k += 2) builder.copy(text, bounds[k]!, bounds[k + 1]!);
+    for (let k = 0; k < count; k += 2) builder.copy(text, bounds[k]!, bounds[k + 1]!);
     builder.copy(text, last, last + 1);
   }
   return builder.build();
@@ -333,14 +335,28 @@ const CONTEXT = 300;
 
 const isHex = (c: number) => (c >= 48 && c <= 57) || ((c | 32) >= 97 && (c | 32) <= 102);
 
+/** The value of the `digits` hex digits at text[at] (already checked to be hex). */
+function hexAt(text: string, at: number, digits: number): number {
+  let value = 0;
+  for (let i = at; i < at + digits; i++) {
+    const c = text.charCodeAt(i) | 32; // 0-9 keep their codes under | 32; A-F fold onto a-f
+    value = (value << 4) | (c <= 57 ? c - 48 : c - 87);
+  }
+  return value;
+}
+
 /** `\u` followed by 4 hex digits at `i`. */
 function isUnicodeEscape(text: string, i: number): boolean {
   return text.charCodeAt(i + 1) === 117 && isHex(text.charCodeAt(i + 2)) && isHex(text.charCodeAt(i + 3)) && isHex(text.charCodeAt(i + 4)) && isHex(text.charCodeAt(i + 5));
 }
 
 /** `candidates`: where `\u` or `\/` occurs (any case). */
-function jsonEscapes(text: string, candidates: readonly number[]): DecodedView | undefined {
-  const escapes = candidates.filter((i) => text.charCodeAt(i + 1) === 47 || isUnicodeEscape(text, i));
+function jsonEscapes(text: string, candidates: ArrayLike<number>): DecodedView | undefined {
+  const escapes: number[] = [];
+  for (let k = 0; k < candidates.length; k++) {
+    const i = candidates[k]!;
+    if (text.charCodeAt(i + 1) === 47 || isUnicodeEscape(text, i)) escapes.push(i);
+  }
   if (escapes.length === 0) return undefined;
   const builder = new ViewBuilder('json-escape');
   // The first escape at or after `from`; a cursor, since `from` only grows.
@@ -372,7 +388,7 @@ function jsonEscapes(text: string, candidates: readonly number[]): DecodedView |
       i = slash;
       if (isUnicodeEscape(text, i)) {
         builder.copy(text, run, i);
-        builder.add(String.fromCharCode(parseInt(text.slice(i + 2, i + 6), 16)), i, i + 6);
+        builder.add(String.fromCharCode(hexAt(text, i + 2, 4)), i, i + 6);
         i += 6;
         run = i;
       } else if (text.charCodeAt(i + 1) === 47) {
@@ -393,11 +409,12 @@ function jsonEscapes(text: string, candidates: readonly number[]): DecodedView |
 // ---------- URL encoding ----------
 
 /** `candidates`: where `%2`..`%7` occurs. */
-function urlEncoding(text: string, candidates: readonly number[]): DecodedView | undefined {
+function urlEncoding(text: string, candidates: ArrayLike<number>): DecodedView | undefined {
   if (candidates.length === 0) return undefined;
   const builder = new ViewBuilder('url-encoding');
   let lineEnd = -1;
-  for (const at of candidates) {
+  for (let k = 0; k < candidates.length; k++) {
+    const at = candidates[k]!;
     // %20..%7E: a printable ASCII char (not %7F).
     const second = text.charCodeAt(at + 2);
     if (!isHex(second) || (text.charCodeAt(at + 1) === 55 && (second | 32) === 102)) continue;
@@ -410,7 +427,7 @@ function urlEncoding(text: string, candidates: readonly number[]): DecodedView |
     for (let i = start; i < lineEnd; ) {
       if (text[i] === '%' && /^[2-7][0-9A-Fa-f]$/.test(text.slice(i + 1, i + 3)) && text.slice(i + 1, i + 3).toLowerCase() !== '7f') {
         builder.copy(text, run, i);
-        builder.add(String.fromCharCode(parseInt(text.slice(i + 1, i + 3), 16)), i, i + 3);
+        builder.add(String.fromCharCode(hexAt(text, i + 1, 2)), i, i + 3);
         i += 3;
         run = i;
       } else {
@@ -558,9 +575,10 @@ function addBase64(text: string, start: number, runEnd: number, end: number, bui
 const YAML_HEADER = /^([ \t]*)(?:- )?([A-Za-z0-9_.-]{1,80}):[ \t]*([|>])[+-]?[0-9]?[ \t]*\r?$/;
 
 /** Starts of lines ending within 3 chars of a block-scalar indicator (`key: |`, `key: >-`), ascending. */
-function blockHeaderLines(text: string, indicators: readonly number[]): number[] {
+function blockHeaderLines(text: string, indicators: ArrayLike<number>): number[] {
   const starts: number[] = [];
-  for (const i of indicators) {
+  for (let k = 0; k < indicators.length; k++) {
+    const i = indicators[k]!;
     let e = i + 1;
     while (e < text.length && e - i < 4 && text[e] !== '\n') e++;
     if (e < text.length && text[e] !== '\n') continue;
@@ -571,7 +589,7 @@ function blockHeaderLines(text: string, indicators: readonly number[]): number[]
 }
 
 /** `indicators`: where `|` and `>` occur. */
-function yamlBlocks(text: string, indicators: readonly number[]): DecodedView | undefined {
+function yamlBlocks(text: string, indicators: ArrayLike<number>): DecodedView | undefined {
   let builder: ViewBuilder | undefined;
   let after = 0;
   for (const lineStart of blockHeaderLines(text, indicators)) {
@@ -611,7 +629,7 @@ function yamlBlocks(text: string, indicators: readonly number[]): DecodedView | 
 // ---------- unified diffs ----------
 
 /** `hunks`: where `\n@@ -` occurs (the offset of the line break). */
-function diffLines(text: string, hunks: readonly number[]): DecodedView | undefined {
+function diffLines(text: string, hunks: ArrayLike<number>): DecodedView | undefined {
   // Every diff with content has a hunk header.
   const atStart = text.startsWith('@@ -');
   if (!atStart && hunks.length === 0) return undefined;

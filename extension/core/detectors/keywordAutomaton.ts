@@ -28,7 +28,7 @@
 // chars. A run of at least 3 * 8 - 1 chars holds two whole aligned groups, so only where two full
 // groups follow each other (a few percent of groups in source code) is the run looked at
 // char by char, while the block is still in the CPU's cache. Counting the run length per char
-// instead cost as much as the keyword walk itself.
+// instead cost two thirds of the keyword walk itself (26 ms against 37 per 20 MB of code).
 
 const ALPHABET = 128;
 /** Below this length one stream is walked: the second would not pay for its set-up. */
@@ -349,14 +349,18 @@ function lookAtRuns(text: string, automaton: KeywordAutomaton, half: number, fir
  */
 function lookAtRun(text: string, automaton: KeywordAutomaton, to: number, out: Emits): void {
   const { of, need, within } = automaton.runKinds;
-  // Back from the end of the chars known to be run chars to the run's start, reading their kinds.
+  // Back from the end of the chars known to be run chars to the run's start, reading their
+  // kinds; not past the stream's own start (a run that began before is the first stream's, and a
+  // text that is one long run would otherwise be read back to its start from every tail).
+  const floor = out.runsFrom;
   let seen = 0;
   let start = to;
-  for (let kind = of[text.charCodeAt(start - 1)]!; kind !== 0; kind = start > 0 ? of[text.charCodeAt(start - 1)]! : 0) {
+  for (let kind = of[text.charCodeAt(start - 1)]!; kind !== 0; kind = start > floor ? of[text.charCodeAt(start - 1)]! : 0) {
     seen |= kind;
     start--;
   }
-  if (start === out.lastRunStart || start < out.runsFrom) return;
+  if (start === floor && floor > 0 && of[text.charCodeAt(floor - 1)] !== 0) return;
+  if (start === out.lastRunStart) return;
   out.lastRunStart = start;
   const reached = start + automaton.run!.length;
   if (reached > text.length) return;

@@ -42,11 +42,13 @@ const KNOWN_FAKE_VALUES = new Set([
   'je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY',
 ]);
 
+/** The markers as one case-insensitive search (one native pass instead of a lower-cased copy and a search per marker: this runs for every candidate value). */
+const PLACEHOLDER_MARKER = new RegExp(PLACEHOLDER_MARKERS.map((m) => m.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|'), 'i');
+
 /** True when the value is obviously not a real credential. */
 export function isGenericPlaceholder(value: string): boolean {
   if (KNOWN_FAKE_VALUES.has(value)) return true;
-  const lower = value.toLowerCase();
-  for (const marker of PLACEHOLDER_MARKERS) if (lower.includes(marker)) return true;
+  if (PLACEHOLDER_MARKER.test(value)) return true;
   return hasTooFewDistinctChars(value);
 }
 

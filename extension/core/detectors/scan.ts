@@ -76,25 +76,34 @@ function stateTables(plan: ScanPlan): StateTables {
 
 /** Where the decoders' trigger literals start, ascending, from the keyword pass. */
 function decodeHints(hits: KeywordHits, plan: ScanPlan): DecodeHints {
-  const hints = { quote: [] as number[], escape: [] as number[], percent: [] as number[], indicator: [] as number[], hunk: [] as number[] };
-  const lists = TRIGGER_KINDS.map((kind) => hints[kind]);
   const { triggerFrom, triggers } = stateTables(plan);
   const emits = hits.emits;
+  // Counted first, then filled: one typed list per kind of exactly its size.
+  const counts = new Int32Array(TRIGGER_KINDS.length);
   for (let h = 0; h < hits.emitCount; h++) {
     const state = emits[2 * h + 1]!;
-    for (let k = triggerFrom[state]!; k < triggerFrom[state + 1]!; k += 2) lists[triggers[k]!]!.push(emits[2 * h]! - triggers[k + 1]!);
+    for (let k = triggerFrom[state]!; k < triggerFrom[state + 1]!; k += 2) counts[triggers[k]!]!++;
   }
-  // Hits come in order of their END; literals of different lengths can start out of that order.
-  for (const list of lists) {
-    let sorted = true;
-    for (let i = 1; i < list.length && sorted; i++) sorted = list[i - 1]! < list[i]!;
-    if (!sorted) {
-      list.sort((x, y) => x - y);
-      let kept = 0;
-      for (let i = 0; i < list.length; i++) if (i === 0 || list[i] !== list[kept - 1]) list[kept++] = list[i]!;
-      list.length = kept;
+  const lists = Array.from(counts, (n) => new Int32Array(n));
+  counts.fill(0);
+  for (let h = 0; h < hits.emitCount; h++) {
+    const state = emits[2 * h + 1]!;
+    for (let k = triggerFrom[state]!; k < triggerFrom[state + 1]!; k += 2) {
+      const kind = triggers[k]!;
+      lists[kind]![counts[kind]!++] = emits[2 * h]! - triggers[k + 1]!;
     }
   }
+  // Hits come in order of their END; literals of different lengths can start out of that order.
+  const sortedLists = lists.map((list) => {
+    let sorted = true;
+    for (let i = 1; i < list.length && sorted; i++) sorted = list[i - 1]! < list[i]!;
+    if (sorted) return list;
+    list.sort();
+    let kept = 0;
+    for (let i = 0; i < list.length; i++) if (i === 0 || list[i] !== list[kept - 1]) list[kept++] = list[i]!;
+    return list.subarray(0, kept);
+  });
+  const hints = Object.fromEntries(TRIGGER_KINDS.map((kind, k) => [kind, sortedLists[k]!])) as Record<(typeof TRIGGER_KINDS)[number], Int32Array>;
   return { ...hints, base64: hits.runEnds.subarray(0, hits.runCount) };
 }
 

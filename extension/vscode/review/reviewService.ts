@@ -27,11 +27,21 @@ export interface AiInsertion {
 }
 
 type Core = typeof import('../../core/ledger') & typeof import('../../core/provenance') & typeof import('../../cli/provenance/ledgerFile');
+type ReviewDecision = typeof import('../../cli/provenance/reviewDecision');
 
 const RECOMPUTE_DELAY_MS = 120;
 
 export class ReviewService implements vscode.Disposable {
   private core: Core | undefined;
+  private decisions: ReviewDecision | undefined;
+  /** Counts an approval only when `airlock check` would (signatures verified in the background). */
+  private judge: InstanceType<ReviewDecision['BackgroundReviewJudge']> | undefined;
+  /**
+   * What this window itself saw each AI write replace, by contribution id: a baseline a reject
+   * may restore even though git never saw it (typed, unsaved text an inline completion finished).
+   * The ledger's own copy is data anyone (or any agent) can write, so it alone is never enough.
+   */
+  private readonly observedBaselines = new Map<string, string>();
   private state: LedgerState | undefined;
   private pending: PendingHunk[] = [];
   private pendingRoots = new Set<string>();
@@ -59,6 +69,8 @@ export class ReviewService implements vscode.Disposable {
     // (Created after activation: a watcher costs tens of milliseconds in the extension host.)
     const onLedger = (uri: vscode.Uri) => {
       if (uri.path.endsWith('/.airlock/ledger/ledger.jsonl') || uri.path.endsWith('/.airlock/ledger')) void this.reload();
+      // Another .airlock file (the allowed signers file, usually) may change which approvals count.
+      else this.scheduleRecompute();
     };
     // git-ai's notes ref moves when a note is added or fetched (a loose ref file; git writes it
     // anew after a gc packed it). A glob, not the file itself: before the first note there is
@@ -122,8 +134,10 @@ export class ReviewService implements vscode.Disposable {
 
   private async engine(): Promise<Core> {
     if (!this.core) {
-      const { ledger, provenance, ledgerFile } = loadEngine();
+      const { ledger, provenance, ledgerFile, reviewDecision } = loadEngine();
       this.core = { ...ledger, ...provenance, ...ledgerFile };
+      this.decisions = reviewDecision;
+      this.judge = new reviewDecision.BackgroundReviewJudge(this.root.uri.fsPath, () => this.scheduleRecompute());
     }
     return this.core;
   }
@@ -188,6 +202,7 @@ export class ReviewService implements vscode.Disposable {
     const core = this.core;
     const state = this.state;
     const { policy } = await this.policies.current();
+    const judge = this.judge!.pass();
     const hunks: PendingHunk[] = [];
     const toLocate = this.spansToLocate();
     this.spanPaths = new Set(toLocate.keys());
@@ -196,12 +211,19 @@ export class ReviewService implements vscode.Disposable {
       if (!lines) continue;
       const located = core.locateSpans(spans, core.indexFile(lines));
       const requirement = policy.reviewFor(path);
-      for (const v of core.evaluateFile(path, located, state, policy)) {
+      // Why an approval of a contribution does not count (unsigned where signatures are
+      // required, a key not in the allowed signers file): said beside the rule, in check's words.
+      const notCounted = new Map<string, string>();
+      const note = (review: { reviewer: { email: string }; lines: { root: string }[] }, reason: string) => {
+        for (const { root } of review.lines) if (!notCounted.has(root)) notCounted.set(root, `An approval by ${review.reviewer.email} does not count: ${reason}.`);
+      };
+      for (const v of core.evaluateFile(path, located, state, policy, { judge, note })) {
         if (v.kind !== 'forbidden' && v.kind !== 'unreviewed') continue;
         const inHunk = located.filter((l) => l.line >= v.startLine && l.line <= v.endLine);
         const span = inHunk[0]!.span;
         const contribution = state.contributions.get(span.root);
-        const ruleMessage = (v.kind === 'forbidden' ? requirement.forbidden?.message : requirement.requireApproval?.message) ?? '';
+        const why = v.kind === 'unreviewed' ? notCounted.get(span.root) : undefined;
+        const ruleMessage = `${(v.kind === 'forbidden' ? requirement.forbidden?.message : requirement.requireApproval?.message) ?? ''}${why ? ` ${why}` : ''}`;
         hunks.push({
           id: `${span.root}@${v.startLine}`,
           contribution: span.root,
@@ -283,6 +305,7 @@ export class ReviewService implements vscode.Disposable {
       ...(recordedBy ? { recordedBy } : {}),
     });
     core.appendRecords(this.root.uri.fsPath, [record]);
+    this.observedBaselines.set(id, record.baseline ?? '');
     this.log.info(`recorded ${insertion.channel} lines ${path}:${insertion.startLine}-${insertion.endLine} (${insertion.tool})`);
     await this.reload();
   }
@@ -296,22 +319,54 @@ export class ReviewService implements vscode.Disposable {
   }
 
   async approve(id: string): Promise<void> {
+    const warning = await this.approveOne(id);
+    if (warning) this.warnAboutSignature(warning);
+  }
+
+  /**
+   * Records an approval, signed exactly as `airlock review approve` signs (git's SSH signing
+   * key): always where the policy requires signatures (refused, recording nothing, when no key is
+   * set up), and whenever a key is set up. Resolves to why `airlock check` will not count the
+   * signature (the key is not in the allowed signers file), if so.
+   */
+  private async approveOne(id: string): Promise<string | undefined> {
     const hunk = this.pending.find((h) => h.id === id);
-    if (!hunk) return;
+    if (!hunk) return undefined;
     // Approving cannot make forbidden code allowed; recording it would only mislead.
     if (hunk.status === 'forbidden') throw new Error(`${hunk.path}:${hunk.startLine}-${hunk.endLine} is where AI code is forbidden (${hunk.rule}): reject it or remove it; approving cannot allow it`);
     const reviewer = await this.identity();
     const { core, lines, located } = await this.locatedFor(hunk);
     const selected = located.filter((l) => l.line >= hunk.startLine && l.line <= hunk.endLine);
-    if (selected.length === 0) return;
-    const time = new Date();
-    core.appendRecords(this.root.uri.fsPath, [core.buildReview('approve', reviewer, core.newRecordId(time), time.toISOString(), hunk.path, selected, lines)]);
+    if (selected.length === 0) return undefined;
+    const requirement = await this.requirement(hunk.path);
+    const root = this.root.uri.fsPath;
+    const record = await this.decisions!.reviewRecord(root, { decision: 'approve', reviewer, path: hunk.path, lines: selected, fileLines: lines, requirement, terminal: false });
+    core.appendRecords(root, [record]);
+    this.log.info(`approved ${hunk.path}:${hunk.startLine}-${hunk.endLine} as ${reviewer.email}${record.signature ? ' (signed)' : ''}`);
+    await this.judge!.prime(record, requirement);
     await this.reload();
+    return this.decisions!.ownSignatureProblem(root, record, requirement);
+  }
+
+  /** The policy's approval rule for `path` (whether reviews there must be signed). */
+  private async requirement(path: string) {
+    const { policy } = await this.policies.current();
+    return policy.reviewFor(path).requireApproval;
+  }
+
+  private warnAboutSignature(problem: string): void {
+    this.log.warn(`review signature: ${problem}`);
+    void vscode.window.showWarningMessage(`Airlock: approval recorded, but ${problem}.`);
   }
 
   async approveFile(path: string): Promise<number> {
     const hunks = this.pending.filter((h) => h.path === path && h.status === 'needs-approval');
-    for (const h of hunks) await this.approve(h.id);
+    const warnings = new Set<string>();
+    for (const h of hunks) {
+      const warning = await this.approveOne(h.id);
+      if (warning) warnings.add(warning);
+    }
+    for (const warning of warnings) this.warnAboutSignature(warning);
     return hunks.length;
   }
 
@@ -324,11 +379,28 @@ export class ReviewService implements vscode.Disposable {
     const hunk = this.pending.find((h) => h.id === id);
     if (!hunk) return undefined;
     const reviewer = await this.identity();
-    const { core, lines, located } = await this.locatedFor(hunk);
-    const root = hunk.contribution;
-    const replacements = core.rejectReplacements(located, this.state!, [root]);
     const document = await vscode.workspace.openTextDocument(hunk.uri);
+    const { core, lines, located } = await this.locatedFor(hunk);
     const before = document.getText();
+    const version = document.version;
+    const root = hunk.contribution;
+    // What the reject puts back must be text git had in this file before the AI write, or text
+    // this window saw the AI replace; a forged ledger baseline must not plant code (the CLI's rule).
+    const untrusted = this.decisions!.untrustedBaselines(this.root.uri.fsPath, hunk.path, before, located, this.state!, [root], (id, baseline) => this.observedBaselines.get(id) === baseline);
+    if (untrusted.length > 0) throw new Error(this.decisions!.untrustedBaselineMessage(hunk.path, untrusted));
+    // Signed (or refused) before the file changes: a refusal leaves file and ledger as they were.
+    const record = await this.decisions!.reviewRecord(this.root.uri.fsPath, {
+      decision: 'reject',
+      reviewer,
+      path: hunk.path,
+      lines: located.filter((l) => l.span.root === root),
+      fileLines: lines,
+      requirement: await this.requirement(hunk.path),
+      terminal: false,
+    });
+    // Signing waits on ssh-keygen (and ssh-agent): lines typed meanwhile would move the hunk.
+    if (document.version !== version) throw new Error(`${hunk.path} changed while the reject was being signed; nothing was changed or recorded, reject again`);
+    const replacements = core.rejectReplacements(located, this.state!, [root]);
     const contribution = this.state!.contributions.get(root);
     const memory: RejectMemory = {
       before,
@@ -349,10 +421,7 @@ export class ReviewService implements vscode.Disposable {
       const text = r.lines.length === 0 ? '' : r.lines.join(eol) + (lastLine ? '' : eol);
       edit.replace(hunk.uri, new vscode.Range(start, end), text);
     }
-    const time = new Date();
-    core.appendRecords(this.root.uri.fsPath, [
-      core.buildReview('reject', reviewer, core.newRecordId(time), time.toISOString(), hunk.path, located.filter((l) => l.span.root === root), lines),
-    ]);
+    core.appendRecords(this.root.uri.fsPath, [record]);
     await vscode.workspace.applyEdit(edit);
     await document.save();
     memory.after = document.getText();
@@ -409,12 +478,15 @@ export class ReviewService implements vscode.Disposable {
       });
     });
     core.appendRecords(this.root.uri.fsPath, records);
+    // The baseline was verified when the reject restored it; this window saw it.
+    for (const record of records) this.observedBaselines.set(record.id, record.baseline ?? '');
     this.log.info(`reject undone: ${path} lines ${memory.runs.map((r) => `${r.startLine}-${r.endLine}`).join(', ')} marked as AI-written again (${memory.tool})`);
     await this.reload();
   }
 
   dispose(): void {
     if (this.recomputeTimer) clearTimeout(this.recomputeTimer);
+    this.judge?.dispose();
     for (const d of this.disposables) d.dispose();
   }
 }
