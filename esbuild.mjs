@@ -56,6 +56,9 @@ const builds = [
   // `airlock scan` worker threads for large folders (extension/cli/scan/pool.ts): only what a
   // worker runs, so it starts sooner than the whole CLI (the one-file package uses cli.js).
   { ...common, ...CLI_MINIFY, entryPoints: ['extension/cli/scan/worker.ts'], outfile: 'dist/scanWorker.js' },
+  // The `airlock scan` reader thread (extension/cli/scan/readAhead.ts): the walk and Node
+  // built-ins only, so it starts in a few ms while the main thread compiles the policy.
+  { ...common, ...CLI_MINIFY, entryPoints: ['extension/cli/scan/reader.ts'], outfile: 'dist/scanReader.js' },
   // Agents' hooks start dist/hook.js on every tool call: Node built-ins only, it asks the hook
   // server; dist/hook-engine.js is the decision itself (the server, or standalone when none runs).
   { ...common, entryPoints: ['extension/cli/hookClient.ts'], outfile: 'dist/hook.js', minify: true, sourcemap: false },

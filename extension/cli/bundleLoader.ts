@@ -16,10 +16,10 @@
 // from source: they cannot write a cache reliably (they are terminated).
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { Script } from 'node:vm';
 import { isMainThread } from 'node:worker_threads';
+import { BUNDLE_HASH, codeCacheFolder } from './automatonStore';
 
 // Set by cliBundle.mjs when it joins loader and bundle.
 declare const AIRLOCK_BUNDLE_MARK: string;
@@ -49,14 +49,6 @@ function bundleSource(fileText: string): { source: string; line: number; sha: st
 /** Reverses cliBundle.mjs `encodeBundle`: `*@/` back to `*\/`, then `@@` back to `@`. */
 function decodeBundle(encoded: string): string {
   return encoded.replaceAll('*@/', '*/').replaceAll('@@', '@');
-}
-
-function cacheFolder(env: NodeJS.ProcessEnv): string | undefined {
-  if (env['AIRLOCK_CODE_CACHE'] === 'off') return undefined;
-  const base =
-    env['XDG_CACHE_HOME'] ||
-    (process.platform === 'win32' ? env['LOCALAPPDATA'] : process.platform === 'darwin' ? join(homedir(), 'Library', 'Caches') : join(homedir(), '.cache'));
-  return base ? join(base, 'airlock', 'code-cache') : undefined;
 }
 
 function readCache(file: string | undefined): Buffer | undefined {
@@ -98,7 +90,7 @@ function load(): void {
   const { source, line, sha } = bundle;
   const folder = (() => {
     try {
-      return cacheFolder(process.env);
+      return codeCacheFolder(process.env);
     } catch {
       return undefined;
     }
@@ -122,6 +114,8 @@ function load(): void {
       }
     });
   }
+  // The bundle's hash, for the caches it keeps itself (automatonStore.ts).
+  (globalThis as Record<symbol, unknown>)[BUNDLE_HASH] = sha;
   (script.runInThisContext() as (...args: unknown[]) => void)(module.exports, require, module, __filename, __dirname);
 }
 

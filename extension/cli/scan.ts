@@ -2,19 +2,21 @@
 // what would the policy do if these files were sent to an AI model? Exit 1 when the verdict
 // is block, 2 on usage errors or an invalid policy (positioned problems on stderr), else 0.
 import { existsSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { BUILTIN_SECRET_DETECTORS } from '../core/detectors';
 import { DEFAULT_PRESET, DEFAULT_WORKSPACE_POLICY_PATH, formatProblem, refKind, type AirlockPolicy, type PolicyReader } from '../core/policy';
 import { loadEffectivePolicy } from './orgPolicy/loadCliPolicy';
 import type { CliIO } from './run';
 import { parseScanArgs, SCAN_USAGE, ScanUsageError, type ScanOptions } from './scan/args';
-import { evaluateInputs, reportOf } from './scan/evaluate';
+import { evaluateInputs, evaluateOne, reportOf, type InputResult } from './scan/evaluate';
 import { defaultThreads, ScanPool } from './scan/pool';
 import { createNodePolicyReader } from './policySource';
 import { serializeIndex } from '../core/fingerprint';
 import type { EgressOptions } from '../core/egress/types';
 import { formatReport } from './scan/formats';
-import { collectInputs, findGitRoot, MissingPathError, type ScanInput } from './scan/walk';
+import { ReadAhead, ReaderFailedError } from './scan/readAhead';
+import { collectInputs, findGitRoot, MissingPathError, type ScanInput, type WalkResult } from './scan/walk';
 import { protectsPaths, WorkspaceIndex } from './fingerprint/workspaceIndex';
 
 export async function scanCommand(args: string[], io: CliIO): Promise<number> {
@@ -31,6 +33,18 @@ export async function scanCommand(args: string[], io: CliIO): Promise<number> {
     return 0;
   }
 
+  const threads = options.jobs ?? defaultThreads();
+  // One scanning thread: a folder's files are read on a second thread from now on, while the
+  // policy compiles and the scan goes on (readAhead.ts); it is stopped however the scan ends.
+  const reader = threads === 1 && readAheadWanted(io.env ?? process.env) ? ReadAhead.start({ paths: options.paths, cwd: io.cwd, maxFileBytes: options.maxFileBytes }) : undefined;
+  try {
+    return await scanParsed(options, threads, reader, io);
+  } finally {
+    reader?.close();
+  }
+}
+
+async function scanParsed(options: ScanOptions, threads: number, reader: ReadAhead | undefined, io: CliIO): Promise<number> {
   const location = policyLocation(options.policy, io.cwd);
   // Every policy file as read, so scan workers compile exactly what this thread compiled.
   const recorded = recordingReader(createNodePolicyReader());
@@ -49,7 +63,6 @@ export async function scanCommand(args: string[], io: CliIO): Promise<number> {
   // as long to start as 20 MB take to read). Workspace policies only: an organization layer is
   // verified and cached by its own reader, so those scans stay on the main thread, as do
   // policies naming fingerprint files (up to 512 MB each: not copied into every worker).
-  const threads = options.jobs ?? defaultThreads();
   const pool =
     threads > 1 && !loaded.org && !recorded.readBytes
       ? new ScanPool({ policyRef: location.ref, policyTexts: recorded.texts, destination: options.destination, workspaceRoots: [workspaceRoot] }, threads)
@@ -61,21 +74,84 @@ export async function scanCommand(args: string[], io: CliIO): Promise<number> {
   }
 
   async function scanWith(pool: ScanPool | undefined): Promise<number> {
-    let bytesRead = 0;
-    let walked;
-    try {
-      walked = await collectInputs(options.paths, io.cwd, {
-        maxFileBytes: options.maxFileBytes,
-        readStdin: () => readAll(io.stdin),
-        ...(pool ? { onInput: (input: ScanInput) => pool.grow((bytesRead += input.text.length)) } : {}),
-      });
-    } catch (error) {
-      if (!(error instanceof MissingPathError)) throw error;
-      io.stderr.write(`airlock scan: ${error.message}\n`);
-      return 2;
+    const missing = options.paths.find((given) => given !== '-' && !existsSync(resolve(io.cwd, given)));
+    if (missing !== undefined) return missingPath(new MissingPathError(missing));
+    const policy = loaded.policy;
+    const resolvedCwd = resolve(io.cwd);
+    const evaluateOptions = {
+      destination: options.destination,
+      displayPath: (absolute: string | undefined) => (absolute ? displayPath(absolute, io.cwd, resolvedCwd) : (options.stdinName ?? '<stdin>')),
+      requestPath: (absolute: string | undefined) => (absolute ? workspacePath(absolute, location.workspaceRoot) : options.stdinName),
+      onEngineError: (path: string) => io.stderr.write(`airlock scan: the policy engine failed on ${path}; treated as block\n`),
+    };
+    let report;
+    if (!pool) {
+      // One thread: each file is evaluated as soon as it is read and its text let go (the
+      // fingerprint index, which every evaluation needs, is built first).
+      const egressOptions: EgressOptions = { protectedIndex: await fingerprintIndex(), workspaceRoots: [workspaceRoot] };
+      let results: InputResult[] = [];
+      // Engine failures are told once the scan is done (a failed reader's inputs are scanned again).
+      let engineErrors: string[] = [];
+      const onEngineError = (path: string) => engineErrors.push(path);
+      const consume = (input: ScanInput) =>
+        results.push(evaluateOne(policy, input.text, evaluateOptions.displayPath(input.absolutePath), evaluateOptions.requestPath(input.absolutePath), options.destination, onEngineError, egressOptions));
+      let walked: WalkResult | undefined;
+      try {
+        if (reader) {
+          try {
+            walked = await reader.consume(consume, (path) => new MissingPathError(path));
+            if (walked.inputCount !== results.length) throw new ReaderFailedError('the reader thread miscounted its inputs');
+          } catch (error) {
+            if (!(error instanceof ReaderFailedError)) throw error;
+            // Whatever the reader sent is forgotten: this thread walks and scans everything.
+            results = [];
+            engineErrors = [];
+            walked = undefined;
+          }
+        }
+        walked ??= await collectInputs(options.paths, io.cwd, { maxFileBytes: options.maxFileBytes, readStdin: () => readAll(io.stdin), consume });
+      } catch (error) {
+        if (!(error instanceof MissingPathError)) throw error;
+        return missingPath(error);
+      }
+      for (const path of engineErrors) evaluateOptions.onEngineError(path);
+      report = reportOf(policy, results, walked.inputCount, walked.skipped, evaluateOptions);
+    } else {
+      let bytesRead = 0;
+      let walked;
+      try {
+        walked = await collectInputs(options.paths, io.cwd, {
+          maxFileBytes: options.maxFileBytes,
+          readStdin: () => readAll(io.stdin),
+          onInput: (input: ScanInput) => pool.grow((bytesRead += input.text.length)),
+        });
+      } catch (error) {
+        if (!(error instanceof MissingPathError)) throw error;
+        return missingPath(error);
+      }
+      const egressOptions: EgressOptions = { protectedIndex: await fingerprintIndex(), workspaceRoots: [workspaceRoot] };
+      if (pool.workerCount > 0) {
+        // Results come back in input order, whichever thread scanned what.
+        pool.configure(egressOptions.protectedIndex ? { protectedIndex: serializeIndex(egressOptions.protectedIndex) } : {});
+        const prepared = walked.inputs.map((input) => ({ text: input.text, display: evaluateOptions.displayPath(input.absolutePath), request: evaluateOptions.requestPath(input.absolutePath) }));
+        const results = await pool.evaluate(policy, prepared, evaluateOptions.onEngineError, egressOptions);
+        report = reportOf(policy, results, walked.inputs.length, walked.skipped, evaluateOptions);
+      } else {
+        report = evaluateInputs(policy, walked.inputs, walked.skipped, { ...evaluateOptions, egressOptions });
+      }
     }
+    report.policy = policySources(policy, io.cwd);
+    io.stdout.write(formatReport(report, options.format, { describeDetector }));
+    return report.verdict === 'block' ? 1 : 0;
+  }
 
-    // Copies of the workspace's protected code are found by fingerprint in any scanned file.
+  function missingPath(error: MissingPathError): number {
+    io.stderr.write(`airlock scan: ${error.message}\n`);
+    return 2;
+  }
+
+  /** Copies of the workspace's protected code are found by fingerprint in any scanned file. */
+  async function fingerprintIndex(): Promise<EgressOptions['protectedIndex']> {
     const policy = loaded.policy;
     const fingerprints = WorkspaceIndex.start({
       root: workspaceRoot,
@@ -91,30 +167,22 @@ export async function scanCommand(args: string[], io: CliIO): Promise<number> {
       io.stderr.write('airlock scan: the fingerprint index could not be built; protected code is recognised by path labels and markers only\n');
     }
     await fingerprints.close();
-
-    const resolvedCwd = resolve(io.cwd);
-    const egressOptions: EgressOptions = { protectedIndex: fingerprints.index, workspaceRoots: [workspaceRoot] };
-    const evaluateOptions = {
-      egressOptions,
-      destination: options.destination,
-      displayPath: (absolute: string | undefined) => (absolute ? displayPath(absolute, io.cwd, resolvedCwd) : (options.stdinName ?? '<stdin>')),
-      requestPath: (absolute: string | undefined) => (absolute ? workspacePath(absolute, location.workspaceRoot) : options.stdinName),
-      onEngineError: (path: string) => io.stderr.write(`airlock scan: the policy engine failed on ${path}; treated as block\n`),
-    };
-    let report;
-    if (pool && pool.workerCount > 0) {
-      // Results come back in input order, whichever thread scanned what.
-      pool.configure(egressOptions.protectedIndex ? { protectedIndex: serializeIndex(egressOptions.protectedIndex) } : {});
-      const prepared = walked.inputs.map((input) => ({ text: input.text, display: evaluateOptions.displayPath(input.absolutePath), request: evaluateOptions.requestPath(input.absolutePath) }));
-      const results = await pool.evaluate(loaded.policy, prepared, evaluateOptions.onEngineError, egressOptions);
-      report = reportOf(loaded.policy, results, walked.inputs.length, walked.skipped, evaluateOptions);
-    } else {
-      report = evaluateInputs(loaded.policy, walked.inputs, walked.skipped, evaluateOptions);
-    }
-    report.policy = policySources(loaded.policy, io.cwd);
-    io.stdout.write(formatReport(report, options.format, { describeDetector }));
-    return report.verdict === 'block' ? 1 : 0;
+    return fingerprints.index;
   }
+}
+
+/**
+ * Whether to read on a second thread: only with a core free for it, as the 1-minute load
+ * average tells (measured at load 7-10 on 2 cores: the main thread's CPU fell by 34 ms for
+ * 20 MB, but it waited for a reader that got no core and the scan took longer). Windows has no
+ * load average (0): there the reader is used with 2 cores or more. AIRLOCK_SCAN_READER=on|off
+ * decides instead (the bench times all three).
+ */
+function readAheadWanted(env: NodeJS.ProcessEnv): boolean {
+  const setting = env['AIRLOCK_SCAN_READER'];
+  if (setting === 'on' || setting === 'off') return setting === 'on';
+  const cores = availableParallelism();
+  return cores >= 2 && loadavg()[0]! < cores - 0.5;
 }
 
 interface RecordingReader {

@@ -46,7 +46,10 @@ each file were sent to DESTINATION, and reports what the policy would do.
   --workspace DIR      workspace whose protected files are fingerprinted, so copies of them are
                        found in any scanned file (default: the policy's workspace folder)
   --jobs N             threads scanning large inputs (4 MB or more; default: one per core
-                       but one, which V8's compiler and collector use; 1 = main thread only)
+                       but one, which V8's compiler and collector use; 1 = main thread only).
+                       With one scanning thread and a core free (load average), a folder's
+                       files are read on a second thread while the first scans
+                       (AIRLOCK_SCAN_READER=on|off decides instead)
 Exit status: 1 when the verdict is block, 2 on usage errors or an invalid policy, else 0.
 `;
 

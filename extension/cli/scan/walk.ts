@@ -3,7 +3,7 @@
 // enclosing git repository above the folder), `-` for stdin. .git/ is always skipped; binary
 // files and files over the size cap are reported as skipped instead of scanned. The order is
 // deterministic: inputs in the order given, folder entries sorted by code point.
-import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, readdirSync, statSync, type Dirent } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync, type Dirent } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { isIgnored, parseGitignore, type IgnoreLayer } from './gitignore';
 
@@ -29,10 +29,19 @@ export interface WalkOptions {
   readStdin: () => Promise<string>;
   /** Told of each input as soon as it is read (scan starts its workers while the walk goes on). */
   onInput?: (input: ScanInput) => void;
+  /**
+   * Takes each input as it is read, in order, instead of keeping it in `inputs`: a scan that
+   * evaluates as it reads holds one file's text at a time (20 MB kept alive until the end cost
+   * the collector more than scanning what it held).
+   */
+  consume?: (input: ScanInput) => void;
 }
 
 export interface WalkResult {
+  /** Every input read, in order (empty when WalkOptions.consume took them). */
   inputs: ScanInput[];
+  /** How many inputs were read. */
+  inputCount: number;
   skipped: SkippedInput[];
 }
 
@@ -44,8 +53,11 @@ export class MissingPathError extends Error {
 
 /** Collects the inputs for `paths` (resolved against `cwd`). Throws MissingPathError for a missing path. */
 export async function collectInputs(paths: readonly string[], cwd: string, options: WalkOptions): Promise<WalkResult> {
-  const result: WalkResult = { inputs: [], skipped: [] };
+  const result: WalkResult = { inputs: [], inputCount: 0, skipped: [] };
   const seen = new Set<string>();
+  // Every path is checked before any is read: a scan that consumes inputs as they come does no
+  // work for a command line that is wrong.
+  for (const given of paths) if (given !== '-' && !existsSync(resolve(cwd, given))) throw new MissingPathError(given);
   for (const given of paths) {
     if (given === '-') {
       pushInput(result, { text: stripBom(await options.readStdin()) }, options);
@@ -152,17 +164,16 @@ function addFile(absolute: string, result: WalkResult, seen: Set<string>, option
 
 /**
  * A file the listing says is regular (not a link, FIFO or device, so opening it cannot block):
- * opened once, sized by fstat and read into one buffer (four syscalls, where stat then
- * readFileSync take five).
+ * sized by one stat, then read and decoded by readFileSync's UTF-8 path, which opens, reads
+ * and closes inside Node (one call into Node, where open, fstat, read and close from here
+ * are four: for 2,150 files of 20 MB, 43 ms against 50 ms).
  */
 function addRegularFile(absolute: string, result: WalkResult, seen: Set<string>, options: WalkOptions): void {
   if (seen.has(absolute)) return;
   seen.add(absolute);
-  let bytes: Buffer;
-  let fd: number | undefined;
+  let text: string;
   try {
-    fd = openSync(absolute, 'r');
-    const stats = fstatSync(fd);
+    const stats = statSync(absolute);
     if (!stats.isFile()) {
       // Replaced since the listing.
       result.skipped.push({ absolutePath: absolute, reason: 'not a regular file' });
@@ -172,26 +183,33 @@ function addRegularFile(absolute: string, result: WalkResult, seen: Set<string>,
       result.skipped.push({ absolutePath: absolute, reason: `larger than ${options.maxFileBytes} bytes` });
       return;
     }
-    bytes = readOpenFile(fd, stats.size);
+    text = readFileSync(absolute, 'utf8');
+    if (hasNulInSniffedBytes(text)) {
+      // The decoded text cannot always say at which byte a NUL was: ask the bytes.
+      addText(absolute, readFileSync(absolute), result, options);
+      return;
+    }
   } catch (error) {
     result.skipped.push({ absolutePath: absolute, reason: `unreadable (${errorCode(error)})` });
     return;
-  } finally {
-    if (fd !== undefined) closeSync(fd);
   }
-  addText(absolute, bytes, result, options);
+  pushInput(result, { absolutePath: absolute, text: stripBom(text) }, options);
 }
 
-/** The bytes of an open file of `size` bytes (fewer when it shrank while being read). */
-function readOpenFile(fd: number, size: number): Buffer {
-  const buffer = Buffer.allocUnsafe(size);
-  let filled = 0;
-  while (filled < size) {
-    const n = readSync(fd, buffer, filled, size - filled, null);
-    if (n === 0) break;
-    filled += n;
-  }
-  return filled === size ? buffer : buffer.subarray(0, filled);
+/**
+ * Whether the file decoded as `text` may hold a NUL in its first BINARY_SNIFF_BYTES bytes
+ * (looksBinary's question, asked of the text). A char takes at least one byte, and the decoder
+ * turns every invalid sequence into one U+FFFD, so a NUL within those bytes is within that many
+ * chars: no NUL there, no NUL in the bytes. A NUL there is sure to be within them only when
+ * the chars before it came from valid UTF-8 (then their byte length is exact); otherwise true,
+ * and the caller reads the bytes.
+ */
+function hasNulInSniffedBytes(text: string): boolean {
+  // Only the head is searched (indexOf on the whole text would read all of every file).
+  const nul = (text.length > BINARY_SNIFF_BYTES ? text.slice(0, BINARY_SNIFF_BYTES) : text).indexOf('\0');
+  if (nul === -1) return false;
+  const before = text.slice(0, nul);
+  return before.includes('\ufffd') || Buffer.byteLength(before, 'utf8') < BINARY_SNIFF_BYTES;
 }
 
 function addText(absolute: string, bytes: Buffer, result: WalkResult, options: WalkOptions): void {
@@ -203,8 +221,10 @@ function addText(absolute: string, bytes: Buffer, result: WalkResult, options: W
 }
 
 function pushInput(result: WalkResult, input: ScanInput, options: WalkOptions): void {
-  result.inputs.push(input);
+  result.inputCount++;
   options.onInput?.(input);
+  if (options.consume) options.consume(input);
+  else result.inputs.push(input);
 }
 
 export function looksBinary(bytes: Uint8Array): boolean {

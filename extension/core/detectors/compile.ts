@@ -4,7 +4,8 @@ import { RE2JS } from 're2js';
 import { hasCrc32Base62 } from './checksum';
 import { allowlistDrops, type CustomDetector } from './custom';
 import { BASE64_RUN, DECODE_TRIGGERS, type DecodeTriggerKind } from './decode';
-import { buildKeywordAutomaton, type KeywordAutomaton } from './keywordAutomaton';
+import { keywordAutomatonFor } from './automatonCache';
+import type { KeywordAutomaton } from './keywordAutomaton';
 import { DetectorCompileError, type CompileDetectorsOptions, type CompiledDetectors, type DetectorSpec, type MatchContext } from './types';
 
 /** A span found by a matcher: where the secret value is. */
@@ -101,7 +102,8 @@ export function compileDetectors(
   const keywords = [...keywordIds.keys()];
   const plan: ScanPlan = {
     detectors,
-    automaton: buildKeywordAutomaton(keywords, decode ? BASE64_RUN : undefined),
+    // Built, or loaded from the CLI's cache when it passes every check (automatonCache.ts).
+    automaton: keywordAutomatonFor(keywords, decode ? BASE64_RUN : undefined),
     keywordLength: Int32Array.from(keywords, (k) => k.length),
     detectorsByKeyword,
     everywhere,
@@ -134,7 +136,7 @@ function compileAllowRegex(source: string, index: number): RE2JS {
 function planBuiltin(spec: DetectorSpec, order: number): PlannedDetector {
   if (spec.keywords.length === 0) throw new DetectorCompileError(spec.id, 'built-in detectors need at least one keyword');
   for (const k of spec.keywords) {
-    if (k !== k.toLowerCase() || !/^[\x20-\x7e]+$/.test(k)) throw new DetectorCompileError(spec.id, `keyword "${k}" must be lower-case printable ASCII`);
+    if (k !== k.toLowerCase() || !isPrintableAscii(k)) throw new DetectorCompileError(spec.id, `keyword "${k}" must be lower-case printable ASCII`);
   }
   const base = {
     id: spec.id,
@@ -163,7 +165,9 @@ function planBuiltin(spec: DetectorSpec, order: number): PlannedDetector {
   };
   if ((spec.anchor ?? 'keyword') === 'keyword') {
     const sticky = new RegExp(spec.pattern.source, `${flags}dy`);
-    const barred = leadingLookbehindBar(spec.pattern.source, flags);
+    // Worked out at the detector's first keyword hit (128 regex tests per detector: most
+    // detectors of a short scan never get one, and every CLI start compiles them all).
+    let barred: Uint8Array | undefined | null = null;
     return {
       ...base,
       mode: 'sticky',
@@ -171,9 +175,10 @@ function planBuiltin(spec: DetectorSpec, order: number): PlannedDetector {
       tryAt(text, pos) {
         // Most keyword hits sit inside a word (`task` for `sk`, `path` for `pat`), where the
         // pattern's leading (?<![…]) fails: say so without entering the regex engine.
-        if (barred && pos > 0) {
+        if (pos > 0) {
+          if (barred === null) barred = leadingLookbehindBar(spec.pattern!.source, flags);
           const c = text.charCodeAt(pos - 1);
-          if (c < 128 && barred[c] === 1) return undefined;
+          if (barred && c < 128 && barred[c] === 1) return undefined;
         }
         sticky.lastIndex = pos;
         const m = sticky.exec(text);
@@ -198,6 +203,16 @@ function planBuiltin(spec: DetectorSpec, order: number): PlannedDetector {
       }
     },
   };
+}
+
+/** Non-empty and only chars 0x20..0x7e (a loop: a regex per keyword, cold, cost more at start-up). */
+function isPrintableAscii(text: string): boolean {
+  if (text.length === 0) return false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e) return false;
+  }
+  return true;
 }
 
 /**

@@ -14,15 +14,23 @@ export interface ParsedDestination {
   hostPort: string;
 }
 
-export function parseDestination(url: string): ParsedDestination | undefined {
+/** The last URL parsed and its result: `airlock scan` asks about thousands of files, all for one destination. */
+let lastParsed: { url: string; parsed: Readonly<ParsedDestination> | undefined } | undefined;
+
+export function parseDestination(url: string): Readonly<ParsedDestination> | undefined {
+  if (lastParsed?.url === url) return lastParsed.parsed;
+  let parsed: Readonly<ParsedDestination> | undefined;
   try {
     const u = new URL(url);
     const port = u.port || (u.protocol === 'https:' ? '443' : u.protocol === 'http:' ? '80' : '');
     const hostname = u.hostname.toLowerCase();
-    return { href: u.href, hostname, hostPort: `${hostname}:${port}` };
+    // Frozen: every caller of the same URL shares it.
+    parsed = Object.freeze({ href: u.href, hostname, hostPort: `${hostname}:${port}` });
   } catch {
-    return undefined;
+    parsed = undefined;
   }
+  lastParsed = { url, parsed };
+  return parsed;
 }
 
 export class DestinationGroup {

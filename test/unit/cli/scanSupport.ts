@@ -19,10 +19,10 @@ class Capture extends Writable {
   }
 }
 
-export async function runAirlock(args: string[], cwd: string, stdin = ''): Promise<CliResult> {
+export async function runAirlock(args: string[], cwd: string, stdin = '', env?: NodeJS.ProcessEnv): Promise<CliResult> {
   const stdout = new Capture();
   const stderr = new Capture();
-  const code = await runCli(args, { stdout, stderr, stdin: Readable.from([Buffer.from(stdin)]), cwd });
+  const code = await runCli(args, { stdout, stderr, stdin: Readable.from([Buffer.from(stdin)]), cwd, ...(env ? { env } : {}) });
   return { code, stdout: stdout.text, stderr: stderr.text };
 }
 

@@ -86,6 +86,36 @@ test('binary files and files over the cap are reported as skipped', async () => 
   }
 });
 
+test('binary means a NUL in the first 8000 BYTES, as git says, however the text decodes', async () => {
+  // The walker decodes first and asks the text; these files put the NUL where chars and bytes
+  // disagree (multi-byte chars, invalid UTF-8), on both sides of byte 8000.
+  const euro = Buffer.from('\u20ac'); // 3 bytes, 1 char
+  const cut = Buffer.from([0xe2, 0x82]); // a truncated sequence: 2 bytes, 1 U+FFFD
+  const nul = Buffer.from([0]);
+  const files: Record<string, Buffer> = {
+    'late-nul-multibyte.txt': Buffer.concat([...Array<Buffer>(3000).fill(euro), nul, Buffer.from('tail')]), // NUL at byte 9000, char 3000
+    'early-nul-multibyte.txt': Buffer.concat([...Array<Buffer>(2666).fill(euro), nul]), // NUL at byte 7998
+    'nul-at-8000-invalid.txt': Buffer.concat([...Array<Buffer>(4000).fill(cut), nul, Buffer.from('x')]), // NUL at byte 8000, char 4000
+    'nul-at-7999-invalid.txt': Buffer.concat([Buffer.from('a'), ...Array<Buffer>(3999).fill(cut), nul]), // NUL at byte 7999
+    'invalid-no-nul.txt': Buffer.concat([Buffer.from('key '), Buffer.from([0xff, 0xfe, 0xc3]), Buffer.from(' end')]),
+    'bom.txt': Buffer.from('\ufeffhello'),
+  };
+  const root = tree(files);
+  try {
+    const result = await collectInputs(['.'], root, { maxFileBytes: 1 << 20, readStdin: noStdin });
+    const rel = (p: string | undefined) => relative(root, p ?? '');
+    assert.deepEqual(result.skipped.map((s) => `${rel(s.absolutePath)} (${s.reason})`), ['early-nul-multibyte.txt (binary)', 'nul-at-7999-invalid.txt (binary)']);
+    for (const input of result.inputs) {
+      const name = rel(input.absolutePath);
+      const expected = files[name]!.toString('utf8').replace(/^\ufeff/, '');
+      assert.ok(input.text === expected, `${name} is the text Buffer#toString decodes (invalid sequences as U+FFFD, BOM dropped)`);
+    }
+    assert.deepEqual(result.inputs.map((i) => rel(i.absolutePath)), ['bom.txt', 'invalid-no-nul.txt', 'late-nul-multibyte.txt', 'nul-at-8000-invalid.txt']);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
 test('a folder inside a repository honours the .gitignore files above it', async () => {
   const root = tree({ '.gitignore': 'generated/\n', 'pkg/src/generated/g.ts': 'x', 'pkg/src/a.ts': 'x', 'pkg/.gitignore': '/src/skip.ts\n', 'pkg/src/skip.ts': 'x' });
   mkdirSync(join(root, '.git'));
