@@ -29,6 +29,22 @@ function git(...args: string[]): { status: number | null; stdout: string } {
 
 const ledger = () => readFileSync(workspacePath(LEDGER), 'utf8');
 
+// The policy is read from its open editor when it has one (an earlier suite may have left it
+// open, even with unsaved edits): read and write it through the document, and save, so what is
+// on disk and what the editor holds are the same text.
+async function policyText(): Promise<string> {
+  return (await vscode.workspace.openTextDocument(vscode.Uri.file(workspacePath(POLICY)))).getText();
+}
+
+async function writePolicy(text: string): Promise<void> {
+  const uri = vscode.Uri.file(workspacePath(POLICY));
+  const document = await vscode.workspace.openTextDocument(uri);
+  const edit = new vscode.WorkspaceEdit();
+  edit.replace(uri, new vscode.Range(document.positionAt(0), document.positionAt(document.getText().length)), text);
+  assert.ok(await vscode.workspace.applyEdit(edit), 'the policy edit applies');
+  assert.ok(await document.save(), 'the policy is saved');
+}
+
 describe('Signed reviews from the editor', () => {
   let api: AirlockApi;
   let policyBefore: string;
@@ -46,14 +62,14 @@ describe('Signed reviews from the editor', () => {
     // The reviewer's setup, as README gives it (here in the repository, not --global).
     assert.equal(git('config', 'gpg.format', 'ssh').status, 0);
     assert.equal(git('config', 'user.signingkey', `${key}.pub`).status, 0);
-    policyBefore = readFileSync(workspacePath(POLICY), 'utf8');
-    writeFileSync(workspacePath(POLICY), policyBefore.replace(/\{/, `{\n  "review": [${SIGNED_RULE}],`));
+    policyBefore = await policyText();
+    await writePolicy(policyBefore.replace(/\{/, `{\n  "review": [${SIGNED_RULE}],`));
     const state = await api.policies.reload();
     assert.equal(state.policy.reviewFor('signed/app.ts').requireApproval?.signatures, 'required', 'the test policy is in force');
   });
 
   after(async () => {
-    writeFileSync(workspacePath(POLICY), policyBefore);
+    await writePolicy(policyBefore);
     git('config', '--unset', 'user.signingkey');
     git('config', '--unset', 'gpg.format');
     await api.policies.reload();
@@ -146,6 +162,8 @@ describe('Signed reviews from the editor', () => {
       const before = ledger();
       await assert.rejects(api.reviews!.approve(hunk.id), /the policy requires signed reviews for signed\/unsigned\.ts, and no review can be signed: git config user\.signingkey is not set.*git config --global gpg\.format ssh && git config --global user\.signingkey ~\/\.ssh\/id_ed25519\.pub.*Nothing was recorded/s);
       if (hasBrowser) {
+        // Notifications earlier suites left (the policy suite's errors) would bury this one.
+        await vscode.commands.executeCommand('notifications.clearAll');
         await vscode.commands.executeCommand('airlock.showFlaggedDiff');
         const frame = 'Airlock Flagged Diff';
         await waitForText('body', 'signed/unsigned.ts', 20_000, frame);
