@@ -73,8 +73,8 @@ export default async function (b: Bench): Promise<void> {
     b.figure('airlock scan start-up (empty folder, median of 5)', `${startup.toFixed(0)} ms`);
     b.figure('  without code cache (AIRLOCK_CODE_CACHE=off)', `${startupCold.toFixed(0)} ms`);
     b.figure(`airlock scan, default: ${defaultThreads()} thread(s) (median of 3)`, `${byDefault.toFixed(0)} ms = ${(mb / (byDefault / 1000)).toFixed(0)} MB/s`);
-    b.figure('  load average (the default reads on a second thread below cores - 0.5)', `${loadavg()[0]!.toFixed(1)} (${cores} cores)`);
-    b.figure('  files read on the scanning thread (AIRLOCK_SCAN_READER=off)', `${noReader.toFixed(0)} ms = ${(mb / (noReader / 1000)).toFixed(0)} MB/s`);
+    b.figure('  load average (1 minute)', `${loadavg()[0]!.toFixed(1)} (${cores} cores)`);
+    b.figure('  files read on the scanning thread (AIRLOCK_SCAN_READER=off, the default)', `${noReader.toFixed(0)} ms = ${(mb / (noReader / 1000)).toFixed(0)} MB/s`);
     b.figure('  files read on a second thread (AIRLOCK_SCAN_READER=on)', `${withReader.toFixed(0)} ms = ${(mb / (withReader / 1000)).toFixed(0)} MB/s`);
     b.figure('airlock scan --jobs 1 (median of 3)', `${single.toFixed(0)} ms = ${(mb / (single / 1000)).toFixed(0)} MB/s`);
     b.figure(`airlock scan --jobs ${cores}, all cores (median of 3)`, `${pooled.toFixed(0)} ms = ${(mb / (pooled / 1000)).toFixed(0)} MB/s`);

@@ -47,9 +47,8 @@ each file were sent to DESTINATION, and reports what the policy would do.
                        found in any scanned file (default: the policy's workspace folder)
   --jobs N             threads scanning large inputs (4 MB or more; default: one per core
                        but one, which V8's compiler and collector use; 1 = main thread only).
-                       With one scanning thread and a core free (load average), a folder's
-                       files are read on a second thread while the first scans
-                       (AIRLOCK_SCAN_READER=on|off decides instead)
+                       AIRLOCK_SCAN_READER=on reads a folder's files on a second thread
+                       while one thread scans (off by default: it did not pay on 2 cores)
 Exit status: 1 when the verdict is block, 2 on usage errors or an invalid policy, else 0.
 `;
 
