@@ -73,6 +73,10 @@ export function recordAfter(agent: AgentId, input: HookInput, action: ToolAction
   }
 }
 
+/** How long the end of a turn waits for the transcript to name the model, and how often it looks. */
+const MODEL_WAIT_MS = 1000;
+const MODEL_POLL_MS = 50;
+
 /** Held records older than this are written without a model: nothing is lost to a session that never ended. */
 const HELD_MAX_MS = 60 * 60 * 1000;
 
@@ -80,10 +84,19 @@ const HELD_MAX_MS = 60 * 60 * 1000;
  * Writes the records held for this session's model once its transcript names one, or at the end
  * of the turn (`final`) with or without it; held batches of any session older than an hour too.
  */
-export function recordHeld(input: HookInput, repo: string, final: boolean): void {
+export async function recordHeld(input: HookInput, repo: string, final: boolean): Promise<void> {
   const held = heldRecords(repo);
   if (held.length === 0) return;
-  const model = modelFromTranscript(input.transcriptPath) ?? modelFromEnv(input.agent);
+  let model = modelFromTranscript(input.transcriptPath) ?? modelFromEnv(input.agent);
+  // At the end of the turn Copilot CLI may not have written the turn's model into the transcript
+  // yet when the hook runs (a faster hook lost that race in the real-CLI test): give it a moment
+  // before recording this session's writes without a model.
+  if (final && !model && input.transcriptPath && held.some(({ held: h }) => h.session === input.sessionId)) {
+    for (let waited = 0; !model && waited < MODEL_WAIT_MS; waited += MODEL_POLL_MS) {
+      await new Promise((resolve) => setTimeout(resolve, MODEL_POLL_MS)); // the hook server answers other calls meanwhile
+      model = modelFromTranscript(input.transcriptPath);
+    }
+  }
   for (const { held: h, drop } of held) {
     const ours = h.session === input.sessionId;
     const stale = Date.now() - h.time > HELD_MAX_MS;

@@ -122,7 +122,7 @@ export async function decide(agent: AgentId, input: HookInput, io: { cwd: string
   if (pendingWrites) {
     const { recordHeld, recordPending } = await import('./after');
     if (agent === 'codex') recordPending(input, repo, input.eventName === 'Stop');
-    else recordHeld(input, repo, input.eventName === 'agentStop' || input.eventName === 'sessionEnd');
+    else await recordHeld(input, repo, input.eventName === 'agentStop' || input.eventName === 'sessionEnd');
   }
   if (event.phase === 'other') return { outcome: 'allow', message: '' };
 
