@@ -160,6 +160,35 @@ test('copilot/create in a first turn without COPILOT_MODEL: held until agentStop
   }
 });
 
+test('copilot/create in a first turn: a model Copilot writes into its transcript just after agentStop fired is still the one recorded', async () => {
+  const root = repo();
+  const [p, q] = recorded('copilot/create', root);
+  const home = mkdtempSync(join(tmpdir(), 'airlock-copilot-home-'));
+  repos.push(home);
+  const session = String(p!.payload.sessionId);
+  const transcript = join(home, 'session-state', session, 'events.jsonl');
+  const saved = { home: process.env.COPILOT_HOME, model: process.env.COPILOT_MODEL };
+  process.env.COPILOT_HOME = home;
+  delete process.env.COPILOT_MODEL;
+  try {
+    await hook(root, 'copilot-cli', p!.event, p!.payload);
+    write(root, 'src/discount.ts', DISCOUNT);
+    await hook(root, 'copilot-cli', q!.event, q!.payload);
+    // The hook runs before Copilot has flushed the turn's events (the race the real CLI showed).
+    write(home, `session-state/${session}/events.jsonl`, '');
+    const late = setTimeout(() => write(home, `session-state/${session}/events.jsonl`, `${JSON.stringify({ type: 'assistant.message', data: { messageId: 'm1', model: 'gpt-4.1', content: '' } })}\n`), 200);
+    const stop = await hook(root, 'copilot-cli', 'agentStop', { sessionId: session, timestamp: 1, cwd: root, transcriptPath: transcript, stopReason: 'end_turn', stop_hook_active: false });
+    clearTimeout(late);
+    assert.equal(stop.exitCode, 0);
+    assert.deepEqual(contributions(root), [['src/discount.ts', 1, 2, 'copilot-cli', 'gpt-4.1']]);
+  } finally {
+    for (const [k, v] of [['COPILOT_HOME', saved.home], ['COPILOT_MODEL', saved.model]] as const) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
+});
+
 test('codex/shell-apply-patch: the heredoc Codex applies itself is refused into test/, and recorded at Stop when allowed', async () => {
   const root = repo();
   const [pre, stop] = recorded('codex/shell-apply-patch', root);
