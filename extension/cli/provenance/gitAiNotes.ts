@@ -12,6 +12,12 @@ import { git, readBlobs } from './git';
 
 export const GIT_AI_REF = 'refs/notes/ai';
 
+/** The commit git-ai's notes ref points at, or undefined when there are no notes (one git call: a cheap "did the notes move?"). */
+export function gitAiNotesHead(root: string): string | undefined {
+  const head = git(root, ['rev-parse', '--verify', '--quiet', GIT_AI_REF]);
+  return head.ok ? head.stdout.trim() || undefined : undefined;
+}
+
 /**
  * Contributions from the git-ai notes on `commits` (all noted commits when undefined). Notes that
  * are not authorship/3.x, paths outside the repository and lines past the end are skipped.

@@ -21,6 +21,7 @@ export function registerReviewCommands(context: vscode.ExtensionContext, reviews
     // Resolves to the panel (tests drive it); it shows `reviews`, as the Needs Review tree does.
     vscode.commands.registerCommand('airlock.showFlaggedDiff', async () => {
       await reviews.ready();
+      await reviews.refreshIfNotesMoved();
       completeWalkthroughStep('reviewOpened');
       return FlaggedDiffPanel.show(context, reviews);
     }),

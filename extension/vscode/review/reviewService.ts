@@ -104,6 +104,9 @@ export class ReviewService implements vscode.Disposable {
       vscode.workspace.onDidOpenTextDocument((d) => this.ensureTracker(d)),
       vscode.workspace.onDidCloseTextDocument((d) => this.trackers.delete(d.uri.toString())),
       vscode.workspace.onDidSaveTextDocument(() => this.scheduleRecompute()),
+      vscode.window.onDidChangeWindowState((state) => {
+        if (state.focused) void this.refreshIfNotesMoved();
+      }),
       policies.onDidChange(() => this.scheduleRecompute()),
       this.changed,
       this.marksChanged,
@@ -147,12 +150,26 @@ export class ReviewService implements vscode.Disposable {
     return this.core;
   }
 
+  /** Where git-ai's notes ref pointed at the last reload. */
+  private notesHead: string | undefined;
+
+  /**
+   * Reloads if git-ai's notes moved since the last reload (one git call). The notes ref's file
+   * watcher can report late or not at all (a ref folder created by the first note; packed refs),
+   * so the panel asks this when it opens and the window when it regains focus.
+   */
+  async refreshIfNotesMoved(): Promise<void> {
+    if (!this.state) return;
+    if (loadEngine().gitAiNotes.gitAiNotesHead(this.root.uri.fsPath) !== this.notesHead) await this.reload();
+  }
+
   /** Re-reads the ledger (another window or the CLI may have written) and recomputes. */
   async reload(): Promise<void> {
     const core = await this.engine();
     const parsed = core.readLedger(this.root.uri.fsPath);
     for (const problem of parsed.problems) this.log.warn(`ledger: ${typeof problem === 'string' ? problem : JSON.stringify(problem)}`);
     // AI lines git-ai attested in git notes count as contributions, as they do for `airlock check`.
+    this.notesHead = loadEngine().gitAiNotes.gitAiNotesHead(this.root.uri.fsPath);
     const noted = loadEngine().gitAiNotes.gitAiContributions(this.root.uri.fsPath);
     this.state = core.foldLedger([...parsed.records, ...noted]);
     this.trackers.clear();
