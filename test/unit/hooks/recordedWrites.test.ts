@@ -23,7 +23,9 @@ const DISCOUNT = 'export const discount = (c: number) => Math.round(c * 0.9);\ne
 type Payload = Record<string, unknown>;
 
 /** The recorded payloads of one capture, with the capture's folder replaced by `root`. */
-function recorded(agentCase: string, root: string): { event: string; payload: Payload }[] {
+type Recorded = { event: string; payload: Payload };
+
+function recorded(agentCase: string, root: string): Recorded[] {
   const text = readFileSync(join(CAPTURES, `${agentCase}.hook-payloads.json`), 'utf8').replaceAll(CAPTURE_WORKDIR, root);
   const hooks = (JSON.parse(text) as { hooks: { event: string; payload: Payload }[] }).hooks;
   // The session transcripts stayed on the capture machine.
@@ -64,15 +66,36 @@ const CASES = [
 ] as const;
 
 /** Copilot CLI's payloads carry no model: the hook reads COPILOT_MODEL (which BYOK requires). */
-async function withCopilotModel<T>(model: string, body: () => Promise<T>): Promise<T> {
-  const saved = process.env.COPILOT_MODEL;
-  process.env.COPILOT_MODEL = model;
+/** Runs `body` with these environment variables (undefined: unset), then puts them back. */
+async function withEnv<T>(vars: Record<string, string | undefined>, body: () => Promise<T>): Promise<T> {
+  const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
+  const set = (values: Record<string, string | undefined>) => {
+    for (const [k, v] of Object.entries(values)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  };
+  set(vars);
   try {
     return await body();
   } finally {
-    if (saved === undefined) delete process.env.COPILOT_MODEL;
-    else process.env.COPILOT_MODEL = saved;
+    set(saved);
   }
+}
+
+const withCopilotModel = <T>(model: string, body: () => Promise<T>) => withEnv({ COPILOT_MODEL: model }, body);
+
+/**
+ * A first-turn Copilot create (no COPILOT_MODEL): its pre/post payloads, the session, and the
+ * session's transcript path under a fresh COPILOT_HOME, set for `body`.
+ */
+async function copilotFirstTurn(root: string, body: (turn: { p: Recorded; q: Recorded; home: string; session: string; transcript: string }) => Promise<void>): Promise<void> {
+  const [p, q] = recorded('copilot/create', root);
+  const home = mkdtempSync(join(tmpdir(), 'airlock-copilot-home-'));
+  repos.push(home);
+  const session = String(p!.payload.sessionId);
+  const transcript = join(home, 'session-state', session, 'events.jsonl');
+  await withEnv({ COPILOT_HOME: home, COPILOT_MODEL: undefined }, () => body({ p: p!, q: q!, home, session, transcript }));
 }
 
 for (const c of CASES) {
@@ -124,18 +147,10 @@ for (const c of CASES) {
 
 test('copilot/create in a first turn without COPILOT_MODEL: held until agentStop, written with the model its transcript then names', async () => {
   const root = repo();
-  const [p, q] = recorded('copilot/create', root);
-  const home = mkdtempSync(join(tmpdir(), 'airlock-copilot-home-'));
-  repos.push(home);
-  const session = String(p!.payload.sessionId);
-  const transcript = join(home, 'session-state', session, 'events.jsonl');
-  const saved = { home: process.env.COPILOT_HOME, model: process.env.COPILOT_MODEL };
-  process.env.COPILOT_HOME = home;
-  delete process.env.COPILOT_MODEL;
-  try {
-    await hook(root, 'copilot-cli', p!.event, p!.payload);
+  await copilotFirstTurn(root, async ({ p, q, home, session, transcript }) => {
+    await hook(root, 'copilot-cli', p.event, p.payload);
     write(root, 'src/discount.ts', DISCOUNT);
-    await hook(root, 'copilot-cli', q!.event, q!.payload);
+    await hook(root, 'copilot-cli', q.event, q.payload);
     assert.deepEqual(contributions(root), [], 'held: no model known yet (the transcript is written at the end of the turn)');
     // The end of the turn: Copilot has written events.jsonl and names it in agentStop's payload.
     write(home, `session-state/${session}/events.jsonl`, `${JSON.stringify({ type: 'assistant.message', data: { messageId: 'm1', model: 'claude-sonnet-4.5', content: '' } })}\n`);
@@ -146,34 +161,21 @@ test('copilot/create in a first turn without COPILOT_MODEL: held until agentStop
     assert.equal(contributions(root).length, 1, 'written once');
 
     // No transcript at the end of the turn either: written without a model rather than lost.
-    const other = retarget(p!.payload, 'src/discount.ts', 'src/other.ts');
+    const other = retarget(p.payload, 'src/discount.ts', 'src/other.ts');
     await hook(root, 'copilot-cli', 'preToolUse', { ...other, sessionId: 'second-session' });
     write(root, 'src/other.ts', 'export const other = 1;\n');
-    await hook(root, 'copilot-cli', 'postToolUse', { ...retarget(q!.payload, 'src/discount.ts', 'src/other.ts'), sessionId: 'second-session' });
+    await hook(root, 'copilot-cli', 'postToolUse', { ...retarget(q.payload, 'src/discount.ts', 'src/other.ts'), sessionId: 'second-session' });
     await hook(root, 'copilot-cli', 'sessionEnd', { sessionId: 'second-session', timestamp: 3, cwd: root, reason: 'complete' });
     assert.deepEqual(contributions(root).at(-1), ['src/other.ts', 1, 1, 'copilot-cli', null]);
-  } finally {
-    for (const [k, v] of [['COPILOT_HOME', saved.home], ['COPILOT_MODEL', saved.model]] as const) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-  }
+  });
 });
 
 test('copilot/create in a first turn: a model Copilot writes into its transcript just after agentStop fired is still the one recorded', async () => {
   const root = repo();
-  const [p, q] = recorded('copilot/create', root);
-  const home = mkdtempSync(join(tmpdir(), 'airlock-copilot-home-'));
-  repos.push(home);
-  const session = String(p!.payload.sessionId);
-  const transcript = join(home, 'session-state', session, 'events.jsonl');
-  const saved = { home: process.env.COPILOT_HOME, model: process.env.COPILOT_MODEL };
-  process.env.COPILOT_HOME = home;
-  delete process.env.COPILOT_MODEL;
-  try {
-    await hook(root, 'copilot-cli', p!.event, p!.payload);
+  await copilotFirstTurn(root, async ({ p, q, home, session, transcript }) => {
+    await hook(root, 'copilot-cli', p.event, p.payload);
     write(root, 'src/discount.ts', DISCOUNT);
-    await hook(root, 'copilot-cli', q!.event, q!.payload);
+    await hook(root, 'copilot-cli', q.event, q.payload);
     // The hook runs before Copilot has flushed the turn's events (the race the real CLI showed).
     write(home, `session-state/${session}/events.jsonl`, '');
     const late = setTimeout(() => write(home, `session-state/${session}/events.jsonl`, `${JSON.stringify({ type: 'assistant.message', data: { messageId: 'm1', model: 'gpt-4.1', content: '' } })}\n`), 200);
@@ -181,12 +183,7 @@ test('copilot/create in a first turn: a model Copilot writes into its transcript
     clearTimeout(late);
     assert.equal(stop.exitCode, 0);
     assert.deepEqual(contributions(root), [['src/discount.ts', 1, 2, 'copilot-cli', 'gpt-4.1']]);
-  } finally {
-    for (const [k, v] of [['COPILOT_HOME', saved.home], ['COPILOT_MODEL', saved.model]] as const) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-  }
+  });
 });
 
 test('codex/shell-apply-patch: the heredoc Codex applies itself is refused into test/, and recorded at Stop when allowed', async () => {
