@@ -3,38 +3,19 @@
 // format is ignored and the ledger is folded again. Real git repositories, the built CLI.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import { buildContribution } from '../../../extension/core/ledger/contribution';
 import { serializeRecord, type LedgerRecord } from '../../../extension/core/ledger/records';
 import { CompactJsonError, decodeCompactJson, encodeCompactJson } from '../../../extension/cli/provenance/compactJson';
 import { FOLD_CACHE, foldCacheKey, readFoldCache, writeFoldCache } from '../../../extension/cli/provenance/foldCache';
 import { foldLedgerFile, ledgerPath } from '../../../extension/cli/provenance/ledgerFile';
-
-const ROOT = join(__dirname, '..', '..', '..');
-const CLI = join(ROOT, 'dist', 'cli.js');
-const made: string[] = [];
+import { CLI, ROOT, git, temp } from './repoSupport';
 
 before(() => {
   if (!existsSync(CLI)) spawnSync(process.execPath, ['esbuild.mjs'], { cwd: ROOT, stdio: 'inherit' });
 });
-after(() => {
-  for (const dir of made) rmSync(dir, { recursive: true, force: true });
-});
-
-function temp(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  made.push(dir);
-  return dir;
-}
-
-function git(cwd: string, ...args: string[]): string {
-  const r = spawnSync('git', args, { cwd, encoding: 'utf8' });
-  assert.equal(r.status, 0, `git ${args.join(' ')}: ${r.stderr}`);
-  return r.stdout;
-}
 
 const fileLines = Array.from({ length: 20 }, (_, i) => `export const v${i} = compute(${i}); // line ${i}`);
 

@@ -3,66 +3,19 @@
 // code before the fix (the check passed, crashed or wrote the attacker's code) and passes now.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { appendFileSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { before, test } from 'node:test';
 import { exactHash } from '../../../extension/core/provenance/hash';
 import { parseLedger, serializeRecord, type ContributionRecord, type ReviewRecord } from '../../../extension/core/ledger/records';
-
-const ROOT = join(__dirname, '..', '..', '..');
-const CLI = join(ROOT, 'dist', 'cli.js');
-const LEDGER = '.airlock/ledger/ledger.jsonl';
-const made: string[] = [];
+import { ROOT, airlock, allowedSigners, git, keygen, temp, write, type Key } from './repoSupport';
 
 before(() => {
   spawnSync(process.execPath, ['esbuild.mjs'], { cwd: ROOT, stdio: 'inherit' });
 });
-after(() => {
-  for (const dir of made) rmSync(dir, { recursive: true, force: true });
-});
 
-function temp(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  made.push(dir);
-  return dir;
-}
-
-function git(cwd: string, ...args: string[]): string {
-  const r = spawnSync('git', args, { cwd, encoding: 'utf8' });
-  assert.equal(r.status, 0, `git ${args.join(' ')}: ${r.stderr}`);
-  return r.stdout;
-}
-
-function airlock(cwd: string, args: string[]) {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8' });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-function write(repo: string, path: string, text: string): void {
-  mkdirSync(dirname(join(repo, path)), { recursive: true });
-  writeFileSync(join(repo, path), text);
-}
-
-interface Key {
-  email: string;
-  private: string;
-  public: string;
-}
-
+const LEDGER = '.airlock/ledger/ledger.jsonl';
 const keyDir = () => temp('airlock-keys-');
-
-/** A real ed25519 key made by ssh-keygen. */
-function keygen(dir: string, email: string): Key {
-  const file = join(dir, email.split('@')[0]!);
-  const r = spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', email, '-f', file], { encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
-  return { email, private: file, public: readFileSync(`${file}.pub`, 'utf8').trim() };
-}
-
-function allowedSigners(...keys: Key[]): string {
-  return keys.map((k) => `${k.email} ${k.public.split(' ').slice(0, 2).join(' ')}\n`).join('');
-}
 
 /** Who is at the keyboard: git identity and SSH signing key. */
 function as(dir: string, who: { name: string; email: string; key?: Key }): void {

@@ -7,9 +7,8 @@
 // ledger's baseline unverified.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { isApproved, locateSpans } from '../../../extension/core/ledger/check';
 import { buildReview } from '../../../extension/core/ledger/contribution';
@@ -20,11 +19,9 @@ import { splitLines } from '../../../extension/core/provenance/hash';
 import { appendRecords, readLedger } from '../../../extension/cli/provenance/ledgerFile';
 import { loadReviewPolicy } from '../../../extension/cli/provenance/policy';
 import { BackgroundReviewJudge, ownSignatureProblem, reviewRecord, SigningRefused, untrustedBaselineMessage, untrustedBaselines } from '../../../extension/cli/provenance/reviewDecision';
+import { ROOT, airlock, allowedSigners, git, keygen, temp, write, type Key } from './repoSupport';
 
-const ROOT = join(__dirname, '..', '..', '..');
-const CLI = join(ROOT, 'dist', 'cli.js');
 const LEDGER = '.airlock/ledger/ledger.jsonl';
-const made: string[] = [];
 const savedEnv = { GIT_CONFIG_GLOBAL: process.env.GIT_CONFIG_GLOBAL, GIT_CONFIG_NOSYSTEM: process.env.GIT_CONFIG_NOSYSTEM };
 
 before(() => {
@@ -36,49 +33,11 @@ before(() => {
   process.env.GIT_CONFIG_NOSYSTEM = '1';
 });
 after(() => {
-  for (const dir of made) rmSync(dir, { recursive: true, force: true });
   for (const [k, v] of Object.entries(savedEnv)) {
     if (v === undefined) delete process.env[k];
     else process.env[k] = v;
   }
 });
-
-function temp(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  made.push(dir);
-  return dir;
-}
-
-function git(cwd: string, ...args: string[]): string {
-  const r = spawnSync('git', args, { cwd, encoding: 'utf8' });
-  assert.equal(r.status, 0, `git ${args.join(' ')}: ${r.stderr}`);
-  return r.stdout;
-}
-
-function airlock(cwd: string, args: string[]) {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8' });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-function write(repo: string, path: string, text: string): void {
-  mkdirSync(dirname(join(repo, path)), { recursive: true });
-  writeFileSync(join(repo, path), text);
-}
-
-interface Key {
-  email: string;
-  private: string;
-  public: string;
-}
-
-function keygen(dir: string, email: string): Key {
-  const file = join(dir, email.split('@')[0]!);
-  const r = spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', email, '-f', file], { encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
-  return { email, private: file, public: readFileSync(`${file}.pub`, 'utf8').trim() };
-}
-
-const allowedSigners = (...keys: Key[]) => keys.map((k) => `${k.email} ${k.public.split(' ').slice(0, 2).join(' ')}\n`).join('');
 
 interface Person {
   name: string;
