@@ -188,9 +188,9 @@ interface Blobs {
   bytes: number;
 }
 
-/** What identifies a run spec (its kinds table is code: the build id covers it). */
+/** What identifies a run spec (its startsWell test is code: the build id covers it). */
 function runSignature(run: RunSpec | undefined): unknown {
-  return run ? [run.chars, run.length, run.kinds ? [run.kinds.need, run.kinds.within, run.kinds.of.length] : null] : null;
+  return run ? [run.chars, run.length, run.startsWell !== undefined] : null;
 }
 
 function encode(value: unknown, blobs: Blobs): Field | undefined {

@@ -502,15 +502,15 @@ const B64_CLASS16 = (() => {
 })();
 
 /**
- * The run the keyword pass reports for base64Runs: its chars (all of B64_CLASS), MIN_RUN, and
- * the test base64Runs would apply first (an upper-case letter, a lower-case one and a digit
- * among the chars it would decode), so the 95% of runs that are identifiers, words and paths
- * are dropped while their text is still in cache.
+ * The run the keyword pass reports for base64Runs: its chars, MIN_RUN, and the test base64Runs
+ * applies first (the first 12 decoded bytes are printable), so the runs that are identifiers,
+ * words and paths are dropped while their text is still in cache. Judged by what the run decodes
+ * to, not by which kinds of chars it has: an encoding without a digit is decoded like any other.
  */
 export const BASE64_RUN = {
   chars: 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-',
   length: MIN_RUN,
-  kinds: { of: B64_CLASS16, need: 7, within: MAX_REGION * 2 + 1 },
+  startsWell: (text: string, start: number) => startsPrintable(text, start),
 } as const;
 
 /** `runs`: where each maximal run of base64 chars reaches MIN_RUN chars (its start is MIN_RUN before). */
@@ -519,20 +519,12 @@ function base64Runs(text: string, runs: ArrayLike<number>): DecodedView | undefi
   const length = text.length;
   for (let r = 0; r < runs.length; r++) {
     const start = runs[r]! - MIN_RUN;
-    // The run's end and which kinds of chars it has, in one loop; a run too long to decode is
-    // not followed to its end (the next run is reported separately anyway).
+    // The run's end; a run too long to decode is not followed to its end (the next run is
+    // reported separately anyway).
     const limit = Math.min(length, start + MAX_REGION * 2 + 1);
-    let classes = 0;
     let end = start;
-    while (end < limit) {
-      const c = B64_CLASS16[text.charCodeAt(end)]!;
-      if (c === 0) break;
-      classes |= c;
-      end++;
-    }
+    while (end < limit && B64_CLASS16[text.charCodeAt(end)]! !== 0) end++;
     if (end - start > MAX_REGION * 2) continue;
-    // Identifiers and words (no digit, or one case only) are not base64.
-    if ((classes & 7) !== 7) continue;
     let padded = end;
     while (padded < length && padded - end < 2 && text.charCodeAt(padded) === 61) padded++;
     builder = addBase64(text, start, end, padded, builder);

@@ -46,13 +46,12 @@ export interface RunSpec {
   /** A run is reported once, where it reaches this many chars (at least 3 * GROUP - 1 = 23). */
   readonly length: number;
   /**
-   * Report only runs that hold a char of each kind in `need` among their first `within` chars:
-   * `of[c]` is the kind bits of UTF-16 code unit c, non-zero exactly for the run chars. Tested in
-   * the same scan that measures the run, right after the block it is in was walked, while that
-   * text is still in the CPU's cache (asked later, scattered over a large text, each costs a
-   * cache miss).
+   * Report only the runs this says start well, given the run's start (the caller's own first test
+   * of a run; it may read the run's first `length` chars, all run chars). Asked in the same scan
+   * that measures the run, right after the block it is in was walked, while that text is still in
+   * the CPU's cache (asked later, scattered over a large text, each costs a cache miss).
    */
-  readonly kinds?: { readonly of: Uint8Array; readonly need: number; readonly within: number };
+  readonly startsWell?: (text: string, start: number) => boolean;
 }
 
 export interface KeywordAutomaton {
@@ -77,8 +76,6 @@ export interface KeywordAutomaton {
   readonly run?: RunSpec;
   /** The bit set in exactly the run chars' class cells (0 with no run). */
   readonly runBit: number;
-  /** The run's kinds (RunSpec.kinds, or one kind for every run char with nothing needed). */
-  readonly runKinds: { readonly of: Uint8Array; readonly need: number; readonly within: number };
 }
 
 /**
@@ -121,9 +118,6 @@ export function buildKeywordAutomaton(keywords: readonly string[], run?: RunSpec
   if (run) {
     for (let c = 0; c < ALPHABET; c++) if (asciiClass[c]! >= runClassFrom && !run.chars.includes(String.fromCharCode(c))) throw new Error('run chars must be closed under case folding');
     if (!(run.length >= 3 * GROUP - 1)) throw new Error(`a run must be at least ${3 * GROUP - 1} chars long`);
-    if (run.kinds) {
-      for (let c = 0; c < 65536; c++) if ((run.kinds.of[c] !== 0) !== (c < ALPHABET && run.chars.includes(String.fromCharCode(c)))) throw new Error('run kinds must be non-zero exactly for the run chars');
-    }
   }
   // The bias: other classes end just below runBit, run classes start at it (see the top).
   let runBit = 0;
@@ -197,16 +191,8 @@ export function buildKeywordAutomaton(keywords: readonly string[], run?: RunSpec
   order.forEach((old, fresh) => {
     for (let k = 0; k < width; k++) table[ROOT + ((fresh << shift) | k)] = ROOT + (renumber[wide[old * width + k]!]! << shift) - bias;
   });
-  let runKinds = run?.kinds ?? NO_RUN_KINDS;
-  if (run && !run.kinds) {
-    const of = new Uint8Array(ROOT);
-    for (const c of run.chars) of[c.charCodeAt(0)] = 1;
-    runKinds = { of, need: 0, within: run.length };
-  }
-  return { keywords: [...keywords], table, shift, bias, root: ROOT - bias, emitFrom, outputs: newOutputs, maxLength, run, runBit, runKinds };
+  return { keywords: [...keywords], table, shift, bias, root: ROOT - bias, emitFrom, outputs: newOutputs, maxLength, run, runBit };
 }
-
-const NO_RUN_KINDS = { of: new Uint8Array(0), need: 0, within: 0 };
 
 /**
  * One stream's hits: where emitting states were reached (end offset and row value, in pairs),
@@ -352,46 +338,32 @@ function lookAtRuns(text: string, automaton: KeywordAutomaton, half: number, fir
   const used = regs[RUN_AT]!;
   for (let k = 0; k < used; k++) {
     const end = runEvents[k]!;
-    lookAtRun(text, automaton, end, end <= half ? first : second);
+    lookAtRun(text, automaton, end, 2 * GROUP, end <= half ? first : second);
   }
 }
 
 /**
- * Looks at the maximal run whose chars include text[to - 1] (a run char), unless already looked
- * at: reports it if it is long enough, the stream's, and has the kinds asked for. The walk's
- * events come where a run's first two full groups end, so its start is less than three groups
- * back, and it is followed forward only as far as the length and the kinds need.
+ * Looks at the maximal run whose chars include text[to - known, to) (run chars), unless already
+ * looked at: reports it if it is long enough, the stream's, and starts well (RunSpec.startsWell).
+ * The walk's events come where a run's first two full groups end, so its start is less than a
+ * group before them, and it is followed forward only as far as its length needs.
  */
-function lookAtRun(text: string, automaton: KeywordAutomaton, to: number, out: Emits): void {
-  const { of, need, within } = automaton.runKinds;
-  // Back from the end of the chars known to be run chars to the run's start, reading their
-  // kinds; not past the stream's own start (a run that began before is the first stream's, and a
-  // text that is one long run would otherwise be read back to its start from every tail).
+function lookAtRun(text: string, automaton: KeywordAutomaton, to: number, known: number, out: Emits): void {
+  const { table, runBit } = automaton;
+  // Back to the run's start, not past the stream's own start (a run that began before is the
+  // first stream's, and a text that is one long run would otherwise be read back to its start
+  // from every tail).
   const floor = out.runsFrom;
-  let seen = 0;
-  let start = to;
-  for (let kind = of[text.charCodeAt(start - 1)]!; kind !== 0; kind = start > floor ? of[text.charCodeAt(start - 1)]! : 0) {
-    seen |= kind;
-    start--;
-  }
-  if (start === floor && floor > 0 && of[text.charCodeAt(floor - 1)] !== 0) return;
+  let start = Math.max(floor, to - known);
+  while (start > floor && (table[text.charCodeAt(start - 1)]! & runBit) !== 0) start--;
+  if (start === floor && floor > 0 && (table[text.charCodeAt(floor - 1)]! & runBit) !== 0) return;
   if (start === out.lastRunStart) return;
   out.lastRunStart = start;
-  const reached = start + automaton.run!.length;
+  const run = automaton.run!;
+  const reached = start + run.length;
   if (reached > text.length) return;
-  let i = to;
-  for (; i < reached; i++) {
-    const kind = of[text.charCodeAt(i)]!;
-    if (kind === 0) return;
-    seen |= kind;
-  }
-  const limit = Math.min(text.length, start + within);
-  while ((seen & need) !== need) {
-    if (i >= limit) return;
-    const kind = of[text.charCodeAt(i++)]!;
-    if (kind === 0) return;
-    seen |= kind;
-  }
+  for (let i = to; i < reached; i++) if ((table[text.charCodeAt(i)]! & runBit) === 0) return;
+  if (run.startsWell !== undefined && !run.startsWell(text, start)) return;
   out.pushRun(reached);
 }
 
@@ -401,7 +373,7 @@ function runsTouching(text: string, automaton: KeywordAutomaton, from: number, t
   const isRunChar = (i: number) => (table[text.charCodeAt(i)]! & runBit) !== 0;
   for (let p = from; p < to; p++) {
     if (!isRunChar(p)) continue;
-    lookAtRun(text, automaton, p + 1, out);
+    lookAtRun(text, automaton, p + 1, 1, out);
     while (p + 1 < to && isRunChar(p + 1)) p++;
   }
 }

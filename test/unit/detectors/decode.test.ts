@@ -86,3 +86,16 @@ test('mapSpan: copied chars map to themselves, a decoded char to its escape, a s
   assert.equal(mapSpan(view, at('y"'), at('b =') + 1), undefined);
   assert.equal(mapSpan(view, 2, 2), undefined);
 });
+
+// Base64 runs are judged by what they decode to, not by the kinds of chars they hold: an
+// encoding without a single digit (the text was chosen so) was skipped by the old char-kinds
+// prefilter and so let a secret through.
+test('a base64 run without a digit is decoded like any other', () => {
+  const encoded = Buffer.from('  secret = M0IsqQInrkR6RtWh31c2LpUC2Mge').toString('base64');
+  assert.doesNotMatch(encoded, /[0-9]/);
+  const text = `const blob = "${encoded}";\n`;
+  assert.deepEqual(scanText(text, plain), [], 'the raw text alone does not reveal it');
+  const m = scanText(text, compiled).find((x) => x.detector === 'generic-secret-assignment');
+  assert.ok(m, 'not found through base64');
+  assert.ok(encoded.includes(text.slice(m.start, m.end)), 'the span is inside the encoded run');
+});
