@@ -270,7 +270,11 @@ const A_AT = 6;
 const B_AT = 7;
 const RUN_AT = 8;
 
-export function findKeywords(text: string, automaton: KeywordAutomaton): KeywordHits {
+/**
+ * `into`: a KeywordHits the caller owns and reuses from call to call (its lists are grown as
+ * needed and overwritten): a scan of many small texts then allocates nothing per text.
+ */
+export function findKeywords(text: string, automaton: KeywordAutomaton, into?: KeywordHits): KeywordHits {
   const { table, emitFrom, runBit } = automaton;
   const length = text.length;
   const withRuns = automaton.run !== undefined;
@@ -299,7 +303,7 @@ export function findKeywords(text: string, automaton: KeywordAutomaton): Keyword
       lookAtRuns(text, automaton, length, only, only);
     }
     tail(only, whole, length);
-    return expand(automaton, only);
+    return expand(automaton, into, only, undefined);
   }
 
   const half = length >> 1;
@@ -330,7 +334,7 @@ export function findKeywords(text: string, automaton: KeywordAutomaton): Keyword
   tail(first, whole, half);
   regs[A_ROW] = secondRow;
   tail(second, half + whole, length);
-  return expand(automaton, first, second);
+  return expand(automaton, into, first, second);
 }
 
 /** The block's run events (see lookAtRun), while the block is still in cache. */
@@ -697,30 +701,50 @@ function walkTwoWithRuns(text: string, from: number, to: number, half: number, t
 }
 
 /** Both streams' emits as (end, state) pairs, first stream then second (text order); runs likewise. */
-function expand(automaton: KeywordAutomaton, ...streams: Emits[]): KeywordHits {
+function expand(automaton: KeywordAutomaton, into: KeywordHits | undefined, first: Emits, second: Emits | undefined): KeywordHits {
   const { shift, bias } = automaton;
-  let ints = 0;
-  let runCount = 0;
-  for (const s of streams) {
-    ints += s.pairCount;
-    runCount += s.runCount;
+  const ints = first.pairCount + (second ? second.pairCount : 0);
+  const runCount = first.runCount + (second ? second.runCount : 0);
+  let emits: Int32Array;
+  let runEnds: Int32Array;
+  if (into) {
+    if (into.emits.length < ints || into.emits.length > Math.max(RETAINED_PAIRS, 2 * ints)) into.emits = new Int32Array(Math.max(1024, ints));
+    if (into.runEnds.length < runCount) into.runEnds = new Int32Array(Math.max(64, runCount));
+    emits = into.emits;
+    runEnds = into.runEnds;
+  } else {
+    emits = ints === 0 ? NO_EMITS : new Int32Array(ints);
+    runEnds = runCount === 0 ? NONE : new Int32Array(runCount);
   }
-  const emits = ints === 0 ? NO_EMITS : new Int32Array(ints);
-  const runEnds = runCount === 0 ? NONE : new Int32Array(runCount);
-  let k = 0;
-  let r = 0;
-  for (const s of streams) {
-    const pairs = s.pairs;
-    for (let h = 0; h < s.pairCount; h += 2) {
-      emits[k] = pairs[h]!;
-      emits[k + 1] = (pairs[h + 1]! + bias - ROOT) >> shift;
-      k += 2;
-    }
-    if (s.runCount > 0) runEnds.set(s.runEnds.subarray(0, s.runCount), r);
-    r += s.runCount;
+  const k = copyEmits(first, emits, 0, shift, bias);
+  if (first.runCount > 0) runEnds.set(first.runEnds.subarray(0, first.runCount), 0);
+  if (second) {
+    copyEmits(second, emits, k, shift, bias);
+    if (second.runCount > 0) runEnds.set(second.runEnds.subarray(0, second.runCount), first.runCount);
   }
   for (let slot = 0; slot < sharedPairs.length; slot++) if (sharedPairs[slot]!.length > RETAINED_PAIRS) sharedPairs[slot] = new Int32Array(1024);
+  if (into) {
+    into.emitCount = ints >> 1;
+    into.runCount = runCount;
+    return into;
+  }
   return { emitCount: ints >> 1, emits, runEnds, runCount };
+}
+
+/** A stream's (end, row) pairs into `emits` from `k` as (end, state); returns the next free index. */
+function copyEmits(stream: Emits, emits: Int32Array, k: number, shift: number, bias: number): number {
+  const pairs = stream.pairs;
+  for (let h = 0; h < stream.pairCount; h += 2) {
+    emits[k] = pairs[h]!;
+    emits[k + 1] = (pairs[h + 1]! + bias - ROOT) >> shift;
+    k += 2;
+  }
+  return k;
+}
+
+/** A KeywordHits for findKeywords' `into` (empty, its lists grown on use). */
+export function reusableHits(): KeywordHits {
+  return { emitCount: 0, emits: new Int32Array(0), runEnds: new Int32Array(0), runCount: 0 };
 }
 
 /** The emits of a text without any: shared (no caller writes into hits). */

@@ -8,7 +8,7 @@
 import { TRIGGER_KINDS, type PlannedDetector, type ScanPlan, type ValueSpan } from './compile';
 import { decodedViews, mapSpan, type DecodeHints } from './decode';
 import { shannonEntropy } from './entropy';
-import { findKeywords, type KeywordHits } from './keywordAutomaton';
+import { findKeywords, reusableHits, type KeywordHits } from './keywordAutomaton';
 import { isGenericPlaceholder, matchesPlaceholderList } from './placeholders';
 import type { CompiledDetectors, SecretMatch } from './types';
 
@@ -22,11 +22,11 @@ interface Candidate {
 export function scanText(text: string, compiled: CompiledDetectors): SecretMatch[] {
   const plan = compiled.plan as ScanPlan;
   const candidates: Candidate[] = [];
-  const hits = findKeywords(text, plan.automaton);
+  const hits = findKeywords(text, plan.automaton, textHits);
   collect(text, hits, plan, (detector, span) => candidates.push({ detector, start: span.start, end: span.end }));
   if (plan.decode) {
     for (const view of decodedViews(text, decodeHints(hits, plan))) {
-      collect(view.text, findKeywords(view.text, plan.automaton), plan, (detector, span) => {
+      collect(view.text, findKeywords(view.text, plan.automaton, viewHits), plan, (detector, span) => {
         const original = mapSpan(view, span.start, span.end);
         if (original) candidates.push({ detector, start: original.start, end: original.end });
       });
@@ -34,6 +34,13 @@ export function scanText(text: string, compiled: CompiledDetectors): SecretMatch
   }
   return resolveOverlaps(candidates);
 }
+
+/**
+ * The keyword hits of the text and of the view being scanned, reused from scan to scan (a scan
+ * does not call itself, and each is read only before the next findKeywords into it).
+ */
+const textHits = reusableHits();
+const viewHits = reusableHits();
 
 /**
  * What to do at each state of the plan's automaton, flattened: for state s, the (detector index,
@@ -86,7 +93,7 @@ function decodeHints(hits: KeywordHits, plan: ScanPlan): DecodeHints {
     for (let k = triggerFrom[state]!; k < triggerFrom[state + 1]!; k += 2) counts[triggers[k]!]!++;
   }
   const lists: Int32Array[] = [];
-  for (let kind = 0; kind < counts.length; kind++) lists.push(counts[kind] === 0 ? NO_HINTS : new Int32Array(counts[kind]!));
+  for (let kind = 0; kind < counts.length; kind++) lists.push(counts[kind] === 0 ? NO_HINTS : hintList(kind, counts[kind]!));
   counts.fill(0);
   for (let h = 0; h < hits.emitCount; h++) {
     const state = emits[2 * h + 1]!;
@@ -106,13 +113,25 @@ function decodeHints(hits: KeywordHits, plan: ScanPlan): DecodeHints {
     for (let i = 0; i < list.length; i++) if (i === 0 || list[i] !== list[kept - 1]) list[kept++] = list[i]!;
     lists[kind] = list.subarray(0, kept);
   }
-  const hints = {} as Record<(typeof TRIGGER_KINDS)[number], Int32Array>;
-  TRIGGER_KINDS.forEach((kind, k) => (hints[kind] = lists[k]!));
-  return { ...hints, base64: hits.runEnds.subarray(0, hits.runCount) };
+  const at = HINT_INDEX;
+  return { quote: lists[at.quote]!, escape: lists[at.escape]!, percent: lists[at.percent]!, indicator: lists[at.indicator]!, hunk: lists[at.hunk]!, base64: hits.runEnds.subarray(0, hits.runCount) };
 }
 
+const HINT_INDEX = Object.fromEntries(TRIGGER_KINDS.map((kind, k) => [kind, k])) as Record<(typeof TRIGGER_KINDS)[number], number>;
 const hintCounts = new Int32Array(TRIGGER_KINDS.length);
 const NO_HINTS = new Int32Array(0);
+/** Per trigger kind, the list its hints are written into (reused: the hints live until the views are made). */
+const hintScratch: Int32Array[] = TRIGGER_KINDS.map(() => new Int32Array(256));
+
+/** hintScratch[kind] with room for `count`, as a list of exactly `count`. */
+function hintList(kind: number, count: number): Int32Array {
+  if (hintScratch[kind]!.length < count || hintScratch[kind]!.length > RETAINED_HINTS) hintScratch[kind] = new Int32Array(Math.max(256, count));
+  return hintScratch[kind]!.subarray(0, count);
+}
+const RETAINED_HINTS = 1 << 18;
+
+/** collect's per-detector lists, reused (collect does not call itself; each call fills what it reads). */
+const collectScratch = { lastTried: new Int32Array(0), windowFrom: new Int32Array(0), windowTo: new Int32Array(0) };
 
 /** Runs every detector over `text` where its keywords hit, calling `found` with each candidate that passes its filters. */
 function collect(text: string, hits: KeywordHits, plan: ScanPlan, found: (detector: PlannedDetector, span: ValueSpan) => void): void {
@@ -123,11 +142,16 @@ function collect(text: string, hits: KeywordHits, plan: ScanPlan, found: (detect
   // Most texts (and most decoded views) have no keyword at all: nothing to set up.
   if (hits.emitCount === 0 && plan.everywhere.length === 0) return;
   const detectorCount = plan.detectors.length;
+  if (collectScratch.lastTried.length < detectorCount) {
+    collectScratch.lastTried = new Int32Array(detectorCount);
+    collectScratch.windowFrom = new Int32Array(detectorCount);
+    collectScratch.windowTo = new Int32Array(detectorCount);
+  }
   // Sticky detectors: the last position tried, so overlapping keywords do not retry it.
-  const lastTried = new Int32Array(detectorCount).fill(-1);
+  const lastTried = collectScratch.lastTried.fill(-1, 0, detectorCount);
   // Window detectors: the window being accumulated (merged while hits overlap).
-  const windowFrom = new Int32Array(detectorCount).fill(-1);
-  const windowTo = new Int32Array(detectorCount).fill(-1);
+  const windowFrom = collectScratch.windowFrom.fill(-1, 0, detectorCount);
+  const windowTo = collectScratch.windowTo;
   const spans: ValueSpan[] = [];
   const flushWindow = (index: number) => {
     const detector = plan.detectors[index]!;
