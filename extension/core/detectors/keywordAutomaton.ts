@@ -208,12 +208,20 @@ class Emits {
   lastRunStart = -1;
   /**
    * `runsFrom`: the stream's runs are those that START at or after it (a run across the middle
-   * is the first stream's). `slot`: which of the shared pair lists the stream writes into.
+   * is the first stream's; set by `start`). `slot`: which of the shared pair lists the stream
+   * writes into.
    */
-  constructor(
-    readonly runsFrom: number,
-    private readonly slot: 0 | 1,
-  ) {}
+  runsFrom = 0;
+  constructor(private readonly slot: 0 | 1) {}
+  /** Empties the stream for a new walk (the two streams are reused from walk to walk, lists kept). */
+  start(runsFrom: number): this {
+    this.runsFrom = runsFrom;
+    this.pairCount = 0;
+    this.runCount = 0;
+    this.lastRunStart = -1;
+    if (this.runEnds.length > RETAINED_PAIRS) this.runEnds = NONE;
+    return this;
+  }
   /** Room for `chars` more chars' emits (at most one per char). */
   room(chars: number): Int32Array {
     const need = this.pairCount + 2 * chars;
@@ -255,6 +263,10 @@ const runEvents = new Int32Array((2 * BLOCK) / GROUP + 2);
 /** The walks' scalars (see A_ROW…), shared likewise. */
 const regs = new Int32Array(9);
 
+/** The walk's two streams (findKeywords does not call itself: its state is module-level anyway). */
+const firstStream = new Emits(0);
+const secondStream = new Emits(1);
+
 /**
  * Scalars a walk takes and hands back: per stream the row reached, whether the last group was
  * full of run chars and whether the last two were (runBit or 0), and the write position in its
@@ -291,7 +303,7 @@ export function findKeywords(text: string, automaton: KeywordAutomaton, into?: K
   };
 
   if (length < TWO_STREAMS_FROM || automaton.maxLength * 4 > length) {
-    const only = new Emits(0, 0);
+    const only = firstStream.start(0);
     const whole = withRuns ? length - (length % GROUP) : length;
     for (let at = 0; at < whole; at += BLOCK) {
       const to = Math.min(whole, at + BLOCK);
@@ -307,8 +319,8 @@ export function findKeywords(text: string, automaton: KeywordAutomaton, into?: K
   }
 
   const half = length >> 1;
-  const first = new Emits(0, 0);
-  const second = new Emits(half, 1);
+  const first = firstStream.start(0);
+  const second = secondStream.start(half);
   // The second stream starts at the root maxLength - 1 chars before its half (what ends there
   // belongs to the first stream, so those chars are walked without recording).
   let b = automaton.root;

@@ -131,7 +131,7 @@ function hintList(kind: number, count: number): Int32Array {
 const RETAINED_HINTS = 1 << 18;
 
 /** collect's per-detector lists, reused (collect does not call itself; each call fills what it reads). */
-const collectScratch = { lastTried: new Int32Array(0), windowFrom: new Int32Array(0), windowTo: new Int32Array(0) };
+const collectScratch = { lastTried: new Int32Array(0), windowFrom: new Int32Array(0), windowTo: new Int32Array(0), opened: new Int32Array(0) };
 
 /** Runs every detector over `text` where its keywords hit, calling `found` with each candidate that passes its filters. */
 function collect(text: string, hits: KeywordHits, plan: ScanPlan, found: (detector: PlannedDetector, span: ValueSpan) => void): void {
@@ -146,12 +146,16 @@ function collect(text: string, hits: KeywordHits, plan: ScanPlan, found: (detect
     collectScratch.lastTried = new Int32Array(detectorCount);
     collectScratch.windowFrom = new Int32Array(detectorCount);
     collectScratch.windowTo = new Int32Array(detectorCount);
+    collectScratch.opened = new Int32Array(detectorCount);
   }
   // Sticky detectors: the last position tried, so overlapping keywords do not retry it.
   const lastTried = collectScratch.lastTried.fill(-1, 0, detectorCount);
   // Window detectors: the window being accumulated (merged while hits overlap).
   const windowFrom = collectScratch.windowFrom.fill(-1, 0, detectorCount);
   const windowTo = collectScratch.windowTo;
+  // The window detectors with a window open, each once (flushed at the end: not all detectors).
+  const opened = collectScratch.opened;
+  let openedCount = 0;
   const spans: ValueSpan[] = [];
   const flushWindow = (index: number) => {
     const detector = plan.detectors[index]!;
@@ -184,12 +188,13 @@ function collect(text: string, hits: KeywordHits, plan: ScanPlan, found: (detect
         windowTo[index] = Math.max(windowTo[index]!, to);
       } else {
         if (windowFrom[index] !== -1) flushWindow(index);
+        else opened[openedCount++] = index;
         windowFrom[index] = from;
         windowTo[index] = to;
       }
     }
   }
-  for (let index = 0; index < detectorCount; index++) if (windowFrom[index] !== -1) flushWindow(index);
+  for (let k = 0; k < openedCount; k++) if (windowFrom[opened[k]!] !== -1) flushWindow(opened[k]!);
   for (const index of plan.everywhere) {
     windowFrom[index] = 0;
     windowTo[index] = text.length;
