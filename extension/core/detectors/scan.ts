@@ -6,7 +6,7 @@
 // told where to look by that same keyword pass (their trigger literals are keywords too, and it
 // reports base64 runs), so decoding adds no pass over the whole text.
 import { TRIGGER_KINDS, type PlannedDetector, type ScanPlan, type ValueSpan } from './compile';
-import { decodedViews, mapSpan, type DecodeHints } from './decode';
+import { decodedViews, mapSpan, type DecodeHints, type DecodedView } from './decode';
 import { shannonEntropy } from './entropy';
 import { findKeywords, reusableHits, type KeywordHits } from './keywordAutomaton';
 import { isGenericPlaceholder, matchesPlaceholderList } from './placeholders';
@@ -23,14 +23,9 @@ export function scanText(text: string, compiled: CompiledDetectors): SecretMatch
   const plan = compiled.plan as ScanPlan;
   const candidates: Candidate[] = [];
   const hits = findKeywords(text, plan.automaton, textHits);
-  collect(text, hits, plan, (detector, span) => candidates.push({ detector, start: span.start, end: span.end }));
+  collect(text, hits, plan, undefined, candidates);
   if (plan.decode) {
-    for (const view of decodedViews(text, decodeHints(hits, plan))) {
-      collect(view.text, findKeywords(view.text, plan.automaton, viewHits), plan, (detector, span) => {
-        const original = mapSpan(view, span.start, span.end);
-        if (original) candidates.push({ detector, start: original.start, end: original.end });
-      });
-    }
+    for (const view of decodedViews(text, decodeHints(hits, plan))) collect(view.text, findKeywords(view.text, plan.automaton, viewHits), plan, view, candidates);
   }
   return resolveOverlaps(candidates);
 }
@@ -133,10 +128,14 @@ const RETAINED_HINTS = 1 << 18;
 /** collect's per-detector lists, reused (collect does not call itself; each call fills what it reads). */
 const collectScratch = { lastTried: new Int32Array(0), windowFrom: new Int32Array(0), windowTo: new Int32Array(0), opened: new Int32Array(0) };
 
-/** Runs every detector over `text` where its keywords hit, calling `found` with each candidate that passes its filters. */
-function collect(text: string, hits: KeywordHits, plan: ScanPlan, found: (detector: PlannedDetector, span: ValueSpan) => void): void {
+/** Runs every detector over `text` (the original or `view`'s text) where its keywords hit; adds each candidate that passes its filters, at its span in the original. */
+function collect(text: string, hits: KeywordHits, plan: ScanPlan, view: DecodedView | undefined, candidates: Candidate[]): void {
+  // Spans found in a view are mapped back to the original (one code path, no callback: the
+  // JIT recompiled collect for each new callback it saw).
   const accept = (detector: PlannedDetector, span: ValueSpan) => {
-    if (isSecret(text, span, detector, plan)) found(detector, span);
+    if (!isSecret(text, span, detector, plan)) return;
+    const original = view ? mapSpan(view, span.start, span.end) : span;
+    if (original) candidates.push({ detector, start: original.start, end: original.end });
   };
 
   // Most texts (and most decoded views) have no keyword at all: nothing to set up.
