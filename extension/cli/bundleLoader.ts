@@ -20,6 +20,7 @@ import { join } from 'node:path';
 import { Script } from 'node:vm';
 import { isMainThread } from 'node:worker_threads';
 import { BUNDLE_HASH, codeCacheFolder } from './automatonStore';
+import { tuneJitForShortRun } from './jitBudget';
 
 // Set by cliBundle.mjs when it joins loader and bundle.
 declare const AIRLOCK_BUNDLE_MARK: string;
@@ -97,6 +98,9 @@ function load(): void {
   })();
   const command = process.argv[2] ?? '';
   const file = folder && isMainThread ? join(folder, `cli-${sha.slice(0, 24)}-${process.version}-${process.arch}-${/^[a-z][a-z-]{0,31}$/.test(command) ? command : '_'}.bin`) : undefined;
+  // Before the bundle is compiled: V8 rejects a code cache made under other flags, and this
+  // command's cache is written at its exit, with the flag set (main.ts sets it again from sources).
+  if (command === 'scan') tuneJitForShortRun();
   const cached = readCache(file);
   // Node's own CommonJS wrapper, so the bundle sees exactly what it would as a module.
   const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {

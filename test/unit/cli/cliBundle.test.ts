@@ -5,7 +5,7 @@
 // V8 rejects it, named by the hash of what is compiled, and never written when turned off.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -126,4 +126,27 @@ test('dist/cli.js is self-loading and runs alone', (t) => {
   assert.equal(first.status, 0, first.stderr);
   assert.equal(second.stdout, first.stdout);
   assert.ok(readdirSync(join(dir, 'airlock', 'code-cache')).some((f) => f.endsWith('-version.bin')));
+});
+
+// `airlock scan` sets a V8 flag (cli/jitBudget.ts). V8 rejects a code cache made under other
+// flags, and the cache is written at exit: set after the bundle was compiled, the flag made every
+// scan reject the cache and write it again (start-up 165 ms instead of 110).
+test('the shipped CLI reuses the code cache its first scan wrote (the flag scan sets does not void it)', (t) => {
+  const cli = join(REPO, 'dist', 'cli.js');
+  if (!existsSync(cli)) {
+    t.skip('dist/cli.js is missing (run node esbuild.mjs)');
+    return;
+  }
+  const dir = tempDir();
+  const empty = join(dir, 'empty');
+  mkdirSync(empty);
+  const env = { XDG_CACHE_HOME: join(dir, 'cache') };
+  const first = node(cli, ['scan', empty], env);
+  assert.equal(first.status, 0, first.stderr);
+  const folder = join(dir, 'cache', 'airlock', 'code-cache');
+  const file = join(folder, readdirSync(folder).find((f) => f.endsWith('-scan.bin'))!);
+  const written = statSync(file);
+  assert.equal(node(cli, ['scan', empty], env).status, 0);
+  assert.equal(statSync(file).mtimeMs, written.mtimeMs, 'the second scan wrote the cache again: V8 rejected it');
+  assert.equal(statSync(file).ino, written.ino);
 });
