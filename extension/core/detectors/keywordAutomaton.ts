@@ -219,8 +219,12 @@ class Emits {
     this.pairCount = 0;
     this.runCount = 0;
     this.lastRunStart = -1;
-    if (this.runEnds.length > RETAINED_PAIRS) this.runEnds = NONE;
     return this;
+  }
+  /** After a walk: lets go of the borrowed pair list, and of a run list grown large. */
+  release(): void {
+    this.pairs = NONE;
+    if (this.runEnds.length > RETAINED_REUSED) this.runEnds = NONE;
   }
   /** Room for `chars` more chars' emits (at most one per char). */
   room(chars: number): Int32Array {
@@ -720,7 +724,7 @@ function expand(automaton: KeywordAutomaton, into: KeywordHits | undefined, firs
   let emits: Int32Array;
   let runEnds: Int32Array;
   if (into) {
-    if (into.emits.length < ints || into.emits.length > Math.max(RETAINED_PAIRS, 2 * ints)) into.emits = new Int32Array(Math.max(1024, ints));
+    if (into.emits.length < ints) into.emits = new Int32Array(Math.max(1024, ints));
     if (into.runEnds.length < runCount) into.runEnds = new Int32Array(Math.max(64, runCount));
     emits = into.emits;
     runEnds = into.runEnds;
@@ -735,6 +739,9 @@ function expand(automaton: KeywordAutomaton, into: KeywordHits | undefined, firs
     if (second.runCount > 0) runEnds.set(second.runEnds.subarray(0, second.runCount), first.runCount);
   }
   for (let slot = 0; slot < sharedPairs.length; slot++) if (sharedPairs[slot]!.length > RETAINED_PAIRS) sharedPairs[slot] = new Int32Array(1024);
+  // The streams only borrowed the shared lists; a large text's runs are not kept either.
+  first.release();
+  second?.release();
   if (into) {
     into.emitCount = ints >> 1;
     into.runCount = runCount;
@@ -757,6 +764,21 @@ function copyEmits(stream: Emits, emits: Int32Array, k: number, shift: number, b
 /** A KeywordHits for findKeywords' `into` (empty, its lists grown on use). */
 export function reusableHits(): KeywordHits {
   return { emitCount: 0, emits: new Int32Array(0), runEnds: new Int32Array(0), runCount: 0 };
+}
+
+/**
+ * Lists kept for reuse are let go above this many ints (256 KB): reuse is for the many small
+ * texts of a folder or a request; a large text's lists must not stay alive in the gateway or
+ * the editor after its scan.
+ */
+export const RETAINED_REUSED = 1 << 16;
+
+/** Empties `hits` (a reusableHits) after use, letting go of lists grown past RETAINED_REUSED. */
+export function releaseHits(hits: KeywordHits): void {
+  hits.emitCount = 0;
+  hits.runCount = 0;
+  if (hits.emits.length > RETAINED_REUSED) hits.emits = NONE;
+  if (hits.runEnds.length > RETAINED_REUSED) hits.runEnds = NONE;
 }
 
 /** The emits of a text without any: shared (no caller writes into hits). */

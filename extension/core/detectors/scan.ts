@@ -8,7 +8,7 @@
 import { TRIGGER_KINDS, type PlannedDetector, type ScanPlan, type ValueSpan } from './compile';
 import { decodedViews, mapSpan, type DecodeHints, type DecodedView } from './decode';
 import { shannonEntropy } from './entropy';
-import { findKeywords, reusableHits, type KeywordHits } from './keywordAutomaton';
+import { findKeywords, releaseHits, RETAINED_REUSED, reusableHits, type KeywordHits } from './keywordAutomaton';
 import { isGenericPlaceholder, matchesPlaceholderList } from './placeholders';
 import type { CompiledDetectors, SecretMatch } from './types';
 
@@ -21,21 +21,57 @@ interface Candidate {
 /** Every secret in `text`, sorted by start, non-overlapping. Offsets are UTF-16 offsets of the value in `text`. */
 export function scanText(text: string, compiled: CompiledDetectors): SecretMatch[] {
   const plan = compiled.plan as ScanPlan;
-  const candidates: Candidate[] = [];
-  const hits = findKeywords(text, plan.automaton, textHits);
-  collect(text, hits, plan, undefined, candidates);
-  if (plan.decode) {
-    for (const view of decodedViews(text, decodeHints(hits, plan))) collect(view.text, findKeywords(view.text, plan.automaton, viewHits), plan, view, candidates);
+  // A detector's validate may itself scan: that scan gets lists of its own.
+  const nested = scanning;
+  const scratch = nested ? newScratch() : reused;
+  scanning = true;
+  try {
+    const candidates: Candidate[] = [];
+    const hits = findKeywords(text, plan.automaton, scratch.textHits);
+    collect(text, hits, plan, undefined, candidates, scratch);
+    if (plan.decode) {
+      for (const view of decodedViews(text, decodeHints(hits, plan, scratch))) collect(view.text, findKeywords(view.text, plan.automaton, scratch.viewHits), plan, view, candidates, scratch);
+    }
+    return resolveOverlaps(candidates);
+  } finally {
+    if (!nested) {
+      scanning = false;
+      releaseScratch(scratch);
+    }
   }
-  return resolveOverlaps(candidates);
 }
 
 /**
- * The keyword hits of the text and of the view being scanned, reused from scan to scan (a scan
- * does not call itself, and each is read only before the next findKeywords into it).
+ * The lists a scan writes into, reused from scan to scan so that scanning many small texts
+ * allocates nothing per text: the keyword hits of the text and of the view being scanned, the
+ * decoders' hint lists, collect's per-detector lists. Each is read only before it is written
+ * again within the same scan.
  */
-const textHits = reusableHits();
-const viewHits = reusableHits();
+interface ScanScratch {
+  readonly textHits: KeywordHits;
+  readonly viewHits: KeywordHits;
+  /** Per trigger kind, the list its hints are written into (they live until the views are made). */
+  readonly hints: Int32Array[];
+  lastTried: Int32Array;
+  windowFrom: Int32Array;
+  windowTo: Int32Array;
+  opened: Int32Array;
+}
+
+function newScratch(): ScanScratch {
+  const none = new Int32Array(0);
+  return { textHits: reusableHits(), viewHits: reusableHits(), hints: TRIGGER_KINDS.map(() => new Int32Array(256)), lastTried: none, windowFrom: none, windowTo: none, opened: none };
+}
+
+const reused = newScratch();
+let scanning = false;
+
+/** After a scan: lets go of lists a large text grew (a gateway or editor lives on after it). */
+function releaseScratch(scratch: ScanScratch): void {
+  releaseHits(scratch.textHits);
+  releaseHits(scratch.viewHits);
+  for (let kind = 0; kind < scratch.hints.length; kind++) if (scratch.hints[kind]!.length > RETAINED_REUSED) scratch.hints[kind] = new Int32Array(256);
+}
 
 /**
  * What to do at each state of the plan's automaton, flattened: for state s, the (detector index,
@@ -77,18 +113,18 @@ function stateTables(plan: ScanPlan): StateTables {
 }
 
 /** Where the decoders' trigger literals start, ascending, from the keyword pass. */
-function decodeHints(hits: KeywordHits, plan: ScanPlan): DecodeHints {
+function decodeHints(hits: KeywordHits, plan: ScanPlan, scratch: ScanScratch): DecodeHints {
   const { triggerFrom, triggers } = stateTables(plan);
   const emits = hits.emits;
-  // Counted first, then filled: one typed list per kind of exactly its size (most small texts
-  // have none: no list is made for them).
+  // Counted first, then filled: per kind, a list of exactly its size in the scan's reused
+  // lists (most small texts have none for most kinds).
   const counts = hintCounts.fill(0);
   for (let h = 0; h < hits.emitCount; h++) {
     const state = emits[2 * h + 1]!;
     for (let k = triggerFrom[state]!; k < triggerFrom[state + 1]!; k += 2) counts[triggers[k]!]!++;
   }
   const lists: Int32Array[] = [];
-  for (let kind = 0; kind < counts.length; kind++) lists.push(counts[kind] === 0 ? NO_HINTS : hintList(kind, counts[kind]!));
+  for (let kind = 0; kind < counts.length; kind++) lists.push(counts[kind] === 0 ? NO_HINTS : hintList(scratch, kind, counts[kind]!));
   counts.fill(0);
   for (let h = 0; h < hits.emitCount; h++) {
     const state = emits[2 * h + 1]!;
@@ -115,21 +151,14 @@ function decodeHints(hits: KeywordHits, plan: ScanPlan): DecodeHints {
 const HINT_INDEX = Object.fromEntries(TRIGGER_KINDS.map((kind, k) => [kind, k])) as Record<(typeof TRIGGER_KINDS)[number], number>;
 const hintCounts = new Int32Array(TRIGGER_KINDS.length);
 const NO_HINTS = new Int32Array(0);
-/** Per trigger kind, the list its hints are written into (reused: the hints live until the views are made). */
-const hintScratch: Int32Array[] = TRIGGER_KINDS.map(() => new Int32Array(256));
-
-/** hintScratch[kind] with room for `count`, as a list of exactly `count`. */
-function hintList(kind: number, count: number): Int32Array {
-  if (hintScratch[kind]!.length < count || hintScratch[kind]!.length > RETAINED_HINTS) hintScratch[kind] = new Int32Array(Math.max(256, count));
-  return hintScratch[kind]!.subarray(0, count);
+/** scratch.hints[kind] with room for `count`, as a list of exactly `count`. */
+function hintList(scratch: ScanScratch, kind: number, count: number): Int32Array {
+  if (scratch.hints[kind]!.length < count) scratch.hints[kind] = new Int32Array(Math.max(256, count));
+  return scratch.hints[kind]!.subarray(0, count);
 }
-const RETAINED_HINTS = 1 << 18;
-
-/** collect's per-detector lists, reused (collect does not call itself; each call fills what it reads). */
-const collectScratch = { lastTried: new Int32Array(0), windowFrom: new Int32Array(0), windowTo: new Int32Array(0), opened: new Int32Array(0) };
 
 /** Runs every detector over `text` (the original or `view`'s text) where its keywords hit; adds each candidate that passes its filters, at its span in the original. */
-function collect(text: string, hits: KeywordHits, plan: ScanPlan, view: DecodedView | undefined, candidates: Candidate[]): void {
+function collect(text: string, hits: KeywordHits, plan: ScanPlan, view: DecodedView | undefined, candidates: Candidate[], scratch: ScanScratch): void {
   // Spans found in a view are mapped back to the original (one code path, no callback: the
   // JIT recompiled collect for each new callback it saw).
   const accept = (detector: PlannedDetector, span: ValueSpan) => {
@@ -141,19 +170,19 @@ function collect(text: string, hits: KeywordHits, plan: ScanPlan, view: DecodedV
   // Most texts (and most decoded views) have no keyword at all: nothing to set up.
   if (hits.emitCount === 0 && plan.everywhere.length === 0) return;
   const detectorCount = plan.detectors.length;
-  if (collectScratch.lastTried.length < detectorCount) {
-    collectScratch.lastTried = new Int32Array(detectorCount);
-    collectScratch.windowFrom = new Int32Array(detectorCount);
-    collectScratch.windowTo = new Int32Array(detectorCount);
-    collectScratch.opened = new Int32Array(detectorCount);
+  if (scratch.lastTried.length < detectorCount) {
+    scratch.lastTried = new Int32Array(detectorCount);
+    scratch.windowFrom = new Int32Array(detectorCount);
+    scratch.windowTo = new Int32Array(detectorCount);
+    scratch.opened = new Int32Array(detectorCount);
   }
   // Sticky detectors: the last position tried, so overlapping keywords do not retry it.
-  const lastTried = collectScratch.lastTried.fill(-1, 0, detectorCount);
+  const lastTried = scratch.lastTried.fill(-1, 0, detectorCount);
   // Window detectors: the window being accumulated (merged while hits overlap).
-  const windowFrom = collectScratch.windowFrom.fill(-1, 0, detectorCount);
-  const windowTo = collectScratch.windowTo;
+  const windowFrom = scratch.windowFrom.fill(-1, 0, detectorCount);
+  const windowTo = scratch.windowTo;
   // The window detectors with a window open, each once (flushed at the end: not all detectors).
-  const opened = collectScratch.opened;
+  const opened = scratch.opened;
   let openedCount = 0;
   const spans: ValueSpan[] = [];
   const flushWindow = (index: number) => {

@@ -93,9 +93,13 @@ test('mapSpan: copied chars map to themselves, a decoded char to its escape, a s
 test('a base64 run without a digit is decoded like any other', () => {
   const encoded = Buffer.from('  secret = M0IsqQInrkR6RtWh31c2LpUC2Mge').toString('base64');
   assert.doesNotMatch(encoded, /[0-9]/);
-  const text = `const blob = "${encoded}";\n`;
-  assert.deepEqual(scanText(text, plain), [], 'the raw text alone does not reveal it');
-  const m = scanText(text, compiled).find((x) => x.detector === 'generic-secret-assignment');
-  assert.ok(m, 'not found through base64');
-  assert.ok(encoded.includes(text.slice(m.start, m.end)), 'the span is inside the encoded run');
+  const line = `const blob = "${encoded}";\n`;
+  // Alone (one stream), after 6,000 chars (in the second stream) and across the middle.
+  const filler = (n: number) => '// plain prose here\n'.repeat(Math.ceil(n / 20)).slice(0, n);
+  for (const text of [line, `${filler(6000)}${line}`, `${filler(4000)}${line}${filler(4000 - line.length)}`, `${filler(4000 - 20)}${line}${filler(4000 + 20)}`]) {
+    assert.deepEqual(scanText(text, plain), [], 'the raw text alone does not reveal it');
+    const m = scanText(text, compiled).find((x) => x.detector === 'generic-secret-assignment');
+    assert.ok(m, `not found through base64 in a text of ${text.length}`);
+    assert.ok(encoded.includes(text.slice(m.start, m.end)), 'the span is inside the encoded run');
+  }
 });

@@ -6,7 +6,8 @@
 // middle falls.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { buildKeywordAutomaton, findKeywords, keywordOccurrences } from '../../../extension/core/detectors/keywordAutomaton';
+import { BASE64_RUN } from '../../../extension/core/detectors/decode';
+import { buildKeywordAutomaton, findKeywords, keywordOccurrences, reusableHits } from '../../../extension/core/detectors/keywordAutomaton';
 import { pick, rng } from './samples';
 
 function naive(text: string, keywords: readonly string[]): string[] {
@@ -129,4 +130,48 @@ test('no keywords in the text: no hits; an empty text: no hits', () => {
   assert.equal(findKeywords('nothing to see here', automaton).emitCount, 0);
   assert.equal(findKeywords('', automaton).emitCount, 0);
   assert.equal(findKeywords('SeCrEt', automaton).emitCount, 1);
+});
+
+// With a startsWell test (the base64 decoder's: the first 12 decoded bytes printable) only the
+// runs that pass it are reported; a KeywordHits reused from text to text gives the same answers.
+test('runs with startsWell: each maximal run that starts well, once, reused hits or not', () => {
+  const automaton = buildKeywordAutomaton(['key', '"+'], BASE64_RUN);
+  const printable = Buffer.from('The quick brown fox jumps over the lazy dog, secret = x; '.repeat(200)).toString('base64');
+  const reference = (text: string): number[] => {
+    const out: number[] = [];
+    for (let i = 0; i < text.length; ) {
+      if (!B64.includes(text[i]!)) {
+        i++;
+        continue;
+      }
+      let j = i;
+      while (j < text.length && B64.includes(text[j]!)) j++;
+      if (j - i >= 24 && BASE64_RUN.startsWell(text, i)) out.push(i + 24);
+      i = j;
+    }
+    return out;
+  };
+  const r = rng(14);
+  const piece = () => {
+    const x = r();
+    if (x < 0.4) return printable.slice(Math.floor(r() * 500) * 4).slice(0, 10 + Math.floor(r() * 60)); // decodes to text
+    if (x < 0.55) return pick(r, B64, 10 + Math.floor(r() * 40)); // random: rarely starts well
+    if (x < 0.7) return `${printable.slice(0, 16)}${'x'.repeat(Math.floor(r() * 40))}`;
+    return pick(r, ' é"+key', 1 + Math.floor(r() * 3));
+  };
+  const into = reusableHits();
+  let reported = 0;
+  for (const length of [24, 100, 4095, 4096, 4097, 8191, 70001, 131083]) {
+    for (let t = 0; t < 6; t++) {
+      let text = '';
+      while (text.length < length) text += piece();
+      text = text.slice(0, length);
+      const want = reference(text);
+      reported += want.length;
+      for (const hits of [findKeywords(text, automaton), findKeywords(text, automaton, into)]) {
+        assert.deepEqual(Array.from(hits.runEnds.subarray(0, hits.runCount)), want, `length ${length}`);
+      }
+    }
+  }
+  assert.ok(reported > 500, String(reported));
 });

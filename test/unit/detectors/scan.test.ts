@@ -149,3 +149,84 @@ test('a leading lookbehind is honoured exactly: ASCII, non-ASCII, case flags and
   assert.equal(scanText('xkey_Ab3Cd5Ef7Gh9', either).length, 1, 'the other alternative has no lookbehind');
   assert.equal(scanText('xtok_Ab3Cd5Ef7Gh9', either).length, 0);
 });
+
+// scanText reuses its lists from text to text (small texts then allocate nothing). These tests
+// would catch state left over from one text in the next: order, size and a throw must not
+// change what a text's scan finds.
+const samplesText = (from: number, to: number, seed: number) =>
+  SAMPLES.slice(from, to).map((s, i) => renderSample(s, rng(seed + i)).text).join('\n');
+
+test('findings do not depend on what was scanned before: large, small, one-stream and two-stream texts in any order', () => {
+  const texts = [
+    samplesText(0, 120, 500), // large, two streams, many hits and views
+    samplesText(120, 122, 600), // one stream
+    `${'x'.repeat(5000)}\n${samplesText(122, 130, 700)}`, // two streams, the secrets in the second
+    '"+'.repeat(40_000), // a hit at every other char: grows every list
+    samplesText(130, 300, 800),
+    'nothing here',
+  ];
+  const alone = texts.map((t) => JSON.stringify(scanText(t, builtin)));
+  for (const order of [[5, 4, 3, 2, 1, 0], [3, 1, 3, 0, 3, 2, 3, 4, 3, 5]]) {
+    for (const i of order) assert.equal(JSON.stringify(scanText(texts[i]!, builtin)), alone[i], `text ${i} after others`);
+  }
+  assert.ok(JSON.parse(alone[0]!).length >= 100);
+});
+
+test('a scan that throws midway leaves nothing behind for the next scan', () => {
+  const text = samplesText(0, 60, 900);
+  const expected = JSON.stringify(scanText(text, builtin));
+  let calls = 0;
+  const thrower: DetectorSpec = {
+    id: 'thrower',
+    description: 'a validator that fails on its third value',
+    keywords: ['throw_'],
+    pattern: /throw_([a-z0-9]{10})/,
+    secretGroup: 1,
+    validate: () => {
+      if (++calls === 3) throw new Error('validator failed');
+      return true;
+    },
+  };
+  const throwing = compileDetectors([...BUILTIN_SECRET_DETECTORS, thrower]);
+  assert.throws(() => scanText(`${text}\n${'throw_a1b2c3d4e5 '.repeat(5)}`, throwing), /validator failed/);
+  assert.equal(JSON.stringify(scanText(text, builtin)), expected);
+});
+
+test('a detector whose validate scans another text does not disturb the scan it runs in', () => {
+  const text = samplesText(0, 80, 1000);
+  const inner = samplesText(200, 230, 1100);
+  const plain = compileDetectors([...BUILTIN_SECRET_DETECTORS, { id: 'nested', description: 'validates by scanning', keywords: ['nested_'], pattern: /nested_([a-z0-9]{10})/, secretGroup: 1, validate: () => true }]);
+  let innerFound = 0;
+  const scanning = compileDetectors([...BUILTIN_SECRET_DETECTORS, { id: 'nested', description: 'validates by scanning', keywords: ['nested_'], pattern: /nested_([a-z0-9]{10})/, secretGroup: 1, validate: () => ((innerFound = scanText(inner, builtin).length), true) }]);
+  const input = `${text}\nnested_a1b2c3d4e5\n${text}`;
+  assert.equal(JSON.stringify(scanText(input, scanning)), JSON.stringify(scanText(input, plain)));
+  assert.equal(innerFound, scanText(inner, builtin).length);
+  assert.ok(innerFound > 20);
+});
+
+test('a window detector whose window closes and reopens finds each secret', () => {
+  const secrets = [value('azure-ad-client-secret', 1), value('azure-ad-client-secret', 2), value('azure-ad-client-secret', 3)];
+  const text = secrets.map((s) => `credential: ${s}\n${'filler line of plain prose\n'.repeat(20)}`).join('');
+  const found = scanText(text, builtin).filter((m) => m.detector === 'azure-ad-client-secret').map((m) => text.slice(m.start, m.end));
+  assert.deepEqual(found, secrets);
+});
+
+test('a large scan does not leave its lists alive (the gateway and the editor live on after it)', async () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  (require('node:v8') as typeof import('node:v8')).setFlagsFromString('--expose-gc');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const gc = (require('node:vm') as typeof import('node:vm')).runInNewContext('gc') as () => void;
+  // Array buffers are freed by the sweeper after a collection: let it finish before reading.
+  const arrayBuffers = async () => {
+    for (let i = 0; i < 2; i++) {
+      gc();
+      await new Promise((resolve) => setTimeout(resolve, 30));
+    }
+    return process.memoryUsage().arrayBuffers;
+  };
+  scanText('"a" + "b" key = 1', builtin);
+  const before = await arrayBuffers();
+  scanText('"+'.repeat(4 << 20), builtin); // a keyword hit every other char: 8 M emits
+  const grown = (await arrayBuffers()) - before;
+  assert.ok(grown < 16 * 1024 * 1024, `${(grown / 1048576).toFixed(1)} MB of lists still alive after the scan`);
+});
