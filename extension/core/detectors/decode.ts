@@ -483,21 +483,15 @@ function isPrintableText(s: string): boolean {
   return printable >= s.length * 0.97 && structure >= 1;
 }
 
-/** Per ASCII char: 1 upper, 2 lower, 4 digit, 8 other base64/base64url char, 0 not base64. */
-const B64_CLASS = (() => {
-  const table = new Uint8Array(128);
-  for (let c = 65; c <= 90; c++) table[c] = 1;
-  for (let c = 97; c <= 122; c++) table[c] = 2;
-  for (let c = 48; c <= 57; c++) table[c] = 4;
-  for (const c of '+/_-') table[c.charCodeAt(0)] = 8;
-  return table;
-})();
 const MIN_RUN = 24;
 
-/** B64_CLASS over all UTF-16 code units (non-ASCII: 0), so the probe loops need no range check. */
-const B64_CLASS16 = (() => {
+/** The chars of base64 and base64url runs. */
+const B64_RUN_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-';
+
+/** 1 for B64_RUN_CHARS, over all UTF-16 code units (so the loop needs no range check). */
+const B64_CHAR = (() => {
   const table = new Uint8Array(65536);
-  table.set(B64_CLASS);
+  for (const c of B64_RUN_CHARS) table[c.charCodeAt(0)] = 1;
   return table;
 })();
 
@@ -508,7 +502,7 @@ const B64_CLASS16 = (() => {
  * to, not by which kinds of chars it has: an encoding without a digit is decoded like any other.
  */
 export const BASE64_RUN = {
-  chars: 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-',
+  chars: B64_RUN_CHARS,
   length: MIN_RUN,
   startsWell: (text: string, start: number) => startsPrintable(text, start),
 } as const;
@@ -523,7 +517,7 @@ function base64Runs(text: string, runs: ArrayLike<number>): DecodedView | undefi
     // reported separately anyway).
     const limit = Math.min(length, start + MAX_REGION * 2 + 1);
     let end = start;
-    while (end < limit && B64_CLASS16[text.charCodeAt(end)]! !== 0) end++;
+    while (end < limit && B64_CHAR[text.charCodeAt(end)]! !== 0) end++;
     if (end - start > MAX_REGION * 2) continue;
     let padded = end;
     while (padded < length && padded - end < 2 && text.charCodeAt(padded) === 61) padded++;
