@@ -266,7 +266,9 @@ const TOKEN_CHAR = (() => {
 })();
 
 /** The chain being followed (one list for all chains: one is followed per junction in the text). */
-const chainBounds: number[] = [];
+let chainBounds: number[] = [];
+/** chainBounds is let go after a text whose longest chain needed more than this many ints. */
+const RETAINED_CHAIN = 4096;
 
 /** `quotes`: the quotes followed by a blank, `+`, `.` or line break (no other can start a junction). */
 function concatenations(text: string, quotes: ArrayLike<number>): DecodedView | undefined {
@@ -325,6 +327,7 @@ function concatenations(text: string, quotes: ArrayLike<number>): DecodedView | 
     for (let k = 0; k < count; k += 2) builder.copy(text, bounds[k]!, bounds[k + 1]!);
     builder.copy(text, last, last + 1);
   }
+  if (chainBounds.length > RETAINED_CHAIN) chainBounds = [];
   return builder.build();
 }
 

@@ -254,7 +254,7 @@ class Emits {
  * RETAINED_PAIRS ints are let go after the call.
  */
 const sharedPairs: Int32Array[] = [new Int32Array(1024), new Int32Array(1024)];
-const RETAINED_PAIRS = 1 << 20;
+const RETAINED_PAIRS = 1 << 18;
 
 const NONE = new Int32Array(0);
 
@@ -738,10 +738,7 @@ function expand(automaton: KeywordAutomaton, into: KeywordHits | undefined, firs
     copyEmits(second, emits, k, shift, bias);
     if (second.runCount > 0) runEnds.set(second.runEnds.subarray(0, second.runCount), first.runCount);
   }
-  for (let slot = 0; slot < sharedPairs.length; slot++) if (sharedPairs[slot]!.length > RETAINED_PAIRS) sharedPairs[slot] = new Int32Array(1024);
-  // The streams only borrowed the shared lists; a large text's runs are not kept either.
-  first.release();
-  second?.release();
+  releaseWalkLists();
   if (into) {
     into.emitCount = ints >> 1;
     into.runCount = runCount;
@@ -759,6 +756,16 @@ function copyEmits(stream: Emits, emits: Int32Array, k: number, shift: number, b
     k += 2;
   }
   return k;
+}
+
+/**
+ * Lets go of the shared pair lists grown past RETAINED_PAIRS, and of what the streams borrowed
+ * or grew (after every walk; callers may call it again after a walk that threw).
+ */
+export function releaseWalkLists(): void {
+  for (let slot = 0; slot < sharedPairs.length; slot++) if (sharedPairs[slot]!.length > RETAINED_PAIRS) sharedPairs[slot] = new Int32Array(1024);
+  firstStream.release();
+  secondStream.release();
 }
 
 /** A KeywordHits for findKeywords' `into` (empty, its lists grown on use). */

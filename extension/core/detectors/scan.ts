@@ -8,7 +8,7 @@
 import { TRIGGER_KINDS, type PlannedDetector, type ScanPlan, type ValueSpan } from './compile';
 import { decodedViews, mapSpan, type DecodeHints, type DecodedView } from './decode';
 import { shannonEntropy } from './entropy';
-import { findKeywords, releaseHits, RETAINED_REUSED, reusableHits, type KeywordHits } from './keywordAutomaton';
+import { findKeywords, releaseHits, releaseWalkLists, RETAINED_REUSED, reusableHits, type KeywordHits } from './keywordAutomaton';
 import { isGenericPlaceholder, matchesPlaceholderList } from './placeholders';
 import type { CompiledDetectors, SecretMatch } from './types';
 
@@ -68,6 +68,7 @@ let scanning = false;
 
 /** After a scan: lets go of lists a large text grew (a gateway or editor lives on after it). */
 function releaseScratch(scratch: ScanScratch): void {
+  releaseWalkLists();
   releaseHits(scratch.textHits);
   releaseHits(scratch.viewHits);
   for (let kind = 0; kind < scratch.hints.length; kind++) if (scratch.hints[kind]!.length > RETAINED_REUSED) scratch.hints[kind] = new Int32Array(256);

@@ -56,3 +56,16 @@ test('clear code is not reported', () => {
   const found = scanText(text, compiled).map((m) => `${m.detector}: ${text.slice(m.start, m.end)}`);
   assert.deepEqual(found, []);
 });
+
+// A keyword followed by a space and a word is where a type annotation (`token string = …`)
+// may start; the search for its `=` must stay within the chars it reads. Unbounded, 2 MB of
+// such prose took about 4 s (quadratic), 8 MB several minutes.
+test('prose full of keywords without an `=` stays linear: 2 MB in well under a second and a half', () => {
+  for (const unit of ['key word ', 'token: value ', 'password is ']) {
+    const text = unit.repeat(Math.ceil((2 << 20) / unit.length));
+    const started = performance.now();
+    scanText(text, compiled);
+    const elapsed = performance.now() - started;
+    assert.ok(elapsed < 1500, `${JSON.stringify(unit)}: ${elapsed.toFixed(0)} ms`);
+  }
+});
