@@ -30,6 +30,8 @@ export interface PlannedDetector {
   readonly minEntropy: number;
   readonly placeholders?: readonly string[];
   readonly validate?: (value: string, context: MatchContext) => boolean;
+  /** DetectorSpec.requires, its pattern made global (searched from each hit with lastIndex). */
+  readonly requires?: { readonly pattern: RegExp; readonly within: number };
 }
 
 export interface ScanPlan {
@@ -146,6 +148,7 @@ function planBuiltin(spec: DetectorSpec, order: number): PlannedDetector {
     minEntropy: spec.minEntropy ?? 0,
     placeholders: spec.placeholders,
     validate: withChecksum(spec),
+    requires: spec.requires ? { pattern: new RegExp(spec.requires.pattern.source, `${spec.requires.pattern.flags.replace(/[gy]/g, '')}g`), within: spec.requires.within } : undefined,
   };
   if (spec.match) {
     const match = spec.match;

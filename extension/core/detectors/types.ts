@@ -47,6 +47,15 @@ export interface DetectorSpec {
   /** Higher wins when matches of different detectors overlap (generic detectors use 0). Default 10. */
   priority?: number;
   /**
+   * What any match must contain, at most `within` chars after the keyword's start (where the
+   * pattern's bounded parts put it): a keyword hit without it is not tried. For patterns that
+   * would otherwise read far for nothing at every hit (a PEM header with no END line looks
+   * 16,000 chars ahead): the next occurrence is looked up once and reused by the following
+   * hits, so a text full of headers stays linear. Exact by construction: state the largest
+   * distance the pattern allows. `pattern` is searched with its own flags (it is made global).
+   */
+  requires?: { readonly pattern: RegExp; readonly within: number };
+  /**
    * The provider's documented structure of the value (literal prefixes and random runs), when it
    * has one. The pattern is built from it and the tests generate true-positive samples from it.
    */

@@ -11,7 +11,7 @@ import {
   shannonEntropy,
   type DetectorSpec,
 } from '../../../extension/core/detectors';
-import { SAMPLES, renderSample, rng } from './samples';
+import { SAMPLES, pick, renderSample, rng } from './samples';
 
 const builtin = compileDetectors(BUILTIN_SECRET_DETECTORS);
 const value = (id: string, seed = 3) => SAMPLES.find((s) => s.detector === id)!.value(rng(seed));
@@ -234,4 +234,55 @@ test('a large scan does not leave its lists alive (the gateway and the editor li
     const grown = (await memory()) - before;
     assert.ok(grown < 10 * 1024 * 1024, `${(grown / 1048576).toFixed(1)} MB still alive after a scan of ${text.slice(0, 8)}…`);
   }
+});
+
+// Inputs a hostile request body could be made of, each once super-linear or reading thousands
+// of chars at every hit (times at their size before the fix in brackets). Bounds are generous:
+// the point is the order of growth, not the speed of this machine.
+test('hostile inputs stay linear: block headers without an end line, jdbc: runs, 400,000 findings', () => {
+  const repeat = (unit: string, chars: number) => unit.repeat(Math.ceil(chars / unit.length));
+  const assignments = (chars: number) => {
+    // key="<10 or 11 random chars>7": each a finding, the longer ones (second half) sorted first.
+    const r = rng(77);
+    const lines: string[] = [];
+    for (let length = 0; length < chars; ) {
+      const line = `key="${pick(r, 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789', length < chars / 2 ? 9 : 10)}7"\n`;
+      lines.push(line);
+      length += line.length;
+    }
+    return lines.join('');
+  };
+  const cases: [string, string, number][] = [
+    ['PEM header, no END line [4 MB: 2.4-5.7 s]', repeat('-----BEGIN RSA PRIVATE KEY-----\nMIIE\n', 4 << 20), 1500],
+    ['PuTTY header, no Private-MAC [4 MB: ~3 s]', repeat('PuTTY-User-Key-File-2: ssh-rsa\n', 4 << 20), 1500],
+    ['SSH2 header, no END line [4 MB: ~3 s]', repeat('---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----\n', 4 << 20), 1500],
+    ['service-account private_key, no END line', repeat('"private_key": "-----BEGIN PRIVATE KEY-----\\nMIIE', 4 << 20), 1500],
+    ['jdbc: repeated [1 MB: 3.9 s]', repeat('jdbc:', 1 << 20), 1500],
+    ['jdbc: runs with a password separator near [1 MB]', repeat('jdbc:jdbc:jdbc:jdbc:;password=x ', 1 << 20), 1500],
+    ['433,000 generic findings, longest last [8 MB: 19 s]', assignments(8 << 20), 6000],
+  ];
+  for (const [name, text, bound] of cases) {
+    const started = performance.now();
+    const found = scanText(text, builtin);
+    const elapsed = performance.now() - started;
+    assert.ok(elapsed < bound, `${name}: ${elapsed.toFixed(0)} ms for ${(text.length / 1048576).toFixed(0)} MB (${found.length} findings)`);
+  }
+});
+
+// Overlaps are resolved with a sorted list for a few candidates and a bitset of taken chars for
+// many: the same text repeated until it has hundreds of candidates resolves block by block
+// exactly as one block does.
+test('overlap resolution is the same for a few candidates and for hundreds', () => {
+  const block = [
+    `api_key = "${value('aws-access-key-id', 5)}"`,
+    `git clone https://x-access-token:${value('github-pat-classic', 6)}@github.com/acme/app.git`,
+    `DATABASE_URL = "postgresql://svc:Vq8rT2mZ9xL4pW7k@db.acme.internal/app"`,
+    samplesText(0, 20, 1200),
+  ].join('\n');
+  const one = scanText(block, builtin);
+  assert.ok(one.length >= 20);
+  const times = 40;
+  const many = scanText(Array.from({ length: times }, () => block).join('\n'), builtin);
+  const expected = Array.from({ length: times }, (_, k) => one.map((m) => ({ ...m, start: m.start + k * (block.length + 1), end: m.end + k * (block.length + 1) }))).flat();
+  assert.deepEqual(many, expected);
 });

@@ -36,6 +36,8 @@ export const CLOUD_DETECTORS: DetectorSpec[] = [
     description: 'Google Cloud service-account JSON key (private_key beside client_email)',
     keywords: ['"private_key"'],
     pattern: /"private_key"\s{0,4}:\s{0,4}"(-----BEGIN PRIVATE KEY-----(?:\\r)?\\n[A-Za-z0-9+/=\\]{64,8000}?-----END PRIVATE KEY-----(?:\\r)?(?:\\n)?)"/,
+    // "private_key", blanks, `:`, blanks, `"`, the header, \r\n and up to 8,000 chars of body.
+    requires: { pattern: /-----END PRIVATE KEY-----/, within: 13 + 4 + 1 + 4 + 1 + 27 + 4 + 8000 },
     secretGroup: 1,
     validate: (value, context) => hasBase64Body(value) && nearby(/"client_email"\s*:/, 4000)(value, context),
     priority: 40,

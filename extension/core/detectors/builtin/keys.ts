@@ -22,16 +22,26 @@ export function hasBase64Body(value: string): boolean {
   return body.length >= 64 && shannonEntropy(body) >= 4;
 }
 
+/** BODY_MAX: the longest body a block pattern reads looking for its end line. */
+const BODY_MAX = 16000;
+
 function pemBlock(id: string, description: string, label: string, priority = 30): DetectorSpec {
   const armour = `-----BEGIN ${label}-----`;
+  const end = `-----END ${label}-----`;
   return {
     id,
     description,
     keywords: [armour.toLowerCase()],
-    pattern: new RegExp(`${armour}[\\s\\S]{64,16000}?-----END ${label}-----`),
+    pattern: new RegExp(`${escapeRegExp(armour)}[\\s\\S]{64,${BODY_MAX}}?${escapeRegExp(end)}`),
+    // A header without its end line would otherwise be read 16,000 chars ahead at every hit.
+    requires: { pattern: new RegExp(escapeRegExp(end)), within: armour.length + BODY_MAX },
     validate: hasBase64Body,
     priority,
   };
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** A JWT: three base64url parts whose header is JSON naming an `alg`, with a random signature. */
@@ -59,6 +69,7 @@ export const KEY_DETECTORS: DetectorSpec[] = [
     description: 'PuTTY private key file (.ppk)',
     keywords: ['putty-user-key-file-'],
     pattern: /PuTTY-User-Key-File-[23]: [\s\S]{50,16000}?Private-MAC: [0-9a-f]{40,64}/,
+    requires: { pattern: /Private-MAC: /, within: 'PuTTY-User-Key-File-2: '.length + BODY_MAX },
     validate: (value) => /Private-Lines: [0-9]+/.test(value) && shannonEntropy(value.slice(value.lastIndexOf(' ') + 1)) >= 3,
     priority: 30,
   },
@@ -100,6 +111,7 @@ export const KEY_DETECTORS: DetectorSpec[] = [
     description: 'SSH.com / Tectia SSH2 encrypted private key (---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----)',
     keywords: ['---- begin ssh2 encrypted private key ----'],
     pattern: /---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----[\s\S]{64,16000}?---- END SSH2 ENCRYPTED PRIVATE KEY ----/,
+    requires: { pattern: /---- END SSH2 ENCRYPTED PRIVATE KEY ----/, within: '---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----'.length + BODY_MAX },
     validate: (value) => hasBase64Body(value.replace(/^---- [A-Z0-9 ]+ ----$/gm, '')),
     priority: 30,
   },
