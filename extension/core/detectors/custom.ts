@@ -50,12 +50,26 @@ export interface CompiledAllowlist {
 /** True when the allowlist drops this match. */
 export function allowlistDrops(allow: CompiledAllowlist, secret: string, match: string, line: string): boolean {
   const target = allow.target === 'secret' ? secret : allow.target === 'match' ? match : line;
-  const byRegex = allow.regexes.length > 0 ? allow.regexes.some((r) => r.matcher(target).find()) : undefined;
+  return allowlistDecides(allow, allow.regexes.length > 0 ? regexesHit(allow, target) : undefined, secret);
+}
+
+/** Whether one of the allowlist's regexes matches `target` (RE2's DFA: no captures wanted). */
+export function regexesHit(allow: CompiledAllowlist, target: string): boolean {
+  return allow.regexes.some((r) => r.test(target));
+}
+
+/** The allowlist's verdict given its regex result (undefined: it has none) and the secret for its stopwords. */
+export function allowlistDecides(allow: CompiledAllowlist, byRegex: boolean | undefined, secret: string): boolean {
+  const byStopword = allow.stopwords.length > 0 ? hasStopword(allow.stopwords, secret) : undefined;
+  if (byRegex === undefined && byStopword === undefined) return false;
+  if (byRegex === undefined) return byStopword!;
+  if (byStopword === undefined) return byRegex;
+  return allow.condition === 'AND' ? byRegex && byStopword : byRegex || byStopword;
+}
+
+function hasStopword(stopwords: readonly string[], secret: string): boolean {
   const lower = secret.toLowerCase();
-  const byStopword = allow.stopwords.length > 0 ? allow.stopwords.some((w) => lower.includes(w)) : undefined;
-  const checks = [byRegex, byStopword].filter((c): c is boolean => c !== undefined);
-  if (checks.length === 0) return false;
-  return allow.condition === 'AND' ? checks.every(Boolean) : checks.some(Boolean);
+  return stopwords.some((w) => lower.includes(w));
 }
 
 const ID_PATTERN = /^[a-z0-9][a-z0-9._-]{0,63}$/;
