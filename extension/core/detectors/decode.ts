@@ -516,18 +516,29 @@ function base64Runs(text: string, runs: ArrayLike<number>): DecodedView | undefi
   const length = text.length;
   for (let r = 0; r < runs.length; r++) {
     const start = runs[r]! - MIN_RUN;
-    // The run's end; a run too long to decode is not followed to its end (the next run is
-    // reported separately anyway).
-    const limit = Math.min(length, start + MAX_REGION * 2 + 1);
     let end = start;
-    while (end < limit && B64_CHAR[text.charCodeAt(end)]! !== 0) end++;
-    if (end - start > MAX_REGION * 2) continue;
+    while (end < length && B64_CHAR[text.charCodeAt(end)]! !== 0) end++;
     let padded = end;
     while (padded < length && padded - end < 2 && text.charCodeAt(padded) === 61) padded++;
-    builder = addBase64(text, start, end, padded, builder);
+    // A text that is one base64 payload, or a data: URL's payload, is decoded by the request
+    // readers (core/dialects/payload.ts), which redact in the decoded copy and re-encode it; a
+    // second, encoded finding here would overlap that redaction and make it fail closed.
+    if ((start === 0 && padded === length) || text.endsWith(';base64,', start)) continue;
+    // A long run (an encoded file) is decoded in chunks that overlap, so a secret across a
+    // chunk boundary is whole in one of them (it used to be skipped: a secret inside went unseen).
+    for (let at = start; ; at += B64_CHUNK - B64_OVERLAP) {
+      const stop = Math.min(end, at + B64_CHUNK);
+      builder = addBase64(text, at, stop, stop === end ? padded : stop, builder);
+      if (stop === end) break;
+    }
   }
   return builder?.build();
 }
+
+/** Long runs are decoded in chunks of this many chars (a multiple of 4, so every chunk is aligned). */
+const B64_CHUNK = MAX_REGION * 2;
+/** How much consecutive chunks overlap (a multiple of 4): 768 decoded bytes, more than any secret. */
+const B64_OVERLAP = 1024;
 
 /** The first 12 decoded bytes are printable ASCII: a cheap test before decoding the whole run. */
 function startsPrintable(text: string, start: number): boolean {
@@ -542,11 +553,8 @@ function startsPrintable(text: string, start: number): boolean {
   return true;
 }
 
+/** Decodes text[start, runEnd) into the view (mapped to text[start, end): `end` takes the padding) if it is text. */
 function addBase64(text: string, start: number, runEnd: number, end: number, builder: ViewBuilder | undefined): ViewBuilder | undefined {
-  // A text that is one base64 payload, or a data: URL's payload, is decoded by the request
-  // readers (core/dialects/payload.ts), which redact in the decoded copy and re-encode it; a
-  // second, encoded finding here would overlap that redaction and make it fail closed.
-  if ((start === 0 && end === text.length) || text.endsWith(';base64,', start)) return builder;
   if (!startsPrintable(text, start)) return builder;
   const decoded = decodeRun(text.slice(start, runEnd));
   if (decoded === undefined || !isPrintableText(decoded)) return builder;

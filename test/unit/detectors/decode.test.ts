@@ -103,3 +103,21 @@ test('a base64 run without a digit is decoded like any other', () => {
     assert.ok(encoded.includes(text.slice(m.start, m.end)), 'the span is inside the encoded run');
   }
 });
+
+// An encoded file is one long base64 run. Runs over 16,384 chars were skipped, so a secret in
+// one went unseen; they are decoded in overlapping aligned chunks now, and a secret across a
+// chunk boundary (12,288 decoded bytes) is whole in one of them.
+test('a secret inside a long base64 run (an encoded file) is found, also across a chunk boundary', () => {
+  const token = fakeGithubToken(9);
+  const filler = 'Lorem ipsum dolor sit amet, consectetur adipiscing elit. '.repeat(400);
+  for (const at of [5000, 12288 - 20, 12288 - 5, 24000]) {
+    const encoded = Buffer.from(`${filler.slice(0, at)} token: ${token} ${filler.slice(at)}`).toString('base64');
+    assert.ok(encoded.length > 30000);
+    const text = `const file = "${encoded}";\n`;
+    assert.deepEqual(scanText(text, plain).filter((m) => m.detector === 'github-pat-classic'), []);
+    const found = scanText(text, compiled).filter((m) => m.detector === 'github-pat-classic');
+    assert.equal(found.length, 1, `secret at decoded offset ${at}`);
+    const span = text.slice(found[0]!.start, found[0]!.end);
+    assert.ok(encoded.includes(span) && span.length >= 52 && span.length <= 60, 'the span is the encoded token (its 4-char groups)');
+  }
+});

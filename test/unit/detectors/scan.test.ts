@@ -239,7 +239,7 @@ test('a large scan does not leave its lists alive (the gateway and the editor li
 // Inputs a hostile request body could be made of, each once super-linear or reading thousands
 // of chars at every hit (times at their size before the fix in brackets). Bounds are generous:
 // the point is the order of growth, not the speed of this machine.
-test('hostile inputs stay linear: block headers without an end line, jdbc: runs, 400,000 findings', () => {
+test('hostile inputs stay linear: block headers without an end line, jdbc: runs, 400,000 findings, one huge base64 run', () => {
   const repeat = (unit: string, chars: number) => unit.repeat(Math.ceil(chars / unit.length));
   const assignments = (chars: number) => {
     // key="<10 or 11 random chars>7": each a finding, the longer ones (second half) sorted first.
@@ -260,6 +260,7 @@ test('hostile inputs stay linear: block headers without an end line, jdbc: runs,
     ['jdbc: repeated [1 MB: 3.9 s]', repeat('jdbc:', 1 << 20), 1500],
     ['jdbc: runs with a password separator near [1 MB]', repeat('jdbc:jdbc:jdbc:jdbc:;password=x ', 1 << 20), 1500],
     ['433,000 generic findings, longest last [8 MB: 19 s]', assignments(8 << 20), 6000],
+    ['one 8 MB base64 run of prose (decoded in chunks)', `blob = "${Buffer.from(repeat('The quick brown fox jumps over the lazy dog. ', 6 << 20)).toString('base64')}"`, 6000],
   ];
   for (const [name, text, bound] of cases) {
     const started = performance.now();
