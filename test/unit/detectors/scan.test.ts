@@ -270,9 +270,8 @@ test('hostile inputs stay linear: block headers without an end line, jdbc: runs,
   }
 });
 
-// Overlaps are resolved with a sorted list for a few candidates and a bitset of taken chars for
-// many: the same text repeated until it has hundreds of candidates resolves block by block
-// exactly as one block does.
+// Overlaps are resolved with a bitset of taken chars over the candidates' extent: the same text
+// repeated until it has hundreds of candidates resolves block by block exactly as one block does.
 test('overlap resolution is the same for a few candidates and for hundreds', () => {
   const block = [
     `api_key = "${value('aws-access-key-id', 5)}"`,
