@@ -36,7 +36,8 @@ export function charsetChars(name: CharsetName): string {
   return out;
 }
 
-function escapeLiteral(s: string): string {
+/** `s` as a regex source that matches it literally. */
+export function escapeLiteral(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
 

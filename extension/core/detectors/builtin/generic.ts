@@ -22,13 +22,6 @@ function isNameCode(c: number, dollar: boolean): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 46 || c === 45 || (dollar && c === 36);
 }
 
-/** Whether char code `code` occurs in text[from, to). */
-function hasCharWithin(text: string, code: number, from: number, to: number): boolean {
-  const stop = Math.min(text.length, to);
-  for (let i = from; i < stop; i++) if (text.charCodeAt(i) === code) return true;
-  return false;
-}
-
 /** Reads the assignment around a keyword hit; returns the value's span, or undefined. */
 function matchAssignment(text: string, keywordStart: number, keywordEnd: number): { start: number; end: number } | undefined {
   // The whole name the keyword sits in.
@@ -79,8 +72,9 @@ function readValue(text: string, nameStart: number, nameEnd: number): { start: n
     // Only the 48 chars read are searched: an unbounded indexOf at every keyword in prose
     // without an `=` read to the end of the text each time (quadratic: 8 MB of `key word` took
     // minutes).
-    if (hasCharWithin(text, 61, p, p + 48)) {
-      const typed = /^(?::\s{0,3}[&*]?(?:'static\s)?[A-Za-z_][\w.<>[\], ]{0,30}?|[A-Za-z_][\w.[\]*]{0,30})\s{0,4}(?==[^=~])/.exec(text.slice(p, p + 48));
+    const head = text.slice(p, p + 48);
+    if (head.includes('=')) {
+      const typed = /^(?::\s{0,3}[&*]?(?:'static\s)?[A-Za-z_][\w.<>[\], ]{0,30}?|[A-Za-z_][\w.[\]*]{0,30})\s{0,4}(?==[^=~])/.exec(head);
       if (typed && !/^:\s*$/.test(typed[0])) p = skipSpaces(text, p + typed[0].length);
     }
   }

@@ -4,6 +4,7 @@ import type { DetectorSpec } from '../types';
 import { shannonEntropy } from '../entropy';
 import { decodeBase64 } from './fragments';
 import { run } from './make';
+import { escapeLiteral } from '../shape';
 
 /**
  * The body between the armour lines must be base64 (plus RFC 1421 headers such as
@@ -32,16 +33,12 @@ function pemBlock(id: string, description: string, label: string, priority = 30)
     id,
     description,
     keywords: [armour.toLowerCase()],
-    pattern: new RegExp(`${escapeRegExp(armour)}[\\s\\S]{64,${BODY_MAX}}?${escapeRegExp(end)}`),
+    pattern: new RegExp(`${escapeLiteral(armour)}[\\s\\S]{64,${BODY_MAX}}?${escapeLiteral(end)}`),
     // A header without its end line would otherwise be read 16,000 chars ahead at every hit.
-    requires: { pattern: new RegExp(escapeRegExp(end)), within: armour.length + BODY_MAX },
+    requires: { pattern: new RegExp(escapeLiteral(end)), within: armour.length + BODY_MAX },
     validate: hasBase64Body,
     priority,
   };
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** A JWT: three base64url parts whose header is JSON naming an `alg`, with a random signature. */
