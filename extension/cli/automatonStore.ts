@@ -54,24 +54,28 @@ export function cliAutomatonStore(env: NodeJS.ProcessEnv = process.env): Automat
     },
     save(key, bytes) {
       // After the command, so a first run's output is not delayed by the write.
-      process.once('exit', () => writeWhole(dir, fileOf(key), bytes));
+      process.once('exit', () => writeCacheFile(dir, fileOf(key), bytes, 'automaton-', KEEP_FILES));
     },
   };
 }
 
-/** Written whole or not at all (a rename); only the newest few kept. */
-function writeWhole(folder: string, file: string, bytes: Uint8Array): void {
+/**
+ * Writes a cache file whole or not at all (a rename) and keeps only the newest `keep` of the
+ * folder's `<prefix>*.bin` files. Failing quietly: a read-only or full disk only means the next
+ * start builds or compiles again. (Also the code cache's writer: bundleLoader.ts.)
+ */
+export function writeCacheFile(folder: string, file: string, bytes: Uint8Array, prefix: string, keep: number): void {
   try {
     mkdirSync(folder, { recursive: true, mode: 0o700 });
     const temporary = `${file}.${process.pid}.tmp`;
     writeFileSync(temporary, bytes, { mode: 0o600 });
     renameSync(temporary, file);
     const others = readdirSync(folder)
-      .filter((name) => name.startsWith('automaton-') && name.endsWith('.bin'))
+      .filter((name) => name.startsWith(prefix) && name.endsWith('.bin'))
       .map((name) => ({ path: join(folder, name), at: statSync(join(folder, name)).mtimeMs }))
       .sort((a, b) => b.at - a.at);
-    for (const old of others.slice(KEEP_FILES)) unlinkSync(old.path);
+    for (const old of others.slice(keep)) unlinkSync(old.path);
   } catch {
-    // A read-only or full disk: the next start builds again.
+    // Never let a cache change how the command ends.
   }
 }

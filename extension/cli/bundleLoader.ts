@@ -15,11 +15,11 @@
 // it off. Worker threads (the one-file package's `airlock scan` threads run this file) compile
 // from source: they cannot write a cache reliably (they are terminated).
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Script } from 'node:vm';
 import { isMainThread } from 'node:worker_threads';
-import { BUNDLE_HASH, codeCacheFolder } from './automatonStore';
+import { BUNDLE_HASH, codeCacheFolder, writeCacheFile } from './automatonStore';
 import { tuneJitForShortRun } from './jitBudget';
 
 // Set by cliBundle.mjs when it joins loader and bundle.
@@ -61,22 +61,6 @@ function readCache(file: string | undefined): Buffer | undefined {
   }
 }
 
-/** Written whole or not at all (a rename), and only the newest few files kept. */
-function writeCache(folder: string, file: string, data: Buffer): void {
-  try {
-    mkdirSync(folder, { recursive: true, mode: 0o700 });
-    const temporary = `${file}.${process.pid}.tmp`;
-    writeFileSync(temporary, data, { mode: 0o600 });
-    renameSync(temporary, file);
-    const others = readdirSync(folder)
-      .filter((name) => name.startsWith('cli-') && name.endsWith('.bin'))
-      .map((name) => ({ path: join(folder, name), at: statSync(join(folder, name)).mtimeMs }))
-      .sort((a, b) => b.at - a.at);
-    for (const old of others.slice(KEEP_CACHE_FILES)) unlinkSync(old.path);
-  } catch {
-    // A read-only or full disk: the next start compiles from source again.
-  }
-}
 
 function load(): void {
   let bundle: { source: string; line: number; sha: string };
@@ -98,8 +82,10 @@ function load(): void {
   })();
   const command = process.argv[2] ?? '';
   const file = folder && isMainThread ? join(folder, `cli-${sha.slice(0, 24)}-${process.version}-${process.arch}-${/^[a-z][a-z-]{0,31}$/.test(command) ? command : '_'}.bin`) : undefined;
-  // Before the bundle is compiled: V8 rejects a code cache made under other flags, and this
-  // command's cache is written at its exit, with the flag set (main.ts sets it again from sources).
+  // `airlock scan` is over in half a second: optimised code sooner beats faster code later. Set
+  // here, before the bundle is compiled: V8 rejects a code cache made under other flags, and this
+  // command's cache is written at its exit, with the flag set. (main.ts is only ever run by this
+  // loader: dist/cli.js is always self-loading.)
   if (command === 'scan') tuneJitForShortRun();
   const cached = readCache(file);
   // Node's own CommonJS wrapper, so the bundle sees exactly what it would as a module.
@@ -112,7 +98,7 @@ function load(): void {
     // After the command ran, so the functions it compiled are in the cache too.
     process.once('exit', () => {
       try {
-        writeCache(folder, file, script.createCachedData());
+        writeCacheFile(folder, file, script.createCachedData(), 'cli-', KEEP_CACHE_FILES);
       } catch {
         // Never let the cache change how the command ends.
       }

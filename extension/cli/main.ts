@@ -2,15 +2,12 @@
 import { isMainThread, workerData } from 'node:worker_threads';
 import { useAutomatonStore } from '../core/detectors/automatonCache';
 import { cliAutomatonStore } from './automatonStore';
-import { tuneJitForShortRun } from './jitBudget';
 import { runCli, type CliIO } from './run';
 
 if (!isMainThread && (workerData as { airlockScanWorker?: boolean } | undefined)?.airlockScanWorker) {
   // This bundle started as an `airlock scan` worker (a one-file CLI package has no scanWorker.js).
   void import('./scan/worker');
 } else {
-  // `airlock scan` is over in half a second: optimised code sooner beats faster code later.
-  if (process.argv[2] === 'scan') tuneJitForShortRun();
   // Compiled keyword automata are kept beside the code cache (automatonStore.ts).
   useAutomatonStore(cliAutomatonStore());
   // stdin on first use: creating process.stdin loads Node's stream and tty machinery (~2 ms
