@@ -4,14 +4,14 @@
 // the agent's own format; the write as recorded, made between its pre and post payloads, lands in
 // the ledger with tool, model and exactly the lines written.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { answerHook } from '../../../extension/cli/hooks/command';
 import { readLedger } from '../../../extension/cli/provenance/ledgerFile';
 import type { ContributionRecord } from '../../../extension/core/ledger/records';
-import { fixtureRepo, git, write } from './support';
+import { fixtureRepo, git, removedAtEnd, write } from './support';
 
 const CAPTURES = join(__dirname, '..', '..', 'fixtures', 'agents');
 /** Where test/agents/capture.ts ran the CLIs (capture.ts CAPTURE_WORKDIR). */
@@ -32,14 +32,8 @@ function recorded(agentCase: string, root: string): Recorded[] {
   return hooks.map((h) => ({ event: h.event, payload: { ...h.payload, transcript_path: null } }));
 }
 
-const repos: string[] = [];
-after(() => {
-  for (const r of repos) rmSync(r, { recursive: true, force: true });
-});
-
 function repo(): string {
-  const root = fixtureRepo();
-  repos.push(root);
+  const root = removedAtEnd(fixtureRepo());
   write(root, 'src/greet.ts', GREET);
   git(root, 'add', '-A');
   git(root, 'commit', '-qm', 'greet');
@@ -92,7 +86,7 @@ const withCopilotModel = <T>(model: string, body: () => Promise<T>) => withEnv({
 async function copilotFirstTurn(root: string, body: (turn: { p: Recorded; q: Recorded; home: string; session: string; transcript: string }) => Promise<void>): Promise<void> {
   const [p, q] = recorded('copilot/create', root);
   const home = mkdtempSync(join(tmpdir(), 'airlock-copilot-home-'));
-  repos.push(home);
+  removedAtEnd(home);
   const session = String(p!.payload.sessionId);
   const transcript = join(home, 'session-state', session, 'events.jsonl');
   await withEnv({ COPILOT_HOME: home, COPILOT_MODEL: undefined }, () => body({ p: p!, q: q!, home, session, transcript }));
@@ -239,7 +233,7 @@ test('in a git worktree the pending heredoc patch is found again (snapshots live
   const main = repo();
   const wt = join(main, '..', `${main.split('/').pop()}-wt`);
   git(main, 'worktree', 'add', '-q', wt);
-  repos.push(wt);
+  removedAtEnd(wt);
   const [pre, stop] = recorded('codex/shell-apply-patch', wt);
   await hook(wt, 'codex', 'PreToolUse', pre!.payload);
   write(wt, 'src/discount.ts', DISCOUNT);
@@ -251,7 +245,7 @@ test('copilot/create in a continued session: the model comes from the session ev
   const root = repo();
   const [p, q] = recorded('copilot/create', root);
   const home = mkdtempSync(join(tmpdir(), 'airlock-copilot-home-'));
-  repos.push(home);
+  removedAtEnd(home);
   const session = String(p!.payload.sessionId);
   // The event shapes Copilot CLI 1.0.102 wrote (session-state/<id>/events.jsonl), trimmed.
   write(home, `session-state/${session}/events.jsonl`, [

@@ -4,23 +4,16 @@
 // git top). Before, the opened folder was taken as the repository: no policy there (the default
 // preset, so protected paths were readable) and a second ledger nothing checks.
 import assert from 'node:assert/strict';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { answerHook } from '../../../extension/cli/hooks/command';
 import { readLedger } from '../../../extension/cli/provenance/ledgerFile';
 import type { ContributionRecord } from '../../../extension/core/ledger/records';
-import { fixtureRepo, write } from './support';
-
-const repos: string[] = [];
-after(() => {
-  for (const r of repos) rmSync(r, { recursive: true, force: true });
-});
+import { fixtureRepo, removedAtEnd, write } from './support';
 
 function repo(): string {
-  const r = fixtureRepo();
-  repos.push(r);
-  return r;
+  return removedAtEnd(fixtureRepo());
 }
 
 test('Cursor opened on a subfolder: the top policy protects src/secret/**, and an edit is recorded in the top ledger as src/…', async () => {

@@ -2,9 +2,10 @@
 // symlink from an innocent name to protected code, a symlink into test/, and a policy that
 // forbids AI code in test/ and sends Codex to an internal endpoint.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { after } from 'node:test';
 
 // Fingerprint caches (and other per-user state) of these tests stay out of the real ~/.airlock.
 process.env.AIRLOCK_STATE_DIR ??= mkdtempSync(join(tmpdir(), 'airlock-hooks-state-'));
@@ -25,6 +26,17 @@ export const FIXTURE_POLICY = `{
 `;
 
 export const FIXTURE_AWS_KEY = 'AKIAZ7K2QW5RT6YX3VB4';
+
+const removeAtEnd: string[] = [];
+after(() => {
+  for (const path of removeAtEnd) rmSync(path, { recursive: true, force: true });
+});
+
+/** `path` (a temp folder of a test), removed when the test file's tests are done. */
+export function removedAtEnd(path: string): string {
+  removeAtEnd.push(path);
+  return path;
+}
 
 export function write(root: string, path: string, text: string): void {
   mkdirSync(dirname(join(root, path)), { recursive: true });

@@ -4,23 +4,16 @@
 // payload does not carry it.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { readLedger } from '../../../extension/cli/provenance/ledgerFile';
 import type { ContributionRecord } from '../../../extension/core/ledger/records';
 import { answerHook } from '../../../extension/cli/hooks/command';
-import { fixtureRepo, write } from './support';
-
-const repos: string[] = [];
-after(() => {
-  for (const r of repos) rmSync(r, { recursive: true, force: true });
-});
+import { fixtureRepo, removedAtEnd, write } from './support';
 
 function repo(): string {
-  const r = fixtureRepo();
-  repos.push(r);
-  return r;
+  return removedAtEnd(fixtureRepo());
 }
 
 function contributions(root: string): ContributionRecord[] {
