@@ -500,14 +500,14 @@ const B64_CHAR = (() => {
 
 /**
  * The run the keyword pass reports for base64Runs: its chars, MIN_RUN, and the test base64Runs
- * applies first (the first 12 decoded bytes are printable), so the runs that are identifiers,
+ * applies first (from one of its first 4 chars, the first 12 decoded bytes are printable), so the runs that are identifiers,
  * words and paths are dropped while their text is still in cache. Judged by what the run decodes
  * to, not by which kinds of chars it has: an encoding without a digit is decoded like any other.
  */
 export const BASE64_RUN = {
   chars: B64_RUN_CHARS,
   length: MIN_RUN,
-  startsWell: (text: string, start: number) => startsPrintable(text, start),
+  startsWell: (text: string, start: number) => printableAlignment(text, start) >= 0,
 } as const;
 
 /** `runs`: where each maximal run of base64 chars reaches MIN_RUN chars (its start is MIN_RUN before). */
@@ -524,9 +524,11 @@ function base64Runs(text: string, runs: ArrayLike<number>): DecodedView | undefi
     // readers (core/dialects/payload.ts), which redact in the decoded copy and re-encode it; a
     // second, encoded finding here would overlap that redaction and make it fail closed.
     if ((start === 0 && padded === length) || text.endsWith(';base64,', start)) continue;
+    const offset = printableAlignment(text, start);
+    if (offset < 0) continue;
     // A long run (an encoded file) is decoded in chunks that overlap, so a secret across a
     // chunk boundary is whole in one of them (it used to be skipped: a secret inside went unseen).
-    for (let at = start; ; at += B64_CHUNK - B64_OVERLAP) {
+    for (let at = start + offset; ; at += B64_CHUNK - B64_OVERLAP) {
       const stop = Math.min(end, at + B64_CHUNK);
       builder = addBase64(text, at, stop, stop === end ? padded : stop, builder);
       if (stop === end) break;
@@ -539,6 +541,22 @@ function base64Runs(text: string, runs: ArrayLike<number>): DecodedView | undefi
 const B64_CHUNK = MAX_REGION * 2;
 /** How much consecutive chunks overlap (a multiple of 4): 768 decoded bytes, more than any secret. */
 const B64_OVERLAP = 1024;
+
+/**
+ * Where in the run's first 4 chars its base64 starts: the first offset from which the first 12
+ * decoded bytes are printable ASCII, or -1. A payload glued to 1-3 other base64 chars (`x` +
+ * the encoding) decodes to noise from the run's own start; read from the right offset it is text.
+ */
+function printableAlignment(text: string, start: number): number {
+  for (let offset = 0; offset < 4; offset++) {
+    // The first char alone holds the first byte's top 6 bits: printable (32-126) or a tab, line
+    // feed or return needs 8-31 or 2-3. Most offsets of identifiers fail here, without a call.
+    const top = B64_VALUES[text.charCodeAt(start + offset)]!;
+    if ((top < 8 || top > 31) && top !== 2 && top !== 3) continue;
+    if (startsPrintable(text, start + offset)) return offset;
+  }
+  return -1;
+}
 
 /** The first 12 decoded bytes are printable ASCII: a cheap test before decoding the whole run. */
 function startsPrintable(text: string, start: number): boolean {

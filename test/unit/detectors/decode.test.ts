@@ -121,3 +121,17 @@ test('a secret inside a long base64 run (an encoded file) is found, also across 
     assert.ok(encoded.includes(span) && span.length >= 52 && span.length <= 60, 'the span is the encoded token (its 4-char groups)');
   }
 });
+
+// A payload glued to 1-3 other base64 chars decodes to noise from the run's own start; each of
+// the 4 alignments is tried, so prefixing a char or three does not hide the secret.
+test('a base64 payload behind 1-3 glued base64 chars is still decoded', () => {
+  const token = fakeGithubToken(21);
+  const encoded = Buffer.from(`deploy with token: ${token} and go`).toString('base64');
+  for (const glue of ['', 'x', 'Zq', '9/A']) {
+    const text = `const blob = "${glue}${encoded}";\n`;
+    assert.deepEqual(scanText(text, plain).filter((m) => m.detector === 'github-pat-classic'), []);
+    const m = scanText(text, compiled).find((x) => x.detector === 'github-pat-classic');
+    assert.ok(m, `not found behind ${JSON.stringify(glue)}`);
+    assert.ok(encoded.includes(text.slice(m.start, m.end)), 'the span is inside the encoded payload');
+  }
+});
