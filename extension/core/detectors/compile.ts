@@ -2,7 +2,8 @@
 // keywords, and for each keyword the detectors to try where it occurs.
 import { RE2JS } from 're2js';
 import { hasCrc32Base62 } from './checksum';
-import { allowlistDecides, regexesHit, type CustomDetector } from './custom';
+import type { CustomDetector } from './custom';
+import { customSearchIn } from './customSearch';
 import { BASE64_RUN, DECODE_TRIGGERS, type DecodeTriggerKind } from './decode';
 import { keywordAutomatonFor } from './automatonCache';
 import type { KeywordAutomaton } from './keywordAutomaton';
@@ -255,10 +256,6 @@ function withChecksum(spec: DetectorSpec): DetectorSpec['validate'] {
 }
 
 function planCustom(detector: CustomDetector, order: number): PlannedDetector {
-  const group = detector.secretGroup;
-  const groups = detector.re2.groupCount();
-  const allowlists = detector.allowlists ?? [];
-  const needsLine = allowlists.some((a) => a.target === 'line' && a.regexes.length > 0);
   return {
     id: detector.id,
     order,
@@ -267,64 +264,6 @@ function planCustom(detector: CustomDetector, order: number): PlannedDetector {
     window: detector.window,
     minLength: 1,
     minEntropy: detector.minEntropy ?? 0,
-    searchIn(text, from, to, out) {
-      const slice = from === 0 && to === text.length ? text : text.slice(from, to);
-      // RE2's DFA says whether there is any match at all; the matcher (captures: always the
-      // slower NFA) runs only where there is one. Most windows hold none.
-      if (!detector.re2.test(slice)) return;
-      const matcher = detector.re2.matcher(slice);
-      // The line around a match, for line allowlists: matches come in order, so its start is
-      // found by reading forward and its end is reused while it lies beyond the match (on one
-      // long line, looking both up afresh per match read the line per match: quadratic).
-      let readTo = 0;
-      let lineStart = 0;
-      let lineEnd = -2; // -2: not looked up; -1: no line break after the last match
-      let lineRegexFor = -1; // lineStart the cached line-regex results are for
-      let lineRegexEnd = -1;
-      const lineRegexHits: (boolean | undefined)[] = [];
-      while (matcher.find()) {
-        let start = matcher.start(group);
-        let end = matcher.end(group);
-        if (detector.firstNonEmptyGroup && groups > 0) {
-          for (let g = 1; g <= groups; g++) {
-            if (matcher.start(g) >= 0 && matcher.end(g) > matcher.start(g)) {
-              start = matcher.start(g);
-              end = matcher.end(g);
-              break;
-            }
-          }
-        }
-        if (start < 0 || end <= start) continue;
-        if (allowlists.length > 0) {
-          const m0 = matcher.start(0);
-          const m1 = matcher.end(0);
-          const secret = slice.slice(start, end);
-          let line = '';
-          if (needsLine) {
-            if (m0 < readTo) {
-              readTo = m0;
-              lineStart = slice.lastIndexOf('\n', m0 - 1) + 1;
-            }
-            for (; readTo < m0; readTo++) if (slice.charCodeAt(readTo) === 10) lineStart = readTo + 1;
-            if (lineEnd === -2 || (lineEnd !== -1 && lineEnd < m1)) lineEnd = slice.indexOf('\n', m1);
-            const lineStop = lineEnd === -1 ? slice.length : lineEnd;
-            if (lineStart !== lineRegexFor || lineStop !== lineRegexEnd) {
-              lineRegexFor = lineStart;
-              lineRegexEnd = lineStop;
-              lineRegexHits.length = 0;
-            }
-            line = slice.slice(lineStart, lineStop);
-          }
-          const drops = allowlists.some((a, k) => {
-            if (a.regexes.length === 0) return allowlistDecides(a, undefined, secret);
-            if (a.target !== 'line') return allowlistDecides(a, regexesHit(a, a.target === 'secret' ? secret : slice.slice(m0, m1)), secret);
-            // A line's regex result is the same for every match on it.
-            return allowlistDecides(a, (lineRegexHits[k] ??= regexesHit(a, line)), secret);
-          });
-          if (drops) continue;
-        }
-        out.push({ start: start + from, end: end + from });
-      }
-    },
+    searchIn: customSearchIn(detector),
   };
 }

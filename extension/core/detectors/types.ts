@@ -119,3 +119,18 @@ export class DetectorCompileError extends Error {
     this.name = 'DetectorCompileError';
   }
 }
+
+/**
+ * Thrown by a scan when a policy author's regex would need more work on this text than its
+ * size allows (customSearch.ts: finding all matches can be quadratic even on RE2). The text is
+ * then treated as blocked (scans fail closed); the message names the detector, never the text.
+ */
+export class DetectorBudgetError extends Error {
+  constructor(
+    readonly detectorId: string,
+    readonly windowChars: number,
+  ) {
+    super(`detector "${detectorId}": its regex needed too much work on ${windowChars} chars of text (dense matches that each read far ahead); the text is treated as blocked. Bound the regex's repeats (e.g. {0,200} instead of * or +).`);
+    this.name = 'DetectorBudgetError';
+  }
+}

@@ -2,7 +2,9 @@
 // not be linear is rejected with a reason.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { BUILTIN_SECRET_DETECTORS, DetectorCompileError, compileCustomDetector, compileDetectors, scanText } from '../../../extension/core/detectors';
+import type { RE2JS } from 're2js';
+import { BUILTIN_SECRET_DETECTORS, DetectorBudgetError, DetectorCompileError, compileCustomDetector, compileDetectors, scanText } from '../../../extension/core/detectors';
+import { customSearchIn, maxMatchLength } from '../../../extension/core/detectors/customSearch';
 
 test('a custom detector with keywords and a secret group finds the value', () => {
   const acme = compileCustomDetector({ id: 'acme-internal-token', regex: 'acme_tok_([A-Za-z0-9]{24})', keywords: ['acme_tok_'], secretGroup: 1, minEntropy: 3 });
@@ -93,3 +95,68 @@ test('error messages never echo the scanned text', () => {
   const compiled = compileDetectors([compileCustomDetector({ id: 'c', regex: 'z+' })]);
   assert.doesNotThrow(() => scanText('\uD800 lone surrogate and 😀 emoji zzz', compiled));
 });
+
+// Finding ALL matches is a search per match, and each may read far past its match: that was
+// quadratic even on RE2 (customSearch.ts). These hold the two bounds that replaced it.
+test('dense matches that each read far ahead fail closed in bounded time: `key(?:.*Z)?` over 256 KB of "key key …"', { timeout: 30_000 }, () => {
+  // Before the bound: 64 KB took 13 s and 256 KB over 3 minutes (every `key` read the rest of the line for a `Z`).
+  const compiled = compileDetectors([compileCustomDetector({ id: 'greedy-tail', regex: 'key(?:.*Z)?', keywords: ['key'] })]);
+  const text = 'key '.repeat(64 * 1024);
+  assert.throws(
+    () => scanText(text, compiled),
+    (error: unknown) => error instanceof DetectorBudgetError && error.detectorId === 'greedy-tail' && !error.message.includes('key key'),
+  );
+  // The same regex on ordinary text is untouched.
+  assert.equal(scanText('x = 1\nkey = "abc" Z\nkey\n'.repeat(200), compiled).length, 400);
+});
+
+test('chunked search finds exactly what one search over the whole window finds (matches across chunk edges, \\b and ^ at them, long matches)', () => {
+  const rng = seeded(7);
+  const regexes = ['tok_[a-z0-9]{6,40}', '\\bkw[0-9]+\\b', '(?m)^id=([0-9a-f]{8,})', 'BEGIN[\\s\\S]{10,1000}?END', 'v(?:[a-z]+)?=([A-Z]+)'];
+  const pieces = ['tok_', 'kw', 'id=', 'BEGIN', 'END', 'v', '=', 'abc', 'deadbeef', '12', 'XYZ', ' ', '\n', '_', 'Q', 'a1b2c3d4e5'];
+  for (const regex of regexes) {
+    const detector = compileCustomDetector({ id: 'c', regex });
+    const search = customSearchIn(detector);
+    for (let round = 0; round < 12; round++) {
+      let text = '';
+      const length = 3000 + Math.floor(rng() * 14000);
+      while (text.length < length) text += pieces[Math.floor(rng() * pieces.length)];
+      const found: { start: number; end: number }[] = [];
+      search(text, 0, text.length, found);
+      assert.deepEqual(found, wholeTextMatches(detector.re2, text), `${regex}, round ${round}`);
+    }
+  }
+});
+
+test('a 1,800-char match that starts just before a chunk edge is found whole', () => {
+  const detector = compileCustomDetector({ id: 'block', regex: 'BEGIN([\\s\\S]{64,}?)END', secretGroup: 1 });
+  const body = 'Mx9'.repeat(600);
+  const text = `${'.'.repeat(2040)}BEGIN${body}END${'.'.repeat(6000)}`;
+  const found: { start: number; end: number }[] = [];
+  customSearchIn(detector)(text, 0, text.length, found);
+  assert.deepEqual(found, [{ start: 2045, end: 2045 + body.length }]);
+});
+
+test('maxMatchLength: only a regex without unbounded repeats has a bound', () => {
+  const bound = (regex: string) => maxMatchLength(compileCustomDetector({ id: 'm', regex }));
+  for (const regex of ['key.*', 'a+b', 'x{3,}', '[a-z]\\d*', '[[:alpha:]][]x]+', '(?:ab)+']) assert.equal(bound(regex), Infinity, regex);
+  for (const regex of ['tok_[a-z0-9]{10}', 'a\\*b\\+', '[*+]{2,8}', 'x{3}y?', '[]*]z']) assert.ok(Number.isFinite(bound(regex)), regex);
+  // At least the longest match: 14 chars, of which 10 astral code points are 2 UTF-16 units each.
+  assert.ok(bound('tok_[\\x{10000}-\\x{10FFFF}]{10}') >= 24);
+});
+
+/** Every match of `re2` in `text` by one find-all over the whole text (the reference for the chunked search). */
+function wholeTextMatches(re2: RE2JS, text: string): { start: number; end: number }[] {
+  const out: { start: number; end: number }[] = [];
+  const matcher = re2.matcher(text);
+  while (matcher.find()) if (matcher.end() > matcher.start()) out.push({ start: matcher.start(), end: matcher.end() });
+  return out;
+}
+
+function seeded(seed: number): () => number {
+  let x = seed >>> 0;
+  return () => {
+    x = (x * 1103515245 + 12345) >>> 0;
+    return (x >>> 8) / (1 << 24);
+  };
+}

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { loadPolicy } from '../../../extension/core/policy';
 import { importGitleaksConfig } from '../../../extension/core/detectors/gitleaks';
+import { evaluateOne } from '../../../extension/cli/scan/evaluate';
 import { memoryReader } from '../policy/memoryReader';
 import { fakeGithubToken } from './samples';
 
@@ -161,4 +162,23 @@ stopwords = ["qqqq"]
   // The same allowlists still drop what they name.
   assert.deepEqual(scanText('# tok_a1b2c3d4 tok_b1b2c3d4', compiled), []);
   assert.equal(scanText('x tok_qqqqc3d4 tok_b1b2c3d4', compiled).length, 1);
+});
+
+test('an imported rule that dense text would make quadratic fails closed with its id, never hangs or echoes the text', { timeout: 30_000 }, async () => {
+  // `(?:.*Z)?` makes every match read on to the end of its line: 256 KB of "key " took minutes.
+  const config = '[[rules]]\nid = "greedy-tail"\nregex = \'\'\'key(?:.*Z)?\'\'\'\nkeywords = ["key"]\n';
+  const { ok, policy } = await loadPolicy('/ws/.airlock/policy.jsonc', memoryReader({ '/ws/.airlock/policy.jsonc': POLICY, '/ws/.airlock/.gitleaks.toml': config }));
+  assert.ok(ok);
+  const hostile = `${'key '.repeat(64 * 1024)}${SECRET_ID}`;
+  const verdict = policy.evaluateEgress(req(hostile));
+  assert.equal(verdict.action, 'block');
+  assert.equal(verdict.rule, 'airlock:engine-error');
+  assert.match(verdict.message ?? '', /detector "greedy-tail"/);
+  assert.ok(!JSON.stringify(verdict).includes(SECRET_ID) && !JSON.stringify(verdict).includes('key key'));
+  // `airlock scan` reports such a file as blocked (the gateway refuses the request likewise).
+  const result = evaluateOne(policy, hostile, 'big.min.js', 'big.min.js', 'https://api.openai.com/v1/chat/completions');
+  assert.equal(result.action, 'block');
+  assert.ok(!JSON.stringify(result).includes(SECRET_ID));
+  // Ordinary text under the same rule is untouched.
+  assert.equal(policy.evaluateEgress(req('x = 1\nkey = "abc" Z\n')).action, 'redact');
 });
