@@ -1,6 +1,6 @@
 // Decoded views of a text, so secrets that are split, escaped or encoded are still found:
 // string literals concatenated across lines (`"abc" +\n "def"`), JSON string escapes (\u0041,
-// \/), URL encoding (%2F), base64 / base64url runs that decode to printable text, YAML folded
+// \/, and \" of JSON inside a JSON string), URL encoding (%2F), base64 / base64url runs that decode to printable text, YAML folded
 // and literal block scalars, and the `+`/`-`/` ` prefixes of unified-diff lines.
 //
 // Each view is the decoded text of the regions that needed decoding (joined by newlines) and,
@@ -9,8 +9,8 @@
 //
 // Speed: no decoder walks the whole text. Each looks only where its input can start, and those
 // places are literals (DECODE_TRIGGERS) that the detectors' one keyword pass finds along with
-// the keywords, so finding them costs no extra pass: a quote followed by a junction char, `\u`
-// and `\/`, `%2`..`%7`, a block indicator `|`/`>`, a hunk header `\n@@ -`. Base64 runs have no
+// the keywords, so finding them costs no extra pass: a quote followed by a junction char, `\u`,
+// `\/` and `\"`, `%2`..`%7`, a block indicator `|`/`>`, a hunk header `\n@@ -`. Base64 runs have no
 // literal; the same pass reports where a run of base64 chars reaches MIN_RUN (BASE64_RUN).
 
 /**
@@ -128,8 +128,12 @@ const JUNCTION_STARTS = [
 export const DECODE_TRIGGERS = {
   /** A closing quote followed by the start of a junction. */
   quote: ['"', "'"].flatMap((q) => JUNCTION_STARTS.map((c) => q + c)),
-  /** `\u` (then 4 hex digits) and `\/`. */
-  escape: ['\\u', '\\/'],
+  /**
+   * `\u` (then 4 hex digits), `\/`, and `\"`: JSON inside a JSON string (an agent's tool result,
+   * a log line, a config blob) has its quotes escaped, `"{\"db_password\": \"…\"}"`, and no
+   * assignment is read through them until they are decoded.
+   */
+  escape: ['\\u', '\\/', '\\"'],
   /** `%` and the first hex digit of a printable ASCII char. */
   percent: ['%2', '%3', '%4', '%5', '%6', '%7'],
   /**
@@ -353,12 +357,14 @@ function isUnicodeEscape(text: string, i: number): boolean {
   return text.charCodeAt(i + 1) === 117 && isHex(text.charCodeAt(i + 2)) && isHex(text.charCodeAt(i + 3)) && isHex(text.charCodeAt(i + 4)) && isHex(text.charCodeAt(i + 5));
 }
 
-/** `candidates`: where `\u` or `\/` occurs (any case). */
+/** `candidates`: where `\u`, `\/` or `\"` occurs (any case). */
 function jsonEscapes(text: string, candidates: ArrayLike<number>): DecodedView | undefined {
   const escapes: number[] = [];
   for (let k = 0; k < candidates.length; k++) {
     const i = candidates[k]!;
-    if (text.charCodeAt(i + 1) === 47 || isUnicodeEscape(text, i)) escapes.push(i);
+    const next = text.charCodeAt(i + 1);
+    // Not the second half of `\\` (an escaped backslash, then a char of its own).
+    if ((next === 47 || next === 34 || isUnicodeEscape(text, i)) && !escapedBackslashEnds(text, i)) escapes.push(i);
   }
   if (escapes.length === 0) return undefined;
   const builder = new ViewBuilder('json-escape');
@@ -394,9 +400,9 @@ function jsonEscapes(text: string, candidates: ArrayLike<number>): DecodedView |
         builder.add(String.fromCharCode(hexAt(text, i + 2, 4)), i, i + 6);
         i += 6;
         run = i;
-      } else if (text.charCodeAt(i + 1) === 47) {
+      } else if (text.charCodeAt(i + 1) === 47 || text.charCodeAt(i + 1) === 34) {
         builder.copy(text, run, i);
-        builder.add('/', i, i + 2);
+        builder.add(text[i + 1]!, i, i + 2);
         i += 2;
         run = i;
       } else {
@@ -407,6 +413,13 @@ function jsonEscapes(text: string, candidates: ArrayLike<number>): DecodedView |
     regionEnd = Math.max(regionEnd, i);
   }
   return builder.build();
+}
+
+/** Whether the backslash at `i` is the second of an escaped backslash (an odd run of backslashes ends before it). */
+function escapedBackslashEnds(text: string, i: number): boolean {
+  let before = 0;
+  while (i - before - 1 >= 0 && text.charCodeAt(i - before - 1) === 92) before++;
+  return before % 2 === 1;
 }
 
 // ---------- URL encoding ----------

@@ -135,3 +135,15 @@ test('a base64 payload behind 1-3 glued base64 chars is still decoded', () => {
     assert.ok(encoded.includes(text.slice(m.start, m.end)), 'the span is inside the encoded payload');
   }
 });
+
+test('an escaped backslash is not an escape: JSON `\\\\u0041`, `\\\\"` and `\\\\/` stay as they are', () => {
+  // `\\u0041KIA…` in JSON is the text `\u0041KIA…`, not an access key id; `\\"` is a backslash and a real quote.
+  const id = 'KIAQ3EGRTW7PZJ6XM4B';
+  assert.deepEqual(scanText(`{"note": "\\\\u0041${id}"}`, compiled), []);
+  assert.equal(scanText(`{"note": "\\u0041${id}"}`, compiled)[0]?.detector, 'aws-access-key-id');
+  const text = '{"a": "x\\\\\\"y \\\\" + z \\\\/ w"}';
+  // Every backslash before a quote or a slash, as the keyword pass reports them.
+  const escape = Int32Array.from([...text.matchAll(/\\(?=["/])/g)].map((m) => m.index));
+  const views = decodedViews(text, { quote: new Int32Array(0), escape, percent: new Int32Array(0), indicator: new Int32Array(0), hunk: new Int32Array(0), base64: new Int32Array(0) });
+  assert.deepEqual(views.map((v) => v.text), ['{"a": "x\\\\"y \\\\" + z \\\\/ w"}']);
+});

@@ -367,6 +367,14 @@ export const DECODING_CASES: readonly DecodingCase[] = [
     },
   },
   {
+    name: 'JSON inside a JSON string (escaped quotes: a tool result, a log line)',
+    build: (seed) => {
+      const value = genericSecret(seed);
+      const text = JSON.stringify({ role: 'tool', content: JSON.stringify({ service: 'billing', db_password: value }) });
+      return { text, encoded: value, detector: 'generic-secret-assignment' };
+    },
+  },
+  {
     name: 'URL encoding',
     build: (seed) => {
       const v = SAMPLES.find((s) => s.detector === 'aws-secret-access-key')!.value(rng(seed)).replace(/[+/]/g, 'x').slice(0, 36) + '+/+/';
