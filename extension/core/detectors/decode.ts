@@ -155,12 +155,13 @@ export type DecodeHints = Record<DecodeTriggerKind, ArrayLike<number>> & {
 };
 
 /** Every view of `text` that differs from it. Cheap when there is nothing to decode. */
-export function decodedViews(text: string, hints: DecodeHints): DecodedView[] {
+/** `nested`: `text` is itself a view's (then a text that is one base64 payload is decoded here too: see base64Runs). */
+export function decodedViews(text: string, hints: DecodeHints, nested = false): DecodedView[] {
   const views: (DecodedView | undefined)[] = [
     concatenations(text, hints.quote),
     jsonEscapes(text, hints.escape),
     urlEncoding(text, hints.percent),
-    base64Runs(text, hints.base64),
+    base64Runs(text, hints.base64, nested),
     yamlBlocks(text, hints.indicator),
     diffLines(text, hints.hunk),
   ];
@@ -524,7 +525,7 @@ export const BASE64_RUN = {
 } as const;
 
 /** `runs`: where each maximal run of base64 chars reaches MIN_RUN chars (its start is MIN_RUN before). */
-function base64Runs(text: string, runs: ArrayLike<number>): DecodedView | undefined {
+function base64Runs(text: string, runs: ArrayLike<number>, nested: boolean): DecodedView | undefined {
   let builder: ViewBuilder | undefined;
   const length = text.length;
   for (let r = 0; r < runs.length; r++) {
@@ -535,8 +536,9 @@ function base64Runs(text: string, runs: ArrayLike<number>): DecodedView | undefi
     while (padded < length && padded - end < 2 && text.charCodeAt(padded) === 61) padded++;
     // A text that is one base64 payload, or a data: URL's payload, is decoded by the request
     // readers (core/dialects/payload.ts), which redact in the decoded copy and re-encode it; a
-    // second, encoded finding here would overlap that redaction and make it fail closed.
-    if ((start === 0 && padded === length) || text.endsWith(';base64,', start)) continue;
+    // second, encoded finding here would overlap that redaction and make it fail closed. (A
+    // view that is one payload, base64 of base64, is no request's: it is decoded here.)
+    if (!nested && ((start === 0 && padded === length) || text.endsWith(';base64,', start))) continue;
     const offset = printableAlignment(text, start);
     if (offset < 0) continue;
     // A long run (an encoded file) is decoded in chunks that overlap, so a secret across a

@@ -2,7 +2,8 @@
 // keywords occur; candidates are filtered (placeholders, entropy, validators, allowlist) and
 // overlaps resolved in favour of the more specific detector. The same runs over each decoded
 // view of the text (concatenated literals, escapes, URL encoding, base64, YAML blocks, diffs),
-// and what is found there is mapped back to the span of the encoded original. The decoders are
+// and over the views decoded from those in turn (MAX_DECODE_DEPTH), and what is found there is
+// mapped back to the span of the encoded original. The decoders are
 // told where to look by that same keyword pass (their trigger literals are keywords too, and it
 // reports base64 runs), so decoding adds no pass over the whole text.
 import { TRIGGER_KINDS, type PlannedDetector, type ScanPlan, type ValueSpan } from './compile';
@@ -28,10 +29,8 @@ export function scanText(text: string, compiled: CompiledDetectors): SecretMatch
   try {
     const candidates: Candidate[] = [];
     const hits = findKeywords(text, plan.automaton, scratch.textHits);
-    collect(text, hits, plan, undefined, candidates, scratch);
-    if (plan.decode) {
-      for (const view of decodedViews(text, decodeHints(hits, plan, scratch))) collect(view.text, findKeywords(view.text, plan.automaton, scratch.viewHits), plan, view, candidates, scratch);
-    }
+    collect(text, hits, plan, NO_VIEWS, candidates, scratch);
+    if (plan.decode) for (const view of decodedViews(text, decodeHints(hits, plan, scratch))) scanView([view], plan, candidates, scratch);
     return resolveOverlaps(candidates);
   } finally {
     if (!nested) {
@@ -39,6 +38,28 @@ export function scanText(text: string, compiled: CompiledDetectors): SecretMatch
       releaseScratch(scratch);
     }
   }
+}
+
+/**
+ * How many decodings deep a secret is looked for: a view's own text is decoded again, once
+ * (base64 of base64: a Kubernetes secret holding a Docker config's `auth`; base64 of JSON with
+ * escapes; URL-encoded base64). Each level only decodes what the level above decoded.
+ */
+const MAX_DECODE_DEPTH = 2;
+const NO_VIEWS: readonly DecodedView[] = [];
+
+/**
+ * Scans the innermost view of `chain` (views[0] was decoded from views[1], …, the last from the
+ * text), then, above MAX_DECODE_DEPTH, the views decoded from it. The view's hits and the hint
+ * lists are reused from view to view: each is read before the next view's are written (its
+ * inner views are made before they are scanned).
+ */
+function scanView(chain: readonly DecodedView[], plan: ScanPlan, candidates: Candidate[], scratch: ScanScratch): void {
+  const view = chain[0]!;
+  const hits = findKeywords(view.text, plan.automaton, scratch.viewHits);
+  collect(view.text, hits, plan, chain, candidates, scratch);
+  if (chain.length >= MAX_DECODE_DEPTH) return;
+  for (const inner of decodedViews(view.text, decodeHints(hits, plan, scratch), true)) scanView([inner, ...chain], plan, candidates, scratch);
 }
 
 /**
@@ -161,13 +182,18 @@ function hintList(scratch: ScanScratch, kind: number, count: number): Int32Array
   return scratch.hints[kind]!.subarray(0, count);
 }
 
-/** Runs every detector over `text` (the original or `view`'s text) where its keywords hit; adds each candidate that passes its filters, at its span in the original. */
-function collect(text: string, hits: KeywordHits, plan: ScanPlan, view: DecodedView | undefined, candidates: Candidate[], scratch: ScanScratch): void {
+/**
+ * Runs every detector over `text` (the original's, or the text of views[0], decoded from the
+ * rest of `views` in turn) where its keywords hit; adds each candidate that passes its filters,
+ * at its span in the original.
+ */
+function collect(text: string, hits: KeywordHits, plan: ScanPlan, views: readonly DecodedView[], candidates: Candidate[], scratch: ScanScratch): void {
   // Spans found in a view are mapped back to the original (one code path, no callback: the
   // JIT recompiled collect for each new callback it saw).
   const accept = (detector: PlannedDetector, span: ValueSpan) => {
     if (!isSecret(text, span, detector, plan)) return;
-    const original = view ? mapSpan(view, span.start, span.end) : span;
+    let original: ValueSpan | undefined = span;
+    for (let v = 0; v < views.length && original; v++) original = mapSpan(views[v]!, original.start, original.end);
     if (original) candidates.push({ detector, start: original.start, end: original.end });
   };
 

@@ -348,6 +348,10 @@ export interface DecodingCase {
 }
 
 /** One case per decoding the scanner performs. */
+const base64Of = (text: string) => Buffer.from(text).toString('base64');
+/** The base64 chars that encode decoded chars [from, to): whole 4-char groups. */
+const groupsOf = (from: number, to: number): [number, number] => [Math.floor(from / 3) * 4, Math.ceil(to / 3) * 4];
+
 export const DECODING_CASES: readonly DecodingCase[] = [
   {
     name: 'string literals concatenated across lines',
@@ -396,6 +400,32 @@ export const DECODING_CASES: readonly DecodingCase[] = [
       const t = fakeGithubToken(seed);
       const raw = Buffer.from(`{"ci":"${t}"}`).toString('base64url');
       return { text: `CONFIG_BLOB=${raw}\n`, encoded: raw.slice(Math.floor(7 / 3) * 4, Math.ceil((7 + t.length) / 3) * 4), detector: 'github-pat-classic' };
+    },
+  },
+  {
+    name: 'base64 of base64 (a Kubernetes secret holding a Docker config whose auth is user:token)',
+    build: (seed) => {
+      const t = fakeGithubToken(seed);
+      const auth = base64Of(`ci-bot:${t}`);
+      const config = `{"auths":{"registry.acme.internal":{"auth":"${auth}"}}}`;
+      const outer = base64Of(config);
+      const text = `apiVersion: v1\nkind: Secret\ntype: kubernetes.io/dockerconfigjson\ndata:\n  .dockerconfigjson: ${outer}\n`;
+      // The token's chars in `auth`, those chars' in `config`, and theirs in `outer`: each level maps a decoded char to its 4-char group.
+      const inConfig = config.indexOf(auth);
+      const [from, to] = groupsOf(inConfig + groupsOf(7, 7 + t.length)[0], inConfig + groupsOf(7, 7 + t.length)[1]);
+      return { text, encoded: outer.slice(from, to), detector: 'github-pat-classic' };
+    },
+  },
+  {
+    name: 'JSON escapes inside base64',
+    build: (seed) => {
+      const t = fakeGithubToken(seed);
+      const escaped = `${t.slice(0, 10)}\\u00${t.charCodeAt(10).toString(16)}${t.slice(11)}`;
+      const payload = `{"ci":{"token":"${escaped}"}}`;
+      const outer = base64Of(payload);
+      const at = payload.indexOf(escaped);
+      const [from, to] = groupsOf(at, at + escaped.length);
+      return { text: `env:\n  CI_BLOB: ${outer}\n`, encoded: outer.slice(from, to), detector: 'github-pat-classic' };
     },
   },
   {
