@@ -1,27 +1,26 @@
 // Every match of a policy author's regex inside a window of the text (see planCustom), on re2js.
 //
 // RE2 runs each search in linear time, but finding ALL matches is a search per match, and each
-// may read far past the match it returns: `key(?:.*Z)?` on a line of `key key key …` with no `Z`
+// may read far past the match it returns: `key(?:.*Z)?` on a line of `key key …` with no `Z`
 // reads to the end of the line for every `key` (leftmost-first: the longer branch is preferred,
 // so it is followed as far as it can go). Where keyword hits are dense their windows merge into
 // one, and that was quadratic: 64 KB took 13 s, 256 KB over 3 minutes (the Rust and Go regex
 // libraries document the same worst case for their find-all). Two bounds:
 // - a merged window is searched in CHUNKs, each as a slice that reaches REACH chars past the
 //   chunk, so one search reads at most CHUNK + REACH chars (a single keyword's window is
-//   before + after = 1,280 chars, less than REACH: no match one window can hold is cut short);
-// - the reads are counted, and a window whose count passes WORK_PER_CHAR per char (plus
-//   WORK_FLOOR) stops the scan with DetectorBudgetError. A search is counted as reading to the
-//   end of its slice, unless the regex has no unbounded repeat (no `*`, `+`, `{n,}`): then no
-//   match is longer than its program (maxMatchLength), and a search that found one at m0 has
-//   read at most to m0 + that length. Each search also counts SEARCH_COST, what re2js spends
-//   setting one up (its backtracker clears a bit per instruction and char of the slice).
-//   Scans fail closed on an engine error (the text is blocked), so a hostile text costs about
-//   3 s per megabyte and is refused (it cannot stall the gateway for minutes).
-// Real text is far below the budget: a match every 40 chars all through a window counts about
-// 80 per char; gitleaks' own 217 default rules over 20 MB of real code (node_modules, Python's
-// library) never come near it and find the same as one search per window did, and on those
-// files joined into one text the chunks made the scan 6 times faster (13 s -> 2.2 s), as their
-// windows had merged.
+//   before + after = 1,280 chars, less than REACH). Each slice keeps one char of the real text
+//   on either side, so `\b`, `^`, `$` and `\z` at its edges see what is really there, and no
+//   edge splits a surrogate pair. A match that reaches the end of its slice may have been cut
+//   short there: that chunk is searched again in a slice to the window's end;
+// - a scan has a time budget (startScanDeadline: TIME_FLOOR_MS plus TIME_PER_MB_MS per MB of
+//   the text), checked after every search; past it the scan throws DetectorBudgetError. Scans
+//   fail closed on an engine error (the text is blocked, the message names the detector).
+//   Time, not a count: what a search costs grows with the regex's program as well as with the
+//   chars it reads, and neither is visible from here; every count tried either let a large
+//   bounded regex run for minutes or blocked ordinary dense text (a CSV of e-mail addresses).
+//   gitleaks' own 217 default rules take about 0.12 s per MB of real code (node_modules,
+//   Python's library), file by file or joined into one text (where the chunks made the scan
+//   6 times faster, 13 s -> 2.2 s for 20 MB, as its windows had merged): 8 times under.
 import { allowlistDecides, regexesHit, type CustomDetector } from './custom';
 import { DetectorBudgetError } from './types';
 
@@ -32,12 +31,33 @@ export interface ValueSpanOut {
 
 /** Matches starting in one chunk are searched in one slice. */
 const CHUNK = 2048;
-/** How far past its chunk a match may end (and a slice reaches). */
+/** How far past its chunk a slice reaches (a match may end there before its chunk is searched again, wider). */
 const REACH = 2048;
-/** The counted reads a window may cost per char of it, beyond WORK_FLOOR. */
-const WORK_PER_CHAR = 128;
-const WORK_FLOOR = 1 << 20;
-const SEARCH_COST = 64;
+/** A scan's time budget for custom detectors: this much, plus TIME_PER_MB_MS per MB of text. */
+export const TIME_FLOOR_MS = 250;
+export const TIME_PER_MB_MS = 1000;
+
+/** When the current scan's time budget runs out (performance.now() time), Infinity outside a scan. */
+let deadline = Infinity;
+
+/**
+ * Starts the time budget of a scan of `textLength` chars (scanText, around its outermost call);
+ * returns what ends it. A scan inside a scan keeps the outer one's deadline.
+ */
+export function startScanDeadline(textLength: number): () => void {
+  if (deadline !== Infinity) return () => {};
+  deadline = performance.now() + TIME_FLOOR_MS + (TIME_PER_MB_MS * textLength) / (1024 * 1024);
+  return () => {
+    deadline = Infinity;
+  };
+}
+
+const isHigh = (c: number) => c >= 0xd800 && c <= 0xdbff;
+const isLow = (c: number) => c >= 0xdc00 && c <= 0xdfff;
+/** `i`, or i - 1 if `i` is between the two halves of a surrogate pair. */
+const pairStart = (text: string, i: number) => (i > 0 && i < text.length && isLow(text.charCodeAt(i)) && isHigh(text.charCodeAt(i - 1)) ? i - 1 : i);
+/** `i`, or i + 1 if `i` is between the two halves of a surrogate pair. */
+const pairEnd = (text: string, i: number) => (pairStart(text, i) === i ? i : i + 1);
 
 /** searchIn for a custom detector: the value spans of its matches in text[from, to), at text offsets. */
 export function customSearchIn(detector: CustomDetector): (text: string, from: number, to: number, out: ValueSpanOut[]) => void {
@@ -45,101 +65,78 @@ export function customSearchIn(detector: CustomDetector): (text: string, from: n
   const groups = detector.re2.groupCount();
   const allowlists = detector.allowlists ?? [];
   const needsLine = allowlists.some((a) => a.target === 'line' && a.regexes.length > 0);
-  const longest = maxMatchLength(detector);
+  const found: ValueSpanOut[] = [];
 
   return (text, from, to, out) => {
-    let budget = WORK_PER_CHAR * (to - from) + WORK_FLOOR;
     let lines: LineLookup | undefined;
     for (let at = from; at < to; ) {
-      const last = to - at <= CHUNK + REACH;
-      const sliceEnd = last ? to : at + CHUNK + REACH;
-      // One char before the chunk is kept, so `\b` and `^` at its start see the real text
-      // (a chunk's start is not the window's).
-      const sliceFrom = at === from ? from : at - 1;
-      const slice = sliceFrom === 0 && sliceEnd === text.length ? text : text.slice(sliceFrom, sliceEnd);
-      let next = last ? to : at + CHUNK;
-      // RE2's DFA says whether there is any match at all; the matcher (captures: always the
-      // slower NFA or backtracker) runs only where there is one. Most windows hold none.
-      if (detector.re2.test(slice)) {
-        const matcher = detector.re2.matcher(slice);
-        const chunkEnd = at + CHUNK - sliceFrom;
-        let searchFrom = at - sliceFrom;
-        for (let found = searchFrom === 0 ? matcher.find() : matcher.find(searchFrom); ; found = matcher.find()) {
-          const m0 = found ? matcher.start(0) : slice.length;
-          budget -= SEARCH_COST + Math.min(slice.length, m0 + longest) - searchFrom;
-          if (budget < 0) throw new DetectorBudgetError(detector.id, to - from);
-          if (!found) break;
-          const m1 = matcher.end(0);
-          // Starts in the next chunk: found again from there.
-          if (!last && m0 >= chunkEnd) break;
-          searchFrom = m1;
-          next = Math.max(next, sliceFrom + m1);
-          let start = matcher.start(group);
-          let end = matcher.end(group);
-          if (detector.firstNonEmptyGroup && groups > 0) {
-            for (let g = 1; g <= groups; g++) {
-              if (matcher.start(g) >= 0 && matcher.end(g) > matcher.start(g)) {
-                start = matcher.start(g);
-                end = matcher.end(g);
-                break;
+      let reach = to - at <= CHUNK + REACH ? to : pairEnd(text, at + CHUNK + REACH);
+      let next = reach === to ? to : pairStart(text, at + CHUNK);
+      // Searched again to the window's end when a match reached the end of the slice.
+      for (;;) {
+        const last = reach === to;
+        const sliceFrom = pairStart(text, Math.max(0, at - 1));
+        const sliceEnd = Math.min(text.length, pairEnd(text, reach + 1));
+        const slice = sliceFrom === 0 && sliceEnd === text.length ? text : text.slice(sliceFrom, sliceEnd);
+        found.length = 0;
+        let cut = false;
+        let chunkNext = next;
+        // RE2's DFA says whether there is any match at all; the matcher (captures: always the
+        // slower NFA or backtracker) runs only where there is one. Most windows hold none.
+        if (detector.re2.test(slice)) {
+          const matcher = detector.re2.matcher(slice);
+          // Matches must start in the chunk (or, in the last slice, before the window's end).
+          const startsBefore = (last ? to : next) - sliceFrom;
+          const searchFrom = at - sliceFrom;
+          for (let hit = searchFrom === 0 ? matcher.find() : matcher.find(searchFrom); hit; hit = matcher.find()) {
+            if (performance.now() > deadline) throw new DetectorBudgetError(detector.id, to - from);
+            const m0 = matcher.start(0);
+            const m1 = matcher.end(0);
+            if (m0 >= startsBefore) break;
+            if (!last && m1 >= slice.length) {
+              cut = true;
+              break;
+            }
+            chunkNext = Math.max(chunkNext, sliceFrom + m1);
+            let start = matcher.start(group);
+            let end = matcher.end(group);
+            if (detector.firstNonEmptyGroup && groups > 0) {
+              for (let g = 1; g <= groups; g++) {
+                if (matcher.start(g) >= 0 && matcher.end(g) > matcher.start(g)) {
+                  start = matcher.start(g);
+                  end = matcher.end(g);
+                  break;
+                }
               }
             }
+            if (start < 0 || end <= start) continue;
+            if (allowlists.length > 0) {
+              const secret = slice.slice(start, end);
+              if (needsLine) lines ??= new LineLookup(text, from, allowlists.length);
+              const line = lines ? lines.around(sliceFrom + m0, sliceFrom + m1) : '';
+              const drops = allowlists.some((a, k) => {
+                if (a.regexes.length === 0) return allowlistDecides(a, undefined, secret);
+                if (a.target !== 'line') return allowlistDecides(a, regexesHit(a, a.target === 'secret' ? secret : slice.slice(m0, m1)), secret);
+                // A line's regex result is the same for every match on it.
+                return allowlistDecides(a, lines!.regexHit(k, () => regexesHit(a, line)), secret);
+              });
+              if (drops) continue;
+            }
+            found.push({ start: start + sliceFrom, end: end + sliceFrom });
           }
-          if (start < 0 || end <= start) continue;
-          if (allowlists.length > 0) {
-            const secret = slice.slice(start, end);
-            if (needsLine) lines ??= new LineLookup(text, from, allowlists.length);
-            const line = lines ? lines.around(sliceFrom + m0, sliceFrom + m1) : '';
-            const drops = allowlists.some((a, k) => {
-              if (a.regexes.length === 0) return allowlistDecides(a, undefined, secret);
-              if (a.target !== 'line') return allowlistDecides(a, regexesHit(a, a.target === 'secret' ? secret : slice.slice(m0, m1)), secret);
-              // A line's regex result is the same for every match on it.
-              return allowlistDecides(a, lines!.regexHit(k, () => regexesHit(a, line)), secret);
-            });
-            if (drops) continue;
-          }
-          out.push({ start: start + sliceFrom, end: end + sliceFrom });
+          if (performance.now() > deadline) throw new DetectorBudgetError(detector.id, to - from);
         }
+        if (cut) {
+          reach = to;
+          continue;
+        }
+        for (const span of found) out.push(span);
+        next = last ? to : chunkNext;
+        break;
       }
       at = next;
     }
   };
-}
-
-/**
- * An upper bound on the length (UTF-16 units) of any match of the detector's regex: Infinity if
- * its source has an unbounded repeat, else twice its program's size (without loops, a program
- * consumes at most one code point, two units, per instruction on any path). Read from the
- * source conservatively: a `*` or `+` anywhere but escaped or in a class counts as unbounded
- * (also inside \Q…\E, where it is literal: overcounting only counts more work).
- */
-export function maxMatchLength(detector: Pick<CustomDetector, 're2'>): number {
-  const source = detector.re2.pattern();
-  let inClass = false;
-  for (let i = 0; i < source.length; i++) {
-    const c = source[i];
-    if (c === '\\') {
-      i++;
-      continue;
-    }
-    if (inClass) {
-      if (c === '[' && source[i + 1] === ':') {
-        const close = source.indexOf(':]', i + 2);
-        if (close !== -1) i = close + 1;
-      } else if (c === ']') inClass = false;
-      continue;
-    }
-    if (c === '[') {
-      inClass = true;
-      // A `]` first in a class (after an optional `^`) is literal; so is a POSIX class's.
-      if (source[i + 1] === '^') i++;
-      if (source[i + 1] === ']') i++;
-      continue;
-    }
-    if (c === '*' || c === '+') return Infinity;
-    if (c === '{' && /^\{\d+,\}/.test(source.slice(i, i + 12))) return Infinity;
-  }
-  return 2 * detector.re2.programSize();
 }
 
 /**

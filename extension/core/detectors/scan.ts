@@ -7,6 +7,7 @@
 // told where to look by that same keyword pass (their trigger literals are keywords too, and it
 // reports base64 runs), so decoding adds no pass over the whole text.
 import { TRIGGER_KINDS, type PlannedDetector, type ScanPlan, type ValueSpan } from './compile';
+import { startScanDeadline } from './customSearch';
 import { decodedViews, mapSpan, type DecodeHints, type DecodedView } from './decode';
 import { shannonEntropy } from './entropy';
 import { findKeywords, releaseHits, releaseWalkLists, RETAINED_REUSED, reusableHits, type KeywordHits } from './keywordAutomaton';
@@ -26,6 +27,7 @@ export function scanText(text: string, compiled: CompiledDetectors): SecretMatch
   const nested = scanning;
   const scratch = nested ? newScratch() : reused;
   scanning = true;
+  const endDeadline = startScanDeadline(text.length);
   try {
     const candidates: Candidate[] = [];
     const hits = findKeywords(text, plan.automaton, scratch.textHits);
@@ -33,6 +35,7 @@ export function scanText(text: string, compiled: CompiledDetectors): SecretMatch
     if (plan.decode) for (const view of decodedViews(text, decodeHints(hits, plan, scratch))) scanView([view], plan, candidates, scratch);
     return resolveOverlaps(candidates);
   } finally {
+    endDeadline();
     if (!nested) {
       scanning = false;
       releaseScratch(scratch);

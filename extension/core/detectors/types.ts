@@ -121,16 +121,17 @@ export class DetectorCompileError extends Error {
 }
 
 /**
- * Thrown by a scan when a policy author's regex would need more work on this text than its
- * size allows (customSearch.ts: finding all matches can be quadratic even on RE2). The text is
- * then treated as blocked (scans fail closed); the message names the detector, never the text.
+ * Thrown by a scan when finding a policy author's regex's matches takes longer than the scan's
+ * time budget allows (customSearch.ts: finding all matches can be quadratic even on RE2). The
+ * text is then treated as blocked (scans fail closed); the message names the detector, never
+ * the text.
  */
 export class DetectorBudgetError extends Error {
   constructor(
     readonly detectorId: string,
     readonly windowChars: number,
   ) {
-    super(`detector "${detectorId}": its regex needed too much work on ${windowChars} chars of text (dense matches that each read far ahead); the text is treated as blocked. Bound the regex's repeats (e.g. {0,200} instead of * or +).`);
+    super(`detector "${detectorId}": finding its matches took longer than Airlock allows for this text (searching ${windowChars} chars; the budget is 0.25 s plus 1 s per MB), so the text is treated as blocked. Bound the regex's repeats (e.g. {0,200} instead of * or +) so that a match cannot read far ahead.`);
     this.name = 'DetectorBudgetError';
   }
 }

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { RE2JS } from 're2js';
 import { BUILTIN_SECRET_DETECTORS, DetectorBudgetError, DetectorCompileError, compileCustomDetector, compileDetectors, scanText } from '../../../extension/core/detectors';
-import { customSearchIn, maxMatchLength } from '../../../extension/core/detectors/customSearch';
+import { customSearchIn } from '../../../extension/core/detectors/customSearch';
 
 test('a custom detector with keywords and a secret group finds the value', () => {
   const acme = compileCustomDetector({ id: 'acme-internal-token', regex: 'acme_tok_([A-Za-z0-9]{24})', keywords: ['acme_tok_'], secretGroup: 1, minEntropy: 3 });
@@ -112,8 +112,8 @@ test('dense matches that each read far ahead fail closed in bounded time: `key(?
 
 test('chunked search finds exactly what one search over the whole window finds (matches across chunk edges, \\b and ^ at them, long matches)', () => {
   const rng = seeded(7);
-  const regexes = ['tok_[a-z0-9]{6,40}', '\\bkw[0-9]+\\b', '(?m)^id=([0-9a-f]{8,})', 'BEGIN[\\s\\S]{10,1000}?END', 'v(?:[a-z]+)?=([A-Z]+)'];
-  const pieces = ['tok_', 'kw', 'id=', 'BEGIN', 'END', 'v', '=', 'abc', 'deadbeef', '12', 'XYZ', ' ', '\n', '_', 'Q', 'a1b2c3d4e5'];
+  const regexes = ['tok_[a-z0-9]{6,40}', '\\bkw[0-9]+\\b', '(?m)^id=([0-9a-f]{8,})', 'BEGIN[\\s\\S]{10,1000}?END', 'v(?:[a-z]+)?=([A-Z]+)', '(tok_[a-z0-9]{4})(?:[^\\n]*$)?', '(?m)kw[^\\n]*$', '[^\\x{1D4B3}]?abc', 'kw\\B'];
+  const pieces = ['tok_', 'kw', 'id=', 'BEGIN', 'END', 'v', '=', 'abc', 'deadbeef', '12', 'XYZ', ' ', '\n', '_', 'Q', 'a1b2c3d4e5', '\u{1D4B3}', '\u{1F600}x'];
   for (const regex of regexes) {
     const detector = compileCustomDetector({ id: 'c', regex });
     const search = customSearchIn(detector);
@@ -137,12 +137,33 @@ test('a 1,800-char match that starts just before a chunk edge is found whole', (
   assert.deepEqual(found, [{ start: 2045, end: 2045 + body.length }]);
 });
 
-test('maxMatchLength: only a regex without unbounded repeats has a bound', () => {
-  const bound = (regex: string) => maxMatchLength(compileCustomDetector({ id: 'm', regex }));
-  for (const regex of ['key.*', 'a+b', 'x{3,}', '[a-z]\\d*', '[[:alpha:]][]x]+', '(?:ab)+']) assert.equal(bound(regex), Infinity, regex);
-  for (const regex of ['tok_[a-z0-9]{10}', 'a\\*b\\+', '[*+]{2,8}', 'x{3}y?', '[]*]z']) assert.ok(Number.isFinite(bound(regex)), regex);
-  // At least the longest match: 14 chars, of which 10 astral code points are 2 UTF-16 units each.
-  assert.ok(bound('tok_[\\x{10000}-\\x{10FFFF}]{10}') >= 24);
+test('a large bounded regex whose every search reads far ahead fails closed too (its cost grows with its program, not only with the chars read)', { timeout: 30_000 }, () => {
+  // 8 KB of this took 3.7 s without failing under a count of chars read.
+  const compiled = compileDetectors([compileCustomDetector({ id: 'big-bounded', regex: '(key)(?:[^\\n]{0,1000}[a-z ]{0,1000}Z)?', keywords: ['key'] })]);
+  const text = `key${' '.repeat(62)}`.repeat(1024);
+  assert.throws(() => scanText(text, compiled), (error: unknown) => error instanceof DetectorBudgetError && error.detectorId === 'big-bounded');
+});
+
+test('ordinary dense matches are not blocked: a 150 KB CSV of e-mail addresses under an e-mail rule', () => {
+  const compiled = compileDetectors([compileCustomDetector({ id: 'email', regex: '[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}', keywords: ['@'] })]);
+  const rows = Array.from({ length: 8000 }, (_, i) => `${i},u${i}@acme.io,pro`);
+  assert.equal(scanText(rows.join('\n'), compiled).length, rows.length);
+});
+
+test('a match that only `$` at a slice edge made possible is not taken: the chunk is searched again wider', () => {
+  // Every whole-text match is 12 chars; `(?:[^\n]*$)?` matched to a slice's end and swallowed the rest of it.
+  const detector = compileCustomDetector({ id: 'tail', regex: '(?i)(tok_[a-z0-9]{8})(?:[^\\n]*$)?', keywords: ['tok_'], secretGroup: 1 });
+  const tokens = Array.from({ length: 400 }, (_, i) => `tok_${(100000000 + i * 7919).toString(36).padStart(8, '0').slice(-8)}`);
+  const text = `${tokens.map((t) => `x ${t} `).join('')}\nbye\n`;
+  assert.equal(scanText(text, compileDetectors([detector])).length, 400);
+});
+
+test('a chunk edge between the halves of a surrogate pair moves off it', () => {
+  const detector = compileCustomDetector({ id: 'astral', regex: '[^\\x{1D4B3}]?([a-z]{4})' });
+  const text = `${'y'.repeat(2046)} \u{1D4B3}abcdefg${' '.repeat(5000)}`;
+  const found: { start: number; end: number }[] = [];
+  customSearchIn(detector)(text, 0, text.length, found);
+  assert.deepEqual(found, wholeTextMatches(detector.re2, text));
 });
 
 /** Every match of `re2` in `text` by one find-all over the whole text (the reference for the chunked search). */
