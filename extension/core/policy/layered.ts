@@ -1,6 +1,7 @@
 // Loads the policy layers (organization above workspace) and builds the CompiledPolicy the
 // rest of Airlock uses. Layers are compiled and evaluated independently; see
 // policies/README.md ("Layers") for why a lower layer can add and tighten but never loosen.
+import { startScanDeadline } from '../detectors/customSearch';
 import { DetectorBudgetError } from '../detectors/types';
 import { evaluateLayers, unparseableVerdict } from '../egress/evaluate';
 import { deserializeIndex, FingerprintFormatError, type FingerprintIndex } from '../fingerprint';
@@ -195,6 +196,9 @@ export class LayeredPolicy implements AirlockPolicy {
   }
 
   evaluateEgress(request: EgressRequest, options: EgressOptions = {}): Verdict {
+    // One time budget for custom regexes over the whole request (not one per segment or batch
+    // scanned: a request of many hostile pieces would have had each its own floor).
+    const endDeadline = startScanDeadline(request.segments.reduce((sum, s) => sum + s.text.length, 0));
     try {
       return evaluateLayers(this.compiledLayers, request, options);
     } catch (error) {
@@ -203,6 +207,8 @@ export class LayeredPolicy implements AirlockPolicy {
       // names the detector and a length only, and tells the policy author what to change.
       if (error instanceof DetectorBudgetError) return blockVerdict('airlock:engine-error', `Airlock blocked this request: ${error.message}`);
       return blockVerdict('airlock:engine-error', 'Airlock could not evaluate this request, so it was blocked.');
+    } finally {
+      endDeadline();
     }
   }
 

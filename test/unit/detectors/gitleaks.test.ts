@@ -182,3 +182,13 @@ test('an imported rule that dense text would make quadratic fails closed with it
   // Ordinary text under the same rule is untouched.
   assert.equal(policy.evaluateEgress(req('x = 1\nkey = "abc" Z\n')).action, 'redact');
 });
+
+test('one time budget per request: many hostile segments, each cheap enough alone, still fail closed', { timeout: 20_000 }, async () => {
+  const config = '[[rules]]\nid = "greedy-tail"\nregex = \'\'\'key(?:.*Z)?\'\'\'\nkeywords = ["key"]\n';
+  const { policy } = await loadPolicy('/ws/.airlock/policy.jsonc', memoryReader({ '/ws/.airlock/policy.jsonc': POLICY, '/ws/.airlock/.gitleaks.toml': config }));
+  // 8 KB of "key key …" takes about 0.15 s: under one scan's 0.25 s floor, so 200 of them took 30 s with a budget per scan.
+  const segments = Array.from({ length: 200 }, (_, i) => ({ id: `m${i}`, role: 'user' as const, text: 'key '.repeat(2048) }));
+  const verdict = policy.evaluateEgress({ destination: 'https://api.openai.com/v1/chat/completions', segments, referencedPaths: [] });
+  assert.equal(verdict.action, 'block');
+  assert.match(verdict.message ?? '', /detector "greedy-tail"/);
+});
