@@ -1,7 +1,8 @@
 // Decoded views of a text, so secrets that are split, escaped or encoded are still found:
 // string literals concatenated across lines (`"abc" +\n "def"`), JSON string escapes (\u0041,
-// \/, and \" of JSON inside a JSON string), URL encoding (%2F), base64 / base64url runs that decode to printable text, YAML folded
-// and literal block scalars, and the `+`/`-`/` ` prefixes of unified-diff lines.
+// \/, and \" of JSON inside a JSON string), URL encoding (%2F), base64 / base64url and hex
+// runs that decode to printable text, YAML folded and literal block scalars, and the
+// `+`/`-`/` ` prefixes of unified-diff lines.
 //
 // Each view is the decoded text of the regions that needed decoding (joined by newlines) and,
 // for every decoded char, the span of the ORIGINAL text it came from; a finding in a view is
@@ -22,7 +23,7 @@
  * copied context, and filling two offsets per copied char cost more than decoding.
  */
 export interface DecodedView {
-  readonly kind: 'concatenation' | 'json-escape' | 'url-encoding' | 'base64' | 'yaml-block' | 'diff';
+  readonly kind: 'concatenation' | 'json-escape' | 'url-encoding' | 'base64' | 'hex' | 'yaml-block' | 'diff';
   readonly text: string;
   readonly segments: Int32Array;
   readonly segmentCount: number;
@@ -162,6 +163,7 @@ export function decodedViews(text: string, hints: DecodeHints, nested = false): 
     jsonEscapes(text, hints.escape),
     urlEncoding(text, hints.percent),
     base64Runs(text, hints.base64, nested),
+    hexRuns(text, hints.base64),
     yamlBlocks(text, hints.indicator),
     diffLines(text, hints.hunk),
   ];
@@ -521,7 +523,7 @@ const B64_CHAR = (() => {
 export const BASE64_RUN = {
   chars: B64_RUN_CHARS,
   length: MIN_RUN,
-  startsWell: (text: string, start: number) => printableAlignment(text, start) >= 0,
+  startsWell: (text: string, start: number) => printableAlignment(text, start) >= 0 || hexAlignment(text, start) >= 0,
 } as const;
 
 /** `runs`: where each maximal run of base64 chars reaches MIN_RUN chars (its start is MIN_RUN before). */
@@ -597,6 +599,71 @@ function addBase64(text: string, start: number, runEnd: number, end: number, bui
     const group = start + Math.floor(i / 3) * 4;
     view.add(decoded[i]!, group, Math.min(end, group + 4));
   }
+  return view;
+}
+
+// ---------- hex ----------
+// Hex digits are base64 chars, so a hex run is among the base64 runs the keyword pass reports
+// (BASE64_RUN.startsWell also accepts a run whose hex decodes to printable text): `xxd -p`,
+// `Buffer.from(token).toString('hex')`, a hex-encoded config value.
+
+const HEX_VALUES = (() => {
+  const table = new Int8Array(128).fill(-1);
+  for (let i = 0; i < 16; i++) {
+    table['0123456789abcdef'.charCodeAt(i)] = i;
+    table['0123456789ABCDEF'.charCodeAt(i)] = i;
+  }
+  return table;
+})();
+const hexValue = (c: number) => (c < 128 ? HEX_VALUES[c]! : -1);
+
+/** Where in the run's first 2 chars its hex starts (the first 12 decoded bytes printable), or -1. */
+function hexAlignment(text: string, start: number): number {
+  for (let offset = 0; offset < 2; offset++) if (hexStartsPrintable(text, start + offset)) return offset;
+  return -1;
+}
+
+function hexStartsPrintable(text: string, at: number): boolean {
+  for (let i = at; i < at + 24; i += 2) {
+    const high = hexValue(text.charCodeAt(i));
+    const low = hexValue(text.charCodeAt(i + 1));
+    if (high < 0 || low < 0) return false;
+    const b = (high << 4) | low;
+    if (!((b >= 32 && b < 127) || b === 9 || b === 10 || b === 13)) return false;
+  }
+  return true;
+}
+
+/** `runs` as for base64Runs: each run whose hex decodes to printable text, decoded (a long one in overlapping chunks). */
+function hexRuns(text: string, runs: ArrayLike<number>): DecodedView | undefined {
+  let builder: ViewBuilder | undefined;
+  let lastEnd = -1;
+  for (let r = 0; r < runs.length; r++) {
+    const start = runs[r]! - MIN_RUN;
+    if (start < lastEnd) continue;
+    const offset = hexAlignment(text, start);
+    if (offset < 0) continue;
+    const from = start + offset;
+    let end = from;
+    while (end + 1 < text.length && hexValue(text.charCodeAt(end)) >= 0 && hexValue(text.charCodeAt(end + 1)) >= 0) end += 2;
+    lastEnd = end;
+    for (let at = from; ; at += B64_CHUNK - B64_OVERLAP) {
+      const stop = Math.min(end, at + B64_CHUNK);
+      builder = addHex(text, at, stop, builder);
+      if (stop === end) break;
+    }
+  }
+  return builder?.build();
+}
+
+/** Decodes the hex pairs of text[start, end) into the view, each char mapped to its two digits, if it is text. */
+function addHex(text: string, start: number, end: number, builder: ViewBuilder | undefined): ViewBuilder | undefined {
+  let decoded = '';
+  for (let i = start; i + 1 < end; i += 2) decoded += String.fromCharCode((hexValue(text.charCodeAt(i)) << 4) | hexValue(text.charCodeAt(i + 1)));
+  if (!isPrintableText(decoded)) return builder;
+  const view = builder ?? new ViewBuilder('hex');
+  view.separate();
+  for (let i = 0; i < decoded.length; i++) view.add(decoded[i]!, start + 2 * i, start + 2 * i + 2);
   return view;
 }
 

@@ -429,6 +429,14 @@ export const DECODING_CASES: readonly DecodingCase[] = [
     },
   },
   {
+    name: 'hex (xxd -p, toString("hex"))',
+    build: (seed) => {
+      const t = fakeGithubToken(seed);
+      const encoded = Buffer.from(`ci: ${t}\n`).toString('hex');
+      return { text: `const blob = "${encoded}";\n`, encoded: encoded.slice(8, 8 + 2 * t.length), detector: 'github-pat-classic' };
+    },
+  },
+  {
     name: 'YAML folded block scalar',
     build: (seed) => {
       const value = genericSecret(seed);
