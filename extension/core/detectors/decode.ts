@@ -72,6 +72,22 @@ class ViewBuilder {
     this.add('\n', -1, -1);
   }
 
+  /**
+   * Appends units[0, count) as one piece, with segments the caller gives by view offset within
+   * the piece (a region with many escapes: a string and two segments per escape cost a hundred
+   * times what its chars do).
+   */
+  appendUnits(units: Uint16Array, count: number, marks: Int32Array, markCount: number): void {
+    if (count === 0) return;
+    for (let k = 0; k < markCount; k += 3) {
+      const from = this.count;
+      this.segment(marks[k + 1]!, marks[k + 2]!);
+      this.segments[3 * from] = this.length + marks[k]!;
+    }
+    this.parts.push(unitsToString(units, count));
+    this.length += count;
+  }
+
   build(): DecodedView | undefined {
     if (this.length === 0) return undefined;
     return { kind: this.kind, text: this.parts.join(''), segments: this.segments, segmentCount: this.count };
@@ -79,6 +95,13 @@ class ViewBuilder {
 }
 
 const MAX_REGION = 8192;
+
+/** units[0, count) as a string (in pieces: fromCharCode takes its arguments on the stack). */
+function unitsToString(units: Uint16Array, count: number): string {
+  let out = '';
+  for (let at = 0; at < count; at += 8192) out += String.fromCharCode.apply(null, units.subarray(at, Math.min(count, at + 8192)) as unknown as number[]);
+  return out;
+}
 
 /** Every string of 0..`max` chars over `alphabet` that `accept` matches (small sets only). */
 /**
@@ -360,6 +383,11 @@ function isUnicodeEscape(text: string, i: number): boolean {
   return text.charCodeAt(i + 1) === 117 && isHex(text.charCodeAt(i + 2)) && isHex(text.charCodeAt(i + 3)) && isHex(text.charCodeAt(i + 4)) && isHex(text.charCodeAt(i + 5));
 }
 
+/** jsonEscapes' region buffer and marks, reused (let go above RETAINED_UNITS). */
+let escapeUnits = new Uint16Array(1024);
+let escapeMarks = new Int32Array(3 * 256);
+const RETAINED_UNITS = 1 << 16;
+
 /** `candidates`: where `\u`, `\/` or `\"` occurs (any case). */
 function jsonEscapes(text: string, candidates: ArrayLike<number>): DecodedView | undefined {
   const escapes: number[] = [];
@@ -380,42 +408,127 @@ function jsonEscapes(text: string, candidates: ArrayLike<number>): DecodedView |
   let regionEnd = -1;
   let lineEnd = -1;
   for (let at = escapeAt(0); at !== -1; at = escapeAt(regionEnd)) {
-    const start = lineStartWithin(text, at, CONTEXT);
+    let start = lineStartWithin(text, at, CONTEXT);
+    // Not between the two backslashes of a `\\` (its second would read as an escape).
+    if (escapedBackslashEnds(text, start)) start--;
     // Extend the region while further escapes follow closely on the same line (whose end is
     // looked up once per line, not once per region).
     if (at >= lineEnd) lineEnd = lineEndOf(text, at);
     let last = at;
-    for (let n = escapeAt(at + 2); n !== -1 && n < lineEnd && n - last < CONTEXT; n = escapeAt(n + 2)) last = n;
+    let count = 1;
+    for (let n = escapeAt(at + 2); n !== -1 && n < lineEnd && n - last < CONTEXT; n = escapeAt(n + 2)) {
+      last = n;
+      count++;
+    }
     regionEnd = Math.min(lineEnd, last + CONTEXT);
     builder.separate();
-    let i = start;
-    let run = start;
-    while (i < regionEnd) {
-      // Chars other than a backslash are kept as they are: jump to the next backslash.
-      const slash = text.indexOf('\\', i);
-      if (slash === -1 || slash >= regionEnd) {
-        i = regionEnd;
-        break;
-      }
-      i = slash;
-      if (isUnicodeEscape(text, i)) {
-        builder.copy(text, run, i);
-        builder.add(String.fromCharCode(hexAt(text, i + 2, 4)), i, i + 6);
-        i += 6;
-        run = i;
-      } else if (text.charCodeAt(i + 1) === 47 || text.charCodeAt(i + 1) === 34) {
-        builder.copy(text, run, i);
-        builder.add(text[i + 1]!, i, i + 2);
-        i += 2;
-        run = i;
-      } else {
-        i += 2; // an escaped char (\\ too) is skipped whole
-      }
-    }
-    builder.copy(text, run, Math.min(i, regionEnd));
+    const i = count < DENSE_ESCAPES ? decodeSparse(builder, text, start, regionEnd) : decodeDense(builder, text, start, regionEnd);
     regionEnd = Math.max(regionEnd, i);
   }
+  if (escapeUnits.length > RETAINED_UNITS) escapeUnits = new Uint16Array(1024);
+  if (escapeMarks.length > RETAINED_UNITS) escapeMarks = new Int32Array(3 * 256);
   return builder.build();
+}
+
+
+/**
+ * From this many escapes in a region on, it is decoded into a code unit buffer and appended as
+ * one piece (decodeDense); below, piece by piece (decodeSparse: its copied stretches are slices,
+ * no char is copied). Escaped JSON (`{\"a\":\"b\"}` all along a line) has an escape every few
+ * chars: a string and two segments per escape cost a hundred times what its chars do.
+ */
+const DENSE_ESCAPES = 16;
+
+/** An escape at `i` that the view decodes: its width (2 or 6) and char, or width 0. */
+function escapeOf(text: string, i: number): { width: number; decoded: number } {
+  const next = text.charCodeAt(i + 1);
+  if (isUnicodeEscape(text, i)) return { width: 6, decoded: hexAt(text, i + 2, 4) };
+  // `\\` is decoded too: JSON inside JSON inside JSON (a tool result in a log line) has its
+  // inner quotes as `\\\"`, which the next level decodes.
+  if (next === 47 || next === 34 || next === 92) return { width: 2, decoded: next };
+  return NO_ESCAPE;
+}
+const NO_ESCAPE = { width: 0, decoded: 0 };
+
+/** Decodes text[start, regionEnd) into the builder piece by piece; returns where it stopped (an escape may end past regionEnd). */
+function decodeSparse(builder: ViewBuilder, text: string, start: number, regionEnd: number): number {
+  let i = start;
+  let run = start;
+  while (i < regionEnd) {
+    // Chars other than a backslash are kept as they are: jump to the next backslash.
+    const slash = text.indexOf('\\', i);
+    if (slash === -1 || slash >= regionEnd) {
+      i = regionEnd;
+      break;
+    }
+    i = slash;
+    const { width, decoded } = escapeOf(text, i);
+    if (width === 0) {
+      i += 2; // another escaped char is kept as it is
+      continue;
+    }
+    builder.copy(text, run, i);
+    builder.add(String.fromCharCode(decoded), i, i + width);
+    i += width;
+    run = i;
+  }
+  builder.copy(text, run, Math.min(i, regionEnd));
+  return i;
+}
+
+/** As decodeSparse, the region decoded into a code unit buffer with a mark (view offset, from, to) per copied stretch and per decoded char, appended as one piece. */
+function decodeDense(builder: ViewBuilder, text: string, start: number, regionEnd: number): number {
+  // The region decoded into `units`, with a mark (view offset, from, to) per copied stretch and
+  // per decoded char; appended as one piece.
+  const room = regionEnd - start + 8;
+  if (escapeUnits.length < room) escapeUnits = new Uint16Array(Math.max(room, 2 * escapeUnits.length));
+  const units = escapeUnits;
+  // At most two marks per escape, one more for the last stretch.
+  const markRoom = 3 * (2 * (regionEnd - start) + 8);
+  if (escapeMarks.length < markRoom) escapeMarks = new Int32Array(markRoom);
+  const marks = escapeMarks;
+  let n = 0;
+  let m = 0;
+  let i = start;
+  let run = start;
+  while (i < regionEnd) {
+    // Chars other than a backslash are kept as they are: jump to the next backslash.
+    const slash = text.indexOf('\\', i);
+    if (slash === -1 || slash >= regionEnd) {
+      i = regionEnd;
+      break;
+    }
+    i = slash;
+    const { width, decoded } = escapeOf(text, i);
+    if (width === 0) {
+      i += 2; // another escaped char is kept as it is
+      continue;
+    }
+    if (i > run) {
+      marks[m] = n;
+      marks[m + 1] = run;
+      marks[m + 2] = COPIED;
+      m += 3;
+      for (let k = run; k < i; k++) units[n++] = text.charCodeAt(k);
+    }
+    marks[m] = n;
+    marks[m + 1] = i;
+    marks[m + 2] = i + width;
+    m += 3;
+    units[n++] = decoded;
+    i += width;
+    run = i;
+  }
+  const stop = Math.min(i, regionEnd);
+  if (stop > run) {
+    marks[m] = n;
+    marks[m + 1] = run;
+    marks[m + 2] = COPIED;
+    m += 3;
+    for (let k = run; k < stop; k++) units[n++] = text.charCodeAt(k);
+  }
+  builder.appendUnits(units, n, marks, m);
+  return i;
 }
 
 /** Whether the backslash at `i` is the second of an escaped backslash (an odd run of backslashes ends before it). */
@@ -504,6 +617,16 @@ function isPrintableText(s: string): boolean {
 
 const MIN_RUN = 24;
 
+/** A run of base64 chars (and padding) of at least MIN_RUN: an encoding the next level decodes. */
+function isBase64Text(s: string): boolean {
+  if (s.length < MIN_RUN) return false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (B64_CHAR[c] !== 1 && c !== 61) return false;
+  }
+  return true;
+}
+
 /** The chars of base64 and base64url runs. */
 const B64_RUN_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-';
 
@@ -539,8 +662,9 @@ function base64Runs(text: string, runs: ArrayLike<number>, nested: boolean): Dec
     // A text that is one base64 payload, or a data: URL's payload, is decoded by the request
     // readers (core/dialects/payload.ts), which redact in the decoded copy and re-encode it; a
     // second, encoded finding here would overlap that redaction and make it fail closed. (A
-    // view that is one payload, base64 of base64, is no request's: it is decoded here.)
-    if (!nested && ((start === 0 && padded === length) || text.endsWith(';base64,', start))) continue;
+    // view that is one payload, base64 of base64, is no request's: it is decoded here. A data:
+    // URL's payload is skipped in a view too: the view holds a copy of the request's URL.)
+    if ((!nested && start === 0 && padded === length) || text.endsWith(';base64,', start)) continue;
     const offset = printableAlignment(text, start);
     if (offset < 0) continue;
     // A long run (an encoded file) is decoded in chunks that overlap, so a secret across a
@@ -592,7 +716,8 @@ function startsPrintable(text: string, start: number): boolean {
 function addBase64(text: string, start: number, runEnd: number, end: number, builder: ViewBuilder | undefined): ViewBuilder | undefined {
   if (!startsPrintable(text, start)) return builder;
   const decoded = decodeRun(text.slice(start, runEnd));
-  if (decoded === undefined || !isPrintableText(decoded)) return builder;
+  // Base64 of base64 (a Docker config's auth in a Kubernetes secret) is text for the next level.
+  if (decoded === undefined || !(isPrintableText(decoded) || isBase64Text(decoded))) return builder;
   const view = builder ?? new ViewBuilder('base64');
   view.separate();
   for (let i = 0; i < decoded.length; i++) {

@@ -136,14 +136,34 @@ test('a base64 payload behind 1-3 glued base64 chars is still decoded', () => {
   }
 });
 
-test('an escaped backslash is not an escape: JSON `\\\\u0041`, `\\\\"` and `\\\\/` stay as they are', () => {
-  // `\\u0041KIA…` in JSON is the text `\u0041KIA…`, not an access key id; `\\"` is a backslash and a real quote.
+test('an escaped backslash is one backslash, never the start of an escape: JSON `\\\\u0041` is the text `\\u0041`', () => {
   const id = 'KIAQ3EGRTW7PZJ6XM4B';
-  assert.deepEqual(scanText(`{"note": "\\\\u0041${id}"}`, compiled), []);
+  const hints = (text: string) => ({ quote: new Int32Array(0), escape: Int32Array.from([...text.matchAll(/\\(?=["/u])/g)].map((m) => m.index)), percent: new Int32Array(0), indicator: new Int32Array(0), hunk: new Int32Array(0), base64: new Int32Array(0) });
+  // `\\u0041KIA…` in JSON is the text `\u0041KIA…`, not an access key id (it was decoded as 'A').
+  const once = `{"note": "\\\\u0041${id}"}`;
+  assert.deepEqual(decodedViews(once, hints(once)), []);
+  assert.deepEqual(scanText(once, compiled), []);
   assert.equal(scanText(`{"note": "\\u0041${id}"}`, compiled)[0]?.detector, 'aws-access-key-id');
-  const text = '{"a": "x\\\\\\"y \\\\" + z \\\\/ w"}';
-  // Every backslash before a quote or a slash, as the keyword pass reports them.
-  const escape = Int32Array.from([...text.matchAll(/\\(?=["/])/g)].map((m) => m.index));
-  const views = decodedViews(text, { quote: new Int32Array(0), escape, percent: new Int32Array(0), indicator: new Int32Array(0), hunk: new Int32Array(0), base64: new Int32Array(0) });
-  assert.deepEqual(views.map((v) => v.text), ['{"a": "x\\\\"y \\\\" + z \\\\/ w"}']);
+  // Inside a region, `\\` decodes to one backslash; `\\"` is a backslash and a real quote.
+  const mixed = '{"a": "x\\\\\\"y \\\\" + z \\\\/ w"}';
+  assert.deepEqual(decodedViews(mixed, hints(mixed)).map((v) => v.text), ['{"a": "x\\"y \\" + z \\/ w"}']);
+});
+
+test('JSON three levels deep (a tool result inside a JSON log line): its `\\\\\\"` quotes are decoded level by level', () => {
+  const value = genericSecret(11);
+  const text = JSON.stringify({ log: JSON.stringify({ event: 'tool', output: JSON.stringify({ db_password: value }) }) });
+  const m = scanText(text, compiled).find((x) => x.detector === 'generic-secret-assignment');
+  assert.ok(m, 'not found');
+  assert.equal(text.slice(m.start, m.end), value);
+});
+
+test('base64 of base64 is found whatever the middle layer looks like (it used to need a `/`, `=`, `_` or `-` to count as text: 2 of 5 were missed)', () => {
+  const nested = DECODING_CASES.find((c) => c.name.startsWith('base64 of base64'))!;
+  const missed: number[] = [];
+  for (let seed = 0; seed < 60; seed++) {
+    const { text, encoded, detector } = nested.build(seed);
+    const m = scanText(text, compiled).find((x) => x.detector === detector);
+    if (!m || text.slice(m.start, m.end) !== encoded) missed.push(seed);
+  }
+  assert.deepEqual(missed, []);
 });

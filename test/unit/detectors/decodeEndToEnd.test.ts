@@ -10,7 +10,7 @@ import type { AirlockPolicy } from '../../../extension/core/policy';
 import { runAirlock, tempTree } from '../cli/scanSupport';
 import { withGateway } from '../gateway/support/harness';
 import { loadGatewayTestPolicy } from '../gateway/support/policy';
-import { DECODING_CASES } from './samples';
+import { DECODING_CASES, fakeGithubToken } from './samples';
 
 let policy: AirlockPolicy;
 before(async () => {
@@ -58,3 +58,19 @@ for (const c of DECODING_CASES) {
     });
   });
 }
+
+test('gateway: a data: URL copied into a decoded view (URL-encoded name) is redacted once, by the request reader, not refused', async () => {
+  // The URL view copies the line; decoding its payload there too found the token a second time,
+  // at its encoded span, overlapping the reader's own redaction: the request failed closed.
+  const token = fakeGithubToken(3);
+  const payload = Buffer.from(`notes\nGITHUB_TOKEN=${token}\n`).toString('base64');
+  const content = `data:text/plain;name=build%20notes.txt;base64,${payload}`;
+  await withGateway(() => policy, async ({ gateway, upstream }) => {
+    const openai = new OpenAI({ baseURL: gateway.urls.openai, apiKey: 'sk-test-client-key', maxRetries: 0, timeout: 5000 });
+    const outcome = await openai.chat.completions.create({ model: 'gpt-x', messages: [{ role: 'user', content }] }).then(() => 'forwarded', (e: unknown) => e);
+    assert.equal(outcome, 'forwarded', String(outcome));
+    const sent = (JSON.parse(upstream.requests[0]!.body.toString('utf8')) as { messages: { content: string }[] }).messages[0]!.content;
+    assert.ok(!sent.includes(payload));
+    assert.ok(!Buffer.from(sent.slice(sent.indexOf('base64,') + 7), 'base64').toString().includes(token), 'the token reached the upstream');
+  });
+});
