@@ -653,8 +653,11 @@ export const BASE64_RUN = {
 function base64Runs(text: string, runs: ArrayLike<number>, nested: boolean): DecodedView | undefined {
   let builder: ViewBuilder | undefined;
   const length = text.length;
+  // Where the last block decoded ends: the runs of its further lines are inside it.
+  let decodedTo = -1;
   for (let r = 0; r < runs.length; r++) {
     const start = runs[r]! - MIN_RUN;
+    if (start < decodedTo) continue;
     let end = start;
     while (end < length && B64_CHAR[text.charCodeAt(end)]! !== 0) end++;
     let padded = end;
@@ -667,15 +670,79 @@ function base64Runs(text: string, runs: ArrayLike<number>, nested: boolean): Dec
     if ((!nested && start === 0 && padded === length) || text.endsWith(';base64,', start)) continue;
     const offset = printableAlignment(text, start);
     if (offset < 0) continue;
-    // A long run (an encoded file) is decoded in chunks that overlap, so a secret across a
-    // chunk boundary is whole in one of them (it used to be skipped: a secret inside went unseen).
-    for (let at = start + offset; ; at += B64_CHUNK - B64_OVERLAP) {
-      const stop = Math.min(end, at + B64_CHUNK);
-      builder = addBase64(text, at, stop, stop === end ? padded : stop, builder);
-      if (stop === end) break;
-    }
+    const lines = wrappedLines(text, start + offset, end, padded);
+    decodedTo = lines[lines.length - 1]!;
+    builder = addBase64Lines(text, lines, builder);
   }
   return builder?.build();
+}
+
+/**
+ * The lines of a base64 block wrapped at a fixed width (`base64`'s 76 columns, PEM's 64, an
+ * indented YAML block), as (start, end) pairs, the last end taking its padding: each line but
+ * the last holds whole 4-char groups and is followed by a line break, optional indentation and
+ * more base64. A single run is one pair. (Decoded line by line, a secret across a line break was
+ * cut in two: only its first part was found, and redacted.)
+ */
+function wrappedLines(text: string, start: number, end: number, padded: number): number[] {
+  const lines = [start, end];
+  for (;;) {
+    const from = lines[lines.length - 2]!;
+    const to = lines[lines.length - 1]!;
+    if (to !== padded || (to - from) % 4 !== 0 || to - from < MIN_WRAP) break;
+    let next = to;
+    if (text.charCodeAt(next) === 13) next++;
+    if (text.charCodeAt(next) !== 10) break;
+    next++;
+    while (text.charCodeAt(next) === 32 || text.charCodeAt(next) === 9) next++;
+    let lineEnd = next;
+    while (lineEnd < text.length && B64_CHAR[text.charCodeAt(lineEnd)]! !== 0) lineEnd++;
+    if (lineEnd - next < 4) break;
+    let linePadded = lineEnd;
+    while (linePadded < text.length && linePadded - lineEnd < 2 && text.charCodeAt(linePadded) === 61) linePadded++;
+    lines.push(next, lineEnd);
+    padded = linePadded;
+  }
+  lines[lines.length - 1] = padded;
+  return lines;
+}
+
+/** Lines shorter than this are not read as wrapped (base64's wrap widths are 64 and 76). */
+const MIN_WRAP = 40;
+
+/**
+ * Decodes the block's lines as one run into the view (a long one in chunks that overlap, so a
+ * secret across a chunk boundary is whole in one of them), each decoded char mapped to its 4-char
+ * group in the original.
+ */
+function addBase64Lines(text: string, lines: readonly number[], builder: ViewBuilder | undefined): ViewBuilder | undefined {
+  // The block's chars without its line breaks, and where each line starts in them.
+  const joined = lines.length === 2 ? text.slice(lines[0], lines[1]) : linesText(text, lines);
+  let runEnd = joined.length;
+  while (runEnd > 0 && joined.charCodeAt(runEnd - 1) === 61) runEnd--;
+  for (let at = 0; ; at += B64_CHUNK - B64_OVERLAP) {
+    const stop = Math.min(runEnd, at + B64_CHUNK);
+    builder = addBase64(joined, at, stop, stop === runEnd ? joined.length : stop, builder, (offset) => originalOffset(lines, offset));
+    if (stop === runEnd) break;
+  }
+  return builder;
+}
+
+function linesText(text: string, lines: readonly number[]): string {
+  let out = '';
+  for (let k = 0; k < lines.length; k += 2) out += text.slice(lines[k], lines[k + 1]);
+  return out;
+}
+
+/** The original offset of offset `joined` in the block's chars without line breaks. */
+function originalOffset(lines: readonly number[], joined: number): number {
+  let before = 0;
+  for (let k = 0; k < lines.length; k += 2) {
+    const width = lines[k + 1]! - lines[k]!;
+    if (joined < before + width || k + 2 === lines.length) return lines[k]! + (joined - before);
+    before += width;
+  }
+  return lines[0]! + joined;
 }
 
 /** Long runs are decoded in chunks of this many chars (a multiple of 4, so every chunk is aligned). */
@@ -713,16 +780,18 @@ function startsPrintable(text: string, start: number): boolean {
 }
 
 /** Decodes text[start, runEnd) into the view (mapped to text[start, end): `end` takes the padding) if it is text. */
-function addBase64(text: string, start: number, runEnd: number, end: number, builder: ViewBuilder | undefined): ViewBuilder | undefined {
-  if (!startsPrintable(text, start)) return builder;
-  const decoded = decodeRun(text.slice(start, runEnd));
+function addBase64(run: string, start: number, runEnd: number, end: number, builder: ViewBuilder | undefined, original: (offset: number) => number): ViewBuilder | undefined {
+  if (!startsPrintable(run, start)) return builder;
+  const decoded = decodeRun(run.slice(start, runEnd));
   // Base64 of base64 (a Docker config's auth in a Kubernetes secret) is text for the next level.
   if (decoded === undefined || !(isPrintableText(decoded) || isBase64Text(decoded))) return builder;
   const view = builder ?? new ViewBuilder('base64');
   view.separate();
   for (let i = 0; i < decoded.length; i++) {
     const group = start + Math.floor(i / 3) * 4;
-    view.add(decoded[i]!, group, Math.min(end, group + 4));
+    // A group is within one line (every line but the last holds whole groups).
+    const from = original(group);
+    view.add(decoded[i]!, from, from + (Math.min(end, group + 4) - group));
   }
   return view;
 }

@@ -429,6 +429,23 @@ export const DECODING_CASES: readonly DecodingCase[] = [
     },
   },
   {
+    name: 'base64 wrapped at 76 columns (the base64 command), indented in YAML, the token across a line break',
+    build: (seed) => {
+      const t = fakeGithubToken(seed);
+      const payload = `machine: build-07.acme.internal\nuser: ci\ntoken: ${t}\n`;
+      const joined = base64Of(payload);
+      const lines = joined.match(/.{1,76}/g)!;
+      const indent = '    ';
+      const text = `data:\n  config: |\n${lines.map((l) => indent + l).join('\n')}\n`;
+      // Offsets in `joined` to offsets in `text`: line k starts after the header and k full lines.
+      const header = 'data:\n  config: |\n'.length;
+      const at = (j: number) => header + Math.floor(j / 76) * (76 + indent.length + 1) + indent.length + (j % 76);
+      const tokenAt = payload.indexOf(t);
+      const [from, to] = groupsOf(tokenAt, tokenAt + t.length);
+      return { text, encoded: text.slice(at(from), at(to - 1) + 1), detector: 'github-pat-classic' };
+    },
+  },
+  {
     name: 'hex (xxd -p, toString("hex"))',
     build: (seed) => {
       const t = fakeGithubToken(seed);
