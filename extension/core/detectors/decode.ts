@@ -684,22 +684,23 @@ function base64Runs(text: string, runs: ArrayLike<number>, nested: boolean): Dec
  * more base64. A single run is one pair. (Decoded line by line, a secret across a line break was
  * cut in two: only its first part was found, and redacted.)
  */
-function wrappedLines(text: string, start: number, end: number, padded: number): number[] {
+function wrappedLines(text: string, start: number, end: number, padded: number, encoding: WrappedEncoding = BASE64_LINES): number[] {
+  const { group, isChar } = encoding;
   const lines = [start, end];
   for (;;) {
     const from = lines[lines.length - 2]!;
     const to = lines[lines.length - 1]!;
-    if (to !== padded || (to - from) % 4 !== 0 || to - from < MIN_WRAP) break;
+    if (to !== padded || (to - from) % group !== 0 || to - from < MIN_WRAP) break;
     let next = to;
     if (text.charCodeAt(next) === 13) next++;
     if (text.charCodeAt(next) !== 10) break;
     next++;
     while (text.charCodeAt(next) === 32 || text.charCodeAt(next) === 9) next++;
     let lineEnd = next;
-    while (lineEnd < text.length && B64_CHAR[text.charCodeAt(lineEnd)]! !== 0) lineEnd++;
-    if (lineEnd - next < 4) break;
+    while (lineEnd < text.length && isChar(text.charCodeAt(lineEnd))) lineEnd++;
+    if (lineEnd - next < group) break;
     let linePadded = lineEnd;
-    while (linePadded < text.length && linePadded - lineEnd < 2 && text.charCodeAt(linePadded) === 61) linePadded++;
+    while (encoding.padding && linePadded < text.length && linePadded - lineEnd < 2 && text.charCodeAt(linePadded) === 61) linePadded++;
     lines.push(next, lineEnd);
     padded = linePadded;
   }
@@ -707,8 +708,17 @@ function wrappedLines(text: string, start: number, end: number, padded: number):
   return lines;
 }
 
-/** Lines shorter than this are not read as wrapped (base64's wrap widths are 64 and 76). */
+/** Lines shorter than this are not read as wrapped (base64's wrap widths are 64 and 76, xxd -p's 60). */
 const MIN_WRAP = 40;
+
+/** What a wrapped block is made of: chars per group (a line holds whole groups), its chars, whether `=` pads it. */
+interface WrappedEncoding {
+  readonly group: number;
+  readonly isChar: (c: number) => boolean;
+  readonly padding: boolean;
+}
+const BASE64_LINES: WrappedEncoding = { group: 4, isChar: (c) => B64_CHAR[c] === 1, padding: true };
+const HEX_LINES: WrappedEncoding = { group: 2, isChar: (c) => hexValue(c) >= 0, padding: false };
 
 /**
  * Decodes the block's lines as one run into the view (a long one in chunks that overlap, so a
@@ -828,36 +838,43 @@ function hexStartsPrintable(text: string, at: number): boolean {
   return true;
 }
 
-/** `runs` as for base64Runs: each run whose hex decodes to printable text, decoded (a long one in overlapping chunks). */
+/** `runs` as for base64Runs: each run whose hex decodes to printable text, decoded (wrapped lines joined, as `xxd -p` writes them; a long one in overlapping chunks). */
 function hexRuns(text: string, runs: ArrayLike<number>): DecodedView | undefined {
   let builder: ViewBuilder | undefined;
-  let lastEnd = -1;
+  let decodedTo = -1;
   for (let r = 0; r < runs.length; r++) {
     const start = runs[r]! - MIN_RUN;
-    if (start < lastEnd) continue;
+    if (start < decodedTo) continue;
     const offset = hexAlignment(text, start);
     if (offset < 0) continue;
     const from = start + offset;
     let end = from;
     while (end + 1 < text.length && hexValue(text.charCodeAt(end)) >= 0 && hexValue(text.charCodeAt(end + 1)) >= 0) end += 2;
-    lastEnd = end;
-    for (let at = from; ; at += B64_CHUNK - B64_OVERLAP) {
-      const stop = Math.min(end, at + B64_CHUNK);
-      builder = addHex(text, at, stop, builder);
-      if (stop === end) break;
+    const lines = wrappedLines(text, from, end, end, HEX_LINES);
+    decodedTo = lines[lines.length - 1]!;
+    const joined = lines.length === 2 ? text.slice(from, end) : linesText(text, lines);
+    const pairs = joined.length - (joined.length % 2);
+    for (let at = 0; ; at += B64_CHUNK - B64_OVERLAP) {
+      const stop = Math.min(pairs, at + B64_CHUNK);
+      builder = addHex(joined, at, stop, builder, (k) => originalOffset(lines, k));
+      if (stop === pairs) break;
     }
   }
   return builder?.build();
 }
 
-/** Decodes the hex pairs of text[start, end) into the view, each char mapped to its two digits, if it is text. */
-function addHex(text: string, start: number, end: number, builder: ViewBuilder | undefined): ViewBuilder | undefined {
+/** Decodes the hex pairs of run[start, end) into the view, each char mapped to its two digits in the original, if it is text. */
+function addHex(run: string, start: number, end: number, builder: ViewBuilder | undefined, original: (offset: number) => number): ViewBuilder | undefined {
   let decoded = '';
-  for (let i = start; i + 1 < end; i += 2) decoded += String.fromCharCode((hexValue(text.charCodeAt(i)) << 4) | hexValue(text.charCodeAt(i + 1)));
+  for (let i = start; i + 1 < end; i += 2) decoded += String.fromCharCode((hexValue(run.charCodeAt(i)) << 4) | hexValue(run.charCodeAt(i + 1)));
   if (!isPrintableText(decoded)) return builder;
   const view = builder ?? new ViewBuilder('hex');
   view.separate();
-  for (let i = 0; i < decoded.length; i++) view.add(decoded[i]!, start + 2 * i, start + 2 * i + 2);
+  for (let i = 0; i < decoded.length; i++) {
+    // A pair is within one line (every line but the last has an even length).
+    const from = original(start + 2 * i);
+    view.add(decoded[i]!, from, from + 2);
+  }
   return view;
 }
 

@@ -454,6 +454,18 @@ export const DECODING_CASES: readonly DecodingCase[] = [
     },
   },
   {
+    name: 'hex wrapped at 60 columns (xxd -p), the token across a line break',
+    build: (seed) => {
+      const t = fakeGithubToken(seed);
+      const payload = `host: build-07\ntoken: ${t}\n`;
+      const joined = Buffer.from(payload).toString('hex');
+      const text = `${joined.match(/.{1,60}/g)!.join('\n')}\n`;
+      const at = (j: number) => Math.floor(j / 60) * 61 + (j % 60);
+      const tokenAt = payload.indexOf(t);
+      return { text: `$ xxd -p creds.txt\n${text}`, encoded: text.slice(at(2 * tokenAt), at(2 * (tokenAt + t.length) - 1) + 1), detector: 'github-pat-classic' };
+    },
+  },
+  {
     name: 'YAML folded block scalar',
     build: (seed) => {
       const value = genericSecret(seed);
