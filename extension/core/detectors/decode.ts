@@ -730,9 +730,10 @@ function addBase64Lines(text: string, lines: readonly number[], builder: ViewBui
   const joined = lines.length === 2 ? text.slice(lines[0], lines[1]) : linesText(text, lines);
   let runEnd = joined.length;
   while (runEnd > 0 && joined.charCodeAt(runEnd - 1) === 61) runEnd--;
+  const original = lineMapper(lines);
   for (let at = 0; ; at += B64_CHUNK - B64_OVERLAP) {
     const stop = Math.min(runEnd, at + B64_CHUNK);
-    builder = addBase64(joined, at, stop, stop === runEnd ? joined.length : stop, builder, (offset) => originalOffset(lines, offset));
+    builder = addBase64(joined, at, stop, stop === runEnd ? joined.length : stop, builder, original);
     if (stop === runEnd) break;
   }
   return builder;
@@ -744,15 +745,33 @@ function linesText(text: string, lines: readonly number[]): string {
   return out;
 }
 
-/** The original offset of offset `joined` in the block's chars without line breaks. */
-function originalOffset(lines: readonly number[], joined: number): number {
-  let before = 0;
-  for (let k = 0; k < lines.length; k += 2) {
-    const width = lines[k + 1]! - lines[k]!;
-    if (joined < before + width || k + 2 === lines.length) return lines[k]! + (joined - before);
-    before += width;
-  }
-  return lines[0]! + joined;
+/**
+ * Maps offsets in a block's chars without line breaks (lines: (start, end) pairs) to offsets in
+ * the original. Offsets come in increasing order within a chunk, so the line is followed by a
+ * cursor; a chunk that starts further back (they overlap) finds its line by binary search.
+ * (Searching from the first line for every decoded char was quadratic in a long block.)
+ */
+function lineMapper(lines: readonly number[]): (joined: number) => number {
+  if (lines.length === 2) return (joined) => lines[0]! + joined;
+  const count = lines.length >> 1;
+  // before[k]: chars of the lines before line k.
+  const before = new Int32Array(count + 1);
+  for (let k = 0; k < count; k++) before[k + 1] = before[k]! + (lines[2 * k + 1]! - lines[2 * k]!);
+  let line = 0;
+  return (joined) => {
+    if (joined < before[line]!) {
+      let lo = 0;
+      let hi = line;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (before[mid]! <= joined) lo = mid;
+        else hi = mid - 1;
+      }
+      line = lo;
+    }
+    while (line + 1 < count && joined >= before[line + 1]!) line++;
+    return lines[2 * line]! + (joined - before[line]!);
+  };
 }
 
 /** Long runs are decoded in chunks of this many chars (a multiple of 4, so every chunk is aligned). */
@@ -854,9 +873,10 @@ function hexRuns(text: string, runs: ArrayLike<number>): DecodedView | undefined
     decodedTo = lines[lines.length - 1]!;
     const joined = lines.length === 2 ? text.slice(from, end) : linesText(text, lines);
     const pairs = joined.length - (joined.length % 2);
+    const original = lineMapper(lines);
     for (let at = 0; ; at += B64_CHUNK - B64_OVERLAP) {
       const stop = Math.min(pairs, at + B64_CHUNK);
-      builder = addHex(joined, at, stop, builder, (k) => originalOffset(lines, k));
+      builder = addHex(joined, at, stop, builder, original);
       if (stop === pairs) break;
     }
   }
