@@ -687,10 +687,14 @@ function base64Runs(text: string, runs: ArrayLike<number>, nested: boolean): Dec
 function wrappedLines(text: string, start: number, end: number, padded: number, encoding: WrappedEncoding = BASE64_LINES): number[] {
   const { group, isChar } = encoding;
   const lines = [start, end];
+  // The wrap width: the first continuation line's (the first line may start after `key: `).
+  let width = -1;
   for (;;) {
     const from = lines[lines.length - 2]!;
     const to = lines[lines.length - 1]!;
     if (to !== padded || (to - from) % group !== 0 || to - from < MIN_WRAP) break;
+    // Only a full line wraps: after the first, every line but the last is as wide as the others.
+    if (width !== -1 && to - from !== width) break;
     let next = to;
     if (text.charCodeAt(next) === 13) next++;
     if (text.charCodeAt(next) !== 10) break;
@@ -698,14 +702,25 @@ function wrappedLines(text: string, start: number, end: number, padded: number, 
     while (text.charCodeAt(next) === 32 || text.charCodeAt(next) === 9) next++;
     let lineEnd = next;
     while (lineEnd < text.length && isChar(text.charCodeAt(lineEnd))) lineEnd++;
-    if (lineEnd - next < group) break;
+    // Base64 or hex needs two chars for a byte (a last line of `bg==` holds one).
+    if (lineEnd - next < 2) break;
     let linePadded = lineEnd;
     while (encoding.padding && linePadded < text.length && linePadded - lineEnd < 2 && text.charCodeAt(linePadded) === 61) linePadded++;
+    // The next line must be nothing but the encoding (`region: YWNt…`, `64 bytes from`, a shell
+    // prompt are the next thing in the text, not more of the block) and no wider than the block.
+    if (!endsLine(text, linePadded) || (width !== -1 && lineEnd - next > width)) break;
+    if (width === -1) width = lineEnd - next;
     lines.push(next, lineEnd);
     padded = linePadded;
   }
   lines[lines.length - 1] = padded;
   return lines;
+}
+
+/** Whether only blanks come between `i` and the end of its line (or of the text). */
+function endsLine(text: string, i: number): boolean {
+  while (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9 || text.charCodeAt(i) === 13) i++;
+  return i >= text.length || text.charCodeAt(i) === 10;
 }
 
 /** Lines shorter than this are not read as wrapped (base64's wrap widths are 64 and 76, xxd -p's 60). */
@@ -789,10 +804,43 @@ function printableAlignment(text: string, start: number): number {
     // The first char alone holds the first byte's top 6 bits: printable (32-126) or a tab, line
     // feed or return needs 8-31 or 2-3. Most offsets of identifiers fail here, without a call.
     const top = B64_VALUES[text.charCodeAt(start + offset)]!;
+    if (top === 59 || top === 63) {
+      // A byte order mark (UTF-8 `77u/`, UTF-16LE `//4`, `//5`): text written by Windows tools.
+      if (startsWithMark(text, start + offset)) return offset;
+      continue;
+    }
     if ((top < 8 || top > 31) && top !== 2 && top !== 3) continue;
-    if (startsPrintable(text, start + offset)) return offset;
+    if (startsPrintable(text, start + offset) || startsWide(text, start + offset, 0)) return offset;
   }
   return -1;
+}
+
+/** The first `count` (a multiple of 3) decoded bytes of the base64 at `at` into `wideBytes`. */
+function firstBytes(text: string, at: number, count: number): Uint8Array {
+  for (let i = 0, b = 0; b < count; i += 4, b += 3) {
+    let acc = 0;
+    for (let j = at + i; j < at + i + 4; j++) acc = (acc << 6) | (B64_VALUES[text.charCodeAt(j)]! & 63);
+    wideBytes[b] = acc >> 16;
+    wideBytes[b + 1] = acc >> 8;
+    wideBytes[b + 2] = acc;
+  }
+  return wideBytes;
+}
+const wideBytes = new Uint8Array(24);
+const isPrintableByte = (b: number) => (b >= 32 && b < 127) || b === 9 || b === 10 || b === 13;
+
+/** UTF-16LE text from byte `skip` of the base64 at `at`: 6 printable chars, each a byte and a zero (PowerShell's -EncodedCommand). */
+function startsWide(text: string, at: number, skip: number): boolean {
+  const bytes = firstBytes(text, at, 15);
+  for (let b = skip; b < skip + 12; b += 2) if (!isPrintableByte(bytes[b]!) || bytes[b + 1] !== 0) return false;
+  return true;
+}
+
+/** A byte order mark at `at`, then printable text: UTF-8 (EF BB BF) or UTF-16LE (FF FE). */
+function startsWithMark(text: string, at: number): boolean {
+  if (text.startsWith('77u/', at)) return startsPrintable(text, at + 4);
+  const bytes = firstBytes(text, at, 3);
+  return bytes[0] === 0xff && bytes[1] === 0xfe && startsWide(text, at, 2);
 }
 
 /** The first 12 decoded bytes are printable ASCII: a cheap test before decoding the whole run. */
@@ -810,19 +858,38 @@ function startsPrintable(text: string, start: number): boolean {
 
 /** Decodes text[start, runEnd) into the view (mapped to text[start, end): `end` takes the padding) if it is text. */
 function addBase64(run: string, start: number, runEnd: number, end: number, builder: ViewBuilder | undefined, original: (offset: number) => number): ViewBuilder | undefined {
-  if (!startsPrintable(run, start)) return builder;
-  const decoded = decodeRun(run.slice(start, runEnd));
-  // Base64 of base64 (a Docker config's auth in a Kubernetes secret) is text for the next level.
-  if (decoded === undefined || !(isPrintableText(decoded) || isBase64Text(decoded))) return builder;
+  if (!(startsPrintable(run, start) || startsWide(run, start, 0) || startsWithMark(run, start))) return builder;
+  const bytes = decodeRun(run.slice(start, runEnd));
+  if (bytes === undefined) return builder;
+  const text = asText(bytes);
+  if (!text) return builder;
   const view = builder ?? new ViewBuilder('base64');
   view.separate();
-  for (let i = 0; i < decoded.length; i++) {
-    const group = start + Math.floor(i / 3) * 4;
+  // Char i is bytes [skip + i * width, skip + (i + 1) * width): the groups holding them.
+  const { chars, skip, width } = text;
+  for (let i = 0; i < chars.length; i++) {
+    const first = start + Math.floor((skip + i * width) / 3) * 4;
+    const last = start + Math.floor((skip + (i + 1) * width - 1) / 3) * 4;
     // A group is within one line (every line but the last holds whole groups).
-    const from = original(group);
-    view.add(decoded[i]!, from, from + (Math.min(end, group + 4) - group));
+    view.add(chars[i]!, original(first), original(last) + (Math.min(end, last + 4) - last));
   }
   return view;
+}
+
+/**
+ * The decoded bytes (one char per byte) as text, or undefined: UTF-8/ASCII text, base64 again
+ * (base64 of base64: a Docker config's auth in a Kubernetes secret, for the next level), or
+ * UTF-16LE text; a byte order mark is skipped.
+ */
+function asText(bytes: string): { chars: string; skip: number; width: number } | undefined {
+  const utf8Mark = bytes.startsWith('\xef\xbb\xbf') ? 3 : 0;
+  const narrow = utf8Mark ? bytes.slice(3) : bytes;
+  if (isPrintableText(narrow) || isBase64Text(narrow)) return { chars: narrow, skip: utf8Mark, width: 1 };
+  const wideMark = bytes.startsWith('\xff\xfe') ? 2 : 0;
+  if (bytes.charCodeAt(wideMark + 1) !== 0) return undefined;
+  let wide = '';
+  for (let b = wideMark; b + 1 < bytes.length; b += 2) wide += String.fromCharCode(bytes.charCodeAt(b) | (bytes.charCodeAt(b + 1) << 8));
+  return isPrintableText(wide) ? { chars: wide, skip: wideMark, width: 2 } : undefined;
 }
 
 // ---------- hex ----------

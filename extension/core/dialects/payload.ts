@@ -39,7 +39,9 @@ function asText(bytes: Uint8Array, truncated: boolean): string | undefined {
   let text: string;
   try {
     // A sniffed prefix may end inside a multi-byte character: only a complete body must be strict at its end.
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes, { stream: truncated });
+    // A byte order mark is kept (as U+FEFF): offsets in the text must count every byte, or a
+    // redaction in a base64 run's decoded copy maps to the wrong encoded span (embedded.ts).
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes, { stream: truncated });
   } catch {
     return undefined;
   }

@@ -167,3 +167,25 @@ test('base64 of base64 is found whatever the middle layer looks like (it used to
   }
   assert.deepEqual(missed, []);
 });
+
+test('a line after a base64 or hex run is joined to it only when it is more of the block (not `region: …`, a prompt, `64 bytes from`)', () => {
+  const b64 = (s: string) => Buffer.from(s).toString('base64');
+  const cases: Record<string, [string, string]> = {
+    'a Kubernetes secret value, then the next key': [`data:\n  bootstrap: ${b64(`token=${fakeGithubToken(5)}\n`)}\n  region: YWNtZS1wbGF0Zm9ybQ==\n`, 'github-pat-classic'],
+    'a full last line, then a shell prompt': [`${b64(`GITHUB_TOKEN=${fakeGithubToken(6)}\nREGION=eu-west-1\n`).match(/.{1,76}/g)!.join('\n')}\nuser@host:~$ ls\n`, 'github-pat-classic'],
+    'hex, then ping output': [`TOKEN_HEX=${Buffer.from(`token ${fakeGithubToken(7)}`).toString('hex')}\n64 bytes from 10.0.0.1\n`, 'github-pat-classic'],
+  };
+  for (const [name, [text, detector]] of Object.entries(cases)) assert.ok(scanText(text, compiled).some((m) => m.detector === detector), name);
+});
+
+test('a wrapped block whose last line is only `bg==` keeps it: the last char of the token is redacted too', () => {
+  const t = fakeGithubToken(8);
+  // Sized so that the encoding ends with a 4-char line.
+  let payload = `token: ${t}`;
+  while (Buffer.from(payload).toString('base64').length % 76 !== 4) payload = ` ${payload}`;
+  const encoded = Buffer.from(payload).toString('base64');
+  const text = `${encoded.match(/.{1,76}/g)!.join('\n')}\n`;
+  const m = scanText(`blob:\n${text}`, compiled).find((x) => x.detector === 'github-pat-classic');
+  assert.ok(m, 'not found');
+  assert.ok(`blob:\n${text}`.slice(m.start, m.end).endsWith(encoded.slice(-4)), 'the last line is part of the span');
+});

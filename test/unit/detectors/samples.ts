@@ -446,6 +446,29 @@ export const DECODING_CASES: readonly DecodingCase[] = [
     },
   },
   {
+    name: "base64 of UTF-16LE text (PowerShell's -EncodedCommand)",
+    build: (seed) => {
+      const t = fakeGithubToken(seed);
+      const script = `$env:GH_TOKEN = '${t}'; gh auth status`;
+      const encoded = Buffer.from(script, 'utf16le').toString('base64');
+      const at = script.indexOf(t);
+      const [from, to] = groupsOf(2 * at, 2 * (at + t.length));
+      return { text: `powershell.exe -NoProfile -EncodedCommand ${encoded}\n`, encoded: encoded.slice(from, to), detector: 'github-pat-classic' };
+    },
+  },
+  {
+    name: 'base64 of text with a byte order mark (UTF-8 and UTF-16LE, as Windows tools write it)',
+    build: (seed) => {
+      const t = fakeGithubToken(seed);
+      const body = `[deploy]\ntoken = ${t}\n`;
+      const encoded = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(body, 'utf16le')]).toString('base64');
+      const at = body.indexOf(t);
+      const [from, to] = groupsOf(2 + 2 * at, 2 + 2 * (at + t.length));
+      const utf8 = Buffer.from(`\ufeff${body}`).toString('base64');
+      return { text: `settings.ini: ${encoded}\nsettings-utf8.ini: ${utf8}\n`, encoded: encoded.slice(from, to), detector: 'github-pat-classic' };
+    },
+  },
+  {
     name: 'hex (xxd -p, toString("hex"))',
     build: (seed) => {
       const t = fakeGithubToken(seed);
