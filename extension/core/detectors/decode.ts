@@ -831,6 +831,9 @@ const isPrintableByte = (b: number) => (b >= 32 && b < 127) || b === 9 || b === 
 
 /** UTF-16LE text from byte `skip` of the base64 at `at`: 6 printable chars, each a byte and a zero (PowerShell's -EncodedCommand). */
 function startsWide(text: string, at: number, skip: number): boolean {
+  // Without a mark, the second byte (the low 4 bits of char 1, the high 2 of char 2) must be 0:
+  // most runs fail here, before anything is decoded.
+  if (skip === 0 && ((B64_VALUES[text.charCodeAt(at + 1)]! & 15) !== 0 || (B64_VALUES[text.charCodeAt(at + 2)]! & 63) >> 2 !== 0)) return false;
   const bytes = firstBytes(text, at, 15);
   for (let b = skip; b < skip + 12; b += 2) if (!isPrintableByte(bytes[b]!) || bytes[b + 1] !== 0) return false;
   return true;
