@@ -179,13 +179,12 @@ export type DecodeHints = Record<DecodeTriggerKind, ArrayLike<number>> & {
 };
 
 /** Every view of `text` that differs from it. Cheap when there is nothing to decode. */
-/** `nested`: `text` is itself a view's (then a text that is one base64 payload is decoded here too: see base64Runs). */
-export function decodedViews(text: string, hints: DecodeHints, nested = false): DecodedView[] {
+export function decodedViews(text: string, hints: DecodeHints): DecodedView[] {
   const views: (DecodedView | undefined)[] = [
     concatenations(text, hints.quote),
     jsonEscapes(text, hints.escape),
     urlEncoding(text, hints.percent),
-    base64Runs(text, hints.base64, nested),
+    base64Runs(text, hints.base64),
     hexRuns(text, hints.base64),
     yamlBlocks(text, hints.indicator),
     diffLines(text, hints.hunk),
@@ -650,7 +649,7 @@ export const BASE64_RUN = {
 } as const;
 
 /** `runs`: where each maximal run of base64 chars reaches MIN_RUN chars (its start is MIN_RUN before). */
-function base64Runs(text: string, runs: ArrayLike<number>, nested: boolean): DecodedView | undefined {
+function base64Runs(text: string, runs: ArrayLike<number>): DecodedView | undefined {
   let builder: ViewBuilder | undefined;
   const length = text.length;
   // Where the last block decoded ends: the runs of its further lines are inside it.
@@ -662,12 +661,13 @@ function base64Runs(text: string, runs: ArrayLike<number>, nested: boolean): Dec
     while (end < length && B64_CHAR[text.charCodeAt(end)]! !== 0) end++;
     let padded = end;
     while (padded < length && padded - end < 2 && text.charCodeAt(padded) === 61) padded++;
-    // A text that is one base64 payload, or a data: URL's payload, is decoded by the request
-    // readers (core/dialects/payload.ts), which redact in the decoded copy and re-encode it; a
-    // second, encoded finding here would overlap that redaction and make it fail closed. (A
-    // view that is one payload, base64 of base64, is no request's: it is decoded here. A data:
-    // URL's payload is skipped in a view too: the view holds a copy of the request's URL.)
-    if ((!nested && start === 0 && padded === length) || text.endsWith(';base64,', start)) continue;
+    // A data: URL's payload is decoded by the request readers (core/dialects/payload.ts), which
+    // redact in the decoded copy and re-encode it; a second, encoded finding here would overlap
+    // that redaction (also in a view: it holds a copy of the request's URL). A text that is one
+    // base64 payload is decoded here too: short ones are scanned joined with others (batchScan),
+    // and the readers take UTF-16 for binary; where both find a secret, rebuildBody keeps one
+    // of the two redactions (resolveDecodedCopies).
+    if (text.endsWith(';base64,', start)) continue;
     const offset = printableAlignment(text, start);
     if (offset < 0) continue;
     const lines = wrappedLines(text, start + offset, end, padded);

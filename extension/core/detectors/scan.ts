@@ -62,7 +62,7 @@ function scanView(chain: readonly DecodedView[], plan: ScanPlan, candidates: Can
   const hits = findKeywords(view.text, plan.automaton, scratch.viewHits);
   collect(view.text, hits, plan, chain, candidates, scratch);
   if (chain.length >= MAX_DECODE_DEPTH) return;
-  for (const inner of decodedViews(view.text, decodeHints(hits, plan, scratch), true)) scanView([inner, ...chain], plan, candidates, scratch);
+  for (const inner of decodedViews(view.text, decodeHints(hits, plan, scratch))) scanView([inner, ...chain], plan, candidates, scratch);
 }
 
 /**

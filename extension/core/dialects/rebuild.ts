@@ -41,6 +41,42 @@ function coveredByParent(id: string, text: string, findings: readonly Finding[])
 }
 
 /**
+ * A string that is one base64 payload is scanned as sent and decoded (`…#decoded`, written back
+ * re-encoded), and the secrets pack decodes base64 itself: the same secret is then redacted in
+ * both, at overlapping places of one string. When each redaction of one copy stands for one of
+ * the other (their encoded spans overlap), one copy's edit is enough: the decoded copy's, which
+ * keeps the payload valid base64, if it stands for all of the string's; else the string's, if it
+ * stands for all of the decoded copy's. Otherwise both stay, and rebuildBody fails closed.
+ */
+function resolveDecodedCopies(segments: readonly EgressSegment[], parsed: ParsedBody, changed: Map<number, string>, findings: readonly Finding[]): void {
+  for (const i of [...changed.keys()]) {
+    const decoded = segments[i]!;
+    const field = parsed.segmentFields[i] === undefined ? undefined : parsed.fields[parsed.segmentFields[i]!];
+    if (!decoded.id.endsWith('#decoded') || field?.encoding?.kind !== 'base64') continue;
+    const parentId = decoded.id.slice(0, -'#decoded'.length);
+    const parent = segments.findIndex((s) => s.id === parentId);
+    if (parent === -1 || !changed.has(parent)) continue;
+    const prefix = field.encoding.prefix.length;
+    const inDecoded = spansOf(findings, decoded.id).map((f) => encodedSpan(prefix, f.start, f.end, decoded.text));
+    const inParent = spansOf(findings, parentId);
+    const overlaps = (a: { start: number; end: number }, b: { start: number; end: number }) => a.start < b.end && b.start < a.end;
+    if (inParent.every((p) => inDecoded.some((d) => overlaps(p, d)))) changed.delete(parent);
+    else if (inDecoded.every((d) => inParent.some((p) => p.start <= d.start && d.end <= p.end))) changed.delete(i);
+  }
+}
+
+function spansOf(findings: readonly Finding[], segment: string): { start: number; end: number }[] {
+  return findings.filter((f): f is Finding & { start: number; end: number } => f.segment === segment && f.action === 'redact' && f.start !== undefined && f.end !== undefined);
+}
+
+/** The base64 chars (after a `prefix`-char prefix) that carry decoded chars [start, end): whole 4-char groups of 3 UTF-8 bytes. */
+function encodedSpan(prefix: number, start: number, end: number, decodedText: string): { start: number; end: number } {
+  const bytes = (n: number) => utf8.encode(decodedText.slice(0, n)).length;
+  return { start: prefix + Math.floor(bytes(start) / 3) * 4, end: prefix + Math.ceil(bytes(end) / 3) * 4 };
+}
+const utf8 = new TextEncoder();
+
+/**
  * Returns the rewritten body, or undefined when no field changed. Throws if a changed segment
  * has no located field and its redactions are not all covered by the field's own (the caller
  * must then fail closed, never forward the original). `findings` are the verdict's.
@@ -52,6 +88,7 @@ export function rebuildBody(original: string, parsed: ParsedBody, redacted: read
     const s = segments[i]!;
     if (parsed.segmentFields[i] === undefined && coveredByParent(s.id, s.text, findings)) changed.delete(i);
   }
+  resolveDecodedCopies(segments, parsed, changed, findings);
   if (changed.size === 0) return undefined;
 
   const edited = new Set<number>();

@@ -74,3 +74,27 @@ test('gateway: a data: URL copied into a decoded view (URL-encoded name) is reda
     assert.ok(!Buffer.from(sent.slice(sent.indexOf('base64,') + 7), 'base64').toString().includes(token), 'the token reached the upstream');
   });
 });
+
+// A message that is nothing but a base64 payload is read twice: as sent (the secrets pack
+// decodes it) and decoded by the request reader. Both found the secret and the overlap was
+// refused; UTF-16LE, which the reader takes for binary, went out unseen when the pack skipped
+// whole-text payloads.
+for (const [name, bytes] of [
+  ['plain text', (t: string) => Buffer.from(`[deploy]\ntoken = ${t}\n`)],
+  ['text with a UTF-8 byte order mark', (t: string) => Buffer.from(`\ufeff[deploy]\ntoken = ${t}\n`)],
+  ['UTF-16LE text over 4 KB (scanned alone)', (t: string) => Buffer.from(`${'#'.repeat(3000)}\n$env:GH_TOKEN = '${t}'`, 'utf16le')],
+] as const) {
+  test(`gateway: a message that is only base64 of ${name} is redacted, not refused, and the token never reaches the upstream`, async () => {
+    const token = fakeGithubToken(9);
+    const content = bytes(token).toString('base64');
+    await withGateway(() => policy, async ({ gateway, upstream }) => {
+      const openai = new OpenAI({ baseURL: gateway.urls.openai, apiKey: 'sk-test-client-key', maxRetries: 0, timeout: 5000 });
+      const outcome = await openai.chat.completions.create({ model: 'gpt-x', messages: [{ role: 'user', content }] }).then(() => 'forwarded', (e: unknown) => e);
+      assert.equal(outcome, 'forwarded', String(outcome));
+      const sent = (JSON.parse(upstream.requests[0]!.body.toString('utf8')) as { messages: { content: string }[] }).messages[0]!.content;
+      assert.ok(!sent.includes(content));
+      const decoded = Buffer.from(sent.replace(/\[REDACTED:[^\]]*\]/g, ''), 'base64');
+      assert.ok(!decoded.toString('utf8').includes(token) && !decoded.toString('utf16le').includes(token), 'the token reached the upstream');
+    });
+  });
+}
