@@ -43,10 +43,12 @@ function coveredByParent(id: string, text: string, findings: readonly Finding[])
 /**
  * A string that is one base64 payload is scanned as sent and decoded (`…#decoded`, written back
  * re-encoded), and the secrets pack decodes base64 itself: the same secret is then redacted in
- * both, at overlapping places of one string. When each redaction of one copy stands for one of
- * the other (their encoded spans overlap), one copy's edit is enough: the decoded copy's, which
- * keeps the payload valid base64, if it stands for all of the string's; else the string's, if it
- * stands for all of the decoded copy's. Otherwise both stay, and rebuildBody fails closed.
+ * both, at overlapping places of one string. One copy's edit is enough when it removes every
+ * char the other's removes: the decoded copy's (the payload stays valid base64) when the encoded
+ * spans of its redactions cover every redaction of the string as sent; else the string's when
+ * its redactions cover the encoded span of every redaction of the decoded copy. Otherwise both
+ * stay, and rebuildBody fails closed. (Overlap is not enough: a secret found in one copy only,
+ * next to one found in both, went out; review of 19a705a.)
  */
 function resolveDecodedCopies(segments: readonly EgressSegment[], parsed: ParsedBody, changed: Map<number, string>, findings: readonly Finding[]): void {
   for (const i of [...changed.keys()]) {
@@ -59,10 +61,21 @@ function resolveDecodedCopies(segments: readonly EgressSegment[], parsed: Parsed
     const prefix = field.encoding.prefix.length;
     const inDecoded = spansOf(findings, decoded.id).map((f) => encodedSpan(prefix, f.start, f.end, decoded.text));
     const inParent = spansOf(findings, parentId);
-    const overlaps = (a: { start: number; end: number }, b: { start: number; end: number }) => a.start < b.end && b.start < a.end;
-    if (inParent.every((p) => inDecoded.some((d) => overlaps(p, d)))) changed.delete(parent);
-    else if (inDecoded.every((d) => inParent.some((p) => p.start <= d.start && d.end <= p.end))) changed.delete(i);
+    if (inParent.every((p) => coveredBy(p, inDecoded))) changed.delete(parent);
+    else if (inDecoded.every((d) => coveredBy(d, inParent))) changed.delete(i);
   }
+}
+
+/** Whether every char of `span` is in one of `spans` (which may touch or overlap one another). */
+function coveredBy(span: { start: number; end: number }, spans: readonly { start: number; end: number }[]): boolean {
+  const sorted = [...spans].sort((a, b) => a.start - b.start);
+  let reached = span.start;
+  for (const s of sorted) {
+    if (s.start > reached) break;
+    if (s.end > reached) reached = s.end;
+    if (reached >= span.end) return true;
+  }
+  return reached >= span.end;
 }
 
 function spansOf(findings: readonly Finding[], segment: string): { start: number; end: number }[] {
