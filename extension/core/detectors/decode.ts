@@ -807,9 +807,10 @@ function printableAlignment(text: string, start: number): number {
     if (top === 59 || top === 63) {
       // A byte order mark (UTF-8 `77u/`, UTF-16LE `//4`, `//5`): text written by Windows tools.
       if (startsWithMark(text, start + offset)) return offset;
-      continue;
+      if (top === 63) continue;
     }
-    if ((top < 8 || top > 31) && top !== 2 && top !== 3) continue;
+    // 48-61: the lead byte of a UTF-8 sequence (text that starts with a non-ASCII char).
+    if ((top < 8 || top > 31) && top !== 2 && top !== 3 && (top < 48 || top > 61)) continue;
     if (startsPrintable(text, start + offset) || startsWide(text, start + offset, 0)) return offset;
   }
   return -1;
@@ -848,12 +849,18 @@ function startsWithMark(text: string, at: number): boolean {
 
 /** The first 12 decoded bytes are printable ASCII: a cheap test before decoding the whole run. */
 function startsPrintable(text: string, start: number): boolean {
+  // Continuation bytes still owed by a UTF-8 sequence (non-ASCII text: an accent, a CJK comment).
+  let owed = 0;
   for (let i = start; i < start + 16; i += 4) {
     let acc = 0;
     for (let j = i; j < i + 4; j++) acc = (acc << 6) | B64_VALUES[text.charCodeAt(j)]!;
     for (let shift = 16; shift >= 0; shift -= 8) {
       const b = (acc >> shift) & 0xff;
-      if (!((b >= 32 && b < 127) || b === 9 || b === 10 || b === 13)) return false;
+      if (owed > 0) {
+        if (b < 0x80 || b > 0xbf) return false;
+        owed--;
+      } else if (b >= 0xc2 && b <= 0xf4) owed = b < 0xe0 ? 1 : b < 0xf0 ? 2 : 3;
+      else if (!((b >= 32 && b < 127) || b === 9 || b === 10 || b === 13)) return false;
     }
   }
   return true;
@@ -868,11 +875,11 @@ function addBase64(run: string, start: number, runEnd: number, end: number, buil
   if (!text) return builder;
   const view = builder ?? new ViewBuilder('base64');
   view.separate();
-  // Char i is bytes [skip + i * width, skip + (i + 1) * width): the groups holding them.
-  const { chars, skip, width } = text;
+  // Char i is bytes [byteAt(i), byteAt(i + 1)): the groups holding them.
+  const { chars, byteAt } = text;
   for (let i = 0; i < chars.length; i++) {
-    const first = start + Math.floor((skip + i * width) / 3) * 4;
-    const last = start + Math.floor((skip + (i + 1) * width - 1) / 3) * 4;
+    const first = start + Math.floor(byteAt(i) / 3) * 4;
+    const last = start + Math.floor((Math.max(byteAt(i + 1), byteAt(i) + 1) - 1) / 3) * 4;
     // A group is within one line (every line but the last holds whole groups).
     view.add(chars[i]!, original(first), original(last) + (Math.min(end, last + 4) - last));
   }
@@ -880,20 +887,59 @@ function addBase64(run: string, start: number, runEnd: number, end: number, buil
 }
 
 /**
- * The decoded bytes (one char per byte) as text, or undefined: UTF-8/ASCII text, base64 again
- * (base64 of base64: a Docker config's auth in a Kubernetes secret, for the next level), or
- * UTF-16LE text; a byte order mark is skipped.
+ * The decoded bytes (one char per byte) as text, or undefined: ASCII text, base64 again (base64
+ * of base64: a Docker config's auth in a Kubernetes secret, for the next level), UTF-8 text with
+ * non-ASCII chars, or UTF-16LE text; a byte order mark is skipped. `byteAt(i)`: where char i's
+ * bytes start (byteAt(chars.length): where the text ends).
  */
-function asText(bytes: string): { chars: string; skip: number; width: number } | undefined {
+function asText(bytes: string): { chars: string; byteAt: (i: number) => number } | undefined {
   const utf8Mark = bytes.startsWith('\xef\xbb\xbf') ? 3 : 0;
   const narrow = utf8Mark ? bytes.slice(3) : bytes;
-  if (isPrintableText(narrow) || isBase64Text(narrow)) return { chars: narrow, skip: utf8Mark, width: 1 };
+  if (isPrintableText(narrow) || isBase64Text(narrow)) return { chars: narrow, byteAt: (i) => utf8Mark + i };
+  const utf8 = utf8Text(narrow);
+  if (utf8 !== undefined) return { chars: utf8.chars, byteAt: (i) => utf8Mark + utf8.starts[i]! };
   const wideMark = bytes.startsWith('\xff\xfe') ? 2 : 0;
   if (bytes.charCodeAt(wideMark + 1) !== 0) return undefined;
   let wide = '';
   for (let b = wideMark; b + 1 < bytes.length; b += 2) wide += String.fromCharCode(bytes.charCodeAt(b) | (bytes.charCodeAt(b + 1) << 8));
-  return isPrintableText(wide) ? { chars: wide, skip: wideMark, width: 2 } : undefined;
+  return isPrintableText(wide) ? { chars: wide, byteAt: (i) => wideMark + 2 * i } : undefined;
 }
+
+/** `bytes` (one char per byte) as UTF-8 text with non-ASCII chars, and the byte each UTF-16 unit starts at; undefined if not valid UTF-8 or not text. */
+function utf8Text(bytes: string): { chars: string; starts: Int32Array } | undefined {
+  let nonAscii = false;
+  for (let i = 0; i < bytes.length && !nonAscii; i++) nonAscii = bytes.charCodeAt(i) >= 0x80;
+  if (!nonAscii) return undefined;
+  const raw = new Uint8Array(bytes.length);
+  for (let i = 0; i < bytes.length; i++) raw[i] = bytes.charCodeAt(i);
+  let chars: string;
+  try {
+    chars = utf8Decoder.decode(raw);
+  } catch {
+    return undefined;
+  }
+  let printable = 0;
+  let structure = 0;
+  const starts = new Int32Array(chars.length + 1);
+  let at = 0;
+  for (let i = 0; i < chars.length; i++) {
+    const c = chars.charCodeAt(i);
+    starts[i] = at;
+    // A surrogate pair is 4 bytes: both units start where the pair does.
+    if (c >= 0xd800 && c <= 0xdbff) {
+      starts[++i] = at;
+      at += 4;
+      printable += 2;
+      continue;
+    }
+    at += c < 0x80 ? 1 : c < 0x800 ? 2 : 3;
+    if ((c >= 32 && c < 127) || c === 9 || c === 10 || c === 13 || (c >= 0xa0 && c !== 0xfffd)) printable++;
+    if (c === 32 || c === 10 || c === 58 || c === 61 || c === 34 || c === 44 || c === 95 || c === 45 || c === 46 || c === 47) structure++;
+  }
+  starts[chars.length] = at;
+  return chars.length >= 12 && printable >= chars.length * 0.97 && structure >= 1 ? { chars, starts } : undefined;
+}
+const utf8Decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 // ---------- hex ----------
 // Hex digits are base64 chars, so a hex run is among the base64 runs the keyword pass reports

@@ -469,6 +469,17 @@ export const DECODING_CASES: readonly DecodingCase[] = [
     },
   },
   {
+    name: 'base64 of UTF-8 text with non-ASCII chars (an accent first, a CJK comment)',
+    build: (seed) => {
+      const t = fakeGithubToken(seed);
+      const payload = `é # 設定ファイル: デプロイ用\ntoken: ${t}\n`;
+      const encoded = Buffer.from(payload).toString('base64');
+      const at = Buffer.byteLength(payload.slice(0, payload.indexOf(t)));
+      const [from, to] = groupsOf(at, at + t.length);
+      return { text: `config_blob: ${encoded}\n`, encoded: encoded.slice(from, to), detector: 'github-pat-classic' };
+    },
+  },
+  {
     name: 'hex (xxd -p, toString("hex"))',
     build: (seed) => {
       const t = fakeGithubToken(seed);
