@@ -32,7 +32,7 @@ export interface DecodedView {
 const COPIED = -2;
 
 /** Builds one view from regions appended in order. */
-class ViewBuilder {
+class ViewBuilder implements EscapeSink {
   private readonly parts: string[] = [];
   private segments = new Int32Array(3 * 64);
   private count = 0;
@@ -57,6 +57,11 @@ class ViewBuilder {
     this.parts.push(s);
     this.segment(from, to);
     this.length += s.length;
+  }
+
+  /** Appends the char `code`, decoded from the original [from, to). */
+  decoded(code: number, from: number, to: number): void {
+    this.add(String.fromCharCode(code), from, to);
   }
 
   /** Appends original text verbatim (each char maps to itself). */
@@ -382,10 +387,6 @@ function isUnicodeEscape(text: string, i: number): boolean {
   return text.charCodeAt(i + 1) === 117 && isHex(text.charCodeAt(i + 2)) && isHex(text.charCodeAt(i + 3)) && isHex(text.charCodeAt(i + 4)) && isHex(text.charCodeAt(i + 5));
 }
 
-/** jsonEscapes' region buffer and marks, reused (let go above RETAINED_UNITS). */
-let escapeUnits = new Uint16Array(1024);
-let escapeMarks = new Int32Array(3 * 256);
-const RETAINED_UNITS = 1 << 16;
 
 /** `candidates`: where `\u`, `\/` or `\"` occurs (any case). */
 function jsonEscapes(text: string, candidates: ArrayLike<number>): DecodedView | undefined {
@@ -421,18 +422,23 @@ function jsonEscapes(text: string, candidates: ArrayLike<number>): DecodedView |
     }
     regionEnd = Math.min(lineEnd, last + CONTEXT);
     builder.separate();
-    const i = count < DENSE_ESCAPES ? decodeSparse(builder, text, start, regionEnd) : decodeDense(builder, text, start, regionEnd);
+    let i: number;
+    if (count < DENSE_ESCAPES) i = decodeEscapes(builder, text, start, regionEnd);
+    else {
+      denseRegion.reset(regionEnd - start);
+      i = decodeEscapes(denseRegion, text, start, regionEnd);
+      denseRegion.appendTo(builder);
+    }
     regionEnd = Math.max(regionEnd, i);
   }
-  if (escapeUnits.length > RETAINED_UNITS) escapeUnits = new Uint16Array(1024);
-  if (escapeMarks.length > RETAINED_UNITS) escapeMarks = new Int32Array(3 * 256);
+  denseRegion.release();
   return builder.build();
 }
 
 
 /**
  * From this many escapes in a region on, it is decoded into a code unit buffer and appended as
- * one piece (decodeDense); below, piece by piece (decodeSparse: its copied stretches are slices,
+ * one piece (DenseRegion); below, piece by piece into the view (its copied stretches are slices,
  * no char is copied). Escaped JSON (`{\"a\":\"b\"}` all along a line) has an escape every few
  * chars: a string and two segments per escape cost a hundred times what its chars do.
  */
@@ -449,8 +455,16 @@ function escapeOf(text: string, i: number): { width: number; decoded: number } {
 }
 const NO_ESCAPE = { width: 0, decoded: 0 };
 
-/** Decodes text[start, regionEnd) into the builder piece by piece; returns where it stopped (an escape may end past regionEnd). */
-function decodeSparse(builder: ViewBuilder, text: string, start: number, regionEnd: number): number {
+/** Where decodeEscapes writes a region: the view itself, or a DenseRegion appended to it as one piece. */
+interface EscapeSink {
+  /** Original text [from, to), kept as it is. */
+  copy(text: string, from: number, to: number): void;
+  /** The char `code`, decoded from the original [from, to). */
+  decoded(code: number, from: number, to: number): void;
+}
+
+/** Decodes text[start, regionEnd) into `sink`; returns where it stopped (an escape may end past regionEnd). */
+function decodeEscapes(sink: EscapeSink, text: string, start: number, regionEnd: number): number {
   let i = start;
   let run = start;
   while (i < regionEnd) {
@@ -466,69 +480,66 @@ function decodeSparse(builder: ViewBuilder, text: string, start: number, regionE
       i += 2; // another escaped char is kept as it is
       continue;
     }
-    builder.copy(text, run, i);
-    builder.add(String.fromCharCode(decoded), i, i + width);
+    sink.copy(text, run, i);
+    sink.decoded(decoded, i, i + width);
     i += width;
     run = i;
   }
-  builder.copy(text, run, Math.min(i, regionEnd));
+  sink.copy(text, run, Math.min(i, regionEnd));
   return i;
 }
 
-/** As decodeSparse, the region decoded into a code unit buffer with a mark (view offset, from, to) per copied stretch and per decoded char, appended as one piece. */
-function decodeDense(builder: ViewBuilder, text: string, start: number, regionEnd: number): number {
-  // The region decoded into `units`, with a mark (view offset, from, to) per copied stretch and
-  // per decoded char; appended as one piece.
-  const room = regionEnd - start + 8;
-  if (escapeUnits.length < room) escapeUnits = new Uint16Array(Math.max(room, 2 * escapeUnits.length));
-  const units = escapeUnits;
-  // At most two marks per escape, one more for the last stretch.
-  const markRoom = 3 * (2 * (regionEnd - start) + 8);
-  if (escapeMarks.length < markRoom) escapeMarks = new Int32Array(markRoom);
-  const marks = escapeMarks;
-  let n = 0;
-  let m = 0;
-  let i = start;
-  let run = start;
-  while (i < regionEnd) {
-    // Chars other than a backslash are kept as they are: jump to the next backslash.
-    const slash = text.indexOf('\\', i);
-    if (slash === -1 || slash >= regionEnd) {
-      i = regionEnd;
-      break;
-    }
-    i = slash;
-    const { width, decoded } = escapeOf(text, i);
-    if (width === 0) {
-      i += 2; // another escaped char is kept as it is
-      continue;
-    }
-    if (i > run) {
-      marks[m] = n;
-      marks[m + 1] = run;
-      marks[m + 2] = COPIED;
-      m += 3;
-      for (let k = run; k < i; k++) units[n++] = text.charCodeAt(k);
-    }
-    marks[m] = n;
-    marks[m + 1] = i;
-    marks[m + 2] = i + width;
-    m += 3;
-    units[n++] = decoded;
-    i += width;
-    run = i;
+/**
+ * A region decoded into one code unit buffer, with a mark (view offset, from, to) per copied
+ * stretch and per decoded char, then appended to the view as one piece. One, reused from region
+ * to region; its lists are let go above RETAINED_UNITS after each view.
+ */
+class DenseRegion implements EscapeSink {
+  private units = new Uint16Array(1024);
+  private marks = new Int32Array(3 * 256);
+  private n = 0;
+  private m = 0;
+
+  /** Empties it, with room for a region of `chars` chars (a char each, at most two marks per escape). */
+  reset(chars: number): void {
+    if (this.units.length < chars + 8) this.units = new Uint16Array(Math.max(chars + 8, 2 * this.units.length));
+    if (this.marks.length < 3 * (2 * chars + 8)) this.marks = new Int32Array(3 * (2 * chars + 8));
+    this.n = 0;
+    this.m = 0;
   }
-  const stop = Math.min(i, regionEnd);
-  if (stop > run) {
-    marks[m] = n;
-    marks[m + 1] = run;
-    marks[m + 2] = COPIED;
-    m += 3;
-    for (let k = run; k < stop; k++) units[n++] = text.charCodeAt(k);
+
+  copy(text: string, from: number, to: number): void {
+    if (to <= from) return;
+    this.mark(from, COPIED);
+    const units = this.units;
+    let n = this.n;
+    for (let k = from; k < to; k++) units[n++] = text.charCodeAt(k);
+    this.n = n;
   }
-  builder.appendUnits(units, n, marks, m);
-  return i;
+
+  decoded(code: number, from: number, to: number): void {
+    this.mark(from, to);
+    this.units[this.n++] = code;
+  }
+
+  appendTo(builder: ViewBuilder): void {
+    builder.appendUnits(this.units, this.n, this.marks, this.m);
+  }
+
+  release(): void {
+    if (this.units.length > RETAINED_UNITS) this.units = new Uint16Array(1024);
+    if (this.marks.length > RETAINED_UNITS) this.marks = new Int32Array(3 * 256);
+  }
+
+  private mark(from: number, to: number): void {
+    this.marks[this.m] = this.n;
+    this.marks[this.m + 1] = from;
+    this.marks[this.m + 2] = to;
+    this.m += 3;
+  }
 }
+const RETAINED_UNITS = 1 << 16;
+const denseRegion = new DenseRegion();
 
 /** Whether the backslash at `i` is the second of an escaped backslash (an odd run of backslashes ends before it). */
 function escapedBackslashEnds(text: string, i: number): boolean {
