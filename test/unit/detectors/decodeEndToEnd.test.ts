@@ -41,21 +41,31 @@ test('airlock scan finds every decoded case at the position of its encoded form'
   }
 });
 
+/**
+ * Sends one chat request of `contents` (one user message each) through a gateway with the test
+ * policy, with the real OpenAI client: 'forwarded' or the client's error, and the message
+ * contents of every request the fake upstream received.
+ */
+async function throughGateway(contents: readonly string[]): Promise<{ outcome: unknown; upstream: string[][] }> {
+  let result: { outcome: unknown; upstream: string[][] } | undefined;
+  await withGateway(() => policy, async ({ gateway, upstream }) => {
+    const openai = new OpenAI({ baseURL: gateway.urls.openai, apiKey: 'sk-test-client-key', maxRetries: 0, timeout: 5000 });
+    const outcome = await openai.chat.completions.create({ model: 'gpt-x', messages: contents.map((content) => ({ role: 'user' as const, content })) }).then(() => 'forwarded', (e: unknown) => e);
+    const sent = upstream.requests.map((r) => (JSON.parse(r.body.toString('utf8')) as { messages: { content: string }[] }).messages.map((m) => m.content));
+    result = { outcome, upstream: sent };
+  });
+  return result!;
+}
+
 for (const c of DECODING_CASES) {
   test(`gateway: ${c.name} — the upstream gets a placeholder instead of the encoded original`, async () => {
     const { text, encoded, detector } = c.build(200);
-    await withGateway(() => policy, async ({ gateway, upstream }) => {
-      const openai = new OpenAI({ baseURL: gateway.urls.openai, apiKey: 'sk-test-client-key', maxRetries: 0, timeout: 5000 });
-      const outcome = await openai.chat.completions
-        .create({ model: 'gpt-x', messages: [{ role: 'user', content: `why does this fail?\n${text}` }] })
-        .then(() => 'forwarded', (e: unknown) => e);
-      assert.equal(outcome, 'forwarded', `redacted and forwarded, not refused: ${String(outcome)}`);
-      const sent = JSON.parse(upstream.requests[0]!.body.toString('utf8')) as { messages: { content: string }[] };
-      const content = sent.messages[0]!.content;
-      assert.ok(!content.includes(encoded), 'the encoded secret reached the upstream');
-      assert.match(content, new RegExp(`\\[REDACTED:${detector}#1\\]`));
-      assert.ok(content.startsWith('why does this fail?\n'));
-    });
+    const { outcome, upstream } = await throughGateway([`why does this fail?\n${text}`]);
+    assert.equal(outcome, 'forwarded', `redacted and forwarded, not refused: ${String(outcome)}`);
+    const content = upstream[0]![0]!;
+    assert.ok(!content.includes(encoded), 'the encoded secret reached the upstream');
+    assert.match(content, new RegExp(`\\[REDACTED:${detector}#1\\]`));
+    assert.ok(content.startsWith('why does this fail?\n'));
   });
 }
 
@@ -65,14 +75,11 @@ test('gateway: a data: URL copied into a decoded view (URL-encoded name) is reda
   const token = fakeGithubToken(3);
   const payload = Buffer.from(`notes\nGITHUB_TOKEN=${token}\n`).toString('base64');
   const content = `data:text/plain;name=build%20notes.txt;base64,${payload}`;
-  await withGateway(() => policy, async ({ gateway, upstream }) => {
-    const openai = new OpenAI({ baseURL: gateway.urls.openai, apiKey: 'sk-test-client-key', maxRetries: 0, timeout: 5000 });
-    const outcome = await openai.chat.completions.create({ model: 'gpt-x', messages: [{ role: 'user', content }] }).then(() => 'forwarded', (e: unknown) => e);
-    assert.equal(outcome, 'forwarded', String(outcome));
-    const sent = (JSON.parse(upstream.requests[0]!.body.toString('utf8')) as { messages: { content: string }[] }).messages[0]!.content;
-    assert.ok(!sent.includes(payload));
-    assert.ok(!Buffer.from(sent.slice(sent.indexOf('base64,') + 7), 'base64').toString().includes(token), 'the token reached the upstream');
-  });
+  const { outcome, upstream } = await throughGateway([content]);
+  assert.equal(outcome, 'forwarded', String(outcome));
+  const sent = upstream[0]![0]!;
+  assert.ok(!sent.includes(payload));
+  assert.ok(!Buffer.from(sent.slice(sent.indexOf('base64,') + 7), 'base64').toString().includes(token), 'the token reached the upstream');
 });
 
 // A message that is nothing but a base64 payload is read twice: as sent (the secrets pack
@@ -87,15 +94,12 @@ for (const [name, bytes] of [
   test(`gateway: a message that is only base64 of ${name} is redacted, not refused, and the token never reaches the upstream`, async () => {
     const token = fakeGithubToken(9);
     const content = bytes(token).toString('base64');
-    await withGateway(() => policy, async ({ gateway, upstream }) => {
-      const openai = new OpenAI({ baseURL: gateway.urls.openai, apiKey: 'sk-test-client-key', maxRetries: 0, timeout: 5000 });
-      const outcome = await openai.chat.completions.create({ model: 'gpt-x', messages: [{ role: 'user', content }] }).then(() => 'forwarded', (e: unknown) => e);
-      assert.equal(outcome, 'forwarded', String(outcome));
-      const sent = (JSON.parse(upstream.requests[0]!.body.toString('utf8')) as { messages: { content: string }[] }).messages[0]!.content;
-      assert.ok(!sent.includes(content));
-      const decoded = Buffer.from(sent.replace(/\[REDACTED:[^\]]*\]/g, ''), 'base64');
-      assert.ok(!decoded.toString('utf8').includes(token) && !decoded.toString('utf16le').includes(token), 'the token reached the upstream');
-    });
+    const { outcome, upstream } = await throughGateway([content]);
+    assert.equal(outcome, 'forwarded', String(outcome));
+    const sent = upstream[0]![0]!;
+    assert.ok(!sent.includes(content));
+    const decoded = Buffer.from(sent.replace(/\[REDACTED:[^\]]*\]/g, ''), 'base64');
+    assert.ok(!decoded.toString('utf8').includes(token) && !decoded.toString('utf16le').includes(token), 'the token reached the upstream');
   });
 }
 
@@ -112,14 +116,7 @@ test('gateway: a secret found only in the payload as sent (near a key id in anot
   }));
   requests.push({ content: [b64(`-----BEGIN PRIVATE KEY-----\nComment: deploy ${token}\n${keyBody}\n`)], leaked: (decoded) => decoded.includes(keyBody.slice(0, 64)) });
   for (const { content, leaked } of requests) {
-    await withGateway(() => policy, async ({ gateway, upstream }) => {
-      const openai = new OpenAI({ baseURL: gateway.urls.openai, apiKey: 'sk-test-client-key', maxRetries: 0, timeout: 5000 });
-      await openai.chat.completions.create({ model: 'gpt-x', messages: content.map((c) => ({ role: 'user' as const, content: c })) }).then(() => 'forwarded', (e: unknown) => e);
-      for (const request of upstream.requests) {
-        for (const m of (JSON.parse(request.body.toString('utf8')) as { messages: { content: string }[] }).messages) {
-          assert.ok(!leaked(Buffer.from(m.content.replace(/\[REDACTED:[^\]]*\]/g, ''), 'base64').toString()), 'a secret reached the upstream');
-        }
-      }
-    });
+    const { upstream } = await throughGateway(content);
+    for (const message of upstream.flat()) assert.ok(!leaked(Buffer.from(message.replace(/\[REDACTED:[^\]]*\]/g, ''), 'base64').toString()), 'a secret reached the upstream');
   }
 });
