@@ -612,14 +612,17 @@ function decodeRun(run: string): string | undefined {
   return out;
 }
 
-/** Mostly printable ASCII with some structure (spaces, punctuation): text, not binary or an id. */
-function isPrintableText(s: string): boolean {
+/**
+ * Mostly printable ASCII (`unicode`: or printable non-ASCII, decoded UTF-8) with some structure
+ * (spaces, punctuation): text, not binary or an id.
+ */
+function isPrintableText(s: string, unicode = false): boolean {
   if (s.length < 12) return false;
   let printable = 0;
   let structure = 0;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    if ((c >= 32 && c < 127) || c === 9 || c === 10 || c === 13) printable++;
+    if ((c >= 32 && c < 127) || c === 9 || c === 10 || c === 13 || (unicode && c >= 0xa0 && c !== 0xfffd)) printable++;
     if (c === 32 || c === 10 || c === 58 || c === 61 || c === 34 || c === 44 || c === 95 || c === 45 || c === 46 || c === 47) structure++;
   }
   return printable >= s.length * 0.97 && structure >= 1;
@@ -929,8 +932,7 @@ function utf8Text(bytes: string): { chars: string; starts: Int32Array } | undefi
   } catch {
     return undefined;
   }
-  let printable = 0;
-  let structure = 0;
+  if (!isPrintableText(chars, true)) return undefined;
   const starts = new Int32Array(chars.length + 1);
   let at = 0;
   for (let i = 0; i < chars.length; i++) {
@@ -940,15 +942,12 @@ function utf8Text(bytes: string): { chars: string; starts: Int32Array } | undefi
     if (c >= 0xd800 && c <= 0xdbff) {
       starts[++i] = at;
       at += 4;
-      printable += 2;
       continue;
     }
     at += c < 0x80 ? 1 : c < 0x800 ? 2 : 3;
-    if ((c >= 32 && c < 127) || c === 9 || c === 10 || c === 13 || (c >= 0xa0 && c !== 0xfffd)) printable++;
-    if (c === 32 || c === 10 || c === 58 || c === 61 || c === 34 || c === 44 || c === 95 || c === 45 || c === 46 || c === 47) structure++;
   }
   starts[chars.length] = at;
-  return chars.length >= 12 && printable >= chars.length * 0.97 && structure >= 1 ? { chars, starts } : undefined;
+  return { chars, starts };
 }
 const utf8Decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
