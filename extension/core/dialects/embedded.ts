@@ -68,8 +68,12 @@ const EMBEDDED_ID = /^(.*)#base64@(\d+)$/;
 export function encodedSpanOf(segmentId: string, start: number, end: number, decodedText: string): { parent: string; start: number; end: number } | undefined {
   const m = EMBEDDED_ID.exec(segmentId);
   if (!m) return undefined;
-  const run = Number(m[2]);
+  return { parent: m[1]!, ...encodedSpanAt(Number(m[2]), start, end, decodedText) };
+}
+
+/** The base64 chars, from offset `run` of the encoded text, that carry decoded chars [start, end): whole 4-char groups of 3 UTF-8 bytes. */
+export function encodedSpanAt(run: number, start: number, end: number, decodedText: string): { start: number; end: number } {
   const bytes = (n: number) => utf8.encode(decodedText.slice(0, n)).length;
-  return { parent: m[1]!, start: run + Math.floor(bytes(start) / 3) * 4, end: run + Math.ceil(bytes(end) / 3) * 4 };
+  return { start: run + Math.floor(bytes(start) / 3) * 4, end: run + Math.ceil(bytes(end) / 3) * 4 };
 }
 const utf8 = new TextEncoder();

@@ -3,7 +3,7 @@
 // other byte (formatting, key order, numbers, unknown fields) stays as the client sent it.
 // Linear in the body size and the number of segments.
 import type { EgressSegment, Finding } from '../egress/types';
-import { encodedSpanOf } from './embedded';
+import { encodedSpanAt, encodedSpanOf } from './embedded';
 import { encodePayload } from './payload';
 import type { ParsedBody } from './types';
 
@@ -59,7 +59,7 @@ function resolveDecodedCopies(segments: readonly EgressSegment[], parsed: Parsed
     const parent = segments.findIndex((s) => s.id === parentId);
     if (parent === -1 || !changed.has(parent)) continue;
     const prefix = field.encoding.prefix.length;
-    const inDecoded = spansOf(findings, decoded.id).map((f) => encodedSpan(prefix, f.start, f.end, decoded.text));
+    const inDecoded = spansOf(findings, decoded.id).map((f) => encodedSpanAt(prefix, f.start, f.end, decoded.text));
     const inParent = spansOf(findings, parentId);
     if (inParent.every((p) => coveredBy(p, inDecoded))) changed.delete(parent);
     else if (inDecoded.every((d) => coveredBy(d, inParent))) changed.delete(i);
@@ -82,12 +82,6 @@ function spansOf(findings: readonly Finding[], segment: string): { start: number
   return findings.filter((f): f is Finding & { start: number; end: number } => f.segment === segment && f.action === 'redact' && f.start !== undefined && f.end !== undefined);
 }
 
-/** The base64 chars (after a `prefix`-char prefix) that carry decoded chars [start, end): whole 4-char groups of 3 UTF-8 bytes. */
-function encodedSpan(prefix: number, start: number, end: number, decodedText: string): { start: number; end: number } {
-  const bytes = (n: number) => utf8.encode(decodedText.slice(0, n)).length;
-  return { start: prefix + Math.floor(bytes(start) / 3) * 4, end: prefix + Math.ceil(bytes(end) / 3) * 4 };
-}
-const utf8 = new TextEncoder();
 
 /**
  * Returns the rewritten body, or undefined when no field changed. Throws if a changed segment
