@@ -7,6 +7,8 @@ import { BUILTIN_SECRET_DETECTORS, compileDetectors, previewSecret, scanText, ty
 import { SAMPLES, rng, type Sample } from '../unit/detectors/samples';
 import { realCorpus } from './realCorpus';
 import { stats, time, type Bench } from './bench';
+import { walkOf, type KeywordAutomaton } from '../../extension/core/detectors/keywordAutomaton';
+import { useWasmWalk } from '../../extension/core/detectors/wasmWalk';
 
 const CORPUS_BYTES = 20 * 1024 * 1024;
 const PLANT_EVERY = 100_000;
@@ -105,6 +107,10 @@ export default async function (b: Bench): Promise<void> {
   // the steady time), and a gateway or a folder scan runs warm.
   const scanRuns = stats(await time(() => void (sink += scanText(text, compiled).length), 5, 2));
   const rawRuns = stats(await time(() => void (sink += scanText(text, rawOnly).length), 5, 2));
+  // The same scan on the JavaScript keyword walk, where WebAssembly cannot run (wasmWalk.ts).
+  useWasmWalk(false);
+  const jsWalkRuns = stats(await time(() => void (sink += scanText(text, compiled).length), 5, 2));
+  useWasmWalk(true);
   // The way `airlock scan` meets a corpus: file by file (per-text set-up shows here).
   const perFileRuns = stats(await time(() => {
     for (const t of texts) sink += scanText(t, compiled).length;
@@ -118,6 +124,7 @@ export default async function (b: Bench): Promise<void> {
     sink += x & 1;
   }, 5, 1));
   b.figure('scanText, pack with decoding (median of 5)', `${scanRuns.median.toFixed(1)} ms = ${mbps(scanRuns.median).toFixed(0)} MB/s`);
+  b.figure(`  keyword walk: ${walkOf((compiled.plan as { automaton: KeywordAutomaton }).automaton)}; with the JavaScript walk`, `${jsWalkRuns.median.toFixed(1)} ms = ${mbps(jsWalkRuns.median).toFixed(0)} MB/s`);
   b.figure('scanText, pack without decoding (median of 5)', `${rawRuns.median.toFixed(1)} ms = ${mbps(rawRuns.median).toFixed(0)} MB/s`);
   b.figure(`scanText, pack with decoding, the ${files} files one by one (median of 5)`, `${perFileRuns.median.toFixed(1)} ms = ${mbps(perFileRuns.median).toFixed(0)} MB/s`);
   b.figure('baseline: one indexOf pass (median of 5)', `${indexOfRuns.median.toFixed(1)} ms = ${mbps(indexOfRuns.median).toFixed(0)} MB/s`);

@@ -10,7 +10,9 @@
 // a load, not by the CPU's width. Hence:
 // - a long text is walked as TWO interleaved streams (first half, second half) in one loop, so
 //   two independent chains overlap; the second stream starts `maxLength - 1` chars early at the
-//   root, so every keyword ending in its half is seen whole, and records only those;
+//   root, so every keyword ending in its half is seen whole, and records only those. Where
+//   WebAssembly runs, the same walk runs there (wasmWalk.ts), in FOUR streams for long texts
+//   (quarters), which JavaScript's walk gained nothing from (its per-char checks are the cost);
 // - ONE Int32Array holds both tables: the class of every UTF-16 code unit (cells 0..65535,
 //   non-ASCII: class 0, so no range test per char), then the transition rows. Fewer arrays in
 //   the loop means fewer base/length loads per step, which the JIT does not hoist;
@@ -30,11 +32,17 @@
 // char by char, while the block is still in the CPU's cache. Counting the run length per char
 // instead cost two thirds of the keyword walk itself (26 ms against 37 per 20 MB of code).
 
+import { A_AT, A_FULL, A_PAIR, A_ROW, AT, B_AT, B_FULL, B_PAIR, B_ROW, MAX_STREAMS, REGS, ROW, RUN_AT, wasmWalkFor, type WalkTarget } from './wasmWalk';
+
 const ALPHABET = 128;
 /** Below this length one stream is walked: the second would not pay for its set-up. */
 const TWO_STREAMS_FROM = 4096;
+/** From this length the WebAssembly walk runs four streams (the JavaScript walk has two). */
+const FOUR_STREAMS_FROM = 16384;
 /** Where the root's row starts in `table` (after the 65536 classes; a multiple of any row width). */
 const ROOT = 65536;
+/** Below this length the JavaScript walk is used even where the WebAssembly one can run (its set-up costs more). */
+const WASM_FROM = 256;
 /** Chars walked between two checks of the hit buffers' room (a multiple of GROUP). */
 const BLOCK = 1 << 15;
 /** Chars per group of the run test; runs must be at least 3 * GROUP - 1 long (see the top). */
@@ -212,8 +220,8 @@ class Emits {
    * writes into.
    */
   runsFrom = 0;
-  constructor(private readonly slot: 0 | 1) {}
-  /** Empties the stream for a new walk (the two streams are reused from walk to walk, lists kept). */
+  constructor(private readonly slot: number) {}
+  /** Empties the stream for a new walk (the streams are reused from walk to walk, lists kept). */
   start(runsFrom: number): this {
     this.runsFrom = runsFrom;
     this.pairCount = 0;
@@ -253,38 +261,27 @@ class Emits {
  * runs at a time, and expand copies the pairs out before the walk returns. Lists grown past
  * RETAINED_PAIRS ints are let go after the call.
  */
-const sharedPairs: Int32Array[] = [new Int32Array(1024), new Int32Array(1024)];
+const sharedPairs: Int32Array[] = Array.from({ length: MAX_STREAMS }, () => new Int32Array(1024));
 const RETAINED_PAIRS = 1 << 18;
 
 const NONE = new Int32Array(0);
 
 /**
  * Where a block's walk writes its run events: the end offset of a run's first two full groups
- * (the streams' events interleave; their offsets tell them apart, the first stream's are <= half).
- * Sized for a block's worst case (an event every group in both streams). Shared by all calls.
+ * (the streams' events interleave; their offsets tell them apart: stream k's lie in its part).
+ * Sized for a block's worst case (an event every group in every stream). Shared by all calls.
  */
-const runEvents = new Int32Array((2 * BLOCK) / GROUP + 2);
-/** The walks' scalars (see A_ROW…), shared likewise. */
-const regs = new Int32Array(9);
-
-/** The walk's two streams (findKeywords does not call itself: its state is module-level anyway). */
-const firstStream = new Emits(0);
-const secondStream = new Emits(1);
-
+const runEvents = new Int32Array((MAX_STREAMS * BLOCK) / GROUP + 2);
 /**
- * Scalars a walk takes and hands back: per stream the row reached, whether the last group was
+ * The walks' scalars, shared likewise (indexed by ROW(k)…, A_ROW… for the first two streams; the
+ * same layout as the WebAssembly walk's): per stream the row reached, whether the last group was
  * full of run chars and whether the last two were (runBit or 0), and the write position in its
  * pairs; the write position in `runEvents`.
  */
-const A_ROW = 0;
-const B_ROW = 1;
-const A_FULL = 2;
-const B_FULL = 3;
-const A_PAIR = 4;
-const B_PAIR = 5;
-const A_AT = 6;
-const B_AT = 7;
-const RUN_AT = 8;
+const regs = new Int32Array(REGS);
+
+/** The walk's streams (findKeywords does not call itself: its state is module-level anyway). */
+const streams = Array.from({ length: MAX_STREAMS }, (_, slot) => new Emits(slot));
 
 /**
  * `into`: a KeywordHits the caller owns and reuses from call to call (its lists are grown as
@@ -306,59 +303,80 @@ export function findKeywords(text: string, automaton: KeywordAutomaton, into?: K
     if (withRuns && to > out.runsFrom) runsTouching(text, automaton, Math.max(out.runsFrom, Math.min(from, to - 1)), to, out);
   };
 
+  // The WebAssembly walk (wasmWalk.ts) where it runs: the same walk, about twice as fast.
+  const wasm = length >= WASM_FROM ? wasmWalkFor(automaton, BLOCK) : undefined;
+  // Walked in whole groups (the rest is the tail) with runs, and always in WebAssembly.
+  const grouped = withRuns || wasm !== undefined;
+
   if (length < TWO_STREAMS_FROM || automaton.maxLength * 4 > length) {
-    const only = firstStream.start(0);
-    const whole = withRuns ? length - (length % GROUP) : length;
+    const only = streams[0]!.start(0);
+    const target: WalkTarget | undefined = wasm ? { outs: [NONE], runOut: runEvents, regs } : undefined;
+    const whole = grouped ? length - (length % GROUP) : length;
     for (let at = 0; at < whole; at += BLOCK) {
       const to = Math.min(whole, at + BLOCK);
       regs[A_AT] = only.pairCount;
       regs[RUN_AT] = 0;
-      if (withRuns) walkOneWithRuns(text, at, to, table, emitFrom, runBit, only.room(to - at), runEvents, regs);
+      if (wasm) {
+        target!.outs[0] = only.room(to - at);
+        wasm.walk(text, at, to, 0, target!);
+      } else if (withRuns) walkOneWithRuns(text, at, to, table, emitFrom, runBit, only.room(to - at), runEvents, regs);
       else walkOneKeywords(text, at, to, table, emitFrom, runBit, only.room(to - at), runEvents, regs);
       only.pairCount = regs[A_AT]!;
-      lookAtRuns(text, automaton, length, only, only);
+      lookAtRuns(text, automaton, length, 1);
     }
     tail(only, whole, length);
-    return expand(automaton, into, only, undefined);
+    return expand(automaton, into, 1);
   }
 
-  const half = length >> 1;
-  const first = firstStream.start(0);
-  const second = secondStream.start(half);
-  // The second stream starts at the root maxLength - 1 chars before its half (what ends there
-  // belongs to the first stream, so those chars are walked without recording).
-  let b = automaton.root;
-  for (let i = half - (automaton.maxLength - 1); i < half; i++) b = table[(b + table[text.charCodeAt(i)]!) | 0]!;
-  regs[B_ROW] = b;
-  const whole = withRuns ? half - (half % GROUP) : half;
+  // The text in `count` equal parts walked in lockstep, the last part holding what is left over.
+  const count = wasm && length >= FOUR_STREAMS_FROM && automaton.maxLength * 16 <= length ? 4 : 2;
+  const part = Math.floor(length / count);
+  const target: WalkTarget | undefined = wasm ? { outs: new Array<Int32Array>(count).fill(NONE), runOut: runEvents, regs } : undefined;
+  for (let k = 0; k < count; k++) {
+    streams[k]!.start(k * part);
+    // Each later stream starts at the root maxLength - 1 chars before its part (what ends there
+    // belongs to the stream before, so those chars are walked without recording).
+    let row = automaton.root;
+    for (let i = k * part - (automaton.maxLength - 1); k > 0 && i < k * part; i++) row = table[(row + table[text.charCodeAt(i)]!) | 0]!;
+    regs[ROW(k)] = row;
+  }
+  const whole = grouped ? part - (part % GROUP) : part;
   for (let at = 0; at < whole; at += BLOCK) {
     const to = Math.min(whole, at + BLOCK);
-    regs[A_AT] = first.pairCount;
-    regs[B_AT] = second.pairCount;
+    for (let k = 0; k < count; k++) regs[AT(k)] = streams[k]!.pairCount;
     regs[RUN_AT] = 0;
     // One call site per walk (not one through a variable): the JIT then settles on the same
     // code whatever was walked before (through a variable, the walk with runs settled 10%
     // slower or faster depending on the order in which packs with and without runs were used).
-    if (withRuns) walkTwoWithRuns(text, at, to, half, table, emitFrom, runBit, first.room(to - at), second.room(to - at), runEvents, regs);
-    else walkTwoKeywords(text, at, to, half, table, emitFrom, runBit, first.room(to - at), second.room(to - at), runEvents, regs);
-    first.pairCount = regs[A_AT]!;
-    second.pairCount = regs[B_AT]!;
-    lookAtRuns(text, automaton, half, first, second);
+    if (wasm) {
+      for (let k = 0; k < count; k++) target!.outs[k] = streams[k]!.room(to - at);
+      wasm.walk(text, at, to, part, target!);
+    } else if (withRuns) walkTwoWithRuns(text, at, to, part, table, emitFrom, runBit, streams[0]!.room(to - at), streams[1]!.room(to - at), runEvents, regs);
+    else walkTwoKeywords(text, at, to, part, table, emitFrom, runBit, streams[0]!.room(to - at), streams[1]!.room(to - at), runEvents, regs);
+    for (let k = 0; k < count; k++) streams[k]!.pairCount = regs[AT(k)]!;
+    lookAtRuns(text, automaton, part, count);
   }
-  // Each stream's tail in turn (the second's holds the odd char of an odd length).
-  const secondRow = regs[B_ROW]!;
-  tail(first, whole, half);
-  regs[A_ROW] = secondRow;
-  tail(second, half + whole, length);
-  return expand(automaton, into, first, second);
+  // Each stream's tail in turn (the last one's holds what the parts left over).
+  const rows = Array.from({ length: count }, (_, k) => regs[ROW(k)]!);
+  for (let k = 0; k < count; k++) {
+    regs[A_ROW] = rows[k]!;
+    tail(streams[k]!, k * part + whole, k === count - 1 ? length : (k + 1) * part);
+  }
+  return expand(automaton, into, count);
 }
 
-/** The block's run events (see lookAtRun), while the block is still in cache. */
-function lookAtRuns(text: string, automaton: KeywordAutomaton, half: number, first: Emits, second: Emits): void {
+/** Which walk findKeywords runs on the automaton's long texts (tests and the bench report it). */
+export function walkOf(automaton: KeywordAutomaton): 'WebAssembly' | 'JavaScript' {
+  return wasmWalkFor(automaton, BLOCK) ? 'WebAssembly' : 'JavaScript';
+}
+
+/** The block's run events (see lookAtRun), while the block is still in cache; `count` streams of `part` chars. */
+function lookAtRuns(text: string, automaton: KeywordAutomaton, part: number, count: number): void {
   const used = regs[RUN_AT]!;
   for (let k = 0; k < used; k++) {
     const end = runEvents[k]!;
-    lookAtRun(text, automaton, end, 2 * GROUP, end <= half ? first : second);
+    // A stream's events end inside its own part, after its first group.
+    lookAtRun(text, automaton, end, 2 * GROUP, streams[count === 1 ? 0 : Math.min(count - 1, ((end - 1) / part) | 0)]!);
   }
 }
 
@@ -716,11 +734,15 @@ function walkTwoWithRuns(text: string, from: number, to: number, half: number, t
   regs[RUN_AT] = r;
 }
 
-/** Both streams' emits as (end, state) pairs, first stream then second (text order); runs likewise. */
-function expand(automaton: KeywordAutomaton, into: KeywordHits | undefined, first: Emits, second: Emits | undefined): KeywordHits {
+/** The first `count` streams' emits as (end, state) pairs, in stream order (text order); runs likewise. */
+function expand(automaton: KeywordAutomaton, into: KeywordHits | undefined, count: number): KeywordHits {
   const { shift, bias } = automaton;
-  const ints = first.pairCount + (second ? second.pairCount : 0);
-  const runCount = first.runCount + (second ? second.runCount : 0);
+  let ints = 0;
+  let runCount = 0;
+  for (let s = 0; s < count; s++) {
+    ints += streams[s]!.pairCount;
+    runCount += streams[s]!.runCount;
+  }
   let emits: Int32Array;
   let runEnds: Int32Array;
   if (into) {
@@ -732,11 +754,13 @@ function expand(automaton: KeywordAutomaton, into: KeywordHits | undefined, firs
     emits = ints === 0 ? NO_EMITS : new Int32Array(ints);
     runEnds = runCount === 0 ? NONE : new Int32Array(runCount);
   }
-  const k = copyEmits(first, emits, 0, shift, bias);
-  if (first.runCount > 0) runEnds.set(first.runEnds.subarray(0, first.runCount), 0);
-  if (second) {
-    copyEmits(second, emits, k, shift, bias);
-    if (second.runCount > 0) runEnds.set(second.runEnds.subarray(0, second.runCount), first.runCount);
+  let k = 0;
+  let r = 0;
+  for (let s = 0; s < count; s++) {
+    const stream = streams[s]!;
+    k = copyEmits(stream, emits, k, shift, bias);
+    if (stream.runCount > 0) runEnds.set(stream.runEnds.subarray(0, stream.runCount), r);
+    r += stream.runCount;
   }
   releaseWalkLists();
   if (into) {
@@ -764,8 +788,7 @@ function copyEmits(stream: Emits, emits: Int32Array, k: number, shift: number, b
  */
 export function releaseWalkLists(): void {
   for (let slot = 0; slot < sharedPairs.length; slot++) if (sharedPairs[slot]!.length > RETAINED_PAIRS) sharedPairs[slot] = new Int32Array(1024);
-  firstStream.release();
-  secondStream.release();
+  for (const stream of streams) stream.release();
 }
 
 /** A KeywordHits for findKeywords' `into` (empty, its lists grown on use). */

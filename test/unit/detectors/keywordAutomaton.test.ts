@@ -7,8 +7,29 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { BASE64_RUN } from '../../../extension/core/detectors/decode';
-import { buildKeywordAutomaton, findKeywords, keywordOccurrences, reusableHits } from '../../../extension/core/detectors/keywordAutomaton';
+import { buildKeywordAutomaton, findKeywords, keywordOccurrences, reusableHits, walkOf } from '../../../extension/core/detectors/keywordAutomaton';
+import { useWasmWalk } from '../../../extension/core/detectors/wasmWalk';
 import { pick, rng } from './samples';
+
+/**
+ * Each test runs on both walks: the WebAssembly one (where it runs, which is here: the test
+ * says so) and the JavaScript one it stands in for.
+ */
+function bothWalks(name: string, body: () => void): void {
+  test(`${name} (WebAssembly walk)`, () => {
+    assert.equal(walkOf(buildKeywordAutomaton(['key'])), 'WebAssembly');
+    body();
+  });
+  test(`${name} (JavaScript walk)`, () => {
+    useWasmWalk(false);
+    try {
+      assert.equal(walkOf(buildKeywordAutomaton(['key'])), 'JavaScript');
+      body();
+    } finally {
+      useWasmWalk(true);
+    }
+  });
+}
 
 function naive(text: string, keywords: readonly string[]): string[] {
   const lower = text.toLowerCase();
@@ -21,7 +42,7 @@ function naive(text: string, keywords: readonly string[]): string[] {
   return out;
 }
 
-test('every occurrence, in order, matches a naive search (thousands of hits: the buffers grow)', () => {
+bothWalks('every occurrence, in order, matches a naive search (thousands of hits: the buffers grow)', () => {
   const keywords = ['key', 'secret', 'sk', 'sk-ant-', 'ghp_', 'a', 'aa', '://', 'token'];
   const automaton = buildKeywordAutomaton(keywords);
   const r = rng(4);
@@ -49,12 +70,12 @@ function naiveRuns(text: string, chars: string, length: number): number[] {
 
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-';
 
-test('one stream and two, even and odd lengths, keywords across the middle: same as naive', () => {
+bothWalks('one stream, two and four, even and odd lengths, keywords across the middle: same as naive', () => {
   const keywords = ['key', 'sk-ant-', 'ghp_', '://', 'token', 'x'];
   for (const run of [undefined, { chars: B64, length: 24 }]) {
     const automaton = buildKeywordAutomaton(keywords, run);
     const r = rng(11);
-    for (const length of [0, 1, 5, 4095, 4096, 4097, 9999, 10000, 70001]) {
+    for (const length of [0, 1, 5, 255, 256, 4095, 4096, 4097, 9999, 10000, 16383, 16384, 16387, 70001]) {
       const text = pick(r, 'keyKEYsSk-ant-ghp_:/tokenx .é', length);
       const hits = findKeywords(text, automaton);
       const got: string[] = [];
@@ -66,7 +87,7 @@ test('one stream and two, even and odd lengths, keywords across the middle: same
   }
 });
 
-test('runs: each maximal run of the set reported once where it reaches its length, the middle anywhere', () => {
+bothWalks('runs: each maximal run of the set reported once where it reaches its length, the middle anywhere', () => {
   const automaton = buildKeywordAutomaton(['key', '"+'], { chars: B64, length: 24 });
   const r = rng(12);
   const texts: string[] = [];
@@ -84,7 +105,7 @@ test('runs: each maximal run of the set reported once where it reaches its lengt
   }
 });
 
-test('runs: every offset modulo the group, every tail length, across blocks and at both ends', () => {
+bothWalks('runs: every offset modulo the group, every tail length, across blocks and at both ends', () => {
   const automaton = buildKeywordAutomaton(['key', '"+'], { chars: B64, length: 24 });
   const r = rng(13);
   const texts: string[] = [];
@@ -125,7 +146,7 @@ test('run chars must be a case-folded set', () => {
   assert.throws(() => buildKeywordAutomaton(['key'], { chars: 'ABC', length: 24 }), /case folding/);
 });
 
-test('no keywords in the text: no hits; an empty text: no hits', () => {
+bothWalks('no keywords in the text: no hits; an empty text: no hits', () => {
   const automaton = buildKeywordAutomaton(['secret']);
   assert.equal(findKeywords('nothing to see here', automaton).emitCount, 0);
   assert.equal(findKeywords('', automaton).emitCount, 0);
@@ -134,7 +155,7 @@ test('no keywords in the text: no hits; an empty text: no hits', () => {
 
 // With a startsWell test (the base64 decoder's: the first 12 decoded bytes printable) only the
 // runs that pass it are reported; a KeywordHits reused from text to text gives the same answers.
-test('runs with startsWell: each maximal run that starts well, once, reused hits or not', () => {
+bothWalks('runs with startsWell: each maximal run that starts well, once, reused hits or not', () => {
   const automaton = buildKeywordAutomaton(['key', '"+'], BASE64_RUN);
   const printable = Buffer.from('The quick brown fox jumps over the lazy dog, secret = x; '.repeat(200)).toString('base64');
   const reference = (text: string): number[] => {
@@ -174,4 +195,34 @@ test('runs with startsWell: each maximal run that starts well, once, reused hits
     }
   }
   assert.ok(reported > 500, String(reported));
+});
+
+// Long texts are walked as two streams (JavaScript) or four (WebAssembly), each from its part's
+// start: keywords and runs that straddle any part's start, and the parts' tails, are found as
+// a naive search finds them.
+bothWalks('keywords and runs across the start of every part, two parts and four: same as naive', () => {
+  const keywords = ['key', 'sk-ant-', 'ghp_', '://', 'token', 'x'];
+  const automaton = buildKeywordAutomaton(keywords, { chars: B64, length: 24 });
+  const r = rng(15);
+  for (const length of [16391, 131072 + 3]) {
+    for (const count of [2, 4]) {
+      const part = Math.floor(length / count);
+      for (let k = 1; k < count; k++) {
+        for (const shift of [-24, -17, -16, -15, -9, -8, -1, 0, 1, 8]) {
+          const chars = pick(r, 'ab .é', length).split('');
+          const at = k * part + shift;
+          const run = pick(r, B64, 30);
+          for (let i = 0; i < 30; i++) chars[at + i] = run[i]!;
+          const keyword = 'sk-ant-';
+          for (let i = 0; i < keyword.length; i++) chars[at - 3 + i] = i < 3 ? chars[at - 3 + i]! : keyword[i]!;
+          for (let i = 0; i < 5; i++) chars[k * part - 2 + i] = 'token'[i]!;
+          const text = chars.join('');
+          const hits = findKeywords(text, automaton);
+          const got = keywordOccurrences(hits, automaton).map((o) => `${o.keyword}@${o.end}`);
+          assert.deepEqual([...got].sort(), naive(text, keywords).sort(), `length ${length}, part ${k} of ${count}, shift ${shift}`);
+          assert.deepEqual(Array.from(hits.runEnds.subarray(0, hits.runCount)), naiveRuns(text, B64, 24), `runs: length ${length}, part ${k} of ${count}, shift ${shift}`);
+        }
+      }
+    }
+  }
 });
