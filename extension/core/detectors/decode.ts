@@ -93,6 +93,18 @@ class ViewBuilder implements EscapeSink {
     this.length += count;
   }
 
+  /** Where the view stands: what `rollback` goes back to. */
+  mark(): readonly [number, number, number] {
+    return [this.parts.length, this.count, this.length];
+  }
+
+  /** Forgets what was appended since `mark`. */
+  rollback([parts, count, length]: readonly [number, number, number]): void {
+    this.parts.length = parts;
+    this.count = count;
+    this.length = length;
+  }
+
   build(): DecodedView | undefined {
     if (this.length === 0) return undefined;
     return { kind: this.kind, text: this.parts.join(''), segments: this.segments, segmentCount: this.count };
@@ -614,7 +626,10 @@ function decodeRun(run: string): string | undefined {
 
 /**
  * Mostly printable ASCII (`unicode`: or printable non-ASCII, decoded UTF-8) with some structure
- * (spaces, punctuation): text, not binary or an id.
+ * (spaces, punctuation): text, not binary; or printable through and through, structure or not: a
+ * bare value (a Kubernetes Secret's `data:` holds base64 of `AKIA…` and of the 40-char AWS secret
+ * key, neither with a space or punctuation). Random bytes are all printable once in 1e5 at 12
+ * bytes, and far less often at the lengths credentials have.
  */
 function isPrintableText(s: string, unicode = false): boolean {
   if (s.length < 12) return false;
@@ -625,7 +640,7 @@ function isPrintableText(s: string, unicode = false): boolean {
     if ((c >= 32 && c < 127) || c === 9 || c === 10 || c === 13 || (unicode && c >= 0xa0 && c !== 0xfffd)) printable++;
     if (c === 32 || c === 10 || c === 58 || c === 61 || c === 34 || c === 44 || c === 95 || c === 45 || c === 46 || c === 47) structure++;
   }
-  return printable >= s.length * 0.97 && structure >= 1;
+  return structure >= 1 ? printable >= s.length * 0.97 : printable === s.length;
 }
 
 const MIN_RUN = 24;
@@ -668,6 +683,7 @@ function base64Runs(text: string, runs: ArrayLike<number>): DecodedView | undefi
   const length = text.length;
   // Where the last block decoded ends: the runs of its further lines are inside it.
   let decodedTo = -1;
+  const partners = new PartnerContext(text, runs);
   for (let r = 0; r < runs.length; r++) {
     const start = runs[r]! - MIN_RUN;
     if (start < decodedTo) continue;
@@ -686,10 +702,61 @@ function base64Runs(text: string, runs: ArrayLike<number>): DecodedView | undefi
     if (offset < 0) continue;
     const lines = wrappedLines(text, start + offset, end, padded);
     decodedTo = lines[lines.length - 1]!;
-    builder = addBase64Lines(text, lines, builder);
+    builder = partners.around(start, decodedTo, r, builder, 'base64', (view) => addBase64Lines(text, lines, view));
   }
   return builder?.build();
 }
+
+/**
+ * The original text around each decoded block, copied into the view beside it (up to
+ * PARTNER_REACH chars each way, each original char at most once): a pair whose halves are on
+ * the two sides of an encoding boundary is seen together. A key id in plain text and its AWS
+ * secret key base64-encoded a line later (or the other way round) was missed: the pair detector
+ * wants both within a few lines, and the text held one half, the view the other.
+ * What is found in the copied text maps to itself, and is what the text's own scan found.
+ */
+class PartnerContext {
+  /** Where the last copy ended: no original char is copied twice. */
+  private copiedTo = 0;
+  constructor(
+    private readonly text: string,
+    private readonly runs: ArrayLike<number>,
+  ) {}
+
+  /**
+   * Decodes the block text[start, end) into `builder` with `decode` (which makes a fresh view of
+   * `kind` if given none), between copies of the original before and after it; leaves
+   * `builder` as it was when nothing was decoded. `r`: the block's run, whose followers bound
+   * the copy after it (a later block is decoded, not copied).
+   */
+  around(start: number, end: number, r: number, builder: ViewBuilder | undefined, kind: DecodedView['kind'], decode: (view: ViewBuilder) => ViewBuilder | undefined): ViewBuilder | undefined {
+    const view = builder ?? new ViewBuilder(kind);
+    const mark = view.mark();
+    view.separate();
+    view.copy(this.text, Math.max(this.copiedTo, start - PARTNER_REACH), start);
+    const copied = view.mark();
+    decode(view);
+    if (view.mark()[2] === copied[2]) {
+      view.rollback(mark);
+      return builder;
+    }
+    let next = this.text.length;
+    for (let k = r + 1; k < this.runs.length; k++) {
+      if (this.runs[k]! - MIN_RUN >= end) {
+        next = this.runs[k]! - MIN_RUN;
+        break;
+      }
+    }
+    this.copiedTo = Math.min(next, end + PARTNER_REACH);
+    view.separate();
+    view.copy(this.text, end, this.copiedTo);
+    this.copiedTo = Math.max(this.copiedTo, end);
+    return view;
+  }
+}
+
+/** How far around a decoded block the original is copied: the pair detectors' reach (aws-secret-near-access-key-id: 300 chars). */
+const PARTNER_REACH = 300;
 
 /**
  * The lines of a base64 block wrapped at a fixed width (`base64`'s 76 columns, PEM's 64, an
@@ -987,6 +1054,7 @@ function hexStartsPrintable(text: string, at: number): boolean {
 function hexRuns(text: string, runs: ArrayLike<number>): DecodedView | undefined {
   let builder: ViewBuilder | undefined;
   let decodedTo = -1;
+  const partners = new PartnerContext(text, runs);
   for (let r = 0; r < runs.length; r++) {
     const start = runs[r]! - MIN_RUN;
     if (start < decodedTo) continue;
@@ -1000,11 +1068,13 @@ function hexRuns(text: string, runs: ArrayLike<number>): DecodedView | undefined
     const joined = lines.length === 2 ? text.slice(from, end) : linesText(text, lines);
     const pairs = joined.length - (joined.length % 2);
     const original = lineMapper(lines);
-    for (let at = 0; ; at += B64_CHUNK - B64_OVERLAP) {
-      const stop = Math.min(pairs, at + B64_CHUNK);
-      builder = addHex(joined, at, stop, builder, original);
-      if (stop === pairs) break;
-    }
+    builder = partners.around(from, decodedTo, r, builder, 'hex', (view) => {
+      for (let at = 0; ; at += B64_CHUNK - B64_OVERLAP) {
+        const stop = Math.min(pairs, at + B64_CHUNK);
+        addHex(joined, at, stop, view, original);
+        if (stop === pairs) return view;
+      }
+    });
   }
   return builder?.build();
 }

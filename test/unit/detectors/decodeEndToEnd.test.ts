@@ -120,3 +120,16 @@ test('gateway: a secret found only in the payload as sent (near a key id in anot
     for (const message of upstream.flat()) assert.ok(!leaked(Buffer.from(message.replace(/\[REDACTED:[^\]]*\]/g, ''), 'base64').toString()), 'a secret reached the upstream');
   }
 });
+
+// A pair on the two sides of an encoding boundary and of a message boundary: the key id in plain
+// text in one message, its secret key base64-encoded in the next (a reviewer's leak: the decoded
+// secret sat in the view, far from the id in the text).
+test('gateway: an AWS secret key base64-encoded in the message after its plain key id is redacted', async () => {
+  const awsSecret = 'wJq7ZtR2pLx9Vb4Nc8Ks1Hd6Fy3Gm5Qa0We2Tr7U';
+  const encoded = Buffer.from(awsSecret).toString('base64');
+  const { outcome, upstream } = await throughGateway(['my key id is AKIAQ3EGUJ7ZFRW5XKLP', `and the secret, base64: ${encoded}`]);
+  assert.equal(outcome, 'forwarded', String(outcome));
+  const [, second] = upstream[0]!;
+  assert.ok(!second!.includes(encoded), 'the encoded secret reached the upstream');
+  assert.match(second!, /\[REDACTED:aws-secret-near-access-key-id#1\]/);
+});

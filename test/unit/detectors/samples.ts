@@ -387,6 +387,28 @@ export const DECODING_CASES: readonly DecodingCase[] = [
     },
   },
   {
+    name: "base64 of a bare value (a Kubernetes Secret's data: holds the key id alone)",
+    build: () => {
+      const encoded = base64Of('AKIAQ3EGUJ7ZFRW5XKLP');
+      return { text: `kind: Secret\ndata:\n  a: ${encoded}\n`, encoded, detector: 'aws-access-key-id' };
+    },
+  },
+  {
+    name: 'an AWS key pair across an encoding boundary: the key id plain, its secret key base64 in the next message',
+    build: (seed) => {
+      const secret = SAMPLES.find((s) => s.detector === 'aws-secret-near-access-key-id')!.value(rng(seed));
+      const encoded = base64Of(secret);
+      return { text: `[user] my key id is AKIAQ3EGUJ7ZFRW5XKLP\n[assistant] ok\n[user] and the secret, base64: ${encoded}\n`, encoded, detector: 'aws-secret-near-access-key-id' };
+    },
+  },
+  {
+    name: 'an AWS key pair across an encoding boundary: the key id hex-encoded, its secret key plain',
+    build: (seed) => {
+      const secret = SAMPLES.find((s) => s.detector === 'aws-secret-near-access-key-id')!.value(rng(seed));
+      return { text: `key_id_hex: ${Buffer.from('AKIAQ3EGUJ7ZFRW5XKLP').toString('hex')}\nsecret: ${secret}\n`, encoded: secret, detector: 'aws-secret-near-access-key-id' };
+    },
+  },
+  {
     name: 'base64 under an innocuous key',
     build: (seed) => {
       const t = fakeGithubToken(seed);
