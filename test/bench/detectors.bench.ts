@@ -109,8 +109,12 @@ export default async function (b: Bench): Promise<void> {
   const rawRuns = stats(await time(() => void (sink += scanText(text, rawOnly).length), 5, 2));
   // The same scan on the JavaScript keyword walk, where WebAssembly cannot run (wasmWalk.ts).
   useWasmWalk(false);
-  const jsWalkRuns = stats(await time(() => void (sink += scanText(text, compiled).length), 5, 2));
-  useWasmWalk(true);
+  let jsWalkRuns;
+  try {
+    jsWalkRuns = stats(await time(() => void (sink += scanText(text, compiled).length), 5, 2));
+  } finally {
+    useWasmWalk(true);
+  }
   // The way `airlock scan` meets a corpus: file by file (per-text set-up shows here).
   const perFileRuns = stats(await time(() => {
     for (const t of texts) sink += scanText(t, compiled).length;

@@ -32,7 +32,8 @@
 // char by char, while the block is still in the CPU's cache. Counting the run length per char
 // instead cost two thirds of the keyword walk itself (26 ms against 37 per 20 MB of code).
 
-import { A_AT, A_FULL, A_PAIR, A_ROW, AT, B_AT, B_FULL, B_PAIR, B_ROW, MAX_STREAMS, REGS, ROW, RUN_AT, wasmWalkFor, type WalkTarget } from './wasmWalk';
+import { A_AT, A_FULL, A_PAIR, A_ROW, AT, B_AT, B_FULL, B_PAIR, B_ROW, GROUP, MAX_STREAMS, REGS, ROW, RUN_AT } from './walkRegisters';
+import { wasmWalkFor, type WalkTarget } from './wasmWalk';
 
 const ALPHABET = 128;
 /** Below this length one stream is walked: the second would not pay for its set-up. */
@@ -45,8 +46,6 @@ const ROOT = 65536;
 const WASM_FROM = 256;
 /** Chars walked between two checks of the hit buffers' room (a multiple of GROUP). */
 const BLOCK = 1 << 15;
-/** Chars per group of the run test; runs must be at least 3 * GROUP - 1 long (see the top). */
-const GROUP = 8;
 
 export interface RunSpec {
   /** The ASCII chars of the set (case-sensitive). */
@@ -215,8 +214,8 @@ class Emits {
   /** Start of the last run looked at (each maximal run is looked at once). */
   lastRunStart = -1;
   /**
-   * `runsFrom`: the stream's runs are those that START at or after it (a run across the middle
-   * is the first stream's; set by `start`). `slot`: which of the shared pair lists the stream
+   * `runsFrom`: the stream's runs are those that START at or after it (a run across the start
+   * of a part is the stream before's; set by `start`). `slot`: which of the shared pair lists the stream
    * writes into.
    */
   runsFrom = 0;
@@ -389,7 +388,7 @@ function lookAtRuns(text: string, automaton: KeywordAutomaton, part: number, cou
 function lookAtRun(text: string, automaton: KeywordAutomaton, to: number, known: number, out: Emits): void {
   const { table, runBit } = automaton;
   // Back to the run's start, not past the stream's own start (a run that began before is the
-  // first stream's, and a text that is one long run would otherwise be read back to its start
+  // stream before's, and a text that is one long run would otherwise be read back to its start
   // from every tail).
   const floor = out.runsFrom;
   let start = Math.max(floor, to - known);
@@ -523,15 +522,15 @@ function walkOneWithRuns(text: string, from: number, to: number, table: Int32Arr
   regs[RUN_AT] = r;
 }
 
-/** text[from, to) and text[half + from, half + to) in lockstep, from and into regs and the outs. */
-function walkTwoKeywords(text: string, from: number, to: number, half: number, table: Int32Array, emitFrom: number, _runBit: number, aOut: Int32Array, bOut: Int32Array, _runOut: Int32Array, regs: Int32Array): void {
+/** text[from, to) and text[part + from, part + to) in lockstep, from and into regs and the outs. */
+function walkTwoKeywords(text: string, from: number, to: number, part: number, table: Int32Array, emitFrom: number, _runBit: number, aOut: Int32Array, bOut: Int32Array, _runOut: Int32Array, regs: Int32Array): void {
   let a = regs[A_ROW]!;
   let b = regs[B_ROW]!;
   let na = regs[A_AT]!;
   let nb = regs[B_AT]!;
   for (let i = from; i < to; i++) {
     a = table[(a + table[text.charCodeAt(i)]!) | 0]!;
-    b = table[(b + table[text.charCodeAt(i + half)]!) | 0]!;
+    b = table[(b + table[text.charCodeAt(i + part)]!) | 0]!;
     // (a | b) >= emitFrom whenever either is: one compare on the common path.
     if ((a | b) >= emitFrom) {
       if (a >= emitFrom) {
@@ -540,7 +539,7 @@ function walkTwoKeywords(text: string, from: number, to: number, half: number, t
         na += 2;
       }
       if (b >= emitFrom) {
-        bOut[nb] = i + half + 1;
+        bOut[nb] = i + part + 1;
         bOut[nb + 1] = b;
         nb += 2;
       }
@@ -553,7 +552,7 @@ function walkTwoKeywords(text: string, from: number, to: number, half: number, t
 }
 
 /** As walkTwoKeywords, `to - from` a multiple of GROUP, with run events (see walkOneWithRuns). */
-function walkTwoWithRuns(text: string, from: number, to: number, half: number, table: Int32Array, emitFrom: number, runBit: number, aOut: Int32Array, bOut: Int32Array, runOut: Int32Array, regs: Int32Array): void {
+function walkTwoWithRuns(text: string, from: number, to: number, part: number, table: Int32Array, emitFrom: number, runBit: number, aOut: Int32Array, bOut: Int32Array, runOut: Int32Array, regs: Int32Array): void {
   let a = regs[A_ROW]!;
   let b = regs[B_ROW]!;
   let aFull = regs[A_FULL]!;
@@ -569,7 +568,7 @@ function walkTwoWithRuns(text: string, from: number, to: number, half: number, t
     let aAll = runBit;
     let bAll = runBit;
     ca = table[text.charCodeAt(g + 0)]!;
-    cb = table[text.charCodeAt(g + 0 + half)]!;
+    cb = table[text.charCodeAt(g + 0 + part)]!;
     a = table[(a + ca) | 0]!;
     b = table[(b + cb) | 0]!;
     aAll &= ca;
@@ -581,13 +580,13 @@ function walkTwoWithRuns(text: string, from: number, to: number, half: number, t
         na += 2;
       }
       if (b >= emitFrom) {
-        bOut[nb] = g + 1 + half;
+        bOut[nb] = g + 1 + part;
         bOut[nb + 1] = b;
         nb += 2;
       }
     }
     ca = table[text.charCodeAt(g + 1)]!;
-    cb = table[text.charCodeAt(g + 1 + half)]!;
+    cb = table[text.charCodeAt(g + 1 + part)]!;
     a = table[(a + ca) | 0]!;
     b = table[(b + cb) | 0]!;
     aAll &= ca;
@@ -599,13 +598,13 @@ function walkTwoWithRuns(text: string, from: number, to: number, half: number, t
         na += 2;
       }
       if (b >= emitFrom) {
-        bOut[nb] = g + 2 + half;
+        bOut[nb] = g + 2 + part;
         bOut[nb + 1] = b;
         nb += 2;
       }
     }
     ca = table[text.charCodeAt(g + 2)]!;
-    cb = table[text.charCodeAt(g + 2 + half)]!;
+    cb = table[text.charCodeAt(g + 2 + part)]!;
     a = table[(a + ca) | 0]!;
     b = table[(b + cb) | 0]!;
     aAll &= ca;
@@ -617,13 +616,13 @@ function walkTwoWithRuns(text: string, from: number, to: number, half: number, t
         na += 2;
       }
       if (b >= emitFrom) {
-        bOut[nb] = g + 3 + half;
+        bOut[nb] = g + 3 + part;
         bOut[nb + 1] = b;
         nb += 2;
       }
     }
     ca = table[text.charCodeAt(g + 3)]!;
-    cb = table[text.charCodeAt(g + 3 + half)]!;
+    cb = table[text.charCodeAt(g + 3 + part)]!;
     a = table[(a + ca) | 0]!;
     b = table[(b + cb) | 0]!;
     aAll &= ca;
@@ -635,13 +634,13 @@ function walkTwoWithRuns(text: string, from: number, to: number, half: number, t
         na += 2;
       }
       if (b >= emitFrom) {
-        bOut[nb] = g + 4 + half;
+        bOut[nb] = g + 4 + part;
         bOut[nb + 1] = b;
         nb += 2;
       }
     }
     ca = table[text.charCodeAt(g + 4)]!;
-    cb = table[text.charCodeAt(g + 4 + half)]!;
+    cb = table[text.charCodeAt(g + 4 + part)]!;
     a = table[(a + ca) | 0]!;
     b = table[(b + cb) | 0]!;
     aAll &= ca;
@@ -653,13 +652,13 @@ function walkTwoWithRuns(text: string, from: number, to: number, half: number, t
         na += 2;
       }
       if (b >= emitFrom) {
-        bOut[nb] = g + 5 + half;
+        bOut[nb] = g + 5 + part;
         bOut[nb + 1] = b;
         nb += 2;
       }
     }
     ca = table[text.charCodeAt(g + 5)]!;
-    cb = table[text.charCodeAt(g + 5 + half)]!;
+    cb = table[text.charCodeAt(g + 5 + part)]!;
     a = table[(a + ca) | 0]!;
     b = table[(b + cb) | 0]!;
     aAll &= ca;
@@ -671,13 +670,13 @@ function walkTwoWithRuns(text: string, from: number, to: number, half: number, t
         na += 2;
       }
       if (b >= emitFrom) {
-        bOut[nb] = g + 6 + half;
+        bOut[nb] = g + 6 + part;
         bOut[nb + 1] = b;
         nb += 2;
       }
     }
     ca = table[text.charCodeAt(g + 6)]!;
-    cb = table[text.charCodeAt(g + 6 + half)]!;
+    cb = table[text.charCodeAt(g + 6 + part)]!;
     a = table[(a + ca) | 0]!;
     b = table[(b + cb) | 0]!;
     aAll &= ca;
@@ -689,13 +688,13 @@ function walkTwoWithRuns(text: string, from: number, to: number, half: number, t
         na += 2;
       }
       if (b >= emitFrom) {
-        bOut[nb] = g + 7 + half;
+        bOut[nb] = g + 7 + part;
         bOut[nb + 1] = b;
         nb += 2;
       }
     }
     ca = table[text.charCodeAt(g + 7)]!;
-    cb = table[text.charCodeAt(g + 7 + half)]!;
+    cb = table[text.charCodeAt(g + 7 + part)]!;
     a = table[(a + ca) | 0]!;
     b = table[(b + cb) | 0]!;
     aAll &= ca;
@@ -707,7 +706,7 @@ function walkTwoWithRuns(text: string, from: number, to: number, half: number, t
         na += 2;
       }
       if (b >= emitFrom) {
-        bOut[nb] = g + 8 + half;
+        bOut[nb] = g + 8 + part;
         bOut[nb + 1] = b;
         nb += 2;
       }
@@ -716,7 +715,7 @@ function walkTwoWithRuns(text: string, from: number, to: number, half: number, t
     const bNow = bAll & bFull;
     if (((aNow & ~aPair) | (bNow & ~bPair)) !== 0) {
       if ((aNow & ~aPair) !== 0) runOut[r++] = g + GROUP;
-      if ((bNow & ~bPair) !== 0) runOut[r++] = g + GROUP + half;
+      if ((bNow & ~bPair) !== 0) runOut[r++] = g + GROUP + part;
     }
     aPair = aNow;
     bPair = bNow;

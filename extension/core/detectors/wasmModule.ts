@@ -29,16 +29,25 @@ function sleb(n: number): number[] {
 }
 
 function name(text: string): number[] {
-  const bytes = [...text].map((c) => c.charCodeAt(0));
-  return [...uleb(bytes.length), ...bytes];
+  const out = uleb(text.length);
+  for (let i = 0; i < text.length; i++) out.push(text.charCodeAt(i));
+  return out;
 }
 
-function vector(items: readonly number[][]): number[] {
-  return [...uleb(items.length), ...items.flat()];
+/** Appends `bytes` to `out` (a loop: a spread of a large body would go through the stack, and runs slowly unoptimised at start-up). */
+function append(out: number[], bytes: readonly number[]): number[] {
+  for (let i = 0; i < bytes.length; i++) out.push(bytes[i]!);
+  return out;
+}
+
+function vector(items: readonly (readonly number[])[]): number[] {
+  const out = uleb(items.length);
+  for (const item of items) append(out, item);
+  return out;
 }
 
 function section(id: number, body: readonly number[]): number[] {
-  return [id, ...uleb(body.length), ...body];
+  return append(append([id], uleb(body.length)), body);
 }
 
 const I32 = 0x7f;
@@ -80,18 +89,20 @@ export interface WasmFunction {
 
 /** A module importing `env.memory` (at least `pages` 64 KiB pages) and exporting `functions` (i32 params, no results). */
 export function wasmModule(pages: number, functions: readonly WasmFunction[]): Uint8Array<ArrayBuffer> {
-  const types = section(1, vector(functions.map((f) => [0x60, ...vector(Array.from({ length: f.params }, () => [I32])), 0])));
-  const imports = section(2, vector([[...name('env'), ...name('memory'), 0x02, 0x00, ...uleb(pages)]]));
+  const types = section(1, vector(functions.map((f) => append(append([0x60], vector(Array.from({ length: f.params }, () => [I32]))), [0]))));
+  const imports = section(2, vector([append(append(name('env'), name('memory')), [0x02, 0x00, ...uleb(pages)])]));
   const declared = section(3, vector(functions.map((_, i) => uleb(i))));
-  const exported = section(7, vector(functions.map((f, i) => [...name(f.name), 0x00, ...uleb(i)])));
+  const exported = section(7, vector(functions.map((f, i) => append(name(f.name), [0x00, ...uleb(i)]))));
   const bodies = section(
     10,
     vector(
       functions.map((f) => {
-        const body = [...vector(f.locals > 0 ? [[...uleb(f.locals), I32]] : []), ...f.code, ...op.end];
-        return [...uleb(body.length), ...body];
+        const body = append(append(vector(f.locals > 0 ? [[...uleb(f.locals), I32]] : []), f.code), op.end);
+        return append(uleb(body.length), body);
       }),
     ),
   );
-  return new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...types, ...imports, ...declared, ...exported, ...bodies]);
+  const out = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
+  for (const part of [types, imports, declared, exported, bodies]) append(out, part);
+  return new Uint8Array(out);
 }

@@ -7,43 +7,17 @@
 // 100-odd ms in V8's unoptimised tiers.
 //
 // It gives exactly what the JavaScript walk gives (the same table, the same emits, the same run
-// events; keywordAutomaton.test.ts compares the two on every path), and the JavaScript walk stays
-// for where this cannot run: no WebAssembly (V8 with --jitless) or no Node Buffer (the only fast
-// way to copy a string's code units into memory).
+// events; keywordAutomaton.test.ts holds both walks to a naive search on every path), and the
+// JavaScript walk stays for where this cannot run: no WebAssembly (V8 with --jitless), no Node
+// Buffer#ucs2Write (the only fast way to copy a string's code units into memory), or a table too
+// large for 32-bit addresses.
 //
 // Memory: the automaton's table with every cell times 4 (cells are then byte addresses: a step is
-// `row = load(row + load(char * 4))`, no shift), the block's code units of both streams, and the
+// `row = load(row + load(char * 4))`, no shift), the block's code units of each stream, and the
 // block's emits and run events, which the caller's lists get copied into after each block.
 import type { KeywordAutomaton } from './keywordAutomaton';
 import { op, wasmModule, type WasmFunction } from './wasmModule';
-
-/** The most streams a walk runs in lockstep (the WebAssembly walk's four). */
-export const MAX_STREAMS = 4;
-
-/**
- * The walks' scalars (keywordAutomaton.ts's regs): per stream k the row reached, whether its last
- * group was full of run chars and whether its last two were (runBit or 0), and the write position
- * in its pairs; then the write position in the run events. Rows, fulls and pairs are also held in
- * memory, times 4.
- */
-export const ROW = (k: number) => k;
-const FULL = (k: number) => MAX_STREAMS + k;
-const PAIR = (k: number) => 2 * MAX_STREAMS + k;
-export const AT = (k: number) => 3 * MAX_STREAMS + k;
-export const RUN_AT = 4 * MAX_STREAMS;
-export const REGS = RUN_AT + 1;
-/** The first two streams' scalars, by name (the JavaScript walks'). */
-export const A_ROW = ROW(0);
-export const B_ROW = ROW(1);
-export const A_FULL = FULL(0);
-export const B_FULL = FULL(1);
-export const A_PAIR = PAIR(0);
-export const B_PAIR = PAIR(1);
-export const A_AT = AT(0);
-export const B_AT = AT(1);
-
-/** Chars per group of the run test (keywordAutomaton.ts's GROUP). */
-const GROUP = 8;
+import { AT, FULL, GROUP, MAX_STREAMS, PAIR, REGS, ROW, RUN_AT } from './walkRegisters';
 
 /** What the walk of one block writes: the caller's lists (one per stream) and scalars. */
 export interface WalkTarget {
@@ -63,9 +37,9 @@ export interface WasmWalk {
 }
 /** How a string's code units get into memory: Node's Buffer (a copy at memory speed). */
 interface CodeUnitWriter {
-  ucs2Write(text: string, offset: number): number;
+  ucs2Write?(text: string, offset: number): number;
 }
-type BufferLike = { from(buffer: ArrayBuffer): CodeUnitWriter };
+type BufferLike = { from(buffer: ArrayBuffer): CodeUnitWriter; prototype: CodeUnitWriter };
 /** The part of the WebAssembly JS API used here (core's lib declares no WebAssembly types). */
 interface WasmApi {
   Memory: new (descriptor: { initial: number; maximum: number }) => { buffer: ArrayBuffer };
@@ -90,7 +64,8 @@ export function wasmWalkFor(automaton: KeywordAutomaton, block: number): WasmWal
     try {
       walk = makeWalk(automaton, block);
     } catch {
-      // No WebAssembly here (or it refused the module): the JavaScript walk finds the same.
+      // No WebAssembly here (or it refused the module, or no memory for it): the JavaScript walk
+      // finds the same, and is kept for this automaton (asking again per text would cost more).
       walk = null;
     }
     walks.set(automaton, walk);
@@ -102,9 +77,12 @@ function makeWalk(automaton: KeywordAutomaton, block: number): WasmWalk | null {
   const host = globalThis as unknown as { Buffer?: BufferLike; WebAssembly?: WasmApi };
   const NodeBuffer = host.Buffer;
   const wasm = host.WebAssembly;
-  if (wasm === undefined || NodeBuffer === undefined) return null;
+  if (wasm === undefined || typeof NodeBuffer?.prototype.ucs2Write !== 'function') return null;
   const { table, runBit, emitFrom } = automaton;
   const layout = memoryLayout(table.length, block);
+  // Addresses, rows times 4 and emitFrom times 4 are signed 32-bit values in the kernel and in
+  // the scalars handed back (a table of about 2 GiB: some 150,000 long custom keywords).
+  if (layout.regs + 4 * REGS > 2 ** 31 - 1) return null;
   const memory = new wasm.Memory({ initial: layout.pages, maximum: layout.pages });
   const counts = [1, 2, 4] as const;
   const kernels = [...counts.map((count) => kernel(count, layout, emitFrom * 4, runBit * 4)), times4()];
@@ -112,7 +90,7 @@ function makeWalk(automaton: KeywordAutomaton, block: number): WasmWalk | null {
   const ints = new Int32Array(memory.buffer);
   ints.set(table);
   (instance.exports['times4'] as (ints: number) => void)(table.length);
-  const units = NodeBuffer.from(memory.buffer);
+  const units = NodeBuffer!.from(memory.buffer) as Required<CodeUnitWriter>;
   const runs = counts.map((count) => instance.exports[`walk${count}`] as (p: number, end: number, at: number, part: number) => void);
   const regsAt = layout.regs >> 2;
   const scalars = [...Array.from({ length: MAX_STREAMS }, (_, k) => [ROW(k), FULL(k), PAIR(k)])].flat();

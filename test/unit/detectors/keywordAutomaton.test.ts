@@ -226,3 +226,36 @@ bothWalks('keywords and runs across the start of every part, two parts and four:
     }
   }
 });
+
+// Where WebAssembly or Buffer#ucs2Write (how code units get into its memory) is missing, the
+// automaton's walk is the JavaScript one, and it finds what a naive search finds.
+test('no WebAssembly, or a Buffer without ucs2Write: the JavaScript walk, same hits as naive', () => {
+  const host = globalThis as { WebAssembly?: unknown };
+  const proto = Buffer.prototype as { ucs2Write?: unknown };
+  const hide: Record<string, () => () => void> = {
+    WebAssembly: () => {
+      const saved = host.WebAssembly;
+      delete host.WebAssembly;
+      return () => void (host.WebAssembly = saved);
+    },
+    ucs2Write: () => {
+      const saved = proto.ucs2Write;
+      delete proto.ucs2Write;
+      return () => void (proto.ucs2Write = saved);
+    },
+  };
+  const keywords = ['key', 'token', 'sk-ant-'];
+  const text = pick(rng(16), 'keyKEYtokensk-ant- .é', 20000);
+  for (const [what, remove] of Object.entries(hide)) {
+    const restore = remove();
+    try {
+      const automaton = buildKeywordAutomaton(keywords, { chars: B64, length: 24 });
+      assert.equal(walkOf(automaton), 'JavaScript', what);
+      const got = keywordOccurrences(findKeywords(text, automaton), automaton).map((o) => `${o.keyword}@${o.end}`);
+      assert.deepEqual([...got].sort(), naive(text, keywords).sort(), what);
+    } finally {
+      restore();
+    }
+  }
+  assert.equal(walkOf(buildKeywordAutomaton(keywords)), 'WebAssembly');
+});
