@@ -4,7 +4,7 @@ import { RE2JS } from 're2js';
 import { hasCrc32Base62 } from './checksum';
 import type { CustomDetector } from './custom';
 import { customSearchIn } from './customSearch';
-import { BASE64_RUN, DECODE_TRIGGERS, type DecodeTriggerKind } from './decode';
+import { BASE64_RUN, DECODE_TRIGGERS, isTokenEdge, type DecodeTriggerKind } from './decode';
 import { keywordAutomatonFor } from './automatonCache';
 import type { KeywordAutomaton } from './keywordAutomaton';
 import { DetectorCompileError, type CompileDetectorsOptions, type CompiledDetectors, type DetectorSpec, type MatchContext } from './types';
@@ -197,12 +197,16 @@ function planBuiltin(spec: DetectorSpec, order: number): PlannedDetector {
     mode: 'window',
     window: spec.window,
     searchIn(text, from, to, out) {
-      // Search a slice so a miss costs the window, never the rest of the text.
-      const slice = text.slice(from, to);
+      // Search a slice so a miss costs the window, never the rest of the text. Its edges are
+      // moved out to the ends of the tokens they cut, and one char beyond, so the pattern's
+      // lookarounds see the text: a 46-char value cut by the window's edge after 40 chars was
+      // reported as a 40-char AWS secret key, and its last 6 chars went out.
+      const start = Math.max(0, tokenStart(text, from) - 1);
+      const slice = text.slice(start, Math.min(text.length, tokenEnd(text, to) + 1));
       global.lastIndex = 0;
       for (let m = global.exec(slice); m; m = global.exec(slice)) {
         if (m[0].length === 0) global.lastIndex++;
-        const span = valueSpan(m, from);
+        const span = valueSpan(m, start);
         if (span) out.push(span);
       }
     },
@@ -266,4 +270,21 @@ function planCustom(detector: CustomDetector, order: number): PlannedDetector {
     minEntropy: detector.minEntropy ?? 0,
     searchIn: customSearchIn(detector),
   };
+}
+
+/** How far a window's edge is moved out to the end of a token it cuts (a longer token is cut there). */
+const TOKEN_REACH = 512;
+
+/** The start of the token holding text[at] (at itself when a token edge precedes it), at most TOKEN_REACH back. */
+function tokenStart(text: string, at: number): number {
+  const floor = Math.max(0, at - TOKEN_REACH);
+  while (at > floor && !isTokenEdge(text.charCodeAt(at - 1))) at--;
+  return at;
+}
+
+/** The end of the token holding text[at - 1] (at itself when text[at] is a token edge), at most TOKEN_REACH on. */
+function tokenEnd(text: string, at: number): number {
+  const ceiling = Math.min(text.length, at + TOKEN_REACH);
+  while (at < ceiling && !isTokenEdge(text.charCodeAt(at))) at++;
+  return at;
 }

@@ -23,7 +23,7 @@
  * copied context, and filling two offsets per copied char cost more than decoding.
  */
 export interface DecodedView {
-  readonly kind: 'concatenation' | 'json-escape' | 'url-encoding' | 'base64' | 'hex' | 'yaml-block' | 'diff';
+  readonly kind: 'concatenation' | 'json-escape' | 'url-encoding' | 'base64' | 'hex' | 'yaml-block' | 'diff' | 'partners';
   readonly text: string;
   readonly segments: Int32Array;
   readonly segmentCount: number;
@@ -40,13 +40,26 @@ class ViewBuilder implements EscapeSink {
   constructor(private readonly kind: DecodedView['kind']) {}
 
   private segment(from: number, to: number): void {
+    this.segmentAt(this.length, from, to);
+  }
+
+  /**
+   * A segment from view offset `at`. Decoded chars that map to the same span as the segment
+   * before (the three chars of one base64 group) extend it: a span maps the same either way, and
+   * a view of a large encoded text holds a third of the segments.
+   */
+  private segmentAt(at: number, from: number, to: number): void {
+    if (this.count > 0 && from >= 0 && to !== COPIED) {
+      const last = 3 * (this.count - 1);
+      if (this.segments[last + 1] === from && this.segments[last + 2] === to) return;
+    }
     if (3 * this.count + 3 > this.segments.length) {
       const grown = new Int32Array(this.segments.length * 2);
       grown.set(this.segments);
       this.segments = grown;
     }
     const k = 3 * this.count++;
-    this.segments[k] = this.length;
+    this.segments[k] = at;
     this.segments[k + 1] = from;
     this.segments[k + 2] = to;
   }
@@ -84,25 +97,22 @@ class ViewBuilder implements EscapeSink {
    */
   appendUnits(units: Uint16Array, count: number, marks: Int32Array, markCount: number): void {
     if (count === 0) return;
-    for (let k = 0; k < markCount; k += 3) {
-      const from = this.count;
-      this.segment(marks[k + 1]!, marks[k + 2]!);
-      this.segments[3 * from] = this.length + marks[k]!;
-    }
+    for (let k = 0; k < markCount; k += 3) this.segmentAt(this.length + marks[k]!, marks[k + 1]!, marks[k + 2]!);
     this.parts.push(unitsToString(units, count));
     this.length += count;
   }
 
-  /** Where the view stands: what `rollback` goes back to. */
+  /** Where the view stands (parts, segments, length): a block's marks say what it added. */
   mark(): readonly [number, number, number] {
     return [this.parts.length, this.count, this.length];
   }
 
-  /** Forgets what was appended since `mark`. */
-  rollback([parts, count, length]: readonly [number, number, number]): void {
-    this.parts.length = parts;
-    this.count = count;
-    this.length = length;
+  /** Appends what `source` got between its marks `from` and `to` (its chars, as one piece, and where they came from). */
+  appendRange(source: ViewBuilder, from: readonly [number, number, number], to: readonly [number, number, number]): void {
+    this.parts.push(source.parts.slice(from[0], to[0]).join(''));
+    const shift = this.length - from[2];
+    for (let k = from[1]; k < to[1]; k++) this.segmentAt(source.segments[3 * k]! + shift, source.segments[3 * k + 1]!, source.segments[3 * k + 2]!);
+    this.length += to[2] - from[2];
   }
 
   build(): DecodedView | undefined {
@@ -201,8 +211,7 @@ export function decodedViews(text: string, hints: DecodeHints): DecodedView[] {
     concatenations(text, hints.quote),
     jsonEscapes(text, hints.escape),
     urlEncoding(text, hints.percent),
-    base64Runs(text, hints.base64),
-    hexRuns(text, hints.base64),
+    ...encodedRuns(text, hints.base64),
     yamlBlocks(text, hints.indicator),
     diffLines(text, hints.hunk),
   ];
@@ -678,12 +687,20 @@ export const BASE64_RUN = {
 } as const;
 
 /** `runs`: where each maximal run of base64 chars reaches MIN_RUN chars (its start is MIN_RUN before). */
-function base64Runs(text: string, runs: ArrayLike<number>): DecodedView | undefined {
+/** The base64 and hex views, and their partner view (partnerView). */
+function encodedRuns(text: string, runs: ArrayLike<number>): (DecodedView | undefined)[] {
+  const base64 = base64Runs(text, runs);
+  const hex = hexRuns(text, runs);
+  return [base64.builder?.build(), hex.builder?.build(), partnerView(text, [...base64.blocks, ...hex.blocks].sort((a, b) => a.start - b.start))];
+}
+
+/** The base64 view's builder, and its blocks. */
+function base64Runs(text: string, runs: ArrayLike<number>): DecodedRuns {
   let builder: ViewBuilder | undefined;
   const length = text.length;
   // Where the last block decoded ends: the runs of its further lines are inside it.
   let decodedTo = -1;
-  const partners = new PartnerContext(text, runs);
+  const blocks: DecodedBlock[] = [];
   for (let r = 0; r < runs.length; r++) {
     const start = runs[r]! - MIN_RUN;
     if (start < decodedTo) continue;
@@ -702,61 +719,85 @@ function base64Runs(text: string, runs: ArrayLike<number>): DecodedView | undefi
     if (offset < 0) continue;
     const lines = wrappedLines(text, start + offset, end, padded);
     decodedTo = lines[lines.length - 1]!;
-    builder = partners.around(start, decodedTo, r, builder, 'base64', (view) => addBase64Lines(text, lines, view));
+    builder ??= new ViewBuilder('base64');
+    const before = builder.mark();
+    addBase64Lines(text, lines, builder);
+    if (builder.mark()[2] > before[2]) blocks.push({ start, end: decodedTo, source: builder, from: before, to: builder.mark() });
   }
-  return builder?.build();
+  return { builder, blocks };
+}
+
+/** A block of text[start, end) decoded into the view `source` is building, between its marks `from` and `to`. */
+interface DecodedBlock {
+  start: number;
+  end: number;
+  source: ViewBuilder;
+  from: readonly [number, number, number];
+  to: readonly [number, number, number];
+}
+
+interface DecodedRuns {
+  builder: ViewBuilder | undefined;
+  blocks: DecodedBlock[];
 }
 
 /**
- * The original text around each decoded block, copied into the view beside it (up to
- * PARTNER_REACH chars each way, each original char at most once): a pair whose halves are on
- * the two sides of an encoding boundary is seen together. A key id in plain text and its AWS
- * secret key base64-encoded a line later (or the other way round) was missed: the pair detector
- * wants both within a few lines, and the text held one half, the view the other.
- * What is found in the copied text maps to itself, and is what the text's own scan found.
+ * The view's decoded blocks again, each between copies of the original around it (up to
+ * PARTNER_REACH chars each way, each original char copied once, never into the next decoded
+ * block): a pair whose halves are on the two sides of an encoding boundary is seen together. A
+ * key id in plain text and its AWS secret key base64-encoded a line later (or the other way
+ * round) was missed: the pair detector wants both within a few lines, and the text held one
+ * half, a view the other. Base64 and hex blocks alike, in text order. A view of its own: the
+ * decoded views keep their blocks side by side, as the request readers' decoded copies are
+ * (what pairs there must pair in the text's own scan too, or the gateway refuses the request).
+ * A copy never starts or ends inside a token (a name or a value cut short read as another, or a
+ * secret as a part of itself); what is found in it maps to itself. Not decoded further: its
+ * decoded text is the decoded view's, its copies are the text's.
  */
-class PartnerContext {
-  /** Where the last copy ended: no original char is copied twice. */
-  private copiedTo = 0;
-  constructor(
-    private readonly text: string,
-    private readonly runs: ArrayLike<number>,
-  ) {}
-
-  /**
-   * Decodes the block text[start, end) into `builder` with `decode` (which makes a fresh view of
-   * `kind` if given none), between copies of the original before and after it; leaves
-   * `builder` as it was when nothing was decoded. `r`: the block's run, whose followers bound
-   * the copy after it (a later block is decoded, not copied).
-   */
-  around(start: number, end: number, r: number, builder: ViewBuilder | undefined, kind: DecodedView['kind'], decode: (view: ViewBuilder) => ViewBuilder | undefined): ViewBuilder | undefined {
-    const view = builder ?? new ViewBuilder(kind);
-    const mark = view.mark();
+function partnerView(text: string, decoded: readonly DecodedBlock[]): DecodedView | undefined {
+  // In text order; a run decoded both as base64 and as hex (rare) is taken once.
+  const blocks: DecodedBlock[] = [];
+  for (const block of decoded) if (blocks.length === 0 || block.start >= blocks[blocks.length - 1]!.end) blocks.push(block);
+  if (blocks.length === 0) return undefined;
+  const view = new ViewBuilder('partners');
+  let copiedTo = 0;
+  blocks.forEach((block, b) => {
     view.separate();
-    view.copy(this.text, Math.max(this.copiedTo, start - PARTNER_REACH), start);
-    const copied = view.mark();
-    decode(view);
-    if (view.mark()[2] === copied[2]) {
-      view.rollback(mark);
-      return builder;
-    }
-    let next = this.text.length;
-    for (let k = r + 1; k < this.runs.length; k++) {
-      if (this.runs[k]! - MIN_RUN >= end) {
-        next = this.runs[k]! - MIN_RUN;
-        break;
-      }
-    }
-    this.copiedTo = Math.min(next, end + PARTNER_REACH);
+    view.copy(text, copyStart(text, Math.max(copiedTo, block.start - PARTNER_REACH), block.start), block.start);
+    view.appendRange(block.source, block.from, block.to);
+    const next = b + 1 < blocks.length ? blocks[b + 1]!.start : text.length;
+    copiedTo = copyEnd(text, block.end, Math.min(next, block.end + PARTNER_REACH));
     view.separate();
-    view.copy(this.text, end, this.copiedTo);
-    this.copiedTo = Math.max(this.copiedTo, end);
-    return view;
-  }
+    view.copy(text, block.end, copiedTo);
+    copiedTo = Math.max(copiedTo, block.end);
+  });
+  return view.build();
 }
 
 /** How far around a decoded block the original is copied: the pair detectors' reach (aws-secret-near-access-key-id: 300 chars). */
 const PARTNER_REACH = 300;
+
+/** Chars a copy (or a detector's search window, compile.ts) may start after or end before without cutting a token. */
+const TOKEN_EDGE = (() => {
+  const table = new Uint8Array(128);
+  for (const c of ' \t\r\n"\'`,;(){}[]<>') table[c.charCodeAt(0)] = 1;
+  return table;
+})();
+export const isTokenEdge = (c: number) => c < 128 && TOKEN_EDGE[c] === 1;
+
+/** The first offset in [from, limit] that starts a token (the text's start, or after an edge char); limit if none. */
+function copyStart(text: string, from: number, limit: number): number {
+  if (from === 0 || isTokenEdge(text.charCodeAt(from - 1))) return from;
+  for (let i = from; i < limit; i++) if (isTokenEdge(text.charCodeAt(i))) return i + 1;
+  return limit;
+}
+
+/** The last offset in [floor, to] that ends a token (the text's end, or before an edge char); floor if none. */
+function copyEnd(text: string, floor: number, to: number): number {
+  if (to >= text.length || isTokenEdge(text.charCodeAt(to))) return to;
+  for (let i = to - 1; i > floor; i--) if (isTokenEdge(text.charCodeAt(i))) return i;
+  return floor;
+}
 
 /**
  * The lines of a base64 block wrapped at a fixed width (`base64`'s 76 columns, PEM's 64, an
@@ -1051,10 +1092,11 @@ function hexStartsPrintable(text: string, at: number): boolean {
 }
 
 /** `runs` as for base64Runs: each run whose hex decodes to printable text, decoded (wrapped lines joined, as `xxd -p` writes them; a long one in overlapping chunks). */
-function hexRuns(text: string, runs: ArrayLike<number>): DecodedView | undefined {
+/** The hex view's builder, and its blocks. */
+function hexRuns(text: string, runs: ArrayLike<number>): DecodedRuns {
   let builder: ViewBuilder | undefined;
   let decodedTo = -1;
-  const partners = new PartnerContext(text, runs);
+  const blocks: DecodedBlock[] = [];
   for (let r = 0; r < runs.length; r++) {
     const start = runs[r]! - MIN_RUN;
     if (start < decodedTo) continue;
@@ -1068,15 +1110,16 @@ function hexRuns(text: string, runs: ArrayLike<number>): DecodedView | undefined
     const joined = lines.length === 2 ? text.slice(from, end) : linesText(text, lines);
     const pairs = joined.length - (joined.length % 2);
     const original = lineMapper(lines);
-    builder = partners.around(from, decodedTo, r, builder, 'hex', (view) => {
-      for (let at = 0; ; at += B64_CHUNK - B64_OVERLAP) {
-        const stop = Math.min(pairs, at + B64_CHUNK);
-        addHex(joined, at, stop, view, original);
-        if (stop === pairs) return view;
-      }
-    });
+    builder ??= new ViewBuilder('hex');
+    const before = builder.mark();
+    for (let at = 0; ; at += B64_CHUNK - B64_OVERLAP) {
+      const stop = Math.min(pairs, at + B64_CHUNK);
+      addHex(joined, at, stop, builder, original);
+      if (stop === pairs) break;
+    }
+    if (builder.mark()[2] > before[2]) blocks.push({ start: from, end: decodedTo, source: builder, from: before, to: builder.mark() });
   }
-  return builder?.build();
+  return { builder, blocks };
 }
 
 /** Decodes the hex pairs of run[start, end) into the view, each char mapped to its two digits in the original, if it is text. */

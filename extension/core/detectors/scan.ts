@@ -61,7 +61,8 @@ function scanView(chain: readonly DecodedView[], plan: ScanPlan, candidates: Can
   const view = chain[0]!;
   const hits = findKeywords(view.text, plan.automaton, scratch.viewHits);
   collect(view.text, hits, plan, chain, candidates, scratch);
-  if (chain.length >= MAX_DECODE_DEPTH) return;
+  // A partner view's decoded text is its decoded view's, its copies the text's: both are decoded there.
+  if (chain.length >= MAX_DECODE_DEPTH || view.kind === 'partners') return;
   for (const inner of decodedViews(view.text, decodeHints(hits, plan, scratch))) scanView([inner, ...chain], plan, candidates, scratch);
 }
 

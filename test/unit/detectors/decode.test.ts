@@ -189,3 +189,45 @@ test('a wrapped block whose last line is only `bg==` keeps it: the last char of 
   assert.ok(m, 'not found');
   assert.ok(`blob:\n${text}`.slice(m.start, m.end).endsWith(encoded.slice(-4)), 'the last line is part of the span');
 });
+
+// The partner view (decode.ts partnerView) copies the text around each decoded block; review of
+// 0b7bf07 broke its first version three ways, each a case here.
+test('text copied around a decoded block never cuts a token: a value beside either edge is reported whole', () => {
+  const id = 'AKIAQ3EGUJ7ZFRW5XKLP';
+  const value = 'Qm9Zx81Lp7Tn4Rv9Ks3WaB2cD4eF6gH8jK0mN2pQ4rS6tU8vW0xY2zA4bC6dE8';
+  const blob = `blob: ${Buffer.from('a short note for the build').toString('base64')}`;
+  const filler = (n: number) => 'lorem '.repeat(80).slice(0, n);
+  const texts: string[] = [];
+  for (let shift = -4; shift <= 4; shift++) {
+    // The copy before the block starts 300 chars before it: there, 40 chars before the value's end.
+    const head = `api_secret = "${value}"\nkey id ${id}\n`;
+    const cutBefore = head.indexOf(value) + value.length - 40 + shift;
+    texts.push(`${head}${filler(cutBefore + 300 - head.length - 'blob: '.length - 1)}\n${blob}\n`);
+    // The copy after the block ends 300 chars after it: there, 40 chars after the value's start.
+    const mid = `\nkey id ${id}\n`;
+    texts.push(`${blob}${mid}${filler(300 - 40 + shift - mid.length - 'api_secret = "'.length)}api_secret = "${value}"\n`);
+  }
+  for (const text of texts) {
+    const at = text.indexOf(value);
+    const found = scanText(text, compiled).filter((m) => m.end > at && m.start < at + value.length);
+    assert.deepEqual(found.map((m) => [m.start, m.end]), [[at, at + value.length]], found.map((m) => m.detector).join(', '));
+  }
+});
+
+test('a run that does not decode between two halves of a pair does not cut the copy: the pair is found', () => {
+  const secret = 'wJq7ZtR2pLx9Vb4Nc8Ks1Hd6Fy3Gm5Qa0We2Tr7U';
+  // An identifier of 24+ base64 chars whose first bytes decode printable, but the rest not.
+  const text = `a: ${Buffer.from('AKIAQ3EGUJ7ZFRW5XKLP').toString('base64')}\n// deleteDatabaseReturnValue\nb: ${secret}\n`;
+  const m = scanText(text, compiled).find((x) => x.detector === 'aws-secret-near-access-key-id');
+  assert.ok(m, 'the plain secret near the base64 key id');
+  assert.equal(text.slice(m.start, m.end), secret);
+});
+
+test('a pair split across two encodings (the key id in base64, its secret key in hex) is found', () => {
+  const secret = 'wJq7ZtR2pLx9Vb4Nc8Ks1Hd6Fy3Gm5Qa0We2Tr7U';
+  const hex = Buffer.from(secret).toString('hex');
+  const text = `id ${Buffer.from('AKIAQ3EGUJ7ZFRW5XKLP').toString('base64')}\nsecret ${hex}\n`;
+  const m = scanText(text, compiled).find((x) => x.detector === 'aws-secret-near-access-key-id');
+  assert.ok(m);
+  assert.equal(text.slice(m.start, m.end), hex);
+});

@@ -133,3 +133,17 @@ test('gateway: an AWS secret key base64-encoded in the message after its plain k
   assert.ok(!second!.includes(encoded), 'the encoded secret reached the upstream');
   assert.match(second!, /\[REDACTED:aws-secret-near-access-key-id#1\]/);
 });
+
+// Review of 0b7bf07: with the text copied between decoded blocks, a key id and a secret each
+// base64-encoded 700 chars apart no longer paired in the message, but still did in the request
+// reader's decoded copies (scanned side by side): a redaction no field holds, so the request
+// was refused. The decoded view keeps its blocks side by side again (the copies are a view of
+// their own).
+test('gateway: a key id and a secret key each base64-encoded, messages apart, are redacted, not refused', async () => {
+  const awsSecret = 'wJq7ZtR2pLx9Vb4Nc8Ks1Hd6Fy3Gm5Qa0We2Tr7U';
+  const b64 = (s: string) => Buffer.from(s).toString('base64');
+  const filler = 'lorem ipsum dolor sit amet '.repeat(26).slice(0, 700);
+  const { outcome, upstream } = await throughGateway([`first: ${b64('the key id is AKIAQ3EGUJ7ZFRW5XKLP ok')}`, filler, `later: ${b64(awsSecret)}`]);
+  assert.equal(outcome, 'forwarded', String(outcome));
+  assert.ok(!upstream[0]![2]!.includes(b64(awsSecret)), 'the encoded secret reached the upstream');
+});

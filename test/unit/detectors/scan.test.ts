@@ -286,3 +286,17 @@ test('overlap resolution is the same for a few candidates and for hundreds', () 
   const expected = Array.from({ length: times }, (_, k) => one.map((m) => ({ ...m, start: m.start + k * (block.length + 1), end: m.end + k * (block.length + 1) }))).flat();
   assert.deepEqual(many, expected);
 });
+
+// A window detector searches the chars around its keyword; where the window's edge fell inside a
+// longer token, the cut-off part matched on its own (the slice's end passed for a token's end):
+// 40 of a 46-char value were reported as an AWS secret key and the other 6 went out.
+test('a window never cuts a token: the value is reported whole wherever the window ends', () => {
+  const value = 'LN4poRqZ9i6mt5FzkIKmJSthjwnPTOkUGsDapxnb7dLAb7';
+  for (let lead = 200; lead <= 300; lead++) {
+    const filler = 'lorem ipsum dolor sit amet '.repeat(20).slice(0, lead);
+    const text = `AKIAQ3EGUJ7ZFRW5XKLP ${filler}\napi_secret = "${value}"\n`;
+    const at = text.indexOf(value);
+    const found = scanText(text, builtin).filter((m) => m.end > at && m.start < at + value.length);
+    assert.deepEqual(found.map((m) => [m.start, m.end]), [[at, at + value.length]], `lead ${lead}: ${found.map((m) => m.detector).join(', ')}`);
+  }
+});
