@@ -9,6 +9,9 @@ const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf
 const root = new URL('..', import.meta.url).pathname;
 const outDir = join(root, 'test-output');
 mkdirSync(outDir, { recursive: true });
+// Hook servers that tests (and the agent CLIs they drive) start through the launcher live on
+// after the run for their 15 idle minutes; a test run's retire after one. Every child inherits it.
+process.env.AIRLOCK_HOOK_IDLE_MS ??= '60000';
 
 function step(title, command, args, options = {}) {
   console.log(`\n=== ${title}`);

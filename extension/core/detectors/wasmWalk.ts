@@ -17,7 +17,10 @@
 // block's emits and run events, which the caller's lists get copied into after each block.
 import type { KeywordAutomaton } from './keywordAutomaton';
 import { op, wasmModule, type WasmFunction } from './wasmModule';
-import { AT, FULL, GROUP, MAX_STREAMS, PAIR, REGS, ROW, RUN_AT } from './walkRegisters';
+import * as walkRegisters from './walkRegisters';
+
+// Copied into constants of this module (an imported binding is a getter under CommonJS interop).
+const { AT, FULL, GROUP, MAX_STREAMS, PAIR, REGS, ROW, RUN_AT } = walkRegisters;
 
 /** What the walk of one block writes: the caller's lists (one per stream) and scalars. */
 export interface WalkTarget {
