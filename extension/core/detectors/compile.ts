@@ -197,17 +197,19 @@ function planBuiltin(spec: DetectorSpec, order: number): PlannedDetector {
     mode: 'window',
     window: spec.window,
     searchIn(text, from, to, out) {
-      // Search a slice so a miss costs the window, never the rest of the text. Its edges are
-      // moved out to the ends of the tokens they cut, and one char beyond, so the pattern's
-      // lookarounds see the text: a 46-char value cut by the window's edge after 40 chars was
-      // reported as a 40-char AWS secret key, and its last 6 chars went out.
-      const start = Math.max(0, tokenStart(text, from) - 1);
-      const slice = text.slice(start, Math.min(text.length, tokenEnd(text, to) + 1));
+      // Search a slice so a miss costs the window, never the rest of the text.
+      const slice = text.slice(from, to);
       global.lastIndex = 0;
       for (let m = global.exec(slice); m; m = global.exec(slice)) {
         if (m[0].length === 0) global.lastIndex++;
-        const span = valueSpan(m, start);
-        if (span) out.push(span);
+        const span = valueSpan(m, from);
+        if (!span) continue;
+        // At the slice's edges the pattern's lookarounds saw its ends, not the text: a value the
+        // window's edge cut passed for a whole one (40 chars of a 46-char value reported as an
+        // AWS secret key, the rest sent). Such a value is reported whole, to the ends of its token.
+        if (m.index + m[0].length === slice.length && span.end === to && to < text.length && !isTokenEdge(text.charCodeAt(to))) span.end = tokenEnd(text, to);
+        if (m.index === 0 && span.start === from && from > 0 && !isTokenEdge(text.charCodeAt(from - 1))) span.start = tokenStart(text, from);
+        out.push(span);
       }
     },
   };
@@ -272,8 +274,25 @@ function planCustom(detector: CustomDetector, order: number): PlannedDetector {
   };
 }
 
-/** How far a window's edge is moved out to the end of a token it cuts (a longer token is cut there). */
-const TOKEN_REACH = 512;
+/**
+ * How far a value cut by a window's edge is followed to its token's ends (a JFrog access token in
+ * an .npmrc runs to a thousand chars; past this, the value is reported up to here).
+ */
+const TOKEN_REACH = 8192;
+
+/**
+ * The last token end found, and from where: windows hit by a keyword repeated along one long
+ * token all end inside it, and each would follow it again (18 times the parent's time on such a
+ * text). Forgotten after every scan (forgetTokenEnds), so no text is held on to.
+ */
+let lastText: string | undefined;
+let lastFrom = 0;
+let lastEnd = 0;
+
+/** Called at the end of every scan. */
+export function forgetTokenEnds(): void {
+  lastText = undefined;
+}
 
 /** The start of the token holding text[at] (at itself when a token edge precedes it), at most TOKEN_REACH back. */
 function tokenStart(text: string, at: number): number {
@@ -284,7 +303,13 @@ function tokenStart(text: string, at: number): number {
 
 /** The end of the token holding text[at - 1] (at itself when text[at] is a token edge), at most TOKEN_REACH on. */
 function tokenEnd(text: string, at: number): number {
+  // No edge in [lastFrom, lastEnd): from anywhere in it, the token ends where it did.
+  if (text === lastText && at >= lastFrom && at <= lastEnd) return lastEnd;
+  const from = at;
   const ceiling = Math.min(text.length, at + TOKEN_REACH);
   while (at < ceiling && !isTokenEdge(text.charCodeAt(at))) at++;
+  lastText = text;
+  lastFrom = from;
+  lastEnd = at;
   return at;
 }

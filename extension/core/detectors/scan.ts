@@ -6,7 +6,7 @@
 // mapped back to the span of the encoded original. The decoders are
 // told where to look by that same keyword pass (their trigger literals are keywords too, and it
 // reports base64 runs), so decoding adds no pass over the whole text.
-import { TRIGGER_KINDS, type PlannedDetector, type ScanPlan, type ValueSpan } from './compile';
+import { forgetTokenEnds, TRIGGER_KINDS, type PlannedDetector, type ScanPlan, type ValueSpan } from './compile';
 import { startScanDeadline } from './customSearch';
 import { decodedViews, mapSpan, type DecodeHints, type DecodedView } from './decode';
 import { shannonEntropy } from './entropy';
@@ -97,6 +97,7 @@ let scanning = false;
 /** After a scan: lets go of lists a large text grew (a gateway or editor lives on after it). */
 function releaseScratch(scratch: ScanScratch): void {
   releaseWalkLists();
+  forgetTokenEnds();
   releaseHits(scratch.textHits);
   releaseHits(scratch.viewHits);
   for (let kind = 0; kind < scratch.hints.length; kind++) if (scratch.hints[kind]!.length > RETAINED_REUSED) scratch.hints[kind] = new Int32Array(256);

@@ -300,3 +300,17 @@ test('a window never cuts a token: the value is reported whole wherever the wind
     assert.deepEqual(found.map((m) => [m.start, m.end]), [[at, at + value.length]], `lead ${lead}: ${found.map((m) => m.detector).join(', ')}`);
   }
 });
+
+// Review of df6a68e: widening the window to the tokens' ends made a value longer than the
+// pattern's bound (a JFrog access token in an .npmrc, 761 chars) fail the pattern: missed, where
+// the parent had redacted its first 300 chars. A value cut by the window is reported whole.
+test('a value longer than its window reaches is reported whole, not missed and not cut', () => {
+  const b64url = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+  const r = rng(21);
+  const part = (n: number) => pick(r, b64url, n);
+  const jwt = `eyJ2ZXIiOiIyIiwidHlwIjoiSldUIiwiYWxnIjoiUlMyNTYifQ.${part(340)}.${part(342)}`;
+  const text = `registry=https://example.jfrog.io/api/npm/npm/\n//example.jfrog.io/api/npm/npm/:_authToken=${jwt}\nalways-auth=true\n`;
+  const at = text.indexOf(jwt);
+  const found = scanText(text, builtin).filter((m) => m.end > at && m.start < at + jwt.length);
+  assert.deepEqual(found.map((m) => [m.start, m.end]), [[at, at + jwt.length]], found.map((m) => m.detector).join(', '));
+});
