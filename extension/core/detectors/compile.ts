@@ -281,9 +281,10 @@ function planCustom(detector: CustomDetector, order: number): PlannedDetector {
 const TOKEN_REACH = 8192;
 
 /**
- * The last token end found, and from where: windows hit by a keyword repeated along one long
- * token all end inside it, and each would follow it again (18 times the parent's time on such a
- * text). Forgotten after every scan (forgetTokenEnds), so no text is held on to.
+ * How far tokenEnd has followed a token, and from where (no edge in [lastFrom, lastEnd)): windows
+ * hit by a keyword repeated along one long token all end inside it, and each would follow it
+ * again (18 times the parent's time on such a text); a later call goes on from lastEnd.
+ * Forgotten after every scan (forgetTokenEnds), so no text is held on to.
  */
 let lastText: string | undefined;
 let lastFrom = 0;
@@ -303,13 +304,16 @@ function tokenStart(text: string, at: number): number {
 
 /** The end of the token holding text[at - 1] (at itself when text[at] is a token edge), at most TOKEN_REACH on. */
 function tokenEnd(text: string, at: number): number {
-  // No edge in [lastFrom, lastEnd): from anywhere in it, the token ends where it did.
-  if (text === lastText && at >= lastFrom && at <= lastEnd) return lastEnd;
-  const from = at;
   const ceiling = Math.min(text.length, at + TOKEN_REACH);
-  while (at < ceiling && !isTokenEdge(text.charCodeAt(at))) at++;
-  lastText = text;
-  lastFrom = from;
-  lastEnd = at;
-  return at;
+  let i = at;
+  // No edge in [lastFrom, lastEnd): from anywhere in it, the search goes on from lastEnd.
+  const known = text === lastText && at >= lastFrom && at <= lastEnd;
+  if (known) i = lastEnd;
+  while (i < ceiling && !isTokenEdge(text.charCodeAt(i))) i++;
+  if (!known) {
+    lastText = text;
+    lastFrom = at;
+  }
+  lastEnd = i;
+  return i;
 }

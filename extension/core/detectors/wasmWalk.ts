@@ -96,7 +96,7 @@ function makeWalk(automaton: KeywordAutomaton, block: number): WasmWalk | null {
   const units = NodeBuffer!.from(memory.buffer) as Required<CodeUnitWriter>;
   const runs = counts.map((count) => instance.exports[`walk${count}`] as (p: number, end: number, at: number, part: number) => void);
   const regsAt = layout.regs >> 2;
-  const scalars = [...Array.from({ length: MAX_STREAMS }, (_, k) => [ROW(k), FULL(k), PAIR(k)])].flat();
+  const scalars = Array.from({ length: MAX_STREAMS }, (_, k) => [ROW(k), FULL(k), PAIR(k)]).flat();
   return {
     block,
     walk(text, from, to, part, target) {
