@@ -3,7 +3,8 @@
 // enclosing git repository above the folder), `-` for stdin. .git/ is always skipped; binary
 // files and files over the size cap are reported as skipped instead of scanned. The order is
 // deterministic: inputs in the order given, folder entries sorted by code point.
-import { existsSync, readFileSync, readdirSync, statSync, type Dirent } from 'node:fs';
+import { isAscii } from 'node:buffer';
+import { closeSync, constants as fsConstants, existsSync, fstatSync, openSync, readFileSync, readdirSync, readSync, statSync, type Dirent } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { isIgnored, parseGitignore, type IgnoreLayer } from './gitignore';
 
@@ -163,53 +164,57 @@ function addFile(absolute: string, result: WalkResult, seen: Set<string>, option
 }
 
 /**
- * A file the listing says is regular (not a link, FIFO or device, so opening it cannot block):
- * sized by one stat, then read and decoded by readFileSync's UTF-8 path, which opens, reads
- * and closes inside Node (one call into Node, where open, fstat, read and close from here
- * are four: for 2,150 files of 20 MB, 43 ms against 50 ms).
+ * A file the listing says is regular (not a link, FIFO or device): opened without blocking (a
+ * FIFO put there since the listing must not hang the scan), checked and sized by fstat on the
+ * descriptor, read into one buffer the walk reuses, and decoded from it. Against statSync and
+ * readFileSync(…, 'utf8') (a path lookup twice, a buffer per file) this took the reading of the
+ * 20 MB bench corpus (2,150 files) from ~70 to ~35 ms per scan.
  */
 function addRegularFile(absolute: string, result: WalkResult, seen: Set<string>, options: WalkOptions): void {
   if (seen.has(absolute)) return;
   seen.add(absolute);
-  let text: string;
+  let read: FileRead;
   try {
-    const stats = statSync(absolute);
-    if (!stats.isFile()) {
-      // Replaced since the listing.
-      result.skipped.push({ absolutePath: absolute, reason: 'not a regular file' });
-      return;
-    }
-    if (stats.size > options.maxFileBytes) {
-      result.skipped.push({ absolutePath: absolute, reason: `larger than ${options.maxFileBytes} bytes` });
-      return;
-    }
-    text = readFileSync(absolute, 'utf8');
-    if (hasNulInSniffedBytes(text)) {
-      // The decoded text cannot always say at which byte a NUL was: ask the bytes.
-      addText(absolute, readFileSync(absolute), result, options);
-      return;
-    }
+    read = readRegularFile(absolute, options.maxFileBytes);
   } catch (error) {
     result.skipped.push({ absolutePath: absolute, reason: `unreadable (${errorCode(error)})` });
     return;
   }
-  pushInput(result, { absolutePath: absolute, text: stripBom(text) }, options);
+  if (typeof read === 'string') result.skipped.push({ absolutePath: absolute, reason: read });
+  else addText(absolute, read, result, options);
 }
 
-/**
- * Whether the file decoded as `text` may hold a NUL in its first BINARY_SNIFF_BYTES bytes
- * (looksBinary's question, asked of the text). A char takes at least one byte, and the decoder
- * turns every invalid sequence into one U+FFFD, so a NUL within those bytes is within that many
- * chars: no NUL there, no NUL in the bytes. A NUL there is sure to be within them only when
- * the chars before it came from valid UTF-8 (then their byte length is exact); otherwise true,
- * and the caller reads the bytes.
- */
-function hasNulInSniffedBytes(text: string): boolean {
-  // Only the head is searched (indexOf on the whole text would read all of every file).
-  const nul = (text.length > BINARY_SNIFF_BYTES ? text.slice(0, BINARY_SNIFF_BYTES) : text).indexOf('\0');
-  if (nul === -1) return false;
-  const before = text.slice(0, nul);
-  return before.includes('\ufffd') || Buffer.byteLength(before, 'utf8') < BINARY_SNIFF_BYTES;
+/** The file's bytes (valid until the next read), or why it is skipped. */
+type FileRead = Buffer | string;
+
+/** Reused for every file up to its size; larger files get a buffer of their own. */
+const SHARED_READ_BYTES = 1024 * 1024;
+let sharedRead: Buffer | undefined;
+
+const OPEN_FLAGS = fsConstants.O_RDONLY | (process.platform === 'win32' ? 0 : fsConstants.O_NONBLOCK);
+
+function readRegularFile(absolute: string, maxFileBytes: number): FileRead {
+  const fd = openSync(absolute, OPEN_FLAGS);
+  try {
+    const stats = fstatSync(fd);
+    // Replaced since the listing.
+    if (!stats.isFile()) return 'not a regular file';
+    if (stats.size > maxFileBytes) return `larger than ${maxFileBytes} bytes`;
+    // As readFileSync: up to the size fstat gave (a file still being written is read as far as it was).
+    const size = stats.size;
+    // procfs and the like say 0 and have content: read to the end.
+    if (size === 0) return readFileSync(fd);
+    const buffer = size <= SHARED_READ_BYTES ? (sharedRead ??= Buffer.allocUnsafe(SHARED_READ_BYTES)) : Buffer.allocUnsafe(size);
+    let length = 0;
+    while (length < size) {
+      const got = readSync(fd, buffer, length, size - length, null);
+      if (got === 0) break;
+      length += got;
+    }
+    return buffer.subarray(0, length);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function addText(absolute: string, bytes: Buffer, result: WalkResult, options: WalkOptions): void {
@@ -217,7 +222,12 @@ function addText(absolute: string, bytes: Buffer, result: WalkResult, options: W
     result.skipped.push({ absolutePath: absolute, reason: 'binary' });
     return;
   }
-  pushInput(result, { absolutePath: absolute, text: stripBom(bytes.toString('utf8')) }, options);
+  pushInput(result, { absolutePath: absolute, text: stripBom(decodeText(bytes)) }, options);
+}
+
+/** UTF-8, invalid sequences as U+FFFD; ASCII (most source files) is copied as Latin-1, which is the same text. */
+function decodeText(bytes: Buffer): string {
+  return isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
 }
 
 function pushInput(result: WalkResult, input: ScanInput, options: WalkOptions): void {
@@ -244,7 +254,8 @@ function withGitignoreOf(directory: string, relativeDir: string, inherited: Igno
 function readGitignore(directory: string): IgnoreLayer['rules'] | undefined {
   const file = join(directory, '.gitignore');
   try {
-    if (!statSync(file).isFile()) return undefined;
+    // Most folders have none: asked without an exception per folder.
+    if (!statSync(file, { throwIfNoEntry: false })?.isFile()) return undefined;
     return parseGitignore(readFileSync(file, 'utf8'));
   } catch {
     return undefined;

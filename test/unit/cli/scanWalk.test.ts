@@ -116,6 +116,33 @@ test('binary means a NUL in the first 8000 BYTES, as git says, however the text 
   }
 });
 
+test('each file is read whole and alone: files past the reused read buffer, after and before smaller ones, ASCII and not', async () => {
+  // The walker reads into one buffer it reuses (1 MB) and decodes ASCII as Latin-1: a text must
+  // never carry bytes of the file read before it, nor be cut at the buffer's size.
+  const big = (char: string, bytes: number) => char.repeat(Math.ceil(bytes / Buffer.byteLength(char))).slice(0, Math.ceil(bytes / Buffer.byteLength(char)));
+  const files: Record<string, string> = {
+    'a-large.txt': big('A', 1024 * 1024 + 7),
+    'b-small.txt': 'b',
+    'c-empty.txt': '',
+    'd-exact.txt': big('d', 1024 * 1024),
+    'e-utf8-large.txt': big('\u00e9', 1024 * 1024 + 5) + 'end',
+    'f-ascii-after.txt': 'short ascii',
+    'g-utf8-small.txt': 'caf\u00e9 \u{1f511}',
+  };
+  const root = tree(files);
+  try {
+    const result = await collectInputs(['.'], root, { maxFileBytes: 4 << 20, readStdin: noStdin });
+    assert.deepEqual(result.skipped, []);
+    assert.deepEqual(result.inputs.map((i) => relative(root, i.absolutePath ?? '')), Object.keys(files));
+    for (const input of result.inputs) {
+      const name = relative(root, input.absolutePath ?? '');
+      assert.ok(input.text === files[name], `${name}: ${input.text.length} chars read, ${files[name]!.length} written`);
+    }
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
 test('a folder inside a repository honours the .gitignore files above it', async () => {
   const root = tree({ '.gitignore': 'generated/\n', 'pkg/src/generated/g.ts': 'x', 'pkg/src/a.ts': 'x', 'pkg/.gitignore': '/src/skip.ts\n', 'pkg/src/skip.ts': 'x' });
   mkdirSync(join(root, '.git'));
