@@ -388,8 +388,26 @@ function concatenations(text: string, quotes: ArrayLike<number>): DecodedView | 
 
 // ---------- JSON string escapes ----------
 
-/** The region decoded around an escape: the line, cut to this many chars either side. */
+/**
+ * The region decoded around an escape: up to this many chars either side, across lines, never
+ * cutting a token. Lines were once the bound: then an AWS secret key JSON-escaped or URL-encoded
+ * on the line after its key id (pretty-printed JSON from PHP's json_encode escapes every `/`)
+ * was in a view without its id, and the pair detector (300 chars each way) never saw the two.
+ */
 const CONTEXT = 300;
+
+/** How far one JSON escape region extends (further escapes go into the next region). */
+const MAX_ESCAPE_REGION = 1 << 16;
+
+/** Where a region that holds `at` starts: the first token start at most CONTEXT chars back, not before `floor`. */
+function regionStart(text: string, at: number, floor: number): number {
+  return copyStart(text, Math.max(floor, at - CONTEXT), at);
+}
+
+/** Where a region whose last escape ends at `end` ends: the last token end at most CONTEXT chars on. */
+function regionEndAfter(text: string, end: number): number {
+  return copyEnd(text, Math.min(end, text.length), Math.min(text.length, end + CONTEXT));
+}
 
 const isHex = (c: number) => (c >= 48 && c <= 57) || ((c | 32) >= 97 && (c | 32) <= 102);
 
@@ -426,22 +444,20 @@ function jsonEscapes(text: string, candidates: ArrayLike<number>): DecodedView |
     while (cursor < escapes.length && escapes[cursor]! < from) cursor++;
     return cursor < escapes.length ? escapes[cursor]! : -1;
   };
-  let regionEnd = -1;
-  let lineEnd = -1;
+  let regionEnd = 0;
   for (let at = escapeAt(0); at !== -1; at = escapeAt(regionEnd)) {
-    let start = lineStartWithin(text, at, CONTEXT);
+    let start = regionStart(text, at, regionEnd);
     // Not between the two backslashes of a `\\` (its second would read as an escape).
-    if (escapedBackslashEnds(text, start)) start--;
-    // Extend the region while further escapes follow closely on the same line (whose end is
-    // looked up once per line, not once per region).
-    if (at >= lineEnd) lineEnd = lineEndOf(text, at);
+    if (start > regionEnd && escapedBackslashEnds(text, start)) start--;
+    // Extend the region while further escapes follow closely, up to MAX_ESCAPE_REGION (the
+    // dense buffers grow with the region; the next region goes on where this one ends).
     let last = at;
     let count = 1;
-    for (let n = escapeAt(at + 2); n !== -1 && n < lineEnd && n - last < CONTEXT; n = escapeAt(n + 2)) {
+    for (let n = escapeAt(at + 2); n !== -1 && n - last < CONTEXT && n - start < MAX_ESCAPE_REGION; n = escapeAt(n + 2)) {
       last = n;
       count++;
     }
-    regionEnd = Math.min(lineEnd, last + CONTEXT);
+    regionEnd = regionEndAfter(text, last + 2);
     builder.separate();
     let i: number;
     if (count < DENSE_ESCAPES) i = decodeEscapes(builder, text, start, regionEnd);
@@ -573,33 +589,43 @@ function escapedBackslashEnds(text: string, i: number): boolean {
 
 /** `candidates`: where `%2`..`%7` occurs. */
 function urlEncoding(text: string, candidates: ArrayLike<number>): DecodedView | undefined {
-  if (candidates.length === 0) return undefined;
-  const builder = new ViewBuilder('url-encoding');
-  let lineEnd = -1;
+  let builder: ViewBuilder | undefined;
+  let regionEnd = 0;
   for (let k = 0; k < candidates.length; k++) {
     const at = candidates[k]!;
-    // %20..%7E: a printable ASCII char (not %7F).
-    const second = text.charCodeAt(at + 2);
-    if (!isHex(second) || (text.charCodeAt(at + 1) === 55 && (second | 32) === 102)) continue;
-    if (at < lineEnd) continue;
-    const start = lineStartOf(text, at);
-    lineEnd = lineEndOf(text, at);
-    if (lineEnd - start > MAX_REGION) continue;
+    if (at < regionEnd || !isPercentEscape(text, at)) continue;
+    // As for JSON escapes: the region reaches CONTEXT chars around its escapes, across lines;
+    // further escapes that follow closely extend it, up to MAX_REGION (a long form body is
+    // decoded in regions of that size, not skipped).
+    const start = regionStart(text, at, regionEnd);
+    let last = at;
+    for (let n = k + 1; n < candidates.length && candidates[n]! - last < CONTEXT && candidates[n]! - start < MAX_REGION; n++) last = candidates[n]!;
+    regionEnd = regionEndAfter(text, last + 3);
+    builder ??= new ViewBuilder('url-encoding');
     builder.separate();
     let run = start;
-    for (let i = start; i < lineEnd; ) {
-      if (text[i] === '%' && /^[2-7][0-9A-Fa-f]$/.test(text.slice(i + 1, i + 3)) && text.slice(i + 1, i + 3).toLowerCase() !== '7f') {
-        builder.copy(text, run, i);
-        builder.add(String.fromCharCode(hexAt(text, i + 1, 2)), i, i + 3);
-        i += 3;
-        run = i;
-      } else {
+    for (let i = text.indexOf('%', start); i !== -1 && i < regionEnd; i = text.indexOf('%', i)) {
+      if (!isPercentEscape(text, i)) {
         i++;
+        continue;
       }
+      builder.copy(text, run, i);
+      builder.decoded(hexAt(text, i + 1, 2), i, i + 3);
+      i += 3;
+      run = i;
     }
-    builder.copy(text, run, lineEnd);
+    // An escape at the end may reach past it.
+    regionEnd = Math.max(regionEnd, run);
+    builder.copy(text, run, regionEnd);
   }
-  return builder.build();
+  return builder?.build();
+}
+
+/** `%20`..`%7E` at `i`: a printable ASCII char (not %7F). */
+function isPercentEscape(text: string, i: number): boolean {
+  const first = text.charCodeAt(i + 1);
+  const second = text.charCodeAt(i + 2);
+  return text.charCodeAt(i) === 37 && first >= 50 && first <= 55 && isHex(second) && !(first === 55 && (second | 32) === 102);
 }
 
 // ---------- base64 ----------

@@ -347,6 +347,9 @@ export interface DecodingCase {
   build: (seed: number) => { text: string; encoded: string; detector: string };
 }
 
+/** A sample AWS secret key with a `/` at chars 9 and 25 (the chars JSON and URL encoding escape). */
+const withSlashes = (secret: string) => `${secret.slice(0, 9)}/${secret.slice(10, 25)}/${secret.slice(26)}`;
+
 /** One case per decoding the scanner performs. */
 const base64Of = (text: string) => Buffer.from(text).toString('base64');
 /** The base64 chars that encode decoded chars [from, to): whole 4-char groups. */
@@ -406,6 +409,22 @@ export const DECODING_CASES: readonly DecodingCase[] = [
     build: (seed) => {
       const secret = SAMPLES.find((s) => s.detector === 'aws-secret-near-access-key-id')!.value(rng(seed));
       return { text: `key_id_hex: ${Buffer.from('AKIAQ3EGUJ7ZFRW5XKLP').toString('hex')}\nsecret: ${secret}\n`, encoded: secret, detector: 'aws-secret-near-access-key-id' };
+    },
+  },
+  {
+    name: 'an AWS key pair in pretty-printed JSON: the key id on one line, its secret key on the next with every / escaped (PHP json_encode)',
+    build: (seed) => {
+      const secret = withSlashes(SAMPLES.find((s) => s.detector === 'aws-secret-near-access-key-id')!.value(rng(seed)));
+      const encoded = secret.replace(/\//g, '\\/');
+      return { text: `{\n    "AccessKeyId": "AKIAQ3EGUJ7ZFRW5XKLP",\n    "Key": "${encoded}"\n}\n`, encoded, detector: 'aws-secret-near-access-key-id' };
+    },
+  },
+  {
+    name: 'an AWS key pair in a form body: the key id on one line, its secret key URL-encoded on the next',
+    build: (seed) => {
+      const secret = withSlashes(SAMPLES.find((s) => s.detector === 'aws-secret-near-access-key-id')!.value(rng(seed)));
+      const encoded = encodeURIComponent(secret);
+      return { text: `id=AKIAQ3EGUJ7ZFRW5XKLP&\nk=${encoded}&region=eu-west-1\n`, encoded, detector: 'aws-secret-near-access-key-id' };
     },
   },
   {

@@ -314,3 +314,23 @@ test('a value longer than its window reaches is reported whole, not missed and n
   const found = scanText(text, builtin).filter((m) => m.end > at && m.start < at + jwt.length);
   assert.deepEqual(found.map((m) => [m.start, m.end]), [[at, at + jwt.length]], found.map((m) => m.detector).join(', '));
 });
+
+test('an unlabelled AWS secret key is found beside its key id however the two are joined', () => {
+  const secret = 'q8Xv/K7wzR2mT9bLp4Yc/N6hJ3sD1fG5aE0uWiOy';
+  const joins = [
+    `use key AKIAQ3EGUJ7ZFRW5XKLP with secret ${secret}`,
+    `AKIAQ3EGUJ7ZFRW5XKLP b=${secret}`,
+    `https://files.acme.internal/get?id=AKIAQ3EGUJ7ZFRW5XKLP&k=${secret}&x=1`,
+    `a: AKIAQ3EGUJ7ZFRW5XKLP\nb: '${secret}'`,
+    `["AKIAQ3EGUJ7ZFRW5XKLP", "${secret}"]`,
+    `--id AKIAQ3EGUJ7ZFRW5XKLP --key=${secret}`,
+  ];
+  for (const text of joins) {
+    const found = scanText(text, builtin).filter((m) => m.detector === 'aws-secret-near-access-key-id');
+    assert.deepEqual(found.map((m) => text.slice(m.start, m.end)), [secret], text.replace(secret, '<secret>'));
+  }
+  // Still one value, not its tail: 40 chars after more base64, or before padding.
+  for (const text of [`AKIAQ3EGUJ7ZFRW5XKLP x=ab${secret}`, `AKIAQ3EGUJ7ZFRW5XKLP x=${secret}==`]) {
+    assert.deepEqual(scanText(text, builtin).filter((m) => m.detector === 'aws-secret-near-access-key-id'), [], text.replace(secret, '<secret>'));
+  }
+});

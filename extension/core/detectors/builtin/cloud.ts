@@ -133,7 +133,8 @@ export const CLOUD_DETECTORS: DetectorSpec[] = [
     keywords: ['akia', 'asia'],
     anchor: 'window',
     window: { before: 300, after: 300 },
-    pattern: /(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/,
+    // After any char but a base64 one: `b=…` and `?k=…` included (a `=` ends a name there, not a padded value).
+    pattern: /(?<![A-Za-z0-9/+])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/,
     shape: [run('b64', 40)],
     sampleContext: 'use key AKIAQ3EGUJ7ZFRW5XKLP with secret $VALUE in us-east-1',
     validate: (value, context) =>
