@@ -193,14 +193,27 @@ let sharedRead: Buffer | undefined;
 
 const OPEN_FLAGS = fsConstants.O_RDONLY | (process.platform === 'win32' ? 0 : fsConstants.O_NONBLOCK);
 
+/**
+ * Opens with OPEN_FLAGS; a file under a write lease (Samba oplocks, NFS delegations) refuses a
+ * non-blocking open with EAGAIN, and is opened as readFileSync would, waiting for the lease.
+ */
+function openWithoutBlocking(absolute: string): number {
+  try {
+    return openSync(absolute, OPEN_FLAGS);
+  } catch (error) {
+    if (errorCode(error) !== 'EAGAIN') throw error;
+    return openSync(absolute, fsConstants.O_RDONLY);
+  }
+}
+
 function readRegularFile(absolute: string, maxFileBytes: number): FileRead {
-  const fd = openSync(absolute, OPEN_FLAGS);
+  const fd = openWithoutBlocking(absolute);
   try {
     const stats = fstatSync(fd);
     // Replaced since the listing.
     if (!stats.isFile()) return 'not a regular file';
     if (stats.size > maxFileBytes) return `larger than ${maxFileBytes} bytes`;
-    // As readFileSync: up to the size fstat gave (a file still being written is read as far as it was).
+    // Up to the size fstat gave: a file still being written is read as far as it was then.
     const size = stats.size;
     // procfs and the like say 0 and have content: read to the end.
     if (size === 0) return readFileSync(fd);
@@ -222,7 +235,16 @@ function addText(absolute: string, bytes: Buffer, result: WalkResult, options: W
     result.skipped.push({ absolutePath: absolute, reason: 'binary' });
     return;
   }
-  pushInput(result, { absolutePath: absolute, text: stripBom(decodeText(bytes)) }, options);
+  let text: string;
+  try {
+    text = decodeText(bytes);
+  } catch (error) {
+    // Past V8's string length (ERR_STRING_TOO_LONG, under a --max-file-size of 512 MB or more):
+    // that file is skipped, the walk goes on.
+    result.skipped.push({ absolutePath: absolute, reason: `unreadable (${errorCode(error)})` });
+    return;
+  }
+  pushInput(result, { absolutePath: absolute, text: stripBom(text) }, options);
 }
 
 /** UTF-8, invalid sequences as U+FFFD; ASCII (most source files) is copied as Latin-1, which is the same text. */

@@ -4,7 +4,8 @@ import { RE2JS } from 're2js';
 import { hasCrc32Base62 } from './checksum';
 import type { CustomDetector } from './custom';
 import { customSearchIn } from './customSearch';
-import { BASE64_RUN, DECODE_TRIGGERS, isTokenEdge, type DecodeTriggerKind } from './decode';
+import { BASE64_RUN, DECODE_TRIGGERS, type DecodeTriggerKind } from './decode';
+import { isTokenEdge, tokenEnd, tokenStart } from './tokens';
 import { keywordAutomatonFor } from './automatonCache';
 import type { KeywordAutomaton } from './keywordAutomaton';
 import { DetectorCompileError, type CompileDetectorsOptions, type CompiledDetectors, type DetectorSpec, type MatchContext } from './types';
@@ -274,46 +275,3 @@ function planCustom(detector: CustomDetector, order: number): PlannedDetector {
   };
 }
 
-/**
- * How far a value cut by a window's edge is followed to its token's ends (a JFrog access token in
- * an .npmrc runs to a thousand chars; past this, the value is reported up to here).
- */
-const TOKEN_REACH = 8192;
-
-/**
- * How far tokenEnd has followed a token, and from where (no edge in [lastFrom, lastEnd)): windows
- * hit by a keyword repeated along one long token all end inside it, and each would follow it
- * again (18 times the parent's time on such a text); a later call goes on from lastEnd.
- * Forgotten after every scan (forgetTokenEnds), so no text is held on to.
- */
-let lastText: string | undefined;
-let lastFrom = 0;
-let lastEnd = 0;
-
-/** Called at the end of every scan. */
-export function forgetTokenEnds(): void {
-  lastText = undefined;
-}
-
-/** The start of the token holding text[at] (at itself when a token edge precedes it), at most TOKEN_REACH back. */
-function tokenStart(text: string, at: number): number {
-  const floor = Math.max(0, at - TOKEN_REACH);
-  while (at > floor && !isTokenEdge(text.charCodeAt(at - 1))) at--;
-  return at;
-}
-
-/** The end of the token holding text[at - 1] (at itself when text[at] is a token edge), at most TOKEN_REACH on. */
-function tokenEnd(text: string, at: number): number {
-  const ceiling = Math.min(text.length, at + TOKEN_REACH);
-  let i = at;
-  // No edge in [lastFrom, lastEnd): from anywhere in it, the search goes on from lastEnd.
-  const known = text === lastText && at >= lastFrom && at <= lastEnd;
-  if (known) i = lastEnd;
-  while (i < ceiling && !isTokenEdge(text.charCodeAt(i))) i++;
-  if (!known) {
-    lastText = text;
-    lastFrom = at;
-  }
-  lastEnd = i;
-  return i;
-}

@@ -13,6 +13,7 @@
 // the keywords, so finding them costs no extra pass: a quote followed by a junction char, `\u`,
 // `\/` and `\"`, `%2`..`%7`, a block indicator `|`/`>`, a hunk header `\n@@ -`. Base64 runs have no
 // literal; the same pass reports where a run of base64 chars reaches MIN_RUN (BASE64_RUN).
+import { copyEnd, copyStart, tokenEnd, tokenStart } from './tokens';
 
 /**
  * Decoded text and where each decoded char came from, as segments in view order: segment k
@@ -389,24 +390,32 @@ function concatenations(text: string, quotes: ArrayLike<number>): DecodedView | 
 // ---------- JSON string escapes ----------
 
 /**
- * The region decoded around an escape: up to this many chars either side, across lines, never
- * cutting a token. Lines were once the bound: then an AWS secret key JSON-escaped or URL-encoded
- * on the line after its key id (pretty-printed JSON from PHP's json_encode escapes every `/`)
- * was in a view without its id, and the pair detector (300 chars each way) never saw the two.
+ * The region decoded around an escape: this many chars either side, across lines, and on to the
+ * ends of the tokens there (up to TOKEN_REACH). Lines were once the bound: then an AWS secret
+ * key JSON-escaped or URL-encoded on the line after its key id (pretty-printed JSON from PHP's
+ * json_encode escapes every `/`) was in a view without its id, and the pair detector (300
+ * chars each way) never saw the two.
  */
 const CONTEXT = 300;
 
 /** How far one JSON escape region extends (further escapes go into the next region). */
 const MAX_ESCAPE_REGION = 1 << 16;
 
-/** Where a region that holds `at` starts: the first token start at most CONTEXT chars back, not before `floor`. */
+/**
+ * Where a region that holds `at` starts: at the start of the token holding the char CONTEXT
+ * chars back (followed outward up to TOKEN_REACH: a region cut at the escape itself lost the
+ * name before a long URL-encoded value, and put a cut token beside text 5000 chars away), not
+ * before `floor` (where the region before ends).
+ */
 function regionStart(text: string, at: number, floor: number): number {
-  return copyStart(text, Math.max(floor, at - CONTEXT), at);
+  const back = at - CONTEXT;
+  return back <= floor ? floor : Math.max(floor, tokenStart(text, back));
 }
 
-/** Where a region whose last escape ends at `end` ends: the last token end at most CONTEXT chars on. */
+/** Where a region whose last escape ends at `end` ends: at the end of the token holding the char CONTEXT chars on. */
 function regionEndAfter(text: string, end: number): number {
-  return copyEnd(text, Math.min(end, text.length), Math.min(text.length, end + CONTEXT));
+  const on = end + CONTEXT;
+  return on >= text.length ? text.length : tokenEnd(text, on);
 }
 
 const isHex = (c: number) => (c >= 48 && c <= 57) || ((c | 32) >= 97 && (c | 32) <= 102);
@@ -446,9 +455,10 @@ function jsonEscapes(text: string, candidates: ArrayLike<number>): DecodedView |
   };
   let regionEnd = 0;
   for (let at = escapeAt(0); at !== -1; at = escapeAt(regionEnd)) {
-    let start = regionStart(text, at, regionEnd);
+    const floor = regionEnd;
+    let start = regionStart(text, at, floor);
     // Not between the two backslashes of a `\\` (its second would read as an escape).
-    if (start > regionEnd && escapedBackslashEnds(text, start)) start--;
+    if (start > floor && escapedBackslashEnds(text, start)) start--;
     // Extend the region while further escapes follow closely, up to MAX_ESCAPE_REGION (the
     // dense buffers grow with the region; the next region goes on where this one ends).
     let last = at;
@@ -458,9 +468,11 @@ function jsonEscapes(text: string, candidates: ArrayLike<number>): DecodedView |
       count++;
     }
     regionEnd = regionEndAfter(text, last + 2);
-    builder.separate();
+    // A region that goes on where the one before ended (a long run of escapes) continues it:
+    // a separator there would cut what spans the two.
+    if (start > floor) builder.separate();
     let i: number;
-    if (count < DENSE_ESCAPES) i = decodeEscapes(builder, text, start, regionEnd);
+    if (count < DENSE_ESCAPES || count * DENSE_GAP < regionEnd - start) i = decodeEscapes(builder, text, start, regionEnd);
     else {
       denseRegion.reset(regionEnd - start);
       i = decodeEscapes(denseRegion, text, start, regionEnd);
@@ -480,6 +492,11 @@ function jsonEscapes(text: string, candidates: ArrayLike<number>): DecodedView |
  * chars: a string and two segments per escape cost a hundred times what its chars do.
  */
 const DENSE_ESCAPES = 16;
+/**
+ * ...and when they are this close on average: the buffer copies every char of the region, the
+ * pieces only the escapes (a region reaches 300 chars around its escapes, across lines).
+ */
+const DENSE_GAP = 64;
 
 /** An escape at `i` that the view decodes: its width (2 or 6) and char, or width 0. */
 function escapeOf(text: string, i: number): { width: number; decoded: number } {
@@ -504,14 +521,17 @@ interface EscapeSink {
 function decodeEscapes(sink: EscapeSink, text: string, start: number, regionEnd: number): number {
   let i = start;
   let run = start;
+  // Searched within the region only (a slice is a view, no copy): the text's next backslash
+  // after the region can be megabytes on.
+  const region = text.slice(start, regionEnd);
   while (i < regionEnd) {
     // Chars other than a backslash are kept as they are: jump to the next backslash.
-    const slash = text.indexOf('\\', i);
-    if (slash === -1 || slash >= regionEnd) {
+    const slash = region.indexOf('\\', i - start);
+    if (slash === -1) {
       i = regionEnd;
       break;
     }
-    i = slash;
+    i = start + slash;
     const { width, decoded } = escapeOf(text, i);
     if (width === 0) {
       i += 2; // another escaped char is kept as it is
@@ -594,25 +614,30 @@ function urlEncoding(text: string, candidates: ArrayLike<number>): DecodedView |
   for (let k = 0; k < candidates.length; k++) {
     const at = candidates[k]!;
     if (at < regionEnd || !isPercentEscape(text, at)) continue;
-    // As for JSON escapes: the region reaches CONTEXT chars around its escapes, across lines;
-    // further escapes that follow closely extend it, up to MAX_REGION (a long form body is
-    // decoded in regions of that size, not skipped).
-    const start = regionStart(text, at, regionEnd);
+    // As for JSON escapes: the region reaches CONTEXT chars around its escapes, across lines, to
+    // its tokens' ends; further escapes that follow closely extend it, up to MAX_REGION (a long
+    // form body is decoded in regions of about that size, one after another, not skipped).
+    const floor = regionEnd;
+    const start = regionStart(text, at, floor);
     let last = at;
     for (let n = k + 1; n < candidates.length && candidates[n]! - last < CONTEXT && candidates[n]! - start < MAX_REGION; n++) last = candidates[n]!;
     regionEnd = regionEndAfter(text, last + 3);
     builder ??= new ViewBuilder('url-encoding');
-    builder.separate();
+    // As in jsonEscapes: a region that goes on where the one before ended continues it.
+    if (start > floor) builder.separate();
     let run = start;
-    for (let i = text.indexOf('%', start); i !== -1 && i < regionEnd; i = text.indexOf('%', i)) {
+    // Within the region only (as in decodeEscapes).
+    const region = text.slice(start, regionEnd);
+    for (let p = region.indexOf('%'); p !== -1; p = region.indexOf('%', p)) {
+      const i = start + p;
       if (!isPercentEscape(text, i)) {
-        i++;
+        p++;
         continue;
       }
       builder.copy(text, run, i);
       builder.decoded(hexAt(text, i + 1, 2), i, i + 3);
-      i += 3;
-      run = i;
+      p += 3;
+      run = i + 3;
     }
     // An escape at the end may reach past it.
     regionEnd = Math.max(regionEnd, run);
@@ -803,27 +828,6 @@ function partnerView(text: string, decoded: readonly DecodedBlock[]): DecodedVie
 /** How far around a decoded block the original is copied: the pair detectors' reach (aws-secret-near-access-key-id: 300 chars). */
 const PARTNER_REACH = 300;
 
-/** Chars a copy (or a detector's search window, compile.ts) may start after or end before without cutting a token. */
-const TOKEN_EDGE = (() => {
-  const table = new Uint8Array(128);
-  for (const c of ' \t\r\n"\'`,;(){}[]<>') table[c.charCodeAt(0)] = 1;
-  return table;
-})();
-export const isTokenEdge = (c: number) => c < 128 && TOKEN_EDGE[c] === 1;
-
-/** The first offset in [from, limit] that starts a token (the text's start, or after an edge char); limit if none. */
-function copyStart(text: string, from: number, limit: number): number {
-  if (from === 0 || isTokenEdge(text.charCodeAt(from - 1))) return from;
-  for (let i = from; i < limit; i++) if (isTokenEdge(text.charCodeAt(i))) return i + 1;
-  return limit;
-}
-
-/** The last offset in [floor, to] that ends a token (the text's end, or before an edge char); floor if none. */
-function copyEnd(text: string, floor: number, to: number): number {
-  if (to >= text.length || isTokenEdge(text.charCodeAt(to))) return to;
-  for (let i = to - 1; i > floor; i--) if (isTokenEdge(text.charCodeAt(i))) return i;
-  return floor;
-}
 
 /**
  * The lines of a base64 block wrapped at a fixed width (`base64`'s 76 columns, PEM's 64, an

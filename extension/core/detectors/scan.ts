@@ -6,7 +6,8 @@
 // mapped back to the span of the encoded original. The decoders are
 // told where to look by that same keyword pass (their trigger literals are keywords too, and it
 // reports base64 runs), so decoding adds no pass over the whole text.
-import { forgetTokenEnds, TRIGGER_KINDS, type PlannedDetector, type ScanPlan, type ValueSpan } from './compile';
+import { TRIGGER_KINDS, type PlannedDetector, type ScanPlan, type ValueSpan } from './compile';
+import { forgetTokenEnds } from './tokens';
 import { startScanDeadline } from './customSearch';
 import { decodedViews, mapSpan, type DecodeHints, type DecodedView } from './decode';
 import { shannonEntropy } from './entropy';

@@ -234,3 +234,36 @@ test('a pair split across two encodings (the key id in base64, its secret key in
   assert.ok(m);
   assert.equal(text.slice(m.start, m.end), hex);
 });
+
+test('an escape region reaches its context whatever the text around it: long edgeless values, long bodies, abutting regions', () => {
+  const pad = 'x'.repeat(300);
+  const hook = 'https://hooks.slack.com/services/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';
+  const secret = 'q8Xv/K7wzR2mT9bLp4Yc/N6hJ3sD1fG5aE0uWiOy';
+  const found = (text: string, detector: string) => scanText(text, compiled).filter((m) => m.detector === detector).map((m) => text.slice(m.start, m.end));
+  // No token edge within 300 chars of the escapes (a form body has none): the region is not cut
+  // at the escape, so the value is whole, its name in view, and the pair seen.
+  // (The detector reports the webhook's path after /services/, its secret part.)
+  const path = hook.slice(hook.indexOf('/services/') + 10);
+  assert.deepEqual(found(`webhook=${encodeURIComponent(hook)}&pad=${pad}`, 'slack-webhook-url'), [encodeURIComponent(path)]);
+  assert.deepEqual(found(`{"u":"${hook.replace(/\//g, '\\/')}#${pad}"}`, 'slack-webhook-url'), [path.replace(/\//g, '\\/')]);
+  const encoded = encodeURIComponent(secret);
+  assert.deepEqual(found(`pad=${pad}&aws_secret_access_key=${encoded}&x=1`, 'aws-secret-access-key'), [encoded]);
+  assert.deepEqual(found(`pad=${pad}&id=AKIAQ3EGUJ7ZFRW5XKLP&k=${encoded}`, 'aws-secret-near-access-key-id'), [encoded]);
+  // A run of escapes longer than one region: the regions follow one another without a cut.
+  const escapedSecret = secret.replace(/\//g, '\\/');
+  for (let shift = 0; shift <= 240; shift += 12) {
+    const text = `{"blob":"${('ab\\/cd' + 'x'.repeat(100)).repeat(615)}${'y'.repeat(shift)}&id=AKIAQ3EGUJ7ZFRW5XKLP&k:${escapedSecret}&z"}`;
+    assert.deepEqual(found(text, 'aws-secret-near-access-key-id'), [escapedSecret], `shift ${shift}`);
+  }
+  // Regions far apart stay apart: an id and a value 5000 chars away, and a token the region's
+  // edge would have cut, are no pair.
+  const b64 = (n: number) => 'QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo0NTY3'.repeat(Math.ceil(n / 40)).slice(0, n);
+  for (const text of [
+    `{"id": "AKIAQ3EGUJ7ZFRW5XKLP", "u": "a\\/b ${'x'.repeat(5000)}c\\/d", "sha": "${secret.replace(/\//g, 'Z')}"}`,
+    `id=AKIAQ3EGUJ7ZFRW5XKLP&u=a%2Fb ${'x'.repeat(5000)}c%2Fd&sha=${secret.replace(/\//g, 'Z')}`,
+    `{"id": "AKIAQ3EGUJ7ZFRW5XKLP", "blob": "${secret.slice(0, 39)}\\/${b64(400)}"}`,
+    `id=AKIAQ3EGUJ7ZFRW5XKLP&blob=${secret.slice(0, 39)}%2F${b64(400)}`,
+  ]) {
+    assert.deepEqual(found(text, 'aws-secret-near-access-key-id'), [], `${text.slice(0, 60)}…`);
+  }
+});

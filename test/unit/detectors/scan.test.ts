@@ -329,8 +329,16 @@ test('an unlabelled AWS secret key is found beside its key id however the two ar
     const found = scanText(text, builtin).filter((m) => m.detector === 'aws-secret-near-access-key-id');
     assert.deepEqual(found.map((m) => text.slice(m.start, m.end)), [secret], text.replace(secret, '<secret>'));
   }
-  // Still one value, not its tail: 40 chars after more base64, or before padding.
-  for (const text of [`AKIAQ3EGUJ7ZFRW5XKLP x=ab${secret}`, `AKIAQ3EGUJ7ZFRW5XKLP x=${secret}==`]) {
+  // Still one value, not a part of a longer one: 40 chars after more base64 or after padding,
+  // before padding, a URL escape or the rest of a dotted token (a JWT's header).
+  const jwtHeader = 'eyJhbGciOiJSUzI1NiIsImtpZCI6ImExYjJjMyJ9';
+  for (const text of [
+    `AKIAQ3EGUJ7ZFRW5XKLP x=ab${secret}`,
+    `AKIAQ3EGUJ7ZFRW5XKLP x=${secret}==`,
+    `AKIAQ3EGUJ7ZFRW5XKLP cookie: sess=dGVzdA==${secret}`,
+    `?AWSAccessKeyId=AKIAQ3EGUJ7ZFRW5XKLP&Policy=${secret.replace(/\//g, 'Q')}%2B${'Ab1'.repeat(30)}&Signature=x`,
+    `AWS_ACCESS_KEY_ID=AKIAQ3EGUJ7ZFRW5XKLP\nID_TOKEN=${jwtHeader}.eyJzdWIiOiIxMjM0NTY3ODkwIn0.c2lnbmF0dXJl`,
+  ]) {
     assert.deepEqual(scanText(text, builtin).filter((m) => m.detector === 'aws-secret-near-access-key-id'), [], text.replace(secret, '<secret>'));
   }
 });

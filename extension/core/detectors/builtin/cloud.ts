@@ -133,8 +133,11 @@ export const CLOUD_DETECTORS: DetectorSpec[] = [
     keywords: ['akia', 'asia'],
     anchor: 'window',
     window: { before: 300, after: 300 },
-    // After any char but a base64 one: `b=…` and `?k=…` included (a `=` ends a name there, not a padded value).
-    pattern: /(?<![A-Za-z0-9/+])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/,
+    // After any char but a base64 one or padding (`b=…` and `?k=…` pair; the tail of
+    // `dGVzdA==…` does not), and before none of the chars that would make it part of a longer
+    // value: more base64, padding, a URL escape (the first 40 chars of `…%2B…`), a dot and more
+    // of a dotted token (a JWT's 40-char header).
+    pattern: /(?<![A-Za-z0-9/+]|==)[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=%]|\.[A-Za-z0-9_-])/,
     shape: [run('b64', 40)],
     sampleContext: 'use key AKIAQ3EGUJ7ZFRW5XKLP with secret $VALUE in us-east-1',
     validate: (value, context) =>

@@ -1,0 +1,71 @@
+// Where tokens start and end, for whatever must not cut one: a decoded view's copies and
+// regions (decode.ts), a detector's search window (compile.ts). A cut name or value reads as
+// another (a partial redaction, a secret's tail reported as a secret). copyStart/copyEnd shrink
+// a stretch inward to the nearest edges; tokenStart/tokenEnd grow it outward to them.
+
+/** Chars a copy or region (decode.ts) or a detector's search window (compile.ts) may start after or end before without cutting a token. */
+const TOKEN_EDGE = (() => {
+  const table = new Uint8Array(128);
+  for (const c of ' \t\r\n"\'`,;(){}[]<>') table[c.charCodeAt(0)] = 1;
+  return table;
+})();
+export const isTokenEdge = (c: number) => c < 128 && TOKEN_EDGE[c] === 1;
+
+/** The first offset in [from, limit] that starts a token (the text's start, or after an edge char); limit if none. */
+export function copyStart(text: string, from: number, limit: number): number {
+  if (from === 0 || isTokenEdge(text.charCodeAt(from - 1))) return from;
+  for (let i = from; i < limit; i++) if (isTokenEdge(text.charCodeAt(i))) return i + 1;
+  return limit;
+}
+
+/** The last offset in [floor, to] that ends a token (the text's end, or before an edge char); floor if none. */
+export function copyEnd(text: string, floor: number, to: number): number {
+  if (to >= text.length || isTokenEdge(text.charCodeAt(to))) return to;
+  for (let i = to - 1; i > floor; i--) if (isTokenEdge(text.charCodeAt(i))) return i;
+  return floor;
+}
+
+/**
+ * How far a token is followed to its ends: a value cut by a window's edge (a JFrog access token
+ * in an .npmrc runs to a thousand chars; past this, the value is reported up to here), a decoded
+ * region's context.
+ */
+const TOKEN_REACH = 8192;
+
+/**
+ * How far tokenEnd has followed a token, and from where (no edge in [lastFrom, lastEnd)): windows
+ * hit by a keyword repeated along one long token all end inside it, and each would follow it
+ * again (18 times the parent's time on such a text); a later call goes on from lastEnd.
+ * Forgotten after every scan (forgetTokenEnds), so no text is held on to.
+ */
+let lastText: string | undefined;
+let lastFrom = 0;
+let lastEnd = 0;
+
+/** Called at the end of every scan. */
+export function forgetTokenEnds(): void {
+  lastText = undefined;
+}
+
+/** The start of the token holding text[at] (at itself when a token edge precedes it), at most TOKEN_REACH back. */
+export function tokenStart(text: string, at: number): number {
+  const floor = Math.max(0, at - TOKEN_REACH);
+  while (at > floor && !isTokenEdge(text.charCodeAt(at - 1))) at--;
+  return at;
+}
+
+/** The end of the token holding text[at - 1] (at itself when text[at] is a token edge), at most TOKEN_REACH on. */
+export function tokenEnd(text: string, at: number): number {
+  const ceiling = Math.min(text.length, at + TOKEN_REACH);
+  let i = at;
+  // No edge in [lastFrom, lastEnd): from anywhere in it, the search goes on from lastEnd.
+  const known = text === lastText && at >= lastFrom && at <= lastEnd;
+  if (known) i = lastEnd;
+  while (i < ceiling && !isTokenEdge(text.charCodeAt(i))) i++;
+  if (!known) {
+    lastText = text;
+    lastFrom = at;
+  }
+  lastEnd = i;
+  return i;
+}
