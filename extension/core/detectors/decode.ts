@@ -13,7 +13,7 @@
 // the keywords, so finding them costs no extra pass: a quote followed by a junction char, `\u`,
 // `\/` and `\"`, `%2`..`%7`, a block indicator `|`/`>`, a hunk header `\n@@ -`. Base64 runs have no
 // literal; the same pass reports where a run of base64 chars reaches MIN_RUN (BASE64_RUN).
-import { copyEnd, copyStart, tokenEnd, tokenStart } from './tokens';
+import { copyEnd, copyStart, isTokenEdge, tokenEnd, tokenStart } from './tokens';
 
 /**
  * Decoded text and where each decoded char came from, as segments in view order: segment k
@@ -409,13 +409,20 @@ const MAX_ESCAPE_REGION = 1 << 16;
  */
 function regionStart(text: string, at: number, floor: number): number {
   const back = at - CONTEXT;
-  return back <= floor ? floor : Math.max(floor, tokenStart(text, back));
+  if (back <= floor) return floor;
+  const start = tokenStart(text, back);
+  if (start <= floor) return floor;
+  // A token longer than the reach: its cut part is left out (what a separator follows reads as whole).
+  return isTokenEdge(text.charCodeAt(start - 1)) ? start : copyStart(text, start, at);
 }
 
 /** Where a region whose last escape ends at `end` ends: at the end of the token holding the char CONTEXT chars on. */
 function regionEndAfter(text: string, end: number): number {
   const on = end + CONTEXT;
-  return on >= text.length ? text.length : tokenEnd(text, on);
+  if (on >= text.length) return text.length;
+  const stop = tokenEnd(text, on);
+  // As in regionStart: a token cut at the reach is left out.
+  return stop >= text.length || isTokenEdge(text.charCodeAt(stop)) ? stop : copyEnd(text, end, stop);
 }
 
 const isHex = (c: number) => (c >= 48 && c <= 57) || ((c | 32) >= 97 && (c | 32) <= 102);
@@ -542,7 +549,9 @@ function decodeEscapes(sink: EscapeSink, text: string, start: number, regionEnd:
     i += width;
     run = i;
   }
-  sink.copy(text, run, Math.min(i, regionEnd));
+  // To where it stopped: a kept pair (`\\x`) at the region's end takes its second char along, and
+  // the next region starts after it.
+  sink.copy(text, run, i);
   return i;
 }
 

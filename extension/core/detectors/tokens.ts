@@ -60,12 +60,15 @@ export function tokenEnd(text: string, at: number): number {
   let i = at;
   // No edge in [lastFrom, lastEnd): from anywhere in it, the search goes on from lastEnd.
   const known = text === lastText && at >= lastFrom && at <= lastEnd;
-  if (known) i = lastEnd;
+  // Never past this call's own reach, however far an earlier call went.
+  if (known) i = Math.min(lastEnd, ceiling);
   while (i < ceiling && !isTokenEdge(text.charCodeAt(i))) i++;
   if (!known) {
     lastText = text;
     lastFrom = at;
+    lastEnd = i;
+  } else if (i > lastEnd) {
+    lastEnd = i;
   }
-  lastEnd = i;
   return i;
 }

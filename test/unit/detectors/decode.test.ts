@@ -267,3 +267,28 @@ test('an escape region reaches its context whatever the text around it: long edg
     assert.deepEqual(found(text, 'aws-secret-near-access-key-id'), [], `${text.slice(0, 60)}…`);
   }
 });
+
+test('an escape region ends where its last escape or kept pair ends, and leaves out a token cut at the reach', () => {
+  // A lone backslash at a region's end keeps the char after it (here the line break) in the
+  // view: the next region, which starts after it, must not be glued to this one.
+  const text = 'u=a\\/b ' + 'x '.repeat(146) + 'wget --password=Tr0ub4dorXq9\\\nfile\\/x\n';
+  for (let cut = 0; cut < 40; cut += 3) {
+    const t = text.slice(cut);
+    const values = scanText(t, compiled).map((m) => `${m.detector}=${t.slice(m.start, m.end)}`);
+    assert.deepEqual(values, ['wget-password=Tr0ub4dorXq9\\'], `cut ${cut}`);
+  }
+  // A token longer than the reach (8192 chars) at a region's start or end: the part the reach
+  // cut is not in the view, where a separator or the view's end would make it read as whole.
+  const value = 'Zq8XvK7wzR' + 'q8XvK7wzR2mT9bLp4YcN6hJ3sD1fG5aE0uWiOyQz'; // one 50-char value
+  const head = `data=${'x'.repeat(100)}&sig=`;
+  let startCut = `${head}${value}&id=AKIAQ3EGUJ7ZFRW5XKLP&`;
+  startCut += `${'y'.repeat(head.length + 10 + 300 + 8192 - startCut.length)}%2Fz&end=1`;
+  const tail = '&id=AKIAQ3EGUJ7ZFRW5XKLP&sig=';
+  const endCut = (escape: string) => {
+    const lead = `data=${'x'.repeat(45)}${escape}`;
+    return `${lead}${'y'.repeat(50 + escape.length + 300 + 8192 - 40 - tail.length - lead.length)}${tail}${value.slice(10)}${value.slice(0, 10)}&z=${'w'.repeat(100)} end`;
+  };
+  for (const t of [startCut, endCut('%2F'), endCut('\\/')]) {
+    assert.deepEqual(scanText(t, compiled).filter((m) => m.detector === 'aws-secret-near-access-key-id'), [], `${t.length} chars`);
+  }
+});

@@ -11,6 +11,7 @@ import {
   shannonEntropy,
   type DetectorSpec,
 } from '../../../extension/core/detectors';
+import { forgetTokenEnds, tokenEnd } from '../../../extension/core/detectors/tokens';
 import { SAMPLES, pick, renderSample, rng } from './samples';
 
 const builtin = compileDetectors(BUILTIN_SECRET_DETECTORS);
@@ -324,6 +325,10 @@ test('an unlabelled AWS secret key is found beside its key id however the two ar
     `a: AKIAQ3EGUJ7ZFRW5XKLP\nb: '${secret}'`,
     `["AKIAQ3EGUJ7ZFRW5XKLP", "${secret}"]`,
     `--id AKIAQ3EGUJ7ZFRW5XKLP --key=${secret}`,
+    // Followed by what no view decodes, or by a sentence.
+    `id=AKIAQ3EGUJ7ZFRW5XKLP&k=${secret}%0Anext=1`,
+    `printf("AKIAQ3EGUJ7ZFRW5XKLP ${secret}%s", x)`,
+    `my key is AKIAQ3EGUJ7ZFRW5XKLP and the secret ${secret}.Thanks`,
   ];
   for (const text of joins) {
     const found = scanText(text, builtin).filter((m) => m.detector === 'aws-secret-near-access-key-id');
@@ -338,7 +343,20 @@ test('an unlabelled AWS secret key is found beside its key id however the two ar
     `AKIAQ3EGUJ7ZFRW5XKLP cookie: sess=dGVzdA==${secret}`,
     `?AWSAccessKeyId=AKIAQ3EGUJ7ZFRW5XKLP&Policy=${secret.replace(/\//g, 'Q')}%2B${'Ab1'.repeat(30)}&Signature=x`,
     `AWS_ACCESS_KEY_ID=AKIAQ3EGUJ7ZFRW5XKLP\nID_TOKEN=${jwtHeader}.eyJzdWIiOiIxMjM0NTY3ODkwIn0.c2lnbmF0dXJl`,
+    `{"id": "AKIAQ3EGUJ7ZFRW5XKLP", "blob": "${secret.replace(/\//g, 'Q')}\\u002F${'Ab1'.repeat(130)}"}`,
   ]) {
     assert.deepEqual(scanText(text, builtin).filter((m) => m.detector === 'aws-secret-near-access-key-id'), [], text.replace(secret, '<secret>'));
   }
+});
+
+test('tokenEnd answers within its own reach whatever was asked before', () => {
+  const edgeless = 'a'.repeat(100_000);
+  forgetTokenEnds();
+  const alone = tokenEnd(edgeless, 100);
+  forgetTokenEnds();
+  tokenEnd(edgeless, 0);
+  tokenEnd(edgeless, 8000);
+  assert.equal(tokenEnd(edgeless, 100), alone);
+  assert.equal(tokenEnd(`${'a'.repeat(20_000)} b`, 19_000), 20_000);
+  forgetTokenEnds();
 });

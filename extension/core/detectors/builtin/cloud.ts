@@ -134,15 +134,17 @@ export const CLOUD_DETECTORS: DetectorSpec[] = [
     anchor: 'window',
     window: { before: 300, after: 300 },
     // After any char but a base64 one or padding (`b=…` and `?k=…` pair; the tail of
-    // `dGVzdA==…` does not), and before none of the chars that would make it part of a longer
-    // value: more base64, padding, a URL escape (the first 40 chars of `…%2B…`), a dot and more
-    // of a dotted token (a JWT's 40-char header).
-    pattern: /(?<![A-Za-z0-9/+]|==)[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=%]|\.[A-Za-z0-9_-])/,
+    // `dGVzdA==…` does not), and before none that would make it part of a longer value: more
+    // base64, padding, or an escape the URL or JSON view decodes (the first 40 chars of `…%2B…`
+    // or `…\/…`; `%0A`, which no view decodes, may follow a value).
+    pattern: /(?<![A-Za-z0-9/+]|==)[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=]|%[2-7][0-9A-Fa-f]|\\\/|\\u[0-9A-Fa-f]{4})/,
     shape: [run('b64', 40)],
     sampleContext: 'use key AKIAQ3EGUJ7ZFRW5XKLP with secret $VALUE in us-east-1',
     validate: (value, context) =>
       /[a-z]/.test(value) && /[A-Z]/.test(value) && /[0-9]/.test(value) && !/^[A-Za-z]+$/.test(value) &&
-      nearby(/(?:AKIA|ASIA)[A-Z2-7]{16}/, 300)(value, context) && !/^[a-f0-9]+$/i.test(value),
+      nearby(/(?:AKIA|ASIA)[A-Z2-7]{16}/, 300)(value, context) && !/^[a-f0-9]+$/i.test(value) &&
+      // A JWT's header (base64 of `{"…`) before the dot of its payload.
+      !(value.startsWith('eyJ') && context.text.charCodeAt(context.end) === 46),
     minEntropy: 4.3,
     priority: 15,
     fps: ['aws_access_key_id = AKIAQ3EGUJ7ZFRW5XKLP\n# commit 0d7e3a1f9b2c4d5e6f708192a3b4c5d6e7f80912'],
