@@ -458,6 +458,21 @@ export const DECODING_CASES: readonly DecodingCase[] = [
     },
   },
   {
+    name: 'base64 of base64 of base64 (one level more than a Kubernetes secret of a Docker config)',
+    build: (seed) => {
+      const t = fakeGithubToken(seed);
+      const inner = `ci-bot:${t}`;
+      const l1 = base64Of(inner);
+      const l2 = base64Of(`{"auth":"${l1}"}`);
+      const l3 = base64Of(`blob: ${l2}\n`);
+      // The token's chars at each level, mapped outward one level at a time to whole 4-char groups.
+      let [from, to] = groupsOf(7, 7 + t.length);
+      [from, to] = groupsOf(9 + from, 9 + to);
+      [from, to] = groupsOf(6 + from, 6 + to);
+      return { text: `stage: deploy\nnested: ${l3}\n`, encoded: l3.slice(from, to), detector: 'github-pat-classic' };
+    },
+  },
+  {
     name: 'JSON escapes inside base64',
     build: (seed) => {
       const t = fakeGithubToken(seed);
