@@ -206,10 +206,14 @@ export type DecodeHints = Record<DecodeTriggerKind, ArrayLike<number>> & {
   readonly base64: ArrayLike<number>;
 };
 
-/** Every view of `text` that differs from it. Cheap when there is nothing to decode. */
-export function decodedViews(text: string, hints: DecodeHints): DecodedView[] {
+/**
+ * Every view of `text` that differs from it. Cheap when there is nothing to decode. `of`: the
+ * kind of view `text` is, when it is one: a concatenation view's literals are joined already
+ * (its junctions are in the copies the level above read), so it is not joined again.
+ */
+export function decodedViews(text: string, hints: DecodeHints, of?: DecodedView['kind']): DecodedView[] {
   const views: (DecodedView | undefined)[] = [
-    concatenations(text, hints.quote),
+    of === 'concatenation' ? undefined : concatenations(text, hints.quote),
     jsonEscapes(text, hints.escape),
     urlEncoding(text, hints.percent),
     ...encodedRuns(text, hints.base64),
@@ -331,6 +335,7 @@ function concatenations(text: string, quotes: ArrayLike<number>): DecodedView | 
   if (quotes.length === 0) return undefined;
   const builder = new ViewBuilder('concatenation');
   let resume = 0; // a chain's literals are not tried again as the start of another
+  let copiedTo = 0; // where the last chain's copy ended
   for (let q = 0; q < quotes.length; q++) {
     const close = quotes[q]!;
     if (close < resume) continue;
@@ -376,12 +381,15 @@ function concatenations(text: string, quotes: ArrayLike<number>): DecodedView | 
     let joinedLength = 0;
     for (let k = 0; k < count; k += 2) joinedLength += bounds[k + 1]! - bounds[k]!;
     if (joinedLength < 12 || joinedLength > MAX_REGION) continue;
-    // The line up to the first literal gives detectors the assigned name.
+    // The line up to the first literal gives detectors the assigned name; not before the chain
+    // ahead of it on the line (copied with each of nine chains, a line was copied nine times,
+    // and each level of decoding below copied that again).
     builder.separate();
-    const lineStart = lineStartWithin(text, open, 200);
+    const lineStart = Math.max(lineStartWithin(text, open, 200), copiedTo);
     if (open - lineStart < 200) builder.copy(text, lineStart, open + 1);
     for (let k = 0; k < count; k += 2) builder.copy(text, bounds[k]!, bounds[k + 1]!);
     builder.copy(text, last, last + 1);
+    copiedTo = last + 1;
   }
   if (chainBounds.length > RETAINED_CHAIN) chainBounds = [];
   return builder.build();
@@ -412,17 +420,26 @@ function regionStart(text: string, at: number, floor: number): number {
   if (back <= floor) return floor;
   const start = tokenStart(text, back);
   if (start <= floor) return floor;
-  // A token longer than the reach: its cut part is left out (what a separator follows reads as whole).
-  return isTokenEdge(text.charCodeAt(start - 1)) ? start : copyStart(text, start, at);
+  if (isTokenEdge(text.charCodeAt(start - 1))) return start;
+  // A token longer than the reach: its cut part is left out (what a separator follows reads as
+  // whole), up to the next field of a query or form body, which has no other edge; with none,
+  // the reach's cut stays (starting at the escape lost the value's head, name and key id).
+  for (let i = start; i < at; i++) if (isFieldEdge(text.charCodeAt(i))) return i + 1;
+  return start;
 }
+
+/** A token edge, or `&`/`?` between the fields of a query or form body. */
+const isFieldEdge = (c: number) => isTokenEdge(c) || c === 38 || c === 63;
 
 /** Where a region whose last escape ends at `end` ends: at the end of the token holding the char CONTEXT chars on. */
 function regionEndAfter(text: string, end: number): number {
   const on = end + CONTEXT;
   if (on >= text.length) return text.length;
   const stop = tokenEnd(text, on);
-  // As in regionStart: a token cut at the reach is left out.
-  return stop >= text.length || isTokenEdge(text.charCodeAt(stop)) ? stop : copyEnd(text, end, stop);
+  if (stop >= text.length || isTokenEdge(text.charCodeAt(stop))) return stop;
+  // As in regionStart: a token cut at the reach is left out, back to a field's end.
+  for (let i = stop - 1; i > end; i--) if (isFieldEdge(text.charCodeAt(i))) return i;
+  return stop;
 }
 
 const isHex = (c: number) => (c >= 48 && c <= 57) || ((c | 32) >= 97 && (c | 32) <= 102);
@@ -550,7 +567,8 @@ function decodeEscapes(sink: EscapeSink, text: string, start: number, regionEnd:
     run = i;
   }
   // To where it stopped: a kept pair (`\\x`) at the region's end takes its second char along, and
-  // the next region starts after it.
+  // the next region starts after it (a lone backslash at the text's end has none).
+  i = Math.min(i, text.length);
   sink.copy(text, run, i);
   return i;
 }

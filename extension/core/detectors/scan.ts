@@ -66,7 +66,7 @@ function scanView(chain: readonly DecodedView[], plan: ScanPlan, candidates: Can
   collect(view.text, hits, plan, chain, candidates, scratch);
   // A partner view's decoded text is its decoded view's, its copies the text's: both are decoded there.
   if (chain.length >= MAX_DECODE_DEPTH || view.kind === 'partners') return;
-  for (const inner of decodedViews(view.text, decodeHints(hits, plan, scratch))) scanView([inner, ...chain], plan, candidates, scratch);
+  for (const inner of decodedViews(view.text, decodeHints(hits, plan, scratch), view.kind)) scanView([inner, ...chain], plan, candidates, scratch);
 }
 
 /**

@@ -292,3 +292,36 @@ test('an escape region ends where its last escape or kept pair ends, and leaves 
     assert.deepEqual(scanText(t, compiled).filter((m) => m.detector === 'aws-secret-near-access-key-id'), [], `${t.length} chars`);
   }
 });
+
+test('past the reach, a region keeps the field its escape is in, and a lone backslash at the end stays inside the text', () => {
+  const pairs = (t: string) => scanText(t, compiled).filter((m) => m.detector === 'aws-secret-near-access-key-id').map((m) => t.slice(m.start, m.end));
+  // A form body with no token edge for 9000 chars and more before the key id: the region starts
+  // after the field's `&`, not at the escape (which lost the value's head, its name and the id).
+  const encoded = encodeURIComponent('wJq7ZtR2pLx9Vb4N/8Ks1Hd6Fy3+m5Qa0We2Tr7U');
+  for (const before of [100, 9000, 20000]) assert.deepEqual(pairs(`data=${'y'.repeat(before)}&id=AKIAQ3EGUJ7ZFRW5XKLP&s=${encoded}&z=1 end`), [encoded], `${before}`);
+  // ...and the 40-char tail of a 50-char value with an escape in it is not a value of its own.
+  for (const escape of ['\\u0041', '%41']) assert.deepEqual(pairs(`data=${'y'.repeat(9000)}&sig=Zq8XvK7wzR${escape}q8XvK7wzR2mT9bLp4YcN6hJ3sD1fG5aE0uWiOyQ id=AKIAQ3EGUJ7ZFRW5XKLP end`), [], escape);
+  // A lone backslash ends the text: the view and every span stay within it.
+  const text = `cmd=${'\\"x\\" '.repeat(9)}wget --password=Tr0ub4dorXq9\\`;
+  for (const m of scanText(text, compiled)) assert.ok(m.end <= text.length, `${m.detector} ends at ${m.end} of ${text.length}`);
+  const escapes = [...text.matchAll(/\\"/g)].map((m) => m.index);
+  const view = decodedViews(text, { quote: [], escape: escapes, percent: [], indicator: [], hunk: [], base64: [] }).find((v) => v.kind === 'json-escape')!;
+  assert.ok(!view.text.includes('\0'), 'no char from past the end');
+  assert.deepEqual(mapSpan(view, view.text.length - 1, view.text.length), { start: text.length - 1, end: text.length });
+});
+
+test('chains of concatenated literals along a line are each copied once, with the text before them back to the chain ahead', () => {
+  // Nine chains a line: each copied the line up to itself, nine times a line, and every level of
+  // decoding below copied that again (5 MB: 24, 87 then 258 million view chars).
+  const line = '"abcdefgh"+"ijklmnop" '.repeat(9).slice(0, 198) + '\n';
+  const text = line.repeat(200);
+  const quotes = [...text.matchAll(/"\+/g)].map((m) => m.index);
+  const view = decodedViews(text, { quote: quotes, escape: [], percent: [], indicator: [], hunk: [], base64: [] }).find((v) => v.kind === 'concatenation')!;
+  assert.ok(view.text.length < 1.5 * text.length, `${view.text.length} view chars for ${text.length}`);
+  // A concatenation view is not joined again.
+  assert.equal(decodedViews(view.text, { quote: [...view.text.matchAll(/"\+/g)].map((m) => m.index), escape: [], percent: [], indicator: [], hunk: [], base64: [] }, 'concatenation').find((v) => v.kind === 'concatenation'), undefined);
+  // The name before a chain is still read with it, after another chain on its line.
+  const token = fakeGithubToken(5);
+  const named = `a = "x" + "y", deployToken = "${token.slice(0, 20)}" + "${token.slice(20)}";\n`;
+  assert.ok(scanText(named, compiled).some((m) => m.detector === 'github-pat-classic'));
+});

@@ -344,6 +344,8 @@ test('an unlabelled AWS secret key is found beside its key id however the two ar
     `?AWSAccessKeyId=AKIAQ3EGUJ7ZFRW5XKLP&Policy=${secret.replace(/\//g, 'Q')}%2B${'Ab1'.repeat(30)}&Signature=x`,
     `AWS_ACCESS_KEY_ID=AKIAQ3EGUJ7ZFRW5XKLP\nID_TOKEN=${jwtHeader}.eyJzdWIiOiIxMjM0NTY3ODkwIn0.c2lnbmF0dXJl`,
     `{"id": "AKIAQ3EGUJ7ZFRW5XKLP", "blob": "${secret.replace(/\//g, 'Q')}\\u002F${'Ab1'.repeat(130)}"}`,
+    // A JWE's ciphertext segment.
+    `AKIAQ3EGUJ7ZFRW5XKLP eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIn0..Zq8XvK7wzRq8XvK7.${secret.replace(/\//g, 'Q')}.tag0tag1tag2tag3`,
   ]) {
     assert.deepEqual(scanText(text, builtin).filter((m) => m.detector === 'aws-secret-near-access-key-id'), [], text.replace(secret, '<secret>'));
   }
