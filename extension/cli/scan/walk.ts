@@ -215,8 +215,11 @@ function readRegularFile(absolute: string, maxFileBytes: number): FileRead {
     if (stats.size > maxFileBytes) return `larger than ${maxFileBytes} bytes`;
     // Up to the size fstat gave: a file still being written is read as far as it was then.
     const size = stats.size;
-    // procfs and the like say 0 and have content: read to the end.
-    if (size === 0) return readFileSync(fd);
+    // procfs and the like say 0 and have content: read to the end (and held to the cap).
+    if (size === 0) {
+      const whole = readFileSync(fd);
+      return whole.length > maxFileBytes ? `larger than ${maxFileBytes} bytes` : whole;
+    }
     const buffer = size <= SHARED_READ_BYTES ? (sharedRead ??= Buffer.allocUnsafe(SHARED_READ_BYTES)) : Buffer.allocUnsafe(size);
     let length = 0;
     while (length < size) {

@@ -855,7 +855,6 @@ function partnerView(text: string, decoded: readonly DecodedBlock[]): DecodedVie
 /** How far around a decoded block the original is copied: the pair detectors' reach (aws-secret-near-access-key-id: 300 chars). */
 const PARTNER_REACH = 300;
 
-
 /**
  * The lines of a base64 block wrapped at a fixed width (`base64`'s 76 columns, PEM's 64, an
  * indented YAML block), as (start, end) pairs, the last end taking its padding: each line but

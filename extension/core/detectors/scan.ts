@@ -48,8 +48,9 @@ export function scanText(text: string, compiled: CompiledDetectors): SecretMatch
  * How many decodings deep a secret is looked for: a view's own text is decoded again, twice
  * (base64 of base64: a Kubernetes secret holding a Docker config's `auth`; base64 of JSON with
  * escapes; URL-encoded base64; and one level more, which two left to anyone who wrapped a
- * secret once again). Each level only decodes what the level above decoded, so a level costs
- * what its decoded text does: 20 MB of base64 nested five deep, 5.2 s at two levels, 7.2 at three.
+ * secret once again). Each level decodes the views of the level above (their decoded stretches
+ * with the context copied around them), so a level costs what those views hold: 20 MB of base64
+ * nested five deep, 5.2 s at two levels, 7.2 at three.
  */
 const MAX_DECODE_DEPTH = 3;
 const NO_VIEWS: readonly DecodedView[] = [];
