@@ -329,6 +329,11 @@ test('an unlabelled AWS secret key is found beside its key id however the two ar
     `id=AKIAQ3EGUJ7ZFRW5XKLP&k=${secret}%0Anext=1`,
     `printf("AKIAQ3EGUJ7ZFRW5XKLP ${secret}%s", x)`,
     `my key is AKIAQ3EGUJ7ZFRW5XKLP and the secret ${secret}.Thanks`,
+    // After a line break or tab that stays escaped: a JSON transcript, a form body.
+    `{"role":"user","content":"my key AKIAQ3EGUJ7ZFRW5XKLP\\n${secret}\\nthanks"}`,
+    `{"content":"AKIAQ3EGUJ7ZFRW5XKLP\\t${secret}"}`,
+    `text=AKIAQ3EGUJ7ZFRW5XKLP%0A${secret}%0A`,
+    `text=AKIAQ3EGUJ7ZFRW5XKLP%0D%0A${secret}%0D%0A`,
   ];
   for (const text of joins) {
     const found = scanText(text, builtin).filter((m) => m.detector === 'aws-secret-near-access-key-id');

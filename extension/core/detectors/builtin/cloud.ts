@@ -134,11 +134,11 @@ export const CLOUD_DETECTORS: DetectorSpec[] = [
     anchor: 'window',
     window: { before: 300, after: 300 },
     // After any char but a base64 one, padding or a dot (`b=…` and `?k=…` pair; the tail of
-    // `dGVzdA==…` and a later segment of a dotted token, a JWS or JWE, do not), and before none
-    // that would make it part of a longer value: more base64, padding, or an escape the URL or
-    // JSON view decodes (the first 40 chars of `…%2B…` or `…\/…`; `%0A`, which no view decodes,
-    // may follow a value).
-    pattern: /(?<![A-Za-z0-9/+.]|==)[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=]|%[2-7][0-9A-Fa-f]|\\\/|\\u[0-9A-Fa-f]{4})/,
+    // `dGVzdA==…` and a later segment of a dotted token, a JWS or JWE, do not), or after an
+    // escaped line break or tab that no view decodes (`\n` in a JSON transcript, `%0A` in a
+    // form); and before none that would make it part of a longer value: more base64, padding, or
+    // an escape the URL or JSON view decodes (the first 40 chars of `…%2B…` or `…\/…`).
+    pattern: /(?:(?<![A-Za-z0-9/+.]|==)|(?<=\\[nrt]|%0[9ADad]))[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=]|%[2-7][0-9A-Fa-f]|\\\/|\\u[0-9A-Fa-f]{4})/,
     shape: [run('b64', 40)],
     sampleContext: 'use key AKIAQ3EGUJ7ZFRW5XKLP with secret $VALUE in us-east-1',
     validate: (value, context) =>
