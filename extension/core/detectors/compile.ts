@@ -5,7 +5,7 @@ import { hasCrc32Base62 } from './checksum';
 import type { CustomDetector } from './custom';
 import { customSearchIn } from './customSearch';
 import { BASE64_RUN, DECODE_TRIGGERS, type DecodeTriggerKind } from './decode';
-import { isTokenEdge, tokenEnd, tokenStart } from './tokens';
+import { isTokenEdge, startsAfterEscapedBlank, tokenEnd, tokenStart } from './tokens';
 import { keywordAutomatonFor } from './automatonCache';
 import type { KeywordAutomaton } from './keywordAutomaton';
 import { DetectorCompileError, type CompileDetectorsOptions, type CompiledDetectors, type DetectorSpec, type MatchContext } from './types';
@@ -172,21 +172,27 @@ function planBuiltin(spec: DetectorSpec, order: number): PlannedDetector {
     const sticky = new RegExp(spec.pattern.source, `${flags}dy`);
     // Worked out at the detector's first keyword hit (128 regex tests per detector: most
     // detectors of a short scan never get one, and every CLI start compiles them all).
-    let barred: Uint8Array | undefined | null = null;
+    let lead: LeadingLookbehind | undefined | null = null;
     return {
       ...base,
       mode: 'sticky',
       window: { before: 0, after: 0 },
       tryAt(text, pos) {
+        let regex = sticky;
         // Most keyword hits sit inside a word (`task` for `sk`, `path` for `pat`), where the
-        // pattern's leading (?<![…]) fails: say so without entering the regex engine.
+        // pattern's leading (?<![…]) fails: say so without entering the regex engine. After an
+        // escaped blank (`\n`, `%0A`, a colour code) the token starts there all the same: the
+        // pattern is tried without its lookbehind.
         if (pos > 0) {
-          if (barred === null) barred = leadingLookbehindBar(spec.pattern!.source, flags);
+          if (lead === null) lead = leadingLookbehind(spec.pattern!.source, flags);
           const c = text.charCodeAt(pos - 1);
-          if (barred && c < 128 && barred[c] === 1) return undefined;
+          if (lead && c < 128 && lead.barred[c] === 1) {
+            if (!startsAfterEscapedBlank(text, pos)) return undefined;
+            regex = lead.rest;
+          }
         }
-        sticky.lastIndex = pos;
-        const m = sticky.exec(text);
+        regex.lastIndex = pos;
+        const m = regex.exec(text);
         return m ? valueSpan(m, 0) : undefined;
       },
     };
@@ -226,17 +232,24 @@ function isPrintableAscii(text: string): boolean {
   return true;
 }
 
-/**
- * For a pattern that starts with a negative lookbehind for one char class, `(?<![A-Za-z0-9_-])`:
- * the ASCII chars that class matches (under the pattern's flags), so a match starting right after
- * one of them is known to fail. Undefined for any other start.
- */
-function leadingLookbehindBar(source: string, flags: string): Uint8Array | undefined {
+/** A pattern's leading negative lookbehind for one char class, `(?<![A-Za-z0-9_-])`, taken apart. */
+interface LeadingLookbehind {
+  /** The ASCII chars the class matches (under the pattern's flags): a match right after one fails. */
+  barred: Uint8Array;
+  /** The pattern without the lookbehind, sticky: for a token after an escaped blank (startsAfterEscapedBlank). */
+  rest: RegExp;
+}
+
+/** The leading lookbehind of a pattern that starts with one; undefined for any other start. */
+function leadingLookbehind(source: string, flags: string): LeadingLookbehind | undefined {
   const lead = /^\(\?<!(\[(?:[^\]\\]|\\.)*\])\)/.exec(source);
   // `(?<![x])a|b`: b has no lookbehind. (The v flag's nested classes are not parsed here.)
   if (!lead || flags.includes('v') || hasTopLevelAlternation(source)) return undefined;
   const charClass = new RegExp(`^${lead[1]}$`, flags);
-  return Uint8Array.from({ length: 128 }, (_, c) => (charClass.test(String.fromCharCode(c)) ? 1 : 0));
+  return {
+    barred: Uint8Array.from({ length: 128 }, (_, c) => (charClass.test(String.fromCharCode(c)) ? 1 : 0)),
+    rest: new RegExp(source.slice(lead[0].length), `${flags}dy`),
+  };
 }
 
 /** Whether `source` has a `|` outside every group (escapes and char classes skipped). */

@@ -72,3 +72,35 @@ export function tokenEnd(text: string, at: number): number {
   }
   return i;
 }
+
+/**
+ * Whether text[0, pos) ends with something that stands for a blank or a line break but is
+ * written with token chars, so a token right after it starts there: an escaped line break or
+ * tab (`\n`, `\r`, `\t` of a JSON transcript or a C string; `%0A`, `%0D`, `%09` of a form
+ * body), an ANSI colour code (`ESC[1;32m`, ESC raw or written `\u001b`, `\x1b`, `\033`, `\e`)
+ * of captured terminal output, or the `-` of a diff's removed line. A token's leading
+ * lookbehind sees the escape's last letter and refused it: `{"stdout":"…\nghp_…"}` went out.
+ */
+export function startsAfterEscapedBlank(text: string, pos: number): boolean {
+  const c = text.charCodeAt(pos - 1);
+  if (c === 110 || c === 114 || c === 116) return text.charCodeAt(pos - 2) === 92;
+  if (text.charCodeAt(pos - 3) === 37 && text.charCodeAt(pos - 2) === 48) return c === 57 || (c | 32) === 97 || (c | 32) === 100;
+  if (c === 109) return endsWithEscapeIntroducer(text, sgrOpening(text, pos - 1));
+  if (c === 45) return pos === 1 || text.charCodeAt(pos - 2) === 10;
+  return false;
+}
+
+/** Where the `[` of an SGR sequence ending with the `m` at `m` is (digits and `;` between), or -1. */
+function sgrOpening(text: string, m: number): number {
+  let i = m - 1;
+  while (i >= 0 && m - i <= 16 && ((text.charCodeAt(i) >= 48 && text.charCodeAt(i) <= 57) || text.charCodeAt(i) === 59)) i--;
+  return text.charCodeAt(i) === 91 ? i : -1;
+}
+
+/** Whether text[0, at) ends with ESC, raw or written as `\u001b`, `\x1b`, `\033` or `\e`. */
+function endsWithEscapeIntroducer(text: string, at: number): boolean {
+  if (at < 1) return false;
+  if (text.charCodeAt(at - 1) === 27) return true;
+  const before = text.slice(Math.max(0, at - 6), at).toLowerCase();
+  return before.endsWith('\\u001b') || before.endsWith('\\x1b') || before.endsWith('\\033') || before.endsWith('\\e');
+}

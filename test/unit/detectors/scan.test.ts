@@ -142,7 +142,14 @@ test('a leading lookbehind is honoured exactly: ASCII, non-ASCII, case flags and
   assert.equal(scanText('tok_Ab3Cd5Ef7Gh9', plain).length, 1, 'at the start of the text');
   assert.equal(scanText('x=tok_Ab3Cd5Ef7Gh9', plain).length, 1, 'after a char outside the class');
   assert.equal(scanText('xtok_Ab3Cd5Ef7Gh9', plain).length, 0, 'after a char in the class');
-  assert.equal(scanText('-tok_Ab3Cd5Ef7Gh9', plain).length, 0, 'after a char in the class (-)');
+  assert.equal(scanText('a-tok_Ab3Cd5Ef7Gh9', plain).length, 0, 'after a char in the class (-)');
+  // After what stands for a blank but is written with chars of the class, the token starts.
+  for (const before of ['"x\\n', '"x\\t', '"x\\r', 'a=b%0A', 'a=b%0d', 'a=b%09', '\x1b[1;32m', '"\\u001b[0m', 'printf("\\033[1m', '@@ -1 +1 @@\n-']) {
+    assert.equal(scanText(`${before}tok_Ab3Cd5Ef7Gh9`, plain).length, 1, JSON.stringify(before));
+  }
+  for (const before of ['"xn', 'a=%0B', 'x[1m', '@@ -1 +1 @@\n a-']) {
+    assert.equal(scanText(`${before}tok_Ab3Cd5Ef7Gh9`, plain).length, 0, JSON.stringify(before));
+  }
   assert.equal(scanText('étok_Ab3Cd5Ef7Gh9', plain).length, 1, 'after a non-ASCII char: the regex decides');
   const folded = compileDetectors([spec('folded', /(?<![a-z])tok_[A-Za-z0-9]{12}/i)]);
   assert.equal(scanText('Xtok_Ab3Cd5Ef7Gh9', folded).length, 0, 'the class is read under the pattern flags');
@@ -366,4 +373,26 @@ test('tokenEnd answers within its own reach whatever was asked before', () => {
   assert.equal(tokenEnd(edgeless, 100), alone);
   assert.equal(tokenEnd(`${'a'.repeat(20_000)} b`, 19_000), 20_000);
   forgetTokenEnds();
+});
+
+test('a token written after an escaped blank is found by every keyword detector: JSON transcripts, forms, terminal colours, removed diff lines', () => {
+  // Every token detector's leading lookbehind saw the escape's last letter (`n` of `\n`, `A` of
+  // `%0A`, `m` of a colour code) and refused the token.
+  const wrappers: Record<string, (v: string) => string> = {
+    'JSON transcript line': (v) => JSON.stringify({ type: 'tool_result', content: `$ gh auth token\n${v}\n` }),
+    'JSON tab': (v) => JSON.stringify({ out: `a\t${v}` }),
+    'form body line': (v) => `comment=see%0A${v}%0A`,
+    'terminal colour': (v) => `\x1b[1;32m${v}\x1b[0m`,
+    'terminal colour in JSON': (v) => JSON.stringify({ out: `\x1b[32m${v}\x1b[0m` }),
+    'removed diff line': (v) => `@@ -1 +1 @@\n-${v}\n+REDACTED\n`,
+  };
+  const ids = ['github-pat-classic', 'aws-access-key-id', 'slack-bot-token', 'openai-api-key', 'stripe-secret-key', 'gitlab-pat', 'npm-token'];
+  for (const id of ids) {
+    const v = value(id);
+    for (const [name, wrap] of Object.entries(wrappers)) {
+      const text = wrap(v);
+      const found = scanText(text, builtin).filter((m) => m.detector === id).map((m) => text.slice(m.start, m.end));
+      assert.deepEqual(found, [v], `${id}, ${name}`);
+    }
+  }
 });
