@@ -563,14 +563,16 @@ export const DECODING_CASES: readonly DecodingCase[] = [
     },
   },
   {
-    name: '+-prefixed diff lines (a private key added in a patch)',
+    name: '+-prefixed diff lines (a token split over two added lines of a patch, joined by +)',
     build: (seed) => {
-      const key = SAMPLES.find((s) => s.detector === 'private-key-openssh')!.value(rng(seed));
-      const lines = key.split('\n');
-      const patch = `diff --git a/deploy/id_ed25519 b/deploy/id_ed25519\nnew file mode 100600\n--- /dev/null\n+++ b/deploy/id_ed25519\n@@ -0,0 +1,${lines.length} @@\n${lines.map((l) => `+${l}`).join('\n')}\n`;
-      const start = patch.indexOf('-----BEGIN');
-      const end = patch.indexOf('-----END OPENSSH PRIVATE KEY-----') + '-----END OPENSSH PRIVATE KEY-----'.length;
-      return { text: patch, encoded: patch.slice(start, end), detector: 'private-key-openssh' };
+      // A private key in a patch is found without the diff view (its detector reads past the
+      // `+` of each line); a literal split over two added lines is joined only once they are.
+      const t = fakeGithubToken(seed);
+      const added = [`const deployToken = "${t.slice(0, 20)}" +`, `  "${t.slice(20)}";`];
+      const patch = `diff --git a/deploy/ci.ts b/deploy/ci.ts\n--- a/deploy/ci.ts\n+++ b/deploy/ci.ts\n@@ -1,1 +1,3 @@\n const x = 1;\n${added.map((l) => `+${l}`).join('\n')}\n`;
+      const start = patch.indexOf(t.slice(0, 20));
+      const end = patch.indexOf(t.slice(20)) + t.length - 20;
+      return { text: patch, encoded: patch.slice(start, end), detector: 'github-pat-classic' };
     },
   },
 ];

@@ -396,3 +396,32 @@ test('a token written after an escaped blank is found by every keyword detector:
     }
   }
 });
+
+test('a private key is found however its lines are decorated: line numbers, diff and patch marks, comments, literals, one line, URL encoding', () => {
+  const pem = value('private-key-rsa');
+  const lines = pem.split('\n');
+  const forms: Record<string, string> = {
+    'cat -n': lines.map((l, i) => `${String(i + 1).padStart(6)}\t${l}`).join('\n'),
+    'an agent read with →': lines.map((l, i) => `${String(i + 1).padStart(6)}→${l}`).join('\n'),
+    'a diff removing it, hunk counts wrong': `@@ -1,3 +0,0 @@\n${lines.map((l) => `-${l}`).join('\n')}`,
+    'a patch adding it': `*** Begin Patch\n*** Add File: k.pem\n${lines.map((l) => `+${l}`).join('\n')}\n*** End Patch`,
+    'commented out': lines.map((l) => `# ${l}`).join('\n'),
+    'a Java literal': `${lines.map((l) => `"${l}\\n" +`).join('\n')} ""`,
+    'one line': pem.replace(/\n/g, ' '),
+    'a form body': `key=${encodeURIComponent(pem)}`,
+  };
+  for (const [name, text] of Object.entries(forms)) {
+    const found = scanText(text, builtin).filter((m) => m.detector === 'private-key-rsa');
+    assert.equal(found.length, 1, name);
+    // The redaction covers every line of key material.
+    const left = text.slice(0, found[0]!.start) + text.slice(found[0]!.end);
+    assert.ok(!lines.slice(1, -1).some((l) => left.includes(l.slice(8, 40)) || left.includes(encodeURIComponent(l).slice(8, 40))), `${name}: key material left`);
+  }
+  // Prose or documentation between the armour lines is still no key.
+  for (const text of [
+    '-----BEGIN RSA PRIVATE KEY-----\nPaste the contents of your private key file here, between these two lines,\nand keep the file out of version control at all times please.\n-----END RSA PRIVATE KEY-----',
+    `-----BEGIN RSA PRIVATE KEY-----\n${'MIIEpAIBAAKCAQEA'}...\n(truncated for the docs; see the wiki)\n-----END RSA PRIVATE KEY-----`,
+  ]) {
+    assert.deepEqual(scanText(text, builtin).filter((m) => m.detector.startsWith('private-key')), [], text.slice(32, 60));
+  }
+});

@@ -11,17 +11,42 @@ import { escapeLiteral } from '../shape';
  * `Proc-Type:`), whether the newlines are real or JSON-escaped `\n`.
  */
 export function hasBase64Body(value: string): boolean {
-  const lines = value.replace(/\\r|\\n/g, '\n').split(/\r?\n/);
+  // Armour lines (also after a diff's `-`/`+`) and PEM/PGP headers (Proc-Type:, DEK-Info:,
+  // Version:) are not body; a one-line paste has its line breaks as spaces.
+  const lines = value
+    .replace(/\\r|\\n/g, '\n')
+    .replace(/-----(?:BEGIN|END) [A-Z0-9 ]{1,40}-----/g, '\n')
+    .split(/\r?\n/);
   let body = '';
   for (const raw of lines) {
     const line = raw.trim();
-    if (line === '' || line.startsWith('-----') || /^[A-Za-z-]+:/.test(line)) continue;
-    if (!/^[A-Za-z0-9+/=]+$/.test(line)) return false;
-    body += line;
+    if (line === '' || /^[-+#>/*"' ]*[A-Za-z-]+:/.test(line)) continue;
+    // Each line is key material with at most a little around it: a line number (`cat -n`, an
+    // agent's file read), a diff's or patch's `-`/`+`, a comment's `#`, `//` or `>`, the quotes
+    // and `+` of a concatenated literal. Prose between the armour lines is not.
+    const chars = line.replace(/\s/g, '').length;
+    let long = 0;
+    let all = 0;
+    for (const run of line.match(BODY_CHARS) ?? []) {
+      body += run;
+      all += run.length;
+      if (run.length >= MIN_RUN) long += run.length;
+    }
+    // A short line (the body's last, or what decorated an armour line) needs no long run.
+    if (long < MIN_BODY_SHARE * chars && !(chars <= SHORT_LINE && (all >= chars / 2 || chars <= 3))) return false;
   }
   // Real key material is random (~6 bits/char); `AAAA…` bodies are documentation.
   return body.length >= 64 && shannonEntropy(body) >= 4;
 }
+
+/** Base64 in a body line. */
+const BODY_CHARS = /[A-Za-z0-9+/=]+/g;
+/** A run of key material is at least this long (a line number or a comment mark is shorter, and so are the words of prose). */
+const MIN_RUN = 16;
+/** The share of a body line's non-blank chars its long runs must make up. */
+const MIN_BODY_SHARE = 0.75;
+/** A line of at most this many non-blank chars passes with any base64 in it. */
+const SHORT_LINE = 24;
 
 /** BODY_MAX: the longest body a block pattern reads looking for its end line. */
 const BODY_MAX = 16000;
