@@ -5,7 +5,7 @@ import { hasCrc32Base62 } from './checksum';
 import type { CustomDetector } from './custom';
 import { customSearchIn } from './customSearch';
 import { BASE64_RUN, DECODE_TRIGGERS, type DecodeTriggerKind } from './decode';
-import { isTokenEdge, startsAfterEscapedBlank, tokenEnd, tokenStart } from './tokens';
+import { escapedBlankEnds, isTokenEdge, mayHoldEscapedBlank, startsAfterEscapedBlank, tokenEnd, tokenStart } from './tokens';
 import { keywordAutomatonFor } from './automatonCache';
 import type { KeywordAutomaton } from './keywordAutomaton';
 import { DetectorCompileError, type CompileDetectorsOptions, type CompiledDetectors, type DetectorSpec, type MatchContext } from './types';
@@ -199,6 +199,7 @@ function planBuiltin(spec: DetectorSpec, order: number): PlannedDetector {
   }
   if (!spec.window) throw new DetectorCompileError(spec.id, 'anchor "window" needs a window');
   const global = new RegExp(spec.pattern.source, `${flags}dg`);
+  let lead: LeadingLookbehind | undefined | null = null;
   return {
     ...base,
     mode: 'window',
@@ -206,6 +207,18 @@ function planBuiltin(spec: DetectorSpec, order: number): PlannedDetector {
     searchIn(text, from, to, out) {
       // Search a slice so a miss costs the window, never the rest of the text.
       const slice = text.slice(from, to);
+      // A value right after an escaped blank fails the leading lookbehind here too: it is
+      // tried there without it (as tryAt does), where the window holds such an escape at all.
+      if (lead === null) lead = leadingLookbehind(spec.pattern!.source, flags);
+      if (lead && mayHoldEscapedBlank(text, from, slice)) {
+        for (const at of escapedBlankEnds(text, from, to)) {
+          if (lead.barred[text.charCodeAt(at - 1)] !== 1) continue;
+          lead.rest.lastIndex = at - from;
+          const m = lead.rest.exec(slice);
+          const span = m ? valueSpan(m, from) : undefined;
+          if (span) out.push(span);
+        }
+      }
       global.lastIndex = 0;
       for (let m = global.exec(slice); m; m = global.exec(slice)) {
         if (m[0].length === 0) global.lastIndex++;

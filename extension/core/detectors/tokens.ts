@@ -104,3 +104,28 @@ function endsWithEscapeIntroducer(text: string, at: number): boolean {
   const before = text.slice(Math.max(0, at - 6), at).toLowerCase();
   return before.endsWith('\\u001b') || before.endsWith('\\x1b') || before.endsWith('\\033') || before.endsWith('\\e');
 }
+
+/**
+ * Whether `window` (text from `from` on) may hold the end of an escape startsAfterEscapedBlank
+ * answers for: four native searches (most windows hold none), and a look at the few chars
+ * before it, where such an escape may begin.
+ */
+export function mayHoldEscapedBlank(text: string, from: number, window: string): boolean {
+  if (window.indexOf('\\') !== -1 || window.indexOf('%0') !== -1 || window.indexOf('\x1b') !== -1 || window.indexOf('\n-') !== -1) return true;
+  for (let i = Math.max(0, from - 12); i < from; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 92 || c === 37 || c === 27 || c === 10) return true;
+  }
+  return false;
+}
+
+/** Every offset in [from, to] of `text` right after an escaped blank (startsAfterEscapedBlank), ascending. */
+export function escapedBlankEnds(text: string, from: number, to: number): number[] {
+  const ends: number[] = [];
+  for (let i = Math.max(1, from); i <= to; i++) {
+    const c = text.charCodeAt(i - 1);
+    // Only an escape's last char can end one: a letter of \n \r \t, a digit or letter of %0X, the m of a colour code, a dash.
+    if ((c === 110 || c === 114 || c === 116 || c === 57 || c === 65 || c === 68 || c === 97 || c === 100 || c === 109 || c === 45) && startsAfterEscapedBlank(text, i)) ends.push(i);
+  }
+  return ends;
+}

@@ -386,7 +386,8 @@ test('a token written after an escaped blank is found by every keyword detector:
     'terminal colour in JSON': (v) => JSON.stringify({ out: `\x1b[32m${v}\x1b[0m` }),
     'removed diff line': (v) => `@@ -1 +1 @@\n-${v}\n+REDACTED\n`,
   };
-  const ids = ['github-pat-classic', 'aws-access-key-id', 'slack-bot-token', 'openai-api-key', 'stripe-secret-key', 'gitlab-pat', 'npm-token'];
+  // Keyword-anchored and window detectors alike (a Telegram token's keyword is inside it).
+  const ids = ['github-pat-classic', 'aws-access-key-id', 'slack-bot-token', 'openai-api-key', 'stripe-secret-key', 'gitlab-pat', 'npm-token', 'telegram-bot-token', 'azure-ai-identifiable-key'];
   for (const id of ids) {
     const v = value(id);
     for (const [name, wrap] of Object.entries(wrappers)) {
