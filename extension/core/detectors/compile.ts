@@ -210,26 +210,29 @@ function planBuiltin(spec: DetectorSpec, order: number): PlannedDetector {
       // A value right after an escaped blank fails the leading lookbehind here too: it is
       // tried there without it (as tryAt does), where the window holds such an escape at all.
       if (lead === null) lead = leadingLookbehind(spec.pattern!.source, flags);
+      // At the slice's edges the pattern's lookarounds saw its ends, not the text: a value the
+      // window's edge cut passed for a whole one (40 chars of a 46-char value reported as an
+      // AWS secret key, the rest sent). Such a value is reported whole, to the ends of its token.
+      const whole = (m: RegExpExecArray, span: ValueSpan, afterEscape = false): ValueSpan => {
+        if (m.index + m[0].length === slice.length && span.end === to && to < text.length && !isTokenEdge(text.charCodeAt(to))) span.end = tokenEnd(text, to);
+        // (After an escaped blank the value starts where it was found.)
+        if (!afterEscape && m.index === 0 && span.start === from && from > 0 && !isTokenEdge(text.charCodeAt(from - 1))) span.start = tokenStart(text, from);
+        return span;
+      };
       if (lead && mayHoldEscapedBlank(text, from, slice)) {
         for (const at of escapedBlankEnds(text, from, to)) {
           if (lead.barred[text.charCodeAt(at - 1)] !== 1) continue;
           lead.rest.lastIndex = at - from;
           const m = lead.rest.exec(slice);
           const span = m ? valueSpan(m, from) : undefined;
-          if (span) out.push(span);
+          if (span) out.push(whole(m!, span, true));
         }
       }
       global.lastIndex = 0;
       for (let m = global.exec(slice); m; m = global.exec(slice)) {
         if (m[0].length === 0) global.lastIndex++;
         const span = valueSpan(m, from);
-        if (!span) continue;
-        // At the slice's edges the pattern's lookarounds saw its ends, not the text: a value the
-        // window's edge cut passed for a whole one (40 chars of a 46-char value reported as an
-        // AWS secret key, the rest sent). Such a value is reported whole, to the ends of its token.
-        if (m.index + m[0].length === slice.length && span.end === to && to < text.length && !isTokenEdge(text.charCodeAt(to))) span.end = tokenEnd(text, to);
-        if (m.index === 0 && span.start === from && from > 0 && !isTokenEdge(text.charCodeAt(from - 1))) span.start = tokenStart(text, from);
-        out.push(span);
+        if (span) out.push(whole(m, span));
       }
     },
   };

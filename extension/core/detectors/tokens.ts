@@ -86,7 +86,8 @@ export function startsAfterEscapedBlank(text: string, pos: number): boolean {
   if (c === 110 || c === 114 || c === 116) return text.charCodeAt(pos - 2) === 92;
   if (text.charCodeAt(pos - 3) === 37 && text.charCodeAt(pos - 2) === 48) return c === 57 || (c | 32) === 97 || (c | 32) === 100;
   if (c === 109) return endsWithEscapeIntroducer(text, sgrOpening(text, pos - 1));
-  if (c === 45) return pos === 1 || text.charCodeAt(pos - 2) === 10;
+  // (The line break before a diff's `-` may itself be escaped: a diff inside a JSON string.)
+  if (c === 45) return pos === 1 || text.charCodeAt(pos - 2) === 10 || (text.charCodeAt(pos - 2) === 110 && text.charCodeAt(pos - 3) === 92);
   return false;
 }
 
@@ -112,12 +113,16 @@ function endsWithEscapeIntroducer(text: string, at: number): boolean {
  */
 export function mayHoldEscapedBlank(text: string, from: number, window: string): boolean {
   if (window.indexOf('\\') !== -1 || window.indexOf('%0') !== -1 || window.indexOf('\x1b') !== -1 || window.indexOf('\n-') !== -1) return true;
-  for (let i = Math.max(0, from - 12); i < from; i++) {
+  // The longest escape startsAfterEscapedBlank reads (`\033[1;38;5;208m`) is 24 chars; a dash
+  // that starts the text is a diff line's mark too.
+  if (from <= ESCAPE_REACH && text.charCodeAt(0) === 45) return true;
+  for (let i = Math.max(0, from - ESCAPE_REACH); i < from; i++) {
     const c = text.charCodeAt(i);
     if (c === 92 || c === 37 || c === 27 || c === 10) return true;
   }
   return false;
 }
+const ESCAPE_REACH = 32;
 
 /** Every offset in [from, to] of `text` right after an escaped blank (startsAfterEscapedBlank), ascending. */
 export function escapedBlankEnds(text: string, from: number, to: number): number[] {

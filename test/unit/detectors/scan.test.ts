@@ -268,6 +268,7 @@ test('hostile inputs stay linear: block headers without an end line, jdbc: runs,
     ['jdbc: repeated [1 MB: 3.9 s]', repeat('jdbc:', 1 << 20), 1500],
     ['jdbc: runs with a password separator near [1 MB]', repeat('jdbc:jdbc:jdbc:jdbc:;password=x ', 1 << 20), 1500],
     ['433,000 generic findings, longest last [8 MB: 19 s]', assignments(8 << 20), 6000],
+    ['PEM headers before one long line of dashes and an END line [16 KB: 2.3 s]', `${repeat('-----BEGIN RSA PRIVATE KEY-----\n', 1000)}${'-'.repeat(15000)}\n-----END RSA PRIVATE KEY-----\n`.repeat(16), 1500],
     ['one 8 MB base64 run of prose (decoded in chunks)', `blob = "${Buffer.from(repeat('The quick brown fox jumps over the lazy dog. ', 6 << 20)).toString('base64')}"`, 6000],
   ];
   for (const [name, text, bound] of cases) {
@@ -385,6 +386,9 @@ test('a token written after an escaped blank is found by every keyword detector:
     'terminal colour': (v) => `\x1b[1;32m${v}\x1b[0m`,
     'terminal colour in JSON': (v) => JSON.stringify({ out: `\x1b[32m${v}\x1b[0m` }),
     'removed diff line': (v) => `@@ -1 +1 @@\n-${v}\n+REDACTED\n`,
+    'removed diff line in JSON': (v) => JSON.stringify({ diff: `@@ -1 +1 @@\n-${v}\n` }),
+    'removed first line of a diff': (v) => `-${v}\n+REDACTED\n`,
+    'a 256-colour code': (v) => `echo -e "\\x1b[1;38;5;208m${v}\\x1b[0m"`,
   };
   // Keyword-anchored and window detectors alike (a Telegram token's keyword is inside it).
   const ids = ['github-pat-classic', 'aws-access-key-id', 'slack-bot-token', 'openai-api-key', 'stripe-secret-key', 'gitlab-pat', 'npm-token', 'telegram-bot-token', 'azure-ai-identifiable-key'];
@@ -418,8 +422,12 @@ test('a private key is found however its lines are decorated: line numbers, diff
     const left = text.slice(0, found[0]!.start) + text.slice(found[0]!.end);
     assert.ok(!lines.slice(1, -1).some((l) => left.includes(l.slice(8, 40)) || left.includes(encodeURIComponent(l).slice(8, 40))), `${name}: key material left`);
   }
-  // Prose or documentation between the armour lines is still no key.
+  // Prose or documentation between the armour lines is still no key: long lines, short lines,
+  // a body cut short.
+  const body = lines.slice(1, 3).join('\n');
   for (const text of [
+    '-----BEGIN RSA PRIVATE KEY-----\nReplace this block with\nthe private key you got\nfrom the admin console,\nkeeping all the lines\nexactly as they were.\nThen restart the proxy.\n-----END RSA PRIVATE KEY-----',
+    ...['...', '(truncated)', '<snip>', '[redacted]', '# ... 20 more lines ...'].map((cut) => `-----BEGIN RSA PRIVATE KEY-----\n${body}\n${cut}\n-----END RSA PRIVATE KEY-----`),
     '-----BEGIN RSA PRIVATE KEY-----\nPaste the contents of your private key file here, between these two lines,\nand keep the file out of version control at all times please.\n-----END RSA PRIVATE KEY-----',
     `-----BEGIN RSA PRIVATE KEY-----\n${'MIIEpAIBAAKCAQEA'}...\n(truncated for the docs; see the wiki)\n-----END RSA PRIVATE KEY-----`,
   ]) {

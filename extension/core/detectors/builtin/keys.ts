@@ -11,42 +11,37 @@ import { escapeLiteral } from '../shape';
  * `Proc-Type:`), whether the newlines are real or JSON-escaped `\n`.
  */
 export function hasBase64Body(value: string): boolean {
-  // Armour lines (also after a diff's `-`/`+`) and PEM/PGP headers (Proc-Type:, DEK-Info:,
-  // Version:) are not body; a one-line paste has its line breaks as spaces.
+  // Line breaks real, JSON-escaped or URL-encoded (a form body); armour lines (also after a
+  // diff's `-`/`+`) are not body; a one-line paste has its line breaks as spaces.
   const lines = value
-    .replace(/\\r|\\n/g, '\n')
+    .replace(/\\r|\\n|%0[AaDd]/g, '\n')
     .replace(/-----(?:BEGIN|END) [A-Z0-9 ]{1,40}-----/g, '\n')
     .split(/\r?\n/);
   let body = '';
   for (const raw of lines) {
-    const line = raw.trim();
-    if (line === '' || /^[-+#>/*"' ]*[A-Za-z-]+:/.test(line)) continue;
-    // Each line is key material with at most a little around it: a line number (`cat -n`, an
-    // agent's file read), a diff's or patch's `-`/`+`, a comment's `#`, `//` or `>`, the quotes
-    // and `+` of a concatenated literal. Prose between the armour lines is not.
-    const chars = line.replace(/\s/g, '').length;
-    let long = 0;
-    let all = 0;
-    for (const run of line.match(BODY_CHARS) ?? []) {
-      body += run;
-      all += run.length;
-      if (run.length >= MIN_RUN) long += run.length;
+    // What may decorate a line of key material: a line number (`cat -n`, an agent's file read
+    // with →), a diff's or patch's mark, a comment's `#`, `//`, `*` or `>`, the quotes, `+`
+    // and `,` of a string literal.
+    const line = raw.replace(LINE_PREFIX, '').replace(LINE_SUFFIX, '');
+    // RFC 1421 and PGP headers (Proc-Type:, DEK-Info:, Version:).
+    if (line === '' || /^[A-Za-z][A-Za-z-]*:/.test(line)) continue;
+    // Base64, or (pasted on one line) base64 in pieces of 16 chars or more: prose between the
+    // armour lines, `...` or `(truncated)` is no key.
+    const pieces = line.split(/\s+/);
+    for (let k = 0; k < pieces.length; k++) {
+      const piece = pieces[k]!;
+      if (!/^[A-Za-z0-9+/=]+$/.test(piece) || (pieces.length > 1 && k < pieces.length - 1 && piece.length < 16)) return false;
+      body += piece;
     }
-    // A short line (the body's last, or what decorated an armour line) needs no long run.
-    if (long < MIN_BODY_SHARE * chars && !(chars <= SHORT_LINE && (all >= chars / 2 || chars <= 3))) return false;
   }
   // Real key material is random (~6 bits/char); `AAAA…` bodies are documentation.
   return body.length >= 64 && shannonEntropy(body) >= 4;
 }
 
-/** Base64 in a body line. */
-const BODY_CHARS = /[A-Za-z0-9+/=]+/g;
-/** A run of key material is at least this long (a line number or a comment mark is shorter, and so are the words of prose). */
-const MIN_RUN = 16;
-/** The share of a body line's non-blank chars its long runs must make up. */
-const MIN_BODY_SHARE = 0.75;
-/** A line of at most this many non-blank chars passes with any base64 in it. */
-const SHORT_LINE = 24;
+/** A line number and its separator, then marks and quotes (bounded: it runs on every line of a 16,000-char body). */
+const LINE_PREFIX = /^\s{0,12}(?:\d{1,7}\s{0,4}(?:→|\t|:|\|)\s{0,4})?[-+#>/*"'\s]{0,8}/;
+/** Quotes, `+`, `,`, `;`, `)` and blanks after a line of a string literal. */
+const LINE_SUFFIX = /["'+,;)\s]{0,8}$/;
 
 /** BODY_MAX: the longest body a block pattern reads looking for its end line. */
 const BODY_MAX = 16000;
