@@ -173,6 +173,13 @@ const HANDWRITTEN: readonly Sample[] = [
   { detector: 'private-key-pkcs8', value: pem('PRIVATE KEY'), block: '$VALUE' },
   { detector: 'private-key-pkcs8-encrypted', value: pem('ENCRYPTED PRIVATE KEY'), block: '$VALUE' },
   { detector: 'private-key-openssh', value: pem('OPENSSH PRIVATE KEY'), block: '$VALUE' },
+  {
+    detector: 'private-key-truncated',
+    // The first five lines of a key, as `head -6` prints them.
+    value: (r) => `-----BEGIN PRIVATE KEY-----\n${pemBody(r, 5, '\n').split('\n').slice(0, 5).join('\n')}`,
+    block: '$ head -6 deploy/key.pem\n$VALUE\n$ ',
+    negative: '-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA...\n(truncated)\n-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n',
+  },
   { detector: 'pgp-private-key-block', value: (r) => `-----BEGIN PGP PRIVATE KEY BLOCK-----\n\n${pemBody(r, 8, '\n')}\n=${b64(r, 4)}\n-----END PGP PRIVATE KEY BLOCK-----`, block: '$VALUE' },
   { detector: 'private-key-putty', value: PUTTY, block: '$VALUE', negative: 'PuTTY-User-Key-File-3: ssh-rsa\nEncryption: none\nComment: <your key>\nPrivate-MAC: <mac>' },
   {

@@ -43,6 +43,11 @@ const LINE_PREFIX = /^\s{0,12}(?:\d{1,7}\s{0,4}(?:→|\t|:|\|)\s{0,4})?[-+#>/*"'
 /** Quotes, `+`, `,`, `;`, `)` and blanks after a line of a string literal. */
 const LINE_SUFFIX = /["'+,;)\s]{0,8}$/;
 
+/** A line break in a key as printed, JSON-escaped or URL-encoded. */
+const BODY_LINE_BREAK = '(?:\\r?\\n|(?:\\\\r)?\\\\n|(?:%0[Dd])?%0[Aa])';
+/** What may precede a line of key material: blanks and a line number (`cat -n`, an agent's file read). */
+const BODY_LINE_LEAD = '[ \\t]{0,12}(?:[0-9]{1,7}(?:→|\\t))?';
+
 /** BODY_MAX: the longest body a block pattern reads looking for its end line. */
 const BODY_MAX = 16000;
 
@@ -81,6 +86,19 @@ export const KEY_DETECTORS: DetectorSpec[] = [
   pemBlock('private-key-pkcs8-encrypted', 'Encrypted private key, PEM (PKCS#8)', 'ENCRYPTED PRIVATE KEY'),
   pemBlock('private-key-openssh', 'OpenSSH private key', 'OPENSSH PRIVATE KEY'),
   pemBlock('pgp-private-key-block', 'PGP / GPG private key block', 'PGP PRIVATE KEY BLOCK'),
+  {
+    // A read cut short (`head`, an agent's file read with a line limit, a paste) sends most of a
+    // key without its END line, where the block detectors above want one.
+    id: 'private-key-truncated',
+    description: 'The start of a PEM or OpenSSH private key without its END line: the armour and at least three full lines of key material',
+    keywords: ['-----begin '],
+    pattern: new RegExp(
+      `-----BEGIN (?:[A-Z0-9]{1,20} ){0,3}PRIVATE KEY(?: BLOCK)?-----(?:${BODY_LINE_BREAK}${BODY_LINE_LEAD}[A-Za-z0-9+/]{60,76}){3,400}(?:${BODY_LINE_BREAK}${BODY_LINE_LEAD}[A-Za-z0-9+/]{1,76}={0,2}(?![A-Za-z0-9+/=]))?`,
+    ),
+    validate: hasBase64Body,
+    // Below the block detectors: a whole block is reported by its own.
+    priority: 25,
+  },
   {
     id: 'private-key-putty',
     description: 'PuTTY private key file (.ppk)',
