@@ -82,13 +82,26 @@ export function tokenEnd(text: string, at: number): number {
  * lookbehind sees the escape's last letter and refused it: `{"stdout":"…\nghp_…"}` went out.
  */
 export function startsAfterEscapedBlank(text: string, pos: number): boolean {
+  // Decided by the last char first: only an escape's last char can end one.
   const c = text.charCodeAt(pos - 1);
-  if (c === 110 || c === 114 || c === 116) return text.charCodeAt(pos - 2) === 92;
-  if (text.charCodeAt(pos - 3) === 37 && text.charCodeAt(pos - 2) === 48) return c === 57 || (c | 32) === 97 || (c | 32) === 100;
-  if (c === 109) return endsWithEscapeIntroducer(text, sgrOpening(text, pos - 1));
-  // (The line break before a diff's `-` may itself be escaped: a diff inside a JSON string.)
-  if (c === 45) return pos === 1 || text.charCodeAt(pos - 2) === 10 || (text.charCodeAt(pos - 2) === 110 && text.charCodeAt(pos - 3) === 92);
-  return false;
+  switch (c) {
+    case 110: // n, r, t of \n \r \t
+    case 114:
+    case 116:
+      return text.charCodeAt(pos - 2) === 92;
+    case 57: // 9, A, D (either case) of %09 %0A %0D
+    case 65:
+    case 97:
+    case 68:
+    case 100:
+      return text.charCodeAt(pos - 3) === 37 && text.charCodeAt(pos - 2) === 48;
+    case 109: // the m of a colour code
+      return endsWithEscapeIntroducer(text, sgrOpening(text, pos - 1));
+    case 45: // a diff's mark; the line break before it may itself be escaped (a diff inside a JSON string)
+      return pos === 1 || text.charCodeAt(pos - 2) === 10 || (text.charCodeAt(pos - 2) === 110 && text.charCodeAt(pos - 3) === 92);
+    default:
+      return false;
+  }
 }
 
 /** Where the `[` of an SGR sequence ending with the `m` at `m` is (digits and `;` between), or -1. */
@@ -127,10 +140,6 @@ const ESCAPE_REACH = 32;
 /** Every offset in [from, to] of `text` right after an escaped blank (startsAfterEscapedBlank), ascending. */
 export function escapedBlankEnds(text: string, from: number, to: number): number[] {
   const ends: number[] = [];
-  for (let i = Math.max(1, from); i <= to; i++) {
-    const c = text.charCodeAt(i - 1);
-    // Only an escape's last char can end one: a letter of \n \r \t, a digit or letter of %0X, the m of a colour code, a dash.
-    if ((c === 110 || c === 114 || c === 116 || c === 57 || c === 65 || c === 68 || c === 97 || c === 100 || c === 109 || c === 45) && startsAfterEscapedBlank(text, i)) ends.push(i);
-  }
+  for (let i = Math.max(1, from); i <= to; i++) if (startsAfterEscapedBlank(text, i)) ends.push(i);
   return ends;
 }
