@@ -1,8 +1,9 @@
 // Decoded views of a text, so secrets that are split, escaped or encoded are still found:
-// string literals concatenated across lines (`"abc" +\n "def"`), JSON string escapes (\u0041,
-// \/, and \" of JSON inside a JSON string), URL encoding (%2F), base64 / base64url and hex
-// runs that decode to printable text, YAML folded and literal block scalars, and the
-// `+`/`-`/` ` prefixes of unified-diff lines.
+// string literals concatenated across lines (`"abc" +\n "def"`) or adjacent (`"abc" "def"`),
+// lines continued inside a word (`abc\` then `def`), JSON string escapes (\u0041, \/, and \" of
+// JSON inside a JSON string), URL encoding (%2F), HTML character references (&#x2F;), base64 /
+// base64url and hex runs that decode to printable text, YAML folded and literal block scalars,
+// and the `+`/`-`/` ` prefixes of unified-diff lines.
 //
 // Each view is the decoded text of the regions that needed decoding (joined by newlines) and,
 // for every decoded char, the span of the ORIGINAL text it came from; a finding in a view is
@@ -10,8 +11,9 @@
 //
 // Speed: no decoder walks the whole text. Each looks only where its input can start, and those
 // places are literals (DECODE_TRIGGERS) that the detectors' one keyword pass finds along with
-// the keywords, so finding them costs no extra pass: a quote followed by a junction char, `\u`,
-// `\/` and `\"`, `%2`..`%7`, a block indicator `|`/`>`, a hunk header `\n@@ -`. Base64 runs have no
+// the keywords, so finding them costs no extra pass: a quote followed by a junction char, a
+// backslash ending a line, `\u`, `\/` and `\"`, `%2`..`%7`, `&#` and a few named references, a
+// block indicator `|`/`>`, a hunk header `\n@@ -`. Base64 runs have no
 // literal; the same pass reports where a run of base64 chars reaches MIN_RUN (BASE64_RUN).
 import { copyEnd, copyStart, isTokenEdge, tokenEnd, tokenStart } from './tokens';
 
@@ -24,7 +26,7 @@ import { copyEnd, copyStart, isTokenEdge, tokenEnd, tokenStart } from './tokens'
  * copied context, and filling two offsets per copied char cost more than decoding.
  */
 export interface DecodedView {
-  readonly kind: 'concatenation' | 'json-escape' | 'url-encoding' | 'base64' | 'hex' | 'yaml-block' | 'diff' | 'partners';
+  readonly kind: 'concatenation' | 'continuation' | 'json-escape' | 'url-encoding' | 'html-reference' | 'base64' | 'hex' | 'yaml-block' | 'diff' | 'partners';
   readonly text: string;
   readonly segments: Int32Array;
   readonly segmentCount: number;
@@ -131,7 +133,6 @@ function unitsToString(units: Uint16Array, count: number): string {
   return out;
 }
 
-/** Every string of 0..`max` chars over `alphabet` that `accept` matches (small sets only). */
 /**
  * Every YAML block header tail `[+-]?[0-9]?[ \t]*\r?` of at most `max` characters, spelled out
  * directly (this runs at every start-up: no enumeration of all strings over the alphabet).
@@ -153,24 +154,36 @@ function headerTails(max: number): string[] {
 /** Blank runs after a quote that the literals spell out (longer ones: one catch-all literal). */
 const QUOTE_BLANKS = 8;
 
+/** The quotes a literal can open with: `"`, `'` and a JavaScript template's backtick. */
+const QUOTES = ['"', "'", '`'];
+const isQuote = (c: number) => c === 34 || c === 39 || c === 96;
+
 /**
  * What may follow a closing quote at a junction (see junctionEnd): a `+`, a line break, `.` then
- * a blank, line break or quote, or blanks then one of `+ . \r \n`. Blank runs are spelled out up
- * to QUOTE_BLANKS of one kind; a longer run, or one that mixes spaces and tabs, is caught by a
+ * a blank, line break or quote, or blanks then one of `+ . \r \n` or the same quote again (the
+ * adjacent literals of Python and C, `"abc" "def"`). Blank runs are spelled out up to
+ * QUOTE_BLANKS of one kind; a longer run, or one that mixes spaces and tabs, is caught by a
  * literal of QUOTE_BLANKS + 1 blanks or by the first change of blank. So every junction is hit,
  * while `"  x` and `".length` (most quotes followed by a blank or a dot) are not.
  */
-const JUNCTION_STARTS = [
-  '+',
-  '\r',
-  '\n',
-  ...[' ', '\t', '\r', '\n', '"', "'"].map((c) => `.${c}`),
-  ...[' ', '\t'].flatMap((blank) => {
-    const other = blank === ' ' ? '\t' : ' ';
-    const runs = Array.from({ length: QUOTE_BLANKS }, (_, n) => blank.repeat(n + 1));
-    return [...runs.flatMap((run) => ['+', '.', '\r', '\n', other].map((c) => run + c)), blank.repeat(QUOTE_BLANKS + 1)];
-  }),
-];
+const junctionStarts = (quote: string) => {
+  // A template is joined by `+` only: never by `.` (`` `a`.length ``: most backticks before a
+  // dot end a Markdown code span), a bare line break (two lines of Markdown code spans) or
+  // adjacency (`` `a` `b` `` is a tagged template's call).
+  const template = quote === '`';
+  return [
+    '+',
+    '\r',
+    '\n',
+    ...(template ? [] : [' ', '\t', '\r', '\n', ...QUOTES].map((c) => `.${c}`)),
+    ...[' ', '\t'].flatMap((blank) => {
+      const other = blank === ' ' ? '\t' : ' ';
+      const runs = Array.from({ length: QUOTE_BLANKS }, (_, n) => blank.repeat(n + 1));
+      const follows = template ? ['+', '\r', '\n', other] : ['+', '.', '\r', '\n', other, quote];
+      return [...runs.flatMap((run) => follows.map((c) => run + c)), blank.repeat(QUOTE_BLANKS + 1)];
+    }),
+  ];
+};
 
 /**
  * Literals the keyword pass finds for the decoders (matched case-insensitively, like keywords;
@@ -179,7 +192,7 @@ const JUNCTION_STARTS = [
  */
 export const DECODE_TRIGGERS = {
   /** A closing quote followed by the start of a junction. */
-  quote: ['"', "'"].flatMap((q) => JUNCTION_STARTS.map((c) => q + c)),
+  quote: QUOTES.flatMap((q) => junctionStarts(q).map((c) => q + c)),
   /**
    * `\u` (then 4 hex digits), `\/`, and `\"`: JSON inside a JSON string (an agent's tool result,
    * a log line, a config blob) has its quotes escaped, `"{\"db_password\": \"…\"}"`, and no
@@ -189,6 +202,13 @@ export const DECODE_TRIGGERS = {
   /** `%` and the first hex digit of a printable ASCII char. */
   percent: ['%2', '%3', '%4', '%5', '%6', '%7'],
   /**
+   * An HTML character reference: numeric, or one of the names an escaper writes for a char of a
+   * token or a quote, also escaped twice (`&amp;#x2F;`: HTML in an RSS feed, in XML), which the
+   * next level decodes. Not `&amp;`, `&lt;`, `&gt;` alone (all over HTML and XML, and no token
+   * char): they are decoded only in a region another reference started.
+   */
+  reference: ['&#', '&quot;', '&apos;', '&sol;', '&plus;', '&equals;', '&colon;', '&lowbar;', '&period;', '&commat;', '&num;', '&amp;#', '&amp;quot;'],
+  /**
    * A YAML block scalar indicator and what may follow it on a header line (YAML_HEADER: chomping,
    * indentation digit, blanks, CR) up to the line break, at most 3 chars (as blockHeaderLines
    * requires). A header on the text's last line has no content, so needs no literal.
@@ -196,6 +216,11 @@ export const DECODE_TRIGGERS = {
   indicator: ['|', '>'].flatMap((indicator) => headerTails(3).map((tail) => `${indicator}${tail}\n`)),
   /** A unified-diff hunk header not at the start of the text. */
   hunk: ['\n@@ -'],
+  /**
+   * A backslash ending a line (shell, Makefile, Python, C), as typed or JSON-escaped (a command
+   * in an agent's tool call): `ghp_abc\` then `def` on the next line is one word.
+   */
+  continuation: ['\\\n', '\\\r\n', '\\\\\\n', '\\\\\\r\\n'],
 } as const;
 
 export type DecodeTriggerKind = keyof typeof DECODE_TRIGGERS;
@@ -214,8 +239,10 @@ export type DecodeHints = Record<DecodeTriggerKind, ArrayLike<number>> & {
 export function decodedViews(text: string, hints: DecodeHints, of?: DecodedView['kind']): DecodedView[] {
   const views: (DecodedView | undefined)[] = [
     of === 'concatenation' ? undefined : concatenations(text, hints.quote),
+    of === 'continuation' ? undefined : continuations(text, hints.continuation),
     jsonEscapes(text, hints.escape),
     urlEncoding(text, hints.percent),
+    htmlReferences(text, hints.reference),
     ...encodedRuns(text, hints.base64),
     yamlBlocks(text, hints.indicator),
     diffLines(text, hints.hunk),
@@ -269,18 +296,27 @@ function lineEndOf(text: string, i: number): number {
 // ---------- string-literal concatenation ----------
 
 const isBlank = (c: number) => c === 32 || c === 9;
-const isJoin = (c: number) => c === 43 || c === 46; // + .
+const isJoinChar = (c: number) => c === 43 || c === 46; // + .
+const isPlus = (c: number) => c === 43;
 
 /**
  * A junction starting at the quote at `i`: blanks, a `+` or `.` (PHP) and/or a line break, blanks,
- * another quote. Returns the index of that next quote, or -1. (A plain loop: a regex would be
+ * another quote; or blanks and the same quote (adjacent literals on one line: Python, C; not
+ * templates). Returns the index of that next quote, or -1. (A plain loop: a regex would be
  * tried at every position of the text.)
  */
 function junctionEnd(text: string, i: number): number {
   let j = i + 1;
   let joined = false;
   while (isBlank(text.charCodeAt(j))) j++;
+  const quote = text.charCodeAt(i);
+  const template = quote === 96;
+  if (j > i + 1 && text.charCodeAt(j) === quote && !template) return j;
+  // A template is joined by `+` only (see junctionStarts), on its line or at the next one's start.
+  const isJoin = template ? isPlus : isJoinChar;
+  let plus = false;
   if (isJoin(text.charCodeAt(j))) {
+    plus = true;
     joined = true;
     j++;
     while (isBlank(text.charCodeAt(j))) j++;
@@ -290,13 +326,13 @@ function junctionEnd(text: string, i: number): number {
     j++;
     while (isBlank(text.charCodeAt(j))) j++;
     if (!joined && isJoin(text.charCodeAt(j))) {
+      plus = true;
       j++;
       while (isBlank(text.charCodeAt(j))) j++;
     }
     joined = true;
   }
-  const c = text.charCodeAt(j);
-  return joined && (c === 34 || c === 39) ? j : -1;
+  return joined && (plus || !template) && isQuote(text.charCodeAt(j)) ? j : -1;
 }
 
 /** The literal whose closing quote is at `close`: its opening quote, or -1 (escapes: give up). */
@@ -330,18 +366,53 @@ let chainBounds: number[] = [];
 /** chainBounds is let go after a text whose longest chain needed more than this many ints. */
 const RETAINED_CHAIN = 4096;
 
+/** Whether text[from, to) is one or more blanks. */
+function blanksOnly(text: string, from: number, to: number): boolean {
+  if (to <= from) return false;
+  for (let i = from; i < to; i++) if (!isBlank(text.charCodeAt(i))) return false;
+  return true;
+}
+
+/** Whether the literal closing at `close` opens after `=`, `(`, `[` or `:` (blanks between). */
+function opensValue(text: string, close: number): boolean {
+  let i = literalOpening(text, close, text.charCodeAt(close)) - 1;
+  if (i < 0) return false;
+  while (i > 0 && isBlank(text.charCodeAt(i))) i--;
+  const c = text.charCodeAt(i);
+  return c === 61 || c === 40 || c === 91 || c === 58;
+}
+
+/** Chars of literals a cut chain's successor starts before the cut. */
+const CHAIN_OVERLAP = 256;
+
+/** The closing quote of the literal that starts the successor of a chain cut after bounds[0, count). */
+function overlapStart(bounds: readonly number[], count: number): number {
+  let k = count - 2;
+  for (let chars = 0; k > 2 && chars < CHAIN_OVERLAP; k -= 2) chars += bounds[k + 1]! - bounds[k]!;
+  return bounds[k + 1]!;
+}
+
 /** `quotes`: the quotes followed by a blank, `+`, `.` or line break (no other can start a junction). */
 function concatenations(text: string, quotes: ArrayLike<number>): DecodedView | undefined {
   if (quotes.length === 0) return undefined;
   const builder = new ViewBuilder('concatenation');
   let resume = 0; // a chain's literals are not tried again as the start of another
   let copiedTo = 0; // where the last chain's copy ended
+  let successor = -1; // where the successor of a chain cut for its length starts
+  let successorAsValue: boolean | undefined;
   for (let q = 0; q < quotes.length; q++) {
     const close = quotes[q]!;
     if (close < resume) continue;
     resume = close + 1;
     const afterJunction = junctionEnd(text, close);
     if (afterJunction < 0) continue;
+    // Adjacent literals (blanks between, no operator) are one string only as a value: assigned,
+    // passed or listed (`T = ("abc" "def")`). Elsewhere they are a shell's two words
+    // (`curl -H "…" "https://…"`), joined they made one token of both.
+    // (A chain cut for its length goes on as what it was.)
+    let asValue = close === successor ? successorAsValue : undefined;
+    const joins = (from: number, to: number) => !blanksOnly(text, from + 1, to) || (asValue ??= opensValue(text, close));
+    if (!joins(close, afterJunction)) continue;
     // Chain: collect the literals after the first while junctions continue. Bounds go into a
     // flat list, [start, end) per literal (this runs for every junction in the text).
     const bounds = chainBounds;
@@ -349,13 +420,23 @@ function concatenations(text: string, quotes: ArrayLike<number>): DecodedView | 
     bounds[1] = close;
     let count = 2; // ints of `bounds` in use (the list is reused, never shortened)
     let nextOpen = afterJunction;
+    // A chain longer than a view's region (a long list of adjacent literals, a certificate in
+    // literals) is cut there, and the next chain starts CHAIN_OVERLAP chars of literals before
+    // the cut (a token across it is whole in one of the two).
+    let later = 0;
+    let cut = false;
     for (;;) {
       const nextClose = literalClosing(text, nextOpen, text.charCodeAt(nextOpen));
       if (nextClose < 0) break;
       bounds[count++] = nextOpen + 1;
       bounds[count++] = nextClose;
+      later += nextClose - nextOpen - 1;
       const more = junctionEnd(text, nextClose);
-      if (more < 0) break;
+      if (more < 0 || !joins(nextClose, more)) break;
+      if (later > MAX_REGION - 1024) {
+        cut = true;
+        break;
+      }
       nextOpen = more;
     }
     if (count < 4) continue;
@@ -370,17 +451,19 @@ function concatenations(text: string, quotes: ArrayLike<number>): DecodedView | 
       insideToken = (k === 0 || end > bounds[k]!) && TOKEN_CHAR[text.charCodeAt(end - 1)] === 1 && bounds[k + 3]! > nextStart && TOKEN_CHAR[text.charCodeAt(nextStart)] === 1;
     }
     const last = bounds[count - 1]!;
-    if (!insideToken) {
-      resume = last + 1;
-      continue;
+    const open = insideToken ? literalOpening(text, close, text.charCodeAt(close)) : -1;
+    // A chain whose first literal cannot be read (an escape in it) is tried from its next one.
+    if (insideToken && open < 0) continue;
+    resume = cut ? overlapStart(bounds, count) : last + 1;
+    if (cut) {
+      successor = resume;
+      successorAsValue = asValue;
     }
-    const open = literalOpening(text, close, text.charCodeAt(close));
-    if (open < 0) continue;
+    if (!insideToken) continue;
     bounds[0] = open + 1;
-    resume = last + 1;
     let joinedLength = 0;
     for (let k = 0; k < count; k += 2) joinedLength += bounds[k + 1]! - bounds[k]!;
-    if (joinedLength < 12 || joinedLength > MAX_REGION) continue;
+    if (joinedLength < 12) continue;
     // The line up to the first literal gives detectors the assigned name; not before the chain
     // ahead of it on the line (copied with each of nine chains, a line was copied nine times,
     // and each level of decoding below copied that again).
@@ -393,6 +476,62 @@ function concatenations(text: string, quotes: ArrayLike<number>): DecodedView | 
   }
   if (chainBounds.length > RETAINED_CHAIN) chainBounds = [];
   return builder.build();
+}
+
+// ---------- line continuations ----------
+
+/**
+ * A line continuation at `i` (a backslash, then a line break as typed or JSON-escaped): where the
+ * next line starts, or -1. Not the second backslash of an escaped one (`\\` then a line break).
+ */
+function continuationEnd(text: string, i: number): number {
+  if (text.charCodeAt(i) !== 92 || escapedBackslashEnds(text, i)) return -1;
+  let j = i + 1;
+  if (text.charCodeAt(j) === 92) {
+    // JSON-escaped: `\\` (the backslash), then `\n` or `\r\n`.
+    j++;
+    if (text.charCodeAt(j) !== 92) return -1;
+    if (text.charCodeAt(j + 1) === 114 && text.charCodeAt(j + 2) === 92) j += 2;
+    return text.charCodeAt(j + 1) === 110 ? j + 2 : -1;
+  }
+  if (text.charCodeAt(j) === 13) j++;
+  return text.charCodeAt(j) === 10 ? j + 1 : -1;
+}
+
+/**
+ * Where the text of a line starting at `i` starts, past what a reader put before it: a line
+ * number (`cat -n`, an agent's file read with →) with the blanks before it, and the `>` marks of
+ * an e-mail reply or a Markdown quote. Blanks alone are no lead: they end a shell word.
+ */
+function afterLineLead(text: string, i: number): number {
+  let j = i;
+  while (j - i < 12 && isBlank(text.charCodeAt(j))) j++;
+  const digits = j;
+  while (j - digits < 7 && text.charCodeAt(j) >= 48 && text.charCodeAt(j) <= 57) j++;
+  const c = text.charCodeAt(j);
+  if (j > digits && (c === 0x2192 || c === 9)) j++;
+  else j = i;
+  for (let marks = 0; marks < 3 && text.charCodeAt(j) === 62; marks++) j += isBlank(text.charCodeAt(j + 1)) ? 2 : 1;
+  return j;
+}
+
+/**
+ * A continuation at `i` inside a word (a token char on both sides, past the next line's lead):
+ * `export GITHUB_TOKEN=ghp_abc\` then `def` on the next line is the token `ghp_abcdef` to a
+ * shell (and to a Makefile, Python, C); read line by line, the first half was redacted and the
+ * second sent. It decodes to nothing: the view joins the two lines.
+ */
+const lineContinuation: EscapeReader = (text, i) => {
+  if (TOKEN_CHAR[text.charCodeAt(i - 1)] !== 1) return 0;
+  const next = continuationEnd(text, i);
+  if (next < 0) return 0;
+  const word = afterLineLead(text, next);
+  return TOKEN_CHAR[text.charCodeAt(word)] === 1 ? packEscape(word - i, NOTHING) : 0;
+};
+
+/** `breaks`: where a backslash is followed by a line break, as typed or JSON-escaped. */
+function continuations(text: string, breaks: ArrayLike<number>): DecodedView | undefined {
+  return escapeRegions('continuation', text, breaks, '\\', lineContinuation);
 }
 
 // ---------- JSON string escapes ----------
@@ -632,45 +771,121 @@ function escapedBackslashEnds(text: string, i: number): boolean {
   return before % 2 === 1;
 }
 
-// ---------- URL encoding ----------
+// ---------- URL encoding and HTML character references ----------
+
+/**
+ * The escape a region decoder reads at `i`, packed by packEscape, or 0 when there is none (one
+ * number, no object: this runs for every `%`, `&` or `\\` in a region).
+ */
+type EscapeReader = (text: string, i: number) => number;
+/** An escape of `width` chars standing for the char `char` (an ASCII char, or NOTHING). */
+const packEscape = (width: number, char: number) => width * 256 + char;
+const widthOf = (escape: number) => escape >> 8;
+const charOf = (escape: number) => escape & 255;
+/** What a line continuation stands for: no char at all. */
+const NOTHING = 0;
+
+const percentEscape: EscapeReader = (text, i) => (isPercentEscape(text, i) ? packEscape(3, hexAt(text, i + 1, 2)) : 0);
 
 /** `candidates`: where `%2`..`%7` occurs. */
 function urlEncoding(text: string, candidates: ArrayLike<number>): DecodedView | undefined {
+  return escapeRegions('url-encoding', text, candidates, '%', percentEscape);
+}
+
+/**
+ * HTML's character references: escapers that write `/` as `&#x2F;` (OWASP's rule for HTML) or
+ * `&#47;`, `+` as `&#43;`, quotes as `&quot;` and `&#39;` put a secret in a page, an XML config or
+ * a fetched document where no detector read it (an AWS secret key beside its key id in a table).
+ */
+function htmlReferences(text: string, candidates: ArrayLike<number>): DecodedView | undefined {
+  return escapeRegions('html-reference', text, candidates, '&', htmlReference);
+}
+
+/** Named references a region decodes (printable ASCII only; `&amp;`, `&lt;`, `&gt;` start none, see DECODE_TRIGGERS). */
+const NAMED_REFERENCES: ReadonlyMap<string, number> = new Map(Object.entries({ quot: 34, apos: 39, amp: 38, lt: 60, gt: 62, sol: 47, plus: 43, equals: 61, colon: 58, lowbar: 95, period: 46, commat: 64, num: 35 }));
+/** The longest name in NAMED_REFERENCES. */
+const LONGEST_NAME = 6;
+
+/**
+ * `&#NNN;`, `&#xHH;` or a named reference at `i` that stands for a printable ASCII char, a tab or
+ * a line break (a key in an XML attribute has its line breaks as `&#10;` or `&#xA;`).
+ */
+const htmlReference: EscapeReader = (text, i) => {
+  if (text.charCodeAt(i) !== 38) return 0;
+  let j = i + 1;
+  let code = 0;
+  if (text.charCodeAt(j) === 35) {
+    const hex = (text.charCodeAt(j + 1) | 32) === 120;
+    j += hex ? 2 : 1;
+    const digitsFrom = j;
+    for (let c = text.charCodeAt(j); hex ? isHex(c) : c >= 48 && c <= 57; c = text.charCodeAt(++j)) {
+      code = hex ? code * 16 + hexAt(text, j, 1) : code * 10 + c - 48;
+      if (j - digitsFrom >= 7) return 0;
+    }
+    if (j === digitsFrom) return 0;
+  } else {
+    for (let c = text.charCodeAt(j); c >= 97 && c <= 122 && j - i <= LONGEST_NAME; c = text.charCodeAt(++j));
+    code = NAMED_REFERENCES.get(text.slice(i + 1, j)) ?? 0;
+  }
+  if (text.charCodeAt(j) !== 59 || !((code >= 32 && code <= 126) || code === 9 || code === 10 || code === 13)) return 0;
+  return packEscape(j + 1 - i, code);
+};
+
+/**
+ * The view of the regions around escapes that start with `lead` (candidates: where one may start):
+ * a region reaches CONTEXT chars around its escapes, across lines, to its tokens' ends (as for
+ * JSON escapes); further escapes that follow closely extend it, up to MAX_REGION (a long form body
+ * is decoded in regions of about that size, one after another, not skipped).
+ */
+function escapeRegions(kind: DecodedView['kind'], text: string, candidates: ArrayLike<number>, lead: string, read: EscapeReader): DecodedView | undefined {
   let builder: ViewBuilder | undefined;
   let regionEnd = 0;
   for (let k = 0; k < candidates.length; k++) {
     const at = candidates[k]!;
-    if (at < regionEnd || !isPercentEscape(text, at)) continue;
-    // As for JSON escapes: the region reaches CONTEXT chars around its escapes, across lines, to
-    // its tokens' ends; further escapes that follow closely extend it, up to MAX_REGION (a long
-    // form body is decoded in regions of about that size, one after another, not skipped).
+    if (at < regionEnd || read(text, at) === 0) continue;
     const floor = regionEnd;
     const start = regionStart(text, at, floor);
     let last = at;
-    for (let n = k + 1; n < candidates.length && candidates[n]! - last < CONTEXT && candidates[n]! - start < MAX_REGION; n++) last = candidates[n]!;
-    regionEnd = regionEndAfter(text, last + 3);
-    builder ??= new ViewBuilder('url-encoding');
+    let n = k + 1;
+    for (; n < candidates.length && candidates[n]! - last < CONTEXT && candidates[n]! - start < MAX_REGION; n++) last = candidates[n]!;
+    regionEnd = regionEndAfter(text, last + Math.max(1, widthOf(read(text, last))));
+    builder ??= new ViewBuilder(kind);
     // As in jsonEscapes: a region that goes on where the one before ended continues it.
     if (start > floor) builder.separate();
-    let run = start;
-    // Within the region only (as in decodeEscapes).
-    const region = text.slice(start, regionEnd);
-    for (let p = region.indexOf('%'); p !== -1; p = region.indexOf('%', p)) {
-      const i = start + p;
-      if (!isPercentEscape(text, i)) {
-        p++;
-        continue;
-      }
-      builder.copy(text, run, i);
-      builder.decoded(hexAt(text, i + 1, 2), i, i + 3);
-      p += 3;
-      run = i + 3;
+    // A region dense with escapes is decoded into one buffer (as in jsonEscapes).
+    const count = n - k;
+    if (count < DENSE_ESCAPES || count * DENSE_GAP < regionEnd - start) regionEnd = decodeRegion(builder, text, start, regionEnd, lead, read);
+    else {
+      denseRegion.reset(regionEnd - start);
+      regionEnd = decodeRegion(denseRegion, text, start, regionEnd, lead, read);
+      denseRegion.appendTo(builder);
     }
-    // An escape at the end may reach past it.
-    regionEnd = Math.max(regionEnd, run);
-    builder.copy(text, run, regionEnd);
   }
+  denseRegion.release();
   return builder?.build();
+}
+
+/** Decodes text[start, regionEnd) into `sink`; returns where it stopped (an escape at the end may reach past regionEnd). */
+function decodeRegion(sink: EscapeSink, text: string, start: number, regionEnd: number, lead: string, read: EscapeReader): number {
+  let run = start;
+  // Within the region only (as in decodeEscapes).
+  const region = text.slice(start, regionEnd);
+  for (let p = region.indexOf(lead); p !== -1; p = region.indexOf(lead, p)) {
+    const i = start + p;
+    const escape = read(text, i);
+    if (escape === 0) {
+      p++;
+      continue;
+    }
+    const width = widthOf(escape);
+    sink.copy(text, run, i);
+    if (charOf(escape) !== NOTHING) sink.decoded(charOf(escape), i, i + width);
+    p += width;
+    run = i + width;
+  }
+  const end = Math.max(regionEnd, run);
+  sink.copy(text, run, end);
+  return end;
 }
 
 /** `%20`..`%7E` at `i`: a printable ASCII char (not %7F). */
@@ -764,8 +979,10 @@ export const BASE64_RUN = {
   startsWell: (text: string, start: number) => printableAlignment(text, start) >= 0 || hexAlignment(text, start) >= 0,
 } as const;
 
-/** `runs`: where each maximal run of base64 chars reaches MIN_RUN chars (its start is MIN_RUN before). */
-/** The base64 and hex views, and their partner view (partnerView). */
+/**
+ * The base64 and hex views, and their partner view (partnerView). `runs`: where each maximal run
+ * of base64 chars reaches MIN_RUN chars (its start is MIN_RUN before).
+ */
 function encodedRuns(text: string, runs: ArrayLike<number>): (DecodedView | undefined)[] {
   const base64 = base64Runs(text, runs);
   const hex = hexRuns(text, runs);
@@ -1147,8 +1364,11 @@ function hexStartsPrintable(text: string, at: number): boolean {
   return true;
 }
 
-/** `runs` as for base64Runs: each run whose hex decodes to printable text, decoded (wrapped lines joined, as `xxd -p` writes them; a long one in overlapping chunks). */
-/** The hex view's builder, and its blocks. */
+/**
+ * The hex view's builder, and its blocks. `runs` as for base64Runs: each run whose hex decodes to
+ * printable text, decoded (wrapped lines joined, as `xxd -p` writes them; a long one in
+ * overlapping chunks).
+ */
 function hexRuns(text: string, runs: ArrayLike<number>): DecodedRuns {
   let builder: ViewBuilder | undefined;
   let decodedTo = -1;

@@ -11,7 +11,7 @@ export type {
   MatchContext,
   SecretMatch,
 } from './types';
-export { DetectorBudgetError, DetectorCompileError } from './types';
+export { DecodeBudgetError, DetectorBudgetError, DetectorCompileError } from './types';
 export { compileDetectors } from './compile';
 export { scanText } from './scan';
 export { compileCustomDetector, type CustomDetector, type CustomDetectorDefinition } from './custom';

@@ -48,9 +48,20 @@ const PLACEHOLDER_MARKER = new RegExp(PLACEHOLDER_MARKERS.map((m) => m.replace(/
 /** True when the value is obviously not a real credential. */
 export function isGenericPlaceholder(value: string): boolean {
   if (KNOWN_FAKE_VALUES.has(value)) return true;
-  if (PLACEHOLDER_MARKER.test(value)) return true;
+  if (PLACEHOLDER_MARKER.test(withoutQuoteMarks(value))) return true;
   return hasTooFewDistinctChars(value);
 }
+
+/**
+ * A value over several lines (a key block) without the `>` that quote each of its lines in an
+ * e-mail reply or a Markdown quote, after a line break as typed, JSON-escaped or URL-encoded:
+ * those are no `<…>` placeholder, and a key quoted so went out whole. (A value's own first
+ * char is never a quote mark: `--password=>/dev/null` is a redirection.)
+ */
+function withoutQuoteMarks(value: string): string {
+  return value.includes('>') ? value.replace(QUOTE_MARKS, '$1') : value;
+}
+const QUOTE_MARKS = /(\n|\\n|%0[Aa])[ \t]{0,4}(?:>[ \t]?){1,8}/g;
 
 /** `aaaaaaaa`, `00000000`, `abababab`: too few distinct characters to be random. */
 function hasTooFewDistinctChars(value: string): boolean {

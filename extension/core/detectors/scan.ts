@@ -13,7 +13,7 @@ import { decodedViews, mapSpan, type DecodeHints, type DecodedView } from './dec
 import { shannonEntropy } from './entropy';
 import { findKeywords, releaseHits, releaseWalkLists, RETAINED_REUSED, reusableHits, type KeywordHits } from './keywordAutomaton';
 import { isGenericPlaceholder, matchesPlaceholderList } from './placeholders';
-import type { CompiledDetectors, SecretMatch } from './types';
+import { DecodeBudgetError, type CompiledDetectors, type SecretMatch } from './types';
 
 interface Candidate {
   detector: PlannedDetector;
@@ -31,6 +31,8 @@ export function scanText(text: string, compiled: CompiledDetectors): SecretMatch
   const endDeadline = startScanDeadline(text.length);
   try {
     const candidates: Candidate[] = [];
+    scratch.viewChars = 0;
+    scratch.viewBudget = VIEW_BUDGET_PER_CHAR * text.length + VIEW_BUDGET_FLOOR;
     const hits = findKeywords(text, plan.automaton, scratch.textHits);
     collect(text, hits, plan, NO_VIEWS, candidates, scratch);
     if (plan.decode) for (const view of decodedViews(text, decodeHints(hits, plan, scratch))) scanView([view], plan, candidates, scratch);
@@ -56,6 +58,13 @@ const MAX_DECODE_DEPTH = 3;
 const NO_VIEWS: readonly DecodedView[] = [];
 
 /**
+ * The decoded views a scan may read: this many chars per char of its text, and VIEW_BUDGET_FLOOR
+ * more (see DecodeBudgetError: real text reads at most a few times a small file's length).
+ */
+const VIEW_BUDGET_PER_CHAR = 16;
+const VIEW_BUDGET_FLOOR = 1 << 20;
+
+/**
  * Scans the innermost view of `chain` (views[0] was decoded from views[1], …, the last from the
  * text), then, above MAX_DECODE_DEPTH, the views decoded from it. The view's hits and the hint
  * lists are reused from view to view: each is read before the next view's are written (its
@@ -63,6 +72,8 @@ const NO_VIEWS: readonly DecodedView[] = [];
  */
 function scanView(chain: readonly DecodedView[], plan: ScanPlan, candidates: Candidate[], scratch: ScanScratch): void {
   const view = chain[0]!;
+  scratch.viewChars += view.text.length;
+  if (scratch.viewChars > scratch.viewBudget) throw new DecodeBudgetError((scratch.viewBudget - VIEW_BUDGET_FLOOR) / VIEW_BUDGET_PER_CHAR, scratch.viewBudget);
   const hits = findKeywords(view.text, plan.automaton, scratch.viewHits);
   collect(view.text, hits, plan, chain, candidates, scratch);
   // A partner view's decoded text is its decoded view's, its copies the text's: both are decoded there.
@@ -88,11 +99,14 @@ interface ScanScratch {
   /** Per detector with `requires`: where its required text next occurs (NOT_FOUND, UNSEARCHED), searched from requiredFrom. */
   requiredAt: Int32Array;
   requiredFrom: Int32Array;
+  /** The chars of the views scanned so far, and how many the scan may read (see DecodeBudgetError). */
+  viewChars: number;
+  viewBudget: number;
 }
 
 function newScratch(): ScanScratch {
   const none = new Int32Array(0);
-  return { textHits: reusableHits(), viewHits: reusableHits(), hints: TRIGGER_KINDS.map(() => new Int32Array(256)), lastTried: none, windowFrom: none, windowTo: none, opened: none, requiredAt: none, requiredFrom: none };
+  return { textHits: reusableHits(), viewHits: reusableHits(), hints: TRIGGER_KINDS.map(() => new Int32Array(256)), lastTried: none, windowFrom: none, windowTo: none, opened: none, requiredAt: none, requiredFrom: none, viewChars: 0, viewBudget: 0 };
 }
 
 const reused = newScratch();
@@ -179,7 +193,7 @@ function decodeHints(hits: KeywordHits, plan: ScanPlan, scratch: ScanScratch): D
     lists[kind] = list.subarray(0, kept);
   }
   const at = HINT_INDEX;
-  return { quote: lists[at.quote]!, escape: lists[at.escape]!, percent: lists[at.percent]!, indicator: lists[at.indicator]!, hunk: lists[at.hunk]!, base64: hits.runEnds.subarray(0, hits.runCount) };
+  return { quote: lists[at.quote]!, escape: lists[at.escape]!, percent: lists[at.percent]!, reference: lists[at.reference]!, indicator: lists[at.indicator]!, hunk: lists[at.hunk]!, continuation: lists[at.continuation]!, base64: hits.runEnds.subarray(0, hits.runCount) };
 }
 
 const HINT_INDEX = Object.fromEntries(TRIGGER_KINDS.map((kind, k) => [kind, k])) as Record<(typeof TRIGGER_KINDS)[number], number>;

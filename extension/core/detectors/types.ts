@@ -135,3 +135,22 @@ export class DetectorBudgetError extends Error {
     this.name = 'DetectorBudgetError';
   }
 }
+
+/**
+ * Thrown by a scan when its decoded views would hold more than `budgetChars` chars: a text
+ * written in several encodings at once, each nested in the others throughout (entities, URL
+ * and JSON escapes and line continuations every few chars, in base64). Decoding stays linear,
+ * but each level multiplies what the next decodes (1 MB of such text read 57 MB of views and
+ * took 2 s). Real text reads a small part of its length in views (0.04 of 400 MB of source, at
+ * most 4 times a small file's length), so it never meets the budget. The text is treated as
+ * blocked (scans fail closed); the message quotes none of it.
+ */
+export class DecodeBudgetError extends Error {
+  constructor(
+    readonly textChars: number,
+    readonly budgetChars: number,
+  ) {
+    super(`decoding this text (${textChars} chars) would read more than ${budgetChars} chars of decoded views: it holds encodings nested in each other throughout, so it is treated as blocked`);
+    this.name = 'DecodeBudgetError';
+  }
+}

@@ -2,7 +2,7 @@
 // rest of Airlock uses. Layers are compiled and evaluated independently; see
 // policies/README.md ("Layers") for why a lower layer can add and tighten but never loosen.
 import { startScanDeadline } from '../detectors/customSearch';
-import { DetectorBudgetError } from '../detectors/types';
+import { DecodeBudgetError, DetectorBudgetError } from '../detectors/types';
 import { evaluateLayers, unparseableVerdict } from '../egress/evaluate';
 import { deserializeIndex, FingerprintFormatError, type FingerprintIndex } from '../fingerprint';
 import { deserializeOrgSet, isOrgSetFile, OrgSetFormatError, type OrgFingerprintSet } from '../fingerprint/orgSet';
@@ -203,9 +203,9 @@ export class LayeredPolicy implements AirlockPolicy {
       return evaluateLayers(this.compiledLayers, request, options);
     } catch (error) {
       // Fail closed: an engine fault must never let the request through. The error text is
-      // not included (it could quote request content), except a detector's budget error: it
-      // names the detector and a length only, and tells the policy author what to change.
-      if (error instanceof DetectorBudgetError) return blockVerdict('airlock:engine-error', `Airlock blocked this request: ${error.message}`);
+      // not included (it could quote request content), except a budget error: it names a
+      // detector and lengths only, and tells the policy author what to change.
+      if (error instanceof DetectorBudgetError || error instanceof DecodeBudgetError) return blockVerdict('airlock:engine-error', `Airlock blocked this request: ${error.message}`);
       return blockVerdict('airlock:engine-error', 'Airlock could not evaluate this request, so it was blocked.');
     } finally {
       endDeadline();

@@ -3,9 +3,9 @@
 // finding's span is the ENCODED original, so a redactor removes exactly that.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { BUILTIN_SECRET_DETECTORS, compileDetectors, scanText } from '../../../extension/core/detectors';
-import { decodedViews, mapSpan } from '../../../extension/core/detectors/decode';
-import { DECODING_CASES, fakeGithubToken, genericSecret } from './samples';
+import { BUILTIN_SECRET_DETECTORS, compileDetectors, DecodeBudgetError, scanText } from '../../../extension/core/detectors';
+import { DECODE_TRIGGERS, decodedViews, mapSpan } from '../../../extension/core/detectors/decode';
+import { DECODING_CASES, fakeGithubToken, genericSecret, rng, SAMPLES } from './samples';
 
 const compiled = compileDetectors(BUILTIN_SECRET_DETECTORS);
 const plain = compileDetectors(BUILTIN_SECRET_DETECTORS, { decode: false });
@@ -65,7 +65,7 @@ test('mapSpan: copied chars map to themselves, a decoded char to its escape, a s
   // Two regions: the escapes are further apart than a region reaches (300 chars each way).
   const filler = 'filler line\n'.repeat(60);
   const text = `a = "x\\u0041y"\n${filler}b = "p\\/q"`;
-  const hints = { quote: [], escape: [text.indexOf('\\u'), text.indexOf('\\/')], percent: [], indicator: [], hunk: [], base64: [] };
+  const hints = { quote: [], escape: [text.indexOf('\\u'), text.indexOf('\\/')], percent: [], reference: [], indicator: [], hunk: [], continuation: [], base64: [] };
   const view = decodedViews(text, hints).find((v) => v.kind === 'json-escape');
   assert.ok(view);
   assert.ok(view.text.startsWith('a = "xAy"\nfiller line\n') && view.text.endsWith('filler line\nb = "p/q"'), view.text);
@@ -141,7 +141,7 @@ test('a base64 payload behind 1-3 glued base64 chars is still decoded', () => {
 
 test('an escaped backslash is one backslash, never the start of an escape: JSON `\\\\u0041` is the text `\\u0041`', () => {
   const id = 'KIAQ3EGRTW7PZJ6XM4B';
-  const hints = (text: string) => ({ quote: new Int32Array(0), escape: Int32Array.from([...text.matchAll(/\\(?=["/u])/g)].map((m) => m.index)), percent: new Int32Array(0), indicator: new Int32Array(0), hunk: new Int32Array(0), base64: new Int32Array(0) });
+  const hints = (text: string) => ({ quote: new Int32Array(0), escape: Int32Array.from([...text.matchAll(/\\(?=["/u])/g)].map((m) => m.index)), percent: new Int32Array(0), reference: new Int32Array(0), indicator: new Int32Array(0), hunk: new Int32Array(0), continuation: new Int32Array(0), base64: new Int32Array(0) });
   // `\\u0041KIA…` in JSON is the text `\u0041KIA…`, not an access key id (it was decoded as 'A').
   const once = `{"note": "\\\\u0041${id}"}`;
   assert.deepEqual(decodedViews(once, hints(once)), []);
@@ -274,8 +274,12 @@ test('an escape region ends where its last escape or kept pair ends, and leaves 
   const text = 'u=a\\/b ' + 'x '.repeat(146) + 'wget --password=Tr0ub4dorXq9\\\nfile\\/x\n';
   for (let cut = 0; cut < 40; cut += 3) {
     const t = text.slice(cut);
+    const escapes = [...t.matchAll(/\\(?=["/u])/g)].map((m) => m.index);
+    const view = decodedViews(t, { quote: [], escape: escapes, percent: [], reference: [], indicator: [], hunk: [], continuation: [], base64: [] }).find((v) => v.kind === 'json-escape')!;
+    assert.ok(view.text.includes('Tr0ub4dorXq9\\\nfile/x'), `cut ${cut}: ${JSON.stringify(view.text.slice(-40))}`);
+    // To a shell the backslash and line break join the two lines' words: one value.
     const values = scanText(t, compiled).map((m) => `${m.detector}=${t.slice(m.start, m.end)}`);
-    assert.deepEqual(values, ['wget-password=Tr0ub4dorXq9\\'], `cut ${cut}`);
+    assert.deepEqual(values, ['wget-password=Tr0ub4dorXq9\\\nfile\\/x'], `cut ${cut}`);
   }
   // A token longer than the reach (8192 chars) at a region's start or end: the part the reach
   // cut is not in the view, where a separator or the view's end would make it read as whole.
@@ -305,7 +309,7 @@ test('past the reach, a region keeps the field its escape is in, and a lone back
   const text = `cmd=${'\\"x\\" '.repeat(9)}wget --password=Tr0ub4dorXq9\\`;
   for (const m of scanText(text, compiled)) assert.ok(m.end <= text.length, `${m.detector} ends at ${m.end} of ${text.length}`);
   const escapes = [...text.matchAll(/\\"/g)].map((m) => m.index);
-  const view = decodedViews(text, { quote: [], escape: escapes, percent: [], indicator: [], hunk: [], base64: [] }).find((v) => v.kind === 'json-escape')!;
+  const view = decodedViews(text, { quote: [], escape: escapes, percent: [], reference: [], indicator: [], hunk: [], continuation: [], base64: [] }).find((v) => v.kind === 'json-escape')!;
   assert.ok(!view.text.includes('\0'), 'no char from past the end');
   assert.deepEqual(mapSpan(view, view.text.length - 1, view.text.length), { start: text.length - 1, end: text.length });
 });
@@ -316,12 +320,73 @@ test('chains of concatenated literals along a line are each copied once, with th
   const line = '"abcdefgh"+"ijklmnop" '.repeat(9).slice(0, 198) + '\n';
   const text = line.repeat(200);
   const quotes = [...text.matchAll(/"\+/g)].map((m) => m.index);
-  const view = decodedViews(text, { quote: quotes, escape: [], percent: [], indicator: [], hunk: [], base64: [] }).find((v) => v.kind === 'concatenation')!;
+  const view = decodedViews(text, { quote: quotes, escape: [], percent: [], reference: [], indicator: [], hunk: [], continuation: [], base64: [] }).find((v) => v.kind === 'concatenation')!;
   assert.ok(view.text.length < 1.5 * text.length, `${view.text.length} view chars for ${text.length}`);
   // A concatenation view is not joined again.
-  assert.equal(decodedViews(view.text, { quote: [...view.text.matchAll(/"\+/g)].map((m) => m.index), escape: [], percent: [], indicator: [], hunk: [], base64: [] }, 'concatenation').find((v) => v.kind === 'concatenation'), undefined);
+  assert.equal(decodedViews(view.text, { quote: [...view.text.matchAll(/"\+/g)].map((m) => m.index), escape: [], percent: [], reference: [], indicator: [], hunk: [], continuation: [], base64: [] }, 'concatenation').find((v) => v.kind === 'concatenation'), undefined);
   // The name before a chain is still read with it, after another chain on its line.
   const token = fakeGithubToken(5);
   const named = `a = "x" + "y", deployToken = "${token.slice(0, 20)}" + "${token.slice(20)}";\n`;
   assert.ok(scanText(named, compiled).some((m) => m.detector === 'github-pat-classic'));
+});
+
+test('continuations, adjacent literals and HTML references join only what the language joins', () => {
+  const token = fakeGithubToken(9);
+  const [head, tail] = [token.slice(0, 20), token.slice(20)];
+  const found = (text: string) => scanText(text, compiled).map((m) => `${m.detector}=${text.slice(m.start, m.end)}`);
+  // Several continuations in one word, and with CR LF line breaks.
+  assert.deepEqual(found(`T=${token.slice(0, 9)}\\\n${token.slice(9, 25)}\\\r\n${token.slice(25)}\n`), [`github-pat-classic=${token.slice(0, 9)}\\\n${token.slice(9, 25)}\\\r\n${token.slice(25)}`]);
+  // Two lines of a file read with line numbers, or of a quoted reply; the second of two
+  // continued words on one line (the first one's line went on).
+  for (const [lead1, lead2] of [['     1→', '     2→'], ['     1\t', '     2\t'], ['> ', '> ']]) {
+    assert.deepEqual(found(`${lead1}T=${head}\\\n${lead2}${tail}\n`), [`github-pat-classic=${head}\\\n${lead2}${tail}`]);
+  }
+  assert.deepEqual(found(`A=abc\\\ndef; T=${head}\\\n${tail}\n`), [`github-pat-classic=${head}\\\n${tail}`]);
+  // An escaped backslash before the line break, or a blank on either side, ends the word.
+  for (const text of [`T=${head}\\\\\n${tail}`, `T=${head} \\\n${tail}`, `T=${head}\\\n  ${tail}`]) {
+    assert.ok(!found(text).some((f) => f.startsWith('github-pat-classic')), JSON.stringify(text));
+  }
+  // Adjacent literals are one string only as a value (assigned, passed, listed), with a blank
+  // between them (`"a""b"` doubles a quote in CSV and SQL) and the same quote: a shell's two
+  // words are two. Templates are joined by `+` only (`` `a` `b` `` is a tagged template's call,
+  // and lines of Markdown code spans are no concatenation).
+  assert.deepEqual(found(`T = ("${head}" "${tail}")`), [`github-pat-classic=${head}" "${tail}`]);
+  for (const text of [`T = "${head}""${tail}"`, `T = "${head}" '${tail}'`, `T = \`${head}\` \`${tail}\``, `\`${head}\`\n\`${tail}\``]) {
+    assert.ok(!found(text).some((f) => f.startsWith('github-pat-classic')), text);
+  }
+  assert.deepEqual(found('curl -H "Authorization: Bearer Xk9fQ2mZ7pL4vR8tW1yB" "https://example.com/v1"'), ['bearer-token=Xk9fQ2mZ7pL4vR8tW1yB']);
+  // A long list of adjacent literals is joined in regions that overlap, not skipped (it was
+  // past 8K chars), and a token across the cut is whole in one of them.
+  for (const n of [100, 600, 640, 651, 700, 2000]) {
+    const list = `LIST = (${'"abcd efg " '.repeat(n)}"${head}" "${tail}")\n`;
+    assert.deepEqual(found(list), [`github-pat-classic=${head}" "${tail}`], `${n} literals`);
+  }
+  // References: numeric (decimal, hex, leading zeros), named; not a control char, not a name
+  // outside the list, not one without its `;`.
+  // (Hints where a trigger literal starts, as the keyword pass reports them.)
+  const starts = (text: string) => [...new Set(DECODE_TRIGGERS.reference.flatMap((literal) => [...text.matchAll(new RegExp(literal, 'gi'))].map((m) => m.index)))].sort((a, b) => a - b);
+  const refs = (text: string) => decodedViews(text, { quote: [], escape: [], percent: [], reference: starts(text), indicator: [], hunk: [], continuation: [], base64: [] }).map((v) => v.text);
+  assert.deepEqual(refs('a&#x2F;b&#47;c&#x0002f;d&sol;e&plus;f&quot;g&amp;h'), ['a/b/c/d/e+f"g&h']);
+  assert.deepEqual(refs('a&#x2F;b &#0; &#x7F; &nbsp; &#47 &#xZZ; &Sol;'), ['a/b &#0; &#x7F; &nbsp; &#47 &#xZZ; &Sol;']);
+  assert.deepEqual(refs('a &amp; b &lt; c'), []);
+  // Escaped twice (HTML in XML): the second level decodes what the first left.
+  assert.deepEqual(refs('a&amp;#x2F;b'), ['a&#x2F;b']);
+  // A key in an XML attribute, its line breaks as references.
+  const pem = SAMPLES.find((x) => x.detector === 'private-key-rsa')!.value(rng(2));
+  for (const lineBreak of ['&#10;', '&#xA;', '&#13;&#10;']) {
+    const attribute = `<key value="${pem.replace(/\n/g, lineBreak)}"/>`;
+    assert.deepEqual(scanText(attribute, compiled).map((m) => [m.detector, m.start, m.end]), [['private-key-rsa', 12, attribute.length - 3]], lineBreak);
+  }
+});
+
+test('a text nested in several encodings throughout is blocked by the decode budget, quoting none of it; real text is far below it', () => {
+  // Entities, URL and JSON escapes and line continuations every few chars, and base64: each
+  // level of views decodes all of them again (1 MB read 57 MB of views in 2 s).
+  const unit = 'a&#47;b%2Fc\\/d"x" "y"e\\\nf QUJDREVGR0hJSktMTU5PUFFSU1RVVldY ';
+  const text = unit.repeat(Math.ceil((1 << 20) / unit.length));
+  assert.throws(() => scanText(text, compiled), (error: unknown) => error instanceof DecodeBudgetError && !error.message.includes('QUJD') && !error.message.includes('&#47;'));
+  // Five levels of base64 (the old worst case) and dense escapes of one kind are within it.
+  let nested = 'password = "Tr0ub4dorXq9"\n'.repeat(4);
+  for (let level = 0; level < 5; level++) nested = Buffer.from(nested).toString('base64');
+  for (const t of [`${nested}\n`.repeat(2000), '%2F'.repeat(300000), '{\\"a\\": \\"b\\"} '.repeat(60000), '&#x2F;'.repeat(100000)]) assert.doesNotThrow(() => scanText(t, compiled));
 });

@@ -147,3 +147,12 @@ test('gateway: a key id and a secret key each base64-encoded, messages apart, ar
   assert.equal(outcome, 'forwarded', String(outcome));
   assert.ok(!upstream[0]![2]!.includes(b64(awsSecret)), 'the encoded secret reached the upstream');
 });
+
+test('gateway: a message nested in several encodings throughout is refused (the decode budget), with a message that quotes none of it', async () => {
+  const unit = 'a&#47;b%2Fc\\/d"x" "y"e\\\nf QUJDREVGR0hJSktMTU5PUFFSU1RVVldY ';
+  const { outcome, upstream } = await throughGateway([unit.repeat(Math.ceil((1 << 20) / unit.length))]);
+  assert.ok(outcome instanceof OpenAI.APIError, String(outcome));
+  assert.match(outcome.message, /encodings nested in each other/);
+  assert.ok(!outcome.message.includes('QUJD'));
+  assert.deepEqual(upstream, []);
+});

@@ -372,6 +372,38 @@ export const DECODING_CASES: readonly DecodingCase[] = [
     },
   },
   {
+    name: 'adjacent string literals on one line (Python, C: one string, no operator)',
+    build: (seed) => {
+      const t = fakeGithubToken(seed);
+      const encoded = `${t.slice(0, 20)}" "${t.slice(20)}`;
+      return { text: `DEPLOY = ("${encoded}")\n`, encoded, detector: 'github-pat-classic' };
+    },
+  },
+  {
+    name: 'JavaScript template literals concatenated',
+    build: (seed) => {
+      const t = fakeGithubToken(seed);
+      const encoded = `${t.slice(0, 20)}\` + \`${t.slice(20)}`;
+      return { text: `const deploy = \`${encoded}\`;\n`, encoded, detector: 'github-pat-classic' };
+    },
+  },
+  {
+    name: 'a shell line continuation inside a value (backslash, line break)',
+    build: (seed) => {
+      const t = fakeGithubToken(seed);
+      const encoded = `${t.slice(0, 20)}\\\n${t.slice(20)}`;
+      return { text: `export GITHUB_TOKEN=${encoded}\n./deploy.sh\n`, encoded, detector: 'github-pat-classic' };
+    },
+  },
+  {
+    name: 'HTML character references (an AWS key pair in a page, every / as &#x2F;)',
+    build: (seed) => {
+      const secret = withSlashes(SAMPLES.find((s) => s.detector === 'aws-secret-near-access-key-id')!.value(rng(seed)));
+      const encoded = secret.replace(/\//g, '&#x2F;');
+      return { text: `<tr><td>AKIAQ3EGUJ7ZFRW5XKLP</td><td>${encoded}</td></tr>\n`, encoded, detector: 'aws-secret-near-access-key-id' };
+    },
+  },
+  {
     name: 'JSON string escapes (\\u0041, \\/)',
     build: (seed) => {
       const v = SAMPLES.find((s) => s.detector === 'slack-webhook-url')!.value(rng(seed));

@@ -402,7 +402,7 @@ test('a token written after an escaped blank is found by every keyword detector:
   }
 });
 
-test('a private key is found however its lines are decorated: line numbers, diff and patch marks, comments, literals, one line, URL encoding', () => {
+test('a private key is found however its lines are decorated: line numbers, diff and patch marks, comments, quotes, literals, one line, URL encoding', () => {
   const pem = value('private-key-rsa');
   const lines = pem.split('\n');
   const forms: Record<string, string> = {
@@ -411,6 +411,8 @@ test('a private key is found however its lines are decorated: line numbers, diff
     'a diff removing it, hunk counts wrong': `@@ -1,3 +0,0 @@\n${lines.map((l) => `-${l}`).join('\n')}`,
     'a patch adding it': `*** Begin Patch\n*** Add File: k.pem\n${lines.map((l) => `+${l}`).join('\n')}\n*** End Patch`,
     'commented out': lines.map((l) => `# ${l}`).join('\n'),
+    'quoted in an e-mail reply or Markdown': lines.map((l) => `> ${l}`).join('\n'),
+    'quoted twice, JSON-escaped': JSON.stringify({ body: lines.map((l) => `>> ${l}`).join('\n') }),
     'a Java literal': `${lines.map((l) => `"${l}\\n" +`).join('\n')} ""`,
     'one line': pem.replace(/\n/g, ' '),
     'a form body': `key=${encodeURIComponent(pem)}`,
@@ -422,6 +424,18 @@ test('a private key is found however its lines are decorated: line numbers, diff
     const left = text.slice(0, found[0]!.start) + text.slice(found[0]!.end);
     assert.ok(!lines.slice(1, -1).some((l) => left.includes(l.slice(8, 40)) || left.includes(encodeURIComponent(l).slice(8, 40))), `${name}: key material left`);
   }
+  // Quoted and cut short (a reply quoting the first lines of a key).
+  const head = lines.slice(0, 6).map((l) => `> ${l}`).join('\n');
+  assert.deepEqual(scanText(head, builtin).map((m) => [m.detector, m.start, m.end]), [['private-key-truncated', 2, head.length]]);
+  // Cut short under comment marks.
+  for (const mark of ['// ', ' * ', '# ']) {
+    const commented = lines.slice(0, 6).map((l) => `${mark}${l}`).join('\n');
+    assert.deepEqual(scanText(commented, builtin).map((m) => m.detector), ['private-key-truncated'], mark);
+  }
+  // A redirection is no quote mark: `--password=>/dev/null` is no password.
+  assert.deepEqual(scanText('mysqldump --password=>/dev/null\nwget --password=>>log.txt', builtin), []);
+  // A `<…>` placeholder between quoted armour lines is still one.
+  assert.deepEqual(scanText(`> ${lines[0]}\n> <paste your key here, as it is, all of its lines>\n> ${lines.at(-1)}`, builtin), []);
   // Prose or documentation between the armour lines is still no key: long lines, short lines,
   // a body cut short.
   const body = lines.slice(1, 3).join('\n');

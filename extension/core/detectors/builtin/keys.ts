@@ -45,8 +45,12 @@ const LINE_SUFFIX = /["'+,;)\s]{0,8}$/;
 
 /** A line break in a key as printed, JSON-escaped or URL-encoded. */
 const BODY_LINE_BREAK = '(?:\\r?\\n|(?:\\\\r)?\\\\n|(?:%0[Dd])?%0[Aa])';
-/** What may precede a line of key material: blanks and a line number (`cat -n`, an agent's file read). */
-const BODY_LINE_LEAD = '[ \\t]{0,12}(?:[0-9]{1,7}(?:→|\\t))?';
+/**
+ * What may precede a line of key material: blanks and a line number (`cat -n`, an agent's file
+ * read), then the `>` of an e-mail reply or a Markdown quote, a comment's `#`, `//` or `*`, or a
+ * diff's `-` or `+`.
+ */
+const BODY_LINE_LEAD = '[ \\t]{0,12}(?:[0-9]{1,7}(?:→|\\t))?(?:(?:[-+>#*]|//)[ \\t]?){0,3}';
 
 /** BODY_MAX: the longest body a block pattern reads looking for its end line. */
 const BODY_MAX = 16000;
