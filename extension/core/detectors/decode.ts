@@ -196,9 +196,11 @@ export const DECODE_TRIGGERS = {
   /**
    * `\u` (then 4 hex digits), `\/`, and `\"`: JSON inside a JSON string (an agent's tool result,
    * a log line, a config blob) has its quotes escaped, `"{\"db_password\": \"…\"}"`, and no
-   * assignment is read through them until they are decoded.
+   * assignment is read through them until they are decoded. And `\\n`, `\\r`, `\\t`: an escaped
+   * line break escaped again (a service account's key.json in a JSON transcript of `cat`), where a
+   * key's lines were read as one line of `\`.
    */
-  escape: ['\\u', '\\/', '\\"'],
+  escape: ['\\u', '\\/', '\\"', '\\\\n', '\\\\r', '\\\\t'],
   /** `%` and the first hex digit of a printable ASCII char. */
   percent: ['%2', '%3', '%4', '%5', '%6', '%7'],
   /**
@@ -599,14 +601,17 @@ function isUnicodeEscape(text: string, i: number): boolean {
 }
 
 
-/** `candidates`: where `\u`, `\/` or `\"` occurs (any case). */
+/** The n, r or t of an escaped line break or tab. */
+const isEscapedBlankLetter = (c: number) => c === 110 || c === 114 || c === 116;
+
+/** `candidates`: where `\u`, `\/`, `\"` or `\\n`, `\\r`, `\\t` occurs (any case). */
 function jsonEscapes(text: string, candidates: ArrayLike<number>): DecodedView | undefined {
   const escapes: number[] = [];
   for (let k = 0; k < candidates.length; k++) {
     const i = candidates[k]!;
     const next = text.charCodeAt(i + 1);
     // Not the second half of `\\` (an escaped backslash, then a char of its own).
-    if ((next === 47 || next === 34 || isUnicodeEscape(text, i)) && !escapedBackslashEnds(text, i)) escapes.push(i);
+    if ((next === 47 || next === 34 || isUnicodeEscape(text, i) || (next === 92 && isEscapedBlankLetter(text.charCodeAt(i + 2)))) && !escapedBackslashEnds(text, i)) escapes.push(i);
   }
   if (escapes.length === 0) return undefined;
   const builder = new ViewBuilder('json-escape');

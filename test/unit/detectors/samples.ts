@@ -396,6 +396,14 @@ export const DECODING_CASES: readonly DecodingCase[] = [
     },
   },
   {
+    name: "a .env's private key in a JSON transcript line (`cat .env` as a tool result: the key's escaped line breaks escaped again, single quotes)",
+    build: (seed) => {
+      const key = SAMPLES.find((s) => s.detector === 'private-key-pkcs8')!.value(rng(seed)).replaceAll('\n', '\\n');
+      const text = `${JSON.stringify({ type: 'tool_result', content: `FIREBASE_PROJECT_ID=acme-prod\nFIREBASE_PRIVATE_KEY='${key}'\n` })}\n`;
+      return { text, encoded: key.replaceAll('\\', '\\\\'), detector: 'private-key-pkcs8' };
+    },
+  },
+  {
     name: 'HTML character references (an AWS key pair in a page, every / as &#x2F;)',
     build: (seed) => {
       const secret = withSlashes(SAMPLES.find((s) => s.detector === 'aws-secret-near-access-key-id')!.value(rng(seed)));
