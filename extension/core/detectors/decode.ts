@@ -15,7 +15,7 @@
 // backslash ending a line, `\u`, `\/` and `\"`, `%2`..`%7`, `&#` and a few named references, a
 // block indicator `|`/`>`, a hunk header `\n@@ -`. Base64 runs have no
 // literal; the same pass reports where a run of base64 chars reaches MIN_RUN (BASE64_RUN).
-import { copyEnd, copyStart, isTokenEdge, tokenEnd, tokenStart } from './tokens';
+import { copyEnd, copyStart, isTokenEdge, startsAfterEscapedBlank, tokenEnd, tokenStart } from './tokens';
 
 /**
  * Decoded text and where each decoded char came from, as segments in view order: segment k
@@ -450,7 +450,8 @@ function concatenations(text: string, quotes: ArrayLike<number>): DecodedView | 
     for (let k = 0; k + 2 < count && !insideToken; k += 2) {
       const end = bounds[k + 1]!;
       const nextStart = bounds[k + 2]!;
-      insideToken = (k === 0 || end > bounds[k]!) && TOKEN_CHAR[text.charCodeAt(end - 1)] === 1 && bounds[k + 3]! > nextStart && TOKEN_CHAR[text.charCodeAt(nextStart)] === 1;
+      // (A literal that ends with an escaped line break, `'usage:\\n'`, ends no token there.)
+      insideToken = (k === 0 || end > bounds[k]!) && TOKEN_CHAR[text.charCodeAt(end - 1)] === 1 && !startsAfterEscapedBlank(text, end) && bounds[k + 3]! > nextStart && TOKEN_CHAR[text.charCodeAt(nextStart)] === 1;
     }
     const last = bounds[count - 1]!;
     const open = insideToken ? literalOpening(text, close, text.charCodeAt(close)) : -1;
