@@ -26,7 +26,7 @@ import { copyEnd, copyStart, isTokenEdge, startsAfterEscapedBlank, tokenEnd, tok
  * copied context, and filling two offsets per copied char cost more than decoding.
  */
 export interface DecodedView {
-  readonly kind: 'concatenation' | 'continuation' | 'json-escape' | 'url-encoding' | 'html-reference' | 'base64' | 'hex' | 'yaml-block' | 'diff' | 'partners';
+  readonly kind: 'concatenation' | 'escapes' | 'base64' | 'hex' | 'yaml-block' | 'diff' | 'partners';
   readonly text: string;
   readonly segments: Int32Array;
   readonly segmentCount: number;
@@ -241,10 +241,7 @@ export type DecodeHints = Record<DecodeTriggerKind, ArrayLike<number>> & {
 export function decodedViews(text: string, hints: DecodeHints, of?: DecodedView['kind']): DecodedView[] {
   const views: (DecodedView | undefined)[] = [
     of === 'concatenation' ? undefined : concatenations(text, hints.quote),
-    of === 'continuation' ? undefined : continuations(text, hints.continuation),
-    jsonEscapes(text, hints.escape),
-    urlEncoding(text, hints.percent),
-    htmlReferences(text, hints.reference),
+    escapes(text, hints),
     ...encodedRuns(text, hints.base64),
     yamlBlocks(text, hints.indicator),
     diffLines(text, hints.hunk),
@@ -375,14 +372,35 @@ function blanksOnly(text: string, from: number, to: number): boolean {
   return true;
 }
 
-/** Whether the literal closing at `close` opens after `=`, `(`, `[` or `:` (blanks between). */
+/**
+ * Whether the literal closing at `close` is a value: after `=`, `(`, `[`, `{`, `:` or `,`, after
+ * `return`, `yield` or `else`, or a `#define`'s (blanks between).
+ */
 function opensValue(text: string, close: number): boolean {
   let i = literalOpening(text, close, text.charCodeAt(close)) - 1;
   if (i < 0) return false;
   while (i > 0 && isBlank(text.charCodeAt(i))) i--;
   const c = text.charCodeAt(i);
-  return c === 61 || c === 40 || c === 91 || c === 58;
+  if (c === 61 || c === 40 || c === 91 || c === 123 || c === 58 || c === 44) return true;
+  // The word before it.
+  let w = i + 1;
+  while (w > 0 && w > i - 64 && IDENTIFIER_CHAR[text.charCodeAt(w - 1)] === 1) w--;
+  if (w > i) return false;
+  const word = text.slice(w, i + 1);
+  if (word === 'return' || word === 'yield' || word === 'else') return true;
+  // `#define NAME "…" "…"`: the line up to the name is `#`, `define` and blanks.
+  let d = w - 1;
+  while (d > 0 && isBlank(text.charCodeAt(d))) d--;
+  return DEFINE.test(text.slice(lineStartWithin(text, d, 64), d + 1));
 }
+const DEFINE = /^[ \t]*#[ \t]*define$/;
+
+/** [A-Za-z0-9_]: the chars of a name in code. */
+const IDENTIFIER_CHAR = (() => {
+  const table = new Uint8Array(65536);
+  for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_') table[c.charCodeAt(0)] = 1;
+  return table;
+})();
 
 /** Chars of literals a cut chain's successor starts before the cut. */
 const CHAIN_OVERLAP = 256;
@@ -481,63 +499,17 @@ function concatenations(text: string, quotes: ArrayLike<number>): DecodedView | 
   return builder.build();
 }
 
-// ---------- line continuations ----------
+// ---------- escapes: JSON string escapes, URL encoding, HTML references, line continuations ----------
 
-/**
- * A line continuation at `i` (a backslash, then a line break as typed or JSON-escaped): where the
- * next line starts, or -1. Not the second backslash of an escaped one (`\\` then a line break).
- */
-function continuationEnd(text: string, i: number): number {
-  if (text.charCodeAt(i) !== 92 || escapedBackslashEnds(text, i)) return -1;
-  let j = i + 1;
-  if (text.charCodeAt(j) === 92) {
-    // JSON-escaped: `\\` (the backslash), then `\n` or `\r\n`.
-    j++;
-    if (text.charCodeAt(j) !== 92) return -1;
-    if (text.charCodeAt(j + 1) === 114 && text.charCodeAt(j + 2) === 92) j += 2;
-    return text.charCodeAt(j + 1) === 110 ? j + 2 : -1;
-  }
-  if (text.charCodeAt(j) === 13) j++;
-  return text.charCodeAt(j) === 10 ? j + 1 : -1;
-}
-
-/**
- * Where the text of a line starting at `i` starts, past what a reader put before it: a line
- * number (`cat -n`, an agent's file read with →) with the blanks before it, and the `>` marks of
- * an e-mail reply or a Markdown quote. Blanks alone are no lead: they end a shell word.
- */
-function afterLineLead(text: string, i: number): number {
-  let j = i;
-  while (j - i < 12 && isBlank(text.charCodeAt(j))) j++;
-  const digits = j;
-  while (j - digits < 7 && text.charCodeAt(j) >= 48 && text.charCodeAt(j) <= 57) j++;
-  const c = text.charCodeAt(j);
-  if (j > digits && (c === 0x2192 || c === 9)) j++;
-  else j = i;
-  for (let marks = 0; marks < 3 && text.charCodeAt(j) === 62; marks++) j += isBlank(text.charCodeAt(j + 1)) ? 2 : 1;
-  return j;
-}
-
-/**
- * A continuation at `i` inside a word (a token char on both sides, past the next line's lead):
- * `export GITHUB_TOKEN=ghp_abc\` then `def` on the next line is the token `ghp_abcdef` to a
- * shell (and to a Makefile, Python, C); read line by line, the first half was redacted and the
- * second sent. It decodes to nothing: the view joins the two lines.
- */
-const lineContinuation: EscapeReader = (text, i) => {
-  if (TOKEN_CHAR[text.charCodeAt(i - 1)] !== 1) return 0;
-  const next = continuationEnd(text, i);
-  if (next < 0) return 0;
-  const word = afterLineLead(text, next);
-  return TOKEN_CHAR[text.charCodeAt(word)] === 1 ? packEscape(word - i, NOTHING) : 0;
-};
-
-/** `breaks`: where a backslash is followed by a line break, as typed or JSON-escaped. */
-function continuations(text: string, breaks: ArrayLike<number>): DecodedView | undefined {
-  return escapeRegions('continuation', text, breaks, '\\', lineContinuation);
-}
-
-// ---------- JSON string escapes ----------
+// One view decodes every escape that stands for a char where it is: JSON string escapes (`\u0041`,
+// `\/`, `\"`, `\\`), URL encoding (`%2F`), HTML character references (`&#x2F;`, `&quot;`) and
+// line continuations inside a word (a backslash ending a line, which stands for nothing), in
+// regions around them. Decoded one kind per view, each level below decoded every other kind
+// again, in every order (URL inside JSON inside HTML, and the five other orders): escaped JSON
+// holding HTML with encoded links (a WordPress API response in an agent's transcript) read 20
+// times its length in views and met the decode budget. Together, a level decodes them all at
+// once, and what one decoding makes of another (a URL-encoded `\u0041`, a JSON-escaped `%2F`,
+// `&amp;#x2F;`) is decoded at the next.
 
 /**
  * The region decoded around an escape: this many chars either side, across lines, and on to the
@@ -605,54 +577,78 @@ function isUnicodeEscape(text: string, i: number): boolean {
 /** The n, r or t of an escaped line break or tab. */
 const isEscapedBlankLetter = (c: number) => c === 110 || c === 114 || c === 116;
 
-/** `candidates`: where `\u`, `\/`, `\"` or `\\n`, `\\r`, `\\t` occurs (any case). */
-function jsonEscapes(text: string, candidates: ArrayLike<number>): DecodedView | undefined {
-  const escapes: number[] = [];
-  for (let k = 0; k < candidates.length; k++) {
-    const i = candidates[k]!;
-    const next = text.charCodeAt(i + 1);
-    // Not the second half of `\\` (an escaped backslash, then a char of its own).
-    if ((next === 47 || next === 34 || isUnicodeEscape(text, i) || (next === 92 && isEscapedBlankLetter(text.charCodeAt(i + 2)))) && !escapedBackslashEnds(text, i)) escapes.push(i);
-  }
-  if (escapes.length === 0) return undefined;
-  const builder = new ViewBuilder('json-escape');
-  // The first escape at or after `from`; a cursor, since `from` only grows.
-  let cursor = 0;
-  const escapeAt = (from: number): number => {
-    while (cursor < escapes.length && escapes[cursor]! < from) cursor++;
-    return cursor < escapes.length ? escapes[cursor]! : -1;
-  };
+/**
+ * A JSON escape the view decodes at `i` (`\u` and 4 hex digits, `\/`, `\"`, `\\`), as a hint may
+ * start one: `\\` only before the n, r or t of an escaped line break or tab (an escaped line break
+ * escaped again: a service account's key in a JSON transcript of `cat .env`); never the second
+ * backslash of `\\`.
+ */
+function startsJsonEscape(text: string, i: number): boolean {
+  const next = text.charCodeAt(i + 1);
+  return (next === 47 || next === 34 || isUnicodeEscape(text, i) || (next === 92 && isEscapedBlankLetter(text.charCodeAt(i + 2)))) && !escapedBackslashEnds(text, i);
+}
+
+/** Where an escape of the view starts, ascending (reused from view to view). */
+let escapeStarts = new Int32Array(256);
+
+/** The hints of the four kinds that are escapes where they are (see startsEscape), merged. */
+function escapeStartsOf(text: string, hints: DecodeHints): Int32Array {
+  const lists = [hints.escape, hints.percent, hints.reference, hints.continuation];
+  let total = 0;
+  for (const list of lists) total += list.length;
+  if (escapeStarts.length < total) escapeStarts = new Int32Array(Math.max(total, 2 * escapeStarts.length));
+  let n = 0;
+  for (let k = 0; k < hints.escape.length; k++) if (startsJsonEscape(text, hints.escape[k]!)) escapeStarts[n++] = hints.escape[k]!;
+  for (let k = 0; k < hints.percent.length; k++) if (isPercentEscape(text, hints.percent[k]!)) escapeStarts[n++] = hints.percent[k]!;
+  for (let k = 0; k < hints.reference.length; k++) if (htmlReference(text, hints.reference[k]!) !== 0) escapeStarts[n++] = hints.reference[k]!;
+  for (let k = 0; k < hints.continuation.length; k++) if (lineContinuation(text, hints.continuation[k]!) !== 0) escapeStarts[n++] = hints.continuation[k]!;
+  const starts = escapeStarts.subarray(0, n);
+  starts.sort();
+  return starts;
+}
+
+/**
+ * `hints`: where each kind's trigger literal starts. Regions reach CONTEXT chars around their
+ * escapes, across lines, to the ends of the tokens there; further escapes that follow closely
+ * extend a region, up to MAX_ESCAPE_REGION (a long form body or escaped JSON line is decoded in
+ * regions of about that size, one after another, not skipped).
+ */
+function escapes(text: string, hints: DecodeHints): DecodedView | undefined {
+  if (hints.escape.length + hints.percent.length + hints.reference.length + hints.continuation.length === 0) return undefined;
+  const starts = escapeStartsOf(text, hints);
+  if (starts.length === 0) return undefined;
+  const builder = new ViewBuilder('escapes');
   let regionEnd = 0;
-  for (let at = escapeAt(0); at !== -1; at = escapeAt(regionEnd)) {
+  for (let k = 0; k < starts.length; ) {
+    const at = starts[k]!;
+    if (at < regionEnd) {
+      k++;
+      continue;
+    }
     const floor = regionEnd;
     let start = regionStart(text, at, floor);
     // Not between the two backslashes of a `\\` (its second would read as an escape).
     if (start > floor && escapedBackslashEnds(text, start)) start--;
-    // Extend the region while further escapes follow closely, up to MAX_ESCAPE_REGION (the
-    // dense buffers grow with the region; the next region goes on where this one ends).
     let last = at;
-    let count = 1;
-    for (let n = escapeAt(at + 2); n !== -1 && n - last < CONTEXT && n - start < MAX_ESCAPE_REGION; n = escapeAt(n + 2)) {
-      last = n;
-      count++;
-    }
-    regionEnd = regionEndAfter(text, last + 2);
+    let n = k + 1;
+    for (; n < starts.length && starts[n]! - last < CONTEXT && starts[n]! - start < MAX_ESCAPE_REGION; n++) last = starts[n]!;
+    regionEnd = regionEndAfter(text, last + Math.max(2, widthOf(escapeAt(text, last))));
     // A region that goes on where the one before ended (a long run of escapes) continues it:
     // a separator there would cut what spans the two.
     if (start > floor) builder.separate();
-    let i: number;
-    if (count < DENSE_ESCAPES || count * DENSE_GAP < regionEnd - start) i = decodeEscapes(builder, text, start, regionEnd);
+    const count = n - k;
+    if (count < DENSE_ESCAPES || count * DENSE_GAP < regionEnd - start) regionEnd = decodeRegion(builder, text, start, regionEnd);
     else {
       denseRegion.reset(regionEnd - start);
-      i = decodeEscapes(denseRegion, text, start, regionEnd);
+      regionEnd = decodeRegion(denseRegion, text, start, regionEnd);
       denseRegion.appendTo(builder);
     }
-    regionEnd = Math.max(regionEnd, i);
+    k = n;
   }
   denseRegion.release();
+  if (escapeStarts.length > RETAINED_UNITS) escapeStarts = new Int32Array(256);
   return builder.build();
 }
-
 
 /**
  * From this many escapes in a region on, it is decoded into a code unit buffer and appended as
@@ -667,18 +663,39 @@ const DENSE_ESCAPES = 16;
  */
 const DENSE_GAP = 64;
 
-/** An escape at `i` that the view decodes: its width (2 or 6) and char, or width 0. */
-function escapeOf(text: string, i: number): { width: number; decoded: number } {
-  const next = text.charCodeAt(i + 1);
-  if (isUnicodeEscape(text, i)) return { width: 6, decoded: hexAt(text, i + 2, 4) };
+/**
+ * The escape a region decoder reads at `i`, packed by packEscape, or 0 when there is none (one
+ * number, no object: this runs for every `\\`, `%` and `&` in a region).
+ */
+type EscapeReader = (text: string, i: number) => number;
+/** An escape of `width` chars standing for the char `char` (a UTF-16 code unit, or NOTHING). */
+const packEscape = (width: number, char: number) => width * 0x20000 + char + 1;
+const widthOf = (escape: number) => escape >>> 17;
+const charOf = (escape: number) => (escape & 0x1ffff) - 1;
+/** What a line continuation stands for: no char at all. */
+const NOTHING = -1;
+
+/** A JSON escape at the backslash at `i` (see startsJsonEscape; any `\\` inside a region). */
+const jsonEscape: EscapeReader = (text, i) => {
+  if (isUnicodeEscape(text, i)) return packEscape(6, hexAt(text, i + 2, 4));
   // `\\` is decoded too: JSON inside JSON inside JSON (a tool result in a log line) has its
   // inner quotes as `\\\"`, which the next level decodes.
-  if (next === 47 || next === 34 || next === 92) return { width: 2, decoded: next };
-  return NO_ESCAPE;
-}
-const NO_ESCAPE = { width: 0, decoded: 0 };
+  const next = text.charCodeAt(i + 1);
+  return next === 47 || next === 34 || next === 92 ? packEscape(2, next) : 0;
+};
 
-/** Where decodeEscapes writes a region: the view itself, or a DenseRegion appended to it as one piece. */
+const percentEscape: EscapeReader = (text, i) => (isPercentEscape(text, i) ? packEscape(3, hexAt(text, i + 1, 2)) : 0);
+
+/** The escape at `i`, of whichever kind its first char starts. */
+const escapeAt: EscapeReader = (text, i) => {
+  const c = text.charCodeAt(i);
+  // A continuation first: its JSON-escaped form starts with `\\`, which is also a JSON escape.
+  if (c === 92) return lineContinuation(text, i) || jsonEscape(text, i);
+  if (c === 37) return percentEscape(text, i);
+  return c === 38 ? htmlReference(text, i) : 0;
+};
+
+/** Where decodeRegion writes a region: the view itself, or a DenseRegion appended to it as one piece. */
 interface EscapeSink {
   /** Original text [from, to), kept as it is. */
   copy(text: string, from: number, to: number): void;
@@ -686,36 +703,45 @@ interface EscapeSink {
   decoded(code: number, from: number, to: number): void;
 }
 
-/** Decodes text[start, regionEnd) into `sink`; returns where it stopped (an escape may end past regionEnd). */
-function decodeEscapes(sink: EscapeSink, text: string, start: number, regionEnd: number): number {
-  let i = start;
-  let run = start;
+/**
+ * Decodes text[start, regionEnd) into `sink`; returns where it stopped (an escape at the end may
+ * reach past regionEnd, and a kept pair `\\x` takes its second char along).
+ */
+function decodeRegion(sink: EscapeSink, text: string, start: number, regionEnd: number): number {
   // Searched within the region only (a slice is a view, no copy): the text's next backslash
-  // after the region can be megabytes on.
+  // after the region can be megabytes on. The next of each lead char is kept, and searched
+  // again only once passed.
   const region = text.slice(start, regionEnd);
-  while (i < regionEnd) {
-    // Chars other than a backslash are kept as they are: jump to the next backslash.
-    const slash = region.indexOf('\\', i - start);
-    if (slash === -1) {
-      i = regionEnd;
-      break;
-    }
-    i = start + slash;
-    const { width, decoded } = escapeOf(text, i);
-    if (width === 0) {
-      i += 2; // another escaped char is kept as it is
+  let slash = region.indexOf('\\');
+  let percent = region.indexOf('%');
+  let amp = region.indexOf('&');
+  let run = start;
+  let i = start;
+  for (;;) {
+    const from = i - start;
+    if (slash !== -1 && slash < from) slash = region.indexOf('\\', from);
+    if (percent !== -1 && percent < from) percent = region.indexOf('%', from);
+    if (amp !== -1 && amp < from) amp = region.indexOf('&', from);
+    let p = slash;
+    if (percent !== -1 && (p === -1 || percent < p)) p = percent;
+    if (amp !== -1 && (p === -1 || amp < p)) p = amp;
+    if (p === -1) break;
+    const at = start + p;
+    const escape = escapeAt(text, at);
+    if (escape === 0) {
+      // Another escaped char is kept as it is, with its backslash (`\n`, `\\x`).
+      i = at + (p === slash ? 2 : 1);
       continue;
     }
-    sink.copy(text, run, i);
-    sink.decoded(decoded, i, i + width);
-    i += width;
-    run = i;
+    const width = widthOf(escape);
+    sink.copy(text, run, at);
+    if (charOf(escape) !== NOTHING) sink.decoded(charOf(escape), at, at + width);
+    i = run = at + width;
   }
-  // To where it stopped: a kept pair (`\\x`) at the region's end takes its second char along, and
-  // the next region starts after it (a lone backslash at the text's end has none).
-  i = Math.min(i, text.length);
-  sink.copy(text, run, i);
-  return i;
+  // To where it stopped (a lone backslash at the text's end has no second char).
+  const end = Math.min(Math.max(regionEnd, i), text.length);
+  sink.copy(text, run, end);
+  return end;
 }
 
 /**
@@ -777,36 +803,65 @@ function escapedBackslashEnds(text: string, i: number): boolean {
   return before % 2 === 1;
 }
 
-// ---------- URL encoding and HTML character references ----------
+// ---------- the readers of continuations and references ----------
 
 /**
- * The escape a region decoder reads at `i`, packed by packEscape, or 0 when there is none (one
- * number, no object: this runs for every `%`, `&` or `\\` in a region).
+ * A line continuation at `i` (a backslash, then a line break as typed or JSON-escaped): where the
+ * next line starts, or -1. Not the second backslash of an escaped one (`\\` then a line break).
  */
-type EscapeReader = (text: string, i: number) => number;
-/** An escape of `width` chars standing for the char `char` (an ASCII char, or NOTHING). */
-const packEscape = (width: number, char: number) => width * 256 + char;
-const widthOf = (escape: number) => escape >> 8;
-const charOf = (escape: number) => escape & 255;
-/** What a line continuation stands for: no char at all. */
-const NOTHING = 0;
-
-const percentEscape: EscapeReader = (text, i) => (isPercentEscape(text, i) ? packEscape(3, hexAt(text, i + 1, 2)) : 0);
-
-/** `candidates`: where `%2`..`%7` occurs. */
-function urlEncoding(text: string, candidates: ArrayLike<number>): DecodedView | undefined {
-  return escapeRegions('url-encoding', text, candidates, '%', percentEscape);
+function continuationEnd(text: string, i: number): number {
+  if (text.charCodeAt(i) !== 92 || escapedBackslashEnds(text, i)) return -1;
+  let j = i + 1;
+  if (text.charCodeAt(j) === 92) {
+    // JSON-escaped: `\\` (the backslash), then `\n` or `\r\n`.
+    j++;
+    if (text.charCodeAt(j) !== 92) return -1;
+    if (text.charCodeAt(j + 1) === 114 && text.charCodeAt(j + 2) === 92) j += 2;
+    return text.charCodeAt(j + 1) === 110 ? j + 2 : -1;
+  }
+  if (text.charCodeAt(j) === 13) j++;
+  return text.charCodeAt(j) === 10 ? j + 1 : -1;
 }
+
+/**
+ * Where the text of a line starting at `i` starts, past what a reader put before it: a line
+ * number (`cat -n`, an agent's file read with →, also JSON-escaped as `\t` or `\u2192`) with the
+ * blanks before it, and the `>` marks of an e-mail reply or a Markdown quote. Blanks alone are no
+ * lead: they end a shell word.
+ */
+function afterLineLead(text: string, i: number): number {
+  let j = i;
+  while (j - i < 12 && isBlank(text.charCodeAt(j))) j++;
+  const digits = j;
+  while (j - digits < 7 && text.charCodeAt(j) >= 48 && text.charCodeAt(j) <= 57) j++;
+  const c = text.charCodeAt(j);
+  if (j > digits && (c === 0x2192 || c === 9)) j++;
+  else if (j > digits && c === 92 && text.charCodeAt(j + 1) === 116) j += 2;
+  else if (j > digits && c === 92 && text.startsWith('u2192', j + 1)) j += 6;
+  else j = i;
+  for (let marks = 0; marks < 3 && text.charCodeAt(j) === 62; marks++) j += isBlank(text.charCodeAt(j + 1)) ? 2 : 1;
+  return j;
+}
+
+/**
+ * A continuation at `i` inside a word (a token char on both sides, past the next line's lead):
+ * `export GITHUB_TOKEN=ghp_abc\` then `def` on the next line is the token `ghp_abcdef` to a
+ * shell (and to Python or C; cmd writes `^` for it); read line by line, the first half was
+ * redacted and the second sent. It decodes to nothing: the view joins the two lines.
+ */
+const lineContinuation: EscapeReader = (text, i) => {
+  if (TOKEN_CHAR[text.charCodeAt(i - 1)] !== 1) return 0;
+  const next = continuationEnd(text, i);
+  if (next < 0) return 0;
+  const word = afterLineLead(text, next);
+  return TOKEN_CHAR[text.charCodeAt(word)] === 1 ? packEscape(word - i, NOTHING) : 0;
+};
 
 /**
  * HTML's character references: escapers that write `/` as `&#x2F;` (OWASP's rule for HTML) or
  * `&#47;`, `+` as `&#43;`, quotes as `&quot;` and `&#39;` put a secret in a page, an XML config or
  * a fetched document where no detector read it (an AWS secret key beside its key id in a table).
  */
-function htmlReferences(text: string, candidates: ArrayLike<number>): DecodedView | undefined {
-  return escapeRegions('html-reference', text, candidates, '&', htmlReference);
-}
-
 /** Named references a region decodes (printable ASCII only; `&amp;`, `&lt;`, `&gt;` start none, see DECODE_TRIGGERS). */
 const NAMED_REFERENCES: ReadonlyMap<string, number> = new Map(Object.entries({ quot: 34, apos: 39, amp: 38, lt: 60, gt: 62, sol: 47, plus: 43, equals: 61, colon: 58, lowbar: 95, period: 46, commat: 64, num: 35 }));
 /** The longest name in NAMED_REFERENCES. */
@@ -836,63 +891,6 @@ const htmlReference: EscapeReader = (text, i) => {
   if (text.charCodeAt(j) !== 59 || !((code >= 32 && code <= 126) || code === 9 || code === 10 || code === 13)) return 0;
   return packEscape(j + 1 - i, code);
 };
-
-/**
- * The view of the regions around escapes that start with `lead` (candidates: where one may start):
- * a region reaches CONTEXT chars around its escapes, across lines, to its tokens' ends (as for
- * JSON escapes); further escapes that follow closely extend it, up to MAX_REGION (a long form body
- * is decoded in regions of about that size, one after another, not skipped).
- */
-function escapeRegions(kind: DecodedView['kind'], text: string, candidates: ArrayLike<number>, lead: string, read: EscapeReader): DecodedView | undefined {
-  let builder: ViewBuilder | undefined;
-  let regionEnd = 0;
-  for (let k = 0; k < candidates.length; k++) {
-    const at = candidates[k]!;
-    if (at < regionEnd || read(text, at) === 0) continue;
-    const floor = regionEnd;
-    const start = regionStart(text, at, floor);
-    let last = at;
-    let n = k + 1;
-    for (; n < candidates.length && candidates[n]! - last < CONTEXT && candidates[n]! - start < MAX_REGION; n++) last = candidates[n]!;
-    regionEnd = regionEndAfter(text, last + Math.max(1, widthOf(read(text, last))));
-    builder ??= new ViewBuilder(kind);
-    // As in jsonEscapes: a region that goes on where the one before ended continues it.
-    if (start > floor) builder.separate();
-    // A region dense with escapes is decoded into one buffer (as in jsonEscapes).
-    const count = n - k;
-    if (count < DENSE_ESCAPES || count * DENSE_GAP < regionEnd - start) regionEnd = decodeRegion(builder, text, start, regionEnd, lead, read);
-    else {
-      denseRegion.reset(regionEnd - start);
-      regionEnd = decodeRegion(denseRegion, text, start, regionEnd, lead, read);
-      denseRegion.appendTo(builder);
-    }
-  }
-  denseRegion.release();
-  return builder?.build();
-}
-
-/** Decodes text[start, regionEnd) into `sink`; returns where it stopped (an escape at the end may reach past regionEnd). */
-function decodeRegion(sink: EscapeSink, text: string, start: number, regionEnd: number, lead: string, read: EscapeReader): number {
-  let run = start;
-  // Within the region only (as in decodeEscapes).
-  const region = text.slice(start, regionEnd);
-  for (let p = region.indexOf(lead); p !== -1; p = region.indexOf(lead, p)) {
-    const i = start + p;
-    const escape = read(text, i);
-    if (escape === 0) {
-      p++;
-      continue;
-    }
-    const width = widthOf(escape);
-    sink.copy(text, run, i);
-    if (charOf(escape) !== NOTHING) sink.decoded(charOf(escape), i, i + width);
-    p += width;
-    run = i + width;
-  }
-  const end = Math.max(regionEnd, run);
-  sink.copy(text, run, end);
-  return end;
-}
 
 /** `%20`..`%7E` at `i`: a printable ASCII char (not %7F). */
 function isPercentEscape(text: string, i: number): boolean {

@@ -138,19 +138,19 @@ export class DetectorBudgetError extends Error {
 
 /**
  * Thrown by a scan when its decoded views would hold more than `budgetChars` chars: a text
- * written in several encodings at once, each nested in the others throughout (entities, URL
- * and JSON escapes and line continuations every few chars, in base64). Decoding stays linear,
- * but each level multiplies what the next decodes (1 MB of such text read 57 MB of views and
- * took 2 s). Real text reads a small part of its length in views (0.04 of 400 MB of source, at
- * most 4 times a small file's length), so it never meets the budget. The text is treated as
- * blocked (scans fail closed); the message quotes none of it.
+ * nested in several decodings at once throughout (a diff of a YAML block of literals holding
+ * base64 of more of the same). Decoding stays linear, but each level's views multiply what the
+ * next decodes, and memory with it. Real text reads a small part of its length in views (0.04
+ * of 400 MB of source, at most 4 times a small file's; escaped JSON of HTML with encoded links,
+ * wrapped twice, 2.6 times), so it never meets the budget. The text is treated as blocked (scans
+ * fail closed); the message quotes none of it.
  */
 export class DecodeBudgetError extends Error {
   constructor(
     readonly textChars: number,
     readonly budgetChars: number,
   ) {
-    super(`decoding this text (${textChars} chars) would read more than ${budgetChars} chars of decoded views: it holds encodings nested in each other throughout, so it is treated as blocked`);
+    super(`decoding this text (${textChars} chars) would read more than ${budgetChars} chars of decoded views: it holds decodings nested in each other throughout, so it is treated as blocked`);
     this.name = 'DecodeBudgetError';
   }
 }

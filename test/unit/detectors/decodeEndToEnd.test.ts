@@ -10,7 +10,7 @@ import type { AirlockPolicy } from '../../../extension/core/policy';
 import { runAirlock, tempTree } from '../cli/scanSupport';
 import { withGateway } from '../gateway/support/harness';
 import { loadGatewayTestPolicy } from '../gateway/support/policy';
-import { DECODING_CASES, fakeGithubToken } from './samples';
+import { DECODING_CASES, fakeGithubToken, nestedDecodings } from './samples';
 
 let policy: AirlockPolicy;
 before(async () => {
@@ -148,11 +148,17 @@ test('gateway: a key id and a secret key each base64-encoded, messages apart, ar
   assert.ok(!upstream[0]![2]!.includes(b64(awsSecret)), 'the encoded secret reached the upstream');
 });
 
-test('gateway: a message nested in several encodings throughout is refused (the decode budget), with a message that quotes none of it', async () => {
-  const unit = 'a&#47;b%2Fc\\/d"x" "y"e\\\nf QUJDREVGR0hJSktMTU5PUFFSU1RVVldY ';
-  const { outcome, upstream } = await throughGateway([unit.repeat(Math.ceil((1 << 20) / unit.length))]);
+test('gateway: a message nested in several decodings throughout is refused (the decode budget), with a message that quotes none of it', async () => {
+  const { outcome, upstream } = await throughGateway([nestedDecodings()]);
   assert.ok(outcome instanceof OpenAI.APIError, String(outcome));
-  assert.match(outcome.message, /encodings nested in each other/);
-  assert.ok(!outcome.message.includes('QUJD'));
+  assert.match(outcome.message, /decodings nested in each other/);
+  assert.ok(!outcome.message.includes('abcdefgh'));
   assert.deepEqual(upstream, []);
+});
+
+test('gateway: escaped JSON holding HTML with encoded links, wrapped in JSON again (a WordPress API response in a transcript), is forwarded, not refused', async () => {
+  const post = { html: '<p>Rolling out the canary release pushes the image. See <a href="https://example.com/docs/?q=how%20to&#038;ref=blog">the guide</a>.</p>\n' };
+  const { outcome, upstream } = await throughGateway([JSON.stringify({ text: JSON.stringify(Array(4000).fill(post)) })]);
+  assert.equal(outcome, 'forwarded', String(outcome));
+  assert.equal(upstream.length, 1);
 });

@@ -623,3 +623,9 @@ export const DECODING_CASES: readonly DecodingCase[] = [
     },
   },
 ];
+
+/** A diff of a YAML block of literals, each holding base64 of a diff of a YAML block of escaped literals: each level's views are as long as its text, several times over. */
+export function nestedDecodings(): string {
+  const inner = `@@ -1,9 +1,9 @@\n+k: |\n${'+  "abcdefgh\\/ij" +\n'.repeat(8)}`;
+  return `@@ -1,9 +1,9 @@\n+k: |\n${`+  "${Buffer.from(inner).toString('base64')}\\/ij" +\n`.repeat(4)}`.repeat(300);
+}
