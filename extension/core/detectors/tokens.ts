@@ -143,3 +143,13 @@ export function escapedBlankEnds(text: string, from: number, to: number): number
   for (let i = Math.max(1, from); i <= to; i++) if (startsAfterEscapedBlank(text, i)) ends.push(i);
   return ends;
 }
+
+/** Chars a token (key, id, base64) is made of: [A-Za-z0-9_+/=-]. */
+export const TOKEN_CHAR = (() => {
+  const table = new Uint8Array(65536);
+  for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_+/=-') table[c.charCodeAt(0)] = 1;
+  return table;
+})();
+
+/** A space or a tab. */
+export const isBlank = (c: number) => c === 32 || c === 9;
