@@ -75,7 +75,6 @@ function isUnicodeEscape(text: string, i: number): boolean {
   return text.charCodeAt(i + 1) === 117 && isHex(text.charCodeAt(i + 2)) && isHex(text.charCodeAt(i + 3)) && isHex(text.charCodeAt(i + 4)) && isHex(text.charCodeAt(i + 5));
 }
 
-
 /** The n, r or t of an escaped line break or tab. */
 const isEscapedBlankLetter = (c: number) => c === 110 || c === 114 || c === 116;
 
@@ -93,7 +92,7 @@ function startsJsonEscape(text: string, i: number): boolean {
 /** Where an escape of the view starts, ascending (reused from view to view). */
 let escapeStarts = new Int32Array(256);
 
-/** The hints of the four kinds that are escapes where they are (see startsEscape), merged. */
+/** The hints of the four kinds where an escape the view decodes starts, merged in order. */
 function escapeStartsOf(text: string, hints: DecodeHints): Int32Array {
   const lists = [hints.escape, hints.percent, hints.reference, hints.continuation];
   let total = 0;
@@ -170,12 +169,14 @@ const DENSE_GAP = 64;
  * number, no object: this runs for every `\\`, `%` and `&` in a region).
  */
 type EscapeReader = (text: string, i: number) => number;
-/** An escape of `width` chars standing for the char `char` (a UTF-16 code unit, or NOTHING). */
-const packEscape = (width: number, char: number) => width * 0x20000 + char + 1;
+/** An escape of `width` chars standing for the char `char` (a UTF-16 code unit, NOTHING or ITSELF). */
+const packEscape = (width: number, char: number) => width * 0x20000 + char;
 const widthOf = (escape: number) => escape >>> 17;
-const charOf = (escape: number) => (escape & 0x1ffff) - 1;
-/** What a line continuation stands for: no char at all. */
-const NOTHING = -1;
+const charOf = (escape: number) => escape & 0x1ffff;
+/** What a line continuation stands for: no char at all (beyond the code units, as ITSELF). */
+const NOTHING = 0x10000;
+/** What an escape kept as it is, whole, stands for: itself (see escapeAt). */
+const ITSELF = 0x10001;
 
 /** A JSON escape at the backslash at `i` (see startsJsonEscape; any `\\` inside a region). */
 const jsonEscape: EscapeReader = (text, i) => {
@@ -191,8 +192,17 @@ const percentEscape: EscapeReader = (text, i) => (isPercentEscape(text, i) ? pac
 /** The escape at `i`, of whichever kind its first char starts. */
 const escapeAt: EscapeReader = (text, i) => {
   const c = text.charCodeAt(i);
-  // A continuation first: its JSON-escaped form starts with `\\`, which is also a JSON escape.
-  if (c === 92) return lineContinuation(text, i) || jsonEscape(text, i);
+  if (c === 92) {
+    // A continuation first: its JSON-escaped form starts with `\\`, which is also a JSON escape.
+    const joined = lineContinuation(text, i);
+    if (joined !== 0) return joined;
+    // One not inside a word in the text may be in this view (`gM&#87;\\\n…`: the reference
+    // next to it is decoded here): kept whole, for the next level to join; decoding its `\\`
+    // left `\\n`, which reads as no continuation.
+    const next = continuationEnd(text, i);
+    if (next !== -1) return packEscape(next - i, ITSELF);
+    return jsonEscape(text, i);
+  }
   if (c === 37) return percentEscape(text, i);
   return c === 38 ? htmlReference(text, i) : 0;
 };
@@ -222,12 +232,17 @@ function decodeRegion(sink: EscapeSink, text: string, start: number, regionEnd: 
     if (p === -1) break;
     const at = start + p;
     const escape = escapeAt(text, at);
+    // Not an escape here, or one kept whole: as it is. (The char after a kept backslash is
+    // looked at too: `\&quot;`, HTML-escaped JSON, has a reference there.)
     if (escape === 0) {
-      // Another escaped char is kept as it is, with its backslash (`\n`, `\\x`).
-      i = at + (p === slash ? 2 : 1);
+      i = at + 1;
       continue;
     }
     const width = widthOf(escape);
+    if (charOf(escape) === ITSELF) {
+      i = at + width;
+      continue;
+    }
     sink.copy(text, run, at);
     if (charOf(escape) !== NOTHING) sink.decoded(charOf(escape), at, at + width);
     i = run = at + width;

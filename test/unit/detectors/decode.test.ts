@@ -380,6 +380,16 @@ test('continuations, adjacent literals and HTML references join only what the la
   assert.deepEqual(refs('a&#x2F;b&#47;c&#x0002f;d&sol;e&plus;f&quot;g&amp;h'), ['a/b/c/d/e+f"g&h']);
   assert.deepEqual(refs('a&#x2F;b &#0; &#x7F; &nbsp; &#47 &#xZZ; &Sol;'), ['a/b &#0; &#x7F; &nbsp; &#47 &#xZZ; &Sol;']);
   assert.deepEqual(refs('a &amp; b &lt; c'), []);
+  // Escapes of different kinds side by side, decoded in one view: HTML-escaped JSON (`\&quot;`),
+  // a continuation in an XML attribute (`\&#10;`), a JSON-escaped continuation beside a
+  // reference or a URL escape (joined at the next level, once those are decoded).
+  const secret = 'uUSi4ofWyHyMb1lJrX+C6DIMA8co/OdWDhGD9zA+';
+  assert.deepEqual(found(`AWS_SECRET_ACCESS_KEY = \\&quot;${secret}\\&quot;`), [`aws-secret-access-key=${secret}`]);
+  for (const joint of ['\\&#10;', '\\&#xA;', '\\&#13;&#10;']) assert.deepEqual(found(`T=${head}${joint}${tail}`), [`github-pat-classic=${head}${joint}${tail}`], joint);
+  const glued = `${head.slice(0, -1)}&#${head.charCodeAt(head.length - 1)};\\\\\\n${tail}`;
+  assert.deepEqual(found(`"T=${glued}"`), [`github-pat-classic=${glued}`]);
+  const encoded = `${head}\\\\\\n%${tail.charCodeAt(0).toString(16)}${tail.slice(1)}`;
+  assert.deepEqual(found(`"T=${encoded}"`), [`github-pat-classic=${encoded}`]);
   // Escaped twice (HTML in XML): the second level decodes what the first left.
   assert.deepEqual(refs('a&amp;#x2F;b'), ['a&#x2F;b']);
   // A key in an XML attribute, its line breaks as references.
