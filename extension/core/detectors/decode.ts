@@ -15,8 +15,8 @@
 // Speed: no decoder walks the whole text. Each looks only where its input can start, and those
 // places are literals (DECODE_TRIGGERS) that the detectors' one keyword pass finds along with
 // the keywords, so finding them costs no extra pass: a quote followed by a junction char, a
-// backslash ending a line, `\u`, `\/` and `\"`, `%2`..`%7`, `&#` and a few named references, a
-// block indicator `|`/`>`, a hunk header `\n@@ -`. Base64 runs have no
+// backslash ending a line, `\u`, `\/`, `\"` and `\\n`, `\\r`, `\\t`, `%2`..`%7`, `&#` and a few
+// named references, a block indicator `|`/`>`, a hunk header `\n@@ -`. Base64 runs have no
 // literal; the same pass reports where a run of base64 chars reaches MIN_RUN (BASE64_RUN).
 import { escapes } from './escapes';
 import { copyEnd, copyStart, isBlank, startsAfterEscapedBlank, TOKEN_CHAR } from './tokens';
@@ -229,7 +229,9 @@ function opensValue(text: string, close: number): boolean {
   if (i < 0) return false;
   while (i > 0 && isBlank(text.charCodeAt(i))) i--;
   const c = text.charCodeAt(i);
-  if (c === 61 || c === 40 || c === 91 || c === 123 || c === 58 || c === 44) return true;
+  // A command line's `--header="…" "https://…"`: an option's value, then the next word.
+  if (c === 61) return !optionBefore(text, i);
+  if (c === 40 || c === 91 || c === 123 || c === 58 || c === 44) return true;
   // The word before it.
   let w = i + 1;
   while (w > 0 && w > i - 64 && IDENTIFIER_CHAR[text.charCodeAt(w - 1)] === 1) w--;
@@ -242,6 +244,13 @@ function opensValue(text: string, close: number): boolean {
   return DEFINE.test(text.slice(lineStartWithin(text, d, 64), d + 1));
 }
 const DEFINE = /^[ \t]*#[ \t]*define$/;
+
+/** Whether the `=` at `eq` ends a command line option (`--header=`, `-H=`). */
+function optionBefore(text: string, eq: number): boolean {
+  let w = eq;
+  while (w > 0 && eq - w < 64 && (IDENTIFIER_CHAR[text.charCodeAt(w - 1)] === 1 || text.charCodeAt(w - 1) === 45)) w--;
+  return text.charCodeAt(w) === 45 && (w === 0 || isBlank(text.charCodeAt(w - 1)) || text.charCodeAt(w - 1) === 10);
+}
 
 /** [A-Za-z0-9_]: the chars of a name in code. */
 const IDENTIFIER_CHAR = (() => {
@@ -326,7 +335,8 @@ function concatenations(text: string, quotes: ArrayLike<number>): DecodedView | 
     resume = cut ? overlapStart(bounds, count) : last + 1;
     if (cut) {
       successor = resume;
-      successorAsValue = asValue;
+      // (Decided for the chain's first literal, whether or not an adjacent pair came up yet.)
+      successorAsValue = asValue ?? opensValue(text, close);
     }
     if (!insideToken) continue;
     bounds[0] = open + 1;

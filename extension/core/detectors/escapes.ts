@@ -22,7 +22,7 @@ import { COPIED, ViewBuilder, type DecodedView, type EscapeSink } from './views'
  */
 const CONTEXT = 300;
 
-/** How far one JSON escape region extends (further escapes go into the next region). */
+/** How far one region extends (further escapes go into the next region). */
 const MAX_ESCAPE_REGION = 1 << 16;
 
 /**
@@ -182,8 +182,11 @@ const ITSELF = 0x10001;
 const jsonEscape: EscapeReader = (text, i) => {
   if (isUnicodeEscape(text, i)) return packEscape(6, hexAt(text, i + 2, 4));
   // `\\` is decoded too: JSON inside JSON inside JSON (a tool result in a log line) has its
-  // inner quotes as `\\\"`, which the next level decodes.
+  // inner quotes as `\\\"`, which the next level decodes. Not before a line break, which no JSON
+  // string holds: a shell's escaped backslash ending a word (`T=abc\\`), which decoded read as a
+  // continuation at the next level.
   const next = text.charCodeAt(i + 1);
+  if (next === 92 && (text.charCodeAt(i + 2) === 10 || text.charCodeAt(i + 2) === 13)) return packEscape(2, ITSELF);
   return next === 47 || next === 34 || next === 92 ? packEscape(2, next) : 0;
 };
 
@@ -207,10 +210,7 @@ const escapeAt: EscapeReader = (text, i) => {
   return c === 38 ? htmlReference(text, i) : 0;
 };
 
-/**
- * Decodes text[start, regionEnd) into `sink`; returns where it stopped (an escape at the end may
- * reach past regionEnd, and a kept pair `\\x` takes its second char along).
- */
+/** Decodes text[start, regionEnd) into `sink`; returns where it stopped (an escape at the end may reach past regionEnd). */
 function decodeRegion(sink: EscapeSink, text: string, start: number, regionEnd: number): number {
   // Searched within the region only (a slice is a view, no copy): the text's next backslash
   // after the region can be megabytes on. The next of each lead char is kept, and searched
@@ -247,8 +247,7 @@ function decodeRegion(sink: EscapeSink, text: string, start: number, regionEnd: 
     if (charOf(escape) !== NOTHING) sink.decoded(charOf(escape), at, at + width);
     i = run = at + width;
   }
-  // To where it stopped (a lone backslash at the text's end has no second char).
-  const end = Math.min(Math.max(regionEnd, i), text.length);
+  const end = Math.max(regionEnd, i);
   sink.copy(text, run, end);
   return end;
 }
@@ -364,11 +363,6 @@ const lineContinuation: EscapeReader = (text, i) => {
   return TOKEN_CHAR[text.charCodeAt(word)] === 1 ? packEscape(word - i, NOTHING) : 0;
 };
 
-/**
- * HTML's character references: escapers that write `/` as `&#x2F;` (OWASP's rule for HTML) or
- * `&#47;`, `+` as `&#43;`, quotes as `&quot;` and `&#39;` put a secret in a page, an XML config or
- * a fetched document where no detector read it (an AWS secret key beside its key id in a table).
- */
 /** Named references a region decodes (printable ASCII only; `&amp;`, `&lt;`, `&gt;` start none, see DECODE_TRIGGERS). */
 const NAMED_REFERENCES: ReadonlyMap<string, number> = new Map(Object.entries({ quot: 34, apos: 39, amp: 38, lt: 60, gt: 62, sol: 47, plus: 43, equals: 61, colon: 58, lowbar: 95, period: 46, commat: 64, num: 35 }));
 /** The longest name in NAMED_REFERENCES. */
@@ -376,7 +370,10 @@ const LONGEST_NAME = 6;
 
 /**
  * `&#NNN;`, `&#xHH;` or a named reference at `i` that stands for a printable ASCII char, a tab or
- * a line break (a key in an XML attribute has its line breaks as `&#10;` or `&#xA;`).
+ * a line break (a key in an XML attribute has its line breaks as `&#10;` or `&#xA;`). Escapers
+ * that write `/` as `&#x2F;` (OWASP's rule for HTML) or `&#47;`, `+` as `&#43;`, quotes as
+ * `&quot;` and `&#39;` put a secret in a page, an XML config or a fetched document where no
+ * detector read it (an AWS secret key beside its key id in a table).
  */
 const htmlReference: EscapeReader = (text, i) => {
   if (text.charCodeAt(i) !== 38) return 0;

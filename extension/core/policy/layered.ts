@@ -204,7 +204,7 @@ export class LayeredPolicy implements AirlockPolicy {
     } catch (error) {
       // Fail closed: an engine fault must never let the request through. The error text is
       // not included (it could quote request content), except a budget error: it names a
-      // detector and lengths only, and tells the policy author what to change.
+      // detector and lengths only (a regex's tells the policy author what to change).
       if (error instanceof DetectorBudgetError || error instanceof DecodeBudgetError) return blockVerdict('airlock:engine-error', `Airlock blocked this request: ${error.message}`);
       return blockVerdict('airlock:engine-error', 'Airlock could not evaluate this request, so it was blocked.');
     } finally {

@@ -263,15 +263,18 @@ test('an escape region reaches its context whatever the text around it: long edg
     `id=AKIAQ3EGUJ7ZFRW5XKLP&u=a%2Fb ${'x'.repeat(5000)}c%2Fd&sha=${secret.replace(/\//g, 'Z')}`,
     `{"id": "AKIAQ3EGUJ7ZFRW5XKLP", "blob": "${secret.slice(0, 39)}\\/${b64(400)}"}`,
     `id=AKIAQ3EGUJ7ZFRW5XKLP&blob=${secret.slice(0, 39)}%2F${b64(400)}`,
+    `<td>AKIAQ3EGUJ7ZFRW5XKLP</td><td>${secret.slice(0, 39)}&#x2F;${b64(400)}</td>`,
+    `<td>AKIAQ3EGUJ7ZFRW5XKLP</td><td>${secret.slice(0, 39)}&sol;${b64(400)}</td>`,
+    `ID=AKIAQ3EGUJ7ZFRW5XKLP\nBLOB=${secret.slice(0, 40)}\\\n${b64(400)}`,
   ]) {
     assert.deepEqual(found(text, 'aws-secret-near-access-key-id'), [], `${text.slice(0, 60)}…`);
   }
 });
 
-test('an escape region ends where its last escape or kept pair ends, and leaves out a token cut at the reach', () => {
-  // A lone backslash at a region's end keeps the char after it (here the line break) in the
-  // view: the next region, which starts after it, must not be glued to this one.
-  // (A blank starts the next line: the backslash is no continuation inside a word.)
+test('an escape region ends where its last escape ends, and leaves out a token cut at the reach', () => {
+  // A backslash that starts no escape keeps the line break after it in the view: the next
+  // region, which starts after it, must not be glued to this one. (A blank starts the next
+  // line: the backslash is no continuation inside a word.)
   const text = 'u=a\\/b ' + 'x '.repeat(146) + 'wget --password=Tr0ub4dorXq9\\\n file\\/x\n';
   for (let cut = 0; cut < 40; cut += 3) {
     const t = text.slice(cut);
@@ -367,11 +370,26 @@ test('continuations, adjacent literals and HTML references join only what the la
   const quotes = [...help.matchAll(/'\n/g)].map((m) => m.index);
   assert.deepEqual(decodedViews(help, { quote: quotes, escape: [], percent: [], reference: [], indicator: [], hunk: [], continuation: [], base64: [] }), []);
   // A long list of adjacent literals is joined in regions that overlap, not skipped (it was
-  // past 8K chars), and a token across the cut is whole in one of them.
+  // past 8K chars), and a token across the cut is whole in one of them: at its end, or in 8-char
+  // literals placed about the cut; also in a list joined by `+` up to the cut (whose successor
+  // is a value as the list was).
   for (const n of [100, 600, 640, 651, 700, 2000]) {
     const list = `LIST = (${'"abcd efg " '.repeat(n)}"${head}" "${tail}")\n`;
     assert.deepEqual(found(list), [`github-pat-classic=${head}" "${tail}`], `${n} literals`);
   }
+  const pieces = token.match(/.{1,8}/g)!;
+  for (let n = 700; n < 730; n++) {
+    const list = `LIST = (${'"abcd efg " '.repeat(n)}"${pieces.join('" "')}" " end")\n`;
+    assert.deepEqual(found(list), [`github-pat-classic=${pieces.join('" "')}`], `${n} literals, then the token in 8-char pieces`);
+  }
+  for (const n of [700, 716, 718, 760]) {
+    const list = `LIST = (${'" abcd efg " +\n'.repeat(n)}"${head}" "${tail}")\n`;
+    assert.deepEqual(found(list), [`github-pat-classic=${head}" "${tail}`], `${n} literals joined by +`);
+  }
+  // An escaped backslash ends a shell word, with other escapes near it or not; an option's
+  // value and the next word of a command line are two.
+  assert.ok(!found(`T=${head}\\\\\n${tail} url=a\\/b`).some((f) => f.startsWith('github-pat-classic')));
+  assert.deepEqual(found('curl --header="Authorization: Bearer Xk9fQ2mZ7pL4vR8tW1yB" "https://example.com/v1"'), ['bearer-token=Xk9fQ2mZ7pL4vR8tW1yB']);
   // References: numeric (decimal, hex, leading zeros), named; not a control char, not a name
   // outside the list, not one without its `;`.
   // (Hints where a trigger literal starts, as the keyword pass reports them.)

@@ -137,8 +137,9 @@ export const CLOUD_DETECTORS: DetectorSpec[] = [
     // `dGVzdA==…` and a later segment of a dotted token, a JWS or JWE, do not), or after an
     // escaped line break or tab that no view decodes (`\n` in a JSON transcript, `%0A` in a
     // form); and before none that would make it part of a longer value: more base64, padding, or
-    // an escape the URL or JSON view decodes (the first 40 chars of `…%2B…` or `…\/…`).
-    pattern: /(?:(?<![A-Za-z0-9/+.]|==)|(?<=\\[nrt]|%0[9ADad]))[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=]|%[2-7][0-9A-Fa-f]|\\\/|\\u[0-9A-Fa-f]{4})/,
+    // an escape the escapes view decodes (the first 40 chars of `…%2B…`, `…\/…`, `…&#x2F;…`, or a
+    // word continued on the next line): the view reads the value whole.
+    pattern: /(?:(?<![A-Za-z0-9/+.]|==)|(?<=\\[nrt]|%0[9ADad]))[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=]|%[2-7][0-9A-Fa-f]|\\\/|\\u[0-9A-Fa-f]{4}|&(?:#[xX]?[0-9A-Fa-f]{1,6}|sol|plus|equals|lowbar);|\\\r?\n[A-Za-z0-9/+=]|\\\\(?:\\r)?\\n[A-Za-z0-9/+=])/,
     shape: [run('b64', 40)],
     sampleContext: 'use key AKIAQ3EGUJ7ZFRW5XKLP with secret $VALUE in us-east-1',
     validate: (value, context) =>
