@@ -49,6 +49,9 @@ const CODE = [
   'secret = SecretStr(secret_value1)',
   'key: Key1 = Key1.Enter',
   'token=token=token=token=token2',
+  // A query in a string starts with an assignment too.
+  "'QUERY_STRING': 'key1=value1&key2=value2y',",
+  'data = "key2=value2x&key3=value3&key4=value4"',
 ];
 
 test('clear code is not reported', () => {
@@ -68,4 +71,12 @@ test('prose full of keywords without an `=` stays linear: 2 MB in well under a s
     const elapsed = performance.now() - started;
     assert.ok(elapsed < 1500, `${JSON.stringify(unit)}: ${elapsed.toFixed(0)} ms`);
   }
+});
+
+test('in a JSON string a value ends at an escaped line break, and a .netrc read as a tool result is found', () => {
+  const value = genericSecret(3);
+  const env = `{"content":"HOME=/root\\nSECRET_KEY=${value}\\nDEBUG=1\\n"}`;
+  assert.deepEqual(scanText(env, compiled).map((m) => env.slice(m.start, m.end)), [value]);
+  const netrc = JSON.stringify({ content: `machine github.com\n  login alice\n  password ${value}\n` });
+  assert.deepEqual(scanText(netrc, compiled).map((m) => [m.detector, netrc.slice(m.start, m.end)]), [['netrc-password', value]]);
 });

@@ -307,6 +307,11 @@ export function genericSecret(seed: number): string {
 
 /** One assignment per syntax the generic detector reads; `$V` is the value. */
 export const GENERIC_SYNTAXES: Record<string, string> = {
+  '.env as a JSON tool result (`cat .env`), the secret on its first line': '{"type":"tool_result","content":"SECRET_KEY=$V\\nDEBUG=1\\n"}',
+  "a container's env in `docker inspect`": '"Env": ["PATH=/usr/local/bin", "DB_PASSWORD=$V"]',
+  'terminal output with colour codes (a CI log echoing a script)': '2024-05-01T10:00:00.1234567Z \x1b[36;1mexport DB_PASSWORD=$V\x1b[0m',
+  'a colour code between the name and the value': 'DB_PASSWORD=\x1b[32m$V\x1b[0m',
+  '`grep --color` output (the name marked)': '.env:\x1b[01;31m\x1b[KSECRET_KEY\x1b[m\x1b[K=$V',
   'Go var with type': 'var webhookToken string = "$V"',
   'Go short assignment': 'signingSecret := "$V"',
   'Go struct field': 'cfg := Config{APIKey: "$V"}',

@@ -146,7 +146,9 @@ export const CREDENTIAL_DETECTORS: DetectorSpec[] = [
     keywords: ['machine '],
     anchor: 'window',
     window: { before: 0, after: 300 },
-    pattern: /machine\s+[A-Za-z0-9.-]{1,200}\s+login\s+\S{1,100}\s+password\s+(?<password>[^\s]{4,256})/,
+    // Blanks between the fields as typed or JSON-escaped (`cat ~/.netrc` as an agent's tool
+    // result has its line breaks as `\n`).
+    pattern: /machine(?:\s|\\[nrt]){1,40}[A-Za-z0-9.-]{1,200}(?:\s|\\[nrt]){1,40}login(?:\s|\\[nrt]){1,40}(?:(?!\\[nrt])\S){1,100}(?:\s|\\[nrt]){1,40}password(?:\s|\\[nrt]){1,40}(?<password>(?:(?!\\[nrt])\S){4,256})/,
     secretGroup: 'password',
     placeholders: DOC_PASSWORDS,
     validate: literal,

@@ -29,6 +29,9 @@ function matchAssignment(text: string, keywordStart: number, keywordEnd: number)
   while (nameStart > 0 && keywordStart - nameStart < MAX_NAME && isNameCode(text.charCodeAt(nameStart - 1), true)) nameStart--;
   let p = keywordEnd;
   while (p < text.length && p - keywordEnd < MAX_NAME && isNameCode(text.charCodeAt(p), false)) p++;
+  // Colour codes after the name (`grep --color` marks the match: `KEY\x1b[m\x1b[K=…`).
+  p += csiLength(text, p);
+  p += csiLength(text, p);
   // Cheap rejection first: most keyword hits are followed by neither an operator nor a quote.
   const next = text.charCodeAt(p);
   if (next !== 61 && next !== 58 && next !== 32 && next !== 9 && next !== 34 && next !== 39 && next !== 96 && next !== 62 && next !== 93 && next !== 63 && next !== 46 && next !== 124 && next !== 44) return undefined;
@@ -54,8 +57,9 @@ function readValue(text: string, nameStart: number, nameEnd: number): { start: n
   if (opener === '<' && text[p] === '>') return xmlElementValue(text, p + 1, text.slice(nameStart, nameEnd));
 
   let quoted = false;
-  if (opener === '"' || opener === "'" || opener === '`') {
-    if (text[p] !== opener) return undefined;
+  // A string that starts with an assignment is read as the text it holds: `"DB_PASSWORD=…"` (a
+  // container's env in `docker inspect`), `"SECRET_KEY=…\nDEBUG=1"` (`cat .env` as a tool result).
+  if ((opener === '"' || opener === "'" || opener === '`') && text[p] === opener) {
     quoted = true;
     p++;
     // <add key="ApiKey" value="…" />, <property name="password" value="…"/>
@@ -91,7 +95,9 @@ function readValue(text: string, nameStart: number, nameEnd: number): { start: n
   if (PREFIX_CHARS.includes(text[p] ?? ' ') && QUOTES.includes(text[p + 1] ?? ' ')) p++;
   const q = text[p];
   if (q === '"' || q === "'" || q === '`') return quotedValue(text, p + 1, q);
-  return bareValue(text, p);
+  // In a string (see above), or after a query's `?` or `&`, a value ends at `&` too:
+  // `"key1=value1&key2=value2"` is a query.
+  return bareValue(text, p, (!quoted && QUOTES.includes(opener ?? ' ')) || opener === '&' || opener === '?');
 }
 
 const PREFIX_CHARS = '@rbuRBU';
@@ -132,25 +138,41 @@ function quotedValue(text: string, start: number, quote: string): { start: numbe
   return undefined;
 }
 
-/** Chars that end a bare value: whitespace, quotes and punctuation. */
+/** Chars that end a bare value: whitespace, quotes and punctuation (and ESC, see below). */
 const BARE_VALUE_END = /[\s"'`,;(){}[\]<>]/;
-/** BARE_VALUE_END for ASCII, as a table (this runs per char of every bare value). */
-const BARE_VALUE_END_ASCII = Uint8Array.from({ length: 128 }, (_, c) => (BARE_VALUE_END.test(String.fromCharCode(c)) ? 1 : 0));
+/** BARE_VALUE_END for ASCII, as a table (this runs per char of every bare value), and a terminal's ESC (a colour code). */
+const BARE_VALUE_END_ASCII = Uint8Array.from({ length: 128 }, (_, c) => (BARE_VALUE_END.test(String.fromCharCode(c)) || c === 27 ? 1 : 0));
 const endsBareValue = (c: number) => (c < 128 ? BARE_VALUE_END_ASCII[c] === 1 : BARE_VALUE_END.test(String.fromCharCode(c)));
 
-function bareValue(text: string, start: number): { start: number; end: number } | undefined {
+function bareValue(text: string, from: number, inString = false): { start: number; end: number } | undefined {
+  // Past a colour code before the value (`DB_PASSWORD=\x1b[32m…`, captured terminal output).
+  let start = from + csiLength(text, from);
+  start += csiLength(text, start);
   let i = start;
-  while (i < text.length && i - start <= MAX_VALUE && !endsBareValue(text.charCodeAt(i))) {
+  while (i < text.length && i - start <= MAX_VALUE && !endsBareValue(text.charCodeAt(i)) && !(inString && text.charCodeAt(i) === 38)) {
     // `=` only as trailing base64 padding: `a=b=c` is a chain of assignments, not one value.
-    if (text[i] === '=' && !/^=*(?:[\s"'`,;)}\]]|$)/.test(text.slice(i, i + 3))) break;
+    if (text[i] === '=' && !/^=*(?:[\s"'`,;)}\]]|\\[nrt]|$)/.test(text.slice(i, i + 4))) break;
+    // An escaped line break or tab ends it as a blank would (a JSON string of lines).
+    if (text.charCodeAt(i) === 92 && ESCAPED_BLANK.includes(text[i + 1] ?? '')) break;
     i++;
   }
   if (i === start || i - start > MAX_VALUE) return undefined;
-  // Followed by a call, an index or an operator: an expression, not a literal.
+  // Followed by a call, an index or an operator: an expression, not a literal (a colour code
+  // after it is none).
   const after = text[i];
-  if (after === '(' || after === '[' || after === '{') return undefined;
+  if ((after === '[' && text.charCodeAt(i - 1) !== 27) || after === '(' || after === '{') return undefined;
   if (/^[ \t]*(?:\+|\?\?|\|\||&&|\?|\*|\/|%|\.[A-Za-z])/.test(text.slice(i, i + 4))) return undefined;
   return { start, end: i };
+}
+
+const ESCAPED_BLANK = 'nrt';
+
+/** The length of a colour code (`ESC[…m`) or an erase to the line's end (`ESC[K`) at `p`, or 0. */
+function csiLength(text: string, p: number): number {
+  if (text.charCodeAt(p) !== 27 || text.charCodeAt(p + 1) !== 91) return 0;
+  let i = p + 2;
+  while (i - p < 20 && ((text.charCodeAt(i) >= 48 && text.charCodeAt(i) <= 57) || text.charCodeAt(i) === 59)) i++;
+  return text.charCodeAt(i) === 109 || text.charCodeAt(i) === 75 ? i + 1 - p : 0;
 }
 
 function xmlElementValue(text: string, start: number, name: string): { start: number; end: number } | undefined {
