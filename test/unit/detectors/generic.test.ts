@@ -49,6 +49,10 @@ const CODE = [
   'secret = SecretStr(secret_value1)',
   'key: Key1 = Key1.Enter',
   'token=token=token=token=token2',
+  // Pairs whose value is a reference or a template.
+  '- name: API_KEY\n  valueFrom:\n    secretKeyRef: {name: api, key: key}',
+  '- name: API_TOKEN\n  value: ${{ secrets.API_TOKEN }}',
+  '{"name": "token_type", "value": "Bearer12345678"}',
   // A query in a string starts with an assignment too.
   "'QUERY_STRING': 'key1=value1&key2=value2y',",
   'data = "key2=value2x&key3=value3&key4=value4"',

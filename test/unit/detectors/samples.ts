@@ -312,6 +312,8 @@ export const GENERIC_SYNTAXES: Record<string, string> = {
   'terminal output with colour codes (a CI log echoing a script)': '2024-05-01T10:00:00.1234567Z \x1b[36;1mexport DB_PASSWORD=$V\x1b[0m',
   'a colour code between the name and the value': 'DB_PASSWORD=\x1b[32m$V\x1b[0m',
   '`grep --color` output (the name marked)': '.env:\x1b[01;31m\x1b[KSECRET_KEY\x1b[m\x1b[K=$V',
+  "Kubernetes env (`kubectl get deploy -o yaml`)": '        env:\n        - name: DB_PASSWORD\n          value: $V\n',
+  'ECS / Terraform env pairs (JSON)': '"environment": [{"name": "STRIPE_WEBHOOK_SECRET", "value": "$V"}]',
   'Go var with type': 'var webhookToken string = "$V"',
   'Go short assignment': 'signingSecret := "$V"',
   'Go struct field': 'cfg := Config{APIKey: "$V"}',

@@ -29,6 +29,15 @@ function matchAssignment(text: string, keywordStart: number, keywordEnd: number)
   while (nameStart > 0 && keywordStart - nameStart < MAX_NAME && isNameCode(text.charCodeAt(nameStart - 1), true)) nameStart--;
   let p = keywordEnd;
   while (p < text.length && p - keywordEnd < MAX_NAME && isNameCode(text.charCodeAt(p), false)) p++;
+  // A name/value pair, where the name is itself a value: Kubernetes' and ECS's env
+  // (`- name: DB_PASSWORD` then `value: …` on the next line, `{"name": "DB_PASSWORD", "value": …}`).
+  const paired = pairedValue(text, nameStart, p);
+  if (paired) {
+    const pairName = text.slice(nameStart, p);
+    if (NON_SECRET_NAME.test(pairName)) return undefined;
+    lastMatch = { text, start: paired.start, name: pairName };
+    return paired;
+  }
   // Colour codes after the name (`grep --color` marks the match: `KEY\x1b[m\x1b[K=…`).
   p += csiLength(text, p);
   p += csiLength(text, p);
@@ -48,6 +57,24 @@ function matchAssignment(text: string, keywordStart: number, keywordEnd: number)
 
 /** The name found by the last successful matchAssignment, for isGenericSecret. */
 let lastMatch: { text: string; start: number; name: string } | undefined;
+
+/** `name:` / `"name":` / `Name=` (and an opening quote) right before a name. */
+const NAME_KEY = /(?:^|[^A-Za-z0-9_])["']?name["']?[ \t]{0,3}[:=][ \t]{0,3}["']?$/i;
+/** Its closing quote, then `value:` / `, "value":`, on the same line or the next. */
+const VALUE_KEY = /^["']?[ \t]{0,3},?[ \t]{0,3}(?:(?:\r?\n|(?:\\r)?\\n)[ \t]{0,16})?["']?value["']?[ \t]{0,3}[:=][ \t]{0,3}/i;
+
+/** The value of a name/value pair whose name is text[nameStart, nameEnd), or undefined. */
+function pairedValue(text: string, nameStart: number, nameEnd: number): { start: number; end: number } | undefined {
+  const c = text.charCodeAt(nameEnd);
+  // Cheap rejection first: a quote, a line break (also JSON-escaped) or a comma follows the name of a pair.
+  if (c !== 34 && c !== 39 && c !== 10 && c !== 13 && c !== 44 && c !== 92) return undefined;
+  if (!NAME_KEY.test(text.slice(Math.max(0, nameStart - 16), nameStart))) return undefined;
+  const key = VALUE_KEY.exec(text.slice(nameEnd, nameEnd + 48));
+  if (!key) return undefined;
+  const p = nameEnd + key[0].length;
+  const q = text[p];
+  return q === '"' || q === "'" ? quotedValue(text, p + 1, q) : bareValue(text, p);
+}
 
 function readValue(text: string, nameStart: number, nameEnd: number): { start: number; end: number } | undefined {
   let p = nameEnd;
