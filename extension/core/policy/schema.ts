@@ -103,7 +103,7 @@ export const detectorsSchema = z
     builtin: z
       .boolean()
       .optional()
-      .describe('Use the built-in secrets pack (301 credential formats, decoded through concatenation, escapes, URL encoding, base64, YAML blocks and diffs). Default true.'),
+      .describe('Use the built-in secrets pack (303 credential formats, decoded through concatenation, escapes, URL encoding, HTML references, line continuations, base64, YAML blocks and diffs). Default true.'),
     disable: z
       .array(id)
       .optional()

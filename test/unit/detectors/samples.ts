@@ -222,6 +222,12 @@ const HANDWRITTEN: readonly Sample[] = [
     block: '$VALUE',
   },
   {
+    detector: 'npmrc-basic-auth',
+    value: (r) => Buffer.from(`ci-bot:${pick(r, ALNUM, 20)}`).toString('base64'),
+    block: 'registry=https://artifacts.acme.internal/api/npm/npm/\nalways-auth=true\nemail=ci-bot@acme.example\n_auth=$VALUE\n',
+    negative: '_auth=${NPM_AUTH}\n_auth=dXNlcjpwYXNzd29yZA==',
+  },
+  {
     detector: 'docker-config-auth',
     value: (r) => Buffer.from(`ci-bot:${alnum(r, 24)}`).toString('base64'),
     block: '{ "auths": { "registry.acme.internal": { "auth": "$VALUE" } } }',

@@ -158,6 +158,40 @@ export const CREDENTIAL_DETECTORS: DetectorSpec[] = [
     priority: 14,
   },
   {
+    id: 'npmrc-basic-auth',
+    description: 'Base64 user:password in an .npmrc (`_auth=…`, `//registry/:_auth=…`), as Artifactory and Nexus registries are set up',
+    keywords: ['_auth='],
+    anchor: 'window',
+    window: { before: 0, after: 420 },
+    pattern: /_auth=["']?(?<secret>[A-Za-z0-9+/]{8,400}={0,2})(?![A-Za-z0-9+/=])/,
+    secretGroup: 'secret',
+    validate: isBasicCredential,
+    sampleContext: 'registry=https://artifacts.acme.internal/api/npm/npm/\nalways-auth=true\n_auth=$VALUE',
+    priority: 15,
+    fps: ['_auth=${NPM_AUTH}', '_auth=dXNlcjpwYXNzd29yZA=='],
+  },
+  {
+    id: 'pgpass-password',
+    description: 'Password on a PostgreSQL .pgpass line (hostname:port:database:username:password)',
+    // The port field: Postgres' own, or any.
+    keywords: [':5432:', ':*:'],
+    anchor: 'window',
+    window: { before: 300, after: 300 },
+    // A whole line, typed or after an escaped line break or a string's quote (`cat ~/.pgpass` as
+    // a tool result).
+    // The password is the rest of the line: an /etc/passwd or /etc/shadow line (`root:*:0:0:…`)
+    // has more fields.
+    pattern: /(?:(?<![^\n])|(?<=\\n|"))[A-Za-z0-9.*_-]{1,200}:(?:5432|\*):[^:\s\\]{1,100}:[^:\s\\]{1,100}:(?<password>(?:(?!\\[nrt])[^\s:]){6,256})(?![^\s"\\])/,
+    secretGroup: 'password',
+    placeholders: DOC_PASSWORDS,
+    validate: literal,
+    shape: [run('alnum', 24)],
+    sampleContext: 'db.acme.internal:5432:billing:billing_app:$VALUE',
+    minEntropy: 2.8,
+    priority: 14,
+    fps: ['localhost:5432:postgres:postgres:postgres', 'hostname:5432:database:username:password', 'daemon:*:1:1:daemon:/usr/sbin:/usr/sbin/nologin', 'nobody:*:19000:0:99999:7:::'],
+  },
+  {
     id: 'docker-config-auth',
     description: 'Registry credential in a Docker config.json "auths" entry ("auth": base64 of user:password)',
     keywords: ['"auth"'],
