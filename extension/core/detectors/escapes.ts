@@ -10,7 +10,7 @@
 // decoded at the next.
 
 import type { DecodeHints } from './decode';
-import { isBlank, isTokenEdge, TOKEN_CHAR, tokenEnd, tokenStart } from './tokens';
+import { isBlank, isEscapedBlankLetter, isTokenEdge, TOKEN_CHAR, tokenEnd, tokenStart } from './tokens';
 import { COPIED, ViewBuilder, type DecodedView, type EscapeSink } from './views';
 
 /**
@@ -74,9 +74,6 @@ function hexAt(text: string, at: number, digits: number): number {
 function isUnicodeEscape(text: string, i: number): boolean {
   return text.charCodeAt(i + 1) === 117 && isHex(text.charCodeAt(i + 2)) && isHex(text.charCodeAt(i + 3)) && isHex(text.charCodeAt(i + 4)) && isHex(text.charCodeAt(i + 5));
 }
-
-/** The n, r or t of an escaped line break or tab. */
-const isEscapedBlankLetter = (c: number) => c === 110 || c === 114 || c === 116;
 
 /**
  * A JSON escape the view decodes at `i` (`\u` and 4 hex digits, `\/`, `\"`, `\\`), as a hint may

@@ -85,7 +85,7 @@ export function startsAfterEscapedBlank(text: string, pos: number): boolean {
   // Decided by the last char first: only an escape's last char can end one.
   const c = text.charCodeAt(pos - 1);
   switch (c) {
-    case 110: // n, r, t of \n \r \t
+    case 110: // n, r, t of \n \r \t (isEscapedBlankLetter)
     case 114:
     case 116:
       return text.charCodeAt(pos - 2) === 92;
@@ -102,6 +102,23 @@ export function startsAfterEscapedBlank(text: string, pos: number): boolean {
     default:
       return false;
   }
+}
+
+/** The n, r or t of an escaped line break or tab (`\n`, `\r`, `\t`). */
+export const isEscapedBlankLetter = (c: number) => c === 110 || c === 114 || c === 116;
+
+/**
+ * Where text from `p` goes on past up to two terminal codes there: colour codes (`ESC[1;31m`)
+ * or erases to the line's end (`ESC[K`), as `grep --color` writes them around a match.
+ */
+export function pastColourCodes(text: string, p: number): number {
+  for (let codes = 0; codes < 2 && text.charCodeAt(p) === 27 && text.charCodeAt(p + 1) === 91; codes++) {
+    let i = p + 2;
+    while (i - p < 20 && ((text.charCodeAt(i) >= 48 && text.charCodeAt(i) <= 57) || text.charCodeAt(i) === 59)) i++;
+    if (text.charCodeAt(i) !== 109 && text.charCodeAt(i) !== 75) break;
+    p = i + 1;
+  }
+  return p;
 }
 
 /** Where the `[` of an SGR sequence ending with the `m` at `m` is (digits and `;` between), or -1. */
@@ -144,7 +161,11 @@ export function escapedBlankEnds(text: string, from: number, to: number): number
   return ends;
 }
 
-/** Chars a token (key, id, base64) is made of: [A-Za-z0-9_+/=-]. */
+/**
+ * Chars a token (key, id, base64) is made of: [A-Za-z0-9_+/=-]. Narrower than "not a token edge"
+ * (isTokenEdge): `.`, `:`, `@` or `\` are neither, and a join or a continuation next to one
+ * joins no token.
+ */
 export const TOKEN_CHAR = (() => {
   const table = new Uint8Array(65536);
   for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_+/=-') table[c.charCodeAt(0)] = 1;

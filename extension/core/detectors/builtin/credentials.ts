@@ -8,6 +8,11 @@ import { run } from './make';
 /** Passwords that document a flag rather than protect anything. */
 const DOC_PASSWORDS = ['password', 'pass', 'passwd', 'secret', 'changeme', 'pwd', 'token', 'xxx', 'root', 'admin', 'test', 'user'];
 
+/** Blanks between the fields of a credential file, typed or JSON-escaped (a tool result): a regex source. */
+const BLANKS = '(?:\\s|\\\\[nrt]){1,40}';
+/** A non-blank char that starts no escaped blank: a regex source. */
+const WORD_CHAR = '(?:(?!\\\\[nrt])\\S)';
+
 /** A shell/template reference (`$PASS`, `${PASS}`, `%PASS%`, `{{ pass }}`, `$(cat f)`), not a value. */
 function literal(value: string): boolean {
   return !/^(?:\$|%[A-Za-z_]|\{\{|<|\*+$)/.test(value) && !/\$\{|\$\(|\{\{/.test(value);
@@ -148,7 +153,7 @@ export const CREDENTIAL_DETECTORS: DetectorSpec[] = [
     window: { before: 0, after: 300 },
     // Blanks between the fields as typed or JSON-escaped (`cat ~/.netrc` as an agent's tool
     // result has its line breaks as `\n`).
-    pattern: /machine(?:\s|\\[nrt]){1,40}[A-Za-z0-9.-]{1,200}(?:\s|\\[nrt]){1,40}login(?:\s|\\[nrt]){1,40}(?:(?!\\[nrt])\S){1,100}(?:\s|\\[nrt]){1,40}password(?:\s|\\[nrt]){1,40}(?<password>(?:(?!\\[nrt])\S){4,256})/,
+    pattern: new RegExp(`machine${BLANKS}[A-Za-z0-9.-]{1,200}${BLANKS}login${BLANKS}${WORD_CHAR}{1,100}${BLANKS}password${BLANKS}(?<password>${WORD_CHAR}{4,256})`),
     secretGroup: 'password',
     placeholders: DOC_PASSWORDS,
     validate: literal,

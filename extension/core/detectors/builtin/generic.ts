@@ -10,6 +10,7 @@
 // member references, calls, format strings, regex literals and templates.
 import type { DetectorSpec, MatchContext } from '../types';
 import { shannonEntropy } from '../entropy';
+import { isEscapedBlankLetter, pastColourCodes } from '../tokens';
 
 /** Names that contain key/token/secret but hold something else. */
 const NON_SECRET_NAME = /(?:public|pub_?key|tokeni[sz]|keyboard|keyof|keycode|keys?_?(?:id|name|path|file|type|size|length|len|format|prefix|alias|url|uri|ref|field|column|attr|spec|store_?type|usage|pair_?name|vault_?url|down|up|press|event|map|word|words|frame|s)$|key_?id$|token_?(?:type|url|uri|endpoint|name|path|file|expir|ttl|count|len|limit|kind|header|param|prefix|class|regex|pattern)|tokens$|secret_?(?:name|path|file|ref|arn|id|key_?ref|version|s)$|password_?(?:policy|length|hint|field|label|reset|url|min|max|rules?|input|prompt|strength|confirm|changed|expir|required|file|env|command|cmd)|passwd_?file|_?(?:hash|digest|checksum|integrity|hashed)$|sort_?key|primary_?key|foreign_?key|partition_?key|cache_?key|hot_?key|idempotency|lookup_?key|map_?key|dict_?key|row_?key|hash_?key|object_?key|s3_?key|storage_?key_?name|translation_?key|i18n_?key|message_?key|key_?(?:binding|stroke)|monkey|turkey|donkey|whiskey|hockey|jockey|passthrough|passage|passenger|compass|bypass|surpass)/i;
@@ -39,8 +40,7 @@ function matchAssignment(text: string, keywordStart: number, keywordEnd: number)
     return paired;
   }
   // Colour codes after the name (`grep --color` marks the match: `KEY\x1b[m\x1b[K=…`).
-  p += csiLength(text, p);
-  p += csiLength(text, p);
+  p = pastColourCodes(text, p);
   // Cheap rejection first: most keyword hits are followed by neither an operator nor a quote.
   const next = text.charCodeAt(p);
   if (next !== 61 && next !== 58 && next !== 32 && next !== 9 && next !== 34 && next !== 39 && next !== 96 && next !== 62 && next !== 93 && next !== 63 && next !== 46 && next !== 124 && next !== 44) return undefined;
@@ -173,14 +173,13 @@ const endsBareValue = (c: number) => (c < 128 ? BARE_VALUE_END_ASCII[c] === 1 : 
 
 function bareValue(text: string, from: number, inString = false): { start: number; end: number } | undefined {
   // Past a colour code before the value (`DB_PASSWORD=\x1b[32m…`, captured terminal output).
-  let start = from + csiLength(text, from);
-  start += csiLength(text, start);
+  const start = pastColourCodes(text, from);
   let i = start;
   while (i < text.length && i - start <= MAX_VALUE && !endsBareValue(text.charCodeAt(i)) && !(inString && text.charCodeAt(i) === 38)) {
     // `=` only as trailing base64 padding: `a=b=c` is a chain of assignments, not one value.
     if (text[i] === '=' && !/^=*(?:[\s"'`,;)}\]]|\\[nrt]|$)/.test(text.slice(i, i + 4))) break;
     // An escaped line break or tab ends it as a blank would (a JSON string of lines).
-    if (text.charCodeAt(i) === 92 && ESCAPED_BLANK.includes(text[i + 1] ?? '')) break;
+    if (text.charCodeAt(i) === 92 && isEscapedBlankLetter(text.charCodeAt(i + 1))) break;
     i++;
   }
   if (i === start || i - start > MAX_VALUE) return undefined;
@@ -190,16 +189,6 @@ function bareValue(text: string, from: number, inString = false): { start: numbe
   if ((after === '[' && text.charCodeAt(i - 1) !== 27) || after === '(' || after === '{') return undefined;
   if (/^[ \t]*(?:\+|\?\?|\|\||&&|\?|\*|\/|%|\.[A-Za-z])/.test(text.slice(i, i + 4))) return undefined;
   return { start, end: i };
-}
-
-const ESCAPED_BLANK = 'nrt';
-
-/** The length of a colour code (`ESC[…m`) or an erase to the line's end (`ESC[K`) at `p`, or 0. */
-function csiLength(text: string, p: number): number {
-  if (text.charCodeAt(p) !== 27 || text.charCodeAt(p + 1) !== 91) return 0;
-  let i = p + 2;
-  while (i - p < 20 && ((text.charCodeAt(i) >= 48 && text.charCodeAt(i) <= 57) || text.charCodeAt(i) === 59)) i++;
-  return text.charCodeAt(i) === 109 || text.charCodeAt(i) === 75 ? i + 1 - p : 0;
 }
 
 function xmlElementValue(text: string, start: number, name: string): { start: number; end: number } | undefined {
