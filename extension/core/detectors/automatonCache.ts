@@ -40,15 +40,42 @@ const TYPED: Record<string, { new (buffer: ArrayBuffer): ArrayBufferView; BYTES_
   Float64Array,
 };
 
+/**
+ * The automata this process built or loaded last, by run spec (the very object) and keywords:
+ * a process that lives long (the scan server, the gateway, the hook server) compiles policies
+ * again and again whose keywords rarely change. Automata are never changed once built.
+ */
+let recent = new WeakMap<object, Map<string, KeywordAutomaton>>();
+const NO_RUN = {};
+const RECENT_KEEP = 4;
+
 let store: AutomatonStore | undefined;
 
-/** Sets (or, undefined, clears) the store compileDetectors uses for its keyword automaton. */
+/** Sets (or, undefined, clears) the store compileDetectors uses for its keyword automaton; forgets the recent ones. */
 export function useAutomatonStore(next: AutomatonStore | undefined): void {
   store = next;
+  recent = new WeakMap();
 }
 
 /** buildKeywordAutomaton, through the store when one is set (a load that fails any check builds). */
 export function keywordAutomatonFor(keywords: readonly string[], run: RunSpec | undefined): KeywordAutomaton {
+  let byKeywords = recent.get(run ?? NO_RUN);
+  if (!byKeywords) recent.set(run ?? NO_RUN, (byKeywords = new Map()));
+  const text = JSON.stringify(keywords);
+  const known = byKeywords.get(text);
+  if (known) {
+    // Most recent last: the oldest goes first.
+    byKeywords.delete(text);
+    byKeywords.set(text, known);
+    return known;
+  }
+  const automaton = storedOrBuilt(keywords, run);
+  byKeywords.set(text, automaton);
+  if (byKeywords.size > RECENT_KEEP) byKeywords.delete(byKeywords.keys().next().value!);
+  return automaton;
+}
+
+function storedOrBuilt(keywords: readonly string[], run: RunSpec | undefined): KeywordAutomaton {
   const current = store;
   if (!current) return buildKeywordAutomaton(keywords, run);
   let key: string | undefined;

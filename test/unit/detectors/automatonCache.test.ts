@@ -140,6 +140,10 @@ test('compileDetectors through a store: saved once, then loaded; the same findin
     useAutomatonStore(memory.store);
     const first = compileDetectors(BUILTIN_SECRET_DETECTORS);
     assert.deepEqual(memory.calls, { load: 1, save: 1 });
+    assert.equal((compileDetectors(BUILTIN_SECRET_DETECTORS) as unknown as { plan: { automaton: unknown } }).plan.automaton, (first as unknown as { plan: { automaton: unknown } }).plan.automaton, 'a process keeps the automata it built');
+    assert.deepEqual(memory.calls, { load: 1, save: 1 });
+    // As a new process: the store again (which forgets the automata kept in memory).
+    useAutomatonStore(memory.store);
     const second = compileDetectors(BUILTIN_SECRET_DETECTORS);
     assert.deepEqual(memory.calls, { load: 2, save: 1 }, 'the second compile loaded what the first saved');
     assert.deepEqual(scanText(text, first), expected);
@@ -150,6 +154,7 @@ test('compileDetectors through a store: saved once, then loaded; the same findin
     const damaged = Uint8Array.from(bytes);
     damaged[damaged.length - 100]! ^= 0x10;
     memory.files.set(key, damaged);
+    useAutomatonStore(memory.store);
     assert.deepEqual(scanText(text, compileDetectors(BUILTIN_SECRET_DETECTORS)), expected);
     assert.equal(memory.calls.save, 2);
     assert.deepEqual(memory.files.get(key), bytes);
