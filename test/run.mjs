@@ -12,6 +12,10 @@ mkdirSync(outDir, { recursive: true });
 // Hook servers that tests (and the agent CLIs they drive) start through the launcher live on
 // after the run for their 15 idle minutes; a test run's retire after one. Every child inherits it.
 process.env.AIRLOCK_HOOK_IDLE_MS ??= '60000';
+// Every `airlock scan` a test starts scans in its own process, as in CI (where the scan server
+// is off anyway), so no test depends on what another left running; the scan server's own tests
+// (test/unit/cli/scanServer.test.ts) turn it on, each with a socket folder of its own.
+process.env.AIRLOCK_SCAN_SERVER ??= 'off';
 
 function step(title, command, args, options = {}) {
   console.log(`\n=== ${title}`);

@@ -7,7 +7,6 @@
 // Nothing here decides anything: a missing, unreadable, stale or damaged file only means the
 // automaton is built, as without a cache (the core checks every loaded byte against its SHA-256
 // and the automaton against its keywords), and a file that cannot be written is not written.
-import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -43,8 +42,13 @@ export function cliAutomatonStore(env: NodeJS.ProcessEnv = process.env): Automat
   const fileOf = (key: string) => join(dir, `automaton-${key.replace(/[^0-9a-f]/g, '')}.bin`);
   return {
     buildId: bundleHash,
-    // node:crypto is loaded already (the loader hashes the bundle with it).
-    digest: (bytes) => createHash('sha256').update(bytes).digest(),
+    // Required here, not at the top: cli.js's loader imports this file, and a scan the scan
+    // server answers loads no node:crypto (a scan run here has it loaded: the loader hashes the bundle).
+    digest: (bytes) => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { createHash } = require('node:crypto') as typeof import('node:crypto');
+      return createHash('sha256').update(bytes).digest();
+    },
     load(key) {
       try {
         return readFileSync(fileOf(key));

@@ -14,13 +14,12 @@
 // written only means compiling from source, as Node itself would. AIRLOCK_CODE_CACHE=off turns
 // it off. Worker threads (the one-file package's `airlock scan` threads run this file) compile
 // from source: they cannot write a cache reliably (they are terminated).
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Script } from 'node:vm';
-import { isMainThread } from 'node:worker_threads';
 import { BUNDLE_HASH, codeCacheFolder, writeCacheFile } from './automatonStore';
 import { tuneJitForShortRun } from './jitBudget';
+import { askScanServer, scanServerWanted, startScanServer } from './scan/serverClient';
 
 // Set by cliBundle.mjs when it joins loader and bundle.
 declare const AIRLOCK_BUNDLE_MARK: string;
@@ -44,6 +43,9 @@ function bundleSource(fileText: string): { source: string; line: number; sha: st
   let line = 1;
   for (let i = fileText.indexOf('\n'); i !== -1 && i < start; i = fileText.indexOf('\n', i + 1)) line++;
   const encoded = fileText.slice(start, close);
+  // Required here, not at the top: a scan the scan server answers never loads node:crypto (~5 ms).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { createHash } = require('node:crypto') as typeof import('node:crypto');
   return { source: decodeBundle(encoded), line, sha: createHash('sha256').update(encoded, AIRLOCK_BUNDLE_ENCODING).digest('hex') };
 }
 
@@ -81,6 +83,8 @@ function load(): void {
     }
   })();
   const command = process.argv[2] ?? '';
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { isMainThread } = require('node:worker_threads') as typeof import('node:worker_threads');
   const file = folder && isMainThread ? join(folder, `cli-${sha.slice(0, 24)}-${process.version}-${process.arch}-${/^[a-z][a-z-]{0,31}$/.test(command) ? command : '_'}.bin`) : undefined;
   // `airlock scan` is over in half a second: optimised code sooner beats faster code later. Set
   // here, before the bundle is compiled: V8 rejects a code cache made under other flags, and this
@@ -109,4 +113,30 @@ function load(): void {
   (script.runInThisContext() as (...args: unknown[]) => void)(module.exports, require, module, __filename, __dirname);
 }
 
-load();
+// `airlock scan` first asks a warm scan server (scan/server.ts), before anything is compiled;
+// when none answers it scans here, and then starts one for the next scans.
+// (A worker thread running this file has no `scan` in its argv; node:worker_threads is left
+// unloaded on this path, ~3 ms.)
+const scanArgs = process.argv[2] === 'scan' ? process.argv.slice(3) : undefined;
+if (scanArgs && scanServerWanted(scanArgs, process.env, process.cwd())) {
+  void askScanServer(__filename, scanArgs, process.cwd(), process.env).then((outcome) => {
+    // AIRLOCK_SCAN_SERVER_LOG=1: one line on stderr saying who scanned (for tests, and for a user who wonders).
+    if (process.env['AIRLOCK_SCAN_SERVER_LOG'] === '1') process.stderr.write(`airlock scan: ${typeof outcome === 'object' ? 'answered by the scan server' : outcome === 'none' ? 'no scan server; scanned here' : 'the scan server declined; scanned here'}\n`);
+    if (typeof outcome === 'object') {
+      if (outcome.stderr) process.stderr.write(outcome.stderr);
+      if (outcome.stdout) process.stdout.write(outcome.stdout);
+      process.exitCode = outcome.exitCode;
+      return;
+    }
+    if (outcome === 'none') {
+      // A scan that came to a verdict (exit 0 or 1): not after a usage error or an invalid policy.
+      const started = performance.now();
+      process.once('exit', (code) => {
+        if (code === 0 || code === 1) startScanServer(__filename, scanArgs, process.cwd(), performance.now() - started);
+      });
+    }
+    load();
+  });
+} else {
+  load();
+}

@@ -8,6 +8,8 @@ export interface CliIO {
   cwd: string;
   /** Environment to read settings from (AIRLOCK_ORG_POLICY, …); default process.env. */
   env?: NodeJS.ProcessEnv;
+  /** Aborts a long command whose caller has gone (the scan server's: `airlock scan` stops with an AbortError). */
+  signal?: AbortSignal;
 }
 
 type Handler = (args: string[], io: CliIO) => Promise<number>;
@@ -46,6 +48,8 @@ const commands: Record<string, Handler> = {
   fingerprint: (args, io) => import('./fingerprint/command').then((m) => m.fingerprintCommand(args, io)),
   env: (args, io) => import('./env').then((m) => m.envCommand(args, io)),
   ca: (args, io) => import('./ca').then((m) => m.caCommand(args, io)),
+  // The warm engine `airlock scan` hands its scans to (scan/server.ts); started by cli.js itself, not listed in the usage.
+  'scan-server': () => import('./scan/server').then((m) => m.serveScans(__filename)).then(() => 0),
   // VS Code's uninstall hook (package.json `vscode:uninstall`); not listed in the usage.
   'vscode-uninstall': (args, io) => import('./vscodeUninstall').then((m) => m.vscodeUninstallCommand(args, io)),
   policy: (args, io) => import('./policyCommand').then((m) => m.policyCommand(args, io)),

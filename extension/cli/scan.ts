@@ -8,14 +8,14 @@ import { DEFAULT_PRESET, DEFAULT_WORKSPACE_POLICY_PATH, formatProblem, refKind, 
 import { loadEffectivePolicy } from './orgPolicy/loadCliPolicy';
 import type { CliIO } from './run';
 import { parseScanArgs, SCAN_USAGE, ScanUsageError, type ScanOptions } from './scan/args';
-import { evaluateInputs, evaluateOne, reportOf, type InputResult } from './scan/evaluate';
-import { defaultThreads, ScanPool } from './scan/pool';
+import { evaluateOne, reportOf, type InputResult } from './scan/evaluate';
+import { defaultThreads, POOL_LISTED_FILE_BYTES, poolOptions, ScanPool, type PreparedInput } from './scan/pool';
 import { createNodePolicyReader } from './policySource';
 import { serializeIndex } from '../core/fingerprint';
 import type { EgressOptions } from '../core/egress/types';
 import { formatReport } from './scan/formats';
 import { ReadAhead, ReaderFailedError } from './scan/readAhead';
-import { collectInputs, findGitRoot, MissingPathError, type ScanInput, type WalkResult } from './scan/walk';
+import { collectInputs, findGitRoot, MissingPathError, type ListedItem, type ScanInput, type SkippedInput, type WalkResult } from './scan/walk';
 import { protectsPaths, WorkspaceIndex } from './fingerprint/workspaceIndex';
 
 export async function scanCommand(args: string[], io: CliIO): Promise<number> {
@@ -92,8 +92,10 @@ async function scanParsed(options: ScanOptions, threads: number, reader: ReadAhe
       // Engine failures are told once the scan is done (a failed reader's inputs are scanned again).
       let engineErrors: string[] = [];
       const onEngineError = (path: string) => engineErrors.push(path);
-      const consume = (input: ScanInput) =>
+      const consume = (input: ScanInput) => {
+        io.signal?.throwIfAborted();
         results.push(evaluateOne(policy, input.text, evaluateOptions.displayPath(input.absolutePath), evaluateOptions.requestPath(input.absolutePath), options.destination, onEngineError, egressOptions));
+      };
       let walked: WalkResult | undefined;
       try {
         if (reader) {
@@ -116,28 +118,62 @@ async function scanParsed(options: ScanOptions, threads: number, reader: ReadAhe
       for (const path of engineErrors) evaluateOptions.onEngineError(path);
       report = reportOf(policy, results, walked.inputCount, walked.skipped, evaluateOptions);
     } else {
+      // The fingerprint index first, as on one thread: the workers need it with their first batch,
+      // and they get batches while the walk is still reading (pool.offer).
+      const egressOptions: EgressOptions = { protectedIndex: await fingerprintIndex(), workspaceRoots: [workspaceRoot] };
+      pool.configure({ ...(egressOptions.protectedIndex ? { protectedIndex: serializeIndex(egressOptions.protectedIndex) } : {}), maxFileBytes: options.maxFileBytes });
+      // Each item in walk order: an input to scan (its text, or a listed file a thread reads), or a skip.
+      const items: PreparedInput[] = [];
+      const order: (number | SkippedInput)[] = [];
+      const prepare = (item: Omit<PreparedInput, 'display' | 'request'>, absolutePath: string | undefined) => {
+        const one = { ...item, display: evaluateOptions.displayPath(absolutePath), request: evaluateOptions.requestPath(absolutePath) };
+        order.push(items.push(one) - 1);
+        return one;
+      };
       let bytesRead = 0;
-      let walked;
+      let walked: WalkResult;
       try {
         walked = await collectInputs(options.paths, io.cwd, {
           maxFileBytes: options.maxFileBytes,
           readStdin: () => readAll(io.stdin),
-          onInput: (input: ScanInput) => pool.grow((bytesRead += input.text.length)),
+          ...(poolOptions.keepWorkers
+            ? {
+                // Warm workers (the scan server): the walk only lists, and the workers get batches of
+                // files to read and scan at once; this thread reads and scans too once it has listed.
+                list: (item: ListedItem) => {
+                  io.signal?.throwIfAborted();
+                  if (item.kind === 'skipped') return void order.push(item.skipped);
+                  pool.grow((items.length + 1) * POOL_LISTED_FILE_BYTES);
+                  pool.offer(item.kind === 'file' ? prepare({ file: item.file }, item.file.absolutePath) : prepare({ text: item.input.text }, item.input.absolutePath));
+                },
+              }
+            : {
+                // Workers start now: they are sent batches while this thread reads on.
+                consume: (input: ScanInput) => {
+                  io.signal?.throwIfAborted();
+                  pool.grow((bytesRead += input.text.length));
+                  pool.offer(prepare({ text: input.text }, input.absolutePath));
+                },
+              }),
         });
       } catch (error) {
         if (!(error instanceof MissingPathError)) throw error;
         return missingPath(error);
       }
-      const egressOptions: EgressOptions = { protectedIndex: await fingerprintIndex(), workspaceRoots: [workspaceRoot] };
-      if (pool.workerCount > 0) {
-        // Results come back in input order, whichever thread scanned what.
-        pool.configure(egressOptions.protectedIndex ? { protectedIndex: serializeIndex(egressOptions.protectedIndex) } : {});
-        const prepared = walked.inputs.map((input) => ({ text: input.text, display: evaluateOptions.displayPath(input.absolutePath), request: evaluateOptions.requestPath(input.absolutePath) }));
-        const results = await pool.evaluate(policy, prepared, evaluateOptions.onEngineError, egressOptions);
-        report = reportOf(policy, results, walked.inputs.length, walked.skipped, evaluateOptions);
-      } else {
-        report = evaluateInputs(policy, walked.inputs, walked.skipped, { ...evaluateOptions, egressOptions });
+      // In input order, whichever thread scanned what (this one alone below the pool's threshold).
+      const scanned = await pool.evaluate(policy, items, evaluateOptions.onEngineError, egressOptions, io.signal);
+      const results: InputResult[] = [];
+      // (A walk that reads keeps its skips itself; a listing one hands them over in order.)
+      const skipped: SkippedInput[] = [...walked.skipped];
+      for (const entry of order) {
+        if (typeof entry !== 'number') skipped.push(entry);
+        else {
+          const result = scanned[entry]!;
+          if ('skipped' in result) skipped.push({ absolutePath: items[entry]!.file!.absolutePath, reason: result.skipped });
+          else results.push(result);
+        }
       }
+      report = reportOf(policy, results, results.length, skipped, evaluateOptions);
     }
     report.policy = policySources(policy, io.cwd);
     io.stdout.write(formatReport(report, options.format, { describeDetector }));

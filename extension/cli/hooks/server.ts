@@ -6,9 +6,9 @@
 // starts at all. It serves one decision at a time, exits after 15 idle minutes or when its
 // engine file changes, and a caller that cannot reach it decides standalone: the server only
 // makes hooks faster, never more permissive.
-import { lstatSync, realpathSync, statSync, unlinkSync } from 'node:fs';
+import { unlinkSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { connect } from 'node:net';
+import { fileIdentity, realOrSelf, socketAlive, socketInode } from '../localSocket';
 import { answerHook } from './command';
 import { keepIndexes } from './fingerprints';
 import { withCallerEnv } from './callerEnv';
@@ -30,19 +30,19 @@ interface Call {
 export async function serveHooks(engineFile: string): Promise<void> {
   const socket = hookSocketPath(engineFile);
   if (!socket) return;
-  if (await alive(socket)) return; // another server already answers
+  if (await socketAlive(socket)) return; // another server already answers
   try {
     if (process.platform !== 'win32') unlinkSync(socket);
   } catch {
     // no stale socket
   }
   keepIndexes();
-  const engineIdentity = identity(engineFile);
+  const engineIdentity = fileIdentity(engineFile);
   const engineReal = realOrSelf(engineFile);
   const orgPolicy = process.env.AIRLOCK_ORG_POLICY ?? '';
   // A rebuilt or removed engine retires this server, even when nobody calls it any more.
   setInterval(() => {
-    if (identity(engineFile) !== engineIdentity) process.exit(0);
+    if (fileIdentity(engineFile) !== engineIdentity) process.exit(0);
   }, 30_000).unref();
   let queue: Promise<unknown> = Promise.resolve();
   let idle = setTimeout(() => process.exit(0), IDLE_MS);
@@ -52,7 +52,7 @@ export async function serveHooks(engineFile: string): Promise<void> {
     void readCall(req).then((call) => {
       if (!call) return reply(res, 400, 'not an Airlock hook request\n');
       queue = queue.then(async () => {
-        if (identity(engineFile) !== engineIdentity) {
+        if (fileIdentity(engineFile) !== engineIdentity) {
           reply(res, 200, encodeRetry(call.payload));
           server.close();
           setImmediate(() => process.exit(0));
@@ -72,10 +72,10 @@ export async function serveHooks(engineFile: string): Promise<void> {
   server.listen(socket, () => {
     // Leave no socket file behind (a stale one only costs the next caller a refused connect),
     // but never remove one a newer server has put in its place.
-    const ino = process.platform === 'win32' ? undefined : inode(socket);
+    const ino = process.platform === 'win32' ? undefined : socketInode(socket);
     process.once('exit', () => {
       try {
-        if (ino !== undefined && inode(socket) === ino) unlinkSync(socket);
+        if (ino !== undefined && socketInode(socket) === ino) unlinkSync(socket);
       } catch {
         // already gone
       }
@@ -134,40 +134,4 @@ function reply(res: ServerResponse, status: number, body: string): void {
   if (res.headersSent || res.destroyed) return;
   res.writeHead(status, { 'content-type': 'text/plain; charset=us-ascii', 'content-length': Buffer.byteLength(body), connection: 'close' });
   res.end(body);
-}
-
-function identity(file: string): string {
-  try {
-    const st = statSync(file);
-    return `${st.mtimeMs}:${st.size}`;
-  } catch {
-    return 'gone';
-  }
-}
-
-function realOrSelf(file: string): string {
-  try {
-    return realpathSync(file);
-  } catch {
-    return file;
-  }
-}
-
-function inode(file: string): number | undefined {
-  try {
-    return lstatSync(file).ino;
-  } catch {
-    return undefined;
-  }
-}
-
-function alive(socket: string): Promise<boolean> {
-  return new Promise((resolvePromise) => {
-    const c = connect(socket);
-    c.once('connect', () => {
-      c.destroy();
-      resolvePromise(true);
-    });
-    c.once('error', () => resolvePromise(false));
-  });
 }

@@ -9,9 +9,8 @@
 // "<engine file>\n<AIRLOCK_ORG_POLICY>". The launcher also hands the name it computed to
 // dist/hook.js (AIRLOCK_HOOK_SOCKET), so a server started by the Node fallback listens where
 // the launcher looks, even when the two spell the engine's path differently (symlinks).
-import { lstatSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { privateFolder, userSocketFolder } from '../localSocket';
 
 /** The variable the launcher sets to the socket it computed; used only when its folder is private. */
 export const SOCKET_ENV = 'AIRLOCK_HOOK_SOCKET';
@@ -20,26 +19,13 @@ export function hookSocketPath(engineFile: string): string | undefined {
   if (process.platform === 'win32') return `\\\\.\\pipe\\airlock-hook-${socketKey(engineFile)}`;
   const given = process.env[SOCKET_ENV];
   if (given) return privateFolder(dirname(given), true) ? given : undefined;
-  const uid = typeof process.getuid === 'function' ? process.getuid() : undefined;
-  const dir = join(tmpdir(), `airlock-${uid ?? 'user'}`);
-  return privateFolder(dir, true) ? join(dir, `hook-${socketKey(engineFile)}.sock`) : undefined;
+  const dir = userSocketFolder();
+  return dir ? join(dir, `hook-${socketKey(engineFile)}.sock`) : undefined;
 }
 
 /** "<crc>-<length>" of POSIX cksum over the engine's path and the org policy setting (a different one decides differently). */
 export function socketKey(engineFile: string): string {
   return cksum(Buffer.from(`${engineFile}\n${process.env.AIRLOCK_ORG_POLICY ?? ''}`, 'utf8'));
-}
-
-/** A folder this user owns, not a symlink, that nobody else may enter (created 0700 when asked). */
-function privateFolder(dir: string, create: boolean): boolean {
-  const uid = typeof process.getuid === 'function' ? process.getuid() : undefined;
-  try {
-    if (create) mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const st = lstatSync(dir);
-    return st.isDirectory() && (uid === undefined || st.uid === uid) && (st.mode & 0o077) === 0;
-  } catch {
-    return false;
-  }
 }
 
 let crcTable: Uint32Array | undefined;

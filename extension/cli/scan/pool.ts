@@ -15,14 +15,11 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { EgressOptions } from '../../core/egress/types';
 import type { CompiledPolicy } from '../../core/policy/contract';
-import { ENGINE_ERROR_RULE, evaluateOne, type InputResult } from './evaluate';
+import { ENGINE_ERROR_RULE } from './evaluate';
+import { scanItem, type ItemResult, type PreparedInput } from './item';
 
 /** One input as the workers see it: text and the two paths the engine and report need. */
-export interface PreparedInput {
-  text: string;
-  display: string;
-  request: string | undefined;
-}
+export type { PreparedInput } from './item';
 
 /** What a worker is started with: enough to compile the policy while the walk goes on. */
 export interface WorkerJob {
@@ -37,11 +34,22 @@ export interface WorkerJob {
 export interface WorkerSetup {
   /** serializeIndex of the workspace's fingerprint index. */
   protectedIndex?: Uint8Array;
+  /** --max-file-size, for the listed files a worker reads itself. */
+  maxFileBytes?: number;
 }
 
-/** Messages a worker receives after its setup. */
+/** Messages a worker receives after its setup: a batch, answered `{ id, results }` in order (null for an input it skipped). */
 export interface WorkerBatch {
+  id: number;
   batch: PreparedInput[];
+  /** Set to 1 (on shared memory) when the main thread has taken the batch back: the worker skips what is left. */
+  cancel?: Int32Array;
+}
+
+/** Opens each scan a worker takes part in (a kept worker gets one per scan: see poolOptions.keepWorkers). */
+export interface WorkerSetupMessage {
+  setup: WorkerSetup;
+  job: WorkerJob;
 }
 
 /** How many inputs the workers answered in the last pooled scan of this process (for tests and benches). */
@@ -52,7 +60,43 @@ export const poolStats = { answeredByWorkers: 0, workers: 0 };
  * Tests turn the main thread's share off to prove the workers scan (they start slowly under
  * tsx), or give workers another script (`workerEval`) to prove the main thread never waits.
  */
-export const poolOptions: { mainThreadScans: boolean; workerEval?: string } = { mainThreadScans: true };
+export const poolOptions: {
+  mainThreadScans: boolean;
+  workerEval?: string;
+  /**
+   * The scan server (server.ts) keeps workers between scans: warm, they cost nothing to start,
+   * so its scans use every core. Each scan's setup carries its job: a kept worker compiles
+   * the policy again only when its texts differ from the last scan's.
+   */
+  keepWorkers?: boolean;
+} = { mainThreadScans: true };
+
+/** Idle workers kept for the next scan (see poolOptions.keepWorkers). */
+const keptWorkers: { worker: Worker; forget: () => void }[] = [];
+
+function takeKeptWorker(): Worker | undefined {
+  const kept = keptWorkers.pop();
+  if (!kept) return undefined;
+  kept.worker.off('error', kept.forget);
+  kept.worker.off('exit', kept.forget);
+  kept.worker.ref();
+  return kept.worker;
+}
+
+/** Keeps a worker whose scan is over (the pool has taken its own listeners off). */
+function keepWorker(worker: Worker): void {
+  worker.unref();
+  // A kept worker that fails is simply forgotten.
+  const forget = () => {
+    const at = keptWorkers.findIndex((k) => k.worker === worker);
+    if (at !== -1) keptWorkers.splice(at, 1);
+    void worker.terminate().catch(() => 0);
+  };
+  worker.once('error', forget);
+  worker.once('exit', forget);
+  keptWorkers.push({ worker, forget });
+  while (keptWorkers.length > availableParallelism()) void keptWorkers.shift()!.worker.terminate().catch(() => 0);
+}
 
 /** Inputs smaller than this in total are scanned on the main thread (a worker costs ~100 ms to start). */
 export const POOL_MIN_BYTES = 4 * 1024 * 1024;
@@ -68,6 +112,8 @@ const BYTES_PER_THREAD = 1024 * 1024;
  * 20 MB and `--jobs 2` 0.67 s, so a second scanning thread only competes with it.
  */
 export function defaultThreads(): number {
+  // Kept warm, a worker starts nothing and compiles nothing: every core scans.
+  if (poolOptions.keepWorkers) return availableParallelism();
   return Math.max(1, availableParallelism() - 1);
 }
 
@@ -92,26 +138,60 @@ function startWorker(job: WorkerJob): Worker {
   return new Worker(source, { eval: true, workerData: job });
 }
 
+type Listener = (...args: unknown[]) => void;
+
 interface PoolWorker {
   worker: Worker;
-  ready: boolean;
-  /** The batch it is scanning (indexes into the inputs), if any. */
-  batch?: number[];
-  done: boolean;
+  /** Its batches not answered yet, in the order sent (it scans them in that order). */
+  queue: PoolBatch[];
+  /** Bytes of text in `queue`. */
+  queued: number;
+  /** It failed or exited: never kept, never sent more. */
+  failed?: boolean;
+  /** This pool's listeners on it (taken off when it is kept). */
+  listeners: [string, Listener][];
 }
 
+interface PoolBatch {
+  /** Unique in the process: a kept worker's late answer to another pool's batch is ignored. */
+  id: number;
+  /** Indexes into the inputs. */
+  inputs: number[];
+  bytes: number;
+  /** Set to 1 when this thread takes the batch back; the worker skips what is left of it. */
+  cancel?: Int32Array;
+}
+
+let nextBatchId = 1;
+
+/** Most bytes queued on a worker while the walk goes on (the main thread takes back what it lags on). */
+const MAX_QUEUED_BYTES = 64 * 1024 * 1024;
+/** What a listed file (not read yet) counts for in a batch and towards the pool's threshold: a source file's usual size. */
+export const POOL_LISTED_FILE_BYTES = 16 * 1024;
+/** While this thread scans a batch it took back, it lets worker answers in after about this much text. */
+const TAKE_BACK_YIELD_BYTES = 64 * 1024;
+/** Batches queued on a worker once the walk is over (more would only be taken back). */
+const QUEUE_DEPTH = 4;
+
 /**
- * Worker threads started early (while the walk reads), given batches once `evaluate` is called.
- * Always `close()` it: workers keep the process alive.
+ * Worker threads started early (while the walk reads). Inputs are offered as they are read,
+ * in batches: during the walk every batch goes to a worker (this thread is busy reading), and
+ * after it this thread scans what is left, then takes back, from the end, batches a worker has
+ * not reached. Always `close()` it: workers keep the process alive.
  */
 export class ScanPool {
   private readonly workers: PoolWorker[] = [];
   private setup: WorkerSetup | undefined;
-  private batches: number[][] = [];
-  private next = 0;
-  private inputs: readonly PreparedInput[] = [];
-  private results: (InputResult | undefined)[] = [];
-  private settle: (() => void) | undefined;
+  private inputs: PreparedInput[] = [];
+  private results: (ItemResult | undefined)[] = [];
+  /** Inputs offered but not yet in a batch. */
+  private open: number[] = [];
+  private openBytes = 0;
+  /** Batches no worker holds, for this thread (or a worker that asks for more). */
+  private unassigned: PoolBatch[] = [];
+  private answeredByWorkers = 0;
+  /** Woken when a worker answers or fails (evaluate waits on it when it has nothing to scan). */
+  private wake: (() => void) | undefined;
 
   constructor(
     private readonly job: WorkerJob,
@@ -129,65 +209,109 @@ export class ScanPool {
     while (this.workers.length < wanted) this.spawn();
   }
 
-  /** Sends every worker (and each one started later) what it needs besides the policy. */
+  /** Sends every worker (and each one started later) what it needs besides the policy; batches follow it. */
   configure(setup: WorkerSetup): void {
     this.setup = setup;
-    for (const w of this.workers) w.worker.postMessage(setup);
+    for (const w of this.workers) w.worker.postMessage({ setup, job: this.job } satisfies WorkerSetupMessage);
+  }
+
+  /**
+   * Takes the next input while the walk goes on (inputs are numbered in the order offered, and
+   * `evaluate` must be given them in that order). Once configured, each full batch is sent to
+   * the worker with the least queued.
+   */
+  offer(input: PreparedInput): void {
+    this.add(input, (w) => w.queued < MAX_QUEUED_BYTES);
+  }
+
+  private add(input: PreparedInput, accepts: (w: PoolWorker) => boolean): void {
+    this.results.push(undefined);
+    this.open.push(this.inputs.push(input) - 1);
+    this.openBytes += input.text?.length ?? POOL_LISTED_FILE_BYTES;
+    if (this.openBytes >= BATCH_BYTES) this.closeBatch(accepts);
+  }
+
+  private closeBatch(accepts: (w: PoolWorker) => boolean): void {
+    if (this.open.length === 0) return;
+    const batch: PoolBatch = { id: nextBatchId++, inputs: this.open, bytes: this.openBytes };
+    this.open = [];
+    this.openBytes = 0;
+    if (!this.sendToWorker(batch, accepts)) this.unassigned.push(batch);
+  }
+
+  /** Sends `batch` to the least loaded worker that `accepts` it; false when none does (or none is set up). */
+  private sendToWorker(batch: PoolBatch, accepts: (w: PoolWorker) => boolean): boolean {
+    if (!this.setup) return false;
+    let best: PoolWorker | undefined;
+    for (const w of this.workers) if (!w.failed && accepts(w) && (!best || w.queued < best.queued)) best = w;
+    if (!best) return false;
+    batch.cancel = new Int32Array(new SharedArrayBuffer(4));
+    best.queue.push(batch);
+    best.queued += batch.bytes;
+    best.worker.postMessage({ id: batch.id, batch: batch.inputs.map((i) => this.inputs[i]!), cancel: batch.cancel } satisfies WorkerBatch);
+    return true;
   }
 
   private spawn(): void {
     let worker: Worker;
     try {
-      worker = startWorker(this.job);
+      worker = (poolOptions.keepWorkers ? takeKeptWorker() : undefined) ?? startWorker(this.job);
     } catch {
       // No threads: the main thread scans everything.
       this.maxThreads = 1;
       return;
     }
-    const entry: PoolWorker = { worker, ready: false, done: false };
+    const entry: PoolWorker = { worker, queue: [], queued: 0, listeners: [] };
     this.workers.push(entry);
-    if (this.setup) worker.postMessage(this.setup);
-    worker.on('message', (message: { ready?: boolean; results?: InputResult[] }) => {
-      if (message.ready) entry.ready = true;
-      if (message.results && entry.batch) {
-        const batch = entry.batch;
-        // The main thread may have scanned it already (see evaluate): the first answer stays.
-        message.results.forEach((r, k) => (this.results[batch[k]!] ??= r));
-        entry.batch = undefined;
-      }
-      this.feed(entry);
-    });
-    // A failed worker leaves its batch unanswered: the main thread redoes it at the end.
-    const fail = () => {
-      entry.done = true;
-      entry.batch = undefined;
-      this.check();
+    if (this.setup) worker.postMessage({ setup: this.setup, job: this.job } satisfies WorkerSetupMessage);
+    // Only these are taken off a worker that is kept: Node's own listeners on it (those that
+    // ref and unref its port as 'message' listeners come and go) must stay.
+    const listen = (event: 'message' | 'error' | 'exit', listener: Listener) => {
+      worker.on(event, listener);
+      entry.listeners.push([event, listener]);
     };
-    worker.on('error', fail);
-    worker.on('exit', fail);
+    const onMessage = (message: { id?: number; results?: (ItemResult | null)[] }) => {
+      const at = entry.queue.findIndex((b) => b.id === message.id);
+      if (!message.results || at === -1) return; // `ready`, or another pool's batch
+      const [batch] = entry.queue.splice(at, 1);
+      entry.queued -= batch!.bytes;
+      // What this thread answered already stays (the same engine gives the same answer).
+      message.results.forEach((r, k) => {
+        const i = batch!.inputs[k]!;
+        if (r && this.results[i] === undefined) {
+          this.results[i] = r;
+          this.answeredByWorkers++;
+        }
+      });
+      this.refill(entry);
+      this.wake?.();
+    };
+    listen('message', onMessage as Listener);
+    // A failed worker leaves its batches unanswered: the main thread scans them.
+    const fail = () => {
+      entry.failed = true;
+      this.unassigned.push(...entry.queue.filter((b) => !b.cancel || Atomics.load(b.cancel, 0) === 0));
+      entry.queue = [];
+      entry.queued = 0;
+      this.wake?.();
+    };
+    listen('error', fail);
+    listen('exit', fail);
   }
 
-  private feed(entry: PoolWorker): void {
-    if (entry.done || !entry.ready || entry.batch || !this.settle) return;
-    const batch = this.batches[this.next];
-    if (!batch) {
-      entry.done = true;
-      this.check();
-      return;
+  /** After the walk: a worker that answered gets the next unassigned batch, up to QUEUE_DEPTH. */
+  private refill(entry: PoolWorker): void {
+    if (!this.evaluating) return;
+    while (!entry.failed && entry.queue.length < QUEUE_DEPTH && this.unassigned.length > 0) {
+      const batch = this.unassigned.shift()!;
+      if (!this.sendToWorker(batch, (w) => w === entry)) {
+        this.unassigned.unshift(batch);
+        return;
+      }
     }
-    this.next++;
-    entry.batch = batch;
-    entry.worker.postMessage({ batch: batch.map((i) => this.inputs[i]!) } satisfies WorkerBatch);
   }
 
-  /** Resolves `evaluate` once no batch is left to hand out and no worker holds one. */
-  private check(): void {
-    if (!this.settle || (this.next < this.batches.length && this.workers.some((w) => !w.done))) return;
-    if (this.workers.some((w) => !w.done && w.batch)) return;
-    const settle = this.settle;
-    this.settle = undefined;
-    settle();
-  }
+  private evaluating = false;
 
   /** Every input's result, in input order, scanned by the workers and the main thread together. */
   async evaluate(
@@ -195,80 +319,102 @@ export class ScanPool {
     inputs: readonly PreparedInput[],
     onEngineError?: (displayPath: string, error: unknown) => void,
     egressOptions?: EgressOptions,
-  ): Promise<InputResult[]> {
+    /** Stops the scan between batches (an AbortError): its caller has gone. */
+    signal?: AbortSignal,
+  ): Promise<ItemResult[]> {
     const destination = this.job.destination;
-    this.inputs = inputs;
-    this.results = new Array<InputResult | undefined>(inputs.length).fill(undefined);
-    this.batches = batchesOf(inputs);
-    this.next = 0;
-    const allHandedOut = new Promise<void>((resolve) => (this.settle = resolve));
-    for (const w of this.workers) this.feed(w);
-    this.check();
-    let answeredByMain = 0;
-    const scanHere = (batch: readonly number[]) => {
-      for (const i of batch) {
-        if (this.results[i] !== undefined) continue;
-        // Engine errors are reported below, in input order, whichever thread met them.
-        this.results[i] = evaluateOne(policy, inputs[i]!.text, inputs[i]!.display, inputs[i]!.request, destination, undefined, egressOptions);
-        answeredByMain++;
-      }
+    // Inputs not offered during the walk are batched now, in order: a few batches per worker,
+    // the rest for this thread and for the workers as they answer.
+    const few = (w: PoolWorker) => w.queue.length < QUEUE_DEPTH;
+    for (let i = this.inputs.length; i < inputs.length; i++) this.add(inputs[i]!, few);
+    this.closeBatch(few);
+    this.evaluating = true;
+    this.answeredByWorkers = 0;
+    for (const w of this.workers) this.refill(w);
+    const missing = () => this.results.some((r) => r === undefined);
+    const scanHere = (i: number) => {
+      if (this.results[i] !== undefined) return;
+      // Engine errors are reported below, in input order, whichever thread met them.
+      this.results[i] = scanItem(policy, this.inputs[i]!, destination, this.setup?.maxFileBytes ?? Infinity, egressOptions);
+    };
+    const yieldToWorkers = async () => {
+      await new Promise((r) => setImmediate(r));
+      signal?.throwIfAborted();
     };
     if (poolOptions.mainThreadScans) {
-      // The main thread takes batches too, yielding between them so worker messages are served.
-      for (let batch = this.batches[this.next]; batch; batch = this.batches[this.next]) {
-        this.next++;
-        scanHere(batch);
-        await new Promise((r) => setImmediate(r));
+      // This thread's own batches, yielding between them so worker messages are served.
+      for (let batch = this.unassigned.shift(); batch; batch = this.unassigned.shift()) {
+        batch.inputs.forEach(scanHere);
+        await yieldToWorkers();
       }
-      // Every batch is handed out. Rather than wait on a worker (a slow start, a cold JIT, a
-      // busy core), the main thread scans what the workers still hold as well: the same engine
-      // gives the same answer, the first one stays, and the pool is never slower than no pool.
-      // (Input by input, yielding, so a worker's answer that arrives meanwhile ends it.)
-      for (let held = this.heldBatch(); held; held = this.heldBatch()) {
-        for (const i of held) {
-          scanHere([i]);
-          await new Promise((r) => setImmediate(r));
+      // Then, rather than wait on a worker (a slow start, a cold JIT, a busy core), the batch a
+      // worker would reach last, taken back: the worker skips it (its cancel flag), this thread
+      // scans it input by input, yielding, and whatever the worker answers first stays.
+      for (let taken = this.takeBack(); taken; taken = this.takeBack()) {
+        let sinceYield = 0;
+        for (const i of taken.inputs) {
+          scanHere(i);
+          // Not after every small file: a turn of the event loop each costs more than it saves.
+          sinceYield += this.inputs[i]!.text?.length ?? POOL_LISTED_FILE_BYTES;
+          if (sinceYield >= TAKE_BACK_YIELD_BYTES) {
+            sinceYield = 0;
+            await yieldToWorkers();
+          }
         }
       }
-      this.settle = undefined;
     } else {
-      await allHandedOut;
+      // Tests: the workers alone (what a failed worker held is scanned below).
+      while (missing() && this.workers.some((w) => !w.failed && w.queue.length > 0)) {
+        await new Promise<void>((r) => (this.wake = r));
+        signal?.throwIfAborted();
+        this.wake = undefined;
+        for (const w of this.workers) this.refill(w);
+      }
     }
+    this.evaluating = false;
     poolStats.workers = this.workers.length;
-    poolStats.answeredByWorkers = this.results.filter((r) => r !== undefined).length - answeredByMain;
-    return inputs.map((input, i) => {
+    poolStats.answeredByWorkers = this.answeredByWorkers;
+    return this.inputs.map((input, i) => {
       const done = this.results[i];
-      if (!done) return evaluateOne(policy, input.text, input.display, input.request, destination, onEngineError, egressOptions);
-      if (done.findings.some((f) => f.rule === ENGINE_ERROR_RULE)) onEngineError?.(input.display, undefined);
+      if (!done) return scanItem(policy, input, destination, this.setup?.maxFileBytes ?? Infinity, egressOptions, onEngineError);
+      if ('findings' in done && done.findings.some((f) => f.rule === ENGINE_ERROR_RULE)) onEngineError?.(input.display, undefined);
       return done;
     });
   }
 
-  /** A batch some worker is scanning that still lacks an answer, if any. */
-  private heldBatch(): readonly number[] | undefined {
-    return this.workers.map((w) => w.batch).find((batch) => batch?.some((i) => this.results[i] === undefined));
-  }
-
-  /** Stops every worker (idle, failed, or still scanning a batch the main thread has answered). */
-  async close(): Promise<void> {
-    await Promise.all(this.workers.map((w) => w.worker.terminate().catch(() => 0)));
-  }
-}
-
-/** Consecutive inputs, about BATCH_BYTES of text each. */
-function batchesOf(inputs: readonly PreparedInput[]): number[][] {
-  const batches: number[][] = [];
-  let current: number[] = [];
-  let size = 0;
-  inputs.forEach((input, i) => {
-    current.push(i);
-    size += input.text.length;
-    if (size >= BATCH_BYTES) {
-      batches.push(current);
-      current = [];
-      size = 0;
+  /** The last batch queued on the most loaded worker that still lacks an answer, cancelled there; undefined when none. */
+  private takeBack(): PoolBatch | undefined {
+    let from: PoolWorker | undefined;
+    for (const w of this.workers) {
+      const open = w.queue.filter((b) => b.inputs.some((i) => this.results[i] === undefined));
+      if (open.length > 0 && (!from || w.queued > from.queued)) from = w;
     }
-  });
-  if (current.length > 0) batches.push(current);
-  return batches;
+    if (!from) return undefined;
+    for (let k = from.queue.length - 1; k >= 0; k--) {
+      const batch = from.queue[k]!;
+      if (!batch.inputs.some((i) => this.results[i] === undefined)) continue;
+      if (batch.cancel) Atomics.store(batch.cancel, 0, 1);
+      from.queue.splice(k, 1);
+      from.queued -= batch.bytes;
+      return batch;
+    }
+    return undefined;
+  }
+
+  /**
+   * Stops every worker (idle, failed, or still scanning a batch the main thread has answered);
+   * with poolOptions.keepWorkers, every one that has not failed is kept for the next scan (the
+   * batches it still holds are cancelled: it skips them).
+   */
+  async close(): Promise<void> {
+    const stopping: Promise<unknown>[] = [];
+    for (const w of this.workers) {
+      for (const [event, listener] of w.listeners) w.worker.off(event, listener);
+      for (const b of w.queue) if (b.cancel) Atomics.store(b.cancel, 0, 1);
+      if (poolOptions.keepWorkers && !w.failed) keepWorker(w.worker);
+      else stopping.push(w.worker.terminate().catch(() => 0));
+    }
+    this.workers.length = 0;
+    await Promise.all(stopping);
+  }
 }

@@ -1,42 +1,57 @@
 // A scan worker thread (see pool.ts): compiles the policy from the texts the main thread read
 // (while the main thread is still walking), takes its setup (the fingerprint index) as the
-// first message, says it is ready, then answers each batch of inputs with their actions and
-// positioned findings. Errors are not caught here on purpose: a worker that fails hands its
+// first message of each scan, says it is ready, then answers each batch of inputs with their
+// actions and positioned findings, skipping what the main thread has taken back. Errors are not caught here on purpose: a worker that fails hands its
 // batch back to the main thread.
 import { parentPort, workerData } from 'node:worker_threads';
 import { deserializeIndex } from '../../core/fingerprint';
 import type { EgressOptions } from '../../core/egress/types';
 import { loadLayeredPolicy, type PolicyReader } from '../../core/policy';
-import { evaluateOne } from './evaluate';
-import type { WorkerBatch, WorkerJob, WorkerSetup } from './pool';
+import type { CompiledPolicy } from '../../core/policy/contract';
+import { scanItem } from './item';
+import type { WorkerBatch, WorkerJob, WorkerSetupMessage } from './pool';
 
-const job = workerData as WorkerJob;
+/** The policy of a job, compiled from the texts the main thread read: a worker never reads a policy file itself. */
+function compile(job: WorkerJob): Promise<CompiledPolicy> {
+  const read: PolicyReader = async (ref) => {
+    const text = job.policyTexts[ref];
+    if (text === undefined) throw new Error(`policy ${ref} was not read by the main thread`);
+    return text;
+  };
+  return loadLayeredPolicy({ workspace: job.policyRef }, read).then((loaded) => {
+    if (!loaded.ok) throw new Error('the policy did not load in the scan worker');
+    return loaded.policy;
+  });
+}
 
-/** Only what the main thread read: a worker never reads a policy file itself. */
-const read: PolicyReader = async (ref) => {
-  const text = job.policyTexts[ref];
-  if (text === undefined) throw new Error(`policy ${ref} was not read by the main thread`);
-  return text;
-};
+/** What a compiled policy was compiled from. */
+function policyKey(job: WorkerJob): string {
+  return JSON.stringify([job.policyRef, Object.entries(job.policyTexts).sort()]);
+}
 
-const policy = loadLayeredPolicy({ workspace: job.policyRef }, read).then((loaded) => {
-  if (!loaded.ok) throw new Error('the policy did not load in the scan worker');
-  return loaded.policy;
-});
+// Compiled at once, while the main thread is still walking.
+let compiled = { key: policyKey(workerData as WorkerJob), policy: compile(workerData as WorkerJob) };
 
-let setUp: Promise<{ policy: Awaited<typeof policy>; egressOptions: EgressOptions }> | undefined;
-parentPort!.on('message', (message: WorkerSetup | WorkerBatch) => {
-  if (!setUp) {
-    const setup = message as WorkerSetup;
-    setUp = policy.then((compiled) => {
+// Each scan opens with a setup and its job: a worker the scan server keeps (pool.ts
+// poolOptions.keepWorkers) serves many scans, and compiles again only for other policy texts.
+let setUp: Promise<{ policy: CompiledPolicy; egressOptions: EgressOptions; destination: string; maxFileBytes: number }> | undefined;
+parentPort!.on('message', (message: WorkerSetupMessage | WorkerBatch) => {
+  if ('setup' in message) {
+    const { setup, job } = message;
+    const key = policyKey(job);
+    if (key !== compiled.key) compiled = { key, policy: compile(job) };
+    setUp = compiled.policy.then((policy) => {
       const egressOptions: EgressOptions = { workspaceRoots: job.workspaceRoots, ...(setup.protectedIndex ? { protectedIndex: deserializeIndex(setup.protectedIndex) } : {}) };
       parentPort!.postMessage({ ready: true });
-      return { policy: compiled, egressOptions };
+      return { policy, egressOptions, destination: job.destination, maxFileBytes: setup.maxFileBytes ?? Infinity };
     });
     return;
   }
-  const { batch } = message as WorkerBatch;
-  void setUp.then(({ policy: compiled, egressOptions }) => {
-    parentPort!.postMessage({ results: batch.map((input) => evaluateOne(compiled, input.text, input.display, input.request, job.destination, undefined, egressOptions)) });
+  const { id, batch, cancel } = message;
+  if (!setUp) throw new Error('a scan worker got a batch before its setup');
+  void setUp.then(({ policy, egressOptions, destination, maxFileBytes }) => {
+    // What the main thread has taken back (its flag set) is skipped: null.
+    const results = batch.map((input) => (cancel && Atomics.load(cancel, 0) !== 0 ? null : scanItem(policy, input, destination, maxFileBytes, egressOptions)));
+    parentPort!.postMessage({ id, results });
   });
 });

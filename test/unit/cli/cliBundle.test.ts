@@ -33,7 +33,8 @@ const TRICKY = [
 ].join('\n');
 
 function node(file: string, args: string[], env: NodeJS.ProcessEnv = {}) {
-  return spawnSync(process.execPath, [file, ...args], { encoding: 'utf8', env: { ...process.env, ...env } });
+  // `scan` here is the test bundle's command, run in this process: no scan server (scanServer.test.ts).
+  return spawnSync(process.execPath, [file, ...args], { encoding: 'utf8', env: { ...process.env, AIRLOCK_SCAN_SERVER: 'off', ...env } });
 }
 
 test('the self-loading file runs its bundle exactly as the plain bundle runs', async () => {

@@ -25,8 +25,9 @@ test('the automaton cache: written once, reused, and never a reason to find less
   const root = tempTree(files);
   const cache = mkdtempSync(join(tmpdir(), 'airlock-automaton-cache-'));
   const folder = join(cache, 'airlock', 'code-cache');
+  // Each scan in a process of its own, which keeps the automaton (not a scan server).
   const scan = (env: NodeJS.ProcessEnv = {}) => {
-    const run = spawnSync(process.execPath, [CLI, 'scan', '--format', 'json', '.'], { cwd: root, encoding: 'utf8', timeout: 60_000, env: { ...process.env, XDG_CACHE_HOME: cache, ...env } });
+    const run = spawnSync(process.execPath, [CLI, 'scan', '--format', 'json', '.'], { cwd: root, encoding: 'utf8', timeout: 60_000, env: { ...process.env, XDG_CACHE_HOME: cache, AIRLOCK_SCAN_SERVER: 'off', ...env } });
     assert.ok(run.status === 0 || run.status === 1, run.stderr);
     return run.stdout;
   };
