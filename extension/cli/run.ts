@@ -10,6 +10,8 @@ export interface CliIO {
   env?: NodeJS.ProcessEnv;
   /** Aborts a long command whose caller has gone (the scan server's: `airlock scan` stops with an AbortError). */
   signal?: AbortSignal;
+  /** Told of the policy file and of each link a scan's walk follows; may throw (the scan server declines what leads into /dev or /proc). */
+  onLink?: (absolutePath: string) => void;
 }
 
 type Handler = (args: string[], io: CliIO) => Promise<number>;

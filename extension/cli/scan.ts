@@ -46,6 +46,7 @@ export async function scanCommand(args: string[], io: CliIO): Promise<number> {
 async function scanParsed(options: ScanOptions, threads: number, reader: ReadAhead | undefined, io: CliIO): Promise<number> {
   const location = policyLocation(options.policy, io.cwd);
   // Every policy file as read, so scan workers compile exactly what this thread compiled.
+  if (io.onLink && refKind(location.ref) === 'file') io.onLink(location.ref);
   const recorded = recordingReader(createNodePolicyReader());
   // The organization layer (--org-policy, else $AIRLOCK_ORG_POLICY) sits above the workspace policy, as everywhere.
   const loaded = await loadEffectivePolicy({ workspace: location.ref, cwd: io.cwd, read: recorded.read, ...(options.orgPolicy ? { orgPolicy: options.orgPolicy } : {}), ...(io.env ? { env: io.env } : {}) });
@@ -62,9 +63,13 @@ async function scanParsed(options: ScanOptions, threads: number, reader: ReadAhe
   // as long to start as 20 MB take to read). Workspace policies only: an organization layer is
   // verified and cached by its own reader, so those scans stay on the main thread, as do
   // policies naming fingerprint files (up to 512 MB each: not copied into every worker).
+  // In the scan server every scan goes through the pool (with no workers where they may not
+  // help), whose scanning yields between batches: a caller that left stops it, and a caller
+  // that comes meanwhile is told at once to scan itself.
+  const workersMayHelp = threads > 1 && !loaded.org && !recorded.readBytes;
   const pool =
-    threads > 1 && !loaded.org && !recorded.readBytes
-      ? new ScanPool({ policyRef: location.ref, policyTexts: recorded.texts, destination: options.destination, workspaceRoots: [workspaceRoot] }, threads)
+    workersMayHelp || poolOptions.keepWorkers
+      ? new ScanPool({ policyRef: location.ref, policyTexts: recorded.texts, destination: options.destination, workspaceRoots: [workspaceRoot] }, workersMayHelp ? threads : 1)
       : undefined;
   try {
     return await scanWith(pool);
@@ -136,6 +141,7 @@ async function scanParsed(options: ScanOptions, threads: number, reader: ReadAhe
         walked = await collectInputs(options.paths, io.cwd, {
           maxFileBytes: options.maxFileBytes,
           readStdin: () => readAll(io.stdin),
+          ...(io.onLink ? { onLink: io.onLink } : {}),
           ...(poolOptions.keepWorkers
             ? {
                 // Warm workers (the scan server): the walk only lists, and the workers get batches of

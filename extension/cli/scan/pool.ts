@@ -348,8 +348,8 @@ export class ScanPool {
         await yieldToWorkers();
       }
       // Then, rather than wait on a worker (a slow start, a cold JIT, a busy core), the batch a
-      // worker would reach last, taken back: the worker skips it (its cancel flag), this thread
-      // scans it input by input, yielding, and whatever the worker answers first stays.
+      // worker would reach last, taken back: the worker skips it (its cancel flag; an answer it
+      // sent all the same is dropped), and this thread scans it, yielding now and then.
       for (let taken = this.takeBack(); taken; taken = this.takeBack()) {
         let sinceYield = 0;
         for (const i of taken.inputs) {

@@ -19,6 +19,7 @@ import { fileIdentity, realOrSelf, socketAlive, socketInode } from '../localSock
 import type { CliIO } from '../run';
 import { scanCommand } from '../scan';
 import { poolOptions } from './pool';
+import { namesThisProcess } from './serverClient';
 import { callerIdentity, parseRequest, SCAN_WARM_UP_ENV, SCAN_WIRE_VERSION, scanSocketPath, type ScanAnswer, type ScanRequest, type WarmUp } from './serverWire';
 
 const IDLE_MS = Number(process.env['AIRLOCK_SCAN_IDLE_MS']) || 10 * 60 * 1000;
@@ -48,7 +49,6 @@ export async function serveScans(cliFile: string): Promise<void> {
     clearTimeout(idle);
     idle = setTimeout(() => (busy ? idleFromNow() : process.exit(0)), IDLE_MS);
   };
-  const retry = (conn: Socket) => conn.end(`${JSON.stringify({ v: SCAN_WIRE_VERSION, retry: true })}\n`);
 
   const server = createServer((conn) => {
     conn.on('error', () => undefined);
@@ -56,8 +56,8 @@ export async function serveScans(cliFile: string): Promise<void> {
       if (!request) return void conn.destroy();
       callerCame = true;
       if (busy || request.caller !== self || realOrSelf(request.cli) !== cliReal || retired()) {
-        retry(conn);
-        if (retired() && !busy) setImmediate(() => process.exit(0));
+        await endWith(conn, `${JSON.stringify({ v: SCAN_WIRE_VERSION, retry: true })}\n`);
+        if (retired() && !busy) process.exit(0);
         return;
       }
       busy = true;
@@ -67,9 +67,11 @@ export async function serveScans(cliFile: string): Promise<void> {
       try {
         conn.write(`${JSON.stringify({ v: SCAN_WIRE_VERSION, accepted: true })}\n`);
         const answer = await scanAsCaller(request, abort.signal);
-        if (!abort.signal.aborted) conn.end(`${JSON.stringify(answer)}\n`);
-      } catch {
-        conn.destroy();
+        // Sent whole before anything may end this process (an answer can be megabytes).
+        if (!abort.signal.aborted) await endWith(conn, `${JSON.stringify(answer)}\n`);
+      } catch (error) {
+        if (error instanceof NotOursToReadError && !abort.signal.aborted) await endWith(conn, `${JSON.stringify({ v: SCAN_WIRE_VERSION, retry: true })}\n`);
+        else conn.destroy();
       } finally {
         busy = false;
         idleFromNow();
@@ -113,6 +115,13 @@ export async function serveScans(cliFile: string): Promise<void> {
       await new Promise((r) => setImmediate(r));
     }
   }
+}
+
+function endWith(conn: Socket, line: string): Promise<void> {
+  return new Promise((resolvePromise) => {
+    conn.once('close', () => resolvePromise());
+    conn.end(line, () => resolvePromise());
+  });
 }
 
 function warmUpOf(text: string | undefined): WarmUp | undefined {
@@ -174,6 +183,9 @@ function readRequest(conn: Socket): Promise<ScanRequest | undefined> {
   });
 }
 
+/** A scan leads to something only the caller has: it scans itself. */
+class NotOursToReadError extends Error {}
+
 /** scanCommand as the caller would run it: its folder and environment for the time of the scan. */
 async function scanAsCaller(request: ScanRequest, signal?: AbortSignal): Promise<ScanAnswer> {
   const stdout: string[] = [];
@@ -187,11 +199,15 @@ async function scanAsCaller(request: ScanRequest, signal?: AbortSignal): Promise
   }
   let exitCode: number;
   try {
-    const io: CliIO = { stdout: collector(stdout), stderr: collector(stderr), stdin: Readable.from([]), cwd: request.cwd, env: process.env, ...(signal ? { signal } : {}) };
+    // What leads into /dev or /proc is this process's own there (its stdin, its fds, its /proc/self): the caller's is not ours to read.
+    const onLink = (path: string) => {
+      if (namesThisProcess(path, request.cwd)) throw new NotOursToReadError();
+    };
+    const io: CliIO = { stdout: collector(stdout), stderr: collector(stderr), stdin: Readable.from([]), cwd: request.cwd, env: process.env, onLink, ...(signal ? { signal } : {}) };
     exitCode = await scanCommand(request.args, io);
   } catch (error) {
-    // Nobody to answer.
-    if (signal?.aborted) throw error;
+    // Nobody to answer, or the caller must scan this itself.
+    if (signal?.aborted || error instanceof NotOursToReadError) throw error;
     // As main.ts reports an internal error.
     stderr.push(`airlock: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
     exitCode = 3;

@@ -14,19 +14,23 @@ const ACCEPT_TIMEOUT_MS = 2_000;
 /**
  * Whether this `airlock scan` asks a server (and starts one): not with AIRLOCK_SCAN_SERVER=off,
  * not under CI unless AIRLOCK_SCAN_SERVER=on (a CI job scans once, and a server left running
- * would only take CPU from the next steps), not on Windows, not with NODE_OPTIONS (a debugger or
+ * would only take CPU from the next steps), not on Windows, not with NODE_OPTIONS or node options (a debugger or
  * a preloaded module would live on in a server), and not when an argument names something only
  * this process has: stdin (`-`), `/dev/stdin`, `/dev/fd/N` (a shell's `<(…)`), `/proc/self/…`,
  * or anything else under /dev or /proc (also through a link): the server would read its own.
  */
 export function scanServerWanted(args: readonly string[], env: NodeJS.ProcessEnv, cwd: string): boolean {
   const setting = env[SCAN_SERVER_ENV];
-  if (setting === 'off' || process.platform === 'win32' || env['NODE_OPTIONS']) return false;
+  // (Node options on the command line, like NODE_OPTIONS, would not carry over either.)
+  if (setting === 'off' || process.platform === 'win32' || env['NODE_OPTIONS'] || process.execArgv.length > 0) return false;
   if (env['CI'] && env['CI'] !== 'false' && setting !== 'on') return false;
+  const orgPolicy = env['AIRLOCK_ORG_POLICY'];
+  if (orgPolicy && namesThisProcess(orgPolicy, cwd)) return false;
   return !args.some((arg) => arg === '-' || [arg, arg.slice(arg.indexOf('=') + 1)].some((path) => namesThisProcess(path, cwd)));
 }
 
-function namesThisProcess(path: string, cwd: string): boolean {
+/** Whether `path` (against `cwd`) is, or leads through links to, something under /dev or /proc: what each process has its own of. */
+export function namesThisProcess(path: string, cwd: string): boolean {
   if (path === '') return false;
   const inside = (p: string) => p === '/dev' || p === '/proc' || p.startsWith('/dev/') || p.startsWith('/proc/');
   // Resolved by hand, link by link: realpath would see through /proc/self/fd/0 to the file it

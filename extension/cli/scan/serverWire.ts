@@ -14,7 +14,7 @@
 // Anything else, or a connection closed without an answer, is a retry too: the server only
 // makes `airlock scan` faster, never different.
 import { join } from 'node:path';
-import { readlinkSync } from 'node:fs';
+import { readFileSync, readlinkSync } from 'node:fs';
 import { cksum } from '../hooks/socket';
 import { userRuntimeFolder } from '../localSocket';
 
@@ -96,7 +96,27 @@ export function callerIdentity(env: NodeJS.ProcessEnv = process.env): string {
       return '';
     }
   });
-  return JSON.stringify([ids, namespaces, process.execPath, process.version, STARTUP_ENV.map((k) => env[k] ?? null)]);
+  return JSON.stringify([ids, namespaces, restrictions(), process.execPath, process.version, STARTUP_ENV.map((k) => env[k] ?? null)]);
+}
+
+/**
+ * What else limits what a process may read, on Linux: its capabilities, no_new_privs and seccomp
+ * (a sandbox sets them: Landlock itself cannot be seen, but needs no_new_privs unprivileged), and
+ * its LSM label. A server started in a sandbox must not answer a caller outside it, nor the reverse.
+ */
+function restrictions(): string[] {
+  const out: string[] = [];
+  try {
+    for (const line of readFileSync('/proc/self/status', 'latin1').split('\n')) if (/^(?:Cap(?:Inh|Prm|Eff|Bnd|Amb)|NoNewPrivs|Seccomp(?:_filters)?):/.test(line)) out.push(line.replace(/\s+/g, ' '));
+  } catch {
+    // not Linux
+  }
+  try {
+    out.push(readFileSync('/proc/self/attr/current', 'latin1').replace(/\0/g, '').trim());
+  } catch {
+    // no LSM label
+  }
+  return out;
 }
 
 /** A reply line, or undefined when it is not one. */

@@ -43,6 +43,8 @@ export interface WalkOptions {
    * in parallel (readListed, the same reading as here). Nothing goes into the result then.
    */
   list?: (item: ListedItem) => void;
+  /** Told of every link the walk follows (folder entries that are links); may throw to stop the walk. */
+  onLink?: (absolutePath: string) => void;
 }
 
 /** What a listing walk hands over, in walk order. */
@@ -126,6 +128,7 @@ function walkDirectory(
     const isLink = entry.isSymbolicLink();
     let isDirectory = entry.isDirectory();
     if (isLink) {
+      options.onLink?.(absolute);
       // Only a link needs a stat: is its target a folder?
       try {
         isDirectory = statSync(absolute).isDirectory();
