@@ -20,13 +20,15 @@ import type { CliIO } from '../run';
 import { scanCommand } from '../scan';
 import { poolOptions } from './pool';
 import { namesThisProcess } from './serverClient';
-import { callerIdentity, parseRequest, SCAN_WARM_UP_ENV, SCAN_WIRE_VERSION, scanSocketPath, type ScanAnswer, type ScanRequest, type WarmUp } from './serverWire';
+import { callerIdentity, definedOnly, parseRequest, SCAN_WARM_UP_ENV, SCAN_WIRE_VERSION, scanSocketPath, type ScanAnswer, type ScanRequest, type WarmUp } from './serverWire';
 
 const IDLE_MS = Number(process.env['AIRLOCK_SCAN_IDLE_MS']) || 10 * 60 * 1000;
 /** A request is arguments and an environment: far below this. */
 const MAX_REQUEST_BYTES = 4 * 1024 * 1024;
 /** After a scan that leaves the process this large, the server retires (the next one starts small). */
 const MAX_RSS_BYTES = 512 * 1024 * 1024;
+/** "Scan this yourself." */
+const RETRY_LINE = `${JSON.stringify({ v: SCAN_WIRE_VERSION, retry: true })}\n`;
 
 export async function serveScans(cliFile: string): Promise<void> {
   const socket = scanSocketPath(cliFile);
@@ -56,7 +58,7 @@ export async function serveScans(cliFile: string): Promise<void> {
       if (!request) return void conn.destroy();
       callerCame = true;
       if (busy || request.caller !== self || realOrSelf(request.cli) !== cliReal || retired()) {
-        await endWith(conn, `${JSON.stringify({ v: SCAN_WIRE_VERSION, retry: true })}\n`);
+        await endWith(conn, RETRY_LINE);
         if (retired() && !busy) process.exit(0);
         return;
       }
@@ -70,7 +72,7 @@ export async function serveScans(cliFile: string): Promise<void> {
         // Sent whole before anything may end this process (an answer can be megabytes).
         if (!abort.signal.aborted) await endWith(conn, `${JSON.stringify(answer)}\n`);
       } catch (error) {
-        if (error instanceof NotOursToReadError && !abort.signal.aborted) await endWith(conn, `${JSON.stringify({ v: SCAN_WIRE_VERSION, retry: true })}\n`);
+        if (error instanceof NotOursToReadError && !abort.signal.aborted) await endWith(conn, RETRY_LINE);
         else conn.destroy();
       } finally {
         busy = false;
@@ -233,11 +235,6 @@ function replaceEnv(env: Record<string, string>): () => void {
   return () => set(own);
 }
 
-function definedOnly(env: NodeJS.ProcessEnv): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(env)) if (v !== undefined) out[k] = v;
-  return out;
-}
 
 function collector(into: string[]): NodeJS.WritableStream {
   return new Writable({

@@ -6,7 +6,7 @@ import { lstatSync, readlinkSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { callerIdentity, parseReply, SCAN_SERVER_COMMAND, SCAN_SERVER_ENV, SCAN_WARM_UP_ENV, SCAN_WIRE_VERSION, scanSocketPath, type ScanAnswer, type ScanRequest, type WarmUp } from './serverWire';
+import { callerIdentity, definedOnly, parseReply, SCAN_SERVER_COMMAND, SCAN_SERVER_ENV, SCAN_WARM_UP_ENV, SCAN_WIRE_VERSION, scanSocketPath, type ScanAnswer, type ScanRequest, type WarmUp } from './serverWire';
 
 /** How long a server may take to take a scan (it answers `accepted` at once when it is idle). */
 const ACCEPT_TIMEOUT_MS = 2_000;
@@ -123,10 +123,4 @@ export function startScanServer(cliFile: string, args: readonly string[], cwd: s
   } catch {
     // Only the next scan is slower.
   }
-}
-
-function definedOnly(env: NodeJS.ProcessEnv): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(env)) if (v !== undefined) out[k] = v;
-  return out;
 }

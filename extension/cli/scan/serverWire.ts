@@ -119,8 +119,8 @@ function restrictions(): string[] {
   return out;
 }
 
-/** A reply line, or undefined when it is not one. */
-export function parseReply(line: string): ScanReply | undefined {
+/** A line's JSON object when it is one of this wire version, else undefined. */
+function wireObject(line: string): Record<string, unknown> | undefined {
   let value: unknown;
   try {
     value = JSON.parse(line);
@@ -129,7 +129,13 @@ export function parseReply(line: string): ScanReply | undefined {
   }
   if (typeof value !== 'object' || value === null) return undefined;
   const r = value as Record<string, unknown>;
-  if (r['v'] !== SCAN_WIRE_VERSION) return undefined;
+  return r['v'] === SCAN_WIRE_VERSION ? r : undefined;
+}
+
+/** A reply line, or undefined when it is not one. */
+export function parseReply(line: string): ScanReply | undefined {
+  const r = wireObject(line);
+  if (!r) return undefined;
   if (r['accepted'] === true) return { v: SCAN_WIRE_VERSION, accepted: true };
   if (r['retry'] === true) return { v: SCAN_WIRE_VERSION, retry: true };
   const exitCode = r['exitCode'];
@@ -140,17 +146,18 @@ export function parseReply(line: string): ScanReply | undefined {
 
 /** A request line, or undefined when it is not one. */
 export function parseRequest(line: string): ScanRequest | undefined {
-  let value: unknown;
-  try {
-    value = JSON.parse(line);
-  } catch {
-    return undefined;
-  }
-  if (typeof value !== 'object' || value === null) return undefined;
-  const r = value as Record<string, unknown>;
+  const r = wireObject(line);
+  if (!r) return undefined;
   const { args, env, cli, cwd, caller } = r;
-  if (r['v'] !== SCAN_WIRE_VERSION || typeof cli !== 'string' || typeof cwd !== 'string' || typeof caller !== 'string') return undefined;
+  if (typeof cli !== 'string' || typeof cwd !== 'string' || typeof caller !== 'string') return undefined;
   if (!Array.isArray(args) || !args.every((a) => typeof a === 'string')) return undefined;
   if (typeof env !== 'object' || env === null || Array.isArray(env) || !Object.values(env).every((v) => typeof v === 'string')) return undefined;
   return { v: SCAN_WIRE_VERSION, cli, caller, args: args as string[], cwd, env: env as Record<string, string> };
+}
+
+/** The variables that are set, as strings (what a request carries). */
+export function definedOnly(env: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) if (v !== undefined) out[k] = v;
+  return out;
 }
